@@ -1,0 +1,13 @@
+//! A model of GitHub Actions files over a located YAML tree.
+//!
+//! The model is a set of thin views ([`Workflow`], [`Job`], [`Step`], [`Action`]) over
+//! [`plimsoll_syntax::yaml::Node`]s, so every value keeps its exact span and nothing is copied.
+//! `check` audits through it; `diagnose`, `guard` and `init` read and write workflows with it.
+//! [`schema`] holds what GitHub accepts (keys, events) as data.
+
+pub mod schema;
+mod uses;
+mod workflow;
+
+pub use uses::{ref_kind, ref_span, RefKind, Uses};
+pub use workflow::{Action, Job, NamedNode, Step, Trigger, Workflow};

@@ -1,0 +1,132 @@
+//! Baselines: record today's findings so that a repository adopting plimsoll fails only on new
+//! ones. Findings are matched by fingerprint (rule, file, the text of the offending line and the
+//! message), not by line number, so they survive lines moving.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::finding::Finding;
+
+/// Version of the baseline file format.
+pub const BASELINE_VERSION: u32 = 1;
+
+/// A problem with a baseline file.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file cannot be read.
+    #[error("cannot read baseline {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a baseline.
+    #[error("{path}:{line}:{column}: not a plimsoll baseline: {message}")]
+    Format {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineFile {
+    version: u32,
+    findings: Vec<BaselineEntry>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineEntry {
+    fingerprint: String,
+    rule: String,
+    path: String,
+    message: String,
+}
+
+/// Fingerprints of accepted findings, with how many of each.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    counts: HashMap<String, usize>,
+}
+
+impl Baseline {
+    /// Read a baseline file.
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| BaselineError::Format {
+            path: path.display().to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        if file.version != BASELINE_VERSION {
+            return Err(BaselineError::Format {
+                path: path.display().to_string(),
+                line: 1,
+                column: 1,
+                message: format!("version {} (this plimsoll reads {BASELINE_VERSION})", file.version),
+            });
+        }
+        let mut counts = HashMap::new();
+        for entry in file.findings {
+            *counts.entry(entry.fingerprint).or_insert(0) += 1;
+        }
+        Ok(Baseline { counts })
+    }
+
+    /// The baseline file's text for `findings`.
+    pub fn render(findings: &[Finding]) -> String {
+        let file = BaselineFile {
+            version: BASELINE_VERSION,
+            findings: findings
+                .iter()
+                .map(|f| BaselineEntry {
+                    fingerprint: f.fingerprint.clone(),
+                    rule: f.rule.name.to_string(),
+                    path: f.location.path.display().to_string().replace('\\', "/"),
+                    message: f.message.clone(),
+                })
+                .collect(),
+        };
+        let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Drop the findings the baseline accepts; returns how many were dropped.
+    pub fn filter(&self, findings: &mut Vec<Finding>) -> usize {
+        let mut remaining = self.counts.clone();
+        let before = findings.len();
+        findings.retain(|f| match remaining.get_mut(&f.fingerprint) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        });
+        before - findings.len()
+    }
+}
+
+/// A 64-bit FNV-1a hash, as 16 hex digits: stable across runs, platforms and versions.
+pub fn stable_hash(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

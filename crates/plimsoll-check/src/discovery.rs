@@ -1,0 +1,153 @@
+//! Finding the files to check: a parallel walk that honours `.gitignore`, enters hidden folders
+//! such as `.github/`, and skips `.git/`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use crate::config::Settings;
+
+/// The kinds of file plimsoll checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A GitHub Actions workflow.
+    Workflow,
+    /// GitHub Actions action metadata (`action.yml`).
+    Action,
+    /// Dependabot configuration (`.github/dependabot.yml`).
+    Dependabot,
+}
+
+impl FileKind {
+    /// Classify `path` by its name and place alone.
+    pub fn from_path(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+        if !yaml {
+            return None;
+        }
+        let parent = path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
+        let grandparent = path
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str());
+        if parent == Some("workflows") && grandparent == Some(".github") {
+            return Some(FileKind::Workflow);
+        }
+        if matches!(name, "action.yml" | "action.yaml") {
+            return Some(FileKind::Action);
+        }
+        if matches!(name, "dependabot.yml" | "dependabot.yaml") && parent == Some(".github") {
+            return Some(FileKind::Dependabot);
+        }
+        None
+    }
+}
+
+/// A file to check.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// Its path as discovered.
+    pub path: PathBuf,
+    /// Its kind from its name; `None` for a file named on the command line whose name says
+    /// nothing (it is then classified by content).
+    pub kind: Option<FileKind>,
+    /// Index of the repository (directory target) it was found in.
+    pub repository: Option<usize>,
+}
+
+/// Files to check, and the directory targets they were found in.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Files, sorted by path.
+    pub files: Vec<Candidate>,
+    /// Directory targets (each is a repository for repository-level rules).
+    pub repositories: Vec<PathBuf>,
+    /// Targets that do not exist.
+    pub missing: Vec<PathBuf>,
+}
+
+/// Walk `targets`: directories are searched, files are taken as named.
+pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
+    let mut discovery = Discovery::default();
+    for target in targets {
+        if target.is_dir() {
+            let index = discovery.repositories.len();
+            discovery.repositories.push(target.clone());
+            discovery.files.extend(walk(target, index, settings));
+        } else if target.exists() {
+            discovery.files.push(Candidate {
+                path: target.clone(),
+                kind: FileKind::from_path(target),
+                repository: None,
+            });
+        } else {
+            discovery.missing.push(target.clone());
+        }
+    }
+    discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery.files.dedup_by(|a, b| a.path == b.path);
+    discovery
+}
+
+fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
+    let found = Mutex::new(Vec::new());
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build_parallel();
+    walker.run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    tracing::warn!("skipped: {err}");
+                    return WalkState::Continue;
+                }
+            };
+            let path = entry.path();
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if entry.depth() > 0 && settings.is_excluded(path) {
+                tracing::debug!("excluded: {}", path.display());
+                return if is_dir { WalkState::Skip } else { WalkState::Continue };
+            }
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            if let Some(kind) = FileKind::from_path(path) {
+                if let Ok(mut found) = found.lock() {
+                    found.push(Candidate {
+                        path: path.to_path_buf(),
+                        kind: Some(kind),
+                        repository: Some(repository),
+                    });
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    found.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_place_and_name() {
+        assert_eq!(FileKind::from_path(Path::new("x/.github/workflows/ci.yml")), Some(FileKind::Workflow));
+        assert_eq!(FileKind::from_path(Path::new(".github/workflows/ci.yaml")), Some(FileKind::Workflow));
+        assert_eq!(FileKind::from_path(Path::new("a/action.yml")), Some(FileKind::Action));
+        assert_eq!(FileKind::from_path(Path::new(".github/dependabot.yml")), Some(FileKind::Dependabot));
+        assert_eq!(FileKind::from_path(Path::new("workflows/ci.yml")), None);
+        assert_eq!(FileKind::from_path(Path::new(".github/workflows/README.md")), None);
+    }
+}

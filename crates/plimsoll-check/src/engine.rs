@@ -1,0 +1,402 @@
+//! Running the rules over discovered files, in parallel, and resolving what they report into
+//! located, configured, suppressed findings.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use plimsoll_actions::{Action, Workflow};
+use plimsoll_syntax::yaml::{self, Document, Node};
+use plimsoll_syntax::{LineCol, SourceFile, Span};
+use rayon::prelude::*;
+
+use crate::baseline::stable_hash;
+use crate::config::Settings;
+use crate::discovery::{self, Candidate, FileKind};
+use crate::finding::{Finding, Location, RuleMeta, Sink};
+use crate::registry;
+use crate::repository::{CiFileFacts, DependabotFacts, Repository};
+use crate::rule::{Context, Rule, StepScope};
+use crate::rules::engine::{ParseError, UnusedSuppression};
+use crate::suppression;
+
+/// Why a run could not be done at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// A target path does not exist.
+    #[error("{}: no such file or directory", .0.display())]
+    MissingTarget(PathBuf),
+}
+
+/// The outcome of a run.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Findings, sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    /// How many files were checked.
+    pub files_checked: usize,
+    /// Sources of the files that have findings, for rendering snippets.
+    pub sources: HashMap<PathBuf, Arc<SourceFile>>,
+}
+
+enum Facts {
+    Ci(CiFileFacts),
+    Dependabot(DependabotFacts),
+}
+
+struct FileOutcome {
+    findings: Vec<Finding>,
+    source: Option<Arc<SourceFile>>,
+    facts: Option<Facts>,
+    repository: Option<usize>,
+    checked: bool,
+}
+
+/// Check `targets` (files or directories) with `settings`.
+pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, CheckError> {
+    let discovery = discovery::discover(targets, settings);
+    if let Some(missing) = discovery.missing.first() {
+        return Err(CheckError::MissingTarget(missing.clone()));
+    }
+    let active: Vec<&'static dyn Rule> = registry::RULES
+        .iter()
+        .copied()
+        .filter(|rule| settings.rule_severity(rule.meta()).is_some())
+        .collect();
+    let outcomes: Vec<FileOutcome> = discovery
+        .files
+        .par_iter()
+        .map(|candidate| check_file(candidate, settings, &active))
+        .collect();
+
+    let mut report = CheckReport::default();
+    let mut repositories: Vec<Repository> =
+        discovery.repositories.iter().map(|root| Repository::new(root)).collect();
+    let mut all_sources = HashMap::new();
+    for outcome in outcomes {
+        report.files_checked += usize::from(outcome.checked);
+        report.findings.extend(outcome.findings);
+        if let Some(source) = outcome.source {
+            all_sources.insert(source.path().to_path_buf(), source);
+        }
+        if let (Some(facts), Some(repo)) = (outcome.facts, outcome.repository) {
+            if let Some(repository) = repositories.get_mut(repo) {
+                match facts {
+                    Facts::Ci(ci) => repository.ci_files.push(ci),
+                    Facts::Dependabot(d) => repository.dependabot = Some(d),
+                }
+            }
+        }
+    }
+    for repository in &repositories {
+        let mut diagnostics = Vec::new();
+        for rule in &active {
+            rule.check_repository(repository, &mut diagnostics);
+        }
+        for diagnostic in diagnostics {
+            let Some(severity) = settings.rule_severity(diagnostic.rule) else {
+                continue;
+            };
+            if settings.is_ignored(&diagnostic.path, diagnostic.rule) {
+                continue;
+            }
+            let source = all_sources.get(&diagnostic.path).cloned();
+            report.findings.push(make_finding(
+                diagnostic.rule,
+                severity,
+                &diagnostic.path,
+                source.as_deref(),
+                diagnostic.span,
+                diagnostic.message,
+                None,
+            ));
+        }
+    }
+    report.findings.sort_by(|a, b| {
+        (&a.location.path, a.location.start, a.rule.id).cmp(&(&b.location.path, b.location.start, b.rule.id))
+    });
+    for finding in &report.findings {
+        if let Some(source) = all_sources.get(&finding.location.path) {
+            report
+                .sources
+                .entry(finding.location.path.clone())
+                .or_insert_with(|| source.clone());
+        }
+    }
+    Ok(report)
+}
+
+fn check_file(candidate: &Candidate, settings: &Settings, rules: &[&'static dyn Rule]) -> FileOutcome {
+    let path = &candidate.path;
+    let mut outcome = FileOutcome {
+        findings: Vec::new(),
+        source: None,
+        facts: None,
+        repository: candidate.repository,
+        checked: true,
+    };
+    let parse_error = |message: String, source: Option<&SourceFile>, span: Option<Span>| {
+        make_finding(&ParseError::META, ParseError::META.severity, path, source, span, message, None)
+    };
+    let size = match std::fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(err) => {
+            outcome.findings.push(parse_error(format!("cannot read the file: {err}"), None, None));
+            return outcome;
+        }
+    };
+    if size > settings.max_file_size {
+        outcome.findings.push(parse_error(
+            format!(
+                "file is {size} bytes, over the {}-byte limit (set `max-file-size` to raise it)",
+                settings.max_file_size
+            ),
+            None,
+            None,
+        ));
+        return outcome;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            outcome.findings.push(parse_error(format!("cannot read the file: {err}"), None, None));
+            return outcome;
+        }
+    };
+    let source = match SourceFile::from_bytes(path.clone(), bytes) {
+        Ok(source) => Arc::new(source),
+        Err(err) => {
+            outcome.findings.push(parse_error(err.to_string(), None, None));
+            return outcome;
+        }
+    };
+    outcome.source = Some(source.clone());
+    let stream = yaml::parse(source.text(), source.lines());
+    let document = match stream.into_single() {
+        Ok(document) => document,
+        Err(err) => {
+            let at = Span::empty(err.offset);
+            outcome.findings.push(parse_error(err.message, Some(&source), Some(at)));
+            return outcome;
+        }
+    };
+    let kind = match candidate.kind {
+        Some(kind) => kind,
+        None => match classify_by_content(&document.root) {
+            Some(kind) => kind,
+            None => {
+                tracing::info!("{}: not a workflow, action or Dependabot file; skipped", path.display());
+                outcome.checked = false;
+                return outcome;
+            }
+        },
+    };
+    if document.root.as_mapping().is_none() {
+        outcome.findings.push(parse_error(
+            format!("expected a mapping at the top of the file, found a {}", document.root.type_name()),
+            Some(&source),
+            Some(document.root.span),
+        ));
+        return outcome;
+    }
+    let cx = Context {
+        source: &source,
+        document: &document,
+        settings,
+    };
+    let mut sink = Sink::default();
+    match kind {
+        FileKind::Workflow => {
+            outcome.facts = Some(Facts::Ci(run_workflow_rules(&cx, rules, &mut sink)));
+        }
+        FileKind::Action => {
+            outcome.facts = Some(Facts::Ci(run_action_rules(&cx, rules, &mut sink)));
+        }
+        FileKind::Dependabot => {
+            outcome.facts = Some(Facts::Dependabot(dependabot_facts(path, &document)));
+        }
+    }
+    outcome.findings.extend(resolve(&source, sink, settings));
+    outcome
+}
+
+fn classify_by_content(root: &Node) -> Option<FileKind> {
+    if Workflow::looks_like(root) {
+        Some(FileKind::Workflow)
+    } else if root.get("runs").is_some_and(|r| r.get("using").is_some()) {
+        Some(FileKind::Action)
+    } else if root.get("updates").is_some() && root.get("version").is_some() {
+        Some(FileKind::Dependabot)
+    } else {
+        None
+    }
+}
+
+fn run_workflow_rules(cx: &Context<'_>, rules: &[&'static dyn Rule], sink: &mut Sink) -> CiFileFacts {
+    let mut facts = CiFileFacts {
+        path: cx.source.path().to_path_buf(),
+        ..CiFileFacts::default()
+    };
+    let Some(workflow) = Workflow::new(&cx.document.root) else {
+        return facts;
+    };
+    facts.add_env(workflow.root);
+    for rule in rules {
+        rule.check_workflow(cx, workflow, sink);
+    }
+    for job in workflow.jobs() {
+        facts.add_env(job.node);
+        for step in job.steps() {
+            facts.add_step(&step);
+            let scope = StepScope {
+                step,
+                job: Some(job),
+                workflow: Some(workflow),
+            };
+            for rule in rules {
+                rule.check_step(cx, &scope, sink);
+            }
+        }
+    }
+    facts
+}
+
+fn run_action_rules(cx: &Context<'_>, rules: &[&'static dyn Rule], sink: &mut Sink) -> CiFileFacts {
+    let mut facts = CiFileFacts {
+        path: cx.source.path().to_path_buf(),
+        ..CiFileFacts::default()
+    };
+    let Some(action) = Action::new(&cx.document.root) else {
+        return facts;
+    };
+    for rule in rules {
+        rule.check_action(cx, action, sink);
+    }
+    for step in action.steps() {
+        facts.add_step(&step);
+        let scope = StepScope {
+            step,
+            job: None,
+            workflow: None,
+        };
+        for rule in rules {
+            rule.check_step(cx, &scope, sink);
+        }
+    }
+    facts
+}
+
+fn dependabot_facts(path: &Path, document: &Document) -> DependabotFacts {
+    let updates = document.root.entry("updates");
+    DependabotFacts {
+        path: path.to_path_buf(),
+        updates_span: updates.map(|e| e.key.span),
+        ecosystems: updates
+            .and_then(|e| e.value.as_sequence())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|u| {
+                let node = u.get("package-ecosystem")?;
+                Some((node.as_str()?.to_string(), node.span))
+            })
+            .collect(),
+    }
+}
+
+/// Apply configuration and inline suppressions to what the rules reported in `source`.
+fn resolve(source: &SourceFile, sink: Sink, settings: &Settings) -> Vec<Finding> {
+    let path = source.path();
+    let mut suppressions = suppression::parse(source);
+    let mut findings = Vec::new();
+    for diagnostic in sink.diagnostics {
+        let Some(default) = settings.rule_severity(diagnostic.rule) else {
+            continue;
+        };
+        if settings.is_ignored(path, diagnostic.rule) {
+            continue;
+        }
+        let line = source.lines().line_of(diagnostic.span.start);
+        if suppression::suppress(&mut suppressions, diagnostic.rule.name, diagnostic.rule.id, line) {
+            continue;
+        }
+        // A rule's own severity override applies only when configuration left the default.
+        let severity = match diagnostic.severity {
+            Some(own) if default == diagnostic.rule.severity => own,
+            _ => default,
+        };
+        findings.push(make_finding(
+            diagnostic.rule,
+            severity,
+            path,
+            Some(source),
+            Some(diagnostic.span),
+            diagnostic.message,
+            diagnostic.help,
+        ));
+    }
+    if let Some(severity) = settings.rule_severity(&UnusedSuppression::META) {
+        if !settings.is_ignored(path, &UnusedSuppression::META) {
+            for unused in suppressions.iter().filter(|s| !s.used) {
+                let message = match registry::find(&unused.rule) {
+                    Some(rule) => format!("this suppression of `{}` suppresses nothing", rule.name),
+                    None => format!("this suppression names `{}`, which is not a plimsoll rule", unused.rule),
+                };
+                findings.push(make_finding(
+                    &UnusedSuppression::META,
+                    severity,
+                    path,
+                    Some(source),
+                    Some(unused.span),
+                    message,
+                    None,
+                ));
+            }
+        }
+    }
+    findings
+}
+
+/// Build a located finding. Without a source or span, it points at line 1, column 1.
+pub fn make_finding(
+    rule: &'static RuleMeta,
+    severity: crate::Severity,
+    path: &Path,
+    source: Option<&SourceFile>,
+    span: Option<Span>,
+    message: String,
+    help: Option<String>,
+) -> Finding {
+    let origin = LineCol { line: 1, column: 1 };
+    let (start, end, start_utf16, end_utf16, line_text) = match (source, span) {
+        (Some(source), Some(span)) => {
+            let start = source.line_col(span.start);
+            let end = source.line_col(span.end);
+            let line_text = source.line_text(start.line - 1).trim().to_string();
+            (
+                start,
+                end,
+                source.line_col_utf16(span.start).column,
+                source.line_col_utf16(span.end).column,
+                line_text,
+            )
+        }
+        _ => (origin, origin, 1, 1, String::new()),
+    };
+    let path_text = path.to_string_lossy().replace('\\', "/");
+    let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
+    Finding {
+        rule,
+        severity,
+        fingerprint: stable_hash(&[rule.name, path_text, &line_text, &message]),
+        location: Location {
+            path: path.to_path_buf(),
+            span,
+            start,
+            end,
+            start_utf16,
+            end_utf16,
+        },
+        message,
+        help: help.unwrap_or_else(|| rule.help.to_string()),
+    }
+}

@@ -1,0 +1,183 @@
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use plimsoll_syntax::{LineCol, Span};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Pedantic or advisory.
+    Note,
+    /// A standard is not met.
+    Warning,
+    /// Breaks production safety or hides failures.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "note" => Ok(Severity::Note),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!("`{other}` is not a severity (expected error, warning or note)")),
+        }
+    }
+}
+
+/// The family of files a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Domain {
+    /// plimsoll itself: files that do not parse, suppressions that do nothing.
+    Engine,
+    /// GitHub Actions workflows, actions and repository CI settings.
+    GithubActions,
+}
+
+impl Domain {
+    /// Kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Domain::Engine => "engine",
+            Domain::GithubActions => "github-actions",
+        }
+    }
+}
+
+/// What a rule is, for the registry, `plimsoll rules`, `explain` and reports.
+#[derive(Debug, serde::Serialize)]
+pub struct RuleMeta {
+    /// Stable id (`GHA001`).
+    pub id: &'static str,
+    /// Stable kebab-case name (`continue-on-error`).
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Which files it looks at.
+    pub domain: Domain,
+    /// One line saying what it flags.
+    pub summary: &'static str,
+    /// How to fix a finding, in one line.
+    pub help: &'static str,
+    /// Only enabled in strict mode (or when enabled by name).
+    pub strict_only: bool,
+    /// The full documentation (Markdown: what it does, why, example, use instead).
+    pub doc: &'static str,
+}
+
+/// Where a finding is.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The file, as discovered (relative to the working directory when it was given so).
+    pub path: PathBuf,
+    /// Byte range in the file's text, when the finding points at text.
+    pub span: Option<Span>,
+    /// Start, 1-based, columns in characters.
+    pub start: LineCol,
+    /// End (exclusive), 1-based, columns in characters.
+    pub end: LineCol,
+    /// Start column in UTF-16 code units (SARIF).
+    pub start_utf16: usize,
+    /// End column in UTF-16 code units (SARIF).
+    pub end_utf16: usize,
+}
+
+/// A finding, resolved to a location and an effective severity.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Finding {
+    /// The rule that fired.
+    #[serde(skip)]
+    pub rule: &'static RuleMeta,
+    /// Effective severity after configuration.
+    pub severity: Severity,
+    /// Where.
+    pub location: Location,
+    /// What is wrong, specifically.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+    /// A hash identifying the finding across line moves (for baselines and SARIF).
+    pub fingerprint: String,
+}
+
+/// A finding as a rule reports it: a span in the file being checked, before configuration.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// The rule.
+    pub rule: &'static RuleMeta,
+    /// Bytes it points at.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when more specific than the rule's help.
+    pub help: Option<String>,
+    /// A severity other than the rule's default, for this finding.
+    pub severity: Option<Severity>,
+}
+
+impl Diagnostic {
+    /// Replace the rule's generic help with a specific one.
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Report at `severity` instead of the rule's default.
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// Where rules put what they find for one file.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    /// Report `message` for `rule` at `span`; chain [`Diagnostic::help`] to refine it.
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            rule,
+            span,
+            message: message.into(),
+            help: None,
+            severity: None,
+        });
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    /// The diagnostics reported so far.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}

@@ -1,0 +1,22 @@
+//! plimsoll's audit engine.
+//!
+//! - [`discovery`] finds the files to check; [`config`] loads layered settings;
+//! - [`registry`] lists every rule; each rule lives in its own file under `rules/<domain>/`
+//!   and its doc comment is its documentation;
+//! - [`engine::check`] runs the rules in parallel and resolves what they report into
+//!   [`Finding`]s, applying configuration and [`suppression`]s; [`baseline`] filters known ones.
+
+pub mod baseline;
+pub mod config;
+pub mod discovery;
+pub mod engine;
+mod finding;
+pub mod registry;
+pub mod repository;
+mod rule;
+pub mod rules;
+pub mod suppression;
+
+pub use engine::{check, CheckError, CheckReport};
+pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink};
+pub use rule::{Context, RepositoryDiagnostic, Rule, StepScope};

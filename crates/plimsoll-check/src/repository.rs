@@ -1,0 +1,199 @@
+//! What repository-level rules see: facts gathered from every file of a repository.
+
+use std::path::{Path, PathBuf};
+
+use plimsoll_actions::{RefKind, Step, Uses};
+use plimsoll_syntax::shell;
+use plimsoll_syntax::yaml::Node;
+use plimsoll_syntax::{expr, Span};
+
+/// Facts about one workflow or composite action, kept after its tree is dropped.
+#[derive(Clone, Debug, Default)]
+pub struct CiFileFacts {
+    /// The file.
+    pub path: PathBuf,
+    /// Every command run in a `run:` script: its argv (program first).
+    pub commands: Vec<Vec<String>>,
+    /// `RUSTFLAGS` values set in `env:` at any level.
+    pub rustflags: Vec<String>,
+    /// Every repository action used (`owner/repo[/path]`, lowercase, without the ref).
+    pub actions: Vec<String>,
+    /// Whether the file installs an explicit Rust toolchain version.
+    pub pins_rust_toolchain: bool,
+}
+
+impl CiFileFacts {
+    /// Whether some command's argv starts with `prefix` (`["cargo", "fmt"]`).
+    pub fn runs(&self, prefix: &[&str]) -> bool {
+        self.commands.iter().any(|argv| starts_with(argv, prefix))
+    }
+
+    /// Record what a step does.
+    pub fn add_step(&mut self, step: &Step<'_>) {
+        if let Some(script) = step.run().and_then(Node::as_str) {
+            for command in shell::parse(&expr::mask(script)) {
+                let argv: Vec<String> = command.argv().iter().map(|w| w.text.clone()).collect();
+                if !argv.is_empty() {
+                    if is_explicit_toolchain_install(&argv) {
+                        self.pins_rust_toolchain = true;
+                    }
+                    self.commands.push(argv);
+                }
+            }
+        }
+        if let Some(Uses::Repository {
+            owner,
+            repo,
+            path,
+            git_ref,
+        }) = step.uses()
+        {
+            let mut slug = format!("{owner}/{repo}").to_ascii_lowercase();
+            if let Some(path) = path {
+                slug.push('/');
+                slug.push_str(path);
+            }
+            let toolchain_input = step
+                .with("toolchain")
+                .and_then(Node::as_str)
+                .is_some_and(is_version);
+            if slug.contains("rust-toolchain")
+                && (toolchain_input
+                    || git_ref.is_some_and(|r| RefKind::of(r) == RefKind::VersionTag && is_version(r)))
+            {
+                self.pins_rust_toolchain = true;
+            }
+            self.actions.push(slug);
+        }
+        self.add_env(step.node);
+    }
+
+    /// Record `RUSTFLAGS` from the `env:` of `node` (a workflow, job or step).
+    pub fn add_env(&mut self, node: &Node) {
+        if let Some(flags) = node.get("env").and_then(|env| env.get_str("RUSTFLAGS")) {
+            self.rustflags.push(flags.to_string());
+        }
+    }
+}
+
+fn is_version(text: &str) -> bool {
+    let text = text.trim();
+    let first = text.split('-').next().unwrap_or(text);
+    first.starts_with(|c: char| c.is_ascii_digit()) && first.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || text.starts_with("nightly-20")
+}
+
+fn is_explicit_toolchain_install(argv: &[String]) -> bool {
+    if argv.first().map(String::as_str) != Some("rustup") {
+        return false;
+    }
+    let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let installs = matches!(args.get(1..3), Some(["toolchain", "install"]))
+        || matches!(args.get(1), Some(&"default") | Some(&"override"));
+    installs && args.iter().skip(2).any(|a| is_version(a))
+}
+
+/// Whether `argv` begins with `prefix`, ignoring `+toolchain` selectors (`cargo +nightly fmt`).
+pub fn starts_with(argv: &[String], prefix: &[&str]) -> bool {
+    let mut words = argv.iter().filter(|w| !w.starts_with('+'));
+    prefix.iter().all(|p| words.next().is_some_and(|w| w == p))
+}
+
+/// Dependabot configuration facts.
+#[derive(Clone, Debug, Default)]
+pub struct DependabotFacts {
+    /// The file.
+    pub path: PathBuf,
+    /// Each `package-ecosystem` value with its span.
+    pub ecosystems: Vec<(String, Span)>,
+    /// Span of the `updates:` key, where missing ecosystems are reported.
+    pub updates_span: Option<Span>,
+}
+
+/// A repository: a directory given as a target, with what was found in it.
+#[derive(Clone, Debug, Default)]
+pub struct Repository {
+    /// The directory.
+    pub root: PathBuf,
+    /// Workflows and composite actions.
+    pub ci_files: Vec<CiFileFacts>,
+    /// `.github/dependabot.yml`, if present and parsed.
+    pub dependabot: Option<DependabotFacts>,
+    /// A Renovate configuration file, if present.
+    pub renovate: Option<PathBuf>,
+}
+
+/// Package ecosystems and the root files that reveal them, as Dependabot names them.
+pub const ECOSYSTEM_MARKERS: &[(&str, &[&str])] = &[
+    ("cargo", &["Cargo.toml"]),
+    ("npm", &["package.json"]),
+    ("pip", &["requirements.txt", "pyproject.toml", "setup.py", "Pipfile"]),
+    ("gomod", &["go.mod"]),
+    ("maven", &["pom.xml"]),
+    ("gradle", &["build.gradle", "build.gradle.kts"]),
+    ("bundler", &["Gemfile"]),
+    ("composer", &["composer.json"]),
+    ("docker", &["Dockerfile"]),
+    ("terraform", &["main.tf"]),
+    ("nuget", &["global.json"]),
+];
+
+const RENOVATE_FILES: &[&str] = &[
+    "renovate.json",
+    "renovate.json5",
+    ".renovaterc",
+    ".renovaterc.json",
+    ".github/renovate.json",
+    ".github/renovate.json5",
+    ".gitlab/renovate.json",
+];
+
+impl Repository {
+    /// A repository rooted at `root`, with its Renovate configuration looked up.
+    pub fn new(root: &Path) -> Self {
+        Repository {
+            root: root.to_path_buf(),
+            renovate: RENOVATE_FILES
+                .iter()
+                .map(|f| root.join(f))
+                .find(|p| p.is_file()),
+            ..Repository::default()
+        }
+    }
+
+    /// A file at the repository's root, if it exists.
+    pub fn root_file(&self, name: &str) -> Option<PathBuf> {
+        let path = self.root.join(name);
+        path.is_file().then_some(path)
+    }
+
+    /// Whether this is a Rust project (a `Cargo.toml` at the root).
+    pub fn is_rust(&self) -> bool {
+        self.root_file("Cargo.toml").is_some()
+    }
+
+    /// Ecosystems in use, judged from root files, plus `github-actions` when there is CI.
+    pub fn ecosystems(&self) -> Vec<&'static str> {
+        let mut found: Vec<&'static str> = ECOSYSTEM_MARKERS
+            .iter()
+            .filter(|(_, files)| files.iter().any(|f| self.root.join(f).is_file()))
+            .map(|(name, _)| *name)
+            .collect();
+        if !self.ci_files.is_empty() {
+            found.push("github-actions");
+        }
+        found
+    }
+
+    /// Whether any CI file runs a command starting with `prefix`.
+    pub fn ci_runs(&self, prefix: &[&str]) -> bool {
+        self.ci_files.iter().any(|f| f.runs(prefix))
+    }
+
+    /// Whether any CI file uses an action whose slug starts with `prefix` (lowercase).
+    pub fn ci_uses(&self, prefix: &str) -> bool {
+        self.ci_files
+            .iter()
+            .any(|f| f.actions.iter().any(|a| a.starts_with(prefix)))
+    }
+}

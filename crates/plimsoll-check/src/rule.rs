@@ -1,0 +1,124 @@
+use std::path::PathBuf;
+
+use plimsoll_actions::{Action, Job, Step, Workflow};
+use plimsoll_syntax::yaml::Document;
+use plimsoll_syntax::{SourceFile, Span};
+
+use crate::config::Settings;
+use crate::finding::{RuleMeta, Sink};
+use crate::repository::Repository;
+
+/// What a rule sees of the file being checked.
+pub struct Context<'a> {
+    /// The file's text and line index.
+    pub source: &'a SourceFile,
+    /// The parsed YAML document.
+    pub document: &'a Document,
+    /// Effective settings.
+    pub settings: &'a Settings,
+}
+
+impl Context<'_> {
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        self.source.text()
+    }
+}
+
+/// A step together with the job and workflow around it (none for composite-action steps).
+pub struct StepScope<'a> {
+    /// The step.
+    pub step: Step<'a>,
+    /// The job it belongs to, in a workflow.
+    pub job: Option<Job<'a>>,
+    /// The workflow, when the step is in one.
+    pub workflow: Option<Workflow<'a>>,
+}
+
+/// A repository-level finding: a file (and a span in it, if any) and what is wrong.
+#[derive(Clone, Debug)]
+pub struct RepositoryDiagnostic {
+    /// The rule.
+    pub rule: &'static RuleMeta,
+    /// The file it is about.
+    pub path: PathBuf,
+    /// Where in that file, if it points at text.
+    pub span: Option<Span>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// An audit. Each rule implements the hooks for the files it looks at; the engine calls them.
+pub trait Rule: Send + Sync {
+    /// The rule's identity and documentation.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Look at a whole workflow.
+    fn check_workflow(&self, _cx: &Context<'_>, _workflow: Workflow<'_>, _out: &mut Sink) {}
+
+    /// Look at one step of a job or of a composite action.
+    fn check_step(&self, _cx: &Context<'_>, _scope: &StepScope<'_>, _out: &mut Sink) {}
+
+    /// Look at action metadata (`action.yml`).
+    fn check_action(&self, _cx: &Context<'_>, _action: Action<'_>, _out: &mut Sink) {}
+
+    /// Look at the set of files of a repository.
+    fn check_repository(&self, _repo: &Repository, _out: &mut Vec<RepositoryDiagnostic>) {}
+}
+
+/// Declare a rule type whose doc comment is its documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// …
+///     pub struct ContinueOnError {
+///         id: "GHA001", name: "continue-on-error", severity: Error, domain: GithubActions,
+///         summary: "…", help: "…",
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            id: $id:literal,
+            name: $rule_name:literal,
+            severity: $severity:ident,
+            domain: $domain:ident,
+            summary: $summary:literal,
+            help: $help:literal
+            $(, strict_only: $strict:literal)? $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $name;
+
+        impl $name {
+            /// The rule's identity and documentation.
+            pub const META: $crate::RuleMeta = $crate::RuleMeta {
+                id: $id,
+                name: $rule_name,
+                severity: $crate::Severity::$severity,
+                domain: $crate::Domain::$domain,
+                summary: $summary,
+                help: $help,
+                strict_only: $crate::__strict_default!($($strict)?),
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __strict_default {
+    () => {
+        false
+    };
+    ($strict:literal) => {
+        $strict
+    };
+}

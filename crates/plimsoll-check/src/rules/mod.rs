@@ -1,0 +1,4 @@
+//! The rules, one per file, grouped by domain.
+
+pub mod engine;
+pub mod github_actions;

@@ -1,0 +1,449 @@
+//! GitHub Actions expressions: `${{ … }}`.
+//!
+//! [`find`] locates every expression in a string (quotes inside respected), [`analyze`] checks an
+//! expression's syntax against GitHub's grammar and lists the context paths (`github.event.issue.
+//! title`) and functions it uses, and [`mask`] blanks expressions out with same-length
+//! placeholders so a shell lexer sees them as plain words.
+
+use crate::Span;
+
+/// One `${{ … }}` occurrence in a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Bytes from `${{` to `}}` inclusive (to the end of the string when unterminated).
+    pub span: Span,
+    /// Bytes between the braces.
+    pub inner: Span,
+    /// Whether the closing `}}` was found.
+    pub terminated: bool,
+}
+
+/// Every expression in `text`, in order.
+pub fn find(text: &str) -> Vec<Occurrence> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut pos = 0;
+    while let Some(rel) = text[pos..].find("${{") {
+        let start = pos + rel;
+        let inner_start = start + 3;
+        let mut i = inner_start;
+        let mut close = None;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\'' => {
+                    // A string literal: '' escapes a quote.
+                    i += 1;
+                    while i < bytes.len() {
+                        if bytes[i] == b'\'' {
+                            if bytes.get(i + 1) == Some(&b'\'') {
+                                i += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'}' if bytes.get(i + 1) == Some(&b'}') => {
+                    close = Some(i);
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        match close {
+            Some(close) => {
+                found.push(Occurrence {
+                    span: Span::new(start, close + 2),
+                    inner: Span::new(inner_start, close),
+                    terminated: true,
+                });
+                pos = close + 2;
+            }
+            None => {
+                found.push(Occurrence {
+                    span: Span::new(start, text.len()),
+                    inner: Span::new(inner_start.min(text.len()), text.len()),
+                    terminated: false,
+                });
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// `text` with every expression replaced by `_` bytes of the same length.
+pub fn mask(text: &str) -> String {
+    let occurrences = find(text);
+    if occurrences.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for occurrence in occurrences {
+        out.push_str(&text[last..occurrence.span.start]);
+        out.extend(std::iter::repeat_n('_', occurrence.span.len()));
+        last = occurrence.span.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// A context path used by an expression, such as `github.event.issue.title` (indexes are `*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextPath {
+    /// The dotted path; `x['y']` is written `x.y`, other indexes and filters `x.*`.
+    pub path: String,
+    /// Bytes of the path inside the analysed expression text.
+    pub span: Span,
+}
+
+/// A syntax error inside an expression.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ExprError {
+    /// What is wrong.
+    pub message: String,
+    /// Bytes of the offending token inside the expression text.
+    pub span: Span,
+}
+
+/// What an expression uses, once its syntax is known to be valid.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Context paths read.
+    pub paths: Vec<ContextPath>,
+    /// Functions called, with their name spans.
+    pub functions: Vec<(String, Span)>,
+}
+
+/// Functions GitHub Actions expressions provide.
+pub const FUNCTIONS: &[&str] = &[
+    "contains", "startswith", "endswith", "format", "join", "tojson", "fromjson", "hashfiles",
+    "success", "always", "cancelled", "failure", "case",
+];
+
+/// Contexts GitHub Actions expressions provide.
+pub const CONTEXTS: &[&str] = &[
+    "github", "env", "vars", "job", "jobs", "steps", "runner", "secrets", "strategy", "matrix",
+    "needs", "inputs",
+];
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Ident,
+    Number,
+    Str,
+    Op(&'static str),
+    End,
+}
+
+/// Check the syntax of expression text (what stands between `${{` and `}}`) and list what it uses.
+pub fn analyze(text: &str) -> Result<Analysis, ExprError> {
+    let tokens = tokenize(text)?;
+    let mut parser = ExprParser {
+        text,
+        tokens,
+        pos: 0,
+        depth: 0,
+        analysis: Analysis::default(),
+    };
+    if parser.peek().0 == Tok::End {
+        return Err(ExprError {
+            message: "empty expression".into(),
+            span: Span::new(0, text.len()),
+        });
+    }
+    parser.expression()?;
+    let (tok, span) = parser.peek();
+    if tok != Tok::End {
+        return Err(ExprError {
+            message: format!("unexpected `{}` after the expression", &text[span.start..span.end]),
+            span,
+        });
+    }
+    Ok(parser.analysis)
+}
+
+fn tokenize(text: &str) -> Result<Vec<(Tok, Span)>, ExprError> {
+    const OPS: &[&str] = &[
+        "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", ".", "[", "]", "(", ")", ",", "*",
+    ];
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if b == b'\'' {
+            i += 1;
+            loop {
+                match bytes.get(i) {
+                    None => {
+                        return Err(ExprError {
+                            message: "unterminated string literal".into(),
+                            span: Span::new(start, text.len()),
+                        })
+                    }
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            tokens.push((Tok::Str, Span::new(start, i)));
+        } else if b.is_ascii_digit() || (b == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
+            i += 1;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric()
+                    || bytes[i] == b'.'
+                    || ((bytes[i] == b'-' || bytes[i] == b'+')
+                        && matches!(bytes[i - 1], b'e' | b'E')))
+            {
+                i += 1;
+            }
+            tokens.push((Tok::Number, Span::new(start, i)));
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'-'))
+            {
+                i += 1;
+            }
+            tokens.push((Tok::Ident, Span::new(start, i)));
+        } else if let Some(op) = OPS.iter().find(|op| text[i..].starts_with(**op)) {
+            i += op.len();
+            tokens.push((Tok::Op(op), Span::new(start, i)));
+        } else {
+            let c = text[i..].chars().next().unwrap_or('?');
+            let hint = match c {
+                '"' => " (strings use single quotes)",
+                '=' => " (comparison is `==`)",
+                '&' => " (logical and is `&&`)",
+                '|' => " (logical or is `||`)",
+                _ => "",
+            };
+            return Err(ExprError {
+                message: format!("unexpected character `{c}`{hint}"),
+                span: Span::new(i, i + c.len_utf8()),
+            });
+        }
+    }
+    tokens.push((Tok::End, Span::new(text.len(), text.len())));
+    Ok(tokens)
+}
+
+struct ExprParser<'a> {
+    text: &'a str,
+    tokens: Vec<(Tok, Span)>,
+    pos: usize,
+    depth: usize,
+    analysis: Analysis,
+}
+
+impl ExprParser<'_> {
+    fn peek(&self) -> (Tok, Span) {
+        self.tokens
+            .get(self.pos)
+            .cloned()
+            .unwrap_or((Tok::End, Span::empty(self.text.len())))
+    }
+
+    fn bump(&mut self) -> (Tok, Span) {
+        let tok = self.peek();
+        self.pos += 1;
+        tok
+    }
+
+    fn eat(&mut self, op: &str) -> bool {
+        if matches!(self.peek().0, Tok::Op(o) if o == op) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn error<T>(&self, expected: &str) -> Result<T, ExprError> {
+        let (tok, span) = self.peek();
+        let found = if tok == Tok::End {
+            "the end of the expression".to_string()
+        } else {
+            format!("`{}`", &self.text[span.start..span.end])
+        };
+        Err(ExprError {
+            message: format!("expected {expected}, found {found}"),
+            span,
+        })
+    }
+
+    fn expression(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > 64 {
+            return self.error("a shallower expression (nesting over 64)");
+        }
+        self.binary(0)?;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn binary(&mut self, level: usize) -> Result<(), ExprError> {
+        const LEVELS: &[&[&str]] = &[&["||"], &["&&"], &["==", "!="], &["<", "<=", ">", ">="]];
+        if level == LEVELS.len() {
+            return self.unary();
+        }
+        self.binary(level + 1)?;
+        while LEVELS[level].iter().any(|op| self.eat(op)) {
+            self.binary(level + 1)?;
+        }
+        Ok(())
+    }
+
+    fn unary(&mut self) -> Result<(), ExprError> {
+        let mut bangs = 0;
+        while self.eat("!") {
+            bangs += 1;
+            if bangs > 64 {
+                return self.error("an operand");
+            }
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> Result<(), ExprError> {
+        let (tok, span) = self.bump();
+        let mut path: Option<(String, Span)> = None;
+        match tok {
+            Tok::Number | Tok::Str => {}
+            Tok::Ident => {
+                let name = &self.text[span.start..span.end];
+                if self.eat("(") {
+                    let lower = name.to_ascii_lowercase();
+                    self.analysis.functions.push((lower, span));
+                    if !self.eat(")") {
+                        loop {
+                            self.expression()?;
+                            if self.eat(")") {
+                                break;
+                            }
+                            if !self.eat(",") {
+                                return self.error("`,` or `)`");
+                            }
+                        }
+                    }
+                } else if !matches!(name, "true" | "false" | "null" | "NaN" | "Infinity") {
+                    path = Some((name.to_ascii_lowercase(), span));
+                }
+            }
+            Tok::Op("(") => {
+                self.expression()?;
+                if !self.eat(")") {
+                    return self.error("`)`");
+                }
+            }
+            _ => {
+                self.pos -= 1;
+                return self.error("a value, a context or a function call");
+            }
+        }
+        loop {
+            if self.eat(".") {
+                let (tok, member) = self.bump();
+                match tok {
+                    Tok::Ident => {
+                        if let Some((p, s)) = path.as_mut() {
+                            p.push('.');
+                            p.push_str(&self.text[member.start..member.end].to_ascii_lowercase());
+                            *s = s.cover(member);
+                        }
+                    }
+                    Tok::Op("*") => {
+                        if let Some((p, s)) = path.as_mut() {
+                            p.push_str(".*");
+                            *s = s.cover(member);
+                        }
+                    }
+                    _ => {
+                        self.pos -= 1;
+                        return self.error("a property name after `.`");
+                    }
+                }
+            } else if self.eat("[") {
+                let (index_tok, index_span) = self.peek();
+                if index_tok == Tok::Op("*") {
+                    self.pos += 1;
+                } else {
+                    self.expression()?;
+                }
+                let close = self.peek().1;
+                if !self.eat("]") {
+                    return self.error("`]`");
+                }
+                if let Some((p, s)) = path.as_mut() {
+                    let literal = &self.text[index_span.start..index_span.end];
+                    if index_tok == Tok::Str && index_span.end == close.start {
+                        p.push('.');
+                        p.push_str(&literal[1..literal.len() - 1].to_ascii_lowercase());
+                    } else {
+                        p.push_str(".*");
+                    }
+                    *s = s.cover(close);
+                }
+            } else {
+                break;
+            }
+        }
+        if let Some((path, span)) = path {
+            self.analysis.paths.push(ContextPath { path, span });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_expressions_with_braces_in_strings() {
+        let text = "echo ${{ format('{0}}}', github.ref) }} and ${{ matrix.os }}";
+        let found = find(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[1].inner.start..found[1].inner.end], " matrix.os ");
+        let unterminated = find("a ${{ b");
+        assert!(!unterminated[0].terminated);
+        assert_eq!(mask("x ${{ a }} y"), "x ________ y");
+    }
+
+    #[test]
+    fn collects_context_paths() {
+        let analysis =
+            analyze(" github.event.issue.title == 'x' && contains(github.event['pull_request'].labels.*.name, 'y') ")
+                .unwrap();
+        let paths: Vec<_> = analysis.paths.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["github.event.issue.title", "github.event.pull_request.labels.*.name"]
+        );
+        assert_eq!(analysis.functions[0].0, "contains");
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_spans() {
+        let err = analyze(" github.ref = 'main' ").unwrap_err();
+        assert!(err.message.contains("`==`"), "{err}");
+        assert_eq!(err.span, Span::new(12, 13));
+        assert!(analyze("a &&").is_err());
+        assert!(analyze("'open").is_err());
+        assert!(analyze("fromJSON(x)[0]").is_ok());
+        assert!(analyze("matrix.os == \"x\"").unwrap_err().message.contains("single quotes"));
+        assert!(analyze("(((((").is_err());
+    }
+}

@@ -1,0 +1,17 @@
+//! Sources, spans and parsers with exact locations.
+//!
+//! Everything plimsoll reads goes through this crate: a [`SourceFile`] owns the text and its
+//! [`LineIndex`]; parsers produce trees whose nodes carry byte [`Span`]s into that text, so any
+//! finding can be rendered as line and column (in characters, or in UTF-16 units for SARIF).
+//!
+//! - [`yaml`]: a located YAML tree (multi-document, alias expansion capped, depth capped).
+//! - [`shell`]: a small POSIX shell lexer for `run:` scripts, enough to see commands and flags.
+//! - [`expr`]: GitHub Actions `${{ }}` expressions: finding them and validating their syntax.
+
+pub mod expr;
+pub mod image;
+pub mod shell;
+mod source;
+pub mod yaml;
+
+pub use source::{LineCol, LineIndex, SourceError, SourceFile, Span};

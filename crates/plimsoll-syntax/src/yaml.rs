@@ -1,0 +1,598 @@
+//! A located YAML tree built from `saphyr-parser` events.
+//!
+//! Every node keeps the byte [`Span`] of its text. The builder is iterative, caps nesting depth and
+//! alias expansion (so alias bombs and deeply nested input fail with a positioned error instead of
+//! exhausting memory or the stack), and records duplicate mapping keys.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle as RawStyle};
+
+use crate::source::LineIndex;
+use crate::Span;
+
+/// Deepest nesting of sequences and mappings accepted.
+pub const MAX_DEPTH: usize = 256;
+/// Most nodes that alias expansion may create in one stream.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    /// `value`
+    Plain,
+    /// `'value'`
+    SingleQuoted,
+    /// `"value"`
+    DoubleQuoted,
+    /// `|` block
+    Literal,
+    /// `>` block
+    Folded,
+}
+
+impl ScalarStyle {
+    /// Whether the scalar was written as a block (`|` or `>`).
+    pub fn is_block(self) -> bool {
+        matches!(self, ScalarStyle::Literal | ScalarStyle::Folded)
+    }
+}
+
+/// A key and its value in a mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key node.
+    pub key: Node,
+    /// The value node.
+    pub value: Node,
+}
+
+/// What a node holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    /// A scalar with its decoded value.
+    Scalar {
+        /// The decoded text of the scalar.
+        value: String,
+        /// How it was written.
+        style: ScalarStyle,
+    },
+    /// A sequence of nodes.
+    Sequence(Vec<Node>),
+    /// A mapping, in source order.
+    Mapping(Vec<Entry>),
+}
+
+/// A YAML node with the span of its source text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Bytes of the node's source text (for aliases: of the anchored node).
+    pub span: Span,
+    /// The node's content.
+    pub kind: NodeKind,
+    /// The tag, if one was written (`!!str`, `!custom`).
+    pub tag: Option<String>,
+}
+
+impl Node {
+    /// The mapping's entries, if this is a mapping.
+    pub fn as_mapping(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Mapping(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The sequence's items, if this is a sequence.
+    pub fn as_sequence(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Sequence(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The scalar's decoded text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The scalar's style, if this is a scalar.
+    pub fn scalar_style(&self) -> Option<ScalarStyle> {
+        match &self.kind {
+            NodeKind::Scalar { style, .. } => Some(*style),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a plain scalar spelling null (`~`, `null`, empty).
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain }
+            if matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// The boolean a plain scalar spells (`true`/`false` in YAML 1.2 core schema spellings).
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            NodeKind::Scalar {
+                value,
+                style: ScalarStyle::Plain,
+            } => match value.as_str() {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The mapping entry whose key is the scalar `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_mapping()?
+            .iter()
+            .find(|entry| entry.key.as_str() == Some(key))
+    }
+
+    /// The value under the scalar `key`, if this is a mapping holding it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|entry| &entry.value)
+    }
+
+    /// The scalar text under `key`.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Node::as_str)
+    }
+
+    /// A short name for the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Scalar { .. } if self.is_null() => "null",
+            NodeKind::Scalar { .. } => "scalar",
+            NodeKind::Sequence(_) => "sequence",
+            NodeKind::Mapping(_) => "mapping",
+        }
+    }
+
+    fn count(&self) -> usize {
+        match &self.kind {
+            NodeKind::Scalar { .. } => 1,
+            NodeKind::Sequence(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
+            NodeKind::Mapping(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|e| e.key.count() + e.value.count())
+                    .sum::<usize>()
+            }
+        }
+    }
+}
+
+/// One document of a YAML stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// The document's root node.
+    pub root: Node,
+    /// Keys that repeat an earlier key of the same mapping: `(first, repeated)`.
+    pub duplicate_keys: Vec<(Span, Span)>,
+}
+
+/// A YAML syntax error, or a limit exceeded, with its position.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct YamlError {
+    /// What went wrong.
+    pub message: String,
+    /// Byte offset where it went wrong.
+    pub offset: usize,
+}
+
+/// The documents of a stream, and the error that stopped the parse, if any.
+///
+/// Documents completed before an error are kept, so one bad document in a multi-document file
+/// does not hide the others.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stream {
+    /// Documents parsed completely.
+    pub documents: Vec<Document>,
+    /// The error that ended parsing early.
+    pub error: Option<YamlError>,
+}
+
+impl Stream {
+    /// The single document, or an error when the stream has none or several, or did not parse.
+    pub fn into_single(self) -> Result<Document, YamlError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut documents = self.documents;
+        match documents.len() {
+            1 => Ok(documents.remove(0)),
+            0 => Err(YamlError {
+                message: "the file holds no YAML document".into(),
+                offset: 0,
+            }),
+            n => Err(YamlError {
+                message: format!("expected one YAML document, found {n}"),
+                offset: documents[1].root.span.start,
+            }),
+        }
+    }
+}
+
+/// Parse every document of `text`.
+pub fn parse(text: &str, lines: &LineIndex) -> Stream {
+    let mut builder = Builder::new(text, lines);
+    let mut parser = Parser::new_from_str(text);
+    let mut stream = Stream::default();
+    loop {
+        match parser.next_event() {
+            None => break,
+            Some(Ok((event, span))) => {
+                let start = builder.offset(span.start);
+                let end = builder.offset(span.end);
+                match builder.on_event(event, Span::new(start, end)) {
+                    Ok(Some(document)) => stream.documents.push(document),
+                    Ok(None) => {}
+                    Err(error) => {
+                        stream.error = Some(error);
+                        break;
+                    }
+                }
+            }
+            Some(Err(error)) => {
+                let offset = builder.offset(*error.marker());
+                stream.error = Some(YamlError {
+                    message: error.info().to_string(),
+                    offset,
+                });
+                break;
+            }
+        }
+    }
+    stream
+}
+
+enum Frame {
+    Sequence {
+        start: usize,
+        anchor: usize,
+        tag: Option<String>,
+        items: Vec<Node>,
+    },
+    Mapping {
+        start: usize,
+        anchor: usize,
+        tag: Option<String>,
+        entries: Vec<Entry>,
+        pending_key: Option<Node>,
+    },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    lines: &'a LineIndex,
+    ascii: bool,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    root: Option<Node>,
+    duplicate_keys: Vec<(Span, Span)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, lines: &'a LineIndex) -> Self {
+        Builder {
+            text,
+            lines,
+            ascii: text.is_ascii(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            root: None,
+            duplicate_keys: Vec::new(),
+        }
+    }
+
+    /// Byte offset of a parser marker (markers count characters).
+    fn offset(&self, marker: Marker) -> usize {
+        if self.ascii {
+            return marker.index().min(self.text.len());
+        }
+        self.lines
+            .offset_of(self.text, marker.line().saturating_sub(1), marker.col())
+    }
+
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<Option<Document>, YamlError> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.root = None;
+                self.duplicate_keys.clear();
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = self.root.take() {
+                    return Ok(Some(Document {
+                        root,
+                        duplicate_keys: std::mem::take(&mut self.duplicate_keys),
+                    }));
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let node = Node {
+                    span: scalar_span(self.text, span, style),
+                    kind: NodeKind::Scalar {
+                        value: value.into_owned(),
+                        style: convert_style(style),
+                    },
+                    tag: tag.map(|t| t.to_string()),
+                };
+                self.finish(node, anchor);
+            }
+            Event::Alias(id) => {
+                let Some((node, count)) = self.anchors.get(&id) else {
+                    return Err(YamlError {
+                        message: "alias refers to an unknown anchor".into(),
+                        offset: span.start,
+                    });
+                };
+                self.alias_nodes += count;
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(YamlError {
+                        message: format!(
+                            "alias expansion exceeds {MAX_ALIAS_NODES} nodes (an alias bomb?)"
+                        ),
+                        offset: span.start,
+                    });
+                }
+                let node = node.clone();
+                self.finish(node, 0);
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.push(
+                    Frame::Sequence {
+                        start: span.start,
+                        anchor,
+                        tag: tag.map(|t| t.to_string()),
+                        items: Vec::new(),
+                    },
+                    span.start,
+                )?;
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.push(
+                    Frame::Mapping {
+                        start: span.start,
+                        anchor,
+                        tag: tag.map(|t| t.to_string()),
+                        entries: Vec::new(),
+                        pending_key: None,
+                    },
+                    span.start,
+                )?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    let (node, anchor) = match frame {
+                        Frame::Sequence {
+                            start,
+                            anchor,
+                            tag,
+                            items,
+                        } => {
+                            let end = collection_end(items.last().map(|n| n.span.end), span);
+                            (
+                                Node {
+                                    span: Span::new(start, trim_end(self.text, start, end)),
+                                    kind: NodeKind::Sequence(items),
+                                    tag,
+                                },
+                                anchor,
+                            )
+                        }
+                        Frame::Mapping {
+                            start,
+                            anchor,
+                            tag,
+                            entries,
+                            ..
+                        } => {
+                            let end =
+                                collection_end(entries.last().map(|e| e.value.span.end), span);
+                            (
+                                Node {
+                                    span: Span::new(start, trim_end(self.text, start, end)),
+                                    kind: NodeKind::Mapping(entries),
+                                    tag,
+                                },
+                                anchor,
+                            )
+                        }
+                    };
+                    self.finish(node, anchor);
+                }
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(None)
+    }
+
+    fn push(&mut self, frame: Frame, offset: usize) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError {
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                offset,
+            });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn finish(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            let count = node.count();
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => {
+                    if let Some(name) = key.as_str() {
+                        if let Some(first) = entries.iter().find(|e| e.key.as_str() == Some(name)) {
+                            self.duplicate_keys.push((first.key.span, key.span));
+                        }
+                    }
+                    entries.push(Entry { key, value: node });
+                }
+            },
+        }
+    }
+}
+
+/// Where a collection ends: a flow collection's closing bracket has a span of its own; a block
+/// collection's end event is empty and may sit at the next sibling, so its last child ends it.
+fn collection_end(last_child_end: Option<usize>, end_event: Span) -> usize {
+    match last_child_end {
+        Some(child_end) if end_event.is_empty() => child_end,
+        Some(child_end) => child_end.max(end_event.end),
+        None => end_event.end,
+    }
+}
+
+fn convert_style(style: RawStyle) -> ScalarStyle {
+    match style {
+        RawStyle::Plain => ScalarStyle::Plain,
+        RawStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        RawStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        RawStyle::Literal => ScalarStyle::Literal,
+        RawStyle::Folded => ScalarStyle::Folded,
+    }
+}
+
+/// The parser's scalar spans can include trailing line breaks of block scalars; keep the span on
+/// the scalar's own text so findings underline only it.
+fn scalar_span(text: &str, span: Span, style: RawStyle) -> Span {
+    match style {
+        RawStyle::Literal | RawStyle::Folded => {
+            Span::new(span.start, trim_end(text, span.start, span.end))
+        }
+        _ => span,
+    }
+}
+
+fn trim_end(text: &str, start: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = end.min(bytes.len());
+    while end > start && matches!(bytes[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
+        end -= 1;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Stream {
+        parse(text, &LineIndex::new(text))
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values() {
+        let text = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cargo test\n        shell: bash\n";
+        let doc = parse_str(text).into_single().unwrap();
+        let job = doc.root.get("jobs").unwrap().get("build").unwrap();
+        let runs_on = job.entry("runs-on").unwrap();
+        assert_eq!(&text[runs_on.key.span.start..runs_on.key.span.end], "runs-on");
+        assert_eq!(
+            &text[runs_on.value.span.start..runs_on.value.span.end],
+            "ubuntu-latest"
+        );
+        let step = &job.get("steps").unwrap().as_sequence().unwrap()[0];
+        let run = step.get("run").unwrap();
+        assert_eq!(run.as_str(), Some("cargo test\n"));
+        assert!(text[run.span.start..run.span.end].ends_with("cargo test"));
+        assert_eq!(step.get_str("shell"), Some("bash"));
+    }
+
+    #[test]
+    fn quoted_scalars_span_their_quotes_and_non_ascii_is_exact() {
+        let text = "name: \"é ü\"\nkey: 'x'\n";
+        let doc = parse_str(text).into_single().unwrap();
+        let name = doc.root.get("name").unwrap();
+        assert_eq!(&text[name.span.start..name.span.end], "\"é ü\"");
+        let key = doc.root.entry("key").unwrap();
+        assert_eq!(&text[key.key.span.start..key.key.span.end], "key");
+    }
+
+    #[test]
+    fn multi_document_streams_keep_documents_before_an_error() {
+        let stream = parse_str("a: 1\n---\nb: [2\n---\nc: 3\n");
+        assert_eq!(stream.documents.len(), 1);
+        let error = stream.error.unwrap();
+        assert!(error.offset >= 9, "{error:?}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_with_a_position() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in "bcdefghij".chars() {
+            text.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = name;
+        }
+        let stream = parse_str(&text);
+        let error = stream.error.expect("alias bomb must fail");
+        assert!(error.message.contains("alias"), "{error:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = "[".repeat(10_000);
+        let error = parse_str(&text).error.unwrap();
+        assert!(
+            error.message.contains("nesting") || error.message.contains("recursion"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let doc = parse_str(text).into_single().unwrap();
+        assert_eq!(doc.duplicate_keys, vec![(Span::new(0, 1), Span::new(10, 11))]);
+    }
+}
+
+impl Node {
+    /// Source span of the bytes `range` of this scalar's decoded value.
+    ///
+    /// Decoding (quotes, escapes, block indentation, folding) moves text around, so the value's
+    /// bytes are found again in the source: the n-th occurrence of the same text in the value is
+    /// taken to be the n-th occurrence in the node's source. Falls back to the whole node.
+    pub fn locate(&self, source: &str, range: std::ops::Range<usize>) -> Span {
+        let Some(value) = self.as_str() else {
+            return self.span;
+        };
+        let Some(needle) = value.get(range.clone()) else {
+            return self.span;
+        };
+        if needle.is_empty() {
+            return self.span;
+        }
+        let nth = value[..range.start].matches(needle).count();
+        let raw = source.get(self.span.start..self.span.end).unwrap_or("");
+        match raw.match_indices(needle).nth(nth) {
+            Some((at, _)) => Span::new(self.span.start + at, self.span.start + at + needle.len()),
+            None => self.span,
+        }
+    }
+}
