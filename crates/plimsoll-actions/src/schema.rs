@@ -2,26 +2,73 @@
 
 /// Keys allowed at the top of a workflow.
 pub const WORKFLOW_KEYS: &[&str] = &[
-    "name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs",
+    "name",
+    "run-name",
+    "on",
+    "permissions",
+    "env",
+    "defaults",
+    "concurrency",
+    "jobs",
+    "description",
 ];
 
 /// Keys allowed in a job that runs steps.
 pub const JOB_KEYS: &[&str] = &[
-    "name", "permissions", "needs", "if", "runs-on", "snapshot", "environment", "concurrency",
-    "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error",
-    "container", "services", "uses", "with", "secrets",
+    "name",
+    "permissions",
+    "needs",
+    "if",
+    "runs-on",
+    "snapshot",
+    "environment",
+    "concurrency",
+    "outputs",
+    "env",
+    "defaults",
+    "steps",
+    "timeout-minutes",
+    "strategy",
+    "continue-on-error",
+    "container",
+    "services",
+    "uses",
+    "with",
+    "secrets",
+    "cancel-timeout-minutes",
 ];
 
 /// Keys allowed in a job that calls a reusable workflow.
 pub const REUSABLE_JOB_KEYS: &[&str] = &[
-    "name", "uses", "with", "secrets", "needs", "if", "permissions", "strategy", "concurrency",
+    "name",
+    "uses",
+    "with",
+    "secrets",
+    "needs",
+    "if",
+    "permissions",
+    "strategy",
+    "concurrency",
 ];
 
 /// Keys allowed in a step.
 pub const STEP_KEYS: &[&str] = &[
-    "id", "if", "name", "uses", "run", "working-directory", "shell", "with", "env",
-    "continue-on-error", "timeout-minutes",
+    "id",
+    "if",
+    "name",
+    "uses",
+    "run",
+    "working-directory",
+    "shell",
+    "with",
+    "env",
+    "continue-on-error",
+    "timeout-minutes",
 ];
+
+/// Keys of background steps (`background: true` on a step, and the `wait`, `wait-all` and
+/// `cancel` steps that join or stop them).
+pub const STEP_BACKGROUND_KEYS: &[&str] = &["background", "wait", "wait-all", "cancel"];
 
 /// Keys allowed under `strategy`.
 pub const STRATEGY_KEYS: &[&str] = &["matrix", "fail-fast", "max-parallel"];
@@ -30,7 +77,7 @@ pub const STRATEGY_KEYS: &[&str] = &["matrix", "fail-fast", "max-parallel"];
 pub const CONTAINER_KEYS: &[&str] = &["image", "credentials", "env", "ports", "volumes", "options"];
 
 /// Keys allowed under `concurrency`.
-pub const CONCURRENCY_KEYS: &[&str] = &["group", "cancel-in-progress"];
+pub const CONCURRENCY_KEYS: &[&str] = &["group", "cancel-in-progress", "queue"];
 
 /// Keys allowed under `defaults`, and under `defaults.run`.
 pub const DEFAULTS_KEYS: &[&str] = &["run"];
@@ -41,29 +88,159 @@ pub const DEFAULTS_RUN_KEYS: &[&str] = &["shell", "working-directory"];
 pub const ENVIRONMENT_KEYS: &[&str] = &["name", "url", "deployment"];
 
 /// Keys allowed at the top of an action's metadata (`action.yml`).
-pub const ACTION_KEYS: &[&str] = &["name", "author", "description", "inputs", "outputs", "runs", "branding"];
+pub const ACTION_KEYS: &[&str] = &[
+    "name",
+    "author",
+    "description",
+    "inputs",
+    "outputs",
+    "runs",
+    "branding",
+];
 
 /// Keys allowed under `runs` of an action.
 pub const ACTION_RUNS_KEYS: &[&str] = &[
-    "using", "steps", "main", "pre", "pre-if", "post", "post-if", "image", "env", "args",
-    "entrypoint", "pre-entrypoint", "post-entrypoint",
+    "using",
+    "steps",
+    "main",
+    "pre",
+    "pre-if",
+    "post",
+    "post-if",
+    "image",
+    "env",
+    "args",
+    "entrypoint",
+    "pre-entrypoint",
+    "post-entrypoint",
 ];
+
+/// Keys allowed under each of a job's `services` (a container, plus command overrides).
+pub const SERVICE_KEYS: &[&str] = &[
+    "image",
+    "credentials",
+    "env",
+    "ports",
+    "volumes",
+    "options",
+    "command",
+    "entrypoint",
+];
+
+/// Keys allowed under `credentials` of a container or service.
+pub const CREDENTIALS_KEYS: &[&str] = &["username", "password"];
+
+/// Keys allowed under `runs-on` when it is a mapping.
+pub const RUNS_ON_KEYS: &[&str] = &["group", "labels"];
+
+/// Filter keys an event configuration (`on.<event>`) may hold.
+pub const EVENT_FILTER_KEYS: &[&str] = &[
+    "branches",
+    "branches-ignore",
+    "paths",
+    "paths-ignore",
+    "tags",
+    "tags-ignore",
+    "types",
+    "workflows",
+    "inputs",
+    "outputs",
+    "secrets",
+];
+
+/// Keys allowed under `on.workflow_dispatch`.
+pub const WORKFLOW_DISPATCH_KEYS: &[&str] = &["inputs"];
+
+/// Keys allowed under `on.workflow_call`.
+pub const WORKFLOW_CALL_KEYS: &[&str] = &["inputs", "outputs", "secrets"];
+
+/// Keys allowed under a job's `snapshot`, when it is a mapping.
+pub const SNAPSHOT_KEYS: &[&str] = &["image-name", "if", "version"];
+
+/// Keys allowed under `on.image_version`.
+pub const IMAGE_VERSION_KEYS: &[&str] = &["names", "versions"];
+
+/// Keys allowed under `on.repository_dispatch`.
+pub const REPOSITORY_DISPATCH_KEYS: &[&str] = &["types"];
+
+/// Keys allowed in each input of `on.workflow_dispatch.inputs`.
+pub const WORKFLOW_DISPATCH_INPUT_KEYS: &[&str] =
+    &["description", "required", "default", "type", "options"];
+
+/// Keys allowed in each input of `on.workflow_call.inputs`.
+pub const WORKFLOW_CALL_INPUT_KEYS: &[&str] = &["description", "required", "default", "type"];
+
+/// Keys allowed in each output of `on.workflow_call.outputs`.
+pub const WORKFLOW_CALL_OUTPUT_KEYS: &[&str] = &["description", "value"];
+
+/// Keys allowed in each secret of `on.workflow_call.secrets`.
+pub const WORKFLOW_CALL_SECRET_KEYS: &[&str] = &["description", "required"];
+
+/// Keys allowed in each entry of `on.schedule`.
+pub const SCHEDULE_KEYS: &[&str] = &["cron", "timezone"];
+
+/// Keys allowed in each output of an action's metadata.
+pub const ACTION_OUTPUT_KEYS: &[&str] = &["description", "value"];
+
+/// Keys allowed under an action's `branding`.
+pub const BRANDING_KEYS: &[&str] = &["icon", "color"];
 
 /// Permission scopes that `permissions:` accepts.
 pub const PERMISSION_SCOPES: &[&str] = &[
-    "actions", "attestations", "checks", "contents", "deployments", "discussions", "id-token",
-    "issues", "models", "packages", "pages", "pull-requests", "repository-projects",
-    "security-events", "statuses",
+    "actions",
+    "attestations",
+    "checks",
+    "contents",
+    "deployments",
+    "discussions",
+    "id-token",
+    "issues",
+    "models",
+    "packages",
+    "pages",
+    "pull-requests",
+    "repository-projects",
+    "security-events",
+    "statuses",
 ];
 
 /// Events that trigger workflows.
 pub const EVENTS: &[&str] = &[
-    "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment",
-    "deployment_status", "discussion", "discussion_comment", "fork", "gollum", "image_version",
-    "issue_comment", "issues", "label", "merge_group", "milestone", "page_build", "project",
-    "project_card", "project_column", "public", "pull_request", "pull_request_review",
-    "pull_request_review_comment", "pull_request_target", "push", "registry_package", "release",
-    "repository_dispatch", "schedule", "status", "watch", "workflow_call", "workflow_dispatch",
+    "branch_protection_rule",
+    "check_run",
+    "check_suite",
+    "create",
+    "delete",
+    "deployment",
+    "deployment_status",
+    "discussion",
+    "discussion_comment",
+    "fork",
+    "gollum",
+    "image_version",
+    "issue_comment",
+    "issues",
+    "label",
+    "merge_group",
+    "milestone",
+    "page_build",
+    "project",
+    "project_card",
+    "project_column",
+    "public",
+    "pull_request",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "pull_request_target",
+    "push",
+    "registry_package",
+    "release",
+    "repository_dispatch",
+    "schedule",
+    "status",
+    "watch",
+    "workflow_call",
+    "workflow_dispatch",
     "workflow_run",
 ];
 

@@ -77,7 +77,9 @@ impl<'a> Uses<'a> {
     pub fn is_reusable_workflow(&self) -> bool {
         let path = match self {
             Uses::Local { path } => *path,
-            Uses::Repository { path: Some(path), .. } => path,
+            Uses::Repository {
+                path: Some(path), ..
+            } => path,
             _ => return false,
         };
         path.contains(".github/workflows/")
@@ -130,10 +132,21 @@ mod tests {
                 git_ref: Some("v4")
             }
         );
-        assert_eq!(Uses::parse("./.github/actions/setup"), Uses::Local { path: "./.github/actions/setup" });
-        assert_eq!(Uses::parse("docker://alpine:3"), Uses::Docker { image: "alpine:3" });
+        assert_eq!(
+            Uses::parse("./.github/actions/setup"),
+            Uses::Local {
+                path: "./.github/actions/setup"
+            }
+        );
+        assert_eq!(
+            Uses::parse("docker://alpine:3"),
+            Uses::Docker { image: "alpine:3" }
+        );
         assert!(Uses::parse("org/repo/.github/workflows/ci.yml@main").is_reusable_workflow());
-        assert_eq!(ref_kind("8f4b7f84864484a7bf31766abe9204da3cbe65b3"), RefKind::CommitSha);
+        assert_eq!(
+            ref_kind("8f4b7f84864484a7bf31766abe9204da3cbe65b3"),
+            RefKind::CommitSha
+        );
         assert_eq!(ref_kind("v4.1.0"), RefKind::VersionTag);
         assert_eq!(ref_kind("main"), RefKind::Branch);
         assert_eq!(ref_kind("stable"), RefKind::Branch);

@@ -64,18 +64,22 @@ impl Baseline {
             path: path.display().to_string(),
             source,
         })?;
-        let file: BaselineFile = serde_json::from_str(&text).map_err(|e| BaselineError::Format {
-            path: path.display().to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
+        let file: BaselineFile =
+            serde_json::from_str(&text).map_err(|e| BaselineError::Format {
+                path: path.display().to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
         if file.version != BASELINE_VERSION {
             return Err(BaselineError::Format {
                 path: path.display().to_string(),
                 line: 1,
                 column: 1,
-                message: format!("version {} (this plimsoll reads {BASELINE_VERSION})", file.version),
+                message: format!(
+                    "version {} (this plimsoll reads {BASELINE_VERSION})",
+                    file.version
+                ),
             });
         }
         let mut counts = HashMap::new();

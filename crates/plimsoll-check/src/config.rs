@@ -69,7 +69,9 @@ impl std::str::FromStr for RuleSetting {
             "off" => Ok(RuleSetting::Off),
             "on" => Ok(RuleSetting::On),
             other => other.parse().map(RuleSetting::Level).map_err(|_| {
-                format!("`{other}` is not a rule setting (expected off, on, error, warning or note)")
+                format!(
+                    "`{other}` is not a rule setting (expected off, on, error, warning or note)"
+                )
             }),
         }
     }
@@ -188,7 +190,10 @@ impl Settings {
         if let Some(value) = env("PLIMSOLL_EXCLUDE") {
             exclude.extend(split_list(&value));
         }
-        for (var, setting) in [("PLIMSOLL_ENABLE", RuleSetting::On), ("PLIMSOLL_DISABLE", RuleSetting::Off)] {
+        for (var, setting) in [
+            ("PLIMSOLL_ENABLE", RuleSetting::On),
+            ("PLIMSOLL_DISABLE", RuleSetting::Off),
+        ] {
             if let Some(value) = env(var) {
                 for name in split_list(&value) {
                     settings.set_rule(&name, setting, var)?;
@@ -216,7 +221,12 @@ impl Settings {
         Ok(settings)
     }
 
-    fn set_rule(&mut self, name: &str, setting: RuleSetting, origin: &str) -> Result<(), ConfigError> {
+    fn set_rule(
+        &mut self,
+        name: &str,
+        setting: RuleSetting,
+        origin: &str,
+    ) -> Result<(), ConfigError> {
         let rule = registry::find(name).ok_or_else(|| ConfigError::Value {
             origin: origin.into(),
             message: format!("unknown rule `{name}` (see `plimsoll rules`)"),
@@ -351,7 +361,10 @@ fn find_upward(target: &Path) -> Option<PathBuf> {
         let candidate = dir.join(CONFIG_FILE);
         if candidate.is_file() {
             // Keep the path relative when it is under the working directory, for messages.
-            if let Some(rel) = cwd.as_ref().and_then(|cwd| candidate.strip_prefix(cwd).ok()) {
+            if let Some(rel) = cwd
+                .as_ref()
+                .and_then(|cwd| candidate.strip_prefix(cwd).ok())
+            {
                 return Some(rel.to_path_buf());
             }
             return Some(candidate);

@@ -27,7 +27,10 @@ impl FileKind {
         if !yaml {
             return None;
         }
-        let parent = path.parent().and_then(Path::file_name).and_then(|n| n.to_str());
+        let parent = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str());
         let grandparent = path
             .parent()
             .and_then(Path::parent)
@@ -92,6 +95,13 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
     discovery
 }
 
+/// `path` without a leading `./`, so reports read `.github/workflows/ci.yml`.
+pub fn normalize(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
     let found = Mutex::new(Vec::new());
     let walker = WalkBuilder::new(root)
@@ -117,7 +127,11 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if entry.depth() > 0 && settings.is_excluded(path) {
                 tracing::debug!("excluded: {}", path.display());
-                return if is_dir { WalkState::Skip } else { WalkState::Continue };
+                return if is_dir {
+                    WalkState::Skip
+                } else {
+                    WalkState::Continue
+                };
             }
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
@@ -125,7 +139,7 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
             if let Some(kind) = FileKind::from_path(path) {
                 if let Ok(mut found) = found.lock() {
                     found.push(Candidate {
-                        path: path.to_path_buf(),
+                        path: normalize(path),
                         kind: Some(kind),
                         repository: Some(repository),
                     });
@@ -143,11 +157,26 @@ mod tests {
 
     #[test]
     fn classifies_by_place_and_name() {
-        assert_eq!(FileKind::from_path(Path::new("x/.github/workflows/ci.yml")), Some(FileKind::Workflow));
-        assert_eq!(FileKind::from_path(Path::new(".github/workflows/ci.yaml")), Some(FileKind::Workflow));
-        assert_eq!(FileKind::from_path(Path::new("a/action.yml")), Some(FileKind::Action));
-        assert_eq!(FileKind::from_path(Path::new(".github/dependabot.yml")), Some(FileKind::Dependabot));
+        assert_eq!(
+            FileKind::from_path(Path::new("x/.github/workflows/ci.yml")),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new(".github/workflows/ci.yaml")),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new("a/action.yml")),
+            Some(FileKind::Action)
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new(".github/dependabot.yml")),
+            Some(FileKind::Dependabot)
+        );
         assert_eq!(FileKind::from_path(Path::new("workflows/ci.yml")), None);
-        assert_eq!(FileKind::from_path(Path::new(".github/workflows/README.md")), None);
+        assert_eq!(
+            FileKind::from_path(Path::new(".github/workflows/README.md")),
+            None
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use plimsoll_actions::{Action, Workflow};
 use plimsoll_syntax::yaml::{self, Document, Node};
-use plimsoll_syntax::{LineCol, SourceFile, Span};
+use plimsoll_syntax::{LineCol, SourceError, SourceFile, Span};
 use rayon::prelude::*;
 
 use crate::baseline::stable_hash;
@@ -70,8 +70,11 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         .collect();
 
     let mut report = CheckReport::default();
-    let mut repositories: Vec<Repository> =
-        discovery.repositories.iter().map(|root| Repository::new(root)).collect();
+    let mut repositories: Vec<Repository> = discovery
+        .repositories
+        .iter()
+        .map(|root| Repository::new(root))
+        .collect();
     let mut all_sources = HashMap::new();
     for outcome in outcomes {
         report.files_checked += usize::from(outcome.checked);
@@ -113,7 +116,11 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         }
     }
     report.findings.sort_by(|a, b| {
-        (&a.location.path, a.location.start, a.rule.id).cmp(&(&b.location.path, b.location.start, b.rule.id))
+        (&a.location.path, a.location.start, a.rule.id).cmp(&(
+            &b.location.path,
+            b.location.start,
+            b.rule.id,
+        ))
     });
     for finding in &report.findings {
         if let Some(source) = all_sources.get(&finding.location.path) {
@@ -126,7 +133,11 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     Ok(report)
 }
 
-fn check_file(candidate: &Candidate, settings: &Settings, rules: &[&'static dyn Rule]) -> FileOutcome {
+fn check_file(
+    candidate: &Candidate,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+) -> FileOutcome {
     let path = &candidate.path;
     let mut outcome = FileOutcome {
         findings: Vec::new(),
@@ -136,12 +147,24 @@ fn check_file(candidate: &Candidate, settings: &Settings, rules: &[&'static dyn 
         checked: true,
     };
     let parse_error = |message: String, source: Option<&SourceFile>, span: Option<Span>| {
-        make_finding(&ParseError::META, ParseError::META.severity, path, source, span, message, None)
+        make_finding(
+            &ParseError::META,
+            ParseError::META.severity,
+            path,
+            source,
+            span,
+            message,
+            None,
+        )
     };
     let size = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),
         Err(err) => {
-            outcome.findings.push(parse_error(format!("cannot read the file: {err}"), None, None));
+            outcome.findings.push(parse_error(
+                format!("cannot read the file: {err}"),
+                None,
+                None,
+            ));
             return outcome;
         }
     };
@@ -159,14 +182,26 @@ fn check_file(candidate: &Candidate, settings: &Settings, rules: &[&'static dyn 
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            outcome.findings.push(parse_error(format!("cannot read the file: {err}"), None, None));
+            outcome.findings.push(parse_error(
+                format!("cannot read the file: {err}"),
+                None,
+                None,
+            ));
             return outcome;
         }
     };
     let source = match SourceFile::from_bytes(path.clone(), bytes) {
         Ok(source) => Arc::new(source),
         Err(err) => {
-            outcome.findings.push(parse_error(err.to_string(), None, None));
+            let mut finding = parse_error(err.to_string(), None, None);
+            if let SourceError::InvalidUtf8 { line, column, .. } = err {
+                // The text is not kept, but the reader still learns where the bad byte is.
+                finding.location.start = LineCol { line, column };
+                finding.location.end = finding.location.start;
+                finding.location.start_utf16 = column;
+                finding.location.end_utf16 = column;
+            }
+            outcome.findings.push(finding);
             return outcome;
         }
     };
@@ -176,7 +211,9 @@ fn check_file(candidate: &Candidate, settings: &Settings, rules: &[&'static dyn 
         Ok(document) => document,
         Err(err) => {
             let at = Span::empty(err.offset);
-            outcome.findings.push(parse_error(err.message, Some(&source), Some(at)));
+            outcome
+                .findings
+                .push(parse_error(err.message, Some(&source), Some(at)));
             return outcome;
         }
     };
@@ -185,7 +222,10 @@ fn check_file(candidate: &Candidate, settings: &Settings, rules: &[&'static dyn 
         None => match classify_by_content(&document.root) {
             Some(kind) => kind,
             None => {
-                tracing::info!("{}: not a workflow, action or Dependabot file; skipped", path.display());
+                tracing::info!(
+                    "{}: not a workflow, action or Dependabot file; skipped",
+                    path.display()
+                );
                 outcome.checked = false;
                 return outcome;
             }
@@ -193,7 +233,10 @@ fn check_file(candidate: &Candidate, settings: &Settings, rules: &[&'static dyn 
     };
     if document.root.as_mapping().is_none() {
         outcome.findings.push(parse_error(
-            format!("expected a mapping at the top of the file, found a {}", document.root.type_name()),
+            format!(
+                "expected a mapping at the top of the file, found a {}",
+                document.root.type_name()
+            ),
             Some(&source),
             Some(document.root.span),
         ));
@@ -232,7 +275,11 @@ fn classify_by_content(root: &Node) -> Option<FileKind> {
     }
 }
 
-fn run_workflow_rules(cx: &Context<'_>, rules: &[&'static dyn Rule], sink: &mut Sink) -> CiFileFacts {
+fn run_workflow_rules(
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+) -> CiFileFacts {
     let mut facts = CiFileFacts {
         path: cx.source.path().to_path_buf(),
         ..CiFileFacts::default()
@@ -316,7 +363,12 @@ fn resolve(source: &SourceFile, sink: Sink, settings: &Settings) -> Vec<Finding>
             continue;
         }
         let line = source.lines().line_of(diagnostic.span.start);
-        if suppression::suppress(&mut suppressions, diagnostic.rule.name, diagnostic.rule.id, line) {
+        if suppression::suppress(
+            &mut suppressions,
+            diagnostic.rule.name,
+            diagnostic.rule.id,
+            line,
+        ) {
             continue;
         }
         // A rule's own severity override applies only when configuration left the default.
@@ -339,7 +391,10 @@ fn resolve(source: &SourceFile, sink: Sink, settings: &Settings) -> Vec<Finding>
             for unused in suppressions.iter().filter(|s| !s.used) {
                 let message = match registry::find(&unused.rule) {
                     Some(rule) => format!("this suppression of `{}` suppresses nothing", rule.name),
-                    None => format!("this suppression names `{}`, which is not a plimsoll rule", unused.rule),
+                    None => format!(
+                        "this suppression names `{}`, which is not a plimsoll rule",
+                        unused.rule
+                    ),
                 };
                 findings.push(make_finding(
                     &UnusedSuppression::META,

@@ -41,7 +41,9 @@ impl FromStr for Severity {
             "note" => Ok(Severity::Note),
             "warning" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            other => Err(format!("`{other}` is not a severity (expected error, warning or note)")),
+            other => Err(format!(
+                "`{other}` is not a severity (expected error, warning or note)"
+            )),
         }
     }
 }

@@ -12,6 +12,36 @@ pub static RULES: &[&dyn Rule] = &[
     &UnusedSuppression,
     // github-actions
     &ContinueOnError,
+    &AlwaysFalseCondition,
+    &SwallowedFailure,
+    &UnpinnedAction,
+    &ActionNotPinnedToSha,
+    &UnpinnedImage,
+    &ToolchainNotPinned,
+    &CargoInstallUnlocked,
+    &CurlPipeShell,
+    &MissingPermissions,
+    &WriteAllPermissions,
+    &TemplateInjection,
+    &UntrustedCheckout,
+    &HardcodedSecret,
+    &MissingTimeout,
+    &MissingRustCache,
+    &MissingConcurrency,
+    &MissingFormatCheck,
+    &MissingLintGate,
+    &MissingTestGate,
+    &MissingSecurityAudit,
+    &ClippyWarningsAllowed,
+    &MissingDependencyUpdates,
+    &DeprecatedAction,
+    &DeprecatedWorkflowCommand,
+    &UnknownKey,
+    &InvalidEvent,
+    &InvalidNeeds,
+    &DuplicateStepId,
+    &EmptyMatrix,
+    &InvalidExpression,
 ];
 
 /// The rule with this name or id.
@@ -27,6 +57,50 @@ pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().map(|rule| rule.meta())
 }
 
+/// The rules reference (`docs/rules.md`), generated from the rules' doc comments.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# plimsoll rules\n\n<!-- Generated from the rules' doc comments by `PLIMSOLL_UPDATE_DOCS=1 cargo test -p plimsoll-check --test docs`. Do not edit. -->\n\n",
+    );
+    out.push_str("| id | name | severity | summary |\n|---|---|---|---|\n");
+    for meta in all() {
+        let strict = if meta.strict_only { " (strict)" } else { "" };
+        out.push_str(&format!(
+            "| {} | [`{}`](#{}) | {}{} | {} |\n",
+            meta.id, meta.name, meta.name, meta.severity, strict, meta.summary
+        ));
+    }
+    for meta in all() {
+        out.push_str(&format!("\n## {}\n\n", meta.name));
+        out.push_str(&format!(
+            "Id `{}` · default severity **{}**{} · domain `{}`\n\n",
+            meta.id,
+            meta.severity,
+            if meta.strict_only {
+                " (strict mode only)"
+            } else {
+                ""
+            },
+            meta.domain.as_str()
+        ));
+        let doc: Vec<&str> = meta
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        // Rule docs use `##` sections; one level deeper under the rule's own heading.
+        for line in doc {
+            if let Some(rest) = line.strip_prefix("## ") {
+                out.push_str(&format!("### {rest}\n"));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,12 +114,23 @@ mod tests {
             assert!(ids.insert(meta.id), "duplicate id {}", meta.id);
             assert!(names.insert(meta.name), "duplicate name {}", meta.name);
             assert!(
-                meta.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                meta.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-'),
                 "{} is not kebab-case",
                 meta.name
             );
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
-                assert!(meta.doc.contains(section), "{} lacks `{section}`", meta.name);
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(
+                    meta.doc.contains(section),
+                    "{} lacks `{section}`",
+                    meta.name
+                );
             }
         }
     }

@@ -59,7 +59,8 @@ impl CiFileFacts {
                 .is_some_and(is_version);
             if slug.contains("rust-toolchain")
                 && (toolchain_input
-                    || git_ref.is_some_and(|r| RefKind::of(r) == RefKind::VersionTag && is_version(r)))
+                    || git_ref
+                        .is_some_and(|r| RefKind::of(r) == RefKind::VersionTag && is_version(r)))
             {
                 self.pins_rust_toolchain = true;
             }
@@ -79,7 +80,8 @@ impl CiFileFacts {
 fn is_version(text: &str) -> bool {
     let text = text.trim();
     let first = text.split('-').next().unwrap_or(text);
-    first.starts_with(|c: char| c.is_ascii_digit()) && first.chars().all(|c| c.is_ascii_digit() || c == '.')
+    first.starts_with(|c: char| c.is_ascii_digit())
+        && first.chars().all(|c| c.is_ascii_digit() || c == '.')
         || text.starts_with("nightly-20")
 }
 
@@ -127,7 +129,10 @@ pub struct Repository {
 pub const ECOSYSTEM_MARKERS: &[(&str, &[&str])] = &[
     ("cargo", &["Cargo.toml"]),
     ("npm", &["package.json"]),
-    ("pip", &["requirements.txt", "pyproject.toml", "setup.py", "Pipfile"]),
+    (
+        "pip",
+        &["requirements.txt", "pyproject.toml", "setup.py", "Pipfile"],
+    ),
     ("gomod", &["go.mod"]),
     ("maven", &["pom.xml"]),
     ("gradle", &["build.gradle", "build.gradle.kts"]),
@@ -163,7 +168,7 @@ impl Repository {
 
     /// A file at the repository's root, if it exists.
     pub fn root_file(&self, name: &str) -> Option<PathBuf> {
-        let path = self.root.join(name);
+        let path = crate::discovery::normalize(&self.root.join(name));
         path.is_file().then_some(path)
     }
 

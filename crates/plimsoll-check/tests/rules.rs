@@ -28,7 +28,7 @@ fn findings_of(rule: &str) -> String {
         ..Overrides::default()
     };
     let settings = Settings::load(&path, &|_| None, &overrides).unwrap();
-    let report = plimsoll_check::check(&[path.clone()], &settings).unwrap();
+    let report = plimsoll_check::check(std::slice::from_ref(&path), &settings).unwrap();
     let mut lines = Vec::new();
     for finding in report.findings.iter().filter(|f| f.rule.name == meta.name) {
         let loc = &finding.location;
@@ -40,7 +40,12 @@ fn findings_of(rule: &str) -> String {
         };
         lines.push(format!(
             "{file}{}:{}-{}:{} {} {}",
-            loc.start.line, loc.start.column, loc.end.line, loc.end.column, finding.severity, finding.message
+            loc.start.line,
+            loc.start.column,
+            loc.end.line,
+            loc.end.column,
+            finding.severity,
+            finding.message
         ));
     }
     assert!(!lines.is_empty(), "{rule} found nothing in its fixture");
@@ -63,7 +68,7 @@ macro_rules! rule_tests {
                 if meta.name == "parse-error" || meta.name == "unused-suppression" {
                     continue; // covered by tests/engine.rs
                 }
-                assert!(tested.contains(&meta.name), "rule {} has no fixture test", meta.name);
+                assert!(tested.contains(&meta.name) || REPOSITORY_RULES.contains(&meta.name), "rule {} has no fixture test", meta.name);
             }
         }
     };
@@ -71,4 +76,85 @@ macro_rules! rule_tests {
 
 rule_tests! {
     continue_on_error => "continue-on-error",
+    always_false_condition => "always-false-condition",
+    swallowed_failure => "swallowed-failure",
+    unpinned_action => "unpinned-action",
+    action_not_pinned_to_sha => "action-not-pinned-to-sha",
+    unpinned_image => "unpinned-image",
+    cargo_install_unlocked => "cargo-install-unlocked",
+    curl_pipe_shell => "curl-pipe-shell",
+    missing_permissions => "missing-permissions",
+    write_all_permissions => "write-all-permissions",
+    template_injection => "template-injection",
+    untrusted_checkout => "untrusted-checkout",
+    hardcoded_secret => "hardcoded-secret",
+    missing_timeout => "missing-timeout",
+    missing_rust_cache => "missing-rust-cache",
+    missing_concurrency => "missing-concurrency",
+    clippy_warnings_allowed => "clippy-warnings-allowed",
+    deprecated_action => "deprecated-action",
+    deprecated_workflow_command => "deprecated-workflow-command",
+    unknown_key => "unknown-key",
+    invalid_event => "invalid-event",
+    invalid_needs => "invalid-needs",
+    duplicate_step_id => "duplicate-step-id",
+    empty_matrix => "empty-matrix",
+    invalid_expression => "invalid-expression",
+}
+
+/// Repository-level rules, tested together on two repositories: one with no gates, one gated.
+const REPOSITORY_RULES: &[&str] = &[
+    "toolchain-not-pinned",
+    "missing-format-check",
+    "missing-lint-gate",
+    "missing-test-gate",
+    "missing-security-audit",
+    "missing-dependency-updates",
+];
+
+fn repository_findings(repo: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(repo);
+    let overrides = Overrides {
+        isolated: true,
+        ..Overrides::default()
+    };
+    let settings = Settings::load(&root, &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(std::slice::from_ref(&root), &settings).unwrap();
+    report
+        .findings
+        .iter()
+        .filter(|f| REPOSITORY_RULES.contains(&f.rule.name))
+        .map(|f| {
+            let path = f
+                .location
+                .path
+                .strip_prefix(&root)
+                .unwrap_or(&f.location.path);
+            format!(
+                "{}:{}:{} {} {}",
+                path.display(),
+                f.location.start.line,
+                f.location.start.column,
+                f.rule.name,
+                f.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn repository_rules_fire_on_an_ungated_rust_project() {
+    let text = repository_findings("repo-bare");
+    for rule in REPOSITORY_RULES {
+        assert!(text.contains(rule), "{rule} did not fire:\n{text}");
+    }
+    insta::assert_snapshot!("repository-bare", text);
+}
+
+#[test]
+fn repository_rules_accept_a_gated_rust_project() {
+    insta::assert_snapshot!("repository-gated", repository_findings("repo-gated"));
 }

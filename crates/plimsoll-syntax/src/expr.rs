@@ -121,8 +121,19 @@ pub struct Analysis {
 
 /// Functions GitHub Actions expressions provide.
 pub const FUNCTIONS: &[&str] = &[
-    "contains", "startswith", "endswith", "format", "join", "tojson", "fromjson", "hashfiles",
-    "success", "always", "cancelled", "failure", "case",
+    "contains",
+    "startswith",
+    "endswith",
+    "format",
+    "join",
+    "tojson",
+    "fromjson",
+    "hashfiles",
+    "success",
+    "always",
+    "cancelled",
+    "failure",
+    "case",
 ];
 
 /// Contexts GitHub Actions expressions provide.
@@ -160,7 +171,10 @@ pub fn analyze(text: &str) -> Result<Analysis, ExprError> {
     let (tok, span) = parser.peek();
     if tok != Tok::End {
         return Err(ExprError {
-            message: format!("unexpected `{}` after the expression", &text[span.start..span.end]),
+            message: format!(
+                "unexpected `{}` after the expression",
+                &text[span.start..span.end]
+            ),
             span,
         });
     }
@@ -178,6 +192,11 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, Span)>, ExprError> {
         let b = bytes[i];
         if b.is_ascii_whitespace() {
             i += 1;
+            continue;
+        }
+        // GitHub's lexer also skips Unicode white space such as a no-break space.
+        if let Some(c) = text[i..].chars().next().filter(|c| c.is_whitespace()) {
+            i += c.len_utf8();
             continue;
         }
         let start = i;
@@ -200,7 +219,8 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, Span)>, ExprError> {
                 }
             }
             tokens.push((Tok::Str, Span::new(start, i)));
-        } else if b.is_ascii_digit() || (b == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        } else if b.is_ascii_digit()
+            || (b == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
         {
             i += 1;
             while i < bytes.len()
@@ -213,7 +233,8 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, Span)>, ExprError> {
             }
             tokens.push((Tok::Number, Span::new(start, i)));
         } else if b.is_ascii_alphabetic() || b == b'_' {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'-'))
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'-'))
             {
                 i += 1;
             }
@@ -416,7 +437,10 @@ mod tests {
         let text = "echo ${{ format('{0}}}', github.ref) }} and ${{ matrix.os }}";
         let found = find(text);
         assert_eq!(found.len(), 2);
-        assert_eq!(&text[found[1].inner.start..found[1].inner.end], " matrix.os ");
+        assert_eq!(
+            &text[found[1].inner.start..found[1].inner.end],
+            " matrix.os "
+        );
         let unterminated = find("a ${{ b");
         assert!(!unterminated[0].terminated);
         assert_eq!(mask("x ${{ a }} y"), "x ________ y");
@@ -430,7 +454,10 @@ mod tests {
         let paths: Vec<_> = analysis.paths.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["github.event.issue.title", "github.event.pull_request.labels.*.name"]
+            [
+                "github.event.issue.title",
+                "github.event.pull_request.labels.*.name"
+            ]
         );
         assert_eq!(analysis.functions[0].0, "contains");
     }
@@ -443,7 +470,10 @@ mod tests {
         assert!(analyze("a &&").is_err());
         assert!(analyze("'open").is_err());
         assert!(analyze("fromJSON(x)[0]").is_ok());
-        assert!(analyze("matrix.os == \"x\"").unwrap_err().message.contains("single quotes"));
+        assert!(analyze("matrix.os == \"x\"")
+            .unwrap_err()
+            .message
+            .contains("single quotes"));
         assert!(analyze("(((((").is_err());
     }
 }

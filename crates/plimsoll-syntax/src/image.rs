@@ -47,7 +47,10 @@ mod tests {
     #[test]
     fn parses_tags_digests_and_ports() {
         let r = ImageRef::parse("localhost:5000/app:1.2@sha256:abc");
-        assert_eq!((r.name, r.tag, r.digest), ("localhost:5000/app", Some("1.2"), Some("sha256:abc")));
+        assert_eq!(
+            (r.name, r.tag, r.digest),
+            ("localhost:5000/app", Some("1.2"), Some("sha256:abc"))
+        );
         assert!(ImageRef::parse("postgres").is_floating());
         assert!(ImageRef::parse("postgres:latest").is_floating());
         assert!(!ImageRef::parse("postgres:16").is_floating());

@@ -140,7 +140,11 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b';' => {
-                    self.pos += if self.bytes.get(self.pos + 1) == Some(&b';') { 2 } else { 1 };
+                    self.pos += if self.bytes.get(self.pos + 1) == Some(&b';') {
+                        2
+                    } else {
+                        1
+                    };
                     self.end_command(Connector::Sequence);
                 }
                 b'|' => {
@@ -148,7 +152,11 @@ impl<'a> Lexer<'a> {
                         self.pos += 2;
                         self.end_command(Connector::Or);
                     } else {
-                        self.pos += if self.bytes.get(self.pos + 1) == Some(&b'&') { 2 } else { 1 };
+                        self.pos += if self.bytes.get(self.pos + 1) == Some(&b'&') {
+                            2
+                        } else {
+                            1
+                        };
                         self.end_command(Connector::Pipe);
                     }
                 }
@@ -220,13 +228,15 @@ impl<'a> Lexer<'a> {
             }
             return;
         } else {
-            while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b'<' | b'>' | b'&' | b'|')
+            while self.pos < self.bytes.len()
+                && matches!(self.bytes[self.pos], b'<' | b'>' | b'&' | b'|')
             {
                 self.pos += 1;
             }
         }
         self.skip_blanks();
-        if self.pos < self.bytes.len() && !matches!(self.bytes[self.pos], b'\n' | b';' | b'|' | b'&')
+        if self.pos < self.bytes.len()
+            && !matches!(self.bytes[self.pos], b'\n' | b';' | b'|' | b'&')
         {
             let start = self.words.len();
             self.word();
@@ -247,7 +257,11 @@ impl<'a> Lexer<'a> {
                     .find('\n')
                     .map_or(self.bytes.len(), |i| self.pos + i);
                 let line = self.src[self.pos..line_end].trim_end_matches('\r');
-                let line = if strip_tabs { line.trim_start_matches('\t') } else { line };
+                let line = if strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
                 self.pos = (line_end + 1).min(self.bytes.len());
                 if line == delimiter {
                     break;
@@ -339,7 +353,9 @@ impl<'a> Lexer<'a> {
             match self.bytes[i] {
                 b'\\' => i += 1,
                 b'\'' if open == b'(' => {
-                    i = self.src[i + 1..].find('\'').map_or(self.bytes.len(), |j| i + 1 + j);
+                    i = self.src[i + 1..]
+                        .find('\'')
+                        .map_or(self.bytes.len(), |j| i + 1 + j);
                 }
                 c if c == open => depth += 1,
                 c if c == close => {
@@ -387,7 +403,10 @@ mod tests {
         let commands = parse(script);
         assert_eq!(commands.len(), 2);
         let words: Vec<_> = commands[0].words.iter().map(|w| w.text.as_str()).collect();
-        assert_eq!(words, ["cargo", "clippy", "--all-targets", "--", "-D", "warnings"]);
+        assert_eq!(
+            words,
+            ["cargo", "clippy", "--all-targets", "--", "-D", "warnings"]
+        );
         let quoted = &commands[0].words[5];
         assert_eq!(&script[quoted.span.start..quoted.span.end], "\"warnings\"");
         assert_eq!(commands[1].words[1].text, "a | b");
@@ -395,7 +414,8 @@ mod tests {
 
     #[test]
     fn heredocs_and_redirections_are_skipped() {
-        let script = "cat <<EOF > out.txt\ncargo test || true\nEOF\nmake 2>&1 >/dev/null && echo done";
+        let script =
+            "cat <<EOF > out.txt\ncargo test || true\nEOF\nmake 2>&1 >/dev/null && echo done";
         assert_eq!(
             programs(script),
             vec![
@@ -411,7 +431,10 @@ mod tests {
         let commands = parse("RUSTFLAGS=-Dwarnings sudo -E env FOO=1 cargo build");
         assert_eq!(commands[0].program(), Some("cargo"));
         assert!(commands[0].has_arg("build"));
-        assert_eq!(parse("if ! cargo fmt --check; then exit 1; fi")[0].program(), Some("cargo"));
+        assert_eq!(
+            parse("if ! cargo fmt --check; then exit 1; fi")[0].program(),
+            Some("cargo")
+        );
     }
 
     proptest::proptest! {

@@ -140,7 +140,11 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_start(line);
-        let column = text[start..offset].chars().map(char::len_utf16).sum::<usize>() + 1;
+        let column = text[start..offset]
+            .chars()
+            .map(char::len_utf16)
+            .sum::<usize>()
+            + 1;
         LineCol {
             line: line + 1,
             column,
@@ -314,10 +318,19 @@ mod tests {
         assert_eq!(index.line_count(), 3);
         let x = text.find('x').unwrap();
         assert_eq!(index.line_col(text, x), LineCol { line: 2, column: 7 });
-        assert_eq!(index.line_col_utf16(text, x), LineCol { line: 2, column: 8 });
-        assert_eq!(index.line_span(text, 1), Span::new(5, text.find('\r').unwrap()));
+        assert_eq!(
+            index.line_col_utf16(text, x),
+            LineCol { line: 2, column: 8 }
+        );
+        assert_eq!(
+            index.line_span(text, 1),
+            Span::new(5, text.find('\r').unwrap())
+        );
         assert_eq!(index.offset_of(text, 1, 6), x);
-        assert_eq!(index.line_col(text, text.len()), LineCol { line: 3, column: 2 });
+        assert_eq!(
+            index.line_col(text, text.len()),
+            LineCol { line: 3, column: 2 }
+        );
     }
 
     #[test]

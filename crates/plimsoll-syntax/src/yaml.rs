@@ -495,6 +495,31 @@ fn trim_end(text: &str, start: usize, end: usize) -> usize {
     end
 }
 
+impl Node {
+    /// Source span of the bytes `range` of this scalar's decoded value.
+    ///
+    /// Decoding (quotes, escapes, block indentation, folding) moves text around, so the value's
+    /// bytes are found again in the source: the n-th occurrence of the same text in the value is
+    /// taken to be the n-th occurrence in the node's source. Falls back to the whole node.
+    pub fn locate(&self, source: &str, range: std::ops::Range<usize>) -> Span {
+        let Some(value) = self.as_str() else {
+            return self.span;
+        };
+        let Some(needle) = value.get(range.clone()) else {
+            return self.span;
+        };
+        if needle.is_empty() {
+            return self.span;
+        }
+        let nth = value[..range.start].matches(needle).count();
+        let raw = source.get(self.span.start..self.span.end).unwrap_or("");
+        match raw.match_indices(needle).nth(nth) {
+            Some((at, _)) => Span::new(self.span.start + at, self.span.start + at + needle.len()),
+            None => self.span,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,7 +534,10 @@ mod tests {
         let doc = parse_str(text).into_single().unwrap();
         let job = doc.root.get("jobs").unwrap().get("build").unwrap();
         let runs_on = job.entry("runs-on").unwrap();
-        assert_eq!(&text[runs_on.key.span.start..runs_on.key.span.end], "runs-on");
+        assert_eq!(
+            &text[runs_on.key.span.start..runs_on.key.span.end],
+            "runs-on"
+        );
         assert_eq!(
             &text[runs_on.value.span.start..runs_on.value.span.end],
             "ubuntu-latest"
@@ -568,31 +596,9 @@ mod tests {
     fn duplicate_keys_are_recorded() {
         let text = "a: 1\nb: 2\na: 3\n";
         let doc = parse_str(text).into_single().unwrap();
-        assert_eq!(doc.duplicate_keys, vec![(Span::new(0, 1), Span::new(10, 11))]);
-    }
-}
-
-impl Node {
-    /// Source span of the bytes `range` of this scalar's decoded value.
-    ///
-    /// Decoding (quotes, escapes, block indentation, folding) moves text around, so the value's
-    /// bytes are found again in the source: the n-th occurrence of the same text in the value is
-    /// taken to be the n-th occurrence in the node's source. Falls back to the whole node.
-    pub fn locate(&self, source: &str, range: std::ops::Range<usize>) -> Span {
-        let Some(value) = self.as_str() else {
-            return self.span;
-        };
-        let Some(needle) = value.get(range.clone()) else {
-            return self.span;
-        };
-        if needle.is_empty() {
-            return self.span;
-        }
-        let nth = value[..range.start].matches(needle).count();
-        let raw = source.get(self.span.start..self.span.end).unwrap_or("");
-        match raw.match_indices(needle).nth(nth) {
-            Some((at, _)) => Span::new(self.span.start + at, self.span.start + at + needle.len()),
-            None => self.span,
-        }
+        assert_eq!(
+            doc.duplicate_keys,
+            vec![(Span::new(0, 1), Span::new(10, 11))]
+        );
     }
 }

@@ -47,8 +47,21 @@ pub(crate) fn is_quality_command(argv: &[String]) -> bool {
     match program {
         "cargo" => matches!(
             sub,
-            "test" | "clippy" | "fmt" | "check" | "build" | "nextest" | "audit" | "deny" | "doc"
-                | "miri" | "hack" | "udeps" | "semver-checks" | "llvm-cov" | "tarpaulin"
+            "test"
+                | "clippy"
+                | "fmt"
+                | "check"
+                | "build"
+                | "nextest"
+                | "audit"
+                | "deny"
+                | "doc"
+                | "miri"
+                | "hack"
+                | "udeps"
+                | "semver-checks"
+                | "llvm-cov"
+                | "tarpaulin"
         ),
         "npm" | "yarn" | "pnpm" | "bun" => {
             matches!(sub, "test" | "t" | "lint" | "build" | "audit")
@@ -58,9 +71,9 @@ pub(crate) fn is_quality_command(argv: &[String]) -> bool {
                         .any(|t| run_target.starts_with(t)))
         }
         "go" => matches!(sub, "test" | "vet" | "build"),
-        "make" | "just" | "task" => {
-            ["test", "check", "lint", "ci", "verify"].iter().any(|t| sub.starts_with(t))
-        }
+        "make" | "just" | "task" => ["test", "check", "lint", "ci", "verify"]
+            .iter()
+            .any(|t| sub.starts_with(t)),
         "mvn" | "gradle" | "gradlew" | "./gradlew" | "./mvnw" => words
             .iter()
             .any(|w| matches!(*w, "test" | "verify" | "check" | "build" | "package")),

@@ -49,7 +49,9 @@ impl ContinueOnError {
             out.report(
                 &Self::META,
                 entry.key.span.cover(value.span),
-                format!("{owner} sets `continue-on-error: true`: its failures will not fail the run"),
+                format!(
+                    "{owner} sets `continue-on-error: true`: its failures will not fail the run"
+                ),
             );
         } else if let Some(text) = value.as_str().filter(|t| t.contains("${{")) {
             let matrix_driven = text.contains("matrix.");
@@ -81,6 +83,10 @@ impl Rule for ContinueOnError {
     }
 
     fn check_step(&self, _cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        Self::check(&format!("step `{}`", scope.step.label()), scope.step.node, out);
+        Self::check(
+            &format!("step `{}`", scope.step.label()),
+            scope.step.node,
+            out,
+        );
     }
 }

@@ -1,0 +1,73 @@
+use plimsoll_actions::{ref_span, RefKind, Uses, Workflow};
+use plimsoll_syntax::yaml::Node;
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule, StepScope};
+
+declare_rule! {
+    /// ## What it does
+    /// In strict mode, flags an action or reusable workflow pinned by a version tag (`@v4`,
+    /// `@v1.2.3`) instead of a full commit SHA.
+    ///
+    /// ## Why is this bad?
+    /// Tags can be moved or deleted, and a compromised action's tags have been rewritten to
+    /// point at malicious commits. Only a commit SHA names exactly one piece of code.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - uses: actions/checkout@v4
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+    /// ```
+    pub struct ActionNotPinnedToSha {
+        id: "GHA005",
+        name: "action-not-pinned-to-sha",
+        severity: Note,
+        domain: GithubActions,
+        summary: "An action is pinned by a moving tag, not a commit SHA (strict)",
+        help: "replace the tag by the commit SHA it points at, keeping the tag as a `# vX.Y.Z` comment",
+        strict_only: true,
+    }
+}
+
+fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
+    if let Some(Uses::Repository {
+        owner,
+        repo,
+        git_ref: Some(git_ref),
+        ..
+    }) = node.as_str().map(Uses::parse)
+    {
+        if RefKind::of(git_ref) == RefKind::VersionTag {
+            out.report(
+                &ActionNotPinnedToSha::META,
+                ref_span(node, cx.text()),
+                format!("`{owner}/{repo}@{git_ref}` is pinned by a tag that can be moved"),
+            );
+        }
+    }
+}
+
+impl Rule for ActionNotPinnedToSha {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        for job in workflow.jobs() {
+            if let Some(uses) = job.uses() {
+                check_uses(cx, uses.value, out);
+            }
+        }
+    }
+
+    fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
+        if let Some(node) = scope.step.uses_node() {
+            check_uses(cx, node, out);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+use plimsoll_actions::Workflow;
+use plimsoll_syntax::yaml::Node;
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule, StepScope};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a job or step whose `if:` can never be true: `if: false`, `if: ${{ false }}`,
+    /// `if: 0`, `if: ''`.
+    ///
+    /// ## Why is this bad?
+    /// The job or step still appears in the workflow, so reviewers believe it runs, but it is
+    /// skipped on every run: coverage is gone without anyone deleting anything.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// integration:
+    ///   if: false  # TODO re-enable
+    ///   runs-on: ubuntu-24.04
+    /// ```
+    ///
+    /// ## Use instead
+    /// Remove the condition and fix what made the job fail, or delete the job in a reviewed
+    /// change that says so.
+    pub struct AlwaysFalseCondition {
+        id: "GHA002",
+        name: "always-false-condition",
+        severity: Error,
+        domain: GithubActions,
+        summary: "A job or step is disabled with an always-false `if:`",
+        help: "remove the always-false condition; disabling a job or step silently drops coverage",
+    }
+}
+
+/// Whether an `if:` value is false whatever the run.
+pub(crate) fn is_always_false(value: &Node) -> bool {
+    if value.as_bool() == Some(false) {
+        return true;
+    }
+    let Some(text) = value.as_str() else {
+        return false;
+    };
+    let mut text = text.trim();
+    if let Some(inner) = text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")) {
+        if !inner.contains("}}") {
+            text = inner.trim();
+        }
+    }
+    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        text = inner.trim();
+    }
+    matches!(text, "false" | "0" | "''" | "null" | "-0" | "0.0")
+}
+
+fn check(owner: String, node: &Node, out: &mut Sink) {
+    if let Some(entry) = node.entry("if") {
+        if is_always_false(&entry.value) {
+            out.report(
+                &AlwaysFalseCondition::META,
+                entry.key.span.cover(entry.value.span),
+                format!("{owner} is disabled: its `if:` is always false"),
+            );
+        }
+    }
+}
+
+impl Rule for AlwaysFalseCondition {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        for job in workflow.jobs() {
+            check(format!("job `{}`", job.id), job.node, out);
+        }
+    }
+
+    fn check_step(&self, _cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
+        check(
+            format!("step `{}`", scope.step.label()),
+            scope.step.node,
+            out,
+        );
+    }
+}

@@ -1,0 +1,243 @@
+use plimsoll_actions::{ref_kind, RefKind, Uses};
+use plimsoll_syntax::yaml::Node;
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule, StepScope};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags steps that use an archived or deprecated action (`actions-rs/*`,
+    /// `actions/create-release`, `actions/upload-release-asset`, `actions/setup-ruby` …), or an
+    /// old major version of a widely used action whose runtime GitHub has retired
+    /// (`actions/checkout` below v4, `actions/upload-artifact` below v4, `actions/setup-python`
+    /// below v5 …). Only version tags are judged; a commit SHA is judged by the version written
+    /// in a trailing comment on the same line (`@8f4b7f8… # v3.1.0`).
+    ///
+    /// ## Why is this bad?
+    /// Archived actions get no security fixes and break silently when the platform moves on.
+    /// Old major versions run on Node.js runtimes GitHub no longer ships (or talk to services it
+    /// has shut down, like the v3 artifact backend): the run prints deprecation warnings today
+    /// and fails outright when the runtime is removed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// steps:
+    ///   - uses: actions/checkout@v3
+    ///   - uses: actions-rs/toolchain@v1
+    ///     with:
+    ///       toolchain: stable
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// steps:
+    ///   - uses: actions/checkout@v4
+    ///   - uses: dtolnay/rust-toolchain@stable
+    /// ```
+    pub struct DeprecatedAction {
+        id: "GHA024",
+        name: "deprecated-action",
+        severity: Warning,
+        domain: GithubActions,
+        summary: "An archived action, or an outdated major version of a popular action, is used",
+        help: "move to the maintained replacement or to a current major version of the action",
+    }
+}
+
+/// Archived or deprecated actions, by `owner/repo` (or `owner/` for a whole owner), lowercase,
+/// with their replacement.
+const ARCHIVED: &[(&str, &str)] = &[
+    (
+        "actions-rs/",
+        "use `dtolnay/rust-toolchain` and plain `cargo` commands",
+    ),
+    (
+        "actions/create-release",
+        "use `gh release create` or `softprops/action-gh-release`",
+    ),
+    (
+        "actions/upload-release-asset",
+        "use `gh release upload` or `softprops/action-gh-release`",
+    ),
+    ("actions/setup-ruby", "use `ruby/setup-ruby`"),
+    ("actions/setup-elixir", "use `erlef/setup-beam`"),
+    ("actions/setup-haskell", "use `haskell-actions/setup`"),
+];
+
+/// Popular actions and the first major version that runs on a supported runtime (older ones
+/// run on Node.js 12 or 16, or use the retired v3 artifact and cache services).
+const OUTDATED: &[(&str, u64)] = &[
+    ("actions/checkout", 4),
+    ("actions/cache", 4),
+    ("actions/upload-artifact", 4),
+    ("actions/download-artifact", 4),
+    ("actions/setup-node", 4),
+    ("actions/setup-python", 5),
+    ("actions/setup-go", 5),
+    ("actions/setup-java", 4),
+    ("actions/setup-dotnet", 4),
+    ("actions/github-script", 7),
+    ("actions/stale", 9),
+    ("actions/labeler", 5),
+    ("actions/configure-pages", 4),
+    ("actions/deploy-pages", 3),
+    ("docker/build-push-action", 5),
+    ("docker/login-action", 3),
+    ("docker/metadata-action", 5),
+    ("docker/setup-buildx-action", 3),
+    ("docker/setup-qemu-action", 3),
+    ("github/codeql-action", 3),
+    ("codecov/codecov-action", 4),
+    ("golangci/golangci-lint-action", 4),
+    ("swatinem/rust-cache", 2),
+    ("softprops/action-gh-release", 2),
+    ("peter-evans/create-pull-request", 6),
+    ("aws-actions/configure-aws-credentials", 4),
+    ("goreleaser/goreleaser-action", 5),
+];
+
+/// The major version of a version tag (`v3`, `v3.1.0`, `3-node20`).
+fn major_of(version: &str) -> Option<u64> {
+    let version = version.trim();
+    let version = version
+        .strip_prefix('v')
+        .or_else(|| version.strip_prefix('V'))
+        .unwrap_or(version);
+    let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() || ref_kind(version) != RefKind::VersionTag {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The major version a trailing comment on the `uses:` line names (`# v3.1.0`, `# tag=v3`).
+fn commented_version(source: &str, node: &Node) -> Option<u64> {
+    let rest = source.get(node.span.end..)?;
+    let line = rest.lines().next().unwrap_or("");
+    let comment = line.trim_start().strip_prefix('#')?;
+    comment
+        .split(|c: char| c.is_whitespace() || matches!(c, '=' | '@' | ',' | '(' | ')'))
+        .find_map(|word| {
+            let bare = word.strip_prefix(['v', 'V']).unwrap_or(word);
+            let versioned = bare.len() < word.len() || bare.contains('.');
+            if versioned {
+                major_of(bare)
+            } else {
+                None
+            }
+        })
+}
+
+impl Rule for DeprecatedAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
+        let Some(node) = scope.step.uses_node() else {
+            return;
+        };
+        let Some(text) = node.as_str() else {
+            return;
+        };
+        let Uses::Repository {
+            owner,
+            repo,
+            git_ref,
+            ..
+        } = Uses::parse(text)
+        else {
+            return;
+        };
+        if owner.is_empty() || repo.is_empty() || text.contains("${{") {
+            return;
+        }
+        let slug = format!("{owner}/{repo}").to_ascii_lowercase();
+        if let Some((_, replacement)) = ARCHIVED.iter().find(|(name, _)| {
+            if name.ends_with('/') {
+                slug.starts_with(name)
+            } else {
+                slug == *name
+            }
+        }) {
+            out.report(
+                &Self::META,
+                node.span,
+                format!("`{owner}/{repo}` is archived and no longer maintained"),
+            )
+            .help(format!("{replacement} instead"));
+            return;
+        }
+        let Some(&(_, minimum)) = OUTDATED.iter().find(|(name, _)| slug == *name) else {
+            return;
+        };
+        let Some(git_ref) = git_ref else {
+            return;
+        };
+        let (major, written) = match ref_kind(git_ref) {
+            RefKind::VersionTag => (major_of(git_ref), format!("`{owner}/{repo}@{git_ref}`")),
+            RefKind::CommitSha => {
+                let major = commented_version(cx.text(), node);
+                let short = git_ref.get(..7).unwrap_or(git_ref);
+                let written = format!(
+                    "`{owner}/{repo}@{short}…` (v{} per its comment)",
+                    major.unwrap_or_default()
+                );
+                (major, written)
+            }
+            RefKind::Branch => (None, String::new()),
+        };
+        let Some(major) = major else {
+            return;
+        };
+        if major < minimum {
+            out.report(
+                &Self::META,
+                node.span,
+                format!(
+                    "{written} is an outdated major version: it runs on a Node.js runtime or a service GitHub has retired"
+                ),
+            )
+            .help(if ref_kind(git_ref) == RefKind::CommitSha {
+                format!("pin a commit of `{owner}/{repo}` v{minimum} or later (or fix the comment if the commit is already newer)")
+            } else {
+                format!("use `{owner}/{repo}@v{minimum}` or later")
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_versions_from_comments() {
+        let source = "uses: a/b@0123 # v3.1.0\nuses: a/b@0123 # tag=v2\nuses: a/b@0123 # 3.4\nuses: a/b@0123 # fix 3\nuses: a/b@0123\n";
+        let node = |start: usize| Node {
+            span: plimsoll_syntax::Span::new(start, start + 8),
+            kind: plimsoll_syntax::yaml::NodeKind::Scalar {
+                value: String::new(),
+                style: plimsoll_syntax::yaml::ScalarStyle::Plain,
+            },
+            tag: None,
+        };
+        let starts: Vec<usize> = source.match_indices("a/b").map(|(i, _)| i).collect();
+        let versions: Vec<_> = starts
+            .iter()
+            .map(|s| commented_version(source, &node(*s)))
+            .collect();
+        assert_eq!(versions, [Some(3), Some(2), Some(3), None, None]);
+    }
+
+    #[test]
+    fn reads_major_versions() {
+        assert_eq!(major_of("v3"), Some(3));
+        assert_eq!(major_of("v3.1.0"), Some(3));
+        assert_eq!(major_of("4"), Some(4));
+        assert_eq!(major_of("v3-node20"), Some(3));
+        assert_eq!(major_of("main"), None);
+        assert_eq!(major_of("v"), None);
+    }
+}

@@ -1,0 +1,65 @@
+use plimsoll_actions::Workflow;
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a workflow triggered by pull requests that has no `concurrency` group, so a new
+    /// push does not cancel the superseded run.
+    ///
+    /// ## Why is this bad?
+    /// Every push to a pull request queues a full run; the stale ones keep runners busy and
+    /// delay the result that matters.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// on: pull_request
+    /// jobs: …
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// on: pull_request
+    /// concurrency:
+    ///   group: ${{ github.workflow }}-${{ github.ref }}
+    ///   cancel-in-progress: true
+    /// ```
+    pub struct MissingConcurrency {
+        id: "GHA017",
+        name: "missing-concurrency",
+        severity: Note,
+        domain: GithubActions,
+        summary: "A pull-request workflow does not cancel superseded runs",
+        help: "add a `concurrency:` group keyed on the ref with `cancel-in-progress: true`",
+    }
+}
+
+impl Rule for MissingConcurrency {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        let Some(trigger) = workflow
+            .triggers()
+            .into_iter()
+            .find(|t| t.event == "pull_request")
+        else {
+            return;
+        };
+        if workflow.concurrency().is_some() {
+            return;
+        }
+        let jobs = workflow.jobs();
+        if !jobs.is_empty() && jobs.iter().all(|job| job.entry("concurrency").is_some()) {
+            return;
+        }
+        out.report(
+            &Self::META,
+            trigger.span,
+            "runs on `pull_request` without a `concurrency` group: superseded runs are not cancelled",
+        );
+    }
+}

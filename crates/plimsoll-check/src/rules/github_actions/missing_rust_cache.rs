@@ -1,0 +1,116 @@
+use plimsoll_actions::{Job, Workflow};
+use plimsoll_syntax::yaml::Node;
+
+use super::common::{action_slug, Script};
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a job that builds Rust (`cargo build`, `test`, `clippy`, `check`, `nextest`, `doc`)
+    /// without a dependency cache: `Swatinem/rust-cache`, `actions/cache` of `~/.cargo` and
+    /// `target`, sccache, or `actions-rust-lang/setup-rust-toolchain` (which caches by default).
+    ///
+    /// ## Why is this bad?
+    /// Every run recompiles every dependency from scratch: slower feedback on every pull
+    /// request and more exposure to registry outages.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// steps:
+    ///   - uses: actions/checkout@v4
+    ///   - run: cargo test --workspace
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// steps:
+    ///   - uses: actions/checkout@v4
+    ///   - uses: Swatinem/rust-cache@v2
+    ///   - run: cargo test --workspace
+    /// ```
+    pub struct MissingRustCache {
+        id: "GHA016",
+        name: "missing-rust-cache",
+        severity: Warning,
+        domain: GithubActions,
+        summary: "A Rust job has no dependency cache",
+        help: "add `Swatinem/rust-cache` after checkout (or cache `~/.cargo` and `target`)",
+    }
+}
+
+const BUILD_SUBCOMMANDS: &[&str] = &[
+    "build", "test", "clippy", "check", "nextest", "doc", "bench", "llvm-cov",
+];
+
+fn builds_rust(job: &Job<'_>) -> bool {
+    job.steps().iter().any(|step| {
+        step.run().and_then(Script::of).is_some_and(|script| {
+            script.commands.iter().any(|c| {
+                let words: Vec<&str> = c
+                    .argv()
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .filter(|w| !w.starts_with('+'))
+                    .collect();
+                words.first() == Some(&"cargo")
+                    && words.get(1).is_some_and(|s| BUILD_SUBCOMMANDS.contains(s))
+            })
+        })
+    })
+}
+
+fn has_cache(workflow: &Workflow<'_>, job: &Job<'_>) -> bool {
+    let sccache_env = |node: &Node| {
+        node.get("env")
+            .and_then(|env| env.get_str("RUSTC_WRAPPER"))
+            .is_some_and(|w| w.contains("sccache"))
+    };
+    if sccache_env(workflow.root) || sccache_env(job.node) {
+        return true;
+    }
+    job.steps().iter().any(|step| {
+        let Some(uses) = step.uses_node().and_then(Node::as_str) else {
+            return sccache_env(step.node);
+        };
+        let slug = action_slug(uses);
+        match slug.as_str() {
+            "swatinem/rust-cache"
+            | "mozilla-actions/sccache-action"
+            | "leafwing-studios/cargo-cache" => true,
+            "actions-rust-lang/setup-rust-toolchain" => {
+                step.with("cache").and_then(Node::as_bool) != Some(false)
+            }
+            "actions/cache" | "actions/cache/restore" => step
+                .with("path")
+                .and_then(Node::as_str)
+                .is_some_and(|p| p.contains(".cargo") || p.contains("target")),
+            _ => {
+                slug.ends_with("/cache")
+                    && step
+                        .with("path")
+                        .and_then(Node::as_str)
+                        .is_some_and(|p| p.contains("cargo"))
+            }
+        }
+    })
+}
+
+impl Rule for MissingRustCache {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        for job in workflow.jobs() {
+            if builds_rust(&job) && !has_cache(&workflow, &job) {
+                out.report(
+                    &Self::META,
+                    job.key.span,
+                    format!("job `{}` builds Rust without caching dependencies", job.id),
+                );
+            }
+        }
+    }
+}

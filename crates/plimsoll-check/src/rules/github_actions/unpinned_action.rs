@@ -1,0 +1,85 @@
+use plimsoll_actions::{ref_span, RefKind, Uses, Workflow};
+use plimsoll_syntax::yaml::Node;
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule, StepScope};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an action or reusable workflow used without a ref (`uses: actions/checkout`) or by
+    /// a branch or other mutable name (`@main`, `@master`, `@latest`, `@stable`).
+    ///
+    /// ## Why is this bad?
+    /// Whoever can push to that branch decides what runs in your CI, with your secrets and
+    /// token, on the next run. Builds also stop being reproducible.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - uses: some-org/deploy-action@main
+    /// ```
+    ///
+    /// ## Use instead
+    /// Pin a full commit SHA with the version it stands for as a comment:
+    /// ```yaml
+    /// - uses: some-org/deploy-action@3f1e2c9d5b7a8c6e4d2f0a1b3c5d7e9f1a2b3c4d # v1.4.2
+    /// ```
+    pub struct UnpinnedAction {
+        id: "GHA004",
+        name: "unpinned-action",
+        severity: Error,
+        domain: GithubActions,
+        summary: "An action is used without a ref or by a branch",
+        help: "pin a release: a full commit SHA with a `# vX.Y.Z` comment, or at least a version tag",
+    }
+}
+
+pub(crate) fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
+    let Some(Uses::Repository {
+        owner,
+        repo,
+        git_ref,
+        ..
+    }) = node.as_str().map(Uses::parse)
+    else {
+        return;
+    };
+    match git_ref {
+        None => {
+            out.report(
+                &UnpinnedAction::META,
+                node.span,
+                format!("`{owner}/{repo}` is used without a ref: whatever its default branch holds will run"),
+            );
+        }
+        Some(git_ref) if git_ref.contains("${{") => {}
+        Some(git_ref) if RefKind::of(git_ref) == RefKind::Branch => {
+            out.report(
+                &UnpinnedAction::META,
+                ref_span(node, cx.text()),
+                format!("`{owner}/{repo}@{git_ref}` follows the branch `{git_ref}`: its code can change under you"),
+            );
+        }
+        Some(_) => {}
+    }
+}
+
+impl Rule for UnpinnedAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        for job in workflow.jobs() {
+            if let Some(uses) = job.uses() {
+                check_uses(cx, uses.value, out);
+            }
+        }
+    }
+
+    fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
+        if let Some(node) = scope.step.uses_node() {
+            check_uses(cx, node, out);
+        }
+    }
+}

@@ -1,0 +1,529 @@
+//! rustc-style diagnostics for people.
+//!
+//! Each finding is a header naming the severity, the rule id and name, and the message; an arrow
+//! line with `path:line:column` (columns in characters); the source line the finding starts on,
+//! with the finding's columns underlined; and the help:
+//!
+//! ```text
+//! error[GHA001/continue-on-error]: job `test` sets `continue-on-error: true`: its failures will not fail the run
+//!   --> .github/workflows/ci.yml:6:5
+//!    |
+//!  6 |     continue-on-error: true
+//!    |     ^^^^^^^^^^^^^^^^^^^^^^^
+//!    |
+//!    = help: remove `continue-on-error` and fix the failure, or mark only experimental matrix entries
+//! ```
+//!
+//! A span over several lines is underlined from its start to the end of its first line. The
+//! underline is at least one caret wide (an empty span, such as the end of a file, gets one).
+//! Tabs are expanded to the next multiple of four columns, and wide characters (CJK, most emoji)
+//! count two columns, so the carets stay under the text in a terminal. Control characters and
+//! bidirectional-override characters are shown as `�` rather than sent to the terminal.
+//!
+//! Credentials are never printed: in every snippet of a file, the text of a finding of a rule
+//! about secrets (`hardcoded-secret`) is shown as `*` after its first four characters, so
+//! another finding on the same line does not reveal it either.
+//!
+//! A finding without a span (a file that could not be read) or whose source is not in the
+//! report shows the arrow line only, then its help.
+//!
+//! After the findings comes a summary: `Found 3 findings (1 error, 1 warning, 1 note) in 2
+//! files.`, or `No findings (checked 12 files).`
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use plimsoll_check::{CheckReport, Finding, RuleMeta, Severity};
+use plimsoll_syntax::{SourceFile, Span};
+use unicode_width::UnicodeWidthChar;
+
+use crate::paths::display_path;
+use crate::Summary;
+
+/// How tabs are expanded: to the next multiple of this many columns.
+const TAB_STOP: usize = 4;
+
+/// Options of the human renderer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HumanOptions {
+    /// Colour the output with ANSI escape sequences: errors red, warnings yellow, notes cyan,
+    /// headers bold, the gutter blue. The caller decides (a terminal on stdout, no `NO_COLOR`).
+    pub color: bool,
+}
+
+/// Render every finding of `report` rustc-style, then the summary line.
+///
+/// The summary counts files from [`CheckReport::files_checked`] and the distinct paths of the
+/// findings. The output ends with a newline.
+pub fn render(report: &CheckReport, options: &HumanOptions) -> String {
+    Human {
+        report,
+        style: Style {
+            color: options.color,
+        },
+    }
+    .to_string()
+}
+
+/// The summary line alone, without a trailing newline: `Found 3 findings (1 error, 1 warning, 1
+/// note) in 2 files.` or `No findings (checked 12 files).`
+pub fn summary_line(summary: &Summary) -> String {
+    if summary.findings == 0 {
+        return format!(
+            "No findings (checked {}).",
+            counted(summary.files_checked, "file", "files")
+        );
+    }
+    let parts: Vec<String> = [
+        (summary.errors, "error", "errors"),
+        (summary.warnings, "warning", "warnings"),
+        (summary.notes, "note", "notes"),
+    ]
+    .into_iter()
+    .filter(|(count, _, _)| *count > 0)
+    .map(|(count, one, many)| counted(count, one, many))
+    .collect();
+    format!(
+        "Found {} ({}) in {}.",
+        counted(summary.findings, "finding", "findings"),
+        parts.join(", "),
+        counted(summary.files_with_findings, "file", "files")
+    )
+}
+
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+struct Human<'a> {
+    report: &'a CheckReport,
+    style: Style,
+}
+
+impl fmt::Display for Human<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masks = secret_masks(self.report);
+        for finding in &self.report.findings {
+            let path = finding.location.path.as_path();
+            let source = self.report.sources.get(path).map(|s| &**s);
+            let masks = masks.get(path).map_or(&[][..], Vec::as_slice);
+            write_finding(f, finding, source, masks, self.style)?;
+            f.write_char('\n')?;
+        }
+        let summary = summary_line(&Summary::of(self.report));
+        writeln!(f, "{}", self.style.paint(BOLD, &summary))
+    }
+}
+
+const BOLD: &str = "1";
+const GUTTER: &str = "1;34";
+
+fn severity_style(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Note => "1;36",
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// `text` wrapped in the SGR sequence `code` when colour is on.
+    fn paint<'t>(self, code: &str, text: &'t str) -> Cow<'t, str> {
+        if self.color && !text.is_empty() {
+            Cow::Owned(format!("\x1b[{code}m{text}\x1b[0m"))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+}
+
+fn write_finding(
+    f: &mut fmt::Formatter<'_>,
+    finding: &Finding,
+    source: Option<&SourceFile>,
+    masks: &[Span],
+    style: Style,
+) -> fmt::Result {
+    let location = &finding.location;
+    let severity = style
+        .paint(
+            severity_style(finding.severity),
+            &format!(
+                "{}[{}/{}]",
+                finding.severity, finding.rule.id, finding.rule.name
+            ),
+        )
+        .into_owned();
+    let message = clean(&finding.message);
+    writeln!(
+        f,
+        "{severity}{}",
+        style.paint(BOLD, &format!(": {message}"))
+    )?;
+
+    let snippet = match (location.span, source) {
+        (Some(span), Some(source)) => Some(Snippet::new(source, span.start, span.end, masks)),
+        _ => None,
+    };
+    let line_number = snippet.as_ref().map_or(location.start.line, |s| s.line);
+    let width = digits(line_number);
+    let pad = " ".repeat(width + 1);
+    let path = clean(&display_path(&location.path)).into_owned();
+    let at = if location.span.is_some() {
+        format!("{path}:{}:{}", location.start.line, location.start.column)
+    } else {
+        path
+    };
+    writeln!(f, "{pad}{} {at}", style.paint(GUTTER, "-->"))?;
+
+    let bar = style.paint(GUTTER, "|");
+    if let Some(snippet) = &snippet {
+        writeln!(f, "{pad} {bar}")?;
+        let number = style.paint(GUTTER, &line_number.to_string()).into_owned();
+        let number_pad = " ".repeat(width - digits(line_number));
+        if snippet.text.is_empty() {
+            writeln!(f, " {number_pad}{number} {bar}")?;
+        } else {
+            writeln!(f, " {number_pad}{number} {bar} {}", snippet.text)?;
+        }
+        let carets = "^".repeat(snippet.caret_len);
+        writeln!(
+            f,
+            "{pad} {bar} {}{}",
+            " ".repeat(snippet.caret_start),
+            style.paint(severity_style(finding.severity), &carets)
+        )?;
+        writeln!(f, "{pad} {bar}")?;
+    }
+    if !finding.help.is_empty() {
+        // Align continuation lines after `= help: `.
+        let continuation = format!("\n{pad}{}", " ".repeat(" = help: ".len()));
+        let help = clean(&finding.help).replace('\n', &continuation);
+        writeln!(
+            f,
+            "{pad} {} {}: {help}",
+            style.paint(GUTTER, "="),
+            style.paint(BOLD, "help")
+        )?;
+    }
+    Ok(())
+}
+
+/// Number of decimal digits of `n`.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
+/// The line a span starts on, ready to print, and the display columns to underline.
+#[derive(Debug, PartialEq, Eq)]
+struct Snippet {
+    /// 1-based line number.
+    line: usize,
+    /// The line's text with tabs expanded and unprintable characters replaced.
+    text: String,
+    /// Display column (0-based) where the underline starts.
+    caret_start: usize,
+    /// Underline width, at least 1.
+    caret_len: usize,
+}
+
+impl Snippet {
+    /// The snippet of bytes `start..end` of `source` (clamped to the text), with the bytes in
+    /// `masks` shown as `*`.
+    fn new(source: &SourceFile, start: usize, end: usize, masks: &[Span]) -> Snippet {
+        let text = source.text();
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let lines = source.lines();
+        let line = lines.line_of(start);
+        let line_span = lines.line_span(text, line);
+        let line_text = source.slice(line_span);
+        let from = start.saturating_sub(line_span.start).min(line_text.len());
+        let to = end.saturating_sub(line_span.start).min(line_text.len());
+
+        let mut shown = String::with_capacity(line_text.len());
+        let mut column = 0;
+        let mut caret_start = None;
+        let mut caret_end = None;
+        for (index, c) in line_text.char_indices() {
+            if caret_start.is_none() && index >= from {
+                caret_start = Some(column);
+            }
+            if caret_end.is_none() && index >= to {
+                caret_end = Some(column);
+            }
+            let before = shown.len();
+            let width = push_display(&mut shown, c, column);
+            let at = line_span.start + index;
+            if masks.iter().any(|mask| mask.start <= at && at < mask.end) {
+                shown.truncate(before);
+                shown.extend(std::iter::repeat_n('*', width));
+            }
+            column += width;
+        }
+        let caret_start = caret_start.unwrap_or(column);
+        let caret_end = caret_end.unwrap_or(column);
+        Snippet {
+            line: line + 1,
+            text: shown.trim_end().to_string(),
+            caret_start,
+            caret_len: caret_end.saturating_sub(caret_start).max(1),
+        }
+    }
+}
+
+/// Whether a rule's findings point at a credential, whose text must not be printed. The
+/// message of such a finding is redacted by its rule; the snippet is redacted here.
+///
+/// Rule metadata does not say so yet, so this goes by the rule name: every rule whose name
+/// mentions a secret or a credential (`hardcoded-secret`).
+fn is_sensitive(rule: &RuleMeta) -> bool {
+    rule.name.contains("secret") || rule.name.contains("credential")
+}
+
+/// How many characters of a secret are shown, as rules' redacted messages do.
+const SECRET_PREFIX: usize = 4;
+
+/// For each file, the byte ranges to show as `*` in every snippet of that file: the spans of
+/// sensitive findings, after their first [`SECRET_PREFIX`] characters.
+fn secret_masks(report: &CheckReport) -> HashMap<&Path, Vec<Span>> {
+    let mut masks: HashMap<&Path, Vec<Span>> = HashMap::new();
+    for finding in report.findings.iter().filter(|f| is_sensitive(f.rule)) {
+        let location = &finding.location;
+        let (Some(span), Some(source)) = (location.span, report.sources.get(&location.path)) else {
+            continue;
+        };
+        let secret = source.slice(span);
+        let keep = secret
+            .char_indices()
+            .nth(SECRET_PREFIX)
+            .map_or(secret.len(), |(index, _)| index);
+        masks
+            .entry(location.path.as_path())
+            .or_default()
+            .push(Span::new(span.start + keep, span.end));
+    }
+    masks
+}
+
+/// Append `c` as displayed at display `column`; return how many columns it takes.
+fn push_display(out: &mut String, c: char, column: usize) -> usize {
+    if c == '\t' {
+        let n = TAB_STOP - column % TAB_STOP;
+        out.extend(std::iter::repeat_n(' ', n));
+        return n;
+    }
+    if is_unprintable(c) {
+        out.push(char::REPLACEMENT_CHARACTER);
+        return 1;
+    }
+    out.push(c);
+    c.width().unwrap_or(0)
+}
+
+/// Control characters, and the bidirectional overrides and isolates that can make text read
+/// differently from how it is stored.
+fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with unprintable characters replaced, except newlines.
+fn clean(text: &str) -> Cow<'_, str> {
+    if text.chars().any(|c| c != '\n' && is_unprintable(c)) {
+        Cow::Owned(
+            text.chars()
+                .map(|c| {
+                    if c == '\t' {
+                        ' '
+                    } else if c != '\n' && is_unprintable(c) {
+                        char::REPLACEMENT_CHARACTER
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The largest char boundary of `text` at or below `offset`.
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    use plimsoll_check::engine::make_finding;
+    use plimsoll_check::Domain;
+
+    fn snippet(text: &str, needle: &str, len: usize) -> Snippet {
+        let source = SourceFile::new("f.yml", text);
+        let start = text.find(needle).unwrap();
+        let span = Span::new(start, start + len);
+        Snippet::new(&source, span.start, span.end, &[])
+    }
+
+    #[test]
+    fn tabs_expand_to_the_same_columns_in_text_and_underline() {
+        let s = snippet("a:\n\tb:\tvalue\n", "value", 5);
+        assert_eq!(s.text, "    b:  value");
+        assert_eq!((s.line, s.caret_start, s.caret_len), (2, 8, 5));
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let s = snippet("- name: \"🚀 é\" # x\n", "# x", 3);
+        assert_eq!(s.text, "- name: \"🚀 é\" # x");
+        // `- name: "` is 9 columns, the rocket 2, ` é"` 3, then a space.
+        assert_eq!((s.caret_start, s.caret_len), (15, 3));
+    }
+
+    #[test]
+    fn spans_over_several_lines_stop_at_the_line_end_and_empty_ones_get_one_caret() {
+        let s = snippet("key: |\n  one\n  two\n", "|", 14);
+        assert_eq!((s.line, s.caret_start, s.caret_len), (1, 5, 1));
+        let s = snippet("key: value\r\nnext: 1\n", "value", 12);
+        assert_eq!((s.caret_start, s.caret_len), (5, 5));
+        let text = "a: 1\n";
+        let s = snippet(text, "\n", 0);
+        assert_eq!((s.line, s.caret_start, s.caret_len), (1, 4, 1));
+        let end = Snippet::new(&SourceFile::new("f", text), text.len(), text.len(), &[]);
+        assert_eq!(
+            (end.line, end.text.as_str(), end.caret_start, end.caret_len),
+            (2, "", 0, 1)
+        );
+    }
+
+    #[test]
+    fn unprintable_characters_are_replaced() {
+        let s = snippet("a: \"\u{1b}[31m\u{202e}x\"\n", "x", 1);
+        assert_eq!(s.text, "a: \"\u{fffd}[31m\u{fffd}x\"");
+        assert_eq!((s.caret_start, s.caret_len), (10, 1));
+        assert_eq!(clean("a\u{7}b\nc\td"), "a\u{fffd}b\nc d");
+    }
+
+    #[test]
+    fn summary_lines_count_and_pluralise() {
+        let mut summary = Summary {
+            files_checked: 12,
+            ..Summary::default()
+        };
+        assert_eq!(summary_line(&summary), "No findings (checked 12 files).");
+        summary.files_checked = 1;
+        assert_eq!(summary_line(&summary), "No findings (checked 1 file).");
+        summary = Summary {
+            files_checked: 5,
+            findings: 3,
+            errors: 1,
+            warnings: 1,
+            notes: 1,
+            files_with_findings: 2,
+        };
+        assert_eq!(
+            summary_line(&summary),
+            "Found 3 findings (1 error, 1 warning, 1 note) in 2 files."
+        );
+        summary = Summary {
+            files_checked: 5,
+            findings: 1,
+            errors: 0,
+            warnings: 1,
+            notes: 0,
+            files_with_findings: 1,
+        };
+        assert_eq!(
+            summary_line(&summary),
+            "Found 1 finding (1 warning) in 1 file."
+        );
+    }
+
+    #[test]
+    fn digits_fit_the_line_number() {
+        assert_eq!(
+            [digits(0), digits(9), digits(10), digits(999), digits(1000)],
+            [1, 1, 2, 3, 4]
+        );
+    }
+
+    static SECRET_RULE: RuleMeta = RuleMeta {
+        id: "TST001",
+        name: "hardcoded-secret",
+        severity: Severity::Error,
+        domain: Domain::GithubActions,
+        summary: "A credential is written as a literal",
+        help: "use a secret",
+        strict_only: false,
+        doc: "",
+    };
+
+    static OTHER_RULE: RuleMeta = RuleMeta {
+        id: "TST002",
+        name: "curl-pipe-shell",
+        severity: Severity::Warning,
+        domain: Domain::GithubActions,
+        summary: "A script is piped to a shell",
+        help: "download, verify, then run",
+        strict_only: false,
+        doc: "",
+    };
+
+    #[test]
+    fn secrets_are_masked_in_every_snippet_of_their_file() {
+        let text = "env:\n  TOKEN: ghp_abcdefgh # and 🚀\nrun: curl -H \"ghp_abcdefgh\" x | sh\n";
+        let source = Arc::new(SourceFile::new("ci.yml", text));
+        let secret = text.find("ghp_").unwrap();
+        let curl = text.find("curl").unwrap();
+        let findings = vec![
+            make_finding(
+                &SECRET_RULE,
+                Severity::Error,
+                Path::new("ci.yml"),
+                Some(&source),
+                Some(Span::new(secret, secret + 12)),
+                "literal GitHub token: `ghp_… (12 characters)`".into(),
+                None,
+            ),
+            make_finding(
+                &OTHER_RULE,
+                Severity::Warning,
+                Path::new("ci.yml"),
+                Some(&source),
+                Some(Span::new(secret - 7, text.len() - 1)),
+                "a script is piped to a shell".into(),
+                None,
+            ),
+        ];
+        let report = CheckReport {
+            findings,
+            files_checked: 1,
+            sources: HashMap::from([(Path::new("ci.yml").to_path_buf(), source.clone())]),
+        };
+        let out = render(&report, &HumanOptions::default());
+        assert!(!out.contains("abcdefgh"), "{out}");
+        assert_eq!(
+            out.matches(" 2 |   TOKEN: ghp_******** # and 🚀\n").count(),
+            2,
+            "{out}"
+        );
+        // Only the secret's own text is masked: the rest of a line stays readable.
+        let masks = secret_masks(&report);
+        let line3 = Snippet::new(&source, curl, curl + 4, &masks[Path::new("ci.yml")]);
+        assert_eq!(line3.text, "run: curl -H \"ghp_abcdefgh\" x | sh");
+    }
+}

@@ -1,0 +1,256 @@
+//! Command-line arguments and what each subcommand does with them.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use plimsoll_check::baseline::Baseline;
+use plimsoll_check::config::{Overrides, Settings};
+use plimsoll_check::registry;
+
+use crate::output;
+
+/// plimsoll holds CI/CD pipelines, containers and infrastructure to production standards.
+#[derive(Parser, Debug)]
+#[command(name = "plimsoll", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Audit files against the standards (default target: the current directory).
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule name (`continue-on-error`) or id (`GHA001`).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// rustc-style snippets.
+    Human,
+    /// The versioned JSON document described in docs/json-output.md.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    /// Files or directories to check.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human, env = "PLIMSOLL_FORMAT")]
+    format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Fail (exit 1) on findings at or above this severity: error, warning or note.
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<String>,
+    /// Strict mode: also enable the strict-only rules (SHA pinning).
+    #[arg(long)]
+    strict: bool,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB", value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Enable a rule by name or id (repeatable; turns strict-only rules on).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    enable: Vec<String>,
+    /// Disable a rule by name or id (repeatable).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    disable: Vec<String>,
+    /// Read this configuration file instead of searching for plimsoll.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long)]
+    isolated: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+/// Run the parsed command line; the exit code says whether findings failed the run.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => {
+            output::emit(&list_rules(format), None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => {
+            let meta = registry::find(&rule)
+                .with_context(|| format!("unknown rule `{rule}` (see `plimsoll rules`)"))?;
+            let text = format!(
+                "# {} ({})\n\n{}\n\nDefault severity: {}{}.\n\n{}",
+                meta.name,
+                meta.id,
+                meta.summary,
+                meta.severity,
+                if meta.strict_only {
+                    ", strict mode only"
+                } else {
+                    ""
+                },
+                meta.doc
+                    .lines()
+                    .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+            output::emit(&text, None)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let overrides = Overrides {
+        fail_on: args.fail_on.clone(),
+        strict: args.strict,
+        exclude: args.exclude.clone(),
+        enable: args.enable.clone(),
+        disable: args.disable.clone(),
+        config_file: args.config.clone(),
+        isolated: args.isolated,
+    };
+    let first = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = Settings::load(&first, &env, &overrides)?;
+    let mut report = plimsoll_check::check(&args.paths, &settings)?;
+
+    if let Some(path) = &args.write_baseline {
+        output::write_atomic(path, Baseline::render(&report.findings).as_bytes())?;
+        eprintln!(
+            "plimsoll: recorded {} findings in {}",
+            report.findings.len(),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = Baseline::load(path)?;
+        let accepted = baseline.filter(&mut report.findings);
+        if accepted > 0 {
+            tracing::info!("{accepted} findings accepted by the baseline");
+        }
+    }
+
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output.is_none()
+                && args.format == Format::Human
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = render(&report, args.format, color)?;
+    output::emit(&text, args.output.as_deref())?;
+    let failed = report
+        .findings
+        .iter()
+        .any(|f| f.severity >= settings.fail_on);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn render(
+    report: &plimsoll_check::CheckReport,
+    format: Format,
+    color: bool,
+) -> anyhow::Result<String> {
+    let version = env!("CARGO_PKG_VERSION");
+    Ok(match format {
+        Format::Human => {
+            plimsoll_report::human::render(report, &plimsoll_report::human::HumanOptions { color })
+        }
+        Format::Json => plimsoll_report::json::render(report, version)?,
+        Format::Sarif => {
+            let rules: Vec<_> = registry::all().collect();
+            plimsoll_report::sarif::render(report, version, &rules)?
+        }
+        Format::Github => plimsoll_report::github::render(report),
+    })
+}
+
+fn list_rules(format: ListFormat) -> String {
+    match format {
+        ListFormat::Json => {
+            let rules: Vec<serde_json::Value> = registry::all()
+                .map(|m| {
+                    serde_json::json!({
+                        "id": m.id,
+                        "name": m.name,
+                        "severity": m.severity,
+                        "domain": m.domain,
+                        "summary": m.summary,
+                        "help": m.help,
+                        "strict_only": m.strict_only,
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        ListFormat::Human => {
+            let mut text = String::new();
+            for m in registry::all() {
+                let strict = if m.strict_only { " (strict)" } else { "" };
+                text.push_str(&format!(
+                    "{:<7} {:<28} {:<8} {}{}\n",
+                    m.id,
+                    m.name,
+                    m.severity.as_str(),
+                    m.summary,
+                    strict
+                ));
+            }
+            text
+        }
+    }
+}
