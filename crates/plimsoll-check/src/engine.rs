@@ -295,11 +295,7 @@ fn run_workflow_rules(
         facts.add_env(job.node);
         for step in job.steps() {
             facts.add_step(&step);
-            let scope = StepScope {
-                step,
-                job: Some(job),
-                workflow: Some(workflow),
-            };
+            let scope = StepScope::new(step, Some(job), Some(workflow));
             for rule in rules {
                 rule.check_step(cx, &scope, sink);
             }
@@ -321,11 +317,7 @@ fn run_action_rules(cx: &Context<'_>, rules: &[&'static dyn Rule], sink: &mut Si
     }
     for step in action.steps() {
         facts.add_step(&step);
-        let scope = StepScope {
-            step,
-            job: None,
-            workflow: None,
-        };
+        let scope = StepScope::new(step, None, None);
         for rule in rules {
             rule.check_step(cx, &scope, sink);
         }

@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use plimsoll_actions::{Action, Job, Step, Workflow};
@@ -7,6 +8,7 @@ use plimsoll_syntax::{SourceFile, Span};
 use crate::config::Settings;
 use crate::finding::{RuleMeta, Sink};
 use crate::repository::Repository;
+use crate::rules::github_actions::Script;
 
 /// What a rule sees of the file being checked.
 pub struct Context<'a> {
@@ -33,6 +35,26 @@ pub struct StepScope<'a> {
     pub job: Option<Job<'a>>,
     /// The workflow, when the step is in one.
     pub workflow: Option<Workflow<'a>>,
+    script: OnceCell<Option<Script<'a>>>,
+}
+
+impl<'a> StepScope<'a> {
+    /// A scope for `step`.
+    pub fn new(step: Step<'a>, job: Option<Job<'a>>, workflow: Option<Workflow<'a>>) -> Self {
+        StepScope {
+            step,
+            job,
+            workflow,
+            script: OnceCell::new(),
+        }
+    }
+
+    /// The step's `run:` script split into commands, lexed once for all rules.
+    pub(crate) fn script(&self) -> Option<&Script<'a>> {
+        self.script
+            .get_or_init(|| self.step.run().and_then(Script::of))
+            .as_ref()
+    }
 }
 
 /// A repository-level finding: a file (and a span in it, if any) and what is wrong.

@@ -1,4 +1,3 @@
-use super::common::Script;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -37,7 +36,7 @@ impl Rule for CargoInstallUnlocked {
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        let Some(script) = scope.step.run().and_then(Script::of) else {
+        let Some(script) = scope.script() else {
             return;
         };
         for command in &script.commands {

@@ -1,6 +1,5 @@
 use plimsoll_syntax::yaml::Node;
 
-use super::common::Script;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -57,7 +56,7 @@ impl Rule for ClippyWarningsAllowed {
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        let Some(script) = scope.step.run().and_then(Script::of) else {
+        let Some(script) = scope.script() else {
             return;
         };
         if env_denies(Some(scope.step.node))

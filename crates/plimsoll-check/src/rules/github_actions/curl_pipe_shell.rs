@@ -1,6 +1,5 @@
 use plimsoll_syntax::shell::Connector;
 
-use super::common::Script;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -48,7 +47,7 @@ impl Rule for CurlPipeShell {
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        let Some(script) = scope.step.run().and_then(Script::of) else {
+        let Some(script) = scope.script() else {
             return;
         };
         let commands = &script.commands;

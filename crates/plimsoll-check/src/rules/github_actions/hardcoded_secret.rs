@@ -90,6 +90,14 @@ fn token_kind(value: &str) -> Option<&'static str> {
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
         return Some("private key");
     }
+    // Most scalars hold none of the prefixes: skip the word-by-word scan for them.
+    let may_hold_token = ["AKIA", "ASIA"]
+        .iter()
+        .chain(TOKEN_PREFIXES.iter().map(|(prefix, _, _)| prefix))
+        .any(|prefix| value.contains(prefix));
+    if !may_hold_token {
+        return None;
+    }
     for word in value.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
         if let Some(rest) = word
             .strip_prefix("AKIA")

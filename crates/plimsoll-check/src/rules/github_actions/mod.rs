@@ -1,6 +1,8 @@
 //! GitHub Actions rules: section 1 of the standards.
 
 mod common;
+
+pub(crate) use common::Script;
 mod quality_gates;
 
 mod action_not_pinned_to_sha;

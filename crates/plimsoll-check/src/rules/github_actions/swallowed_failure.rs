@@ -1,6 +1,6 @@
 use plimsoll_syntax::shell::Connector;
 
-use super::common::{is_quality_command, Script};
+use super::common::is_quality_command;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -40,7 +40,7 @@ impl Rule for SwallowedFailure {
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        let Some(script) = scope.step.run().and_then(Script::of) else {
+        let Some(script) = scope.script() else {
             return;
         };
         let commands = &script.commands;
