@@ -293,12 +293,15 @@ fn run_workflow_rules(
     }
     for job in workflow.jobs() {
         facts.add_env(job.node);
+        if let Some(uses) = job.uses() {
+            for rule in rules {
+                rule.check_uses(cx, uses.value, sink);
+            }
+        }
         for step in job.steps() {
             facts.add_step(&step);
             let scope = StepScope::new(step, Some(job), Some(workflow));
-            for rule in rules {
-                rule.check_step(cx, &scope, sink);
-            }
+            run_step_rules(cx, rules, &scope, sink);
         }
     }
     facts
@@ -318,11 +321,24 @@ fn run_action_rules(cx: &Context<'_>, rules: &[&'static dyn Rule], sink: &mut Si
     for step in action.steps() {
         facts.add_step(&step);
         let scope = StepScope::new(step, None, None);
-        for rule in rules {
-            rule.check_step(cx, &scope, sink);
-        }
+        run_step_rules(cx, rules, &scope, sink);
     }
     facts
+}
+
+fn run_step_rules(
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    scope: &StepScope<'_>,
+    sink: &mut Sink,
+) {
+    let uses = scope.step.uses_node();
+    for rule in rules {
+        rule.check_step(cx, scope, sink);
+        if let Some(uses) = uses {
+            rule.check_uses(cx, uses, sink);
+        }
+    }
 }
 
 fn dependabot_facts(path: &Path, document: &Document) -> DependabotFacts {

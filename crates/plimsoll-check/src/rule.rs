@@ -2,7 +2,7 @@ use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use plimsoll_actions::{Action, Job, Step, Workflow};
-use plimsoll_syntax::yaml::Document;
+use plimsoll_syntax::yaml::{Document, Node};
 use plimsoll_syntax::{SourceFile, Span};
 
 use crate::config::Settings;
@@ -80,6 +80,9 @@ pub trait Rule: Send + Sync {
 
     /// Look at one step of a job or of a composite action.
     fn check_step(&self, _cx: &Context<'_>, _scope: &StepScope<'_>, _out: &mut Sink) {}
+
+    /// Look at one `uses:` value: a step's action or a job's reusable workflow.
+    fn check_uses(&self, _cx: &Context<'_>, _uses: &Node, _out: &mut Sink) {}
 
     /// Look at action metadata (`action.yml`).
     fn check_action(&self, _cx: &Context<'_>, _action: Action<'_>, _out: &mut Sink) {}

@@ -1,9 +1,9 @@
-use plimsoll_actions::{ref_span, RefKind, Uses, Workflow};
+use plimsoll_actions::{ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
-use crate::rule::{Context, Rule, StepScope};
+use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -57,17 +57,7 @@ impl Rule for ActionNotPinnedToSha {
         &Self::META
     }
 
-    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        for job in workflow.jobs() {
-            if let Some(uses) = job.uses() {
-                check_uses(cx, uses.value, out);
-            }
-        }
-    }
-
-    fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        if let Some(node) = scope.step.uses_node() {
-            check_uses(cx, node, out);
-        }
+    fn check_uses(&self, cx: &Context<'_>, uses: &Node, out: &mut Sink) {
+        check_uses(cx, uses, out);
     }
 }
