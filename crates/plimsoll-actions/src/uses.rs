@@ -64,14 +64,6 @@ impl<'a> Uses<'a> {
         }
     }
 
-    /// `owner/repo` (lowercase comparisons are the caller's job), for repository actions.
-    pub fn slug(&self) -> Option<String> {
-        match self {
-            Uses::Repository { owner, repo, .. } => Some(format!("{owner}/{repo}")),
-            _ => None,
-        }
-    }
-
     /// Whether this is a reusable-workflow call (`owner/repo/.github/workflows/x.yml@ref` or a
     /// local `./.github/workflows/x.yml`).
     pub fn is_reusable_workflow(&self) -> bool {

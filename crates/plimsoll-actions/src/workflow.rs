@@ -119,11 +119,6 @@ impl<'a> Workflow<'a> {
         named(self.root, "concurrency")
     }
 
-    /// The `jobs:` entry.
-    pub fn jobs_entry(&self) -> Option<NamedNode<'a>> {
-        named(self.root, "jobs")
-    }
-
     /// The jobs, in source order.
     pub fn jobs(&self) -> Vec<Job<'a>> {
         self.root
@@ -216,11 +211,6 @@ impl<'a> Job<'a> {
             }
         }
         images
-    }
-
-    /// The text of every `run:` in the job and of `runs-on`, for deciding what the job does.
-    pub fn scripts(&self) -> impl Iterator<Item = &'a str> {
-        self.steps().into_iter().filter_map(|s| s.run()?.as_str())
     }
 }
 

@@ -299,8 +299,8 @@ fn run_workflow_rules(
             }
         }
         for step in job.steps() {
-            facts.add_step(&step);
             let scope = StepScope::new(step, Some(job), Some(workflow));
+            facts.add_step(&scope);
             run_step_rules(cx, rules, &scope, sink);
         }
     }
@@ -319,8 +319,8 @@ fn run_action_rules(cx: &Context<'_>, rules: &[&'static dyn Rule], sink: &mut Si
         rule.check_action(cx, action, sink);
     }
     for step in action.steps() {
-        facts.add_step(&step);
         let scope = StepScope::new(step, None, None);
+        facts.add_step(&scope);
         run_step_rules(cx, rules, &scope, sink);
     }
     facts

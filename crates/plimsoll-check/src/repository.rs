@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use plimsoll_actions::{RefKind, Step, Uses};
-use plimsoll_syntax::shell;
+use plimsoll_actions::{RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
-use plimsoll_syntax::{expr, Span};
+use plimsoll_syntax::Span;
+
+use crate::rule::StepScope;
 
 /// Facts about one workflow or composite action, kept after its tree is dropped.
 #[derive(Clone, Debug, Default)]
@@ -29,9 +30,10 @@ impl CiFileFacts {
     }
 
     /// Record what a step does.
-    pub fn add_step(&mut self, step: &Step<'_>) {
-        if let Some(script) = step.run().and_then(Node::as_str) {
-            for command in shell::parse(&expr::mask(script)) {
+    pub(crate) fn add_step(&mut self, scope: &StepScope<'_>) {
+        let step = &scope.step;
+        if let Some(script) = scope.script() {
+            for command in &script.commands {
                 let argv: Vec<String> = command.argv().iter().map(|w| w.text.clone()).collect();
                 if !argv.is_empty() {
                     if is_explicit_toolchain_install(&argv) {

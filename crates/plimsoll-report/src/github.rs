@@ -89,18 +89,8 @@ pub fn escape_data(text: &str) -> String {
 
 /// Escape a command's property value as `@actions/core` does (`escapeProperty`).
 pub fn escape_property(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
-            c => out.push(c),
-        }
-    }
-    out
+    // `escape_data` adds only `%XX` sequences, so no `:` or `,` of its own is replaced here.
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]

@@ -475,5 +475,7 @@ mod tests {
             .message
             .contains("single quotes"));
         assert!(analyze("(((((").is_err());
+        // GitHub skips any Unicode white space, such as a no-break space.
+        assert!(analyze("secrets.X\u{a0}").is_ok());
     }
 }

@@ -48,14 +48,6 @@ impl Span {
             end: self.end.max(other.end),
         }
     }
-
-    /// This span shifted right by `offset` bytes.
-    pub fn shifted(self, offset: usize) -> Span {
-        Span {
-            start: self.start + offset,
-            end: self.end + offset,
-        }
-    }
 }
 
 /// A 1-based line and column. Columns count Unicode scalar values unless said otherwise.

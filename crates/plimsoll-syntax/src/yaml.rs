@@ -31,13 +31,6 @@ pub enum ScalarStyle {
     Folded,
 }
 
-impl ScalarStyle {
-    /// Whether the scalar was written as a block (`|` or `>`).
-    pub fn is_block(self) -> bool {
-        matches!(self, ScalarStyle::Literal | ScalarStyle::Folded)
-    }
-}
-
 /// A key and its value in a mapping.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {

@@ -1,3 +1,4 @@
+use super::common::command_words;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -40,12 +41,7 @@ impl Rule for CargoInstallUnlocked {
             return;
         };
         for command in &script.commands {
-            let argv = command.argv();
-            let words: Vec<&str> = argv
-                .iter()
-                .map(|w| w.text.as_str())
-                .filter(|w| !w.starts_with('+'))
-                .collect();
+            let words = command_words(command);
             if words.first() != Some(&"cargo") || words.get(1) != Some(&"install") {
                 continue;
             }

@@ -1,5 +1,6 @@
 use plimsoll_syntax::yaml::Node;
 
+use super::common::command_words;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -66,12 +67,7 @@ impl Rule for ClippyWarningsAllowed {
             return;
         }
         for command in &script.commands {
-            let words: Vec<&str> = command
-                .argv()
-                .iter()
-                .map(|w| w.text.as_str())
-                .filter(|w| !w.starts_with('+'))
-                .collect();
+            let words = command_words(command);
             if words.first() != Some(&"cargo") || words.get(1) != Some(&"clippy") {
                 continue;
             }

@@ -32,6 +32,17 @@ impl<'a> Script<'a> {
     }
 }
 
+/// A command's words from the program on, without `+toolchain` selectors (`cargo +nightly fmt`
+/// reads as `cargo fmt`).
+pub(crate) fn command_words(command: &Command) -> Vec<&str> {
+    command
+        .argv()
+        .iter()
+        .map(|w| w.text.as_str())
+        .filter(|w| !w.starts_with('+'))
+        .collect()
+}
+
 /// Whether `argv` runs a quality gate: tests, linters, format checks, builds, audits.
 pub(crate) fn is_quality_command(argv: &[String]) -> bool {
     let words: Vec<&str> = argv

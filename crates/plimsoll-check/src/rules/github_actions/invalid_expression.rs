@@ -110,7 +110,7 @@ impl Checker<'_> {
         let text = site.value.get(site.inner.clone()).unwrap_or("");
         let shown = shorten(site.value.get(site.whole.clone()).unwrap_or(""));
         let base = site.inner.start;
-        match expr::analyze(&ascii_whitespace(text)) {
+        match expr::analyze(text) {
             Err(error) => {
                 let range = if error.message == "empty expression" {
                     site.whole.clone()
@@ -248,23 +248,6 @@ impl Checker<'_> {
         };
         self.expression(&site, None);
     }
-}
-
-/// `text` with non-ASCII whitespace (no-break spaces …) replaced by as many ASCII spaces as it
-/// has bytes: GitHub's parser skips any Unicode whitespace, and byte offsets stay the same.
-fn ascii_whitespace(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_whitespace() && !c.is_ascii() {
-            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// The functions expressions provide, spelled as GitHub documents them.

@@ -1,7 +1,7 @@
 use plimsoll_actions::{Job, Workflow};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, Script};
+use super::common::{action_slug, command_words, Script};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -48,12 +48,7 @@ fn builds_rust(job: &Job<'_>) -> bool {
     job.steps().iter().any(|step| {
         step.run().and_then(Script::of).is_some_and(|script| {
             script.commands.iter().any(|c| {
-                let words: Vec<&str> = c
-                    .argv()
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .filter(|w| !w.starts_with('+'))
-                    .collect();
+                let words = command_words(c);
                 words.first() == Some(&"cargo")
                     && words.get(1).is_some_and(|s| BUILD_SUBCOMMANDS.contains(s))
             })
