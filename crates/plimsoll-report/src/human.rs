@@ -28,7 +28,7 @@
 //! report shows the arrow line only, then its help.
 //!
 //! After the findings comes a summary: `Found 3 findings (1 error, 1 warning, 1 note) in 2
-//! files.`, or `No findings (checked 12 files).`
+//! files.` A clean run renders nothing, like other Unix checkers: silence means success.
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -57,8 +57,11 @@ pub struct HumanOptions {
 /// Render every finding of `report` rustc-style, then the summary line.
 ///
 /// The summary counts files from [`CheckReport::files_checked`] and the distinct paths of the
-/// findings. The output ends with a newline.
+/// findings. The output ends with a newline; it is empty when there is no finding.
 pub fn render(report: &CheckReport, options: &HumanOptions) -> String {
+    if report.findings.is_empty() {
+        return String::new();
+    }
     Human {
         report,
         style: Style {
