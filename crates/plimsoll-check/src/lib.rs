@@ -15,6 +15,7 @@ pub mod registry;
 pub mod repository;
 mod rule;
 pub mod rules;
+pub mod secrets;
 pub mod suppression;
 
 pub use engine::{check, CheckError, CheckReport};

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::yaml::{self, Document, Node};
+use plimsoll_syntax::yaml;
 use plimsoll_syntax::{LineCol, SourceError, SourceFile, Span};
 use rayon::prelude::*;
 
@@ -16,9 +15,11 @@ use crate::discovery::{self, Candidate, FileKind};
 use crate::finding::{Finding, Location, RuleMeta, Sink};
 use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, Repository};
-use crate::rule::{Context, Rule, StepScope};
+use crate::rule::{Context, Rule};
 use crate::rules::engine::{ParseError, UnusedSuppression};
 use crate::suppression;
+
+mod github_actions;
 
 /// Why a run could not be done at all.
 #[derive(Debug, thiserror::Error)]
@@ -146,54 +147,87 @@ fn check_file(
         repository: candidate.repository,
         checked: true,
     };
-    let parse_error = |message: String, source: Option<&SourceFile>, span: Option<Span>| {
-        make_finding(
-            &ParseError::META,
-            ParseError::META.severity,
-            path,
-            source,
-            span,
-            message,
-            None,
-        )
-    };
-    let size = match std::fs::metadata(path) {
-        Ok(meta) => meta.len(),
-        Err(err) => {
-            outcome.findings.push(parse_error(
-                format!("cannot read the file: {err}"),
-                None,
-                None,
-            ));
+    let source = match read_source(path, settings) {
+        Ok(source) => source,
+        Err(finding) => {
+            outcome.findings.push(*finding);
             return outcome;
         }
     };
+    outcome.source = Some(source.clone());
+    let mut sink = Sink::default();
+    let checked = check_yaml(&source, candidate.kind, settings, rules, &mut sink);
+    match checked {
+        Ok(Some(facts)) => outcome.facts = Some(facts),
+        Ok(None) => {}
+        Err(Unchecked::NotOurs) => {
+            outcome.checked = false;
+            return outcome;
+        }
+        Err(Unchecked::Unparsable { message, span }) => {
+            outcome
+                .findings
+                .push(parse_error(path, Some(&source), span, message));
+            return outcome;
+        }
+    }
+    outcome.findings.extend(resolve(&source, sink, settings));
+    outcome
+}
+
+/// Why a file's rules did not run.
+enum Unchecked {
+    /// The file is none of the kinds plimsoll checks (only for files classified by content).
+    NotOurs,
+    /// The file does not parse: a `parse-error` finding.
+    Unparsable { message: String, span: Option<Span> },
+}
+
+/// A `parse-error` finding about `path`.
+fn parse_error(
+    path: &Path,
+    source: Option<&SourceFile>,
+    span: Option<Span>,
+    message: String,
+) -> Finding {
+    make_finding(
+        &ParseError::META,
+        ParseError::META.severity,
+        path,
+        source,
+        span,
+        message,
+        None,
+    )
+}
+
+/// Read and decode `path` within the size limit, or say why it cannot be checked.
+fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Box<Finding>> {
+    let unreadable = |err: std::io::Error| {
+        Box::new(parse_error(
+            path,
+            None,
+            None,
+            format!("cannot read the file: {err}"),
+        ))
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > settings.max_file_size {
-        outcome.findings.push(parse_error(
+        return Err(Box::new(parse_error(
+            path,
+            None,
+            None,
             format!(
                 "file is {size} bytes, over the {}-byte limit (set `max-file-size` to raise it)",
                 settings.max_file_size
             ),
-            None,
-            None,
-        ));
-        return outcome;
+        )));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            outcome.findings.push(parse_error(
-                format!("cannot read the file: {err}"),
-                None,
-                None,
-            ));
-            return outcome;
-        }
-    };
-    let source = match SourceFile::from_bytes(path.clone(), bytes) {
-        Ok(source) => Arc::new(source),
-        Err(err) => {
-            let mut finding = parse_error(err.to_string(), None, None);
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    SourceFile::from_bytes(path.to_path_buf(), bytes)
+        .map(Arc::new)
+        .map_err(|err| {
+            let mut finding = parse_error(path, None, None, err.to_string());
             if let SourceError::InvalidUtf8 { line, column, .. } = err {
                 // The text is not kept, but the reader still learns where the bad byte is.
                 finding.location.start = LineCol { line, column };
@@ -201,161 +235,54 @@ fn check_file(
                 finding.location.start_utf16 = column;
                 finding.location.end_utf16 = column;
             }
-            outcome.findings.push(finding);
-            return outcome;
-        }
-    };
-    outcome.source = Some(source.clone());
+            Box::new(finding)
+        })
+}
+
+/// Parse a YAML file, classify it when its name did not, and run the rules for its kind.
+fn check_yaml(
+    source: &SourceFile,
+    kind: Option<FileKind>,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+) -> Result<Option<Facts>, Unchecked> {
     let stream = yaml::parse(source.text(), source.lines());
-    let document = match stream.into_single() {
-        Ok(document) => document,
-        Err(err) => {
-            let at = Span::empty(err.offset);
-            outcome
-                .findings
-                .push(parse_error(err.message, Some(&source), Some(at)));
-            return outcome;
-        }
-    };
-    let kind = match candidate.kind {
+    let document = stream.into_single().map_err(|err| Unchecked::Unparsable {
+        message: err.message,
+        span: Some(Span::empty(err.offset)),
+    })?;
+    let kind = match kind {
         Some(kind) => kind,
-        None => match classify_by_content(&document.root) {
-            Some(kind) => kind,
-            None => {
-                tracing::info!(
-                    "{}: not a workflow, action or Dependabot file; skipped",
-                    path.display()
-                );
-                outcome.checked = false;
-                return outcome;
-            }
-        },
+        None => github_actions::classify_by_content(&document.root).ok_or_else(|| {
+            tracing::info!(
+                "{}: not a file kind plimsoll checks; skipped",
+                source.path().display()
+            );
+            Unchecked::NotOurs
+        })?,
     };
     if document.root.as_mapping().is_none() {
-        outcome.findings.push(parse_error(
-            format!(
+        return Err(Unchecked::Unparsable {
+            message: format!(
                 "expected a mapping at the top of the file, found a {}",
                 document.root.type_name()
             ),
-            Some(&source),
-            Some(document.root.span),
-        ));
-        return outcome;
+            span: Some(document.root.span),
+        });
     }
     let cx = Context {
-        source: &source,
+        source,
         document: &document,
         settings,
     };
-    let mut sink = Sink::default();
-    match kind {
-        FileKind::Workflow => {
-            outcome.facts = Some(Facts::Ci(run_workflow_rules(&cx, rules, &mut sink)));
-        }
-        FileKind::Action => {
-            outcome.facts = Some(Facts::Ci(run_action_rules(&cx, rules, &mut sink)));
-        }
+    Ok(Some(match kind {
+        FileKind::Workflow => Facts::Ci(github_actions::run_workflow_rules(&cx, rules, sink)),
+        FileKind::Action => Facts::Ci(github_actions::run_action_rules(&cx, rules, sink)),
         FileKind::Dependabot => {
-            outcome.facts = Some(Facts::Dependabot(dependabot_facts(path, &document)));
+            Facts::Dependabot(github_actions::dependabot_facts(source.path(), &document))
         }
-    }
-    outcome.findings.extend(resolve(&source, sink, settings));
-    outcome
-}
-
-fn classify_by_content(root: &Node) -> Option<FileKind> {
-    if Workflow::looks_like(root) {
-        Some(FileKind::Workflow)
-    } else if root.get("runs").is_some_and(|r| r.get("using").is_some()) {
-        Some(FileKind::Action)
-    } else if root.get("updates").is_some() && root.get("version").is_some() {
-        Some(FileKind::Dependabot)
-    } else {
-        None
-    }
-}
-
-fn run_workflow_rules(
-    cx: &Context<'_>,
-    rules: &[&'static dyn Rule],
-    sink: &mut Sink,
-) -> CiFileFacts {
-    let mut facts = CiFileFacts {
-        path: cx.source.path().to_path_buf(),
-        ..CiFileFacts::default()
-    };
-    let Some(workflow) = Workflow::new(&cx.document.root) else {
-        return facts;
-    };
-    facts.add_env(workflow.root);
-    for rule in rules {
-        rule.check_workflow(cx, workflow, sink);
-    }
-    for job in workflow.jobs() {
-        facts.add_env(job.node);
-        if let Some(uses) = job.uses() {
-            for rule in rules {
-                rule.check_uses(cx, uses.value, sink);
-            }
-        }
-        for step in job.steps() {
-            let scope = StepScope::new(step, Some(job), Some(workflow));
-            facts.add_step(&scope);
-            run_step_rules(cx, rules, &scope, sink);
-        }
-    }
-    facts
-}
-
-fn run_action_rules(cx: &Context<'_>, rules: &[&'static dyn Rule], sink: &mut Sink) -> CiFileFacts {
-    let mut facts = CiFileFacts {
-        path: cx.source.path().to_path_buf(),
-        ..CiFileFacts::default()
-    };
-    let Some(action) = Action::new(&cx.document.root) else {
-        return facts;
-    };
-    for rule in rules {
-        rule.check_action(cx, action, sink);
-    }
-    for step in action.steps() {
-        let scope = StepScope::new(step, None, None);
-        facts.add_step(&scope);
-        run_step_rules(cx, rules, &scope, sink);
-    }
-    facts
-}
-
-fn run_step_rules(
-    cx: &Context<'_>,
-    rules: &[&'static dyn Rule],
-    scope: &StepScope<'_>,
-    sink: &mut Sink,
-) {
-    let uses = scope.step.uses_node();
-    for rule in rules {
-        rule.check_step(cx, scope, sink);
-        if let Some(uses) = uses {
-            rule.check_uses(cx, uses, sink);
-        }
-    }
-}
-
-fn dependabot_facts(path: &Path, document: &Document) -> DependabotFacts {
-    let updates = document.root.entry("updates");
-    DependabotFacts {
-        path: path.to_path_buf(),
-        updates_span: updates.map(|e| e.key.span),
-        ecosystems: updates
-            .and_then(|e| e.value.as_sequence())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|u| {
-                let node = u.get("package-ecosystem")?;
-                Some((node.as_str()?.to_string(), node.span))
-            })
-            .collect(),
-    }
+    }))
 }
 
 /// Apply configuration and inline suppressions to what the rules reported in `source`.

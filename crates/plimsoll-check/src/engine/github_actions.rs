@@ -1,0 +1,110 @@
+//! Running the GitHub Actions rules over a workflow, an action or Dependabot configuration.
+
+use std::path::Path;
+
+use plimsoll_actions::{Action, Workflow};
+use plimsoll_syntax::yaml::{Document, Node};
+
+use crate::discovery::FileKind;
+use crate::finding::Sink;
+use crate::repository::{CiFileFacts, DependabotFacts};
+use crate::rule::{Context, Rule, StepScope};
+
+pub(super) fn classify_by_content(root: &Node) -> Option<FileKind> {
+    if Workflow::looks_like(root) {
+        Some(FileKind::Workflow)
+    } else if root.get("runs").is_some_and(|r| r.get("using").is_some()) {
+        Some(FileKind::Action)
+    } else if root.get("updates").is_some() && root.get("version").is_some() {
+        Some(FileKind::Dependabot)
+    } else {
+        None
+    }
+}
+
+pub(super) fn run_workflow_rules(
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+) -> CiFileFacts {
+    let mut facts = CiFileFacts {
+        path: cx.source.path().to_path_buf(),
+        ..CiFileFacts::default()
+    };
+    let Some(workflow) = Workflow::new(&cx.document.root) else {
+        return facts;
+    };
+    facts.add_env(workflow.root);
+    for rule in rules {
+        rule.check_workflow(cx, workflow, sink);
+    }
+    for job in workflow.jobs() {
+        facts.add_env(job.node);
+        if let Some(uses) = job.uses() {
+            for rule in rules {
+                rule.check_uses(cx, uses.value, sink);
+            }
+        }
+        for step in job.steps() {
+            let scope = StepScope::new(step, Some(job), Some(workflow));
+            facts.add_step(&scope);
+            run_step_rules(cx, rules, &scope, sink);
+        }
+    }
+    facts
+}
+
+pub(super) fn run_action_rules(
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+) -> CiFileFacts {
+    let mut facts = CiFileFacts {
+        path: cx.source.path().to_path_buf(),
+        ..CiFileFacts::default()
+    };
+    let Some(action) = Action::new(&cx.document.root) else {
+        return facts;
+    };
+    for rule in rules {
+        rule.check_action(cx, action, sink);
+    }
+    for step in action.steps() {
+        let scope = StepScope::new(step, None, None);
+        facts.add_step(&scope);
+        run_step_rules(cx, rules, &scope, sink);
+    }
+    facts
+}
+
+fn run_step_rules(
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    scope: &StepScope<'_>,
+    sink: &mut Sink,
+) {
+    let uses = scope.step.uses_node();
+    for rule in rules {
+        rule.check_step(cx, scope, sink);
+        if let Some(uses) = uses {
+            rule.check_uses(cx, uses, sink);
+        }
+    }
+}
+
+pub(super) fn dependabot_facts(path: &Path, document: &Document) -> DependabotFacts {
+    let updates = document.root.entry("updates");
+    DependabotFacts {
+        path: path.to_path_buf(),
+        updates_span: updates.map(|e| e.key.span),
+        ecosystems: updates
+            .and_then(|e| e.value.as_sequence())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|u| {
+                let node = u.get("package-ecosystem")?;
+                Some((node.as_str()?.to_string(), node.span))
+            })
+            .collect(),
+    }
+}
