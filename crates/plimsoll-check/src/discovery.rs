@@ -17,15 +17,24 @@ pub enum FileKind {
     Action,
     /// Dependabot configuration (`.github/dependabot.yml`).
     Dependabot,
+    /// A Dockerfile or Containerfile.
+    Dockerfile,
+    /// A Docker Compose file.
+    Compose,
 }
 
 impl FileKind {
     /// Classify `path` by its name and place alone.
     pub fn from_path(path: &Path) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
-        let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-        if !yaml {
-            return None;
+        if is_dockerfile_name(name) {
+            return Some(FileKind::Dockerfile);
+        }
+        let stem = name
+            .strip_suffix(".yml")
+            .or_else(|| name.strip_suffix(".yaml"))?;
+        if stem == "compose" || stem.starts_with("compose.") || stem.starts_with("docker-compose") {
+            return Some(FileKind::Compose);
         }
         let parent = path
             .parent()
@@ -47,6 +56,20 @@ impl FileKind {
         }
         None
     }
+}
+
+/// `Dockerfile`, `Containerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile` (not the
+/// per-Dockerfile ignore files `Dockerfile.dockerignore`).
+fn is_dockerfile_name(name: &str) -> bool {
+    if name.ends_with(".dockerignore") {
+        return false;
+    }
+    matches!(name, "Dockerfile" | "Containerfile")
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Containerfile.")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+        || name.ends_with(".Containerfile")
 }
 
 /// A file to check.
@@ -174,6 +197,35 @@ mod tests {
             Some(FileKind::Dependabot)
         );
         assert_eq!(FileKind::from_path(Path::new("workflows/ci.yml")), None);
+        for name in [
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.alpine",
+            "api.Dockerfile",
+            "build.dockerfile",
+        ] {
+            assert_eq!(
+                FileKind::from_path(Path::new(name)),
+                Some(FileKind::Dockerfile),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            FileKind::from_path(Path::new("Dockerfile.dockerignore")),
+            None
+        );
+        for name in [
+            "compose.yml",
+            "compose.prod.yaml",
+            "docker-compose.yml",
+            "docker-compose-v2.yml",
+        ] {
+            assert_eq!(
+                FileKind::from_path(Path::new(name)),
+                Some(FileKind::Compose),
+                "{name}"
+            );
+        }
         assert_eq!(
             FileKind::from_path(Path::new(".github/workflows/README.md")),
             None

@@ -56,6 +56,8 @@ pub enum Domain {
     Engine,
     /// GitHub Actions workflows, actions and repository CI settings.
     GithubActions,
+    /// Dockerfiles, `.dockerignore` and Compose files.
+    Containers,
 }
 
 impl Domain {
@@ -64,6 +66,7 @@ impl Domain {
         match self {
             Domain::Engine => "engine",
             Domain::GithubActions => "github-actions",
+            Domain::Containers => "containers",
         }
     }
 }

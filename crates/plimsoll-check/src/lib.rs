@@ -7,6 +7,7 @@
 //!   [`Finding`]s, applying configuration and [`suppression`]s; [`baseline`] filters known ones.
 
 pub mod baseline;
+pub mod compose;
 pub mod config;
 pub mod discovery;
 pub mod engine;
@@ -20,4 +21,4 @@ pub mod suppression;
 
 pub use engine::{check, CheckError, CheckReport};
 pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink};
-pub use rule::{Context, RepositoryDiagnostic, Rule, StepScope};
+pub use rule::{Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, StepScope};

@@ -2,6 +2,7 @@
 
 use crate::finding::RuleMeta;
 use crate::rule::Rule;
+use crate::rules::containers::*;
 use crate::rules::engine::*;
 use crate::rules::github_actions::*;
 
@@ -42,6 +43,33 @@ pub static RULES: &[&dyn Rule] = &[
     &DuplicateStepId,
     &EmptyMatrix,
     &InvalidExpression,
+    // containers
+    &UnpinnedBaseImage,
+    &ImageNotPinnedToDigest,
+    &RunsAsRoot,
+    &MissingMultiStageBuild,
+    &CacheBustingCopy,
+    &MissingDockerignore,
+    &CmdWithoutEntrypoint,
+    &SecretInImage,
+    &AddInsteadOfCopy,
+    &AptGetHygiene,
+    &ApkAddWithoutNoCache,
+    &PipInstallWithCache,
+    &PackageCacheNotCleaned,
+    &SudoInRun,
+    &RelativeWorkdir,
+    &CdInsteadOfWorkdir,
+    &MultipleCmdOrEntrypoint,
+    &DuplicateStageName,
+    &CopyFromOwnStage,
+    &DeprecatedMaintainer,
+    &InvalidExposePort,
+    &ComposeMissingMemoryLimit,
+    &ComposeRunsAsRoot,
+    &ComposeMissingHealthcheck,
+    &ComposeLiteralSecret,
+    &ComposeObsoleteVersion,
 ];
 
 /// The rule with this name or id.

@@ -21,6 +21,26 @@ pub struct CiFileFacts {
     pub actions: Vec<String>,
     /// Whether the file installs an explicit Rust toolchain version.
     pub pins_rust_toolchain: bool,
+    /// Docker builds run by `docker/build-push-action` steps.
+    pub docker_builds: Vec<DockerBuild>,
+}
+
+/// A Docker build declared in a Compose file or a workflow: its context and Dockerfile, as
+/// written, relative to the folder they are resolved from.
+#[derive(Clone, Debug)]
+pub struct DockerBuild {
+    /// The folder `context` and `dockerfile` are relative to (the Compose file's folder; the
+    /// repository root for workflows).
+    pub base: PathBuf,
+    /// The build context as written.
+    pub context: String,
+    /// The Dockerfile as written, if set (relative to the context for Compose, to the
+    /// repository for workflows).
+    pub dockerfile: Option<String>,
+    /// The file that declares the build.
+    pub declared_in: PathBuf,
+    /// Where in that file.
+    pub span: Span,
 }
 
 impl CiFileFacts {
@@ -66,9 +86,33 @@ impl CiFileFacts {
             {
                 self.pins_rust_toolchain = true;
             }
+            if slug == "docker/build-push-action" {
+                self.add_docker_build(step);
+            }
             self.actions.push(slug);
         }
         self.add_env(step.node);
+    }
+
+    fn add_docker_build(&mut self, step: &plimsoll_actions::Step<'_>) {
+        let Some(context) = step.with("context") else {
+            // Without `context` the action builds from the Git context, not the work tree.
+            return;
+        };
+        let Some(text) = context.as_str().filter(|c| !c.contains("${{")) else {
+            return;
+        };
+        self.docker_builds.push(DockerBuild {
+            base: PathBuf::new(),
+            context: text.to_string(),
+            dockerfile: step
+                .with("file")
+                .and_then(Node::as_str)
+                .filter(|f| !f.contains("${{"))
+                .map(str::to_string),
+            declared_in: self.path.clone(),
+            span: context.span,
+        });
     }
 
     /// Record `RUSTFLAGS` from the `env:` of `node` (a workflow, job or step).
@@ -125,6 +169,10 @@ pub struct Repository {
     pub dependabot: Option<DependabotFacts>,
     /// A Renovate configuration file, if present.
     pub renovate: Option<PathBuf>,
+    /// Every Dockerfile found.
+    pub dockerfiles: Vec<PathBuf>,
+    /// Docker builds declared in Compose files (those in workflows are in `ci_files`).
+    pub compose_builds: Vec<DockerBuild>,
 }
 
 /// Package ecosystems and the root files that reveal them, as Dependabot names them.

@@ -2,8 +2,12 @@ use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use plimsoll_actions::{Action, Job, Step, Workflow};
+use plimsoll_syntax::dockerfile::{Dockerfile, Instruction};
+use plimsoll_syntax::shell::Command;
 use plimsoll_syntax::yaml::{Document, Node};
 use plimsoll_syntax::{SourceFile, Span};
+
+use crate::compose::Compose;
 
 use crate::config::Settings;
 use crate::finding::{RuleMeta, Sink};
@@ -25,6 +29,30 @@ impl Context<'_> {
     pub fn text(&self) -> &str {
         self.source.text()
     }
+}
+
+/// What a Dockerfile rule sees.
+pub struct DockerfileContext<'a> {
+    /// The file's text and line index.
+    pub source: &'a SourceFile,
+    /// The parsed Dockerfile.
+    pub dockerfile: &'a Dockerfile,
+    /// Every `RUN` (triggers included) with its shell commands, lexed once for all rules.
+    pub runs: &'a [RunScript<'a>],
+    /// Effective settings.
+    pub settings: &'a Settings,
+}
+
+/// A `RUN` instruction's shell commands, with word spans in the file.
+pub struct RunScript<'a> {
+    /// The instruction (an `ONBUILD` trigger when `onbuild`).
+    pub instruction: &'a Instruction,
+    /// The stage it belongs to (its index), if any.
+    pub stage: Option<usize>,
+    /// Whether it runs only when a child image is built (`ONBUILD RUN`).
+    pub onbuild: bool,
+    /// The commands; each word's span is in the file.
+    pub commands: Vec<Command>,
 }
 
 /// A step together with the job and workflow around it (none for composite-action steps).
@@ -86,6 +114,12 @@ pub trait Rule: Send + Sync {
 
     /// Look at action metadata (`action.yml`).
     fn check_action(&self, _cx: &Context<'_>, _action: Action<'_>, _out: &mut Sink) {}
+
+    /// Look at a Dockerfile.
+    fn check_dockerfile(&self, _cx: &DockerfileContext<'_>, _out: &mut Sink) {}
+
+    /// Look at a Compose file.
+    fn check_compose(&self, _cx: &Context<'_>, _compose: Compose<'_>, _out: &mut Sink) {}
 
     /// Look at the set of files of a repository.
     fn check_repository(&self, _repo: &Repository, _out: &mut Vec<RepositoryDiagnostic>) {}

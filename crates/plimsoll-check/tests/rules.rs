@@ -1,26 +1,36 @@
 //! One fixture and one snapshot per rule: `tests/fixtures/<rule-name>.yml` (a file, classified by
-//! content) or `tests/fixtures/<rule-name>/` (a repository, for repository-level rules). The
-//! snapshot lists the findings of that rule only, as `line:col-line:col severity message`.
+//! content), `tests/fixtures/<rule-name>.Dockerfile`, or `tests/fixtures/<rule-name>/` (a
+//! repository, for repository-level rules). Rules that look at several kinds of file have one
+//! more fixture per extra kind. The snapshot lists the findings of that rule only, as
+//! `line:col-line:col severity message`.
 
 use std::path::PathBuf;
 
 use plimsoll_check::config::{Overrides, Settings};
 use plimsoll_check::registry;
 
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
 fn fixture(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let file = dir.join(format!("{name}.yml"));
-    if file.exists() {
-        file
-    } else {
-        dir.join(name)
-    }
+    let dir = fixtures_dir();
+    [format!("{name}.yml"), format!("{name}.Dockerfile")]
+        .into_iter()
+        .map(|file| dir.join(file))
+        .find(|file| file.exists())
+        .unwrap_or_else(|| dir.join(name))
 }
 
 /// The findings of `rule` on its fixture, one per line.
 fn findings_of(rule: &str) -> String {
+    findings_in(rule, &fixture(rule))
+}
+
+/// The findings of `rule` on the fixture at `path`, one per line.
+fn findings_in(rule: &str, path: &std::path::Path) -> String {
     let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
-    let path = fixture(rule);
+    let path = path.to_path_buf();
     assert!(path.exists(), "missing fixture for {rule}");
     let overrides = Overrides {
         isolated: true,
@@ -100,6 +110,63 @@ rule_tests! {
     duplicate_step_id => "duplicate-step-id",
     empty_matrix => "empty-matrix",
     invalid_expression => "invalid-expression",
+    unpinned_base_image => "unpinned-base-image",
+    image_not_pinned_to_digest => "image-not-pinned-to-digest",
+    runs_as_root => "runs-as-root",
+    missing_multi_stage_build => "missing-multi-stage-build",
+    cache_busting_copy => "cache-busting-copy",
+    missing_dockerignore => "missing-dockerignore",
+    cmd_without_entrypoint => "cmd-without-entrypoint",
+    secret_in_image => "secret-in-image",
+    add_instead_of_copy => "add-instead-of-copy",
+    apt_get_hygiene => "apt-get-hygiene",
+    apk_add_without_no_cache => "apk-add-without-no-cache",
+    pip_install_with_cache => "pip-install-with-cache",
+    package_cache_not_cleaned => "package-cache-not-cleaned",
+    sudo_in_run => "sudo-in-run",
+    relative_workdir => "relative-workdir",
+    cd_instead_of_workdir => "cd-instead-of-workdir",
+    multiple_cmd_or_entrypoint => "multiple-cmd-or-entrypoint",
+    duplicate_stage_name => "duplicate-stage-name",
+    copy_from_own_stage => "copy-from-own-stage",
+    deprecated_maintainer => "deprecated-maintainer",
+    invalid_expose_port => "invalid-expose-port",
+    compose_missing_memory_limit => "compose-missing-memory-limit",
+    compose_runs_as_root => "compose-runs-as-root",
+    compose_missing_healthcheck => "compose-missing-healthcheck",
+    compose_literal_secret => "compose-literal-secret",
+    compose_obsolete_version => "compose-obsolete-version",
+}
+
+/// Rules that look at more than one kind of file: their other fixtures.
+#[test]
+fn rules_on_their_other_file_kinds() {
+    for (rule, file) in [
+        ("unpinned-image", "unpinned-image.compose.yml"),
+        ("curl-pipe-shell", "curl-pipe-shell.Dockerfile"),
+        ("image-not-pinned-to-digest", "unpinned-image.compose.yml"),
+    ] {
+        let name = format!("{rule}@{file}");
+        insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
+    }
+}
+
+#[test]
+fn runs_as_root_accepts_non_root_final_stages() {
+    let root = fixtures_dir().join("runs-as-root-ok");
+    let overrides = Overrides {
+        isolated: true,
+        ..Overrides::default()
+    };
+    let settings = Settings::load(&root, &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(std::slice::from_ref(&root), &settings).unwrap();
+    let root_findings: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.name == "runs-as-root")
+        .collect();
+    assert!(root_findings.is_empty(), "{root_findings:?}");
+    assert_eq!(report.files_checked, 1);
 }
 
 /// Repository-level rules, tested together on two repositories: one with no gates, one gated.

@@ -6,8 +6,11 @@
 //!
 //! - [`yaml`]: a located YAML tree (multi-document, alias expansion capped, depth capped).
 //! - [`shell`]: a small POSIX shell lexer for `run:` scripts, enough to see commands and flags.
+//! - [`dockerfile`]: Dockerfiles: directives, continuations, here-documents, stages.
 //! - [`expr`]: GitHub Actions `${{ }}` expressions: finding them and validating their syntax.
 
+pub mod dockerfile;
+pub mod dockerignore;
 pub mod expr;
 pub mod image;
 pub mod shell;

@@ -3,24 +3,11 @@
 use std::path::Path;
 
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::yaml::{Document, Node};
+use plimsoll_syntax::yaml::Document;
 
-use crate::discovery::FileKind;
 use crate::finding::Sink;
 use crate::repository::{CiFileFacts, DependabotFacts};
 use crate::rule::{Context, Rule, StepScope};
-
-pub(super) fn classify_by_content(root: &Node) -> Option<FileKind> {
-    if Workflow::looks_like(root) {
-        Some(FileKind::Workflow)
-    } else if root.get("runs").is_some_and(|r| r.get("using").is_some()) {
-        Some(FileKind::Action)
-    } else if root.get("updates").is_some() && root.get("version").is_some() {
-        Some(FileKind::Dependabot)
-    } else {
-        None
-    }
-}
 
 pub(super) fn run_workflow_rules(
     cx: &Context<'_>,

@@ -10,15 +10,17 @@ use plimsoll_syntax::{LineCol, SourceError, SourceFile, Span};
 use rayon::prelude::*;
 
 use crate::baseline::stable_hash;
+use crate::compose::Compose;
 use crate::config::Settings;
 use crate::discovery::{self, Candidate, FileKind};
 use crate::finding::{Finding, Location, RuleMeta, Sink};
 use crate::registry;
-use crate::repository::{CiFileFacts, DependabotFacts, Repository};
+use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
 use crate::rule::{Context, Rule};
 use crate::rules::engine::{ParseError, UnusedSuppression};
 use crate::suppression;
 
+mod containers;
 mod github_actions;
 
 /// Why a run could not be done at all.
@@ -43,6 +45,8 @@ pub struct CheckReport {
 enum Facts {
     Ci(CiFileFacts),
     Dependabot(DependabotFacts),
+    Dockerfile(PathBuf),
+    Compose(Vec<DockerBuild>),
 }
 
 struct FileOutcome {
@@ -88,6 +92,8 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
                 match facts {
                     Facts::Ci(ci) => repository.ci_files.push(ci),
                     Facts::Dependabot(d) => repository.dependabot = Some(d),
+                    Facts::Dockerfile(path) => repository.dockerfiles.push(path),
+                    Facts::Compose(builds) => repository.compose_builds.extend(builds),
                 }
             }
         }
@@ -156,7 +162,20 @@ fn check_file(
     };
     outcome.source = Some(source.clone());
     let mut sink = Sink::default();
-    let checked = check_yaml(&source, candidate.kind, settings, rules, &mut sink);
+    let checked = match candidate.kind {
+        Some(FileKind::Dockerfile) if containers::is_template(&source) => {
+            tracing::info!(
+                "{}: a template (`{{{{ … }}}}` lines), not a Dockerfile; skipped",
+                path.display()
+            );
+            Err(Unchecked::NotOurs)
+        }
+        Some(FileKind::Dockerfile) => {
+            containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
+            Ok(Some(Facts::Dockerfile(path.clone())))
+        }
+        kind => check_yaml(&source, kind, settings, rules, &mut sink),
+    };
     match checked {
         Ok(Some(facts)) => outcome.facts = Some(facts),
         Ok(None) => {}
@@ -254,7 +273,7 @@ fn check_yaml(
     })?;
     let kind = match kind {
         Some(kind) => kind,
-        None => github_actions::classify_by_content(&document.root).ok_or_else(|| {
+        None => classify_by_content(&document.root).ok_or_else(|| {
             tracing::info!(
                 "{}: not a file kind plimsoll checks; skipped",
                 source.path().display()
@@ -282,7 +301,25 @@ fn check_yaml(
         FileKind::Dependabot => {
             Facts::Dependabot(github_actions::dependabot_facts(source.path(), &document))
         }
+        FileKind::Compose => Facts::Compose(containers::run_compose_rules(&cx, rules, sink)),
+        // Dockerfiles never reach the YAML parser.
+        FileKind::Dockerfile => return Ok(None),
     }))
+}
+
+/// The kind of a YAML file named on the command line, from what it holds.
+fn classify_by_content(root: &yaml::Node) -> Option<FileKind> {
+    if plimsoll_actions::Workflow::looks_like(root) {
+        Some(FileKind::Workflow)
+    } else if root.get("runs").is_some_and(|r| r.get("using").is_some()) {
+        Some(FileKind::Action)
+    } else if root.get("updates").is_some() && root.get("version").is_some() {
+        Some(FileKind::Dependabot)
+    } else if Compose::looks_like(root) {
+        Some(FileKind::Compose)
+    } else {
+        None
+    }
 }
 
 /// Apply configuration and inline suppressions to what the rules reported in `source`.

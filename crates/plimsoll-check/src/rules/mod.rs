@@ -1,4 +1,5 @@
 //! The rules, one per file, grouped by domain.
 
+pub mod containers;
 pub mod engine;
 pub mod github_actions;

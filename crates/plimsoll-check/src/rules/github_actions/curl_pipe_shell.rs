@@ -1,13 +1,14 @@
-use plimsoll_syntax::shell::Connector;
+use plimsoll_syntax::shell::{Command, Connector};
+use plimsoll_syntax::{expr, Span};
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
-use crate::rule::{Context, Rule, StepScope};
+use crate::rule::{Context, DockerfileContext, Rule, StepScope};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `run:` script that downloads a script and executes it in one go:
-    /// `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`, `sh -c "$(curl …)"`.
+    /// Flags a `run:` script or a Dockerfile `RUN` that downloads a script and executes it in
+    /// one go: `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`, `sh -c "$(curl …)"`.
     ///
     /// ## Why is this bad?
     /// Whatever the server returns at that moment runs with the job's token and secrets; nothing
@@ -41,77 +42,78 @@ const SHELLS: &[&str] = &[
 ];
 const FETCHERS: &[&str] = &["curl", "wget"];
 
+/// Where `commands` execute something fetched from the network: the span (in the coordinates
+/// of the commands' words, which index `text`) and what happens there.
+fn unverified_executions(commands: &[Command], text: &str) -> Vec<(Span, String)> {
+    let mut found = Vec::new();
+    for (i, command) in commands.iter().enumerate() {
+        let program = command.program().unwrap_or("");
+        if FETCHERS.contains(&program) && command.connector == Connector::Pipe {
+            // Follow the pipeline to its end: `curl | tee x | sh` still runs it.
+            let mut j = i + 1;
+            while let Some(next) = commands.get(j) {
+                if SHELLS.contains(&next.program().unwrap_or("")) {
+                    found.push((
+                        command.span().cover(next.span()),
+                        format!(
+                            "the output of `{program}` is executed by `{}` unverified",
+                            next.program().unwrap_or("")
+                        ),
+                    ));
+                    break;
+                }
+                if next.connector != Connector::Pipe {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        if SHELLS.contains(&program) {
+            let substituted = command.argv().iter().skip(1).any(|w| {
+                FETCHERS.iter().any(|f| {
+                    w.text.contains(&format!("$({f} ")) || w.text.contains(&format!("`{f} "))
+                })
+            });
+            // `bash <(curl …)` lexes as `bash` then a subshell command `curl`.
+            let process_substitution = command.connector == Connector::Sequence
+                && commands.get(i + 1).is_some_and(|next| {
+                    FETCHERS.contains(&next.program().unwrap_or(""))
+                        && text
+                            .get(command.span().end..next.span().start)
+                            .is_some_and(|between| between.contains("<("))
+                });
+            if substituted || process_substitution {
+                found.push((
+                    command.span(),
+                    format!("`{program}` executes a script fetched from the network unverified"),
+                ));
+            }
+        }
+    }
+    found
+}
+
 impl Rule for CurlPipeShell {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        let Some(script) = scope.script() else {
+        let (Some(script), Some(text)) =
+            (scope.script(), scope.step.run().and_then(|r| r.as_str()))
+        else {
             return;
         };
-        let commands = &script.commands;
-        for (i, command) in commands.iter().enumerate() {
-            let program = command.program().unwrap_or("");
-            if FETCHERS.contains(&program) && command.connector == Connector::Pipe {
-                // Follow the pipeline to its end: `curl | tee x | sh` still runs it.
-                let mut j = i + 1;
-                while let Some(next) = commands.get(j) {
-                    if SHELLS.contains(&next.program().unwrap_or("")) {
-                        let span = script
-                            .command_span(cx.text(), command)
-                            .cover(script.command_span(cx.text(), next));
-                        out.report(
-                            &Self::META,
-                            span,
-                            format!(
-                                "the output of `{program}` is executed by `{}` unverified",
-                                next.program().unwrap_or("")
-                            ),
-                        );
-                        break;
-                    }
-                    if next.connector != Connector::Pipe {
-                        break;
-                    }
-                    j += 1;
-                }
-            }
-            if SHELLS.contains(&program) {
-                let substituted = command.argv().iter().skip(1).find(|w| {
-                    FETCHERS.iter().any(|f| {
-                        w.text.contains(&format!("$({f} ")) || w.text.contains(&format!("`{f} "))
-                    })
-                });
-                // `bash <(curl …)` lexes as `bash` then a subshell command `curl`.
-                let process_substitution = command.connector == Connector::Sequence
-                    && commands
-                        .get(i + 1)
-                        .is_some_and(|next| FETCHERS.contains(&next.program().unwrap_or("")))
-                    && script_text_between(scope, command, commands.get(i + 1)).contains("<(");
-                if substituted.is_some() || process_substitution {
-                    out.report(
-                        &Self::META,
-                        script.command_span(cx.text(), command),
-                        format!(
-                            "`{program}` executes a script fetched from the network unverified"
-                        ),
-                    );
-                }
+        for (span, message) in unverified_executions(&script.commands, &expr::mask(text)) {
+            out.report(&Self::META, script.source_span(cx.text(), span), message);
+        }
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
+        for run in cx.runs {
+            for (span, message) in unverified_executions(&run.commands, cx.source.text()) {
+                out.report(&Self::META, span, message);
             }
         }
     }
-}
-
-fn script_text_between(
-    scope: &StepScope<'_>,
-    command: &plimsoll_syntax::shell::Command,
-    next: Option<&plimsoll_syntax::shell::Command>,
-) -> String {
-    let (Some(text), Some(next)) = (scope.step.run().and_then(|r| r.as_str()), next) else {
-        return String::new();
-    };
-    text.get(command.span().end..next.span().start)
-        .unwrap_or("")
-        .to_string()
 }

@@ -2,14 +2,15 @@ use plimsoll_actions::{Uses, Workflow};
 use plimsoll_syntax::image::ImageRef;
 use plimsoll_syntax::Span;
 
+use crate::compose::Compose;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a job `container:`, a service, or a `docker://` step whose image has no tag or the
-    /// `latest` tag (and no digest).
+    /// Flags a job `container:`, a service, a `docker://` step, or a Compose service `image:`
+    /// whose image has no tag or the `latest` tag (and no digest).
     ///
     /// ## Why is this bad?
     /// The image changes whenever upstream publishes, so yesterday's green build says nothing
@@ -66,6 +67,17 @@ impl Rule for UnpinnedImage {
         for job in workflow.jobs() {
             for image in job.images() {
                 if let Some(reference) = image.as_str() {
+                    check_image(reference, image.span, out);
+                }
+            }
+        }
+    }
+
+    fn check_compose(&self, _cx: &Context<'_>, compose: Compose<'_>, out: &mut Sink) {
+        for service in compose.services() {
+            if let Some(image) = service.image() {
+                // `${TAG}` interpolation is resolved by Compose from the environment.
+                if let Some(reference) = image.as_str().filter(|r| !r.contains('$')) {
                     check_image(reference, image.span, out);
                 }
             }

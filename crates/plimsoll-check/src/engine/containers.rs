@@ -1,0 +1,110 @@
+//! Running the container rules over a Dockerfile or a Compose file.
+
+use std::path::Path;
+
+use plimsoll_syntax::dockerfile::{self, Dockerfile};
+use plimsoll_syntax::{shell, SourceFile};
+
+use crate::compose::Compose;
+use crate::config::Settings;
+use crate::finding::Sink;
+use crate::repository::DockerBuild;
+use crate::rule::{Context, DockerfileContext, Rule, RunScript};
+use crate::rules::engine::ParseError;
+
+/// Whether a Dockerfile is a template for a generator (`{{ … }}` lines, as in dotnet-docker's
+/// `eng/dockerfile-templates`), which Docker cannot build as it stands.
+pub(super) fn is_template(source: &SourceFile) -> bool {
+    source
+        .text()
+        .lines()
+        .any(|line| line.trim_start().starts_with("{{"))
+}
+
+/// Parse a Dockerfile, report what Docker would reject as `parse-error`, and run the rules on
+/// what was parsed.
+pub(super) fn run_dockerfile_rules(
+    source: &SourceFile,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+) {
+    let file = dockerfile::parse(source.text());
+    for problem in &file.problems {
+        sink.report(&ParseError::META, problem.span, problem.message.clone());
+    }
+    let runs = run_scripts(&file);
+    let cx = DockerfileContext {
+        source,
+        dockerfile: &file,
+        runs: &runs,
+        settings,
+    };
+    for rule in rules {
+        rule.check_dockerfile(&cx, sink);
+    }
+}
+
+/// Every `RUN` with its commands lexed once, word spans mapped to the file.
+fn run_scripts(file: &Dockerfile) -> Vec<RunScript<'_>> {
+    let mut stage = None;
+    let mut runs = Vec::new();
+    for instruction in &file.instructions {
+        if instruction.keyword == "FROM" {
+            stage = Some(stage.map_or(0, |s| s + 1));
+        }
+        let (run, onbuild) = match instruction.trigger.as_deref() {
+            Some(trigger) => (trigger, true),
+            None => (instruction, false),
+        };
+        let Some(script) = run.script() else {
+            continue;
+        };
+        let mut commands = shell::parse(&script.text);
+        for command in &mut commands {
+            for word in &mut command.words {
+                word.span = script.file_span(word.span);
+            }
+        }
+        runs.push(RunScript {
+            instruction: run,
+            stage,
+            onbuild,
+            commands,
+        });
+    }
+    runs
+}
+
+/// Run the Compose rules and collect the builds the file declares.
+pub(super) fn run_compose_rules(
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+) -> Vec<DockerBuild> {
+    let Some(compose) = Compose::new(&cx.document.root) else {
+        return Vec::new();
+    };
+    for rule in rules {
+        rule.check_compose(cx, compose, sink);
+    }
+    let base = cx
+        .source
+        .path()
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    compose
+        .services()
+        .filter_map(|service| {
+            let (context, node) = service.build_context()?;
+            Some(DockerBuild {
+                base: base.clone(),
+                context: context.to_string(),
+                dockerfile: service.dockerfile().map(str::to_string),
+                declared_in: cx.source.path().to_path_buf(),
+                span: node.span,
+            })
+        })
+        .collect()
+}

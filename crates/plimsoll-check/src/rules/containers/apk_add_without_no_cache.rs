@@ -1,0 +1,69 @@
+use plimsoll_syntax::shell;
+
+use super::common::{argv, has_cache_mount};
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{DockerfileContext, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `apk add` without `--no-cache` in a `RUN` that neither removes `/var/cache/apk`
+    /// nor uses a cache mount.
+    ///
+    /// ## Why is this bad?
+    /// The package index and downloaded packages stay in the layer: a larger image for nothing.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apk update && apk add curl
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// RUN apk add --no-cache curl
+    /// ```
+    pub struct ApkAddWithoutNoCache {
+        id: "DKR011",
+        name: "apk-add-without-no-cache",
+        severity: Note,
+        domain: Containers,
+        summary: "`apk add` keeps its cache in the layer",
+        help: "use `apk add --no-cache …`",
+    }
+}
+
+impl Rule for ApkAddWithoutNoCache {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
+        for run in cx.runs.iter().filter(|r| !has_cache_mount(r)) {
+            let cleans = run.commands.iter().any(|c| {
+                let words = argv(c);
+                words
+                    .first()
+                    .is_some_and(|p| shell::program_name(p) == "rm")
+                    && words.iter().any(|w| w.starts_with("/var/cache/apk"))
+            });
+            if cleans {
+                continue;
+            }
+            for command in &run.commands {
+                let words = argv(command);
+                let is_add = words
+                    .first()
+                    .is_some_and(|p| shell::program_name(p) == "apk")
+                    && words.iter().skip(1).find(|w| !w.starts_with('-')) == Some(&"add");
+                if is_add && !words.contains(&"--no-cache") {
+                    out.report(
+                        &Self::META,
+                        command.span(),
+                        "`apk add` without `--no-cache` leaves the package cache in the layer"
+                            .to_string(),
+                    );
+                }
+            }
+        }
+    }
+}

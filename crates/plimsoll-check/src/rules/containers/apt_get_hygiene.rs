@@ -1,0 +1,102 @@
+use plimsoll_syntax::shell;
+
+use super::common::{argv, has_cache_mount, has_flag};
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{DockerfileContext, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `apt-get` use that makes images slow to build, large, or stale: `apt-get install`
+    /// without `-y` or without `--no-install-recommends`; a `RUN` that runs `apt-get update`
+    /// but does not remove `/var/lib/apt/lists/*`; and `apt-get update` in a `RUN` that installs
+    /// nothing.
+    ///
+    /// ## Why is this bad?
+    /// Without `-y` the build waits for an answer and fails; recommended packages and package
+    /// lists add tens of megabytes to the layer; an `apt-get update` cached in its own layer
+    /// goes stale, so later installs fetch outdated or missing versions.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get update
+    /// RUN apt-get install curl
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// RUN apt-get update \
+    ///  && apt-get install -y --no-install-recommends curl \
+    ///  && rm -rf /var/lib/apt/lists/*
+    /// ```
+    pub struct AptGetHygiene {
+        id: "DKR010",
+        name: "apt-get-hygiene",
+        severity: Note,
+        domain: Containers,
+        summary: "`apt-get` is used without `-y`, `--no-install-recommends` or cleanup",
+        help: "use `apt-get update && apt-get install -y --no-install-recommends … && rm -rf /var/lib/apt/lists/*` in one `RUN`",
+    }
+}
+
+impl Rule for AptGetHygiene {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
+        for run in cx.runs {
+            let mut update = None;
+            let mut installs = false;
+            let mut cleans = false;
+            for command in &run.commands {
+                let words = argv(command);
+                let program = words.first().map_or("", |p| shell::program_name(p));
+                if program == "rm" && words.iter().any(|w| w.starts_with("/var/lib/apt/lists")) {
+                    cleans = true;
+                }
+                if !matches!(program, "apt-get" | "apt") {
+                    continue;
+                }
+                let verb = words.iter().skip(1).find(|w| !w.starts_with('-')).copied();
+                match verb {
+                    Some("update") => update = update.or(Some(command.span())),
+                    Some("install") => {
+                        installs = true;
+                        if !has_flag(&words, 'y', &["--yes", "--assume-yes"]) {
+                            out.report(
+                                &Self::META,
+                                command.span(),
+                                format!("`{program} install` without `-y` waits for an answer and fails the build"),
+                            );
+                        }
+                        if !words.contains(&"--no-install-recommends") {
+                            out.report(
+                                &Self::META,
+                                command.span(),
+                                format!("`{program} install` without `--no-install-recommends` also installs recommended packages"),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let Some(update) = update else {
+                continue;
+            };
+            if !installs {
+                out.report(
+                    &Self::META,
+                    update,
+                    "`apt-get update` in a `RUN` that installs nothing: its cached layer goes stale".to_string(),
+                );
+            } else if !cleans && !has_cache_mount(run) {
+                out.report(
+                    &Self::META,
+                    update,
+                    "package lists are not removed: add `rm -rf /var/lib/apt/lists/*` to this `RUN`".to_string(),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! What the container rules share: stage and base-image resolution, and the commands of the
+//! common ecosystems that fetch dependencies or need a build toolchain.
+
+use std::collections::HashMap;
+
+use plimsoll_syntax::dockerfile::{self, Dockerfile, Located, Stage};
+use plimsoll_syntax::shell::{self, Command};
+
+/// What a stage is built from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Base {
+    /// `FROM scratch`.
+    Scratch,
+    /// An earlier stage, by its index.
+    Stage(usize),
+    /// An image reference, build arguments substituted.
+    Image(String),
+    /// A reference built from build arguments that have no default.
+    Unresolved(Vec<String>),
+}
+
+/// The base of each stage, in order, with the image word as written.
+pub(crate) fn bases(file: &Dockerfile) -> Vec<(Base, Option<Located>)> {
+    let args = file.global_args();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut bases = Vec::new();
+    for stage in file.stages() {
+        let image = stage.image();
+        let base = match &image {
+            Some(word) => resolve(&word.text, &args, &names),
+            None => Base::Unresolved(Vec::new()),
+        };
+        bases.push((base, image));
+        if let Some(name) = stage.name() {
+            names.insert(name.text.to_ascii_lowercase(), stage.index);
+        }
+    }
+    bases
+}
+
+fn resolve(
+    written: &str,
+    args: &HashMap<String, Option<String>>,
+    names: &HashMap<String, usize>,
+) -> Base {
+    let (reference, missing) = dockerfile::substitute(written, args);
+    if !missing.is_empty() {
+        return Base::Unresolved(missing);
+    }
+    let lower = reference.to_ascii_lowercase();
+    if lower == "scratch" {
+        Base::Scratch
+    } else if let Some(&index) = names.get(&lower) {
+        Base::Stage(index)
+    } else {
+        Base::Image(reference)
+    }
+}
+
+/// The last stage: the image that ships (unless a build picks another `--target`).
+pub(crate) fn final_stage(file: &Dockerfile) -> Option<Stage<'_>> {
+    file.stages().pop()
+}
+
+/// A command's words from the program on, as text.
+pub(crate) fn argv(command: &Command) -> Vec<&str> {
+    command.argv().iter().map(|w| w.text.as_str()).collect()
+}
+
+/// The ecosystem whose dependencies `words` install or fetch (`npm ci`, `cargo build`), if any.
+pub(crate) fn dependency_step(words: &[&str]) -> Option<&'static str> {
+    let program = shell::program_name(words.first()?);
+    let sub = words.get(1).copied().unwrap_or("");
+    let has = |flag: &str| words.contains(&flag);
+    match program {
+        "cargo" if matches!(sub, "fetch" | "build" | "install" | "vendor") => Some("cargo"),
+        "cargo" if sub == "chef" && words.get(2) == Some(&"cook") => Some("cargo"),
+        "npm" if matches!(sub, "ci" | "install" | "i") => Some("npm"),
+        "yarn" if matches!(sub, "" | "install") || sub.starts_with("--") => Some("yarn"),
+        "pnpm" if matches!(sub, "install" | "i") => Some("pnpm"),
+        "pip" | "pip3" if sub == "install" && (has("-r") || has(".") || has("-e")) => Some("pip"),
+        "python" | "python3" if sub == "-m" && words.get(2) == Some(&"pip") && has("-r") => {
+            Some("pip")
+        }
+        "poetry" if sub == "install" => Some("poetry"),
+        "uv" if sub == "sync" || (sub == "pip" && has("-r")) => Some("uv"),
+        "pipenv" if sub == "install" => Some("pipenv"),
+        "go" if (sub == "mod" && words.get(2) == Some(&"download")) || sub == "build" => Some("go"),
+        "mvn" | "mvnw" => Some("maven"),
+        "gradle" | "gradlew" => Some("gradle"),
+        "bundle" | "bundler" if matches!(sub, "install" | "") => Some("bundler"),
+        "composer" if sub == "install" => Some("composer"),
+        "dotnet" if matches!(sub, "restore" | "build" | "publish") => Some("dotnet"),
+        _ => None,
+    }
+}
+
+/// Packages that are a build toolchain in the image that ships.
+const TOOLCHAIN_PACKAGES: &[&str] = &[
+    "build-essential",
+    "build-base",
+    "gcc",
+    "g++",
+    "clang",
+    "make",
+    "cmake",
+    "musl-dev",
+    "golang",
+    "rustc",
+    "cargo",
+    "maven",
+    "gradle",
+    "gcc-c++",
+];
+
+/// What in `words` builds software (a compiler run, a build command, a toolchain package
+/// installed), if anything.
+pub(crate) fn build_toolchain_use(words: &[&str]) -> Option<String> {
+    let program = shell::program_name(words.first()?);
+    let sub = words.get(1).copied().unwrap_or("");
+    let run_script = words.get(2).copied().unwrap_or("");
+    let building = match program {
+        "cargo" => matches!(sub, "build" | "install"),
+        "go" => matches!(sub, "build" | "install"),
+        "npm" | "pnpm" => sub == "run" && run_script == "build" || sub == "build",
+        "yarn" => sub == "build" || (sub == "run" && run_script == "build"),
+        "mvn" | "mvnw" => words
+            .iter()
+            .any(|w| matches!(*w, "package" | "install" | "verify")),
+        "gradle" | "gradlew" => words
+            .iter()
+            .any(|w| matches!(*w, "build" | "assemble" | "jar")),
+        "dotnet" => matches!(sub, "build" | "publish"),
+        "gcc" | "g++" | "cc" | "c++" | "clang" | "rustc" | "javac" | "tsc" => true,
+        "make" => true,
+        _ => false,
+    };
+    if building {
+        return Some(words.iter().take(3).copied().collect::<Vec<_>>().join(" "));
+    }
+    if let Some(packages) = installed_packages(words) {
+        if let Some(package) = packages.iter().find(|p| TOOLCHAIN_PACKAGES.contains(p)) {
+            return Some(format!("{program} install {package}"));
+        }
+    }
+    None
+}
+
+/// The packages a system package manager command installs (`apt-get install -y curl`).
+pub(crate) fn installed_packages<'a>(words: &[&'a str]) -> Option<Vec<&'a str>> {
+    let program = shell::program_name(words.first()?);
+    let verb = match program {
+        "apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "zypper" => "install",
+        "apk" => "add",
+        _ => return None,
+    };
+    let position = words
+        .iter()
+        .position(|w| *w == verb || (program == "zypper" && *w == "in"))?;
+    Some(
+        words[position + 1..]
+            .iter()
+            .copied()
+            .filter(|w| !w.starts_with('-'))
+            .map(|w| w.split(['=', '>', '<']).next().unwrap_or(w))
+            .collect(),
+    )
+}
+
+/// Whether a `RUN` keeps a package cache in a cache mount (`--mount=type=cache`), which
+/// never lands in a layer.
+pub(crate) fn has_cache_mount(run: &crate::rule::RunScript<'_>) -> bool {
+    run.instruction
+        .flags
+        .iter()
+        .any(|f| f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache")))
+}
+
+/// Whether a short-flag cluster or long flag in `words` (after the program) is one of `flags`
+/// (`-qy` holds `-y`).
+pub(crate) fn has_flag(words: &[&str], short: char, long: &[&str]) -> bool {
+    words.iter().skip(1).any(|w| {
+        long.contains(w) || (w.starts_with('-') && !w.starts_with("--") && w[1..].contains(short))
+    })
+}

@@ -1,0 +1,210 @@
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use plimsoll_syntax::dockerignore::DockerIgnore;
+use plimsoll_syntax::Span;
+
+use crate::declare_rule;
+use crate::discovery::normalize;
+use crate::finding::RuleMeta;
+use crate::repository::Repository;
+use crate::rule::{RepositoryDiagnostic, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Docker build context with no `.dockerignore` (nor a `<Dockerfile>.dockerignore`
+    /// beside the Dockerfile), or whose ignore file does not exclude `.git`, `.env` files and
+    /// the build output of the project's ecosystem (`target/` for Cargo, `node_modules/` for
+    /// npm). Build contexts are the `context:` of Compose `build:` entries and of
+    /// `docker/build-push-action` steps, and the folder of any other Dockerfile. Patterns are
+    /// read with Docker's semantics: anchored at the context root, `**` for any depth, `!` for
+    /// exceptions, last match wins.
+    ///
+    /// ## Why is this bad?
+    /// Everything in the context is sent to the builder and can land in the image with a
+    /// `COPY . .`: the Git history, local `.env` secrets, gigabytes of build output. Builds get
+    /// slow, caches miss on every change, and secrets ship.
+    ///
+    /// ## Example
+    /// A context folder with a `Dockerfile` and a `Cargo.toml`, and no `.dockerignore`.
+    ///
+    /// ## Use instead
+    /// ```text
+    /// # .dockerignore
+    /// .git
+    /// .env*
+    /// target/
+    /// ```
+    pub struct MissingDockerignore {
+        id: "DKR006",
+        name: "missing-dockerignore",
+        severity: Warning,
+        domain: Containers,
+        summary: "A build context has no `.dockerignore`, or it leaves out too little",
+        help: "add a `.dockerignore` excluding `.git`, `.env*` and the build output (`target/`, `node_modules/`)",
+    }
+}
+
+/// Build output folders by the manifest that reveals the ecosystem.
+const BUILD_OUTPUTS: &[(&str, &str)] =
+    &[("Cargo.toml", "target"), ("package.json", "node_modules")];
+
+/// A build to look at: its context folder, and where to report.
+struct Build {
+    context: PathBuf,
+    dockerfile: Option<PathBuf>,
+    report_at: PathBuf,
+    span: Option<Span>,
+}
+
+fn builds(repo: &Repository) -> Vec<Build> {
+    let declared = repo.compose_builds.iter().map(|build| (build, true)).chain(
+        repo.ci_files
+            .iter()
+            .flat_map(|f| &f.docker_builds)
+            .map(|build| (build, false)),
+    );
+    let mut builds = Vec::new();
+    for (build, compose) in declared {
+        if build.context.contains("://") || build.context.starts_with("git@") {
+            continue;
+        }
+        let base = if compose {
+            build.base.clone()
+        } else {
+            repo.root.clone()
+        };
+        let context = normalize(&base.join(&build.context));
+        let dockerfile = build.dockerfile.as_ref().map(|file| {
+            if compose {
+                normalize(&context.join(file))
+            } else {
+                normalize(&repo.root.join(file))
+            }
+        });
+        builds.push(Build {
+            dockerfile: Some(dockerfile.unwrap_or_else(|| context.join("Dockerfile"))),
+            context,
+            report_at: build.declared_in.clone(),
+            span: Some(build.span),
+        });
+    }
+    let built: HashSet<PathBuf> = builds
+        .iter()
+        .filter_map(|b| b.dockerfile.as_deref().map(lexical))
+        .collect();
+    for dockerfile in &repo.dockerfiles {
+        if built.contains(&lexical(dockerfile)) {
+            continue;
+        }
+        builds.push(Build {
+            context: dockerfile.parent().unwrap_or(Path::new("")).to_path_buf(),
+            dockerfile: Some(dockerfile.clone()),
+            report_at: dockerfile.clone(),
+            span: None,
+        });
+    }
+    builds
+}
+
+/// A path with `.` and `..` folded, to compare paths written differently.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_dir(path: &Path) -> bool {
+    if path.as_os_str().is_empty() {
+        Path::new(".").is_dir()
+    } else {
+        path.is_dir()
+    }
+}
+
+impl Rule for MissingDockerignore {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_repository(&self, repo: &Repository, out: &mut Vec<RepositoryDiagnostic>) {
+        let mut seen = HashSet::new();
+        for build in builds(repo) {
+            if !is_dir(&build.context) || !seen.insert(lexical(&build.context)) {
+                continue;
+            }
+            let relative = lexical(&build.context);
+            let relative = relative
+                .strip_prefix(lexical(&repo.root))
+                .unwrap_or(&relative);
+            let shown = if relative.as_os_str().is_empty() {
+                ".".to_string()
+            } else {
+                relative.display().to_string()
+            };
+            let beside = build.dockerfile.as_ref().map(|d| {
+                let mut name = d.as_os_str().to_owned();
+                name.push(".dockerignore");
+                PathBuf::from(name)
+            });
+            let ignore_file = beside
+                .filter(|p| p.is_file())
+                .or_else(|| Some(build.context.join(".dockerignore")).filter(|p| p.is_file()));
+            let Some(ignore_file) = ignore_file else {
+                out.push(RepositoryDiagnostic {
+                    rule: &Self::META,
+                    path: build.report_at,
+                    span: build.span,
+                    message: format!("build context `{shown}` has no `.dockerignore`"),
+                });
+                continue;
+            };
+            let text = match std::fs::read_to_string(&ignore_file) {
+                Ok(text) => text,
+                Err(err) => {
+                    tracing::warn!("{}: cannot read: {err}", ignore_file.display());
+                    continue;
+                }
+            };
+            let ignore = DockerIgnore::parse(&text);
+            let mut missing = Vec::new();
+            let at_repository_root = lexical(&build.context) == lexical(&repo.root);
+            if (at_repository_root || build.context.join(".git").exists())
+                && !ignore.excludes(".git")
+            {
+                missing.push("`.git`");
+            }
+            if !ignore.excludes(".env") {
+                missing.push("`.env`");
+            }
+            for (manifest, output) in BUILD_OUTPUTS {
+                if build.context.join(manifest).is_file() && !ignore.excludes(output) {
+                    missing.push(if *output == "target" {
+                        "`target/`"
+                    } else {
+                        "`node_modules/`"
+                    });
+                }
+            }
+            if !missing.is_empty() {
+                out.push(RepositoryDiagnostic {
+                    rule: &Self::META,
+                    path: normalize(&ignore_file),
+                    span: None,
+                    message: format!(
+                        "the `.dockerignore` of build context `{shown}` does not exclude {}",
+                        missing.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+}

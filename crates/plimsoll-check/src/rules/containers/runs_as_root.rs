@@ -1,0 +1,133 @@
+use plimsoll_syntax::dockerfile::Instruction;
+use plimsoll_syntax::image::ImageRef;
+
+use super::common::{bases, Base};
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{DockerfileContext, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Dockerfile whose final stage runs as root: it has no `USER` (nor inherits one
+    /// from the stage it is built on, nor from a base image that is itself non-root, such as
+    /// `gcr.io/distroless/static:nonroot`), or its last `USER` is `root`, `0` or `0:0`.
+    ///
+    /// ## Why is this bad?
+    /// A process running as root inside the container turns any remote-code-execution bug into
+    /// root on the container, and one kernel or runtime escape away from root on the host.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12-slim
+    /// COPY app /usr/local/bin/app
+    /// CMD ["app"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM debian:12-slim
+    /// RUN useradd --system --uid 10001 app
+    /// COPY app /usr/local/bin/app
+    /// USER 10001
+    /// CMD ["app"]
+    /// ```
+    pub struct RunsAsRoot {
+        id: "DKR003",
+        name: "runs-as-root",
+        severity: Error,
+        domain: Containers,
+        summary: "The final stage runs as root",
+        help: "create an unprivileged user and switch to it with `USER <name or uid>` in the final stage",
+    }
+}
+
+/// Who a stage runs as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunsAs<'a> {
+    Root(Option<&'a Instruction>),
+    NonRoot,
+    Unknown,
+}
+
+/// Whether a `USER` value names root.
+pub(crate) fn is_root_user(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user).trim();
+    matches!(name, "root" | "0" | "ContainerAdministrator")
+}
+
+/// Base images that do not run as root without a `USER`.
+fn non_root_image(reference: &str) -> bool {
+    let image = ImageRef::parse(reference);
+    let tag = image.tag.unwrap_or("");
+    tag.contains("nonroot")
+        || tag.contains("non-root")
+        || image.name.ends_with("-nonroot")
+        || (image.name.starts_with("cgr.dev/chainguard/") && !tag.contains("dev"))
+        || image.name.contains("/nanoserver")
+}
+
+impl Rule for RunsAsRoot {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
+        let stages = cx.dockerfile.stages();
+        let bases = bases(cx.dockerfile);
+        let mut runs_as: Vec<RunsAs<'_>> = Vec::with_capacity(stages.len());
+        for (stage, (base, _)) in stages.iter().zip(&bases) {
+            let last_user = stage.body.iter().rev().find(|i| i.keyword == "USER");
+            let state = match last_user {
+                Some(user) if is_root_user(&user.text()) => RunsAs::Root(Some(user)),
+                Some(_) => RunsAs::NonRoot,
+                None => match base {
+                    Base::Stage(index) => runs_as.get(*index).copied().unwrap_or(RunsAs::Unknown),
+                    Base::Image(reference) if non_root_image(reference) => RunsAs::NonRoot,
+                    Base::Image(_) | Base::Scratch => RunsAs::Root(None),
+                    Base::Unresolved(_) => RunsAs::Unknown,
+                },
+            };
+            runs_as.push(state);
+        }
+        let (Some(stage), Some(state)) = (stages.last(), runs_as.last()) else {
+            return;
+        };
+        match state {
+            RunsAs::Root(Some(user)) if stage.body.iter().any(|i| std::ptr::eq(i, *user)) => {
+                out.report(
+                    &Self::META,
+                    user.arguments_span(),
+                    format!(
+                        "the final stage switches to `USER {}`: it runs as root",
+                        user.text()
+                    ),
+                );
+            }
+            RunsAs::Root(Some(user)) => {
+                let span = stage
+                    .image()
+                    .map_or(stage.from.keyword_span, |image| image.span);
+                out.report(
+                    &Self::META,
+                    span,
+                    format!(
+                        "the final stage inherits `USER {}` (line {}): it runs as root",
+                        user.text(),
+                        cx.source.line_col(user.keyword_span.start).line
+                    ),
+                );
+            }
+            RunsAs::Root(None) => {
+                let span = stage
+                    .image()
+                    .map_or(stage.from.keyword_span, |image| image.span);
+                out.report(
+                    &Self::META,
+                    span,
+                    "the final stage has no `USER`: the container runs as root".to_string(),
+                );
+            }
+            RunsAs::NonRoot | RunsAs::Unknown => {}
+        }
+    }
+}
