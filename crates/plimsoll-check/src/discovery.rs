@@ -58,15 +58,19 @@ impl FileKind {
     }
 }
 
-/// `Dockerfile`, `Containerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile` (not the
-/// per-Dockerfile ignore files `Dockerfile.dockerignore`).
+/// `Dockerfile`, `Containerfile`, `Dockerfile.*` (also `Dockerfile-*`, `Dockerfile_*`),
+/// `*.Dockerfile`, `*.dockerfile` (not the per-Dockerfile ignore files
+/// `Dockerfile.dockerignore`).
 fn is_dockerfile_name(name: &str) -> bool {
     if name.ends_with(".dockerignore") {
         return false;
     }
-    matches!(name, "Dockerfile" | "Containerfile")
-        || name.starts_with("Dockerfile.")
-        || name.starts_with("Containerfile.")
+    let variant = |base: &str| {
+        name.strip_prefix(base)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_']))
+    };
+    variant("Dockerfile")
+        || variant("Containerfile")
         || name.ends_with(".Dockerfile")
         || name.ends_with(".dockerfile")
         || name.ends_with(".Containerfile")
@@ -203,6 +207,8 @@ mod tests {
             "Dockerfile.alpine",
             "api.Dockerfile",
             "build.dockerfile",
+            "Dockerfile-20.04",
+            "Dockerfile_arm",
         ] {
             assert_eq!(
                 FileKind::from_path(Path::new(name)),

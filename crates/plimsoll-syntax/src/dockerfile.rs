@@ -685,7 +685,8 @@ impl<'a> Parser<'a> {
             } else {
                 content
             };
-            if compared == delimiter {
+            // Trailing blanks after the delimiter are tolerated, as editors leave them.
+            if compared.trim_end_matches([' ', '\t']) == delimiter {
                 let body_end = self.lines[self.line].start;
                 self.line += 1;
                 return Heredoc {

@@ -77,64 +77,144 @@ fn clean(path: &str) -> String {
 }
 
 /// Match `text` against a glob where `*`/`?` do not cross `/` and `**` does.
+///
+/// Dynamic programming over (pattern position, text position), so hostile patterns such as
+/// `*a*a*a*a*b` cost O(pattern × text), never exponential time.
 fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
+    let tokens = tokenize(pattern);
     let t: Vec<char> = text.chars().collect();
-    matches_from(&p, &t)
+    // `reachable[j]`: the tokens so far can match exactly `t[..j]`.
+    let mut reachable = vec![false; t.len() + 1];
+    reachable[0] = true;
+    for token in &tokens {
+        let mut next = vec![false; t.len() + 1];
+        match token {
+            Token::AnyPath => {
+                // Any run of characters, slashes included, or none.
+                let mut open = false;
+                for j in 0..=t.len() {
+                    open |= reachable[j];
+                    next[j] = open;
+                }
+            }
+            Token::AnySegment => {
+                let mut open = false;
+                for j in 0..=t.len() {
+                    open |= reachable[j];
+                    next[j] = open;
+                    if j < t.len() && t[j] == '/' {
+                        open = false;
+                    }
+                }
+            }
+            Token::One(matcher) => {
+                for j in 0..t.len() {
+                    if reachable[j] && matcher.matches(t[j]) {
+                        next[j + 1] = true;
+                    }
+                }
+            }
+        }
+        reachable = next;
+        if !reachable.iter().any(|r| *r) {
+            return false;
+        }
+    }
+    reachable[t.len()]
 }
 
-fn matches_from(p: &[char], t: &[char]) -> bool {
-    match p.first() {
-        None => t.is_empty(),
-        Some('*') if p.get(1) == Some(&'*') => {
-            // `**/` also matches no folder at all.
-            let rest = &p[2..];
-            let rest_after_slash = rest.strip_prefix(&['/']).unwrap_or(rest);
-            (0..=t.len()).any(|i| matches_from(rest, &t[i..]))
-                || (rest.len() != rest_after_slash.len() && matches_from(rest_after_slash, t))
+enum Token {
+    /// `**` (with its `/` when one follows): any characters, slashes included, or none.
+    AnyPath,
+    /// `*`: any characters within one segment.
+    AnySegment,
+    /// One character matched by a literal, `?` or a class.
+    One(CharMatcher),
+}
+
+enum CharMatcher {
+    Literal(char),
+    AnyButSlash,
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+}
+
+impl CharMatcher {
+    fn matches(&self, c: char) -> bool {
+        match self {
+            CharMatcher::Literal(l) => *l == c,
+            CharMatcher::AnyButSlash => c != '/',
+            CharMatcher::Class { negated, ranges } => {
+                c != '/' && ranges.iter().any(|(lo, hi)| *lo <= c && c <= *hi) != *negated
+            }
         }
-        Some('*') => {
-            let rest = &p[1..];
-            let mut i = 0;
-            loop {
-                if matches_from(rest, &t[i..]) {
-                    return true;
+    }
+}
+
+fn tokenize(pattern: &str) -> Vec<Token> {
+    let p: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '*' if p.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while p.get(i) == Some(&'*') {
+                    i += 1;
                 }
-                if i >= t.len() || t[i] == '/' {
-                    return false;
+                // `**/x` also matches `x`: the slash is part of the any-path run.
+                if p.get(i) == Some(&'/') {
+                    i += 1;
                 }
+                tokens.push(Token::AnyPath);
+            }
+            '*' => {
+                tokens.push(Token::AnySegment);
+                i += 1;
+            }
+            '?' => {
+                tokens.push(Token::One(CharMatcher::AnyButSlash));
+                i += 1;
+            }
+            '[' => match p[i + 1..].iter().position(|c| *c == ']') {
+                Some(offset) => {
+                    let class = &p[i + 1..i + 1 + offset];
+                    let (negated, class) = match class.first() {
+                        Some('^' | '!') => (true, &class[1..]),
+                        _ => (false, class),
+                    };
+                    let mut ranges = Vec::new();
+                    let mut k = 0;
+                    while k < class.len() {
+                        if class.get(k + 1) == Some(&'-') && k + 2 < class.len() {
+                            ranges.push((class[k], class[k + 2]));
+                            k += 3;
+                        } else {
+                            ranges.push((class[k], class[k]));
+                            k += 1;
+                        }
+                    }
+                    tokens.push(Token::One(CharMatcher::Class { negated, ranges }));
+                    i += offset + 2;
+                }
+                None => {
+                    tokens.push(Token::One(CharMatcher::Literal('[')));
+                    i += 1;
+                }
+            },
+            '\\' if i + 1 < p.len() => {
+                tokens.push(Token::One(CharMatcher::Literal(p[i + 1])));
+                i += 2;
+            }
+            c => {
+                tokens.push(Token::One(CharMatcher::Literal(c)));
                 i += 1;
             }
         }
-        Some('?') => t.first().is_some_and(|c| *c != '/') && matches_from(&p[1..], &t[1..]),
-        Some('[') => {
-            let Some(close) = p.iter().skip(1).position(|c| *c == ']').map(|i| i + 1) else {
-                return t.first() == Some(&'[') && matches_from(&p[1..], &t[1..]);
-            };
-            let Some(&c) = t.first() else {
-                return false;
-            };
-            let class = &p[1..close];
-            let (negated, class) = match class.first() {
-                Some('^' | '!') => (true, &class[1..]),
-                _ => (false, class),
-            };
-            let mut hit = false;
-            let mut i = 0;
-            while i < class.len() {
-                if class.get(i + 1) == Some(&'-') && i + 2 < class.len() {
-                    hit |= class[i] <= c && c <= class[i + 2];
-                    i += 3;
-                } else {
-                    hit |= class[i] == c;
-                    i += 1;
-                }
-            }
-            hit != negated && c != '/' && matches_from(&p[close + 1..], &t[1..])
-        }
-        Some('\\') if p.len() > 1 => t.first() == Some(&p[1]) && matches_from(&p[2..], &t[1..]),
-        Some(&c) => t.first() == Some(&c) && matches_from(&p[1..], &t[1..]),
     }
+    tokens
 }
 
 #[cfg(test)]
@@ -174,5 +254,15 @@ mod tests {
         let everything = DockerIgnore::parse("*\n");
         assert!(everything.excludes(".git"));
         assert!(!DockerIgnore::parse("").excludes(".git"));
+    }
+
+    #[test]
+    fn hostile_patterns_stay_linear() {
+        let pattern = "*a".repeat(200) + "b";
+        let ignore = DockerIgnore::parse(&pattern);
+        assert!(!ignore.excludes(&"a".repeat(5_000)));
+        let stars = "**/".repeat(100) + "x";
+        let deep = "d/".repeat(500) + "x";
+        assert!(DockerIgnore::parse(&stars).excludes(&deep));
     }
 }

@@ -435,3 +435,63 @@ fn rules_and_explain_describe_every_rule() {
         .code(0)
         .stdout(predicate::str::contains("## Why is this bad?"));
 }
+
+#[test]
+fn bad_dockerfiles_are_reported_with_positions_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "no-from/Dockerfile", b"RUN echo hi\n");
+    write(
+        dir.path(),
+        "heredoc/Dockerfile",
+        b"FROM alpine:3.20\nUSER 1000\nRUN <<EOF\necho never closed\n",
+    );
+    write(dir.path(), "binary/Dockerfile", b"FROM alpine\0\x01\x02");
+    // A BOM and CRLF line endings: the finding is at the right line and column.
+    write(
+        dir.path(),
+        "crlf/Dockerfile",
+        "\u{feff}FROM alpine:3.20\r\nRUN apk add \\\r\n    curl\r\nUSER 1000\r\n".as_bytes(),
+    );
+    // A 10 MB `RUN`, above the default size limit: a finding, not a crash.
+    let mut huge = String::from("FROM alpine:3.20\nUSER 1000\nRUN true");
+    while huge.len() < 10 * 1024 * 1024 {
+        huge.push_str(" \\\n && echo 0123456789abcdef0123456789abcdef");
+    }
+    huge.push('\n');
+    write(dir.path(), "huge/Dockerfile", huge.as_bytes());
+    let output = plimsoll(dir.path())
+        .args(["check", ".", "--format", "json", "--isolated"])
+        .args([
+            "--disable",
+            "missing-dockerignore,missing-dependency-updates",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let seen: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}: {}",
+                f["path"].as_str().unwrap(),
+                f["start"]["line"],
+                f["start"]["column"],
+                f["rule"]["name"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("bad-dockerfiles", seen.join("\n"));
+
+    // With the limit raised, the 10 MB `RUN` is parsed and checked like any other.
+    plimsoll(dir.path())
+        .args(["check", "huge/Dockerfile", "--isolated"])
+        .env("PLIMSOLL_MAX_FILE_SIZE", "20000000")
+        .assert()
+        .code(0);
+}

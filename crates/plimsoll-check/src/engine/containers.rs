@@ -21,6 +21,22 @@ pub(super) fn is_template(source: &SourceFile) -> bool {
         .any(|line| line.trim_start().starts_with("{{"))
 }
 
+/// Whether a file named on the command line (not as YAML) is a Dockerfile: its first
+/// instruction, after comments and blank lines, is `FROM` or `ARG`.
+pub(super) fn looks_like_dockerfile(source: &SourceFile) -> bool {
+    let name = source.path().to_string_lossy();
+    if name.ends_with(".yml") || name.ends_with(".yaml") {
+        return false;
+    }
+    source
+        .text()
+        .lines()
+        .map(str::trim_start)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .and_then(|line| line.split_whitespace().next())
+        .is_some_and(|word| word.eq_ignore_ascii_case("FROM") || word.eq_ignore_ascii_case("ARG"))
+}
+
 /// Parse a Dockerfile, report what Docker would reject as `parse-error`, and run the rules on
 /// what was parsed.
 pub(super) fn run_dockerfile_rules(

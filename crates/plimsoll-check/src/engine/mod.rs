@@ -174,6 +174,10 @@ fn check_file(
             containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
             Ok(Some(Facts::Dockerfile(path.clone())))
         }
+        None if containers::looks_like_dockerfile(&source) => {
+            containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
+            Ok(Some(Facts::Dockerfile(path.clone())))
+        }
         kind => check_yaml(&source, kind, settings, rules, &mut sink),
     };
     match checked {

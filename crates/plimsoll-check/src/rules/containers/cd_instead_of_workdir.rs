@@ -7,7 +7,7 @@ use crate::rule::{DockerfileContext, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a `RUN` that starts with `cd <dir>` to change the working directory for the
-    /// commands after it.
+    /// commands after it, or that runs nothing but `cd` (which has no effect at all).
     ///
     /// ## Why is this bad?
     /// The directory change lasts for one `RUN` only, which is easy to forget in the next one;
@@ -45,16 +45,21 @@ impl Rule for CdInsteadOfWorkdir {
             };
             let words = first.argv();
             let is_cd = words.first().is_some_and(|w| w.text == "cd") && words.len() == 2;
-            if is_cd && first.connector != Connector::Or && run.commands.len() > 1 {
-                out.report(
-                    &Self::META,
-                    first.span(),
-                    format!(
-                        "`cd {}` lasts for this `RUN` only: use `WORKDIR`",
-                        words[1].text
-                    ),
-                );
+            if !is_cd || first.connector == Connector::Or {
+                continue;
             }
+            let message = if run.commands.len() == 1 {
+                format!(
+                    "`cd {}` alone in a `RUN` has no effect: use `WORKDIR`",
+                    words[1].text
+                )
+            } else {
+                format!(
+                    "`cd {}` lasts for this `RUN` only: use `WORKDIR`",
+                    words[1].text
+                )
+            };
+            out.report(&Self::META, first.span(), message);
         }
     }
 }
