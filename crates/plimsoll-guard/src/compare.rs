@@ -232,8 +232,8 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         }
     }
 
-    let old_models = models(before, &mut sink, false);
-    let new_models = models(after, &mut sink, true);
+    let old_models = models(before, after, None, &mut sink);
+    let new_models = models(after, before, Some(&old_models), &mut sink);
     let unparsable_new: HashSet<&str> = after
         .files
         .keys()
@@ -343,11 +343,21 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     }
 }
 
-/// Models of a snapshot's files; files without one are reported.
-fn models(snapshot: &Snapshot, sink: &mut Sink, is_new: bool) -> BTreeMap<String, FileModel> {
+/// Models of a snapshot's files; files without one are reported, unless the other version
+/// holds the very same bytes (nothing changed there). `old` is given for the new version: a new
+/// file that does not parse loses coverage only where the old one parsed; elsewhere it is
+/// reported for review.
+fn models(
+    snapshot: &Snapshot,
+    other: &Snapshot,
+    old: Option<&BTreeMap<String, FileModel>>,
+    sink: &mut Sink,
+) -> BTreeMap<String, FileModel> {
+    let is_new = old.is_some();
     let mut found = BTreeMap::new();
     for (key, file) in &snapshot.files {
         let version = if is_new { "new" } else { "old" };
+        let unchanged = other.files.get(key).map(|f| &f.content) == Some(&file.content);
         let failure = match &file.content {
             FileContent::Text(text) => match model::build(key, &file.display, text) {
                 Ok(model) => {
@@ -368,7 +378,10 @@ fn models(snapshot: &Snapshot, sink: &mut Sink, is_new: bool) -> BTreeMap<String
             ),
             FileContent::Submodule => continue,
         };
-        if is_new {
+        if unchanged {
+            continue;
+        }
+        if let Some(old) = old {
             sink.push(
                 Kind::WorkflowUnparsable,
                 key.clone(),
@@ -376,6 +389,12 @@ fn models(snapshot: &Snapshot, sink: &mut Sink, is_new: bool) -> BTreeMap<String
                 None,
                 Some(&failure.1),
             );
+            if !old.contains_key(key) {
+                // There was no working version to lose: worth a look, not a failure.
+                if let Some(change) = sink.changes.last_mut() {
+                    change.severity = Severity::Review;
+                }
+            }
         } else {
             sink.push(
                 Kind::NotCompared,
@@ -902,7 +921,7 @@ fn uses_changed(
                 Kind::VersionLoosened,
                 target.to_string(),
                 format!(
-                    "{what} uses `{is}` ({}) instead of `{was}` ({})",
+                    "{what} now uses `{is}` ({}) instead of `{was}` ({})",
                     i.describe(),
                     w.describe()
                 ),
@@ -1057,7 +1076,7 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
         let what = format!("step `{}` of job `{job}`", now.label);
         if let (Some((was, before)), Some((is, after))) = (&step.uses, &now.uses) {
             if was != is {
-                uses_changed(&what, was, is, before, after, sink);
+                uses_changed(&format!("job `{job}`"), was, is, before, after, sink);
             }
         }
         for (input, (value, after)) in &now.with {

@@ -99,7 +99,11 @@ pub fn guard_paths(before: &Path, after: &Path) -> Result<GuardReport, GuardErro
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if matches!(name.as_str(), "action.yml" | "action.yaml") {
+        let in_workflows = after
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|dir| dir == "workflows");
+        if matches!(name.as_str(), "action.yml" | "action.yaml") && !in_workflows {
             name
         } else {
             format!(".github/workflows/{name}")

@@ -185,7 +185,11 @@ pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFai
         .into_single()
         .map_err(|error| failure(error.message, error.offset))?;
     let root = &document.root;
-    let kind = if key.starts_with(".github/workflows/") {
+    // A workflow lives under `.github/workflows/`; a single file compared on its own may be
+    // named anything, so its content decides.
+    let kind = if key.starts_with(".github/workflows/")
+        || (root.get("jobs").is_some() && root.get("runs").is_none())
+    {
         FileKind::Workflow
     } else {
         FileKind::Action
