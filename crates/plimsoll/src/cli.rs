@@ -35,6 +35,8 @@ enum Command {
         /// Rule name (`continue-on-error`) or id (`GHA001`).
         rule: String,
     },
+    /// Fail a change that lowers CI coverage (exit 1), comparing two versions of the CI files.
+    Guard(crate::guard::GuardArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -109,6 +111,7 @@ struct CheckArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Guard(args) => crate::guard::run(args),
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)

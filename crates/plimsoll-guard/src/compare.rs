@@ -1,0 +1,1204 @@
+//! Comparing two versions: what coverage the new one lost.
+//!
+//! Files are paired by path, then (for a moved file) by equal content, then by equal `name:`.
+//! Jobs are paired by id, then by equal content (a renamed job), then by equal `name:`; a job
+//! whose steps all reappear in new jobs with the same runner and matrix was split, which is not
+//! a loss. Steps are paired by `id`, equal content, `name`, and the action they use; commands
+//! are compared across the whole job, so moving a command to another step is not a loss either.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::allow::Allow;
+use crate::location::Location;
+use crate::matrix::{describe, Combination, Matrix};
+use crate::model::{self, always_false, FileKind, FileModel, JobModel, StepModel, Toggle};
+use crate::skips;
+use crate::snapshot::{CodeChange, FileContent, Snapshot};
+use crate::version::{self, Pin};
+
+/// What kind of change a [`Change`] is. Its kebab-case name is what an
+/// `allow-reduction[<what>]` comment names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A workflow or composite action file is gone.
+    WorkflowRemoved,
+    /// The new version of a workflow does not parse: it runs nothing.
+    WorkflowUnparsable,
+    /// A job is gone.
+    JobRemoved,
+    /// A step is gone.
+    StepRemoved,
+    /// A matrix combination is no longer run.
+    MatrixCombinationRemoved,
+    /// An event no longer triggers the workflow.
+    TriggerRemoved,
+    /// A branch, tag, path or type filter runs the workflow in fewer cases.
+    TriggerNarrowed,
+    /// A schedule is gone.
+    ScheduleRemoved,
+    /// A test, lint, format or build command no longer runs.
+    CommandRemoved,
+    /// A flag of a quality command is gone (`--all-features`, `-D warnings`).
+    FlagRemoved,
+    /// `continue-on-error: true` was added.
+    ContinueOnErrorAdded,
+    /// An `if:` that is always false was added.
+    IfFalseAdded,
+    /// `|| true`, `set +e` or the like now swallows a failure.
+    FailureMasked,
+    /// Caching is gone.
+    CacheRemoved,
+    /// A pinned version was loosened (SHA → tag, tag → branch, exact → `stable`).
+    VersionLoosened,
+    /// A test is newly skipped in code.
+    TestSkipped,
+    /// Review: the runner changed.
+    RunnerChanged,
+    /// Review: the container changed.
+    ContainerChanged,
+    /// Review: an `if:` or `continue-on-error` expression changed.
+    ConditionChanged,
+    /// Review: a job no longer waits for another.
+    NeedsRemoved,
+    /// Review: a matrix that cannot be expanded statically changed.
+    MatrixChanged,
+    /// Review: a script no longer runs a command that is not a known quality command.
+    ScriptChanged,
+    /// Review: a reusable workflow call or an action changed target or inputs.
+    CallChanged,
+    /// Review: a schedule's times changed.
+    ScheduleChanged,
+    /// Review: a file could not be compared (the old version does not parse, binary files,
+    /// submodules).
+    NotCompared,
+    /// Review: an `allow-reduction` comment without a reason.
+    AllowWithoutReason,
+}
+
+impl Kind {
+    /// The kebab-case name (`job-removed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::WorkflowRemoved => "workflow-removed",
+            Kind::WorkflowUnparsable => "workflow-unparsable",
+            Kind::JobRemoved => "job-removed",
+            Kind::StepRemoved => "step-removed",
+            Kind::MatrixCombinationRemoved => "matrix-combination-removed",
+            Kind::TriggerRemoved => "trigger-removed",
+            Kind::TriggerNarrowed => "trigger-narrowed",
+            Kind::ScheduleRemoved => "schedule-removed",
+            Kind::CommandRemoved => "command-removed",
+            Kind::FlagRemoved => "flag-removed",
+            Kind::ContinueOnErrorAdded => "continue-on-error-added",
+            Kind::IfFalseAdded => "if-false-added",
+            Kind::FailureMasked => "failure-masked",
+            Kind::CacheRemoved => "cache-removed",
+            Kind::VersionLoosened => "version-loosened",
+            Kind::TestSkipped => "test-skipped",
+            Kind::RunnerChanged => "runner-changed",
+            Kind::ContainerChanged => "container-changed",
+            Kind::ConditionChanged => "condition-changed",
+            Kind::NeedsRemoved => "needs-removed",
+            Kind::MatrixChanged => "matrix-changed",
+            Kind::ScriptChanged => "script-changed",
+            Kind::CallChanged => "call-changed",
+            Kind::ScheduleChanged => "schedule-changed",
+            Kind::NotCompared => "not-compared",
+            Kind::AllowWithoutReason => "allow-without-reason",
+        }
+    }
+
+    /// Whether this kind is a loss (else it asks for a review).
+    pub fn is_reduction(self) -> bool {
+        self <= Kind::TestSkipped
+    }
+}
+
+/// How a change weighs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Accepted by an `allow-reduction` comment: listed, does not fail.
+    Accepted,
+    /// Neither clearly equivalent nor clearly a loss: a warning.
+    Review,
+    /// Coverage dropped: fails the run.
+    Reduction,
+}
+
+/// An `allow-reduction` comment that accepted a change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    /// The comment's reason.
+    pub reason: String,
+    /// Where the comment is.
+    pub location: Location,
+}
+
+/// One difference between the versions that matters for coverage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// What kind.
+    pub kind: Kind,
+    /// Reduction, review, or accepted reduction.
+    pub severity: Severity,
+    /// What the change is about: a job id, a step label, a combination, a flag.
+    pub subject: String,
+    /// One sentence.
+    pub message: String,
+    /// Where it was in the old version.
+    pub before: Option<Location>,
+    /// Where it is (or the nearest surviving place) in the new version.
+    pub after: Option<Location>,
+    /// The comment that accepted it, for an accepted reduction.
+    pub accepted: Option<Acceptance>,
+}
+
+/// The outcome of comparing two versions.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct GuardReport {
+    /// The old version (`main`, a folder).
+    pub before: String,
+    /// The new version.
+    pub after: String,
+    /// Workflow and action files in the old and new versions.
+    pub files: (usize, usize),
+    /// The changes: reductions first, then reviews, then accepted ones; by path and line within.
+    pub changes: Vec<Change>,
+    /// Facts worth a line in the report (a deleted `.github/` folder, submodules).
+    pub notes: Vec<String>,
+}
+
+impl GuardReport {
+    /// Changes of `severity`.
+    pub fn of(&self, severity: Severity) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(move |c| c.severity == severity)
+    }
+
+    /// Whether coverage dropped (a reduction that no comment accepted).
+    pub fn failed(&self) -> bool {
+        self.of(Severity::Reduction).next().is_some()
+    }
+}
+
+struct Sink {
+    changes: Vec<Change>,
+}
+
+impl Sink {
+    fn push(
+        &mut self,
+        kind: Kind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        before: Option<&Location>,
+        after: Option<&Location>,
+    ) {
+        self.changes.push(Change {
+            kind,
+            severity: if kind.is_reduction() {
+                Severity::Reduction
+            } else {
+                Severity::Review
+            },
+            subject: subject.into(),
+            message: message.into(),
+            before: before.cloned(),
+            after: after.cloned(),
+            accepted: None,
+        });
+    }
+}
+
+/// Compare the CI files of two snapshots, and the changed source files for new test skips.
+pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> GuardReport {
+    let mut sink = Sink {
+        changes: Vec::new(),
+    };
+    let mut notes = Vec::new();
+    if before.has_github_dir && !after.has_github_dir {
+        notes.push(format!(
+            "the .github folder is gone in {}: every workflow it held no longer runs",
+            after.label
+        ));
+    }
+    for submodule in after.submodules.iter().chain(&before.submodules) {
+        let note = format!("{submodule} is a git submodule: its files are not compared");
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+
+    let old_models = models(before, after, None, &mut sink);
+    let new_models = models(after, before, Some(&old_models), &mut sink);
+    let unparsable_new: HashSet<&str> = after
+        .files
+        .keys()
+        .filter(|key| !new_models.contains_key(key.as_str()))
+        .map(String::as_str)
+        .collect();
+
+    // Pair files: by path, then moved with equal content, then by `name:`.
+    let mut pairs: Vec<(&FileModel, &FileModel)> = Vec::new();
+    let mut new_used: HashSet<&str> = HashSet::new();
+    let mut unpaired: Vec<&FileModel> = Vec::new();
+    for (key, old) in &old_models {
+        match new_models.get(key) {
+            Some(new) => {
+                pairs.push((old, new));
+                new_used.insert(key);
+            }
+            None if unparsable_new.contains(key.as_str()) => {}
+            None => unpaired.push(old),
+        }
+    }
+    let mut removed = Vec::new();
+    for old in unpaired {
+        let candidate = |same: &dyn Fn(&FileModel) -> bool| {
+            new_models
+                .values()
+                .find(|new| {
+                    !new_used.contains(new.key.as_str())
+                        && !old_models.contains_key(&new.key)
+                        && new.kind == old.kind
+                        && same(new)
+                })
+                .map(|new| new.key.clone())
+        };
+        let found = candidate(&|new| new.content == old.content)
+            .or_else(|| candidate(&|new| old.name.is_some() && new.name == old.name));
+        match found.and_then(|key| new_models.get(&key)) {
+            Some(new) => {
+                new_used.insert(new.key.as_str());
+                pairs.push((old, new));
+            }
+            None => removed.push(old),
+        }
+    }
+    for old in removed {
+        let what = match old.kind {
+            FileKind::Workflow => "workflow",
+            FileKind::Action => "composite action",
+        };
+        sink.push(
+            Kind::WorkflowRemoved,
+            old.key.clone(),
+            format!("{what} {} was removed", old.display),
+            Some(&old.location),
+            None,
+        );
+    }
+    for (old, new) in &pairs {
+        compare_files(old, new, &mut sink);
+    }
+
+    let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
+    for change in code {
+        let found = skips::new_skips(change);
+        if found.is_empty() {
+            continue;
+        }
+        if let Some(text) = &change.after {
+            let source = plimsoll_syntax::SourceFile::new(&change.path, text.as_str());
+            code_allows.insert(
+                change.path.clone(),
+                crate::allow::parse(&change.path, &source),
+            );
+        }
+        for skip in found {
+            sink.push(
+                Kind::TestSkipped,
+                skip.marker,
+                format!("a test is newly skipped: `{}`", skip.text),
+                None,
+                Some(&skip.location),
+            );
+        }
+    }
+
+    let mut changes = sink.changes;
+    accept(&mut changes, &new_models, &code_allows);
+    changes.sort_by(|a, b| {
+        let place = |c: &Change| {
+            c.after
+                .as_ref()
+                .or(c.before.as_ref())
+                .map(|l| (l.path.clone(), l.line, l.column))
+        };
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| place(a).cmp(&place(b)))
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    GuardReport {
+        before: before.label.clone(),
+        after: after.label.clone(),
+        files: (before.files.len(), after.files.len()),
+        changes,
+        notes,
+    }
+}
+
+/// Models of a snapshot's files; files without one are reported, unless the other version
+/// holds the very same bytes (nothing changed there). `old` is given for the new version: a new
+/// file that does not parse loses coverage only where the old one parsed; elsewhere it is
+/// reported for review.
+fn models(
+    snapshot: &Snapshot,
+    other: &Snapshot,
+    old: Option<&BTreeMap<String, FileModel>>,
+    sink: &mut Sink,
+) -> BTreeMap<String, FileModel> {
+    let is_new = old.is_some();
+    let mut found = BTreeMap::new();
+    for (key, file) in &snapshot.files {
+        let version = if is_new { "new" } else { "old" };
+        let unchanged = other.files.get(key).map(|f| &f.content) == Some(&file.content);
+        let failure = match &file.content {
+            FileContent::Text(text) => match model::build(key, &file.display, text) {
+                Ok(model) => {
+                    found.insert(key.clone(), model);
+                    continue;
+                }
+                Err(failure) => (
+                    format!(
+                        "the {version} version of {} does not parse: {}",
+                        file.display, failure.message
+                    ),
+                    failure.location,
+                ),
+            },
+            FileContent::Binary => (
+                format!("the {version} version of {} is a binary file", file.display),
+                Location::file(&file.display),
+            ),
+            FileContent::Submodule => continue,
+        };
+        if unchanged {
+            continue;
+        }
+        if let Some(old) = old {
+            sink.push(
+                Kind::WorkflowUnparsable,
+                key.clone(),
+                format!("{}: it runs nothing", failure.0),
+                None,
+                Some(&failure.1),
+            );
+            if !old.contains_key(key) {
+                // There was no working version to lose: worth a look, not a failure.
+                if let Some(change) = sink.changes.last_mut() {
+                    change.severity = Severity::Review;
+                }
+            }
+        } else {
+            sink.push(
+                Kind::NotCompared,
+                key.clone(),
+                format!("{}; not compared", failure.0),
+                Some(&failure.1),
+                None,
+            );
+        }
+    }
+    found
+}
+
+/// Mark reductions that an `allow-reduction` comment of the new version accepts, and report
+/// comments that give no reason.
+fn accept(
+    changes: &mut Vec<Change>,
+    new_models: &BTreeMap<String, FileModel>,
+    code_allows: &HashMap<String, Vec<Allow>>,
+) {
+    let by_display: HashMap<&str, &FileModel> = new_models
+        .values()
+        .map(|model| (model.display.as_str(), model))
+        .collect();
+    let all_workflow_allows: Vec<&Allow> = new_models.values().flat_map(|m| &m.allows).collect();
+    for change in changes.iter_mut() {
+        if change.severity != Severity::Reduction {
+            continue;
+        }
+        let candidates: Vec<&Allow> = match &change.after {
+            Some(after) => by_display
+                .get(after.path.as_str())
+                .map(|model| model.allows.iter().collect())
+                .or_else(|| code_allows.get(&after.path).map(|a| a.iter().collect()))
+                .unwrap_or_default(),
+            None => all_workflow_allows.clone(),
+        };
+        if let Some(allow) = candidates
+            .into_iter()
+            .find(|allow| allow.accepts(change.kind.as_str(), &change.subject))
+        {
+            change.severity = Severity::Accepted;
+            change.accepted = Some(Acceptance {
+                reason: allow.reason.clone(),
+                location: allow.location.clone(),
+            });
+        }
+    }
+    let without_reason = new_models
+        .values()
+        .flat_map(|m| &m.allows)
+        .chain(code_allows.values().flatten())
+        .filter(|allow| allow.reason.is_empty());
+    let mut extra = Vec::new();
+    for allow in without_reason {
+        extra.push(Change {
+            kind: Kind::AllowWithoutReason,
+            severity: Severity::Review,
+            subject: allow.what.clone(),
+            message: format!(
+                "`allow-reduction[{}]` gives no reason, so it accepts nothing",
+                allow.what
+            ),
+            before: None,
+            after: Some(allow.location.clone()),
+            accepted: None,
+        });
+    }
+    changes.extend(extra);
+}
+
+fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
+    if old.content == new.content {
+        return;
+    }
+    compare_triggers(old, new, sink);
+
+    // Pair jobs: by id, then renamed with equal content, then by `name:`.
+    let new_ids: HashSet<&str> = new.jobs.iter().map(|j| j.id.as_str()).collect();
+    let old_ids: HashSet<&str> = old.jobs.iter().map(|j| j.id.as_str()).collect();
+    let added: Vec<&JobModel> = new
+        .jobs
+        .iter()
+        .filter(|j| !old_ids.contains(j.id.as_str()))
+        .collect();
+    let mut renamed: HashMap<&str, &str> = HashMap::new();
+    let mut taken: HashSet<&str> = HashSet::new();
+    let mut pairs: Vec<(&JobModel, &JobModel)> = Vec::new();
+    let mut lost: Vec<&JobModel> = Vec::new();
+    for job in &old.jobs {
+        if let Some(same) = new.job(&job.id) {
+            pairs.push((job, same));
+            continue;
+        }
+        let by_content = added
+            .iter()
+            .find(|a| !taken.contains(a.id.as_str()) && a.content == job.content);
+        let by_name = || {
+            added.iter().find(|a| {
+                !taken.contains(a.id.as_str()) && job.name.is_some() && a.name == job.name
+            })
+        };
+        match by_content {
+            Some(same) => {
+                taken.insert(&same.id);
+                renamed.insert(&job.id, &same.id);
+            }
+            None => match by_name() {
+                Some(same) => {
+                    taken.insert(&same.id);
+                    renamed.insert(&job.id, &same.id);
+                    pairs.push((job, same));
+                }
+                None => lost.push(job),
+            },
+        }
+    }
+    // Steps of jobs that did not exist before: where a split job's steps went.
+    let pool: Vec<&JobModel> = added
+        .iter()
+        .copied()
+        .filter(|a| !taken.contains(a.id.as_str()))
+        .collect();
+    for job in lost {
+        if split_into(job, &pool) {
+            continue;
+        }
+        sink.push(
+            Kind::JobRemoved,
+            job.id.clone(),
+            format!("job `{}` was removed from {}", job.id, old.display),
+            Some(&job.location),
+            Some(&new.jobs_location),
+        );
+    }
+    for (old_job, new_job) in pairs {
+        compare_jobs(old_job, new_job, &pool, &renamed, &new_ids, sink);
+    }
+}
+
+/// Whether every step of `job` reappears in jobs new in this version that run on the same
+/// runner and cover its matrix: the job was split, not removed.
+fn split_into(job: &JobModel, pool: &[&JobModel]) -> bool {
+    if job.steps.is_empty() || pool.is_empty() {
+        return false;
+    }
+    job.steps.iter().all(|step| {
+        pool.iter().any(|other| {
+            other.runner.as_ref().map(|r| &r.0) == job.runner.as_ref().map(|r| &r.0)
+                && matrix_covers(&other.matrix, &job.matrix)
+                && other.steps.iter().any(|s| s.content == step.content)
+        })
+    })
+}
+
+fn matrix_covers(new: &Matrix, old: &Matrix) -> bool {
+    match (old, new) {
+        (Matrix::Combinations(old), Matrix::Combinations(new)) => {
+            old.iter().all(|combination| covered(combination, new))
+        }
+        (old, new) => old == new,
+    }
+}
+
+/// Whether some combination of `new` runs `combination` (it may add values of its own).
+fn covered(combination: &Combination, new: &[Combination]) -> bool {
+    new.iter().any(|candidate| {
+        combination
+            .iter()
+            .all(|(key, value)| candidate.get(key) == Some(value))
+    })
+}
+
+/// Filters that select when the workflow runs (fewer patterns: fewer runs).
+const SELECTING: &[&str] = &["branches", "tags", "paths", "types", "workflows"];
+/// Filters that exclude (more patterns: fewer runs).
+const EXCLUDING: &[&str] = &["branches-ignore", "tags-ignore", "paths-ignore"];
+
+fn compare_triggers(old: &FileModel, new: &FileModel, sink: &mut Sink) {
+    let on = new.on_location.as_ref().unwrap_or(&new.location);
+    for (event, trigger) in &old.triggers {
+        let Some(now) = new.triggers.get(event) else {
+            sink.push(
+                Kind::TriggerRemoved,
+                event.clone(),
+                format!("{} no longer runs on `{event}`", old.display),
+                Some(&trigger.location),
+                Some(on),
+            );
+            continue;
+        };
+        for filter in SELECTING {
+            let was = trigger.filters.get(*filter);
+            let is = now.filters.get(*filter);
+            match (was, is) {
+                (None, Some((patterns, at))) => sink.push(
+                    Kind::TriggerNarrowed,
+                    event.clone(),
+                    format!("`{event}` now runs only for {filter} {}", list(patterns)),
+                    Some(&trigger.location),
+                    Some(at),
+                ),
+                (Some((before, before_at)), Some((after, at))) => {
+                    let lost: Vec<String> = before
+                        .iter()
+                        .filter(|p| !p.starts_with('!') && !matched_by(p, after))
+                        .cloned()
+                        .collect();
+                    let excluded: Vec<String> = after
+                        .iter()
+                        .filter(|p| p.starts_with('!') && !before.contains(p))
+                        .cloned()
+                        .collect();
+                    if !lost.is_empty() || !excluded.is_empty() {
+                        let mut parts = Vec::new();
+                        if !lost.is_empty() {
+                            parts.push(format!("no longer for {}", list(&lost)));
+                        }
+                        if !excluded.is_empty() {
+                            parts.push(format!("now excludes {}", list(&excluded)));
+                        }
+                        sink.push(
+                            Kind::TriggerNarrowed,
+                            event.clone(),
+                            format!("`{event}` {filter}: {}", parts.join(", ")),
+                            Some(before_at),
+                            Some(at),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        for filter in EXCLUDING {
+            let before: &[String] = trigger.filters.get(*filter).map_or(&[], |f| &f.0);
+            if let Some((after, at)) = now.filters.get(*filter) {
+                let added: Vec<String> = after
+                    .iter()
+                    .filter(|p| !before.contains(p))
+                    .cloned()
+                    .collect();
+                if !added.is_empty() {
+                    sink.push(
+                        Kind::TriggerNarrowed,
+                        event.clone(),
+                        format!("`{event}` now ignores {filter} {}", list(&added)),
+                        trigger
+                            .filters
+                            .get(*filter)
+                            .map(|f| &f.1)
+                            .or(Some(&trigger.location)),
+                        Some(at),
+                    );
+                }
+            }
+        }
+        // `push` with only a `tags` filter no longer runs for branch pushes, and the reverse.
+        if event == "push" {
+            let has = |t: &crate::model::TriggerModel, key: &str| t.filters.contains_key(key);
+            for (kind, other) in [("branches", "tags"), ("tags", "branches")] {
+                let ran_for = !has(trigger, other)
+                    || has(trigger, kind)
+                    || has(trigger, &format!("{kind}-ignore"));
+                let runs_for =
+                    !has(now, other) || has(now, kind) || has(now, &format!("{kind}-ignore"));
+                if ran_for && !runs_for {
+                    sink.push(
+                        Kind::TriggerNarrowed,
+                        event.clone(),
+                        format!("`push` no longer runs for pushed {kind}"),
+                        Some(&trigger.location),
+                        Some(&now.location),
+                    );
+                }
+            }
+        }
+        let crons_after: Vec<&str> = now.crons.iter().map(|c| c.0.as_str()).collect();
+        let gone: Vec<&(String, Location)> = trigger
+            .crons
+            .iter()
+            .filter(|c| !crons_after.contains(&c.0.as_str()))
+            .collect();
+        let added = now
+            .crons
+            .iter()
+            .filter(|c| !trigger.crons.iter().any(|b| b.0 == c.0))
+            .count();
+        for (cron, at) in gone {
+            let (kind, message) = if added == 0 {
+                (
+                    Kind::ScheduleRemoved,
+                    format!("the schedule `{cron}` was removed"),
+                )
+            } else {
+                (
+                    Kind::ScheduleChanged,
+                    format!("the schedule `{cron}` was replaced; check it runs as often"),
+                )
+            };
+            sink.push(kind, cron.clone(), message, Some(at), Some(&now.location));
+        }
+    }
+}
+
+fn list(patterns: &[String]) -> String {
+    patterns
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether the (old) pattern `pattern` is still selected by one of `patterns`, read as globs.
+fn matched_by(pattern: &str, patterns: &[String]) -> bool {
+    patterns
+        .iter()
+        .filter(|p| !p.starts_with('!'))
+        .any(|glob| glob == pattern || glob_match(glob.as_bytes(), pattern.as_bytes()))
+}
+
+/// GitHub filter globs: `*` matches within a path segment, `**` across, `?` one character.
+fn glob_match(glob: &[u8], text: &[u8]) -> bool {
+    match glob.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) if rest.first() == Some(&b'*') => {
+            let rest = &rest[1..];
+            (0..=text.len()).any(|i| glob_match(rest, &text[i..]))
+        }
+        Some((b'*', rest)) => (0..=text.len())
+            .take_while(|&i| i == 0 || text[i - 1] != b'/')
+            .any(|i| glob_match(rest, &text[i..])),
+        Some((b'?', rest)) => !text.is_empty() && text[0] != b'/' && glob_match(rest, &text[1..]),
+        Some((c, rest)) => text.first() == Some(c) && glob_match(rest, &text[1..]),
+    }
+}
+
+fn compare_jobs(
+    old: &JobModel,
+    new: &JobModel,
+    pool: &[&JobModel],
+    renamed: &HashMap<&str, &str>,
+    new_ids: &HashSet<&str>,
+    sink: &mut Sink,
+) {
+    if old.content == new.content {
+        return;
+    }
+    let job = &new.id;
+    // Runner and container.
+    match (&old.runner, &new.runner) {
+        (Some((was, before)), Some((is, after))) if was != is => {
+            let loosened = version::of_runner(was)
+                .zip(version::of_runner(is))
+                .filter(|(w, i)| i < w);
+            match loosened {
+                Some((w, i)) => sink.push(
+                    Kind::VersionLoosened,
+                    is.clone(),
+                    format!(
+                        "job `{job}` runs on `{is}` ({}) instead of `{was}` ({})",
+                        i.describe(),
+                        w.describe()
+                    ),
+                    Some(before),
+                    Some(after),
+                ),
+                None => sink.push(
+                    Kind::RunnerChanged,
+                    job.clone(),
+                    format!("job `{job}` runs on `{is}` instead of `{was}`"),
+                    Some(before),
+                    Some(after),
+                ),
+            }
+        }
+        _ => {}
+    }
+    match (&old.container, &new.container) {
+        (Some((was, before)), Some((is, after))) if was != is => {
+            let (w, i) = (version::of_image(was), version::of_image(is));
+            if i < w && same_image(was, is) {
+                sink.push(
+                    Kind::VersionLoosened,
+                    is.clone(),
+                    format!(
+                        "job `{job}` runs in `{is}` ({}) instead of `{was}` ({})",
+                        i.describe(),
+                        w.describe()
+                    ),
+                    Some(before),
+                    Some(after),
+                );
+            } else {
+                sink.push(
+                    Kind::ContainerChanged,
+                    job.clone(),
+                    format!("job `{job}` runs in `{is}` instead of `{was}`"),
+                    Some(before),
+                    Some(after),
+                );
+            }
+        }
+        (Some((was, before)), None) => sink.push(
+            Kind::ContainerChanged,
+            job.clone(),
+            format!("job `{job}` no longer runs in the container `{was}`"),
+            Some(before),
+            Some(&new.location),
+        ),
+        _ => {}
+    }
+    // Matrix.
+    let matrix_before = old.matrix_location.as_ref().unwrap_or(&old.location);
+    let matrix_after = new.matrix_location.as_ref().unwrap_or(&new.location);
+    match (&old.matrix, &new.matrix) {
+        (Matrix::Combinations(was), Matrix::Combinations(is)) => {
+            for combination in was {
+                if !covered(combination, is) {
+                    sink.push(
+                        Kind::MatrixCombinationRemoved,
+                        describe(combination),
+                        format!(
+                            "job `{job}` no longer runs the matrix combination {{{}}}",
+                            describe(combination)
+                        ),
+                        Some(matrix_before),
+                        Some(matrix_after),
+                    );
+                }
+            }
+        }
+        (was, is) if was != is => sink.push(
+            Kind::MatrixChanged,
+            job.clone(),
+            format!(
+                "the matrix of job `{job}` changed and cannot be expanded statically: check it runs the same combinations"
+            ),
+            Some(matrix_before),
+            Some(matrix_after),
+        ),
+        _ => {}
+    }
+    compare_failure_settings(
+        &format!("job `{job}`"),
+        job,
+        (&old.continue_on_error, &new.continue_on_error),
+        (&old.condition, &new.condition),
+        (&old.location, &new.location),
+        sink,
+    );
+    // Needs.
+    let needs_now: HashSet<&str> = new.needs.iter().map(String::as_str).collect();
+    for need in &old.needs {
+        let mapped = renamed.get(need.as_str()).copied().unwrap_or(need.as_str());
+        if !needs_now.contains(mapped) && new_ids.contains(mapped) {
+            sink.push(
+                Kind::NeedsRemoved,
+                job.clone(),
+                format!("job `{job}` no longer waits for `{mapped}`: it may run even when `{mapped}` fails"),
+                Some(&old.location),
+                Some(&new.location),
+            );
+        }
+    }
+    // Reusable workflow call.
+    match (&old.uses, &new.uses) {
+        (Some((was, before)), Some((is, after))) if was != is => {
+            uses_changed(&format!("job `{job}`"), was, is, before, after, sink)
+        }
+        (Some((was, before)), None) => sink.push(
+            Kind::CallChanged,
+            job.clone(),
+            format!("job `{job}` no longer calls `{was}`"),
+            Some(before),
+            Some(&new.location),
+        ),
+        _ => {}
+    }
+    if old.uses.is_some() && new.uses.is_some() && old.call_with != new.call_with {
+        sink.push(
+            Kind::CallChanged,
+            job.clone(),
+            format!("job `{job}` calls its workflow with other inputs"),
+            Some(&old.location),
+            Some(&new.location),
+        );
+    }
+    compare_steps(old, new, pool, sink);
+}
+
+fn same_image(a: &str, b: &str) -> bool {
+    let name = |image: &str| {
+        let image = image.split('@').next().unwrap_or(image);
+        match image.rsplit_once(':') {
+            Some((name, tag)) if !tag.contains('/') => name.to_string(),
+            _ => image.to_string(),
+        }
+    };
+    name(a) == name(b)
+}
+
+fn uses_changed(
+    what: &str,
+    was: &str,
+    is: &str,
+    before: &Location,
+    after: &Location,
+    sink: &mut Sink,
+) {
+    let target = version::uses_target(is);
+    if version::uses_target(was) != target {
+        sink.push(
+            Kind::CallChanged,
+            target.to_string(),
+            format!("{what} uses `{is}` instead of `{was}`"),
+            Some(before),
+            Some(after),
+        );
+        return;
+    }
+    if let (Some(w), Some(i)) = (version::of_uses(was), version::of_uses(is)) {
+        if i < w {
+            sink.push(
+                Kind::VersionLoosened,
+                target.to_string(),
+                format!(
+                    "{what} now uses `{is}` ({}) instead of `{was}` ({})",
+                    i.describe(),
+                    w.describe()
+                ),
+                Some(before),
+                Some(after),
+            );
+        }
+    }
+}
+
+/// `continue-on-error` and where it is written.
+type FailureSetting = (Toggle, Option<Location>);
+/// An `if:` and where it is written.
+type Condition = Option<(String, Location)>;
+/// A rule that pairs an old step with a new one.
+type StepPairing = dyn Fn(&StepModel, &StepModel) -> bool;
+
+fn compare_failure_settings(
+    what: &str,
+    subject: &str,
+    continue_on_error: (&FailureSetting, &FailureSetting),
+    condition: (&Condition, &Condition),
+    at: (&Location, &Location),
+    sink: &mut Sink,
+) {
+    let (was, is) = continue_on_error;
+    let after = is.1.as_ref().unwrap_or(at.1);
+    let before = was.1.as_ref().unwrap_or(at.0);
+    match (&was.0, &is.0) {
+        (Toggle::Off | Toggle::Expression(_), Toggle::On) => sink.push(
+            Kind::ContinueOnErrorAdded,
+            subject,
+            format!(
+                "{what} now sets `continue-on-error: true`: its failures no longer fail the run"
+            ),
+            Some(before),
+            Some(after),
+        ),
+        (Toggle::Off, Toggle::Expression(e)) => sink.push(
+            Kind::ConditionChanged,
+            subject,
+            format!("{what} now sets `continue-on-error: {e}`: check which runs may fail unseen"),
+            Some(before),
+            Some(after),
+        ),
+        (Toggle::Expression(a), Toggle::Expression(b)) if a != b => sink.push(
+            Kind::ConditionChanged,
+            subject,
+            format!("{what}: `continue-on-error` changed from `{a}` to `{b}`"),
+            Some(before),
+            Some(after),
+        ),
+        _ => {}
+    }
+    let (was, is) = condition;
+    if let Some((text, after)) = is {
+        let before = was.as_ref().map_or(at.0, |w| &w.1);
+        let was_text = was.as_ref().map(|w| w.0.as_str());
+        if always_false(text) && !was_text.is_some_and(always_false) {
+            sink.push(
+                Kind::IfFalseAdded,
+                subject,
+                format!("{what} now has `if: {text}`: it never runs"),
+                Some(before),
+                Some(after),
+            );
+        } else if was_text != Some(text.as_str()) && !always_false(text) {
+            let message = match was_text {
+                Some(old) => format!("{what}: `if:` changed from `{old}` to `{text}`"),
+                None => format!("{what} now runs only `if: {text}`"),
+            };
+            sink.push(
+                Kind::ConditionChanged,
+                subject,
+                message,
+                Some(before),
+                Some(after),
+            );
+        }
+    }
+}
+
+/// Programs that prepare or report rather than check: dropping them is not worth a review.
+const TRIVIAL: &[&str] = &[
+    "echo", "printf", "cd", "pwd", "ls", "cat", "mkdir", "rm", "cp", "mv", "export", "set", "true",
+    ":", "sleep", "source", ".", "exit", "test", "[", "[[", "which", "env", "tee", "chmod",
+    "touch", "shopt", "unset", "date", "df", "du", "git", "curl", "wget", "tar",
+];
+
+fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut Sink) {
+    let job = &new.id;
+    let mut taken = vec![false; new.steps.len()];
+    let mut partner: Vec<Option<usize>> = vec![None; old.steps.len()];
+    let passes: [&StepPairing; 5] = [
+        &|a, b| a.id.is_some() && a.id == b.id,
+        &|a, b| a.content == b.content,
+        &|a, b| a.name.is_some() && a.name == b.name,
+        &|a, b| match (&a.uses, &b.uses) {
+            (Some(x), Some(y)) => version::uses_target(&x.0) == version::uses_target(&y.0),
+            _ => false,
+        },
+        &|a, b| {
+            a.run.is_some()
+                && b.run.is_some()
+                && a.commands
+                    .iter()
+                    .any(|c| b.commands.iter().any(|d| d.key == c.key))
+        },
+    ];
+    for pass in passes {
+        for (i, step) in old.steps.iter().enumerate() {
+            if partner[i].is_some() {
+                continue;
+            }
+            if let Some(j) = (0..new.steps.len()).find(|&j| !taken[j] && pass(step, &new.steps[j]))
+            {
+                taken[j] = true;
+                partner[i] = Some(j);
+            }
+        }
+    }
+    let pool_steps: Vec<&StepModel> = pool.iter().flat_map(|j| &j.steps).collect();
+    let everywhere: Vec<&StepModel> = new.steps.iter().chain(pool_steps.iter().copied()).collect();
+    let commands_now: Vec<&model::CommandModel> =
+        everywhere.iter().flat_map(|s| &s.commands).collect();
+    let mut removed_steps: HashSet<usize> = HashSet::new();
+    for (i, step) in old.steps.iter().enumerate() {
+        let Some(j) = partner[i] else {
+            let moved = everywhere.iter().any(|s| s.content == step.content);
+            let merged = step.run.is_some()
+                && !step.commands.is_empty()
+                && step
+                    .commands
+                    .iter()
+                    .all(|c| commands_now.iter().any(|d| d.text == c.text));
+            if !moved && !merged {
+                removed_steps.insert(i);
+                sink.push(
+                    Kind::StepRemoved,
+                    step.label.clone(),
+                    format!("step `{}` of job `{job}` was removed", step.label),
+                    Some(&step.location),
+                    Some(&new.location),
+                );
+            }
+            continue;
+        };
+        let now = &new.steps[j];
+        if step.content == now.content {
+            continue;
+        }
+        let what = format!("step `{}` of job `{job}`", now.label);
+        if let (Some((was, before)), Some((is, after))) = (&step.uses, &now.uses) {
+            if was != is {
+                uses_changed(&format!("job `{job}`"), was, is, before, after, sink);
+            }
+        }
+        for (input, (value, after)) in &now.with {
+            let is_version = input.contains("version") || input.starts_with("toolchain");
+            let Some((old_value, before)) = step.with.get(input).filter(|_| is_version) else {
+                continue;
+            };
+            let (w, i): (Pin, Pin) = (version::of_version(old_value), version::of_version(value));
+            if i < w {
+                sink.push(
+                    Kind::VersionLoosened,
+                    input.clone(),
+                    format!(
+                        "{what}: `{input}: {value}` ({}) instead of `{old_value}` ({})",
+                        i.describe(),
+                        w.describe()
+                    ),
+                    Some(before),
+                    Some(after),
+                );
+            }
+        }
+        compare_failure_settings(
+            &what,
+            &now.label,
+            (&step.continue_on_error, &now.continue_on_error),
+            (&step.condition, &now.condition),
+            (&step.location, &now.location),
+            sink,
+        );
+        for command in &step.commands {
+            let program = command.key.split(' ').next().unwrap_or("");
+            if command.quality || TRIVIAL.contains(&program) || command.key.is_empty() {
+                continue;
+            }
+            if !commands_now.iter().any(|d| d.key == command.key) {
+                sink.push(
+                    Kind::ScriptChanged,
+                    command.key.clone(),
+                    format!("{what} no longer runs `{}`", command.text),
+                    Some(&command.location),
+                    Some(&now.location),
+                );
+            }
+        }
+    }
+    // Quality commands and their flags, across the job (and jobs split off it).
+    for (i, step) in old.steps.iter().enumerate() {
+        if removed_steps.contains(&i) {
+            continue;
+        }
+        let after = partner[i].map_or(&new.location, |j| &new.steps[j].location);
+        for command in step.commands.iter().filter(|c| c.quality) {
+            let candidates: Vec<&&model::CommandModel> = commands_now
+                .iter()
+                .filter(|d| d.key == command.key)
+                .collect();
+            let Some(best) = candidates
+                .iter()
+                .max_by_key(|d| command.flags.iter().filter(|f| d.flags.contains(f)).count())
+            else {
+                sink.push(
+                    Kind::CommandRemoved,
+                    command.key.clone(),
+                    format!("job `{job}` no longer runs `{}`", command.text),
+                    Some(&command.location),
+                    Some(after),
+                );
+                continue;
+            };
+            for flag in command.flags.iter().filter(|f| !best.flags.contains(f)) {
+                sink.push(
+                    Kind::FlagRemoved,
+                    flag.clone(),
+                    format!("`{}` in job `{job}` no longer passes `{flag}`", command.key),
+                    Some(&command.location),
+                    Some(&best.location),
+                );
+            }
+        }
+    }
+    // Failures swallowed.
+    let mut masks_before: HashMap<&str, usize> = HashMap::new();
+    for (text, _) in old.steps.iter().flat_map(|s| &s.masks) {
+        *masks_before.entry(text.as_str()).or_default() += 1;
+    }
+    for (text, at) in new.steps.iter().flat_map(|s| &s.masks) {
+        match masks_before.get_mut(text.as_str()) {
+            Some(count) if *count > 0 => *count -= 1,
+            _ => sink.push(
+                Kind::FailureMasked,
+                text.clone(),
+                format!("job `{job}` now runs `{text}`: the failure no longer fails the job"),
+                None,
+                Some(at),
+            ),
+        }
+    }
+    // Caching.
+    if let Some(cache) = old.steps.iter().find(|s| s.caches) {
+        if !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches) {
+            sink.push(
+                Kind::CacheRemoved,
+                job.clone(),
+                format!("job `{job}` no longer caches (was `{}`)", cache.label),
+                Some(&cache.location),
+                Some(&new.location),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match(b"release/**", b"release/1.0/x"));
+        assert!(glob_match(b"release/*", b"release/1.0"));
+        assert!(!glob_match(b"release/*", b"release/1.0/x"));
+        assert!(glob_match(b"**", b"main"));
+        assert!(matched_by("release/*", &["release/**".to_string()]));
+    }
+}

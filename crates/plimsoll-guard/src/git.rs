@@ -1,0 +1,371 @@
+//! Reading versions of a repository through the `git` executable.
+//!
+//! One `git ls-tree` lists a revision's files and one `git cat-file --batch` reads all the
+//! blobs guard needs, so a comparison costs a handful of processes whatever the number of
+//! workflows.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::skips::is_code_file;
+use crate::snapshot::{content_of, is_ci_file, CodeChange, FileContent, Snapshot, SnapshotFile};
+use crate::GuardError;
+
+/// A git repository (its top-level folder).
+#[derive(Clone, Debug)]
+pub struct Repo {
+    root: PathBuf,
+}
+
+/// Branches tried, in order, as the default branch when `origin/HEAD` is not set.
+const DEFAULT_BRANCHES: &[&str] = &["origin/main", "origin/master", "main", "master", "trunk"];
+
+impl Repo {
+    /// The repository holding `path`.
+    pub fn discover(path: &Path) -> Result<Repo, GuardError> {
+        let dir = if path.is_file() {
+            path.parent().unwrap_or(Path::new("."))
+        } else {
+            path
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let output = run(dir, &["rev-parse", "--show-toplevel"])?;
+        if !output.status.success() {
+            return Err(GuardError::Git(format!(
+                "{} is not inside a git repository (use --before and --after to compare folders or files)",
+                dir.display()
+            )));
+        }
+        let root = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        Ok(Repo {
+            root: PathBuf::from(root),
+        })
+    }
+
+    /// The repository's top-level folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn git(&self, args: &[&str]) -> Result<std::process::Output, GuardError> {
+        run(&self.root, args)
+    }
+
+    fn git_ok(&self, args: &[&str]) -> Result<Vec<u8>, GuardError> {
+        let output = self.git(args)?;
+        if !output.status.success() {
+            return Err(GuardError::Git(format!(
+                "`git {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        Ok(output.stdout)
+    }
+
+    /// Whether this is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.git(&["rev-parse", "--is-shallow-repository"])
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "true")
+            .unwrap_or(false)
+    }
+
+    /// The commit `rev` names, or a message saying why there is none.
+    pub fn resolve(&self, rev: &str) -> Result<String, GuardError> {
+        let spec = format!("{rev}^{{commit}}");
+        let output = self.git(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ])?;
+        if output.status.success() {
+            return Ok(String::from_utf8_lossy(&output.stdout).trim().to_string());
+        }
+        if self.is_shallow() {
+            return Err(GuardError::Git(format!(
+                "revision `{rev}` is not in this shallow clone: fetch its history \
+                 (`git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout)"
+            )));
+        }
+        Err(GuardError::Git(format!(
+            "revision `{rev}` does not exist in {}",
+            self.root.display()
+        )))
+    }
+
+    /// The merge base of `HEAD` with the default branch (`origin/HEAD`, else `main`/`master`).
+    pub fn default_base(&self) -> Result<String, GuardError> {
+        let mut candidates = Vec::new();
+        if let Ok(output) = self.git(&[
+            "symbolic-ref",
+            "--quiet",
+            "--short",
+            "refs/remotes/origin/HEAD",
+        ]) {
+            let name = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            if output.status.success() && !name.is_empty() {
+                candidates.push(name);
+            }
+        }
+        candidates.extend(DEFAULT_BRANCHES.iter().map(|b| b.to_string()));
+        for branch in &candidates {
+            let Ok(commit) = self.resolve(branch) else {
+                continue;
+            };
+            let output = self.git(&["merge-base", "HEAD", &commit])?;
+            if output.status.success() {
+                return Ok(String::from_utf8_lossy(&output.stdout).trim().to_string());
+            }
+            if self.is_shallow() {
+                return Err(GuardError::Git(format!(
+                    "`HEAD` and `{branch}` have no common history in this shallow clone: fetch it \
+                     (`git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout), or pass --base"
+                )));
+            }
+        }
+        Err(GuardError::Git(
+            "cannot find the default branch (no origin/HEAD, main or master) or its merge base with HEAD: pass --base REV".into(),
+        ))
+    }
+
+    /// The CI files of commit `commit`.
+    pub fn snapshot_at(&self, commit: &str, label: &str) -> Result<Snapshot, GuardError> {
+        let listing = self.git_ok(&["ls-tree", "-r", "-z", "--full-tree", commit])?;
+        let mut snapshot = Snapshot {
+            label: label.to_string(),
+            ..Snapshot::default()
+        };
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+            let record = String::from_utf8_lossy(record);
+            let Some((meta, path)) = record.split_once('\t') else {
+                continue;
+            };
+            let mut fields = meta.split(' ');
+            let (_mode, kind, object) = (fields.next(), fields.next(), fields.next());
+            if path.starts_with(".github/") {
+                snapshot.has_github_dir = true;
+            }
+            if kind == Some("commit") {
+                if path == ".github" || path.starts_with(".github/") {
+                    snapshot.submodules.push(path.to_string());
+                    snapshot.has_github_dir = true;
+                    if is_ci_file(path) {
+                        snapshot.files.insert(
+                            path.to_string(),
+                            SnapshotFile {
+                                display: path.to_string(),
+                                content: FileContent::Submodule,
+                            },
+                        );
+                    }
+                }
+                continue;
+            }
+            if kind == Some("blob") && is_ci_file(path) {
+                if let Some(object) = object {
+                    wanted.push((path.to_string(), object.to_string()));
+                }
+            }
+        }
+        let objects: Vec<String> = wanted.iter().map(|(_, o)| o.clone()).collect();
+        let blobs = self.read_blobs(&objects)?;
+        for ((path, _), bytes) in wanted.into_iter().zip(blobs) {
+            if let Some(bytes) = bytes {
+                snapshot.files.insert(
+                    path.clone(),
+                    SnapshotFile {
+                        display: path,
+                        content: content_of(bytes),
+                    },
+                );
+            }
+        }
+        Ok(snapshot)
+    }
+
+    /// The CI files of the working tree (tracked and untracked, not ignored; deleted files are
+    /// gone).
+    pub fn snapshot_worktree(&self) -> Result<Snapshot, GuardError> {
+        let mut snapshot = Snapshot {
+            label: "the working tree".to_string(),
+            has_github_dir: self.root.join(".github").is_dir(),
+            ..Snapshot::default()
+        };
+        let staged = self.git_ok(&["ls-files", "-z", "-s", "--", ".github"])?;
+        for record in staged.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+            let record = String::from_utf8_lossy(record);
+            if let Some((meta, path)) = record.split_once('\t') {
+                if meta.starts_with("160000") {
+                    snapshot.submodules.push(path.to_string());
+                }
+            }
+        }
+        let listing = self.git_ok(&[
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])?;
+        for path in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+            let path = String::from_utf8_lossy(path).into_owned();
+            if !is_ci_file(&path) || snapshot.files.contains_key(&path) {
+                continue;
+            }
+            let full = self.root.join(&path);
+            if !full.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(&full).map_err(|source| GuardError::Read {
+                path: full.display().to_string(),
+                source,
+            })?;
+            snapshot.files.insert(
+                path.clone(),
+                SnapshotFile {
+                    display: path,
+                    content: content_of(bytes),
+                },
+            );
+        }
+        Ok(snapshot)
+    }
+
+    /// Source files that differ between `base` and `head` (the working tree when `None`),
+    /// with both versions, for the test-skip scan.
+    pub fn code_changes(
+        &self,
+        base: &str,
+        head: Option<&str>,
+    ) -> Result<Vec<CodeChange>, GuardError> {
+        let mut args = vec!["diff", "--name-only", "-z", "--no-renames", base];
+        if let Some(head) = head {
+            args.push(head);
+        }
+        let listing = self.git_ok(&args)?;
+        let mut paths: Vec<String> = listing
+            .split(|&b| b == 0)
+            .filter(|r| !r.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect();
+        if head.is_none() {
+            let untracked = self.git_ok(&["ls-files", "-z", "--others", "--exclude-standard"])?;
+            paths.extend(
+                untracked
+                    .split(|&b| b == 0)
+                    .filter(|r| !r.is_empty())
+                    .map(|p| String::from_utf8_lossy(p).into_owned()),
+            );
+        }
+        paths.retain(|p| is_code_file(p));
+        paths.sort();
+        paths.dedup();
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let names =
+            |rev: &str| -> Vec<String> { paths.iter().map(|p| format!("{rev}:{p}")).collect() };
+        let before = self.read_blobs(&names(base))?;
+        let after: Vec<Option<Vec<u8>>> = match head {
+            Some(head) => self.read_blobs(&names(head))?,
+            None => paths
+                .iter()
+                .map(|p| std::fs::read(self.root.join(p)).ok())
+                .collect(),
+        };
+        let text = |bytes: Option<Vec<u8>>| bytes.and_then(|b| String::from_utf8(b).ok());
+        Ok(paths
+            .into_iter()
+            .zip(before.into_iter().zip(after))
+            .map(|(path, (before, after))| CodeChange {
+                path,
+                before: text(before),
+                after: text(after),
+            })
+            .collect())
+    }
+
+    /// The contents of the named objects (`sha` or `rev:path`), `None` for a missing one.
+    fn read_blobs(&self, names: &[String]) -> Result<Vec<Option<Vec<u8>>>, GuardError> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(missing_git)?;
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| GuardError::Git("cannot write to `git cat-file`".into()))?;
+        let requests: String = names.iter().map(|n| format!("{n}\n")).collect();
+        // Written from a thread: git answers while it reads, and a full pipe must not block us.
+        let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+        let mut output = Vec::new();
+        if let Some(mut stdout) = child.stdout.take() {
+            stdout
+                .read_to_end(&mut output)
+                .map_err(|e| GuardError::Git(format!("cannot read from `git cat-file`: {e}")))?;
+        }
+        let _ = writer.join();
+        let status = child
+            .wait()
+            .map_err(|e| GuardError::Git(format!("`git cat-file` failed: {e}")))?;
+        if !status.success() {
+            return Err(GuardError::Git("`git cat-file --batch` failed".into()));
+        }
+        let mut blobs = Vec::with_capacity(names.len());
+        let mut at = 0;
+        for _ in names {
+            let Some(end) = output[at..].iter().position(|&b| b == b'\n') else {
+                break;
+            };
+            let header = String::from_utf8_lossy(&output[at..at + end]).into_owned();
+            at += end + 1;
+            let mut fields = header.rsplitn(3, ' ');
+            let size = fields.next().and_then(|s| s.parse::<usize>().ok());
+            let kind = fields.next();
+            match (kind, size) {
+                (Some(kind), Some(size)) if at + size <= output.len() => {
+                    let bytes = output[at..at + size].to_vec();
+                    at += size + 1;
+                    blobs.push((kind == "blob").then_some(bytes));
+                }
+                _ => blobs.push(None),
+            }
+        }
+        blobs.resize(names.len(), None);
+        Ok(blobs)
+    }
+}
+
+fn missing_git(error: std::io::Error) -> GuardError {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        GuardError::Git("the `git` executable is not installed or not on PATH".into())
+    } else {
+        GuardError::Git(format!("cannot run git: {error}"))
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Result<std::process::Output, GuardError> {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(missing_git)
+}

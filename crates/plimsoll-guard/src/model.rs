@@ -1,0 +1,854 @@
+//! The coverage model of one workflow or composite action.
+//!
+//! Built on the views of `plimsoll-actions`, but owned: two versions of a file are compared
+//! after both are parsed, and every element keeps a [`Location`] in its own version.
+
+use std::collections::BTreeMap;
+
+use plimsoll_actions::{schema, Action, Job, Step, Workflow};
+use plimsoll_syntax::shell::{self, Connector};
+use plimsoll_syntax::yaml::Node;
+use plimsoll_syntax::{expr, SourceFile, Span};
+
+use crate::allow::{self, Allow};
+use crate::location::Location;
+use crate::matrix::{self, canonical, Matrix};
+
+/// Whether a file is a workflow or a composite action's metadata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// `.github/workflows/*.yml`.
+    Workflow,
+    /// `action.yml`.
+    Action,
+}
+
+/// Why a file has no model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseFailure {
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub location: Location,
+}
+
+/// A setting that lets failures pass: off, on, or decided by an expression at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Toggle {
+    /// Absent or `false`.
+    Off,
+    /// `true`.
+    On,
+    /// `${{ … }}`: on for some runs.
+    Expression(String),
+}
+
+/// One event a workflow runs on.
+#[derive(Clone, Debug)]
+pub struct TriggerModel {
+    /// The event name.
+    pub event: String,
+    /// Where the event is named.
+    pub location: Location,
+    /// Filters by key (`branches`, `paths-ignore`, `types`, …), each a list of patterns.
+    pub filters: BTreeMap<String, (Vec<String>, Location)>,
+    /// `schedule` crons.
+    pub crons: Vec<(String, Location)>,
+}
+
+/// A command of a `run:` script.
+#[derive(Clone, Debug)]
+pub struct CommandModel {
+    /// What it runs, as compared: `cargo clippy`, `npm run lint`, `pytest`.
+    pub key: String,
+    /// Flags (`--all-features`, `-D warnings`), normalised.
+    pub flags: Vec<String>,
+    /// The whole command, words joined by one space.
+    pub text: String,
+    /// Whether it is a test, lint, format or build command.
+    pub quality: bool,
+    /// Where it is.
+    pub location: Location,
+}
+
+/// A step of a job or composite action.
+#[derive(Clone, Debug)]
+pub struct StepModel {
+    /// 0-based position.
+    pub index: usize,
+    /// Where the step is.
+    pub location: Location,
+    /// The label for messages (name, id, action or first script line).
+    pub label: String,
+    /// `id:`.
+    pub id: Option<String>,
+    /// `name:`.
+    pub name: Option<String>,
+    /// `uses:`, with where its value is.
+    pub uses: Option<(String, Location)>,
+    /// `with:` inputs, canonical values.
+    pub with: BTreeMap<String, (String, Location)>,
+    /// The script, with runs of whitespace folded.
+    pub run: Option<String>,
+    /// The script's commands.
+    pub commands: Vec<CommandModel>,
+    /// Constructs that swallow failures: `cmd || true`, `set +e`.
+    pub masks: Vec<(String, Location)>,
+    /// `continue-on-error`, with its location.
+    pub continue_on_error: (Toggle, Option<Location>),
+    /// `if:`, normalised, with its location.
+    pub condition: Option<(String, Location)>,
+    /// Whether the step caches (an action that caches, or a setup action with `cache:`).
+    pub caches: bool,
+    /// What the step does, without its name and id: equal content means the same step.
+    pub content: String,
+}
+
+/// A job.
+#[derive(Clone, Debug)]
+pub struct JobModel {
+    /// The job id.
+    pub id: String,
+    /// `name:`.
+    pub name: Option<String>,
+    /// Where the job's key is.
+    pub location: Location,
+    /// `runs-on:` labels (canonical text of the value), with location.
+    pub runner: Option<(String, Location)>,
+    /// The container image, with location.
+    pub container: Option<(String, Location)>,
+    /// The expanded matrix.
+    pub matrix: Matrix,
+    /// Where `matrix:` is.
+    pub matrix_location: Option<Location>,
+    /// The steps.
+    pub steps: Vec<StepModel>,
+    /// `continue-on-error`.
+    pub continue_on_error: (Toggle, Option<Location>),
+    /// `if:`, normalised.
+    pub condition: Option<(String, Location)>,
+    /// `needs:` job ids.
+    pub needs: Vec<String>,
+    /// `timeout-minutes:`.
+    pub timeout: Option<String>,
+    /// A reusable workflow call: `uses:`, with location.
+    pub uses: Option<(String, Location)>,
+    /// The call's `with:`, canonical.
+    pub call_with: Option<String>,
+    /// The job's content without `name:`: equal content under another id is a rename.
+    pub content: String,
+}
+
+/// The coverage model of one file.
+#[derive(Clone, Debug)]
+pub struct FileModel {
+    /// Repository path (the key two versions are matched by first).
+    pub key: String,
+    /// Path shown in reports.
+    pub display: String,
+    /// Workflow or action.
+    pub kind: FileKind,
+    /// `name:`.
+    pub name: Option<String>,
+    /// The whole file's start.
+    pub location: Location,
+    /// Events, by name.
+    pub triggers: BTreeMap<String, TriggerModel>,
+    /// Where `on:` is.
+    pub on_location: Option<Location>,
+    /// Jobs in source order (a composite action has one, `runs`).
+    pub jobs: Vec<JobModel>,
+    /// Where `jobs:` is (or `runs:` of an action).
+    pub jobs_location: Location,
+    /// Content without `name:`: equal content under another path is a renamed file.
+    pub content: String,
+    /// `allow-reduction` comments.
+    pub allows: Vec<Allow>,
+}
+
+impl FileModel {
+    /// The job with id `id`.
+    pub fn job(&self, id: &str) -> Option<&JobModel> {
+        self.jobs.iter().find(|job| job.id == id)
+    }
+}
+
+/// Parse and model `text`, a workflow when `key` is under `.github/workflows/`, else an action.
+pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFailure> {
+    let source = SourceFile::new(display, text);
+    let text = source.text();
+    let failure = |message: String, offset: usize| ParseFailure {
+        message,
+        location: Location::of(display, &source, Span::empty(offset.min(text.len()))),
+    };
+    let document = plimsoll_syntax::yaml::parse(text, source.lines())
+        .into_single()
+        .map_err(|error| failure(error.message, error.offset))?;
+    let root = &document.root;
+    // A workflow lives under `.github/workflows/`; a single file compared on its own may be
+    // named anything, so its content decides.
+    let kind = if key.starts_with(".github/workflows/")
+        || (root.get("jobs").is_some() && root.get("runs").is_none())
+    {
+        FileKind::Workflow
+    } else {
+        FileKind::Action
+    };
+    if root.as_mapping().is_none() {
+        return Err(failure(
+            format!("the file holds a {}, not a mapping", root.type_name()),
+            root.span.start,
+        ));
+    }
+    let at = |span: Span| Location::of(display, &source, span);
+    let mut model = FileModel {
+        key: key.to_string(),
+        display: display.to_string(),
+        kind,
+        name: root.get_str("name").map(str::to_string),
+        location: at(Span::empty(0)),
+        triggers: BTreeMap::new(),
+        on_location: None,
+        jobs: Vec::new(),
+        jobs_location: at(Span::empty(0)),
+        content: content_without(root, &["name"]),
+        allows: allow::parse(display, &source),
+    };
+    match kind {
+        FileKind::Workflow => {
+            let workflow =
+                Workflow::new(root).ok_or_else(|| failure("not a workflow".into(), 0))?;
+            let Some(jobs) = root.entry("jobs") else {
+                return Err(failure("the workflow has no `jobs:`".into(), 0));
+            };
+            if jobs.value.as_mapping().is_none() && !jobs.value.is_null() {
+                return Err(failure(
+                    format!("`jobs:` is a {}, not a mapping", jobs.value.type_name()),
+                    jobs.value.span.start,
+                ));
+            }
+            model.jobs_location = at(jobs.key.span);
+            model.on_location = workflow.on().map(|on| at(on.key.span));
+            for trigger in workflow.triggers() {
+                let mut filters = BTreeMap::new();
+                let mut crons = Vec::new();
+                for entry in trigger
+                    .config
+                    .and_then(Node::as_mapping)
+                    .unwrap_or_default()
+                {
+                    let Some(filter) = entry.key.as_str() else {
+                        continue;
+                    };
+                    if schema::EVENT_FILTER_KEYS.contains(&filter)
+                        && !matches!(filter, "inputs" | "outputs" | "secrets")
+                    {
+                        filters.insert(
+                            filter.to_string(),
+                            (patterns(&entry.value), at(entry.value.span)),
+                        );
+                    }
+                }
+                if trigger.event == "schedule" {
+                    // `on: schedule:` is a list of `- cron:` entries, not a mapping.
+                    if let Some(list) = workflow
+                        .on()
+                        .and_then(|on| on.value.get("schedule"))
+                        .and_then(Node::as_sequence)
+                    {
+                        for item in list {
+                            if let Some(cron) = item.get("cron") {
+                                crons.push((
+                                    cron.as_str()
+                                        .unwrap_or("")
+                                        .split_whitespace()
+                                        .collect::<Vec<_>>()
+                                        .join(" "),
+                                    at(cron.span),
+                                ));
+                            }
+                        }
+                    }
+                }
+                model.triggers.insert(
+                    trigger.event.to_string(),
+                    TriggerModel {
+                        event: trigger.event.to_string(),
+                        location: at(trigger.span),
+                        filters,
+                        crons,
+                    },
+                );
+            }
+            for job in workflow.jobs() {
+                model.jobs.push(job_model(&job, &source, display));
+            }
+        }
+        FileKind::Action => {
+            let action = Action::new(root).ok_or_else(|| failure("not an action".into(), 0))?;
+            if let Some(runs) = root.entry("runs") {
+                model.jobs_location = at(runs.key.span);
+            }
+            let steps = action
+                .steps()
+                .iter()
+                .map(|step| step_model(step, &source, display))
+                .collect();
+            model.jobs.push(JobModel {
+                id: "runs".to_string(),
+                name: None,
+                location: model.jobs_location.clone(),
+                runner: action
+                    .using()
+                    .map(|using| (using.to_string(), model.jobs_location.clone())),
+                container: root
+                    .get("runs")
+                    .and_then(|runs| runs.get("image"))
+                    .and_then(|image| Some((image.as_str()?.to_string(), at(image.span)))),
+                matrix: Matrix::single(),
+                matrix_location: None,
+                steps,
+                continue_on_error: (Toggle::Off, None),
+                condition: None,
+                needs: Vec::new(),
+                timeout: None,
+                uses: None,
+                call_with: None,
+                content: root.get("runs").map(canonical).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(model)
+}
+
+/// A filter's patterns: a list, or one scalar.
+fn patterns(node: &Node) -> Vec<String> {
+    match node.as_sequence() {
+        Some(items) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map_or_else(|| canonical(item), str::to_string)
+            })
+            .collect(),
+        None => node
+            .as_str()
+            .map(|s| vec![s.to_string()])
+            .unwrap_or_default(),
+    }
+}
+
+/// Canonical text of a mapping without some keys.
+fn content_without(node: &Node, skipped: &[&str]) -> String {
+    let entries = node.as_mapping().unwrap_or_default();
+    let mut parts: Vec<String> = entries
+        .iter()
+        .filter(|e| !e.key.as_str().is_some_and(|k| skipped.contains(&k)))
+        .map(|e| format!("{}:{}", canonical(&e.key), canonical(&e.value)))
+        .collect();
+    parts.sort();
+    parts.join(",")
+}
+
+fn toggle(node: Option<&Node>) -> Toggle {
+    match node {
+        None => Toggle::Off,
+        Some(node) => match node.as_bool() {
+            Some(true) => Toggle::On,
+            Some(false) => Toggle::Off,
+            None => match node.as_str() {
+                Some(text) if text.contains("${{") => Toggle::Expression(fold(text)),
+                Some(text) if text.trim() == "true" => Toggle::On,
+                Some(_) => Toggle::Off,
+                None => Toggle::Expression(canonical(node)),
+            },
+        },
+    }
+}
+
+/// Whitespace runs folded to one space, ends trimmed.
+pub fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An `if:` as compared: folded, with a whole-value `${{ }}` removed (GitHub evaluates `if:`
+/// as an expression either way).
+pub fn normalize_condition(text: &str) -> String {
+    let trimmed = text.trim();
+    let inner = trimmed
+        .strip_prefix("${{")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .filter(|inner| !inner.contains("${{"))
+        .unwrap_or(trimmed);
+    fold(inner)
+}
+
+/// Whether an `if:` can never be true.
+pub fn always_false(condition: &str) -> bool {
+    let lowered = normalize_condition(condition).to_ascii_lowercase();
+    let lowered = lowered.trim_matches(|c| c == '(' || c == ')').trim();
+    matches!(
+        lowered,
+        "false" | "0" | "''" | "\"\"" | "null" | "!true" | "! true"
+    ) || lowered.starts_with("false &&")
+        || lowered.ends_with("&& false")
+}
+
+fn condition(node: Option<&Node>, at: &dyn Fn(Span) -> Location) -> Option<(String, Location)> {
+    let node = node?;
+    let text = node
+        .as_str()
+        .map_or_else(|| canonical(node), str::to_string);
+    Some((normalize_condition(&text), at(node.span)))
+}
+
+fn job_model(job: &Job<'_>, source: &SourceFile, display: &str) -> JobModel {
+    let at = |span: Span| Location::of(display, source, span);
+    let node = job.node;
+    let runner = job.runs_on().map(|entry| {
+        let labels = match entry.value.as_str() {
+            Some(label) => label.to_string(),
+            None => canonical(entry.value),
+        };
+        (labels, at(entry.value.span))
+    });
+    let container = node.get("container").and_then(|container| {
+        let image = container
+            .as_str()
+            .map(|_| container)
+            .or_else(|| container.get("image"))?;
+        Some((image.as_str()?.to_string(), at(image.span)))
+    });
+    let matrix_entry = job.matrix();
+    JobModel {
+        id: job.id.to_string(),
+        name: node.get_str("name").map(str::to_string),
+        location: at(job.key.span),
+        runner,
+        container,
+        matrix: matrix_entry.map_or_else(Matrix::single, |entry| matrix::expand(entry.value)),
+        matrix_location: matrix_entry.map(|entry| at(entry.key.span)),
+        steps: job
+            .steps()
+            .iter()
+            .map(|step| step_model(step, source, display))
+            .collect(),
+        continue_on_error: (
+            toggle(node.get("continue-on-error")),
+            node.get("continue-on-error").map(|n| at(n.span)),
+        ),
+        condition: condition(node.get("if"), &at),
+        needs: job.needs().iter().map(|(id, _)| id.to_string()).collect(),
+        timeout: node.get("timeout-minutes").map(canonical),
+        uses: job
+            .uses()
+            .and_then(|entry| Some((entry.value.as_str()?.to_string(), at(entry.value.span)))),
+        call_with: node.get("with").map(canonical),
+        content: content_without(node, &["name"]),
+    }
+}
+
+/// Actions that exist to cache.
+fn is_cache_action(target: &str) -> bool {
+    let target = target.to_ascii_lowercase();
+    target.starts_with("actions/cache")
+        || target.ends_with("/rust-cache")
+        || target.contains("sccache")
+        || target.contains("cache-apt-pkgs")
+}
+
+/// Inputs of setup actions that turn their built-in caching on.
+const CACHE_INPUTS: &[&str] = &[
+    "cache",
+    "bundler-cache",
+    "enable-cache",
+    "cache-dependency-path",
+];
+
+fn step_model(step: &Step<'_>, source: &SourceFile, display: &str) -> StepModel {
+    let at = |span: Span| Location::of(display, source, span);
+    let node = step.node;
+    let uses = step
+        .uses_node()
+        .and_then(|n| Some((n.as_str()?.trim().to_string(), at(n.span))));
+    let mut with = BTreeMap::new();
+    for entry in node
+        .get("with")
+        .and_then(Node::as_mapping)
+        .unwrap_or_default()
+    {
+        if let Some(key) = entry.key.as_str() {
+            let value = entry
+                .value
+                .as_str()
+                .map_or_else(|| canonical(&entry.value), |s| s.trim().to_string());
+            with.insert(key.to_string(), (value, at(entry.value.span)));
+        }
+    }
+    let caches = uses
+        .as_ref()
+        .is_some_and(|(u, _)| is_cache_action(crate::version::uses_target(u)))
+        || CACHE_INPUTS.iter().any(|input| {
+            with.get(*input)
+                .is_some_and(|(value, _)| !matches!(value.as_str(), "" | "false" | "\"\""))
+        });
+    let mut commands = Vec::new();
+    let mut masks = Vec::new();
+    let run_node = step.run();
+    if let Some(run_node) = run_node {
+        if let Some(script) = run_node.as_str() {
+            scan_script(script, run_node, source, display, &mut commands, &mut masks);
+        }
+    }
+    let content = content_without(node, &["name", "id"]);
+    StepModel {
+        index: step.index,
+        location: at(node.span),
+        label: step.label(),
+        id: step.id().map(str::to_string),
+        name: step.name().map(str::to_string),
+        uses,
+        with,
+        run: run_node.and_then(Node::as_str).map(fold),
+        commands,
+        masks,
+        continue_on_error: (
+            toggle(node.get("continue-on-error")),
+            node.get("continue-on-error").map(|n| at(n.span)),
+        ),
+        condition: condition(node.get("if"), &at),
+        caches,
+        content,
+    }
+}
+
+fn scan_script(
+    script: &str,
+    run_node: &Node,
+    source: &SourceFile,
+    display: &str,
+    commands: &mut Vec<CommandModel>,
+    masks: &mut Vec<(String, Location)>,
+) {
+    let masked = expr::mask(script);
+    let parsed = shell::parse(&masked);
+    let locate = |span: Span| {
+        let in_source = run_node.locate(source.text(), span.start..span.end);
+        Location::of(display, source, in_source)
+    };
+    for (i, command) in parsed.iter().enumerate() {
+        let argv = command.argv();
+        let Some(first) = argv.first() else {
+            continue;
+        };
+        let span = argv
+            .last()
+            .map_or(first.span, |last| first.span.cover(last.span));
+        let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
+        let text = words.join(" ");
+        if words.first() == Some(&"set")
+            && words.iter().any(|w| w.starts_with('+') && w.contains('e'))
+        {
+            masks.push(("set +e".to_string(), locate(span)));
+            continue;
+        }
+        if command.connector == Connector::Or {
+            if let Some(next) = parsed.get(i + 1) {
+                let next_words: Vec<&str> = next.argv().iter().map(|w| w.text.as_str()).collect();
+                if matches!(
+                    next_words.as_slice(),
+                    ["true"] | [":"] | ["exit", "0"] | ["exit"]
+                ) {
+                    let key = command_key(&words);
+                    masks.push((format!("{key} || {}", next_words.join(" ")), locate(span)));
+                }
+            }
+        }
+        let key = command_key(&words);
+        let quality = is_quality(&key);
+        commands.push(CommandModel {
+            flags: flags(&words),
+            quality,
+            text,
+            key,
+            location: locate(span),
+        });
+    }
+}
+
+/// Tools whose first argument names what they do (`cargo test`, `go vet`, `make lint`).
+const SUBCOMMAND_TOOLS: &[&str] = &[
+    "cargo",
+    "go",
+    "npm",
+    "yarn",
+    "pnpm",
+    "bun",
+    "deno",
+    "dotnet",
+    "mvn",
+    "mvnw",
+    "gradle",
+    "gradlew",
+    "make",
+    "just",
+    "task",
+    "bazel",
+    "bazelisk",
+    "swift",
+    "flutter",
+    "dart",
+    "mix",
+    "terraform",
+    "tofu",
+    "helm",
+    "composer",
+    "rake",
+    "tox",
+    "nox",
+    "meson",
+    "ctest",
+    "sbt",
+];
+
+/// Wrappers that run the tool named next (`npx eslint`, `poetry run pytest`, `python -m pytest`).
+fn unwrap<'a, 'b>(words: &'b [&'a str]) -> &'b [&'a str] {
+    let program = words.first().map(|w| shell::program_name(w)).unwrap_or("");
+    let skip = match program {
+        "npx" | "pnpx" | "bunx" => 1,
+        "poetry" | "uv" | "pipenv" | "pdm" | "hatch" | "rye" if words.get(1) == Some(&"run") => 2,
+        "bundle" if words.get(1) == Some(&"exec") => 2,
+        "python" | "python3" | "py" if words.get(1) == Some(&"-m") => 2,
+        "yarn" | "pnpm" | "npm" if words.get(1) == Some(&"exec") => 2,
+        _ => 0,
+    };
+    if skip == 0 || words.len() <= skip {
+        return words;
+    }
+    let rest = &words[skip..];
+    // `npx --yes eslint`: flags of the wrapper.
+    let flags = rest.iter().take_while(|w| w.starts_with('-')).count();
+    if flags < rest.len() {
+        &rest[flags..]
+    } else {
+        words
+    }
+}
+
+/// What a command runs, as compared between versions: the program, and for tools with
+/// subcommands the subcommand (`npm run lint`, `cargo clippy`, `make test`).
+pub fn command_key(words: &[&str]) -> String {
+    let words = unwrap(words);
+    let Some(first) = words.first() else {
+        return String::new();
+    };
+    let program = shell::program_name(first).trim_end_matches(".exe");
+    let program = program.strip_prefix("./").unwrap_or(program);
+    if !SUBCOMMAND_TOOLS.contains(&program) {
+        return program.to_string();
+    }
+    // Skip flags and `+toolchain` (`cargo +nightly fmt`).
+    let mut rest = words[1..]
+        .iter()
+        .filter(|w| !w.starts_with('-') && !w.starts_with('+'));
+    match rest.next() {
+        Some(&"run") if matches!(program, "npm" | "yarn" | "pnpm" | "bun") => match rest.next() {
+            Some(script) => format!("{program} run {script}"),
+            None => format!("{program} run"),
+        },
+        Some(&"t") if program == "npm" => "npm test".to_string(),
+        Some(sub) => format!("{program} {sub}"),
+        None => program.to_string(),
+    }
+}
+
+/// Tests, linters, formatters and builds: what a quality gate runs.
+pub fn is_quality(key: &str) -> bool {
+    let mut parts = key.split(' ');
+    let program = parts.next().unwrap_or("");
+    let sub = parts.next().unwrap_or("");
+    match program {
+        "cargo" => !matches!(
+            sub,
+            "" | "install"
+                | "fetch"
+                | "update"
+                | "login"
+                | "publish"
+                | "generate-lockfile"
+                | "metadata"
+                | "add"
+                | "remove"
+                | "version"
+                | "search"
+                | "new"
+                | "init"
+                | "binstall"
+                | "run"
+        ),
+        "npm" | "yarn" | "pnpm" | "bun" => {
+            matches!(
+                sub,
+                "test" | "run" | "lint" | "check" | "build" | "audit" | "typecheck"
+            )
+        }
+        "go" => matches!(sub, "test" | "vet" | "build"),
+        "dotnet" => matches!(sub, "test" | "build" | "format"),
+        "mvn" | "mvnw" => matches!(
+            sub,
+            "test" | "verify" | "package" | "install" | "checkstyle:check"
+        ),
+        "gradle" | "gradlew" => matches!(sub, "test" | "check" | "build" | "lint"),
+        "make" | "just" | "task" => true,
+        "bazel" | "bazelisk" => matches!(sub, "test" | "build"),
+        "swift" | "flutter" | "dart" | "mix" | "deno" | "sbt" => {
+            matches!(
+                sub,
+                "test" | "analyze" | "lint" | "check" | "build" | "fmt" | "format"
+            )
+        }
+        "terraform" | "tofu" => matches!(sub, "validate" | "fmt" | "plan" | "test"),
+        "helm" => matches!(sub, "lint" | "test" | "template"),
+        "tox" | "nox" | "rake" | "meson" | "ctest" | "composer" => true,
+        _ => QUALITY_PROGRAMS.contains(&program),
+    }
+}
+
+const QUALITY_PROGRAMS: &[&str] = &[
+    "pytest",
+    "py.test",
+    "unittest",
+    "mypy",
+    "pyright",
+    "ruff",
+    "flake8",
+    "black",
+    "pylint",
+    "isort",
+    "bandit",
+    "coverage",
+    "jest",
+    "vitest",
+    "mocha",
+    "ava",
+    "playwright",
+    "cypress",
+    "eslint",
+    "prettier",
+    "tsc",
+    "biome",
+    "stylelint",
+    "golangci-lint",
+    "staticcheck",
+    "gofmt",
+    "govulncheck",
+    "shellcheck",
+    "shfmt",
+    "hadolint",
+    "actionlint",
+    "yamllint",
+    "markdownlint",
+    "rspec",
+    "rubocop",
+    "phpunit",
+    "phpstan",
+    "psalm",
+    "tflint",
+    "checkov",
+    "trivy",
+    "semgrep",
+    "codespell",
+    "typos",
+    "cspell",
+    "pre-commit",
+    "plimsoll",
+    "clippy-driver",
+    "rustfmt",
+    "ctest",
+    "zizmor",
+    "cargo-deny",
+    "cargo-audit",
+    "nextest",
+    "doctest",
+    "kubeconform",
+    "kubeval",
+    "conftest",
+    "ansible-lint",
+    "buf",
+];
+
+/// Short flags whose value is a separate word that changes what is checked.
+const VALUE_FLAGS: &[&str] = &[
+    "-D",
+    "-W",
+    "-F",
+    "-p",
+    "-k",
+    "-m",
+    "-E",
+    "--features",
+    "--package",
+    "--exclude",
+    "--target",
+];
+
+/// Flags that do not change what is checked.
+const NEUTRAL_FLAGS: &[&str] = &["-q", "--quiet", "-v", "-vv", "--verbose", "-j", "--jobs"];
+
+/// The flags of a command, normalised: `-Dwarnings` and `-D warnings` are both `-D warnings`.
+pub fn flags(words: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut i = 1;
+    while i < words.len() {
+        let word = words[i];
+        i += 1;
+        if !word.starts_with('-') || word == "--" || word == "-" {
+            continue;
+        }
+        if NEUTRAL_FLAGS.contains(&word) || word.starts_with("--color") {
+            continue;
+        }
+        if VALUE_FLAGS.contains(&word) {
+            if let Some(value) = words.get(i).filter(|v| !v.starts_with('-')) {
+                found.push(format!("{word} {value}"));
+                i += 1;
+                continue;
+            }
+        }
+        if let Some(value) = ["-D", "-W", "-F"].iter().find_map(|short| {
+            word.strip_prefix(short)
+                .filter(|v| !v.is_empty() && !word.starts_with("--"))
+                .map(|v| (short, v))
+        }) {
+            found.push(format!("{} {}", value.0, value.1));
+            continue;
+        }
+        found.push(word.to_string());
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_flags() {
+        assert_eq!(
+            command_key(&["cargo", "+nightly", "fmt", "--check"]),
+            "cargo fmt"
+        );
+        assert_eq!(command_key(&["npm", "run", "lint"]), "npm run lint");
+        assert_eq!(command_key(&["python", "-m", "pytest", "-x"]), "pytest");
+        assert_eq!(command_key(&["npx", "--yes", "eslint", "."]), "eslint");
+        assert_eq!(
+            flags(&["cargo", "clippy", "--all-targets", "--", "-Dwarnings"]),
+            ["--all-targets", "-D warnings"]
+        );
+        assert!(is_quality("cargo clippy"));
+        assert!(!is_quality("cargo install"));
+        assert!(always_false("${{ false }}"));
+        assert!(always_false("false"));
+        assert!(!always_false("github.event_name == 'push'"));
+    }
+}

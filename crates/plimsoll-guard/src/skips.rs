@@ -1,0 +1,142 @@
+//! Tests newly skipped in code: `#[ignore]` in Rust, pytest and unittest skips, `it.skip` and
+//! `xit` (and `.only`, which skips every other test) in JavaScript, `t.Skip` in Go.
+//!
+//! A marker counts as new when the new version of a file has more lines with that exact text
+//! than the old one: moving a skipped test, or re-indenting it, is not a new skip.
+
+use std::collections::HashMap;
+
+use plimsoll_syntax::{SourceFile, Span};
+
+use crate::location::Location;
+use crate::snapshot::CodeChange;
+
+/// One newly skipped test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSkip {
+    /// The marker found (`#[ignore]`, `it.skip`).
+    pub marker: &'static str,
+    /// The line that holds it, trimmed.
+    pub text: String,
+    /// Where it is in the new version.
+    pub location: Location,
+}
+
+const RUST: &[&str] = &["#[ignore"];
+const PYTHON: &[&str] = &[
+    "@pytest.mark.skip",
+    "pytest.skip(",
+    "@unittest.skip",
+    "self.skipTest(",
+];
+const SCRIPT: &[&str] = &[
+    "it.skip(",
+    "test.skip(",
+    "describe.skip(",
+    "xit(",
+    "xtest(",
+    "xdescribe(",
+    "it.only(",
+    "test.only(",
+    "describe.only(",
+    "fit(",
+    "fdescribe(",
+];
+const GO: &[&str] = &["t.Skip(", "t.Skipf(", "t.SkipNow(", "b.Skip(", "b.Skipf("];
+
+fn markers_for(path: &str) -> &'static [&'static str] {
+    let extension = path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    match extension {
+        "rs" => RUST,
+        "py" => PYTHON,
+        "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs" | "mts" | "cts" => SCRIPT,
+        "go" => GO,
+        _ => &[],
+    }
+}
+
+/// Whether guard looks for skipped tests in `path`.
+pub fn is_code_file(path: &str) -> bool {
+    !markers_for(path).is_empty()
+}
+
+/// The marker on `line`, if it is code (not a comment) holding one.
+fn marker_of(line: &str, markers: &[&'static str]) -> Option<&'static str> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with("//") || (trimmed.starts_with('#') && !trimmed.starts_with("#[")) {
+        return None;
+    }
+    markers.iter().copied().find(|marker| {
+        trimmed.match_indices(marker).any(|(at, _)| {
+            // `xit(` must not match `exit(`; `fit(` not `profit(`.
+            at == 0
+                || !trimmed[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    })
+}
+
+/// Skips present in the new version of `change` and not in the old one.
+pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
+    let markers = markers_for(&change.path);
+    let Some(after) = &change.after else {
+        return Vec::new();
+    };
+    if markers.is_empty() || !markers.iter().any(|m| after.contains(m)) {
+        return Vec::new();
+    }
+    let mut old: HashMap<&str, usize> = HashMap::new();
+    for line in change.before.as_deref().unwrap_or("").lines() {
+        if marker_of(line, markers).is_some() {
+            *old.entry(line.trim()).or_default() += 1;
+        }
+    }
+    let source = SourceFile::new(&change.path, after.as_str());
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in after.split_inclusive('\n') {
+        if let Some(marker) = marker_of(line, markers) {
+            let text = line.trim();
+            match old.get_mut(text) {
+                Some(count) if *count > 0 => *count -= 1,
+                _ => {
+                    let start = offset + (line.len() - line.trim_start().len());
+                    let span = Span::new(start, start + text.len());
+                    found.push(NewSkip {
+                        marker: marker.trim_end_matches('('),
+                        text: text.to_string(),
+                        location: Location::of(&change.path, &source, span),
+                    });
+                }
+            }
+        }
+        offset += line.len();
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_new_markers_count() {
+        let change = CodeChange {
+            path: "src/lib.rs".into(),
+            before: Some("#[test]\n#[ignore]\nfn a() {}\n".into()),
+            after: Some("#[test]\n#[ignore]\nfn a() {}\n#[test]\n    #[ignore = \"slow\"]\nfn b() {}\n// #[ignore]\n".into()),
+        };
+        let skips = new_skips(&change);
+        assert_eq!(skips.len(), 1);
+        assert_eq!(skips[0].location.line, 5);
+        assert_eq!(skips[0].location.column, 5);
+        let js = CodeChange {
+            path: "a.test.js".into(),
+            before: None,
+            after: Some("process.exit(1)\nxit('x', () => {})\n".into()),
+        };
+        assert_eq!(new_skips(&js).len(), 1);
+    }
+}

@@ -1,0 +1,199 @@
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::GuardError;
+
+/// What one version of a file holds, as far as guard is concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileContent {
+    /// UTF-8 text.
+    Text(String),
+    /// Bytes that are not text (a NUL byte, or invalid UTF-8): not compared, and said so.
+    Binary,
+    /// A git submodule (a gitlink): its contents live in another repository.
+    Submodule,
+}
+
+/// One file of a snapshot: where it is shown from, and what it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotFile {
+    /// The path shown in reports (relative to the repository or the compared folder).
+    pub display: String,
+    /// Its content.
+    pub content: FileContent,
+}
+
+/// The CI files of one version of a repository: workflows (`.github/workflows/*.yml`) and
+/// action metadata (`action.yml` anywhere), keyed by their path in the repository.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// What this version is (`HEAD~1`, `working tree`, a folder), for messages.
+    pub label: String,
+    /// Files by repository path.
+    pub files: BTreeMap<String, SnapshotFile>,
+    /// Whether the version has a `.github` folder at all.
+    pub has_github_dir: bool,
+    /// Paths under `.github` that are submodules (their workflows cannot be seen).
+    pub submodules: Vec<String>,
+}
+
+/// A source file that differs between the versions, for finding newly skipped tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeChange {
+    /// Repository path.
+    pub path: String,
+    /// The old text (absent for a new file).
+    pub before: Option<String>,
+    /// The new text (absent for a deleted file).
+    pub after: Option<String>,
+}
+
+/// Whether guard reads `path` as CI configuration: a workflow or an action's metadata.
+pub fn is_ci_file(path: &str) -> bool {
+    let yaml = path.ends_with(".yml") || path.ends_with(".yaml");
+    if !yaml {
+        return false;
+    }
+    let workflow = path
+        .strip_prefix(".github/workflows/")
+        .is_some_and(|rest| !rest.contains('/'));
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    workflow || matches!(file_name, "action.yml" | "action.yaml")
+}
+
+/// Text of raw bytes, or [`FileContent::Binary`].
+pub fn content_of(bytes: Vec<u8>) -> FileContent {
+    if bytes.contains(&0) {
+        return FileContent::Binary;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => FileContent::Text(text),
+        Err(_) => FileContent::Binary,
+    }
+}
+
+/// Folders never holding CI files or tests worth reading.
+const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".venv", "vendor"];
+
+impl Snapshot {
+    /// The snapshot of a folder (a checkout) or of a single workflow file.
+    ///
+    /// A single file is keyed as `key_for_file` so that two files with different names compare
+    /// as two versions of one workflow.
+    pub fn from_path(path: &Path, key_for_file: &str) -> Result<Snapshot, GuardError> {
+        let read_error = |source| GuardError::Read {
+            path: path.display().to_string(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(read_error)?;
+        let mut snapshot = Snapshot {
+            label: path.display().to_string(),
+            ..Snapshot::default()
+        };
+        if meta.is_file() {
+            let bytes = std::fs::read(path).map_err(read_error)?;
+            snapshot.has_github_dir = true;
+            snapshot.files.insert(
+                key_for_file.to_string(),
+                SnapshotFile {
+                    display: path.display().to_string(),
+                    content: content_of(bytes),
+                },
+            );
+            return Ok(snapshot);
+        }
+        snapshot.has_github_dir = path.join(".github").is_dir();
+        for relative in walk(path)? {
+            if !is_ci_file(&relative) {
+                continue;
+            }
+            let full = path.join(&relative);
+            let bytes = std::fs::read(&full).map_err(|source| GuardError::Read {
+                path: full.display().to_string(),
+                source,
+            })?;
+            snapshot.files.insert(
+                relative.clone(),
+                SnapshotFile {
+                    display: relative,
+                    content: content_of(bytes),
+                },
+            );
+        }
+        Ok(snapshot)
+    }
+
+    /// The text of the file at repository path `key`, when it is text.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match &self.files.get(key)?.content {
+            FileContent::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// Every file under `root`, as `/`-separated relative paths, skipping build and VCS folders.
+pub fn walk(root: &Path) -> Result<Vec<String>, GuardError> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| GuardError::Read {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            if file_type.is_dir() {
+                if !SKIPPED_DIRS.iter().any(|skip| name == *skip) {
+                    pending.push(path);
+                }
+            } else if file_type.is_file() {
+                if let Ok(relative) = path.strip_prefix(root) {
+                    let parts: Vec<String> = relative
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect();
+                    found.push(parts.join("/"));
+                }
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Source files that differ between two folders, for the test-skip scan.
+pub fn code_changes_between(before: &Path, after: &Path) -> Result<Vec<CodeChange>, GuardError> {
+    if !before.is_dir() || !after.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths: Vec<String> = walk(before)?;
+    paths.extend(walk(after)?);
+    paths.sort();
+    paths.dedup();
+    let read = |root: &Path, relative: &str| -> Option<String> {
+        std::fs::read(root.join(relative))
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+    };
+    let mut changes = Vec::new();
+    for path in paths {
+        if !crate::skips::is_code_file(&path) {
+            continue;
+        }
+        let old = read(before, &path);
+        let new = read(after, &path);
+        if old != new {
+            changes.push(CodeChange {
+                path,
+                before: old,
+                after: new,
+            });
+        }
+    }
+    Ok(changes)
+}

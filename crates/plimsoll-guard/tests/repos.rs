@@ -1,0 +1,699 @@
+//! Every reduction kind and every non-reduction, each on a real git repository built in a
+//! temporary folder: the old version is committed, the new version committed on top, and guard
+//! compares the two commits.
+
+use std::path::Path;
+use std::process::Command;
+
+use plimsoll_guard::{guard_git, GuardReport, Severity};
+
+const CI: &str = ".github/workflows/ci.yml";
+
+const BASE: &str = r#"name: CI
+on:
+  push:
+    branches: [main, 'release/**']
+    paths-ignore: ['docs/**']
+  pull_request:
+    types: [opened, synchronize]
+  schedule:
+    - cron: '0 3 * * 1'
+  workflow_dispatch:
+jobs:
+  test:
+    name: Test
+    runs-on: ubuntu-22.04
+    container: rust:1.80.0
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        os: [linux, windows]
+        toolchain: [stable, beta]
+        include:
+          - os: linux
+            toolchain: nightly
+    steps:
+      - uses: actions/checkout@8f4b7f84864484a7bf31766abe9204da3cbe65b3
+      - uses: dtolnay/rust-toolchain@1.80.0
+      - uses: Swatinem/rust-cache@v2
+      - name: Test
+        run: cargo test --all-features --workspace
+      - name: Lint
+        run: cargo clippy --all-targets -- -D warnings
+      - name: Format
+        run: cargo fmt --check
+  node:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20.11.1
+          cache: npm
+      - run: npm ci
+      - run: npm test
+  deploy:
+    needs: [test, node]
+    runs-on: ubuntu-latest
+    if: github.ref == 'refs/heads/main'
+    steps:
+      - run: ./deploy.sh
+"#;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+fn write_all(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+}
+
+/// Commit `before`, replace it with `after` in a second commit, and guard base..HEAD.
+fn guard(before: &[(&str, &str)], after: &[(&str, &str)]) -> GuardReport {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write_all(root, before);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    let base = git(root, &["rev-parse", "HEAD"]);
+    for (path, _) in before {
+        let _ = std::fs::remove_file(root.join(path));
+    }
+    write_all(root, after);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "change", "--allow-empty"]);
+    guard_git(root, Some(&base), Some("HEAD")).expect("guard runs")
+}
+
+/// The kinds found when `BASE` is edited by `edits` (each `from` must occur).
+fn kinds_after(edits: &[(&str, &str)]) -> Vec<String> {
+    let mut after = BASE.to_string();
+    for (from, to) in edits {
+        assert!(after.contains(from), "`{from}` is not in the workflow");
+        after = after.replacen(from, to, 1);
+    }
+    kinds(&guard(&[(CI, BASE)], &[(CI, &after)]))
+}
+
+fn kinds(report: &GuardReport) -> Vec<String> {
+    report
+        .changes
+        .iter()
+        .map(|c| match c.severity {
+            Severity::Reduction => c.kind.as_str().to_string(),
+            Severity::Review => format!("review:{}", c.kind.as_str()),
+            Severity::Accepted => format!("accepted:{}", c.kind.as_str()),
+        })
+        .collect()
+}
+
+// ---- reductions ----
+
+#[test]
+fn workflow_removed() {
+    let report = guard(&[(CI, BASE), ("README.md", "x")], &[("README.md", "x")]);
+    assert_eq!(kinds(&report), ["workflow-removed"]);
+    assert!(report.failed());
+    assert!(report
+        .notes
+        .iter()
+        .any(|n| n.contains(".github folder is gone")));
+    let change = &report.changes[0];
+    assert_eq!(change.before.as_ref().map(|l| l.path.as_str()), Some(CI));
+    assert!(change.after.is_none());
+}
+
+#[test]
+fn job_removed() {
+    let node = "  node:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20.11.1\n          cache: npm\n      - run: npm ci\n      - run: npm test\n";
+    let report = {
+        let after = BASE.replacen(node, "", 1);
+        guard(&[(CI, BASE)], &[(CI, &after)])
+    };
+    assert_eq!(kinds(&report), ["job-removed"]);
+    let change = &report.changes[0];
+    assert_eq!(change.subject, "node");
+    assert_eq!(change.before.as_ref().map(|l| l.line), Some(34));
+    // The nearest surviving place in the new version: `jobs:`.
+    assert_eq!(change.after.as_ref().map(|l| l.line), Some(11));
+}
+
+#[test]
+fn step_removed() {
+    assert_eq!(
+        kinds_after(&[("      - name: Format\n        run: cargo fmt --check\n", "")]),
+        ["step-removed"]
+    );
+}
+
+#[test]
+fn matrix_combination_removed_from_an_axis() {
+    assert_eq!(
+        kinds_after(&[("toolchain: [stable, beta]", "toolchain: [stable]")]),
+        ["matrix-combination-removed", "matrix-combination-removed"]
+    );
+}
+
+#[test]
+fn matrix_combination_removed_from_include_and_by_exclude() {
+    assert_eq!(
+        kinds_after(&[(
+            "        include:\n          - os: linux\n            toolchain: nightly\n",
+            ""
+        )]),
+        ["matrix-combination-removed"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "        include:",
+            "        exclude:\n          - os: windows\n            toolchain: beta\n        include:"
+        )]),
+        ["matrix-combination-removed"]
+    );
+}
+
+#[test]
+fn trigger_removed() {
+    assert_eq!(
+        kinds_after(&[("  workflow_dispatch:\n", "")]),
+        ["trigger-removed"]
+    );
+}
+
+#[test]
+fn branch_filter_narrowed() {
+    assert_eq!(
+        kinds_after(&[("branches: [main, 'release/**']", "branches: [main]")]),
+        ["trigger-narrowed"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "paths-ignore: ['docs/**']",
+            "paths-ignore: ['docs/**', 'src/**']"
+        )]),
+        ["trigger-narrowed"]
+    );
+    assert_eq!(
+        kinds_after(&[("types: [opened, synchronize]", "types: [opened]")]),
+        ["trigger-narrowed"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "  pull_request:\n    types: [opened, synchronize]\n",
+            "  pull_request:\n    types: [opened, synchronize]\n    branches: [main]\n"
+        )]),
+        ["trigger-narrowed"]
+    );
+}
+
+#[test]
+fn schedule_removed() {
+    assert_eq!(
+        kinds_after(&[("  schedule:\n    - cron: '0 3 * * 1'\n", "")]),
+        ["trigger-removed"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "    - cron: '0 3 * * 1'\n",
+            "    - cron: '0 3 * * 1'\n    - cron: '0 4 * * *'\n"
+        )]),
+        Vec::<String>::new()
+    );
+    let two = BASE.replacen(
+        "    - cron: '0 3 * * 1'\n",
+        "    - cron: '0 3 * * 1'\n    - cron: '0 4 * * *'\n",
+        1,
+    );
+    assert_eq!(
+        kinds(&guard(&[(CI, &two)], &[(CI, BASE)])),
+        ["schedule-removed"]
+    );
+}
+
+#[test]
+fn command_removed() {
+    assert_eq!(
+        kinds_after(&[(
+            "run: cargo clippy --all-targets -- -D warnings",
+            "run: echo skipped"
+        )]),
+        ["command-removed"]
+    );
+}
+
+#[test]
+fn flag_removed() {
+    assert_eq!(
+        kinds_after(&[(
+            "cargo test --all-features --workspace",
+            "cargo test --workspace"
+        )]),
+        ["flag-removed"]
+    );
+    assert_eq!(kinds_after(&[("-- -D warnings", "")]), ["flag-removed"]);
+    // `-Dwarnings` is the same flag as `-D warnings`.
+    assert_eq!(
+        kinds_after(&[("-- -D warnings", "-- -Dwarnings")]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn continue_on_error_added() {
+    assert_eq!(
+        kinds_after(&[(
+            "    timeout-minutes: 30\n",
+            "    timeout-minutes: 30\n    continue-on-error: true\n"
+        )]),
+        ["continue-on-error-added"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "        run: cargo fmt --check\n",
+            "        run: cargo fmt --check\n        continue-on-error: true\n"
+        )]),
+        ["continue-on-error-added"]
+    );
+}
+
+#[test]
+fn always_false_if_added() {
+    assert_eq!(
+        kinds_after(&[(
+            "      - name: Lint\n",
+            "      - name: Lint\n        if: ${{ false }}\n"
+        )]),
+        ["if-false-added"]
+    );
+    assert_eq!(
+        kinds_after(&[("if: github.ref == 'refs/heads/main'", "if: false")]),
+        ["if-false-added"]
+    );
+}
+
+#[test]
+fn failures_masked() {
+    assert_eq!(
+        kinds_after(&[("run: cargo fmt --check", "run: cargo fmt --check || true")]),
+        ["failure-masked"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "run: cargo fmt --check",
+            "run: |\n          set +e\n          cargo fmt --check"
+        )]),
+        ["failure-masked"]
+    );
+}
+
+#[test]
+fn cache_removed() {
+    assert_eq!(
+        kinds_after(&[("          cache: npm\n", "")]),
+        ["cache-removed"]
+    );
+    assert_eq!(
+        kinds_after(&[("      - uses: Swatinem/rust-cache@v2\n", "")]),
+        ["step-removed", "cache-removed"]
+    );
+}
+
+#[test]
+fn versions_loosened() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "actions/checkout@8f4b7f84864484a7bf31766abe9204da3cbe65b3",
+            "actions/checkout@v4",
+        ),
+        (
+            "dtolnay/rust-toolchain@1.80.0",
+            "dtolnay/rust-toolchain@stable",
+        ),
+        ("node-version: 20.11.1", "node-version: 20"),
+        ("container: rust:1.80.0", "container: rust:latest"),
+        ("runs-on: ubuntu-22.04", "runs-on: ubuntu-latest"),
+        ("actions/setup-node@v4", "actions/setup-node@main"),
+    ];
+    for (from, to) in cases {
+        assert_eq!(
+            kinds_after(&[(from, to)]),
+            ["version-loosened"],
+            "{from} → {to}"
+        );
+    }
+}
+
+#[test]
+fn tests_newly_skipped_in_code() {
+    let files: &[(&str, &str, &str)] = &[
+        (
+            "src/lib.rs",
+            "#[test]\nfn a() {}\n",
+            "#[test]\n#[ignore]\nfn a() {}\n",
+        ),
+        (
+            "tests/test_a.py",
+            "def test_a():\n    pass\n",
+            "@pytest.mark.skip(reason='flaky')\ndef test_a():\n    pass\n",
+        ),
+        (
+            "web/a.test.js",
+            "it('works', () => {})\n",
+            "it.skip('works', () => {})\nxit('other', () => {})\n",
+        ),
+        (
+            "pkg/a_test.go",
+            "func TestA(t *testing.T) {\n}\n",
+            "func TestA(t *testing.T) {\n\tt.Skip(\"later\")\n}\n",
+        ),
+    ];
+    for (path, before, after) in files {
+        let report = guard(&[(CI, BASE), (path, before)], &[(CI, BASE), (path, after)]);
+        let found = kinds(&report);
+        assert!(
+            !found.is_empty() && found.iter().all(|k| k == "test-skipped"),
+            "{path}: {found:?}"
+        );
+        let at = report.changes[0]
+            .after
+            .as_ref()
+            .expect("a place in the new version");
+        assert_eq!(at.path, *path);
+    }
+    // An existing skip that moves is not new.
+    let report = guard(
+        &[("src/lib.rs", "#[ignore]\nfn a() {}\nfn b() {}\n")],
+        &[("src/lib.rs", "fn b() {}\n#[ignore]\nfn a() {}\n")],
+    );
+    assert!(report.changes.is_empty(), "{:?}", kinds(&report));
+}
+
+#[test]
+fn unparsable_new_version_is_a_reduction() {
+    let report = guard(&[(CI, BASE)], &[(CI, "on: push\njobs: [\n")]);
+    assert_eq!(kinds(&report), ["workflow-unparsable"]);
+    assert!(report.changes[0].after.is_some());
+}
+
+#[test]
+fn binary_new_version_is_a_reduction_and_binary_old_version_is_not_compared() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write_all(root, &[(CI, BASE)]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    std::fs::write(root.join(CI), b"\x00\x01binary").expect("write");
+    git(root, &["commit", "-qam", "binary"]);
+    let report = guard_git(root, Some("HEAD~1"), Some("HEAD")).expect("guard");
+    assert_eq!(kinds(&report), ["workflow-unparsable"]);
+    let report = guard_git(root, Some("HEAD"), Some("HEAD~1")).expect("guard");
+    assert_eq!(kinds(&report), ["review:not-compared"]);
+}
+
+// ---- not reductions ----
+
+#[test]
+fn identical_versions_report_nothing() {
+    assert_eq!(kinds_after(&[]), Vec::<String>::new());
+}
+
+#[test]
+fn renamed_step_and_job_with_the_same_content() {
+    assert_eq!(
+        kinds_after(&[("      - name: Format\n", "      - name: Check formatting\n")]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        kinds_after(&[
+            ("  node:\n", "  javascript:\n"),
+            ("needs: [test, node]", "needs: [test, javascript]")
+        ]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn reordered_jobs_steps_and_triggers() {
+    let after = BASE
+        .replacen("      - name: Lint\n        run: cargo clippy --all-targets -- -D warnings\n", "", 1)
+        .replacen("      - name: Test\n", "      - name: Lint\n        run: cargo clippy --all-targets -- -D warnings\n      - name: Test\n", 1)
+        .replacen("  workflow_dispatch:\n", "", 1)
+        .replacen("on:\n", "on:\n  workflow_dispatch:\n", 1);
+    assert_eq!(
+        kinds(&guard(&[(CI, BASE)], &[(CI, &after)])),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn matrix_values_moved_between_include_and_axes() {
+    let all_include = "        include:\n          - {os: linux, toolchain: stable}\n          - {os: linux, toolchain: beta}\n          - {os: windows, toolchain: stable}\n          - {os: windows, toolchain: beta}\n          - {os: linux, toolchain: nightly}\n";
+    assert_eq!(
+        kinds_after(&[(
+            "        os: [linux, windows]\n        toolchain: [stable, beta]\n        include:\n          - os: linux\n            toolchain: nightly\n",
+            all_include
+        )]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn anchors_instead_of_repeated_text() {
+    let repeated = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test --workspace\n      - run: cargo clippy -- -D warnings\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test --workspace\n      - run: cargo clippy -- -D warnings\n";
+    let anchored = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: &checks\n      - run: cargo test --workspace\n      - run: cargo clippy -- -D warnings\n  b:\n    runs-on: ubuntu-latest\n    steps: *checks\n";
+    assert_eq!(
+        kinds(&guard(&[(CI, repeated)], &[(CI, anchored)])),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn job_split_into_two() {
+    let one = "on: push\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test --workspace\n      - run: cargo clippy -- -D warnings\n";
+    let two = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test --workspace\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo clippy -- -D warnings\n";
+    assert_eq!(
+        kinds(&guard(&[(CI, one)], &[(CI, two)])),
+        Vec::<String>::new()
+    );
+    // Keeping the job and moving some steps to a new one is a split too.
+    let kept = "on: push\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test --workspace\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo clippy -- -D warnings\n";
+    assert_eq!(
+        kinds(&guard(&[(CI, one)], &[(CI, kept)])),
+        Vec::<String>::new()
+    );
+    // A split that drops a step is not.
+    let lossy = two.replacen("      - run: cargo clippy -- -D warnings\n", "", 1);
+    assert_eq!(
+        kinds(&guard(&[(CI, one)], &[(CI, &lossy)])),
+        ["job-removed"]
+    );
+}
+
+#[test]
+fn moved_workflow_file_and_widened_triggers() {
+    let report = guard(&[(CI, BASE)], &[(".github/workflows/main.yml", BASE)]);
+    assert_eq!(kinds(&report), Vec::<String>::new());
+    assert_eq!(
+        kinds_after(&[("    branches: [main, 'release/**']\n", "")]),
+        Vec::<String>::new()
+    );
+    // Upgrades within one pin strength are not loosening.
+    assert_eq!(
+        kinds_after(&[("actions/setup-node@v4", "actions/setup-node@v5")]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_command_moved_to_another_step() {
+    assert_eq!(
+        kinds_after(&[
+            ("      - name: Format\n        run: cargo fmt --check\n", ""),
+            (
+                "run: cargo test --all-features --workspace",
+                "run: cargo test --all-features --workspace && cargo fmt --check"
+            ),
+        ]),
+        Vec::<String>::new()
+    );
+}
+
+// ---- review ----
+
+#[test]
+fn unclear_changes_ask_for_review() {
+    assert_eq!(
+        kinds_after(&[(
+            "  deploy:\n    needs: [test, node]\n    runs-on: ubuntu-latest",
+            "  deploy:\n    needs: [test, node]\n    runs-on: macos-latest"
+        )]),
+        ["review:runner-changed"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "if: github.ref == 'refs/heads/main'",
+            "if: github.ref == 'refs/heads/prod'"
+        )]),
+        ["review:condition-changed"]
+    );
+    assert_eq!(
+        kinds_after(&[("needs: [test, node]", "needs: [node]")]),
+        ["review:needs-removed"]
+    );
+    assert_eq!(
+        kinds_after(&[(
+            "      - run: ./deploy.sh\n",
+            "      - run: ./deploy.sh\n        continue-on-error: ${{ matrix.experimental }}\n"
+        )]),
+        ["review:condition-changed"]
+    );
+    let named = |script: &str| {
+        format!("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - name: Ship\n        run: {script}\n")
+    };
+    assert_eq!(
+        kinds(&guard(
+            &[(CI, &named("./deploy.sh"))],
+            &[(CI, &named("./release.sh"))]
+        )),
+        ["review:script-changed"]
+    );
+    // An unnamed step replaced by another is a step removed.
+    assert_eq!(
+        kinds_after(&[(
+            "    steps:\n      - run: ./deploy.sh",
+            "    steps:\n      - run: ./release.sh"
+        )]),
+        ["step-removed"]
+    );
+    let opaque = |m: &str| {
+        format!("on: push\njobs:\n  a:\n    runs-on: x\n    strategy:\n      matrix: ${{{{ fromJSON({m}) }}}}\n    steps:\n      - run: make\n")
+    };
+    assert_eq!(
+        kinds(&guard(&[(CI, &opaque("a"))], &[(CI, &opaque("b"))])),
+        ["review:matrix-changed"]
+    );
+    let report = guard(&[(CI, "on: push\njobs: [\n")], &[(CI, BASE)]);
+    assert_eq!(kinds(&report), ["review:not-compared"]);
+    assert!(!report.failed());
+}
+
+// ---- accepted ----
+
+#[test]
+fn allow_reduction_comment_accepts_and_is_listed() {
+    let after = format!(
+        "# plimsoll: allow-reduction[flag-removed] --all-features breaks on windows until #12\n{}",
+        BASE.replacen("--all-features ", "", 1)
+    );
+    let report = guard(&[(CI, BASE)], &[(CI, &after)]);
+    assert_eq!(kinds(&report), ["accepted:flag-removed"]);
+    assert!(!report.failed());
+    let accepted = report.changes[0].accepted.as_ref().expect("accepted");
+    assert_eq!(
+        accepted.reason,
+        "--all-features breaks on windows until #12"
+    );
+    assert_eq!(accepted.location.line, 1);
+
+    // By subject: the job id.
+    let after = BASE.replacen(
+        "  deploy:\n",
+        "  # plimsoll: allow-reduction[deploy] deployments moved to Argo\n  deploy:\n",
+        1,
+    );
+    let report = guard(
+        &[(CI, BASE)],
+        &[(
+            CI,
+            &after.replacen(
+                "    if: github.ref == 'refs/heads/main'\n",
+                "    if: false\n",
+                1,
+            ),
+        )],
+    );
+    assert_eq!(kinds(&report), ["accepted:if-false-added"]);
+
+    // Without a reason it accepts nothing, and says so.
+    let after = format!(
+        "# plimsoll: allow-reduction[flag-removed]\n{}",
+        BASE.replacen("--all-features ", "", 1)
+    );
+    let report = guard(&[(CI, BASE)], &[(CI, &after)]);
+    assert_eq!(
+        kinds(&report),
+        ["flag-removed", "review:allow-without-reason"]
+    );
+}
+
+#[test]
+fn composite_actions_in_the_repository() {
+    let action = "name: setup\nruns:\n  using: composite\n  steps:\n    - run: cargo test --all-features\n      shell: bash\n";
+    let report = guard(
+        &[(".github/actions/setup/action.yml", action)],
+        &[(
+            ".github/actions/setup/action.yml",
+            &action.replacen(" --all-features", "", 1),
+        )],
+    );
+    assert_eq!(kinds(&report), ["flag-removed"]);
+}
+
+#[test]
+fn reusable_workflow_calls() {
+    let caller = |r: &str| {
+        format!("on: push\njobs:\n  call:\n    uses: org/ci/.github/workflows/rust.yml@{r}\n    with:\n      features: all\n")
+    };
+    assert_eq!(
+        kinds(&guard(
+            &[(CI, &caller("8f4b7f84864484a7bf31766abe9204da3cbe65b3"))],
+            &[(CI, &caller("main"))]
+        )),
+        ["version-loosened"]
+    );
+    let changed = caller("v1").replacen("features: all", "features: none", 1);
+    assert_eq!(
+        kinds(&guard(&[(CI, &caller("v1"))], &[(CI, &changed)])),
+        ["review:call-changed"]
+    );
+}
+
+#[test]
+fn working_tree_against_the_merge_base_with_the_default_branch() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write_all(root, &[(CI, BASE)]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    git(root, &["checkout", "-qb", "feature"]);
+    std::fs::write(
+        root.join(CI),
+        BASE.replacen("  workflow_dispatch:\n", "", 1),
+    )
+    .expect("write");
+    let report = guard_git(root, None, None).expect("guard");
+    assert_eq!(kinds(&report), ["trigger-removed"]);
+    assert!(report.before.starts_with("merge base"));
+    assert_eq!(report.after, "the working tree");
+}

@@ -1,0 +1,309 @@
+//! `plimsoll guard` as users run it: the real binary on real git repositories built in
+//! temporary folders, every output format, exit codes and bad input.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Process::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn guard(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
+    cmd.current_dir(dir).arg("guard").env("NO_COLOR", "1");
+    cmd
+}
+
+const CI: &str = ".github/workflows/ci.yml";
+
+const BEFORE: &str = "name: CI
+on:
+  push:
+    branches: [main, 'release/**']
+  pull_request:
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        os: [linux, windows]
+    steps:
+      - uses: actions/checkout@8f4b7f84864484a7bf31766abe9204da3cbe65b3
+      - uses: Swatinem/rust-cache@v2
+      - run: cargo test --all-features --workspace
+      - run: cargo clippy --all-targets -- -D warnings
+  docs:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: cargo doc --no-deps
+  deploy:
+    needs: [test]
+    runs-on: ubuntu-24.04
+    steps:
+      - run: ./deploy.sh
+";
+
+const AFTER: &str = "name: CI
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        os: [linux]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: Swatinem/rust-cache@v2
+      - run: cargo test --workspace || true
+      # plimsoll: allow-reduction[flag-removed:-D warnings] clippy warnings are fixed in #41 first
+      - run: cargo clippy --all-targets
+  deploy:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: ./deploy.sh
+";
+
+/// A repository whose second commit lowers coverage in many ways.
+fn lowered() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, CI, BEFORE);
+    write(root, "src/lib.rs", "#[test]\nfn slow() {}\n");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    write(root, CI, AFTER);
+    write(root, "src/lib.rs", "#[test]\n#[ignore]\nfn slow() {}\n");
+    git(root, &["commit", "-qam", "lower coverage"]);
+    dir
+}
+
+fn output_of(dir: &Path, format: &str) -> String {
+    let out = guard(dir)
+        .args(["--base", "HEAD~1", "--head", "HEAD", "--format", format])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn human_table() {
+    let dir = lowered();
+    insta::assert_snapshot!("guard-human", output_of(dir.path(), "human"));
+}
+
+#[test]
+fn json_document() {
+    let dir = lowered();
+    let text = output_of(dir.path(), "json");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["summary"]["accepted"], 1);
+    insta::assert_snapshot!("guard-json", text);
+}
+
+#[test]
+fn sarif_log() {
+    let dir = lowered();
+    let text = output_of(dir.path(), "sarif");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["version"], "2.1.0");
+    insta::assert_snapshot!("guard-sarif", text);
+}
+
+#[test]
+fn github_annotations_on_the_new_lines() {
+    let dir = lowered();
+    let text = output_of(dir.path(), "github");
+    insta::assert_snapshot!("guard-github", text);
+}
+
+#[test]
+fn no_reduction_exits_0_and_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, CI, BEFORE);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    git(root, &["checkout", "-qb", "feature"]);
+    // Renames and reordering only, in the working tree: compared with the merge base.
+    let renamed = BEFORE
+        .replace("  docs:\n", "  documentation:\n")
+        .replace("name: CI\n", "name: Continuous integration\n");
+    write(root, CI, &renamed);
+    guard(root).assert().code(0).stdout("");
+    // The report can go to a file.
+    write(root, CI, AFTER);
+    guard(root)
+        .args(["--format", "json", "-o", "report.json"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let report = fs::read_to_string(root.join("report.json")).unwrap();
+    assert!(report.contains("\"job-removed\""));
+}
+
+#[test]
+fn before_and_after_files_and_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "old/ci.yml", BEFORE);
+    write(
+        root,
+        "new/ci.yml",
+        &BEFORE.replace(
+            "      - run: cargo doc --no-deps\n",
+            "      - run: cargo doc --no-deps || true\n",
+        ),
+    );
+    guard(root)
+        .args(["--before", "old/ci.yml", "--after", "new/ci.yml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("failure-masked"))
+        .stdout(predicate::str::contains("new/ci.yml:20"));
+    write(root, "a/.github/workflows/ci.yml", BEFORE);
+    write(root, "a/src/x_test.go", "func TestX(t *testing.T) {}\n");
+    write(root, "b/.github/workflows/ci.yml", BEFORE);
+    write(
+        root,
+        "b/src/x_test.go",
+        "func TestX(t *testing.T) {\n\tt.Skip()\n}\n",
+    );
+    guard(root)
+        .args(["--before", "a", "--after", "b"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("test-skipped"))
+        .stdout(predicate::str::contains("src/x_test.go:2"));
+    guard(root)
+        .args(["--before", "a", "--after", "new/ci.yml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("both be files or both be folders"));
+}
+
+#[test]
+fn a_base_revision_that_does_not_exist() {
+    let dir = lowered();
+    guard(dir.path())
+        .args(["--base", "no-such-branch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "revision `no-such-branch` does not exist",
+        ));
+}
+
+#[test]
+fn a_shallow_clone_without_the_base() {
+    let dir = lowered();
+    let origin = dir.path();
+    let base = git(origin, &["rev-parse", "HEAD~1"]);
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.display());
+    git(
+        clones.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let shallow = clones.path().join("shallow");
+    guard(&shallow)
+        .args(["--base", &base])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("shallow clone"))
+        .stderr(predicate::str::contains("fetch-depth: 0"));
+}
+
+#[test]
+fn not_a_git_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    guard(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not inside a git repository"));
+}
+
+#[test]
+fn new_version_that_does_not_parse() {
+    let dir = lowered();
+    let root = dir.path();
+    write(root, CI, "on: push\njobs:\n  test: [\n");
+    guard(root)
+        .args(["--base", "HEAD"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("workflow-unparsable"))
+        .stdout(predicate::str::contains("does not parse"));
+}
+
+#[test]
+fn deleted_github_folder() {
+    let dir = lowered();
+    let root = dir.path();
+    fs::remove_dir_all(root.join(".github")).unwrap();
+    guard(root)
+        .args(["--base", "HEAD"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("the .github folder is gone"))
+        .stdout(predicate::str::contains("workflow-removed"));
+}
+
+#[test]
+fn binary_workflow_and_submodules() {
+    let dir = lowered();
+    let root = dir.path();
+    fs::write(root.join(".github/workflows/blob.yml"), b"\x00\xff").unwrap();
+    let head = git(root, &["rev-parse", "HEAD"]);
+    git(
+        root,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},.github/shared"),
+        ],
+    );
+    git(root, &["add", ".github/workflows/blob.yml"]);
+    git(root, &["commit", "-qm", "binary and submodule"]);
+    guard(root)
+        .args(["--base", "HEAD~1", "--head", "HEAD"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            ".github/shared is a git submodule",
+        ))
+        .stdout(predicate::str::contains("blob.yml is a binary file"));
+}

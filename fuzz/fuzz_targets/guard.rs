@@ -1,0 +1,42 @@
+//! The guard comparison on two arbitrary versions of a workflow (split at the first NUL byte):
+//! no panic, every location inside the file it names, every format renders.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use plimsoll_guard::{compare, render, CodeChange, FileContent, Snapshot, SnapshotFile};
+
+fn snapshot(text: &str) -> Snapshot {
+    let mut snapshot = Snapshot {
+        label: "fuzz".into(),
+        has_github_dir: true,
+        ..Snapshot::default()
+    };
+    snapshot.files.insert(
+        ".github/workflows/ci.yml".into(),
+        SnapshotFile {
+            display: ".github/workflows/ci.yml".into(),
+            content: FileContent::Text(text.to_string()),
+        },
+    );
+    snapshot
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let (old, new) = text.split_once('\0').unwrap_or((&text, ""));
+    let code = [CodeChange {
+        path: "src/lib.rs".into(),
+        before: Some(old.to_string()),
+        after: Some(new.to_string()),
+    }];
+    let report = compare(&snapshot(old), &snapshot(new), &code);
+    for change in &report.changes {
+        for location in change.before.iter().chain(change.after.iter()) {
+            assert!(location.line >= 1 && location.end_line >= location.line);
+        }
+    }
+    let _ = render::human(&report);
+    let _ = render::github(&report);
+    let _ = render::json(&report, "0");
+    let _ = render::sarif(&report, "0");
+});
