@@ -10,6 +10,7 @@ use plimsoll_check::baseline::Baseline;
 use plimsoll_check::config::{Overrides, Settings};
 use plimsoll_check::registry;
 
+use crate::diagnose::DiagnoseArgs;
 use crate::output;
 
 /// plimsoll holds CI/CD pipelines, containers and infrastructure to production standards.
@@ -35,6 +36,8 @@ enum Command {
         /// Rule name (`continue-on-error`) or id (`GHA001`).
         rule: String,
     },
+    /// Explain a failing CI job from its log, and propose a coverage-preserving fix.
+    Diagnose(DiagnoseArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -109,6 +112,7 @@ struct CheckArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Diagnose(args) => crate::diagnose::run(args),
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)
