@@ -10,6 +10,7 @@ use plimsoll_check::baseline::Baseline;
 use plimsoll_check::config::{Overrides, Settings};
 use plimsoll_check::registry;
 
+use crate::diagnose::DiagnoseArgs;
 use crate::output;
 
 /// plimsoll holds CI/CD pipelines, containers and infrastructure to production standards.
@@ -37,6 +38,8 @@ enum Command {
     },
     /// Fail a change that lowers CI coverage (exit 1), comparing two versions of the CI files.
     Guard(crate::guard::GuardArgs),
+    /// Explain a failing CI job from its log, and propose a coverage-preserving fix.
+    Diagnose(DiagnoseArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Guard(args) => crate::guard::run(args),
+        Command::Diagnose(args) => crate::diagnose::run(args),
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 //! `plimsoll-check` and `plimsoll-report` crates.
 
 mod cli;
+mod diagnose;
 mod guard;
 mod output;
 

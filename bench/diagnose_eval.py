@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Evaluate `plimsoll diagnose` on the labelled failing CI logs in ../shared/ci-logs.
+
+For each set it prints: logs evaluated, failing step found (logs with step markers), and the
+share of logs whose best line (top-1) or one of the three best (top-3) lies inside the labelled
+lines. Labels:
+  logchunks/      the hand-labelled chunk (text) of each Travis log, located in the log
+  cidiff/         `E a-b` error-line ranges of fail.log (`C` context lines do not count)
+  pytorch-log-classifier/  the `#=MATCH=#` line of each fixture (marker removed before analysis)
+  ghalogs-example/  a passing run archive: the verdict must be "succeeded"
+
+Usage: bench/diagnose_eval.py [--binary target/release/plimsoll] [--shared ../shared] [--misses]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import xml.etree.ElementTree as ET
+
+ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07]*(?:\x07|\x1b\\)|.)")
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
+
+
+def split_lines(data: str):
+    """Lines as plimsoll counts them: \\n, \\r\\n and a lone \\r each end a line."""
+    return data.splitlines()
+
+
+def norm(line: str) -> str:
+    line = ANSI.sub("", line)
+    line = "".join(c for c in line if c == "\t" or c >= " ")
+    return " ".join(line.split())
+
+
+def diagnose(binary, path, extra=()):
+    proc = subprocess.run(
+        [binary, "diagnose", "--format", "json", *extra, path],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        return None, proc.stderr.strip()
+    return json.loads(proc.stdout)["logs"][0], None
+
+
+def ranked_lines(log):
+    best = log.get("exact_line")
+    lines = [best["line"]] if best else []
+    lines += [c["line"] for c in log.get("runner_ups", [])]
+    return lines
+
+
+def locate_chunk(log_lines, chunk):
+    """1-based line ranges where the chunk's lines appear consecutively in the log."""
+    chunk_lines = [norm(l) for l in split_lines(chunk)]
+    while chunk_lines and not chunk_lines[0]:
+        chunk_lines.pop(0)
+    while chunk_lines and not chunk_lines[-1]:
+        chunk_lines.pop()
+    if not chunk_lines:
+        return None
+    normed = [norm(l) for l in log_lines]
+    first = chunk_lines[0]
+    best = None
+    for i, line in enumerate(normed):
+        if not first or not (line == first or (len(first) > 8 and first in line)):
+            continue
+        # Count how many chunk lines follow in order (blank lines may differ).
+        j, k, matched = i, 0, 0
+        while j < len(normed) and k < len(chunk_lines):
+            if normed[j] == chunk_lines[k] or (chunk_lines[k] and chunk_lines[k] in normed[j]):
+                matched += 1
+                j += 1
+                k += 1
+            elif not chunk_lines[k]:
+                k += 1
+            elif not normed[j]:
+                j += 1
+            else:
+                break
+        span = (i + 1, i + max(len(chunk_lines), j - i))
+        if best is None or matched > best[0]:
+            best = (matched, span)
+    return [best[1]] if best else None
+
+
+def inside(line, ranges):
+    return any(a <= line <= b for a, b in ranges)
+
+
+class Tally:
+    def __init__(self, name):
+        self.name = name
+        self.n = 0
+        self.top1 = 0
+        self.top3 = 0
+        self.step_n = 0
+        self.step_ok = 0
+        self.misses = []
+
+    def add(self, ident, ranked, ranges, step_ok=None, texts=None):
+        self.n += 1
+        hit1 = bool(ranked) and inside(ranked[0], ranges)
+        hit3 = any(inside(l, ranges) for l in ranked[:3])
+        self.top1 += hit1
+        self.top3 += hit3
+        if step_ok is not None:
+            self.step_n += 1
+            self.step_ok += bool(step_ok)
+        if not hit1:
+            self.misses.append((ident, ranked[:3], ranges, texts))
+
+    def row(self):
+        pct = lambda a, b: f"{100.0 * a / b:5.1f}%" if b else "    -"
+        step = f"{self.step_ok}/{self.step_n}" if self.step_n else "-"
+        return f"| {self.name:<24} | {self.n:>4} | {step:>9} | {pct(self.top1, self.n)} | {pct(self.top3, self.n)} |"
+
+
+def eval_logchunks(binary, root, tally):
+    base = os.path.join(root, "logchunks")
+    for dirpath, _, files in os.walk(os.path.join(base, "build-failure-reason")):
+        for name in sorted(files):
+            if not name.endswith(".xml"):
+                continue
+            for example in ET.parse(os.path.join(dirpath, name)).getroot().iter("Example"):
+                rel = example.findtext("Log")
+                chunk = example.findtext("Chunk") or ""
+                path = os.path.join(base, "logs", rel)
+                if not os.path.exists(path):
+                    continue
+                with open(path, encoding="utf-8", errors="replace", newline="") as f:
+                    log_lines = split_lines(f.read())
+                ranges = locate_chunk(log_lines, chunk)
+                if not ranges:
+                    continue
+                log, err = diagnose(binary, path)
+                ranked = ranked_lines(log) if log else []
+                texts = [log_lines[l - 1][:160] for l in ranked[:3] if 0 < l <= len(log_lines)]
+                tally.add(rel, ranked, ranges, texts=texts)
+
+
+def eval_cidiff(binary, root, tally):
+    base = os.path.join(root, "cidiff")
+    for case in sorted(os.listdir(base)):
+        gt = os.path.join(base, case, "groundtruth")
+        fail = os.path.join(base, case, "fail.log")
+        if not os.path.exists(gt) or not os.path.exists(fail):
+            continue
+        with open(gt) as f:
+            rows = f.read().split("\n")
+        kind = rows[0].strip()
+        ranges = []
+        for row in rows[1:]:
+            parts = row.split()
+            if len(parts) == 2 and parts[0] == "E":
+                a, _, b = parts[1].partition("-")
+                ranges.append((int(a), int(b or a)))
+        log, err = diagnose(binary, fail)
+        ranked = ranked_lines(log) if log else []
+        step_ok = None
+        if kind in ("RAW_GITHUB", "FULL_GITHUB"):
+            step = log and log.get("failing_step")
+            # The failing step holds the labelled error lines.
+            step_ok = bool(step) and any(
+                step["first_line"] <= a <= step["last_line"] for a, _ in ranges
+            )
+        with open(fail, encoding="utf-8", errors="replace", newline="") as f:
+            log_lines = split_lines(f.read())
+        texts = [log_lines[l - 1][:160] for l in ranked[:3] if 0 < l <= len(log_lines)]
+        tally.add(case, ranked, ranges, step_ok, texts)
+
+
+def eval_pytorch(binary, root, tally):
+    base = os.path.join(root, "pytorch-log-classifier")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(os.listdir(base)):
+            if not name.endswith(".txt"):
+                continue
+            with open(os.path.join(base, name), encoding="utf-8", newline="") as f:
+                lines = split_lines(f.read())
+            clean, match = [], None
+            for line in lines:
+                if line.startswith("#=SOURCE=#"):
+                    continue
+                if line.startswith("#=MATCH=# "):
+                    line = line[len("#=MATCH=# "):]
+                    match = len(clean) + 1
+                clean.append(line.replace("‹", "").replace("›", ""))
+            if match is None:
+                continue
+            path = os.path.join(tmp, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("\n".join(clean) + "\n")
+            log, err = diagnose(binary, path)
+            ranked = ranked_lines(log) if log else []
+            step = log and log.get("failing_step")
+            step_ok = bool(step) and step["first_line"] <= match <= step["last_line"]
+            texts = [clean[l - 1][:160] for l in ranked[:3] if 0 < l <= len(clean)]
+            tally.add(name, ranked, [(match, match)], step_ok, texts)
+
+
+def eval_archive(binary, root):
+    archive = os.path.join(root, "ghalogs-example", "log.tar.gz")
+    if not os.path.exists(archive):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                try:
+                    tar.extract(member, tmp, filter="data")
+                except OSError:
+                    pass  # a name clash inside the archive; the rest still reads
+        log, err = diagnose(binary, tmp)
+        if log is None:
+            return f"error: {err}"
+        jobs = len(log["jobs"])
+        steps = sum(len(j["steps"]) for j in log["jobs"])
+        return f"verdict {log['verdict']} ({jobs} jobs, {steps} steps read)"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default="target/release/plimsoll")
+    parser.add_argument("--shared", default="../shared")
+    parser.add_argument("--misses", action="store_true", help="list the top-1 misses")
+    parser.add_argument("--only", help="evaluate one set: logchunks, cidiff, pytorch")
+    args = parser.parse_args()
+    root = os.path.join(args.shared, "ci-logs")
+    if not os.path.isdir(root):
+        print(f"skipped: {root} absent")
+        return 0
+    sets = [
+        ("LogChunks (Travis)", eval_logchunks, "logchunks"),
+        ("CiDiff (Jenkins+GHA)", eval_cidiff, "cidiff"),
+        ("pytorch fixtures (GHA)", eval_pytorch, "pytorch"),
+    ]
+    print("| set                      | logs | fail step | top-1  | top-3  |")
+    print("|--------------------------|------|-----------|--------|--------|")
+    tallies = []
+    for name, fn, key in sets:
+        if args.only and args.only != key:
+            continue
+        tally = Tally(name)
+        fn(args.binary, root, tally)
+        tallies.append(tally)
+        print(tally.row(), flush=True)
+    if not args.only:
+        print(f"\nrun-log archive (ghalogs-example): {eval_archive(args.binary, root)}")
+    if args.misses:
+        for tally in tallies:
+            print(f"\n## misses in {tally.name}")
+            for ident, ranked, ranges, texts in tally.misses:
+                print(f"- {ident}: ranked {ranked} labelled {ranges[:3]}")
+                for t in texts or []:
+                    print(f"    > {t!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,609 @@
+//! The streaming analyser: it is fed cleaned lines one at a time, keeps the job/step structure
+//! and a bounded set of candidate lines per step, and ranks them once the log is read.
+//!
+//! Memory does not grow with the log: each step keeps at most [`PER_STEP`] candidates with a few
+//! lines of context (each cut to [`CONTEXT_CHARS`]), a step that ended without failing keeps only
+//! its best two, and past [`MAX_SEGMENTS`] steps new step markers stop splitting.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use crate::signatures::Signatures;
+use crate::Class;
+
+/// Candidates kept per step while reading.
+pub const PER_STEP: usize = 24;
+/// Candidates kept by a step that ended without failing.
+const PER_PASSED_STEP: usize = 2;
+/// Steps after which markers no longer open new ones.
+pub const MAX_SEGMENTS: usize = 5_000;
+/// Lines of context kept before and after a candidate.
+pub const CONTEXT: usize = 3;
+/// Longest context line kept, in characters.
+pub const CONTEXT_CHARS: usize = 400;
+/// Echoed script lines kept per step (for mapping to the workflow).
+const SCRIPT_LINES: usize = 12;
+/// Lowest score that makes a line a candidate.
+const MIN_SCORE: f32 = 1.0;
+
+/// A line of the log, located.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LogLine {
+    /// The file the line is in (the log, or a file of a run-log archive).
+    pub file: String,
+    /// 1-based line number in that file.
+    pub line: usize,
+    /// The cleaned text (no timestamp, no colours).
+    pub text: String,
+}
+
+/// How a step ended, as far as the log says.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Failure {
+    /// A non-zero exit code.
+    ExitCode {
+        /// The code.
+        code: i64,
+    },
+    /// The step or job hit its time limit.
+    TimedOut,
+    /// The run was cancelled or the runner shut down.
+    Cancelled,
+    /// An error annotation without an exit line.
+    Error,
+}
+
+/// A step of a job as found in the log.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepLog {
+    /// The step's title as the log shows it (`Run cargo test`, `Set up job`, `$ make test`).
+    pub name: String,
+    /// The file its lines are in.
+    pub file: String,
+    /// First and last line.
+    pub first_line: usize,
+    /// Last line.
+    pub last_line: usize,
+    /// How it failed, if it did.
+    pub failure: Option<Failure>,
+    /// The script lines the runner echoed (GitHub `Run` header), for mapping to the workflow.
+    pub script: Vec<String>,
+    /// `##[error]` lines in the step.
+    pub error_lines: usize,
+}
+
+/// A job as found in the log.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobLog {
+    /// Its name (from `gh` columns, the archive, `Complete job name:`, or the file name).
+    pub name: String,
+    /// Its steps, in order.
+    pub steps: Vec<StepLog>,
+}
+
+/// A ranked candidate explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    /// The line.
+    #[serde(flatten)]
+    pub line: LogLine,
+    /// Final score (higher explains the failure better).
+    pub score: f32,
+    /// Ids of the signatures it matched.
+    pub signatures: Vec<String>,
+    /// Lines before it.
+    pub before: Vec<LogLine>,
+    /// Lines after it.
+    pub after: Vec<LogLine>,
+    /// Index of its job and step.
+    #[serde(skip)]
+    pub job: usize,
+    /// Step index in the job.
+    #[serde(skip)]
+    pub step: usize,
+    #[serde(skip)]
+    matched: Vec<usize>,
+    #[serde(skip)]
+    need_after: usize,
+}
+
+impl Candidate {
+    /// Indices (in [`Signatures::list`]) of the signatures it matched.
+    pub fn matched(&self) -> &[usize] {
+        &self.matched
+    }
+}
+
+struct Segment {
+    step: StepLog,
+    candidates: Vec<Candidate>,
+    in_header: bool,
+    pending_after: usize,
+}
+
+/// What the whole read found, before ranking.
+pub struct Reading {
+    /// Jobs with their steps.
+    pub jobs: Vec<JobLog>,
+    candidates: Vec<Vec<Vec<Candidate>>>,
+    /// Lines read.
+    pub lines: usize,
+    /// Lines longer than the reader keeps.
+    pub truncated_lines: usize,
+    /// Lines that carried GitHub decorations (timestamps, `##[` commands).
+    pub github_lines: usize,
+    /// Whether a plain-CI end-of-build failure line was seen (`Done. Your build exited with 1.`).
+    pub build_failed_line: bool,
+    /// Whether the log reaches the runner's end of job (so a log without failures passed,
+    /// rather than being cut short).
+    pub job_end: bool,
+}
+
+/// Feeds lines in, keeps what ranking needs.
+pub struct Analyzer<'s> {
+    signatures: &'s Signatures,
+    jobs: Vec<(JobLog, Vec<Vec<Candidate>>)>,
+    current: Option<Segment>,
+    before: VecDeque<LogLine>,
+    matched: Vec<usize>,
+    segments: usize,
+    lines: usize,
+    truncated_lines: usize,
+    github_lines: usize,
+    build_failed_line: bool,
+    job_end: bool,
+    /// Split plain logs at `$ command` lines (off when steps come from the input's structure).
+    split_on_markers: bool,
+}
+
+impl<'s> Analyzer<'s> {
+    /// A fresh analyser.
+    pub fn new(signatures: &'s Signatures) -> Self {
+        Analyzer {
+            signatures,
+            jobs: Vec::new(),
+            current: None,
+            before: VecDeque::with_capacity(CONTEXT + 1),
+            matched: Vec::new(),
+            segments: 0,
+            lines: 0,
+            truncated_lines: 0,
+            github_lines: 0,
+            build_failed_line: false,
+            job_end: false,
+            split_on_markers: true,
+        }
+    }
+
+    /// Start a job; lines until the next job belong to it.
+    pub fn begin_job(&mut self, name: &str) {
+        self.close_segment();
+        // A job opened before the input named it (the first `gh` line) takes the name.
+        if let Some((job, _)) = self.jobs.last_mut() {
+            if job.steps.is_empty() {
+                job.name = name.to_string();
+                return;
+            }
+        }
+        self.jobs.push((
+            JobLog {
+                name: name.to_string(),
+                steps: Vec::new(),
+            },
+            Vec::new(),
+        ));
+    }
+
+    /// Name the current job (from `Complete job name:`), unless the input named it already.
+    fn rename_job(&mut self, name: &str) {
+        if let Some((job, _)) = self.jobs.last_mut() {
+            job.name = name.to_string();
+        }
+    }
+
+    /// Start a step known from the input's structure (`gh` columns, an archive file).
+    pub fn begin_step(&mut self, name: &str, file: &str, line: usize, structural: bool) {
+        self.split_on_markers = !structural;
+        self.open_segment(name, file, line);
+    }
+
+    fn open_segment(&mut self, name: &str, file: &str, line: usize) {
+        self.close_segment();
+        if self.jobs.is_empty() {
+            self.begin_job("job");
+        }
+        self.segments += 1;
+        self.before.clear();
+        self.current = Some(Segment {
+            step: StepLog {
+                name: truncate(name, 200),
+                file: file.to_string(),
+                first_line: line,
+                last_line: line,
+                failure: None,
+                script: Vec::new(),
+                error_lines: 0,
+            },
+            candidates: Vec::new(),
+            in_header: false,
+            pending_after: 0,
+        });
+    }
+
+    fn close_segment(&mut self) {
+        let Some(mut segment) = self.current.take() else {
+            return;
+        };
+        if segment.step.failure.is_none() && segment.step.error_lines == 0 {
+            segment
+                .candidates
+                .sort_by(|a, b| b.score.total_cmp(&a.score));
+            segment.candidates.truncate(PER_PASSED_STEP);
+        }
+        if let Some((job, candidates)) = self.jobs.last_mut() {
+            job.steps.push(segment.step);
+            candidates.push(segment.candidates);
+        }
+    }
+
+    /// Feed one cleaned line.
+    pub fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool) {
+        self.lines += 1;
+        if truncated {
+            self.truncated_lines += 1;
+        }
+        if github {
+            self.github_lines += 1;
+        }
+        let may_split = self.segments < MAX_SEGMENTS;
+        if let Some(rest) = text.strip_prefix("##[group]") {
+            if let Some(run) = rest.strip_prefix("Run ") {
+                if may_split && self.split_on_markers {
+                    self.open_segment(&format!("Run {}", run.trim()), file, number);
+                }
+                if let Some(segment) = &mut self.current {
+                    segment.in_header = true;
+                }
+            }
+        } else if text.starts_with("Post job cleanup.") && may_split && self.split_on_markers {
+            self.open_segment("Post job cleanup", file, number);
+        } else if let Some(name) = text.strip_prefix("Complete job name: ") {
+            let name = name.trim().to_string();
+            self.rename_job(&name);
+        } else if text.starts_with("$ ") && may_split && self.split_on_markers && !github {
+            self.open_segment(text.trim(), file, number);
+        }
+        if self.current.is_none() {
+            let name = if github { "Set up job" } else { "log" };
+            self.open_segment(name, file, number);
+        }
+        let Some(segment) = self.current.as_mut() else {
+            return;
+        };
+        segment.step.last_line = number;
+        let mut line_failure = None;
+        if segment.in_header {
+            if text.starts_with("##[endgroup]") {
+                segment.in_header = false;
+            } else if !text.starts_with("##[group]")
+                && !text.starts_with("shell: ")
+                && !text.starts_with("env:")
+                && !text.starts_with("with:")
+                && !text.starts_with("  ")
+                && segment.step.script.len() < SCRIPT_LINES
+            {
+                segment.step.script.push(truncate(text, 300));
+            }
+        } else {
+            line_failure = failure_of(text);
+            if text.starts_with("##[error]") {
+                segment.step.error_lines += 1;
+            }
+            if text.starts_with("Cleaning up orphan processes") {
+                self.job_end = true;
+            }
+            if text.starts_with("Done. Your build exited with") {
+                self.build_failed_line = true;
+            }
+        }
+        let header = segment.in_header || text.starts_with("##[endgroup]");
+
+        // After-context for earlier candidates.
+        if segment.pending_after > 0 {
+            for candidate in &mut segment.candidates {
+                if candidate.need_after > 0 {
+                    candidate.after.push(context_line(file, number, text));
+                    candidate.need_after -= 1;
+                    if candidate.need_after == 0 {
+                        segment.pending_after -= 1;
+                    }
+                }
+            }
+        }
+
+        if !header && !text.trim().is_empty() {
+            self.signatures.matches(text, &mut self.matched);
+            let score = if self.matched.is_empty() {
+                0.0
+            } else {
+                self.signatures.score(&self.matched)
+            };
+            if score >= MIN_SCORE {
+                let candidate = Candidate {
+                    line: LogLine {
+                        file: file.to_string(),
+                        line: number,
+                        text: truncate(text, 2_000),
+                    },
+                    score,
+                    signatures: Vec::new(),
+                    before: self.before.iter().cloned().collect(),
+                    after: Vec::new(),
+                    job: 0,
+                    step: 0,
+                    matched: self.matched.clone(),
+                    need_after: CONTEXT,
+                };
+                insert_bounded(segment, candidate);
+            }
+        }
+
+        if let Some(failure) = line_failure {
+            if segment.step.failure.is_none()
+                || matches!(segment.step.failure, Some(Failure::Error))
+            {
+                segment.step.failure = Some(failure);
+            }
+        }
+        if self.before.len() == CONTEXT {
+            self.before.pop_front();
+        }
+        self.before.push_back(context_line(file, number, text));
+
+        // A plain CI's "command exited" line ends the command's segment.
+        if !github && self.split_on_markers && text.starts_with("The command \"") {
+            self.close_segment();
+        }
+    }
+
+    /// Stop reading: the structure and the kept candidates.
+    pub fn finish(mut self) -> Reading {
+        self.close_segment();
+        let mut jobs = Vec::new();
+        let mut candidates = Vec::new();
+        for (job, kept) in self.jobs {
+            jobs.push(job);
+            candidates.push(kept);
+        }
+        Reading {
+            jobs,
+            candidates,
+            lines: self.lines,
+            truncated_lines: self.truncated_lines,
+            github_lines: self.github_lines,
+            build_failed_line: self.build_failed_line,
+            job_end: self.job_end,
+        }
+    }
+}
+
+fn insert_bounded(segment: &mut Segment, candidate: Candidate) {
+    if segment.candidates.len() < PER_STEP {
+        segment.pending_after += 1;
+        segment.candidates.push(candidate);
+        return;
+    }
+    // Replace the weakest, the later one on ties (earlier lines explain more often).
+    let mut weakest = 0;
+    for (index, kept) in segment.candidates.iter().enumerate() {
+        if kept.score <= segment.candidates[weakest].score {
+            weakest = index;
+        }
+    }
+    if candidate.score > segment.candidates[weakest].score {
+        if segment.candidates[weakest].need_after > 0 {
+            segment.pending_after -= 1;
+        }
+        segment.pending_after += 1;
+        segment.candidates[weakest] = candidate;
+    }
+}
+
+fn context_line(file: &str, number: usize, text: &str) -> LogLine {
+    LogLine {
+        file: file.to_string(),
+        line: number,
+        text: truncate(text, CONTEXT_CHARS),
+    }
+}
+
+/// `text` cut to at most `max` characters.
+pub fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// The failure a line reports, if it is one of the runner's or a CI's terminal lines.
+fn failure_of(text: &str) -> Option<Failure> {
+    if let Some(message) = text.strip_prefix("##[error]") {
+        if let Some(rest) = message.strip_prefix("Process completed with exit code ") {
+            let code = rest.trim_end_matches('.').trim().parse().unwrap_or(1);
+            return Some(Failure::ExitCode { code });
+        }
+        if message.contains("has timed out after")
+            || message.contains("has exceeded the maximum execution time")
+        {
+            return Some(Failure::TimedOut);
+        }
+        if message.starts_with("The operation was canceled")
+            || message.contains("received a shutdown signal")
+        {
+            return Some(Failure::Cancelled);
+        }
+        return Some(Failure::Error);
+    }
+    if let Some(rest) = text.strip_prefix("The command \"") {
+        let code = rest
+            .rsplit_once("\" exited with ")
+            .and_then(|(_, code)| code.trim_end_matches('.').trim().parse::<i64>().ok())?;
+        return (code != 0).then_some(Failure::ExitCode { code });
+    }
+    if let Some(rest) = text.strip_prefix("ERROR: Job failed: exit code ") {
+        let code = rest.trim().parse().unwrap_or(1);
+        return Some(Failure::ExitCode { code });
+    }
+    if text.starts_with("ERROR: Job failed: execution took longer than") {
+        return Some(Failure::TimedOut);
+    }
+    if let Some(rest) = text.strip_prefix("ERROR: script returned exit code ") {
+        let code = rest.trim().parse().unwrap_or(1);
+        return Some(Failure::ExitCode { code });
+    }
+    None
+}
+
+impl Reading {
+    /// Whether anything in the log says a step or the build failed.
+    pub fn any_failure(&self) -> bool {
+        self.build_failed_line
+            || self
+                .jobs
+                .iter()
+                .flat_map(|j| &j.steps)
+                .any(|s| s.failure.is_some())
+    }
+
+    /// The job to explain: the one matching `filter` (case-insensitive substring), else the
+    /// first with a failing step, else the first.
+    pub fn pick_job(&self, filter: Option<&str>) -> Option<usize> {
+        if let Some(filter) = filter {
+            let filter = filter.to_lowercase();
+            return self
+                .jobs
+                .iter()
+                .position(|j| j.name.to_lowercase() == filter)
+                .or_else(|| {
+                    self.jobs
+                        .iter()
+                        .position(|j| j.name.to_lowercase().contains(&filter))
+                });
+        }
+        self.jobs
+            .iter()
+            .position(|j| j.steps.iter().any(|s| is_terminal(s.failure)))
+            .or_else(|| {
+                self.jobs
+                    .iter()
+                    .position(|j| j.steps.iter().any(|s| s.failure.is_some()))
+            })
+            .or(if self.jobs.is_empty() { None } else { Some(0) })
+    }
+
+    /// The failing step of job `job`: the first that ended with an exit code, time-out or
+    /// cancellation, else the first with an error annotation.
+    pub fn failing_step(&self, job: usize) -> Option<usize> {
+        let steps = &self.jobs.get(job)?.steps;
+        steps
+            .iter()
+            .position(|s| is_terminal(s.failure))
+            .or_else(|| steps.iter().position(|s| s.failure.is_some()))
+    }
+
+    /// Rank the candidates of `job`: the failing steps' first, by score and position.
+    pub fn rank(&self, job: usize, signatures: &Signatures) -> Vec<Candidate> {
+        let Some(steps) = self.jobs.get(job).map(|j| &j.steps) else {
+            return Vec::new();
+        };
+        let Some(kept) = self.candidates.get(job) else {
+            return Vec::new();
+        };
+        let failing = self.failing_step(job);
+        let failed_steps: Vec<usize> = steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.failure.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        let mut pool: Vec<Candidate> = Vec::new();
+        for (step_index, candidates) in kept.iter().enumerate() {
+            let step = &steps[step_index];
+            let in_failing = Some(step_index) == failing;
+            let in_failed = failed_steps.contains(&step_index);
+            let span = (step.last_line.saturating_sub(step.first_line)).max(1) as f32;
+            for candidate in candidates {
+                let mut candidate = candidate.clone();
+                candidate.job = job;
+                candidate.step = step_index;
+                let position = (candidate.line.line.saturating_sub(step.first_line)) as f32 / span;
+                // The first error usually causes the rest: earlier lines win ties.
+                let mut score = candidate.score - 1.0 * position;
+                if in_failing {
+                    score += 6.0;
+                } else if in_failed {
+                    score += 3.0;
+                } else if failing.is_some() {
+                    score -= 2.0;
+                }
+                candidate.score = score;
+                candidate.signatures = candidate
+                    .matched
+                    .iter()
+                    .filter_map(|&i| signatures.list.get(i).map(|s| s.id.clone()))
+                    .collect();
+                pool.push(candidate);
+            }
+        }
+        // The same text again is one candidate with the best score of the repeats. On GitHub it
+        // is a retried command, and the last attempt is the one that failed the step; in plain
+        // logs repeats are cascades of the first error, so the first stays.
+        let keep_last = self.github_lines > 0;
+        let mut by_text: std::collections::HashMap<String, usize> = Default::default();
+        let mut unique: Vec<Candidate> = Vec::new();
+        pool.sort_by_key(|c| (c.step, c.line.line));
+        for candidate in pool {
+            match by_text.get(&candidate.line.text) {
+                Some(&at) if keep_last => {
+                    let score = unique[at].score.max(candidate.score);
+                    unique[at] = candidate;
+                    unique[at].score = score;
+                }
+                Some(&at) => {
+                    unique[at].score = unique[at].score.max(candidate.score);
+                }
+                None => {
+                    by_text.insert(candidate.line.text.clone(), unique.len());
+                    unique.push(candidate);
+                }
+            }
+        }
+        unique.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.step.cmp(&b.step))
+                .then(a.line.line.cmp(&b.line.line))
+        });
+        unique
+    }
+}
+
+fn is_terminal(failure: Option<Failure>) -> bool {
+    matches!(
+        failure,
+        Some(Failure::ExitCode { .. } | Failure::TimedOut | Failure::Cancelled)
+    )
+}
+
+/// Votes of the top candidates for a class.
+#[derive(Debug, Clone, Serialize)]
+pub struct Vote {
+    /// The class.
+    pub class: Class,
+    /// Its share of the evidence.
+    pub weight: f32,
+    /// The signatures that voted for it.
+    pub signatures: Vec<String>,
+}

@@ -1,0 +1,351 @@
+//! The forms a log comes in, and feeding each to the [`Analyzer`] as jobs, steps and lines.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::analyzer::Analyzer;
+use crate::reader::{clean, LineSplitter, RawLine};
+
+/// Where a log comes from.
+#[derive(Debug, Clone)]
+pub enum LogSource {
+    /// A file: a job log, `gh` output, or a run-log zip; or a folder of an extracted archive.
+    Path(PathBuf),
+    /// Standard input.
+    Stdin,
+    /// Bytes in memory, with a label for messages (tests, fuzzing).
+    Bytes(String, Vec<u8>),
+}
+
+impl LogSource {
+    /// The name used in messages.
+    pub fn display(&self) -> String {
+        match self {
+            LogSource::Path(path) => path.display().to_string(),
+            LogSource::Stdin => "-".into(),
+            LogSource::Bytes(label, _) => label.clone(),
+        }
+    }
+}
+
+/// The form of a log, as detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogFormat {
+    /// A GitHub Actions job log as downloaded (timestamps, `##[group]`).
+    GithubRaw,
+    /// `gh run view --log` / `--log-failed`: `job<TAB>step<TAB>line`.
+    GhRunView,
+    /// A run-log archive (zip) or its extracted folder.
+    GithubArchive,
+    /// A log without step markers (Travis, GitLab, Jenkins, …).
+    Plain,
+}
+
+/// A log that cannot be analysed.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// Reading failed.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// What was read.
+        path: String,
+        /// Why it failed.
+        source: io::Error,
+    },
+    /// The log has no lines.
+    #[error("{0} is empty: there is no log to analyse")]
+    Empty(String),
+    /// The bytes are not text.
+    #[error("{0} is not a text log (binary content); pass the job log, `gh run view --log` output, or the run-log archive")]
+    Binary(String),
+    /// A folder that is not an extracted run-log archive.
+    #[error("{0} holds no `N_job.txt` log files: pass a job log or an extracted run-log archive")]
+    NotAnArchive(String),
+    /// A zip that does not open.
+    #[error("{path} is not a readable run-log archive: {message}")]
+    Zip {
+        /// The archive.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// `--job` names no job of the log.
+    #[error("no job named `{job}` in the log (jobs: {jobs})")]
+    NoSuchJob {
+        /// The filter.
+        job: String,
+        /// The jobs found.
+        jobs: String,
+    },
+}
+
+/// What feeding learned about the input.
+#[derive(Debug)]
+pub struct ReadInfo {
+    /// The detected form.
+    pub format: LogFormat,
+    /// Remarks for the report.
+    pub notes: Vec<String>,
+}
+
+/// Feed every line of `source` to `analyzer`.
+pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+    let label = source.display();
+    let io_err = |source: io::Error| InputError::Io {
+        path: label.clone(),
+        source,
+    };
+    match source {
+        LogSource::Path(path) if path.is_dir() => feed_folder(path, analyzer),
+        LogSource::Path(path) => {
+            let file = File::open(path).map_err(io_err)?;
+            let mut reader = BufReader::with_capacity(64 * 1024, file);
+            if is_zip(&mut reader).map_err(io_err)? {
+                return crate::input::feed_zip(path, analyzer);
+            }
+            feed_text(&label, &stem(path), reader, analyzer)
+        }
+        LogSource::Stdin => {
+            let stdin = io::stdin();
+            let reader = BufReader::with_capacity(64 * 1024, stdin.lock());
+            feed_text(&label, "job", reader, analyzer)
+        }
+        LogSource::Bytes(label, bytes) => feed_text(label, label, &bytes[..], analyzer),
+    }
+}
+
+fn is_zip<R: BufRead>(reader: &mut R) -> io::Result<bool> {
+    Ok(reader.fill_buf()?.starts_with(b"PK\x03\x04"))
+}
+
+/// The file name without the `N_` archive prefix and the extension.
+fn stem(path: &Path) -> String {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "job".into());
+    strip_index(&name).to_string()
+}
+
+/// `12_Run tests` → `Run tests`.
+fn strip_index(name: &str) -> &str {
+    match name.split_once('_') {
+        Some((number, rest))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => name,
+    }
+}
+
+fn index_of(name: &str) -> usize {
+    name.split_once('_')
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
+/// Whether the first bytes look like binary data rather than a log.
+fn looks_binary(head: &[u8]) -> bool {
+    if head.is_empty() {
+        return false;
+    }
+    let nul = head.iter().filter(|&&b| b == 0).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x1b | 0x08 | 0x0c))
+        .count();
+    let invalid = match std::str::from_utf8(head) {
+        Ok(_) => 0,
+        // A multi-byte character cut at the end of the window is not a sign of binary data.
+        Err(e) if e.error_len().is_none() => 0,
+        Err(_) => String::from_utf8_lossy(head)
+            .chars()
+            .filter(|&c| c == '\u{FFFD}')
+            .count(),
+    };
+    nul > 0 || (control + invalid) * 10 > head.len()
+}
+
+/// Feed a text log (job log, `gh` output or plain log).
+fn feed_text<R: Read>(
+    label: &str,
+    job_name: &str,
+    mut reader: R,
+    analyzer: &mut Analyzer<'_>,
+) -> Result<ReadInfo, InputError> {
+    let io_err = |source: io::Error| InputError::Io {
+        path: label.to_string(),
+        source,
+    };
+    // Look at the head for binary content without consuming it from the stream.
+    let mut head = vec![0u8; 8192];
+    let mut filled = 0;
+    while filled < head.len() {
+        let n = match reader.read(&mut head[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_err(e)),
+        };
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    head.truncate(filled);
+    if looks_binary(&head) {
+        return Err(InputError::Binary(label.to_string()));
+    }
+    let mut splitter = LineSplitter::new(head.as_slice().chain(reader));
+    let mut raw = RawLine::default();
+    let mut text = String::new();
+    let mut gh_job: Option<String> = None;
+    let mut gh_step: Option<String> = None;
+    let mut gh_lines = 0usize;
+    let mut timestamped = 0usize;
+    analyzer.begin_job(job_name);
+    while splitter.next_line(&mut raw).map_err(io_err)? {
+        let decorations = clean(&raw.bytes, raw.number == 1, &mut text);
+        if let Some((job, step)) = decorations.gh_columns {
+            gh_lines += 1;
+            if gh_job.as_deref() != Some(job.as_str()) {
+                analyzer.begin_job(&job);
+                gh_job = Some(job);
+                gh_step = None;
+            }
+            if gh_step.as_deref() != Some(step.as_str()) {
+                let structural = step != "UNKNOWN STEP";
+                analyzer.begin_step(&step, label, raw.number, structural);
+                gh_step = Some(step);
+            }
+        }
+        let github = decorations.timestamp || text.starts_with("##[");
+        if decorations.timestamp {
+            timestamped += 1;
+        }
+        analyzer.push(label, raw.number, &text, github, raw.truncated);
+    }
+    let format = if gh_lines > 0 {
+        LogFormat::GhRunView
+    } else if timestamped > 0 {
+        LogFormat::GithubRaw
+    } else {
+        LogFormat::Plain
+    };
+    Ok(ReadInfo {
+        format,
+        notes: Vec::new(),
+    })
+}
+
+/// Feed an extracted run-log archive: `N_job.txt` files, and `job/N_step.txt` when present.
+fn feed_folder(dir: &Path, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+    let io_err = |source: io::Error| InputError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut job_files = Vec::new();
+    let mut step_dirs = std::collections::HashMap::new();
+    for entry in std::fs::read_dir(dir).map_err(io_err)? {
+        let entry = entry.map_err(io_err)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            step_dirs.insert(name, path);
+        } else if name.ends_with(".txt") {
+            job_files.push((index_of(&name), name, path));
+        }
+    }
+    if job_files.is_empty() && step_dirs.is_empty() {
+        return Err(InputError::NotAnArchive(dir.display().to_string()));
+    }
+    job_files.sort();
+    let mut jobs: Vec<(String, Option<PathBuf>, Option<PathBuf>)> = Vec::new();
+    for (_, name, path) in &job_files {
+        let job = strip_index(name.trim_end_matches(".txt")).to_string();
+        let steps = step_dirs.remove(&job);
+        jobs.push((job, Some(path.clone()), steps));
+    }
+    let mut rest: Vec<_> = step_dirs.into_iter().collect();
+    rest.sort();
+    for (job, path) in rest {
+        jobs.push((job, None, Some(path)));
+    }
+    for (job, job_file, steps_dir) in jobs {
+        let mut step_files = Vec::new();
+        if let Some(steps_dir) = &steps_dir {
+            for entry in std::fs::read_dir(steps_dir).map_err(io_err)? {
+                let entry = entry.map_err(io_err)?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".txt") {
+                    step_files.push((index_of(&name), name, entry.path()));
+                }
+            }
+        }
+        step_files.sort();
+        if step_files.is_empty() {
+            if let Some(path) = job_file {
+                let label = path.display().to_string();
+                let file = File::open(&path).map_err(|source| InputError::Io {
+                    path: label.clone(),
+                    source,
+                })?;
+                feed_text(&label, &job, BufReader::new(file), analyzer)?;
+            }
+            continue;
+        }
+        analyzer.begin_job(&job);
+        for (_, name, path) in step_files {
+            let label = path.display().to_string();
+            let file = File::open(&path).map_err(|source| InputError::Io {
+                path: label.clone(),
+                source,
+            })?;
+            feed_step(
+                &label,
+                strip_index(name.trim_end_matches(".txt")),
+                file,
+                analyzer,
+            )?;
+        }
+    }
+    Ok(ReadInfo {
+        format: LogFormat::GithubArchive,
+        notes: Vec::new(),
+    })
+}
+
+/// Feed one step file of an archive as one structural step.
+fn feed_step<R: Read>(
+    label: &str,
+    step: &str,
+    reader: R,
+    analyzer: &mut Analyzer<'_>,
+) -> Result<(), InputError> {
+    let io_err = |source: io::Error| InputError::Io {
+        path: label.to_string(),
+        source,
+    };
+    analyzer.begin_step(step, label, 1, true);
+    let mut splitter = LineSplitter::new(reader);
+    let mut raw = RawLine::default();
+    let mut text = String::new();
+    while splitter.next_line(&mut raw).map_err(io_err)? {
+        let decorations = clean(&raw.bytes, raw.number == 1, &mut text);
+        let github = decorations.timestamp || text.starts_with("##[");
+        analyzer.push(label, raw.number, &text, github, raw.truncated);
+    }
+    Ok(())
+}
+
+/// Feed a run-log zip: the same layout as the extracted folder.
+pub(crate) fn feed_zip(path: &Path, _analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+    Err(InputError::Zip {
+        path: path.display().to_string(),
+        message: "zip archives are not supported yet; extract it and pass the folder".into(),
+    })
+}

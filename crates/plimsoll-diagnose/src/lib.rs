@@ -1,0 +1,323 @@
+//! Root-cause analysis of a failing CI job from its log.
+//!
+//! The pipeline: [`input`] turns what the user has (a raw GitHub job log, `gh run view --log`
+//! output, a run-log archive or its folder, a plain Travis/GitLab/Jenkins log) into a stream of
+//! cleaned lines with job and step boundaries; the [`analyzer`] keeps the structure and a bounded
+//! set of scored candidate lines per step while streaming; [`diagnose`] picks the failing job and
+//! step, ranks the candidates and classifies the failure from the [`signatures`] the best lines
+//! match. [`workflow`] maps the failing step to its YAML step and proposes a coverage-preserving
+//! patch; [`render`] writes the analysis as Markdown or JSON.
+
+pub mod analyzer;
+pub mod diff;
+pub mod input;
+pub mod reader;
+pub mod render;
+pub mod signatures;
+pub mod workflow;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use analyzer::{Candidate, Failure, JobLog, LogLine, StepLog};
+pub use input::{InputError, LogFormat, LogSource};
+pub use signatures::Signatures;
+
+/// The classes of CI failures (section 6 of the standards).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// A system package, command or module the job needs is not installed.
+    MissingDependency,
+    /// The tool or toolchain version does not fit what the project needs.
+    ToolVersion,
+    /// A restored cache holds stale or broken artefacts.
+    CacheCorruption,
+    /// The token or account lacks a permission.
+    Permission,
+    /// A matrix target's toolchain (rustup target, cross linker) is not installed.
+    MatrixToolchain,
+    /// Timing or network: time-outs, resets, rate limits, runner loss.
+    Flaky,
+    /// The code itself: compiler errors, failing tests, lints.
+    CodeBug,
+    /// Nothing in the log decides.
+    Unknown,
+}
+
+impl Class {
+    /// The label used in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Class::MissingDependency => "missing dependency/setup",
+            Class::ToolVersion => "tool version incompatibility",
+            Class::CacheCorruption => "cache corruption",
+            Class::Permission => "permission issue",
+            Class::MatrixToolchain => "matrix target missing toolchain",
+            Class::Flaky => "flaky (timing/network)",
+            Class::CodeBug => "genuine code bug",
+            Class::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// The class decided and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Classification {
+    /// The class.
+    pub class: Class,
+    /// 0..1: how much of the evidence agrees, scaled by how specific the best line is.
+    pub confidence: f32,
+    /// The lines and signatures that decided.
+    pub evidence: Vec<Evidence>,
+}
+
+/// One piece of evidence for a classification.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// The signature.
+    pub signature: String,
+    /// The line it matched.
+    pub line: usize,
+    /// The line's text.
+    pub text: String,
+}
+
+/// The verdict on a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// A failure was found and explained.
+    Failed,
+    /// The log is of a run whose steps all passed.
+    Succeeded,
+    /// No failure marker and no error-like line: nothing to explain.
+    NoFailureFound,
+}
+
+/// The analysis of one log.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// What was read (path or `-`).
+    pub source: String,
+    /// The form of the log.
+    pub format: LogFormat,
+    /// What the log says overall.
+    pub verdict: Verdict,
+    /// Every job and its steps.
+    pub jobs: Vec<JobLog>,
+    /// The job explained (index into `jobs`).
+    pub job: Option<usize>,
+    /// Its failing step (index into that job's steps).
+    pub step: Option<usize>,
+    /// The ranked candidate explanations, best first (the best and runner-ups).
+    pub candidates: Vec<Candidate>,
+    /// The classification.
+    pub classification: Classification,
+    /// Lines read.
+    pub lines: usize,
+    /// Lines cut because they were longer than the reader keeps.
+    pub truncated_lines: usize,
+    /// Warnings about the input (truncated log, binary content).
+    pub notes: Vec<String>,
+}
+
+impl Analysis {
+    /// The explained job.
+    pub fn failing_job(&self) -> Option<&JobLog> {
+        self.jobs.get(self.job?)
+    }
+
+    /// The failing step.
+    pub fn failing_step(&self) -> Option<&StepLog> {
+        self.failing_job()?.steps.get(self.step?)
+    }
+
+    /// The best candidate.
+    pub fn best(&self) -> Option<&Candidate> {
+        self.candidates.first()
+    }
+}
+
+/// How many ranked candidates an analysis keeps.
+pub const REPORTED_CANDIDATES: usize = 5;
+
+/// Analyse one log.
+pub fn diagnose(
+    source: &LogSource,
+    job_filter: Option<&str>,
+    signatures: &Signatures,
+) -> Result<Analysis, InputError> {
+    let mut analyzer = analyzer::Analyzer::new(signatures);
+    let read = input::feed(source, &mut analyzer)?;
+    let reading = analyzer.finish();
+    let mut notes = read.notes;
+    if reading.lines == 0 {
+        return Err(InputError::Empty(source.display()));
+    }
+    let job = reading.pick_job(job_filter);
+    if let (Some(filter), None) = (job_filter, job) {
+        let names: Vec<&str> = reading.jobs.iter().map(|j| j.name.as_str()).collect();
+        return Err(InputError::NoSuchJob {
+            job: filter.to_string(),
+            jobs: names.join(", "),
+        });
+    }
+    let step = job.and_then(|j| reading.failing_step(j));
+    let candidates: Vec<Candidate> = job.map(|j| reading.rank(j, signatures)).unwrap_or_default();
+    let structured = read.format != LogFormat::Plain;
+    let verdict = if reading.any_failure() {
+        Verdict::Failed
+    } else if structured && reading.job_end {
+        Verdict::Succeeded
+    } else if candidates.iter().any(|c| c.score >= 6.0) {
+        Verdict::Failed
+    } else {
+        Verdict::NoFailureFound
+    };
+    if verdict == Verdict::Succeeded {
+        notes.push("every step of the log passed: there is no failure to explain".into());
+    }
+    if reading.truncated_lines > 0 {
+        notes.push(format!(
+            "{} lines were longer than {} bytes and were cut",
+            reading.truncated_lines,
+            reader::MAX_LINE_BYTES
+        ));
+    }
+    if verdict == Verdict::Failed && step.is_none() && structured {
+        notes.push(
+            "the log has no failing-step marker (`##[error]Process completed with exit code N.`): \
+             it may be truncated; the analysis uses the text alone"
+                .into(),
+        );
+    }
+    let mut candidates = if verdict == Verdict::Succeeded {
+        Vec::new()
+    } else {
+        candidates
+    };
+    let classification = classify(&candidates, signatures);
+    candidates.truncate(REPORTED_CANDIDATES);
+    Ok(Analysis {
+        source: source.display(),
+        format: read.format,
+        verdict,
+        jobs: reading.jobs,
+        job,
+        step,
+        candidates,
+        classification,
+        lines: reading.lines,
+        truncated_lines: reading.truncated_lines,
+        notes,
+    })
+}
+
+/// How many of the ranked lines vote on the class.
+const VOTERS: usize = 6;
+
+/// Vote a class from the signatures of the best-ranked lines: each line's vote weighs its
+/// signature's weight and falls off with rank, so the best line decides unless the runner-ups
+/// agree on something else.
+pub fn classify(candidates: &[Candidate], signatures: &Signatures) -> Classification {
+    let mut votes: BTreeMap<Class, (f32, Vec<Evidence>)> = BTreeMap::new();
+    let mut total = 0.0f32;
+    for (rank, candidate) in candidates.iter().take(VOTERS).enumerate() {
+        let decay = 1.0 / (1.0 + rank as f32 * 0.8);
+        // A line votes once, for the class of its strongest classifying signature.
+        let strongest = candidate
+            .matched()
+            .iter()
+            .filter_map(|&i| signatures.list.get(i))
+            .filter(|s| s.class.is_some() && s.weight > 0.0)
+            .max_by(|a, b| a.weight.total_cmp(&b.weight));
+        let Some(signature) = strongest else {
+            total += 2.0 * decay;
+            continue;
+        };
+        let Some(class) = signature.class else {
+            continue;
+        };
+        let weight = signature.weight * decay;
+        total += weight;
+        let entry = votes.entry(class).or_default();
+        entry.0 += weight;
+        entry.1.push(Evidence {
+            signature: signature.id.clone(),
+            line: candidate.line.line,
+            text: candidate.line.text.clone(),
+        });
+    }
+    let best = votes
+        .into_iter()
+        .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(&a.0)));
+    match best {
+        Some((class, (weight, evidence))) if total > 0.0 => Classification {
+            class,
+            confidence: ((weight / total) * 100.0).round() / 100.0,
+            evidence,
+        },
+        _ => Classification {
+            class: Class::Unknown,
+            confidence: 0.0,
+            evidence: Vec::new(),
+        },
+    }
+}
+
+/// Whether several analyses of the same job (reruns) look flaky, and why.
+pub fn rerun_verdict(analyses: &[Analysis]) -> Option<String> {
+    if analyses.len() < 2 {
+        return None;
+    }
+    let passed = analyses
+        .iter()
+        .filter(|a| a.verdict == Verdict::Succeeded)
+        .count();
+    if passed > 0 && passed < analyses.len() {
+        return Some(format!(
+            "flaky: {passed} of {} runs passed and the others failed with the same configuration",
+            analyses.len()
+        ));
+    }
+    let failed: Vec<&Analysis> = analyses
+        .iter()
+        .filter(|a| a.verdict == Verdict::Failed)
+        .collect();
+    if failed.len() < 2 {
+        return None;
+    }
+    let steps: Vec<Option<&str>> = failed
+        .iter()
+        .map(|a| a.failing_step().map(|s| s.name.as_str()))
+        .collect();
+    let reasons: Vec<Option<String>> = failed
+        .iter()
+        .map(|a| a.best().map(|c| normalise_reason(&c.line.text)))
+        .collect();
+    let same_step = steps.windows(2).all(|w| w[0] == w[1]);
+    let same_reason = reasons.windows(2).all(|w| w[0] == w[1]);
+    Some(match (same_step, same_reason) {
+        (true, true) => {
+            "deterministic: every run failed in the same step for the same reason".into()
+        }
+        (true, false) => "flaky: the same step failed for different reasons across runs".into(),
+        (false, _) => "flaky: different steps failed across runs".into(),
+    })
+}
+
+/// A reason without the numbers that change between runs (times, ids, ports).
+fn normalise_reason(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}

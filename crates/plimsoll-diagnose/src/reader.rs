@@ -1,0 +1,317 @@
+//! Reading logs line by line with bounded memory, and cleaning each line of the decorations the
+//! CI systems add (BOM, timestamps, `gh` columns, ANSI colours).
+//!
+//! Line numbers are 1-based and count `\n`, `\r\n` and a lone `\r` as one line break each: that is
+//! how the labelled data sets count (Java's `readLine`, Python's `splitlines`), and Travis progress
+//! bars redraw with a lone `\r`, so treating it as a break keeps each redraw a line of its own.
+
+use std::io::{self, Read};
+
+/// Longest line kept, in bytes; the rest of a longer line is skipped (not buffered).
+pub const MAX_LINE_BYTES: usize = 8 * 1024;
+
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Splits a byte stream into lines without ever holding more than one chunk and one line.
+pub struct LineSplitter<R> {
+    reader: R,
+    chunk: Vec<u8>,
+    pos: usize,
+    filled: usize,
+    eof: bool,
+    /// The previous line ended with `\r`: a `\n` right after it belongs to the same break.
+    skip_lf: bool,
+    number: usize,
+}
+
+/// One physical line as read.
+#[derive(Debug, Default)]
+pub struct RawLine {
+    /// 1-based line number.
+    pub number: usize,
+    /// The bytes, at most [`MAX_LINE_BYTES`].
+    pub bytes: Vec<u8>,
+    /// Whether bytes beyond [`MAX_LINE_BYTES`] were dropped.
+    pub truncated: bool,
+}
+
+impl<R: Read> LineSplitter<R> {
+    /// A splitter over `reader`.
+    pub fn new(reader: R) -> Self {
+        LineSplitter {
+            reader,
+            chunk: vec![0; CHUNK_BYTES],
+            pos: 0,
+            filled: 0,
+            eof: false,
+            skip_lf: false,
+            number: 0,
+        }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        loop {
+            match self.reader.read(&mut self.chunk) {
+                Ok(n) => {
+                    self.pos = 0;
+                    self.filled = n;
+                    self.eof = n == 0;
+                    return Ok(());
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    /// Read the next line into `line` (reusing its buffer); `false` at the end of the stream.
+    pub fn next_line(&mut self, line: &mut RawLine) -> io::Result<bool> {
+        line.bytes.clear();
+        line.truncated = false;
+        let mut started = false;
+        loop {
+            if self.pos >= self.filled {
+                if self.eof {
+                    break;
+                }
+                self.fill()?;
+                if self.eof {
+                    break;
+                }
+            }
+            if self.skip_lf {
+                self.skip_lf = false;
+                if self.chunk[self.pos] == b'\n' {
+                    self.pos += 1;
+                    continue;
+                }
+            }
+            started = true;
+            let rest = &self.chunk[self.pos..self.filled];
+            match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(at) => {
+                    keep(line, &rest[..at]);
+                    self.skip_lf = rest[at] == b'\r';
+                    self.pos += at + 1;
+                    self.number += 1;
+                    line.number = self.number;
+                    return Ok(true);
+                }
+                None => {
+                    keep(line, rest);
+                    self.pos = self.filled;
+                }
+            }
+        }
+        if started {
+            self.number += 1;
+            line.number = self.number;
+        }
+        Ok(started)
+    }
+}
+
+fn keep(line: &mut RawLine, bytes: &[u8]) {
+    let room = MAX_LINE_BYTES.saturating_sub(line.bytes.len());
+    if bytes.len() > room {
+        line.truncated = true;
+    }
+    line.bytes
+        .extend_from_slice(&bytes[..bytes.len().min(room)]);
+}
+
+/// What decorations a line carried, besides its text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Decorations {
+    /// `job` and `step` columns of `gh run view --log` output.
+    pub gh_columns: Option<(String, String)>,
+    /// Whether a GitHub timestamp prefix was removed.
+    pub timestamp: bool,
+}
+
+/// Clean one line: UTF-8 (lossy), no BOM, no `gh` columns, no timestamp, no ANSI sequences.
+pub fn clean(bytes: &[u8], first: bool, text: &mut String) -> Decorations {
+    let mut bytes = bytes;
+    if first {
+        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    }
+    let mut decorations = Decorations::default();
+    if let Some((job, step, rest)) = gh_columns(bytes) {
+        decorations.gh_columns = Some((
+            String::from_utf8_lossy(job).into_owned(),
+            String::from_utf8_lossy(step).into_owned(),
+        ));
+        bytes = rest;
+        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    }
+    if let Some(len) = timestamp_len(bytes) {
+        decorations.timestamp = true;
+        bytes = &bytes[len..];
+    }
+    text.clear();
+    strip_ansi(&String::from_utf8_lossy(bytes), text);
+    decorations
+}
+
+/// `job<TAB>step<TAB>rest` when `rest` starts with a GitHub timestamp.
+fn gh_columns(bytes: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let first = bytes.iter().position(|&b| b == b'\t')?;
+    let after = &bytes[first + 1..];
+    let second = after.iter().position(|&b| b == b'\t')?;
+    let rest = &after[second + 1..];
+    let rest_unbom = rest.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(rest);
+    timestamp_len(rest_unbom)?;
+    Some((&bytes[..first], &after[..second], rest))
+}
+
+/// Length of a `2024-01-02T03:04:05.1234567Z ` prefix (fraction optional, trailing space included).
+pub fn timestamp_len(bytes: &[u8]) -> Option<usize> {
+    const SHAPE: &[u8] = b"dddd-dd-ddTdd:dd:dd";
+    if bytes.len() < SHAPE.len() + 1 {
+        return None;
+    }
+    for (expected, &actual) in SHAPE.iter().zip(bytes) {
+        let ok = match expected {
+            b'd' => actual.is_ascii_digit(),
+            other => *other == actual,
+        };
+        if !ok {
+            return None;
+        }
+    }
+    let mut at = SHAPE.len();
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        }
+    }
+    if bytes.get(at) != Some(&b'Z') {
+        return None;
+    }
+    at += 1;
+    match bytes.get(at) {
+        Some(b' ') => Some(at + 1),
+        None => Some(at),
+        _ => None,
+    }
+}
+
+/// Copy `text` into `out` without ANSI escape sequences (CSI, OSC) and other control characters.
+pub fn strip_ansi(text: &str, out: &mut String) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    // Parameters and intermediates, then one final byte in @..~.
+                    for n in chars.by_ref() {
+                        if ('@'..='~').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    chars.next();
+                    while let Some(n) = chars.next() {
+                        if n == '\u{7}' {
+                            break;
+                        }
+                        if n == '\u{1b}' && chars.peek() == Some(&'\\') {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                Some(_) => {
+                    chars.next();
+                }
+                None => {}
+            }
+        } else if c == '\t' || !c.is_control() {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8]) -> Vec<(usize, String)> {
+        let mut splitter = LineSplitter::new(input);
+        let mut line = RawLine::default();
+        let mut out = Vec::new();
+        while splitter.next_line(&mut line).unwrap() {
+            out.push((
+                line.number,
+                String::from_utf8_lossy(&line.bytes).into_owned(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn counts_lf_crlf_and_lone_cr_as_breaks() {
+        let got = lines(b"a\r\nb\rc\nd");
+        assert_eq!(
+            got,
+            vec![
+                (1, "a".into()),
+                (2, "b".into()),
+                (3, "c".into()),
+                (4, "d".into())
+            ]
+        );
+        assert_eq!(lines(b"a\n\nb\n").len(), 3);
+        assert!(lines(b"").is_empty());
+    }
+
+    #[test]
+    fn keeps_a_crlf_pair_split_across_chunks_as_one_break() {
+        let mut input = vec![b'x'; CHUNK_BYTES - 1];
+        input.extend_from_slice(b"\r\nnext\n");
+        let got = lines(&input);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1], (2, "next".into()));
+    }
+
+    #[test]
+    fn truncates_huge_lines_without_buffering_them() {
+        let mut input = vec![b'y'; 3 * CHUNK_BYTES];
+        input.extend_from_slice(b"\nend");
+        let mut splitter = LineSplitter::new(&input[..]);
+        let mut line = RawLine::default();
+        assert!(splitter.next_line(&mut line).unwrap());
+        assert!(line.truncated);
+        assert_eq!(line.bytes.len(), MAX_LINE_BYTES);
+        assert!(splitter.next_line(&mut line).unwrap());
+        assert_eq!(line.bytes, b"end");
+    }
+
+    #[test]
+    fn cleans_bom_timestamp_gh_columns_and_colours() {
+        let mut text = String::new();
+        let d = clean(
+            b"\xEF\xBB\xBF2024-05-01T10:00:00.1234567Z \x1b[36;1mcargo test\x1b[0m",
+            true,
+            &mut text,
+        );
+        assert!(d.timestamp);
+        assert_eq!(text, "cargo test");
+        let d = clean(
+            b"build\tRun tests\t2021-12-01T13:01:04.3807878Z FAILED",
+            false,
+            &mut text,
+        );
+        assert_eq!(
+            d.gh_columns,
+            Some(("build".to_string(), "Run tests".to_string()))
+        );
+        assert_eq!(text, "FAILED");
+        let d = clean(b"plain\tline\twith tabs", false, &mut text);
+        assert_eq!(d, Decorations::default());
+        assert_eq!(text, "plain\tline\twith tabs");
+    }
+}

@@ -1,0 +1,233 @@
+//! The analysis as Markdown (the structure of the root-cause analysis document) or JSON.
+
+use serde_json::json;
+
+use crate::workflow::Plan;
+use crate::{Analysis, Candidate, Class, Verdict};
+
+/// One analysed log and, with a workflow, its plan.
+pub struct Report<'a> {
+    /// The analysis.
+    pub analysis: &'a Analysis,
+    /// The plan, when a workflow was given.
+    pub plan: Option<&'a Plan>,
+}
+
+/// The reports as one JSON document (version 1).
+pub fn json(reports: &[Report<'_>], reruns: Option<&str>) -> Result<String, serde_json::Error> {
+    let logs: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            let a = r.analysis;
+            json!({
+                "source": a.source,
+                "format": a.format,
+                "verdict": a.verdict,
+                "failing_job": a.failing_job().map(|j| &j.name),
+                "failing_step": a.failing_step(),
+                "exact_line": a.best(),
+                "runner_ups": a.candidates.get(1..).unwrap_or_default(),
+                "classification": a.classification,
+                "root_cause": root_cause(a),
+                "jobs": a.jobs,
+                "lines": a.lines,
+                "notes": a.notes,
+                "plan": r.plan,
+                "verification": verification(a.classification.class),
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&json!({
+        "version": 1,
+        "logs": logs,
+        "reruns": reruns,
+    }))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn root_cause(a: &Analysis) -> String {
+    let Some(best) = a.best() else {
+        return match a.verdict {
+            Verdict::Succeeded => "the run passed".into(),
+            _ => "no line of the log explains a failure".into(),
+        };
+    };
+    let step = a
+        .failing_step()
+        .map(|s| format!(" in step `{}`", s.name))
+        .unwrap_or_default();
+    format!(
+        "{}{step}: line {} reads `{}`",
+        match a.classification.class {
+            Class::MissingDependency => "something the job needs is not installed",
+            Class::ToolVersion => "the tool or toolchain version does not fit the project",
+            Class::CacheCorruption => "a restored cache holds stale or broken artefacts",
+            Class::Permission => "the token or account lacks a permission",
+            Class::MatrixToolchain => "the matrix target's toolchain is not installed",
+            Class::Flaky => "a timing or network failure",
+            Class::CodeBug => "the code fails its build or tests",
+            Class::Unknown => "the log does not say why",
+        },
+        best.line.line,
+        best.line.text.trim()
+    )
+}
+
+fn verification(class: Class) -> Vec<&'static str> {
+    let mut steps = vec![
+        "Run the workflow on a branch with the change",
+        "Verify every matrix target passes",
+    ];
+    match class {
+        Class::CacheCorruption => {
+            steps.push("Check the cache is saved under the new key and restored on the next run")
+        }
+        Class::Flaky => steps.push("Re-run the job a few times; it should pass consistently"),
+        Class::CodeBug => steps
+            .push("Reproduce the failure locally with the failing command, fix the code, and push"),
+        _ => steps.push("Check the step that failed now passes"),
+    }
+    steps.push("Confirm no coverage reduction (`plimsoll guard` between the two versions)");
+    steps
+}
+
+fn quote_line(out: &mut String, c: &Candidate) {
+    for l in &c.before {
+        out.push_str(&format!("{:>7} | {}\n", l.line, l.text));
+    }
+    out.push_str(&format!("{:>7} > {}\n", c.line.line, c.line.text));
+    for l in &c.after {
+        out.push_str(&format!("{:>7} | {}\n", l.line, l.text));
+    }
+}
+
+/// The reports as Markdown, in the structure of the root-cause analysis document.
+pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let a = r.analysis;
+        out.push_str(&format!("## Root Cause Analysis: `{}`\n\n", a.source));
+        for note in &a.notes {
+            out.push_str(&format!("> note: {note}\n"));
+        }
+        if !a.notes.is_empty() {
+            out.push('\n');
+        }
+        if a.verdict == Verdict::Succeeded {
+            out.push_str("The run passed: there is no failure to explain.\n\n");
+            continue;
+        }
+        if a.verdict == Verdict::NoFailureFound {
+            out.push_str("No failure marker and no error line in the log: nothing to explain.\n\n");
+            continue;
+        }
+        let job = a
+            .failing_job()
+            .map(|j| j.name.as_str())
+            .unwrap_or("(unknown)");
+        out.push_str(&format!("**Failing Job**: {job}\n"));
+        match a.failing_step() {
+            Some(s) => out.push_str(&format!(
+                "**Failing Step**: {} (lines {}–{} of {})\n",
+                s.name, s.first_line, s.last_line, s.file
+            )),
+            None => out.push_str("**Failing Step**: (no step marker in the log)\n"),
+        }
+        match a.best() {
+            Some(best) => {
+                out.push_str(&format!(
+                    "**Exact Log Line**: line {}: `{}`\n\n```text\n",
+                    best.line.line,
+                    best.line.text.trim()
+                ));
+                quote_line(&mut out, best);
+                out.push_str("```\n\n");
+            }
+            None => out.push_str("**Exact Log Line**: none found\n\n"),
+        }
+        let c = &a.classification;
+        out.push_str(&format!(
+            "**Classification**: {} (confidence {:.2})\n",
+            c.class, c.confidence
+        ));
+        for e in &c.evidence {
+            out.push_str(&format!(
+                "- evidence: `{}` on line {}\n",
+                e.signature, e.line
+            ));
+        }
+        out.push_str(&format!("\n**Root Cause**: {}\n\n", root_cause(a)));
+        if a.candidates.len() > 1 {
+            out.push_str("Runner-up lines:\n");
+            for c in &a.candidates[1..] {
+                out.push_str(&format!(
+                    "- line {}: `{}`\n",
+                    c.line.line,
+                    c.line.text.trim()
+                ));
+            }
+            out.push('\n');
+        }
+        out.push_str("## Proposed Changes\n\n");
+        match r.plan {
+            None => out.push_str(
+                "Pass `--workflow FILE` or `--repo DIR` to map the step and get a patch.\n\n",
+            ),
+            Some(plan) => render_plan(&mut out, plan),
+        }
+        out.push_str("## Verification Steps\n\n");
+        for step in verification(c.class) {
+            out.push_str(&format!("1. [ ] {step}\n"));
+        }
+        out.push('\n');
+    }
+    if let Some(reruns) = reruns {
+        out.push_str(&format!("## Reruns\n\n{reruns}\n"));
+    }
+    out
+}
+
+fn render_plan(out: &mut String, plan: &Plan) {
+    if let Some(error) = &plan.error {
+        out.push_str(&format!("{}: {error}\n\n", plan.workflow));
+    }
+    if let Some(m) = &plan.mapped {
+        out.push_str(&format!(
+            "Workflow step: job `{}`, {}{}\n\n",
+            m.job,
+            match (&m.label, m.line, m.matched_by) {
+                (Some(label), Some(line), Some(how)) =>
+                    format!("step `{label}` (line {line}, matched by {how})"),
+                _ => "step not found in the workflow".into(),
+            },
+            m.matrix_entry
+                .as_ref()
+                .map(|e| format!(", matrix entry {e}"))
+                .unwrap_or_default()
+        ));
+    }
+    for (i, change) in plan.changes.iter().enumerate() {
+        out.push_str(&format!(
+            "{}. {} — {}\n",
+            i + 1,
+            change.summary,
+            change.rationale
+        ));
+    }
+    if let Some(location) = &plan.code_location {
+        out.push_str(&format!("\nWhere to look: `{}`\n", location.trim()));
+    }
+    if !plan.preserved.is_empty() {
+        out.push_str("\n**What is NOT changed**:\n");
+        for p in &plan.preserved {
+            out.push_str(&format!("- {p}\n"));
+        }
+    }
+    out.push('\n');
+    if let (Some(before), Some(after), Some(diff)) = (&plan.before, &plan.after, &plan.diff) {
+        out.push_str(&format!(
+            "## YAML Patch\n\n```yaml\n# Before\n{before}\n\n# After\n{after}\n```\n\n```diff\n{diff}```\n\n"
+        ));
+    }
+}

@@ -1,0 +1,448 @@
+//! Mapping the failing step to the workflow, and coverage-preserving patches.
+//!
+//! A patch only ever adds lines: a setup step before the failing one, a toolchain target, a
+//! `permissions` scope, a time bound. Nothing is deleted or disabled, no matrix entry is touched,
+//! and `continue-on-error` is never added, so every job, step and matrix entry stays in place.
+
+use plimsoll_actions::{Job, Step, Workflow};
+use plimsoll_syntax::yaml::{self, Node};
+use plimsoll_syntax::LineIndex;
+use serde::Serialize;
+
+use crate::diff::{self, Insertion};
+use crate::{Analysis, Class, Signatures};
+
+/// The failing step's place in the workflow.
+#[derive(Debug, Clone, Serialize)]
+pub struct MappedStep {
+    /// The job id.
+    pub job: String,
+    /// 0-based index in the job's steps (absent when only the job was found).
+    pub step: Option<usize>,
+    /// The step's label (name, action or first script line).
+    pub label: Option<String>,
+    /// 1-based line of the step in the workflow.
+    pub line: Option<usize>,
+    /// What matched: `name`, `uses`, `script`.
+    pub matched_by: Option<&'static str>,
+    /// The matrix entry of the failing job, from the values in its name.
+    pub matrix_entry: Option<String>,
+}
+
+/// One proposed change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// What changes.
+    pub summary: String,
+    /// Why.
+    pub rationale: String,
+}
+
+/// What the workflow says about the failure, and the proposed fix.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Plan {
+    /// The workflow file.
+    pub workflow: String,
+    /// Why no plan could be made (the workflow does not parse, …).
+    pub error: Option<String>,
+    /// Where the failing step is.
+    pub mapped: Option<MappedStep>,
+    /// The proposed changes.
+    pub changes: Vec<Change>,
+    /// Every job, step and matrix entry the patch keeps.
+    pub preserved: Vec<String>,
+    /// The workflow section before the change.
+    pub before: Option<String>,
+    /// The same section after it.
+    pub after: Option<String>,
+    /// A unified diff that `git apply` accepts.
+    pub diff: Option<String>,
+    /// The patched workflow.
+    #[serde(skip)]
+    pub patched: Option<String>,
+    /// For code bugs: where to look instead of the workflow.
+    pub code_location: Option<String>,
+}
+
+/// Whether the workflow `text` defines a job with this id or name.
+pub fn defines_job(text: &str, job: &str) -> bool {
+    let lines = LineIndex::new(text);
+    let Ok(document) = yaml::parse(text, &lines).into_single() else {
+        return false;
+    };
+    let Some(workflow) = Workflow::new(&document.root) else {
+        return false;
+    };
+    let jobs = workflow.jobs();
+    find_job(&jobs, job).is_some()
+}
+
+fn base_name(name: &str) -> &str {
+    match name.find(" (") {
+        Some(at) if name.ends_with(')') => &name[..at],
+        _ => name,
+    }
+}
+
+fn find_job<'a, 'j>(jobs: &'j [Job<'a>], name: &str) -> Option<&'j Job<'a>> {
+    let base = base_name(name);
+    jobs.iter()
+        .find(|j| j.id == name || j.node.get_str("name") == Some(name))
+        .or_else(|| {
+            jobs.iter().find(|j| {
+                j.id == base
+                    || j.node.get_str("name").is_some_and(|n| {
+                        base_name(n) == base || n.split("${{").next() == Some(base)
+                    })
+            })
+        })
+}
+
+fn first_script_line(step: &Step<'_>) -> Option<String> {
+    let run = step.run()?.as_str()?;
+    run.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
+}
+
+/// Find the workflow step the log's step is: by name, by `uses`, or by the echoed script.
+fn find_step<'a>(
+    steps: &[Step<'a>],
+    log_name: &str,
+    script: &[String],
+) -> Option<(Step<'a>, &'static str)> {
+    let name = log_name.strip_prefix("Post ").unwrap_or(log_name);
+    if let Some(step) = steps.iter().find(|s| s.name() == Some(name)) {
+        return Some((*step, "name"));
+    }
+    let run = name.strip_prefix("Run ").unwrap_or(name).trim();
+    if let Some(step) = steps.iter().find(|s| {
+        s.uses_node()
+            .and_then(Node::as_str)
+            .is_some_and(|u| u == run)
+    }) {
+        return Some((*step, "uses"));
+    }
+    let echoed: Vec<&str> = std::iter::once(run)
+        .chain(script.iter().map(|s| s.trim()))
+        .filter(|l| !l.is_empty())
+        .collect();
+    steps
+        .iter()
+        .find(|s| first_script_line(s).is_some_and(|first| echoed.contains(&first.as_str())))
+        .map(|s| (*s, "script"))
+}
+
+fn indent_of(lines: &LineIndex, offset: usize) -> usize {
+    let line = lines.line_of(offset);
+    offset - lines.line_start(line)
+}
+
+/// Map the analysis onto the workflow and propose a fix.
+pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures) -> Plan {
+    let mut plan = Plan {
+        workflow: path.to_string(),
+        ..Plan::default()
+    };
+    let lines = LineIndex::new(text);
+    let document = match yaml::parse(text, &lines).into_single() {
+        Ok(document) => document,
+        Err(error) => {
+            let at = lines.line_col(text, error.offset);
+            plan.error = Some(format!(
+                "the workflow does not parse ({} at line {}): no patch",
+                error.message, at.line
+            ));
+            return plan;
+        }
+    };
+    let Some(workflow) = Workflow::new(&document.root) else {
+        plan.error = Some("the file is not a workflow (no top-level mapping)".into());
+        return plan;
+    };
+    let jobs = workflow.jobs();
+    plan.preserved = preserved(&jobs);
+    let log_job = analysis
+        .failing_job()
+        .map(|j| j.name.as_str())
+        .unwrap_or("");
+    let job = find_job(&jobs, log_job).or(if jobs.len() == 1 { jobs.first() } else { None });
+    let Some(job) = job else {
+        plan.error = Some(format!(
+            "no job of the workflow matches the log's job `{log_job}`"
+        ));
+        return plan;
+    };
+    let steps = job.steps();
+    let failing = analysis.failing_step();
+    let found = failing.and_then(|s| find_step(&steps, &s.name, &s.script));
+    plan.mapped = Some(MappedStep {
+        job: job.id.to_string(),
+        step: found.map(|(s, _)| s.index),
+        label: found.map(|(s, _)| s.label()),
+        line: found.map(|(s, _)| lines.line_col(text, s.node.span.start).line),
+        matched_by: found.map(|(_, how)| how),
+        matrix_entry: matrix_entry(job, log_job),
+    });
+    let class = analysis.classification.class;
+    let best = analysis.best();
+    let matched: Vec<&crate::signatures::Signature> = analysis
+        .candidates
+        .iter()
+        .take(3)
+        .flat_map(|c| c.matched().iter().filter_map(|&i| signatures.list.get(i)))
+        .collect();
+    let step = found.map(|(s, _)| s);
+    let mut insertions = Vec::new();
+    match class {
+        Class::MissingDependency | Class::MatrixToolchain => {
+            let packages: Vec<String> = matched
+                .iter()
+                .filter(|s| s.class == Some(class) || s.class == Some(Class::MissingDependency))
+                .flat_map(|s| s.packages.iter().cloned())
+                .fold(Vec::new(), |mut all, p| {
+                    if !all.contains(&p) {
+                        all.push(p);
+                    }
+                    all
+                });
+            let target_axis = job
+                .matrix()
+                .and_then(|m| m.value.get("target"))
+                .is_some();
+            let (step_name, run, rationale) = if class == Class::MatrixToolchain && packages.is_empty() {
+                let target = if target_axis {
+                    "${{ matrix.target }}".to_string()
+                } else {
+                    "<target>".to_string()
+                };
+                (
+                    "Add the Rust target".to_string(),
+                    format!("rustup target add {target}"),
+                    "the matrix target's standard library is not installed; adding the target keeps the target in the matrix instead of dropping it".to_string(),
+                )
+            } else if !packages.is_empty() {
+                (
+                    "Install system dependencies".to_string(),
+                    format!("sudo apt-get update && sudo apt-get install -y {}", packages.join(" ")),
+                    format!(
+                        "the build needs {} which the runner image lacks; installing it keeps the job on this OS",
+                        packages.join(", ")
+                    ),
+                )
+            } else {
+                plan.changes.push(Change {
+                    summary: "install what the exact log line names as missing, in a step before the failing one".into(),
+                    rationale: "the signature does not say which system package provides it, so no patch is generated".into(),
+                });
+                return finish(plan, text, &lines, insertions);
+            };
+            if let Some(step) = step {
+                let at = lines.line_of(step.node.span.start);
+                let column = indent_of(&lines, step.node.span.start);
+                let dash = " ".repeat(column.saturating_sub(2));
+                let key = " ".repeat(column);
+                let mut block = vec![format!("{dash}- name: {step_name}")];
+                if !packages.is_empty() {
+                    block.push(format!("{key}if: runner.os == 'Linux'"));
+                }
+                block.push(format!("{key}run: {run}"));
+                insertions.push(Insertion { at, lines: block });
+                plan.changes.push(Change {
+                    summary: format!("add a step `{step_name}` before `{}`", step.label()),
+                    rationale,
+                });
+            }
+        }
+        Class::Permission => {
+            let scope = matched
+                .iter()
+                .find_map(|s| s.scope.clone())
+                .unwrap_or_else(|| "contents: write".into());
+            let (scope_key, _) = scope.split_once(':').unwrap_or((scope.as_str(), ""));
+            if let Some(permissions) = job.entry("permissions") {
+                if let Some(entries) = permissions.value.as_mapping() {
+                    if let Some(existing) = entries.iter().find(|e| e.key.as_str() == Some(scope_key)) {
+                        plan.changes.push(Change {
+                            summary: format!("raise `permissions.{scope_key}` of job `{}` to write", job.id),
+                            rationale: format!(
+                                "the job's token has `{scope_key}: {}`; the failing call needs `{scope}`",
+                                existing.value.as_str().unwrap_or("?")
+                            ),
+                        });
+                    } else if let Some(last) = entries.last() {
+                        let at = lines.line_of(last.value.span.end.saturating_sub(1)) + 1;
+                        let column = indent_of(&lines, last.key.span.start);
+                        insertions.push(Insertion {
+                            at,
+                            lines: vec![format!("{}{scope}", " ".repeat(column))],
+                        });
+                    }
+                }
+            } else {
+                let anchor = job.entry("steps").or_else(|| job.entry("runs-on"));
+                if let Some(anchor) = anchor {
+                    let at = lines.line_of(anchor.key.span.start);
+                    let column = indent_of(&lines, anchor.key.span.start);
+                    let pad = " ".repeat(column);
+                    let mut block = vec![format!("{pad}permissions:")];
+                    if scope_key != "contents" {
+                        block.push(format!("{pad}  contents: read"));
+                    }
+                    block.push(format!("{pad}  {scope}"));
+                    insertions.push(Insertion { at, lines: block });
+                }
+            }
+            if !insertions.is_empty() {
+                plan.changes.push(Change {
+                    summary: format!("grant `{scope}` to job `{}`", job.id),
+                    rationale: "the token lacked this scope; granting it to the one job keeps least privilege everywhere else".into(),
+                });
+            }
+        }
+        Class::Flaky => {
+            if let Some(step) = step {
+                if step.entry("timeout-minutes").is_none() {
+                    let last = step.node.as_mapping().and_then(|m| m.last());
+                    if let Some(last) = last {
+                        let at = lines.line_of(last.value.span.end.saturating_sub(1)) + 1;
+                        let column = indent_of(&lines, step.node.span.start);
+                        insertions.push(Insertion {
+                            at,
+                            lines: vec![format!("{}timeout-minutes: 15", " ".repeat(column))],
+                        });
+                        plan.changes.push(Change {
+                            summary: format!("bound `{}` with `timeout-minutes: 15`", step.label()),
+                            rationale: "a hung network call then fails fast and a re-run (or a retry wrapper such as nick-fields/retry) recovers it, instead of skipping the step".into(),
+                        });
+                    }
+                }
+            }
+            plan.changes.push(Change {
+                summary: "re-run the failed job; if it recurs, wrap the network command in a bounded retry".into(),
+                rationale: "timing and network failures pass on retry; the step keeps running on every push".into(),
+            });
+        }
+        Class::ToolVersion => plan.changes.push(Change {
+            summary: "pin the tool or toolchain to the version the exact log line asks for (in the setup step's version input)".into(),
+            rationale: "pinning (never `latest`) makes the run reproducible and keeps the tool in the pipeline".into(),
+        }),
+        Class::CacheCorruption => plan.changes.push(Change {
+            summary: "version the cache key (bump `prefix-key` of Swatinem/rust-cache, or prefix `key:` of actions/cache with `v2-`)".into(),
+            rationale: "a new key discards the corrupt entry while keeping caching on".into(),
+        }),
+        Class::CodeBug => {
+            plan.code_location = best.map(|c| c.line.text.clone());
+            plan.changes.push(Change {
+                summary: "no workflow change: fix the code the exact log line points at".into(),
+                rationale: "the pipeline did its job by failing; changing it would hide a real defect".into(),
+            });
+        }
+        Class::Unknown => plan.changes.push(Change {
+            summary: "no patch: the log does not decide the class".into(),
+            rationale: "read the exact log line and its runner-ups".into(),
+        }),
+    }
+    finish(plan, text, &lines, insertions)
+}
+
+fn finish(mut plan: Plan, text: &str, lines: &LineIndex, insertions: Vec<Insertion>) -> Plan {
+    if insertions.is_empty() {
+        return plan;
+    }
+    let path = diff_path(&plan.workflow);
+    plan.diff = Some(diff::unified(&path, text, &insertions));
+    let patched = diff::apply(text, &insertions);
+    let first = insertions.iter().map(|i| i.at).min().unwrap_or(0);
+    let added: usize = insertions.iter().map(|i| i.lines.len()).sum();
+    let last = insertions.iter().map(|i| i.at).max().unwrap_or(0);
+    let from = first.saturating_sub(3);
+    let to = (last + 3).min(lines.line_count());
+    plan.before = Some(
+        text.lines()
+            .skip(from)
+            .take(to - from)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    plan.after = Some(
+        patched
+            .lines()
+            .skip(from)
+            .take(to - from + added)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    plan.patched = Some(patched);
+    plan
+}
+
+/// The path to put in the diff: relative to the repository root.
+fn diff_path(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    if let Some(at) = path.find(".github/") {
+        return path[at..].to_string();
+    }
+    path.trim_start_matches("./").to_string()
+}
+
+fn matrix_entry(job: &Job<'_>, log_job: &str) -> Option<String> {
+    let matrix = job.matrix()?;
+    let values = log_job
+        .strip_prefix(base_name(log_job))?
+        .trim()
+        .strip_prefix('(')?
+        .strip_suffix(')')?;
+    let axes: Vec<&str> = matrix
+        .value
+        .as_mapping()?
+        .iter()
+        .filter_map(|e| e.key.as_str())
+        .filter(|k| *k != "include" && *k != "exclude")
+        .collect();
+    let values: Vec<&str> = values.split(", ").collect();
+    Some(
+        axes.iter()
+            .zip(values.iter())
+            .map(|(a, v)| format!("{a}={v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// Every job, step and matrix axis of the workflow, for "What is NOT changed".
+fn preserved(jobs: &[Job<'_>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for job in jobs {
+        let steps: Vec<String> = job
+            .steps()
+            .iter()
+            .map(|s| format!("`{}`", s.label()))
+            .collect();
+        out.push(format!("job `{}`: steps {}", job.id, steps.join(", ")));
+        if let Some(matrix) = job.matrix() {
+            for entry in matrix.value.as_mapping().unwrap_or_default() {
+                let values = match &entry.value.kind {
+                    yaml::NodeKind::Sequence(items) => items
+                        .iter()
+                        .map(|i| {
+                            i.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| "{…}".into())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    _ => entry.value.as_str().unwrap_or("…").to_string(),
+                };
+                out.push(format!(
+                    "job `{}` matrix `{}`: {}",
+                    job.id,
+                    entry.key.as_str().unwrap_or("?"),
+                    values
+                ));
+            }
+        }
+    }
+    out
+}
