@@ -56,6 +56,10 @@ pub enum Domain {
     Engine,
     /// GitHub Actions workflows, actions and repository CI settings.
     GithubActions,
+    /// Kubernetes manifests.
+    Kubernetes,
+    /// Terraform modules and variable files.
+    Terraform,
 }
 
 impl Domain {
@@ -64,6 +68,8 @@ impl Domain {
         match self {
             Domain::Engine => "engine",
             Domain::GithubActions => "github-actions",
+            Domain::Kubernetes => "kubernetes",
+            Domain::Terraform => "terraform",
         }
     }
 }

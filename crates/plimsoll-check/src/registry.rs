@@ -4,6 +4,8 @@ use crate::finding::RuleMeta;
 use crate::rule::Rule;
 use crate::rules::engine::*;
 use crate::rules::github_actions::*;
+use crate::rules::kubernetes::*;
+use crate::rules::terraform::*;
 
 /// All rules, in id order.
 pub static RULES: &[&dyn Rule] = &[
@@ -42,6 +44,29 @@ pub static RULES: &[&dyn Rule] = &[
     &DuplicateStepId,
     &EmptyMatrix,
     &InvalidExpression,
+    // kubernetes
+    &MissingResources,
+    &MissingProbes,
+    &PodRunsAsRoot,
+    &WritableRootFilesystem,
+    &PrivilegeEscalation,
+    &PrivilegedContainer,
+    &AddedCapabilities,
+    &UnpinnedContainerImage,
+    &EnvSecretLiteral,
+    &MissingDisruptionBudget,
+    &MissingAutoscaler,
+    &MissingDefaultDeny,
+    &InvalidManifest,
+    // terraform
+    &LocalState,
+    &MissingRequiredTags,
+    &HardcodedInfraValue,
+    &UndocumentedVariable,
+    &UnpinnedProvider,
+    &UnpinnedModule,
+    &TerraformSecretLiteral,
+    &SharedState,
 ];
 
 /// The rule with this name or id.

@@ -7,8 +7,10 @@
 //! - [`yaml`]: a located YAML tree (multi-document, alias expansion capped, depth capped).
 //! - [`shell`]: a small POSIX shell lexer for `run:` scripts, enough to see commands and flags.
 //! - [`expr`]: GitHub Actions `${{ }}` expressions: finding them and validating their syntax.
+//! - [`hcl`]: HCL native syntax (Terraform) with located blocks, attributes and literals.
 
 pub mod expr;
+pub mod hcl;
 pub mod image;
 pub mod shell;
 mod source;

@@ -2,3 +2,5 @@
 
 pub mod engine;
 pub mod github_actions;
+pub mod kubernetes;
+pub mod terraform;
