@@ -35,9 +35,18 @@ fn cross_object_kind(object: &Object<'_>) -> bool {
 pub(super) fn sniff(text: &str) -> bool {
     let mut api_version = false;
     let mut kind = false;
+    // A top-level key, possibly quoted and spaced before its colon (`apiVersion : v1`).
+    let is_key = |line: &str, key: &str| {
+        let line = line.strip_prefix(['"', '\'']).unwrap_or(line);
+        line.strip_prefix(key).is_some_and(|rest| {
+            rest.trim_start_matches(['"', '\''])
+                .trim_start_matches(' ')
+                .starts_with(':')
+        })
+    };
     for line in text.lines() {
-        api_version |= line.starts_with("apiVersion:");
-        kind |= line.starts_with("kind:");
+        api_version |= is_key(line, "apiVersion");
+        kind |= is_key(line, "kind");
         if api_version && kind {
             return true;
         }
@@ -268,6 +277,8 @@ mod tests {
         assert_eq!(next_document_start(text, 28), None);
         assert!(sniff("apiVersion: v1\nkind: Pod\n"));
         assert!(!sniff("on: push\njobs: {}\n"));
+        assert!(sniff("apiVersion : v1\n\"kind\": Pod\n"));
+        assert!(!sniff("apiVersions: v1\nkind: Pod\n"));
         assert!(is_helm_template("kind: Pod\n{{- if .Values.x }}\n"));
         assert!(!is_helm_template(
             "kind: ConfigMap\ndata:\n  alert: \"{{ $labels.instance }} down\"\n"

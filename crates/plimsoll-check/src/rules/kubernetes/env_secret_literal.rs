@@ -4,7 +4,9 @@ use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::kubernetes::{Container, Object};
 use crate::rule::{Context, Rule};
-use crate::secrets::{is_secret_key, looks_like_secret_literal, redact, token_kind};
+use crate::secrets::{
+    is_placeholder, is_secret_key, looks_like_secret_literal, redact, token_kind,
+};
 
 declare_rule! {
     /// ## What it does
@@ -42,18 +44,47 @@ declare_rule! {
     }
 }
 
-fn check_value(name: &str, value: &Node, what: &str, out: &mut Sink) {
+/// Report `value` when it is a credential. `strict`: any non-placeholder word under a
+/// secret-named key counts (ConfigMap data, which has no business holding secrets at all).
+fn check_value(name: &str, value: &Node, what: &str, strict: bool, out: &mut Sink) {
     let Some(text) = value.as_str() else {
         return;
     };
     let message = if let Some(kind) = token_kind(text) {
         format!("{what} holds a literal {kind}: `{}`", redact(text.trim()))
-    } else if is_secret_key(name) && looks_like_secret_literal(text) {
+    } else if is_secret_key(name)
+        && ((strict && is_plain_word(text)) || looks_like_secret_literal(text))
+    {
         format!("{what} is a literal secret: `{}`", redact(text.trim()))
+    } else if let Some((key, secret)) = strict.then(|| embedded_secret(text)).flatten() {
+        // A configuration file or env file held in the ConfigMap: `DB_PASSWORD=…` lines.
+        format!(
+            "{what} sets `{key}` to a literal secret: `{}`",
+            redact(secret)
+        )
     } else {
         return;
     };
     out.report(&EnvSecretLiteral::META, value.span, message);
+}
+
+/// A single non-placeholder word: what a secret value looks like when it is not a known token.
+fn is_plain_word(text: &str) -> bool {
+    let word = text.trim();
+    !word.is_empty()
+        && !word.contains(char::is_whitespace)
+        && !is_placeholder(word)
+        && !word.contains("://")
+}
+
+/// The first `NAME=value` or `name: value` line of `text` assigning a literal to a secret name.
+fn embedded_secret(text: &str) -> Option<(&str, &str)> {
+    text.lines().find_map(|line| {
+        let (key, value) = line.split_once('=').or_else(|| line.split_once(": "))?;
+        let key = key.trim().trim_start_matches("export ");
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        (is_secret_key(key) && is_plain_word(value)).then_some((key, value))
+    })
 }
 
 impl Rule for EnvSecretLiteral {
@@ -76,6 +107,7 @@ impl Rule for EnvSecretLiteral {
                 name,
                 value,
                 &format!("`{name}` of {}", container.describe()),
+                false,
                 out,
             );
         }
@@ -98,6 +130,7 @@ impl Rule for EnvSecretLiteral {
                 key,
                 &entry.value,
                 &format!("`data.{key}` of {}", object.describe()),
+                true,
                 out,
             );
         }
