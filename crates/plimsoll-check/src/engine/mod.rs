@@ -65,7 +65,6 @@ struct FileOutcome {
 #[derive(Default)]
 struct RunFacts {
     cluster: Cluster,
-    kustomize_resources: Vec<PathBuf>,
     terraform_files: Vec<Arc<SourceFile>>,
     deferred: Vec<(Arc<SourceFile>, Sink)>,
 }
@@ -77,8 +76,6 @@ impl RunFacts {
         match outcome.facts.take() {
             Some(Facts::Kubernetes(manifests)) => {
                 self.cluster.objects.extend(manifests.objects);
-                self.kustomize_resources
-                    .extend(manifests.kustomize_resources);
                 if let (Some(source), Some(sink)) = (source, outcome.deferred.take()) {
                     self.deferred.push((source, sink));
                 }
@@ -119,7 +116,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     let mut all_sources = HashMap::new();
     let mut run = RunFacts::default();
     let mut outcomes = outcomes;
-    let extra = kustomize_outcomes(&mut run, &mut outcomes, &discovery, settings, &active);
+    let extra = kustomize_outcomes(&mut outcomes, &discovery, settings, &active);
     for mut outcome in outcomes.into_iter().chain(extra) {
         report.files_checked += usize::from(outcome.checked);
         report.findings.append(&mut outcome.findings);
@@ -259,7 +256,6 @@ fn check_manifests(
 /// Check the files `kustomization.yaml`s list that discovery did not find (a run over a single
 /// kustomization, or resources outside the targets).
 fn kustomize_outcomes(
-    run: &mut RunFacts,
     outcomes: &mut [FileOutcome],
     discovery: &discovery::Discovery,
     settings: &Settings,
@@ -293,7 +289,6 @@ fn kustomize_outcomes(
             repository: None,
         })
         .collect();
-    run.kustomize_resources.clear();
     extra
         .par_iter()
         .map(|candidate| check_file(candidate, settings, rules))
