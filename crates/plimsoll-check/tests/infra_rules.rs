@@ -223,3 +223,41 @@ fn terraform_settings_come_from_plimsoll_toml() {
     let err = Settings::load(temp.path(), &|_| None, &Overrides::default()).unwrap_err();
     assert!(err.to_string().contains("plimsoll.toml:2:"), "{err}");
 }
+
+#[test]
+fn suppressions_cover_cross_file_and_module_findings() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("app.yaml"),
+        "apiVersion: apps/v1\n# plimsoll: ignore[missing-autoscaler] scaled by KEDA\nkind: Deployment\nmetadata: {name: web}\n---\napiVersion: v1\n# plimsoll: ignore[missing-disruption-budget] nothing to suppress here\nkind: ConfigMap\nmetadata: {name: c}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        temp.path().join("main.tf"),
+        "# plimsoll: ignore[local-state] a throwaway sandbox\nprovider \"aws\" {}\n\nresource \"aws_iam_role_policy_attachment\" \"a\" {}\n",
+    )
+    .unwrap();
+    let overrides = Overrides {
+        isolated: true,
+        ..Overrides::default()
+    };
+    let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+    let names: Vec<(&str, usize)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule.name, f.location.start.line))
+        .collect();
+    assert!(
+        !names.iter().any(|(n, _)| *n == "missing-autoscaler"),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|(n, _)| *n == "local-state"), "{names:?}");
+    assert!(names.contains(&("unused-suppression", 7)), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|(n, line)| *n == "unused-suppression" && *line != 7),
+        "{names:?}"
+    );
+}
