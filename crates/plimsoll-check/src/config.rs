@@ -88,6 +88,54 @@ struct FileConfig {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    terraform: Option<TerraformConfig>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct TerraformConfig {
+    required_tags: Option<Vec<Spanned<String>>>,
+    backend_exempt: Option<Vec<Spanned<String>>>,
+}
+
+/// Tags every taggable Terraform resource carries by default.
+pub const DEFAULT_REQUIRED_TAGS: &[&str] = &["environment", "service", "team", "cost-center"];
+
+/// Folders whose Terraform may keep local state by default: examples and tests.
+pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
+    "**/example",
+    "**/examples",
+    "**/test",
+    "**/tests",
+    "**/testdata",
+    "**/testing",
+    "**/fixtures",
+];
+
+/// Terraform settings (`[terraform]` in `plimsoll.toml`).
+#[derive(Clone, Debug)]
+pub struct TerraformSettings {
+    /// Tags each taggable resource must carry (`required-tags`).
+    pub required_tags: Vec<String>,
+    /// Folders (globs, relative to the configuration's folder) exempt from the remote-state
+    /// rule (`backend-exempt`), together with everything inside them.
+    backend_exempt: GlobSet,
+}
+
+impl Default for TerraformSettings {
+    fn default() -> Self {
+        let patterns: Vec<String> = DEFAULT_BACKEND_EXEMPT
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
+        TerraformSettings {
+            required_tags: DEFAULT_REQUIRED_TAGS
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            backend_exempt: build_globs(&patterns).unwrap_or_else(|_| GlobSet::empty()),
+        }
+    }
 }
 
 /// Overrides from the command line (the last layer).
@@ -125,6 +173,8 @@ pub struct Settings {
     exclude: GlobSet,
     rules: BTreeMap<&'static str, RuleSetting>,
     per_path_ignores: Vec<(GlobSet, Vec<&'static str>)>,
+    /// Terraform settings.
+    pub terraform: TerraformSettings,
 }
 
 impl Default for Settings {
@@ -138,6 +188,7 @@ impl Default for Settings {
             exclude: GlobSet::empty(),
             rules: BTreeMap::new(),
             per_path_ignores: Vec::new(),
+            terraform: TerraformSettings::default(),
         }
     }
 }
@@ -302,7 +353,33 @@ impl Settings {
             }
             self.per_path_ignores.push((set, rules));
         }
+        if let Some(terraform) = config.terraform {
+            if let Some(tags) = terraform.required_tags {
+                self.terraform.required_tags = tags.into_iter().map(Spanned::into_inner).collect();
+            }
+            if let Some(globs) = terraform.backend_exempt {
+                for glob in &globs {
+                    Glob::new(glob.get_ref())
+                        .map_err(|e| at(glob.span(), format!("bad glob: {e}")))?;
+                }
+                let patterns: Vec<String> = globs.into_iter().map(Spanned::into_inner).collect();
+                self.terraform.backend_exempt =
+                    build_globs(&patterns).map_err(|message| ConfigError::Value {
+                        origin: "terraform.backend-exempt".into(),
+                        message,
+                    })?;
+            }
+        }
         Ok(())
+    }
+
+    /// Whether the Terraform folder `dir` (or a folder it is in) is exempt from the
+    /// remote-state rule.
+    pub fn is_backend_exempt(&self, dir: &Path) -> bool {
+        let relative = self.relative(dir);
+        relative
+            .ancestors()
+            .any(|d| !d.as_os_str().is_empty() && self.terraform.backend_exempt.is_match(d))
     }
 
     /// The severity `rule` reports at, or `None` when it is disabled.

@@ -21,12 +21,24 @@ pub enum FileKind {
     Dockerfile,
     /// A Docker Compose file.
     Compose,
+    /// A YAML file that may hold Kubernetes manifests: confirmed by content when read.
+    Kubernetes,
+    /// A Terraform file (`.tf`).
+    Terraform,
+    /// Terraform variable values (`.tfvars`).
+    TerraformVars,
 }
 
 impl FileKind {
     /// Classify `path` by its name and place alone.
     pub fn from_path(path: &Path) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
+        if name.ends_with(".tf") {
+            return Some(FileKind::Terraform);
+        }
+        if name.ends_with(".tfvars") {
+            return Some(FileKind::TerraformVars);
+        }
         if is_dockerfile_name(name) {
             return Some(FileKind::Dockerfile);
         }
@@ -129,6 +141,11 @@ pub fn normalize(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
 fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
     let found = Mutex::new(Vec::new());
     let walker = WalkBuilder::new(root)
@@ -163,7 +180,10 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
-            if let Some(kind) = FileKind::from_path(path) {
+            // Manifests have any name: other YAML files are read and sniffed for `apiVersion`/`kind`.
+            let kind =
+                FileKind::from_path(path).or_else(|| is_yaml(path).then_some(FileKind::Kubernetes));
+            if let Some(kind) = kind {
                 if let Ok(mut found) = found.lock() {
                     found.push(Candidate {
                         path: normalize(path),

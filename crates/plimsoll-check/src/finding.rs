@@ -58,6 +58,10 @@ pub enum Domain {
     GithubActions,
     /// Dockerfiles, `.dockerignore` and Compose files.
     Containers,
+    /// Kubernetes manifests.
+    Kubernetes,
+    /// Terraform modules and variable files.
+    Terraform,
 }
 
 impl Domain {
@@ -67,6 +71,8 @@ impl Domain {
             Domain::Engine => "engine",
             Domain::GithubActions => "github-actions",
             Domain::Containers => "containers",
+            Domain::Kubernetes => "kubernetes",
+            Domain::Terraform => "terraform",
         }
     }
 }

@@ -12,13 +12,17 @@ pub mod config;
 pub mod discovery;
 pub mod engine;
 mod finding;
+pub mod kubernetes;
 pub mod registry;
 pub mod repository;
 mod rule;
 pub mod rules;
 pub mod secrets;
 pub mod suppression;
+pub mod terraform;
 
 pub use engine::{check, CheckError, CheckReport};
 pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink};
-pub use rule::{Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, StepScope};
+pub use rule::{
+    Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, RunSink, StepScope,
+};

@@ -5,6 +5,8 @@ use crate::rule::Rule;
 use crate::rules::containers::*;
 use crate::rules::engine::*;
 use crate::rules::github_actions::*;
+use crate::rules::kubernetes::*;
+use crate::rules::terraform::*;
 
 /// All rules, in id order.
 pub static RULES: &[&dyn Rule] = &[
@@ -70,6 +72,29 @@ pub static RULES: &[&dyn Rule] = &[
     &ComposeMissingHealthcheck,
     &ComposeLiteralSecret,
     &ComposeObsoleteVersion,
+    // kubernetes
+    &MissingResources,
+    &MissingProbes,
+    &PodRunsAsRoot,
+    &WritableRootFilesystem,
+    &PrivilegeEscalation,
+    &PrivilegedContainer,
+    &AddedCapabilities,
+    &UnpinnedContainerImage,
+    &EnvSecretLiteral,
+    &MissingDisruptionBudget,
+    &MissingAutoscaler,
+    &MissingDefaultDeny,
+    &InvalidManifest,
+    // terraform
+    &LocalState,
+    &MissingRequiredTags,
+    &HardcodedInfraValue,
+    &UndocumentedVariable,
+    &UnpinnedProvider,
+    &UnpinnedModule,
+    &TerraformSecretLiteral,
+    &SharedState,
 ];
 
 /// The rule with this name or id.

@@ -1,5 +1,5 @@
 use std::cell::OnceCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use plimsoll_actions::{Action, Job, Step, Workflow};
 use plimsoll_syntax::dockerfile::{Dockerfile, Instruction};
@@ -10,9 +10,11 @@ use plimsoll_syntax::{SourceFile, Span};
 use crate::compose::Compose;
 
 use crate::config::Settings;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{Diagnostic, RuleMeta, Sink};
+use crate::kubernetes::{Cluster, Container, Object};
 use crate::repository::Repository;
 use crate::rules::github_actions::Script;
+use crate::terraform::{Module, ModuleSummary};
 
 /// What a rule sees of the file being checked.
 pub struct Context<'a> {
@@ -98,6 +100,36 @@ pub struct RepositoryDiagnostic {
     pub message: String,
 }
 
+/// Where rules that look at several files of a run (cross-object Kubernetes rules, Terraform
+/// state) put what they find: each diagnostic names its file.
+#[derive(Debug, Default)]
+pub struct RunSink {
+    pub(crate) diagnostics: Vec<(PathBuf, Diagnostic)>,
+}
+
+impl RunSink {
+    /// Report `message` for `rule` at `span` of `path`; chain [`Diagnostic::help`] to refine it.
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        path: &Path,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let mut sink = Sink::default();
+        sink.report(rule, span, message);
+        let diagnostic = sink.diagnostics.remove(0);
+        self.diagnostics.push((path.to_path_buf(), diagnostic));
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last].1
+    }
+
+    /// The diagnostics reported so far, with their files.
+    pub fn diagnostics(&self) -> &[(PathBuf, Diagnostic)] {
+        &self.diagnostics
+    }
+}
+
 /// An audit. Each rule implements the hooks for the files it looks at; the engine calls them.
 pub trait Rule: Send + Sync {
     /// The rule's identity and documentation.
@@ -123,6 +155,22 @@ pub trait Rule: Send + Sync {
 
     /// Look at the set of files of a repository.
     fn check_repository(&self, _repo: &Repository, _out: &mut Vec<RepositoryDiagnostic>) {}
+
+    /// Look at one Kubernetes object (each item of a `List`).
+    fn check_k8s_object(&self, _cx: &Context<'_>, _object: &Object<'_>, _out: &mut Sink) {}
+
+    /// Look at one container of a workload's pod spec (init and ephemeral ones included).
+    fn check_k8s_container(&self, _cx: &Context<'_>, _container: &Container<'_>, _out: &mut Sink) {}
+
+    /// Look at every Kubernetes object of the run together.
+    fn check_k8s_cluster(&self, _cluster: &Cluster, _out: &mut RunSink) {}
+
+    /// Look at a Terraform module (the `.tf` and `.tfvars` files of one folder); `out[i]` takes
+    /// the findings in `module.files[i]`.
+    fn check_terraform_module(&self, _module: &Module<'_>, _out: &mut [Sink]) {}
+
+    /// Look at every Terraform module of the run together.
+    fn check_terraform_run(&self, _modules: &[ModuleSummary], _out: &mut RunSink) {}
 }
 
 /// Declare a rule type whose doc comment is its documentation.

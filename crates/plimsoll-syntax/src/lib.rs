@@ -8,10 +8,12 @@
 //! - [`shell`]: a small POSIX shell lexer for `run:` scripts, enough to see commands and flags.
 //! - [`dockerfile`]: Dockerfiles: directives, continuations, here-documents, stages.
 //! - [`expr`]: GitHub Actions `${{ }}` expressions: finding them and validating their syntax.
+//! - [`hcl`]: HCL native syntax (Terraform) with located blocks, attributes and literals.
 
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod expr;
+pub mod hcl;
 pub mod image;
 pub mod shell;
 mod source;

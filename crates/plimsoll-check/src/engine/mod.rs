@@ -13,15 +13,18 @@ use crate::baseline::stable_hash;
 use crate::compose::Compose;
 use crate::config::Settings;
 use crate::discovery::{self, Candidate, FileKind};
-use crate::finding::{Finding, Location, RuleMeta, Sink};
+use crate::finding::{Diagnostic, Finding, Location, RuleMeta, Sink};
+use crate::kubernetes::Cluster;
 use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
-use crate::rule::{Context, Rule};
+use crate::rule::{Context, Rule, RunSink};
 use crate::rules::engine::{ParseError, UnusedSuppression};
 use crate::suppression;
 
 mod containers;
 mod github_actions;
+mod kubernetes;
+mod terraform;
 
 /// Why a run could not be done at all.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +50,8 @@ enum Facts {
     Dependabot(DependabotFacts),
     Dockerfile(PathBuf),
     Compose(Vec<DockerBuild>),
+    Kubernetes(kubernetes::ManifestFacts),
+    Terraform,
 }
 
 struct FileOutcome {
@@ -55,6 +60,38 @@ struct FileOutcome {
     facts: Option<Facts>,
     repository: Option<usize>,
     checked: bool,
+    /// What the per-file rules found, when resolving waits for rules over the whole run
+    /// (so suppressions cover cross-file findings too).
+    deferred: Option<Sink>,
+}
+
+/// What the files of a run leave for the rules that look at several files at once.
+#[derive(Default)]
+struct RunFacts {
+    cluster: Cluster,
+    terraform_files: Vec<Arc<SourceFile>>,
+    deferred: Vec<(Arc<SourceFile>, Sink)>,
+}
+
+impl RunFacts {
+    /// Keep what `outcome` leaves for the run; hands back the repository facts.
+    fn absorb(&mut self, outcome: &mut FileOutcome) -> Option<Facts> {
+        let source = outcome.source.clone();
+        match outcome.facts.take() {
+            Some(Facts::Kubernetes(manifests)) => {
+                self.cluster.objects.extend(manifests.objects);
+                if let (Some(source), Some(sink)) = (source, outcome.deferred.take()) {
+                    self.deferred.push((source, sink));
+                }
+                None
+            }
+            Some(Facts::Terraform) => {
+                self.terraform_files.extend(source);
+                None
+            }
+            other => other,
+        }
+    }
 }
 
 /// Check `targets` (files or directories) with `settings`.
@@ -81,19 +118,24 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         .map(|root| Repository::new(root))
         .collect();
     let mut all_sources = HashMap::new();
-    for outcome in outcomes {
+    let mut run = RunFacts::default();
+    let mut outcomes = outcomes;
+    let extra = kustomize_outcomes(&mut outcomes, &discovery, settings, &active);
+    for mut outcome in outcomes.into_iter().chain(extra) {
         report.files_checked += usize::from(outcome.checked);
-        report.findings.extend(outcome.findings);
+        report.findings.append(&mut outcome.findings);
+        let facts = run.absorb(&mut outcome);
         if let Some(source) = outcome.source {
             all_sources.insert(source.path().to_path_buf(), source);
         }
-        if let (Some(facts), Some(repo)) = (outcome.facts, outcome.repository) {
+        if let (Some(facts), Some(repo)) = (facts, outcome.repository) {
             if let Some(repository) = repositories.get_mut(repo) {
                 match facts {
                     Facts::Ci(ci) => repository.ci_files.push(ci),
                     Facts::Dependabot(d) => repository.dependabot = Some(d),
                     Facts::Dockerfile(path) => repository.dockerfiles.push(path),
                     Facts::Compose(builds) => repository.compose_builds.extend(builds),
+                    Facts::Kubernetes(_) | Facts::Terraform => {}
                 }
             }
         }
@@ -122,6 +164,9 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             ));
         }
     }
+    report
+        .findings
+        .extend(check_run(run, settings, &active, &all_sources));
     report.findings.sort_by(|a, b| {
         (&a.location.path, a.location.start, a.rule.id).cmp(&(
             &b.location.path,
@@ -152,6 +197,7 @@ fn check_file(
         facts: None,
         repository: candidate.repository,
         checked: true,
+        deferred: None,
     };
     let source = match read_source(path, settings) {
         Ok(source) => source,
@@ -162,6 +208,17 @@ fn check_file(
     };
     outcome.source = Some(source.clone());
     let mut sink = Sink::default();
+    match candidate.kind {
+        Some(FileKind::Terraform | FileKind::TerraformVars) => {
+            outcome.facts = Some(Facts::Terraform);
+            return outcome;
+        }
+        Some(FileKind::Kubernetes) => return check_manifests(outcome, &source, settings, rules),
+        None if kubernetes::sniff(source.text()) || kubernetes::is_kustomization(path) => {
+            return check_manifests(outcome, &source, settings, rules)
+        }
+        _ => {}
+    }
     let checked = match candidate.kind {
         Some(FileKind::Dockerfile) if containers::is_template(&source) => {
             tracing::info!(
@@ -196,6 +253,120 @@ fn check_file(
     }
     outcome.findings.extend(resolve(&source, sink, settings));
     outcome
+}
+
+/// Run the Kubernetes rules over a file that may hold manifests.
+fn check_manifests(
+    mut outcome: FileOutcome,
+    source: &SourceFile,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+) -> FileOutcome {
+    let mut sink = Sink::default();
+    match kubernetes::check_manifests(source, settings, rules, &mut sink) {
+        Some(facts) => {
+            outcome.facts = Some(Facts::Kubernetes(facts));
+            outcome.deferred = Some(sink);
+        }
+        None => {
+            outcome.checked = false;
+            outcome.source = None;
+        }
+    }
+    outcome
+}
+
+/// Check the files `kustomization.yaml`s list that discovery did not find (a run over a single
+/// kustomization, or resources outside the targets).
+fn kustomize_outcomes(
+    outcomes: &mut [FileOutcome],
+    discovery: &discovery::Discovery,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+) -> Vec<FileOutcome> {
+    let mut listed = Vec::new();
+    for outcome in outcomes.iter_mut() {
+        if let Some(Facts::Kubernetes(manifests)) = &mut outcome.facts {
+            listed.append(&mut manifests.kustomize_resources);
+        }
+    }
+    if listed.is_empty() {
+        return Vec::new();
+    }
+    let known: std::collections::HashSet<PathBuf> = discovery
+        .files
+        .iter()
+        .filter_map(|c| std::fs::canonicalize(&c.path).ok())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let extra: Vec<Candidate> = listed
+        .into_iter()
+        .filter(|path| {
+            std::fs::canonicalize(path)
+                .is_ok_and(|real| !known.contains(&real) && seen.insert(real))
+        })
+        .filter(|path| !settings.is_excluded(path))
+        .map(|path| Candidate {
+            path,
+            kind: Some(FileKind::Kubernetes),
+            repository: None,
+        })
+        .collect();
+    extra
+        .par_iter()
+        .map(|candidate| check_file(candidate, settings, rules))
+        .collect()
+}
+
+/// Run the rules that look at several files (cross-object Kubernetes rules, Terraform modules),
+/// then resolve every deferred file's findings.
+fn check_run(
+    mut run: RunFacts,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    sources: &HashMap<PathBuf, Arc<SourceFile>>,
+) -> Vec<Finding> {
+    let mut sink = RunSink::default();
+    kubernetes::check_cluster(&run.cluster, rules, &mut sink);
+    let terraform_files = std::mem::take(&mut run.terraform_files);
+    run.deferred.extend(terraform::check_modules(
+        terraform_files,
+        settings,
+        rules,
+        &mut sink,
+    ));
+    let mut by_path: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+    for (path, diagnostic) in sink.diagnostics {
+        by_path.entry(path).or_default().push(diagnostic);
+    }
+    let mut findings = Vec::new();
+    for (source, mut file_sink) in run.deferred {
+        if let Some(extra) = by_path.remove(source.path()) {
+            file_sink.diagnostics.extend(extra);
+        }
+        findings.extend(resolve(&source, file_sink, settings));
+    }
+    // Findings in files that were not deferred (none today): configuration applies, no suppressions.
+    for (path, diagnostics) in by_path {
+        for diagnostic in diagnostics {
+            let Some(severity) = settings.rule_severity(diagnostic.rule) else {
+                continue;
+            };
+            if settings.is_ignored(&path, diagnostic.rule) {
+                continue;
+            }
+            findings.push(make_finding(
+                diagnostic.rule,
+                severity,
+                &path,
+                sources.get(&path).map(|s| s.as_ref()),
+                Some(diagnostic.span),
+                diagnostic.message,
+                diagnostic.help,
+            ));
+        }
+    }
+    findings
 }
 
 /// Why a file's rules did not run.
@@ -308,6 +479,10 @@ fn check_yaml(
         FileKind::Compose => Facts::Compose(containers::run_compose_rules(&cx, rules, sink)),
         // Dockerfiles never reach the YAML parser.
         FileKind::Dockerfile => return Ok(None),
+        // Dispatched before YAML parsing (see `check_file`).
+        FileKind::Kubernetes | FileKind::Terraform | FileKind::TerraformVars => {
+            return Err(Unchecked::NotOurs)
+        }
     }))
 }
 

@@ -3,3 +3,5 @@
 pub mod containers;
 pub mod engine;
 pub mod github_actions;
+pub mod kubernetes;
+pub mod terraform;

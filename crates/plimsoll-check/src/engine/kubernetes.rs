@@ -1,0 +1,287 @@
+//! Running the Kubernetes rules over the manifests of a file: every document, every object
+//! (`List` items included), every container of every workload.
+
+use std::path::{Path, PathBuf};
+
+use plimsoll_syntax::yaml::{self, Document, Node};
+use plimsoll_syntax::{LineIndex, SourceFile, Span};
+
+use crate::config::Settings;
+use crate::finding::Sink;
+use crate::kubernetes::{Cluster, Object, ObjectFacts};
+use crate::rule::{Context, Rule, RunSink};
+use crate::rules::engine::ParseError;
+use crate::rules::kubernetes::InvalidManifest;
+
+/// What a manifest file leaves for the cross-object pass.
+#[derive(Debug, Default)]
+pub(crate) struct ManifestFacts {
+    /// Objects that cross-object rules look at.
+    pub objects: Vec<ObjectFacts>,
+    /// Plain files a `kustomization.yaml` lists under `resources:`.
+    pub kustomize_resources: Vec<PathBuf>,
+}
+
+/// Kinds whose facts the cross-object rules use; other objects leave none.
+fn cross_object_kind(object: &Object<'_>) -> bool {
+    object.is_workload()
+        || matches!(
+            object.kind,
+            "PodDisruptionBudget" | "HorizontalPodAutoscaler" | "NetworkPolicy" | "Namespace"
+        )
+}
+
+/// Whether `text` has top-level `apiVersion:` and `kind:` keys: a cheap test before parsing.
+pub(super) fn sniff(text: &str) -> bool {
+    let mut api_version = false;
+    let mut kind = false;
+    // A top-level key, possibly quoted and spaced before its colon (`apiVersion : v1`).
+    let is_key = |line: &str, key: &str| {
+        let line = line.strip_prefix(['"', '\'']).unwrap_or(line);
+        line.strip_prefix(key).is_some_and(|rest| {
+            rest.trim_start_matches(['"', '\''])
+                .trim_start_matches(' ')
+                .starts_with(':')
+        })
+    };
+    for line in text.lines() {
+        api_version |= is_key(line, "apiVersion");
+        kind |= is_key(line, "kind");
+        if api_version && kind {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the file is a `kustomization.yaml`.
+pub(super) fn is_kustomization(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        matches!(
+            n,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        )
+    })
+}
+
+/// Whether `text` is a Helm template: Go template actions where YAML is expected.
+fn is_helm_template(text: &str) -> bool {
+    text.contains("{{")
+        && text.lines().any(|line| {
+            let line = line.trim_start();
+            line.starts_with("{{")
+                || line.contains(": {{")
+                || line.contains("{{ .Values")
+                || line.contains("{{ include")
+                || line.contains("{{- ")
+        })
+}
+
+/// Check the manifests of `source`; `None` when the file holds none (not ours).
+pub(super) fn check_manifests(
+    source: &SourceFile,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+) -> Option<ManifestFacts> {
+    let text = source.text();
+    let kustomization = is_kustomization(source.path());
+    if !kustomization && !sniff(text) {
+        return None;
+    }
+    if is_helm_template(text) {
+        tracing::info!(
+            "{}: a Helm template ({{{{ }}}}); skipped until charts are rendered",
+            source.path().display()
+        );
+        return None;
+    }
+    let mut facts = ManifestFacts::default();
+    let documents = parse_documents(source, sink);
+    for document in &documents {
+        let root = &document.root;
+        if root.is_null() {
+            continue;
+        }
+        if kustomization {
+            facts
+                .kustomize_resources
+                .extend(kustomize_resources(source.path(), root));
+        }
+        let cx = Context {
+            source,
+            document,
+            settings,
+        };
+        match Object::new(root) {
+            Some(object) => visit(&cx, object, rules, sink, &mut facts),
+            None if root.as_mapping().is_some() => {
+                if !kustomization {
+                    sink.report(
+                        &InvalidManifest::META,
+                        first_key(root),
+                        "this document has no string `apiVersion` and `kind`: it is not a Kubernetes object, so nothing in it was checked",
+                    );
+                }
+            }
+            None => {
+                sink.report(
+                    &InvalidManifest::META,
+                    root.span,
+                    format!(
+                        "this document is a {}, not a Kubernetes object",
+                        root.type_name()
+                    ),
+                );
+            }
+        }
+    }
+    Some(facts)
+}
+
+fn first_key(node: &Node) -> Span {
+    node.as_mapping()
+        .and_then(|m| m.first())
+        .map_or(node.span, |e| e.key.span)
+}
+
+fn visit(
+    cx: &Context<'_>,
+    object: Object<'_>,
+    rules: &[&'static dyn Rule],
+    sink: &mut Sink,
+    facts: &mut ManifestFacts,
+) {
+    if let Some(items) = object.list_items() {
+        for item in items {
+            match Object::new(item) {
+                Some(inner) => visit(cx, inner, rules, sink, facts),
+                None => {
+                    sink.report(
+                        &InvalidManifest::META,
+                        item.span,
+                        format!(
+                            "this item of {} is not a Kubernetes object (no `apiVersion` and `kind`)",
+                            object.kind
+                        ),
+                    );
+                }
+            }
+        }
+        return;
+    }
+    for rule in rules {
+        rule.check_k8s_object(cx, &object, sink);
+    }
+    if let Some(pod) = object.pod_spec() {
+        for container in pod.containers() {
+            for rule in rules {
+                rule.check_k8s_container(cx, &container, sink);
+            }
+        }
+    }
+    if cross_object_kind(&object) {
+        facts
+            .objects
+            .push(ObjectFacts::of(&object, cx.source.path().to_path_buf()));
+    }
+}
+
+/// Parse every document; a document that is not valid YAML is reported and parsing resumes at
+/// the next `---`, so the documents after it are still checked with their own spans.
+fn parse_documents(source: &SourceFile, sink: &mut Sink) -> Vec<Document> {
+    let text = source.text();
+    let mut stream = yaml::parse(text, source.lines());
+    let mut documents = std::mem::take(&mut stream.documents);
+    let mut resumed_at = 0;
+    while let Some(error) = stream.error.take() {
+        let resume = next_document_start(text, error.offset).filter(|at| *at > resumed_at);
+        let (skipped, help) = match resume {
+            Some(_) => (
+                "the documents after it are still checked",
+                "fix the syntax at the reported position; the other documents were checked",
+            ),
+            None => (
+                "nothing after it was checked",
+                "fix the syntax at the reported position; the documents before it were checked",
+            ),
+        };
+        sink.report(
+            &ParseError::META,
+            Span::empty(error.offset),
+            format!("invalid YAML document: {}; {skipped}", error.message),
+        )
+        .help(help);
+        let Some(resume) = resume else { break };
+        resumed_at = resume;
+        // Blank everything before the next document (same byte offsets, so spans stay true).
+        let blanked: String = text
+            .bytes()
+            .take(resume)
+            .map(|b| if b == b'\n' { '\n' } else { ' ' })
+            .chain(text[resume..].chars())
+            .collect();
+        let lines = LineIndex::new(&blanked);
+        stream = yaml::parse(&blanked, &lines);
+        documents.append(&mut stream.documents);
+    }
+    documents
+}
+
+/// Byte offset of the first `---` line at or after the line holding `offset`.
+fn next_document_start(text: &str, offset: usize) -> Option<usize> {
+    let mut at = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    loop {
+        let rest = &text[at..];
+        if rest.starts_with("---") && rest[3..].chars().next().is_none_or(|c| c.is_whitespace()) {
+            return Some(at);
+        }
+        at += rest.find('\n')? + 1;
+    }
+}
+
+/// Plain files a kustomization lists under `resources:` (not folders or URLs).
+fn kustomize_resources(path: &Path, root: &Node) -> Vec<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    root.get("resources")
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .filter(|r| !r.contains("://") && (r.ends_with(".yaml") || r.ends_with(".yml")))
+        .map(|r| crate::discovery::normalize(&dir.join(r)))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// Run the cross-object rules over every object of the run.
+pub(super) fn check_cluster(cluster: &Cluster, rules: &[&'static dyn Rule], out: &mut RunSink) {
+    if cluster.objects.is_empty() {
+        return;
+    }
+    for rule in rules {
+        rule.check_k8s_cluster(cluster, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_document_starts_and_sniffs_manifests() {
+        let text = "a: [\n---\nkind: Pod\n--- # x\nb: 1\n";
+        assert_eq!(next_document_start(text, 2), Some(5));
+        assert_eq!(next_document_start(text, 6), Some(5));
+        assert_eq!(next_document_start(text, 10), Some(19));
+        assert_eq!(next_document_start(text, 28), None);
+        assert!(sniff("apiVersion: v1\nkind: Pod\n"));
+        assert!(!sniff("on: push\njobs: {}\n"));
+        assert!(sniff("apiVersion : v1\n\"kind\": Pod\n"));
+        assert!(!sniff("apiVersions: v1\nkind: Pod\n"));
+        assert!(is_helm_template("kind: Pod\n{{- if .Values.x }}\n"));
+        assert!(!is_helm_template(
+            "kind: ConfigMap\ndata:\n  alert: \"{{ $labels.instance }} down\"\n"
+        ));
+    }
+}

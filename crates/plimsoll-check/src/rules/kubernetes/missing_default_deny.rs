@@ -1,0 +1,104 @@
+use std::collections::BTreeMap;
+
+use crate::declare_rule;
+use crate::finding::RuleMeta;
+use crate::kubernetes::{Cluster, ObjectFacts};
+use crate::rule::{Rule, RunSink};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags each namespace that runs workloads but has no default-deny NetworkPolicy among the
+    /// checked files: a policy with an empty `podSelector` that lists `Ingress` in its
+    /// `policyTypes` (or omits them) and allows no ingress. The finding is on the namespace's
+    /// `Namespace` object when it is among the files, else on the first workload in it, and says
+    /// when the namespace is not defined among the files. Workloads with no
+    /// `metadata.namespace` are taken together, as the namespace they are applied to.
+    ///
+    /// ## Why is this bad?
+    /// Without a default-deny policy every pod accepts traffic from every other pod in the
+    /// cluster: one compromised workload can reach all the others.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Deployment
+    /// metadata: {name: web, namespace: shop}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata: {name: default-deny, namespace: shop}
+    /// spec:
+    ///   podSelector: {}
+    ///   policyTypes: [Ingress, Egress]
+    /// ```
+    pub struct MissingDefaultDeny {
+        id: "K8S012",
+        name: "missing-default-deny",
+        severity: Warning,
+        domain: Kubernetes,
+        summary: "A namespace has no default-deny NetworkPolicy",
+        help: "add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` to the namespace, then allow what is needed",
+    }
+}
+
+impl Rule for MissingDefaultDeny {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_k8s_cluster(&self, cluster: &Cluster, out: &mut RunSink) {
+        let mut first_workload: BTreeMap<Option<&str>, &ObjectFacts> = BTreeMap::new();
+        for object in cluster.objects.iter().filter(|o| o.is_workload()) {
+            first_workload
+                .entry(object.namespace.as_deref())
+                .or_insert(object);
+        }
+        for (namespace, workload) in first_workload {
+            let denied = cluster
+                .in_namespace("NetworkPolicy", namespace)
+                .any(|policy| policy.denies_by_default.contains(&"Ingress"));
+            if denied {
+                continue;
+            }
+            match namespace {
+                Some(name) => match cluster.namespace_object(name) {
+                    Some(defined) => {
+                        out.report(
+                            &Self::META,
+                            &defined.path,
+                            defined.kind_span,
+                            format!(
+                                "namespace `{name}` runs {} but has no default-deny NetworkPolicy among the checked files",
+                                workload.describe()
+                            ),
+                        );
+                    }
+                    None => {
+                        out.report(
+                            &Self::META,
+                            &workload.path,
+                            workload.namespace_span.unwrap_or(workload.kind_span),
+                            format!(
+                                "namespace `{name}` (not defined among the checked files) has no default-deny NetworkPolicy among them; {} runs there",
+                                workload.describe()
+                            ),
+                        );
+                    }
+                },
+                None => {
+                    out.report(
+                        &Self::META,
+                        &workload.path,
+                        workload.kind_span,
+                        format!(
+                            "{} sets no namespace and no NetworkPolicy without a namespace denies traffic by default; it runs in whatever namespace it is applied to",
+                            workload.describe()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Kubernetes rules: section 3 of the standards.
+
+mod added_capabilities;
+mod env_secret_literal;
+mod invalid_manifest;
+mod missing_autoscaler;
+mod missing_default_deny;
+mod missing_disruption_budget;
+mod missing_probes;
+mod missing_resources;
+mod pod_runs_as_root;
+mod privilege_escalation;
+mod privileged_container;
+mod unpinned_container_image;
+mod writable_root_filesystem;
+
+pub use added_capabilities::AddedCapabilities;
+pub use env_secret_literal::EnvSecretLiteral;
+pub use invalid_manifest::InvalidManifest;
+pub use missing_autoscaler::MissingAutoscaler;
+pub use missing_default_deny::MissingDefaultDeny;
+pub use missing_disruption_budget::MissingDisruptionBudget;
+pub use missing_probes::MissingProbes;
+pub use missing_resources::MissingResources;
+pub use pod_runs_as_root::PodRunsAsRoot;
+pub use privilege_escalation::PrivilegeEscalation;
+pub use privileged_container::PrivilegedContainer;
+pub use unpinned_container_image::UnpinnedContainerImage;
+pub use writable_root_filesystem::WritableRootFilesystem;

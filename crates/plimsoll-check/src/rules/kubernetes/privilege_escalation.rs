@@ -1,0 +1,73 @@
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::kubernetes::{Container, ContainerKind};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags containers (init containers included) whose `securityContext` does not set
+    /// `allowPrivilegeEscalation: false`. Kubernetes allows escalation when it is not set.
+    ///
+    /// ## Why is this bad?
+    /// With escalation allowed, a setuid binary or file capability in the image can give the
+    /// process more privileges than it started with.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// securityContext:
+    ///   allowPrivilegeEscalation: true
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// securityContext:
+    ///   allowPrivilegeEscalation: false
+    /// ```
+    pub struct PrivilegeEscalation {
+        id: "K8S005",
+        name: "privilege-escalation",
+        severity: Error,
+        domain: Kubernetes,
+        summary: "A container may gain privileges (`allowPrivilegeEscalation` is not false)",
+        help: "set `securityContext.allowPrivilegeEscalation: false`",
+    }
+}
+
+impl Rule for PrivilegeEscalation {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_k8s_container(&self, _cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
+        if container.kind == ContainerKind::Ephemeral {
+            return;
+        }
+        match container
+            .security_context()
+            .and_then(|sc| sc.get("allowPrivilegeEscalation"))
+        {
+            Some(value) if value.as_bool() == Some(false) => {}
+            Some(value) => {
+                out.report(
+                    &Self::META,
+                    value.span,
+                    format!(
+                        "{} sets `allowPrivilegeEscalation` to `{}`",
+                        container.describe(),
+                        value.as_str().unwrap_or("?")
+                    ),
+                );
+            }
+            None => {
+                out.report(
+                    &Self::META,
+                    container.security_anchor(),
+                    format!(
+                        "{} does not set `allowPrivilegeEscalation: false`",
+                        container.describe()
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::kubernetes::{Container, ContainerKind};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags containers (init containers included) whose `securityContext` does not set
+    /// `readOnlyRootFilesystem: true`.
+    ///
+    /// ## Why is this bad?
+    /// A writable root filesystem lets an intruder drop tools and persist changes inside the
+    /// container, and hides state that is lost on restart. Writable paths belong in volumes.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// securityContext:
+    ///   runAsNonRoot: true
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// securityContext:
+    ///   runAsNonRoot: true
+    ///   readOnlyRootFilesystem: true
+    /// volumeMounts:
+    ///   - {name: tmp, mountPath: /tmp}
+    /// ```
+    pub struct WritableRootFilesystem {
+        id: "K8S004",
+        name: "writable-root-filesystem",
+        severity: Error,
+        domain: Kubernetes,
+        summary: "A container's root filesystem is writable",
+        help: "set `securityContext.readOnlyRootFilesystem: true` and mount volumes where the app writes",
+    }
+}
+
+impl Rule for WritableRootFilesystem {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_k8s_container(&self, _cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
+        if container.kind == ContainerKind::Ephemeral {
+            return;
+        }
+        match container
+            .security_context()
+            .and_then(|sc| sc.get("readOnlyRootFilesystem"))
+        {
+            Some(value) if value.as_bool() == Some(true) => {}
+            Some(value) => {
+                out.report(
+                    &Self::META,
+                    value.span,
+                    format!(
+                        "{} sets `readOnlyRootFilesystem` to `{}`",
+                        container.describe(),
+                        value.as_str().unwrap_or("?")
+                    ),
+                );
+            }
+            None => {
+                out.report(
+                    &Self::META,
+                    container.security_anchor(),
+                    format!(
+                        "{} does not set `readOnlyRootFilesystem: true`",
+                        container.describe()
+                    ),
+                );
+            }
+        }
+    }
+}

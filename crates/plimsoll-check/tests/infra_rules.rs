@@ -1,0 +1,263 @@
+//! One fixture and one snapshot per Kubernetes and Terraform rule:
+//! `tests/fixtures/kubernetes/<rule-name>.yaml` (a manifest file, classified by content) and
+//! `tests/fixtures/terraform/<rule-name>/` (folders of modules, copied to a temporary directory
+//! so that the fixture's own place under `tests/` does not exempt it from the backend rule).
+//! The snapshot lists the findings of that rule, and parse errors, as
+//! `path line:col-line:col severity message`.
+
+use std::path::{Path, PathBuf};
+
+use plimsoll_check::config::{Overrides, Settings};
+use plimsoll_check::{registry, Domain};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The findings of `rule` (and parse errors) when `target` is checked, paths relative to `base`.
+fn run(rule: &str, target: &Path, base: &Path) -> String {
+    let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
+    let overrides = Overrides {
+        isolated: true,
+        enable: vec![rule.to_string()],
+        ..Overrides::default()
+    };
+    let settings = Settings::load(target, &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(&[target.to_path_buf()], &settings).unwrap();
+    let lines: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.name == meta.name || f.rule.name == "parse-error")
+        .map(|finding| {
+            let loc = &finding.location;
+            let path = loc.path.strip_prefix(base).unwrap_or(&loc.path);
+            format!(
+                "{} {}:{}-{}:{} {} {}",
+                path.display(),
+                loc.start.line,
+                loc.start.column,
+                loc.end.line,
+                loc.end.column,
+                finding.severity,
+                finding.message
+            )
+        })
+        .collect();
+    assert!(
+        lines.iter().any(|l| !l.contains(" error invalid")),
+        "{rule} found nothing in its fixture"
+    );
+    lines.join("\n")
+}
+
+fn kubernetes(rule: &str) -> String {
+    let dir = fixtures().join("kubernetes");
+    run(rule, &dir.join(format!("{rule}.yaml")), &dir)
+}
+
+fn terraform(rule: &str) -> String {
+    let temp = tempfile::tempdir().unwrap();
+    let target = temp.path().join(rule);
+    copy_dir(&fixtures().join("terraform").join(rule), &target);
+    run(rule, &target, temp.path())
+}
+
+macro_rules! rule_tests {
+    ($($test:ident => $kind:ident $rule:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                insta::assert_snapshot!($rule, $kind($rule));
+            }
+        )*
+
+        #[test]
+        fn every_kubernetes_and_terraform_rule_has_a_fixture_test() {
+            let tested = [$($rule),*];
+            for meta in registry::all() {
+                if matches!(meta.domain, Domain::Kubernetes | Domain::Terraform) {
+                    assert!(tested.contains(&meta.name), "rule {} has no fixture test", meta.name);
+                }
+            }
+        }
+    };
+}
+
+rule_tests! {
+    missing_resources => kubernetes "missing-resources",
+    missing_probes => kubernetes "missing-probes",
+    pod_runs_as_root => kubernetes "pod-runs-as-root",
+    writable_root_filesystem => kubernetes "writable-root-filesystem",
+    privilege_escalation => kubernetes "privilege-escalation",
+    privileged_container => kubernetes "privileged-container",
+    added_capabilities => kubernetes "added-capabilities",
+    unpinned_container_image => kubernetes "unpinned-container-image",
+    env_secret_literal => kubernetes "env-secret-literal",
+    missing_disruption_budget => kubernetes "missing-disruption-budget",
+    missing_autoscaler => kubernetes "missing-autoscaler",
+    missing_default_deny => kubernetes "missing-default-deny",
+    invalid_manifest => kubernetes "invalid-manifest",
+    local_state => terraform "local-state",
+    missing_required_tags => terraform "missing-required-tags",
+    hardcoded_infra_value => terraform "hardcoded-infra-value",
+    undocumented_variable => terraform "undocumented-variable",
+    unpinned_provider => terraform "unpinned-provider",
+    unpinned_module => terraform "unpinned-module",
+    terraform_secret_literal => terraform "terraform-secret-literal",
+    shared_state => terraform "shared-state",
+}
+
+#[test]
+fn an_invalid_document_is_reported_and_the_others_are_checked() {
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("mixed.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - {name: a, image: nginx}\n---\nkind: [\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec:\n  containers:\n    - {name: b, image: redis}\n",
+    )
+    .unwrap();
+    let text = run("unpinned-container-image", &path, temp.path());
+    insta::assert_snapshot!("invalid-document-in-stream", text);
+}
+
+#[test]
+fn helm_templates_are_skipped() {
+    let temp = tempfile::tempdir().unwrap();
+    let templates = temp.path().join("chart/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: nginx\n",
+    )
+    .unwrap();
+    let settings = Settings::load(
+        temp.path(),
+        &|_| None,
+        &Overrides {
+            isolated: true,
+            ..Overrides::default()
+        },
+    )
+    .unwrap();
+    let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.files_checked, 0);
+}
+
+#[test]
+fn kustomization_resources_outside_the_targets_are_checked() {
+    let temp = tempfile::tempdir().unwrap();
+    let base = temp.path().join("base");
+    let overlay = temp.path().join("overlay");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::create_dir_all(&overlay).unwrap();
+    std::fs::write(
+        base.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: p, image: nginx}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        overlay.join("kustomization.yaml"),
+        "resources:\n  - ../base/pod.yaml\n  - https://example.com/remote.yaml\n",
+    )
+    .unwrap();
+    let target = overlay.join("kustomization.yaml");
+    let text = run("unpinned-container-image", &target, temp.path());
+    assert!(text.contains("pod.yaml"), "{text}");
+}
+
+#[test]
+fn terraform_settings_come_from_plimsoll_toml() {
+    let temp = tempfile::tempdir().unwrap();
+    let live = temp.path().join("live");
+    let sandbox = temp.path().join("sandbox");
+    for dir in [&live, &sandbox] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            "provider \"aws\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  tags = { owner = \"me\" }\n}\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        temp.path().join("plimsoll.toml"),
+        "[terraform]\nrequired-tags = [\"owner\", \"env\"]\nbackend-exempt = [\"sandbox\"]\n",
+    )
+    .unwrap();
+    let settings = Settings::load(temp.path(), &|_| None, &Overrides::default()).unwrap();
+    let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+    let mut seen: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule.name, "missing-required-tags" | "local-state"))
+        .map(|f| {
+            let path = f
+                .location
+                .path
+                .strip_prefix(temp.path())
+                .unwrap_or(&f.location.path);
+            format!("{} {} {}", path.display(), f.rule.name, f.message)
+        })
+        .collect();
+    seen.sort();
+    insta::assert_snapshot!("terraform-settings", seen.join("\n"));
+
+    std::fs::write(
+        temp.path().join("plimsoll.toml"),
+        "[terraform]\nrequired-tags = \"owner\"\n",
+    )
+    .unwrap();
+    let err = Settings::load(temp.path(), &|_| None, &Overrides::default()).unwrap_err();
+    assert!(err.to_string().contains("plimsoll.toml:2:"), "{err}");
+}
+
+#[test]
+fn suppressions_cover_cross_file_and_module_findings() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("app.yaml"),
+        "apiVersion: apps/v1\n# plimsoll: ignore[missing-autoscaler] scaled by KEDA\nkind: Deployment\nmetadata: {name: web}\n---\napiVersion: v1\n# plimsoll: ignore[missing-disruption-budget] nothing to suppress here\nkind: ConfigMap\nmetadata: {name: c}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        temp.path().join("main.tf"),
+        "# plimsoll: ignore[local-state] a throwaway sandbox\nprovider \"aws\" {}\n\nresource \"aws_iam_role_policy_attachment\" \"a\" {}\n",
+    )
+    .unwrap();
+    let overrides = Overrides {
+        isolated: true,
+        ..Overrides::default()
+    };
+    let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+    let names: Vec<(&str, usize)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule.name, f.location.start.line))
+        .collect();
+    assert!(
+        !names.iter().any(|(n, _)| *n == "missing-autoscaler"),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|(n, _)| *n == "local-state"), "{names:?}");
+    assert!(names.contains(&("unused-suppression", 7)), "{names:?}");
+    assert!(
+        !names
+            .iter()
+            .any(|(n, line)| *n == "unused-suppression" && *line != 7),
+        "{names:?}"
+    );
+}

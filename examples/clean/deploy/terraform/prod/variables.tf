@@ -1,0 +1,4 @@
+variable "region" {
+  description = "AWS region the shop runs in"
+  type        = string
+}
