@@ -59,6 +59,9 @@ pub struct Candidate {
     pub kind: Option<FileKind>,
     /// Index of the repository (directory target) it was found in.
     pub repository: Option<usize>,
+    /// A text file of no kind plimsoll checks: only rules that read any text (the secrets
+    /// pass) look at it, and a file that is binary, too large or not UTF-8 is skipped quietly.
+    pub text_only: bool,
 }
 
 /// Files to check, and the directory targets they were found in.
@@ -81,10 +84,13 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
             discovery.repositories.push(target.clone());
             discovery.files.extend(walk(target, index, settings));
         } else if target.exists() {
+            let kind = FileKind::from_path(target);
             discovery.files.push(Candidate {
                 path: target.clone(),
-                kind: FileKind::from_path(target),
+                kind,
                 repository: None,
+                // A YAML file named on the command line is classified by its content.
+                text_only: kind.is_none() && !has_yaml_extension(target),
             });
         } else {
             discovery.missing.push(target.clone());
@@ -93,6 +99,11 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
     discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.files.dedup_by(|a, b| a.path == b.path);
     discovery
+}
+
+fn has_yaml_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("yml") || ext.eq_ignore_ascii_case("yaml"))
 }
 
 /// `path` without a leading `./`, so reports read `.github/workflows/ci.yml`.
@@ -136,14 +147,14 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
-            if let Some(kind) = FileKind::from_path(path) {
-                if let Ok(mut found) = found.lock() {
-                    found.push(Candidate {
-                        path: normalize(path),
-                        kind: Some(kind),
-                        repository: Some(repository),
-                    });
-                }
+            let kind = FileKind::from_path(path);
+            if let Ok(mut found) = found.lock() {
+                found.push(Candidate {
+                    path: normalize(path),
+                    kind,
+                    repository: Some(repository),
+                    text_only: kind.is_none(),
+                });
             }
             WalkState::Continue
         })

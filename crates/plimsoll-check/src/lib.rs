@@ -11,6 +11,7 @@ pub mod config;
 pub mod discovery;
 pub mod engine;
 mod finding;
+pub mod history;
 pub mod registry;
 pub mod repository;
 mod rule;
@@ -19,5 +20,7 @@ pub mod secrets;
 pub mod suppression;
 
 pub use engine::{check, CheckError, CheckReport};
+#[doc(hidden)]
+pub use finding::name_mentions_secret;
 pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink};
 pub use rule::{Context, RepositoryDiagnostic, Rule, StepScope};

@@ -4,6 +4,7 @@ use crate::finding::RuleMeta;
 use crate::rule::Rule;
 use crate::rules::engine::*;
 use crate::rules::github_actions::*;
+use crate::rules::secrets::*;
 
 /// All rules, in id order.
 pub static RULES: &[&dyn Rule] = &[
@@ -24,7 +25,6 @@ pub static RULES: &[&dyn Rule] = &[
     &WriteAllPermissions,
     &TemplateInjection,
     &UntrustedCheckout,
-    &HardcodedSecret,
     &MissingTimeout,
     &MissingRustCache,
     &MissingConcurrency,
@@ -42,6 +42,9 @@ pub static RULES: &[&dyn Rule] = &[
     &DuplicateStepId,
     &EmptyMatrix,
     &InvalidExpression,
+    // secrets
+    &HardcodedSecret,
+    &CommittedEnvFile,
 ];
 
 /// The rule with this name or id.

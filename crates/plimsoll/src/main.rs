@@ -2,6 +2,7 @@
 //! `plimsoll-check` and `plimsoll-report` crates.
 
 mod cli;
+mod history;
 mod output;
 
 use std::io::IsTerminal;

@@ -101,7 +101,9 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             let Some(severity) = settings.rule_severity(diagnostic.rule) else {
                 continue;
             };
-            if settings.is_ignored(&diagnostic.path, diagnostic.rule) {
+            if settings.is_ignored(&diagnostic.path, diagnostic.rule)
+                || settings.is_excluded(&diagnostic.path)
+            {
                 continue;
             }
             let source = all_sources.get(&diagnostic.path).cloned();
@@ -147,32 +149,108 @@ fn check_file(
         repository: candidate.repository,
         checked: true,
     };
-    let source = match read_source(path, settings) {
-        Ok(source) => source,
-        Err(finding) => {
-            outcome.findings.push(*finding);
-            return outcome;
+    let source = if candidate.text_only {
+        match read_text(path, settings) {
+            Some(source) => source,
+            None => {
+                outcome.checked = false;
+                return outcome;
+            }
+        }
+    } else {
+        match read_source(path, settings) {
+            Ok(source) => source,
+            Err(finding) => {
+                outcome.findings.push(*finding);
+                return outcome;
+            }
         }
     };
-    outcome.source = Some(source.clone());
     let mut sink = Sink::default();
-    let checked = check_yaml(&source, candidate.kind, settings, rules, &mut sink);
-    match checked {
-        Ok(Some(facts)) => outcome.facts = Some(facts),
-        Ok(None) => {}
-        Err(Unchecked::NotOurs) => {
-            outcome.checked = false;
-            return outcome;
-        }
-        Err(Unchecked::Unparsable { message, span }) => {
-            outcome
-                .findings
-                .push(parse_error(path, Some(&source), span, message));
-            return outcome;
+    for rule in rules {
+        rule.check_text(&source, &mut sink);
+    }
+    let mut unparsable = false;
+    if !candidate.text_only {
+        outcome.source = Some(source.clone());
+        match check_yaml(&source, candidate.kind, settings, rules, &mut sink) {
+            Ok(Some(facts)) => outcome.facts = Some(facts),
+            Ok(None) | Err(Unchecked::NotOurs) => {}
+            Err(Unchecked::Unparsable { message, span }) => {
+                outcome
+                    .findings
+                    .push(parse_error(path, Some(&source), span, message));
+                unparsable = true;
+            }
         }
     }
-    outcome.findings.extend(resolve(&source, sink, settings));
+    drop_secrets_reported_twice(&source, &mut sink);
+    let mut findings = resolve(&source, sink, settings, candidate.text_only);
+    if unparsable {
+        // The file's own rules did not run: its suppressions of them are not unused.
+        findings.retain(|f| f.rule.name != UnusedSuppression::META.name);
+    }
+    if outcome.source.is_none() && !findings.is_empty() {
+        outcome.source = Some(source);
+    }
+    outcome.findings.extend(findings);
     outcome
+}
+
+/// Where a domain rule that knows the file's structure (a workflow `env:` entry, a Dockerfile
+/// `ENV`) reported a credential, the secrets pass over its raw text reports nothing more on
+/// that line: one finding per secret, from the rule with the most context.
+fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
+    let lines_by_domain_rules: Vec<usize> = sink
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.sensitive && d.rule.domain != crate::Domain::Secrets)
+        .map(|d| source.lines().line_of(d.span.start))
+        .collect();
+    if lines_by_domain_rules.is_empty() {
+        return;
+    }
+    sink.diagnostics.retain(|d| {
+        d.rule.domain != crate::Domain::Secrets
+            || !lines_by_domain_rules.contains(&source.lines().line_of(d.span.start))
+    });
+}
+
+/// Read a file of no particular kind for the rules that read any text: `None`, with a log line
+/// rather than a finding, when it is over the size limit, binary (a NUL byte in its first 8 KiB,
+/// as git judges) or unreadable. Invalid UTF-8 is replaced, so a Latin-1 file is still searched.
+fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
+    let size = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.len(),
+        Err(err) => {
+            tracing::info!("{}: skipped: {err}", path.display());
+            return None;
+        }
+    };
+    if size > settings.max_file_size {
+        tracing::info!(
+            "{}: skipped: {size} bytes, over the {}-byte limit",
+            path.display(),
+            settings.max_file_size
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::info!("{}: skipped: {err}", path.display());
+            return None;
+        }
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        tracing::debug!("{}: skipped: binary", path.display());
+        return None;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    };
+    Some(Arc::new(SourceFile::new(path.to_path_buf(), text)))
 }
 
 /// Why a file's rules did not run.
@@ -286,7 +364,11 @@ fn check_yaml(
 }
 
 /// Apply configuration and inline suppressions to what the rules reported in `source`.
-fn resolve(source: &SourceFile, sink: Sink, settings: &Settings) -> Vec<Finding> {
+///
+/// In a file of no kind plimsoll checks (`text_only`), only suppressions of the rules that read
+/// any text can be unused: elsewhere `plimsoll: ignore[...]` is prose or test data about
+/// plimsoll, not a suppression.
+fn resolve(source: &SourceFile, sink: Sink, settings: &Settings, text_only: bool) -> Vec<Finding> {
     let path = source.path();
     let mut suppressions = suppression::parse(source);
     let mut findings = Vec::new();
@@ -323,7 +405,14 @@ fn resolve(source: &SourceFile, sink: Sink, settings: &Settings) -> Vec<Finding>
     }
     if let Some(severity) = settings.rule_severity(&UnusedSuppression::META) {
         if !settings.is_ignored(path, &UnusedSuppression::META) {
-            for unused in suppressions.iter().filter(|s| !s.used) {
+            let reportable = |rule: &str| {
+                !text_only
+                    || registry::find(rule).is_some_and(|r| r.domain == crate::Domain::Secrets)
+            };
+            for unused in suppressions
+                .iter()
+                .filter(|s| !s.used && reportable(&s.rule))
+            {
                 let message = match registry::find(&unused.rule) {
                     Some(rule) => format!("this suppression of `{}` suppresses nothing", rule.name),
                     None => format!(
@@ -374,10 +463,17 @@ pub fn make_finding(
     };
     let path_text = path.to_string_lossy().replace('\\', "/");
     let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
+    // The line of a credential holds the credential: its fingerprint comes from the message,
+    // which names it by its redacted form and hash only.
+    let fingerprint_line = if rule.sensitive {
+        ""
+    } else {
+        line_text.as_str()
+    };
     Finding {
         rule,
         severity,
-        fingerprint: stable_hash(&[rule.name, path_text, &line_text, &message]),
+        fingerprint: stable_hash(&[rule.name, path_text, fingerprint_line, &message]),
         location: Location {
             path: path.to_path_buf(),
             span,

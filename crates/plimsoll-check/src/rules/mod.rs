@@ -2,3 +2,4 @@
 
 pub mod engine;
 pub mod github_actions;
+pub mod secrets;
