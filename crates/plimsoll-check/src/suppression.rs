@@ -32,14 +32,13 @@ pub fn parse(source: &SourceFile) -> Vec<Suppression> {
         let line = source.lines().line_of(start);
         let line_start = source.lines().line_start(line);
         let before = &text[line_start..start];
-        let Some(opener) = ["#", "//", "/*", "--", ";", "<!--"]
-            .iter()
-            .filter_map(|opener| before.rfind(opener))
-            .max()
-        else {
+        let openers = ["#", "//", "/*", "--", ";", "<!--"];
+        let positions: Vec<usize> = openers.iter().filter_map(|o| before.rfind(o)).collect();
+        if positions.is_empty() {
             continue;
-        };
-        let own_line = before[..opener].trim().is_empty();
+        }
+        // `<!--` also holds `--`: the comment stands alone if any opener starts the line.
+        let own_line = positions.iter().any(|&p| before[..p].trim().is_empty());
         let names_start = start + MARKER.len();
         let Some(close) = text[names_start..].find(']') else {
             continue;
