@@ -98,6 +98,9 @@ pub struct Candidate {
     pub kind: Option<FileKind>,
     /// Index of the repository (directory target) it was found in.
     pub repository: Option<usize>,
+    /// A text file of no kind plimsoll checks: only rules that read any text (the secrets
+    /// pass) look at it, and a file that is binary, too large or not UTF-8 is skipped quietly.
+    pub text_only: bool,
 }
 
 /// Files to check, and the directory targets they were found in.
@@ -120,10 +123,13 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
             discovery.repositories.push(target.clone());
             discovery.files.extend(walk(target, index, settings));
         } else if target.exists() {
+            let kind = FileKind::from_path(target);
             discovery.files.push(Candidate {
                 path: target.clone(),
-                kind: FileKind::from_path(target),
+                kind,
                 repository: None,
+                // A YAML file named on the command line is classified by its content.
+                text_only: kind.is_none() && !has_yaml_extension(target),
             });
         } else {
             discovery.missing.push(target.clone());
@@ -132,6 +138,11 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
     discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.files.dedup_by(|a, b| a.path == b.path);
     discovery
+}
+
+fn has_yaml_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("yml") || ext.eq_ignore_ascii_case("yaml"))
 }
 
 /// `path` without a leading `./`, so reports read `.github/workflows/ci.yml`.
@@ -181,16 +192,16 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
                 return WalkState::Continue;
             }
             // Manifests have any name: other YAML files are read and sniffed for `apiVersion`/`kind`.
+            // Every other file is read as text for the secrets rules.
             let kind =
                 FileKind::from_path(path).or_else(|| is_yaml(path).then_some(FileKind::Kubernetes));
-            if let Some(kind) = kind {
-                if let Ok(mut found) = found.lock() {
-                    found.push(Candidate {
-                        path: normalize(path),
-                        kind: Some(kind),
-                        repository: Some(repository),
-                    });
-                }
+            if let Ok(mut found) = found.lock() {
+                found.push(Candidate {
+                    path: normalize(path),
+                    kind,
+                    repository: Some(repository),
+                    text_only: kind.is_none(),
+                });
             }
             WalkState::Continue
         })

@@ -62,6 +62,8 @@ pub enum Domain {
     Kubernetes,
     /// Terraform modules and variable files.
     Terraform,
+    /// Credentials in any text file, and in git history.
+    Secrets,
 }
 
 impl Domain {
@@ -73,6 +75,7 @@ impl Domain {
             Domain::Containers => "containers",
             Domain::Kubernetes => "kubernetes",
             Domain::Terraform => "terraform",
+            Domain::Secrets => "secrets",
         }
     }
 }
@@ -94,6 +97,9 @@ pub struct RuleMeta {
     pub help: &'static str,
     /// Only enabled in strict mode (or when enabled by name).
     pub strict_only: bool,
+    /// Its findings point at a credential: renderers must not show the text they span, and
+    /// fingerprints are not computed from it.
+    pub sensitive: bool,
     /// The full documentation (Markdown: what it does, why, example, use instead).
     pub doc: &'static str,
 }
@@ -191,4 +197,30 @@ impl Sink {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
+}
+
+/// Whether a rule name mentions a secret (`hardcoded-secret`, `env-credential`): the default of
+/// [`RuleMeta::sensitive`], so that a rule about credentials is masked even if its author forgot
+/// to say so.
+#[doc(hidden)]
+pub const fn name_mentions_secret(name: &str) -> bool {
+    const WORDS: [&str; 4] = ["secret", "credential", "password", "token"];
+    let name = name.as_bytes();
+    let mut w = 0;
+    while w < WORDS.len() {
+        let word = WORDS[w].as_bytes();
+        let mut start = 0;
+        while start + word.len() <= name.len() {
+            let mut i = 0;
+            while i < word.len() && name[start + i] == word[i] {
+                i += 1;
+            }
+            if i == word.len() {
+                return true;
+            }
+            start += 1;
+        }
+        w += 1;
+    }
+    false
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod discovery;
 pub mod engine;
 mod finding;
+pub mod history;
 pub mod kubernetes;
 pub mod registry;
 pub mod repository;
@@ -22,6 +23,8 @@ pub mod suppression;
 pub mod terraform;
 
 pub use engine::{check, CheckError, CheckReport};
+#[doc(hidden)]
+pub use finding::name_mentions_secret;
 pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink};
 pub use rule::{
     Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, RunSink, StepScope,

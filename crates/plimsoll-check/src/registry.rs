@@ -6,6 +6,7 @@ use crate::rules::containers::*;
 use crate::rules::engine::*;
 use crate::rules::github_actions::*;
 use crate::rules::kubernetes::*;
+use crate::rules::secrets::*;
 use crate::rules::terraform::*;
 
 /// All rules, in id order.
@@ -27,7 +28,6 @@ pub static RULES: &[&dyn Rule] = &[
     &WriteAllPermissions,
     &TemplateInjection,
     &UntrustedCheckout,
-    &HardcodedSecret,
     &MissingTimeout,
     &MissingRustCache,
     &MissingConcurrency,
@@ -95,6 +95,9 @@ pub static RULES: &[&dyn Rule] = &[
     &UnpinnedModule,
     &TerraformSecretLiteral,
     &SharedState,
+    // secrets
+    &HardcodedSecret,
+    &CommittedEnvFile,
 ];
 
 /// The rule with this name or id.

@@ -152,6 +152,9 @@ pub trait Rule: Send + Sync {
 
     /// Look at a Compose file.
     fn check_compose(&self, _cx: &Context<'_>, _compose: Compose<'_>, _out: &mut Sink) {}
+    /// Look at the raw text of any text file discovery finds, whatever its kind (source code,
+    /// configuration, `.env`, scripts): the secrets pass.
+    fn check_text(&self, _source: &SourceFile, _out: &mut Sink) {}
 
     /// Look at the set of files of a repository.
     fn check_repository(&self, _repo: &Repository, _out: &mut Vec<RepositoryDiagnostic>) {}
@@ -182,6 +185,8 @@ pub trait Rule: Send + Sync {
 ///     pub struct ContinueOnError {
 ///         id: "GHA001", name: "continue-on-error", severity: Error, domain: GithubActions,
 ///         summary: "…", help: "…",
+///         // optional: strict_only: true, sensitive: true (default: the name mentions a
+///         // secret, credential, password or token)
 ///     }
 /// }
 /// ```
@@ -196,7 +201,8 @@ macro_rules! declare_rule {
             domain: $domain:ident,
             summary: $summary:literal,
             help: $help:literal
-            $(, strict_only: $strict:literal)? $(,)?
+            $(, strict_only: $strict:literal)?
+            $(, sensitive: $sensitive:literal)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -213,6 +219,7 @@ macro_rules! declare_rule {
                 summary: $summary,
                 help: $help,
                 strict_only: $crate::__strict_default!($($strict)?),
+                sensitive: $crate::__sensitive_default!($rule_name $(, $sensitive)?),
                 doc: concat!($($doc, "\n"),*),
             };
         }
@@ -227,5 +234,16 @@ macro_rules! __strict_default {
     };
     ($strict:literal) => {
         $strict
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sensitive_default {
+    ($name:literal) => {
+        $crate::name_mentions_secret($name)
+    };
+    ($name:literal, $sensitive:literal) => {
+        $sensitive
     };
 }

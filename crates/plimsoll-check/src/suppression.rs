@@ -1,5 +1,6 @@
 //! Inline suppressions: `# plimsoll: ignore[rule-name, other-rule] reason` on the offending line
-//! or on the line above it.
+//! or on the line above it. The comment may also start with `//`, `/*`, `--`, `;` or `<!--`, so
+//! that a secret in source code or configuration of any language can be suppressed too.
 
 use plimsoll_syntax::{SourceFile, Span};
 
@@ -31,10 +32,13 @@ pub fn parse(source: &SourceFile) -> Vec<Suppression> {
         let line = source.lines().line_of(start);
         let line_start = source.lines().line_start(line);
         let before = &text[line_start..start];
-        let Some(hash) = before.rfind('#') else {
+        let openers = ["#", "//", "/*", "--", ";", "<!--"];
+        let positions: Vec<usize> = openers.iter().filter_map(|o| before.rfind(o)).collect();
+        if positions.is_empty() {
             continue;
-        };
-        let own_line = before[..hash].trim().is_empty();
+        }
+        // `<!--` also holds `--`: the comment stands alone if any opener starts the line.
+        let own_line = positions.iter().any(|&p| before[..p].trim().is_empty());
         let names_start = start + MARKER.len();
         let Some(close) = text[names_start..].find(']') else {
             continue;
@@ -95,5 +99,22 @@ mod tests {
         assert!(suppress(&mut found, "x", "X1", 2));
         assert!(!suppress(&mut found, "missing-timeout", "GHA010", 1));
         assert!(suppress(&mut found, "missing-timeout", "GHA010", 0));
+    }
+
+    #[test]
+    fn comments_of_other_languages() {
+        let src = SourceFile::new(
+            "a.js",
+            // Assembled, so that this file holds no suppression of a rule that reads it.
+            format!(
+                "const k = 1; // plimsoll: ignore[{}]\n-- plimsoll: ignore[x]\nplimsoll: ignore[y]\n",
+                "hardcoded-secret"
+            ),
+        );
+        let found = parse(&src);
+        let rules: Vec<&str> = found.iter().map(|s| s.rule.as_str()).collect();
+        assert_eq!(rules, ["hardcoded-secret", "x"]);
+        assert!(!found[0].own_line);
+        assert!(found[1].own_line);
     }
 }

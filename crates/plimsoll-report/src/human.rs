@@ -20,9 +20,10 @@
 //! count two columns, so the carets stay under the text in a terminal. Control characters and
 //! bidirectional-override characters are shown as `�` rather than sent to the terminal.
 //!
-//! Credentials are never printed: in every snippet of a file, the text of a finding of a rule
-//! about secrets (`hardcoded-secret`) is shown as `*` after its first four characters, so
-//! another finding on the same line does not reveal it either.
+//! Credentials are never printed: in every snippet of a file, the text of a finding of a
+//! sensitive rule ([`RuleMeta::sensitive`], such as `hardcoded-secret`) is shown as `*` after the
+//! prefix its redacted message shows too (at most four characters), so another finding on the
+//! same line does not reveal it either.
 //!
 //! A finding without a span (a file that could not be read) or whose source is not in the
 //! report shows the arrow line only, then its help.
@@ -285,18 +286,13 @@ impl Snippet {
 
 /// Whether a rule's findings point at a credential, whose text must not be printed. The
 /// message of such a finding is redacted by its rule; the snippet is redacted here.
-///
-/// Rule metadata does not say so yet, so this goes by the rule name: every rule whose name
-/// mentions a secret or a credential (`hardcoded-secret`).
 fn is_sensitive(rule: &RuleMeta) -> bool {
-    rule.name.contains("secret") || rule.name.contains("credential")
+    rule.sensitive
 }
 
-/// How many characters of a secret are shown, as rules' redacted messages do.
-const SECRET_PREFIX: usize = 4;
-
 /// For each file, the byte ranges to show as `*` in every snippet of that file: the spans of
-/// sensitive findings, after their first [`SECRET_PREFIX`] characters.
+/// sensitive findings, after the prefix their redacted form shows
+/// ([`plimsoll_check::secrets::shown_prefix_len`]).
 fn secret_masks(report: &CheckReport) -> HashMap<&Path, Vec<Span>> {
     let mut masks: HashMap<&Path, Vec<Span>> = HashMap::new();
     for finding in report.findings.iter().filter(|f| is_sensitive(f.rule)) {
@@ -307,7 +303,7 @@ fn secret_masks(report: &CheckReport) -> HashMap<&Path, Vec<Span>> {
         let secret = source.slice(span);
         let keep = secret
             .char_indices()
-            .nth(SECRET_PREFIX)
+            .nth(plimsoll_check::secrets::shown_prefix_len(secret))
             .map_or(secret.len(), |(index, _)| index);
         masks
             .entry(location.path.as_path())
@@ -472,6 +468,7 @@ mod tests {
         summary: "A credential is written as a literal",
         help: "use a secret",
         strict_only: false,
+        sensitive: true,
         doc: "",
     };
 
@@ -483,12 +480,13 @@ mod tests {
         summary: "A script is piped to a shell",
         help: "download, verify, then run",
         strict_only: false,
+        sensitive: false,
         doc: "",
     };
 
     #[test]
     fn secrets_are_masked_in_every_snippet_of_their_file() {
-        let text = "env:\n  TOKEN: ghp_abcdefgh # and 🚀\nrun: curl -H \"ghp_abcdefgh\" x | sh\n";
+        let text = "env:\n  TOKEN: ghp_abcdefghijklmnop # and 🚀\nrun: curl -H \"ghp_abcdefghijklmnop\" x | sh\n";
         let source = Arc::new(SourceFile::new("ci.yml", text));
         let secret = text.find("ghp_").unwrap();
         let curl = text.find("curl").unwrap();
@@ -498,8 +496,8 @@ mod tests {
                 Severity::Error,
                 Path::new("ci.yml"),
                 Some(&source),
-                Some(Span::new(secret, secret + 12)),
-                "literal GitHub token: `ghp_… (12 characters)`".into(),
+                Some(Span::new(secret, secret + 20)),
+                "literal GitHub token: `ghp_… (20 characters)`".into(),
                 None,
             ),
             make_finding(
@@ -520,13 +518,14 @@ mod tests {
         let out = render(&report, &HumanOptions::default());
         assert!(!out.contains("abcdefgh"), "{out}");
         assert_eq!(
-            out.matches(" 2 |   TOKEN: ghp_******** # and 🚀\n").count(),
+            out.matches(" 2 |   TOKEN: ghp_**************** # and 🚀\n")
+                .count(),
             2,
             "{out}"
         );
         // Only the secret's own text is masked: the rest of a line stays readable.
         let masks = secret_masks(&report);
         let line3 = Snippet::new(&source, curl, curl + 4, &masks[Path::new("ci.yml")]);
-        assert_eq!(line3.text, "run: curl -H \"ghp_abcdefgh\" x | sh");
+        assert_eq!(line3.text, "run: curl -H \"ghp_abcdefghijklmnop\" x | sh");
     }
 }

@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Audit files against the standards (default target: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule.
     Rules {
         /// Output format.
@@ -108,12 +108,16 @@ struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Search git history for secrets instead of the files: what every commit of every ref
+    /// added, or of REV-RANGE (`main..HEAD`, `v1.0..`). The first path is the repository.
+    #[arg(long, value_name = "REV-RANGE", num_args = 0..=1, default_missing_value = "")]
+    git_history: Option<String>,
 }
 
 /// Run the parsed command line; the exit code says whether findings failed the run.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Guard(args) => crate::guard::run(args),
         Command::Diagnose(args) => crate::diagnose::run(args),
         Command::Rules { format } => {
@@ -163,7 +167,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from("."));
     let env = |name: &str| std::env::var(name).ok();
     let settings = Settings::load(&first, &env, &overrides)?;
-    let mut report = plimsoll_check::check(&args.paths, &settings)?;
+    let mut report = match &args.git_history {
+        Some(range) => crate::history::scan(&first, range, &settings)?,
+        None => plimsoll_check::check(&args.paths, &settings)?,
+    };
 
     if let Some(path) = &args.write_baseline {
         output::write_atomic(path, Baseline::render(&report.findings).as_bytes())?;

@@ -4,6 +4,7 @@
 mod cli;
 mod diagnose;
 mod guard;
+mod history;
 mod output;
 
 use std::io::IsTerminal;

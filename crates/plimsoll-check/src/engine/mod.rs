@@ -70,6 +70,8 @@ struct FileOutcome {
 struct RunFacts {
     cluster: Cluster,
     terraform_files: Vec<Arc<SourceFile>>,
+    /// What the text rules found in each Terraform file, resolved with the module's findings.
+    terraform_text: HashMap<PathBuf, Sink>,
     deferred: Vec<(Arc<SourceFile>, Sink)>,
 }
 
@@ -86,7 +88,11 @@ impl RunFacts {
                 None
             }
             Some(Facts::Terraform) => {
-                self.terraform_files.extend(source);
+                if let (Some(source), Some(sink)) = (source, outcome.deferred.take()) {
+                    self.terraform_text
+                        .insert(source.path().to_path_buf(), sink);
+                    self.terraform_files.push(source);
+                }
                 None
             }
             other => other,
@@ -149,7 +155,9 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             let Some(severity) = settings.rule_severity(diagnostic.rule) else {
                 continue;
             };
-            if settings.is_ignored(&diagnostic.path, diagnostic.rule) {
+            if settings.is_ignored(&diagnostic.path, diagnostic.rule)
+                || settings.is_excluded(&diagnostic.path)
+            {
                 continue;
             }
             let source = all_sources.get(&diagnostic.path).cloned();
@@ -199,78 +207,121 @@ fn check_file(
         checked: true,
         deferred: None,
     };
-    let source = match read_source(path, settings) {
-        Ok(source) => source,
-        Err(finding) => {
-            outcome.findings.push(*finding);
-            return outcome;
+    let source = if candidate.text_only {
+        match read_text(path, settings) {
+            Some(source) => source,
+            None => {
+                outcome.checked = false;
+                return outcome;
+            }
+        }
+    } else {
+        match read_source(path, settings) {
+            Ok(source) => source,
+            Err(finding) => {
+                outcome.findings.push(*finding);
+                return outcome;
+            }
         }
     };
-    outcome.source = Some(source.clone());
     let mut sink = Sink::default();
+    for rule in rules {
+        rule.check_text(&source, &mut sink);
+    }
+    if !candidate.text_only {
+        outcome.source = Some(source.clone());
+    }
+    // Files whose findings are resolved at the end of the run, with the cross-file rules.
     match candidate.kind {
         Some(FileKind::Terraform | FileKind::TerraformVars) => {
             outcome.facts = Some(Facts::Terraform);
+            outcome.deferred = Some(sink);
             return outcome;
         }
-        Some(FileKind::Kubernetes) => return check_manifests(outcome, &source, settings, rules),
-        None if kubernetes::sniff(source.text()) || kubernetes::is_kustomization(path) => {
-            return check_manifests(outcome, &source, settings, rules)
+        Some(FileKind::Kubernetes) => {
+            return check_manifests(outcome, &source, settings, rules, sink)
+        }
+        None if !candidate.text_only
+            && (kubernetes::sniff(source.text()) || kubernetes::is_kustomization(path)) =>
+        {
+            return check_manifests(outcome, &source, settings, rules, sink)
         }
         _ => {}
     }
-    let checked = match candidate.kind {
-        Some(FileKind::Dockerfile) if containers::is_template(&source) => {
-            tracing::info!(
-                "{}: a template (`{{{{ … }}}}` lines), not a Dockerfile; skipped",
-                path.display()
-            );
-            Err(Unchecked::NotOurs)
-        }
-        Some(FileKind::Dockerfile) => {
-            containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
-            Ok(Some(Facts::Dockerfile(path.clone())))
-        }
-        None if containers::looks_like_dockerfile(&source) => {
-            containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
-            Ok(Some(Facts::Dockerfile(path.clone())))
-        }
-        kind => check_yaml(&source, kind, settings, rules, &mut sink),
-    };
-    match checked {
-        Ok(Some(facts)) => outcome.facts = Some(facts),
-        Ok(None) => {}
-        Err(Unchecked::NotOurs) => {
-            outcome.checked = false;
-            return outcome;
-        }
-        Err(Unchecked::Unparsable { message, span }) => {
-            outcome
-                .findings
-                .push(parse_error(path, Some(&source), span, message));
-            return outcome;
+    let mut unparsable = false;
+    let mut text_only = candidate.text_only;
+    if !candidate.text_only {
+        let checked = match candidate.kind {
+            Some(FileKind::Dockerfile) if containers::is_template(&source) => {
+                tracing::info!(
+                    "{}: a template (`{{{{ … }}}}` lines), not a Dockerfile; skipped",
+                    path.display()
+                );
+                Err(Unchecked::NotOurs)
+            }
+            Some(FileKind::Dockerfile) => {
+                containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
+                Ok(Some(Facts::Dockerfile(path.clone())))
+            }
+            None if containers::looks_like_dockerfile(&source) => {
+                containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
+                Ok(Some(Facts::Dockerfile(path.clone())))
+            }
+            kind => check_yaml(&source, kind, settings, rules, &mut sink),
+        };
+        match checked {
+            Ok(Some(facts)) => outcome.facts = Some(facts),
+            Ok(None) => {}
+            Err(Unchecked::NotOurs) => {
+                // Not a kind plimsoll parses: only the text rules looked at it.
+                outcome.checked = false;
+                text_only = true;
+            }
+            Err(Unchecked::Unparsable { message, span }) => {
+                outcome
+                    .findings
+                    .push(parse_error(path, Some(&source), span, message));
+                unparsable = true;
+            }
         }
     }
-    outcome.findings.extend(resolve(&source, sink, settings));
+    drop_secrets_reported_twice(&source, &mut sink);
+    let mut findings = resolve(&source, sink, settings, text_only);
+    if unparsable {
+        // The file's own rules did not run: its suppressions of them are not unused.
+        findings.retain(|f| f.rule.name != UnusedSuppression::META.name);
+    }
+    if outcome.source.is_none() && !findings.is_empty() {
+        outcome.source = Some(source);
+    }
+    outcome.findings.extend(findings);
     outcome
 }
 
 /// Run the Kubernetes rules over a file that may hold manifests.
+///
+/// `sink` holds what the text rules found in it already.
 fn check_manifests(
     mut outcome: FileOutcome,
-    source: &SourceFile,
+    source: &Arc<SourceFile>,
     settings: &Settings,
     rules: &[&'static dyn Rule],
+    mut sink: Sink,
 ) -> FileOutcome {
-    let mut sink = Sink::default();
+    let text_findings = sink.diagnostics.len();
     match kubernetes::check_manifests(source, settings, rules, &mut sink) {
         Some(facts) => {
             outcome.facts = Some(Facts::Kubernetes(facts));
+            drop_secrets_reported_twice(source, &mut sink);
             outcome.deferred = Some(sink);
         }
         None => {
+            // Not manifests: only the text rules looked at it.
+            sink.diagnostics.truncate(text_findings);
             outcome.checked = false;
-            outcome.source = None;
+            let findings = resolve(source, sink, settings, true);
+            outcome.source = (!findings.is_empty()).then(|| source.clone());
+            outcome.findings.extend(findings);
         }
     }
     outcome
@@ -310,6 +361,7 @@ fn kustomize_outcomes(
             path,
             kind: Some(FileKind::Kubernetes),
             repository: None,
+            text_only: false,
         })
         .collect();
     extra
@@ -344,7 +396,17 @@ fn check_run(
         if let Some(extra) = by_path.remove(source.path()) {
             file_sink.diagnostics.extend(extra);
         }
-        findings.extend(resolve(&source, file_sink, settings));
+        if let Some(text) = run.terraform_text.remove(source.path()) {
+            file_sink.diagnostics.extend(text.diagnostics);
+        }
+        drop_secrets_reported_twice(&source, &mut file_sink);
+        findings.extend(resolve(&source, file_sink, settings, false));
+    }
+    // Terraform files the module rules handed nothing back for still carry the text findings.
+    for (path, text) in run.terraform_text {
+        if let Some(source) = sources.get(&path) {
+            findings.extend(resolve(source, text, settings, false));
+        }
     }
     // Findings in files that were not deferred (none today): configuration applies, no suppressions.
     for (path, diagnostics) in by_path {
@@ -367,6 +429,62 @@ fn check_run(
         }
     }
     findings
+}
+
+/// Where a domain rule that knows the file's structure (a workflow `env:` entry, a Dockerfile
+/// `ENV`) reported a credential, the secrets pass over its raw text reports nothing more on
+/// that line: one finding per secret, from the rule with the most context.
+fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
+    let lines_by_domain_rules: Vec<usize> = sink
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.sensitive && d.rule.domain != crate::Domain::Secrets)
+        .map(|d| source.lines().line_of(d.span.start))
+        .collect();
+    if lines_by_domain_rules.is_empty() {
+        return;
+    }
+    sink.diagnostics.retain(|d| {
+        d.rule.domain != crate::Domain::Secrets
+            || !lines_by_domain_rules.contains(&source.lines().line_of(d.span.start))
+    });
+}
+
+/// Read a file of no particular kind for the rules that read any text: `None`, with a log line
+/// rather than a finding, when it is over the size limit, binary (a NUL byte in its first 8 KiB,
+/// as git judges) or unreadable. Invalid UTF-8 is replaced, so a Latin-1 file is still searched.
+fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
+    let size = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.len(),
+        Err(err) => {
+            tracing::info!("{}: skipped: {err}", path.display());
+            return None;
+        }
+    };
+    if size > settings.max_file_size {
+        tracing::info!(
+            "{}: skipped: {size} bytes, over the {}-byte limit",
+            path.display(),
+            settings.max_file_size
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::info!("{}: skipped: {err}", path.display());
+            return None;
+        }
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        tracing::debug!("{}: skipped: binary", path.display());
+        return None;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    };
+    Some(Arc::new(SourceFile::new(path.to_path_buf(), text)))
 }
 
 /// Why a file's rules did not run.
@@ -502,7 +620,11 @@ fn classify_by_content(root: &yaml::Node) -> Option<FileKind> {
 }
 
 /// Apply configuration and inline suppressions to what the rules reported in `source`.
-fn resolve(source: &SourceFile, sink: Sink, settings: &Settings) -> Vec<Finding> {
+///
+/// In a file of no kind plimsoll checks (`text_only`), only suppressions of the rules that read
+/// any text can be unused: elsewhere `plimsoll: ignore[...]` is prose or test data about
+/// plimsoll, not a suppression.
+fn resolve(source: &SourceFile, sink: Sink, settings: &Settings, text_only: bool) -> Vec<Finding> {
     let path = source.path();
     let mut suppressions = suppression::parse(source);
     let mut findings = Vec::new();
@@ -539,7 +661,14 @@ fn resolve(source: &SourceFile, sink: Sink, settings: &Settings) -> Vec<Finding>
     }
     if let Some(severity) = settings.rule_severity(&UnusedSuppression::META) {
         if !settings.is_ignored(path, &UnusedSuppression::META) {
-            for unused in suppressions.iter().filter(|s| !s.used) {
+            let reportable = |rule: &str| {
+                !text_only
+                    || registry::find(rule).is_some_and(|r| r.domain == crate::Domain::Secrets)
+            };
+            for unused in suppressions
+                .iter()
+                .filter(|s| !s.used && reportable(&s.rule))
+            {
                 let message = match registry::find(&unused.rule) {
                     Some(rule) => format!("this suppression of `{}` suppresses nothing", rule.name),
                     None => format!(
@@ -590,10 +719,17 @@ pub fn make_finding(
     };
     let path_text = path.to_string_lossy().replace('\\', "/");
     let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
+    // The line of a credential holds the credential: its fingerprint comes from the message,
+    // which names it by its redacted form and hash only.
+    let fingerprint_line = if rule.sensitive {
+        ""
+    } else {
+        line_text.as_str()
+    };
     Finding {
         rule,
         severity,
-        fingerprint: stable_hash(&[rule.name, path_text, &line_text, &message]),
+        fingerprint: stable_hash(&[rule.name, path_text, fingerprint_line, &message]),
         location: Location {
             path: path.to_path_buf(),
             span,

@@ -4,4 +4,5 @@ pub mod containers;
 pub mod engine;
 pub mod github_actions;
 pub mod kubernetes;
+pub mod secrets;
 pub mod terraform;

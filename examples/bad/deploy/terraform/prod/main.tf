@@ -6,7 +6,7 @@ provider "aws" {
 resource "aws_db_instance" "orders" {
   engine   = "postgres"
   username = "shop"
-  password = "Orders-Pr0d-2024-pass"
+  password = "bR6tY2mQ8wXk4Pz9Lv3n"
   tags = {
     environment = "prod"
     team        = "platform"

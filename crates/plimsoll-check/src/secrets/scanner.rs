@@ -1,0 +1,449 @@
+//! The detector engine: one pass per text over an Aho-Corasick automaton of every detector's
+//! keywords, then each hit detector's regex over the lines around its hits only.
+//!
+//! Regexes never run over whole files: on a file without any keyword (most files) the cost is
+//! one linear scan, and a megabyte-long minified line costs at most a few kilobytes of regex
+//! work per keyword hit, because windows are cut [`LOOK_BEHIND`] bytes before and
+//! [`LOOK_AHEAD`] bytes after each hit.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use plimsoll_syntax::Span;
+use regex::Regex;
+
+use super::{is_placeholder_secret, is_secret_key, looks_like_secret_literal};
+
+/// The detectors shipped with plimsoll, as data.
+pub const DETECTORS_TOML: &str = include_str!("detectors.toml");
+
+/// How far before a keyword, at most, a window starts (the start of its line if nearer).
+const LOOK_BEHIND: usize = 512;
+/// How far after a keyword, at most, a window ends (the end of its line if nearer), unless the
+/// detector asks for a larger `window`.
+const LOOK_AHEAD: usize = 1024;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetectorFile {
+    detector: Vec<DetectorSpec>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetectorSpec {
+    id: String,
+    description: String,
+    keywords: Vec<String>,
+    regex: String,
+    entropy: Option<f64>,
+    #[serde(default)]
+    allow: Vec<String>,
+    window: Option<usize>,
+    check: Option<Check>,
+}
+
+/// A validation a detector's matches must also pass, written in code because a regex cannot say
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// The `key` group must name a secret and the value must be a literal (not a reference, a
+    /// name, a path or a placeholder).
+    Assignment,
+    /// The password of a URL must be neither a placeholder nor a trivial default, nor the user
+    /// name again.
+    UrlPassword,
+}
+
+/// A kind of credential and how to recognise it.
+#[derive(Debug)]
+pub struct Detector {
+    /// Stable kebab-case id (`github-token`).
+    pub id: String,
+    /// What the credential is (`GitHub token`).
+    pub description: String,
+    /// The prefilter words.
+    pub keywords: Vec<String>,
+    regex: Regex,
+    secret_group: Option<usize>,
+    entropy: Option<f64>,
+    allow: Vec<Regex>,
+    window: Option<usize>,
+    check: Option<Check>,
+}
+
+/// Why the detectors could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DetectorError {
+    /// The file is not valid TOML of the expected shape.
+    #[error("detectors: {0}")]
+    Format(String),
+    /// One detector is wrong.
+    #[error("detector `{id}`: {message}")]
+    Detector {
+        /// The detector's id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A credential found in a text.
+#[derive(Clone, Copy, Debug)]
+pub struct SecretMatch<'s> {
+    /// The detector that recognised it.
+    pub detector: &'s Detector,
+    /// The bytes of the credential itself.
+    pub span: Span,
+}
+
+/// Every detector, compiled, with the prefilter over their keywords.
+#[derive(Debug)]
+pub struct Scanner {
+    detectors: Vec<Detector>,
+    prefilter: Option<AhoCorasick>,
+    /// For each prefilter pattern, the detectors that listed it.
+    pattern_detectors: Vec<Vec<usize>>,
+}
+
+/// The scanner of the shipped detectors, compiled once per process. Should they fail to load (a
+/// defect caught by the tests), it logs why and detects nothing rather than stopping the run.
+pub fn scanner() -> &'static Scanner {
+    static SCANNER: OnceLock<Scanner> = OnceLock::new();
+    SCANNER.get_or_init(|| {
+        Scanner::from_toml(DETECTORS_TOML).unwrap_or_else(|err| {
+            tracing::error!("{err}; no secret detector runs");
+            Scanner {
+                detectors: Vec::new(),
+                prefilter: None,
+                pattern_detectors: Vec::new(),
+            }
+        })
+    })
+}
+
+impl Scanner {
+    /// Compile the detectors described by `text` (the format of `detectors.toml`).
+    pub fn from_toml(text: &str) -> Result<Scanner, DetectorError> {
+        let file: DetectorFile =
+            toml::from_str(text).map_err(|e| DetectorError::Format(e.to_string()))?;
+        let mut detectors = Vec::with_capacity(file.detector.len());
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_detectors: Vec<Vec<usize>> = Vec::new();
+        for (index, spec) in file.detector.into_iter().enumerate() {
+            let fail = |message: String| DetectorError::Detector {
+                id: spec.id.clone(),
+                message,
+            };
+            let regex = Regex::new(&spec.regex).map_err(|e| fail(e.to_string()))?;
+            let allow = spec
+                .allow
+                .iter()
+                .map(|a| Regex::new(a).map_err(|e| fail(format!("allow: {e}"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            if spec.keywords.is_empty() {
+                return Err(fail("no keywords: it would never run".into()));
+            }
+            if spec.check == Some(Check::Assignment)
+                && regex.capture_names().all(|n| n != Some("key"))
+            {
+                return Err(fail("`assignment` needs a `key` group".into()));
+            }
+            for keyword in &spec.keywords {
+                let keyword = keyword.to_ascii_lowercase();
+                let pattern = match patterns.iter().position(|p| *p == keyword) {
+                    Some(pattern) => pattern,
+                    None => {
+                        patterns.push(keyword);
+                        pattern_detectors.push(Vec::new());
+                        patterns.len() - 1
+                    }
+                };
+                pattern_detectors[pattern].push(index);
+            }
+            let secret_group = regex
+                .capture_names()
+                .position(|name| name == Some("secret"));
+            detectors.push(Detector {
+                id: spec.id,
+                description: spec.description,
+                keywords: spec.keywords,
+                regex,
+                secret_group,
+                entropy: spec.entropy,
+                allow,
+                window: spec.window,
+                check: spec.check,
+            });
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .map_err(|e| DetectorError::Format(e.to_string()))?;
+        Ok(Scanner {
+            detectors,
+            prefilter: Some(prefilter),
+            pattern_detectors,
+        })
+    }
+
+    /// The detectors, in file order.
+    pub fn detectors(&self) -> &[Detector] {
+        &self.detectors
+    }
+
+    /// Every credential in `text`, in text order. Where two detectors match overlapping text,
+    /// the one listed first (the more specific) is kept.
+    pub fn scan<'s>(&'s self, text: &str) -> Vec<SecretMatch<'s>> {
+        let Some(prefilter) = &self.prefilter else {
+            return Vec::new();
+        };
+        // (detector, window start, window end) for every keyword hit.
+        let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        for hit in prefilter.find_overlapping_iter(text) {
+            for &index in &self.pattern_detectors[hit.pattern().as_usize()] {
+                let start = line_start_near(text, hit.start());
+                let end = match self.detectors[index].window {
+                    Some(window) => ceil_char_boundary(text, hit.end().saturating_add(window)),
+                    None => line_end_near(text, hit.end()),
+                };
+                windows.push((index, start, end));
+            }
+        }
+        if windows.is_empty() {
+            return Vec::new();
+        }
+        windows.sort_unstable();
+        let mut found: Vec<SecretMatch<'s>> = Vec::new();
+        let mut current: Option<(usize, usize, usize)> = None;
+        for window in windows.into_iter().map(Some).chain(std::iter::once(None)) {
+            match (current, window) {
+                (Some((d, start, end)), Some((d2, start2, end2))) if d == d2 && start2 <= end => {
+                    current = Some((d, start, end.max(end2)));
+                }
+                (previous, next) => {
+                    if let Some((d, start, end)) = previous {
+                        self.run_detector(&self.detectors[d], text, start, end, &mut found);
+                    }
+                    current = next;
+                }
+            }
+        }
+        // Keep the first-listed detector where matches overlap.
+        let order = |m: &SecretMatch<'_>| {
+            self.detectors
+                .iter()
+                .position(|d| std::ptr::eq(d, m.detector))
+                .unwrap_or(usize::MAX)
+        };
+        found.sort_by_key(|m| (order(m), m.span.start));
+        let mut kept: Vec<SecretMatch<'s>> = Vec::with_capacity(found.len());
+        for candidate in found {
+            let overlaps = kept
+                .iter()
+                .any(|k| candidate.span.start < k.span.end && k.span.start < candidate.span.end);
+            if !overlaps {
+                kept.push(candidate);
+            }
+        }
+        kept.sort_by_key(|m| (m.span.start, m.span.end));
+        kept
+    }
+
+    fn run_detector<'s>(
+        &'s self,
+        detector: &'s Detector,
+        text: &str,
+        start: usize,
+        end: usize,
+        found: &mut Vec<SecretMatch<'s>>,
+    ) {
+        let Some(window) = text.get(start..end) else {
+            return;
+        };
+        for captures in detector.regex.captures_iter(window) {
+            let Some(secret) = detector
+                .secret_group
+                .and_then(|group| captures.get(group))
+                .or_else(|| captures.get(0))
+            else {
+                continue;
+            };
+            let value = secret.as_str();
+            if detector.allow.iter().any(|allow| allow.is_match(value))
+                || detector.entropy.is_some_and(|min| entropy(value) < min)
+                || is_placeholder_secret(value)
+            {
+                continue;
+            }
+            let after = window[secret.end()..].chars().next();
+            let valid = match detector.check {
+                None => true,
+                Some(Check::Assignment) => {
+                    let key = captures.name("key");
+                    let key_start = key.map_or(0, |k| k.start());
+                    let key = key.map_or("", |k| k.as_str());
+                    is_secret_key(key)
+                        && looks_like_secret_literal(value)
+                        && after != Some('(')
+                        && !is_codecov_graph_token(window, key_start, key)
+                }
+                Some(Check::UrlPassword) => {
+                    let user = captures.name("user").map_or("", |u| u.as_str());
+                    is_real_password(value, user)
+                }
+            };
+            if valid {
+                found.push(SecretMatch {
+                    detector,
+                    span: Span::new(start + secret.start(), start + secret.end()),
+                });
+            }
+        }
+    }
+}
+
+/// Passwords that only ever protect a local throwaway service (`postgres://postgres:postgres@`).
+const TRIVIAL_PASSWORDS: &[&str] = &[
+    "admin", "guest", "mysql", "pass", "postgres", "redis", "root", "rabbitmq", "mongo", "user",
+    "sa", "demo", "default", "test", "testing", "dev", "local", "docker", "pwd",
+];
+
+/// Whether the password of a URL is a real one rather than a placeholder or a default.
+fn is_real_password(password: &str, user: &str) -> bool {
+    let lower = password.to_ascii_lowercase();
+    password.len() >= 6
+        && password != user
+        && !TRIVIAL_PASSWORDS.contains(&lower.as_str())
+        && !["pass", "pwd", "secret", "pa55", "123"]
+            .iter()
+            .any(|word| lower.contains(word))
+        && !password.starts_with(['$', '%', '{', '<', '*', '['])
+        && !password.contains("${")
+        && !password.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `…/graph/badge.svg?token=AbCdEf1234`: Codecov's badge tokens are public by design.
+fn is_codecov_graph_token(window: &str, key_start: usize, key: &str) -> bool {
+    key.eq_ignore_ascii_case("token")
+        && window[..key_start].ends_with(['?', '&'])
+        && window.contains("codecov")
+}
+
+/// Shannon entropy of `text` in bits per character.
+pub fn entropy(text: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut total = 0u32;
+    for byte in text.bytes() {
+        counts[usize::from(byte)] += 1;
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    let total = f64::from(total);
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / total;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// The start of the line holding `offset`, but no more than [`LOOK_BEHIND`] bytes before it.
+fn line_start_near(text: &str, offset: usize) -> usize {
+    let floor = floor_char_boundary(text, offset.saturating_sub(LOOK_BEHIND));
+    text.get(floor..offset)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(floor, |newline| floor + newline + 1)
+}
+
+/// The end of the line holding `offset`, but no more than [`LOOK_AHEAD`] bytes after it.
+fn line_end_near(text: &str, offset: usize) -> usize {
+    let ceiling = ceil_char_boundary(text, offset.saturating_add(LOOK_AHEAD));
+    text.get(offset..ceiling)
+        .and_then(|after| after.find('\n'))
+        .map_or(ceiling, |newline| offset + newline)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    if offset >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    if offset >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_detectors_load() {
+        let scanner = Scanner::from_toml(DETECTORS_TOML).unwrap();
+        assert!(scanner.detectors().len() >= 30);
+        let mut ids = std::collections::HashSet::new();
+        for detector in scanner.detectors() {
+            assert!(
+                ids.insert(detector.id.as_str()),
+                "duplicate {}",
+                detector.id
+            );
+            assert!(
+                detector.regex.captures_len() > 0,
+                "{} has no regex",
+                detector.id
+            );
+        }
+    }
+
+    #[test]
+    fn bad_detectors_are_errors_not_panics() {
+        let bad_regex =
+            "[[detector]]\nid = \"x\"\ndescription = \"x\"\nkeywords = [\"x\"]\nregex = \"(\"\n";
+        assert!(matches!(
+            Scanner::from_toml(bad_regex),
+            Err(DetectorError::Detector { .. })
+        ));
+        assert!(matches!(
+            Scanner::from_toml("detector = 1"),
+            Err(DetectorError::Format(_))
+        ));
+    }
+
+    #[test]
+    fn entropy_measures_randomness() {
+        assert_eq!(entropy(""), 0.0);
+        assert_eq!(entropy("aaaa"), 0.0);
+        assert!((entropy("abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn windows_stay_on_char_boundaries_and_lines() {
+        let text = "é\nabc secret def\nxyz";
+        let hit = text.find("secret").unwrap();
+        assert_eq!(
+            &text[line_start_near(text, hit)..line_end_near(text, hit)],
+            "abc secret def"
+        );
+        let long = "é".repeat(2000);
+        let start = line_start_near(&long, 1501);
+        assert!(long.is_char_boundary(start));
+        assert!(long.is_char_boundary(line_end_near(&long, 1501)));
+    }
+}
