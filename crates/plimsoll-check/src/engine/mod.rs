@@ -295,6 +295,15 @@ fn check_file(
         outcome.source = Some(source);
     }
     outcome.findings.extend(findings);
+    // Keep the text only where a report or a later rule may point into it, so a large run
+    // does not hold every file it read.
+    let needed_later = matches!(
+        outcome.facts,
+        Some(Facts::Ci(_) | Facts::Dependabot(_) | Facts::Compose(_))
+    );
+    if outcome.findings.is_empty() && !needed_later {
+        outcome.source = None;
+    }
     outcome
 }
 
