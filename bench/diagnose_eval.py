@@ -23,6 +23,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07]*(?:\x07|\x1b\\)|.)")
+# Colour codes whose ESC byte the labelling tool dropped: `[0m[31merror[0m]`.
+BARE_SGR = re.compile(r"\[[0-9;]*m")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
 
 
@@ -35,6 +37,26 @@ def norm(line: str) -> str:
     line = ANSI.sub("", line)
     line = "".join(c for c in line if c == "\t" or c >= " ")
     return " ".join(line.split())
+
+
+def chunk_key(line: str) -> str:
+    """A line as LogChunks stored it: the labellers' tool dropped every `<` (so `<<< ERROR!`
+    reads ` ERROR!` and `<init>` reads `init>`), colour codes lost their ESC byte and whitespace
+    runs differ, so compare without `<`, `&lt;` entities, colour codes and whitespace runs."""
+    line = BARE_SGR.sub("", norm(line)).replace("&lt;", "").replace("<", "")
+    return " ".join(line.split())
+
+
+def lines_match(log_line: str, chunk_line: str) -> bool:
+    """A chunk line matches a log line when equal, or when one holds the other (the chunk may
+    start or end mid-line, and a log line may carry a prefix the chunk lacks)."""
+    if log_line == chunk_line:
+        return True
+    if not chunk_line or not log_line:
+        return False
+    if len(chunk_line) >= 4 and chunk_line in log_line:
+        return True
+    return len(log_line) >= 8 and log_line in chunk_line
 
 
 def diagnose(binary, path, extra=()):
@@ -56,37 +78,48 @@ def ranked_lines(log):
 
 
 def locate_chunk(log_lines, chunk):
-    """1-based line ranges where the chunk's lines appear consecutively in the log."""
-    chunk_lines = [norm(l) for l in split_lines(chunk)]
-    while chunk_lines and not chunk_lines[0]:
-        chunk_lines.pop(0)
-    while chunk_lines and not chunk_lines[-1]:
-        chunk_lines.pop()
+    """1-based line ranges where the chunk's lines appear consecutively in the log.
+
+    Tolerant of the ways a stored chunk differs from its log: whitespace, dropped `<`, blank
+    lines added or removed, and a first or last line cut mid-line. Every chunk line is tried as
+    the anchor (so a garbled first line does not lose the chunk); the alignment matching the
+    most chunk lines wins, and it must cover at least half of the chunk's non-blank lines."""
+    chunk_lines = [chunk_key(l) for l in split_lines(chunk)]
+    chunk_lines = [l for l in chunk_lines if l]
     if not chunk_lines:
         return None
-    normed = [norm(l) for l in log_lines]
-    first = chunk_lines[0]
+    normed = [chunk_key(l) for l in log_lines]
     best = None
-    for i, line in enumerate(normed):
-        if not first or not (line == first or (len(first) > 8 and first in line)):
-            continue
-        # Count how many chunk lines follow in order (blank lines may differ).
-        j, k, matched = i, 0, 0
-        while j < len(normed) and k < len(chunk_lines):
-            if normed[j] == chunk_lines[k] or (chunk_lines[k] and chunk_lines[k] in normed[j]):
-                matched += 1
-                j += 1
-                k += 1
-            elif not chunk_lines[k]:
-                k += 1
-            elif not normed[j]:
-                j += 1
-            else:
-                break
-        span = (i + 1, i + max(len(chunk_lines), j - i))
-        if best is None or matched > best[0]:
-            best = (matched, span)
-    return [best[1]] if best else None
+    for anchor, first in enumerate(chunk_lines):
+        if best and best[0] >= len(chunk_lines) - anchor:
+            break  # a later anchor cannot beat the match already found
+        for i, line in enumerate(normed):
+            if not lines_match(line, first):
+                continue
+            # Follow the chunk forward; blank log lines and unmatched chunk lines are skipped.
+            j, k, matched, last = i, anchor, 0, i
+            misses = 0
+            while j < len(normed) and k < len(chunk_lines):
+                if lines_match(normed[j], chunk_lines[k]):
+                    matched += 1
+                    last = j
+                    j += 1
+                    k += 1
+                    misses = 0
+                elif not normed[j]:
+                    j += 1
+                elif misses < 2:
+                    k += 1  # a chunk line the log does not have verbatim
+                    misses += 1
+                else:
+                    break
+            start = i - anchor if anchor else i
+            span = (max(1, start + 1), last + 1 + (len(chunk_lines) - k))
+            if best is None or matched > best[0]:
+                best = (matched, span)
+    if best is None or best[0] * 2 < min(len(chunk_lines), 2):
+        return None
+    return [best[1]]
 
 
 def inside(line, ranges):

@@ -24,6 +24,10 @@ pub const CONTEXT: usize = 3;
 pub const CONTEXT_CHARS: usize = 400;
 /// Echoed script lines kept per step (for mapping to the workflow).
 const SCRIPT_LINES: usize = 12;
+/// Lines between two candidates that make them one block of error output.
+const BLOCK_GAP: usize = 3;
+/// What a candidate inside a block loses to the block's first line.
+const BLOCK_FOLLOWER_PENALTY: f32 = 0.75;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
 
@@ -556,6 +560,20 @@ impl Reading {
                     .collect();
                 pool.push(candidate);
             }
+        }
+        // A block of error lines is one failure told several times (a compiler error and its
+        // notes, a test failure and its assertion, a cascade): the first line of the block
+        // starts the story, so lines that follow a candidate closely yield to it on ties.
+        pool.sort_by_key(|c| (c.step, c.line.line));
+        let mut previous: Option<(usize, usize)> = None;
+        for candidate in &mut pool {
+            let here = (candidate.step, candidate.line.line);
+            if let Some((step, line)) = previous {
+                if step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP {
+                    candidate.score -= BLOCK_FOLLOWER_PENALTY;
+                }
+            }
+            previous = Some(here);
         }
         // The same text again is one candidate with the best score of the repeats. On GitHub it
         // is a retried command, and the last attempt is the one that failed the step; in plain

@@ -196,10 +196,17 @@ pub fn diagnose(
     if verdict == Verdict::Failed && step.is_none() && structured {
         notes.push(
             "the log has no failing-step marker (`##[error]Process completed with exit code N.`): \
-             it may be truncated; the analysis uses the text alone"
+             it may be truncated; the failing step is taken to be the one holding the best line"
                 .into(),
         );
     }
+    // Without an exit marker (a truncated log, a container action that dies without
+    // `##[error]`, a fragment), the step holding the line that best explains the failure is the
+    // best estimate of the failing step; reporting none would hide what the ranking found.
+    let step = match (step, candidates.first()) {
+        (None, Some(best)) if verdict == Verdict::Failed => Some(best.step),
+        (step, _) => step,
+    };
     let mut candidates = if verdict == Verdict::Succeeded {
         Vec::new()
     } else {
