@@ -152,7 +152,8 @@ pub fn normalize(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn is_yaml(path: &Path) -> bool {
+/// Whether `path` has a YAML extension (`.yml`, `.yaml`, any case).
+pub(crate) fn is_yaml(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }

@@ -2,42 +2,18 @@
 //! baselines and bad input.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
+
+mod common;
+use common::{plimsoll, write};
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn plimsoll(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
-    cmd.current_dir(dir);
-    for var in [
-        "PLIMSOLL_FAIL_ON",
-        "PLIMSOLL_STRICT",
-        "PLIMSOLL_EXCLUDE",
-        "PLIMSOLL_ENABLE",
-        "PLIMSOLL_DISABLE",
-        "PLIMSOLL_ENV",
-        "PLIMSOLL_FORMAT",
-        "PLIMSOLL_MAX_FILE_SIZE",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
 const BOUNDED_WORKFLOW: &str = "on: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - run: make test\n";
-
-fn write(dir: &Path, rel: &str, text: &[u8]) -> PathBuf {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, text).unwrap();
-    path
-}
 
 #[test]
 fn the_bad_example_fails_with_findings_and_the_clean_one_passes() {

@@ -3,35 +3,12 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Process::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{git, write};
 
 fn guard(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("plimsoll").unwrap();
@@ -182,7 +159,7 @@ fn before_and_after_files_and_folders() {
     write(
         root,
         "new/ci.yml",
-        &BEFORE.replace(
+        BEFORE.replace(
             "      - run: cargo doc --no-deps\n",
             "      - run: cargo doc --no-deps || true\n",
         ),

@@ -4,31 +4,14 @@
 //! The credentials are assembled at run time so that the repository holds none.
 
 use std::path::Path;
-use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 
+mod common;
+use common::{git, plimsoll};
+
 /// Characters of a secret its redacted form may show.
 const SHOWN: usize = 4;
-
-fn plimsoll(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
-    cmd.current_dir(dir);
-    for var in [
-        "PLIMSOLL_FAIL_ON",
-        "PLIMSOLL_STRICT",
-        "PLIMSOLL_EXCLUDE",
-        "PLIMSOLL_ENABLE",
-        "PLIMSOLL_DISABLE",
-        "PLIMSOLL_ENV",
-        "PLIMSOLL_FORMAT",
-        "PLIMSOLL_MAX_FILE_SIZE",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn random(seed: u64, alphabet: &str, len: usize) -> String {
     let alphabet = alphabet.as_bytes();
@@ -178,18 +161,6 @@ fn the_baseline_accepts_known_secrets_and_reports_new_ones() {
     let output = String::from_utf8(output).unwrap();
     assert!(output.contains("[slack-token]"), "{output}");
     assert!(output.contains("Found 1 finding"), "{output}");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = StdCommand::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.org"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]

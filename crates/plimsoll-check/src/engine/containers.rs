@@ -24,8 +24,7 @@ pub(super) fn is_template(source: &SourceFile) -> bool {
 /// Whether a file named on the command line (not as YAML) is a Dockerfile: its first
 /// instruction, after comments and blank lines, is `FROM` or `ARG`.
 pub(super) fn looks_like_dockerfile(source: &SourceFile) -> bool {
-    let name = source.path().to_string_lossy();
-    if name.ends_with(".yml") || name.ends_with(".yaml") {
+    if crate::discovery::is_yaml(source.path()) {
         return false;
     }
     source

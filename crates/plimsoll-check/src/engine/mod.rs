@@ -251,23 +251,21 @@ fn check_file(
     let mut unparsable = false;
     let mut text_only = candidate.text_only;
     if !candidate.text_only {
-        let checked = match candidate.kind {
-            Some(FileKind::Dockerfile) if containers::is_template(&source) => {
-                tracing::info!(
-                    "{}: a template (`{{{{ … }}}}` lines), not a Dockerfile; skipped",
-                    path.display()
-                );
-                Err(Unchecked::NotOurs)
-            }
-            Some(FileKind::Dockerfile) => {
-                containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
-                Ok(Some(Facts::Dockerfile(path.clone())))
-            }
-            None if containers::looks_like_dockerfile(&source) => {
-                containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
-                Ok(Some(Facts::Dockerfile(path.clone())))
-            }
-            kind => check_yaml(&source, kind, settings, rules, &mut sink),
+        let is_dockerfile = match candidate.kind {
+            Some(kind) => kind == FileKind::Dockerfile,
+            None => containers::looks_like_dockerfile(&source),
+        };
+        let checked = if !is_dockerfile {
+            check_yaml(&source, candidate.kind, settings, rules, &mut sink)
+        } else if containers::is_template(&source) {
+            tracing::info!(
+                "{}: a template (`{{{{ … }}}}` lines), not a Dockerfile; skipped",
+                path.display()
+            );
+            Err(Unchecked::NotOurs)
+        } else {
+            containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
+            Ok(Some(Facts::Dockerfile(path.clone())))
         };
         match checked {
             Ok(Some(facts)) => outcome.facts = Some(facts),

@@ -1,6 +1,4 @@
-use plimsoll_syntax::shell;
-
-use super::common::{argv, has_cache_mount};
+use super::common::{argv, has_cache_mount, removes, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -39,22 +37,12 @@ impl Rule for ApkAddWithoutNoCache {
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
         for run in cx.runs.iter().filter(|r| !has_cache_mount(r)) {
-            let cleans = run.commands.iter().any(|c| {
-                let words = argv(c);
-                words
-                    .first()
-                    .is_some_and(|p| shell::program_name(p) == "rm")
-                    && words.iter().any(|w| w.starts_with("/var/cache/apk"))
-            });
-            if cleans {
+            if removes(run, "/var/cache/apk") {
                 continue;
             }
             for command in &run.commands {
                 let words = argv(command);
-                let is_add = words
-                    .first()
-                    .is_some_and(|p| shell::program_name(p) == "apk")
-                    && words.iter().skip(1).find(|w| !w.starts_with('-')) == Some(&"add");
+                let is_add = command.program() == Some("apk") && verb(&words) == Some("add");
                 if is_add && !words.contains(&"--no-cache") {
                     out.report(
                         &Self::META,

@@ -1,6 +1,4 @@
-use plimsoll_syntax::shell;
-
-use super::common::{argv, has_cache_mount, has_flag};
+use super::common::{argv, has_cache_mount, has_flag, removes, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -48,18 +46,13 @@ impl Rule for AptGetHygiene {
         for run in cx.runs {
             let mut update = None;
             let mut installs = false;
-            let mut cleans = false;
             for command in &run.commands {
                 let words = argv(command);
-                let program = words.first().map_or("", |p| shell::program_name(p));
-                if program == "rm" && words.iter().any(|w| w.starts_with("/var/lib/apt/lists")) {
-                    cleans = true;
-                }
+                let program = command.program().unwrap_or("");
                 if !matches!(program, "apt-get" | "apt") {
                     continue;
                 }
-                let verb = words.iter().skip(1).find(|w| !w.starts_with('-')).copied();
-                match verb {
+                match verb(&words) {
                     Some("update") => update = update.or(Some(command.span())),
                     Some("install") => {
                         installs = true;
@@ -90,7 +83,7 @@ impl Rule for AptGetHygiene {
                     update,
                     "`apt-get update` in a `RUN` that installs nothing: its cached layer goes stale".to_string(),
                 );
-            } else if !cleans && !has_cache_mount(run) {
+            } else if !removes(run, "/var/lib/apt/lists") && !has_cache_mount(run) {
                 out.report(
                     &Self::META,
                     update,

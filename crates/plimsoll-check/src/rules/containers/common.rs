@@ -183,3 +183,15 @@ pub(crate) fn has_flag(words: &[&str], short: char, long: &[&str]) -> bool {
         long.contains(w) || (w.starts_with('-') && !w.starts_with("--") && w[1..].contains(short))
     })
 }
+
+/// The first word after the program that is not a flag (`install` in `apt-get -q install`).
+pub(crate) fn verb<'a>(words: &[&'a str]) -> Option<&'a str> {
+    words.iter().skip(1).find(|w| !w.starts_with('-')).copied()
+}
+
+/// Whether the `RUN` removes something under `prefix` (`rm -rf /var/lib/apt/lists/*`).
+pub(crate) fn removes(run: &crate::rule::RunScript<'_>, prefix: &str) -> bool {
+    run.commands.iter().any(|command| {
+        command.program() == Some("rm") && command.argv().iter().any(|w| w.text.starts_with(prefix))
+    })
+}

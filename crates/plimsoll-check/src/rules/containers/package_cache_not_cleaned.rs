@@ -1,6 +1,4 @@
-use plimsoll_syntax::shell;
-
-use super::common::{argv, has_cache_mount};
+use super::common::{argv, has_cache_mount, removes, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -44,17 +42,11 @@ impl Rule for PackageCacheNotCleaned {
             let mut cleaned = Vec::new();
             for command in &run.commands {
                 let words = argv(command);
-                let program = words.first().map_or("", |p| shell::program_name(p));
+                let program = command.program().unwrap_or("");
                 if !matches!(program, "yum" | "dnf" | "microdnf" | "zypper") {
                     continue;
                 }
-                let verbs: Vec<&str> = words
-                    .iter()
-                    .skip(1)
-                    .filter(|w| !w.starts_with('-'))
-                    .copied()
-                    .collect();
-                match verbs.first().copied() {
+                match verb(&words) {
                     Some("install" | "in" | "update" | "upgrade" | "groupinstall") => {
                         installs.push((program, command.span()));
                     }
@@ -65,15 +57,8 @@ impl Rule for PackageCacheNotCleaned {
                     cleaned.push(program);
                 }
             }
-            for command in &run.commands {
-                let words = argv(command);
-                if words
-                    .first()
-                    .is_some_and(|p| shell::program_name(p) == "rm")
-                    && words.iter().any(|w| w.starts_with("/var/cache/"))
-                {
-                    cleaned.extend(["yum", "dnf", "microdnf", "zypper"]);
-                }
+            if removes(run, "/var/cache/") {
+                cleaned.extend(["yum", "dnf", "microdnf", "zypper"]);
             }
             for (program, span) in installs {
                 if !cleaned.contains(&program) {

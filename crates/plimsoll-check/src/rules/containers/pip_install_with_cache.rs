@@ -1,5 +1,3 @@
-use plimsoll_syntax::shell;
-
 use super::common::{argv, has_cache_mount};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -57,8 +55,7 @@ impl Rule for PipInstallWithCache {
         {
             for command in &run.commands {
                 let words = argv(command);
-                let program = words.first().map_or("", |p| shell::program_name(p));
-                let install = match program {
+                let install = match command.program().unwrap_or("") {
                     "pip" | "pip3" => words.get(1) == Some(&"install"),
                     "python" | "python3" => words.get(1..4) == Some(&["-m", "pip", "install"]),
                     _ => false,

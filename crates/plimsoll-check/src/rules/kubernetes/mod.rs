@@ -1,5 +1,7 @@
 //! Kubernetes rules: section 3 of the standards.
 
+mod common;
+
 mod added_capabilities;
 mod env_secret_literal;
 mod invalid_manifest;

@@ -3,6 +3,8 @@ use crate::finding::{RuleMeta, Sink};
 use crate::kubernetes::{Container, ContainerKind};
 use crate::rule::{Context, Rule};
 
+use super::common::SecurityFlag;
+
 declare_rule! {
     /// ## What it does
     /// Flags containers that may run as root: `runAsNonRoot` is not `true` in the container's
@@ -55,29 +57,13 @@ impl Rule for PodRunsAsRoot {
                 return;
             }
         }
-        match container.effective_security("runAsNonRoot") {
-            Some(value) if value.as_bool() == Some(true) => {}
-            Some(value) => {
-                out.report(
-                    &Self::META,
-                    value.span,
-                    format!(
-                        "{} sets `runAsNonRoot` to `{}`: it may run as root",
-                        container.describe(),
-                        value.as_str().unwrap_or("?")
-                    ),
-                );
-            }
-            None => {
-                out.report(
-                    &Self::META,
-                    container.security_anchor(),
-                    format!(
-                        "{} does not set `runAsNonRoot: true` (nor does its pod): it may run as root",
-                        container.describe()
-                    ),
-                );
-            }
+        let value = container.effective_security("runAsNonRoot");
+        SecurityFlag {
+            key: "runAsNonRoot",
+            expected: true,
+            missing_note: " (nor does its pod)",
+            consequence: ": it may run as root",
         }
+        .check(&Self::META, container, value, out);
     }
 }

@@ -3,6 +3,8 @@ use crate::finding::{RuleMeta, Sink};
 use crate::kubernetes::{Container, ContainerKind};
 use crate::rule::{Context, Rule};
 
+use super::common::SecurityFlag;
+
 declare_rule! {
     /// ## What it does
     /// Flags containers (init containers included) whose `securityContext` does not set
@@ -42,32 +44,15 @@ impl Rule for PrivilegeEscalation {
         if container.kind == ContainerKind::Ephemeral {
             return;
         }
-        match container
+        let value = container
             .security_context()
-            .and_then(|sc| sc.get("allowPrivilegeEscalation"))
-        {
-            Some(value) if value.as_bool() == Some(false) => {}
-            Some(value) => {
-                out.report(
-                    &Self::META,
-                    value.span,
-                    format!(
-                        "{} sets `allowPrivilegeEscalation` to `{}`",
-                        container.describe(),
-                        value.as_str().unwrap_or("?")
-                    ),
-                );
-            }
-            None => {
-                out.report(
-                    &Self::META,
-                    container.security_anchor(),
-                    format!(
-                        "{} does not set `allowPrivilegeEscalation: false`",
-                        container.describe()
-                    ),
-                );
-            }
+            .and_then(|sc| sc.get("allowPrivilegeEscalation"));
+        SecurityFlag {
+            key: "allowPrivilegeEscalation",
+            expected: false,
+            missing_note: "",
+            consequence: "",
         }
+        .check(&Self::META, container, value, out);
     }
 }

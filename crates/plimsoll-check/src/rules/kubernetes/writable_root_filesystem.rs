@@ -3,6 +3,8 @@ use crate::finding::{RuleMeta, Sink};
 use crate::kubernetes::{Container, ContainerKind};
 use crate::rule::{Context, Rule};
 
+use super::common::SecurityFlag;
+
 declare_rule! {
     /// ## What it does
     /// Flags containers (init containers included) whose `securityContext` does not set
@@ -45,32 +47,15 @@ impl Rule for WritableRootFilesystem {
         if container.kind == ContainerKind::Ephemeral {
             return;
         }
-        match container
+        let value = container
             .security_context()
-            .and_then(|sc| sc.get("readOnlyRootFilesystem"))
-        {
-            Some(value) if value.as_bool() == Some(true) => {}
-            Some(value) => {
-                out.report(
-                    &Self::META,
-                    value.span,
-                    format!(
-                        "{} sets `readOnlyRootFilesystem` to `{}`",
-                        container.describe(),
-                        value.as_str().unwrap_or("?")
-                    ),
-                );
-            }
-            None => {
-                out.report(
-                    &Self::META,
-                    container.security_anchor(),
-                    format!(
-                        "{} does not set `readOnlyRootFilesystem: true`",
-                        container.describe()
-                    ),
-                );
-            }
+            .and_then(|sc| sc.get("readOnlyRootFilesystem"));
+        SecurityFlag {
+            key: "readOnlyRootFilesystem",
+            expected: true,
+            missing_note: "",
+            consequence: "",
         }
+        .check(&Self::META, container, value, out);
     }
 }

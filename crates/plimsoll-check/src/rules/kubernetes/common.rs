@@ -1,0 +1,61 @@
+//! What the Kubernetes rules share.
+
+use plimsoll_syntax::yaml::Node;
+
+use crate::finding::{RuleMeta, Sink};
+use crate::kubernetes::Container;
+
+/// A boolean `securityContext` setting a container must have, and how to word its absence.
+pub(super) struct SecurityFlag {
+    /// The key (`readOnlyRootFilesystem`).
+    pub key: &'static str,
+    /// The value it must have.
+    pub expected: bool,
+    /// Appended to the message when it is missing (`" (nor does its pod)"`).
+    pub missing_note: &'static str,
+    /// Appended to every message (`": it may run as root"`).
+    pub consequence: &'static str,
+}
+
+impl SecurityFlag {
+    /// Report `container` unless the setting (`value`, as found) is as expected: at the value
+    /// when it is set otherwise, at the container's `securityContext` when it is missing.
+    pub(super) fn check(
+        &self,
+        meta: &'static RuleMeta,
+        container: &Container<'_>,
+        value: Option<&Node>,
+        out: &mut Sink,
+    ) {
+        let SecurityFlag {
+            key,
+            expected,
+            missing_note,
+            consequence,
+        } = self;
+        match value {
+            Some(value) if value.as_bool() == Some(*expected) => {}
+            Some(value) => {
+                out.report(
+                    meta,
+                    value.span,
+                    format!(
+                        "{} sets `{key}` to `{}`{consequence}",
+                        container.describe(),
+                        value.as_str().unwrap_or("?")
+                    ),
+                );
+            }
+            None => {
+                out.report(
+                    meta,
+                    container.security_anchor(),
+                    format!(
+                        "{} does not set `{key}: {expected}`{missing_note}{consequence}",
+                        container.describe()
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! What the binary's integration tests share: the command, files and git.
+
+#![allow(dead_code)] // each test crate uses its own part
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+
+/// The `plimsoll` binary run in `dir`, untouched by the caller's `PLIMSOLL_*` variables.
+pub fn plimsoll(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
+    cmd.current_dir(dir);
+    for var in [
+        "PLIMSOLL_FAIL_ON",
+        "PLIMSOLL_STRICT",
+        "PLIMSOLL_EXCLUDE",
+        "PLIMSOLL_ENABLE",
+        "PLIMSOLL_DISABLE",
+        "PLIMSOLL_ENV",
+        "PLIMSOLL_FORMAT",
+        "PLIMSOLL_MAX_FILE_SIZE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Write `text` to `dir/rel`, creating folders.
+pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// Run git in `dir` with a fixed identity and no signing; fails the test when git fails.
+/// Returns its standard output, trimmed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Process::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
