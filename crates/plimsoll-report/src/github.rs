@@ -23,16 +23,26 @@
 use plimsoll_check::{CheckReport, Finding, Severity};
 
 use crate::paths::display_path;
+use crate::ReportError;
 
 /// Render one workflow command per finding of `report`, each ending with a newline. An empty
 /// report renders as an empty string.
 pub fn render(report: &CheckReport) -> String {
-    let mut out = String::new();
+    // Writing to memory cannot fail.
+    crate::to_string(|out| write(report, out)).unwrap_or_default()
+}
+
+/// Write what [`render`] returns to `out`, a finding at a time.
+///
+/// # Errors
+///
+/// [`ReportError::Io`] if `out` fails.
+pub fn write(report: &CheckReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
     for finding in &report.findings {
-        out.push_str(&annotation(finding));
-        out.push('\n');
+        out.write_all(annotation(finding).as_bytes())?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 /// The workflow command (`error`, `warning` or `notice`) for a severity.

@@ -42,7 +42,7 @@ use plimsoll_syntax::{SourceFile, Span};
 use unicode_width::UnicodeWidthChar;
 
 use crate::paths::display_path;
-use crate::Summary;
+use crate::{ReportError, Summary};
 
 /// How tabs are expanded: to the next multiple of this many columns.
 const TAB_STOP: usize = 4;
@@ -63,13 +63,32 @@ pub fn render(report: &CheckReport, options: &HumanOptions) -> String {
     if report.findings.is_empty() {
         return String::new();
     }
+    human(report, options).to_string()
+}
+
+/// Write what [`render`] returns to `out`, a finding at a time.
+///
+/// # Errors
+///
+/// [`ReportError::Io`] if `out` fails.
+pub fn write(
+    report: &CheckReport,
+    options: &HumanOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    if !report.findings.is_empty() {
+        write!(out, "{}", human(report, options))?;
+    }
+    Ok(())
+}
+
+fn human<'r>(report: &'r CheckReport, options: &HumanOptions) -> Human<'r> {
     Human {
         report,
         style: Style {
             color: options.color,
         },
     }
-    .to_string()
 }
 
 /// The summary line alone, without a trailing newline: `Found 3 findings (1 error, 1 warning, 1

@@ -41,15 +41,31 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The JSON Schema (draft 2020-12) of the output, version [`SCHEMA_VERSION`].
 pub const SCHEMA: &str = include_str!("../schema/plimsoll-check-v1.schema.json");
 
-/// Render `report` as a pretty-printed JSON document ending with a newline.
+/// Render `report` as a pretty-printed JSON document ending with a newline: the text that
+/// [`write`] writes.
+///
+/// # Errors
+///
+/// [`ReportError::Serialize`] if serialisation fails, which the types used here do not do.
+pub fn render(report: &CheckReport, tool_version: &str) -> Result<String, ReportError> {
+    crate::to_string(|out| write(report, tool_version, out))
+}
+
+/// Write `report` to `out` as a pretty-printed JSON document ending with a newline, one finding
+/// at a time (nothing proportional to the report is built first).
 ///
 /// `tool_version` is written as `tool.version`: pass the version of the plimsoll binary
 /// (`env!("CARGO_PKG_VERSION")` of the CLI).
 ///
 /// # Errors
 ///
-/// [`ReportError::Serialize`] if serialisation fails, which the types used here do not do.
-pub fn render(report: &CheckReport, tool_version: &str) -> Result<String, ReportError> {
+/// [`ReportError::Io`] if `out` fails; [`ReportError::Serialize`] if serialisation fails, which
+/// the types used here do not do.
+pub fn write(
+    report: &CheckReport,
+    tool_version: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
     let summary = Summary::of(report);
     let output = Output {
         version: SCHEMA_VERSION,
@@ -64,33 +80,38 @@ pub fn render(report: &CheckReport, tool_version: &str) -> Result<String, Report
             warnings: summary.warnings,
             notes: summary.notes,
         },
-        findings: report
-            .findings
-            .iter()
-            .map(|finding| FindingOut {
-                rule: Rule {
-                    id: finding.rule.id,
-                    name: finding.rule.name,
-                },
-                severity: finding.severity.as_str(),
-                path: display_path(&finding.location.path),
-                start: Position {
-                    line: finding.location.start.line,
-                    column: finding.location.start.column,
-                },
-                end: Position {
-                    line: finding.location.end.line,
-                    column: finding.location.end.column,
-                },
-                message: &finding.message,
-                help: &finding.help,
-                fingerprint: &finding.fingerprint,
-            })
-            .collect(),
+        findings: Findings(report),
     };
-    let mut text = serde_json::to_string_pretty(&output)?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// The findings of a report, serialised as they are visited.
+struct Findings<'a>(&'a CheckReport);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.findings.iter().map(|finding| FindingOut {
+            rule: Rule {
+                id: finding.rule.id,
+                name: finding.rule.name,
+            },
+            severity: finding.severity.as_str(),
+            path: display_path(&finding.location.path),
+            start: Position {
+                line: finding.location.start.line,
+                column: finding.location.start.column,
+            },
+            end: Position {
+                line: finding.location.end.line,
+                column: finding.location.end.column,
+            },
+            message: &finding.message,
+            help: &finding.help,
+            fingerprint: &finding.fingerprint,
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -98,7 +119,7 @@ struct Output<'a> {
     version: u32,
     tool: Tool<'a>,
     summary: SummaryOut,
-    findings: Vec<FindingOut<'a>>,
+    findings: Findings<'a>,
 }
 
 #[derive(Serialize)]

@@ -11,7 +11,9 @@
 //! - [`github`]: GitHub Actions workflow commands (`::error file=…::…`) that annotate the run
 //!   and the pull request.
 //!
-//! Renderers never print: they return a `String`, and the caller decides where it goes. Paths
+//! Renderers never print: each writes to the [`std::io::Write`] its caller gives (`write`), so a
+//! large report streams to a file or a pipe without being held in memory, and `render` returns
+//! the same text as a `String` for callers that want one. Paths
 //! are written with forward slashes and without a leading `./`, whatever the platform.
 //!
 //! Columns differ by format, on purpose: the human, JSON and GitHub outputs count Unicode
@@ -39,12 +41,37 @@ pub const TOOL_NAME: &str = "plimsoll";
 
 /// Why a report could not be rendered.
 ///
-/// Only the serialising renderers ([`json::render`] and [`sarif::render`]) can fail, and in
-/// practice they do not: the error exists so that a serialiser failure is reported rather than
-/// hidden or turned into a panic.
+/// Writing can fail because the destination does (a full disk, a closed pipe); serialising
+/// could in principle fail too, and is then reported rather than hidden or turned into a panic.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The destination refused the text.
+    #[error("cannot write the report")]
+    Io(#[from] std::io::Error),
     /// The report could not be serialised to JSON.
     #[error("cannot serialise the report as JSON: {0}")]
-    Serialize(#[from] serde_json::Error),
+    Serialize(serde_json::Error),
+}
+
+impl From<serde_json::Error> for ReportError {
+    /// A serialiser error that came from the writer is a write error, so that callers can tell a
+    /// closed pipe from a defect.
+    fn from(error: serde_json::Error) -> ReportError {
+        match error.io_error_kind() {
+            Some(kind) => ReportError::Io(std::io::Error::new(kind, error)),
+            None => ReportError::Serialize(error),
+        }
+    }
+}
+
+/// Run `write` against an in-memory buffer and return what it wrote as text: the `render`
+/// counterpart of every renderer's `write`.
+fn to_string(
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), ReportError>,
+) -> Result<String, ReportError> {
+    let mut buffer = Vec::new();
+    write(&mut buffer)?;
+    // Every renderer writes only `str`s, so this cannot fail; map it rather than assume it.
+    String::from_utf8(buffer)
+        .map_err(|e| ReportError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }

@@ -62,6 +62,22 @@ pub fn render(
     tool_version: &str,
     rules: &[&RuleMeta],
 ) -> Result<String, ReportError> {
+    crate::to_string(|out| write(report, tool_version, rules, out))
+}
+
+/// Write `report` to `out` as the SARIF log [`render`] returns, one result at a time (nothing
+/// proportional to the number of findings is built first).
+///
+/// # Errors
+///
+/// [`ReportError::Io`] if `out` fails; [`ReportError::Serialize`] if serialisation fails, which
+/// the types used here do not do.
+pub fn write(
+    report: &CheckReport,
+    tool_version: &str,
+    rules: &[&RuleMeta],
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
     let mut described: Vec<&RuleMeta> = Vec::with_capacity(rules.len());
     let mut index: HashMap<&str, usize> = HashMap::new();
     let finding_rules = report.findings.iter().map(|f| f.rule);
@@ -72,11 +88,44 @@ pub fn render(
         }
     }
 
-    let mut seen: HashMap<(&Path, &str, &str), usize> = HashMap::new();
-    let results = report
-        .findings
-        .iter()
-        .map(|finding| {
+    let log = Log {
+        schema: SARIF_SCHEMA_URI,
+        version: SARIF_VERSION,
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: TOOL_NAME,
+                    information_uri: INFORMATION_URI,
+                    version: tool_version,
+                    semantic_version: tool_version,
+                    rules: described.into_iter().map(descriptor).collect(),
+                },
+            },
+            results: Results {
+                findings: &report.findings,
+                rule_index: index,
+            },
+            column_kind: "utf16CodeUnits",
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// The results of a run, serialised as they are visited.
+struct Results<'a> {
+    findings: &'a [Finding],
+    /// Each rule's index in `tool.driver.rules`.
+    rule_index: HashMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // How many results so far share a (path, rule, fingerprint): the second and later get
+        // `:N` appended so that GitHub keeps them apart.
+        let mut seen: HashMap<(&Path, &str, &str), usize> = HashMap::new();
+        serializer.collect_seq(self.findings.iter().map(|finding| {
             let occurrence = seen
                 .entry((
                     finding.location.path.as_path(),
@@ -92,32 +141,14 @@ pub fn render(
             };
             result(
                 finding,
-                index.get(finding.rule.id).copied().unwrap_or_default(),
+                self.rule_index
+                    .get(finding.rule.id)
+                    .copied()
+                    .unwrap_or_default(),
                 fingerprint,
             )
-        })
-        .collect();
-
-    let log = Log {
-        schema: SARIF_SCHEMA_URI,
-        version: SARIF_VERSION,
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: TOOL_NAME,
-                    information_uri: INFORMATION_URI,
-                    version: tool_version,
-                    semantic_version: tool_version,
-                    rules: described.into_iter().map(descriptor).collect(),
-                },
-            },
-            results,
-            column_kind: "utf16CodeUnits",
-        }],
-    };
-    let mut text = serde_json::to_string_pretty(&log)?;
-    text.push('\n');
-    Ok(text)
+        }))
+    }
 }
 
 /// The SARIF `level` of a severity.
@@ -317,7 +348,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
-    results: Vec<SarifResult<'a>>,
+    results: Results<'a>,
     column_kind: &'static str,
 }
 

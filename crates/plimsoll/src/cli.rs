@@ -199,8 +199,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = render(&report, args.format, color)?;
-    output::emit(&text, args.output.as_deref())?;
+    output::emit_with(args.output.as_deref(), |out| {
+        write_report(&report, args.format, color, out)
+    })?;
     let failed = report
         .findings
         .iter()
@@ -212,23 +213,28 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn render(
+/// Stream `report` in `format` to `out`.
+fn write_report(
     report: &plimsoll_check::CheckReport,
     format: Format,
     color: bool,
-) -> anyhow::Result<String> {
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
     let version = env!("CARGO_PKG_VERSION");
-    Ok(match format {
-        Format::Human => {
-            plimsoll_report::human::render(report, &plimsoll_report::human::HumanOptions { color })
-        }
-        Format::Json => plimsoll_report::json::render(report, version)?,
+    match format {
+        Format::Human => plimsoll_report::human::write(
+            report,
+            &plimsoll_report::human::HumanOptions { color },
+            out,
+        )?,
+        Format::Json => plimsoll_report::json::write(report, version, out)?,
         Format::Sarif => {
             let rules: Vec<_> = registry::all().collect();
-            plimsoll_report::sarif::render(report, version, &rules)?
+            plimsoll_report::sarif::write(report, version, &rules, out)?
         }
-        Format::Github => plimsoll_report::github::render(report),
-    })
+        Format::Github => plimsoll_report::github::write(report, out)?,
+    }
+    Ok(())
 }
 
 fn list_rules(format: ListFormat) -> String {
