@@ -11,6 +11,7 @@
 pub mod analyzer;
 pub mod diff;
 pub mod input;
+pub mod prefilter;
 pub mod reader;
 pub mod render;
 pub mod signatures;
