@@ -16,6 +16,7 @@ pub mod reader;
 pub mod render;
 pub mod signatures;
 pub mod workflow;
+pub mod zip;
 
 use std::collections::BTreeMap;
 use std::fmt;
