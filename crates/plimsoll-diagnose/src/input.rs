@@ -48,8 +48,8 @@ pub enum LogFormat {
 /// A log that cannot be analysed.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    /// Reading failed.
-    #[error("cannot read {path}: {source}")]
+    /// Reading failed (the cause is the error's source, so chains print it once).
+    #[error("cannot read {path}")]
     Io {
         /// What was read.
         path: String,

@@ -85,8 +85,17 @@ impl ZipWriter {
 /// A step's name, first and last line.
 type StepOutline = (String, usize, usize);
 
+/// The analysis, or the error with its causes as the command line prints them.
 fn analyse(source: LogSource) -> Result<Analysis, String> {
-    diagnose(&source, None, Signatures::builtin()).map_err(|e| e.to_string())
+    diagnose(&source, None, Signatures::builtin()).map_err(|e| {
+        let mut message = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(inner) = cause {
+            message.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        message
+    })
 }
 
 const SETUP: &str = "2024-05-01T10:00:00.1000000Z Current runner version: '2.316.0'\n";
