@@ -10,6 +10,7 @@
 
 pub mod analyzer;
 pub mod diff;
+mod fixes;
 pub mod input;
 pub mod prefilter;
 pub mod reader;

@@ -332,3 +332,93 @@ fn markdown_and_json_on_real_logs() {
     }
     insta::assert_snapshot!("diagnose-real-logs", skeletons.join("\n\n"));
 }
+
+/// The rule ids `plimsoll check` reports on the repository's workflow, sorted.
+fn check_rules(dir: &Path) -> Vec<String> {
+    let output = plimsoll(dir)
+        .args(["check", ".github/workflows/ci.yml", "--format", "json"])
+        .output()
+        .unwrap();
+    let value = json_of(&output);
+    let mut rules: Vec<String> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"]["id"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+#[test]
+fn each_value_patch_applies_keeps_coverage_and_adds_no_check_finding() {
+    for (class, lines, expected) in [
+        (
+            "tool-version",
+            &[
+                "   Downloaded clap_lex v0.7.4",
+                "error: package `clap_lex v0.7.4` cannot be built because it requires rustc 1.81 or newer, while the currently active rustc version is 1.80.0",
+            ][..],
+            "toolchain: \"1.81\"",
+        ),
+        (
+            "cache-corruption",
+            &[
+                "   Compiling app v0.1.0 (/home/runner/work/app/app)",
+                "error[E0514]: found crate `serde` compiled by an incompatible version of rustc",
+                "error: could not compile `app` (lib) due to 1 previous error",
+            ][..],
+            "prefix-key: \"v1-rust\"",
+        ),
+        (
+            "flaky",
+            &[
+                "    Updating crates.io index",
+                "warning: spurious network error (3 tries remaining): [28] Timeout was reached (Operation timed out after 30000 milliseconds with 0 bytes received)",
+                "error: failed to get `serde` as a dependency of package `app v0.1.0 (/home/runner/work/app/app)`",
+                "",
+                "Caused by:",
+                "  download of config.json failed",
+                "",
+                "Caused by:",
+                "  [6] Could not resolve host: index.crates.io",
+            ][..],
+            "for attempt in $(seq 3); do",
+        ),
+    ] {
+        let dir = repo_with_failure(lines);
+        let before = check_rules(dir.path());
+        let output = plimsoll(dir.path())
+            .args(["diagnose", "job.log", "--repo", ".", "--format", "json"])
+            .output()
+            .unwrap();
+        let value = json_of(&output);
+        assert_eq!(value["logs"][0]["classification"]["class"], class);
+        let diff = value["logs"][0]["plan"]["diff"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{class}: no diff in {value:#}"))
+            .to_string();
+        assert!(diff.contains(expected), "{class}:\n{diff}");
+        write(dir.path(), "fix.patch", &diff);
+        git(dir.path(), &["apply", "fix.patch"]);
+        let guard = plimsoll(dir.path())
+            .args(["guard", "--base", "HEAD"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            guard.status.code(),
+            Some(0),
+            "{class}: guard says coverage was lost:\n{}{}",
+            stdout_of(&guard),
+            stderr_of(&guard)
+        );
+        let after = check_rules(dir.path());
+        let mut new = after.clone();
+        for rule in &before {
+            if let Some(at) = new.iter().position(|r| r == rule) {
+                new.remove(at);
+            }
+        }
+        assert!(new.is_empty(), "{class}: the patch adds findings {new:?}\n{diff}");
+    }
+}
