@@ -196,12 +196,18 @@ fn bad_input_gets_a_clear_message_and_the_right_exit_code() {
     );
     write(dir.path(), "broken.yml", "jobs: [\n  test: {\n");
     write(dir.path(), "folder/readme.md", "not an archive");
+    write(
+        dir.path(),
+        "cut.zip",
+        b"PK\x03\x04\x14\x00 a download cut short",
+    );
     let mut seen = Vec::new();
     for args in [
         vec!["diagnose", "empty.log"],
         vec!["diagnose", "junk.bin"],
         vec!["diagnose", "missing.log"],
         vec!["diagnose", "folder"],
+        vec!["diagnose", "cut.zip"],
         vec!["diagnose", "failed.log", "--job", "deploy"],
         vec!["diagnose", "passed.log"],
         vec!["diagnose", "failed.log", "--workflow", "broken.yml"],
@@ -228,6 +234,16 @@ fn bad_input_gets_a_clear_message_and_the_right_exit_code() {
             summary.join("\n")
         ));
     }
+    let piped = plimsoll(dir.path())
+        .args(["diagnose", "-"])
+        .write_stdin(b"PK\x03\x04\x14\x00 a zip on stdin".to_vec())
+        .output()
+        .unwrap();
+    seen.push(format!(
+        "$ plimsoll diagnose - < run.zip\nexit {:?}\n{}",
+        piped.status.code(),
+        stderr_of(&piped)
+    ));
     insta::assert_snapshot!("diagnose-bad-input", seen.join("\n\n"));
 }
 
