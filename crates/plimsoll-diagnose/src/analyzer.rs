@@ -361,10 +361,20 @@ impl<'s> Analyzer<'s> {
                 segment.step.failure = Some(failure);
             }
         }
-        if self.before.len() == CONTEXT {
-            self.before.pop_front();
-        }
-        self.before.push_back(context_line(file, number, text));
+        // Reuse the oldest context line's buffers: no allocation per line read.
+        let mut slot = if self.before.len() == CONTEXT {
+            self.before
+                .pop_front()
+                .unwrap_or_else(|| context_line("", 0, ""))
+        } else {
+            context_line("", 0, "")
+        };
+        slot.file.clear();
+        slot.file.push_str(file);
+        slot.line = number;
+        slot.text.clear();
+        push_truncated(text, CONTEXT_CHARS, &mut slot.text);
+        self.before.push_back(slot);
 
         // A plain CI's "command exited" line ends the command's segment.
         if !github && self.split_on_markers && text.starts_with("The command \"") {
@@ -425,9 +435,24 @@ fn context_line(file: &str, number: usize, text: &str) -> LogLine {
 
 /// `text` cut to at most `max` characters.
 pub fn truncate(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    push_truncated(text, max, &mut out);
+    out
+}
+
+/// Append `text` cut to at most `max` characters (and `…` when cut) to `out`.
+fn push_truncated(text: &str, max: usize, out: &mut String) {
+    // No more bytes than `max` means no more characters: skip the character walk.
+    if text.len() <= max {
+        out.push_str(text);
+        return;
+    }
     match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
+        Some((at, _)) => {
+            out.push_str(&text[..at]);
+            out.push('…');
+        }
+        None => out.push_str(text),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The forms a log comes in, and feeding each to the [`Analyzer`] as jobs, steps and lines.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -48,8 +48,8 @@ pub enum LogFormat {
 /// A log that cannot be analysed.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    /// Reading failed.
-    #[error("cannot read {path}: {source}")]
+    /// Reading failed (the cause is the error's source, so chains print it once).
+    #[error("cannot read {path}")]
     Io {
         /// What was read.
         path: String,
@@ -105,7 +105,7 @@ pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo,
             let file = File::open(path).map_err(io_err)?;
             let mut reader = BufReader::with_capacity(64 * 1024, file);
             if is_zip(&mut reader).map_err(io_err)? {
-                return crate::input::feed_zip(path, analyzer);
+                return feed_zip(&label, path, analyzer);
             }
             feed_text(&label, &stem(path), reader, analyzer)
         }
@@ -114,12 +114,19 @@ pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo,
             let reader = BufReader::with_capacity(64 * 1024, stdin.lock());
             feed_text(&label, "job", reader, analyzer)
         }
+        LogSource::Bytes(label, bytes) if bytes.starts_with(ZIP_MAGIC) => {
+            let bytes: std::sync::Arc<[u8]> = bytes.as_slice().into();
+            feed_zip(label, &bytes, analyzer)
+        }
         LogSource::Bytes(label, bytes) => feed_text(label, label, &bytes[..], analyzer),
     }
 }
 
+/// The first bytes of a zip file.
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
 fn is_zip<R: BufRead>(reader: &mut R) -> io::Result<bool> {
-    Ok(reader.fill_buf()?.starts_with(b"PK\x03\x04"))
+    Ok(reader.fill_buf()?.starts_with(ZIP_MAGIC))
 }
 
 /// The file name without the `N_` archive prefix and the extension.
@@ -197,6 +204,12 @@ fn feed_text<R: Read>(
         filled += n;
     }
     head.truncate(filled);
+    if head.starts_with(ZIP_MAGIC) {
+        return Err(InputError::Zip {
+            path: label.to_string(),
+            message: "a run-log zip is read from a file: pass its path instead of piping it".into(),
+        });
+    }
     if looks_binary(&head) {
         return Err(InputError::Binary(label.to_string()));
     }
@@ -242,73 +255,88 @@ fn feed_text<R: Read>(
     })
 }
 
-/// Feed an extracted run-log archive: `N_job.txt` files, and `job/N_step.txt` when present.
-fn feed_folder(dir: &Path, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
-    let io_err = |source: io::Error| InputError::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    let mut job_files = Vec::new();
-    let mut step_dirs = std::collections::HashMap::new();
-    for entry in std::fs::read_dir(dir).map_err(io_err)? {
-        let entry = entry.map_err(io_err)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        if path.is_dir() {
-            step_dirs.insert(name, path);
-        } else if name.ends_with(".txt") {
-            job_files.push((index_of(&name), name, path));
-        }
+/// Where a file of a run-log archive is.
+enum Member {
+    /// A file of an extracted folder.
+    File(PathBuf),
+    /// An entry of a zip.
+    Zip(crate::zip::Entry),
+}
+
+/// One job of a run-log archive: its whole-job log and its step logs.
+struct ArchiveJob {
+    name: String,
+    log: Option<Member>,
+    /// `(N, file name, member)` of each `job/N_step.txt`.
+    steps: Vec<(usize, String, Member)>,
+}
+
+/// Group an archive's files into jobs, in the order of their `N_` prefixes: `N_job.txt` at the
+/// top, `job/N_step.txt` beside it (GitHub writes both; the step files carry the step names).
+fn archive_jobs(
+    logs: Vec<(String, Member)>,
+    steps: Vec<(String, String, Member)>,
+) -> Vec<ArchiveJob> {
+    let mut logs: Vec<(usize, String, Member)> = logs
+        .into_iter()
+        .map(|(name, member)| (index_of(&name), name, member))
+        .collect();
+    logs.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut step_dirs: std::collections::BTreeMap<String, Vec<(usize, String, Member)>> =
+        Default::default();
+    for (dir, name, member) in steps {
+        step_dirs
+            .entry(dir)
+            .or_default()
+            .push((index_of(&name), name, member));
     }
-    if job_files.is_empty() && step_dirs.is_empty() {
-        return Err(InputError::NotAnArchive(dir.display().to_string()));
-    }
-    job_files.sort();
-    let mut jobs: Vec<(String, Option<PathBuf>, Option<PathBuf>)> = Vec::new();
-    for (_, name, path) in &job_files {
+    let mut jobs = Vec::new();
+    for (_, name, member) in logs {
         let job = strip_index(name.trim_end_matches(".txt")).to_string();
-        let steps = step_dirs.remove(&job);
-        jobs.push((job, Some(path.clone()), steps));
+        let steps = step_dirs.remove(&job).unwrap_or_default();
+        jobs.push(ArchiveJob {
+            name: job,
+            log: Some(member),
+            steps,
+        });
     }
-    let mut rest: Vec<_> = step_dirs.into_iter().collect();
-    rest.sort();
-    for (job, path) in rest {
-        jobs.push((job, None, Some(path)));
+    for (job, steps) in step_dirs {
+        jobs.push(ArchiveJob {
+            name: job,
+            log: None,
+            steps,
+        });
     }
-    for (job, job_file, steps_dir) in jobs {
-        let mut step_files = Vec::new();
-        if let Some(steps_dir) = &steps_dir {
-            for entry in std::fs::read_dir(steps_dir).map_err(io_err)? {
-                let entry = entry.map_err(io_err)?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".txt") {
-                    step_files.push((index_of(&name), name, entry.path()));
-                }
-            }
-        }
-        step_files.sort();
-        if step_files.is_empty() {
-            if let Some(path) = job_file {
-                let label = path.display().to_string();
-                let file = File::open(&path).map_err(|source| InputError::Io {
-                    path: label.clone(),
-                    source,
-                })?;
-                feed_text(&label, &job, BufReader::new(file), analyzer)?;
+    for job in &mut jobs {
+        job.steps.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    }
+    jobs
+}
+
+/// A member opened: its label for messages and reports, and its bytes.
+type Opened = (String, Box<dyn Read>);
+
+/// Feed the jobs of an archive; `open` gives a member's label and bytes.
+fn feed_archive(
+    jobs: Vec<ArchiveJob>,
+    open: &dyn Fn(&Member) -> Result<Opened, InputError>,
+    analyzer: &mut Analyzer<'_>,
+) -> Result<ReadInfo, InputError> {
+    for job in jobs {
+        if job.steps.is_empty() {
+            if let Some(member) = &job.log {
+                let (label, reader) = open(member)?;
+                feed_text(&label, &job.name, BufReader::new(reader), analyzer)?;
             }
             continue;
         }
-        analyzer.begin_job(&job);
-        for (_, name, path) in step_files {
-            let label = path.display().to_string();
-            let file = File::open(&path).map_err(|source| InputError::Io {
-                path: label.clone(),
-                source,
-            })?;
+        analyzer.begin_job(&job.name);
+        for (_, name, member) in &job.steps {
+            let (label, reader) = open(member)?;
             feed_step(
                 &label,
                 strip_index(name.trim_end_matches(".txt")),
-                file,
+                reader,
                 analyzer,
             )?;
         }
@@ -317,6 +345,49 @@ fn feed_folder(dir: &Path, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, Inpu
         format: LogFormat::GithubArchive,
         notes: Vec::new(),
     })
+}
+
+/// Feed an extracted run-log archive: `N_job.txt` files, and `job/N_step.txt` when present.
+fn feed_folder(dir: &Path, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+    let io_err = |source: io::Error| InputError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut logs = Vec::new();
+    let mut steps = Vec::new();
+    let mut dirs = 0usize;
+    for entry in std::fs::read_dir(dir).map_err(io_err)? {
+        let entry = entry.map_err(io_err)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            dirs += 1;
+            for step in std::fs::read_dir(&path).map_err(io_err)? {
+                let step = step.map_err(io_err)?;
+                let step_name = step.file_name().to_string_lossy().into_owned();
+                if step_name.ends_with(".txt") {
+                    steps.push((name.clone(), step_name, Member::File(step.path())));
+                }
+            }
+        } else if name.ends_with(".txt") {
+            logs.push((name, Member::File(path)));
+        }
+    }
+    if logs.is_empty() && dirs == 0 {
+        return Err(InputError::NotAnArchive(dir.display().to_string()));
+    }
+    let open = |member: &Member| -> Result<Opened, InputError> {
+        let Member::File(path) = member else {
+            return Err(InputError::NotAnArchive(dir.display().to_string()));
+        };
+        let label = path.display().to_string();
+        let file = File::open(path).map_err(|source| InputError::Io {
+            path: label.clone(),
+            source,
+        })?;
+        Ok((label, Box::new(file)))
+    };
+    feed_archive(archive_jobs(logs, steps), &open, analyzer)
 }
 
 /// Feed one step file of an archive as one structural step.
@@ -342,10 +413,68 @@ fn feed_step<R: Read>(
     Ok(())
 }
 
+/// A zip's bytes, opened once per entry (entries are read one after the other, each as a
+/// stream, so nothing is held in memory but the central directory).
+trait ZipBytes {
+    fn reader(&self) -> io::Result<Box<dyn ReadSeek>>;
+}
+
+/// `Read + Seek` as one object type.
+trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+impl ZipBytes for PathBuf {
+    fn reader(&self) -> io::Result<Box<dyn ReadSeek>> {
+        Ok(Box::new(io::BufReader::new(File::open(self)?)))
+    }
+}
+
+impl ZipBytes for std::sync::Arc<[u8]> {
+    fn reader(&self) -> io::Result<Box<dyn ReadSeek>> {
+        Ok(Box::new(io::Cursor::new(self.clone())))
+    }
+}
+
 /// Feed a run-log zip: the same layout as the extracted folder.
-pub(crate) fn feed_zip(path: &Path, _analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
-    Err(InputError::Zip {
-        path: path.display().to_string(),
-        message: "zip archives are not supported yet; extract it and pass the folder".into(),
-    })
+fn feed_zip(
+    label: &str,
+    zip: &dyn ZipBytes,
+    analyzer: &mut Analyzer<'_>,
+) -> Result<ReadInfo, InputError> {
+    let zip_err = |error: crate::zip::ZipError| InputError::Zip {
+        path: label.to_string(),
+        message: error.to_string(),
+    };
+    let mut reader = zip.reader().map_err(|e| zip_err(e.into()))?;
+    let entries = crate::zip::entries(&mut reader).map_err(zip_err)?;
+    let mut logs = Vec::new();
+    let mut steps = Vec::new();
+    for entry in entries {
+        if entry.is_dir() || !entry.name.ends_with(".txt") {
+            continue;
+        }
+        let name = entry.name.trim_start_matches("./").to_string();
+        match name.split_once('/') {
+            None => logs.push((name, Member::Zip(entry))),
+            Some((dir, file)) if !file.contains('/') && !dir.is_empty() => {
+                steps.push((dir.to_string(), file.to_string(), Member::Zip(entry)));
+            }
+            Some(_) => {}
+        }
+    }
+    if logs.is_empty() && steps.is_empty() {
+        return Err(InputError::Zip {
+            path: label.to_string(),
+            message: "it holds no `N_job.txt` or `job/N_step.txt` log files".into(),
+        });
+    }
+    let open = |member: &Member| -> Result<Opened, InputError> {
+        let Member::Zip(entry) = member else {
+            return Err(InputError::NotAnArchive(label.to_string()));
+        };
+        let reader = zip.reader().map_err(|e| zip_err(e.into()))?;
+        let stream = crate::zip::open(reader, entry).map_err(zip_err)?;
+        Ok((format!("{label}!/{}", entry.name), stream))
+    };
+    feed_archive(archive_jobs(logs, steps), &open, analyzer)
 }

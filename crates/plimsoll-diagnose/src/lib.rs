@@ -10,11 +10,14 @@
 
 pub mod analyzer;
 pub mod diff;
+mod fixes;
 pub mod input;
+pub mod prefilter;
 pub mod reader;
 pub mod render;
 pub mod signatures;
 pub mod workflow;
+pub mod zip;
 
 use std::collections::BTreeMap;
 use std::fmt;

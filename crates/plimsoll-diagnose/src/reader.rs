@@ -149,8 +149,23 @@ pub fn clean(bytes: &[u8], first: bool, text: &mut String) -> Decorations {
         bytes = &bytes[len..];
     }
     text.clear();
-    strip_ansi(&String::from_utf8_lossy(bytes), text);
+    match plain_text(bytes) {
+        Some(plain) => text.push_str(plain),
+        None => strip_ansi(&String::from_utf8_lossy(bytes), text),
+    }
     decorations
+}
+
+/// `bytes` as text when it holds nothing [`strip_ansi`] would change: valid UTF-8 without
+/// control characters (tab aside). Most log lines are, and they skip the per-character walk.
+fn plain_text(bytes: &[u8]) -> Option<&str> {
+    // 0xC2 leads the C1 controls U+0080..U+009F (and other characters, which then take the
+    // slow path: correct, only slower).
+    let suspicious = |b: &u8| (*b < 0x20 && *b != b'\t') || *b == 0x7f || *b == 0xc2;
+    if bytes.iter().any(suspicious) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
 }
 
 /// `job<TAB>step<TAB>rest` when `rest` starts with a GitHub timestamp.

@@ -1,8 +1,12 @@
-//! The error signatures: data in `signatures.toml`, compiled once into one [`RegexSet`].
+//! The error signatures: data in `signatures.toml`, matched behind a literal gate
+//! ([`crate::prefilter`]): an Aho-Corasick pass picks the signatures a line can match, their
+//! own regexes confirm, and the few signatures without a literal share one [`RegexSet`].
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex_syntax::hir::{HirKind, Look};
 use serde::Deserialize;
 
 use crate::Class;
@@ -17,12 +21,12 @@ pub enum SignatureError {
     #[error("signatures.toml: {0}")]
     Toml(#[from] toml::de::Error),
     /// A pattern is not a valid regex.
-    #[error("signature `{id}`: {source}")]
+    #[error("signature `{id}`: {message}")]
     Regex {
         /// The signature id.
         id: String,
         /// What is wrong with the pattern.
-        source: regex::Error,
+        message: String,
     },
     /// The same id twice.
     #[error("signature `{0}` is defined twice")]
@@ -63,8 +67,141 @@ struct File {
 pub struct Signatures {
     /// In file order; indices are those of [`Signatures::matches`].
     pub list: Vec<Signature>,
-    set: RegexSet,
+    gate: Gate,
     single: Vec<OnceLock<Option<Regex>>>,
+}
+
+/// Which signatures a line can match, decided cheaply.
+///
+/// A signature is split into its top-level branches (`a|^b|c`): a branch with required literals
+/// is gated by them; a branch without is matched directly, in one set of `^`-anchored branches
+/// (its search stops a few bytes into most lines) or one set of floating ones.
+#[derive(Debug)]
+struct Gate {
+    /// The required literals of every gated branch, ASCII-case-insensitive.
+    literals: Option<AhoCorasick>,
+    /// Signature index of each literal of `literals`.
+    owner: Vec<usize>,
+    /// Branches without literals that only match at the start of a line.
+    anchored: Residual,
+    /// Branches without literals that match anywhere.
+    floating: Residual,
+}
+
+/// Branches matched directly.
+#[derive(Debug)]
+struct Residual {
+    set: RegexSet,
+    /// Signature index of each pattern of `set`.
+    owner: Vec<usize>,
+}
+
+impl Residual {
+    fn empty() -> Self {
+        Residual {
+            set: RegexSet::empty(),
+            owner: Vec::new(),
+        }
+    }
+
+    /// Compile `branches` (signature index, branch regex) into one set.
+    fn build(branches: Vec<(usize, String)>, list: &[Signature]) -> Result<Self, SignatureError> {
+        // ASCII classes and word boundaries keep the set in the lazy DFA: Unicode `\b` and `\w`
+        // would push long non-ASCII lines onto the slow NFA path.
+        let set = RegexSetBuilder::new(branches.iter().map(|(_, pattern)| pattern))
+            .unicode(false)
+            .build()
+            .map_err(|source| SignatureError::Regex {
+                id: branches
+                    .iter()
+                    .find(|(_, pattern)| compile(pattern).is_err())
+                    .and_then(|(index, _)| list.get(*index))
+                    .map_or_else(|| "(set)".into(), |s| s.id.clone()),
+                message: source.to_string(),
+            })?;
+        Ok(Residual {
+            set,
+            owner: branches.into_iter().map(|(index, _)| index).collect(),
+        })
+    }
+
+    fn matches(&self, bytes: &[u8], out: &mut Vec<usize>) {
+        if self.owner.is_empty() {
+            return;
+        }
+        out.extend(
+            self.set
+                .matches(bytes)
+                .iter()
+                .filter_map(|i| self.owner.get(i)),
+        );
+    }
+}
+
+impl Gate {
+    fn empty() -> Self {
+        Gate {
+            literals: None,
+            owner: Vec::new(),
+            anchored: Residual::empty(),
+            floating: Residual::empty(),
+        }
+    }
+
+    fn build(list: &[Signature]) -> Result<Self, SignatureError> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owner = Vec::new();
+        let mut anchored = Vec::new();
+        let mut floating = Vec::new();
+        for (index, signature) in list.iter().enumerate() {
+            let hir = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(&signature.pattern)
+                .map_err(|e| SignatureError::Regex {
+                    id: signature.id.clone(),
+                    message: e.to_string(),
+                })?;
+            let branches = match hir.kind() {
+                HirKind::Alternation(branches) => branches.as_slice(),
+                _ => std::slice::from_ref(&hir),
+            };
+            for branch in branches {
+                match crate::prefilter::required_literals(branch) {
+                    Some(required) => {
+                        owner.extend(std::iter::repeat_n(index, required.len()));
+                        literals.extend(required);
+                    }
+                    None if branch.properties().look_set_prefix().contains(Look::Start) => {
+                        anchored.push((index, branch.to_string()));
+                    }
+                    None => floating.push((index, branch.to_string())),
+                }
+            }
+        }
+        let literals = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&literals)
+                    .map_err(|e| SignatureError::Regex {
+                        id: "(literal gate)".into(),
+                        message: e.to_string(),
+                    })?,
+            )
+        };
+        Ok(Gate {
+            literals,
+            owner,
+            anchored: Residual::build(anchored, list)?,
+            floating: Residual::build(floating, list)?,
+        })
+    }
 }
 
 impl Signatures {
@@ -77,26 +214,11 @@ impl Signatures {
                 return Err(SignatureError::Duplicate(signature.id.clone()));
             }
         }
-        // ASCII classes and word boundaries keep the whole set in the lazy DFA: Unicode `\b`
-        // and `\w` would push long non-ASCII lines onto the slow NFA path.
-        let set = RegexSetBuilder::new(file.signature.iter().map(|s| s.pattern.as_str()))
-            .unicode(false)
-            .dfa_size_limit(256 << 20)
-            .build()
-            .map_err(|source| {
-                // Name the signature at fault.
-                let id = file
-                    .signature
-                    .iter()
-                    .find(|s| compile(&s.pattern).is_err())
-                    .map(|s| s.id.clone())
-                    .unwrap_or_else(|| "(set)".into());
-                SignatureError::Regex { id, source }
-            })?;
+        let gate = Gate::build(&file.signature)?;
         let single = file.signature.iter().map(|_| OnceLock::new()).collect();
         Ok(Signatures {
             list: file.signature,
-            set,
+            gate,
             single,
         })
     }
@@ -110,16 +232,34 @@ impl Signatures {
             // The test suite proves the embedded file loads; never panic on it anyway.
             None => EMPTY.get_or_init(|| Signatures {
                 list: Vec::new(),
-                set: RegexSet::empty(),
+                gate: Gate::empty(),
                 single: Vec::new(),
             }),
         }
     }
 
-    /// Indices of the signatures `line` matches.
+    /// Indices of the signatures `line` matches, ascending.
     pub fn matches(&self, line: &str, out: &mut Vec<usize>) {
+        let bytes = line.as_bytes();
         out.clear();
-        out.extend(self.set.matches(line.as_bytes()).iter());
+        if let Some(literals) = &self.gate.literals {
+            for found in literals.find_overlapping_iter(bytes) {
+                if let Some(&index) = self.gate.owner.get(found.pattern().as_usize()) {
+                    out.push(index);
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            // The literal says the signature may match; its own regex decides.
+            out.retain(|&index| self.regex(index).is_some_and(|r| r.is_match(bytes)));
+        }
+        let gated = out.len();
+        self.gate.anchored.matches(bytes, out);
+        self.gate.floating.matches(bytes, out);
+        if out.len() > gated {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
 
     /// The regex of signature `index` alone (compiled on first use), for its captures.
@@ -179,6 +319,93 @@ mod tests {
             wrong.is_empty(),
             "examples not matched:\n{}",
             wrong.join("\n")
+        );
+    }
+
+    /// Every signature as one plain `RegexSet`: what the gate must agree with.
+    fn reference(signatures: &Signatures) -> RegexSet {
+        RegexSetBuilder::new(signatures.list.iter().map(|s| s.pattern.as_str()))
+            .unicode(false)
+            .dfa_size_limit(256 << 20)
+            .build()
+            .unwrap()
+    }
+
+    fn assert_gate_agrees(signatures: &Signatures, set: &RegexSet, line: &str) {
+        let mut gated = Vec::new();
+        signatures.matches(line, &mut gated);
+        let plain: Vec<usize> = set.matches(line.as_bytes()).iter().collect();
+        assert_eq!(gated, plain, "line {line:?}");
+    }
+
+    #[test]
+    fn the_gate_agrees_with_the_plain_set_on_examples_and_edge_lines() {
+        let signatures = Signatures::parse(SIGNATURES_TOML).unwrap();
+        let set = reference(&signatures);
+        let mut lines: Vec<String> = signatures.list.iter().map(|s| s.example.clone()).collect();
+        // Case changes and cut examples: the gate folds ASCII case, and a cut literal must not
+        // let a regex match through.
+        for signature in &signatures.list {
+            lines.push(signature.example.to_uppercase());
+            lines.push(signature.example.to_lowercase());
+            let half: String = signature
+                .example
+                .chars()
+                .take(signature.example.chars().count() / 2)
+                .collect();
+            lines.push(half);
+        }
+        lines.extend(
+            [
+                "",
+                " ",
+                "ERROR",
+                "error:",
+                "Ⅰ ✕ ● ×",
+                "\t\tat x.y(Z.java:1)",
+            ]
+            .map(String::from),
+        );
+        for line in &lines {
+            assert_gate_agrees(&signatures, &set, line);
+        }
+    }
+
+    #[test]
+    fn the_gate_agrees_with_the_plain_set_on_every_line_of_the_real_logs() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ci-logs");
+        if !root.is_dir() {
+            println!("skipped: ../shared absent");
+            return;
+        }
+        let signatures = Signatures::parse(SIGNATURES_TOML).unwrap();
+        let set = reference(&signatures);
+        let mut stack = vec![root];
+        let mut checked = 0usize;
+        let mut text = String::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                // Every fifth file keeps the test quick in debug builds; the files vary enough.
+                if !checked.is_multiple_of(5) || bytes.len() > 4 << 20 {
+                    checked += 1;
+                    continue;
+                }
+                checked += 1;
+                for (number, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+                    crate::reader::clean(raw, number == 0, &mut text);
+                    assert_gate_agrees(&signatures, &set, &text);
+                }
+            }
+        }
+        assert!(
+            checked > 100,
+            "only {checked} files under ../shared/ci-logs"
         );
     }
 

@@ -1,8 +1,10 @@
 //! Mapping the failing step to the workflow, and coverage-preserving patches.
 //!
-//! A patch only ever adds lines: a setup step before the failing one, a toolchain target, a
-//! `permissions` scope, a time bound. Nothing is deleted or disabled, no matrix entry is touched,
-//! and `continue-on-error` is never added, so every job, step and matrix entry stays in place.
+//! A patch adds lines (a setup step before the failing one, a toolchain target, a `permissions`
+//! scope, a time bound) or changes one value in place ([`crate::fixes`]: a pinned tool version, a
+//! versioned cache key, a `run:` script wrapped in a bounded retry). Nothing is deleted or
+//! disabled, no matrix entry is touched, caching stays on, and `continue-on-error` is never
+//! added, so every job, step and matrix entry stays in place.
 
 use plimsoll_actions::{Job, Step, Workflow};
 use plimsoll_syntax::yaml::{self, Node};
@@ -10,6 +12,7 @@ use plimsoll_syntax::LineIndex;
 use serde::Serialize;
 
 use crate::diff::{self, Insertion};
+use crate::fixes;
 use crate::{Analysis, Class, Signatures};
 
 /// The failing step's place in the workflow.
@@ -194,6 +197,10 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
         .flat_map(|c| c.matched().iter().filter_map(|&i| signatures.list.get(i)))
         .collect();
     let step = found.map(|(s, _)| s);
+    let source = fixes::Source {
+        text,
+        lines: &lines,
+    };
     let mut insertions = Vec::new();
     match class {
         Class::MissingDependency | Class::MatrixToolchain => {
@@ -248,7 +255,7 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
                     block.push(format!("{key}if: runner.os == 'Linux'"));
                 }
                 block.push(format!("{key}run: {run}"));
-                insertions.push(Insertion { at, lines: block });
+                insertions.push(Insertion::before(at, block));
                 plan.changes.push(Change {
                     summary: format!("add a step `{step_name}` before `{}`", step.label()),
                     rationale,
@@ -274,10 +281,10 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
                     } else if let Some(last) = entries.last() {
                         let at = lines.line_of(last.value.span.end.saturating_sub(1)) + 1;
                         let column = indent_of(&lines, last.key.span.start);
-                        insertions.push(Insertion {
+                        insertions.push(Insertion::before(
                             at,
-                            lines: vec![format!("{}{scope}", " ".repeat(column))],
-                        });
+                            vec![format!("{}{scope}", " ".repeat(column))],
+                        ));
                     }
                 }
             } else {
@@ -291,7 +298,7 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
                         block.push(format!("{pad}  contents: read"));
                     }
                     block.push(format!("{pad}  {scope}"));
-                    insertions.push(Insertion { at, lines: block });
+                    insertions.push(Insertion::before(at, block));
                 }
             }
             if !insertions.is_empty() {
@@ -302,36 +309,65 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
             }
         }
         Class::Flaky => {
+            let retry = step.filter(|_| fixes::network_failure(&analysis.candidates, signatures));
+            let retried = retry.and_then(|step| fixes::retry_run(source, job, &step));
+            // Three attempts with pauses need more room than one.
+            let minutes = if retried.is_some() { 20 } else { 15 };
             if let Some(step) = step {
                 if step.entry("timeout-minutes").is_none() {
                     let last = step.node.as_mapping().and_then(|m| m.last());
                     if let Some(last) = last {
                         let at = lines.line_of(last.value.span.end.saturating_sub(1)) + 1;
                         let column = indent_of(&lines, step.node.span.start);
-                        insertions.push(Insertion {
+                        insertions.push(Insertion::before(
                             at,
-                            lines: vec![format!("{}timeout-minutes: 15", " ".repeat(column))],
-                        });
+                            vec![format!("{}timeout-minutes: {minutes}", " ".repeat(column))],
+                        ));
                         plan.changes.push(Change {
-                            summary: format!("bound `{}` with `timeout-minutes: 15`", step.label()),
-                            rationale: "a hung network call then fails fast and a re-run (or a retry wrapper such as nick-fields/retry) recovers it, instead of skipping the step".into(),
+                            summary: format!("bound `{}` with `timeout-minutes: {minutes}`", step.label()),
+                            rationale: "a hung network call then fails fast instead of holding the runner until the job's limit".into(),
                         });
                     }
                 }
             }
-            plan.changes.push(Change {
-                summary: "re-run the failed job; if it recurs, wrap the network command in a bounded retry".into(),
-                rationale: "timing and network failures pass on retry; the step keeps running on every push".into(),
-            });
+            if let (Some(step), Some(edit)) = (retry, retried) {
+                insertions.push(edit);
+                plan.changes.push(Change {
+                    summary: format!("retry the script of `{}` up to 3 times, 20 s and 40 s apart", step.label()),
+                    rationale: "the exact log line is a network failure, which passes on retry; the step still runs on every push and still fails when all attempts fail".into(),
+                });
+            } else {
+                plan.changes.push(Change {
+                    summary: "re-run the failed job; if it recurs, wrap the network command in a bounded retry".into(),
+                    rationale: "timing and network failures pass on retry; the step keeps running on every push".into(),
+                });
+            }
         }
-        Class::ToolVersion => plan.changes.push(Change {
-            summary: "pin the tool or toolchain to the version the exact log line asks for (in the setup step's version input)".into(),
-            rationale: "pinning (never `latest`) makes the run reproducible and keeps the tool in the pipeline".into(),
-        }),
-        Class::CacheCorruption => plan.changes.push(Change {
-            summary: "version the cache key (bump `prefix-key` of Swatinem/rust-cache, or prefix `key:` of actions/cache with `v2-`)".into(),
-            rationale: "a new key discards the corrupt entry while keeping caching on".into(),
-        }),
+        Class::ToolVersion => match fixes::required_version(&analysis.candidates) {
+            Some((tool, version)) => {
+                let line = best.map_or(0, |c| c.line.line);
+                let index = step.map(|s| s.index);
+                let (edits, changes) =
+                    fixes::pin_tool_version(source, job, index, tool, &version, line);
+                insertions.extend(edits);
+                plan.changes.extend(changes);
+            }
+            None => plan.changes.push(Change {
+                summary: "pin the tool or toolchain to the version the exact log line asks for (in the setup step's version input)".into(),
+                rationale: "the log does not name the version needed, so no patch is generated; pinning (never `latest`) makes the run reproducible and keeps the tool in the pipeline".into(),
+            }),
+        },
+        Class::CacheCorruption => {
+            let (edits, changes) = fixes::version_cache_keys(source, job);
+            if edits.is_empty() {
+                plan.changes.push(Change {
+                    summary: "version the cache key (bump `prefix-key` of Swatinem/rust-cache, or prefix `key:` of actions/cache with `v2-`)".into(),
+                    rationale: "no cache step of the job has a key to version, so no patch is generated; a new key discards the corrupt entry while keeping caching on".into(),
+                });
+            }
+            insertions.extend(edits);
+            plan.changes.extend(changes);
+        }
         Class::CodeBug => {
             plan.code_location = best.map(|c| c.line.text.clone());
             plan.changes.push(Change {
@@ -356,9 +392,14 @@ fn finish(mut plan: Plan, text: &str, lines: &LineIndex, insertions: Vec<Inserti
     let patched = diff::apply(text, &insertions);
     let first = insertions.iter().map(|i| i.at).min().unwrap_or(0);
     let added: usize = insertions.iter().map(|i| i.lines.len()).sum();
-    let last = insertions.iter().map(|i| i.at).max().unwrap_or(0);
+    let removed: usize = insertions.iter().map(|i| i.replaced).sum();
+    let last = insertions
+        .iter()
+        .map(|i| i.at + i.replaced)
+        .max()
+        .unwrap_or(0);
     let from = first.saturating_sub(3);
-    let to = (last + 3).min(lines.line_count());
+    let to = (last + 3).min(lines.line_count()).max(from);
     plan.before = Some(
         text.lines()
             .skip(from)
@@ -370,7 +411,7 @@ fn finish(mut plan: Plan, text: &str, lines: &LineIndex, insertions: Vec<Inserti
         patched
             .lines()
             .skip(from)
-            .take(to - from + added)
+            .take((to - from + added).saturating_sub(removed))
             .collect::<Vec<_>>()
             .join("\n"),
     );

@@ -204,3 +204,228 @@ fn a_passing_archive_says_so() {
     assert_eq!(analysis.verdict, Verdict::Succeeded);
     assert!(analysis.jobs.len() > 10);
 }
+
+/// Plan `log` against `workflow`, apply the diff with `git apply` in a fresh repository, check
+/// the re-parsed workflow keeps every job, step (by label, in order) and matrix value, and
+/// return the patched text.
+fn patch_applies_and_keeps_coverage(log: &str, workflow: &str, expected: &[&str]) -> String {
+    let analysis = analyse(log);
+    let plan = workflow::plan(
+        &analysis,
+        ".github/workflows/ci.yml",
+        workflow,
+        Signatures::builtin(),
+    );
+    let diff = plan
+        .diff
+        .as_deref()
+        .unwrap_or_else(|| panic!("no patch for {log}: {:#?}", plan.changes));
+    for needle in expected {
+        assert!(diff.contains(needle), "{needle:?} not in\n{diff}");
+    }
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::write(dir.join(".github/workflows/ci.yml"), workflow).unwrap();
+    git(dir, &["init", "-q"]);
+    std::fs::write(dir.join("fix.patch"), diff).unwrap();
+    git(dir, &["apply", "--check", "fix.patch"]);
+    git(dir, &["apply", "fix.patch"]);
+    let patched = std::fs::read_to_string(dir.join(".github/workflows/ci.yml")).unwrap();
+    assert_eq!(Some(&patched), plan.patched.as_ref());
+    let (before, after) = (shape(workflow), shape(&patched));
+    assert_eq!(before.len(), after.len(), "{patched}");
+    for ((job, steps, matrix), (job2, steps2, matrix2)) in before.iter().zip(&after) {
+        assert_eq!(job, job2);
+        assert_eq!(matrix, matrix2, "matrix of {job} changed");
+        assert_eq!(steps, steps2, "steps of {job} changed:\n{patched}");
+    }
+    for forbidden in ["continue-on-error", "if: false", "if: ${{ false }}"] {
+        assert!(!patched.contains(forbidden), "{forbidden}:\n{patched}");
+    }
+    // Caching stays: every cache step is still there.
+    assert_eq!(
+        workflow.matches("cache@").count(),
+        patched.matches("cache@").count()
+    );
+    patched
+}
+
+/// The `run:` script of step `name` of the first job, decoded.
+fn run_of(workflow: &str, name: &str) -> String {
+    let lines = LineIndex::new(workflow);
+    let document = yaml::parse(workflow, &lines).into_single().unwrap();
+    let workflow = Workflow::new(&document.root).unwrap();
+    let jobs = workflow.jobs();
+    let step = jobs[0]
+        .steps()
+        .into_iter()
+        .find(|s| s.name() == Some(name))
+        .unwrap();
+    step.run().and_then(|r| r.as_str()).unwrap().to_string()
+}
+
+#[test]
+fn tool_version_gets_the_setup_step_pinned() {
+    let fixture_workflow = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    let patched = patch_applies_and_keeps_coverage(
+        "tool-version.log",
+        &fixture_workflow,
+        &["+        with:\n+          toolchain: \"1.81\""],
+    );
+    assert!(patched.contains("dtolnay/rust-toolchain@stable\n        with:"));
+
+    // A channel in the version input is pinned in place.
+    let channel = fixture_workflow.replace(
+        "      - uses: dtolnay/rust-toolchain@stable\n",
+        "      - uses: dtolnay/rust-toolchain@master\n        with:\n          toolchain: stable # moving\n",
+    );
+    patch_applies_and_keeps_coverage(
+        "tool-version.log",
+        &channel,
+        &[
+            "-          toolchain: stable # moving",
+            "+          toolchain: \"1.81\" # moving",
+        ],
+    );
+
+    // A version from the matrix is not changed: that would change what the matrix covers.
+    let from_matrix = fixture_workflow.replace(
+        "      - uses: dtolnay/rust-toolchain@stable\n",
+        "      - uses: dtolnay/rust-toolchain@master\n        with:\n          toolchain: ${{ matrix.rust }}\n",
+    );
+    let plan = workflow::plan(
+        &analyse("tool-version.log"),
+        "ci.yml",
+        &from_matrix,
+        Signatures::builtin(),
+    );
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0].summary.contains("matrix.rust"),
+        "{:?}",
+        plan.changes
+    );
+}
+
+#[test]
+fn cache_corruption_gets_a_versioned_cache_key() {
+    let fixture_workflow = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    patch_applies_and_keeps_coverage(
+        "cache-corruption.log",
+        &fixture_workflow,
+        &["+        with:\n+          prefix-key: \"v1-rust\""],
+    );
+
+    // actions/cache: the key and every restore key get the new version prefix.
+    let actions_cache = fixture_workflow.replace(
+        "      - uses: Swatinem/rust-cache@v2\n",
+        "      - uses: actions/cache@v4\n        with:\n          path: target\n          key: v3-${{ runner.os }}-cargo-${{ hashFiles('**/Cargo.lock') }}\n          restore-keys: |\n            v3-${{ runner.os }}-cargo-\n            ${{ runner.os }}-\n",
+    );
+    let patched = patch_applies_and_keeps_coverage(
+        "cache-corruption.log",
+        &actions_cache,
+        &[
+            "+          key: v4-${{ runner.os }}-cargo-${{ hashFiles('**/Cargo.lock') }}",
+            "+            v4-${{ runner.os }}-cargo-",
+            "+            v2-${{ runner.os }}-",
+        ],
+    );
+    assert!(patched.contains("path: target"));
+}
+
+#[test]
+fn a_flaky_network_step_gets_a_bounded_retry() {
+    let fixture_workflow = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    let patched = patch_applies_and_keeps_coverage(
+        "flaky.log",
+        &fixture_workflow,
+        &[
+            "+        timeout-minutes: 20",
+            "+              set -eo pipefail",
+        ],
+    );
+    let script = run_of(&patched, "Test");
+    assert!(
+        script.contains("\n    cargo test --workspace --all-features\n"),
+        "{script}"
+    );
+
+    // On Windows' default shell the loop would not run: only the time bound is added.
+    let windows = fixture_workflow.replace("macos-14", "windows-2022");
+    let patched =
+        patch_applies_and_keeps_coverage("flaky.log", &windows, &["+        timeout-minutes: 15"]);
+    assert!(!patched.contains("for attempt"));
+}
+
+/// Run the retry script the patch writes, with `command` as the step's script, in bash with a
+/// `sleep` that does not wait; returns the exit code and the attempts made.
+fn run_retry_loop(command: &str) -> (i32, usize) {
+    let fixture_workflow = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    // Named as the log names the step, so the plan finds it whatever the script is.
+    let workflow = fixture_workflow.replace(
+        "      - name: Test\n        run: cargo test --workspace --all-features\n",
+        &format!(
+            "      - name: Run cargo test --workspace --all-features\n        run: |\n{}",
+            command
+                .lines()
+                .map(|l| format!("          {l}\n"))
+                .collect::<String>()
+        ),
+    );
+    let patched = patch_applies_and_keeps_coverage("flaky.log", &workflow, &["for attempt"]);
+    let script = run_of(&patched, "Run cargo test --workspace --all-features");
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(bin.join("sleep"), "#!/bin/sh\nexit 0\n").unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(bin.join("sleep"))
+        .status()
+        .unwrap();
+    std::fs::write(dir.path().join("step.sh"), script).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "step.sh"])
+        .current_dir(dir.path())
+        .env("RUNNER_TEMP", dir.path())
+        .env("PATH", path)
+        .status()
+        .unwrap();
+    let attempts = std::fs::read_to_string(dir.path().join("attempts"))
+        .map(|t| t.lines().count())
+        .unwrap_or(0);
+    (status.code().unwrap_or(-1), attempts)
+}
+
+#[test]
+fn the_retry_loop_retries_a_failing_script_three_times_in_real_bash() {
+    if Command::new("bash").arg("--version").output().is_err() {
+        println!("skipped: bash is not installed");
+        return;
+    }
+    // Fails twice, passes on the third attempt.
+    assert_eq!(
+        run_retry_loop("echo try >> attempts\ntest \"$(wc -l < attempts)\" -ge 3"),
+        (0, 3)
+    );
+    // Always fails: three attempts, then the step fails.
+    assert_eq!(run_retry_loop("echo try >> attempts\nfalse"), (1, 3));
+    // `set -e` holds inside each attempt: the line after a failure never runs.
+    assert_eq!(
+        run_retry_loop("echo try >> attempts\nfalse\necho after >> attempts"),
+        (1, 3)
+    );
+    // A here-document keeps its terminator in place (the script is not indented then).
+    assert_eq!(
+        run_retry_loop("cat >> attempts <<'END'\ntry\nEND\ntest \"$(wc -l < attempts)\" -ge 2"),
+        (0, 2)
+    );
+    // Passes at once: one attempt.
+    assert_eq!(run_retry_loop("echo try >> attempts"), (0, 1));
+}

@@ -1,0 +1,573 @@
+//! The patches that change a value in place rather than add a step: pin a tool version, version
+//! a cache key, wrap a flaky network step in a bounded retry.
+//!
+//! Each edits only the value it is about (an input under `with:`, a `key:`, a `run:` script):
+//! no job, step or matrix entry is removed or renamed, caching stays on, and nothing is
+//! allowed to fail (`continue-on-error` is never written). Where the value cannot be edited
+//! safely (it comes from the matrix, it is a folded scalar, the step runs on Windows' default
+//! shell), the fix is described instead of patched.
+
+use std::sync::OnceLock;
+
+use plimsoll_actions::{Job, NamedNode, Step};
+use plimsoll_syntax::yaml::{Node, NodeKind, ScalarStyle};
+use plimsoll_syntax::LineIndex;
+use regex::Regex;
+
+use crate::diff::Insertion;
+use crate::workflow::Change;
+use crate::Candidate;
+
+/// The workflow text and its line index.
+#[derive(Clone, Copy)]
+pub(crate) struct Source<'t> {
+    pub text: &'t str,
+    pub lines: &'t LineIndex,
+}
+
+impl Source<'_> {
+    fn line(&self, line: usize) -> &str {
+        let span = self.lines.line_span(self.text, line);
+        &self.text[span.start..span.end]
+    }
+
+    fn column(&self, offset: usize) -> usize {
+        offset - self.lines.line_start(self.lines.line_of(offset))
+    }
+
+    /// The first line after a mapping entry's value (where a sibling entry can go).
+    fn after(&self, value: &Node) -> usize {
+        self.lines.line_of(value.span.end.saturating_sub(1)) + 1
+    }
+
+    /// Replace `node`'s source text, when it is a scalar written on one line, with `new`.
+    fn replace_scalar(&self, node: &Node, new: &str) -> Option<Insertion> {
+        let NodeKind::Scalar { style, .. } = &node.kind else {
+            return None;
+        };
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            return None;
+        }
+        let line = self.lines.line_of(node.span.start);
+        if self
+            .lines
+            .line_of(node.span.end.saturating_sub(1).max(node.span.start))
+            != line
+        {
+            return None;
+        }
+        let start = self.lines.line_start(line);
+        let text = self.line(line);
+        let (from, to) = (
+            node.span.start - start,
+            (node.span.end - start).min(text.len()),
+        );
+        let edited = format!("{}{new}{}", &text[..from], &text[to..]);
+        Some(Insertion::replacing(line, 1, vec![edited]))
+    }
+
+    /// The first and last line of the block scalar under `key`: the lines after the key's that
+    /// are more indented than it, or blank (trailing blank lines excluded). `first > last` when
+    /// the block is empty.
+    fn block_lines(&self, key: &Node) -> (usize, usize) {
+        let key_line = self.lines.line_of(key.span.start);
+        let key_column = self.column(key.span.start);
+        let mut last = key_line;
+        let mut line = key_line + 1;
+        while line < self.lines.line_count() {
+            let text = self.line(line);
+            if !text.trim().is_empty() {
+                if text.len() - text.trim_start().len() <= key_column {
+                    break;
+                }
+                last = line;
+            }
+            line += 1;
+        }
+        (key_line + 1, last)
+    }
+
+    /// Add `input: value` under the step's `with:` (creating `with:` when absent).
+    fn add_input(&self, step: &Step<'_>, input: &str, value: &str) -> Option<Insertion> {
+        match step.entry("with") {
+            Some(with) => {
+                let entries = with.value.as_mapping()?;
+                let first = entries.first()?;
+                let last = entries.last()?;
+                let pad = " ".repeat(self.column(first.key.span.start));
+                Some(Insertion::before(
+                    self.after(&last.value),
+                    vec![format!("{pad}{input}: {value}")],
+                ))
+            }
+            None => {
+                let last = step.node.as_mapping()?.last()?;
+                let pad = " ".repeat(self.column(step.node.span.start));
+                Some(Insertion::before(
+                    self.after(&last.value),
+                    vec![format!("{pad}with:"), format!("{pad}  {input}: {value}")],
+                ))
+            }
+        }
+    }
+}
+
+fn action_of(step: &Step<'_>) -> Option<String> {
+    let uses = step.uses_node()?.as_str()?;
+    Some(uses.split('@').next().unwrap_or(uses).to_ascii_lowercase())
+}
+
+fn with_entry<'a>(step: &Step<'a>, input: &str) -> Option<NamedNode<'a>> {
+    let with = step.entry("with")?;
+    let entry = with.value.entry(input)?;
+    Some(NamedNode {
+        key: &entry.key,
+        value: &entry.value,
+    })
+}
+
+// --- cache keys -------------------------------------------------------------------------------
+
+/// `v3-rest` for `v2-rest`, `v2-rest` for an unversioned `rest`: the source text of a scalar
+/// (quotes kept) with its version prefix bumped.
+fn bump_version(source: &str) -> String {
+    let quote = source
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')
+        .map_or(0, char::len_utf8);
+    let (open, body) = source.split_at(quote);
+    let digits: String = body
+        .strip_prefix('v')
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    if !digits.is_empty() && body[1 + digits.len()..].starts_with('-') {
+        let next = digits.parse::<u64>().map_or(2, |n| n.saturating_add(1));
+        return format!("{open}v{next}{}", &body[1 + digits.len()..]);
+    }
+    format!("{open}v2-{body}")
+}
+
+/// Version the cache keys of every cache step of `job`.
+pub(crate) fn version_cache_keys(
+    source: Source<'_>,
+    job: &Job<'_>,
+) -> (Vec<Insertion>, Vec<Change>) {
+    let mut insertions = Vec::new();
+    let mut changes = Vec::new();
+    for step in job.steps() {
+        let Some(action) = action_of(&step) else {
+            continue;
+        };
+        let label = step.label();
+        if action == "swatinem/rust-cache" {
+            // Its keys all start with `prefix-key` (default `v0-rust`).
+            let edit = match with_entry(&step, "prefix-key") {
+                Some(entry) => {
+                    let old = &source.text[entry.value.span.start..entry.value.span.end];
+                    source.replace_scalar(entry.value, &bump_version(old))
+                }
+                None => source.add_input(&step, "prefix-key", "\"v1-rust\""),
+            };
+            if let Some(edit) = edit {
+                insertions.push(edit);
+                changes.push(Change {
+                    summary: format!("version the cache key of `{label}` (`prefix-key`)"),
+                    rationale: "a new key prefix makes the next run start from a fresh cache \
+                                instead of the corrupt entry; caching stays on"
+                        .into(),
+                });
+            }
+        } else if action == "actions/cache" || action.starts_with("actions/cache/") {
+            let Some(key) = with_entry(&step, "key") else {
+                continue;
+            };
+            let old = &source.text[key.value.span.start..key.value.span.end];
+            let Some(edit) = source.replace_scalar(key.value, &bump_version(old)) else {
+                changes.push(Change {
+                    summary: format!(
+                        "version the `key` of `{label}` by hand (prefix it with `v2-`)"
+                    ),
+                    rationale: "the key is not a one-line value, so no patch is generated".into(),
+                });
+                continue;
+            };
+            insertions.push(edit);
+            // Restore keys would still find the corrupt entry under the old prefix.
+            if let Some(restore) = with_entry(&step, "restore-keys") {
+                insertions.extend(version_restore_keys(source, restore.key, restore.value));
+            }
+            changes.push(Change {
+                summary: format!("version the cache `key` (and `restore-keys`) of `{label}`"),
+                rationale: "the corrupt entry is no longer restored under the new key; the \
+                            step still caches"
+                    .into(),
+            });
+        }
+    }
+    (insertions, changes)
+}
+
+fn version_restore_keys(source: Source<'_>, key: &Node, value: &Node) -> Vec<Insertion> {
+    let NodeKind::Scalar { style, .. } = &value.kind else {
+        return Vec::new();
+    };
+    if *style != ScalarStyle::Literal {
+        let old = &source.text[value.span.start..value.span.end];
+        return source
+            .replace_scalar(value, &bump_version(old))
+            .into_iter()
+            .collect();
+    }
+    // A `|` block: one prefix per line, after its indentation.
+    let (first, last) = source.block_lines(key);
+    (first..=last)
+        .filter_map(|line| {
+            let text = source.line(line);
+            let body = text.trim_start();
+            if body.is_empty() {
+                return None;
+            }
+            let pad = &text[..text.len() - body.len()];
+            Some(Insertion::replacing(
+                line,
+                1,
+                vec![format!("{pad}{}", bump_version(body))],
+            ))
+        })
+        .collect()
+}
+
+// --- tool versions ----------------------------------------------------------------------------
+
+/// Setup actions and the input that selects their tool's version.
+const SETUP_ACTIONS: &[(&str, &str, &str)] = &[
+    ("dtolnay/rust-toolchain", "toolchain", "rust"),
+    ("actions-rs/toolchain", "toolchain", "rust"),
+    ("actions/setup-node", "node-version", "node"),
+    ("actions/setup-python", "python-version", "python"),
+    ("actions/setup-go", "go-version", "go"),
+    ("actions/setup-java", "java-version", "java"),
+    ("ruby/setup-ruby", "ruby-version", "ruby"),
+];
+
+/// Lines that state the version a tool must have, and which tool.
+fn version_patterns() -> &'static [(Regex, &'static str)] {
+    static PATTERNS: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        [
+            (r"requires rustc (\d+\.\d+(?:\.\d+)?)", "rust"),
+            (r"rustc (\d+\.\d+(?:\.\d+)?) or newer", "rust"),
+            (r"requires go >= ?(\d+\.\d+(?:\.\d+)?)", "go"),
+            (r"module requires Go (\d+\.\d+(?:\.\d+)?)", "go"),
+            (
+                r#"Expected version "(?:>=|\^|~)? ?(\d+(?:\.\d+)*)""#,
+                "node",
+            ),
+            (r"node: '(?:>=|\^|~)? ?(\d+(?:\.\d+)*)", "node"),
+            (r"not in '>=(\d+\.\d+)", "python"),
+            (r"Requires-Python >=(\d+\.\d+)", "python"),
+            (r"release version (\d+) not supported", "java"),
+        ]
+        .into_iter()
+        .filter_map(|(pattern, tool)| Regex::new(pattern).ok().map(|r| (r, tool)))
+        .collect()
+    })
+}
+
+/// The tool and version the best lines (and their context) ask for.
+pub(crate) fn required_version(candidates: &[Candidate]) -> Option<(&'static str, String)> {
+    for candidate in candidates.iter().take(3) {
+        let texts = std::iter::once(&candidate.line)
+            .chain(&candidate.after)
+            .chain(&candidate.before)
+            .map(|l| l.text.as_str());
+        for text in texts {
+            if text.contains("feature `edition2024` is required") {
+                return Some(("rust", "1.85".into()));
+            }
+            if let Some(class_version) = text
+                .split("class file version ")
+                .nth(1)
+                .and_then(|rest| rest.split('.').next())
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                // Class file version 61 is Java 17: the format numbers Java 1.0 as 45.
+                if class_version > 44 {
+                    return Some(("java", (class_version - 44).to_string()));
+                }
+            }
+            for (pattern, tool) in version_patterns() {
+                if let Some(version) = pattern.captures(text).and_then(|c| c.get(1)) {
+                    return Some((tool, version.as_str().to_string()));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `1.80.0` → `[1, 80, 0]`, `None` for channels and wildcards (`stable`, `lts/*`, `3.x`).
+fn numeric(version: &str) -> Option<Vec<u64>> {
+    let version = version.trim().trim_start_matches('v');
+    version.split('.').map(|part| part.parse().ok()).collect()
+}
+
+fn older(current: &[u64], required: &[u64]) -> bool {
+    for (index, want) in required.iter().enumerate() {
+        let have = current.get(index).copied().unwrap_or(0);
+        if have != *want {
+            return have < *want;
+        }
+    }
+    false
+}
+
+/// Pin the failing job's setup step for `tool` to `version`.
+pub(crate) fn pin_tool_version(
+    source: Source<'_>,
+    job: &Job<'_>,
+    failing_step: Option<usize>,
+    tool: &str,
+    version: &str,
+    evidence_line: usize,
+) -> (Vec<Insertion>, Vec<Change>) {
+    let steps = job.steps();
+    let setup = steps
+        .iter()
+        .filter(|s| failing_step.is_none_or(|f| s.index <= f))
+        .filter_map(|s| {
+            let action = action_of(s)?;
+            let (_, input, _) = SETUP_ACTIONS
+                .iter()
+                .find(|(name, _, t)| action == *name && *t == tool)?;
+            Some((*s, *input))
+        })
+        .next_back();
+    let quoted = format!("\"{version}\"");
+    let Some((step, input)) = setup else {
+        if tool == "rust" {
+            // No setup action: rustup is on every hosted runner.
+            if let Some(failing) = failing_step.and_then(|f| steps.get(f)) {
+                let at = source.lines.line_of(failing.node.span.start);
+                let column = source.column(failing.node.span.start);
+                let dash = " ".repeat(column.saturating_sub(2));
+                let key = " ".repeat(column);
+                return (
+                    vec![Insertion::before(
+                        at,
+                        vec![
+                            format!("{dash}- name: Pin the Rust toolchain"),
+                            format!("{key}run: rustup toolchain install {version} --profile minimal && rustup default {version}"),
+                        ],
+                    )],
+                    vec![Change {
+                        summary: format!("install and select Rust {version} before `{}`", failing.label()),
+                        rationale: format!("line {evidence_line} asks for rustc {version} or newer; a pinned toolchain makes the run reproducible and keeps every step"),
+                    }],
+                );
+            }
+        }
+        return (
+            Vec::new(),
+            vec![Change {
+                summary: format!("pin {tool} to {version} in the job's setup step"),
+                rationale: format!(
+                    "line {evidence_line} asks for {tool} {version}; the job has no setup step for {tool} to pin, so no patch is generated"
+                ),
+            }],
+        );
+    };
+    let label = step.label();
+    let rationale = format!(
+        "line {evidence_line} asks for {tool} {version}; pinning the setup step (never `latest`) makes the run reproducible, and the job, its steps and its matrix stay as they are"
+    );
+    let Some(current) = with_entry(&step, input) else {
+        let edit = source.add_input(&step, input, &quoted);
+        let changes = vec![Change {
+            summary: format!("pin `{input}: {quoted}` on `{label}`"),
+            rationale,
+        }];
+        return (edit.into_iter().collect(), changes);
+    };
+    let value = current.value.as_str().unwrap_or("");
+    if value.contains("${{") {
+        return (
+            Vec::new(),
+            vec![Change {
+                summary: format!(
+                    "`{input}` of `{label}` comes from `{}`: raise that matrix entry to {version} deliberately, or pin the dependency that needs it",
+                    value.trim()
+                ),
+                rationale: "changing a matrix entry changes what the matrix covers, so no patch is generated".into(),
+            }],
+        );
+    }
+    let (Some(have), Some(want)) = (numeric(value), numeric(version)) else {
+        // A channel or wildcard (`stable`, `latest`, `lts/*`, `3.x`): pin it.
+        let edit = source.replace_scalar(current.value, &quoted);
+        return (
+            edit.into_iter().collect(),
+            vec![Change {
+                summary: format!("pin `{input}` of `{label}` from `{value}` to {quoted}"),
+                rationale,
+            }],
+        );
+    };
+    if !older(&have, &want) {
+        return (
+            Vec::new(),
+            vec![Change {
+                summary: format!("`{input}` of `{label}` is already {value}: check which step runs another {tool}"),
+                rationale: format!("line {evidence_line} asks for {tool} {version}"),
+            }],
+        );
+    }
+    let edit = source.replace_scalar(current.value, &quoted);
+    (
+        edit.into_iter().collect(),
+        vec![Change {
+            summary: format!("raise the pinned `{input}` of `{label}` from {value} to {quoted}"),
+            rationale,
+        }],
+    )
+}
+
+// --- retries ----------------------------------------------------------------------------------
+
+/// How many times the wrapped script runs at most.
+const ATTEMPTS: u32 = 3;
+
+/// Whether the step's `run:` runs in bash on every runner of the job.
+fn runs_in_bash(job: &Job<'_>, step: &Step<'_>, source: Source<'_>) -> bool {
+    let shell = step
+        .node
+        .get_str("shell")
+        .or_else(|| job.node.get("defaults")?.get("run")?.get_str("shell"));
+    match shell {
+        Some(shell) => shell == "bash" || shell.starts_with("bash "),
+        // The default shell is bash except on Windows, where it is PowerShell.
+        None => !source.text[job.node.span.start..job.node.span.end]
+            .to_ascii_lowercase()
+            .contains("windows"),
+    }
+}
+
+/// Wrap the step's `run:` script in a bounded retry loop: the script runs in a subshell up to
+/// three times, with a growing pause. The subshell runs as a job of its own and the loop
+/// `wait`s for it: inside an `if` condition or an `||` operand bash would ignore `set -e`
+/// for the whole script, and `set +e` around it would read as masking failures. So `set -e`
+/// holds inside each attempt, each attempt starts from the same directory, and the step
+/// fails with the last attempt's status.
+pub(crate) fn retry_run(source: Source<'_>, job: &Job<'_>, step: &Step<'_>) -> Option<Insertion> {
+    let run = step.entry("run")?;
+    if !runs_in_bash(job, step, source) {
+        return None;
+    }
+    let NodeKind::Scalar { style, value } = &run.value.kind else {
+        return None;
+    };
+    let key_line = source.lines.line_of(run.key.span.start);
+    let key_column = source.column(run.key.span.start);
+    let (script, replaced): (Vec<String>, usize) = match style {
+        ScalarStyle::Literal => {
+            let (_, last) = source.block_lines(run.key);
+            let body: Vec<&str> = ((key_line + 1)..=last).map(|l| source.line(l)).collect();
+            let common = body
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| l.len() - l.trim_start().len())
+                .min()?;
+            let script = body
+                .iter()
+                .map(|l| l.get(common..).unwrap_or("").to_string())
+                .collect();
+            (script, last - key_line + 1)
+        }
+        ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            if value.contains('\n')
+                || source.lines.line_of(run.value.span.end.saturating_sub(1)) != key_line
+            {
+                return None;
+            }
+            (vec![value.clone()], 1)
+        }
+        ScalarStyle::Folded => return None,
+    };
+    if value.contains("for attempt in") {
+        return None;
+    }
+    let key_pad = " ".repeat(key_column);
+    let pad = " ".repeat(key_column + 2);
+    // The script stays shell code (not data in a heredoc or a file), so reviewers and
+    // `plimsoll guard` still see every command it runs. Its lines move in by four spaces,
+    // except when it has here-documents, whose terminators must stay where they are.
+    let inner = if script.iter().any(|l| l.contains("<<")) {
+        pad.clone()
+    } else {
+        format!("{pad}    ")
+    };
+    let mut lines = vec![
+        format!("{key_pad}run: |"),
+        format!("{pad}for attempt in $(seq {ATTEMPTS}); do"),
+        format!("{pad}  status=0"),
+        format!("{pad}  ("),
+        format!("{pad}    set -eo pipefail"),
+    ];
+    for line in script {
+        if line.is_empty() {
+            lines.push(String::new());
+        } else {
+            lines.push(format!("{inner}{line}"));
+        }
+    }
+    lines.extend([
+        format!("{pad}  ) &"),
+        format!("{pad}  wait \"$!\" || status=$?"),
+        format!("{pad}  if [ \"$status\" -eq 0 ]; then break; fi"),
+        format!("{pad}  if [ \"$attempt\" -eq {ATTEMPTS} ]; then exit \"$status\"; fi"),
+        format!("{pad}  echo \"::warning::attempt $attempt of {ATTEMPTS} failed (exit $status); retrying in $((attempt * 20)) s\""),
+        format!("{pad}  sleep $((attempt * 20))"),
+        format!("{pad}done"),
+    ]);
+    Some(Insertion::replacing(key_line, replaced, lines))
+}
+
+/// Whether the best lines are network failures (the kind a retry recovers).
+pub(crate) fn network_failure(candidates: &[Candidate], signatures: &crate::Signatures) -> bool {
+    candidates.iter().take(3).any(|c| {
+        c.matched().iter().any(|&i| {
+            signatures
+                .list
+                .get(i)
+                .is_some_and(|s| s.id.starts_with("net.") || s.id.ends_with("rate-limit"))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bumps_or_adds_a_version_prefix_keeping_quotes() {
+        assert_eq!(bump_version("v0-rust"), "v1-rust");
+        assert_eq!(bump_version("\"v9-cargo\""), "\"v10-cargo\"");
+        assert_eq!(
+            bump_version("${{ runner.os }}-cargo-${{ hashFiles('**/Cargo.lock') }}"),
+            "v2-${{ runner.os }}-cargo-${{ hashFiles('**/Cargo.lock') }}"
+        );
+        assert_eq!(bump_version("'vendor-x'"), "'v2-vendor-x'");
+        assert_eq!(bump_version("v2x-y"), "v2-v2x-y");
+    }
+
+    #[test]
+    fn compares_versions_numerically() {
+        assert!(older(&[1, 80, 0], &[1, 81]));
+        assert!(!older(&[1, 81], &[1, 81]));
+        assert!(!older(&[20], &[18]));
+        assert_eq!(numeric("lts/*"), None);
+        assert_eq!(numeric("3.x"), None);
+        assert_eq!(numeric("v1.22.1"), Some(vec![1, 22, 1]));
+    }
+}

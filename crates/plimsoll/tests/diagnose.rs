@@ -1,0 +1,440 @@
+//! `plimsoll diagnose` through the real binary: Markdown and JSON on small logs written here and
+//! on real logs from `../shared/ci-logs`, exit codes and messages on bad input, and a proposed
+//! patch applied with `git apply` in a real repository, checked by `plimsoll guard`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{git, plimsoll, write};
+use serde_json::Value;
+
+/// A workflow with a matrix and two jobs, as a repository would hold it.
+const WORKFLOW: &str = "name: CI
+on: [push, pull_request]
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        os: [ubuntu-24.04, macos-14]
+        rust: [stable, \"1.80\"]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      - uses: Swatinem/rust-cache@v2
+      - name: Test
+        run: cargo test --workspace --all-features
+  release:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+      - name: Publish image
+        run: docker push ghcr.io/octo/app:latest
+";
+
+/// A raw GitHub job log of the `test` job, its test step printing `lines` before failing.
+fn job_log(lines: &[&str], exit: Option<u8>) -> String {
+    let mut log = String::from("\u{feff}");
+    let mut second = 0;
+    let mut push = |text: &str| {
+        log.push_str(&format!("2024-05-01T10:00:{second:02}.0000000Z {text}\r\n"));
+        second += 1;
+    };
+    push("Current runner version: '2.317.0'");
+    push("Complete job name: test (ubuntu-24.04, stable)");
+    push("##[group]Run actions/checkout@v4");
+    push("##[endgroup]");
+    push("##[group]Run cargo test --workspace --all-features");
+    push("\u{1b}[36;1mcargo test --workspace --all-features\u{1b}[0m");
+    push("shell: /usr/bin/bash -e {0}");
+    push("##[endgroup]");
+    for line in lines {
+        push(line);
+    }
+    match exit {
+        Some(code) => push(&format!(
+            "##[error]Process completed with exit code {code}."
+        )),
+        None => push("test result: ok. 12 passed; 0 failed"),
+    }
+    push("Post job cleanup.");
+    push("Cleaning up orphan processes");
+    log
+}
+
+fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("not JSON ({e}):\n{}", stdout_of(output));
+    })
+}
+
+/// A repository with the workflow committed, and a log of a failing `test` job beside it.
+fn repo_with_failure(lines: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/ci.yml", WORKFLOW);
+    write(dir.path(), "job.log", job_log(lines, Some(101)));
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    dir
+}
+
+const MISSING_OPENSSL: &[&str] = &[
+    "   Compiling openssl-sys v0.9.102",
+    "error: failed to run custom build command for `openssl-sys v0.9.102`",
+    "Could not find directory of OpenSSL installation, and this `-sys` crate cannot proceed without this knowledge.",
+];
+
+#[test]
+fn markdown_and_json_on_a_small_log() {
+    let dir = repo_with_failure(MISSING_OPENSSL);
+    let markdown = plimsoll(dir.path())
+        .args([
+            "diagnose",
+            "job.log",
+            "--workflow",
+            ".github/workflows/ci.yml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(markdown.status.code(), Some(0), "{}", stderr_of(&markdown));
+    insta::assert_snapshot!("diagnose-small-markdown", stdout_of(&markdown));
+
+    let json = plimsoll(dir.path())
+        .args(["diagnose", "job.log", "--repo", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(0), "{}", stderr_of(&json));
+    let value = json_of(&json);
+    let log = &value["logs"][0];
+    assert_eq!(log["format"], "github-raw");
+    assert_eq!(log["verdict"], "failed");
+    assert_eq!(log["failing_job"], "test (ubuntu-24.04, stable)");
+    assert_eq!(
+        log["failing_step"]["name"],
+        "Run cargo test --workspace --all-features"
+    );
+    assert_eq!(log["exact_line"]["line"], 10);
+    assert_eq!(log["classification"]["class"], "missing-dependency");
+    // The output as written: re-serialising parsed floats would not round-trip exactly.
+    insta::assert_snapshot!("diagnose-small-json", stdout_of(&json));
+}
+
+#[test]
+fn the_proposed_patch_applies_with_git_and_guard_finds_no_coverage_lost() {
+    let dir = repo_with_failure(MISSING_OPENSSL);
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "job.log", "--repo", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let value = json_of(&output);
+    let diff = value["logs"][0]["plan"]["diff"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no diff in {value:#}"))
+        .to_string();
+    assert!(
+        diff.lines()
+            .all(|l| !l.starts_with('-') || l.starts_with("---")),
+        "the patch removes lines:\n{diff}"
+    );
+    write(dir.path(), "fix.patch", &diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+    git(dir.path(), &["apply", "fix.patch"]);
+    let patched = std::fs::read_to_string(dir.path().join(".github/workflows/ci.yml")).unwrap();
+    assert_ne!(patched, WORKFLOW);
+    assert!(patched.contains("libssl-dev"), "{patched}");
+    // Every line of the old workflow is still there, in order.
+    let mut rest = patched.lines();
+    for line in WORKFLOW.lines() {
+        assert!(rest.any(|l| l == line), "lost {line:?}:\n{patched}");
+    }
+    // plimsoll's own coverage guard: no job, step, matrix entry or trigger lost.
+    let guard = plimsoll(dir.path())
+        .args(["guard", "--base", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        guard.status.code(),
+        Some(0),
+        "{}{}",
+        stdout_of(&guard),
+        stderr_of(&guard)
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_the_right_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.log", "");
+    write(
+        dir.path(),
+        "junk.bin",
+        (0u8..=255).cycle().take(4096).collect::<Vec<u8>>(),
+    );
+    write(
+        dir.path(),
+        "passed.log",
+        job_log(&["running 12 tests"], None),
+    );
+    write(
+        dir.path(),
+        "failed.log",
+        job_log(MISSING_OPENSSL, Some(101)),
+    );
+    write(dir.path(), "broken.yml", "jobs: [\n  test: {\n");
+    write(dir.path(), "folder/readme.md", "not an archive");
+    write(
+        dir.path(),
+        "cut.zip",
+        b"PK\x03\x04\x14\x00 a download cut short",
+    );
+    let mut seen = Vec::new();
+    for args in [
+        vec!["diagnose", "empty.log"],
+        vec!["diagnose", "junk.bin"],
+        vec!["diagnose", "missing.log"],
+        vec!["diagnose", "folder"],
+        vec!["diagnose", "cut.zip"],
+        vec!["diagnose", "failed.log", "--job", "deploy"],
+        vec!["diagnose", "passed.log"],
+        vec!["diagnose", "failed.log", "--workflow", "broken.yml"],
+        vec!["diagnose", "failed.log", "--workflow", "absent.yml"],
+    ] {
+        let output = plimsoll(dir.path()).args(&args).output().unwrap();
+        let stdout = stdout_of(&output);
+        // The verdict and any note or error, not the whole report.
+        let summary: Vec<&str> = stdout
+            .lines()
+            .filter(|l| {
+                l.contains("no failure")
+                    || l.contains("passed")
+                    || l.contains("does not parse")
+                    || l.starts_with("**Failing Step**")
+                    || l.starts_with("> ")
+            })
+            .collect();
+        seen.push(format!(
+            "$ plimsoll {}\nexit {:?}\n{}{}",
+            args.join(" "),
+            output.status.code(),
+            stderr_of(&output),
+            summary.join("\n")
+        ));
+    }
+    let piped = plimsoll(dir.path())
+        .args(["diagnose", "-"])
+        .write_stdin(b"PK\x03\x04\x14\x00 a zip on stdin".to_vec())
+        .output()
+        .unwrap();
+    seen.push(format!(
+        "$ plimsoll diagnose - < run.zip\nexit {:?}\n{}",
+        piped.status.code(),
+        stderr_of(&piped)
+    ));
+    insta::assert_snapshot!("diagnose-bad-input", seen.join("\n\n"));
+}
+
+#[test]
+fn standard_input_and_reruns() {
+    let dir = tempfile::tempdir().unwrap();
+    let failed = job_log(MISSING_OPENSSL, Some(101));
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "-", "--format", "json"])
+        .write_stdin(failed.clone())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(json_of(&output)["logs"][0]["source"], "-");
+
+    write(dir.path(), "attempt1.log", &failed);
+    write(
+        dir.path(),
+        "attempt2.log",
+        job_log(&["running 12 tests"], None),
+    );
+    let output = plimsoll(dir.path())
+        .args([
+            "diagnose",
+            "attempt1.log",
+            "attempt2.log",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let reruns = json_of(&output)["reruns"].as_str().unwrap().to_string();
+    assert!(reruns.starts_with("flaky: 1 of 2 runs passed"), "{reruns}");
+}
+
+/// `../shared/ci-logs`, when present.
+fn shared_logs() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ci-logs");
+    root.is_dir().then_some(root)
+}
+
+/// The report's skeleton: headings and the bold fields, which name the job, step and line.
+fn skeleton(markdown: &str) -> String {
+    markdown
+        .lines()
+        .filter(|l| l.starts_with('#') || l.starts_with("**"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn markdown_and_json_on_real_logs() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // A raw job log, `gh run view --log` output, a cut-down pytorch log and a Travis log.
+    let cases = [
+        ("cidiff/cidiff_57/fail.log", "github-raw"),
+        ("cidiff/cidiff_11/fail.log", "gh-run-view"),
+        (
+            "pytorch-log-classifier/docker_manifest_unknown.txt",
+            "github-raw",
+        ),
+        (
+            "logchunks/logs/Erlang/processone@ejabberd/failed/555702367.log",
+            "plain",
+        ),
+    ];
+    let mut skeletons = Vec::new();
+    for (path, format) in cases {
+        let markdown = plimsoll(&root).args(["diagnose", path]).output().unwrap();
+        assert_eq!(
+            markdown.status.code(),
+            Some(0),
+            "{path}: {}",
+            stderr_of(&markdown)
+        );
+        let text = stdout_of(&markdown);
+        for section in [
+            "**Failing Job**",
+            "**Exact Log Line**",
+            "**Classification**",
+        ] {
+            assert!(text.contains(section), "{path} lacks {section}:\n{text}");
+        }
+        skeletons.push(format!("$ plimsoll diagnose {path}\n{}", skeleton(&text)));
+
+        let json = plimsoll(&root)
+            .args(["diagnose", path, "--format", "json"])
+            .output()
+            .unwrap();
+        let value = json_of(&json);
+        let log = &value["logs"][0];
+        assert_eq!(log["format"], format, "{path}");
+        assert_eq!(log["verdict"], "failed", "{path}");
+        let line = log["exact_line"]["line"].as_u64().unwrap();
+        assert!(
+            line >= 1 && line <= log["lines"].as_u64().unwrap(),
+            "{path}"
+        );
+    }
+    insta::assert_snapshot!("diagnose-real-logs", skeletons.join("\n\n"));
+}
+
+/// The rule ids `plimsoll check` reports on the repository's workflow, sorted.
+fn check_rules(dir: &Path) -> Vec<String> {
+    let output = plimsoll(dir)
+        .args(["check", ".github/workflows/ci.yml", "--format", "json"])
+        .output()
+        .unwrap();
+    let value = json_of(&output);
+    let mut rules: Vec<String> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"]["id"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+#[test]
+fn each_value_patch_applies_keeps_coverage_and_adds_no_check_finding() {
+    for (class, lines, expected) in [
+        (
+            "tool-version",
+            &[
+                "   Downloaded clap_lex v0.7.4",
+                "error: package `clap_lex v0.7.4` cannot be built because it requires rustc 1.81 or newer, while the currently active rustc version is 1.80.0",
+            ][..],
+            "toolchain: \"1.81\"",
+        ),
+        (
+            "cache-corruption",
+            &[
+                "   Compiling app v0.1.0 (/home/runner/work/app/app)",
+                "error[E0514]: found crate `serde` compiled by an incompatible version of rustc",
+                "error: could not compile `app` (lib) due to 1 previous error",
+            ][..],
+            "prefix-key: \"v1-rust\"",
+        ),
+        (
+            "flaky",
+            &[
+                "    Updating crates.io index",
+                "warning: spurious network error (3 tries remaining): [28] Timeout was reached (Operation timed out after 30000 milliseconds with 0 bytes received)",
+                "error: failed to get `serde` as a dependency of package `app v0.1.0 (/home/runner/work/app/app)`",
+                "",
+                "Caused by:",
+                "  download of config.json failed",
+                "",
+                "Caused by:",
+                "  [6] Could not resolve host: index.crates.io",
+            ][..],
+            "for attempt in $(seq 3); do",
+        ),
+    ] {
+        let dir = repo_with_failure(lines);
+        let before = check_rules(dir.path());
+        let output = plimsoll(dir.path())
+            .args(["diagnose", "job.log", "--repo", ".", "--format", "json"])
+            .output()
+            .unwrap();
+        let value = json_of(&output);
+        assert_eq!(value["logs"][0]["classification"]["class"], class);
+        let diff = value["logs"][0]["plan"]["diff"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{class}: no diff in {value:#}"))
+            .to_string();
+        assert!(diff.contains(expected), "{class}:\n{diff}");
+        write(dir.path(), "fix.patch", &diff);
+        git(dir.path(), &["apply", "fix.patch"]);
+        let guard = plimsoll(dir.path())
+            .args(["guard", "--base", "HEAD"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            guard.status.code(),
+            Some(0),
+            "{class}: guard says coverage was lost:\n{}{}",
+            stdout_of(&guard),
+            stderr_of(&guard)
+        );
+        let after = check_rules(dir.path());
+        let mut new = after.clone();
+        for rule in &before {
+            if let Some(at) = new.iter().position(|r| r == rule) {
+                new.remove(at);
+            }
+        }
+        assert!(new.is_empty(), "{class}: the patch adds findings {new:?}\n{diff}");
+    }
+}
