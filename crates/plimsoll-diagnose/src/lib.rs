@@ -177,7 +177,10 @@ pub fn diagnose(
     let step = job.and_then(|j| reading.failing_step(j));
     let candidates: Vec<Candidate> = job.map(|j| reading.rank(j, signatures)).unwrap_or_default();
     let structured = read.format != LogFormat::Plain;
-    let verdict = if reading.any_failure() {
+    let ends_in_errors = structured
+        && reading.job_end
+        && job.is_some_and(|j| last_step_ends_in_errors(&reading.jobs[j], &candidates));
+    let verdict = if reading.any_failure() || ends_in_errors {
         Verdict::Failed
     } else if structured && reading.job_end {
         Verdict::Succeeded
@@ -196,7 +199,14 @@ pub fn diagnose(
             reader::MAX_LINE_BYTES
         ));
     }
-    if verdict == Verdict::Failed && step.is_none() && structured {
+    if ends_in_errors && !reading.any_failure() {
+        notes.push(
+            "the log has no failure marker, but its last step stops on error output right before \
+             the job's cleanup: it is taken to have failed (a container action that dies without \
+             `##[error]`, or a log cut by the tool that exported it)"
+                .into(),
+        );
+    } else if verdict == Verdict::Failed && step.is_none() && structured {
         notes.push(
             "the log has no failing-step marker (`##[error]Process completed with exit code N.`): \
              it may be truncated; the failing step is taken to be the one holding the best line"
@@ -229,6 +239,39 @@ pub fn diagnose(
         lines: reading.lines,
         truncated_lines: reading.truncated_lines,
         notes,
+    })
+}
+
+/// How close to the end of the last step an error line must be for a log without a failure
+/// marker to count as failed.
+const LAST_STEP_TAIL: usize = 12;
+
+/// The score from which a line at the end of the last step reads as an error: lower than what
+/// makes a plain log fail on its own (6), since the position right before cleanup is evidence
+/// too; an `error:`/`fatal:`-prefixed line scores above it, a line that merely mentions an
+/// error does not.
+const LAST_STEP_ERROR_SCORE: f32 = 4.0;
+
+/// Whether the last step that ran (post-job cleanup aside) ends with a line that reads as an
+/// error (a well-scored candidate among its last [`LAST_STEP_TAIL`] lines). GitHub skips the
+/// remaining steps after a failure, so such a step is where the job stopped; a passing job's
+/// last step ends on its own output, and errors earlier in the log (configure probes, retried
+/// downloads) do not count.
+fn last_step_ends_in_errors(job: &analyzer::JobLog, candidates: &[Candidate]) -> bool {
+    let Some((index, last)) = job
+        .steps
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, step)| !step.name.starts_with("Post "))
+    else {
+        return false;
+    };
+    candidates.iter().any(|c| {
+        c.step == index
+            && c.score >= LAST_STEP_ERROR_SCORE
+            && c.line.line + LAST_STEP_TAIL > last.last_line
+            && c.line.line <= last.last_line
     })
 }
 
