@@ -1,9 +1,10 @@
 //! The streaming analyser: it is fed cleaned lines one at a time, keeps the job/step structure
 //! and a bounded set of candidate lines per step, and ranks them once the log is read.
 //!
-//! Memory does not grow with the log: each step keeps at most [`PER_STEP`] candidates with a few
-//! lines of context (each cut to [`CONTEXT_CHARS`]), a step that ended without failing keeps only
-//! its best two, and past [`MAX_SEGMENTS`] steps new step markers stop splitting.
+//! Memory does not grow with the log: each step keeps at most [`PER_STEP`] candidates (its
+//! strongest and its latest) and its last unmarked line of output, each with a few lines of
+//! context (each cut to [`CONTEXT_CHARS`]), a step that ended without failing keeps only its
+//! best two, and past [`MAX_SEGMENTS`] steps new step markers stop splitting.
 
 use std::collections::VecDeque;
 
@@ -14,6 +15,8 @@ use crate::Class;
 
 /// Candidates kept per step while reading.
 pub const PER_STEP: usize = 24;
+/// Of the candidates kept per step, how many are the step's latest whatever their score.
+const KEPT_TAIL: usize = 8;
 /// Candidates kept by a step that ended without failing.
 const PER_PASSED_STEP: usize = 2;
 /// Steps after which markers no longer open new ones.
@@ -26,8 +29,13 @@ pub const CONTEXT_CHARS: usize = 400;
 const SCRIPT_LINES: usize = 12;
 /// Lines between two candidates that make them one block of error output.
 const BLOCK_GAP: usize = 3;
+/// Signature score a line needs to head a block: a weak line above a stated error (a test's
+/// `not ok 6` echo, a word like "error" in a name) does not push the error down.
+const BLOCK_HEAD: f32 = 4.0;
 /// What a candidate inside a block loses to the block's first line.
 const BLOCK_FOLLOWER_PENALTY: f32 = 0.75;
+/// The score of a failing step's last line of output when no signature marks it.
+const LAST_WORDS: f32 = 1.5;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
 
@@ -111,6 +119,9 @@ pub struct Candidate {
     matched: Vec<usize>,
     #[serde(skip)]
     need_after: usize,
+    /// The signature score alone, before position and step weigh in.
+    #[serde(skip)]
+    raw: f32,
 }
 
 impl Candidate {
@@ -125,6 +136,10 @@ struct Segment {
     candidates: Vec<Candidate>,
     in_header: bool,
     pending_after: usize,
+    /// The step's latest line of output while no signature marks it, kept as a candidate in
+    /// case the step fails: a command's last words before it exits often say why (a script's
+    /// own message, the check that tripped) in terms no signature knows.
+    last_words: Option<Candidate>,
 }
 
 /// What the whole read found, before ranking.
@@ -233,6 +248,7 @@ impl<'s> Analyzer<'s> {
             candidates: Vec::new(),
             in_header: false,
             pending_after: 0,
+            last_words: None,
         });
     }
 
@@ -240,6 +256,12 @@ impl<'s> Analyzer<'s> {
         let Some(mut segment) = self.current.take() else {
             return;
         };
+        if segment.step.failure.is_some() {
+            if let Some(mut last_words) = segment.last_words.take() {
+                last_words.need_after = 0;
+                segment.candidates.push(last_words);
+            }
+        }
         if segment.step.failure.is_none() && segment.step.error_lines == 0 {
             segment
                 .candidates
@@ -315,6 +337,12 @@ impl<'s> Analyzer<'s> {
         let header = segment.in_header || text.starts_with("##[endgroup]");
 
         // After-context for earlier candidates.
+        if let Some(last_words) = &mut segment.last_words {
+            if last_words.need_after > 0 {
+                last_words.after.push(context_line(file, number, text));
+                last_words.need_after -= 1;
+            }
+        }
         if segment.pending_after > 0 {
             for candidate in &mut segment.candidates {
                 if candidate.need_after > 0 {
@@ -334,6 +362,32 @@ impl<'s> Analyzer<'s> {
             } else {
                 self.signatures.score(&self.matched)
             };
+            let runner_line = text.starts_with("##[")
+                || text.starts_with("travis_")
+                || text.starts_with("The command \"")
+                || line_failure.is_some();
+            if runner_line {
+                // The runner's own lines are not the command's words.
+            } else if score >= MIN_SCORE {
+                segment.last_words = None;
+            } else if score >= 0.0 {
+                segment.last_words = Some(Candidate {
+                    line: LogLine {
+                        file: file.to_string(),
+                        line: number,
+                        text: truncate(text, 2_000),
+                    },
+                    score: LAST_WORDS,
+                    signatures: Vec::new(),
+                    before: self.before.iter().cloned().collect(),
+                    after: Vec::new(),
+                    job: 0,
+                    step: 0,
+                    matched: Vec::new(),
+                    need_after: CONTEXT,
+                    raw: LAST_WORDS,
+                });
+            }
             if score >= MIN_SCORE {
                 let candidate = Candidate {
                     line: LogLine {
@@ -349,6 +403,7 @@ impl<'s> Analyzer<'s> {
                     step: 0,
                     matched: self.matched.clone(),
                     need_after: CONTEXT,
+                    raw: score,
                 };
                 insert_bounded(segment, candidate);
             }
@@ -366,8 +421,13 @@ impl<'s> Analyzer<'s> {
         }
         self.before.push_back(context_line(file, number, text));
 
-        // A plain CI's "command exited" line ends the command's segment.
-        if !github && self.split_on_markers && text.starts_with("The command \"") {
+        // A plain CI's "command exited" line ends the command's segment; `travis_retry`'s
+        // "failed. Retrying, 2 of 3." lines are inside the command and do not.
+        if !github
+            && self.split_on_markers
+            && text.starts_with("The command \"")
+            && text.contains("\" exited with ")
+        {
             self.close_segment();
         }
     }
@@ -394,24 +454,24 @@ impl<'s> Analyzer<'s> {
 }
 
 fn insert_bounded(segment: &mut Segment, candidate: Candidate) {
-    if segment.candidates.len() < PER_STEP {
-        segment.pending_after += 1;
-        segment.candidates.push(candidate);
+    segment.pending_after += 1;
+    segment.candidates.push(candidate);
+    if segment.candidates.len() <= PER_STEP {
         return;
     }
-    // Replace the weakest, the later one on ties (earlier lines explain more often).
+    // Drop the weakest of the older candidates, the later one on ties. The newest
+    // [`KEPT_TAIL`] stay whatever their score: the output just before a command fails is where
+    // its error usually is, and a long step's strong early noise must not push it out.
+    let older = segment.candidates.len() - KEPT_TAIL;
     let mut weakest = 0;
-    for (index, kept) in segment.candidates.iter().enumerate() {
+    for (index, kept) in segment.candidates[..older].iter().enumerate() {
         if kept.score <= segment.candidates[weakest].score {
             weakest = index;
         }
     }
-    if candidate.score > segment.candidates[weakest].score {
-        if segment.candidates[weakest].need_after > 0 {
-            segment.pending_after -= 1;
-        }
-        segment.pending_after += 1;
-        segment.candidates[weakest] = candidate;
+    let dropped = segment.candidates.remove(weakest);
+    if dropped.need_after > 0 {
+        segment.pending_after -= 1;
     }
 }
 
@@ -563,17 +623,18 @@ impl Reading {
         }
         // A block of error lines is one failure told several times (a compiler error and its
         // notes, a test failure and its assertion, a cascade): the first line of the block
-        // starts the story, so lines that follow a candidate closely yield to it on ties.
+        // starts the story, so lines that follow a stated error closely yield to it on ties.
         pool.sort_by_key(|c| (c.step, c.line.line));
-        let mut previous: Option<(usize, usize)> = None;
+        let mut previous: Option<(usize, usize, f32)> = None;
         for candidate in &mut pool {
             let here = (candidate.step, candidate.line.line);
-            if let Some((step, line)) = previous {
-                if step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP {
+            if let Some((step, line, head)) = previous {
+                if step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP && head >= BLOCK_HEAD
+                {
                     candidate.score -= BLOCK_FOLLOWER_PENALTY;
                 }
             }
-            previous = Some(here);
+            previous = Some((here.0, here.1, candidate.raw));
         }
         // The same text again is one candidate with the best score of the repeats. On GitHub it
         // is a retried command, and the last attempt is the one that failed the step; in plain
@@ -624,4 +685,38 @@ pub struct Vote {
     pub weight: f32,
     /// The signatures that voted for it.
     pub signatures: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_step_keeps_its_latest_candidates_past_stronger_early_ones() {
+        // A service that is slow to start floods the step with strong network errors; the test
+        // that then fails states a weaker error, just before the exit. It must stay a candidate.
+        let signatures = Signatures::builtin();
+        let mut analyzer = Analyzer::new(signatures);
+        let mut lines = vec!["$ npm test".to_string()];
+        for attempt in 1..=PER_STEP + 6 {
+            lines.push(format!(
+                "wait-for-db: connect ECONNREFUSED 127.0.0.1:5432 (attempt {attempt}/30)"
+            ));
+        }
+        lines.push("  1) users can sign up:".into());
+        lines.push("     Error: relation \"users\" does not exist".into());
+        lines.push("The command \"npm test\" exited with 1.".into());
+        for (index, line) in lines.iter().enumerate() {
+            analyzer.push("travis.log", index + 1, line, false, false);
+        }
+        let reading = analyzer.finish();
+        let ranked = reading.rank(0, signatures);
+        let failing_test = lines.len() - 2;
+        assert!(
+            ranked.iter().any(|c| c.line.line == failing_test),
+            "{:?}",
+            ranked.iter().map(|c| c.line.line).collect::<Vec<_>>()
+        );
+        assert!(ranked.len() <= PER_STEP + 1);
+    }
 }

@@ -65,3 +65,156 @@ The command \"npm test\" exited with 1.
         "{ranked:?}"
     );
 }
+
+#[test]
+fn a_failing_commands_last_words_explain_it_when_no_signature_knows_them() {
+    let log = "\
+$ ./scripts/check-generated.sh
+Generating client from openapi.yaml
+Done in 4.12s.
+ M src/generated/client.ts
+Generated code is out of date: run `make generate` and commit the result.
+travis_time:end:0e148238:start=1566244386251340803,finish=1566244395845680692,duration=9594339889
+The command \"./scripts/check-generated.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.verdict, Verdict::Failed);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn a_github_steps_last_words_explain_it_and_name_the_step() {
+    let log = "\
+2024-05-01T10:00:00.0000000Z ##[group]Run ./scripts/check-generated.sh
+2024-05-01T10:00:00.1000000Z ./scripts/check-generated.sh
+2024-05-01T10:00:00.2000000Z ##[endgroup]
+2024-05-01T10:00:01.0000000Z  M src/generated/schema.rs
+2024-05-01T10:00:01.1000000Z Generated code is out of date: run `cargo xtask codegen` and commit the result.
+2024-05-01T10:00:01.2000000Z ##[error]Process completed with exit code 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!(step.name, "Run ./scripts/check-generated.sh");
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn a_weak_line_above_a_stated_error_does_not_make_it_a_follower() {
+    // `not ok 6 no errors` is a test title that says "no errors": too weak to head the block,
+    // so the assertion under it keeps its full weight against the later failure's stack.
+    let log = "\
+$ npm test
+ok 5 no warnings
+not ok 6 no errors
+  ---
+    operator: notOk
+    expected: false
+    actual:   1
+    at: Test.<anonymous> (/home/travis/build/octo/lint-config/test/test-order.js:57:7)
+  ...
+not ok 7 no messages in results
+  ---
+    expected: []
+    actual: [ { ruleId: 'no-multiple-empty-lines', severity: 2 } ]
+    stack: |-
+      Error: no messages in results
+        at Test.assert [as _assert] (/home/travis/build/octo/lint-config/node_modules/tape/lib/test.js:225:54)
+  ...
+# tests 9
+# pass  7
+# fail  2
+The command \"npm test\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn debug_log_records_of_a_passing_test_rank_below_the_failing_test() {
+    let log = "\
+$ go test -v ./...
+=== RUN   TestBadServer
+Apr 12 14:40:23.107 - 0m0s DEBUG chained: chained_test.go:61 Error: Error reading CONNECT response: unexpected EOF
+--- PASS: TestBadServer (0.00s)
+=== RUN   TestParallelPreferChained
+--- FAIL: TestParallelPreferChained (2.62s)
+    proxied_test.go:126: Should be true
+FAIL
+FAIL	github.com/octo/proxy	7.831s
+The command \"go test -v ./...\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(6));
+}
+
+#[test]
+fn passing_tests_named_after_errors_are_not_failures() {
+    let log = "\
+$ xcodebuild test -scheme App | xcpretty
+All tests
+    ✓ testAccessDeniedOnTemporaryFile (0.045 seconds)
+    ✓ testRealmFileAccessFileIsDirectory (0.030 seconds)
+    ✗ testCompactOnLaunch, ((sizeBefore) equal to (sizeAfter)) failed: (\"12288\") is not equal to (\"16384\")
+Executed 120 tests, with 1 failure (0 unexpected) in 31.322 (32.473) seconds
+The command \"xcodebuild test -scheme App | xcpretty\" exited with 65.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn compiler_warnings_of_a_build_that_succeeded_rank_below_a_failing_test() {
+    let log = "\
+$ ./build.sh
+Unit/AfterPipelineFixture.cs(30,13): warning xUnit2013: Do not use Assert.Equal() to check for collection size. [/home/travis/build/octo/app/test/App.Tests.csproj]
+Unit/ModelFixture.cs(64,63): warning xUnit1026: Theory method 'Should_convert' does not use parameter 'expected'. [/home/travis/build/octo/app/test/App.Tests.csproj]
+Build succeeded.
+Starting: App.Testing.Tests
+App.Testing.Tests.BrowserFixture.Should_return_JSON_serialized_form [FAIL]
+Assert.Equal() Failure
+Expected: 1
+Actual:   0
+App.Testing.Tests Total: 151, Errors: 0, Failed: 1, Skipped: 0, Time: 3.969s
+Error: One or more errors occurred.
+The command \"./build.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(6));
+}
+
+#[test]
+fn an_optional_package_cmake_did_not_find_is_status_not_the_error() {
+    let log = "\
+$ ./scripts/travis/configure.sh
+-- Found PythonInterp: /usr/bin/python2.7 (found suitable version \"2.7.6\")
+-- Could NOT find Doxygen (missing:  DOXYGEN_EXECUTABLE) 
+CMake Error at /usr/share/cmake-3.2/Modules/FindPackageHandleStandardArgs.cmake:138 (message):
+  Could NOT find Protobuf (missing: PROTOBUF_LIBRARY PROTOBUF_INCLUDE_DIR)
+-- Configuring incomplete, errors occurred!
+The command \"./scripts/travis/configure.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(4));
+}
+
+#[test]
+fn travis_retry_messages_stay_inside_the_retried_command() {
+    let log = "\
+$ travis_retry ./sbt test
+[info] ParserSpec:
+[info] - parses an empty file *** FAILED ***
+[info]   0 did not equal 1 (ParserSpec.scala:12)
+The command \"./sbt test\" failed. Retrying, 2 of 3.
+[info] ParserSpec:
+[info] - parses an empty file *** FAILED ***
+[info]   0 did not equal 1 (ParserSpec.scala:12)
+[error] Failed: Total 12, Failed 1, Errors 0, Passed 11
+The command \"./sbt test\" failed 3 times.
+The command \"travis_retry ./sbt test\" exited with 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!(step.name, "$ travis_retry ./sbt test");
+    assert_eq!(step.first_line, 1);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(3));
+}
