@@ -324,6 +324,11 @@ impl<'s> Analyzer<'s> {
             }
         } else {
             line_failure = failure_of(text);
+            // A plain log's command may run several tools; one that reports its own non-zero
+            // exit marks the part of the log it ran in, when the CI's own marker is missing.
+            if line_failure.is_none() && !github && tool_failed(text) {
+                line_failure = Some(Failure::Error);
+            }
             if text.starts_with("##[error]") {
                 segment.step.error_lines += 1;
             }
@@ -366,8 +371,9 @@ impl<'s> Analyzer<'s> {
                 || text.starts_with("travis_")
                 || text.starts_with("The command \"")
                 || line_failure.is_some();
-            if runner_line {
-                // The runner's own lines are not the command's words.
+            if runner_line || segment.step.failure.is_some() {
+                // The runner's own lines are not the command's words, and what follows a
+                // failure marker is not what led to it.
             } else if score >= MIN_SCORE {
                 segment.last_words = None;
             } else if score >= 0.0 {
@@ -528,6 +534,13 @@ fn failure_of(text: &str) -> Option<Failure> {
         return Some(Failure::ExitCode { code });
     }
     None
+}
+
+/// Whether a line is a build tool reporting its own non-zero exit (yarn, npm, make).
+fn tool_failed(text: &str) -> bool {
+    text.starts_with("error Command failed with exit code ")
+        || text.starts_with("npm ERR! code ELIFECYCLE")
+        || (text.starts_with("make") && text.contains(": *** ") && text.contains(" Error "))
 }
 
 impl Reading {

@@ -218,3 +218,42 @@ The command \"travis_retry ./sbt test\" exited with 1.
     assert_eq!(step.first_line, 1);
     assert_eq!(analysis.best().map(|c| c.line.line), Some(3));
 }
+
+#[test]
+fn a_tool_reporting_its_own_exit_marks_where_a_plain_log_failed() {
+    // No CI exit marker (the log ends with the build's summary only): yarn's own
+    // "Command failed" makes its part of the log the failing one, and the file list the
+    // formatter printed just before it is what failed.
+    let log = "\
+EXECUTE > prettier
+yarn run v1.3.2
+(node:11491) [DEP0005] DeprecationWarning: Buffer() is deprecated due to security and usability issues. Please use the Buffer.alloc(), Buffer.allocUnsafe(), or Buffer.from() methods instead.
+$ /home/travis/build/octo/app/node_modules/.bin/prettier --list-different 'app/**/*.js'
+app/assets/javascripts/routes/about.js
+error Command failed with exit code 1.
+info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.
+EXECUTE > eslint
+$ /home/travis/build/octo/app/node_modules/.bin/eslint app
+Done in 43.69s.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.verdict, Verdict::Failed);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn deprecation_notices_and_browser_console_logs_rank_below_a_failing_spec() {
+    let log = "\
+$ ./scripts/ci/test.sh
+(node:19035) [DEP0022] DeprecationWarning: os.tmpDir() is deprecated. Use os.tmpdir() instead.
+Chrome 67.0.3396 (Windows 7.0.0) LOG: 'Attempting to configure '__esModule' on object 'undefined' and got error, giving up: TypeError: Object.defineProperty called on non-object'
+................................................................................
+Firefox 60.0.0 (Windows 7.0.0) upgrade injectorFactory should throw if the injector value has not been set yet FAILED
+	Expected function to throw an Error.
+................................................................................
+Executed 2410 of 2410 (1 FAILED) (42.1 secs / 38.2 secs)
+The command \"./scripts/ci/test.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
