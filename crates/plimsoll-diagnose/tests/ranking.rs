@@ -257,3 +257,30 @@ The command \"./scripts/ci/test.sh\" exited with 1.
     let analysis = analyse(log);
     assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
 }
+
+#[test]
+fn a_failing_test_outranks_an_exception_a_passing_test_logged_and_the_run_summary() {
+    let log = "\
+$ mvn test -B
+Running retrofit2.adapter.rxjava2.FlowableTest
+java.lang.IllegalArgumentException: n > 0 required but it was 0
+\tat io.reactivex.internal.subscriptions.SubscriptionHelper.validate(SubscriptionHelper.java:80)
+Tests run: 10, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 1.507 sec
+Running retrofit2.converter.moshi.MoshiConverterFactoryTest
+Tests run: 9, Failures: 0, Errors: 9, Skipped: 0, Time elapsed: 0.997 sec <<< FAILURE!
+requireFullResponseDocumentConsumption(retrofit2.converter.moshi.MoshiConverterFactoryTest)  Time elapsed: 0.228 sec  <<< ERROR!
+java.lang.NoSuchMethodError: okio.BufferedSource.getBuffer()Lokio/Buffer;
+\tat com.squareup.moshi.JsonUtf8Reader.<init>(JsonUtf8Reader.java:97)
+
+Results :
+
+Tests in error: 
+  requireFullResponseDocumentConsumption(retrofit2.converter.moshi.MoshiConverterFactoryTest): okio.BufferedSource.getBuffer()Lokio/Buffer;
+
+Tests run: 9, Failures: 0, Errors: 9, Skipped: 0
+
+The command \"mvn test -B\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(8));
+}
