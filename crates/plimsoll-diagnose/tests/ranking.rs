@@ -284,3 +284,20 @@ The command \"mvn test -B\" exited with 1.
     let analysis = analyse(log);
     assert_eq!(analysis.best().map(|c| c.line.line), Some(8));
 }
+
+#[test]
+fn an_error_level_line_outranks_an_info_level_line_that_mentions_a_problem() {
+    let log = "\
+$ sbt mimaReportBinaryIssues
+[info] Compiling 12 Java sources to /home/travis/build/octo/lib/core/target/classes ...
+[info] Note: /home/travis/build/octo/lib/core/src/main/java/octo/Scheduler.java uses or overrides a deprecated API.
+[info] Done compiling.
+[error] octo-cluster: Failed binary compatibility check against octo-cluster_2.12:2.5.0! Found 1 potential problems
+[error]  * class octo.cluster.msg.Messages#IncompatibleConfig does not have a correspondent in current version
+[error]    filter with: ProblemFilters.exclude[MissingClassProblem](\"octo.cluster.msg.Messages$IncompatibleConfig\")
+[error] Total time: 292 s, completed Jul 25, 2019 7:45:58 AM
+The command \"sbt mimaReportBinaryIssues\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
