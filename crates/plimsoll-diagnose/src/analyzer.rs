@@ -23,6 +23,9 @@ const PER_PASSED_STEP: usize = 2;
 pub const MAX_SEGMENTS: usize = 5_000;
 /// Lines of context kept before and after a candidate.
 pub const CONTEXT: usize = 3;
+/// Recent lines kept: a candidate's context, and a step's last words with theirs when the
+/// failure marker comes a few lines after them.
+const RECENT: usize = CONTEXT + 6;
 /// Longest context line kept, in characters.
 pub const CONTEXT_CHARS: usize = 400;
 /// Echoed script lines kept per step (for mapping to the workflow).
@@ -139,7 +142,10 @@ struct Segment {
     /// The step's latest line of output while no signature marks it, kept as a candidate in
     /// case the step fails: a command's last words before it exits often say why (a script's
     /// own message, the check that tripped) in terms no signature knows.
-    last_words: Option<Candidate>,
+    /// Its line number; the text is in `last_words_text` (a reused buffer: this changes on
+    /// nearly every line, so it must not allocate), the context in the analyser's recent lines.
+    last_words: Option<usize>,
+    last_words_text: String,
 }
 
 /// What the whole read found, before ranking.
@@ -184,7 +190,7 @@ impl<'s> Analyzer<'s> {
             signatures,
             jobs: Vec::new(),
             current: None,
-            before: VecDeque::with_capacity(CONTEXT + 1),
+            before: VecDeque::with_capacity(RECENT + 1),
             matched: Vec::new(),
             segments: 0,
             lines: 0,
@@ -249,6 +255,7 @@ impl<'s> Analyzer<'s> {
             in_header: false,
             pending_after: 0,
             last_words: None,
+            last_words_text: String::new(),
         });
     }
 
@@ -256,12 +263,6 @@ impl<'s> Analyzer<'s> {
         let Some(mut segment) = self.current.take() else {
             return;
         };
-        if segment.step.failure.is_some() {
-            if let Some(mut last_words) = segment.last_words.take() {
-                last_words.need_after = 0;
-                segment.candidates.push(last_words);
-            }
-        }
         if segment.step.failure.is_none() && segment.step.error_lines == 0 {
             segment
                 .candidates
@@ -342,12 +343,6 @@ impl<'s> Analyzer<'s> {
         let header = segment.in_header || text.starts_with("##[endgroup]");
 
         // After-context for earlier candidates.
-        if let Some(last_words) = &mut segment.last_words {
-            if last_words.need_after > 0 {
-                last_words.after.push(context_line(file, number, text));
-                last_words.need_after -= 1;
-            }
-        }
         if segment.pending_after > 0 {
             for candidate in &mut segment.candidates {
                 if candidate.need_after > 0 {
@@ -377,22 +372,9 @@ impl<'s> Analyzer<'s> {
             } else if score >= MIN_SCORE {
                 segment.last_words = None;
             } else if score >= 0.0 {
-                segment.last_words = Some(Candidate {
-                    line: LogLine {
-                        file: file.to_string(),
-                        line: number,
-                        text: truncate(text, 2_000),
-                    },
-                    score: LAST_WORDS,
-                    signatures: Vec::new(),
-                    before: self.before.iter().cloned().collect(),
-                    after: Vec::new(),
-                    job: 0,
-                    step: 0,
-                    matched: Vec::new(),
-                    need_after: CONTEXT,
-                    raw: LAST_WORDS,
-                });
+                segment.last_words = Some(number);
+                segment.last_words_text.clear();
+                segment.last_words_text.push_str(text);
             }
             if score >= MIN_SCORE {
                 let candidate = Candidate {
@@ -403,7 +385,7 @@ impl<'s> Analyzer<'s> {
                     },
                     score,
                     signatures: Vec::new(),
-                    before: self.before.iter().cloned().collect(),
+                    before: recent_context(&self.before, number),
                     after: Vec::new(),
                     job: 0,
                     step: 0,
@@ -416,13 +398,21 @@ impl<'s> Analyzer<'s> {
         }
 
         if let Some(failure) = line_failure {
+            if segment.step.failure.is_none() {
+                if let Some(line) = segment.last_words.take() {
+                    let marker = context_line(file, number, text);
+                    let candidate =
+                        last_words(line, &segment.last_words_text, &self.before, &marker);
+                    insert_bounded(segment, candidate);
+                }
+            }
             if segment.step.failure.is_none()
                 || matches!(segment.step.failure, Some(Failure::Error))
             {
                 segment.step.failure = Some(failure);
             }
         }
-        if self.before.len() == CONTEXT {
+        if self.before.len() == RECENT {
             self.before.pop_front();
         }
         self.before.push_back(context_line(file, number, text));
@@ -478,6 +468,51 @@ fn insert_bounded(segment: &mut Segment, candidate: Candidate) {
     let dropped = segment.candidates.remove(weakest);
     if dropped.need_after > 0 {
         segment.pending_after -= 1;
+    }
+}
+
+/// The context lines of line `number` among the recent lines: the [`CONTEXT`] before it.
+fn recent_context(recent: &VecDeque<LogLine>, number: usize) -> Vec<LogLine> {
+    let first = number.saturating_sub(CONTEXT);
+    recent
+        .iter()
+        .filter(|l| l.line >= first && l.line < number)
+        .cloned()
+        .collect()
+}
+
+/// A step's last words (line `number`) as a candidate, when the failure marker `current` is
+/// read: its context is what the recent lines and the marker hold; lines after it that are
+/// not read yet come as for any candidate.
+fn last_words(
+    number: usize,
+    text: &str,
+    recent: &VecDeque<LogLine>,
+    current: &LogLine,
+) -> Candidate {
+    let mut after: Vec<LogLine> = recent
+        .iter()
+        .filter(|l| l.line > number && l.line <= number + CONTEXT)
+        .cloned()
+        .collect();
+    if current.line <= number + CONTEXT {
+        after.push(current.clone());
+    }
+    Candidate {
+        line: LogLine {
+            file: current.file.clone(),
+            line: number,
+            text: truncate(text, 2_000),
+        },
+        score: LAST_WORDS,
+        signatures: Vec::new(),
+        before: recent_context(recent, number),
+        need_after: CONTEXT.saturating_sub(after.len()),
+        after,
+        job: 0,
+        step: 0,
+        matched: Vec::new(),
+        raw: LAST_WORDS,
     }
 }
 

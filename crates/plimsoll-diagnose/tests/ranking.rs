@@ -79,7 +79,13 @@ The command \"./scripts/check-generated.sh\" exited with 1.
 ";
     let analysis = analyse(log);
     assert_eq!(analysis.verdict, Verdict::Failed);
-    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+    let best = analysis.best().expect("a best line");
+    assert_eq!(best.line.line, 5);
+    // It is reported with its context like any other line.
+    let before: Vec<usize> = best.before.iter().map(|l| l.line).collect();
+    let after: Vec<usize> = best.after.iter().map(|l| l.line).collect();
+    assert_eq!(before, vec![2, 3, 4]);
+    assert_eq!(after, vec![6, 7]);
 }
 
 #[test]
