@@ -10,6 +10,7 @@ lines. Labels:
   ghalogs-example/  a passing run archive: the verdict must be "succeeded"
 
 Usage: bench/diagnose_eval.py [--binary target/release/plimsoll] [--shared ../shared] [--misses]
+                              [--only SET] [--halves]
 """
 
 import argparse
@@ -154,27 +155,37 @@ class Tally:
         return f"| {self.name:<24} | {self.n:>4} | {step:>9} | {pct(self.top1, self.n)} | {pct(self.top3, self.n)} |"
 
 
-def eval_logchunks(binary, root, tally):
-    base = os.path.join(root, "logchunks")
+def logchunks_repositories(base):
+    """The labelled repositories' XML files, sorted by path (`<language>/<owner>@<repo>.xml`)."""
+    found = []
     for dirpath, _, files in os.walk(os.path.join(base, "build-failure-reason")):
-        for name in sorted(files):
-            if not name.endswith(".xml"):
+        found += [os.path.join(dirpath, name) for name in files if name.endswith(".xml")]
+    return sorted(found)
+
+
+def eval_logchunks(binary, root, tally, halves=None):
+    """With `halves` (two tallies), also score the repositories in alternating sorted order:
+    half A to tune the ranking on, half B held out to confirm it generalises (a repository's
+    logs look alike, so the split is by repository, never by log)."""
+    base = os.path.join(root, "logchunks")
+    for index, xml in enumerate(logchunks_repositories(base)):
+        for example in ET.parse(xml).getroot().iter("Example"):
+            rel = example.findtext("Log")
+            chunk = example.findtext("Chunk") or ""
+            path = os.path.join(base, "logs", rel)
+            if not os.path.exists(path):
                 continue
-            for example in ET.parse(os.path.join(dirpath, name)).getroot().iter("Example"):
-                rel = example.findtext("Log")
-                chunk = example.findtext("Chunk") or ""
-                path = os.path.join(base, "logs", rel)
-                if not os.path.exists(path):
-                    continue
-                with open(path, encoding="utf-8", errors="replace", newline="") as f:
-                    log_lines = split_lines(f.read())
-                ranges = locate_chunk(log_lines, chunk)
-                if not ranges:
-                    continue
-                log, err = diagnose(binary, path)
-                ranked = ranked_lines(log) if log else []
-                texts = [log_lines[l - 1][:160] for l in ranked[:3] if 0 < l <= len(log_lines)]
-                tally.add(rel, ranked, ranges, texts=texts)
+            with open(path, encoding="utf-8", errors="replace", newline="") as f:
+                log_lines = split_lines(f.read())
+            ranges = locate_chunk(log_lines, chunk)
+            if not ranges:
+                continue
+            log, err = diagnose(binary, path)
+            ranked = ranked_lines(log) if log else []
+            texts = [log_lines[l - 1][:160] for l in ranked[:3] if 0 < l <= len(log_lines)]
+            tally.add(rel, ranked, ranges, texts=texts)
+            if halves:
+                halves[index % 2].add(rel, ranked, ranges, texts=texts)
 
 
 def eval_cidiff(binary, root, tally):
@@ -262,6 +273,11 @@ def main():
     parser.add_argument("--shared", default="../shared")
     parser.add_argument("--misses", action="store_true", help="list the top-1 misses")
     parser.add_argument("--only", help="evaluate one set: logchunks, cidiff, pytorch")
+    parser.add_argument(
+        "--halves",
+        action="store_true",
+        help="also score LogChunks by alternating repositories: A (tuned on), B (held out)",
+    )
     args = parser.parse_args()
     root = os.path.join(args.shared, "ci-logs")
     if not os.path.isdir(root):
@@ -279,6 +295,14 @@ def main():
         if args.only and args.only != key:
             continue
         tally = Tally(name)
+        if key == "logchunks" and args.halves:
+            halves = [Tally("LogChunks A (tuned on)"), Tally("LogChunks B (held out)")]
+            fn(args.binary, root, tally, halves)
+            tallies.append(tally)
+            print(tally.row(), flush=True)
+            for half in halves:
+                print(half.row(), flush=True)
+            continue
         fn(args.binary, root, tally)
         tallies.append(tally)
         print(tally.row(), flush=True)

@@ -1,9 +1,10 @@
 //! The streaming analyser: it is fed cleaned lines one at a time, keeps the job/step structure
 //! and a bounded set of candidate lines per step, and ranks them once the log is read.
 //!
-//! Memory does not grow with the log: each step keeps at most [`PER_STEP`] candidates with a few
-//! lines of context (each cut to [`CONTEXT_CHARS`]), a step that ended without failing keeps only
-//! its best two, and past [`MAX_SEGMENTS`] steps new step markers stop splitting.
+//! Memory does not grow with the log: each step keeps at most [`PER_STEP`] candidates (its
+//! strongest and its latest) and its last unmarked line of output, each with a few lines of
+//! context (each cut to [`CONTEXT_CHARS`]), a step that ended without failing keeps only its
+//! best two, and past [`MAX_SEGMENTS`] steps new step markers stop splitting.
 
 use std::collections::VecDeque;
 
@@ -14,20 +15,30 @@ use crate::Class;
 
 /// Candidates kept per step while reading.
 pub const PER_STEP: usize = 24;
+/// Of the candidates kept per step, how many are the step's latest whatever their score.
+const KEPT_TAIL: usize = 8;
 /// Candidates kept by a step that ended without failing.
 const PER_PASSED_STEP: usize = 2;
 /// Steps after which markers no longer open new ones.
 pub const MAX_SEGMENTS: usize = 5_000;
 /// Lines of context kept before and after a candidate.
 pub const CONTEXT: usize = 3;
+/// Recent lines kept: a candidate's context, and a step's last words with theirs when the
+/// failure marker comes a few lines after them.
+const RECENT: usize = CONTEXT + 6;
 /// Longest context line kept, in characters.
 pub const CONTEXT_CHARS: usize = 400;
 /// Echoed script lines kept per step (for mapping to the workflow).
 const SCRIPT_LINES: usize = 12;
 /// Lines between two candidates that make them one block of error output.
 const BLOCK_GAP: usize = 3;
+/// Signature score a line needs to head a block: a weak line above a stated error (a test's
+/// `not ok 6` echo, a word like "error" in a name) does not push the error down.
+const BLOCK_HEAD: f32 = 4.0;
 /// What a candidate inside a block loses to the block's first line.
 const BLOCK_FOLLOWER_PENALTY: f32 = 0.75;
+/// The score of a failing step's last line of output when no signature marks it.
+const LAST_WORDS: f32 = 1.5;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
 
@@ -111,6 +122,9 @@ pub struct Candidate {
     matched: Vec<usize>,
     #[serde(skip)]
     need_after: usize,
+    /// The signature score alone, before position and step weigh in.
+    #[serde(skip)]
+    raw: f32,
 }
 
 impl Candidate {
@@ -125,6 +139,13 @@ struct Segment {
     candidates: Vec<Candidate>,
     in_header: bool,
     pending_after: usize,
+    /// The step's latest line of output while no signature marks it, kept as a candidate in
+    /// case the step fails: a command's last words before it exits often say why (a script's
+    /// own message, the check that tripped) in terms no signature knows.
+    /// Its line number; the text is in `last_words_text` (a reused buffer: this changes on
+    /// nearly every line, so it must not allocate), the context in the analyser's recent lines.
+    last_words: Option<usize>,
+    last_words_text: String,
 }
 
 /// What the whole read found, before ranking.
@@ -169,7 +190,7 @@ impl<'s> Analyzer<'s> {
             signatures,
             jobs: Vec::new(),
             current: None,
-            before: VecDeque::with_capacity(CONTEXT + 1),
+            before: VecDeque::with_capacity(RECENT + 1),
             matched: Vec::new(),
             segments: 0,
             lines: 0,
@@ -233,6 +254,8 @@ impl<'s> Analyzer<'s> {
             candidates: Vec::new(),
             in_header: false,
             pending_after: 0,
+            last_words: None,
+            last_words_text: String::new(),
         });
     }
 
@@ -302,6 +325,11 @@ impl<'s> Analyzer<'s> {
             }
         } else {
             line_failure = failure_of(text);
+            // A plain log's command may run several tools; one that reports its own non-zero
+            // exit marks the part of the log it ran in, when the CI's own marker is missing.
+            if line_failure.is_none() && !github && tool_failed(text) {
+                line_failure = Some(Failure::Error);
+            }
             if text.starts_with("##[error]") {
                 segment.step.error_lines += 1;
             }
@@ -334,6 +362,20 @@ impl<'s> Analyzer<'s> {
             } else {
                 self.signatures.score(&self.matched)
             };
+            let runner_line = text.starts_with("##[")
+                || text.starts_with("travis_")
+                || text.starts_with("The command \"")
+                || line_failure.is_some();
+            if runner_line || segment.step.failure.is_some() {
+                // The runner's own lines are not the command's words, and what follows a
+                // failure marker is not what led to it.
+            } else if score >= MIN_SCORE {
+                segment.last_words = None;
+            } else if score >= 0.0 {
+                segment.last_words = Some(number);
+                segment.last_words_text.clear();
+                segment.last_words_text.push_str(text);
+            }
             if score >= MIN_SCORE {
                 let candidate = Candidate {
                     line: LogLine {
@@ -343,18 +385,27 @@ impl<'s> Analyzer<'s> {
                     },
                     score,
                     signatures: Vec::new(),
-                    before: self.before.iter().cloned().collect(),
+                    before: recent_context(&self.before, number),
                     after: Vec::new(),
                     job: 0,
                     step: 0,
                     matched: self.matched.clone(),
                     need_after: CONTEXT,
+                    raw: score,
                 };
                 insert_bounded(segment, candidate);
             }
         }
 
         if let Some(failure) = line_failure {
+            if segment.step.failure.is_none() {
+                if let Some(line) = segment.last_words.take() {
+                    let marker = context_line(file, number, text);
+                    let candidate =
+                        last_words(line, &segment.last_words_text, &self.before, &marker);
+                    insert_bounded(segment, candidate);
+                }
+            }
             if segment.step.failure.is_none()
                 || matches!(segment.step.failure, Some(Failure::Error))
             {
@@ -362,7 +413,7 @@ impl<'s> Analyzer<'s> {
             }
         }
         // Reuse the oldest context line's buffers: no allocation per line read.
-        let mut slot = if self.before.len() == CONTEXT {
+        let mut slot = if self.before.len() == RECENT {
             self.before
                 .pop_front()
                 .unwrap_or_else(|| context_line("", 0, ""))
@@ -376,8 +427,13 @@ impl<'s> Analyzer<'s> {
         push_truncated(text, CONTEXT_CHARS, &mut slot.text);
         self.before.push_back(slot);
 
-        // A plain CI's "command exited" line ends the command's segment.
-        if !github && self.split_on_markers && text.starts_with("The command \"") {
+        // A plain CI's "command exited" line ends the command's segment; `travis_retry`'s
+        // "failed. Retrying, 2 of 3." lines are inside the command and do not.
+        if !github
+            && self.split_on_markers
+            && text.starts_with("The command \"")
+            && text.contains("\" exited with ")
+        {
             self.close_segment();
         }
     }
@@ -404,24 +460,69 @@ impl<'s> Analyzer<'s> {
 }
 
 fn insert_bounded(segment: &mut Segment, candidate: Candidate) {
-    if segment.candidates.len() < PER_STEP {
-        segment.pending_after += 1;
-        segment.candidates.push(candidate);
+    segment.pending_after += 1;
+    segment.candidates.push(candidate);
+    if segment.candidates.len() <= PER_STEP {
         return;
     }
-    // Replace the weakest, the later one on ties (earlier lines explain more often).
+    // Drop the weakest of the older candidates, the later one on ties. The newest
+    // [`KEPT_TAIL`] stay whatever their score: the output just before a command fails is where
+    // its error usually is, and a long step's strong early noise must not push it out.
+    let older = segment.candidates.len() - KEPT_TAIL;
     let mut weakest = 0;
-    for (index, kept) in segment.candidates.iter().enumerate() {
+    for (index, kept) in segment.candidates[..older].iter().enumerate() {
         if kept.score <= segment.candidates[weakest].score {
             weakest = index;
         }
     }
-    if candidate.score > segment.candidates[weakest].score {
-        if segment.candidates[weakest].need_after > 0 {
-            segment.pending_after -= 1;
-        }
-        segment.pending_after += 1;
-        segment.candidates[weakest] = candidate;
+    let dropped = segment.candidates.remove(weakest);
+    if dropped.need_after > 0 {
+        segment.pending_after -= 1;
+    }
+}
+
+/// The context lines of line `number` among the recent lines: the [`CONTEXT`] before it.
+fn recent_context(recent: &VecDeque<LogLine>, number: usize) -> Vec<LogLine> {
+    let first = number.saturating_sub(CONTEXT);
+    recent
+        .iter()
+        .filter(|l| l.line >= first && l.line < number)
+        .cloned()
+        .collect()
+}
+
+/// A step's last words (line `number`) as a candidate, when the failure marker `current` is
+/// read: its context is what the recent lines and the marker hold; lines after it that are
+/// not read yet come as for any candidate.
+fn last_words(
+    number: usize,
+    text: &str,
+    recent: &VecDeque<LogLine>,
+    current: &LogLine,
+) -> Candidate {
+    let mut after: Vec<LogLine> = recent
+        .iter()
+        .filter(|l| l.line > number && l.line <= number + CONTEXT)
+        .cloned()
+        .collect();
+    if current.line <= number + CONTEXT {
+        after.push(current.clone());
+    }
+    Candidate {
+        line: LogLine {
+            file: current.file.clone(),
+            line: number,
+            text: truncate(text, 2_000),
+        },
+        score: LAST_WORDS,
+        signatures: Vec::new(),
+        before: recent_context(recent, number),
+        need_after: CONTEXT.saturating_sub(after.len()),
+        after,
+        job: 0,
+        step: 0,
+        matched: Vec::new(),
+        raw: LAST_WORDS,
     }
 }
 
@@ -493,6 +594,13 @@ fn failure_of(text: &str) -> Option<Failure> {
         return Some(Failure::ExitCode { code });
     }
     None
+}
+
+/// Whether a line is a build tool reporting its own non-zero exit (yarn, npm, make).
+fn tool_failed(text: &str) -> bool {
+    text.starts_with("error Command failed with exit code ")
+        || text.starts_with("npm ERR! code ELIFECYCLE")
+        || (text.starts_with("make") && text.contains(": *** ") && text.contains(" Error "))
 }
 
 impl Reading {
@@ -588,17 +696,18 @@ impl Reading {
         }
         // A block of error lines is one failure told several times (a compiler error and its
         // notes, a test failure and its assertion, a cascade): the first line of the block
-        // starts the story, so lines that follow a candidate closely yield to it on ties.
+        // starts the story, so lines that follow a stated error closely yield to it on ties.
         pool.sort_by_key(|c| (c.step, c.line.line));
-        let mut previous: Option<(usize, usize)> = None;
+        let mut previous: Option<(usize, usize, f32)> = None;
         for candidate in &mut pool {
             let here = (candidate.step, candidate.line.line);
-            if let Some((step, line)) = previous {
-                if step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP {
+            if let Some((step, line, head)) = previous {
+                if step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP && head >= BLOCK_HEAD
+                {
                     candidate.score -= BLOCK_FOLLOWER_PENALTY;
                 }
             }
-            previous = Some(here);
+            previous = Some((here.0, here.1, candidate.raw));
         }
         // The same text again is one candidate with the best score of the repeats. On GitHub it
         // is a retried command, and the last attempt is the one that failed the step; in plain
@@ -649,4 +758,38 @@ pub struct Vote {
     pub weight: f32,
     /// The signatures that voted for it.
     pub signatures: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_step_keeps_its_latest_candidates_past_stronger_early_ones() {
+        // A service that is slow to start floods the step with strong network errors; the test
+        // that then fails states a weaker error, just before the exit. It must stay a candidate.
+        let signatures = Signatures::builtin();
+        let mut analyzer = Analyzer::new(signatures);
+        let mut lines = vec!["$ npm test".to_string()];
+        for attempt in 1..=PER_STEP + 6 {
+            lines.push(format!(
+                "wait-for-db: connect ECONNREFUSED 127.0.0.1:5432 (attempt {attempt}/30)"
+            ));
+        }
+        lines.push("  1) users can sign up:".into());
+        lines.push("     Error: relation \"users\" does not exist".into());
+        lines.push("The command \"npm test\" exited with 1.".into());
+        for (index, line) in lines.iter().enumerate() {
+            analyzer.push("travis.log", index + 1, line, false, false);
+        }
+        let reading = analyzer.finish();
+        let ranked = reading.rank(0, signatures);
+        let failing_test = lines.len() - 2;
+        assert!(
+            ranked.iter().any(|c| c.line.line == failing_test),
+            "{:?}",
+            ranked.iter().map(|c| c.line.line).collect::<Vec<_>>()
+        );
+        assert!(ranked.len() <= PER_STEP + 1);
+    }
 }

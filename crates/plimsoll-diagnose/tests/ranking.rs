@@ -65,3 +65,245 @@ The command \"npm test\" exited with 1.
         "{ranked:?}"
     );
 }
+
+#[test]
+fn a_failing_commands_last_words_explain_it_when_no_signature_knows_them() {
+    let log = "\
+$ ./scripts/check-generated.sh
+Generating client from openapi.yaml
+Done in 4.12s.
+ M src/generated/client.ts
+Generated code is out of date: run `make generate` and commit the result.
+travis_time:end:0e148238:start=1566244386251340803,finish=1566244395845680692,duration=9594339889
+The command \"./scripts/check-generated.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.verdict, Verdict::Failed);
+    let best = analysis.best().expect("a best line");
+    assert_eq!(best.line.line, 5);
+    // It is reported with its context like any other line.
+    let before: Vec<usize> = best.before.iter().map(|l| l.line).collect();
+    let after: Vec<usize> = best.after.iter().map(|l| l.line).collect();
+    assert_eq!(before, vec![2, 3, 4]);
+    assert_eq!(after, vec![6, 7]);
+}
+
+#[test]
+fn a_github_steps_last_words_explain_it_and_name_the_step() {
+    let log = "\
+2024-05-01T10:00:00.0000000Z ##[group]Run ./scripts/check-generated.sh
+2024-05-01T10:00:00.1000000Z ./scripts/check-generated.sh
+2024-05-01T10:00:00.2000000Z ##[endgroup]
+2024-05-01T10:00:01.0000000Z  M src/generated/schema.rs
+2024-05-01T10:00:01.1000000Z Generated code is out of date: run `cargo xtask codegen` and commit the result.
+2024-05-01T10:00:01.2000000Z ##[error]Process completed with exit code 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!(step.name, "Run ./scripts/check-generated.sh");
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn a_weak_line_above_a_stated_error_does_not_make_it_a_follower() {
+    // `not ok 6 no errors` is a test title that says "no errors": too weak to head the block,
+    // so the assertion under it keeps its full weight against the later failure's stack.
+    let log = "\
+$ npm test
+ok 5 no warnings
+not ok 6 no errors
+  ---
+    operator: notOk
+    expected: false
+    actual:   1
+    at: Test.<anonymous> (/home/travis/build/octo/lint-config/test/test-order.js:57:7)
+  ...
+not ok 7 no messages in results
+  ---
+    expected: []
+    actual: [ { ruleId: 'no-multiple-empty-lines', severity: 2 } ]
+    stack: |-
+      Error: no messages in results
+        at Test.assert [as _assert] (/home/travis/build/octo/lint-config/node_modules/tape/lib/test.js:225:54)
+  ...
+# tests 9
+# pass  7
+# fail  2
+The command \"npm test\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn debug_log_records_of_a_passing_test_rank_below_the_failing_test() {
+    let log = "\
+$ go test -v ./...
+=== RUN   TestBadServer
+Apr 12 14:40:23.107 - 0m0s DEBUG chained: chained_test.go:61 Error: Error reading CONNECT response: unexpected EOF
+--- PASS: TestBadServer (0.00s)
+=== RUN   TestParallelPreferChained
+--- FAIL: TestParallelPreferChained (2.62s)
+    proxied_test.go:126: Should be true
+FAIL
+FAIL	github.com/octo/proxy	7.831s
+The command \"go test -v ./...\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(6));
+}
+
+#[test]
+fn passing_tests_named_after_errors_are_not_failures() {
+    let log = "\
+$ xcodebuild test -scheme App | xcpretty
+All tests
+    ✓ testAccessDeniedOnTemporaryFile (0.045 seconds)
+    ✓ testRealmFileAccessFileIsDirectory (0.030 seconds)
+    ✗ testCompactOnLaunch, ((sizeBefore) equal to (sizeAfter)) failed: (\"12288\") is not equal to (\"16384\")
+Executed 120 tests, with 1 failure (0 unexpected) in 31.322 (32.473) seconds
+The command \"xcodebuild test -scheme App | xcpretty\" exited with 65.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn compiler_warnings_of_a_build_that_succeeded_rank_below_a_failing_test() {
+    let log = "\
+$ ./build.sh
+Unit/AfterPipelineFixture.cs(30,13): warning xUnit2013: Do not use Assert.Equal() to check for collection size. [/home/travis/build/octo/app/test/App.Tests.csproj]
+Unit/ModelFixture.cs(64,63): warning xUnit1026: Theory method 'Should_convert' does not use parameter 'expected'. [/home/travis/build/octo/app/test/App.Tests.csproj]
+Build succeeded.
+Starting: App.Testing.Tests
+App.Testing.Tests.BrowserFixture.Should_return_JSON_serialized_form [FAIL]
+Assert.Equal() Failure
+Expected: 1
+Actual:   0
+App.Testing.Tests Total: 151, Errors: 0, Failed: 1, Skipped: 0, Time: 3.969s
+Error: One or more errors occurred.
+The command \"./build.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(6));
+}
+
+#[test]
+fn an_optional_package_cmake_did_not_find_is_status_not_the_error() {
+    let log = "\
+$ ./scripts/travis/configure.sh
+-- Found PythonInterp: /usr/bin/python2.7 (found suitable version \"2.7.6\")
+-- Could NOT find Doxygen (missing:  DOXYGEN_EXECUTABLE) 
+CMake Error at /usr/share/cmake-3.2/Modules/FindPackageHandleStandardArgs.cmake:138 (message):
+  Could NOT find Protobuf (missing: PROTOBUF_LIBRARY PROTOBUF_INCLUDE_DIR)
+-- Configuring incomplete, errors occurred!
+The command \"./scripts/travis/configure.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(4));
+}
+
+#[test]
+fn travis_retry_messages_stay_inside_the_retried_command() {
+    let log = "\
+$ travis_retry ./sbt test
+[info] ParserSpec:
+[info] - parses an empty file *** FAILED ***
+[info]   0 did not equal 1 (ParserSpec.scala:12)
+The command \"./sbt test\" failed. Retrying, 2 of 3.
+[info] ParserSpec:
+[info] - parses an empty file *** FAILED ***
+[info]   0 did not equal 1 (ParserSpec.scala:12)
+[error] Failed: Total 12, Failed 1, Errors 0, Passed 11
+The command \"./sbt test\" failed 3 times.
+The command \"travis_retry ./sbt test\" exited with 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!(step.name, "$ travis_retry ./sbt test");
+    assert_eq!(step.first_line, 1);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(3));
+}
+
+#[test]
+fn a_tool_reporting_its_own_exit_marks_where_a_plain_log_failed() {
+    // No CI exit marker (the log ends with the build's summary only): yarn's own
+    // "Command failed" makes its part of the log the failing one, and the file list the
+    // formatter printed just before it is what failed.
+    let log = "\
+EXECUTE > prettier
+yarn run v1.3.2
+(node:11491) [DEP0005] DeprecationWarning: Buffer() is deprecated due to security and usability issues. Please use the Buffer.alloc(), Buffer.allocUnsafe(), or Buffer.from() methods instead.
+$ /home/travis/build/octo/app/node_modules/.bin/prettier --list-different 'app/**/*.js'
+app/assets/javascripts/routes/about.js
+error Command failed with exit code 1.
+info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.
+EXECUTE > eslint
+$ /home/travis/build/octo/app/node_modules/.bin/eslint app
+Done in 43.69s.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.verdict, Verdict::Failed);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn deprecation_notices_and_browser_console_logs_rank_below_a_failing_spec() {
+    let log = "\
+$ ./scripts/ci/test.sh
+(node:19035) [DEP0022] DeprecationWarning: os.tmpDir() is deprecated. Use os.tmpdir() instead.
+Chrome 67.0.3396 (Windows 7.0.0) LOG: 'Attempting to configure '__esModule' on object 'undefined' and got error, giving up: TypeError: Object.defineProperty called on non-object'
+................................................................................
+Firefox 60.0.0 (Windows 7.0.0) upgrade injectorFactory should throw if the injector value has not been set yet FAILED
+	Expected function to throw an Error.
+................................................................................
+Executed 2410 of 2410 (1 FAILED) (42.1 secs / 38.2 secs)
+The command \"./scripts/ci/test.sh\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn a_failing_test_outranks_an_exception_a_passing_test_logged_and_the_run_summary() {
+    let log = "\
+$ mvn test -B
+Running retrofit2.adapter.rxjava2.FlowableTest
+java.lang.IllegalArgumentException: n > 0 required but it was 0
+\tat io.reactivex.internal.subscriptions.SubscriptionHelper.validate(SubscriptionHelper.java:80)
+Tests run: 10, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 1.507 sec
+Running retrofit2.converter.moshi.MoshiConverterFactoryTest
+Tests run: 9, Failures: 0, Errors: 9, Skipped: 0, Time elapsed: 0.997 sec <<< FAILURE!
+requireFullResponseDocumentConsumption(retrofit2.converter.moshi.MoshiConverterFactoryTest)  Time elapsed: 0.228 sec  <<< ERROR!
+java.lang.NoSuchMethodError: okio.BufferedSource.getBuffer()Lokio/Buffer;
+\tat com.squareup.moshi.JsonUtf8Reader.<init>(JsonUtf8Reader.java:97)
+
+Results :
+
+Tests in error: 
+  requireFullResponseDocumentConsumption(retrofit2.converter.moshi.MoshiConverterFactoryTest): okio.BufferedSource.getBuffer()Lokio/Buffer;
+
+Tests run: 9, Failures: 0, Errors: 9, Skipped: 0
+
+The command \"mvn test -B\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(8));
+}
+
+#[test]
+fn an_error_level_line_outranks_an_info_level_line_that_mentions_a_problem() {
+    let log = "\
+$ sbt mimaReportBinaryIssues
+[info] Compiling 12 Java sources to /home/travis/build/octo/lib/core/target/classes ...
+[info] Note: /home/travis/build/octo/lib/core/src/main/java/octo/Scheduler.java uses or overrides a deprecated API.
+[info] Done compiling.
+[error] octo-cluster: Failed binary compatibility check against octo-cluster_2.12:2.5.0! Found 1 potential problems
+[error]  * class octo.cluster.msg.Messages#IncompatibleConfig does not have a correspondent in current version
+[error]    filter with: ProblemFilters.exclude[MissingClassProblem](\"octo.cluster.msg.Messages$IncompatibleConfig\")
+[error] Total time: 292 s, completed Jul 25, 2019 7:45:58 AM
+The command \"sbt mimaReportBinaryIssues\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
