@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use plimsoll_syntax::Span;
 use regex::Regex;
 
@@ -177,8 +177,11 @@ impl Scanner {
                 check: spec.check,
             });
         }
+        // A DFA: the keyword set is small, so its tables stay small, and scanning every byte of
+        // every file is the hot loop of a run (the NFA's overlapping search was twice as slow).
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| DetectorError::Format(e.to_string()))?;
         Ok(Scanner {
