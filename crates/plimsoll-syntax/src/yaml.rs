@@ -11,6 +11,8 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle as RawStyle};
 use crate::source::LineIndex;
 use crate::Span;
 
+mod fast;
+
 /// Deepest nesting of sequences and mappings accepted.
 pub const MAX_DEPTH: usize = 256;
 /// Most nodes that alias expansion may create in one stream.
@@ -216,6 +218,30 @@ impl Stream {
 
 /// Parse every document of `text`.
 pub fn parse(text: &str, lines: &LineIndex) -> Stream {
+    parse_fast(text, lines).unwrap_or_else(|| parse_with_saphyr(text, lines))
+}
+
+/// The stream through the fast path for common block-style YAML alone, or `None` when the text
+/// is outside its subset. [`parse`] uses it first; it is public so differential tests and fuzz
+/// targets can compare it with [`parse_with_saphyr`].
+pub fn parse_fast(text: &str, lines: &LineIndex) -> Option<Stream> {
+    let mut builder = Builder::new(text, lines);
+    let mut stream = Stream::default();
+    let parsed = fast::parse(text, &mut |event, span| {
+        match builder.on_event(event, span) {
+            Ok(Some(document)) => stream.documents.push(document),
+            Ok(None) => {}
+            // A limit: saphyr's path reports it with the same message and position.
+            Err(_) => return Err(fast::Unsupported),
+        }
+        Ok(())
+    });
+    parsed.ok().map(|()| stream)
+}
+
+/// The stream through `saphyr-parser` alone: all of YAML, and its errors. [`parse`] falls back
+/// on it; it is the reference the fast path is compared with.
+pub fn parse_with_saphyr(text: &str, lines: &LineIndex) -> Stream {
     let mut builder = Builder::new(text, lines);
     let mut parser = Parser::new_from_str(text);
     let mut stream = Stream::default();
