@@ -440,7 +440,12 @@ impl Checker<'_> {
                     if !visited.insert(node.span) {
                         continue;
                     }
-                    let mut seen: HashMap<String, (&Node, &str)> = HashMap::new();
+                    // The first key of each case-insensitive spelling, in order; indexed by
+                    // its uppercase form only in large mappings, where a linear search would
+                    // cost more than hashing.
+                    let mut firsts: Vec<(&Node, &str)> = Vec::new();
+                    let mut index: Option<HashMap<String, usize>> =
+                        (entries.len() > 32).then(HashMap::new);
                     for entry in entries {
                         stack.push(&entry.value);
                         let Some(key) = entry.key.as_str() else {
@@ -449,8 +454,14 @@ impl Checker<'_> {
                         if key == "<<" || key.contains("${{") {
                             continue;
                         }
-                        match seen.get(&key.to_uppercase()) {
-                            Some((first, first_key)) if *first_key != key => {
+                        let found = match &index {
+                            Some(index) => index.get(&key.to_uppercase()).copied(),
+                            None => firsts
+                                .iter()
+                                .position(|(_, first)| same_uppercase(first, key)),
+                        };
+                        match found.map(|i| firsts[i]) {
+                            Some((first, first_key)) if first_key != key => {
                                 if !self.reported.insert(entry.key.span) {
                                     continue;
                                 }
@@ -465,13 +476,26 @@ impl Checker<'_> {
                             }
                             Some(_) => {}
                             None => {
-                                seen.insert(key.to_uppercase(), (&entry.key, key));
+                                if let Some(index) = &mut index {
+                                    index.insert(key.to_uppercase(), firsts.len());
+                                }
+                                firsts.push((&entry.key, key));
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Whether `a` and `b` have the same uppercase form, without allocating for ASCII keys (some
+/// non-ASCII letters uppercase to ASCII ones, such as `ſ` to `S`, so those take the long way).
+fn same_uppercase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_uppercase() == b.to_uppercase()
     }
 }
 
