@@ -273,18 +273,21 @@ pub fn parse_with_saphyr(text: &str, lines: &LineIndex) -> Stream {
     stream
 }
 
+/// A collection being built. Its children wait on the builder's shared `items` or `entries`
+/// stack from index `first` on, and move into a vector of exactly their number when it ends:
+/// no vector per collection grows by doubling.
 enum Frame {
     Sequence {
         start: usize,
         anchor: usize,
         tag: Option<String>,
-        items: Vec<Node>,
+        first: usize,
     },
     Mapping {
         start: usize,
         anchor: usize,
         tag: Option<String>,
-        entries: Vec<Entry>,
+        first: usize,
         pending_key: Option<Node>,
     },
 }
@@ -294,6 +297,10 @@ struct Builder<'a> {
     lines: &'a LineIndex,
     ascii: bool,
     stack: Vec<Frame>,
+    /// Items of the open sequences, innermost last.
+    items: Vec<Node>,
+    /// Entries of the open mappings, innermost last.
+    entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
     root: Option<Node>,
@@ -307,6 +314,8 @@ impl<'a> Builder<'a> {
             lines,
             ascii: text.is_ascii(),
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             root: None,
@@ -373,7 +382,7 @@ impl<'a> Builder<'a> {
                         start: span.start,
                         anchor,
                         tag: tag.map(|t| t.to_string()),
-                        items: Vec::new(),
+                        first: self.items.len(),
                     },
                     span.start,
                 )?;
@@ -384,7 +393,7 @@ impl<'a> Builder<'a> {
                         start: span.start,
                         anchor,
                         tag: tag.map(|t| t.to_string()),
-                        entries: Vec::new(),
+                        first: self.entries.len(),
                         pending_key: None,
                     },
                     span.start,
@@ -397,8 +406,9 @@ impl<'a> Builder<'a> {
                             start,
                             anchor,
                             tag,
-                            items,
+                            first,
                         } => {
+                            let items: Vec<Node> = self.items.drain(first..).collect();
                             let end = collection_end(items.last().map(|n| n.span.end), span);
                             (
                                 Node {
@@ -413,9 +423,10 @@ impl<'a> Builder<'a> {
                             start,
                             anchor,
                             tag,
-                            entries,
+                            first,
                             ..
                         } => {
+                            let entries: Vec<Entry> = self.entries.drain(first..).collect();
                             let end =
                                 collection_end(entries.last().map(|e| e.value.span.end), span);
                             (
@@ -454,20 +465,21 @@ impl<'a> Builder<'a> {
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Sequence { .. }) => self.items.push(node),
             Some(Frame::Mapping {
-                entries,
-                pending_key,
-                ..
+                first, pending_key, ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     if let Some(name) = key.as_str() {
-                        if let Some(first) = entries.iter().find(|e| e.key.as_str() == Some(name)) {
-                            self.duplicate_keys.push((first.key.span, key.span));
+                        if let Some(earlier) = self.entries[*first..]
+                            .iter()
+                            .find(|e| e.key.as_str() == Some(name))
+                        {
+                            self.duplicate_keys.push((earlier.key.span, key.span));
                         }
                     }
-                    entries.push(Entry { key, value: node });
+                    self.entries.push(Entry { key, value: node });
                 }
             },
         }

@@ -321,6 +321,11 @@ impl Scanner {
         let Some(compiled) = detector.compiled() else {
             return;
         };
+        // Most windows hold no credential: answering that stops at the earliest match and
+        // tracks no groups, so it is cheaper than looking for captures.
+        if !compiled.regex.is_match(window) {
+            return;
+        }
         for captures in compiled.regex.captures_iter(window) {
             let Some(secret) = compiled
                 .secret_group

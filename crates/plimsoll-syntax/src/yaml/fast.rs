@@ -125,10 +125,8 @@ impl<'a> FastParser<'a, '_> {
 
     /// Column of `pos` (bytes since the line's start; indentation is spaces only).
     fn column(&self, pos: usize) -> usize {
-        let line_start = self.bytes[..pos]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |newline| newline + 1);
+        let line_start =
+            memchr::memrchr(b'\n', &self.bytes[..pos]).map_or(0, |newline| newline + 1);
         pos - line_start
     }
 
@@ -170,7 +168,7 @@ impl<'a> FastParser<'a, '_> {
 
     /// Move past the end of the current line.
     fn skip_line(&mut self) {
-        match self.bytes[self.pos..].iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', &self.bytes[self.pos..]) {
             Some(newline) => self.pos += newline + 1,
             None => self.pos = self.bytes.len(),
         }
@@ -580,9 +578,7 @@ impl<'a> FastParser<'a, '_> {
             end += 1;
         }
         if self.at(end) == Some(b'#') && end > close {
-            end = self.bytes[end..]
-                .iter()
-                .position(|&b| b == b'\n')
+            end = memchr::memchr(b'\n', &self.bytes[end..])
                 .map_or(self.bytes.len(), |newline| end + newline);
         }
         end
@@ -720,7 +716,7 @@ impl<'a> FastParser<'a, '_> {
                 .iter()
                 .take_while(|&&b| b == b' ')
                 .count();
-            let Some(newline) = self.bytes[line..].iter().position(|&b| b == b'\n') else {
+            let Some(newline) = memchr::memchr(b'\n', &self.bytes[line..]) else {
                 // A last line without a line break: chomping differs; leave it to saphyr.
                 if line + spaces < self.bytes.len() && spaces < indent {
                     break;

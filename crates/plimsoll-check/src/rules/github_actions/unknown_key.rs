@@ -206,23 +206,37 @@ impl Checker<'_> {
     }
 
     fn step(&mut self, step: &Node, index: usize, owner: &str) {
+        let runs = step.get("run").is_some();
+        let uses = step.get("uses").is_some();
+        // Most steps are fine: find that out before spelling out what they may hold.
+        let allowed_here = |key: &str| match key {
+            // A step runs a script or an action, and each kind has keys of its own.
+            "with" => !runs || uses,
+            "shell" | "working-directory" => !uses || runs,
+            _ => true,
+        };
+        let unexpected = step.as_mapping().unwrap_or_default().iter().any(|entry| {
+            entry.key.as_str().is_some_and(|key| {
+                !(key == "<<"
+                    || key.contains("${{")
+                    || ((schema::STEP_KEYS.contains(&key)
+                        || schema::STEP_BACKGROUND_KEYS.contains(&key))
+                        && allowed_here(key)))
+            })
+        });
+        if !(unexpected || (runs && uses)) {
+            return;
+        }
         let label = step
             .get_str("id")
             .or_else(|| step.get_str("name"))
             .map(|l| format!("step `{l}`"))
             .unwrap_or_else(|| format!("step {}", index + 1));
-        let runs = step.get("run").is_some();
-        let uses = step.get("uses").is_some();
         let allowed: Vec<&str> = schema::STEP_KEYS
             .iter()
             .chain(schema::STEP_BACKGROUND_KEYS)
             .copied()
-            .filter(|key| match *key {
-                // A step runs a script or an action, and each kind has keys of its own.
-                "with" => !runs || uses,
-                "shell" | "working-directory" => !uses || runs,
-                _ => true,
-            })
+            .filter(|key| allowed_here(key))
             .collect();
         let kind = match (runs, uses) {
             (true, false) => " (a step that runs a script)",
