@@ -118,11 +118,13 @@ pub struct Discovery {
 pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
     let mut discovery = Discovery::default();
     for target in targets {
-        if target.is_dir() {
+        // One `stat` per target: `is_dir` and `exists` would each walk the path again.
+        let metadata = std::fs::metadata(target);
+        if metadata.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
             let index = discovery.repositories.len();
             discovery.repositories.push(target.clone());
             discovery.files.extend(walk(target, index, settings));
-        } else if target.exists() {
+        } else if metadata.is_ok() {
             let kind = FileKind::from_path(target);
             discovery.files.push(Candidate {
                 path: target.clone(),

@@ -530,7 +530,10 @@ fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Box<
             format!("cannot read the file: {err}"),
         ))
     };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    // Open once and ask the open file its size: looking the path up again for its metadata
+    // costs a path walk per file.
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
     if size > settings.max_file_size {
         return Err(Box::new(parse_error(
             path,
@@ -542,7 +545,11 @@ fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Box<
             ),
         )));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(usize::try_from(size).unwrap_or(0))
+        .map_err(|err| unreadable(std::io::Error::other(err)))?;
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(unreadable)?;
     SourceFile::from_bytes(path.to_path_buf(), bytes)
         .map(Arc::new)
         .map_err(|err| {
