@@ -708,36 +708,36 @@ impl<'a> FastParser<'a, '_> {
         let mut last_text_end = start;
         let mut seen_text = false;
         let mut line = first;
-        loop {
-            if line >= self.bytes.len() {
-                break;
-            }
+        // Whether the last text line was more indented than the block (folding keeps the line
+        // breaks around such lines).
+        let mut last_spaced = false;
+        while line < self.bytes.len() {
             let spaces = self.bytes[line..]
                 .iter()
                 .take_while(|&&b| b == b' ')
                 .count();
-            let Some(newline) = memchr::memchr(b'\n', &self.bytes[line..]) else {
-                // A last line without a line break: chomping differs; leave it to saphyr.
-                if line + spaces < self.bytes.len() && spaces < indent {
-                    break;
-                }
-                return Err(Unsupported);
+            // saphyr reads the end of the text as a line break.
+            let (line_end, next_line) = match memchr::memchr(b'\n', &self.bytes[line..]) {
+                Some(newline) => (line + newline, line + newline + 1),
+                None => (self.bytes.len(), self.bytes.len()),
             };
-            let line_end = line + newline;
             if line + spaces == line_end {
-                if spaces > indent {
+                // A blank line with spaces past the indentation is text, and a blank last line
+                // without a line break is read differently: leave both to saphyr.
+                if spaces > indent || next_line == line_end {
                     return Err(Unsupported);
                 }
                 blank_run += 1;
-                line = line_end + 1;
+                line = next_line;
                 continue;
             }
             if spaces < indent {
                 break;
             }
             let content = &self.text[line + indent..line_end];
+            let spaced = spaces > indent;
             if seen_text {
-                if literal {
+                if literal || spaced || last_spaced {
                     for _ in 0..=blank_run {
                         value.push('\n');
                     }
@@ -749,14 +749,12 @@ impl<'a> FastParser<'a, '_> {
                     }
                 }
             }
-            if !literal && spaces > indent {
-                return Err(Unsupported);
-            }
             value.push_str(content);
             seen_text = true;
+            last_spaced = spaced;
             blank_run = 0;
             last_text_end = line_end;
-            line = line_end + 1;
+            line = next_line;
         }
         match chomp {
             Some(false) => {}
@@ -816,6 +814,53 @@ mod tests {
                 fast[from..(first + 3).min(fast.len())].join("\n"),
                 slow[from..(first + 3).min(slow.len())].join("\n")
             ))
+        }
+    }
+
+    /// Texts the fast path takes, each with a construct whose spans or value saphyr computes in
+    /// its own way; the fast path must agree with it on every one.
+    #[test]
+    fn the_fast_path_agrees_with_saphyr_on_tricky_constructs() {
+        let texts = [
+            "on: push\njobs:\n  a:\n    steps:\n    - run: x\n    -   uses: y\n",
+            "a:\n# c\n-   w\nb:\n-\n  q: 1\n",
+            "a: [ \"x\" , 'y'  ,z ]\nb: {}  # c\nc: { k: \"v\" , k2: w }\n",
+            "f: \"q\"   # c\ng: 'it''s'\nh: \"a\\tb\\\"\"\n",
+            "h: |-\n  keep\n\n    more\n  last   \ni: |+\n  a\n\nj: >-\n  a\n  b\n\n  c\nk: x\n",
+            "a: >\n  x\n    spaced\n  y\n\n  z\n",
+            "a: |\n  x\n  y",
+            "a: >+\n  x",
+            "---\nname: CI # c\non:\n  push:\n    branches: [main]\n  pull_request:\nempty:\n",
+            "a: 1\na: 2\nA: 3\n",
+            "- a\n- - b\n  - c\n- k: v\n  l: w\n",
+            "key: \"é ü\"\nnext: ü\n",
+        ];
+        for text in texts {
+            assert_eq!(compare(text), Ok(true), "{text:?}");
+        }
+    }
+
+    /// What the fast path leaves to saphyr, including errors it must not judge itself.
+    #[test]
+    fn the_fast_path_leaves_other_yaml_and_errors_to_saphyr() {
+        let texts = [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: b\n  c\n",
+            "a: \"x\n  y\"\n",
+            "a: b: c\n",
+            "a: 1\n---\nb: 2\n",
+            "a:\tb\n",
+            "a: 1\r\n",
+            "? a\n: b\n",
+            "a: [b, [c]]\n",
+            "a: |2\n   x\n",
+            "",
+            "# only a comment\n",
+            "a: \"\\x41\"\n",
+        ];
+        for text in texts {
+            assert_eq!(compare(text), Ok(false), "{text:?}");
         }
     }
 
