@@ -395,6 +395,11 @@ impl Settings {
 
     /// Whether `path` (relative to [`Settings::root`] or absolute) is excluded.
     pub fn is_excluded(&self, path: &Path) -> bool {
+        // Resolving the path costs path walks (and a system call when it is not under the
+        // root): not worth it when nothing is excluded.
+        if self.exclude.is_empty() {
+            return false;
+        }
         let relative = self.relative(path);
         self.exclude.is_match(&relative)
             || relative
@@ -405,6 +410,9 @@ impl Settings {
 
     /// Whether `rule` is ignored for `path` by `per-path-ignores`.
     pub fn is_ignored(&self, path: &Path, rule: &RuleMeta) -> bool {
+        if self.per_path_ignores.is_empty() {
+            return false;
+        }
         let relative = self.relative(path);
         self.per_path_ignores.iter().any(|(set, rules)| {
             set.is_match(&relative) && rules.iter().any(|r| *r == "*" || *r == rule.name)

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
+use rayon::prelude::*;
 
 use crate::config::Settings;
 
@@ -117,12 +118,15 @@ pub struct Discovery {
 /// Walk `targets`: directories are searched, files are taken as named.
 pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
     let mut discovery = Discovery::default();
-    for target in targets {
-        if target.is_dir() {
+    // One `stat` per target (`is_dir` and `exists` would each walk the path again), all at
+    // once: a run over thousands of named files would otherwise wait on them one by one.
+    let metadata: Vec<_> = targets.par_iter().map(std::fs::metadata).collect();
+    for (target, metadata) in targets.iter().zip(metadata) {
+        if metadata.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
             let index = discovery.repositories.len();
             discovery.repositories.push(target.clone());
             discovery.files.extend(walk(target, index, settings));
-        } else if target.exists() {
+        } else if metadata.is_ok() {
             let kind = FileKind::from_path(target);
             discovery.files.push(Candidate {
                 path: target.clone(),

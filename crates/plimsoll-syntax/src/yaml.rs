@@ -11,6 +11,8 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle as RawStyle};
 use crate::source::LineIndex;
 use crate::Span;
 
+mod fast;
+
 /// Deepest nesting of sequences and mappings accepted.
 pub const MAX_DEPTH: usize = 256;
 /// Most nodes that alias expansion may create in one stream.
@@ -216,6 +218,30 @@ impl Stream {
 
 /// Parse every document of `text`.
 pub fn parse(text: &str, lines: &LineIndex) -> Stream {
+    parse_fast(text, lines).unwrap_or_else(|| parse_with_saphyr(text, lines))
+}
+
+/// The stream through the fast path for common block-style YAML alone, or `None` when the text
+/// is outside its subset. [`parse`] uses it first; it is public so differential tests and fuzz
+/// targets can compare it with [`parse_with_saphyr`].
+pub fn parse_fast(text: &str, lines: &LineIndex) -> Option<Stream> {
+    let mut builder = Builder::new(text, lines);
+    let mut stream = Stream::default();
+    let parsed = fast::parse(text, &mut |event, span| {
+        match builder.on_event(event, span) {
+            Ok(Some(document)) => stream.documents.push(document),
+            Ok(None) => {}
+            // A limit: saphyr's path reports it with the same message and position.
+            Err(_) => return Err(fast::Unsupported),
+        }
+        Ok(())
+    });
+    parsed.ok().map(|()| stream)
+}
+
+/// The stream through `saphyr-parser` alone: all of YAML, and its errors. [`parse`] falls back
+/// on it; it is the reference the fast path is compared with.
+pub fn parse_with_saphyr(text: &str, lines: &LineIndex) -> Stream {
     let mut builder = Builder::new(text, lines);
     let mut parser = Parser::new_from_str(text);
     let mut stream = Stream::default();
@@ -247,18 +273,21 @@ pub fn parse(text: &str, lines: &LineIndex) -> Stream {
     stream
 }
 
+/// A collection being built. Its children wait on the builder's shared `items` or `entries`
+/// stack from index `first` on, and move into a vector of exactly their number when it ends:
+/// no vector per collection grows by doubling.
 enum Frame {
     Sequence {
         start: usize,
         anchor: usize,
         tag: Option<String>,
-        items: Vec<Node>,
+        first: usize,
     },
     Mapping {
         start: usize,
         anchor: usize,
         tag: Option<String>,
-        entries: Vec<Entry>,
+        first: usize,
         pending_key: Option<Node>,
     },
 }
@@ -268,6 +297,10 @@ struct Builder<'a> {
     lines: &'a LineIndex,
     ascii: bool,
     stack: Vec<Frame>,
+    /// Items of the open sequences, innermost last.
+    items: Vec<Node>,
+    /// Entries of the open mappings, innermost last.
+    entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
     root: Option<Node>,
@@ -281,6 +314,8 @@ impl<'a> Builder<'a> {
             lines,
             ascii: text.is_ascii(),
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
             root: None,
@@ -347,7 +382,7 @@ impl<'a> Builder<'a> {
                         start: span.start,
                         anchor,
                         tag: tag.map(|t| t.to_string()),
-                        items: Vec::new(),
+                        first: self.items.len(),
                     },
                     span.start,
                 )?;
@@ -358,7 +393,7 @@ impl<'a> Builder<'a> {
                         start: span.start,
                         anchor,
                         tag: tag.map(|t| t.to_string()),
-                        entries: Vec::new(),
+                        first: self.entries.len(),
                         pending_key: None,
                     },
                     span.start,
@@ -371,8 +406,9 @@ impl<'a> Builder<'a> {
                             start,
                             anchor,
                             tag,
-                            items,
+                            first,
                         } => {
+                            let items: Vec<Node> = self.items.drain(first..).collect();
                             let end = collection_end(items.last().map(|n| n.span.end), span);
                             (
                                 Node {
@@ -387,9 +423,10 @@ impl<'a> Builder<'a> {
                             start,
                             anchor,
                             tag,
-                            entries,
+                            first,
                             ..
                         } => {
+                            let entries: Vec<Entry> = self.entries.drain(first..).collect();
                             let end =
                                 collection_end(entries.last().map(|e| e.value.span.end), span);
                             (
@@ -428,20 +465,21 @@ impl<'a> Builder<'a> {
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Sequence { .. }) => self.items.push(node),
             Some(Frame::Mapping {
-                entries,
-                pending_key,
-                ..
+                first, pending_key, ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     if let Some(name) = key.as_str() {
-                        if let Some(first) = entries.iter().find(|e| e.key.as_str() == Some(name)) {
-                            self.duplicate_keys.push((first.key.span, key.span));
+                        if let Some(earlier) = self.entries[*first..]
+                            .iter()
+                            .find(|e| e.key.as_str() == Some(name))
+                        {
+                            self.duplicate_keys.push((earlier.key.span, key.span));
                         }
                     }
-                    entries.push(Entry { key, value: node });
+                    self.entries.push(Entry { key, value: node });
                 }
             },
         }

@@ -1,6 +1,13 @@
 //! The `plimsoll` command line: argument parsing and wiring only; the work lives in the
 //! `plimsoll-check` and `plimsoll-report` crates.
 
+/// mimalloc: a run allocates and frees millions of small nodes, strings and vectors, and
+/// glibc's allocator spent a fifth of the time of a workflow run in them. See [`tune_allocator`]
+/// for how its memory is kept bounded.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod diagnose;
 mod guard;
@@ -35,3 +42,28 @@ fn init_logging() {
         .with_target(false)
         .init();
 }
+
+/// Keep mimalloc's resident memory near glibc's: by default it commits its arenas eagerly on
+/// Linux and returns freed pages only after a delay, which raised a workflow run's peak from
+/// 41 MiB to 90 MiB; committing on demand and purging at once keeps it near 42 MiB at the same
+/// speed.
+///
+/// The arena takes its commit mode when it is reserved, at the first allocation, so this runs
+/// as a constructor, before `main` and before the standard library allocates anything.
+#[cfg(target_os = "linux")]
+extern "C" fn tune_allocator() {
+    // Option numbers of `mi_option_e` in the bundled mimalloc v3 (`mimalloc.h`).
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: setting an option only stores a value that mimalloc reads when it next reserves
+    // or frees memory; this runs once, on the main thread, before any other thread exists.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;

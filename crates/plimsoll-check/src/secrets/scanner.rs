@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use plimsoll_syntax::Span;
 use regex::Regex;
 
@@ -65,12 +65,61 @@ pub struct Detector {
     pub description: String,
     /// The prefilter words.
     pub keywords: Vec<String>,
-    regex: Regex,
-    secret_group: Option<usize>,
+    regex: String,
+    allow: Vec<String>,
+    /// The regexes, compiled when a keyword of the detector first turns up: most runs meet
+    /// only a few detectors' keywords, and compiling all of them up front cost more than
+    /// scanning every file of a workflow corpus.
+    compiled: OnceLock<Option<Compiled>>,
     entropy: Option<f64>,
-    allow: Vec<Regex>,
     window: Option<usize>,
     check: Option<Check>,
+}
+
+/// A detector's compiled regexes.
+#[derive(Debug)]
+struct Compiled {
+    regex: Regex,
+    secret_group: Option<usize>,
+    allow: Vec<Regex>,
+}
+
+impl Detector {
+    /// The compiled regexes, or why they do not compile.
+    fn compile(&self) -> Result<Compiled, String> {
+        let regex = Regex::new(&self.regex).map_err(|e| e.to_string())?;
+        let allow = self
+            .allow
+            .iter()
+            .map(|a| Regex::new(a).map_err(|e| format!("allow: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        if self.check == Some(Check::Assignment) && regex.capture_names().all(|n| n != Some("key"))
+        {
+            return Err("`assignment` needs a `key` group".into());
+        }
+        let secret_group = regex
+            .capture_names()
+            .position(|name| name == Some("secret"));
+        Ok(Compiled {
+            regex,
+            secret_group,
+            allow,
+        })
+    }
+
+    /// The compiled regexes (compiling them on first use); `None`, logged once, when they do
+    /// not compile (a defect [`Scanner::from_toml`] reports and the tests catch).
+    fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| {
+                self.compile()
+                    .map_err(|err| {
+                        tracing::error!("detector `{}`: {err}; it does not run", self.id)
+                    })
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 /// Why the detectors could not be loaded.
@@ -112,7 +161,7 @@ pub struct Scanner {
 pub fn scanner() -> &'static Scanner {
     static SCANNER: OnceLock<Scanner> = OnceLock::new();
     SCANNER.get_or_init(|| {
-        Scanner::from_toml(DETECTORS_TOML).unwrap_or_else(|err| {
+        Scanner::from_toml_lazily(DETECTORS_TOML).unwrap_or_else(|err| {
             tracing::error!("{err}; no secret detector runs");
             Scanner {
                 detectors: Vec::new(),
@@ -124,8 +173,26 @@ pub fn scanner() -> &'static Scanner {
 }
 
 impl Scanner {
-    /// Compile the detectors described by `text` (the format of `detectors.toml`).
+    /// Compile the detectors described by `text` (the format of `detectors.toml`), checking
+    /// that every regex compiles.
     pub fn from_toml(text: &str) -> Result<Scanner, DetectorError> {
+        let scanner = Scanner::from_toml_lazily(text)?;
+        for detector in &scanner.detectors {
+            let compiled = detector
+                .compile()
+                .map_err(|message| DetectorError::Detector {
+                    id: detector.id.clone(),
+                    message,
+                })?;
+            // Already compiled: keep it.
+            let _ = detector.compiled.set(Some(compiled));
+        }
+        Ok(scanner)
+    }
+
+    /// Read the detectors described by `text`, leaving each one's regexes to be compiled when
+    /// its keywords first turn up.
+    fn from_toml_lazily(text: &str) -> Result<Scanner, DetectorError> {
         let file: DetectorFile =
             toml::from_str(text).map_err(|e| DetectorError::Format(e.to_string()))?;
         let mut detectors = Vec::with_capacity(file.detector.len());
@@ -136,19 +203,8 @@ impl Scanner {
                 id: spec.id.clone(),
                 message,
             };
-            let regex = Regex::new(&spec.regex).map_err(|e| fail(e.to_string()))?;
-            let allow = spec
-                .allow
-                .iter()
-                .map(|a| Regex::new(a).map_err(|e| fail(format!("allow: {e}"))))
-                .collect::<Result<Vec<_>, _>>()?;
             if spec.keywords.is_empty() {
                 return Err(fail("no keywords: it would never run".into()));
-            }
-            if spec.check == Some(Check::Assignment)
-                && regex.capture_names().all(|n| n != Some("key"))
-            {
-                return Err(fail("`assignment` needs a `key` group".into()));
             }
             for keyword in &spec.keywords {
                 let keyword = keyword.to_ascii_lowercase();
@@ -162,23 +218,23 @@ impl Scanner {
                 };
                 pattern_detectors[pattern].push(index);
             }
-            let secret_group = regex
-                .capture_names()
-                .position(|name| name == Some("secret"));
             detectors.push(Detector {
                 id: spec.id,
                 description: spec.description,
                 keywords: spec.keywords,
-                regex,
-                secret_group,
+                regex: spec.regex,
+                allow: spec.allow,
+                compiled: OnceLock::new(),
                 entropy: spec.entropy,
-                allow,
                 window: spec.window,
                 check: spec.check,
             });
         }
+        // A DFA: the keyword set is small, so its tables stay small, and scanning every byte of
+        // every file is the hot loop of a run (the NFA's overlapping search was twice as slow).
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| DetectorError::Format(e.to_string()))?;
         Ok(Scanner {
@@ -262,8 +318,16 @@ impl Scanner {
         let Some(window) = text.get(start..end) else {
             return;
         };
-        for captures in detector.regex.captures_iter(window) {
-            let Some(secret) = detector
+        let Some(compiled) = detector.compiled() else {
+            return;
+        };
+        // Most windows hold no credential: answering that stops at the earliest match and
+        // tracks no groups, so it is cheaper than looking for captures.
+        if !compiled.regex.is_match(window) {
+            return;
+        }
+        for captures in compiled.regex.captures_iter(window) {
+            let Some(secret) = compiled
                 .secret_group
                 .and_then(|group| captures.get(group))
                 .or_else(|| captures.get(0))
@@ -271,7 +335,7 @@ impl Scanner {
                 continue;
             };
             let value = secret.as_str();
-            if detector.allow.iter().any(|allow| allow.is_match(value))
+            if compiled.allow.iter().any(|allow| allow.is_match(value))
                 || detector.entropy.is_some_and(|min| entropy(value) < min)
                 || is_placeholder_secret(value)
             {
@@ -405,7 +469,7 @@ mod tests {
                 detector.id
             );
             assert!(
-                detector.regex.captures_len() > 0,
+                detector.compiled().unwrap().regex.captures_len() > 0,
                 "{} has no regex",
                 detector.id
             );

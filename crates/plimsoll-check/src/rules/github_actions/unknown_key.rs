@@ -206,23 +206,37 @@ impl Checker<'_> {
     }
 
     fn step(&mut self, step: &Node, index: usize, owner: &str) {
+        let runs = step.get("run").is_some();
+        let uses = step.get("uses").is_some();
+        // Most steps are fine: find that out before spelling out what they may hold.
+        let allowed_here = |key: &str| match key {
+            // A step runs a script or an action, and each kind has keys of its own.
+            "with" => !runs || uses,
+            "shell" | "working-directory" => !uses || runs,
+            _ => true,
+        };
+        let unexpected = step.as_mapping().unwrap_or_default().iter().any(|entry| {
+            entry.key.as_str().is_some_and(|key| {
+                !(key == "<<"
+                    || key.contains("${{")
+                    || ((schema::STEP_KEYS.contains(&key)
+                        || schema::STEP_BACKGROUND_KEYS.contains(&key))
+                        && allowed_here(key)))
+            })
+        });
+        if !(unexpected || (runs && uses)) {
+            return;
+        }
         let label = step
             .get_str("id")
             .or_else(|| step.get_str("name"))
             .map(|l| format!("step `{l}`"))
             .unwrap_or_else(|| format!("step {}", index + 1));
-        let runs = step.get("run").is_some();
-        let uses = step.get("uses").is_some();
         let allowed: Vec<&str> = schema::STEP_KEYS
             .iter()
             .chain(schema::STEP_BACKGROUND_KEYS)
             .copied()
-            .filter(|key| match *key {
-                // A step runs a script or an action, and each kind has keys of its own.
-                "with" => !runs || uses,
-                "shell" | "working-directory" => !uses || runs,
-                _ => true,
-            })
+            .filter(|key| allowed_here(key))
             .collect();
         let kind = match (runs, uses) {
             (true, false) => " (a step that runs a script)",
@@ -440,7 +454,12 @@ impl Checker<'_> {
                     if !visited.insert(node.span) {
                         continue;
                     }
-                    let mut seen: HashMap<String, (&Node, &str)> = HashMap::new();
+                    // The first key of each case-insensitive spelling, in order; indexed by
+                    // its uppercase form only in large mappings, where a linear search would
+                    // cost more than hashing.
+                    let mut firsts: Vec<(&Node, &str)> = Vec::new();
+                    let mut index: Option<HashMap<String, usize>> =
+                        (entries.len() > 32).then(HashMap::new);
                     for entry in entries {
                         stack.push(&entry.value);
                         let Some(key) = entry.key.as_str() else {
@@ -449,8 +468,14 @@ impl Checker<'_> {
                         if key == "<<" || key.contains("${{") {
                             continue;
                         }
-                        match seen.get(&key.to_uppercase()) {
-                            Some((first, first_key)) if *first_key != key => {
+                        let found = match &index {
+                            Some(index) => index.get(&key.to_uppercase()).copied(),
+                            None => firsts
+                                .iter()
+                                .position(|(_, first)| same_uppercase(first, key)),
+                        };
+                        match found.map(|i| firsts[i]) {
+                            Some((first, first_key)) if first_key != key => {
                                 if !self.reported.insert(entry.key.span) {
                                     continue;
                                 }
@@ -465,13 +490,26 @@ impl Checker<'_> {
                             }
                             Some(_) => {}
                             None => {
-                                seen.insert(key.to_uppercase(), (&entry.key, key));
+                                if let Some(index) = &mut index {
+                                    index.insert(key.to_uppercase(), firsts.len());
+                                }
+                                firsts.push((&entry.key, key));
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Whether `a` and `b` have the same uppercase form, without allocating for ASCII keys (some
+/// non-ASCII letters uppercase to ASCII ones, such as `ſ` to `S`, so those take the long way).
+fn same_uppercase(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_uppercase() == b.to_uppercase()
     }
 }
 

@@ -1,0 +1,931 @@
+//! A fast path for the block-style YAML that CI files are almost always written in.
+//!
+//! `saphyr-parser` is a complete YAML 1.2 parser, and a general one pays for its generality: a
+//! token queue, a `String` per token, simple-key bookkeeping. Most workflow files use a small
+//! subset (block mappings and sequences, one-line plain and quoted scalars, literal and folded
+//! block scalars, one-line flow collections of scalars), and parsing that subset directly is
+//! several times faster.
+//!
+//! The fast path produces exactly the events, with exactly the spans, that `saphyr-parser`
+//! would, so the same tree builder turns either into the same tree. Anything outside the subset
+//! (anchors, aliases, tags, directives, several documents, complex keys, multi-line plain or
+//! quoted scalars, nested or multi-line flow collections, tabs, carriage returns, unusual
+//! characters) and anything that might be an error makes it give up, and `saphyr-parser`
+//! parses the text instead: the fast path never decides what a file means on its own, it only
+//! reproduces saphyr's answer faster where that answer is simple. A differential test compares
+//! both on every YAML file of the real-world corpus and the conformance suite, and a fuzz
+//! target compares them on arbitrary input.
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, ScalarStyle};
+
+use crate::Span;
+
+/// Deepest nesting the fast path handles; deeper input goes to saphyr (which enforces the
+/// real limit with a positioned error).
+const MAX_DEPTH: usize = 64;
+/// Longest implicit key YAML allows.
+const MAX_KEY_LEN: usize = 1024;
+
+/// The text is outside the fast path's subset: let saphyr parse it.
+pub(super) struct Unsupported;
+
+type Fast<T> = Result<T, Unsupported>;
+
+/// Feed `emit` saphyr's events for `text`, or stop with [`Unsupported`] (after which whatever was
+/// emitted must be discarded).
+pub(super) fn parse<'a>(
+    text: &'a str,
+    emit: &mut dyn FnMut(Event<'a>, Span) -> Fast<()>,
+) -> Fast<()> {
+    if !plain_characters(text) {
+        return Err(Unsupported);
+    }
+    let mut parser = FastParser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+        emit,
+    };
+    parser.stream()
+}
+
+/// Whether `text` holds only characters the fast path treats like saphyr does: no tabs, no
+/// carriage returns, no control characters, no byte-order marks or Unicode line separators.
+fn plain_characters(text: &str) -> bool {
+    // Chunks folded without an early exit, so the compiler can test many bytes at once.
+    let control = |chunk: &[u8]| {
+        chunk.iter().fold(false, |bad, &b| {
+            bad | ((b < 0x20 && b != b'\n') | (b == 0x7f))
+        })
+    };
+    if text.as_bytes().chunks(256).any(control) {
+        return false;
+    }
+    text.is_ascii()
+        || !text.chars().any(|c| {
+            matches!(
+                c,
+                '\u{80}'
+                    ..='\u{9f}' | '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+            )
+        })
+}
+
+struct FastParser<'a, 'e> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+    emit: &'e mut dyn FnMut(Event<'a>, Span) -> Fast<()>,
+}
+
+/// How a plain scalar ended.
+#[derive(PartialEq, Eq)]
+enum PlainEnd {
+    /// At a `: ` (or `:` before the end of the line): the scalar is a key.
+    Colon,
+    /// At the end of the line, a comment, or (in a flow collection) a flow indicator.
+    Other,
+}
+
+/// A scalar scanned but not yet emitted.
+struct Scalar<'a> {
+    value: Cow<'a, str>,
+    style: ScalarStyle,
+    span: Span,
+}
+
+impl<'a> FastParser<'a, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn at(&self, pos: usize) -> Option<u8> {
+        self.bytes.get(pos).copied()
+    }
+
+    fn emit(&mut self, event: Event<'a>, span: Span) -> Fast<()> {
+        (self.emit)(event, span)
+    }
+
+    fn emit_scalar(&mut self, scalar: Scalar<'a>) -> Fast<()> {
+        self.emit(
+            Event::Scalar(scalar.value, scalar.style, 0, None),
+            scalar.span,
+        )
+    }
+
+    fn enter(&mut self) -> Fast<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Unsupported);
+        }
+        Ok(())
+    }
+
+    /// Column of `pos` (bytes since the line's start; indentation is spaces only).
+    fn column(&self, pos: usize) -> usize {
+        let line_start =
+            memchr::memrchr(b'\n', &self.bytes[..pos]).map_or(0, |newline| newline + 1);
+        pos - line_start
+    }
+
+    fn skip_spaces(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek() == Some(b' ') {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// From the start of a line, skip blank and comment-only lines. Leaves `pos` at the start
+    /// of the next content line and returns its indentation, or `None` at the end of the text.
+    fn next_content_line(&mut self) -> Fast<Option<usize>> {
+        loop {
+            let line_start = self.pos;
+            let indent = self.skip_spaces();
+            match self.peek() {
+                None => return Ok(None),
+                Some(b'\n') => self.pos += 1,
+                Some(b'#') => self.skip_line(),
+                Some(_) => {
+                    if indent == 0 && self.document_marker(line_start) {
+                        return Err(Unsupported);
+                    }
+                    self.pos = line_start;
+                    return Ok(Some(indent));
+                }
+            }
+        }
+    }
+
+    /// Whether a `---` or `...` marker starts at `pos`.
+    fn document_marker(&self, pos: usize) -> bool {
+        let rest = &self.bytes[pos..];
+        (rest.starts_with(b"---") || rest.starts_with(b"..."))
+            && matches!(rest.get(3), None | Some(b' ' | b'\n'))
+    }
+
+    /// Move past the end of the current line.
+    fn skip_line(&mut self) {
+        match memchr::memchr(b'\n', &self.bytes[self.pos..]) {
+            Some(newline) => self.pos += newline + 1,
+            None => self.pos = self.bytes.len(),
+        }
+    }
+
+    /// After a node: only spaces and a comment may follow on its line.
+    fn finish_line(&mut self) -> Fast<()> {
+        let spaces = self.skip_spaces();
+        match self.peek() {
+            None => Ok(()),
+            Some(b'\n') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b'#') if spaces > 0 || self.bytes[self.pos - 1] == b' ' => {
+                self.skip_line();
+                Ok(())
+            }
+            Some(_) => Err(Unsupported),
+        }
+    }
+
+    /// Whether a block sequence entry (`- ` or `-` at the end of the line) starts at `pos`.
+    fn dash_entry(&self, pos: usize) -> bool {
+        self.at(pos) == Some(b'-') && matches!(self.at(pos + 1), None | Some(b' ' | b'\n'))
+    }
+
+    fn stream(&mut self) -> Fast<()> {
+        self.emit(Event::StreamStart, Span::empty(0))?;
+        let Some(mut indent) = self.next_content_line_allowing_start()? else {
+            return Err(Unsupported);
+        };
+        if indent == 0 && self.bytes[self.pos..].starts_with(b"---") {
+            let start = self.pos;
+            self.emit(Event::DocumentStart(true), Span::new(start, start + 3))?;
+            self.pos += 3;
+            self.finish_line()?;
+            indent = match self.next_content_line()? {
+                Some(indent) => indent,
+                None => return Err(Unsupported),
+            };
+        } else {
+            self.emit(Event::DocumentStart(false), Span::empty(self.pos))?;
+        }
+        self.pos += indent;
+        self.block_node(indent, None)?;
+        if self.next_content_line()?.is_some() {
+            return Err(Unsupported);
+        }
+        let end = Span::empty(self.pos);
+        self.emit(Event::DocumentEnd, end)?;
+        self.emit(Event::StreamEnd, end)
+    }
+
+    /// [`FastParser::next_content_line`] for the first line, where a `---` may open the
+    /// document.
+    fn next_content_line_allowing_start(&mut self) -> Fast<Option<usize>> {
+        loop {
+            let line_start = self.pos;
+            let indent = self.skip_spaces();
+            match self.peek() {
+                None => return Ok(None),
+                Some(b'\n') => self.pos += 1,
+                Some(b'#') => self.skip_line(),
+                Some(_) => {
+                    self.pos = line_start;
+                    if indent == 0
+                        && self.bytes[line_start..].starts_with(b"...")
+                        && self.document_marker(line_start)
+                    {
+                        return Err(Unsupported);
+                    }
+                    if indent == 0
+                        && self.bytes[line_start..].starts_with(b"---")
+                        && !self.document_marker(line_start)
+                    {
+                        // `---x` is a plain scalar; leave such oddities to saphyr.
+                        return Err(Unsupported);
+                    }
+                    return Ok(Some(indent));
+                }
+            }
+        }
+    }
+
+    /// A node that starts a line, at column `indent`, inside a collection indented `parent`.
+    fn block_node(&mut self, indent: usize, parent: Option<usize>) -> Fast<()> {
+        if self.dash_entry(self.pos) {
+            return self.block_sequence(indent, false);
+        }
+        if self.key_ahead()? {
+            return self.block_mapping(indent);
+        }
+        if matches!(self.peek(), Some(b'|' | b'>')) {
+            return Err(Unsupported);
+        }
+        self.inline_value(parent)
+    }
+
+    /// Whether a mapping key (`key:` followed by a space or the end of the line) starts at
+    /// `pos`.
+    fn key_ahead(&mut self) -> Fast<bool> {
+        let start = self.pos;
+        let found = self.scalar_key().is_ok_and(|key| key.is_some());
+        self.pos = start;
+        Ok(found)
+    }
+
+    /// Scan a key at `pos`: returns it and leaves `pos` after its `:`, or `None` (with `pos`
+    /// moved) when what is there is not a key.
+    fn scalar_key(&mut self) -> Fast<Option<Scalar<'a>>> {
+        let key = match self.peek() {
+            Some(b'"' | b'\'') => {
+                let key = self.quoted(false)?;
+                self.skip_spaces();
+                if self.peek() != Some(b':') {
+                    return Ok(None);
+                }
+                key
+            }
+            _ => {
+                let (key, end) = self.plain(false)?;
+                if end != PlainEnd::Colon {
+                    return Ok(None);
+                }
+                key
+            }
+        };
+        if key.span.end - key.span.start > MAX_KEY_LEN {
+            return Err(Unsupported);
+        }
+        // Past the `:`, which is followed by a space or the end of the line.
+        self.pos += 1;
+        if !matches!(self.peek(), None | Some(b' ' | b'\n')) {
+            return Err(Unsupported);
+        }
+        Ok(Some(key))
+    }
+
+    fn block_mapping(&mut self, indent: usize) -> Fast<()> {
+        self.enter()?;
+        self.emit(Event::MappingStart(0, None), Span::empty(self.pos))?;
+        loop {
+            let Some(key) = self.scalar_key()? else {
+                return Err(Unsupported);
+            };
+            let colon = self.pos - 1;
+            self.emit_scalar(key)?;
+            self.mapping_value(indent, colon)?;
+            match self.next_content_line()? {
+                None => break,
+                Some(next) if next == indent => {
+                    self.pos += next;
+                    if self.dash_entry(self.pos) {
+                        return Err(Unsupported);
+                    }
+                }
+                Some(next) if next < indent => break,
+                Some(_) => return Err(Unsupported),
+            }
+        }
+        self.emit(Event::MappingEnd, Span::empty(self.pos))?;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// The value after a key's `:` at `colon`, in a mapping indented `indent`.
+    fn mapping_value(&mut self, indent: usize, colon: usize) -> Fast<()> {
+        let spaces = self.skip_spaces();
+        match self.peek() {
+            None | Some(b'\n') => {}
+            Some(b'#') if spaces > 0 => {}
+            Some(_) if spaces > 0 => return self.inline_value(Some(indent)),
+            Some(_) => return Err(Unsupported),
+        }
+        self.skip_line();
+        match self.next_content_line()? {
+            Some(next) if next > indent => {
+                self.pos += next;
+                self.block_node(next, Some(indent))
+            }
+            Some(next) if next == indent && self.dash_entry(self.pos + next) => {
+                self.pos += next;
+                self.block_sequence(indent, true)
+            }
+            _ => self.emit(
+                Event::Scalar(Cow::Borrowed(""), ScalarStyle::Plain, 0, None),
+                Span::empty(colon),
+            ),
+        }
+    }
+
+    /// A block sequence whose dashes sit at column `indent`; `indentless` when it is the value
+    /// of a key at that same column.
+    fn block_sequence(&mut self, indent: usize, indentless: bool) -> Fast<()> {
+        self.enter()?;
+        // saphyr places an indentless sequence where its first item's content begins.
+        let mut start = self.pos;
+        if indentless {
+            start += 1;
+            while self.at(start) == Some(b' ') {
+                start += 1;
+            }
+        }
+        self.emit(Event::SequenceStart(0, None), Span::empty(start))?;
+        loop {
+            // Past the dash.
+            self.pos += 1;
+            let spaces = self.skip_spaces();
+            match self.peek() {
+                None | Some(b'\n') => self.item_on_next_line(indent)?,
+                Some(b'#') if spaces > 0 => self.item_on_next_line(indent)?,
+                Some(_) => {
+                    let column = self.column(self.pos);
+                    if self.dash_entry(self.pos) {
+                        self.block_sequence(column, false)?;
+                    } else if self.key_ahead()? {
+                        self.block_mapping(column)?;
+                    } else {
+                        self.inline_value(Some(indent))?;
+                    }
+                }
+            }
+            match self.next_content_line()? {
+                None => break,
+                Some(next) if next == indent && self.dash_entry(self.pos + next) => {
+                    self.pos += next;
+                }
+                Some(next) if next < indent || (next == indent && indentless) => break,
+                Some(_) => return Err(Unsupported),
+            }
+        }
+        self.emit(Event::SequenceEnd, Span::empty(self.pos))?;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// A sequence item written on the lines after its dash.
+    fn item_on_next_line(&mut self, indent: usize) -> Fast<()> {
+        self.skip_line();
+        match self.next_content_line()? {
+            Some(next) if next > indent => {
+                self.pos += next;
+                self.block_node(next, Some(indent))
+            }
+            _ => Err(Unsupported),
+        }
+    }
+
+    /// A value that starts mid-line (after `key: ` or `- `) or alone on its line, in a
+    /// collection indented `parent`. Leaves `pos` at the start of the next line.
+    fn inline_value(&mut self, parent: Option<usize>) -> Fast<()> {
+        match self.peek() {
+            Some(b'|' | b'>') => match parent {
+                Some(parent) => self.block_scalar(parent),
+                None => Err(Unsupported),
+            },
+            Some(b'[') => {
+                self.flow_sequence()?;
+                self.finish_line()
+            }
+            Some(b'{') => {
+                self.flow_mapping()?;
+                self.finish_line()
+            }
+            Some(b'"' | b'\'') => {
+                let scalar = self.quoted(false)?;
+                self.emit_scalar(scalar)?;
+                self.finish_line()
+            }
+            _ => {
+                let (scalar, end) = self.plain(false)?;
+                if end == PlainEnd::Colon {
+                    return Err(Unsupported);
+                }
+                self.emit_scalar(scalar)?;
+                self.finish_line()
+            }
+        }
+    }
+
+    /// A one-line plain scalar at `pos`; `flow` inside a flow collection.
+    fn plain(&mut self, flow: bool) -> Fast<(Scalar<'a>, PlainEnd)> {
+        let start = self.pos;
+        match self.peek() {
+            None | Some(b'\n' | b' ') => return Err(Unsupported),
+            Some(
+                b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'|' | b'>' | b'\'' | b'"' | b'[' | b']'
+                | b'{' | b'}' | b',' | b'#' | b'?' | b':',
+            ) => return Err(Unsupported),
+            Some(b'-') if matches!(self.at(start + 1), None | Some(b' ' | b'\n')) => {
+                return Err(Unsupported)
+            }
+            Some(_) => {}
+        }
+        let mut end_kind = PlainEnd::Other;
+        let mut pos = start;
+        while let Some(byte) = self.at(pos) {
+            match byte {
+                b'\n' => break,
+                b':' if matches!(self.at(pos + 1), None | Some(b' ' | b'\n')) => {
+                    end_kind = PlainEnd::Colon;
+                    break;
+                }
+                b':' if flow => return Err(Unsupported),
+                b'#' if self.bytes[pos - 1] == b' ' => {
+                    if flow {
+                        return Err(Unsupported);
+                    }
+                    break;
+                }
+                b',' | b'[' | b']' | b'{' | b'}' if flow => break,
+                _ => pos += 1,
+            }
+        }
+        let mut end = pos;
+        while end > start && self.bytes[end - 1] == b' ' {
+            end -= 1;
+        }
+        if end == start {
+            return Err(Unsupported);
+        }
+        self.pos = pos;
+        Ok((
+            Scalar {
+                value: Cow::Borrowed(&self.text[start..end]),
+                style: ScalarStyle::Plain,
+                span: Span::new(start, end),
+            },
+            end_kind,
+        ))
+    }
+
+    /// A one-line quoted scalar at `pos`. saphyr's span runs on over the spaces after the
+    /// closing quote, and in block context over a comment to the end of the line too.
+    fn quoted(&mut self, flow: bool) -> Fast<Scalar<'a>> {
+        let start = self.pos;
+        let double = self.peek() == Some(b'"');
+        let mut pos = start + 1;
+        let mut owned: Option<String> = None;
+        let mut run_start = pos;
+        loop {
+            match self.at(pos) {
+                None | Some(b'\n') => return Err(Unsupported),
+                Some(b'\'') if !double => {
+                    if self.at(pos + 1) == Some(b'\'') {
+                        let buffer = owned.get_or_insert_with(String::new);
+                        buffer.push_str(&self.text[run_start..=pos]);
+                        pos += 2;
+                        run_start = pos;
+                    } else {
+                        break;
+                    }
+                }
+                Some(b'"') if double => break,
+                Some(b'\\') if double => {
+                    let decoded = match self.at(pos + 1) {
+                        Some(b'\\') => '\\',
+                        Some(b'"') => '"',
+                        Some(b'/') => '/',
+                        Some(b'n') => '\n',
+                        Some(b't') => '\t',
+                        Some(b'r') => '\r',
+                        Some(b'0') => '\0',
+                        Some(b' ') => ' ',
+                        _ => return Err(Unsupported),
+                    };
+                    let buffer = owned.get_or_insert_with(String::new);
+                    buffer.push_str(&self.text[run_start..pos]);
+                    buffer.push(decoded);
+                    pos += 2;
+                    run_start = pos;
+                }
+                Some(_) => pos += 1,
+            }
+        }
+        let value = match owned {
+            Some(mut buffer) => {
+                buffer.push_str(&self.text[run_start..pos]);
+                Cow::Owned(buffer)
+            }
+            None => Cow::Borrowed(&self.text[run_start..pos]),
+        };
+        // Past the closing quote.
+        self.pos = pos + 1;
+        let close = self.pos;
+        let end = self.token_end(close);
+        if flow && end > close && self.at(end - 1) != Some(b' ') {
+            return Err(Unsupported);
+        }
+        Ok(Scalar {
+            value,
+            style: if double {
+                ScalarStyle::DoubleQuoted
+            } else {
+                ScalarStyle::SingleQuoted
+            },
+            span: Span::new(start, end),
+        })
+    }
+
+    /// Where saphyr ends a token that closes at `close` (a quote, a closing bracket): past the
+    /// spaces after it, and past a comment after those to the end of the line.
+    fn token_end(&self, close: usize) -> usize {
+        let mut end = close;
+        while self.at(end) == Some(b' ') {
+            end += 1;
+        }
+        if self.at(end) == Some(b'#') && end > close {
+            end = memchr::memchr(b'\n', &self.bytes[end..])
+                .map_or(self.bytes.len(), |newline| end + newline);
+        }
+        end
+    }
+
+    /// A one-line flow sequence of scalars at `pos` (`[a, "b"]`).
+    fn flow_sequence(&mut self) -> Fast<()> {
+        self.enter()?;
+        self.emit(
+            Event::SequenceStart(0, None),
+            Span::new(self.pos, self.pos + 1),
+        )?;
+        self.pos += 1;
+        self.skip_spaces();
+        if self.peek() != Some(b']') {
+            loop {
+                let scalar = self.flow_scalar()?;
+                self.emit_scalar(scalar)?;
+                self.skip_spaces();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_spaces();
+                        if self.peek() == Some(b']') {
+                            return Err(Unsupported);
+                        }
+                    }
+                    Some(b']') => break,
+                    _ => return Err(Unsupported),
+                }
+            }
+        }
+        self.emit(
+            Event::SequenceEnd,
+            Span::new(self.pos, self.token_end(self.pos + 1)),
+        )?;
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// A one-line flow mapping of scalars at `pos` (`{a: 1, b: "x"}`).
+    fn flow_mapping(&mut self) -> Fast<()> {
+        self.enter()?;
+        self.emit(
+            Event::MappingStart(0, None),
+            Span::new(self.pos, self.pos + 1),
+        )?;
+        self.pos += 1;
+        self.skip_spaces();
+        if self.peek() != Some(b'}') {
+            loop {
+                let key = self.flow_scalar()?;
+                self.skip_spaces();
+                if self.peek() != Some(b':') || self.at(self.pos + 1) != Some(b' ') {
+                    return Err(Unsupported);
+                }
+                self.emit_scalar(key)?;
+                self.pos += 1;
+                self.skip_spaces();
+                let value = self.flow_scalar()?;
+                self.emit_scalar(value)?;
+                self.skip_spaces();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_spaces();
+                        if self.peek() == Some(b'}') {
+                            return Err(Unsupported);
+                        }
+                    }
+                    Some(b'}') => break,
+                    _ => return Err(Unsupported),
+                }
+            }
+        }
+        self.emit(
+            Event::MappingEnd,
+            Span::new(self.pos, self.token_end(self.pos + 1)),
+        )?;
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    fn flow_scalar(&mut self) -> Fast<Scalar<'a>> {
+        match self.peek() {
+            Some(b'"' | b'\'') => self.quoted(true),
+            _ => {
+                let (scalar, end) = self.plain(true)?;
+                if end == PlainEnd::Colon && self.at(self.pos + 1) == Some(b'\n') {
+                    return Err(Unsupported);
+                }
+                Ok(scalar)
+            }
+        }
+    }
+
+    /// A literal (`|`) or folded (`>`) block scalar whose header is at `pos`, in a collection
+    /// indented `parent`.
+    fn block_scalar(&mut self, parent: usize) -> Fast<()> {
+        let literal = self.peek() == Some(b'|');
+        self.pos += 1;
+        let chomp = match self.peek() {
+            Some(b'-') => Some(false),
+            Some(b'+') => Some(true),
+            _ => None,
+        };
+        if chomp.is_some() {
+            self.pos += 1;
+        }
+        // Explicit indentation indicators and anything else on the header line but a comment.
+        self.finish_line()?;
+        // The first line fixes the indentation; leading blank lines are left to saphyr.
+        let first = self.pos;
+        let indent = self.bytes[first..]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        if indent <= parent || matches!(self.at(first + indent), None | Some(b'\n')) {
+            return Err(Unsupported);
+        }
+        let start = first + indent;
+        let mut value = String::new();
+        // Blank lines seen since the last text line.
+        let mut blank_run = 0usize;
+        let mut last_text_end = start;
+        let mut seen_text = false;
+        let mut line = first;
+        // Whether the last text line was more indented than the block (folding keeps the line
+        // breaks around such lines).
+        let mut last_spaced = false;
+        while line < self.bytes.len() {
+            let spaces = self.bytes[line..]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
+            // saphyr reads the end of the text as a line break.
+            let (line_end, next_line) = match memchr::memchr(b'\n', &self.bytes[line..]) {
+                Some(newline) => (line + newline, line + newline + 1),
+                None => (self.bytes.len(), self.bytes.len()),
+            };
+            if line + spaces == line_end {
+                // A blank line with spaces past the indentation is text, and a blank last line
+                // without a line break is read differently: leave both to saphyr.
+                if spaces > indent || next_line == line_end {
+                    return Err(Unsupported);
+                }
+                blank_run += 1;
+                line = next_line;
+                continue;
+            }
+            if spaces < indent {
+                break;
+            }
+            let content = &self.text[line + indent..line_end];
+            let spaced = spaces > indent;
+            if seen_text {
+                if literal || spaced || last_spaced {
+                    for _ in 0..=blank_run {
+                        value.push('\n');
+                    }
+                } else if blank_run == 0 {
+                    value.push(' ');
+                } else {
+                    for _ in 0..blank_run {
+                        value.push('\n');
+                    }
+                }
+            }
+            value.push_str(content);
+            seen_text = true;
+            last_spaced = spaced;
+            blank_run = 0;
+            last_text_end = line_end;
+            line = next_line;
+        }
+        match chomp {
+            Some(false) => {}
+            None => value.push('\n'),
+            Some(true) => {
+                for _ in 0..=blank_run {
+                    value.push('\n');
+                }
+            }
+        }
+        // The lines after the scalar start at the first line that is not its own: blank lines
+        // in between belong to the scalar (they count for keep-chomping).
+        self.pos = line;
+        self.emit(
+            Event::Scalar(
+                Cow::Owned(value),
+                if literal {
+                    ScalarStyle::Literal
+                } else {
+                    ScalarStyle::Folded
+                },
+                0,
+                None,
+            ),
+            Span::new(start, last_text_end),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::super::{parse_fast, parse_with_saphyr};
+    use crate::source::{LineIndex, SourceFile};
+
+    /// The fast path's stream for `text`, if it took it, after checking it equals saphyr's.
+    fn compare(text: &str) -> Result<bool, String> {
+        let lines = LineIndex::new(text);
+        let Some(fast) = parse_fast(text, &lines) else {
+            return Ok(false);
+        };
+        let slow = parse_with_saphyr(text, &lines);
+        if fast == slow {
+            Ok(true)
+        } else {
+            let (fast, slow) = (format!("{fast:#?}"), format!("{slow:#?}"));
+            let (fast, slow): (Vec<_>, Vec<_>) = (fast.lines().collect(), slow.lines().collect());
+            let first = fast
+                .iter()
+                .zip(&slow)
+                .position(|(a, b)| a != b)
+                .unwrap_or(fast.len().min(slow.len()));
+            let from = first.saturating_sub(12);
+            Err(format!(
+                "fast path:\n{}\nsaphyr:\n{}",
+                fast[from..(first + 3).min(fast.len())].join("\n"),
+                slow[from..(first + 3).min(slow.len())].join("\n")
+            ))
+        }
+    }
+
+    /// Texts the fast path takes, each with a construct whose spans or value saphyr computes in
+    /// its own way; the fast path must agree with it on every one.
+    #[test]
+    fn the_fast_path_agrees_with_saphyr_on_tricky_constructs() {
+        let texts = [
+            "on: push\njobs:\n  a:\n    steps:\n    - run: x\n    -   uses: y\n",
+            "a:\n# c\n-   w\nb:\n-\n  q: 1\n",
+            "a: [ \"x\" , 'y'  ,z ]\nb: {}  # c\nc: { k: \"v\" , k2: w }\n",
+            "f: \"q\"   # c\ng: 'it''s'\nh: \"a\\tb\\\"\"\n",
+            "h: |-\n  keep\n\n    more\n  last   \ni: |+\n  a\n\nj: >-\n  a\n  b\n\n  c\nk: x\n",
+            "a: >\n  x\n    spaced\n  y\n\n  z\n",
+            "a: |\n  x\n  y",
+            "a: >+\n  x",
+            "---\nname: CI # c\non:\n  push:\n    branches: [main]\n  pull_request:\nempty:\n",
+            "a: 1\na: 2\nA: 3\n",
+            "- a\n- - b\n  - c\n- k: v\n  l: w\n",
+            "key: \"é ü\"\nnext: ü\n",
+        ];
+        for text in texts {
+            assert_eq!(compare(text), Ok(true), "{text:?}");
+        }
+    }
+
+    /// What the fast path leaves to saphyr, including errors it must not judge itself.
+    #[test]
+    fn the_fast_path_leaves_other_yaml_and_errors_to_saphyr() {
+        let texts = [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: b\n  c\n",
+            "a: \"x\n  y\"\n",
+            "a: b: c\n",
+            "a: 1\n---\nb: 2\n",
+            "a:\tb\n",
+            "a: 1\r\n",
+            "? a\n: b\n",
+            "a: [b, [c]]\n",
+            "a: |2\n   x\n",
+            "",
+            "# only a comment\n",
+            "a: \"\\x41\"\n",
+        ];
+        for text in texts {
+            assert_eq!(compare(text), Ok(false), "{text:?}");
+        }
+    }
+
+    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                yaml_files(&path, out);
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "yml" || e == "yaml")
+            {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every YAML file of the real-world corpus and of actionlint's conformance suite parses to
+    /// the same stream (tree, spans, duplicate keys, error) through the fast path as through
+    /// saphyr.
+    #[test]
+    fn the_fast_path_agrees_with_saphyr_on_every_real_yaml_file() {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+        let mut files = Vec::new();
+        yaml_files(&shared.join("corpus/real"), &mut files);
+        yaml_files(&shared.join("conformance"), &mut files);
+        if files.is_empty() {
+            println!("skipped: ../shared absent");
+            return;
+        }
+        files.sort();
+        let (mut taken, mut mismatches) = (0usize, Vec::new());
+        for path in &files {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            let Ok(source) = SourceFile::from_bytes(path.clone(), bytes) else {
+                continue;
+            };
+            match compare(source.text()) {
+                Ok(fast) => taken += usize::from(fast),
+                Err(diff) => mismatches.push((path.clone(), diff)),
+            }
+        }
+        println!(
+            "fast path took {taken} of {} YAML files; {} disagreed",
+            files.len(),
+            mismatches.len()
+        );
+        if let Some((path, diff)) = mismatches.first() {
+            let names: Vec<_> = mismatches.iter().map(|(p, _)| p.display()).collect();
+            panic!(
+                "{} files disagree: {:#?}\nfirst, {}:\n{diff}",
+                mismatches.len(),
+                &names[..names.len().min(20)],
+                path.display()
+            );
+        }
+        assert!(taken > files.len() / 2, "the fast path took only {taken}");
+    }
+}
