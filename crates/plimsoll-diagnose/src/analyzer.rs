@@ -125,6 +125,9 @@ pub struct Candidate {
     /// The signature score alone, before position and step weigh in.
     #[serde(skip)]
     raw: f32,
+    /// The block of error output it belongs to (candidates of one step close together).
+    #[serde(skip)]
+    block: usize,
 }
 
 impl Candidate {
@@ -392,6 +395,7 @@ impl<'s> Analyzer<'s> {
                     matched: self.matched.clone(),
                     need_after: CONTEXT,
                     raw: score,
+                    block: 0,
                 };
                 insert_bounded(segment, candidate);
             }
@@ -523,6 +527,7 @@ fn last_words(
         step: 0,
         matched: Vec::new(),
         raw: LAST_WORDS,
+        block: 0,
     }
 }
 
@@ -699,14 +704,20 @@ impl Reading {
         // starts the story, so lines that follow a stated error closely yield to it on ties.
         pool.sort_by_key(|c| (c.step, c.line.line));
         let mut previous: Option<(usize, usize, f32)> = None;
+        let mut block = 0;
         for candidate in &mut pool {
             let here = (candidate.step, candidate.line.line);
+            let mut same_block = false;
             if let Some((step, line, head)) = previous {
-                if step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP && head >= BLOCK_HEAD
-                {
+                same_block = step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP;
+                if same_block && head >= BLOCK_HEAD {
                     candidate.score -= BLOCK_FOLLOWER_PENALTY;
                 }
             }
+            if !same_block {
+                block += 1;
+            }
+            candidate.block = block;
             previous = Some((here.0, here.1, candidate.raw));
         }
         // The same text again is one candidate with the best score of the repeats. On GitHub it
@@ -738,7 +749,39 @@ impl Reading {
                 .then(a.step.cmp(&b.step))
                 .then(a.line.line.cmp(&b.line.line))
         });
+        diversify(&mut unique);
         unique
+    }
+}
+
+/// Ranked places that go to different blocks of output where the candidates allow.
+const DIVERSE_PLACES: usize = 3;
+
+/// Give the first [`DIVERSE_PLACES`] places to different blocks of output: runner-ups that
+/// repeat the best line's block (the later lines of one compiler error, one test's failures
+/// listed one per line) add little next to the best line of another block, which may hold the
+/// failure the best line is not. The line right under the best one is exempt: it is the best
+/// line's own message (a test's verdict, then its exception). The best line keeps its place,
+/// so does the order within the diverse places and past them (by score).
+fn diversify(ranked: &mut [Candidate]) {
+    let Some(best) = ranked.first() else {
+        return;
+    };
+    let (best_step, best_line) = (best.step, best.line.line);
+    let message = |c: &Candidate| c.step == best_step && c.line.line == best_line + 1;
+    for place in 1..DIVERSE_PLACES.min(ranked.len()) {
+        let taken =
+            |c: &Candidate| !message(c) && ranked[..place].iter().any(|p| p.block == c.block);
+        if !taken(&ranked[place]) {
+            continue;
+        }
+        let stated_error = |c: &Candidate| c.raw >= BLOCK_HEAD;
+        if let Some(offset) = ranked[place..]
+            .iter()
+            .position(|c| !taken(c) && stated_error(c))
+        {
+            ranked[place..=place + offset].rotate_right(1);
+        }
     }
 }
 

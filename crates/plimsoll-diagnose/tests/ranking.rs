@@ -307,3 +307,30 @@ The command \"sbt mimaReportBinaryIssues\" exited with 1.
     let analysis = analyse(log);
     assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
 }
+
+#[test]
+fn the_top_three_reach_past_one_block_to_a_stated_error_elsewhere() {
+    // The best line's block repeats one failure three times; the error of the command before
+    // (a module npm could not load) is another story and earns a top-three place over the
+    // third repeat. The line right under the best one stays: it is the same failure's message.
+    let log = "\
+$ npm install
+Error: Cannot find module 'fast-deep-equal'
+    at Function.Module._resolveFilename (module.js:325:15)
+    at Function.Module._load (module.js:276:25)
+added 1024 packages in 31.2s
+The command \"npm install\" exited with 0.
+$ sudo apt-get update
+Hit http://archive.ubuntu.com trusty Release
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/binary-amd64/Packages  404  Not Found
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/binary-i386/Packages  404  Not Found
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/source/Sources  404  Not Found
+E: Some index files failed to download. They have been ignored, or old ones used instead.
+The command \"sudo apt-get update\" exited with 100.
+";
+    let analysis = analyse(log);
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
+    assert_eq!(ranked.get(1), Some(&10), "{ranked:?}");
+    assert_eq!(ranked.get(2), Some(&2), "{ranked:?}");
+}
