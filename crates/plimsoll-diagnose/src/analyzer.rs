@@ -184,6 +184,10 @@ pub struct Analyzer<'s> {
     job_end: bool,
     /// Split plain logs at `$ command` lines (off when steps come from the input's structure).
     split_on_markers: bool,
+    /// Lines left to wait for the end of a plain CI's "command exited" line whose command
+    /// spans several lines (`The command "bash -c "` … `" exited with 1.`): the echoed script
+    /// in between is the CI's, not the command's output.
+    command_echo: usize,
 }
 
 impl<'s> Analyzer<'s> {
@@ -202,6 +206,7 @@ impl<'s> Analyzer<'s> {
             build_failed_line: false,
             job_end: false,
             split_on_markers: true,
+            command_echo: 0,
         }
     }
 
@@ -309,6 +314,7 @@ impl<'s> Analyzer<'s> {
             let name = if github { "Set up job" } else { "log" };
             self.open_segment(name, file, number);
         }
+        let echo_open = self.command_echo > 0;
         let Some(segment) = self.current.as_mut() else {
             return;
         };
@@ -328,6 +334,9 @@ impl<'s> Analyzer<'s> {
             }
         } else {
             line_failure = failure_of(text);
+            if !github {
+                line_failure = line_failure.or_else(|| command_echo_failure(echo_open, text));
+            }
             // A plain log's command may run several tools; one that reports its own non-zero
             // exit marks the part of the log it ran in, when the CI's own marker is missing.
             if line_failure.is_none() && !github && tool_failed(text) {
@@ -365,7 +374,8 @@ impl<'s> Analyzer<'s> {
             } else {
                 self.signatures.score(&self.matched)
             };
-            let runner_line = text.starts_with("##[")
+            let runner_line = echo_open
+                || text.starts_with("##[")
                 || text.starts_with("travis_")
                 || text.starts_with("The command \"")
                 || line_failure.is_some();
@@ -435,10 +445,18 @@ impl<'s> Analyzer<'s> {
         // "failed. Retrying, 2 of 3." lines are inside the command and do not.
         if !github
             && self.split_on_markers
-            && text.starts_with("The command \"")
-            && text.contains("\" exited with ")
+            && ((text.starts_with("The command \"") && text.contains("\" exited with "))
+                || (echo_open && command_echo_end(text).is_some()))
         {
             self.close_segment();
+        }
+        if !github && text.starts_with("The command \"") && !text.contains("\" exited with ") {
+            self.command_echo = COMMAND_ECHO_LINES;
+        } else if self.command_echo > 0 {
+            self.command_echo -= 1;
+            if command_echo_end(text).is_some() {
+                self.command_echo = 0;
+            }
         }
     }
 
@@ -599,6 +617,21 @@ fn failure_of(text: &str) -> Option<Failure> {
         return Some(Failure::ExitCode { code });
     }
     None
+}
+
+/// Longest echoed command a multi-line "command exited" line is followed through.
+const COMMAND_ECHO_LINES: usize = 200;
+
+/// The failure that ends a multi-line "command exited" line, while one is open.
+fn command_echo_failure(open: bool, text: &str) -> Option<Failure> {
+    let code = command_echo_end(text).filter(|_| open)?;
+    (code != 0).then_some(Failure::ExitCode { code })
+}
+
+/// The exit code on the last line of a multi-line "command exited" line (`" exited with 1.`).
+fn command_echo_end(text: &str) -> Option<i64> {
+    let (_, code) = text.rsplit_once("\" exited with ")?;
+    code.trim_end_matches('.').trim().parse().ok()
 }
 
 /// Whether a line is a build tool reporting its own non-zero exit (yarn, npm, make).

@@ -334,3 +334,39 @@ The command \"sudo apt-get update\" exited with 100.
     assert_eq!(ranked.get(1), Some(&10), "{ranked:?}");
     assert_eq!(ranked.get(2), Some(&2), "{ranked:?}");
 }
+
+#[test]
+fn a_travis_command_echoed_over_several_lines_still_marks_its_part_as_failed() {
+    // Travis echoes a multi-line script command whole, so its "exited" line spans lines:
+    // `The command "bash -c "` … `" exited with 1.`. The echo is the CI's, and the part it
+    // closes is the one that failed.
+    let log = "\
+$ curl -sSfL https://example.org/setup.sh | bash
+curl: (22) The requested URL returned error: 404 Not Found
+Setup skipped
+$ bash -c \"
+  npm run lint &&
+  npm test
+\"
+> app@1.0.0 test /home/travis/build/octo/app
+  1) parser handles empty input:
+     AssertionError: expected 0 to equal 1
+The command \"bash -c \"
+  npm run lint &&
+  npm test
+\"
+\" exited with 1.
+store build cache
+Done. Your build exited with 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!((step.first_line, step.last_line), (4, 15));
+    assert_eq!(
+        step.failure,
+        Some(plimsoll_diagnose::analyzer::Failure::ExitCode { code: 1 })
+    );
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
+    assert!(!ranked.contains(&12) && !ranked.contains(&13), "{ranked:?}");
+}
