@@ -39,6 +39,9 @@ const BLOCK_HEAD: f32 = 4.0;
 const BLOCK_FOLLOWER_PENALTY: f32 = 0.75;
 /// The score of a failing step's last line of output when no signature marks it.
 const LAST_WORDS: f32 = 1.5;
+/// What a candidate loses when the part of the step it was read in ended with a summary of
+/// no failures (a test run or build that passed).
+const PASSED_PART_PENALTY: f32 = 3.0;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
 
@@ -128,6 +131,12 @@ pub struct Candidate {
     /// The block of error output it belongs to (candidates of one step close together).
     #[serde(skip)]
     block: usize,
+    /// The part of its step it was read in: parts end at a test run's or build's summary.
+    #[serde(skip)]
+    part: usize,
+    /// Whether the part it was read in ended with a summary of no failures.
+    #[serde(skip)]
+    passed_part: bool,
 }
 
 impl Candidate {
@@ -149,6 +158,8 @@ struct Segment {
     /// nearly every line, so it must not allocate), the context in the analyser's recent lines.
     last_words: Option<usize>,
     last_words_text: String,
+    /// The current part of the step (see [`Candidate::part`]).
+    part: usize,
 }
 
 /// What the whole read found, before ranking.
@@ -264,6 +275,7 @@ impl<'s> Analyzer<'s> {
             pending_after: 0,
             last_words: None,
             last_words_text: String::new(),
+            part: 0,
         });
     }
 
@@ -406,11 +418,28 @@ impl<'s> Analyzer<'s> {
                     need_after: CONTEXT,
                     raw: score,
                     block: 0,
+                    part: segment.part,
+                    passed_part: false,
                 };
                 insert_bounded(segment, candidate);
             }
         }
 
+        if !header {
+            if let Some(passed) = summary_verdict(text) {
+                // What a run reports as passing did not fail it: errors its tests logged on
+                // purpose, a build's warnings, a retried download before `BUILD SUCCESSFUL`.
+                if passed {
+                    let part = segment.part;
+                    for candidate in &mut segment.candidates {
+                        if candidate.part == part {
+                            candidate.passed_part = true;
+                        }
+                    }
+                }
+                segment.part += 1;
+            }
+        }
         if let Some(failure) = line_failure {
             if segment.step.failure.is_none() {
                 if let Some(line) = segment.last_words.take() {
@@ -546,6 +575,8 @@ fn last_words(
         matched: Vec::new(),
         raw: LAST_WORDS,
         block: 0,
+        part: 0,
+        passed_part: false,
     }
 }
 
@@ -615,6 +646,64 @@ fn failure_of(text: &str) -> Option<Failure> {
     if let Some(rest) = text.strip_prefix("ERROR: script returned exit code ") {
         let code = rest.trim().parse().unwrap_or(1);
         return Some(Failure::ExitCode { code });
+    }
+    None
+}
+
+/// What a test run's or build's summary line says: `Some(true)` for no failures, `Some(false)`
+/// for failures or a summary that cannot tell (it still ends a part), `None` for a line that
+/// is no summary. The forms are the runners' own (Maven and Gradle builds, MSBuild, surefire,
+/// minitest, RSpec, PHPUnit, pytest, cargo).
+fn summary_verdict(text: &str) -> Option<bool> {
+    let line = text.trim();
+    let line = line.strip_prefix("[INFO] ").unwrap_or(line);
+    let line = line.strip_prefix("[info] ").unwrap_or(line);
+    let first = *line.as_bytes().first()?;
+    if !matches!(
+        first,
+        b'B' | b'T' | b'O' | b'F' | b'=' | b'0'..=b'9' | b't' | b'['
+    ) {
+        return None;
+    }
+    if line.starts_with("BUILD SUCCESS") || line == "Build succeeded." {
+        return Some(true);
+    }
+    if line.starts_with("BUILD FAIL") || line == "Build FAILED." || line.starts_with("FAILURES!") {
+        return Some(false);
+    }
+    if let Some(rest) = line.strip_prefix("test result: ") {
+        return Some(rest.starts_with("ok."));
+    }
+    if line.starts_with("OK (") && line.contains(" test") {
+        return Some(true);
+    }
+    if line.starts_with("Tests run: ") && line.contains("Failures: ") {
+        // Surefire's per-class line comes before the class's failures in older versions and
+        // after its output in newer ones: it ends a part but cannot say the part passed.
+        if line.contains("Time elapsed") {
+            return Some(false);
+        }
+        return Some(line.contains("Failures: 0,") && line.contains("Errors: 0"));
+    }
+    if first.is_ascii_digit() {
+        // minitest `98 runs, 620 assertions, 0 failures, 0 errors, 0 skips`, RSpec
+        // `12 examples, 0 failures`.
+        if line.contains(" runs, ") && line.contains(" assertions, ") {
+            return Some(line.contains(" 0 failures, 0 errors"));
+        }
+        if line.contains(" examples, ") && line.contains(" failure") {
+            return Some(line.contains(" examples, 0 failures"));
+        }
+        return None;
+    }
+    if first == b'=' && line.ends_with('=') && line.contains(" in ") {
+        // pytest `===== 12 passed, 1 warning in 0.52s =====`.
+        if line.contains(" failed") || line.contains(" error") {
+            return Some(false);
+        }
+        if line.contains(" passed") {
+            return Some(true);
+        }
     }
     None
 }
@@ -716,6 +805,9 @@ impl Reading {
                 let position = (candidate.line.line.saturating_sub(step.first_line)) as f32 / span;
                 // The first error usually causes the rest: earlier lines win ties.
                 let mut score = candidate.score - 1.0 * position;
+                if candidate.passed_part {
+                    score -= PASSED_PART_PENALTY;
+                }
                 if in_failing {
                     score += 6.0;
                 } else if in_failed {
@@ -867,5 +959,38 @@ mod tests {
             ranked.iter().map(|c| c.line.line).collect::<Vec<_>>()
         );
         assert!(ranked.len() <= PER_STEP + 1);
+    }
+
+    #[test]
+    fn summary_lines_say_whether_their_run_passed() {
+        let passed = [
+            "BUILD SUCCESSFUL in 41s",
+            "[INFO] BUILD SUCCESS",
+            "Build succeeded.",
+            "test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out",
+            "OK (78 tests, 91 assertions)",
+            "98 runs, 620 assertions, 0 failures, 0 errors, 0 skips",
+            "124 examples, 0 failures",
+            "Tests run: 312, Failures: 0, Errors: 0, Skipped: 2",
+            "======================== 86 passed, 3 warnings in 4.12s ========================",
+        ];
+        for line in passed {
+            assert_eq!(summary_verdict(line), Some(true), "{line}");
+        }
+        let failed_or_unclear = [
+            "BUILD FAILED in 13s",
+            "FAILURES!",
+            "test result: FAILED. 11 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+            "1 runs, 1 assertions, 1 failures, 0 errors, 0 skips",
+            "124 examples, 2 failures",
+            "Tests run: 7, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.096 sec",
+            "==================== 1 failed, 85 passed in 4.31s ====================",
+        ];
+        for line in failed_or_unclear {
+            assert_eq!(summary_verdict(line), Some(false), "{line}");
+        }
+        for line in ["Ran 12 tests in 0.3s", "Build started", "OK", "  98 runs"] {
+            assert_eq!(summary_verdict(line), None, "{line}");
+        }
     }
 }

@@ -370,3 +370,39 @@ Done. Your build exited with 1.
     assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
     assert!(!ranked.contains(&12) && !ranked.contains(&13), "{ranked:?}");
 }
+
+#[test]
+fn errors_a_passing_test_run_logged_rank_below_the_run_that_failed() {
+    // One command runs several test files; the first run's tests print a resolver error on
+    // purpose and the run still reports no failures. The failure is the second run's.
+    let log = "\
+$ bundle exec rake test
+Run options: --seed 20272
+# Running:
+.....
+Bundler could not find compatible versions for gem \"activemodel\":
+  In Gemfile:
+    rails was resolved to 5.1.7, which depends on
+      activemodel (= 5.1.7)
+.....
+Finished in 23.056336s, 4.2505 runs/s, 26.8907 assertions/s.
+98 runs, 620 assertions, 0 failures, 0 errors, 0 skips
+Run options: --seed 56165
+# Running:
+F
+Failure:
+ApplicationTests::DBConsoleTest#test_use_value_defined_in_environment_file [test/application/dbconsole_test.rb:40]
+Expected \"\" to include \"sqlite>\".
+bin/rails test test/application/dbconsole_test.rb:21
+Finished in 4.177157s, 0.4788 runs/s, 0.4788 assertions/s.
+1 runs, 1 assertions, 1 failures, 0 errors, 0 skips
+The command \"bundle exec rake test\" exited with 1.
+";
+    let analysis = analyse(log);
+    let best = analysis.best().expect("a best line");
+    assert!((15..=17).contains(&best.line.line), "{best:?}");
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let resolver = ranked.iter().position(|&l| l == 5);
+    let verdict = ranked.iter().position(|&l| (15..=17).contains(&l));
+    assert!(resolver.is_none() || resolver > verdict, "{ranked:?}");
+}
