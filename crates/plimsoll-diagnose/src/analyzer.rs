@@ -160,6 +160,8 @@ struct Segment {
     last_words_text: String,
     /// The current part of the step (see [`Candidate::part`]).
     part: usize,
+    /// Inside RSpec's `Pending:` list: tests skipped on purpose, numbered like failures.
+    in_pending_list: bool,
 }
 
 /// What the whole read found, before ranking.
@@ -276,6 +278,7 @@ impl<'s> Analyzer<'s> {
             last_words: None,
             last_words_text: String::new(),
             part: 0,
+            in_pending_list: false,
         });
     }
 
@@ -379,7 +382,16 @@ impl<'s> Analyzer<'s> {
             }
         }
 
-        if !header && !text.trim().is_empty() {
+        if !header {
+            if text.starts_with("Pending: (Failures listed here are expected") {
+                segment.in_pending_list = true;
+            } else if segment.in_pending_list
+                && (text.starts_with("Failures:") || text.starts_with("Finished in "))
+            {
+                segment.in_pending_list = false;
+            }
+        }
+        if !header && !text.trim().is_empty() && !segment.in_pending_list {
             self.signatures.matches(text, &mut self.matched);
             let score = if self.matched.is_empty() {
                 0.0
