@@ -804,6 +804,7 @@ impl Reading {
             .filter(|(_, s)| s.failure.is_some())
             .map(|(i, _)| i)
             .collect();
+        let plain = self.github_lines == 0;
         let mut pool: Vec<Candidate> = Vec::new();
         for (step_index, candidates) in kept.iter().enumerate() {
             let step = &steps[step_index];
@@ -821,6 +822,12 @@ impl Reading {
                     score -= PASSED_PART_PENALTY;
                 }
                 if in_failing {
+                    score += 6.0;
+                } else if in_failed && plain && failing.is_some_and(|f| step_index < f) {
+                    // In a plain log a part before the failing command can only have failed
+                    // by a tool's own report (npm, yarn, make) while the CI carried on; what
+                    // it left broken is what the failing command then trips over, so the
+                    // first failure weighs as much as the last.
                     score += 6.0;
                 } else if in_failed {
                     score += 3.0;

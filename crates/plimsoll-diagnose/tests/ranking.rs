@@ -438,3 +438,29 @@ The command \"bundle exec rspec\" exited with 1.
     let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
     assert!(!ranked.contains(&5), "{ranked:?}");
 }
+
+#[test]
+fn a_part_that_failed_before_the_failing_command_weighs_as_much_as_it() {
+    // npm reports its own failure and the CI carries on; the command that then fails the
+    // build trips over what was left broken. The first failure is the one to explain.
+    let log = "\
+$ npm install
+> dugite@1.49.0 postinstall /home/travis/build/octo/app/node_modules/dugite
+> node ./script/download-git.js
+Error: Cannot find module 'fast-deep-equal'
+    at Function.Module._resolveFilename (module.js:325:15)
+    at Function.Module._load (module.js:276:25)
+npm ERR! code ELIFECYCLE
+npm ERR! dugite@1.49.0 postinstall: `node ./script/download-git.js`
+$ ./script/cibuild
+Reading package lists...
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/binary-i386/Packages  404  Not Found
+E: Some index files failed to download. They have been ignored, or old ones used instead.
+subprocess.CalledProcessError: Command '['sudo', 'apt-get', 'update']' returned non-zero exit status 100
+The command \"./script/cibuild\" exited with 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!(step.name, "$ ./script/cibuild");
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(4));
+}
