@@ -385,9 +385,9 @@ impl<'s> Analyzer<'s> {
         if !header {
             if text.starts_with("Pending: (Failures listed here are expected") {
                 segment.in_pending_list = true;
-            } else if segment.in_pending_list
-                && (text.starts_with("Failures:") || text.starts_with("Finished in "))
-            {
+            } else if segment.in_pending_list && !text.trim().is_empty() && !text.starts_with(' ') {
+                // The list's entries are indented; `Failures:`, `Finished in` or any other
+                // unindented line ends it.
                 segment.in_pending_list = false;
             }
         }
