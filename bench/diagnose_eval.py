@@ -29,9 +29,17 @@ BARE_SGR = re.compile(r"\[[0-9;]*m")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def split_lines(data: str):
-    """Lines as plimsoll counts them: \\n, \\r\\n and a lone \\r each end a line."""
-    return data.splitlines()
+    """Lines as plimsoll counts them: \\n, \\r\\n and a lone \\r each end a line (not
+    `str.splitlines`, which also ends lines at form feeds and other separators, so a log with
+    a form feed would be scored against the wrong line numbers)."""
+    lines = LINE_END.split(data)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def norm(line: str) -> str:

@@ -39,6 +39,9 @@ const BLOCK_HEAD: f32 = 4.0;
 const BLOCK_FOLLOWER_PENALTY: f32 = 0.75;
 /// The score of a failing step's last line of output when no signature marks it.
 const LAST_WORDS: f32 = 1.5;
+/// What a candidate loses when the part of the step it was read in ended with a summary of
+/// no failures (a test run or build that passed).
+const PASSED_PART_PENALTY: f32 = 3.0;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
 
@@ -125,6 +128,15 @@ pub struct Candidate {
     /// The signature score alone, before position and step weigh in.
     #[serde(skip)]
     raw: f32,
+    /// The block of error output it belongs to (candidates of one step close together).
+    #[serde(skip)]
+    block: usize,
+    /// The part of its step it was read in: parts end at a test run's or build's summary.
+    #[serde(skip)]
+    part: usize,
+    /// Whether the part it was read in ended with a summary of no failures.
+    #[serde(skip)]
+    passed_part: bool,
 }
 
 impl Candidate {
@@ -146,6 +158,10 @@ struct Segment {
     /// nearly every line, so it must not allocate), the context in the analyser's recent lines.
     last_words: Option<usize>,
     last_words_text: String,
+    /// The current part of the step (see [`Candidate::part`]).
+    part: usize,
+    /// Inside RSpec's `Pending:` list: tests skipped on purpose, numbered like failures.
+    in_pending_list: bool,
 }
 
 /// What the whole read found, before ranking.
@@ -181,6 +197,10 @@ pub struct Analyzer<'s> {
     job_end: bool,
     /// Split plain logs at `$ command` lines (off when steps come from the input's structure).
     split_on_markers: bool,
+    /// Lines left to wait for the end of a plain CI's "command exited" line whose command
+    /// spans several lines (`The command "bash -c "` … `" exited with 1.`): the echoed script
+    /// in between is the CI's, not the command's output.
+    command_echo: usize,
 }
 
 impl<'s> Analyzer<'s> {
@@ -199,6 +219,7 @@ impl<'s> Analyzer<'s> {
             build_failed_line: false,
             job_end: false,
             split_on_markers: true,
+            command_echo: 0,
         }
     }
 
@@ -256,6 +277,8 @@ impl<'s> Analyzer<'s> {
             pending_after: 0,
             last_words: None,
             last_words_text: String::new(),
+            part: 0,
+            in_pending_list: false,
         });
     }
 
@@ -306,6 +329,7 @@ impl<'s> Analyzer<'s> {
             let name = if github { "Set up job" } else { "log" };
             self.open_segment(name, file, number);
         }
+        let echo_open = self.command_echo > 0;
         let Some(segment) = self.current.as_mut() else {
             return;
         };
@@ -325,6 +349,9 @@ impl<'s> Analyzer<'s> {
             }
         } else {
             line_failure = failure_of(text);
+            if !github {
+                line_failure = line_failure.or_else(|| command_echo_failure(echo_open, text));
+            }
             // A plain log's command may run several tools; one that reports its own non-zero
             // exit marks the part of the log it ran in, when the CI's own marker is missing.
             if line_failure.is_none() && !github && tool_failed(text) {
@@ -355,14 +382,24 @@ impl<'s> Analyzer<'s> {
             }
         }
 
-        if !header && !text.trim().is_empty() {
+        if !header {
+            if text.starts_with("Pending: (Failures listed here are expected") {
+                segment.in_pending_list = true;
+            } else if segment.in_pending_list && !text.trim().is_empty() && !text.starts_with(' ') {
+                // The list's entries are indented; `Failures:`, `Finished in` or any other
+                // unindented line ends it.
+                segment.in_pending_list = false;
+            }
+        }
+        if !header && !text.trim().is_empty() && !segment.in_pending_list {
             self.signatures.matches(text, &mut self.matched);
             let score = if self.matched.is_empty() {
                 0.0
             } else {
                 self.signatures.score(&self.matched)
             };
-            let runner_line = text.starts_with("##[")
+            let runner_line = echo_open
+                || text.starts_with("##[")
                 || text.starts_with("travis_")
                 || text.starts_with("The command \"")
                 || line_failure.is_some();
@@ -392,11 +429,29 @@ impl<'s> Analyzer<'s> {
                     matched: self.matched.clone(),
                     need_after: CONTEXT,
                     raw: score,
+                    block: 0,
+                    part: segment.part,
+                    passed_part: false,
                 };
                 insert_bounded(segment, candidate);
             }
         }
 
+        if !header {
+            if let Some(passed) = summary_verdict(text) {
+                // What a run reports as passing did not fail it: errors its tests logged on
+                // purpose, a build's warnings, a retried download before `BUILD SUCCESSFUL`.
+                if passed {
+                    let part = segment.part;
+                    for candidate in &mut segment.candidates {
+                        if candidate.part == part {
+                            candidate.passed_part = true;
+                        }
+                    }
+                }
+                segment.part += 1;
+            }
+        }
         if let Some(failure) = line_failure {
             if segment.step.failure.is_none() {
                 if let Some(line) = segment.last_words.take() {
@@ -431,10 +486,18 @@ impl<'s> Analyzer<'s> {
         // "failed. Retrying, 2 of 3." lines are inside the command and do not.
         if !github
             && self.split_on_markers
-            && text.starts_with("The command \"")
-            && text.contains("\" exited with ")
+            && ((text.starts_with("The command \"") && text.contains("\" exited with "))
+                || (echo_open && command_echo_end(text).is_some()))
         {
             self.close_segment();
+        }
+        if !github && text.starts_with("The command \"") && !text.contains("\" exited with ") {
+            self.command_echo = COMMAND_ECHO_LINES;
+        } else if self.command_echo > 0 {
+            self.command_echo -= 1;
+            if command_echo_end(text).is_some() {
+                self.command_echo = 0;
+            }
         }
     }
 
@@ -523,6 +586,9 @@ fn last_words(
         step: 0,
         matched: Vec::new(),
         raw: LAST_WORDS,
+        block: 0,
+        part: 0,
+        passed_part: false,
     }
 }
 
@@ -596,6 +662,79 @@ fn failure_of(text: &str) -> Option<Failure> {
     None
 }
 
+/// What a test run's or build's summary line says: `Some(true)` for no failures, `Some(false)`
+/// for failures or a summary that cannot tell (it still ends a part), `None` for a line that
+/// is no summary. The forms are the runners' own (Maven and Gradle builds, MSBuild, surefire,
+/// minitest, RSpec, PHPUnit, pytest, cargo).
+fn summary_verdict(text: &str) -> Option<bool> {
+    let line = text.trim();
+    let line = line.strip_prefix("[INFO] ").unwrap_or(line);
+    let line = line.strip_prefix("[info] ").unwrap_or(line);
+    let first = *line.as_bytes().first()?;
+    if !matches!(
+        first,
+        b'B' | b'T' | b'O' | b'F' | b'=' | b'0'..=b'9' | b't' | b'['
+    ) {
+        return None;
+    }
+    if line.starts_with("BUILD SUCCESS") || line == "Build succeeded." {
+        return Some(true);
+    }
+    if line.starts_with("BUILD FAIL") || line == "Build FAILED." || line.starts_with("FAILURES!") {
+        return Some(false);
+    }
+    if let Some(rest) = line.strip_prefix("test result: ") {
+        return Some(rest.starts_with("ok."));
+    }
+    if line.starts_with("OK (") && line.contains(" test") {
+        return Some(true);
+    }
+    if line.starts_with("Tests run: ") && line.contains("Failures: ") {
+        // Surefire's per-class line comes before the class's failures in older versions and
+        // after its output in newer ones: it ends a part but cannot say the part passed.
+        if line.contains("Time elapsed") {
+            return Some(false);
+        }
+        return Some(line.contains("Failures: 0,") && line.contains("Errors: 0"));
+    }
+    if first.is_ascii_digit() {
+        // minitest `98 runs, 620 assertions, 0 failures, 0 errors, 0 skips`, RSpec
+        // `12 examples, 0 failures`.
+        if line.contains(" runs, ") && line.contains(" assertions, ") {
+            return Some(line.contains(" 0 failures, 0 errors"));
+        }
+        if line.contains(" examples, ") && line.contains(" failure") {
+            return Some(line.contains(" examples, 0 failures"));
+        }
+        return None;
+    }
+    if first == b'=' && line.ends_with('=') && line.contains(" in ") {
+        // pytest `===== 12 passed, 1 warning in 0.52s =====`.
+        if line.contains(" failed") || line.contains(" error") {
+            return Some(false);
+        }
+        if line.contains(" passed") {
+            return Some(true);
+        }
+    }
+    None
+}
+
+/// Longest echoed command a multi-line "command exited" line is followed through.
+const COMMAND_ECHO_LINES: usize = 200;
+
+/// The failure that ends a multi-line "command exited" line, while one is open.
+fn command_echo_failure(open: bool, text: &str) -> Option<Failure> {
+    let code = command_echo_end(text).filter(|_| open)?;
+    (code != 0).then_some(Failure::ExitCode { code })
+}
+
+/// The exit code on the last line of a multi-line "command exited" line (`" exited with 1.`).
+fn command_echo_end(text: &str) -> Option<i64> {
+    let (_, code) = text.rsplit_once("\" exited with ")?;
+    code.trim_end_matches('.').trim().parse().ok()
+}
+
 /// Whether a line is a build tool reporting its own non-zero exit (yarn, npm, make).
 fn tool_failed(text: &str) -> bool {
     text.starts_with("error Command failed with exit code ")
@@ -665,6 +804,7 @@ impl Reading {
             .filter(|(_, s)| s.failure.is_some())
             .map(|(i, _)| i)
             .collect();
+        let plain = self.github_lines == 0;
         let mut pool: Vec<Candidate> = Vec::new();
         for (step_index, candidates) in kept.iter().enumerate() {
             let step = &steps[step_index];
@@ -678,7 +818,16 @@ impl Reading {
                 let position = (candidate.line.line.saturating_sub(step.first_line)) as f32 / span;
                 // The first error usually causes the rest: earlier lines win ties.
                 let mut score = candidate.score - 1.0 * position;
+                if candidate.passed_part {
+                    score -= PASSED_PART_PENALTY;
+                }
                 if in_failing {
+                    score += 6.0;
+                } else if in_failed && plain && failing.is_some_and(|f| step_index < f) {
+                    // In a plain log a part before the failing command can only have failed
+                    // by a tool's own report (npm, yarn, make) while the CI carried on; what
+                    // it left broken is what the failing command then trips over, so the
+                    // first failure weighs as much as the last.
                     score += 6.0;
                 } else if in_failed {
                     score += 3.0;
@@ -699,14 +848,20 @@ impl Reading {
         // starts the story, so lines that follow a stated error closely yield to it on ties.
         pool.sort_by_key(|c| (c.step, c.line.line));
         let mut previous: Option<(usize, usize, f32)> = None;
+        let mut block = 0;
         for candidate in &mut pool {
             let here = (candidate.step, candidate.line.line);
+            let mut same_block = false;
             if let Some((step, line, head)) = previous {
-                if step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP && head >= BLOCK_HEAD
-                {
+                same_block = step == here.0 && here.1.saturating_sub(line) <= BLOCK_GAP;
+                if same_block && head >= BLOCK_HEAD {
                     candidate.score -= BLOCK_FOLLOWER_PENALTY;
                 }
             }
+            if !same_block {
+                block += 1;
+            }
+            candidate.block = block;
             previous = Some((here.0, here.1, candidate.raw));
         }
         // The same text again is one candidate with the best score of the repeats. On GitHub it
@@ -738,7 +893,39 @@ impl Reading {
                 .then(a.step.cmp(&b.step))
                 .then(a.line.line.cmp(&b.line.line))
         });
+        diversify(&mut unique);
         unique
+    }
+}
+
+/// Ranked places that go to different blocks of output where the candidates allow.
+const DIVERSE_PLACES: usize = 3;
+
+/// Give the first [`DIVERSE_PLACES`] places to different blocks of output: runner-ups that
+/// repeat the best line's block (the later lines of one compiler error, one test's failures
+/// listed one per line) add little next to the best line of another block, which may hold the
+/// failure the best line is not. The line right under the best one is exempt: it is the best
+/// line's own message (a test's verdict, then its exception). The best line keeps its place,
+/// so does the order within the diverse places and past them (by score).
+fn diversify(ranked: &mut [Candidate]) {
+    let Some(best) = ranked.first() else {
+        return;
+    };
+    let (best_step, best_line) = (best.step, best.line.line);
+    let message = |c: &Candidate| c.step == best_step && c.line.line == best_line + 1;
+    for place in 1..DIVERSE_PLACES.min(ranked.len()) {
+        let taken =
+            |c: &Candidate| !message(c) && ranked[..place].iter().any(|p| p.block == c.block);
+        if !taken(&ranked[place]) {
+            continue;
+        }
+        let stated_error = |c: &Candidate| c.raw >= BLOCK_HEAD;
+        if let Some(offset) = ranked[place..]
+            .iter()
+            .position(|c| !taken(c) && stated_error(c))
+        {
+            ranked[place..=place + offset].rotate_right(1);
+        }
     }
 }
 
@@ -791,5 +978,38 @@ mod tests {
             ranked.iter().map(|c| c.line.line).collect::<Vec<_>>()
         );
         assert!(ranked.len() <= PER_STEP + 1);
+    }
+
+    #[test]
+    fn summary_lines_say_whether_their_run_passed() {
+        let passed = [
+            "BUILD SUCCESSFUL in 41s",
+            "[INFO] BUILD SUCCESS",
+            "Build succeeded.",
+            "test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out",
+            "OK (78 tests, 91 assertions)",
+            "98 runs, 620 assertions, 0 failures, 0 errors, 0 skips",
+            "124 examples, 0 failures",
+            "Tests run: 312, Failures: 0, Errors: 0, Skipped: 2",
+            "======================== 86 passed, 3 warnings in 4.12s ========================",
+        ];
+        for line in passed {
+            assert_eq!(summary_verdict(line), Some(true), "{line}");
+        }
+        let failed_or_unclear = [
+            "BUILD FAILED in 13s",
+            "FAILURES!",
+            "test result: FAILED. 11 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+            "1 runs, 1 assertions, 1 failures, 0 errors, 0 skips",
+            "124 examples, 2 failures",
+            "Tests run: 7, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.096 sec",
+            "==================== 1 failed, 85 passed in 4.31s ====================",
+        ];
+        for line in failed_or_unclear {
+            assert_eq!(summary_verdict(line), Some(false), "{line}");
+        }
+        for line in ["Ran 12 tests in 0.3s", "Build started", "OK", "  98 runs"] {
+            assert_eq!(summary_verdict(line), None, "{line}");
+        }
     }
 }

@@ -307,3 +307,160 @@ The command \"sbt mimaReportBinaryIssues\" exited with 1.
     let analysis = analyse(log);
     assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
 }
+
+#[test]
+fn the_top_three_reach_past_one_block_to_a_stated_error_elsewhere() {
+    // The best line's block repeats one failure three times; the error of the command before
+    // (a module npm could not load) is another story and earns a top-three place over the
+    // third repeat. The line right under the best one stays: it is the same failure's message.
+    let log = "\
+$ npm install
+Error: Cannot find module 'fast-deep-equal'
+    at Function.Module._resolveFilename (module.js:325:15)
+    at Function.Module._load (module.js:276:25)
+added 1024 packages in 31.2s
+The command \"npm install\" exited with 0.
+$ sudo apt-get update
+Hit http://archive.ubuntu.com trusty Release
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/binary-amd64/Packages  404  Not Found
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/binary-i386/Packages  404  Not Found
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/source/Sources  404  Not Found
+E: Some index files failed to download. They have been ignored, or old ones used instead.
+The command \"sudo apt-get update\" exited with 100.
+";
+    let analysis = analyse(log);
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
+    assert_eq!(ranked.get(1), Some(&10), "{ranked:?}");
+    assert_eq!(ranked.get(2), Some(&2), "{ranked:?}");
+}
+
+#[test]
+fn a_travis_command_echoed_over_several_lines_still_marks_its_part_as_failed() {
+    // Travis echoes a multi-line script command whole, so its "exited" line spans lines:
+    // `The command "bash -c "` … `" exited with 1.`. The echo is the CI's, and the part it
+    // closes is the one that failed.
+    let log = "\
+$ curl -sSfL https://example.org/setup.sh | bash
+curl: (22) The requested URL returned error: 404 Not Found
+Setup skipped
+$ bash -c \"
+  npm run lint &&
+  npm test
+\"
+> app@1.0.0 test /home/travis/build/octo/app
+  1) parser handles empty input:
+     AssertionError: expected 0 to equal 1
+The command \"bash -c \"
+  npm run lint &&
+  npm test
+\"
+\" exited with 1.
+store build cache
+Done. Your build exited with 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!((step.first_line, step.last_line), (4, 15));
+    assert_eq!(
+        step.failure,
+        Some(plimsoll_diagnose::analyzer::Failure::ExitCode { code: 1 })
+    );
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
+    assert!(!ranked.contains(&12) && !ranked.contains(&13), "{ranked:?}");
+}
+
+#[test]
+fn errors_a_passing_test_run_logged_rank_below_the_run_that_failed() {
+    // One command runs several test files; the first run's tests print a resolver error on
+    // purpose and the run still reports no failures. The failure is the second run's.
+    let log = "\
+$ bundle exec rake test
+Run options: --seed 20272
+# Running:
+.....
+Bundler could not find compatible versions for gem \"activemodel\":
+  In Gemfile:
+    rails was resolved to 5.1.7, which depends on
+      activemodel (= 5.1.7)
+.....
+Finished in 23.056336s, 4.2505 runs/s, 26.8907 assertions/s.
+98 runs, 620 assertions, 0 failures, 0 errors, 0 skips
+Run options: --seed 56165
+# Running:
+F
+Failure:
+ApplicationTests::DBConsoleTest#test_use_value_defined_in_environment_file [test/application/dbconsole_test.rb:40]
+Expected \"\" to include \"sqlite>\".
+bin/rails test test/application/dbconsole_test.rb:21
+Finished in 4.177157s, 0.4788 runs/s, 0.4788 assertions/s.
+1 runs, 1 assertions, 1 failures, 0 errors, 0 skips
+The command \"bundle exec rake test\" exited with 1.
+";
+    let analysis = analyse(log);
+    let best = analysis.best().expect("a best line");
+    assert!((15..=17).contains(&best.line.line), "{best:?}");
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let resolver = ranked.iter().position(|&l| l == 5);
+    let verdict = ranked.iter().position(|&l| (15..=17).contains(&l));
+    assert!(resolver.is_none() || resolver > verdict, "{ranked:?}");
+}
+
+#[test]
+fn tests_rspec_lists_as_pending_are_not_failures() {
+    // RSpec numbers the tests it skipped on purpose like failures, under `Pending:`; the
+    // failure is under `Failures:`.
+    let log = "\
+$ bundle exec rspec
+..........
+Pending: (Failures listed here are expected and do not affect your suite's status)
+
+  1) Theme #transform_ids works with nil values
+     # Temporarily skipped with xit
+     # ./spec/models/theme_spec.rb:70
+
+Failures:
+
+  1) DistributedMutex executions should not allow critical sections to overlap
+     Failure/Error: yield
+
+     LocalJumpError:
+       no block given (yield)
+
+Finished in 9 minutes 48 seconds (files took 7.2 seconds to load)
+8771 examples, 1 failure, 1 pending
+The command \"bundle exec rspec\" exited with 1.
+";
+    let analysis = analyse(log);
+    let best = analysis.best().expect("a best line");
+    assert!((11..=15).contains(&best.line.line), "{best:?}");
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    assert!(!ranked.contains(&5), "{ranked:?}");
+}
+
+#[test]
+fn a_part_that_failed_before_the_failing_command_weighs_as_much_as_it() {
+    // npm reports its own failure and the CI carries on; the command that then fails the
+    // build trips over what was left broken. The first failure is the one to explain.
+    let log = "\
+$ npm install
+> dugite@1.49.0 postinstall /home/travis/build/octo/app/node_modules/dugite
+> node ./script/download-git.js
+Error: Cannot find module 'fast-deep-equal'
+    at Function.Module._resolveFilename (module.js:325:15)
+    at Function.Module._load (module.js:276:25)
+npm ERR! code ELIFECYCLE
+npm ERR! dugite@1.49.0 postinstall: `node ./script/download-git.js`
+$ ./script/cibuild
+Reading package lists...
+E: Failed to fetch http://dl.hhvm.com/ubuntu/dists/trusty/main/binary-i386/Packages  404  Not Found
+E: Some index files failed to download. They have been ignored, or old ones used instead.
+subprocess.CalledProcessError: Command '['sudo', 'apt-get', 'update']' returned non-zero exit status 100
+The command \"./script/cibuild\" exited with 1.
+";
+    let analysis = analyse(log);
+    let step = analysis.failing_step().expect("a failing step");
+    assert_eq!(step.name, "$ ./script/cibuild");
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(4));
+}
