@@ -589,79 +589,69 @@ impl<'a> FastParser<'a, '_> {
 
     /// A one-line flow sequence of scalars at `pos` (`[a, "b"]`).
     fn flow_sequence(&mut self) -> Fast<()> {
-        self.enter()?;
-        self.emit(
+        self.flow_collection(
             Event::SequenceStart(0, None),
-            Span::new(self.pos, self.pos + 1),
-        )?;
-        self.pos += 1;
-        self.skip_spaces();
-        if self.peek() != Some(b']') {
-            loop {
-                let scalar = self.flow_scalar()?;
-                self.emit_scalar(scalar)?;
-                self.skip_spaces();
-                match self.peek() {
-                    Some(b',') => {
-                        self.pos += 1;
-                        self.skip_spaces();
-                        if self.peek() == Some(b']') {
-                            return Err(Unsupported);
-                        }
-                    }
-                    Some(b']') => break,
-                    _ => return Err(Unsupported),
-                }
-            }
-        }
-        self.emit(
+            b']',
             Event::SequenceEnd,
-            Span::new(self.pos, self.token_end(self.pos + 1)),
-        )?;
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(())
+            |parser| {
+                let scalar = parser.flow_scalar()?;
+                parser.emit_scalar(scalar)
+            },
+        )
     }
 
     /// A one-line flow mapping of scalars at `pos` (`{a: 1, b: "x"}`).
     fn flow_mapping(&mut self) -> Fast<()> {
-        self.enter()?;
-        self.emit(
+        self.flow_collection(
             Event::MappingStart(0, None),
-            Span::new(self.pos, self.pos + 1),
-        )?;
-        self.pos += 1;
-        self.skip_spaces();
-        if self.peek() != Some(b'}') {
-            loop {
-                let key = self.flow_scalar()?;
-                self.skip_spaces();
-                if self.peek() != Some(b':') || self.at(self.pos + 1) != Some(b' ') {
+            b'}',
+            Event::MappingEnd,
+            |parser| {
+                let key = parser.flow_scalar()?;
+                parser.skip_spaces();
+                if parser.peek() != Some(b':') || parser.at(parser.pos + 1) != Some(b' ') {
                     return Err(Unsupported);
                 }
-                self.emit_scalar(key)?;
-                self.pos += 1;
-                self.skip_spaces();
-                let value = self.flow_scalar()?;
-                self.emit_scalar(value)?;
+                parser.emit_scalar(key)?;
+                parser.pos += 1;
+                parser.skip_spaces();
+                let value = parser.flow_scalar()?;
+                parser.emit_scalar(value)
+            },
+        )
+    }
+
+    /// A one-line flow collection at `pos`: `start`, the items `item` reads separated by commas
+    /// up to `close`, then `end`. A trailing comma is left to saphyr.
+    fn flow_collection(
+        &mut self,
+        start: Event<'a>,
+        close: u8,
+        end: Event<'a>,
+        mut item: impl FnMut(&mut Self) -> Fast<()>,
+    ) -> Fast<()> {
+        self.enter()?;
+        self.emit(start, Span::new(self.pos, self.pos + 1))?;
+        self.pos += 1;
+        self.skip_spaces();
+        if self.peek() != Some(close) {
+            loop {
+                item(self)?;
                 self.skip_spaces();
                 match self.peek() {
                     Some(b',') => {
                         self.pos += 1;
                         self.skip_spaces();
-                        if self.peek() == Some(b'}') {
+                        if self.peek() == Some(close) {
                             return Err(Unsupported);
                         }
                     }
-                    Some(b'}') => break,
+                    Some(byte) if byte == close => break,
                     _ => return Err(Unsupported),
                 }
             }
         }
-        self.emit(
-            Event::MappingEnd,
-            Span::new(self.pos, self.token_end(self.pos + 1)),
-        )?;
+        self.emit(end, Span::new(self.pos, self.token_end(self.pos + 1)))?;
         self.pos += 1;
         self.depth -= 1;
         Ok(())
