@@ -44,6 +44,14 @@ pub struct DockerBuild {
 }
 
 impl CiFileFacts {
+    /// No facts yet about the file at `path`.
+    pub fn new(path: &Path) -> CiFileFacts {
+        CiFileFacts {
+            path: path.to_path_buf(),
+            ..CiFileFacts::default()
+        }
+    }
+
     /// Whether some command's argv starts with `prefix` (`["cargo", "fmt"]`).
     pub fn runs(&self, prefix: &[&str]) -> bool {
         self.commands.iter().any(|argv| starts_with(argv, prefix))

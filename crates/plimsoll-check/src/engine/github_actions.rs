@@ -14,10 +14,7 @@ pub(super) fn run_workflow_rules(
     rules: &[&'static dyn Rule],
     sink: &mut Sink,
 ) -> CiFileFacts {
-    let mut facts = CiFileFacts {
-        path: cx.source.path().to_path_buf(),
-        ..CiFileFacts::default()
-    };
+    let mut facts = CiFileFacts::new(cx.source.path());
     let Some(workflow) = Workflow::new(&cx.document.root) else {
         return facts;
     };
@@ -46,10 +43,7 @@ pub(super) fn run_action_rules(
     rules: &[&'static dyn Rule],
     sink: &mut Sink,
 ) -> CiFileFacts {
-    let mut facts = CiFileFacts {
-        path: cx.source.path().to_path_buf(),
-        ..CiFileFacts::default()
-    };
+    let mut facts = CiFileFacts::new(cx.source.path());
     let Some(action) = Action::new(&cx.document.root) else {
         return facts;
     };

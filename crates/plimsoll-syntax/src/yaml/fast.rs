@@ -143,7 +143,15 @@ impl<'a> FastParser<'a, '_> {
 
     /// From the start of a line, skip blank and comment-only lines. Leaves `pos` at the start
     /// of the next content line and returns its indentation, or `None` at the end of the text.
+    /// A document marker there is left to saphyr.
     fn next_content_line(&mut self) -> Fast<Option<usize>> {
+        self.content_line(false)
+    }
+
+    /// [`FastParser::next_content_line`], where `document_may_start` says whether a `---` may
+    /// open the document on that line (the first line); other markers, and `---x` (a plain
+    /// scalar), are left to saphyr.
+    fn content_line(&mut self, document_may_start: bool) -> Fast<Option<usize>> {
         loop {
             let line_start = self.pos;
             let indent = self.skip_spaces();
@@ -152,10 +160,20 @@ impl<'a> FastParser<'a, '_> {
                 Some(b'\n') => self.pos += 1,
                 Some(b'#') => self.skip_line(),
                 Some(_) => {
-                    if indent == 0 && self.document_marker(line_start) {
-                        return Err(Unsupported);
-                    }
                     self.pos = line_start;
+                    if indent == 0 {
+                        let rest = &self.bytes[line_start..];
+                        let marker = self.document_marker(line_start);
+                        let unsupported = if document_may_start {
+                            (marker && rest.starts_with(b"..."))
+                                || (!marker && rest.starts_with(b"---"))
+                        } else {
+                            marker
+                        };
+                        if unsupported {
+                            return Err(Unsupported);
+                        }
+                    }
                     return Ok(Some(indent));
                 }
             }
@@ -201,7 +219,7 @@ impl<'a> FastParser<'a, '_> {
 
     fn stream(&mut self) -> Fast<()> {
         self.emit(Event::StreamStart, Span::empty(0))?;
-        let Some(mut indent) = self.next_content_line_allowing_start()? else {
+        let Some(mut indent) = self.content_line(true)? else {
             return Err(Unsupported);
         };
         if indent == 0 && self.bytes[self.pos..].starts_with(b"---") {
@@ -224,37 +242,6 @@ impl<'a> FastParser<'a, '_> {
         let end = Span::empty(self.pos);
         self.emit(Event::DocumentEnd, end)?;
         self.emit(Event::StreamEnd, end)
-    }
-
-    /// [`FastParser::next_content_line`] for the first line, where a `---` may open the
-    /// document.
-    fn next_content_line_allowing_start(&mut self) -> Fast<Option<usize>> {
-        loop {
-            let line_start = self.pos;
-            let indent = self.skip_spaces();
-            match self.peek() {
-                None => return Ok(None),
-                Some(b'\n') => self.pos += 1,
-                Some(b'#') => self.skip_line(),
-                Some(_) => {
-                    self.pos = line_start;
-                    if indent == 0
-                        && self.bytes[line_start..].starts_with(b"...")
-                        && self.document_marker(line_start)
-                    {
-                        return Err(Unsupported);
-                    }
-                    if indent == 0
-                        && self.bytes[line_start..].starts_with(b"---")
-                        && !self.document_marker(line_start)
-                    {
-                        // `---x` is a plain scalar; leave such oddities to saphyr.
-                        return Err(Unsupported);
-                    }
-                    return Ok(Some(indent));
-                }
-            }
-        }
     }
 
     /// A node that starts a line, at column `indent`, inside a collection indented `parent`.
