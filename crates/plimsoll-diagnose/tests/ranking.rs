@@ -464,3 +464,115 @@ The command \"./script/cibuild\" exited with 1.
     assert_eq!(step.name, "$ ./script/cibuild");
     assert_eq!(analysis.best().map(|c| c.line.line), Some(4));
 }
+
+#[test]
+fn r_cmd_check_names_the_test_file_that_failed_above_its_generic_tail() {
+    // The shape of `R CMD check` output from rstudio/shiny's Travis logs.
+    let log = "\
+$ R CMD check shiny_1.3.2.9001.tar.gz --as-cran
+* checking tests ...
+  Running ‘test-all.R’ [9s/15s]
+ ERROR
+Running the tests in ‘tests/test-all.R’ failed.
+Last 13 lines of output:
+  ── 1. Failure: reactiveVal works (@test-reactivity.R#102)  ──
+  Error: testthat unit tests failed
+  Execution halted
+* checking PDF version of manual ... OK
+* DONE
+Status: 1 ERROR
+The command \"R CMD check shiny_1.3.2.9001.tar.gz --as-cran\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(5));
+}
+
+#[test]
+fn a_tool_announcing_the_errors_it_will_tolerate_is_not_the_failure() {
+    // awesome_bot's banner, then the broken links it found (vsouza/awesome-ios).
+    let log = "\
+$ awesome_bot README.md --allow-ssl
+> Checking links in README.md
+> Will allow SSL errors
+Links to check: 2670, 41 white listed
+  0001. https://github.com/vsouza/awesome-ios/blob/master/header.png
+  0002. https://swift.sandbox.bluemix.net Failed to open TCP connection to swift.sandbox.bluemix.net:443 (getaddrinfo: Name or service not known)
+Issues :-(
+> Links
+  01. [L1623] 404 https://www.goprimer.com
+Wrote results to ab-results-README.md.json
+The command \"awesome_bot README.md --allow-ssl\" exited with 1.
+";
+    let analysis = analyse(log);
+    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    assert!(!ranked.contains(&3), "the banner ranked: {ranked:?}");
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(6));
+}
+
+#[test]
+fn qunit_names_the_module_test_and_assertion_that_failed() {
+    // testem's console output from discourse/discourse's Travis logs.
+    let log = "\
+$ bundle exec rake qunit:test['1200000']
+ok 3101 Chrome 75.0 - Acceptance: User::Invalid usernames
+Module Failed: date-time-input-range
+  Test Failed: prevents toDate to be before fromDate
+    Assertion Failed: failed, expected argument to be falsy, was: true
+Time: 301865ms, Total: 3105, Passed: 3103, Failed: 2
+The command \"bundle exec rake qunit:test['1200000']\" exited with 1.
+";
+    let analysis = analyse(log);
+    let best = analysis.best().expect("a best line");
+    assert_eq!(best.line.line, 3);
+    assert!(best.signatures.iter().any(|s| s == "js.qunit-failure"));
+}
+
+#[test]
+fn a_later_pytest_assertion_trailer_does_not_push_the_first_failure_out_of_the_top_three() {
+    // pytest's FAILURES section from jwilder/nginx-proxy's Travis logs: the first test died on
+    // a connection error, a later one on an assertion. The bare `file:line: AssertionError`
+    // trailer is Python's, not a JavaScript runner's line, so it earns no second signature.
+    let log = "\
+$ make test
+=================================== FAILURES ===================================
+__________________________ test_unknown_virtual_host ___________________________
+docker_compose = <docker.client.DockerClient object at 0x7f12aa979a90>
+>           raise ConnectionError(e, request=request)
+E           ConnectionError: HTTPConnectionPool(host='nginx-proxy', port=80): Max retries exceeded with url: /port (Caused by NewConnectionError('<requests.packages.urllib3.connection.HTTPConnection object at 0x7f12aa6c3dd0>: Failed to establish a new connection: [Errno -2] Name does not resolve',))
+
+/usr/local/lib/python2.7/site-packages/requests/adapters.py:487: ConnectionError
+_______________________ test_unknown_virtual_host_is_503 _______________________
+>       assert r.status_code == 503
+E       assert 200 == 503
+E        +  where 200 = <Response [200]>.status_code
+
+test_dockergen/test_dockergen_v2.py:31: AssertionError
+==================== 2 failed, 40 passed in 120.31 seconds =====================
+The command \"make test\" exited with 2.
+";
+    let analysis = analyse(log);
+    let top: Vec<usize> = analysis
+        .candidates
+        .iter()
+        .take(3)
+        .map(|c| c.line.line)
+        .collect();
+    assert!(top.contains(&6), "top three: {top:?}");
+}
+
+#[test]
+fn javascript_assertion_errors_match_and_pythons_trailer_does_not() {
+    let signatures = Signatures::builtin();
+    let ids = |line: &str| {
+        let mut matched = Vec::new();
+        signatures.matches(line, &mut matched);
+        matched
+            .iter()
+            .map(|&i| signatures.list[i].id.clone())
+            .collect::<Vec<_>>()
+    };
+    let js = "js.test-failure".to_string();
+    assert!(ids("AssertionError [ERR_ASSERTION]: 1 == 2").contains(&js));
+    assert!(ids("     AssertionError: expected 0 to equal 1").contains(&js));
+    assert!(!ids("test_dockergen/test_dockergen_v2.py:31: AssertionError").contains(&js));
+}
