@@ -576,3 +576,45 @@ fn javascript_assertion_errors_match_and_pythons_trailer_does_not() {
     assert!(ids("     AssertionError: expected 0 to equal 1").contains(&js));
     assert!(!ids("test_dockergen/test_dockergen_v2.py:31: AssertionError").contains(&js));
 }
+
+#[test]
+fn composers_problem_lines_rank_next_to_its_verdict_above_phpinfo_settings() {
+    // symfony/symfony's Travis log: `php -i` output earlier, then composer's verdict and the
+    // problem that explains it.
+    let log = "\
+$ php -i
+zend.assertions => 1 => 1
+$ composer update --prefer-lowest
+Loading composer repositories with package information
+Your requirements could not be resolved to an installable set of packages.
+
+  Problem 1
+    - The requested package symfony/phpunit-bridge 4.4@dev exists as symfony/phpunit-bridge[2.7.x-dev, 3.4.x-dev] but these are rejected by your constraint.
+The command \"composer update --prefer-lowest\" exited with 2.
+";
+    let analysis = analyse(log);
+    let top: Vec<usize> = analysis
+        .candidates
+        .iter()
+        .take(2)
+        .map(|c| c.line.line)
+        .collect();
+    assert_eq!(top, vec![5, 8]);
+    let problem = &analysis.candidates[1];
+    assert!(problem.signatures.iter().any(|s| s == "composer.problem"));
+}
+
+#[test]
+fn a_tool_refusing_an_option_is_the_failure_not_the_usage_text_after_it() {
+    // php-src's run-tests.php given a flag it does not know, then its help text.
+    let log = "\
+$ sapi/cli/php run-tests.php -j2
+Illegal switch 'j' specified!
+Synopsis:
+    php run-tests.php [options] [files] [directories]
+    -w <file>   Write a list of all failed tests to <file>.
+The command \"sapi/cli/php run-tests.php -j2\" exited with 1.
+";
+    let analysis = analyse(log);
+    assert_eq!(analysis.best().map(|c| c.line.line), Some(2));
+}
