@@ -8,6 +8,11 @@ fn analyse(text: &str) -> plimsoll_diagnose::Analysis {
     diagnose(&source, None, Signatures::builtin()).unwrap()
 }
 
+/// The line numbers of the ranked candidates, best first.
+fn ranked_lines(analysis: &plimsoll_diagnose::Analysis) -> Vec<usize> {
+    analysis.candidates.iter().map(|c| c.line.line).collect()
+}
+
 #[test]
 fn a_github_log_cut_before_its_exit_marker_names_the_step_holding_the_best_line() {
     let log = "\
@@ -59,7 +64,7 @@ The command \"npm test\" exited with 1.
     let analysis = analyse(log);
     let best = analysis.best().expect("a best line");
     assert!(best.line.line == 5 || best.line.line == 6, "{best:?}");
-    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let ranked = ranked_lines(&analysis);
     assert!(
         !ranked.iter().take(2).any(|&l| l == 4 || l == 7),
         "{ranked:?}"
@@ -329,7 +334,7 @@ E: Some index files failed to download. They have been ignored, or old ones used
 The command \"sudo apt-get update\" exited with 100.
 ";
     let analysis = analyse(log);
-    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let ranked = ranked_lines(&analysis);
     assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
     assert_eq!(ranked.get(1), Some(&10), "{ranked:?}");
     assert_eq!(ranked.get(2), Some(&2), "{ranked:?}");
@@ -366,7 +371,7 @@ Done. Your build exited with 1.
         step.failure,
         Some(plimsoll_diagnose::analyzer::Failure::ExitCode { code: 1 })
     );
-    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let ranked = ranked_lines(&analysis);
     assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
     assert!(!ranked.contains(&12) && !ranked.contains(&13), "{ranked:?}");
 }
@@ -401,7 +406,7 @@ The command \"bundle exec rake test\" exited with 1.
     let analysis = analyse(log);
     let best = analysis.best().expect("a best line");
     assert!((15..=17).contains(&best.line.line), "{best:?}");
-    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let ranked = ranked_lines(&analysis);
     let resolver = ranked.iter().position(|&l| l == 5);
     let verdict = ranked.iter().position(|&l| (15..=17).contains(&l));
     assert!(resolver.is_none() || resolver > verdict, "{ranked:?}");
@@ -435,7 +440,7 @@ The command \"bundle exec rspec\" exited with 1.
     let analysis = analyse(log);
     let best = analysis.best().expect("a best line");
     assert!((11..=15).contains(&best.line.line), "{best:?}");
-    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let ranked = ranked_lines(&analysis);
     assert!(!ranked.contains(&5), "{ranked:?}");
 }
 
@@ -504,7 +509,7 @@ Wrote results to ab-results-README.md.json
 The command \"awesome_bot README.md --allow-ssl\" exited with 1.
 ";
     let analysis = analyse(log);
-    let ranked: Vec<usize> = analysis.candidates.iter().map(|c| c.line.line).collect();
+    let ranked = ranked_lines(&analysis);
     assert!(!ranked.contains(&3), "the banner ranked: {ranked:?}");
     assert_eq!(analysis.best().map(|c| c.line.line), Some(6));
 }
@@ -551,12 +556,7 @@ test_dockergen/test_dockergen_v2.py:31: AssertionError
 The command \"make test\" exited with 2.
 ";
     let analysis = analyse(log);
-    let top: Vec<usize> = analysis
-        .candidates
-        .iter()
-        .take(3)
-        .map(|c| c.line.line)
-        .collect();
+    let top = &ranked_lines(&analysis)[..3];
     assert!(top.contains(&6), "top three: {top:?}");
 }
 
@@ -593,13 +593,8 @@ Your requirements could not be resolved to an installable set of packages.
 The command \"composer update --prefer-lowest\" exited with 2.
 ";
     let analysis = analyse(log);
-    let top: Vec<usize> = analysis
-        .candidates
-        .iter()
-        .take(2)
-        .map(|c| c.line.line)
-        .collect();
-    assert_eq!(top, vec![5, 8]);
+    let top = &ranked_lines(&analysis)[..2];
+    assert_eq!(top, [5, 8]);
     let problem = &analysis.candidates[1];
     assert!(problem.signatures.iter().any(|s| s == "composer.problem"));
 }
