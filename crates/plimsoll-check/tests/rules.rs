@@ -250,3 +250,23 @@ fn unknown_key_reports_an_aliased_mapping_once() {
         "7:7-7:15 error key `rust_log` repeats `RUST_LOG` (line 6): GitHub compares keys case-insensitively"
     );
 }
+
+/// An expression in a mapping copied by aliases is one expression: reported once, at the anchor.
+#[test]
+fn invalid_expression_reports_an_aliased_expression_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ci.yml");
+    std::fs::write(
+        &path,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env: &env\n      X: ${{ foo.bar }}\n    \
+         steps:\n      - run: echo\n        env: *env\n  b:\n    runs-on: ubuntu-latest\n    env: \
+         *env\n    steps:\n      - run: echo\n",
+    )
+    .unwrap();
+    let findings = findings_in("invalid-expression", &path);
+    assert_eq!(findings.lines().count(), 1, "{findings}");
+    assert!(
+        findings.starts_with("6:14-6:17 error unknown context `foo`"),
+        "{findings}"
+    );
+}
