@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use plimsoll_actions::{RefKind, Uses};
+use plimsoll_syntax::shell::Word;
 use plimsoll_syntax::yaml::Node;
 use plimsoll_syntax::Span;
 
@@ -13,8 +14,10 @@ use crate::rule::StepScope;
 pub struct CiFileFacts {
     /// The file.
     pub path: PathBuf,
-    /// Every command run in a `run:` script: its argv (program first).
-    pub commands: Vec<Vec<String>>,
+    /// Every `cargo` command run in a `run:` script: its argv (`cargo` first, after any
+    /// `+toolchain` word). Only cargo's: the repository rules ask about nothing else, and a
+    /// run keeps the facts of every file until its end.
+    pub cargo_commands: Vec<Vec<String>>,
     /// `RUSTFLAGS` values set in `env:` at any level.
     pub rustflags: Vec<String>,
     /// Every repository action used (`owner/repo[/path]`, lowercase, without the ref).
@@ -52,9 +55,13 @@ impl CiFileFacts {
         }
     }
 
-    /// Whether some command's argv starts with `prefix` (`["cargo", "fmt"]`).
+    /// Whether some `cargo` command's argv starts with `prefix` (`["cargo", "fmt"]`); only
+    /// cargo's commands are recorded, so a prefix that does not start with `cargo` never
+    /// matches.
     pub fn runs(&self, prefix: &[&str]) -> bool {
-        self.commands.iter().any(|argv| starts_with(argv, prefix))
+        self.cargo_commands
+            .iter()
+            .any(|argv| starts_with(argv, prefix))
     }
 
     /// Record what a step does.
@@ -62,12 +69,14 @@ impl CiFileFacts {
         let step = &scope.step;
         if let Some(script) = scope.script() {
             for command in &script.commands {
-                let argv: Vec<String> = command.argv().iter().map(|w| w.text.clone()).collect();
-                if !argv.is_empty() {
-                    if is_explicit_toolchain_install(&argv) {
-                        self.pins_rust_toolchain = true;
-                    }
-                    self.commands.push(argv);
+                let argv = command.argv();
+                if is_explicit_toolchain_install(argv) {
+                    self.pins_rust_toolchain = true;
+                }
+                let program = argv.iter().find(|w| !w.text.starts_with('+'));
+                if program.is_some_and(|w| w.text == "cargo") {
+                    self.cargo_commands
+                        .push(argv.iter().map(|w| w.text.clone()).collect());
                 }
             }
         }
@@ -139,11 +148,11 @@ fn is_version(text: &str) -> bool {
         || text.starts_with("nightly-20")
 }
 
-fn is_explicit_toolchain_install(argv: &[String]) -> bool {
-    if argv.first().map(String::as_str) != Some("rustup") {
+fn is_explicit_toolchain_install(argv: &[Word]) -> bool {
+    if argv.first().map(|w| w.text.as_str()) != Some("rustup") {
         return false;
     }
-    let args: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let args: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
     let installs = matches!(args.get(1..3), Some(["toolchain", "install"]))
         || matches!(args.get(1), Some(&"default") | Some(&"override"));
     installs && args.iter().skip(2).any(|a| is_version(a))

@@ -231,3 +231,42 @@ fn repository_rules_fire_on_an_ungated_rust_project() {
 fn repository_rules_accept_a_gated_rust_project() {
     insta::assert_snapshot!("repository-gated", repository_findings("repo-gated"));
 }
+
+/// A mapping copied by aliases is one mapping: its keys written twice are reported once, at
+/// the anchor, however many times it is used.
+#[test]
+fn unknown_key_reports_an_aliased_mapping_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ci.yml");
+    std::fs::write(
+        &path,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env: &env\n      RUST_LOG: x\n      \
+         rust_log: y\n    steps:\n      - run: echo\n        env: *env\n  b:\n    runs-on: \
+         ubuntu-latest\n    env: *env\n    steps:\n      - run: echo\n",
+    )
+    .unwrap();
+    assert_eq!(
+        findings_in("unknown-key", &path),
+        "7:7-7:15 error key `rust_log` repeats `RUST_LOG` (line 6): GitHub compares keys case-insensitively"
+    );
+}
+
+/// An expression in a mapping copied by aliases is one expression: reported once, at the anchor.
+#[test]
+fn invalid_expression_reports_an_aliased_expression_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ci.yml");
+    std::fs::write(
+        &path,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env: &env\n      X: ${{ foo.bar }}\n    \
+         steps:\n      - run: echo\n        env: *env\n  b:\n    runs-on: ubuntu-latest\n    env: \
+         *env\n    steps:\n      - run: echo\n",
+    )
+    .unwrap();
+    let findings = findings_in("invalid-expression", &path);
+    assert_eq!(findings.lines().count(), 1, "{findings}");
+    assert!(
+        findings.starts_with("6:14-6:17 error unknown context `foo`"),
+        "{findings}"
+    );
+}

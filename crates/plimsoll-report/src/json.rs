@@ -29,7 +29,8 @@
 //! described in `docs/json-output.md`. [`SCHEMA_VERSION`] changes only when a field is removed,
 //! renamed or changes meaning; fields may be added within a version.
 
-use plimsoll_check::CheckReport;
+use plimsoll_check::{CheckReport, Finding};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::paths::display_path;
@@ -51,8 +52,12 @@ pub fn render(report: &CheckReport, tool_version: &str) -> Result<String, Report
     crate::to_string(|out| write(report, tool_version, out))
 }
 
-/// Write `report` to `out` as a pretty-printed JSON document ending with a newline, one finding
-/// at a time (nothing proportional to the report is built first).
+/// Write `report` to `out` as a pretty-printed JSON document ending with a newline.
+///
+/// Findings are formatted in batches of [`BATCH`], each split across the threads and written
+/// in order before the next is formatted: a large report is never held in memory whole, and
+/// formatting does not run on one thread while the others idle (it was 5% of a workflow run).
+/// The text is the same as serialising the whole document with `serde_json::to_writer_pretty`.
 ///
 /// `tool_version` is written as `tool.version`: pass the version of the plimsoll binary
 /// (`env!("CARGO_PKG_VERSION")` of the CLI).
@@ -66,8 +71,23 @@ pub fn write(
     tool_version: &str,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ReportError> {
+    write_in_batches(report, tool_version, out, BATCH, PIECE)
+}
+
+/// How many findings are formatted before they are written.
+const BATCH: usize = 4096;
+/// How many findings one thread formats at a time.
+const PIECE: usize = 128;
+
+fn write_in_batches(
+    report: &CheckReport,
+    tool_version: &str,
+    out: &mut dyn std::io::Write,
+    batch: usize,
+    piece: usize,
+) -> Result<(), ReportError> {
     let summary = Summary::of(report);
-    let output = Output {
+    let head = Head {
         version: SCHEMA_VERSION,
         tool: Tool {
             name: TOOL_NAME,
@@ -80,40 +100,115 @@ pub fn write(
             warnings: summary.warnings,
             notes: summary.notes,
         },
-        findings: Findings(report),
     };
-    serde_json::to_writer_pretty(&mut *out, &output)?;
-    out.write_all(b"\n")?;
+    // The head's members, then `findings` as the last member of the same object: the head
+    // ends with "\n}", which the findings replace.
+    let mut text = serde_json::to_vec_pretty(&head)?;
+    text.truncate(text.len().saturating_sub(2));
+    if report.findings.is_empty() {
+        text.extend_from_slice(b",\n  \"findings\": []\n}\n");
+        out.write_all(&text)?;
+        return Ok(());
+    }
+    text.extend_from_slice(b",\n  \"findings\": [\n");
+    out.write_all(&text)?;
+    for (index, findings) in report.findings.chunks(batch.max(1)).enumerate() {
+        let pieces = findings
+            .par_chunks(piece.max(1))
+            .map(|findings| {
+                let mut text = Vec::new();
+                for (index, finding) in findings.iter().enumerate() {
+                    if index > 0 {
+                        text.extend_from_slice(b",\n");
+                    }
+                    // Array elements sit two levels deep: four spaces before every line.
+                    text.extend_from_slice(ELEMENT_INDENT);
+                    serde_json::to_writer_pretty(Indented(&mut text), &finding_out(finding))?;
+                }
+                Ok(text)
+            })
+            .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()?;
+        for (piece, text) in pieces.iter().enumerate() {
+            if index > 0 || piece > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(text)?;
+        }
+    }
+    out.write_all(b"\n  ]\n}\n")?;
     Ok(())
 }
 
-/// The findings of a report, serialised as they are visited.
-struct Findings<'a>(&'a CheckReport);
+/// The indentation of an element of the top-level object's `findings` array.
+const ELEMENT_INDENT: &[u8] = b"    ";
 
-impl Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.findings.iter().map(|finding| FindingOut {
-            rule: Rule {
-                id: finding.rule.id,
-                name: finding.rule.name,
-            },
-            severity: finding.severity.as_str(),
-            path: display_path(&finding.location.path),
-            start: Position {
-                line: finding.location.start.line,
-                column: finding.location.start.column,
-            },
-            end: Position {
-                line: finding.location.end.line,
-                column: finding.location.end.column,
-            },
-            message: &finding.message,
-            help: &finding.help,
-            fingerprint: &finding.fingerprint,
-        }))
+/// A writer that indents every line after the first by [`ELEMENT_INDENT`], so that a value
+/// pretty-printed on its own reads as an element of the `findings` array. JSON strings hold no
+/// raw line breaks, so every `\n` written is one of the printer's.
+struct Indented<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut lines = bytes.split(|&byte| byte == b'\n');
+        if let Some(first) = lines.next() {
+            self.0.extend_from_slice(first);
+        }
+        for line in lines {
+            self.0.push(b'\n');
+            self.0.extend_from_slice(ELEMENT_INDENT);
+            self.0.extend_from_slice(line);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
+fn finding_out(finding: &Finding) -> FindingOut<'_> {
+    FindingOut {
+        rule: Rule {
+            id: finding.rule.id,
+            name: finding.rule.name,
+        },
+        severity: finding.severity.as_str(),
+        path: display_path(&finding.location.path),
+        start: Position {
+            line: finding.location.start.line,
+            column: finding.location.start.column,
+        },
+        end: Position {
+            line: finding.location.end.line,
+            column: finding.location.end.column,
+        },
+        message: &finding.message,
+        help: &finding.help,
+        fingerprint: &finding.fingerprint,
+    }
+}
+
+/// The members before `findings`.
+#[derive(Serialize)]
+struct Head<'a> {
+    version: u32,
+    tool: Tool<'a>,
+    summary: SummaryOut,
+}
+
+/// The findings of a report, serialised as they are visited (the reference the batched
+/// writer is tested against).
+#[cfg(test)]
+struct Findings<'a>(&'a CheckReport);
+
+#[cfg(test)]
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.findings.iter().map(finding_out))
+    }
+}
+
+#[cfg(test)]
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
@@ -182,6 +277,59 @@ mod tests {
                 "findings": []
             })
         );
+    }
+
+    /// The batched writer writes what serialising the whole document at once writes, across
+    /// pieces and batches, on a real run over workflows with several findings each.
+    #[test]
+    fn batches_write_what_one_serialisation_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let workflows = dir.path().join(".github/workflows");
+        std::fs::create_dir_all(&workflows).unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::write(
+                workflows.join(format!("{name}.yml")),
+                "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    continue-on-error: true\n    \
+                 steps:\n      - uses: actions/checkout@v4\n        continue-on-error: true\n      \
+                 - run: echo \"caf\u{e9} \\\"quoted\\\"\"\n        continue-on-error: true\n",
+            )
+            .unwrap();
+        }
+        let overrides = plimsoll_check::config::Overrides {
+            isolated: true,
+            ..Default::default()
+        };
+        let settings =
+            plimsoll_check::config::Settings::load(dir.path(), &|_| None, &overrides).unwrap();
+        let report = plimsoll_check::check(&[dir.path().to_path_buf()], &settings).unwrap();
+        assert!(report.findings.len() > 6, "{}", report.findings.len());
+
+        let summary = Summary::of(&report);
+        let whole = Output {
+            version: SCHEMA_VERSION,
+            tool: Tool {
+                name: TOOL_NAME,
+                version: "1.2.3",
+            },
+            summary: SummaryOut {
+                files_checked: summary.files_checked,
+                findings: summary.findings,
+                errors: summary.errors,
+                warnings: summary.warnings,
+                notes: summary.notes,
+            },
+            findings: Findings(&report),
+        };
+        let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+        for (batch, piece) in [(1, 1), (3, 2), (4, 7), (BATCH, PIECE)] {
+            let mut text = Vec::new();
+            write_in_batches(&report, "1.2.3", &mut text, batch, piece).unwrap();
+            assert_eq!(
+                String::from_utf8(text).unwrap(),
+                expected,
+                "{batch} {piece}"
+            );
+        }
     }
 
     #[test]

@@ -171,6 +171,10 @@ pub struct Document {
     pub root: Node,
     /// Keys that repeat an earlier key of the same mapping: `(first, repeated)`.
     pub duplicate_keys: Vec<(Span, Span)>,
+    /// Whether an alias copied a node into the tree: only then can the same node, with the
+    /// same spans, turn up at several places, and a walk that must see each once has to track
+    /// what it has seen.
+    pub has_aliases: bool,
 }
 
 /// A YAML syntax error, or a limit exceeded, with its position.
@@ -303,6 +307,8 @@ struct Builder<'a> {
     entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
+    /// Whether the current document has an alias.
+    aliased: bool,
     root: Option<Node>,
     duplicate_keys: Vec<(Span, Span)>,
 }
@@ -318,6 +324,7 @@ impl<'a> Builder<'a> {
             entries: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
+            aliased: false,
             root: None,
             duplicate_keys: Vec::new(),
         }
@@ -337,12 +344,14 @@ impl<'a> Builder<'a> {
             Event::DocumentStart(_) => {
                 self.root = None;
                 self.duplicate_keys.clear();
+                self.aliased = false;
             }
             Event::DocumentEnd => {
                 if let Some(root) = self.root.take() {
                     return Ok(Some(Document {
                         root,
                         duplicate_keys: std::mem::take(&mut self.duplicate_keys),
+                        has_aliases: self.aliased,
                     }));
                 }
             }
@@ -365,6 +374,7 @@ impl<'a> Builder<'a> {
                     });
                 };
                 self.alias_nodes += count;
+                self.aliased = true;
                 if self.alias_nodes > MAX_ALIAS_NODES {
                     return Err(YamlError {
                         message: format!(
@@ -631,5 +641,12 @@ mod tests {
             doc.duplicate_keys,
             vec![(Span::new(0, 1), Span::new(10, 11))]
         );
+    }
+
+    #[test]
+    fn documents_say_whether_aliases_copied_nodes() {
+        let stream = parse_str("a: &x {k: 1}\nb: *x\n---\na: &y 1\n---\nc: [1, 2]\n");
+        let aliases: Vec<bool> = stream.documents.iter().map(|d| d.has_aliases).collect();
+        assert_eq!(aliases, [true, false, false]);
     }
 }

@@ -206,6 +206,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         .findings
         .iter()
         .any(|f| f.severity >= settings.fail_on);
+    // The process exits once this returns: freeing every finding and the sources they point
+    // into, one by one on this thread, would only delay the exit (2% of a workflow run).
+    std::mem::forget(report);
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -118,6 +118,9 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         .collect();
 
     let mut report = CheckReport::default();
+    report
+        .findings
+        .reserve(outcomes.iter().map(|o| o.findings.len()).sum());
     let mut repositories: Vec<Repository> = discovery
         .repositories
         .iter()
@@ -184,11 +187,18 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             b.rule.id,
         ))
     });
+    // Sorted by path: look each file up once, not once per finding.
+    let mut previous: Option<&Path> = None;
     for finding in &report.findings {
-        if let Some(source) = all_sources.get(&finding.location.path) {
+        let path = finding.location.path.as_path();
+        if previous == Some(path) {
+            continue;
+        }
+        previous = Some(path);
+        if let Some(source) = all_sources.get(path) {
             report
                 .sources
-                .entry(finding.location.path.clone())
+                .entry(path.to_path_buf())
                 .or_insert_with(|| source.clone());
         }
     }

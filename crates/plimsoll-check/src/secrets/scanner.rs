@@ -40,6 +40,7 @@ struct DetectorSpec {
     #[serde(default)]
     allow: Vec<String>,
     window: Option<usize>,
+    max_length: Option<usize>,
     check: Option<Check>,
 }
 
@@ -73,6 +74,9 @@ pub struct Detector {
     compiled: OnceLock<Option<Compiled>>,
     entropy: Option<f64>,
     window: Option<usize>,
+    /// The most characters a secret has: a longer match of the `secret` group, which ends
+    /// the regex, is cut to this many, as a `{m,max_length}` repetition would cut it.
+    max_length: Option<usize>,
     check: Option<Check>,
 }
 
@@ -82,6 +86,21 @@ struct Compiled {
     regex: Regex,
     secret_group: Option<usize>,
     allow: Vec<Regex>,
+}
+
+impl Compiled {
+    /// The whole match and the secret (the `secret` group, or the whole match without one).
+    fn groups<'h>(
+        &self,
+        captures: &regex::Captures<'h>,
+    ) -> Option<(regex::Match<'h>, regex::Match<'h>)> {
+        let whole = captures.get(0)?;
+        let secret = self
+            .secret_group
+            .and_then(|group| captures.get(group))
+            .unwrap_or(whole);
+        Some((whole, secret))
+    }
 }
 
 impl Detector {
@@ -96,6 +115,12 @@ impl Detector {
         if self.check == Some(Check::Assignment) && regex.capture_names().all(|n| n != Some("key"))
         {
             return Err("`assignment` needs a `key` group".into());
+        }
+        if self.max_length.is_some() {
+            let hir = regex_syntax::parse(&self.regex).map_err(|e| e.to_string())?;
+            if hir.properties().minimum_len().unwrap_or(0) == 0 {
+                return Err("`max_length` needs a regex that never matches empty text".into());
+            }
         }
         let secret_group = regex
             .capture_names()
@@ -227,6 +252,7 @@ impl Scanner {
                 compiled: OnceLock::new(),
                 entropy: spec.entropy,
                 window: spec.window,
+                max_length: spec.max_length,
                 check: spec.check,
             });
         }
@@ -326,22 +352,47 @@ impl Scanner {
         if !compiled.regex.is_match(window) {
             return;
         }
-        for captures in compiled.regex.captures_iter(window) {
-            let Some(secret) = compiled
-                .secret_group
-                .and_then(|group| captures.get(group))
-                .or_else(|| captures.get(0))
-            else {
+        let mut every;
+        let mut cut;
+        let matches: &mut dyn Iterator<Item = regex::Captures<'_>> = match detector.max_length {
+            None => {
+                every = compiled.regex.captures_iter(window);
+                &mut every
+            }
+            Some(max) => {
+                // What `captures_iter` gives for a `{m,max}` repetition ending the regex: each
+                // search starts where the previous match, cut, ended (matches are never empty:
+                // `compile` checks it).
+                let mut at = 0;
+                cut = std::iter::from_fn(move || {
+                    let captures = compiled.regex.captures_at(window, at)?;
+                    let (whole, secret) = compiled.groups(&captures)?;
+                    let end = cut_end(whole, secret, max);
+                    if end == whole.start() {
+                        return None;
+                    }
+                    at = end;
+                    Some(captures)
+                });
+                &mut cut
+            }
+        };
+        for captures in matches {
+            let Some((whole, secret)) = compiled.groups(&captures) else {
                 continue;
             };
-            let value = secret.as_str();
+            let secret_end = match detector.max_length {
+                Some(max) => cut_end(whole, secret, max),
+                None => secret.end(),
+            };
+            let value = &window[secret.start()..secret_end];
             if compiled.allow.iter().any(|allow| allow.is_match(value))
                 || detector.entropy.is_some_and(|min| entropy(value) < min)
                 || is_placeholder_secret(value)
             {
                 continue;
             }
-            let after = window[secret.end()..].chars().next();
+            let after = window[secret_end..].chars().next();
             let valid = match detector.check {
                 None => true,
                 Some(Check::Assignment) => {
@@ -361,10 +412,22 @@ impl Scanner {
             if valid {
                 found.push(SecretMatch {
                     detector,
-                    span: Span::new(start + secret.start(), start + secret.end()),
+                    span: Span::new(start + secret.start(), start + secret_end),
                 });
             }
         }
+    }
+}
+
+/// Where a match cut to a secret of at most `max` characters ends: the secret's end when the
+/// secret ends the match and is longer, the match's end otherwise.
+fn cut_end(whole: regex::Match<'_>, secret: regex::Match<'_>, max: usize) -> usize {
+    if secret.end() != whole.end() {
+        return whole.end();
+    }
+    match secret.as_str().char_indices().nth(max) {
+        Some((cut, _)) => secret.start() + cut,
+        None => whole.end(),
     }
 }
 
@@ -488,6 +551,69 @@ mod tests {
             Scanner::from_toml("detector = 1"),
             Err(DetectorError::Format(_))
         ));
+    }
+
+    /// `max_length` finds what the `{8,200}` repetition it replaces found: same secrets, same
+    /// spans, on long values, values with a second assignment past the cut, non-ASCII values,
+    /// and on every text file of `../shared/corpus/real` when it is there.
+    #[test]
+    fn max_length_cuts_as_a_counted_repetition_does() {
+        let shipped = Scanner::from_toml(DETECTORS_TOML).unwrap();
+        let counted = DETECTORS_TOML
+            .replace("|]{8,})'''", "|]{8,200})'''")
+            .replace("max_length = 200\n", "");
+        assert_ne!(counted, DETECTORS_TOML);
+        let counted = Scanner::from_toml(&counted).unwrap();
+        let found = |scanner: &Scanner, text: &str| -> Vec<(String, Span)> {
+            scanner
+                .scan(text)
+                .iter()
+                .map(|m| (m.detector.id.clone(), m.span))
+                .collect()
+        };
+        let random = "Zq8vN3kR7tW2xY5bC9dF4gH6jK1mP0sL";
+        let long = random.repeat(8);
+        let mut texts = vec![
+            format!("api_token: {random}\n"),
+            format!("api_token: {}\n", &long[..200]),
+            format!("api_token: {}\n", &long[..201]),
+            format!("api_token = \"{long}\"\n"),
+            format!("password={}&secret_key={random}&x=1\n", &long[..205]),
+            format!("password={}token:{random}\n", &long[..190]),
+            format!(
+                "db_password: {}é{}\u{a0}{random}\n",
+                &long[..150],
+                &long[..120]
+            ),
+            format!("signing_key: {}\n", "é".repeat(230)),
+        ];
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
+        if corpus.is_dir() {
+            for entry in ignore::WalkBuilder::new(&corpus)
+                .hidden(false)
+                .build()
+                .flatten()
+            {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    if text.len() < 1 << 20 {
+                        texts.push(text);
+                    }
+                }
+            }
+        } else {
+            println!("skipped the corpus: ../shared absent");
+        }
+        let mut cut_secrets = 0;
+        for text in &texts {
+            let expected = found(&counted, text);
+            cut_secrets += expected
+                .iter()
+                .filter(|(_, span)| text[span.start..span.end].chars().count() == 200)
+                .count();
+            assert_eq!(found(&shipped, text), expected, "{text}");
+        }
+        assert!(cut_secrets >= 3, "{cut_secrets}");
     }
 
     #[test]

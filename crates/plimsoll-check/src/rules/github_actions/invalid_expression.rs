@@ -66,7 +66,9 @@ struct Checker<'a> {
     source: &'a str,
     out: &'a mut Sink,
     reported: HashSet<Span>,
-    visited: HashSet<Span>,
+    /// Collections already walked, when aliases may have copied some (see
+    /// [`Document::has_aliases`](plimsoll_syntax::yaml::Document::has_aliases)).
+    visited: Option<HashSet<Span>>,
 }
 
 fn shorten(text: &str) -> String {
@@ -175,9 +177,18 @@ impl Checker<'_> {
         }
     }
 
+    /// Whether `node` (a collection) has not been walked yet: alias copies share spans.
+    fn first_visit(&mut self, node: &Node) -> bool {
+        match &mut self.visited {
+            Some(visited) => visited.insert(node.span),
+            None => true,
+        }
+    }
+
     /// Every `${{ }}` of a scalar.
     fn scalar(&mut self, node: &Node, value: &str) {
-        if !value.contains("${{") {
+        // Most scalars have no `$`: a byte search answers them without a substring search.
+        if !value.as_bytes().contains(&b'$') || !value.contains("${{") {
             return;
         }
         for occurrence in expr::find(value) {
@@ -209,7 +220,7 @@ impl Checker<'_> {
         match &node.kind {
             NodeKind::Scalar { value, .. } => self.scalar(node, value),
             NodeKind::Sequence(items) => {
-                if !self.visited.insert(node.span) {
+                if !self.first_visit(node) {
                     return;
                 }
                 for item in items {
@@ -217,7 +228,7 @@ impl Checker<'_> {
                 }
             }
             NodeKind::Mapping(entries) => {
-                if !self.visited.insert(node.span) {
+                if !self.first_visit(node) {
                     return;
                 }
                 for entry in entries {
@@ -284,7 +295,7 @@ impl Rule for InvalidExpression {
             source: cx.text(),
             out,
             reported: HashSet::new(),
-            visited: HashSet::new(),
+            visited: cx.document.has_aliases.then(HashSet::new),
         };
         for job in workflow.jobs() {
             checker.condition(job.node.get("if"));
@@ -301,7 +312,7 @@ impl Rule for InvalidExpression {
             source: cx.text(),
             out,
             reported: HashSet::new(),
-            visited: HashSet::new(),
+            visited: cx.document.has_aliases.then(HashSet::new),
         };
         if let Some(runs) = action.root.get("runs") {
             checker.condition(runs.get("pre-if"));

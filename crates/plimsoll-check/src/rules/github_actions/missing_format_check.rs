@@ -40,7 +40,7 @@ impl Rule for MissingFormatCheck {
             return;
         }
         let checks = repo.ci_files.iter().any(|f| {
-            f.commands.iter().any(|argv| {
+            f.cargo_commands.iter().any(|argv| {
                 crate::repository::starts_with(argv, &["cargo", "fmt"])
                     && argv.iter().any(|a| a == "--check")
             })

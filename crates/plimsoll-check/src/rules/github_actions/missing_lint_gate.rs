@@ -45,7 +45,7 @@ impl Rule for MissingLintGate {
                 .rustflags
                 .iter()
                 .any(|r| denies_warnings(r.split_whitespace()));
-            f.commands.iter().any(|argv| {
+            f.cargo_commands.iter().any(|argv| {
                 starts_with(argv, &["cargo", "clippy"])
                     && (env_denies || denies_warnings(argv.iter().map(String::as_str)))
             })

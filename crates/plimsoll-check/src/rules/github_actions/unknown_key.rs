@@ -444,20 +444,25 @@ impl Checker<'_> {
             );
         }
         let mut stack = vec![&cx.document.root];
-        let mut visited = HashSet::new();
+        // Alias copies share spans: look at each mapping once. Without aliases each is met
+        // once anyway.
+        let mut visited = cx.document.has_aliases.then(HashSet::new);
+        // The first key of each case-insensitive spelling in the current mapping, in order,
+        // with whether it is ASCII; reused from mapping to mapping.
+        let mut firsts: Vec<(&Node, &str, bool)> = Vec::new();
         while let Some(node) = stack.pop() {
             match &node.kind {
                 NodeKind::Scalar { .. } => {}
                 NodeKind::Sequence(items) => stack.extend(items.iter()),
                 NodeKind::Mapping(entries) => {
-                    // Alias copies share spans: look at each mapping once.
-                    if !visited.insert(node.span) {
-                        continue;
+                    if let Some(visited) = &mut visited {
+                        if !visited.insert(node.span) {
+                            continue;
+                        }
                     }
-                    // The first key of each case-insensitive spelling, in order; indexed by
-                    // its uppercase form only in large mappings, where a linear search would
-                    // cost more than hashing.
-                    let mut firsts: Vec<(&Node, &str)> = Vec::new();
+                    // Indexed by uppercase form only in large mappings, where a linear search
+                    // would cost more than hashing.
+                    firsts.clear();
                     let mut index: Option<HashMap<String, usize>> =
                         (entries.len() > 32).then(HashMap::new);
                     for entry in entries {
@@ -465,17 +470,22 @@ impl Checker<'_> {
                         let Some(key) = entry.key.as_str() else {
                             continue;
                         };
-                        if key == "<<" || key.contains("${{") {
+                        if key == "<<" || has_expression(key) {
                             continue;
                         }
+                        let ascii = key.is_ascii();
                         let found = match &index {
                             Some(index) => index.get(&key.to_uppercase()).copied(),
-                            None => firsts
-                                .iter()
-                                .position(|(_, first)| same_uppercase(first, key)),
+                            None => firsts.iter().position(|&(_, first, first_ascii)| {
+                                if ascii && first_ascii {
+                                    first.eq_ignore_ascii_case(key)
+                                } else {
+                                    same_uppercase(first, key)
+                                }
+                            }),
                         };
                         match found.map(|i| firsts[i]) {
-                            Some((first, first_key)) if first_key != key => {
+                            Some((first, first_key, _)) if first_key != key => {
                                 if !self.reported.insert(entry.key.span) {
                                     continue;
                                 }
@@ -493,7 +503,7 @@ impl Checker<'_> {
                                 if let Some(index) = &mut index {
                                     index.insert(key.to_uppercase(), firsts.len());
                                 }
-                                firsts.push((&entry.key, key));
+                                firsts.push((&entry.key, key, ascii));
                             }
                         }
                     }
@@ -501,6 +511,12 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Whether `key` holds a `${{ }}` expression (its name is computed, not written).
+fn has_expression(key: &str) -> bool {
+    // Most keys have no `$`: a byte search answers them without a substring search.
+    key.as_bytes().contains(&b'$') && key.contains("${{")
 }
 
 /// Whether `a` and `b` have the same uppercase form, without allocating for ASCII keys (some
