@@ -86,20 +86,13 @@ fn write_in_batches(
     batch: usize,
     piece: usize,
 ) -> Result<(), ReportError> {
-    let summary = Summary::of(report);
     let head = Head {
         version: SCHEMA_VERSION,
         tool: Tool {
             name: TOOL_NAME,
             version: tool_version,
         },
-        summary: SummaryOut {
-            files_checked: summary.files_checked,
-            findings: summary.findings,
-            errors: summary.errors,
-            warnings: summary.warnings,
-            notes: summary.notes,
-        },
+        summary: SummaryOut::of(report),
     };
     // The head's members, then `findings` as the last member of the same object: the head
     // ends with "\n}", which the findings replace.
@@ -232,6 +225,19 @@ struct SummaryOut {
     notes: usize,
 }
 
+impl SummaryOut {
+    fn of(report: &CheckReport) -> SummaryOut {
+        let summary = Summary::of(report);
+        SummaryOut {
+            files_checked: summary.files_checked,
+            findings: summary.findings,
+            errors: summary.errors,
+            warnings: summary.warnings,
+            notes: summary.notes,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct FindingOut<'a> {
     rule: Rule,
@@ -304,20 +310,13 @@ mod tests {
         let report = plimsoll_check::check(&[dir.path().to_path_buf()], &settings).unwrap();
         assert!(report.findings.len() > 6, "{}", report.findings.len());
 
-        let summary = Summary::of(&report);
         let whole = Output {
             version: SCHEMA_VERSION,
             tool: Tool {
                 name: TOOL_NAME,
                 version: "1.2.3",
             },
-            summary: SummaryOut {
-                files_checked: summary.files_checked,
-                findings: summary.findings,
-                errors: summary.errors,
-                warnings: summary.warnings,
-                notes: summary.notes,
-            },
+            summary: SummaryOut::of(&report),
             findings: Findings(&report),
         };
         let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
