@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::skips::is_code_file;
-use crate::snapshot::{content_of, is_ci_file, CodeChange, FileContent, Snapshot, SnapshotFile};
+use crate::snapshot::{content_of, is_ci_file, read_file, CodeChange, FileContent, Snapshot};
 use crate::GuardError;
 
 /// A git repository (its top-level folder).
@@ -158,13 +158,7 @@ impl Repo {
                     snapshot.submodules.push(path.to_string());
                     snapshot.has_github_dir = true;
                     if is_ci_file(path) {
-                        snapshot.files.insert(
-                            path.to_string(),
-                            SnapshotFile {
-                                display: path.to_string(),
-                                content: FileContent::Submodule,
-                            },
-                        );
+                        snapshot.insert_file(path.to_string(), FileContent::Submodule);
                     }
                 }
                 continue;
@@ -179,13 +173,7 @@ impl Repo {
         let blobs = self.read_blobs(&objects)?;
         for ((path, _), bytes) in wanted.into_iter().zip(blobs) {
             if let Some(bytes) = bytes {
-                snapshot.files.insert(
-                    path.clone(),
-                    SnapshotFile {
-                        display: path,
-                        content: content_of(bytes),
-                    },
-                );
+                snapshot.insert_file(path, content_of(bytes));
             }
         }
         Ok(snapshot)
@@ -224,17 +212,8 @@ impl Repo {
             if !full.is_file() {
                 continue;
             }
-            let bytes = std::fs::read(&full).map_err(|source| GuardError::Read {
-                path: full.display().to_string(),
-                source,
-            })?;
-            snapshot.files.insert(
-                path.clone(),
-                SnapshotFile {
-                    display: path,
-                    content: content_of(bytes),
-                },
-            );
+            let bytes = read_file(&full)?;
+            snapshot.insert_file(path, content_of(bytes));
         }
         Ok(snapshot)
     }

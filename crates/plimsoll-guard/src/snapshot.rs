@@ -72,6 +72,14 @@ pub fn content_of(bytes: Vec<u8>) -> FileContent {
     }
 }
 
+/// The bytes of the file at `path`, with the path in the error.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, GuardError> {
+    std::fs::read(path).map_err(|source| GuardError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
 /// Folders never holding CI files or tests worth reading.
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".venv", "vendor"];
 
@@ -81,17 +89,16 @@ impl Snapshot {
     /// A single file is keyed as `key_for_file` so that two files with different names compare
     /// as two versions of one workflow.
     pub fn from_path(path: &Path, key_for_file: &str) -> Result<Snapshot, GuardError> {
-        let read_error = |source| GuardError::Read {
+        let meta = std::fs::metadata(path).map_err(|source| GuardError::Read {
             path: path.display().to_string(),
             source,
-        };
-        let meta = std::fs::metadata(path).map_err(read_error)?;
+        })?;
         let mut snapshot = Snapshot {
             label: path.display().to_string(),
             ..Snapshot::default()
         };
         if meta.is_file() {
-            let bytes = std::fs::read(path).map_err(read_error)?;
+            let bytes = read_file(path)?;
             snapshot.has_github_dir = true;
             snapshot.files.insert(
                 key_for_file.to_string(),
@@ -107,20 +114,21 @@ impl Snapshot {
             if !is_ci_file(&relative) {
                 continue;
             }
-            let full = path.join(&relative);
-            let bytes = std::fs::read(&full).map_err(|source| GuardError::Read {
-                path: full.display().to_string(),
-                source,
-            })?;
-            snapshot.files.insert(
-                relative.clone(),
-                SnapshotFile {
-                    display: relative,
-                    content: content_of(bytes),
-                },
-            );
+            let bytes = read_file(&path.join(&relative))?;
+            snapshot.insert_file(relative, content_of(bytes));
         }
         Ok(snapshot)
+    }
+
+    /// Add the file at repository path `path`, shown in reports as that path.
+    pub(crate) fn insert_file(&mut self, path: String, content: FileContent) {
+        self.files.insert(
+            path.clone(),
+            SnapshotFile {
+                display: path,
+                content,
+            },
+        );
     }
 
     /// The text of the file at repository path `key`, when it is text.

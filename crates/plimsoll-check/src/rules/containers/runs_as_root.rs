@@ -92,6 +92,10 @@ impl Rule for RunsAsRoot {
         let (Some(stage), Some(state)) = (stages.last(), runs_as.last()) else {
             return;
         };
+        // What the final stage inherits its user from: its base image, or its `FROM`.
+        let base_span = stage
+            .image()
+            .map_or(stage.from.keyword_span, |image| image.span);
         match state {
             RunsAs::Root(Some(user)) if stage.body.iter().any(|i| std::ptr::eq(i, *user)) => {
                 out.report(
@@ -104,12 +108,9 @@ impl Rule for RunsAsRoot {
                 );
             }
             RunsAs::Root(Some(user)) => {
-                let span = stage
-                    .image()
-                    .map_or(stage.from.keyword_span, |image| image.span);
                 out.report(
                     &Self::META,
-                    span,
+                    base_span,
                     format!(
                         "the final stage inherits `USER {}` (line {}): it runs as root",
                         user.text(),
@@ -118,12 +119,9 @@ impl Rule for RunsAsRoot {
                 );
             }
             RunsAs::Root(None) => {
-                let span = stage
-                    .image()
-                    .map_or(stage.from.keyword_span, |image| image.span);
                 out.report(
                     &Self::META,
-                    span,
+                    base_span,
                     "the final stage has no `USER`: the container runs as root".to_string(),
                 );
             }
