@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+
+use plimsoll_git::Git;
 
 use plimsoll_syntax::{LineCol, SourceFile};
 
@@ -34,8 +36,8 @@ pub enum HistoryError {
     #[error("`{0}` is not a revision range")]
     BadRange(String),
     /// git could not be started.
-    #[error("cannot run git: {0}")]
-    Spawn(std::io::Error),
+    #[error("{0}")]
+    Spawn(plimsoll_git::GitError),
     /// Reading git's output failed.
     #[error("reading git's output: {0}")]
     Read(std::io::Error),
@@ -72,24 +74,18 @@ pub fn scan_history(
     let Some(severity) = settings.rule_severity(&HardcodedSecret::META) else {
         return Ok(report);
     };
-    let total = count_commits(repo, &revisions)?;
-    let mut child = git(repo)
-        .args([
-            "log",
-            "-p",
-            "-U0",
-            "-M",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-        ])
+    let git = Git::new(repo).map_err(HistoryError::Spawn)?;
+    let total = count_commits(&git, &revisions)?;
+    let mut child = git
+        .command(["log"])
+        .args(["-p", "-U0", "-M", "--no-color"])
         .arg(format!("--format={}%H %aI", char::from(COMMIT_MARK)))
         .args(&revisions)
         .arg("--")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(HistoryError::Spawn)?;
+        .map_err(|e| HistoryError::Spawn(plimsoll_git::spawn_error(e)))?;
     let stderr = child.stderr.take().map(|mut pipe| {
         std::thread::spawn(move || {
             let mut text = String::new();
@@ -158,23 +154,13 @@ pub fn scan_history(
     Ok(report)
 }
 
-fn git(repo: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .arg("-C")
-        .arg(repo)
-        .args(["-c", "core.quotePath=false"])
-        .stdin(Stdio::null());
-    command
-}
-
-fn count_commits(repo: &Path, revisions: &[&str]) -> Result<usize, HistoryError> {
-    let output = git(repo)
-        .args(["rev-list", "--count"])
+fn count_commits(git: &Git, revisions: &[&str]) -> Result<usize, HistoryError> {
+    let output = git
+        .command(["rev-list", "--count"])
         .args(revisions)
         .arg("--")
         .output()
-        .map_err(HistoryError::Spawn)?;
+        .map_err(|e| HistoryError::Spawn(plimsoll_git::spawn_error(e)))?;
     if !output.status.success() {
         return Err(HistoryError::Git(
             String::from_utf8_lossy(&output.stderr).trim().to_string(),

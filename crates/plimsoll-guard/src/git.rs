@@ -6,16 +6,19 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+
+use plimsoll_git::{Git, GitError};
 
 use crate::skips::is_code_file;
 use crate::snapshot::{content_of, is_ci_file, read_file, CodeChange, FileContent, Snapshot};
 use crate::GuardError;
 
-/// A git repository (its top-level folder).
+/// A git repository (its top-level folder), read through the hardened runner.
 #[derive(Clone, Debug)]
 pub struct Repo {
     root: PathBuf,
+    git: Git,
 }
 
 /// Branches tried, in order, as the default branch when `origin/HEAD` is not set.
@@ -34,17 +37,19 @@ impl Repo {
         } else {
             dir
         };
-        let output = run(dir, &["rev-parse", "--show-toplevel"])?;
+        let output = Git::new(dir)
+            .and_then(|git| git.output(["rev-parse", "--show-toplevel"]))
+            .map_err(git_error)?;
         if !output.status.success() {
             return Err(GuardError::Git(format!(
                 "{} is not inside a git repository (use --before and --after to compare folders or files)",
                 dir.display()
             )));
         }
-        let root = String::from_utf8_lossy(&output.stdout).trim().to_string();
-        Ok(Repo {
-            root: PathBuf::from(root),
-        })
+        let root = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+        check_work_tree(dir, &root)?;
+        let git = Git::new(&root).map_err(git_error)?;
+        Ok(Repo { root, git })
     }
 
     /// The repository's top-level folder.
@@ -53,19 +58,11 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> Result<std::process::Output, GuardError> {
-        run(&self.root, args)
+        self.git.output(args).map_err(git_error)
     }
 
     fn git_ok(&self, args: &[&str]) -> Result<Vec<u8>, GuardError> {
-        let output = self.git(args)?;
-        if !output.status.success() {
-            return Err(GuardError::Git(format!(
-                "`git {}` failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr).trim()
-            )));
-        }
-        Ok(output.stdout)
+        self.git.stdout(args).map_err(git_error)
     }
 
     /// Whether this is a shallow clone.
@@ -277,15 +274,14 @@ impl Repo {
         if names.is_empty() {
             return Ok(Vec::new());
         }
-        let mut child = Command::new("git")
-            .arg("-C")
-            .arg(&self.root)
-            .args(["cat-file", "--batch"])
+        let mut child = self
+            .git
+            .command(["cat-file", "--batch"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(missing_git)?;
+            .map_err(|e| git_error(plimsoll_git::spawn_error(e)))?;
         let mut stdin = child
             .stdin
             .take()
@@ -331,20 +327,30 @@ impl Repo {
     }
 }
 
-fn missing_git(error: std::io::Error) -> GuardError {
-    if error.kind() == std::io::ErrorKind::NotFound {
-        GuardError::Git("the `git` executable is not installed or not on PATH".into())
-    } else {
-        GuardError::Git(format!("cannot run git: {error}"))
-    }
+fn git_error(error: GitError) -> GuardError {
+    GuardError::Git(error.to_string())
 }
 
-fn run(dir: &Path, args: &[&str]) -> Result<std::process::Output, GuardError> {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(missing_git)
+/// Refuse a work tree that is not the folder holding the `.git` found above `dir`: a
+/// repository's `core.worktree` would otherwise make guard read files outside the folder it was
+/// given.
+fn check_work_tree(dir: &Path, root: &Path) -> Result<(), GuardError> {
+    let canonical = |path: &Path| {
+        std::fs::canonicalize(path).map_err(|source| GuardError::Read {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let root = canonical(root)?;
+    let dir = canonical(dir)?;
+    let holder = dir.ancestors().find(|a| a.join(".git").exists());
+    if holder == Some(root.as_path()) {
+        return Ok(());
+    }
+    Err(GuardError::Git(format!(
+        "the work tree of the repository holding {} is {}, not the folder holding its `.git` \
+         (`core.worktree`); refusing to read files outside the folder given",
+        dir.display(),
+        root.display()
+    )))
 }

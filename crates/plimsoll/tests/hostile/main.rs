@@ -20,3 +20,5 @@ fn the_harness_reports_the_exit_code_and_output() {
     assert!(out.stdout.contains("Dockerfile:1:"), "{out:?}");
     assert!(!out.timed_out);
 }
+
+mod repository;

@@ -1,5 +1,4 @@
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use crate::declare_rule;
 use crate::discovery::normalize;
@@ -68,10 +67,8 @@ pub fn is_private_env_file(name: &str) -> bool {
 /// The `.env` files git tracks under `root`, as paths joined to `root`; none when `root` is not
 /// in a git work tree or git is not installed.
 fn tracked_env_files(root: &Path) -> Vec<PathBuf> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
+    let output = plimsoll_git::Git::new(root).and_then(|git| {
+        git.output([
             "ls-files",
             "-z",
             "--cached",
@@ -79,9 +76,7 @@ fn tracked_env_files(root: &Path) -> Vec<PathBuf> {
             ":(glob)**/.env",
             ":(glob)**/.env.*",
         ])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
+    });
     let output = match output {
         Ok(output) if output.status.success() => output,
         Ok(_) => {

@@ -1,0 +1,260 @@
+//! Running `git` on a repository plimsoll does not trust.
+//!
+//! plimsoll runs on pull requests from strangers, often as root on a CI runner, and a
+//! repository's own configuration (`.git/config`, the files it includes, `.gitattributes`) can
+//! name commands that git runs while it reads: `core.fsmonitor`, filter drivers
+//! (`filter.<driver>.clean`/`smudge`/`process`), diff drivers (`diff.<driver>.command`/
+//! `textconv`, `diff.external`), hooks, transports of a partial clone's promisor remote
+//! (`core.sshCommand`, `core.gitProxy`), credential helpers, signature checkers. Every git
+//! process plimsoll starts goes through [`Git`], which overrides each of them with command-line
+//! ("protected") configuration, which wins over the repository's:
+//!
+//! - fixed settings ([`PROTECTED`]): no fsmonitor, hooks, transports, credential helpers,
+//!   pager, signature checks, automatic maintenance, and no embedded bare repository
+//!   (`safe.bareRepository=explicit`: a committed folder that looks like a bare repository has
+//!   an attacker's `config`);
+//! - every filter driver the repository's configuration defines gets empty commands and
+//!   `required=false`, which git treats as "no filter" (verified against git 2.47 by this
+//!   crate's tests); the names come from `git config --list`, read first;
+//! - `log`, `diff` and `show` always get `--no-ext-diff --no-textconv`, which turn diff drivers
+//!   off whatever they are named;
+//! - the environment: no inherited `GIT_DIR`, `GIT_WORK_TREE`, `GIT_EXTERNAL_DIFF` and the
+//!   like, `GIT_NO_LAZY_FETCH=1` (a partial clone would otherwise fetch missing objects on
+//!   `cat-file`), no prompts, no optional locks (a read must not write the index, which runs
+//!   the `post-index-change` hook).
+//!
+//! Overrides go through `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` rather
+//! than `-c`: a driver name may hold `=`, which `-c name=value` would split at.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Configuration set on every git command, whatever the repository says.
+pub const PROTECTED: &[(&str, &str)] = &[
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", "/dev/null"),
+    ("core.sshCommand", ""),
+    ("core.gitProxy", ""),
+    ("core.askPass", ""),
+    ("core.pager", "cat"),
+    ("credential.helper", ""),
+    ("diff.external", ""),
+    ("protocol.allow", "never"),
+    ("safe.bareRepository", "explicit"),
+    ("log.showSignature", "false"),
+    ("gc.auto", "0"),
+    ("maintenance.auto", "false"),
+    // Not a command, but every caller parses paths out of git's output.
+    ("core.quotePath", "false"),
+];
+
+/// Environment variables that would point git at another repository, work tree or program.
+const REMOVED_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_DIFF_OPTS",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_EDITOR",
+    "GIT_SEQUENCE_EDITOR",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+];
+
+/// Environment variables set on every git command.
+const SET_ENV: &[(&str, &str)] = &[
+    ("GIT_NO_LAZY_FETCH", "1"),
+    ("GIT_TERMINAL_PROMPT", "0"),
+    ("GIT_OPTIONAL_LOCKS", "0"),
+    ("GIT_PAGER", "cat"),
+];
+
+/// Keys of a filter driver that name a command (or make its absence an error).
+const FILTER_KEYS: &[&str] = &["clean", "smudge", "process"];
+
+/// Subcommands that can run diff drivers, and get `--no-ext-diff --no-textconv`.
+const DIFFING: &[&str] = &["log", "diff", "show"];
+
+/// Why git could not be run, or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// No `git` executable on `PATH`.
+    #[error("the `git` executable is not installed or not on PATH")]
+    NotInstalled,
+    /// git could not be started, or its output read.
+    #[error("cannot run git: {0}")]
+    Io(#[from] std::io::Error),
+    /// git ran and failed.
+    #[error("`git {command}` failed: {stderr}")]
+    Failed {
+        /// The arguments, joined.
+        command: String,
+        /// What git said, trimmed.
+        stderr: String,
+    },
+}
+
+/// git, run in one folder with the repository's commands disabled.
+#[derive(Clone, Debug)]
+pub struct Git {
+    dir: PathBuf,
+    overrides: Vec<(String, String)>,
+}
+
+impl Git {
+    /// Prepare to run git in `dir`: reads the configuration git would use there (one
+    /// `git config --list`, itself hardened) to find the filter drivers to disable. A folder
+    /// outside any repository is fine; the commands run later will say so.
+    pub fn new(dir: &Path) -> Result<Git, GitError> {
+        let mut git = Git {
+            dir: dir.to_path_buf(),
+            overrides: Vec::new(),
+        };
+        let output = git.output(["config", "--list", "-z"])?;
+        if output.status.success() {
+            git.overrides = driver_overrides(&output.stdout);
+        }
+        Ok(git)
+    }
+
+    /// The folder git runs in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A hardened `git -C <dir> <args>`, stdin closed; the caller sets the other streams.
+    pub fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new("git");
+        command.arg("-C").arg(&self.dir);
+        for var in REMOVED_ENV {
+            command.env_remove(var);
+        }
+        command.envs(SET_ENV.iter().copied());
+        let all = PROTECTED
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .chain(self.overrides.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut count = 0;
+        for (index, (key, value)) in all.enumerate() {
+            command.env(format!("GIT_CONFIG_KEY_{index}"), key);
+            command.env(format!("GIT_CONFIG_VALUE_{index}"), value);
+            count = index + 1;
+        }
+        command.env("GIT_CONFIG_COUNT", count.to_string());
+        let mut args = args.into_iter();
+        if let Some(subcommand) = args.next() {
+            let diffing = DIFFING.iter().any(|d| OsStr::new(d) == subcommand.as_ref());
+            command.arg(subcommand);
+            if diffing {
+                command.args(["--no-ext-diff", "--no-textconv"]);
+            }
+        }
+        command.args(args).stdin(Stdio::null());
+        command
+    }
+
+    /// Run git with `args` and collect its output, whether it succeeded or not.
+    pub fn output<I, S>(&self, args: I) -> Result<Output, GitError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.command(args).output().map_err(spawn_error)
+    }
+
+    /// Run git with `args`; its standard output when it succeeds, else [`GitError::Failed`].
+    pub fn stdout<I, S>(&self, args: I) -> Result<Vec<u8>, GitError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<S> = args.into_iter().collect();
+        let output = self.output(&args)?;
+        if !output.status.success() {
+            return Err(GitError::Failed {
+                command: args
+                    .iter()
+                    .map(|a| a.as_ref().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            });
+        }
+        Ok(output.stdout)
+    }
+}
+
+/// Map a failure to start git to [`GitError`], naming a missing executable.
+pub fn spawn_error(error: std::io::Error) -> GitError {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        GitError::NotInstalled
+    } else {
+        GitError::Io(error)
+    }
+}
+
+/// Empty commands for every filter driver named in `git config --list -z` output, so that git
+/// treats the driver as absent.
+fn driver_overrides(listing: &[u8]) -> Vec<(String, String)> {
+    let mut drivers: Vec<String> = listing
+        .split(|&b| b == 0)
+        .filter_map(|entry| {
+            let entry = String::from_utf8_lossy(entry);
+            let key = entry.split_once('\n').map_or(&*entry, |(key, _)| key);
+            let (section, rest) = key.split_once('.')?;
+            let (driver, _) = rest.rsplit_once('.')?;
+            section
+                .eq_ignore_ascii_case("filter")
+                .then(|| driver.to_string())
+        })
+        .collect();
+    drivers.sort();
+    drivers.dedup();
+    let mut overrides = Vec::new();
+    for driver in drivers {
+        for key in FILTER_KEYS {
+            overrides.push((format!("filter.{driver}.{key}"), String::new()));
+        }
+        overrides.push((format!("filter.{driver}.required"), "false".to_string()));
+    }
+    overrides
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_filter_driver_is_emptied_and_optional() {
+        let listing = b"core.bare\nfalse\0filter.lfs.clean\ngit-lfs clean\0\
+filter.a=b.c.process\ntouch x\0diff.y.textconv\ncat\0";
+        let overrides = driver_overrides(listing);
+        let keys: Vec<&str> = overrides.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "filter.a=b.c.clean",
+                "filter.a=b.c.smudge",
+                "filter.a=b.c.process",
+                "filter.a=b.c.required",
+                "filter.lfs.clean",
+                "filter.lfs.smudge",
+                "filter.lfs.process",
+                "filter.lfs.required",
+            ]
+        );
+    }
+}
