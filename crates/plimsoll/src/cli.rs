@@ -173,7 +173,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
 
     if let Some(path) = &args.write_baseline {
-        output::write_atomic(path, Baseline::render(&report.findings).as_bytes())?;
+        output::write_file(path, Baseline::render(&report.findings).as_bytes())?;
         eprintln!(
             "plimsoll: recorded {} findings in {}",
             report.findings.len(),

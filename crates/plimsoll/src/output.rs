@@ -1,17 +1,18 @@
-//! Writing output: to stdout, or atomically to a file (temp file in the same folder, then rename).
+//! Writing output: to stdout, or to a file (atomically when it is a regular one: a temporary file
+//! in the same folder, then a rename).
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::Context;
 
-/// Write `text` to `path` atomically, or to stdout when there is no path.
+/// Write `text` to `path` (see [`write_file_with`]), or to stdout when there is no path.
 pub fn emit(text: &str, path: Option<&Path>) -> anyhow::Result<()> {
     emit_with(path, |out| Ok(out.write_all(text.as_bytes())?))
 }
 
-/// Stream what `write` writes to `path` atomically, or to stdout when there is no path, through
-/// a buffer: a large report never has to be held in memory whole.
+/// Stream what `write` writes to `path` (see [`write_file_with`]), or to stdout when there is no
+/// path, through a buffer: a large report never has to be held in memory whole.
 ///
 /// A closed pipe on stdout (`plimsoll check | head`) is not an error worth a message.
 pub fn emit_with(
@@ -19,7 +20,7 @@ pub fn emit_with(
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     match path {
-        Some(path) => write_atomic_with(path, write),
+        Some(path) => write_file_with(path, write),
         None => {
             let mut stdout = BufWriter::new(std::io::stdout().lock());
             let written = write(&mut stdout).and_then(|()| Ok(stdout.flush()?));
@@ -31,35 +32,93 @@ pub fn emit_with(
     }
 }
 
-/// Replace `path` with `bytes` so readers see the old or the new file, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomic_with(path, |out| Ok(out.write_all(bytes)?))
+/// Write `bytes` to `path` as [`write_file_with`] does.
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_file_with(path, |out| Ok(out.write_all(bytes)?))
 }
 
-/// Replace `path` with what `write` writes, so readers see the old or the new file, never half
-/// of one: the text goes to a temporary file in the same folder, which is synced, then renamed.
-fn write_atomic_with(
+/// Write what `write` writes to `path`.
+///
+/// A regular file (or a new one) is replaced atomically: the text goes to a temporary file in
+/// the same folder, which is synced, then renamed over it, so readers see the old or the new
+/// file, never half of one. A symbolic link to a regular file is kept: its target is replaced.
+/// Anything else that exists (`/dev/null`, `/dev/stdout`, a FIFO) is written directly, since
+/// renaming over it would replace a device node or a pipe with a regular file.
+fn write_file_with(
     path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            anyhow::bail!("cannot write {}: it is a folder", path.display())
+        }
+        Ok(meta) if meta.is_file() => {
+            let target = std::fs::canonicalize(path)
+                .with_context(|| format!("cannot resolve {}", path.display()))?;
+            replace(&target, Some(meta.permissions()), write)
+                .with_context(|| format!("cannot write {}", path.display()))
+        }
+        Ok(_) => write_through(path, write),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                anyhow::bail!(
+                    "cannot write {}: it is a symbolic link to nothing",
+                    path.display()
+                );
+            }
+            replace(path, None, write).with_context(|| format!("cannot write {}", path.display()))
+        }
+        Err(err) => Err(err).with_context(|| format!("cannot write {}", path.display())),
+    }
+}
+
+/// Write a temporary file beside `path` and rename it over `path`. It takes `permissions` (the
+/// replaced file's), or those a new file gets from the umask.
+fn replace(
+    path: &Path,
+    permissions: Option<std::fs::Permissions>,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // tempfile's default is 0600; a report is created like any other file, under the umask.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    if let Some(permissions) = permissions {
+        temp.as_file()
+            .set_permissions(permissions)
+            .context("cannot set the permissions of the temporary file")?;
+    }
     let mut buffered = BufWriter::new(temp.as_file_mut());
-    write(&mut buffered)
-        .and_then(|()| Ok(buffered.flush()?))
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    write(&mut buffered).and_then(|()| Ok(buffered.flush()?))?;
     drop(buffered);
-    temp.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    temp.as_file().sync_all()?;
     temp.persist(path)
         .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+        .context("cannot rename the temporary file over it")?;
     Ok(())
+}
+
+/// Write to an existing file that is not a regular one (a device, a FIFO, a terminal) in place;
+/// every write error, `/dev/full`'s among them, is reported.
+fn write_through(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let mut buffered = BufWriter::new(file);
+    write(&mut buffered)
+        .and_then(|()| Ok(buffered.flush()?))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Whether `err` comes from writing to a pipe whose reader has gone.

@@ -146,3 +146,151 @@ fn a_work_tree_set_elsewhere_is_refused_by_guard() {
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("core.worktree"), "{out:?}");
 }
+
+/// A tree with one finding, for the output tests.
+fn one_finding() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", "FROM alpine:latest\n");
+    dir
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn is_char_device(path: &str) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    fs::symlink_metadata(path)
+        .unwrap()
+        .file_type()
+        .is_char_device()
+}
+
+#[test]
+fn output_to_dev_null_keeps_the_device() {
+    let dir = one_finding();
+    write(
+        dir.path(),
+        "run.log",
+        "##[error]Process completed with exit code 1.\n",
+    );
+    let runs: &[(&[&str], i32)] = &[
+        (&["check", ".", "-o", "/dev/null"], 1),
+        (&["check", ".", "--format", "sarif", "-o", "/dev/null"], 1),
+        (&["check", ".", "--write-baseline", "/dev/null"], 0),
+        (
+            &[
+                "guard",
+                "--before",
+                "Dockerfile",
+                "--after",
+                "Dockerfile",
+                "-o",
+                "/dev/null",
+            ],
+            0,
+        ),
+        (&["diagnose", "run.log", "-o", "/dev/null"], 0),
+    ];
+    for (args, code) in runs {
+        let out = run(dir.path(), args, Limits::default());
+        assert_eq!(out.code, Some(*code), "{args:?}: {out:?}");
+        assert!(is_char_device("/dev/null"), "{args:?} replaced /dev/null");
+    }
+}
+
+#[test]
+fn output_to_dev_full_is_an_error() {
+    let dir = one_finding();
+    write(
+        dir.path(),
+        "run.log",
+        "##[error]Process completed with exit code 1.\n",
+    );
+    for args in [
+        &["check", ".", "-o", "/dev/full"][..],
+        &["check", ".", "--write-baseline", "/dev/full"],
+        &[
+            "guard",
+            "--before",
+            "Dockerfile",
+            "--after",
+            "Dockerfile",
+            "--format",
+            "json",
+            "-o",
+            "/dev/full",
+        ],
+        &["diagnose", "run.log", "-o", "/dev/full"],
+    ] {
+        let out = run(dir.path(), args, Limits::default());
+        assert_eq!(out.code, Some(2), "{args:?}: {out:?}");
+        assert!(out.stderr.contains("/dev/full"), "{args:?}: {out:?}");
+        assert!(out.stderr.contains("No space left"), "{args:?}: {out:?}");
+        assert!(is_char_device("/dev/full"));
+    }
+}
+
+#[test]
+fn output_to_a_fifo_is_written_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = one_finding();
+    let fifo = dir.path().join("report.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let out = run(
+        dir.path(),
+        &["check", ".", "-o", "report.fifo"],
+        Limits::default(),
+    );
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(reader.join().unwrap().contains("Dockerfile:1:"));
+    let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced");
+}
+
+#[test]
+fn output_through_a_symbolic_link_replaces_its_target_and_keeps_the_link() {
+    let dir = one_finding();
+    let target = write(dir.path(), "reports/report.txt", "old\n");
+    std::os::unix::fs::symlink("reports/report.txt", dir.path().join("link.txt")).unwrap();
+    let out = run(
+        dir.path(),
+        &["check", ".", "-o", "link.txt"],
+        Limits::default(),
+    );
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let link = fs::symlink_metadata(dir.path().join("link.txt")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    assert!(fs::read_to_string(target)
+        .unwrap()
+        .contains("Dockerfile:1:"));
+}
+
+#[test]
+fn a_new_output_file_takes_its_permissions_from_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = one_finding();
+    let binary = assert_cmd::cargo::cargo_bin("plimsoll");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(&binary)
+        .args(["check", ".", "-o", "report.txt"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let mode = fs::metadata(dir.path().join("report.txt"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644);
+}
