@@ -111,8 +111,8 @@ pub struct Discovery {
     pub files: Vec<Candidate>,
     /// Directory targets (each is a repository for repository-level rules).
     pub repositories: Vec<PathBuf>,
-    /// Targets that do not exist.
-    pub missing: Vec<PathBuf>,
+    /// Targets that cannot be checked (missing, a FIFO, a device), and why.
+    pub unreadable: Vec<(PathBuf, String)>,
 }
 
 /// Walk `targets`: directories are searched, files are taken as named.
@@ -122,11 +122,25 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
     // once: a run over thousands of named files would otherwise wait on them one by one.
     let metadata: Vec<_> = targets.par_iter().map(std::fs::metadata).collect();
     for (target, metadata) in targets.iter().zip(metadata) {
-        if metadata.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
+        let metadata = match metadata {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                let reason = if err.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or directory".to_string()
+                } else {
+                    err.to_string()
+                };
+                discovery.unreadable.push((target.clone(), reason));
+                continue;
+            }
+        };
+        if metadata.is_dir() {
             let index = discovery.repositories.len();
             discovery.repositories.push(target.clone());
             discovery.files.extend(walk(target, index, settings));
-        } else if metadata.is_ok() {
+        } else if let Err(err) = plimsoll_syntax::file::regular(&metadata) {
+            discovery.unreadable.push((target.clone(), err.to_string()));
+        } else {
             let kind = FileKind::from_path(target);
             discovery.files.push(Candidate {
                 path: target.clone(),
@@ -135,8 +149,6 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
                 // A YAML file named on the command line is classified by its content.
                 text_only: kind.is_none() && !has_yaml_extension(target),
             });
-        } else {
-            discovery.missing.push(target.clone());
         }
     }
     discovery.files.sort_by(|a, b| a.path.cmp(&b.path));

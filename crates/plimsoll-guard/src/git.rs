@@ -11,7 +11,7 @@ use std::process::Stdio;
 use plimsoll_git::{Git, GitError};
 
 use crate::skips::is_code_file;
-use crate::snapshot::{content_of, is_ci_file, read_file, CodeChange, FileContent, Snapshot};
+use crate::snapshot::{content_of, is_ci_file, read_inside, CodeChange, FileContent, Snapshot};
 use crate::GuardError;
 
 /// A git repository (its top-level folder), read through the hardened runner.
@@ -205,11 +205,10 @@ impl Repo {
             if !is_ci_file(&path) || snapshot.files.contains_key(&path) {
                 continue;
             }
-            let full = self.root.join(&path);
-            if !full.is_file() {
+            // A deleted file, a FIFO, a link out of the tree: not part of this version.
+            let Some(bytes) = read_inside(&self.root, &path) else {
                 continue;
-            }
-            let bytes = read_file(&full)?;
+            };
             snapshot.insert_file(path, content_of(bytes));
         }
         Ok(snapshot)
@@ -252,10 +251,7 @@ impl Repo {
         let before = self.read_blobs(&names(base))?;
         let after: Vec<Option<Vec<u8>>> = match head {
             Some(head) => self.read_blobs(&names(head))?,
-            None => paths
-                .iter()
-                .map(|p| std::fs::read(self.root.join(p)).ok())
-                .collect(),
+            None => paths.iter().map(|p| read_inside(&self.root, p)).collect(),
         };
         let text = |bytes: Option<Vec<u8>>| bytes.and_then(|b| String::from_utf8(b).ok());
         Ok(paths

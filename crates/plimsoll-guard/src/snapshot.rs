@@ -74,10 +74,25 @@ pub fn content_of(bytes: Vec<u8>) -> FileContent {
 
 /// The bytes of the file at `path`, with the path in the error.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, GuardError> {
-    std::fs::read(path).map_err(|source| GuardError::Read {
+    plimsoll_syntax::file::read_regular(path, MAX_FILE_SIZE).map_err(|err| GuardError::Read {
         path: path.display().to_string(),
-        source,
+        source: std::io::Error::other(err),
     })
+}
+
+/// The largest file guard reads: a workflow or a source file is far smaller, and a device or
+/// a huge file must not exhaust memory.
+pub(crate) const MAX_FILE_SIZE: u64 = 64 << 20;
+
+/// The file at `relative` under `root` when it is a regular file inside `root` (a symbolic link
+/// out of the tree is not followed), `None` otherwise.
+pub(crate) fn read_inside(root: &Path, relative: &str) -> Option<Vec<u8>> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let full = std::fs::canonicalize(root.join(relative)).ok()?;
+    if !full.starts_with(&root) {
+        return None;
+    }
+    plimsoll_syntax::file::read_regular(&full, MAX_FILE_SIZE).ok()
 }
 
 /// Folders never holding CI files or tests worth reading.
@@ -184,9 +199,7 @@ pub fn code_changes_between(before: &Path, after: &Path) -> Result<Vec<CodeChang
     paths.sort();
     paths.dedup();
     let read = |root: &Path, relative: &str| -> Option<String> {
-        std::fs::read(root.join(relative))
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
+        read_inside(root, relative).and_then(|bytes| String::from_utf8(bytes).ok())
     };
     let mut changes = Vec::new();
     for path in paths {

@@ -9,10 +9,12 @@
 //! - [`dockerfile`]: Dockerfiles: directives, continuations, here-documents, stages.
 //! - [`expr`]: GitHub Actions `${{ }}` expressions: finding them and validating their syntax.
 //! - [`hcl`]: HCL native syntax (Terraform) with located blocks, attributes and literals.
+//! - [`file`]: reading a file only when it is a regular one, within a size limit.
 
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod expr;
+pub mod file;
 pub mod hcl;
 pub mod image;
 pub mod shell;

@@ -202,6 +202,13 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     output::emit_with(args.output.as_deref(), |out| {
         write_report(&report, args.format, color, out)
     })?;
+    for (path, reason) in &report.unreadable_targets {
+        eprintln!("plimsoll: error: {}: {reason}", path.display());
+    }
+    if !report.unreadable_targets.is_empty() {
+        std::mem::forget(report);
+        return Ok(ExitCode::from(2));
+    }
     let failed = report
         .findings
         .iter()

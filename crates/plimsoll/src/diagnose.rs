@@ -55,6 +55,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         let source = if log.as_os_str() == "-" {
             LogSource::Stdin
         } else {
+            refuse_special(log)?;
             LogSource::Path(log.clone())
         };
         let analysis = diagnose(&source, args.job.as_deref(), signatures)
@@ -68,7 +69,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     };
     let plans: Vec<Option<Plan>> = match &workflow_path {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
+            let text = read_workflow(path)
                 .with_context(|| format!("cannot read workflow {}", path.display()))?;
             analyses
                 .iter()
@@ -97,6 +98,30 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The largest workflow file read: a device or a huge file must not exhaust memory.
+const MAX_WORKFLOW_SIZE: u64 = 16 << 20;
+
+/// A workflow's text, when it is a regular file within [`MAX_WORKFLOW_SIZE`].
+fn read_workflow(path: &Path) -> anyhow::Result<String> {
+    let bytes = plimsoll_syntax::file::read_regular(path, MAX_WORKFLOW_SIZE)?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+/// Refuse a log path that is neither a regular file nor a folder (a run-log archive's): a FIFO
+/// would block and a device never end. Standard input is `-`.
+fn refuse_special(log: &Path) -> anyhow::Result<()> {
+    // A missing log is reported by the reader, like any other unreadable one.
+    let Ok(meta) = std::fs::metadata(log) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        plimsoll_syntax::file::regular(&meta).with_context(|| {
+            format!("cannot read {} (use `-` for standard input)", log.display())
+        })?;
+    }
+    Ok(())
+}
+
 /// The workflow in `repo/.github/workflows/` that defines the failing job: by job id or `name:`,
 /// else the only workflow.
 fn find_workflow(
@@ -116,7 +141,7 @@ fn find_workflow(
         .map(|j| j.name.clone());
     if let Some(job_name) = job_name {
         for file in &files {
-            let Ok(text) = std::fs::read_to_string(file) else {
+            let Ok(text) = read_workflow(file) else {
                 continue;
             };
             if workflow::defines_job(&text, &job_name) {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use plimsoll_syntax::file::{self, ReadError};
 use plimsoll_syntax::yaml;
 use plimsoll_syntax::{LineCol, SourceError, SourceFile, Span};
 use rayon::prelude::*;
@@ -43,6 +44,11 @@ pub struct CheckReport {
     pub files_checked: usize,
     /// Sources of the files that have findings, for rendering snippets.
     pub sources: HashMap<PathBuf, Arc<SourceFile>>,
+    /// Paths named to check that could not be (missing, a FIFO, a device), and why; each is
+    /// also a `parse-error` finding, and the run fails with exit 2.
+    pub unreadable_targets: Vec<(PathBuf, String)>,
+    /// The configuration files the settings came from, for the report's head.
+    pub config_files: Vec<PathBuf>,
 }
 
 enum Facts {
@@ -103,9 +109,6 @@ impl RunFacts {
 /// Check `targets` (files or directories) with `settings`.
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, CheckError> {
     let discovery = discovery::discover(targets, settings);
-    if let Some(missing) = discovery.missing.first() {
-        return Err(CheckError::MissingTarget(missing.clone()));
-    }
     let active: Vec<&'static dyn Rule> = registry::RULES
         .iter()
         .copied()
@@ -121,6 +124,12 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     report
         .findings
         .reserve(outcomes.iter().map(|o| o.findings.len()).sum());
+    for (path, reason) in &discovery.unreadable {
+        report
+            .findings
+            .push(parse_error(path, None, None, reason.clone()));
+    }
+    report.unreadable_targets = discovery.unreadable.clone();
     let mut repositories: Vec<Repository> = discovery
         .repositories
         .iter()
@@ -354,10 +363,21 @@ fn kustomize_outcomes(
     settings: &Settings,
     rules: &[&'static dyn Rule],
 ) -> Vec<FileOutcome> {
+    let roots: Vec<Option<PathBuf>> = discovery
+        .repositories
+        .iter()
+        .map(|root| std::fs::canonicalize(root).ok())
+        .collect();
     let mut listed = Vec::new();
     for outcome in outcomes.iter_mut() {
         if let Some(Facts::Kubernetes(manifests)) = &mut outcome.facts {
-            listed.append(&mut manifests.kustomize_resources);
+            let tree = tree_of(outcome.repository, outcome.source.as_deref(), &roots);
+            listed.extend(
+                manifests
+                    .kustomize_resources
+                    .drain(..)
+                    .filter(|path| inside(path, tree.as_deref())),
+            );
         }
     }
     if listed.is_empty() {
@@ -387,6 +407,35 @@ fn kustomize_outcomes(
         .par_iter()
         .map(|candidate| check_file(candidate, settings, rules))
         .collect()
+}
+
+/// The tree a file's references must stay in: its directory target, or the folder of a file
+/// named on the command line.
+fn tree_of(
+    repository: Option<usize>,
+    source: Option<&SourceFile>,
+    roots: &[Option<PathBuf>],
+) -> Option<PathBuf> {
+    match repository {
+        Some(index) => roots.get(index).cloned().flatten(),
+        None => source
+            .and_then(|s| std::fs::canonicalize(s.path()).ok())
+            .and_then(|p| p.parent().map(Path::to_path_buf)),
+    }
+}
+
+/// Whether `path` (a `resources:` entry) resolves, links followed, inside `tree`: an absolute
+/// path, `../` or a symbolic link out of it would report a file the run was not given.
+fn inside(path: &Path, tree: Option<&Path>) -> bool {
+    let real = std::fs::canonicalize(path);
+    let ok = matches!((&real, tree), (Ok(real), Some(tree)) if real.starts_with(tree));
+    if !ok && real.is_ok() {
+        tracing::warn!(
+            "{}: listed in a kustomization but outside the tree checked; not read",
+            path.display()
+        );
+    }
+    ok
 }
 
 /// Run the rules that look at several files (cross-object Kubernetes rules, Terraform modules),
@@ -473,22 +522,7 @@ fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
 /// rather than a finding, when it is over the size limit, binary (a NUL byte in its first 8 KiB,
 /// as git judges) or unreadable. Invalid UTF-8 is replaced, so a Latin-1 file is still searched.
 fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
-    let size = match std::fs::metadata(path) {
-        Ok(metadata) => metadata.len(),
-        Err(err) => {
-            tracing::info!("{}: skipped: {err}", path.display());
-            return None;
-        }
-    };
-    if size > settings.max_file_size {
-        tracing::info!(
-            "{}: skipped: {size} bytes, over the {}-byte limit",
-            path.display(),
-            settings.max_file_size
-        );
-        return None;
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match file::read_regular(path, settings.max_file_size) {
         Ok(bytes) => bytes,
         Err(err) => {
             tracing::info!("{}: skipped: {err}", path.display());
@@ -534,34 +568,13 @@ fn parse_error(
 
 /// Read and decode `path` within the size limit, or say why it cannot be checked.
 fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Box<Finding>> {
-    let unreadable = |err: std::io::Error| {
-        Box::new(parse_error(
-            path,
-            None,
-            None,
-            format!("cannot read the file: {err}"),
-        ))
-    };
-    // Open once and ask the open file its size: looking the path up again for its metadata
-    // costs a path walk per file.
-    let mut file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    if size > settings.max_file_size {
-        return Err(Box::new(parse_error(
-            path,
-            None,
-            None,
-            format!(
-                "file is {size} bytes, over the {}-byte limit (set `max-file-size` to raise it)",
-                settings.max_file_size
-            ),
-        )));
-    }
-    let mut bytes = Vec::new();
-    bytes
-        .try_reserve_exact(usize::try_from(size).unwrap_or(0))
-        .map_err(|err| unreadable(std::io::Error::other(err)))?;
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(unreadable)?;
+    let bytes = file::read_regular(path, settings.max_file_size).map_err(|err| {
+        let message = match err {
+            ReadError::TooLarge { .. } => format!("{err} (set `max-file-size` to raise it)"),
+            other => format!("cannot read the file: {other}"),
+        };
+        Box::new(parse_error(path, None, None, message))
+    })?;
     SourceFile::from_bytes(path.to_path_buf(), bytes)
         .map(Arc::new)
         .map_err(|err| {

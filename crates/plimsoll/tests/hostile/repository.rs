@@ -294,3 +294,146 @@ fn a_new_output_file_takes_its_permissions_from_the_umask() {
         .mode();
     assert_eq!(mode & 0o777, 0o644);
 }
+
+/// A FIFO would block a reader until a writer comes: forever in CI.
+#[test]
+fn fifos_and_devices_are_reported_and_the_rest_is_checked() {
+    let dir = one_finding();
+    let root = dir.path();
+    fs::create_dir_all(root.join("k8s")).unwrap();
+    for fifo in [
+        "sub/Dockerfile",
+        ".github/workflows/ci.yml",
+        "k8s/deploy.yaml",
+        "k8s/extra.yaml",
+        ".env",
+        "plain.txt",
+    ] {
+        fs::create_dir_all(root.join(fifo).parent().unwrap()).unwrap();
+        mkfifo(&root.join(fifo));
+    }
+    write(
+        root,
+        "k8s/kustomization.yaml",
+        "resources:\n  - extra.yaml\n",
+    );
+    let limits = Limits {
+        time: std::time::Duration::from_secs(20),
+        ..Limits::default()
+    };
+    let out = run(root, &["check", "."], limits);
+    assert!(!out.timed_out, "{out:?}");
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stdout.contains("Dockerfile:1:"), "{out:?}");
+
+    let out = run(
+        root,
+        &[
+            "check",
+            "sub/Dockerfile",
+            "/dev/zero",
+            "plain.txt",
+            "Dockerfile",
+        ],
+        limits,
+    );
+    assert!(!out.timed_out, "{out:?}");
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stdout.contains("Dockerfile:1:"), "{out:?}");
+    for named in ["sub/Dockerfile", "/dev/zero", "plain.txt"] {
+        assert!(
+            out.stderr.contains(&format!("{named}: not a regular file")),
+            "{named}: {out:?}"
+        );
+    }
+
+    let out = run(root, &["diagnose", "plain.txt"], limits);
+    assert!(!out.timed_out, "{out:?}");
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("not a regular file"), "{out:?}");
+
+    let out = run(
+        root,
+        &[
+            "guard",
+            "--before",
+            "sub/Dockerfile",
+            "--after",
+            "Dockerfile",
+        ],
+        limits,
+    );
+    assert!(!out.timed_out, "{out:?}");
+    assert_eq!(out.code, Some(2), "{out:?}");
+}
+
+#[test]
+fn guard_does_not_block_on_a_fifo_in_the_work_tree() {
+    let (dir, _) = armed_repository();
+    let root = dir.path();
+    fs::remove_file(root.join(".github/workflows/ci.yml")).unwrap();
+    mkfifo(&root.join(".github/workflows/ci.yml"));
+    mkfifo(&root.join("src/lib.rs").with_extension("py"));
+    let out = run(root, &["guard", "--base", "HEAD~1"], Limits::default());
+    assert!(!out.timed_out, "{out:?}");
+    assert_eq!(out.code, Some(1), "{out:?}");
+}
+
+#[test]
+fn a_missing_path_is_reported_and_the_others_are_checked() {
+    let dir = one_finding();
+    let out = run(
+        dir.path(),
+        &["check", "gone", "Dockerfile", "--format", "json"],
+        Limits::default(),
+    );
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr.contains("gone: no such file or directory"),
+        "{out:?}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"gone"), "{paths:?}");
+    assert!(paths.contains(&"Dockerfile"), "{paths:?}");
+}
+
+/// `resources:` entries out of the tree (absolute, `../`, a link) are not read: their object
+/// names and tokens would be reported from files the run was not given.
+#[test]
+fn kustomize_resources_outside_the_tree_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    let secret = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: outsider-object-name\nspec:\n  containers:\n    - name: app\n      image: nginx:latest\n      env:\n        - name: TOKEN\n          value: ghp_Outsider0123456789abcdefghijklmnopqrs\n";
+    for name in ["abs.yaml", "up.yaml", "linked.yaml"] {
+        write(&outside, name, secret);
+    }
+    let repo = dir.path().join("repo");
+    write(
+        &repo,
+        "k8s/kustomization.yaml",
+        format!(
+            "resources:\n  - {}\n  - ../../outside/up.yaml\n  - link.yaml\n",
+            outside.join("abs.yaml").display()
+        ),
+    );
+    std::os::unix::fs::symlink(outside.join("linked.yaml"), repo.join("k8s/link.yaml")).unwrap();
+    for args in [&["check", "."][..], &["check", "--format", "json", "."]] {
+        let out = run(&repo, args, Limits::default());
+        assert_eq!(out.code, Some(0), "{args:?}: {out:?}");
+        assert_no_leak(
+            "output",
+            &out.stdout,
+            &[
+                "outsider-object-name",
+                "ghp_Outsider0123456789abcdefghijklmnopqrs",
+            ],
+        );
+        assert!(out.stderr.contains("outside the tree"), "{out:?}");
+    }
+}

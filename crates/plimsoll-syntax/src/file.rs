@@ -1,0 +1,121 @@
+//! Reading a file plimsoll was pointed at, which may be hostile: only a regular file is read,
+//! and never more than a size limit.
+//!
+//! A FIFO would block the reader until a writer comes (forever, in CI), a device can be endless
+//! (`/dev/zero`, `/dev/urandom`) or act when opened, and a file can grow while it is read. So
+//! the path's type is checked before it is opened; it is opened without blocking (a FIFO
+//! swapped in after the check cannot hold the open) and not as a controlling terminal, the
+//! opened file's type is checked again, its size is compared with the limit before reading, and
+//! the read stops one byte past the limit whatever the size said.
+
+use std::fs::{File, Metadata};
+use std::io::Read;
+use std::path::Path;
+
+/// Why a file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Opening, inspecting or reading it failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// It is a folder, a FIFO, a device or a socket.
+    #[error("not a regular file (a {0})")]
+    NotRegular(&'static str),
+    /// It is over the size limit.
+    #[error("file is {size} bytes, over the {limit}-byte limit")]
+    TooLarge {
+        /// Its size, or the limit plus one when it grew while read.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// Open `path` (following symbolic links) for reading only when it is a regular file; returns
+/// the file and its size.
+pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
+    regular(&std::fs::metadata(path)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    let size = regular(&file.metadata()?)?;
+    Ok((file, size))
+}
+
+/// The whole of the regular file at `path`, when it holds at most `limit` bytes.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, size) = open_regular(path)?;
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(usize::try_from(size).unwrap_or(0))
+        .map_err(|err| ReadError::Io(std::io::Error::other(err)))?;
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: limit.saturating_add(1),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// The size of a regular file, or what else it is.
+pub fn regular(meta: &Metadata) -> Result<u64, ReadError> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(meta.len());
+    }
+    if kind.is_dir() {
+        return Err(ReadError::NotRegular("folder"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Err(ReadError::NotRegular("FIFO"));
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Err(ReadError::NotRegular("device"));
+        }
+        if kind.is_socket() {
+            return Err(ReadError::NotRegular("socket"));
+        }
+    }
+    Err(ReadError::NotRegular("special file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_within_the_limit_are_read() {
+        let dir = std::env::temp_dir().join(format!("plimsoll-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.txt");
+        std::fs::write(&file, b"12345").unwrap();
+        assert_eq!(read_regular(&file, 5).unwrap(), b"12345");
+        assert!(matches!(
+            read_regular(&file, 4),
+            Err(ReadError::TooLarge { size: 5, limit: 4 })
+        ));
+        assert!(matches!(
+            read_regular(&dir, 10),
+            Err(ReadError::NotRegular("folder"))
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            read_regular(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular("device"))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
