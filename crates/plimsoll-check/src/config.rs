@@ -1,5 +1,6 @@
-//! Configuration in layers: built-in defaults, `plimsoll.toml` (found upward from the target),
-//! `plimsoll.<PLIMSOLL_ENV>.toml` beside it, `PLIMSOLL_*` environment variables, then flags.
+//! Configuration in layers: built-in defaults, `plimsoll.toml` (found upward from the target, up
+//! to the root of its repository), `plimsoll.<PLIMSOLL_ENV>.toml` beside it, `PLIMSOLL_*`
+//! environment variables, then flags.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,9 @@ use crate::registry;
 
 /// The name of the configuration file.
 pub const CONFIG_FILE: &str = "plimsoll.toml";
+
+/// The largest configuration file read.
+const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 
 /// Default limit on the size of a file that is read.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -287,10 +291,15 @@ impl Settings {
     }
 
     fn apply_file(&mut self, path: &Path, exclude: &mut Vec<String>) -> Result<(), ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = plimsoll_syntax::file::read_regular(path, MAX_CONFIG_SIZE)
+            .and_then(|bytes| {
+                String::from_utf8(bytes)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e).into())
+            })
+            .map_err(|err| ConfigError::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(err),
+            })?;
         let at = |span: std::ops::Range<usize>, message: String| {
             let (line, column) = line_col(&text, span.start);
             ConfigError::File {
@@ -434,13 +443,20 @@ impl Settings {
     }
 }
 
+/// `plimsoll.toml` in the target's folder or above it, up to the root of the repository holding
+/// it and no further: a configuration in a parent folder outside the repository (a shared
+/// runner's home, another project) is not the project's and could turn every rule off. Outside
+/// a repository only the target's own folder is searched.
 fn find_upward(target: &Path) -> Option<PathBuf> {
-    let start = std::path::absolute(target).ok()?;
+    let start = std::fs::canonicalize(target)
+        .or_else(|_| std::path::absolute(target))
+        .ok()?;
     let start = if start.is_dir() {
         start
     } else {
         start.parent()?.to_path_buf()
     };
+    let top = crate::discovery::repository_root(&start).unwrap_or_else(|| start.clone());
     let cwd = std::env::current_dir().ok();
     for dir in start.ancestors() {
         let candidate = dir.join(CONFIG_FILE);
@@ -453,6 +469,9 @@ fn find_upward(target: &Path) -> Option<PathBuf> {
                 return Some(rel.to_path_buf());
             }
             return Some(candidate);
+        }
+        if dir == top {
+            break;
         }
     }
     None

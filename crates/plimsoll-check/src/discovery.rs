@@ -1,5 +1,6 @@
-//! Finding the files to check: a parallel walk that honours `.gitignore`, enters hidden folders
-//! such as `.github/`, and skips `.git/`.
+//! Finding the files to check: a parallel walk that honours `.gitignore` (up to the repository's
+//! root, never above it, and never for a file git tracks), enters hidden folders such as
+//! `.github/`, and skips `.git/`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -174,14 +175,30 @@ pub(crate) fn is_yaml(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
+/// The repository holding `dir`: the nearest folder, `dir` included, with a `.git` entry.
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
     let found = Mutex::new(Vec::new());
+    // In a repository, `.gitignore` files apply from the target up to the repository's root and
+    // no further (`require_git` makes the ignore crate stop at the `.git` it sees); outside one,
+    // only those inside the target do. An ignore file above the tree given is not the project's
+    // and could hide every file. `.ignore` files are not git's and apply whatever folder they
+    // are in, so they are not read.
+    let in_repository = repository_root(root).is_some();
     let walker = WalkBuilder::new(root)
         .hidden(false)
+        .ignore(false)
         .git_ignore(true)
         .git_exclude(true)
         .git_global(false)
-        .require_git(false)
+        .parents(in_repository)
+        .require_git(in_repository)
         .follow_links(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build_parallel();
@@ -208,22 +225,70 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
-            // Manifests have any name: other YAML files are read and sniffed for `apiVersion`/`kind`.
-            // Every other file is read as text for the secrets rules.
-            let kind =
-                FileKind::from_path(path).or_else(|| is_yaml(path).then_some(FileKind::Kubernetes));
             if let Ok(mut found) = found.lock() {
-                found.push(Candidate {
-                    path: normalize(path),
-                    kind,
-                    repository: Some(repository),
-                    text_only: kind.is_none(),
-                });
+                found.push(walked(path, repository));
             }
             WalkState::Continue
         })
     });
-    found.into_inner().unwrap_or_default()
+    let mut found = found.into_inner().unwrap_or_default();
+    if in_repository {
+        found.extend(tracked_but_ignored(root, repository, settings, &found));
+    }
+    found
+}
+
+/// A file found under directory target number `repository`.
+fn walked(path: &Path, repository: usize) -> Candidate {
+    // Manifests have any name: other YAML files are read and sniffed for `apiVersion`/`kind`.
+    // Every other file is read as text for the secrets rules.
+    let kind = FileKind::from_path(path).or_else(|| is_yaml(path).then_some(FileKind::Kubernetes));
+    Candidate {
+        path: normalize(path),
+        kind,
+        repository: Some(repository),
+        text_only: kind.is_none(),
+    }
+}
+
+/// Files git tracks under `root` that the walk skipped because a `.gitignore` matches them:
+/// ignore rules do not apply to tracked files, in git as here (a `.gitignore` of `*` must not
+/// hide the committed workflows).
+fn tracked_but_ignored(
+    root: &Path,
+    repository: usize,
+    settings: &Settings,
+    found: &[Candidate],
+) -> Vec<Candidate> {
+    let listing = match plimsoll_git::Git::new(root).and_then(|git| {
+        git.stdout([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--ignored",
+            "--exclude-standard",
+        ])
+    }) {
+        Ok(listing) => listing,
+        Err(err) => {
+            tracing::debug!("{}: tracked files not listed: {err}", root.display());
+            return Vec::new();
+        }
+    };
+    let known: std::collections::HashSet<&Path> = found.iter().map(|c| c.path.as_path()).collect();
+    listing
+        .split(|&b| b == 0)
+        .filter_map(|raw| std::str::from_utf8(raw).ok())
+        .filter(|rel| !rel.is_empty())
+        .map(|rel| root.join(rel))
+        .filter(|path| {
+            !known.contains(normalize(path).as_path())
+                && !settings.is_excluded(path)
+                // Regular files only: a deleted file, a submodule, a link are not read.
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+        })
+        .map(|path| walked(&path, repository))
+        .collect()
 }
 
 #[cfg(test)]

@@ -160,6 +160,8 @@ fn helm_templates_are_skipped() {
 #[test]
 fn kustomization_resources_outside_the_targets_are_checked() {
     let temp = tempfile::tempdir().unwrap();
+    // Resources may leave the target, not the repository holding it.
+    std::fs::create_dir(temp.path().join(".git")).unwrap();
     let base = temp.path().join("base");
     let overlay = temp.path().join("overlay");
     std::fs::create_dir_all(&base).unwrap();

@@ -533,6 +533,7 @@ mod tests {
             findings,
             files_checked: 1,
             sources: HashMap::from([(Path::new("ci.yml").to_path_buf(), source.clone())]),
+            ..CheckReport::default()
         };
         let out = render(&report, &HumanOptions::default());
         assert!(!out.contains("abcdefgh"), "{out}");

@@ -5,6 +5,7 @@
 //!   "version": 1,
 //!   "tool": { "name": "plimsoll", "version": "0.1.0" },
 //!   "summary": { "files_checked": 2, "findings": 1, "errors": 1, "warnings": 0, "notes": 0 },
+//!   "config_files": ["plimsoll.toml"],
 //!   "findings": [
 //!     {
 //!       "rule": { "id": "GHA001", "name": "continue-on-error" },
@@ -93,6 +94,7 @@ fn write_in_batches(
             version: tool_version,
         },
         summary: SummaryOut::of(report),
+        config_files: config_files(report),
     };
     // The head's members, then `findings` as the last member of the same object: the head
     // ends with "\n}", which the findings replace.
@@ -187,6 +189,17 @@ struct Head<'a> {
     version: u32,
     tool: Tool<'a>,
     summary: SummaryOut,
+    config_files: Vec<String>,
+}
+
+/// The configuration files the run's settings came from, as report paths: a reader must be
+/// able to tell a run configured by a file from one on the defaults.
+pub(crate) fn config_files(report: &CheckReport) -> Vec<String> {
+    report
+        .config_files
+        .iter()
+        .map(|p| display_path(p))
+        .collect()
 }
 
 /// The findings of a report, serialised as they are visited (the reference the batched
@@ -207,6 +220,7 @@ struct Output<'a> {
     version: u32,
     tool: Tool<'a>,
     summary: SummaryOut,
+    config_files: Vec<String>,
     findings: Findings<'a>,
 }
 
@@ -280,6 +294,7 @@ mod tests {
                 "version": 1,
                 "tool": {"name": "plimsoll", "version": "9.9.9"},
                 "summary": {"files_checked": 4, "findings": 0, "errors": 0, "warnings": 0, "notes": 0},
+                "config_files": [],
                 "findings": []
             })
         );
@@ -317,6 +332,7 @@ mod tests {
                 version: "1.2.3",
             },
             summary: SummaryOut::of(&report),
+            config_files: config_files(&report),
             findings: Findings(&report),
         };
         let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";

@@ -106,6 +106,9 @@ pub fn write(
                 rule_index: index,
             },
             column_kind: "utf16CodeUnits",
+            properties: RunProperties {
+                configuration_files: crate::json::config_files(report),
+            },
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
@@ -350,6 +353,14 @@ struct Run<'a> {
     tool: Tool<'a>,
     results: Results<'a>,
     column_kind: &'static str,
+    properties: RunProperties,
+}
+
+/// The run's property bag: the configuration files its settings came from.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    configuration_files: Vec<String>,
 }
 
 #[derive(Serialize)]

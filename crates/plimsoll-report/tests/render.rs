@@ -93,6 +93,7 @@ fn relativize(report: CheckReport, root: &Path) -> CheckReport {
             .into_iter()
             .map(|(path, source)| (relative(&path), source))
             .collect::<HashMap<_, _>>(),
+        ..CheckReport::default()
     }
 }
 

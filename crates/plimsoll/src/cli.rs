@@ -69,8 +69,7 @@ enum Color {
 
 #[derive(clap::Args, Debug)]
 struct CheckArgs {
-    /// Files or directories to check.
-    #[arg(default_value = ".")]
+    /// Files or directories to check (default: the current directory).
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human, env = "PLIMSOLL_FORMAT")]
@@ -160,17 +159,20 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         config_file: args.config.clone(),
         isolated: args.isolated,
     };
-    let first = args
-        .paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
+    let named = !args.paths.is_empty();
+    let paths = if named {
+        args.paths.clone()
+    } else {
+        vec![PathBuf::from(".")]
+    };
+    let first = paths[0].clone();
     let env = |name: &str| std::env::var(name).ok();
     let settings = Settings::load(&first, &env, &overrides)?;
     let mut report = match &args.git_history {
         Some(range) => crate::history::scan(&first, range, &settings)?,
-        None => plimsoll_check::check(&args.paths, &settings)?,
+        None => plimsoll_check::check(&paths, &settings)?,
     };
+    report.config_files = settings.sources.clone();
 
     if let Some(path) = &args.write_baseline {
         output::write_file(path, Baseline::render(&report.findings).as_bytes())?;
@@ -208,6 +210,19 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     if !report.unreadable_targets.is_empty() {
         std::mem::forget(report);
         return Ok(ExitCode::from(2));
+    }
+    if report.files_checked == 0 && args.git_history.is_none() {
+        // Silence would read as "all clear": an ignore file or an exclude may have hidden
+        // everything.
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let shown = shown.join(", ");
+        if named {
+            anyhow::bail!(
+                "0 files checked in {shown}: nothing there is a file plimsoll checks, or every \
+                 file is ignored or excluded"
+            );
+        }
+        eprintln!("plimsoll: 0 files checked in {shown}");
     }
     let failed = report
         .findings

@@ -366,7 +366,7 @@ fn kustomize_outcomes(
     let roots: Vec<Option<PathBuf>> = discovery
         .repositories
         .iter()
-        .map(|root| std::fs::canonicalize(root).ok())
+        .map(|root| tree_holding(root))
         .collect();
     let mut listed = Vec::new();
     for outcome in outcomes.iter_mut() {
@@ -409,8 +409,9 @@ fn kustomize_outcomes(
         .collect()
 }
 
-/// The tree a file's references must stay in: its directory target, or the folder of a file
-/// named on the command line.
+/// The tree a file's references must stay in: the repository holding its directory target (or
+/// the folder of a file named on the command line), else that folder itself. An overlay may
+/// name a base elsewhere in its repository, never a file outside it.
 fn tree_of(
     repository: Option<usize>,
     source: Option<&SourceFile>,
@@ -418,10 +419,19 @@ fn tree_of(
 ) -> Option<PathBuf> {
     match repository {
         Some(index) => roots.get(index).cloned().flatten(),
-        None => source
-            .and_then(|s| std::fs::canonicalize(s.path()).ok())
-            .and_then(|p| p.parent().map(Path::to_path_buf)),
+        None => source.and_then(|s| s.path().parent()).and_then(|dir| {
+            tree_holding(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            })
+        }),
     }
+}
+
+/// The repository holding `dir`, else `dir`, resolved.
+fn tree_holding(dir: &Path) -> Option<PathBuf> {
+    discovery::repository_root(dir).or_else(|| std::fs::canonicalize(dir).ok())
 }
 
 /// Whether `path` (a `resources:` entry) resolves, links followed, inside `tree`: an absolute

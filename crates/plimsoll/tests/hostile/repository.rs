@@ -423,6 +423,7 @@ fn kustomize_resources_outside_the_tree_are_not_read() {
         ),
     );
     std::os::unix::fs::symlink(outside.join("linked.yaml"), repo.join("k8s/link.yaml")).unwrap();
+    git(&repo, &["init", "-q"]);
     for args in [&["check", "."][..], &["check", "--format", "json", "."]] {
         let out = run(&repo, args, Limits::default());
         assert_eq!(out.code, Some(0), "{args:?}: {out:?}");
@@ -436,4 +437,111 @@ fn kustomize_resources_outside_the_tree_are_not_read() {
         );
         assert!(out.stderr.contains("outside the tree"), "{out:?}");
     }
+}
+
+/// A folder above the repository (a runner's work folder, another project) that turns
+/// everything off: a configuration of `[per-path-ignores] "**" = ["*"]`, ignore files of `*`.
+fn hostile_parent() -> tempfile::TempDir {
+    let parent = tempfile::tempdir().unwrap();
+    write(
+        parent.path(),
+        "plimsoll.toml",
+        "exclude = [\"**\"]\n[per-path-ignores]\n\"**\" = [\"unpinned-base-image\", \"runs-as-root\"]\n",
+    );
+    write(parent.path(), ".gitignore", "*\n");
+    write(parent.path(), ".ignore", "*\n");
+    parent
+}
+
+#[test]
+fn configuration_and_ignore_files_above_the_repository_are_not_used() {
+    let parent = hostile_parent();
+    let repo = parent.path().join("repo");
+    write(&repo, "Dockerfile", "FROM alpine:latest\n");
+    git(&repo, &["init", "-q"]);
+    // A folder that is not a repository reads nothing above itself either.
+    let plain = parent.path().join("plain");
+    write(&plain, "Dockerfile", "FROM alpine:latest\n");
+    for dir in [&repo, &plain] {
+        let out = run(dir, &["check", "--format", "json", "."], Limits::default());
+        assert_eq!(out.code, Some(1), "{out:?}");
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(json["summary"]["files_checked"], 1, "{out:?}");
+        assert_eq!(json["config_files"], serde_json::json!([]), "{out:?}");
+    }
+}
+
+#[test]
+fn a_gitignore_of_everything_does_not_hide_committed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "Dockerfile", "FROM alpine:latest\n");
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
+    );
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "files"]);
+    write(root, ".gitignore", "*\n");
+    write(root, "untracked/Dockerfile", "FROM alpine:latest\n");
+    let out = run(root, &["check", "--format", "json", "."], Limits::default());
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["files_checked"], 2, "{out:?}");
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"Dockerfile"), "{paths:?}");
+    assert!(
+        !paths.iter().any(|p| p.starts_with("untracked")),
+        "{paths:?}"
+    );
+}
+
+#[test]
+fn the_reports_name_the_configuration_files_used() {
+    let dir = one_finding();
+    write(dir.path(), "plimsoll.toml", "fail-on = \"error\"\n");
+    git(dir.path(), &["init", "-q"]);
+    let out = run(
+        dir.path(),
+        &["check", "--format", "json", "."],
+        Limits::default(),
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        json["config_files"],
+        serde_json::json!(["plimsoll.toml"]),
+        "{out:?}"
+    );
+    let out = run(
+        dir.path(),
+        &["check", "--format", "sarif", "."],
+        Limits::default(),
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["properties"]["configurationFiles"],
+        serde_json::json!(["plimsoll.toml"]),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn zero_files_checked_is_said_and_fails_when_a_path_was_named() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("work");
+    write(&dir, "src/.gitignore", "*\n");
+    write(&dir, "src/Dockerfile", "FROM alpine:latest\n");
+    let out = run(&dir, &["check"], Limits::default());
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stderr.contains("0 files checked"), "{out:?}");
+    let out = run(&dir, &["check", "src"], Limits::default());
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("0 files checked in src"), "{out:?}");
 }
