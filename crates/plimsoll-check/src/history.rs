@@ -154,6 +154,22 @@ pub fn scan_history(
     Ok(report)
 }
 
+/// Whether `rev` names a commit in the repository at `repo`.
+pub fn is_revision(repo: &Path, rev: &str) -> bool {
+    let spec = format!("{rev}^{{commit}}");
+    Git::new(repo)
+        .and_then(|git| {
+            git.output([
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                &spec,
+            ])
+        })
+        .is_ok_and(|output| output.status.success())
+}
+
 fn count_commits(git: &Git, revisions: &[&str]) -> Result<usize, HistoryError> {
     let output = git
         .command(["rev-list", "--count"])

@@ -1,7 +1,7 @@
 //! Command-line arguments and what each subcommand does with them.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -108,7 +108,8 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     /// Search git history for secrets instead of the files: what every commit of every ref
-    /// added, or of REV-RANGE (`main..HEAD`, `v1.0..`). The first path is the repository.
+    /// added, or of REV-RANGE (`main..HEAD`, `v1.0..`). The first path is the repository; a
+    /// folder given as the only argument (`--git-history repo`) is the repository, not a range.
     #[arg(long, value_name = "REV-RANGE", num_args = 0..=1, default_missing_value = "")]
     git_history: Option<String>,
 }
@@ -159,16 +160,17 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         config_file: args.config.clone(),
         isolated: args.isolated,
     };
-    let named = !args.paths.is_empty();
+    let (history_range, named_paths) = history_arguments(&args)?;
+    let named = !named_paths.is_empty();
     let paths = if named {
-        args.paths.clone()
+        named_paths
     } else {
         vec![PathBuf::from(".")]
     };
     let first = paths[0].clone();
     let env = |name: &str| std::env::var(name).ok();
     let settings = Settings::load(&first, &env, &overrides)?;
-    let mut report = match &args.git_history {
+    let mut report = match &history_range {
         Some(range) => crate::history::scan(&first, range, &settings)?,
         None => plimsoll_check::check(&paths, &settings)?,
     };
@@ -211,7 +213,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         std::mem::forget(report);
         return Ok(ExitCode::from(2));
     }
-    if report.files_checked == 0 && args.git_history.is_none() {
+    if report.files_checked == 0 && history_range.is_none() {
         // Silence would read as "all clear": an ignore file or an exclude may have hidden
         // everything.
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -236,6 +238,25 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The revision range of `--git-history` (empty: every ref) and the paths named, telling a
+/// folder from a revision when `--git-history FOLDER` is the only argument.
+fn history_arguments(args: &CheckArgs) -> anyhow::Result<(Option<String>, Vec<PathBuf>)> {
+    let Some(value) = &args.git_history else {
+        return Ok((None, args.paths.clone()));
+    };
+    let as_path = PathBuf::from(value);
+    if value.is_empty() || !args.paths.is_empty() || !as_path.is_dir() {
+        return Ok((Some(value.clone()), args.paths.clone()));
+    }
+    if plimsoll_check::history::is_revision(Path::new("."), value) {
+        anyhow::bail!(
+            "`{value}` is both a folder and a revision: write `--git-history -- {value}` to \
+             search the folder's repository, or `--git-history {value} .` for the revision"
+        );
+    }
+    Ok((Some(String::new()), vec![as_path]))
 }
 
 /// Stream `report` in `format` to `out`.

@@ -545,3 +545,38 @@ fn zero_files_checked_is_said_and_fails_when_a_path_was_named() {
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("0 files checked in src"), "{out:?}");
 }
+
+#[test]
+fn git_history_takes_a_lone_folder_as_the_repository() {
+    let parent = tempfile::tempdir().unwrap();
+    let repo = parent.path().join("repo");
+    write(&repo, "config.py", "password = \"hunter2-Xq9vLm3pRt7w\"\n");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "secret"]);
+    let out = run(
+        parent.path(),
+        &["check", "--isolated", "--git-history", "repo"],
+        Limits::default(),
+    );
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stdout.contains("hardcoded-secret"), "{out:?}");
+    // A folder named like a branch: ambiguous, said so.
+    fs::create_dir(repo.join("main")).unwrap();
+    let out = run(
+        &repo,
+        &["check", "--git-history", "main"],
+        Limits::default(),
+    );
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr.contains("both a folder and a revision"),
+        "{out:?}"
+    );
+    let out = run(
+        &repo,
+        &["check", "--git-history", "main", "."],
+        Limits::default(),
+    );
+    assert_eq!(out.code, Some(1), "{out:?}");
+}
