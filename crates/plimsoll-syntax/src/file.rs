@@ -92,6 +92,30 @@ pub fn regular(meta: &Metadata) -> Result<u64, ReadError> {
     Err(ReadError::NotRegular("special file"))
 }
 
+/// The text of UTF-16 bytes that start with a byte-order mark (little- or big-endian, as
+/// Windows tools write `.ps1`, `.reg` and `.config` files), without the mark; `None` for any
+/// other bytes. Unpaired surrogates become U+FFFD and an odd last byte is dropped.
+pub fn decode_utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (little, rest) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = rest.chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +141,20 @@ mod tests {
             Err(ReadError::NotRegular("device"))
         ));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_text() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("key=é\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("key=é\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode_utf16_with_bom(&le).as_deref(), Some("key=é\n"));
+        assert_eq!(decode_utf16_with_bom(&be).as_deref(), Some("key=é\n"));
+        assert_eq!(decode_utf16_with_bom(b"key=1"), None);
     }
 }

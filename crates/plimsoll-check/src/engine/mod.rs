@@ -530,7 +530,8 @@ fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
 
 /// Read a file of no particular kind for the rules that read any text: `None`, with a log line
 /// rather than a finding, when it is over the size limit, binary (a NUL byte in its first 8 KiB,
-/// as git judges) or unreadable. Invalid UTF-8 is replaced, so a Latin-1 file is still searched.
+/// as git judges, unless it is UTF-16 with a byte-order mark) or unreadable. Invalid UTF-8 is
+/// replaced, so a Latin-1 file is still searched.
 fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
     let bytes = match file::read_regular(path, settings.max_file_size) {
         Ok(bytes) => bytes,
@@ -539,6 +540,10 @@ fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
             return None;
         }
     };
+    // UTF-16 text is full of NUL bytes but is text: decoded, its secrets are found.
+    if let Some(text) = file::decode_utf16_with_bom(&bytes) {
+        return Some(Arc::new(SourceFile::new(path.to_path_buf(), text)));
+    }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         tracing::debug!("{}: skipped: binary", path.display());
         return None;

@@ -580,3 +580,27 @@ fn git_history_takes_a_lone_folder_as_the_repository() {
     );
     assert_eq!(out.code, Some(1), "{out:?}");
 }
+
+/// Windows tools write UTF-16 with a byte-order mark: full of NUL bytes, but text, and a
+/// credential in it must not pass as "binary".
+#[test]
+fn a_secret_in_utf16_text_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "$password = \"hunter2-Xq9vLm3pRt7w\"\r\n";
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    write(dir.path(), "deploy-le.ps1", le);
+    write(dir.path(), "deploy-be.ps1", be);
+    let out = run(dir.path(), &["check", "."], Limits::default());
+    assert_eq!(out.code, Some(1), "{out:?}");
+    for name in ["deploy-le.ps1", "deploy-be.ps1"] {
+        assert!(out.stdout.contains(name), "{name}: {out:?}");
+    }
+    assert_no_leak("output", &out.all_output(), &["hunter2-Xq9vLm3pRt7w"]);
+}
