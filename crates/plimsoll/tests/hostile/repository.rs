@@ -317,28 +317,10 @@ fn fifos_and_devices_are_reported_and_the_rest_is_checked() {
         "k8s/kustomization.yaml",
         "resources:\n  - extra.yaml\n",
     );
-    let limits = Limits {
-        time: std::time::Duration::from_secs(20),
-        ..Limits::default()
-    };
-    let out = run(root, &["check", "."], limits);
-    assert!(!out.timed_out, "{out:?}");
-    assert_eq!(out.code, Some(1), "{out:?}");
+    let out = finishes(root, &["check", "."], 1);
     assert!(out.stdout.contains("Dockerfile:1:"), "{out:?}");
-
-    let out = run(
-        root,
-        &[
-            "check",
-            "sub/Dockerfile",
-            "/dev/zero",
-            "plain.txt",
-            "Dockerfile",
-        ],
-        limits,
-    );
-    assert!(!out.timed_out, "{out:?}");
-    assert_eq!(out.code, Some(2), "{out:?}");
+    let named = "check sub/Dockerfile /dev/zero plain.txt Dockerfile";
+    let out = finishes(root, &named.split(' ').collect::<Vec<_>>(), 2);
     assert!(out.stdout.contains("Dockerfile:1:"), "{out:?}");
     for named in ["sub/Dockerfile", "/dev/zero", "plain.txt"] {
         assert!(
@@ -346,25 +328,18 @@ fn fifos_and_devices_are_reported_and_the_rest_is_checked() {
             "{named}: {out:?}"
         );
     }
-
-    let out = run(root, &["diagnose", "plain.txt"], limits);
-    assert!(!out.timed_out, "{out:?}");
-    assert_eq!(out.code, Some(2), "{out:?}");
+    let out = finishes(root, &["diagnose", "plain.txt"], 2);
     assert!(out.stderr.contains("not a regular file"), "{out:?}");
+    let versions = "guard --before sub/Dockerfile --after Dockerfile";
+    finishes(root, &versions.split(' ').collect::<Vec<_>>(), 2);
+}
 
-    let out = run(
-        root,
-        &[
-            "guard",
-            "--before",
-            "sub/Dockerfile",
-            "--after",
-            "Dockerfile",
-        ],
-        limits,
-    );
-    assert!(!out.timed_out, "{out:?}");
-    assert_eq!(out.code, Some(2), "{out:?}");
+/// Run `args` in `dir` under the default limits; fail unless it ends in time with `code`.
+fn finishes(dir: &Path, args: &[&str], code: i32) -> Outcome {
+    let out = run(dir, args, Limits::default());
+    assert!(!out.timed_out, "{args:?}: {out:?}");
+    assert_eq!(out.code, Some(code), "{args:?}: {out:?}");
+    out
 }
 
 #[test]
@@ -374,9 +349,7 @@ fn guard_does_not_block_on_a_fifo_in_the_work_tree() {
     fs::remove_file(root.join(".github/workflows/ci.yml")).unwrap();
     mkfifo(&root.join(".github/workflows/ci.yml"));
     mkfifo(&root.join("src/lib.rs").with_extension("py"));
-    let out = run(root, &["guard", "--base", "HEAD~1"], Limits::default());
-    assert!(!out.timed_out, "{out:?}");
-    assert_eq!(out.code, Some(1), "{out:?}");
+    finishes(root, &["guard", "--base", "HEAD~1"], 1);
 }
 
 #[test]
@@ -392,15 +365,20 @@ fn a_missing_path_is_reported_and_the_others_are_checked() {
         out.stderr.contains("gone: no such file or directory"),
         "{out:?}"
     );
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let paths: Vec<&str> = json["findings"]
+    let paths = finding_paths(&out.stdout);
+    assert!(paths.contains(&"gone".to_string()), "{paths:?}");
+    assert!(paths.contains(&"Dockerfile".to_string()), "{paths:?}");
+}
+
+/// The `path` of every finding of a JSON report.
+fn finding_paths(json: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(json).unwrap();
+    json["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
-    assert!(paths.contains(&"gone"), "{paths:?}");
-    assert!(paths.contains(&"Dockerfile"), "{paths:?}");
+        .filter_map(|f| f["path"].as_str().map(str::to_string))
+        .collect()
 }
 
 /// `resources:` entries out of the tree (absolute, `../`, a link) are not read: their object
@@ -490,13 +468,8 @@ fn a_gitignore_of_everything_does_not_hide_committed_files() {
     assert_eq!(out.code, Some(1), "{out:?}");
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["summary"]["files_checked"], 2, "{out:?}");
-    let paths: Vec<&str> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
-    assert!(paths.contains(&"Dockerfile"), "{paths:?}");
+    let paths = finding_paths(&out.stdout);
+    assert!(paths.contains(&"Dockerfile".to_string()), "{paths:?}");
     assert!(
         !paths.iter().any(|p| p.starts_with("untracked")),
         "{paths:?}"
