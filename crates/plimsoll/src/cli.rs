@@ -183,7 +183,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             report.findings.len(),
             path.display()
         );
-        return Ok(ExitCode::SUCCESS);
+        let code = match history_range {
+            Some(_) => None,
+            None => incomplete(&report, &paths, named)?,
+        };
+        return Ok(code.unwrap_or(ExitCode::SUCCESS));
     }
     if let Some(path) = &args.baseline {
         let baseline = Baseline::load(path)?;
@@ -206,25 +210,12 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     output::emit_with(args.output.as_deref(), |out| {
         write_report(&report, args.format, color, out)
     })?;
-    for (path, reason) in &report.unreadable_targets {
-        eprintln!("plimsoll: error: {}: {reason}", path.display());
-    }
-    if !report.unreadable_targets.is_empty() {
-        std::mem::forget(report);
-        return Ok(ExitCode::from(2));
-    }
-    if report.files_checked == 0 && history_range.is_none() {
-        // Silence would read as "all clear": an ignore file or an exclude may have hidden
-        // everything.
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        let shown = shown.join(", ");
-        if named {
-            anyhow::bail!(
-                "0 files checked in {shown}: nothing there is a file plimsoll checks, or every \
-                 file is ignored or excluded"
-            );
+    // The history search has no named files to miss.
+    if history_range.is_none() {
+        if let Some(code) = incomplete(&report, &paths, named)? {
+            std::mem::forget(report);
+            return Ok(code);
         }
-        eprintln!("plimsoll: 0 files checked in {shown}");
     }
     let failed = report
         .findings
@@ -238,6 +229,34 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a run that left something out says on stderr: each named path it could not check
+/// (exit 2), or that it checked no file at all (an error when the paths were `named`, since
+/// silence would read as "all clear" while an ignore file or an exclude hid everything).
+fn incomplete(
+    report: &plimsoll_check::CheckReport,
+    paths: &[PathBuf],
+    named: bool,
+) -> anyhow::Result<Option<ExitCode>> {
+    for (path, reason) in &report.unreadable_targets {
+        eprintln!("plimsoll: error: {}: {reason}", path.display());
+    }
+    if !report.unreadable_targets.is_empty() {
+        return Ok(Some(ExitCode::from(2)));
+    }
+    if report.files_checked == 0 {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let shown = shown.join(", ");
+        if named {
+            anyhow::bail!(
+                "0 files checked in {shown}: nothing there is a file plimsoll checks, or every \
+                 file is ignored or excluded"
+            );
+        }
+        eprintln!("plimsoll: 0 files checked in {shown}");
+    }
+    Ok(None)
 }
 
 /// The revision range of `--git-history` (empty: every ref) and the paths named, telling a
