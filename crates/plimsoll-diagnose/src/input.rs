@@ -92,6 +92,11 @@ pub struct ReadInfo {
     pub notes: Vec<String>,
 }
 
+/// [`plimsoll_syntax::file::open_regular`], its error as an I/O error.
+fn open_regular(path: &Path) -> io::Result<(File, u64)> {
+    plimsoll_syntax::file::open_regular(path).map_err(io::Error::other)
+}
+
 /// Feed every line of `source` to `analyzer`.
 pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
     let label = source.display();
@@ -102,7 +107,7 @@ pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo,
     match source {
         LogSource::Path(path) if path.is_dir() => feed_folder(path, analyzer),
         LogSource::Path(path) => {
-            let file = File::open(path).map_err(io_err)?;
+            let (file, _) = open_regular(path).map_err(io_err)?;
             let mut reader = BufReader::with_capacity(64 * 1024, file);
             if is_zip(&mut reader).map_err(io_err)? {
                 return feed_zip(&label, path, analyzer);
@@ -381,7 +386,8 @@ fn feed_folder(dir: &Path, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, Inpu
             return Err(InputError::NotAnArchive(dir.display().to_string()));
         };
         let label = path.display().to_string();
-        let file = File::open(path).map_err(|source| InputError::Io {
+        // A FIFO or a device among the step files would block or never end.
+        let (file, _) = open_regular(path).map_err(|source| InputError::Io {
             path: label.clone(),
             source,
         })?;

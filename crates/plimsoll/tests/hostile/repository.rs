@@ -330,6 +330,15 @@ fn fifos_and_devices_are_reported_and_the_rest_is_checked() {
     }
     let out = finishes(root, &["diagnose", "plain.txt"], 2);
     assert!(out.stderr.contains("not a regular file"), "{out:?}");
+    // A run-log folder whose job log is a FIFO.
+    write(
+        root,
+        "logs/2_build.txt",
+        "##[error]Process completed with exit code 1.\n",
+    );
+    mkfifo(&root.join("logs/1_test.txt"));
+    let out = finishes(root, &["diagnose", "logs"], 2);
+    assert!(out.stderr.contains("not a regular file"), "{out:?}");
     let versions = "guard --before sub/Dockerfile --after Dockerfile";
     finishes(root, &versions.split(' ').collect::<Vec<_>>(), 2);
 }
