@@ -22,6 +22,45 @@ pub(crate) struct ManifestFacts {
     pub kustomize_resources: Vec<PathBuf>,
 }
 
+/// The tree a file's references must stay in: the repository holding its directory target (or
+/// the folder of a file named on the command line), else that folder itself. An overlay may
+/// name a base elsewhere in its repository, never a file outside it.
+pub(super) fn tree_of(
+    repository: Option<usize>,
+    source: Option<&SourceFile>,
+    roots: &[Option<PathBuf>],
+) -> Option<PathBuf> {
+    match repository {
+        Some(index) => roots.get(index).cloned().flatten(),
+        None => source.and_then(|s| s.path().parent()).and_then(|dir| {
+            tree_holding(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            })
+        }),
+    }
+}
+
+/// The repository holding `dir`, else `dir`, resolved.
+pub(super) fn tree_holding(dir: &Path) -> Option<PathBuf> {
+    crate::discovery::repository_root(dir).or_else(|| std::fs::canonicalize(dir).ok())
+}
+
+/// Whether `path` (a `resources:` entry) resolves, links followed, inside `tree`: an absolute
+/// path, `../` or a symbolic link out of it would report a file the run was not given.
+pub(super) fn inside(path: &Path, tree: Option<&Path>) -> bool {
+    let real = std::fs::canonicalize(path);
+    let ok = matches!((&real, tree), (Ok(real), Some(tree)) if real.starts_with(tree));
+    if !ok && real.is_ok() {
+        tracing::warn!(
+            "{}: listed in a kustomization but outside the tree checked; not read",
+            path.display()
+        );
+    }
+    ok
+}
+
 /// Kinds whose facts the cross-object rules use; other objects leave none.
 fn cross_object_kind(object: &Object<'_>) -> bool {
     object.is_workload()

@@ -366,17 +366,17 @@ fn kustomize_outcomes(
     let roots: Vec<Option<PathBuf>> = discovery
         .repositories
         .iter()
-        .map(|root| tree_holding(root))
+        .map(|root| kubernetes::tree_holding(root))
         .collect();
     let mut listed = Vec::new();
     for outcome in outcomes.iter_mut() {
         if let Some(Facts::Kubernetes(manifests)) = &mut outcome.facts {
-            let tree = tree_of(outcome.repository, outcome.source.as_deref(), &roots);
+            let tree = kubernetes::tree_of(outcome.repository, outcome.source.as_deref(), &roots);
             listed.extend(
                 manifests
                     .kustomize_resources
                     .drain(..)
-                    .filter(|path| inside(path, tree.as_deref())),
+                    .filter(|path| kubernetes::inside(path, tree.as_deref())),
             );
         }
     }
@@ -407,45 +407,6 @@ fn kustomize_outcomes(
         .par_iter()
         .map(|candidate| check_file(candidate, settings, rules))
         .collect()
-}
-
-/// The tree a file's references must stay in: the repository holding its directory target (or
-/// the folder of a file named on the command line), else that folder itself. An overlay may
-/// name a base elsewhere in its repository, never a file outside it.
-fn tree_of(
-    repository: Option<usize>,
-    source: Option<&SourceFile>,
-    roots: &[Option<PathBuf>],
-) -> Option<PathBuf> {
-    match repository {
-        Some(index) => roots.get(index).cloned().flatten(),
-        None => source.and_then(|s| s.path().parent()).and_then(|dir| {
-            tree_holding(if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            })
-        }),
-    }
-}
-
-/// The repository holding `dir`, else `dir`, resolved.
-fn tree_holding(dir: &Path) -> Option<PathBuf> {
-    discovery::repository_root(dir).or_else(|| std::fs::canonicalize(dir).ok())
-}
-
-/// Whether `path` (a `resources:` entry) resolves, links followed, inside `tree`: an absolute
-/// path, `../` or a symbolic link out of it would report a file the run was not given.
-fn inside(path: &Path, tree: Option<&Path>) -> bool {
-    let real = std::fs::canonicalize(path);
-    let ok = matches!((&real, tree), (Ok(real), Some(tree)) if real.starts_with(tree));
-    if !ok && real.is_ok() {
-        tracing::warn!(
-            "{}: listed in a kustomization but outside the tree checked; not read",
-            path.display()
-        );
-    }
-    ok
 }
 
 /// Run the rules that look at several files (cross-object Kubernetes rules, Terraform modules),
