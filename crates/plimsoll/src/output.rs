@@ -21,14 +21,47 @@ pub fn emit_with(
 ) -> anyhow::Result<()> {
     match path {
         Some(path) => write_file_with(path, write),
-        None => {
-            let mut stdout = BufWriter::new(std::io::stdout().lock());
-            let written = write(&mut stdout).and_then(|()| Ok(stdout.flush()?));
-            match written {
-                Err(err) if is_broken_pipe(&err) => Ok(()),
-                other => other.context("cannot write to standard output"),
-            }
-        }
+        None => write_stream(Stream::Out, write),
+    }
+}
+
+/// One of the process's own output streams.
+#[derive(Clone, Copy)]
+enum Stream {
+    Out,
+    Err,
+}
+
+/// The stream `path` names (`/dev/stdout`, `/dev/fd/2`, `/proc/self/fd/1`…). It is written
+/// through the open stream: opening the path again would start a redirected regular file at
+/// offset 0 (overwriting what `>> log` appends to), and renaming over it would replace the
+/// `/dev/stdout` link itself.
+fn standard_stream(path: &Path) -> Option<Stream> {
+    let name = path.to_str()?;
+    let fd = name
+        .strip_prefix("/dev/fd/")
+        .or_else(|| name.strip_prefix("/proc/self/fd/"));
+    match (name, fd) {
+        ("/dev/stdout", _) | (_, Some("1")) => Some(Stream::Out),
+        ("/dev/stderr", _) | (_, Some("2")) => Some(Stream::Err),
+        _ => None,
+    }
+}
+
+/// Write to standard output or error through a buffer.
+fn write_stream(
+    stream: Stream,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let (out, name): (Box<dyn Write>, &str) = match stream {
+        Stream::Out => (Box::new(std::io::stdout().lock()), "standard output"),
+        Stream::Err => (Box::new(std::io::stderr().lock()), "standard error"),
+    };
+    let mut out = BufWriter::new(out);
+    let written = write(&mut out).and_then(|()| Ok(out.flush()?));
+    match written {
+        Err(err) if is_broken_pipe(&err) => Ok(()),
+        other => other.with_context(|| format!("cannot write to {name}")),
     }
 }
 
@@ -42,12 +75,16 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// A regular file (or a new one) is replaced atomically: the text goes to a temporary file in
 /// the same folder, which is synced, then renamed over it, so readers see the old or the new
 /// file, never half of one. A symbolic link to a regular file is kept: its target is replaced.
-/// Anything else that exists (`/dev/null`, `/dev/stdout`, a FIFO) is written directly, since
-/// renaming over it would replace a device node or a pipe with a regular file.
+/// The process's own streams (`/dev/stdout`) are written through; anything else that exists
+/// and is not a regular file (`/dev/null`, a FIFO) is written directly, since renaming over it
+/// would replace a device node or a pipe with a regular file.
 fn write_file_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    if let Some(stream) = standard_stream(path) {
+        return write_stream(stream, write);
+    }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             anyhow::bail!("cannot write {}: it is a folder", path.display())

@@ -586,3 +586,29 @@ fn a_secret_in_utf16_text_is_found() {
     }
     assert_no_leak("output", &out.all_output(), &["hunter2-Xq9vLm3pRt7w"]);
 }
+
+/// `-o /dev/stdout` goes to the process's standard output: a pipe, or a file appended to,
+/// which opening the path again would overwrite from its start.
+#[test]
+fn output_to_dev_stdout_writes_the_stream() {
+    let dir = one_finding();
+    let out = finishes(dir.path(), &["check", ".", "-o", "/dev/stdout"], 1);
+    assert!(out.stdout.contains("Dockerfile:1:"), "{out:?}");
+    assert!(fs::symlink_metadata("/dev/stdout")
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let log = write(dir.path(), "log.txt", "earlier line\n");
+    let binary = assert_cmd::cargo::cargo_bin("plimsoll");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" check . -o /dev/stdout --write-baseline /dev/stdout >> log.txt")
+        .arg(&binary)
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let text = fs::read_to_string(log).unwrap();
+    assert!(text.starts_with("earlier line\n"), "{text}");
+    assert!(text.contains("\"fingerprint\""), "{text}");
+}
