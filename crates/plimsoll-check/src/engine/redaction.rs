@@ -1,0 +1,203 @@
+//! Keeping every credential of a run out of its report, in one place rather than in each rule.
+//!
+//! Rules quote source text in their messages (an unknown Dockerfile instruction, an `ADD` URL,
+//! an invalid expression), and renderers show source lines: either may hold a credential that
+//! another rule found, or that no reported finding points at (its finding suppressed,
+//! baselined or ignored for the path, or its rule off). So every file's credentials are
+//! recorded whatever is reported: what the secret scanner finds (it runs on every file even
+//! when `hardcoded-secret` is off), and what any sensitive rule reported before configuration
+//! and suppressions applied. At the end of the run, every message and help text is scrubbed of
+//! them ([`Scrubber`]), every fingerprint is computed over the line with them masked, and the
+//! report carries their spans so that snippets mask them.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use plimsoll_syntax::{SourceFile, Span};
+
+use crate::baseline::stable_hash;
+use crate::engine::CheckReport;
+use crate::finding::{RuleMeta, Sink};
+use crate::secrets::{without_hashes, Scrubber};
+
+/// What stands for a credential in the line text a fingerprint is computed from: fixed, so the
+/// fingerprint says nothing about the credential, not even its length.
+const MASKED: &str = "<secret>";
+
+/// The credentials found so far in a run.
+#[derive(Debug, Default)]
+pub(crate) struct RunSecrets {
+    /// Byte ranges of credentials in each file, sorted.
+    spans: HashMap<PathBuf, Vec<Span>>,
+    /// Every credential's text, for scrubbing text that quotes them anywhere.
+    texts: BTreeSet<String>,
+}
+
+impl RunSecrets {
+    /// Record the credentials in `source`: the secret scanner's matches, and the spans of what
+    /// the sensitive rules reported in `sink`, before anything is filtered out.
+    pub(crate) fn record(&mut self, source: &SourceFile, sink: &mut Sink) {
+        let mut spans: Vec<Span> = sink.secrets(source).iter().map(|m| m.span).collect();
+        spans.extend(
+            sink.diagnostics
+                .iter()
+                .filter(|d| d.rule.sensitive && !d.span.is_empty())
+                .map(|d| d.span),
+        );
+        if spans.is_empty() {
+            return;
+        }
+        let scanned: Vec<Span> = sink.secrets(source).iter().map(|m| m.span).collect();
+        for span in &scanned {
+            self.texts.insert(source.slice(*span).to_string());
+        }
+        // A rule's span may cover a key with its value (`API_TOKEN=…`, `REDIS_PASSWORD=…` in an
+        // env file): what the scanner matched inside it is the secret, else the value after
+        // `=` when it is one word; taking the key too would scrub every mention of the key.
+        for diagnostic in sink.diagnostics.iter().filter(|d| d.rule.sensitive) {
+            let span = diagnostic.span;
+            if scanned
+                .iter()
+                .any(|s| s.start < span.end && span.start < s.end)
+            {
+                continue;
+            }
+            let text = source.slice(span);
+            let value = text.split_once('=').map_or(text, |(_, value)| value);
+            if !value.is_empty() && !value.contains(char::is_whitespace) {
+                self.texts.insert(value.to_string());
+            }
+        }
+        let entry = self.spans.entry(source.path().to_path_buf()).or_default();
+        entry.extend(spans);
+        entry.sort_unstable_by_key(|s| (s.start, s.end));
+        entry.dedup();
+    }
+
+    /// Add what another part of the run recorded.
+    pub(crate) fn merge(&mut self, other: RunSecrets) {
+        for (path, spans) in other.spans {
+            let entry = self.spans.entry(path).or_default();
+            entry.extend(spans);
+            entry.sort_unstable_by_key(|s| (s.start, s.end));
+            entry.dedup();
+        }
+        self.texts.extend(other.texts);
+    }
+
+    /// Scrub `report`'s findings of every recorded credential, recompute their fingerprints over
+    /// masked lines, and hand the spans of the files it shows to the renderers.
+    pub(crate) fn apply(
+        mut self,
+        report: &mut CheckReport,
+        sources: &HashMap<PathBuf, Arc<SourceFile>>,
+    ) {
+        if self.texts.is_empty() {
+            return;
+        }
+        let scrubber = Scrubber::new(self.texts.iter().map(String::as_str));
+        for finding in &mut report.findings {
+            let mut changed = false;
+            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.message) {
+                finding.message = scrubbed;
+                changed = true;
+            }
+            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.help) {
+                finding.help = scrubbed;
+            }
+            let path = &finding.location.path;
+            let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
+            let line = match (sources.get(path), finding.location.span) {
+                (Some(source), Some(span)) if !masks.is_empty() || changed => {
+                    let line = source.lines().line_of(span.start);
+                    Some(masked_line(source, line, masks))
+                }
+                _ => None,
+            };
+            if let Some(line) = line {
+                finding.fingerprint = fingerprint(finding.rule, path, &line, &finding.message);
+            } else if changed {
+                finding.fingerprint = fingerprint(finding.rule, path, "", &finding.message);
+            }
+        }
+        self.spans
+            .retain(|path, _| report.sources.contains_key(path));
+        report.secrets = self.spans;
+    }
+}
+
+/// The fingerprint of a finding of `rule` in `path` on a line reading `line_text` (credentials
+/// masked), saying `message`: the message without the keyed hashes of redacted secrets, which
+/// change from run to run, so that baselines keep matching and say nothing about a secret.
+pub(crate) fn fingerprint(
+    rule: &RuleMeta,
+    path: &std::path::Path,
+    line_text: &str,
+    message: &str,
+) -> String {
+    let path_text = path.to_string_lossy().replace('\\', "/");
+    let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
+    stable_hash(&[rule.name, path_text, line_text, &without_hashes(message)])
+}
+
+/// The 0-based `line` of `source`, trimmed, with what `masks` cover and what the secret scanner
+/// finds on the line itself replaced by [`MASKED`].
+pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> String {
+    let line_span = source.lines().line_span(source.text(), line);
+    let text = source.slice(line_span);
+    let mut covered: Vec<(usize, usize)> = crate::secrets::scanner()
+        .scan(text)
+        .into_iter()
+        .map(|m| (m.span.start, m.span.end))
+        .collect();
+    covered.extend(
+        masks
+            .iter()
+            .filter(|m| m.start < line_span.end && line_span.start < m.end)
+            .map(|m| {
+                (
+                    m.start.max(line_span.start) - line_span.start,
+                    m.end.min(line_span.end) - line_span.start,
+                )
+            }),
+    );
+    if covered.is_empty() {
+        return text.trim().to_string();
+    }
+    covered.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in covered {
+        let start = start.max(at).min(text.len());
+        let end = end.min(text.len());
+        if end <= start {
+            continue;
+        }
+        out.push_str(text.get(at..start).unwrap_or_default());
+        out.push_str(MASKED);
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_masked_by_spans_and_by_the_scanner() {
+        let token = format!("{}{}", "ghp_", "aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5");
+        let text = format!("a: 1\n  key: {token} # x\n  pass: Zq8vN3kR7t\n");
+        let source = SourceFile::new("f.yml", text.clone());
+        assert_eq!(masked_line(&source, 0, &[]), "a: 1");
+        assert_eq!(masked_line(&source, 1, &[]), "key: <secret> # x");
+        let pass = text.find("Zq8v").unwrap_or(0);
+        let span = Span::new(pass, pass + 10);
+        assert_eq!(masked_line(&source, 2, &[span]), "pass: <secret>");
+        // A span that starts on an earlier line masks the start of this one.
+        let across = Span::new(2, pass + 4);
+        assert_eq!(masked_line(&source, 2, &[across]), "<secret>N3kR7t");
+    }
+}
