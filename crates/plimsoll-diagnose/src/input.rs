@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
+use plimsoll_secrets::log::{redact_text, LogRedactor};
 use serde::Serialize;
 
 use crate::analyzer::Analyzer;
@@ -92,7 +93,9 @@ pub struct ReadInfo {
     pub notes: Vec<String>,
 }
 
-/// Feed every line of `source` to `analyzer`.
+/// Feed every line of `source` to `analyzer`, with the credentials it prints masked
+/// ([`LogRedactor`]) after the decorations are removed, so that nothing read from the log and
+/// reported holds them.
 pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
     let label = source.display();
     let io_err = |source: io::Error| InputError::Io {
@@ -220,19 +223,22 @@ fn feed_text<R: Read>(
     let mut gh_step: Option<String> = None;
     let mut gh_lines = 0usize;
     let mut timestamped = 0usize;
+    let mut redactor = LogRedactor::new();
     analyzer.begin_job(job_name);
     while splitter.next_line(&mut raw).map_err(io_err)? {
         let decorations = clean(&raw.bytes, raw.number == 1, &mut text);
+        redactor.redact_line(&mut text, raw.truncated);
         if let Some((job, step)) = decorations.gh_columns {
             gh_lines += 1;
+            // The names come from the workflow and its matrix, which may hold a credential too.
             if gh_job.as_deref() != Some(job.as_str()) {
-                analyzer.begin_job(&job);
+                analyzer.begin_job(&redact_text(&job));
                 gh_job = Some(job);
                 gh_step = None;
             }
             if gh_step.as_deref() != Some(step.as_str()) {
                 let structural = step != "UNKNOWN STEP";
-                analyzer.begin_step(&step, label, raw.number, structural);
+                analyzer.begin_step(&redact_text(&step), label, raw.number, structural);
                 gh_step = Some(step);
             }
         }
@@ -405,8 +411,10 @@ fn feed_step<R: Read>(
     let mut splitter = LineSplitter::new(reader);
     let mut raw = RawLine::default();
     let mut text = String::new();
+    let mut redactor = LogRedactor::new();
     while splitter.next_line(&mut raw).map_err(io_err)? {
         let decorations = clean(&raw.bytes, raw.number == 1, &mut text);
+        redactor.redact_line(&mut text, raw.truncated);
         let github = decorations.timestamp || text.starts_with("##[");
         analyzer.push(label, raw.number, &text, github, raw.truncated);
     }

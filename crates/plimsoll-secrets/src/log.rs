@@ -18,21 +18,25 @@ pub const MASK: &str = "***";
 /// and few enough that a stray header cannot hide the rest of a log.
 const MAX_KEY_LINES: usize = 400;
 
-/// `text` with every credential the detectors find in it replaced by [`MASK`].
+/// `text` with every credential the detectors find in it, and every password of a URL
+/// ([`crate::scanner::url_passwords`]), replaced by [`MASK`].
 pub fn redact_text(text: &str) -> Cow<'_, str> {
-    let found = crate::scanner().scan(text);
+    let mut found: Vec<_> = crate::scanner().scan(text).iter().map(|m| m.span).collect();
+    found.extend(crate::scanner::url_passwords(text));
     if found.is_empty() {
         return Cow::Borrowed(text);
     }
+    found.sort_unstable_by_key(|span| (span.start, span.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for secret in found {
-        if secret.span.start < at {
+    for span in found {
+        if span.start < at {
+            at = at.max(span.end);
             continue;
         }
-        out.push_str(&text[at..secret.span.start]);
+        out.push_str(&text[at..span.start]);
         out.push_str(MASK);
-        at = secret.span.end;
+        at = span.end;
     }
     out.push_str(&text[at..]);
     Cow::Owned(out)

@@ -5,8 +5,9 @@
 //! another rule found, or that no reported finding points at (its finding suppressed,
 //! baselined or ignored for the path, or its rule off). So every file's credentials are
 //! recorded whatever is reported: what the secret scanner finds (it runs on every file even
-//! when `hardcoded-secret` is off), and what any sensitive rule reported before configuration
-//! and suppressions applied. At the end of the run, every message and help text is scrubbed of
+//! when `hardcoded-secret` is off), the passwords of URLs (even those too weak-looking to
+//! report), and what any sensitive rule reported before configuration and suppressions
+//! applied. At the end of the run, every message and help text is scrubbed of
 //! them ([`Scrubber`]), every fingerprint is computed over the line with them masked, and the
 //! report carries their spans so that snippets mask them.
 
@@ -39,6 +40,11 @@ impl RunSecrets {
     /// the sensitive rules reported in `sink`, before anything is filtered out.
     pub(crate) fn record(&mut self, source: &SourceFile, sink: &mut Sink) {
         let mut spans: Vec<Span> = sink.secrets(source).iter().map(|m| m.span).collect();
+        let url_passwords = crate::secrets::scanner::url_passwords(source.text());
+        for span in &url_passwords {
+            self.texts.insert(source.slice(*span).to_string());
+        }
+        spans.extend(url_passwords);
         spans.extend(
             sink.diagnostics
                 .iter()
@@ -142,7 +148,7 @@ pub(crate) fn fingerprint(
 }
 
 /// The 0-based `line` of `source`, trimmed, with what `masks` cover and what the secret scanner
-/// finds on the line itself replaced by [`MASKED`].
+/// finds on the line itself (URL passwords included) replaced by [`MASKED`].
 pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> String {
     let line_span = source.lines().line_span(source.text(), line);
     let text = source.slice(line_span);
@@ -150,6 +156,11 @@ pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> S
         .scan(text)
         .into_iter()
         .map(|m| (m.span.start, m.span.end))
+        .chain(
+            crate::secrets::scanner::url_passwords(text)
+                .into_iter()
+                .map(|s| (s.start, s.end)),
+        )
         .collect();
     covered.extend(
         masks
