@@ -158,8 +158,10 @@ fn diagnose_everywhere(dir: &Path, args: &[&str], stdin: Option<&[u8]>, s: &Secr
         to_stdout.extend(args);
         let out = run_with_stdin(dir, &to_stdout, limits(), stdin);
         assert_eq!(out.code, Some(0), "{out:?}");
+        // The failure is still explained: redaction hides the secrets, not the analysis.
         assert!(
-            out.stdout.contains("exit code 1") || out.stdout.contains("***"),
+            out.stdout.contains("**Exact Log Line**: line")
+                || out.stdout.contains("\"exact_line\": {"),
             "{out:?}"
         );
         assert_clean(dir, &format!("diagnose {format} {args:?}"), &out, &[], s);
