@@ -37,6 +37,21 @@ impl Scrubber {
         scrubber
     }
 
+    /// A scrubber of every credential in `texts`: what the detectors find, and the passwords
+    /// of URLs ([`crate::scanner::url_passwords`]).
+    pub fn of_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Scrubber {
+        let mut scrubber = Scrubber::default();
+        for text in texts {
+            for found in crate::scanner().scan(text) {
+                scrubber.add(&text[found.span.start..found.span.end]);
+            }
+            for span in crate::scanner::url_passwords(text) {
+                scrubber.add(&text[span.start..span.end]);
+            }
+        }
+        scrubber
+    }
+
     /// Add `secret` to what is searched for.
     pub fn add(&mut self, secret: &str) {
         let lower = secret.to_ascii_lowercase();
