@@ -151,30 +151,47 @@ fn raw_log(s: &Secrets) -> String {
         .collect()
 }
 
+/// Run `plimsoll command --format F args…` in each of `formats`, to stdout and with `-o` to a
+/// file, asserting that neither leaks; the standard outputs, in the order of `formats`.
+fn run_everywhere(
+    dir: &Path,
+    command: &[&str],
+    formats: &[&str],
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    s: &Secrets,
+) -> Vec<Outcome> {
+    let mut outputs = Vec::new();
+    for format in formats {
+        let file = format!("out.{}.{format}", command.join("-"));
+        for to_file in [false, true] {
+            let mut argv = command.to_vec();
+            argv.extend(["--format", format]);
+            if to_file {
+                argv.extend(["-o", file.as_str()]);
+            }
+            argv.extend(args);
+            let out = run_with_stdin(dir, &argv, limits(), stdin);
+            let written: &[&str] = if to_file { &[file.as_str()] } else { &[] };
+            assert_clean(dir, &format!("{argv:?}"), &out, written, s);
+            if !to_file {
+                outputs.push(out);
+            }
+        }
+    }
+    outputs
+}
+
 /// Run `diagnose` with `args` (the log) in both formats, to stdout and to `-o` files.
 fn diagnose_everywhere(dir: &Path, args: &[&str], stdin: Option<&[u8]>, s: &Secrets) {
-    for format in ["markdown", "json"] {
-        let mut to_stdout = vec!["diagnose", "--format", format];
-        to_stdout.extend(args);
-        let out = run_with_stdin(dir, &to_stdout, limits(), stdin);
+    let formats = ["markdown", "json"];
+    for out in run_everywhere(dir, &["diagnose"], &formats, args, stdin, s) {
         assert_eq!(out.code, Some(0), "{out:?}");
         // The failure is still explained: redaction hides the secrets, not the analysis.
         assert!(
             out.stdout.contains("**Exact Log Line**: line")
                 || out.stdout.contains("\"exact_line\": {"),
             "{out:?}"
-        );
-        assert_clean(dir, &format!("diagnose {format} {args:?}"), &out, &[], s);
-        let file = format!("rca.{format}");
-        let mut to_file = vec!["diagnose", "--format", format, "-o", &file];
-        to_file.extend(args);
-        let out = run_with_stdin(dir, &to_file, limits(), stdin);
-        assert_clean(
-            dir,
-            &format!("diagnose -o {format} {args:?}"),
-            &out,
-            &[&file],
-            s,
         );
     }
 }
@@ -258,82 +275,64 @@ fn diagnose_redacts_the_workflow_it_quotes_and_patches() {
     diagnose_everywhere(dir.path(), &["job.log", "--repo", "."], None, &s);
 }
 
-/// Run `check` with `args` in every format, to stdout and to `-o` files.
+/// The output formats of `check` and `guard`.
+const FORMATS: [&str; 4] = ["human", "json", "sarif", "github"];
+
+/// Run `check` with `args` in every format, to stdout and to `-o` files; the standard outputs.
 fn check_everywhere(dir: &Path, args: &[&str], s: &Secrets) -> Vec<String> {
-    let mut outputs = Vec::new();
-    for format in ["human", "json", "sarif", "github"] {
-        let mut to_stdout = vec!["check", "--format", format];
-        to_stdout.extend(args);
-        let out = run(dir, &to_stdout, limits());
-        assert_clean(dir, &format!("check {format} {args:?}"), &out, &[], s);
-        outputs.push(out.stdout);
-        let file = format!("out.{format}");
-        let mut to_file = vec!["check", "--format", format, "-o", &file];
-        to_file.extend(args);
-        let out = run(dir, &to_file, limits());
-        assert_clean(
-            dir,
-            &format!("check -o {format} {args:?}"),
-            &out,
-            &[&file],
-            s,
-        );
-    }
-    outputs
+    run_everywhere(dir, &["check"], &FORMATS, args, None, s)
+        .into_iter()
+        .map(|out| out.stdout)
+        .collect()
+}
+
+/// `check` in every format over a folder holding `text` at `rel`; the folder and the outputs.
+fn check_one_file(
+    rel: &str,
+    text: String,
+    args: &[&str],
+    s: &Secrets,
+) -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), rel, text);
+    let outputs = check_everywhere(dir.path(), args, s);
+    (dir, outputs)
 }
 
 #[test]
 fn a_dockerfile_line_that_is_only_a_token_is_not_quoted() {
     let s = Secrets::new();
-    let dir = tempfile::tempdir().unwrap();
     // A missing continuation backslash leaves the token alone on its line.
-    common::write(
-        dir.path(),
-        "Dockerfile",
-        format!(
-            "FROM alpine:3.20\nRUN curl -H \"Authorization: token\" \\\n  https://api.github.com/x -o x\n{}\n",
-            s.github
-        ),
+    let dockerfile = format!(
+        "FROM alpine:3.20\nRUN curl -H \"Authorization: token\" \\\n  https://api.github.com/x -o x\n{}\n",
+        s.github
     );
-    let outputs = check_everywhere(dir.path(), &["Dockerfile"], &s);
+    let (dir, outputs) = check_one_file("Dockerfile", dockerfile, &["Dockerfile"], &s);
     assert!(outputs[0].contains("unknown instruction"), "{}", outputs[0]);
-    check_everywhere(
-        dir.path(),
-        &["Dockerfile", "--disable", "hardcoded-secret"],
-        &s,
-    );
+    let off = ["Dockerfile", "--disable", "hardcoded-secret"];
+    check_everywhere(dir.path(), &off, &s);
 }
 
 #[test]
 fn an_add_url_password_is_not_quoted() {
     let s = Secrets::new();
-    let dir = tempfile::tempdir().unwrap();
-    common::write(
-        dir.path(),
-        "Dockerfile",
-        format!(
-            "FROM alpine:3.20\nADD https://deploy:{}@artifacts.example.org/a.tgz /opt/\n",
-            s.db_password
-        ),
+    let dockerfile = format!(
+        "FROM alpine:3.20\nADD https://deploy:{}@artifacts.example.org/a.tgz /opt/\n",
+        s.db_password
     );
-    let outputs = check_everywhere(dir.path(), &["Dockerfile"], &s);
+    let (_dir, outputs) = check_one_file("Dockerfile", dockerfile, &["Dockerfile"], &s);
     assert!(outputs[0].contains("ADD"), "{}", outputs[0]);
 }
 
 #[test]
 fn expression_key_and_action_values_are_not_quoted() {
     let s = Secrets::new();
-    let dir = tempfile::tempdir().unwrap();
-    common::write(
-        dir.path(),
-        ".github/workflows/ci.yml",
-        format!(
-            "on: push\npermissions: {{}}\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    {gh}: 1\n    steps:\n      - uses: acme/deploy@{gh}\n      - run: echo ${{{{ {gh} ) }}}}\n      - run: echo ${{{{ secrets.X == '{slack}' }}}}\n",
-            gh = s.github,
-            slack = s.slack
-        ),
+    let workflow = format!(
+        "on: push\npermissions: {{}}\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    {gh}: 1\n    steps:\n      - uses: acme/deploy@{gh}\n      - run: echo ${{{{ {gh} ) }}}}\n      - run: echo ${{{{ secrets.X == '{slack}' }}}}\n",
+        gh = s.github,
+        slack = s.slack
     );
-    let outputs = check_everywhere(dir.path(), &["."], &s);
+    let (_dir, outputs) = check_one_file(".github/workflows/ci.yml", workflow, &["."], &s);
     for rule in ["unknown-key", "invalid-expression", "unpinned-action"] {
         assert!(outputs[0].contains(rule), "{rule}: {}", outputs[0]);
     }
@@ -350,22 +349,29 @@ fn suppression() -> String {
 
 /// A workflow whose `run:` line holds a token: `curl-pipe-shell` reports the line, so its
 /// snippet shows the token unless it is masked whatever happens to its own finding.
-fn token_on_a_reported_line(dir: &Path, s: &Secrets, above: &str) {
+fn token_on_a_reported_line(s: &Secrets, above: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
     common::write(
-        dir,
+        dir.path(),
         ".github/workflows/ci.yml",
         format!(
             "on: push\npermissions: {{}}\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n{above}      - run: \"curl -H 'Authorization: token {}' https://get.example.org | sh\"\n",
             s.github
         ),
     );
+    dir
+}
+
+/// Only the other finding on the token's line is shown (its snippet is where the token was).
+fn assert_only_the_other_finding(outputs: &[String]) {
+    assert!(!outputs[0].contains("hardcoded-secret"), "{}", outputs[0]);
+    assert!(outputs[0].contains("curl-pipe-shell"), "{}", outputs[0]);
 }
 
 #[test]
 fn a_baselined_secret_stays_masked_in_other_snippets() {
     let s = Secrets::new();
-    let dir = tempfile::tempdir().unwrap();
-    token_on_a_reported_line(dir.path(), &s, "");
+    let dir = token_on_a_reported_line(&s, "");
     let out = run(
         dir.path(),
         &[
@@ -398,25 +404,21 @@ fn a_baselined_secret_stays_masked_in_other_snippets() {
         ],
         &s,
     );
-    assert!(!outputs[0].contains("hardcoded-secret"), "{}", outputs[0]);
-    assert!(outputs[0].contains("curl-pipe-shell"), "{}", outputs[0]);
+    assert_only_the_other_finding(&outputs);
 }
 
 #[test]
 fn an_inline_suppressed_secret_stays_masked_in_other_snippets() {
     let s = Secrets::new();
-    let dir = tempfile::tempdir().unwrap();
-    token_on_a_reported_line(dir.path(), &s, &format!("      {}", suppression()));
+    let dir = token_on_a_reported_line(&s, &format!("      {}", suppression()));
     let outputs = check_everywhere(dir.path(), &[".", "--enable", "curl-pipe-shell"], &s);
-    assert!(!outputs[0].contains("hardcoded-secret"), "{}", outputs[0]);
-    assert!(outputs[0].contains("curl-pipe-shell"), "{}", outputs[0]);
+    assert_only_the_other_finding(&outputs);
 }
 
 #[test]
 fn a_secret_whose_rule_is_off_stays_masked_in_other_snippets() {
     let s = Secrets::new();
-    let dir = tempfile::tempdir().unwrap();
-    token_on_a_reported_line(dir.path(), &s, "");
+    let dir = token_on_a_reported_line(&s, "");
     let outputs = check_everywhere(
         dir.path(),
         &[
@@ -428,7 +430,7 @@ fn a_secret_whose_rule_is_off_stays_masked_in_other_snippets() {
         ],
         &s,
     );
-    assert!(outputs[0].contains("curl-pipe-shell"), "{}", outputs[0]);
+    assert_only_the_other_finding(&outputs);
 }
 
 /// The redacted form of `Winter2024!`-style passwords: no length, and a hash that changes with
@@ -595,30 +597,21 @@ fn leak_test_every_subcommand_format_and_file_kind() {
     assert_clean(root, "write-baseline", &out, &["base.json"], &s);
     check_everywhere(root, &[".", "--baseline", "base.json"], &s);
     check_everywhere(root, &["--git-history", "--", "."], &s);
-    for format in ["human", "json", "sarif", "github"] {
-        let args = [
-            "guard", "--base", "HEAD~1", "--head", "HEAD", "--format", format,
-        ];
-        let out = run(root, &args, limits());
-        assert_eq!(out.code, Some(1), "guard finds the lost job: {out:?}");
-        assert_clean(root, &format!("guard {format}"), &out, &[], &s);
-        let file = format!("guard.{format}");
-        let mut to_file = args.to_vec();
-        to_file.extend(["-o", &file]);
-        let out = run(root, &to_file, limits());
-        assert_clean(root, &format!("guard -o {format}"), &out, &[&file], &s);
-        let files = [
-            "guard",
-            "--before",
-            "old-ci.yml",
-            "--after",
-            ".github/workflows/ci.yml",
-            "--format",
-            format,
-        ];
-        let out = run(root, &files, limits());
-        assert_clean(root, &format!("guard files {format}"), &out, &[], &s);
+    let revisions = ["--base", "HEAD~1", "--head", "HEAD"];
+    for out in run_everywhere(root, &["guard"], &FORMATS, &revisions, None, &s) {
+        assert_eq!(
+            out.code,
+            Some(1),
+            "guard finds the lost job and step: {out:?}"
+        );
     }
+    let files = [
+        "--before",
+        "old-ci.yml",
+        "--after",
+        ".github/workflows/ci.yml",
+    ];
+    run_everywhere(root, &["guard"], &FORMATS, &files, None, &s);
     diagnose_everywhere(root, &["job.log", "--repo", "."], None, &s);
 }
 
