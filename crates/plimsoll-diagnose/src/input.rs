@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use plimsoll_secrets::log::{redact_text, LogRedactor};
+use plimsoll_secrets::log::LogRedactor;
 use serde::Serialize;
 
 use crate::analyzer::Analyzer;
@@ -93,9 +93,10 @@ pub struct ReadInfo {
     pub notes: Vec<String>,
 }
 
-/// Feed every line of `source` to `analyzer`, with the credentials it prints masked
-/// ([`LogRedactor`]) after the decorations are removed, so that nothing read from the log and
-/// reported holds them.
+/// Feed every line of `source` to `analyzer`, after its decorations are removed, with what only
+/// the stream shows of the credentials it prints masked ([`LogRedactor`]: private keys over
+/// several lines, secrets cut at the line limit); [`crate::diagnose`] masks the rest in the
+/// lines it keeps.
 pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
     let label = source.display();
     let io_err = |source: io::Error| InputError::Io {
@@ -230,15 +231,14 @@ fn feed_text<R: Read>(
         redactor.redact_line(&mut text, raw.truncated);
         if let Some((job, step)) = decorations.gh_columns {
             gh_lines += 1;
-            // The names come from the workflow and its matrix, which may hold a credential too.
             if gh_job.as_deref() != Some(job.as_str()) {
-                analyzer.begin_job(&redact_text(&job));
+                analyzer.begin_job(&job);
                 gh_job = Some(job);
                 gh_step = None;
             }
             if gh_step.as_deref() != Some(step.as_str()) {
                 let structural = step != "UNKNOWN STEP";
-                analyzer.begin_step(&redact_text(&step), label, raw.number, structural);
+                analyzer.begin_step(&step, label, raw.number, structural);
                 gh_step = Some(step);
             }
         }
