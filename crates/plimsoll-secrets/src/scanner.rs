@@ -439,11 +439,15 @@ const TRIVIAL_PASSWORDS: &[&str] = &[
 
 /// Whether the password of a URL is a real one rather than a placeholder or a default.
 fn is_real_password(password: &str, user: &str) -> bool {
+    is_maskable_password(password, user) && !has_weak_word(password)
+}
+
+/// Whether `password` holds a word of demo passwords (`pass`, `secret`, `123`).
+fn has_weak_word(password: &str) -> bool {
     let lower = password.to_ascii_lowercase();
-    is_maskable_password(password, user)
-        && !["pass", "pwd", "secret", "pa55", "123"]
-            .iter()
-            .any(|word| lower.contains(word))
+    ["pass", "pwd", "secret", "pa55", "123"]
+        .iter()
+        .any(|word| lower.contains(word))
 }
 
 /// Whether the password of a URL is one to keep out of output: anything but a placeholder, a
@@ -451,9 +455,15 @@ fn is_real_password(password: &str, user: &str) -> bool {
 /// like a demo password, too weak a sign to report, but it may be a real one.
 fn is_maskable_password(password: &str, user: &str) -> bool {
     let lower = password.to_ascii_lowercase();
+    // `password`, `test_password`: words alone, a demo value; `S3cr3tPa55w0rd!` is kept.
+    let only_words = password
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-');
     password.len() >= 6
+        && (!only_words || !has_weak_word(password))
         && password != user
         && !TRIVIAL_PASSWORDS.contains(&lower.as_str())
+        && !is_placeholder_secret(password)
         && !password.starts_with(['$', '%', '{', '<', '*', '['])
         && !password.contains("${")
         && !password.chars().all(|c| c.is_ascii_digit())
@@ -662,7 +672,7 @@ mod tests {
         let password = format!("{}{}", "S3cr3tPa", "ssw0rd");
         let text = format!(
             "postgres://admin:{password}@db:5432/app https://u:postgres@h/ x://a:${{P}}@h \
-             https://host/a:b@c ftp://user:hunter22"
+             https://host/a:b@c ftp://user:hunter22 https://u:example@h https://u:test_password@h"
         );
         let spans: Vec<&str> = url_passwords(&text)
             .into_iter()

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// How many bytes of a secret, in a row, identify it.
 pub const GRAM: usize = 8;
@@ -20,8 +21,8 @@ const SHORTEST: usize = 6;
 /// The secrets of a run, ready to be searched for in any text.
 #[derive(Debug, Default, Clone)]
 pub struct Scrubber {
-    /// Each lowercased 8-byte window of a secret, with the secret it comes from.
-    grams: HashMap<[u8; GRAM], usize>,
+    /// Each lowercased 8-byte window of a secret, as a number, with the secret it comes from.
+    grams: HashMap<u64, usize, BuildHasherDefault<GramHasher>>,
     /// Lowercased secrets shorter than a window, with the secret they are.
     short: Vec<(String, usize)>,
     secrets: Vec<String>,
@@ -74,9 +75,9 @@ impl Scrubber {
                 {
                     continue;
                 }
-                let mut gram = [0u8; GRAM];
-                gram.copy_from_slice(window);
-                if let std::collections::hash_map::Entry::Vacant(slot) = self.grams.entry(gram) {
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    self.grams.entry(gram_of(window))
+                {
                     slot.insert(index);
                     new = true;
                 }
@@ -104,16 +105,21 @@ impl Scrubber {
         let mut marks: Vec<(usize, usize, usize)> = Vec::new();
         if !self.grams.is_empty() {
             for (start, window) in bytes.windows(GRAM).enumerate() {
-                let mut gram = [0u8; GRAM];
-                gram.copy_from_slice(window);
-                if let Some(&secret) = self.grams.get(&gram) {
+                if let Some(&secret) = self.grams.get(&gram_of(window)) {
                     marks.push((start, start + GRAM, secret));
                 }
             }
         }
+        // A short secret may be part of a longer word without being the secret: only a whole
+        // word is taken for it.
+        let alnum = |at: Option<&u8>| at.is_some_and(u8::is_ascii_alphanumeric);
         for (short, secret) in &self.short {
             for (start, _) in lower.match_indices(short.as_str()) {
-                marks.push((start, start + short.len(), *secret));
+                let end = start + short.len();
+                let before = start.checked_sub(1).and_then(|b| bytes.get(b));
+                if !alnum(before) && !alnum(bytes.get(end)) {
+                    marks.push((start, end, *secret));
+                }
             }
         }
         marks.sort_unstable();
@@ -153,6 +159,36 @@ impl Scrubber {
     /// ([`crate::redact`]).
     pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
         self.scrub_with(text, crate::redact)
+    }
+}
+
+/// An 8-byte window as one number.
+fn gram_of(window: &[u8]) -> u64 {
+    let mut gram = [0u8; GRAM];
+    gram.copy_from_slice(&window[..GRAM]);
+    u64::from_le_bytes(gram)
+}
+
+/// A multiplicative hash of the one `u64` a gram is: every window of every message is looked
+/// up, and the default hasher, built to resist chosen keys, cost more than the rest of the
+/// scrubbing. Keys here come from the run's own secrets, not from an adversary choosing
+/// collisions; a collision only costs time.
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (value ^ (value >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
@@ -242,9 +278,9 @@ mod tests {
     #[test]
     fn short_secrets_match_whole_and_non_ascii_text_stays_valid() {
         let scrubber = Scrubber::new(["pässwörd-Zq8", "Qz81x!", "abc"]);
-        let text = "é pässwörd-zq8 é and QZ81X! and abc";
+        let text = "é pässwörd-zq8 é and QZ81X! and abc, not xqz81x!";
         let scrubbed = scrubber.scrub_with(text, |_| "<S>".into());
-        assert_eq!(scrubbed, "é <S> é and <S> and abc");
+        assert_eq!(scrubbed, "é <S> é and <S> and abc, not xqz81x!");
         assert!(Scrubber::new(["abc"]).is_empty());
     }
 }

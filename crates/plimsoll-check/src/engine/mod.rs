@@ -772,8 +772,8 @@ pub fn make_finding(
     Finding {
         rule,
         severity,
-        // The line is masked: the run's scrubbing recomputes the fingerprint should another
-        // rule's credential be on it.
+        // The line is masked with this finding's own credential only: the end of the run
+        // recomputes the fingerprint with every credential of the file.
         fingerprint: redaction::fingerprint(rule, path, &line_text, &message),
         location: Location {
             path: path.to_path_buf(),

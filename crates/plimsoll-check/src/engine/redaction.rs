@@ -60,7 +60,9 @@ impl RunSecrets {
         }
         // A rule's span may cover a key with its value (`API_TOKEN=…`, `REDIS_PASSWORD=…` in an
         // env file): what the scanner matched inside it is the secret, else the value after
-        // `=` when it is one word; taking the key too would scrub every mention of the key.
+        // `=` when it is one word that reads as a credential; taking the key, or a word such
+        // as `nostream` that is also a service's name, would scrub every mention of it. Such a
+        // value is still masked in snippets, from its span.
         for diagnostic in sink.diagnostics.iter().filter(|d| d.rule.sensitive) {
             let span = diagnostic.span;
             if scanned
@@ -71,7 +73,10 @@ impl RunSecrets {
             }
             let text = source.slice(span);
             let value = text.split_once('=').map_or(text, |(_, value)| value);
-            if !value.is_empty() && !value.contains(char::is_whitespace) {
+            let value = value.trim_matches(['"', '\'']);
+            let credential = crate::secrets::looks_like_secret_literal(value)
+                || crate::secrets::token_kind(value).is_some();
+            if credential && !value.contains(char::is_whitespace) {
                 self.texts.insert(value.to_string());
             }
         }
@@ -103,14 +108,27 @@ impl RunSecrets {
             return;
         }
         let scrubber = Scrubber::new(self.texts.iter().map(String::as_str));
+        // Most help texts are their rule's, the same for thousands of findings.
+        let mut helps: HashMap<String, Option<String>> = HashMap::new();
         for finding in &mut report.findings {
             let mut changed = false;
             if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.message) {
                 finding.message = scrubbed;
                 changed = true;
             }
-            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.help) {
-                finding.help = scrubbed;
+            let help = match helps.get(&finding.help) {
+                Some(help) => help.clone(),
+                None => {
+                    let help = match scrubber.scrub(&finding.help) {
+                        std::borrow::Cow::Owned(scrubbed) => Some(scrubbed),
+                        std::borrow::Cow::Borrowed(_) => None,
+                    };
+                    helps.insert(finding.help.clone(), help.clone());
+                    help
+                }
+            };
+            if let Some(help) = help {
+                finding.help = help;
             }
             let path = &finding.location.path;
             let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
@@ -134,7 +152,8 @@ impl RunSecrets {
 }
 
 /// The fingerprint of a finding of `rule` in `path` on a line reading `line_text` (credentials
-/// masked), saying `message`: the message without the keyed hashes of redacted secrets, which
+/// masked: [`RunSecrets::apply`] recomputes it with every credential of the file), saying
+/// `message`: the message without the keyed hashes of redacted secrets, which
 /// change from run to run, so that baselines keep matching and say nothing about a secret.
 pub(crate) fn fingerprint(
     rule: &RuleMeta,
@@ -147,32 +166,20 @@ pub(crate) fn fingerprint(
     stable_hash(&[rule.name, path_text, line_text, &without_hashes(message)])
 }
 
-/// The 0-based `line` of `source`, trimmed, with what `masks` cover and what the secret scanner
-/// finds on the line itself (URL passwords included) replaced by [`MASKED`].
+/// The 0-based `line` of `source`, trimmed, with what `masks` cover replaced by [`MASKED`].
 pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> String {
     let line_span = source.lines().line_span(source.text(), line);
     let text = source.slice(line_span);
-    let mut covered: Vec<(usize, usize)> = crate::secrets::scanner()
-        .scan(text)
-        .into_iter()
-        .map(|m| (m.span.start, m.span.end))
-        .chain(
-            crate::secrets::scanner::url_passwords(text)
-                .into_iter()
-                .map(|s| (s.start, s.end)),
-        )
+    let mut covered: Vec<(usize, usize)> = masks
+        .iter()
+        .filter(|m| m.start < line_span.end && line_span.start < m.end)
+        .map(|m| {
+            (
+                m.start.max(line_span.start) - line_span.start,
+                m.end.min(line_span.end) - line_span.start,
+            )
+        })
         .collect();
-    covered.extend(
-        masks
-            .iter()
-            .filter(|m| m.start < line_span.end && line_span.start < m.end)
-            .map(|m| {
-                (
-                    m.start.max(line_span.start) - line_span.start,
-                    m.end.min(line_span.end) - line_span.start,
-                )
-            }),
-    );
     if covered.is_empty() {
         return text.trim().to_string();
     }
@@ -198,12 +205,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_are_masked_by_spans_and_by_the_scanner() {
-        let token = format!("{}{}", "ghp_", "aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5");
-        let text = format!("a: 1\n  key: {token} # x\n  pass: Zq8vN3kR7t\n");
+    fn lines_are_masked_by_spans() {
+        let text = "a: 1\n  key: x # x\n  pass: Zq8vN3kR7t\n".to_string();
         let source = SourceFile::new("f.yml", text.clone());
         assert_eq!(masked_line(&source, 0, &[]), "a: 1");
-        assert_eq!(masked_line(&source, 1, &[]), "key: <secret> # x");
         let pass = text.find("Zq8v").unwrap_or(0);
         let span = Span::new(pass, pass + 10);
         assert_eq!(masked_line(&source, 2, &[span]), "pass: <secret>");
