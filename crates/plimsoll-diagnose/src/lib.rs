@@ -169,9 +169,11 @@ pub fn diagnose(
     let job = reading.pick_job(job_filter);
     if let (Some(filter), None) = (job_filter, job) {
         let names: Vec<&str> = reading.jobs.iter().map(|j| j.name.as_str()).collect();
+        // Job names carry matrix values, which may hold a credential.
+        let jobs = plimsoll_secrets::log::redact_text(&names.join(", ")).into_owned();
         return Err(InputError::NoSuchJob {
             job: filter.to_string(),
-            jobs: names.join(", "),
+            jobs,
         });
     }
     let step = job.and_then(|j| reading.failing_step(j));
