@@ -26,6 +26,7 @@ mod kubernetes;
 mod redaction;
 mod terraform;
 
+pub use redaction::point_at_start;
 use redaction::RunSecrets;
 
 /// Why a run could not be done at all.

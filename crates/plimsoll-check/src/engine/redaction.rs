@@ -132,6 +132,10 @@ impl RunSecrets {
             }
             let path = &finding.location.path;
             let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
+            let bounded = finding
+                .location
+                .span
+                .is_some_and(|span| masks.iter().any(|secret| bounded_by(span, *secret)));
             let line = match (sources.get(path), finding.location.span) {
                 (Some(source), Some(span)) if !masks.is_empty() || changed => {
                     let line = source.lines().line_of(span.start);
@@ -144,11 +148,29 @@ impl RunSecrets {
             } else if changed {
                 finding.fingerprint = fingerprint(finding.rule, path, "", &finding.message);
             }
+            if bounded {
+                point_at_start(&mut finding.location);
+            }
         }
         self.spans
             .retain(|path, _| report.sources.contains_key(path));
         report.secrets = self.spans;
     }
+}
+
+/// Whether a finding's region `span` starts or ends inside `secret`: its reported end column
+/// would then tell the secret's length (a region that is exactly the secret, `KEY=secret`).
+fn bounded_by(span: Span, secret: Span) -> bool {
+    let overlaps = secret.start < span.end && span.start < secret.end;
+    overlaps && (span.start >= secret.start || span.end <= secret.end)
+}
+
+/// Report `location` as a point at its start: the end of a region bounded by a credential says
+/// how long the credential is, in every format that gives end columns (JSON, SARIF, GitHub).
+/// The span stays, for the human snippet, which shows the credential masked at a fixed width.
+pub fn point_at_start(location: &mut crate::finding::Location) {
+    location.end = location.start;
+    location.end_utf16 = location.start_utf16;
 }
 
 /// The fingerprint of a finding of `rule` in `path` on a line reading `line_text` (credentials
@@ -215,5 +237,15 @@ mod tests {
         // A span that starts on an earlier line masks the start of this one.
         let across = Span::new(2, pass + 4);
         assert_eq!(masked_line(&source, 2, &[across]), "<secret>N3kR7t");
+    }
+
+    #[test]
+    fn regions_bounded_by_a_secret_are_told_apart_from_regions_around_one() {
+        let secret = Span::new(10, 30);
+        assert!(bounded_by(Span::new(10, 30), secret));
+        assert!(bounded_by(Span::new(4, 30), secret));
+        assert!(bounded_by(Span::new(12, 40), secret));
+        assert!(!bounded_by(Span::new(0, 40), secret));
+        assert!(!bounded_by(Span::new(30, 40), secret));
     }
 }

@@ -433,10 +433,10 @@ fn a_secret_whose_rule_is_off_stays_masked_in_other_snippets() {
     assert_only_the_other_finding(&outputs);
 }
 
-/// The redacted form of `Winter2024!`-style passwords: no length, and a hash that changes with
-/// each run's key (so a published hash cannot be matched to a guess) unless a key is set;
-/// baseline fingerprints are the same for two different secrets at the same place, so they
-/// confirm nothing either, and the same across runs.
+/// The redacted form of `Winter2024!`-style passwords: no length (nor an end column), and a
+/// hash that changes with each run's key (so a published hash cannot be matched to a guess)
+/// unless a key is set; baseline fingerprints are the same for two different secrets at the
+/// same place, so they confirm nothing either, and the same across runs.
 #[test]
 fn the_redacted_form_confirms_no_guess() {
     let dir = tempfile::tempdir().unwrap();
@@ -453,6 +453,9 @@ fn the_redacted_form_confirms_no_guess() {
             .to_string()
     };
     let (one, two) = (message(&first), message(&second));
+    // The finding is a point: an end column would say how long the secret is.
+    let value: serde_json::Value = serde_json::from_str(&first.stdout).unwrap();
+    assert_eq!(value["findings"][0]["start"], value["findings"][0]["end"]);
     assert!(one.contains("(hash "), "{one}");
     assert!(
         !one.contains("characters") && !one.contains(&guessable.len().to_string()),
