@@ -216,7 +216,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
                 .or_insert_with(|| source.clone());
         }
     }
-    secrets.apply(&mut report, &all_sources);
+    report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
     Ok(report)
 }
 

@@ -18,8 +18,7 @@ use std::sync::Arc;
 use plimsoll_syntax::{SourceFile, Span};
 
 use crate::baseline::stable_hash;
-use crate::engine::CheckReport;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{Finding, RuleMeta, Sink};
 use crate::secrets::{without_hashes, Scrubber};
 
 /// What stands for a credential in the line text a fingerprint is computed from: fixed, so the
@@ -97,20 +96,22 @@ impl RunSecrets {
         self.texts.extend(other.texts);
     }
 
-    /// Scrub `report`'s findings of every recorded credential, recompute their fingerprints over
-    /// masked lines, and hand the spans of the files it shows to the renderers.
+    /// Scrub `findings` of every recorded credential, recompute their fingerprints over masked
+    /// lines, report those bounded by a credential as points; the spans of the files in `shown`
+    /// (those the report shows snippets of), for the renderers.
     pub(crate) fn apply(
         mut self,
-        report: &mut CheckReport,
+        findings: &mut [Finding],
         sources: &HashMap<PathBuf, Arc<SourceFile>>,
-    ) {
-        if self.texts.is_empty() {
-            return;
+        shown: &HashMap<PathBuf, Arc<SourceFile>>,
+    ) -> HashMap<PathBuf, Vec<Span>> {
+        if self.texts.is_empty() && self.spans.is_empty() {
+            return HashMap::new();
         }
         let scrubber = Scrubber::new(self.texts.iter().map(String::as_str));
         // Most help texts are their rule's, the same for thousands of findings.
         let mut helps: HashMap<String, Option<String>> = HashMap::new();
-        for finding in &mut report.findings {
+        for finding in findings.iter_mut() {
             let mut changed = false;
             if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.message) {
                 finding.message = scrubbed;
@@ -152,9 +153,8 @@ impl RunSecrets {
                 point_at_start(&mut finding.location);
             }
         }
+        self.spans.retain(|path, _| shown.contains_key(path));
         self.spans
-            .retain(|path, _| report.sources.contains_key(path));
-        report.secrets = self.spans;
     }
 }
 
