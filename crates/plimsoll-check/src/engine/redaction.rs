@@ -85,6 +85,35 @@ impl RunSecrets {
         entry.dedup();
     }
 
+    /// Record the copies of known credentials on the line of `source` holding `offset`, the
+    /// line a snippet shows: a secret found in one place may be written again where no
+    /// detector recognises it (`--key <value>` on its own), or in another case.
+    fn add_repeats(&mut self, scrubber: &Scrubber, source: &SourceFile, offset: usize) {
+        if scrubber.is_empty() {
+            return;
+        }
+        let line = source
+            .lines()
+            .line_span(source.text(), source.lines().line_of(offset));
+        let repeats: Vec<Span> = scrubber
+            .find(source.slice(line))
+            .into_iter()
+            .map(|(range, _)| Span::new(line.start + range.start, line.start + range.end))
+            .collect();
+        if repeats.is_empty() {
+            return;
+        }
+        let entry = self.spans.entry(source.path().to_path_buf()).or_default();
+        let new: Vec<Span> = repeats
+            .into_iter()
+            .filter(|r| !entry.iter().any(|s| s.start <= r.start && r.end <= s.end))
+            .collect();
+        if !new.is_empty() {
+            entry.extend(new);
+            entry.sort_unstable_by_key(|s| (s.start, s.end));
+        }
+    }
+
     /// Add what another part of the run recorded.
     pub(crate) fn merge(&mut self, other: RunSecrets) {
         for (path, spans) in other.spans {
@@ -132,6 +161,9 @@ impl RunSecrets {
                 finding.help = help;
             }
             let path = &finding.location.path;
+            if let (Some(source), Some(span)) = (sources.get(path), finding.location.span) {
+                self.add_repeats(&scrubber, source, span.start);
+            }
             let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
             let bounded = finding
                 .location

@@ -433,6 +433,29 @@ fn a_secret_whose_rule_is_off_stays_masked_in_other_snippets() {
     assert_only_the_other_finding(&outputs);
 }
 
+/// A secret found in one file (an AWS secret key beside its variable name) and written again
+/// where no detector recognises it (a bare command-line argument) is masked there too.
+#[test]
+fn a_secret_repeated_where_no_detector_sees_it_stays_masked() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "deploy.env",
+        format!("AWS_SECRET_ACCESS_KEY={}\n", s.aws_secret),
+    );
+    common::write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        format!(
+            "on: push\npermissions: {{}}\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: curl https://get.example.org | sh -s -- --key {}\n",
+            s.aws_secret
+        ),
+    );
+    let outputs = check_everywhere(dir.path(), &[".", "--enable", "curl-pipe-shell"], &s);
+    assert!(outputs[0].contains("curl-pipe-shell"), "{}", outputs[0]);
+}
+
 /// The redacted form of `Winter2024!`-style passwords: no length (nor an end column), and a
 /// hash that changes with each run's key (so a published hash cannot be matched to a guess)
 /// unless a key is set; baseline fingerprints are the same for two different secrets at the
