@@ -1,6 +1,11 @@
 //! Baselines: record today's findings so that a repository adopting plimsoll fails only on new
 //! ones. Findings are matched by fingerprint (rule, file, the text of the offending line and the
 //! message), not by line number, so they survive lines moving.
+//!
+//! A baseline is committed for everyone to read, and its fingerprints are unkeyed hashes: they
+//! are computed over the line with its credentials masked and the message without the keyed
+//! hashes of redacted secrets, which the file does not hold either, so neither confirms a guess
+//! at a secret, and both stay the same from run to run.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -99,7 +104,7 @@ impl Baseline {
                     fingerprint: f.fingerprint.clone(),
                     rule: f.rule.name.to_string(),
                     path: f.location.path.display().to_string().replace('\\', "/"),
-                    message: f.message.clone(),
+                    message: crate::secrets::without_hashes(&f.message).into_owned(),
                 })
                 .collect(),
         };

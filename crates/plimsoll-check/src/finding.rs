@@ -2,7 +2,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use plimsoll_syntax::{LineCol, Span};
+use plimsoll_syntax::{LineCol, SourceFile, Span};
+
+use crate::secrets::SecretMatch;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -172,6 +174,9 @@ impl Diagnostic {
 #[derive(Debug, Default)]
 pub struct Sink {
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// What the secret scanner found in the file, once asked: the secrets rule reports it, and
+    /// the engine masks it in every output whether or not that rule runs.
+    secrets: Option<Vec<SecretMatch<'static>>>,
 }
 
 impl Sink {
@@ -196,6 +201,13 @@ impl Sink {
     /// The diagnostics reported so far.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// Every credential the secret scanner finds in `source`, the file this sink collects for:
+    /// scanned on the first call only, so the file is searched once however many ask.
+    pub fn secrets(&mut self, source: &SourceFile) -> &[SecretMatch<'static>] {
+        self.secrets
+            .get_or_insert_with(|| crate::secrets::scanner().scan(source.text()))
     }
 }
 

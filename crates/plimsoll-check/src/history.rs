@@ -386,11 +386,10 @@ impl Walker<'_> {
                 )
             };
             let (start, start_utf16) = at(found.span.start);
-            let (end, end_utf16) = at(found.span.end);
             finding.location.start = start;
-            finding.location.end = end;
             finding.location.start_utf16 = start_utf16;
-            finding.location.end_utf16 = end_utf16;
+            // A point, not the secret's extent, which would tell its length.
+            crate::engine::point_at_start(&mut finding.location);
             let key = (path.clone(), found.detector.id.clone(), secret_hash(secret));
             // `git log` lists newer commits first: the last one seen added the secret first.
             self.found.insert(key, finding);

@@ -55,7 +55,8 @@ fn findings_in(rule: &str, path: &std::path::Path) -> String {
             loc.end.line,
             loc.end.column,
             finding.severity,
-            finding.message
+            // The keyed hashes change from run to run.
+            plimsoll_check::secrets::without_hashes(&finding.message)
         ));
     }
     assert!(!lines.is_empty(), "{rule} found nothing in its fixture");

@@ -360,7 +360,11 @@ fn findings_point_at_the_credential() {
         (finding.location.start.line, finding.location.start.column),
         (3, 10)
     );
-    assert_eq!(finding.location.end.column, 10 + 40);
+    // A point: the end of the credential would say how long it is.
+    assert_eq!(finding.location.end, finding.location.start);
+    // The span stays, for the human snippet that masks it.
+    let span = finding.location.span.unwrap();
+    assert_eq!(span.end - span.start, 40);
     assert!(report.sources.contains_key(&finding.location.path));
 }
 

@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
+use plimsoll_secrets::log::LogRedactor;
 use serde::Serialize;
 
 use crate::analyzer::Analyzer;
@@ -97,7 +98,10 @@ fn open_regular(path: &Path) -> io::Result<(File, u64)> {
     plimsoll_syntax::file::open_regular(path).map_err(io::Error::other)
 }
 
-/// Feed every line of `source` to `analyzer`.
+/// Feed every line of `source` to `analyzer`, after its decorations are removed, with what only
+/// the stream shows of the credentials it prints masked ([`LogRedactor`]: private keys over
+/// several lines, secrets cut at the line limit); [`crate::diagnose`] masks the rest in the
+/// lines it keeps.
 pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
     let label = source.display();
     let io_err = |source: io::Error| InputError::Io {
@@ -225,9 +229,11 @@ fn feed_text<R: Read>(
     let mut gh_step: Option<String> = None;
     let mut gh_lines = 0usize;
     let mut timestamped = 0usize;
+    let mut redactor = LogRedactor::new();
     analyzer.begin_job(job_name);
     while splitter.next_line(&mut raw).map_err(io_err)? {
         let decorations = clean(&raw.bytes, raw.number == 1, &mut text);
+        redactor.redact_line(&mut text, raw.truncated);
         if let Some((job, step)) = decorations.gh_columns {
             gh_lines += 1;
             if gh_job.as_deref() != Some(job.as_str()) {
@@ -411,8 +417,10 @@ fn feed_step<R: Read>(
     let mut splitter = LineSplitter::new(reader);
     let mut raw = RawLine::default();
     let mut text = String::new();
+    let mut redactor = LogRedactor::new();
     while splitter.next_line(&mut raw).map_err(io_err)? {
         let decorations = clean(&raw.bytes, raw.number == 1, &mut text);
+        redactor.redact_line(&mut text, raw.truncated);
         let github = decorations.timestamp || text.starts_with("##[");
         analyzer.push(label, raw.number, &text, github, raw.truncated);
     }

@@ -169,9 +169,11 @@ pub fn diagnose(
     let job = reading.pick_job(job_filter);
     if let (Some(filter), None) = (job_filter, job) {
         let names: Vec<&str> = reading.jobs.iter().map(|j| j.name.as_str()).collect();
+        // Job names carry matrix values, which may hold a credential.
+        let jobs = plimsoll_secrets::log::redact_text(&names.join(", ")).into_owned();
         return Err(InputError::NoSuchJob {
             job: filter.to_string(),
-            jobs: names.join(", "),
+            jobs,
         });
     }
     let step = job.and_then(|j| reading.failing_step(j));
@@ -227,7 +229,7 @@ pub fn diagnose(
     };
     let classification = classify(&candidates, signatures);
     candidates.truncate(REPORTED_CANDIDATES);
-    Ok(Analysis {
+    let mut analysis = Analysis {
         source: source.display(),
         format: read.format,
         verdict,
@@ -239,7 +241,44 @@ pub fn diagnose(
         lines: reading.lines,
         truncated_lines: reading.truncated_lines,
         notes,
-    })
+    };
+    redact(&mut analysis);
+    Ok(analysis)
+}
+
+/// Mask the credentials in every text of `analysis` that comes from the log: the lines it keeps,
+/// their context, the echoed scripts, and the job and step names (`gh` columns carry the
+/// workflow's job names and matrix values). Done once here, on the few lines kept, rather than
+/// on every line read; the stream has masked what only it could see (see [`input::feed`]).
+fn redact(analysis: &mut Analysis) {
+    use plimsoll_secrets::log::redact_kept;
+    // Kept lines are cut to `CONTEXT_CHARS`, perhaps in the middle of a secret.
+    let maybe_cut = |text: &str| text.chars().count() >= analyzer::CONTEXT_CHARS;
+    for job in &mut analysis.jobs {
+        redact_kept(&mut job.name, false);
+        for step in &mut job.steps {
+            redact_kept(&mut step.name, false);
+            for line in &mut step.script {
+                redact_kept(line, false);
+            }
+        }
+    }
+    for candidate in &mut analysis.candidates {
+        for line in std::iter::once(&mut candidate.line)
+            .chain(&mut candidate.before)
+            .chain(&mut candidate.after)
+        {
+            let cut = maybe_cut(&line.text);
+            redact_kept(&mut line.text, cut);
+        }
+    }
+    for evidence in &mut analysis.classification.evidence {
+        let cut = maybe_cut(&evidence.text);
+        redact_kept(&mut evidence.text, cut);
+    }
+    for note in &mut analysis.notes {
+        redact_kept(note, false);
+    }
 }
 
 /// How close to the end of the last step an error line must be for a log without a failure

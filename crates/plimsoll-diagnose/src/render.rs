@@ -1,5 +1,11 @@
 //! The analysis as Markdown (the structure of the root-cause analysis document) or JSON.
+//!
+//! The log's lines are redacted as they are read; what the report adds from elsewhere (the
+//! workflow's steps, patch and context) may hold a credential too, so the whole document is
+//! searched once more here, every string of the JSON and the Markdown as one text (which finds
+//! a private key quoted over several lines).
 
+use plimsoll_secrets::log::redact_text;
 use serde_json::json;
 
 use crate::workflow::Plan;
@@ -37,13 +43,29 @@ pub fn json(reports: &[Report<'_>], reruns: Option<&str>) -> Result<String, serd
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({
+    let mut document = json!({
         "version": 1,
         "logs": logs,
         "reruns": reruns,
-    }))?;
+    });
+    redact_strings(&mut document);
+    let mut text = serde_json::to_string_pretty(&document)?;
     text.push('\n');
     Ok(text)
+}
+
+/// Mask the credentials in every string of `value`.
+fn redact_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let std::borrow::Cow::Owned(redacted) = redact_text(text) {
+                *text = redacted;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(redact_strings),
+        _ => {}
+    }
 }
 
 fn root_cause(a: &Analysis) -> String {
@@ -185,7 +207,7 @@ pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
     if let Some(reruns) = reruns {
         out.push_str(&format!("## Reruns\n\n{reruns}\n"));
     }
-    out
+    redact_text(&out).into_owned()
 }
 
 fn render_plan(out: &mut String, plan: &Plan) {

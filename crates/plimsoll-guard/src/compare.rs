@@ -334,13 +334,53 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             .then_with(|| a.kind.cmp(&b.kind))
             .then_with(|| a.subject.cmp(&b.subject))
     });
-    GuardReport {
+    let mut report = GuardReport {
         before: before.label.clone(),
         after: after.label.clone(),
         files: (before.files.len(), after.files.len()),
         changes,
         notes,
+    };
+    scrub_secrets(&mut report, before, after, code);
+    report
+}
+
+/// Remove from `report` every credential of the compared files: a removed step is named by its
+/// command, which may hold a token, and the report is posted where anyone reads it. Secrets are
+/// replaced by their bare redacted form (`ghp_…`): no hash, which would only link findings.
+fn scrub_secrets(
+    report: &mut GuardReport,
+    before: &Snapshot,
+    after: &Snapshot,
+    code: &[CodeChange],
+) {
+    let texts = [before, after]
+        .into_iter()
+        .flat_map(|snapshot| snapshot.files.keys().filter_map(|key| snapshot.text(key)))
+        .chain(
+            code.iter()
+                .flat_map(|c| [c.before.as_deref(), c.after.as_deref()])
+                .flatten(),
+        );
+    let scrubber = plimsoll_secrets::Scrubber::of_texts(texts);
+    if scrubber.is_empty() {
+        return;
     }
+    let scrub = |text: &mut String| {
+        if let std::borrow::Cow::Owned(clean) =
+            scrubber.scrub_with(text, plimsoll_secrets::redact::redact_bare)
+        {
+            *text = clean;
+        }
+    };
+    for change in &mut report.changes {
+        scrub(&mut change.subject);
+        scrub(&mut change.message);
+        if let Some(accepted) = &mut change.accepted {
+            scrub(&mut accepted.reason);
+        }
+    }
+    report.notes.iter_mut().for_each(scrub);
 }
 
 /// Models of a snapshot's files; files without one are reported, unless the other version

@@ -20,10 +20,13 @@
 //! count two columns, so the carets stay under the text in a terminal. Control characters and
 //! bidirectional-override characters are shown as `�` rather than sent to the terminal.
 //!
-//! Credentials are never printed: in every snippet of a file, the text of a finding of a
-//! sensitive rule ([`RuleMeta::sensitive`], such as `hardcoded-secret`) is shown as `*` after the
-//! prefix its redacted message shows too (at most four characters), so another finding on the
-//! same line does not reveal it either.
+//! Credentials are never printed: in every snippet of a file, every credential the run found in
+//! it ([`CheckReport::secrets`]: what the secret scanner matched and what sensitive rules
+//! reported, whether or not that finding is shown) is shown as `*` after the token-kind marker
+//! its redacted message shows too (`ghp_`, at most four characters), so no finding on the same
+//! line reveals it: not when its own finding is suppressed, baselined or its rule off either.
+//! The masked part is always eight `*`, whatever the credential's length, and the underline
+//! follows the text as shown.
 //!
 //! A finding without a span (a file that could not be read) or whose source is not in the
 //! report shows the arrow line only, then its help.
@@ -46,6 +49,9 @@ use crate::{ReportError, Summary};
 
 /// How tabs are expanded: to the next multiple of this many columns.
 const TAB_STOP: usize = 4;
+
+/// How many `*` stand for the masked part of a credential in a snippet, whatever its length.
+const MASK_WIDTH: usize = 8;
 
 /// Options of the human renderer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -259,8 +265,8 @@ struct Snippet {
 }
 
 impl Snippet {
-    /// The snippet of bytes `start..end` of `source` (clamped to the text), with the bytes in
-    /// `masks` shown as `*`.
+    /// The snippet of bytes `start..end` of `source` (clamped to the text), with each run of
+    /// bytes in `masks` shown as [`MASK_WIDTH`] `*`.
     fn new(source: &SourceFile, start: usize, end: usize, masks: &[Span]) -> Snippet {
         let text = source.text();
         let start = floor_char_boundary(text, start.min(text.len()));
@@ -276,6 +282,7 @@ impl Snippet {
         let mut column = 0;
         let mut caret_start = None;
         let mut caret_end = None;
+        let mut masking = false;
         for (index, c) in line_text.char_indices() {
             if caret_start.is_none() && index >= from {
                 caret_start = Some(column);
@@ -283,13 +290,19 @@ impl Snippet {
             if caret_end.is_none() && index >= to {
                 caret_end = Some(column);
             }
-            let before = shown.len();
-            let width = push_display(&mut shown, c, column);
             let at = line_span.start + index;
-            if masks.iter().any(|mask| mask.start <= at && at < mask.end) {
-                shown.truncate(before);
-                shown.extend(std::iter::repeat_n('*', width));
-            }
+            let is_masked = masks.iter().any(|mask| mask.start <= at && at < mask.end);
+            let width = match (is_masked, masking) {
+                // A masked run shows as a fixed number of `*`, so it does not tell the
+                // credential's length either.
+                (true, true) => 0,
+                (true, false) => {
+                    shown.extend(std::iter::repeat_n('*', MASK_WIDTH));
+                    MASK_WIDTH
+                }
+                (false, _) => push_display(&mut shown, c, column),
+            };
+            masking = is_masked;
             column += width;
         }
         let caret_start = caret_start.unwrap_or(column);
@@ -309,14 +322,22 @@ fn is_sensitive(rule: &RuleMeta) -> bool {
     rule.sensitive
 }
 
-/// For each file, the byte ranges to show as `*` in every snippet of that file: the spans of
-/// sensitive findings, after the prefix their redacted form shows
-/// ([`plimsoll_check::secrets::shown_prefix_len`]).
+/// For each file, the byte ranges to show as `*` in every snippet of that file: the report's
+/// credentials and the spans of its sensitive findings, after the token-kind marker their
+/// redacted form shows ([`plimsoll_check::secrets::shown_prefix_len`]).
 fn secret_masks(report: &CheckReport) -> HashMap<&Path, Vec<Span>> {
     let mut masks: HashMap<&Path, Vec<Span>> = HashMap::new();
-    for finding in report.findings.iter().filter(|f| is_sensitive(f.rule)) {
-        let location = &finding.location;
-        let (Some(span), Some(source)) = (location.span, report.sources.get(&location.path)) else {
+    let own = report
+        .findings
+        .iter()
+        .filter(|f| is_sensitive(f.rule))
+        .filter_map(|f| Some((f.location.path.as_path(), f.location.span?)));
+    let recorded = report
+        .secrets
+        .iter()
+        .flat_map(|(path, spans)| spans.iter().map(move |span| (path.as_path(), *span)));
+    for (path, span) in own.chain(recorded) {
+        let Some(source) = report.sources.get(path) else {
             continue;
         };
         let secret = source.slice(span);
@@ -325,7 +346,7 @@ fn secret_masks(report: &CheckReport) -> HashMap<&Path, Vec<Span>> {
             .nth(plimsoll_check::secrets::shown_prefix_len(secret))
             .map_or(secret.len(), |(index, _)| index);
         masks
-            .entry(location.path.as_path())
+            .entry(path)
             .or_default()
             .push(Span::new(span.start + keep, span.end));
     }
@@ -503,10 +524,16 @@ mod tests {
         doc: "",
     };
 
+    /// A GitHub token, assembled at run time so that this file holds none.
+    fn token() -> String {
+        format!("{}{}", "ghp_", "aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5")
+    }
+
     #[test]
     fn secrets_are_masked_in_every_snippet_of_their_file() {
-        let text = "env:\n  TOKEN: ghp_abcdefghijklmnop # and 🚀\nrun: curl -H \"ghp_abcdefghijklmnop\" x | sh\n";
-        let source = Arc::new(SourceFile::new("ci.yml", text));
+        let token = token();
+        let text = format!("env:\n  TOKEN: {token} # and 🚀\nrun: curl -H \"{token}\" x | sh\n");
+        let source = Arc::new(SourceFile::new("ci.yml", text.clone()));
         let secret = text.find("ghp_").unwrap();
         let curl = text.find("curl").unwrap();
         let findings = vec![
@@ -515,8 +542,8 @@ mod tests {
                 Severity::Error,
                 Path::new("ci.yml"),
                 Some(&source),
-                Some(Span::new(secret, secret + 20)),
-                "literal GitHub token: `ghp_… (20 characters)`".into(),
+                Some(Span::new(secret, secret + 40)),
+                "literal GitHub token: `ghp_…`".into(),
                 None,
             ),
             make_finding(
@@ -536,16 +563,44 @@ mod tests {
             ..CheckReport::default()
         };
         let out = render(&report, &HumanOptions::default());
-        assert!(!out.contains("abcdefgh"), "{out}");
-        assert_eq!(
-            out.matches(" 2 |   TOKEN: ghp_**************** # and 🚀\n")
-                .count(),
-            2,
-            "{out}"
-        );
+        assert!(!out.contains(&token[4..12]), "{out}");
+        let masked = format!(" 2 |   TOKEN: ghp_{} # and 🚀\n", "*".repeat(MASK_WIDTH));
+        assert_eq!(out.matches(&masked).count(), 2, "{out}");
         // Only the secret's own text is masked: the rest of a line stays readable.
         let masks = secret_masks(&report);
         let line3 = Snippet::new(&source, curl, curl + 4, &masks[Path::new("ci.yml")]);
-        assert_eq!(line3.text, "run: curl -H \"ghp_abcdefghijklmnop\" x | sh");
+        assert_eq!(line3.text, format!("run: curl -H \"{token}\" x | sh"));
+    }
+
+    /// A credential whose own finding is not in the report (suppressed, baselined, its rule
+    /// off) is masked from the spans the run recorded.
+    #[test]
+    fn recorded_secrets_are_masked_without_their_finding() {
+        let token = token();
+        let text = format!("run: curl -H \"{token}\" x | sh\n");
+        let source = Arc::new(SourceFile::new("ci.yml", text.clone()));
+        let secret = text.find("ghp_").unwrap();
+        let path = Path::new("ci.yml").to_path_buf();
+        let report = CheckReport {
+            findings: vec![make_finding(
+                &OTHER_RULE,
+                Severity::Warning,
+                &path,
+                Some(&source),
+                Some(Span::new(0, text.len() - 1)),
+                "a script is piped to a shell".into(),
+                None,
+            )],
+            files_checked: 1,
+            sources: HashMap::from([(path.clone(), source.clone())]),
+            secrets: HashMap::from([(path, vec![Span::new(secret, secret + 40)])]),
+            ..CheckReport::default()
+        };
+        let out = render(&report, &HumanOptions::default());
+        assert!(!out.contains(&token[4..12]), "{out}");
+        assert!(
+            out.contains(&format!("ghp_{}\" x", "*".repeat(MASK_WIDTH))),
+            "{out}"
+        );
     }
 }

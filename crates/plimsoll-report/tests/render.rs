@@ -93,6 +93,11 @@ fn relativize(report: CheckReport, root: &Path) -> CheckReport {
             .into_iter()
             .map(|(path, source)| (relative(&path), source))
             .collect::<HashMap<_, _>>(),
+        secrets: report
+            .secrets
+            .into_iter()
+            .map(|(path, spans)| (relative(&path), spans))
+            .collect::<HashMap<_, _>>(),
         ..CheckReport::default()
     }
 }

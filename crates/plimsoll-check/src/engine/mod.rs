@@ -10,7 +10,6 @@ use plimsoll_syntax::yaml;
 use plimsoll_syntax::{LineCol, SourceError, SourceFile, Span};
 use rayon::prelude::*;
 
-use crate::baseline::stable_hash;
 use crate::compose::Compose;
 use crate::config::Settings;
 use crate::discovery::{self, Candidate, FileKind};
@@ -25,7 +24,11 @@ use crate::suppression;
 mod containers;
 mod github_actions;
 mod kubernetes;
+mod redaction;
 mod terraform;
+
+pub use redaction::point_at_start;
+use redaction::RunSecrets;
 
 /// Why a run could not be done at all.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +52,9 @@ pub struct CheckReport {
     pub unreadable_targets: Vec<(PathBuf, String)>,
     /// The configuration files the settings came from, for the report's head.
     pub config_files: Vec<PathBuf>,
+    /// Byte ranges of the credentials in each file of `sources`, whether or not a finding
+    /// reports them: every renderer that shows source text masks them.
+    pub secrets: HashMap<PathBuf, Vec<Span>>,
 }
 
 enum Facts {
@@ -69,6 +75,8 @@ struct FileOutcome {
     /// What the per-file rules found, when resolving waits for rules over the whole run
     /// (so suppressions cover cross-file findings too).
     deferred: Option<Sink>,
+    /// The credentials in the file, reported or not.
+    secrets: RunSecrets,
 }
 
 /// What the files of a run leave for the rules that look at several files at once.
@@ -137,11 +145,13 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         .collect();
     let mut all_sources = HashMap::new();
     let mut run = RunFacts::default();
+    let mut secrets = RunSecrets::default();
     let mut outcomes = outcomes;
     let extra = kustomize_outcomes(&mut outcomes, &discovery, settings, &active);
     for mut outcome in outcomes.into_iter().chain(extra) {
         report.files_checked += usize::from(outcome.checked);
         report.findings.append(&mut outcome.findings);
+        secrets.merge(std::mem::take(&mut outcome.secrets));
         let facts = run.absorb(&mut outcome);
         if let Some(source) = outcome.source {
             all_sources.insert(source.path().to_path_buf(), source);
@@ -184,9 +194,13 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             ));
         }
     }
-    report
-        .findings
-        .extend(check_run(run, settings, &active, &all_sources));
+    report.findings.extend(check_run(
+        run,
+        settings,
+        &active,
+        &all_sources,
+        &mut secrets,
+    ));
     // A stable sort, as before, split across the threads: thousands of findings compare by
     // path component by component.
     report.findings.par_sort_by(|a, b| {
@@ -211,6 +225,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
                 .or_insert_with(|| source.clone());
         }
     }
+    report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
     Ok(report)
 }
 
@@ -227,6 +242,7 @@ fn check_file(
         repository: candidate.repository,
         checked: true,
         deferred: None,
+        secrets: RunSecrets::default(),
     };
     let source = if candidate.text_only {
         match read_text(path, settings) {
@@ -305,7 +321,7 @@ fn check_file(
         }
     }
     drop_secrets_reported_twice(&source, &mut sink);
-    let mut findings = resolve(&source, sink, settings, text_only);
+    let mut findings = resolve(&source, sink, settings, text_only, &mut outcome.secrets);
     if unparsable {
         // The file's own rules did not run: its suppressions of them are not unused.
         findings.retain(|f| f.rule.name != UnusedSuppression::META.name);
@@ -347,7 +363,7 @@ fn check_manifests(
             // Not manifests: only the text rules looked at it.
             sink.diagnostics.truncate(text_findings);
             outcome.checked = false;
-            let findings = resolve(source, sink, settings, true);
+            let findings = resolve(source, sink, settings, true, &mut outcome.secrets);
             outcome.source = (!findings.is_empty()).then(|| source.clone());
             outcome.findings.extend(findings);
         }
@@ -416,6 +432,7 @@ fn check_run(
     settings: &Settings,
     rules: &[&'static dyn Rule],
     sources: &HashMap<PathBuf, Arc<SourceFile>>,
+    secrets: &mut RunSecrets,
 ) -> Vec<Finding> {
     let mut sink = RunSink::default();
     kubernetes::check_cluster(&run.cluster, rules, &mut sink);
@@ -439,12 +456,12 @@ fn check_run(
             file_sink.diagnostics.extend(text.diagnostics);
         }
         drop_secrets_reported_twice(&source, &mut file_sink);
-        findings.extend(resolve(&source, file_sink, settings, false));
+        findings.extend(resolve(&source, file_sink, settings, false, secrets));
     }
     // Terraform files the module rules handed nothing back for still carry the text findings.
     for (path, text) in run.terraform_text {
         if let Some(source) = sources.get(&path) {
-            findings.extend(resolve(source, text, settings, false));
+            findings.extend(resolve(source, text, settings, false, secrets));
         }
     }
     // Findings in files that were not deferred (none today): configuration applies, no suppressions.
@@ -634,12 +651,21 @@ fn classify_by_content(root: &yaml::Node) -> Option<FileKind> {
     }
 }
 
-/// Apply configuration and inline suppressions to what the rules reported in `source`.
+/// Apply configuration and inline suppressions to what the rules reported in `source`, after
+/// recording in `secrets` the credentials of the file, which configuration and suppressions
+/// do not make less secret.
 ///
 /// In a file of no kind plimsoll checks (`text_only`), only suppressions of the rules that read
 /// any text can be unused: elsewhere `plimsoll: ignore[...]` is prose or test data about
 /// plimsoll, not a suppression.
-fn resolve(source: &SourceFile, sink: Sink, settings: &Settings, text_only: bool) -> Vec<Finding> {
+fn resolve(
+    source: &SourceFile,
+    mut sink: Sink,
+    settings: &Settings,
+    text_only: bool,
+    secrets: &mut RunSecrets,
+) -> Vec<Finding> {
+    secrets.record(source, &mut sink);
     let path = source.path();
     let mut suppressions = suppression::parse(source);
     let mut findings = Vec::new();
@@ -721,7 +747,8 @@ pub fn make_finding(
         (Some(source), Some(span)) => {
             let start = source.line_col(span.start);
             let end = source.line_col(span.end);
-            let line_text = source.line_text(start.line - 1).trim().to_string();
+            let own = if rule.sensitive { &[span][..] } else { &[] };
+            let line_text = redaction::masked_line(source, start.line - 1, own);
             (
                 start,
                 end,
@@ -732,19 +759,12 @@ pub fn make_finding(
         }
         _ => (origin, origin, 1, 1, String::new()),
     };
-    let path_text = path.to_string_lossy().replace('\\', "/");
-    let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
-    // The line of a credential holds the credential: its fingerprint comes from the message,
-    // which names it by its redacted form and hash only.
-    let fingerprint_line = if rule.sensitive {
-        ""
-    } else {
-        line_text.as_str()
-    };
     Finding {
         rule,
         severity,
-        fingerprint: stable_hash(&[rule.name, path_text, fingerprint_line, &message]),
+        // The line is masked with this finding's own credential only: the end of the run
+        // recomputes the fingerprint with every credential of the file.
+        fingerprint: redaction::fingerprint(rule, path, &line_text, &message),
         location: Location {
             path: path.to_path_buf(),
             span,

@@ -21,6 +21,7 @@ pub fn plimsoll(dir: &Path) -> Command {
         "PLIMSOLL_ENV",
         "PLIMSOLL_FORMAT",
         "PLIMSOLL_MAX_FILE_SIZE",
+        "PLIMSOLL_SECRET_KEY",
     ] {
         cmd.env_remove(var);
     }

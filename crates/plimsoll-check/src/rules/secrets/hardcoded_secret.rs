@@ -3,7 +3,7 @@ use plimsoll_syntax::SourceFile;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::Rule;
-use crate::secrets::{redact, scanner, SecretMatch};
+use crate::secrets::{redact, SecretMatch};
 
 declare_rule! {
     /// ## What it does
@@ -16,8 +16,11 @@ declare_rule! {
     /// `api_key`, `clientSecret`). Placeholders (`changeme`, `${VAR}`, `<token>`, `xxxx`) and
     /// the example keys of vendor documentation are not secrets.
     ///
-    /// The finding never shows the secret: only a short prefix, its length and a stable hash
-    /// (the same secret has the same hash everywhere), and the detector's id in brackets.
+    /// The finding never shows the secret, nor its length: only the fixed marker of its token
+    /// kind (`ghp_`, `AKIA`), if it has one, a keyed hash (the same secret has the same hash
+    /// throughout a report; set `PLIMSOLL_SECRET_KEY` for hashes that match across runs) and the
+    /// detector's id in brackets. Every other finding's message and snippet, in every format,
+    /// masks it too, even when this finding is suppressed, baselined or this rule is off.
     ///
     /// ## Why is this bad?
     /// Anything in the repository is readable by everyone who can read the repository, forever:
@@ -63,7 +66,8 @@ impl Rule for HardcodedSecret {
     }
 
     fn check_text(&self, source: &SourceFile, out: &mut Sink) {
-        for found in scanner().scan(source.text()) {
+        let found = out.secrets(source).to_vec();
+        for found in found {
             let message = describe(&found, source.slice(found.span));
             out.report(&Self::META, found.span, message);
         }

@@ -439,16 +439,67 @@ const TRIVIAL_PASSWORDS: &[&str] = &[
 
 /// Whether the password of a URL is a real one rather than a placeholder or a default.
 fn is_real_password(password: &str, user: &str) -> bool {
+    is_maskable_password(password, user) && !has_weak_word(password)
+}
+
+/// Whether `password` holds a word of demo passwords (`pass`, `secret`, `123`).
+fn has_weak_word(password: &str) -> bool {
     let lower = password.to_ascii_lowercase();
+    ["pass", "pwd", "secret", "pa55", "123"]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
+/// Whether the password of a URL is one to keep out of output: anything but a placeholder, a
+/// reference or a throwaway default. Wider than [`is_real_password`]: `S3cr3tPassw0rd` reads
+/// like a demo password, too weak a sign to report, but it may be a real one.
+fn is_maskable_password(password: &str, user: &str) -> bool {
+    let lower = password.to_ascii_lowercase();
+    // `password`, `test_password`: words alone, a demo value; `S3cr3tPa55w0rd!` is kept.
+    let only_words = password
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-');
     password.len() >= 6
+        && (!only_words || !has_weak_word(password))
         && password != user
         && !TRIVIAL_PASSWORDS.contains(&lower.as_str())
-        && !["pass", "pwd", "secret", "pa55", "123"]
-            .iter()
-            .any(|word| lower.contains(word))
+        && !is_placeholder_secret(password)
         && !password.starts_with(['$', '%', '{', '<', '*', '['])
         && !password.contains("${")
         && !password.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The longest `user:password` part of a URL searched for.
+const MAX_USERINFO: usize = 256;
+
+/// The passwords of the URLs in `text` (`scheme://user:password@host`) that are not
+/// placeholders or throwaway defaults, whether or not a detector reports them: what output
+/// must mask besides the detectors' matches.
+pub fn url_passwords(text: &str) -> Vec<Span> {
+    // One searcher for the process: building one per call cost more than the search on the
+    // short lines of a log.
+    static SEPARATOR: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let separator = SEPARATOR.get_or_init(|| memchr::memmem::Finder::new("://"));
+    let mut found = Vec::new();
+    for at in separator.find_iter(text.as_bytes()) {
+        let start = at + 3;
+        let rest = &text.as_bytes()[start..];
+        let stop = rest.iter().take(MAX_USERINFO).position(|&b| {
+            b == b'@' || b == b'/' || b.is_ascii_whitespace() || b"\"'`<>".contains(&b)
+        });
+        let Some(stop) = stop.filter(|&stop| rest[stop] == b'@') else {
+            continue;
+        };
+        let userinfo = &text[start..start + stop];
+        let Some((user, password)) = userinfo.split_once(':') else {
+            continue;
+        };
+        if is_maskable_password(password, user) {
+            let from = start + user.len() + 1;
+            found.push(Span::new(from, from + password.len()));
+        }
+    }
+    found
 }
 
 /// `…/graph/badge.svg?token=AbCdEf1234`: Codecov's badge tokens are public by design.
@@ -614,6 +665,20 @@ mod tests {
             assert_eq!(found(&shipped, text), expected, "{text}");
         }
         assert!(cut_secrets >= 3, "{cut_secrets}");
+    }
+
+    #[test]
+    fn url_passwords_include_weak_looking_ones_but_not_defaults() {
+        let password = format!("{}{}", "S3cr3tPa", "ssw0rd");
+        let text = format!(
+            "postgres://admin:{password}@db:5432/app https://u:postgres@h/ x://a:${{P}}@h \
+             https://host/a:b@c ftp://user:hunter22 https://u:example@h https://u:test_password@h"
+        );
+        let spans: Vec<&str> = url_passwords(&text)
+            .into_iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(spans, [password.as_str()]);
     }
 
     #[test]

@@ -1,16 +1,24 @@
-//! Recognising credentials written as literals, shared by every domain's secret rules.
+//! Recognising credentials written as literals, and keeping them out of what plimsoll prints.
 //!
 //! The detectors are data ([`scanner::DETECTORS_TOML`], `detectors.toml`): one entry per kind of
 //! credential with its prefilter keywords, regex, entropy threshold and allow-list. The
 //! [`scanner`] runs them all over a text in one pass. The helpers here are what the detectors and
 //! the rules that look at a structured value (an `env:` entry, an `ENV` instruction) share: what
-//! a placeholder is, what a secret-named key is, and how a secret is shown redacted.
+//! a placeholder is, what a secret-named key is. [`redact`] is how a secret is named in a
+//! finding (a keyed hash, never its length); [`scrub`] removes every trace of known secrets from
+//! a text that quotes them (messages); [`log`] redacts the lines of a CI log as they stream.
+//!
+//! This crate is shared by `plimsoll-check` (rules, engine, history) and `plimsoll-diagnose`,
+//! which must not depend on the audit engine.
 
+pub mod log;
+pub mod redact;
 pub mod scanner;
+pub mod scrub;
 
+pub use redact::{redact, secret_hash, shown_prefix_len, without_hashes, HashKey};
 pub use scanner::{scanner, Detector, Scanner, SecretMatch};
-
-use crate::baseline::stable_hash;
+pub use scrub::Scrubber;
 
 /// Words that mark a value as a placeholder (`changeme`, `<token>`, `xxxx`) in any secret,
 /// token-shaped or not.
@@ -45,32 +53,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "abcdefgh",
     "12345678",
 ];
-
-/// How many characters of a secret a redacted form shows: four at most (a token's prefix, such
-/// as `ghp_` or `AKIA`, names its kind without weakening it), and never more than a quarter of
-/// a short secret.
-pub fn shown_prefix_len(secret: &str) -> usize {
-    (secret.chars().count() / 4).min(4)
-}
-
-/// A stable, short hash of a secret: the same secret gives the same hash in every file, run and
-/// output format, so that findings can be matched to a rotation without showing the secret. 32
-/// bits are enough to tell secrets apart and too few to confirm a guess at a short password.
-pub fn secret_hash(secret: &str) -> String {
-    let full = stable_hash(&["plimsoll-secret", secret]);
-    full[..8].to_string()
-}
-
-/// A redacted form: a short prefix, the length and the [`secret_hash`]:
-/// `ghp_… (40 characters, hash 5d41402a)`.
-pub fn redact(secret: &str) -> String {
-    let prefix: String = secret.chars().take(shown_prefix_len(secret)).collect();
-    format!(
-        "{prefix}… ({} characters, hash {})",
-        secret.chars().count(),
-        secret_hash(secret)
-    )
-}
 
 /// The kind of credential `value` holds by its well-known shape (a token prefix, an AWS key id, a
 /// PEM private key, a URL with a password), if any. Secret-named keys are judged separately by
@@ -485,19 +467,6 @@ mod tests {
         // base64 of `Password$123456` and of a random 18-byte value
         assert!(!looks_like_secret_literal("UGFzc3dvcmQkMTIzNDU2"));
         assert!(looks_like_secret_literal("cTl6Wkx2N3BLbTJ4UmI0dA=="));
-    }
-
-    #[test]
-    fn redaction_shows_a_short_prefix_the_length_and_a_stable_hash() {
-        let hash = secret_hash("s3cr3tP4ss");
-        assert_eq!(hash.len(), 8);
-        assert_eq!(hash, secret_hash("s3cr3tP4ss"));
-        assert_ne!(hash, secret_hash("s3cr3tP4st"));
-        assert_eq!(
-            redact("s3cr3tP4ss"),
-            format!("s3… (10 characters, hash {hash})")
-        );
-        assert!(redact(&planted("ghp_", &"k".repeat(36))).starts_with("ghp_… (40 characters"));
     }
 
     #[test]

@@ -1,0 +1,283 @@
+//! Keeping every credential of a run out of its report, in one place rather than in each rule.
+//!
+//! Rules quote source text in their messages (an unknown Dockerfile instruction, an `ADD` URL,
+//! an invalid expression), and renderers show source lines: either may hold a credential that
+//! another rule found, or that no reported finding points at (its finding suppressed,
+//! baselined or ignored for the path, or its rule off). So every file's credentials are
+//! recorded whatever is reported: what the secret scanner finds (it runs on every file even
+//! when `hardcoded-secret` is off), the passwords of URLs (even those too weak-looking to
+//! report), and what any sensitive rule reported before configuration and suppressions
+//! applied. At the end of the run, every message and help text is scrubbed of
+//! them ([`Scrubber`]), every fingerprint is computed over the line with them masked, and the
+//! report carries their spans so that snippets mask them.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use plimsoll_syntax::{SourceFile, Span};
+
+use crate::baseline::stable_hash;
+use crate::finding::{Finding, RuleMeta, Sink};
+use crate::secrets::{without_hashes, Scrubber};
+
+/// What stands for a credential in the line text a fingerprint is computed from: fixed, so the
+/// fingerprint says nothing about the credential, not even its length.
+const MASKED: &str = "<secret>";
+
+/// The credentials found so far in a run.
+#[derive(Debug, Default)]
+pub(crate) struct RunSecrets {
+    /// Byte ranges of credentials in each file, sorted.
+    spans: HashMap<PathBuf, Vec<Span>>,
+    /// Every credential's text, for scrubbing text that quotes them anywhere.
+    texts: BTreeSet<String>,
+}
+
+impl RunSecrets {
+    /// Record the credentials in `source`: the secret scanner's matches, and the spans of what
+    /// the sensitive rules reported in `sink`, before anything is filtered out.
+    pub(crate) fn record(&mut self, source: &SourceFile, sink: &mut Sink) {
+        let mut spans: Vec<Span> = sink.secrets(source).iter().map(|m| m.span).collect();
+        let url_passwords = crate::secrets::scanner::url_passwords(source.text());
+        for span in &url_passwords {
+            self.texts.insert(source.slice(*span).to_string());
+        }
+        spans.extend(url_passwords);
+        spans.extend(
+            sink.diagnostics
+                .iter()
+                .filter(|d| d.rule.sensitive && !d.span.is_empty())
+                .map(|d| d.span),
+        );
+        if spans.is_empty() {
+            return;
+        }
+        let scanned: Vec<Span> = sink.secrets(source).iter().map(|m| m.span).collect();
+        for span in &scanned {
+            self.texts.insert(source.slice(*span).to_string());
+        }
+        // A rule's span may cover a key with its value (`API_TOKEN=…`, `REDIS_PASSWORD=…` in an
+        // env file): what the scanner matched inside it is the secret, else the value after
+        // `=` when it is one word that reads as a credential; taking the key, or a word such
+        // as `nostream` that is also a service's name, would scrub every mention of it. Such a
+        // value is still masked in snippets, from its span.
+        for diagnostic in sink.diagnostics.iter().filter(|d| d.rule.sensitive) {
+            let span = diagnostic.span;
+            if scanned
+                .iter()
+                .any(|s| s.start < span.end && span.start < s.end)
+            {
+                continue;
+            }
+            let text = source.slice(span);
+            let value = text.split_once('=').map_or(text, |(_, value)| value);
+            let value = value.trim_matches(['"', '\'']);
+            let credential = crate::secrets::looks_like_secret_literal(value)
+                || crate::secrets::token_kind(value).is_some();
+            if credential && !value.contains(char::is_whitespace) {
+                self.texts.insert(value.to_string());
+            }
+        }
+        let entry = self.spans.entry(source.path().to_path_buf()).or_default();
+        entry.extend(spans);
+        entry.sort_unstable_by_key(|s| (s.start, s.end));
+        entry.dedup();
+    }
+
+    /// Record the copies of known credentials on the line of `source` holding `offset`, the
+    /// line a snippet shows: a secret found in one place may be written again where no
+    /// detector recognises it (`--key <value>` on its own), or in another case.
+    fn add_repeats(&mut self, scrubber: &Scrubber, source: &SourceFile, offset: usize) {
+        if scrubber.is_empty() {
+            return;
+        }
+        let line = source
+            .lines()
+            .line_span(source.text(), source.lines().line_of(offset));
+        let repeats: Vec<Span> = scrubber
+            .find(source.slice(line))
+            .into_iter()
+            .map(|(range, _)| Span::new(line.start + range.start, line.start + range.end))
+            .collect();
+        if repeats.is_empty() {
+            return;
+        }
+        let entry = self.spans.entry(source.path().to_path_buf()).or_default();
+        let new: Vec<Span> = repeats
+            .into_iter()
+            .filter(|r| !entry.iter().any(|s| s.start <= r.start && r.end <= s.end))
+            .collect();
+        if !new.is_empty() {
+            entry.extend(new);
+            entry.sort_unstable_by_key(|s| (s.start, s.end));
+        }
+    }
+
+    /// Add what another part of the run recorded.
+    pub(crate) fn merge(&mut self, other: RunSecrets) {
+        for (path, spans) in other.spans {
+            let entry = self.spans.entry(path).or_default();
+            entry.extend(spans);
+            entry.sort_unstable_by_key(|s| (s.start, s.end));
+            entry.dedup();
+        }
+        self.texts.extend(other.texts);
+    }
+
+    /// Scrub `findings` of every recorded credential, recompute their fingerprints over masked
+    /// lines, report those bounded by a credential as points; the spans of the files in `shown`
+    /// (those the report shows snippets of), for the renderers.
+    pub(crate) fn apply(
+        mut self,
+        findings: &mut [Finding],
+        sources: &HashMap<PathBuf, Arc<SourceFile>>,
+        shown: &HashMap<PathBuf, Arc<SourceFile>>,
+    ) -> HashMap<PathBuf, Vec<Span>> {
+        if self.texts.is_empty() && self.spans.is_empty() {
+            return HashMap::new();
+        }
+        let scrubber = Scrubber::new(self.texts.iter().map(String::as_str));
+        // Most help texts are their rule's, the same for thousands of findings.
+        let mut helps: HashMap<String, Option<String>> = HashMap::new();
+        for finding in findings.iter_mut() {
+            let mut changed = false;
+            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.message) {
+                finding.message = scrubbed;
+                changed = true;
+            }
+            let help = match helps.get(&finding.help) {
+                Some(help) => help.clone(),
+                None => {
+                    let help = match scrubber.scrub(&finding.help) {
+                        std::borrow::Cow::Owned(scrubbed) => Some(scrubbed),
+                        std::borrow::Cow::Borrowed(_) => None,
+                    };
+                    helps.insert(finding.help.clone(), help.clone());
+                    help
+                }
+            };
+            if let Some(help) = help {
+                finding.help = help;
+            }
+            let path = &finding.location.path;
+            if let (Some(source), Some(span)) = (sources.get(path), finding.location.span) {
+                self.add_repeats(&scrubber, source, span.start);
+            }
+            let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
+            let bounded = finding
+                .location
+                .span
+                .is_some_and(|span| masks.iter().any(|secret| bounded_by(span, *secret)));
+            let line = match (sources.get(path), finding.location.span) {
+                (Some(source), Some(span)) if !masks.is_empty() || changed => {
+                    let line = source.lines().line_of(span.start);
+                    Some(masked_line(source, line, masks))
+                }
+                _ => None,
+            };
+            if let Some(line) = line {
+                finding.fingerprint = fingerprint(finding.rule, path, &line, &finding.message);
+            } else if changed {
+                finding.fingerprint = fingerprint(finding.rule, path, "", &finding.message);
+            }
+            if bounded {
+                point_at_start(&mut finding.location);
+            }
+        }
+        self.spans.retain(|path, _| shown.contains_key(path));
+        self.spans
+    }
+}
+
+/// Whether a finding's region `span` starts or ends inside `secret`: its reported end column
+/// would then tell the secret's length (a region that is exactly the secret, `KEY=secret`).
+fn bounded_by(span: Span, secret: Span) -> bool {
+    let overlaps = secret.start < span.end && span.start < secret.end;
+    overlaps && (span.start >= secret.start || span.end <= secret.end)
+}
+
+/// Report `location` as a point at its start: the end of a region bounded by a credential says
+/// how long the credential is, in every format that gives end columns (JSON, SARIF, GitHub).
+/// The span stays, for the human snippet, which shows the credential masked at a fixed width.
+pub fn point_at_start(location: &mut crate::finding::Location) {
+    location.end = location.start;
+    location.end_utf16 = location.start_utf16;
+}
+
+/// The fingerprint of a finding of `rule` in `path` on a line reading `line_text` (credentials
+/// masked: [`RunSecrets::apply`] recomputes it with every credential of the file), saying
+/// `message`: the message without the keyed hashes of redacted secrets, which
+/// change from run to run, so that baselines keep matching and say nothing about a secret.
+pub(crate) fn fingerprint(
+    rule: &RuleMeta,
+    path: &std::path::Path,
+    line_text: &str,
+    message: &str,
+) -> String {
+    let path_text = path.to_string_lossy().replace('\\', "/");
+    let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
+    stable_hash(&[rule.name, path_text, line_text, &without_hashes(message)])
+}
+
+/// The 0-based `line` of `source`, trimmed, with what `masks` cover replaced by [`MASKED`].
+pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> String {
+    let line_span = source.lines().line_span(source.text(), line);
+    let text = source.slice(line_span);
+    let mut covered: Vec<(usize, usize)> = masks
+        .iter()
+        .filter(|m| m.start < line_span.end && line_span.start < m.end)
+        .map(|m| {
+            (
+                m.start.max(line_span.start) - line_span.start,
+                m.end.min(line_span.end) - line_span.start,
+            )
+        })
+        .collect();
+    if covered.is_empty() {
+        return text.trim().to_string();
+    }
+    covered.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in covered {
+        let start = start.max(at).min(text.len());
+        let end = end.min(text.len());
+        if end <= start {
+            continue;
+        }
+        out.push_str(text.get(at..start).unwrap_or_default());
+        out.push_str(MASKED);
+        at = end;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_masked_by_spans() {
+        let text = "a: 1\n  key: x # x\n  pass: Zq8vN3kR7t\n".to_string();
+        let source = SourceFile::new("f.yml", text.clone());
+        assert_eq!(masked_line(&source, 0, &[]), "a: 1");
+        let pass = text.find("Zq8v").unwrap_or(0);
+        let span = Span::new(pass, pass + 10);
+        assert_eq!(masked_line(&source, 2, &[span]), "pass: <secret>");
+        // A span that starts on an earlier line masks the start of this one.
+        let across = Span::new(2, pass + 4);
+        assert_eq!(masked_line(&source, 2, &[across]), "<secret>N3kR7t");
+    }
+
+    #[test]
+    fn regions_bounded_by_a_secret_are_told_apart_from_regions_around_one() {
+        let secret = Span::new(10, 30);
+        assert!(bounded_by(Span::new(10, 30), secret));
+        assert!(bounded_by(Span::new(4, 30), secret));
+        assert!(bounded_by(Span::new(12, 40), secret));
+        assert!(!bounded_by(Span::new(0, 40), secret));
+        assert!(!bounded_by(Span::new(30, 40), secret));
+    }
+}
