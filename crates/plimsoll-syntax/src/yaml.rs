@@ -293,8 +293,15 @@ enum Frame {
         tag: Option<String>,
         first: usize,
         pending_key: Option<Node>,
+        /// First entry (index into the builder's `entries`) of each key, once the mapping is
+        /// large enough that scanning its entries for a repeated key would be quadratic.
+        keys: Option<HashMap<String, usize>>,
     },
 }
+
+/// Entries a mapping may have before its keys are indexed: below it a scan is cheaper than
+/// hashing, above it the scan makes a mapping of n keys cost n² comparisons.
+const KEY_INDEX_FROM: usize = 16;
 
 struct Builder<'a> {
     text: &'a str,
@@ -405,6 +412,7 @@ impl<'a> Builder<'a> {
                         tag: tag.map(|t| t.to_string()),
                         first: self.entries.len(),
                         pending_key: None,
+                        keys: None,
                     },
                     span.start,
                 )?;
@@ -477,22 +485,58 @@ impl<'a> Builder<'a> {
             None => self.root = Some(node),
             Some(Frame::Sequence { .. }) => self.items.push(node),
             Some(Frame::Mapping {
-                first, pending_key, ..
+                first,
+                pending_key,
+                keys,
+                ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     if let Some(name) = key.as_str() {
-                        if let Some(earlier) = self.entries[*first..]
-                            .iter()
-                            .find(|e| e.key.as_str() == Some(name))
-                        {
-                            self.duplicate_keys.push((earlier.key.span, key.span));
+                        let earlier = first_entry_of(&self.entries, *first, keys, name);
+                        if let Some(earlier) = earlier {
+                            self.duplicate_keys
+                                .push((self.entries[earlier].key.span, key.span));
                         }
                     }
                     self.entries.push(Entry { key, value: node });
                 }
             },
         }
+    }
+}
+
+/// The index in `entries` of the first entry of the open mapping (its entries start at `first`)
+/// whose key is `name`, if any; records `name` as the next entry's key in the mapping's index,
+/// building that index once the mapping has [`KEY_INDEX_FROM`] entries.
+fn first_entry_of(
+    entries: &[Entry],
+    first: usize,
+    keys: &mut Option<HashMap<String, usize>>,
+    name: &str,
+) -> Option<usize> {
+    let next = entries.len();
+    if keys.is_none() && next - first >= KEY_INDEX_FROM {
+        let mut index = HashMap::with_capacity(2 * (next - first));
+        for (at, entry) in entries.iter().enumerate().skip(first) {
+            if let Some(key) = entry.key.as_str() {
+                index.entry(key.to_string()).or_insert(at);
+            }
+        }
+        *keys = Some(index);
+    }
+    match keys {
+        Some(index) => match index.get(name) {
+            Some(&at) => Some(at),
+            None => {
+                index.insert(name.to_string(), next);
+                None
+            }
+        },
+        None => entries[first..]
+            .iter()
+            .position(|e| e.key.as_str() == Some(name))
+            .map(|at| first + at),
     }
 }
 
@@ -641,6 +685,24 @@ mod tests {
             doc.duplicate_keys,
             vec![(Span::new(0, 1), Span::new(10, 11))]
         );
+    }
+
+    #[test]
+    fn duplicate_keys_of_large_mappings_name_the_first_occurrence() {
+        // Past the size where keys are hashed, before and after the index is built.
+        let mut text: String = (0..40).map(|i| format!("k{i}: 1\n")).collect();
+        text.push_str("k3: 2\nk3: 3\nk39: 4\n");
+        let doc = parse_str(&text).into_single().unwrap();
+        let firsts: Vec<&str> = doc
+            .duplicate_keys
+            .iter()
+            .map(|(f, _)| &text[f.start..f.end])
+            .collect();
+        assert_eq!(firsts, ["k3", "k3", "k39"]);
+        let first_k3 = text.find("k3:").unwrap();
+        assert!(doc.duplicate_keys[..2]
+            .iter()
+            .all(|(f, _)| f.start == first_k3));
     }
 
     #[test]
