@@ -1,4 +1,5 @@
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
 
 use crate::GuardError;
@@ -12,7 +13,14 @@ pub enum FileContent {
     Binary,
     /// A git submodule (a gitlink): its contents live in another repository.
     Submodule,
+    /// Larger than [`MAX_FILE_SIZE`]: not read past the limit, not compared, and said so.
+    TooLarge,
 }
+
+/// The most bytes of one file guard reads, as `plimsoll check`'s default `max-file-size`: a
+/// hostile pull request must not make the gate slow or large. A larger file is
+/// [`FileContent::TooLarge`].
+pub const MAX_FILE_SIZE: usize = 4 * 1024 * 1024;
 
 /// One file of a snapshot: where it is shown from, and what it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,8 +69,12 @@ pub fn is_ci_file(path: &str) -> bool {
     workflow || matches!(file_name, "action.yml" | "action.yaml")
 }
 
-/// Text of raw bytes, or [`FileContent::Binary`].
+/// Text of raw bytes, or [`FileContent::Binary`], or [`FileContent::TooLarge`] past
+/// [`MAX_FILE_SIZE`] (readers stop one byte past it).
 pub fn content_of(bytes: Vec<u8>) -> FileContent {
+    if bytes.len() > MAX_FILE_SIZE {
+        return FileContent::TooLarge;
+    }
     if bytes.contains(&0) {
         return FileContent::Binary;
     }
@@ -72,12 +84,25 @@ pub fn content_of(bytes: Vec<u8>) -> FileContent {
     }
 }
 
-/// The bytes of the file at `path`, with the path in the error.
+/// The bytes of the file at `path`, up to one byte past [`MAX_FILE_SIZE`] (enough to tell it
+/// is too large), with the path in the error.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, GuardError> {
-    std::fs::read(path).map_err(|source| GuardError::Read {
-        path: path.display().to_string(),
-        source,
-    })
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_SIZE as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|source| GuardError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+    Ok(bytes)
+}
+
+/// Text of a source file's bytes for the test-skip scan: none when not UTF-8 or over
+/// [`MAX_FILE_SIZE`] (a cut text would be scanned as if the rest were deleted).
+pub(crate) fn code_text(bytes: Option<Vec<u8>>) -> Option<String> {
+    bytes
+        .filter(|b| b.len() <= MAX_FILE_SIZE)
+        .and_then(|b| String::from_utf8(b).ok())
 }
 
 /// Folders never holding CI files or tests worth reading.
@@ -184,9 +209,7 @@ pub fn code_changes_between(before: &Path, after: &Path) -> Result<Vec<CodeChang
     paths.sort();
     paths.dedup();
     let read = |root: &Path, relative: &str| -> Option<String> {
-        std::fs::read(root.join(relative))
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
+        code_text(read_file(&root.join(relative)).ok())
     };
     let mut changes = Vec::new();
     for path in paths {

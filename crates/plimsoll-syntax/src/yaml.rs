@@ -605,6 +605,85 @@ impl Node {
     }
 }
 
+/// How far past the previous line a value's line is looked for in the source: room for a line
+/// break, indentation and a closing quote, not for a search through the whole scalar.
+const LOCATOR_WINDOW: usize = 1024;
+
+/// Values up to this size fall back to [`Node::locate`] for a range on a line that is not
+/// verbatim in the source (escapes, folding); larger ones get the whole node, so that many
+/// ranges of one huge scalar never cost a scan of it each.
+const LOCATOR_FALLBACK_MAX: usize = 64 * 1024;
+
+/// [`Node::locate`] for many ranges of one scalar: the value's lines are matched to the source
+/// once, in order, so each range costs a binary search instead of a scan of the whole value
+/// (a `run:` script of n commands located command by command was n² in its size).
+#[derive(Clone, Debug)]
+pub struct Locator {
+    /// Per line of the value: where it starts in the value, and where it starts in the source
+    /// when it is there verbatim.
+    lines: Vec<(usize, Option<usize>)>,
+    value_len: usize,
+}
+
+impl Locator {
+    /// The line map of `node`'s value within `source`; empty for a collection.
+    pub fn new(node: &Node, source: &str) -> Locator {
+        let mut lines = Vec::new();
+        let Some(value) = node.as_str() else {
+            return Locator {
+                lines,
+                value_len: 0,
+            };
+        };
+        let raw = source.get(node.span.start..node.span.end).unwrap_or("");
+        let mut cursor = 0;
+        let mut start = 0;
+        for line in value.split('\n') {
+            let mut end = (cursor + line.len() + LOCATOR_WINDOW).min(raw.len());
+            while !raw.is_char_boundary(end) {
+                end -= 1;
+            }
+            let found = raw
+                .get(cursor..end)
+                .and_then(|window| window.find(line))
+                .map(|at| cursor + at);
+            if let Some(at) = found {
+                cursor = at + line.len();
+            }
+            lines.push((start, found.map(|at| node.span.start + at)));
+            start += line.len() + 1;
+        }
+        Locator {
+            lines,
+            value_len: value.len(),
+        }
+    }
+
+    /// Source span of the bytes `range` of `node`'s value (`node` and `source` as given to
+    /// [`Locator::new`]).
+    pub fn locate(&self, node: &Node, source: &str, range: std::ops::Range<usize>) -> Span {
+        let in_source = |offset: usize| {
+            let line = self.lines.partition_point(|(start, _)| *start <= offset);
+            let (start, at) = *self.lines.get(line.checked_sub(1)?)?;
+            Some(at? + offset - start)
+        };
+        if range.start < range.end && range.end <= self.value_len {
+            // The end is located as the last byte's position, so that a range ending at a line
+            // break stays on its line.
+            if let (Some(start), Some(last)) = (in_source(range.start), in_source(range.end - 1)) {
+                if start <= last {
+                    return Span::new(start, last + 1);
+                }
+            }
+        }
+        if self.value_len <= LOCATOR_FALLBACK_MAX {
+            node.locate(source, range)
+        } else {
+            node.span
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -703,6 +782,25 @@ mod tests {
         assert!(doc.duplicate_keys[..2]
             .iter()
             .all(|(f, _)| f.start == first_k3));
+    }
+
+    #[test]
+    fn the_locator_agrees_with_locate() {
+        let text = "a: |\n  echo one\n  echo two\n  echo one\nb: \"x\\ty echo\\nz echo\"\nc: >\n  fold\n  ed echo\nd: plain echo\n";
+        let doc = parse_str(text).into_single().unwrap();
+        for key in ["a", "b", "c", "d"] {
+            let node = doc.root.get(key).unwrap();
+            let value = node.as_str().unwrap();
+            let locator = Locator::new(node, text);
+            for (at, word) in value.match_indices("echo") {
+                let range = at..at + word.len();
+                assert_eq!(
+                    locator.locate(node, text, range.clone()),
+                    node.locate(text, range),
+                    "{key}: {value:?} at {at}"
+                );
+            }
+        }
     }
 
     #[test]
