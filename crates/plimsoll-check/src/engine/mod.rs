@@ -124,7 +124,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     let mut repositories: Vec<Repository> = discovery
         .repositories
         .iter()
-        .map(|root| Repository::new(root))
+        .map(|root| Repository::new(root, settings.max_file_size))
         .collect();
     let mut all_sources = HashMap::new();
     let mut run = RunFacts::default();
