@@ -350,7 +350,7 @@ fn push_display(out: &mut String, c: char, column: usize) -> usize {
 /// Control characters, and the bidirectional overrides and isolates that can make text read
 /// differently from how it is stored.
 fn is_unprintable(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    plimsoll_syntax::text::is_unsafe(c)
 }
 
 /// `text` with unprintable characters replaced, except newlines.

@@ -17,6 +17,7 @@ pub mod hcl;
 pub mod image;
 pub mod shell;
 mod source;
+pub mod text;
 pub mod yaml;
 
 pub use source::{LineCol, LineIndex, SourceError, SourceFile, Span};

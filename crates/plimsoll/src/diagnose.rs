@@ -68,7 +68,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     };
     let plans: Vec<Option<Plan>> = match &workflow_path {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
+            let text = workflow::read(path)
                 .with_context(|| format!("cannot read workflow {}", path.display()))?;
             analyses
                 .iter()
@@ -116,7 +116,7 @@ fn find_workflow(
         .map(|j| j.name.clone());
     if let Some(job_name) = job_name {
         for file in &files {
-            let Ok(text) = std::fs::read_to_string(file) else {
+            let Ok(text) = workflow::read(file) else {
                 continue;
             };
             if workflow::defines_job(&text, &job_name) {
