@@ -14,6 +14,7 @@ pub static RULES: &[&dyn Rule] = &[
     // engine
     &ParseError,
     &UnusedSuppression,
+    &FindingsCapped,
     // github-actions
     &ContinueOnError,
     &AlwaysFalseCondition,

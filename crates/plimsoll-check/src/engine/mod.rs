@@ -1,6 +1,7 @@
 //! Running the rules over discovered files, in parallel, and resolving what they report into
 //! located, configured, suppressed findings.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::rule::{Context, Rule, RunSink};
 use crate::rules::engine::{ParseError, UnusedSuppression};
 use crate::suppression;
 
+mod caps;
 mod containers;
 mod github_actions;
 mod kubernetes;
@@ -653,8 +655,9 @@ fn classify_by_content(root: &yaml::Node) -> Option<FileKind> {
 fn resolve(source: &SourceFile, sink: Sink, settings: &Settings, text_only: bool) -> Vec<Finding> {
     let path = source.path();
     let mut suppressions = suppression::parse(source);
-    let mut findings = Vec::new();
-    for diagnostic in sink.diagnostics {
+    // Findings are built only for what the caps keep: building one hashes its whole line.
+    let mut kept: Vec<Diagnostic> = Vec::new();
+    for mut diagnostic in sink.diagnostics {
         let Some(default) = settings.rule_severity(diagnostic.rule) else {
             continue;
         };
@@ -671,19 +674,11 @@ fn resolve(source: &SourceFile, sink: Sink, settings: &Settings, text_only: bool
             continue;
         }
         // A rule's own severity override applies only when configuration left the default.
-        let severity = match diagnostic.severity {
+        diagnostic.severity = Some(match diagnostic.severity {
             Some(own) if default == diagnostic.rule.severity => own,
             _ => default,
-        };
-        findings.push(make_finding(
-            diagnostic.rule,
-            severity,
-            path,
-            Some(source),
-            Some(diagnostic.span),
-            diagnostic.message,
-            diagnostic.help,
-        ));
+        });
+        kept.push(diagnostic);
     }
     if let Some(severity) = settings.rule_severity(&UnusedSuppression::META) {
         if !settings.is_ignored(path, &UnusedSuppression::META) {
@@ -702,19 +697,54 @@ fn resolve(source: &SourceFile, sink: Sink, settings: &Settings, text_only: bool
                         unused.rule
                     ),
                 };
-                findings.push(make_finding(
-                    &UnusedSuppression::META,
-                    severity,
-                    path,
-                    Some(source),
-                    Some(unused.span),
+                kept.push(Diagnostic {
+                    rule: &UnusedSuppression::META,
+                    span: unused.span,
                     message,
-                    None,
-                ));
+                    help: None,
+                    severity: Some(severity),
+                });
             }
         }
     }
+    let dropped = caps::cap(&mut kept);
+    let mut findings: Vec<Finding> = kept
+        .into_iter()
+        .map(|d| {
+            let severity = d.severity.unwrap_or(d.rule.severity);
+            make_finding(
+                d.rule,
+                severity,
+                path,
+                Some(source),
+                Some(d.span),
+                d.message,
+                d.help,
+            )
+        })
+        .collect();
+    findings.extend(caps::notes(dropped, source, settings));
     findings
+}
+
+/// Bytes of a line's start and end that stand for it in a fingerprint when it is longer than
+/// twice this: hashing a minified line of megabytes for each of its findings took minutes.
+const FINGERPRINT_LINE_PART: usize = 2048;
+
+/// The line text a fingerprint hashes: the line, or its start and end when it is long.
+fn fingerprint_text(line: &str) -> Cow<'_, str> {
+    if line.len() <= 2 * FINGERPRINT_LINE_PART {
+        return Cow::Borrowed(line);
+    }
+    let mut head = FINGERPRINT_LINE_PART;
+    while !line.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = line.len() - FINGERPRINT_LINE_PART;
+    while !line.is_char_boundary(tail) {
+        tail += 1;
+    }
+    Cow::Owned(format!("{}…{}", &line[..head], &line[tail..]))
 }
 
 /// Build a located finding. Without a source or span, it points at line 1, column 1.
@@ -732,7 +762,8 @@ pub fn make_finding(
         (Some(source), Some(span)) => {
             let start = source.line_col(span.start);
             let end = source.line_col(span.end);
-            let line_text = source.line_text(start.line - 1).trim().to_string();
+            // Borrowed: a finding on a minified line of megabytes must not copy it.
+            let line_text = source.line_text(start.line - 1).trim();
             (
                 start,
                 end,
@@ -741,21 +772,21 @@ pub fn make_finding(
                 line_text,
             )
         }
-        _ => (origin, origin, 1, 1, String::new()),
+        _ => (origin, origin, 1, 1, ""),
     };
     let path_text = path.to_string_lossy().replace('\\', "/");
     let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
     // The line of a credential holds the credential: its fingerprint comes from the message,
     // which names it by its redacted form and hash only.
     let fingerprint_line = if rule.sensitive {
-        ""
+        Cow::Borrowed("")
     } else {
-        line_text.as_str()
+        fingerprint_text(line_text)
     };
     Finding {
         rule,
         severity,
-        fingerprint: stable_hash(&[rule.name, path_text, fingerprint_line, &message]),
+        fingerprint: stable_hash(&[rule.name, path_text, &fingerprint_line, &message]),
         location: Location {
             path: path.to_path_buf(),
             span,
