@@ -8,6 +8,7 @@
 mod common;
 
 mod harness;
+mod limits;
 
 use harness::*;
 
