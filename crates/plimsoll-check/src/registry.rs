@@ -15,6 +15,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ParseError,
     &UnusedSuppression,
     &FindingsCapped,
+    &NotSearched,
     // github-actions
     &ContinueOnError,
     &AlwaysFalseCondition,

@@ -19,7 +19,7 @@ use crate::kubernetes::Cluster;
 use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
 use crate::rule::{Context, Rule, RunSink};
-use crate::rules::engine::{ParseError, UnusedSuppression};
+use crate::rules::engine::{NotSearched, ParseError, UnusedSuppression};
 use crate::suppression;
 
 mod caps;
@@ -223,9 +223,12 @@ fn check_file(
     };
     let source = if candidate.text_only {
         match read_text(path, settings) {
-            Some(source) => source,
-            None => {
+            Ok(source) => source,
+            Err(too_large) => {
                 outcome.checked = false;
+                outcome
+                    .findings
+                    .extend(too_large.and_then(|size| not_searched(path, size, settings)));
                 return outcome;
             }
         }
@@ -471,15 +474,16 @@ fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
     });
 }
 
-/// Read a file of no particular kind for the rules that read any text: `None`, with a log line
-/// rather than a finding, when it is over the size limit, binary (a NUL byte in its first 8 KiB,
-/// as git judges) or unreadable. Invalid UTF-8 is replaced, so a Latin-1 file is still searched.
-fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
+/// Read a file of no particular kind for the rules that read any text: an error, with a log
+/// line, when it is binary (a NUL byte in its first 8 KiB, as git judges), unreadable or over
+/// the size limit; for text over the limit the error holds its size, for a `not-searched` note.
+/// Invalid UTF-8 is replaced, so a Latin-1 file is still searched.
+fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option<u64>> {
     let size = match std::fs::metadata(path) {
         Ok(metadata) => metadata.len(),
         Err(err) => {
             tracing::info!("{}: skipped: {err}", path.display());
-            return None;
+            return Err(None);
         }
     };
     if size > settings.max_file_size {
@@ -488,24 +492,54 @@ fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
             path.display(),
             settings.max_file_size
         );
-        return None;
+        // Said in the report when it looks like text: a large binary holds no source to search.
+        return Err(starts_as_text(path).then_some(size));
     }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
             tracing::info!("{}: skipped: {err}", path.display());
-            return None;
+            return Err(None);
         }
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
         tracing::debug!("{}: skipped: binary", path.display());
-        return None;
+        return Err(None);
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     };
-    Some(Arc::new(SourceFile::new(path.to_path_buf(), text)))
+    Ok(Arc::new(SourceFile::new(path.to_path_buf(), text)))
+}
+
+/// Whether the first 8 KiB of `path` hold no NUL byte (git's test for text).
+fn starts_as_text(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(8192).read_to_end(&mut head))
+        .is_ok_and(|_| !head.contains(&0))
+}
+
+/// The `not-searched` note of a text file of `size` bytes, over the limit.
+fn not_searched(path: &Path, size: u64, settings: &Settings) -> Option<Finding> {
+    let severity = settings.rule_severity(&NotSearched::META)?;
+    if settings.is_ignored(path, &NotSearched::META) {
+        return None;
+    }
+    Some(make_finding(
+        &NotSearched::META,
+        severity,
+        path,
+        None,
+        None,
+        format!(
+            "{size} bytes, over the {}-byte `max-file-size`: not searched for secrets",
+            settings.max_file_size
+        ),
+        None,
+    ))
 }
 
 /// Why a file's rules did not run.

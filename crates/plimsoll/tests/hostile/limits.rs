@@ -317,3 +317,34 @@ fn item_14_long_lines_and_floods_of_findings_give_a_bounded_report() {
     assert!(out.stdout.contains("more `template-injection` findings"));
     assert!(out.stdout.lines().all(|l| l.chars().count() < 400));
 }
+
+#[test]
+fn text_files_over_the_limit_are_said_not_searched_for_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "export.sql", "-- data\n".repeat(600_000));
+    sparse(dir.path(), "image.bin", 6 << 20);
+    for format in ["human", "json", "sarif", "github"] {
+        let out = run(
+            dir.path(),
+            &["check", "--isolated", "--format", format, "."],
+            limits(1024),
+        );
+        finished(&out);
+        assert_eq!(out.code, Some(0), "{out:?}");
+        assert!(
+            out.stdout.contains("not searched for secrets"),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("export.sql"),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(
+            !out.stdout.contains("image.bin"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
