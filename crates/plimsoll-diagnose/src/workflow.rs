@@ -74,11 +74,7 @@ pub const MAX_WORKFLOW_SIZE: u64 = 4 * 1024 * 1024;
 /// The text of the workflow at `path`, reading at most one byte past [`MAX_WORKFLOW_SIZE`];
 /// an error naming the limit when it is larger. Invalid UTF-8 is an error too.
 pub fn read(path: &std::path::Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_WORKFLOW_SIZE + 1)
-        .read_to_end(&mut bytes)?;
+    let bytes = plimsoll_syntax::read_at_most(path, MAX_WORKFLOW_SIZE)?;
     if bytes.len() as u64 > MAX_WORKFLOW_SIZE {
         return Err(std::io::Error::other(format!(
             "over the {MAX_WORKFLOW_SIZE}-byte limit"

@@ -1,5 +1,4 @@
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use crate::GuardError;
@@ -87,14 +86,10 @@ pub fn content_of(bytes: Vec<u8>) -> FileContent {
 /// The bytes of the file at `path`, up to one byte past [`MAX_FILE_SIZE`] (enough to tell it
 /// is too large), with the path in the error.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, GuardError> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_SIZE as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|source| GuardError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-    Ok(bytes)
+    plimsoll_syntax::read_at_most(path, MAX_FILE_SIZE as u64).map_err(|source| GuardError::Read {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Text of a source file's bytes for the test-skip scan: none when not UTF-8 or over

@@ -20,4 +20,4 @@ mod source;
 pub mod text;
 pub mod yaml;
 
-pub use source::{LineCol, LineIndex, SourceError, SourceFile, Span};
+pub use source::{read_at_most, LineCol, LineIndex, SourceError, SourceFile, Span};

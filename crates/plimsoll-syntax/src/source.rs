@@ -194,6 +194,18 @@ pub enum SourceError {
     },
 }
 
+/// The bytes of the file at `path`, at most `limit` plus one: a result longer than `limit`
+/// means the file is larger, and nothing past that was read (a hostile file of gigabytes costs
+/// a few megabytes at most).
+pub fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// A text file held in memory with its line index.
 ///
 /// A leading UTF-8 byte-order mark is dropped from [`SourceFile::text`]; offsets are into the text

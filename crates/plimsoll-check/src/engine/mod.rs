@@ -515,11 +515,7 @@ fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option
 
 /// Whether the first 8 KiB of `path` hold no NUL byte (git's test for text).
 fn starts_as_text(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(8192).read_to_end(&mut head))
-        .is_ok_and(|_| !head.contains(&0))
+    plimsoll_syntax::read_at_most(path, 8191).is_ok_and(|head| !head.contains(&0))
 }
 
 /// The `not-searched` note of a text file of `size` bytes, over the limit.

@@ -1,5 +1,4 @@
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use plimsoll_syntax::dockerignore::DockerIgnore;
@@ -126,10 +125,7 @@ fn lexical(path: &Path) -> PathBuf {
 /// The text of `path`, or `None` when it is over `limit` bytes: at most one byte past the limit
 /// is read, whatever the file's size.
 fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<String>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    let bytes = plimsoll_syntax::read_at_most(path, limit)?;
     if bytes.len() as u64 > limit {
         return Ok(None);
     }
