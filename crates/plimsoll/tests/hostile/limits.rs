@@ -53,12 +53,23 @@ fn item_10_duplicate_keys_of_huge_mappings_and_workflows_are_found_in_linear_tim
     }
     workflow.push_str("  j3:\n    runs-on: x\n");
     common::write(dir.path(), ".github/workflows/ci.yml", &workflow);
+    // Thousands of findings in one script, each located in the source.
+    let mut script = String::from(
+        "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    timeout-minutes: 5\n    steps:\n      - run: |\n",
+    );
+    for _ in 0..20_000 {
+        script.push_str(
+            "          echo \"${{ github.event.issue.title }}\" ${{ x( }} ::set-output name=a::b\n",
+        );
+    }
+    common::write(dir.path(), ".github/workflows/script.yml", &script);
     let out = run(
         dir.path(),
         &["check", "--isolated", "--format", "json", "."],
         limits(2048),
     );
     finished(&out);
+    assert!(out.stdout.contains("more `template-injection` findings"));
     // Kubernetes has no duplicate-key rule (the parse was the quadratic part); the workflow's
     // repeated job is reported once.
     let twice = out.stdout.matches("is written twice").count();
