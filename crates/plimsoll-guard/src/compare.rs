@@ -537,12 +537,17 @@ fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
         .filter(|(_, taken)| !**taken)
         .map(|(a, _)| *a)
         .collect();
-    let pool_contents: Vec<HashSet<&str>> = pool
-        .iter()
-        .map(|j| j.steps.iter().map(|s| s.content.as_str()).collect())
-        .collect();
+    let mut pool_by_step: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, other) in pool.iter().enumerate() {
+        for step in &other.steps {
+            let hosts = pool_by_step.entry(step.content.as_str()).or_default();
+            if hosts.last() != Some(&i) {
+                hosts.push(i);
+            }
+        }
+    }
     for job in lost {
-        if split_into(job, &pool, &pool_contents) {
+        if split_into(job, &pool, &pool_by_step) {
             continue;
         }
         sink.push(
@@ -560,24 +565,35 @@ fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
 
 /// Whether every step of `job` reappears in jobs new in this version that run on the same
 /// runner and cover its matrix: the job was split, not removed.
-fn split_into(job: &JobModel, pool: &[&JobModel], pool_contents: &[HashSet<&str>]) -> bool {
+fn split_into(
+    job: &JobModel,
+    pool: &[&JobModel],
+    pool_by_step: &HashMap<&str, Vec<usize>>,
+) -> bool {
     if job.steps.is_empty() || pool.is_empty() {
         return false;
     }
-    // The jobs that could have taken its steps, found once rather than once per step.
-    let hosts: Vec<&HashSet<&str>> = pool
-        .iter()
-        .zip(pool_contents)
-        .filter(|(other, _)| {
-            other.runner.as_ref().map(|r| &r.0) == job.runner.as_ref().map(|r| &r.0)
-                && matrix_covers(&other.matrix, &job.matrix)
-        })
-        .map(|(_, contents)| contents)
-        .collect();
-    job.steps
-        .iter()
-        .all(|step| hosts.iter().any(|c| c.contains(step.content.as_str())))
+    // Whether each new job could have taken this job's steps, decided once per new job.
+    let mut hosts: HashMap<usize, bool> = HashMap::new();
+    job.steps.iter().all(|step| {
+        pool_by_step
+            .get(step.content.as_str())
+            .is_some_and(|holders| {
+                // Bounded: past it the job reads as removed, which fails the gate rather than
+                // letting a hostile workflow make it quadratic.
+                holders.iter().take(MAX_SPLIT_HOSTS).any(|&i| {
+                    *hosts.entry(i).or_insert_with(|| {
+                        let other = pool[i];
+                        other.runner.as_ref().map(|r| &r.0) == job.runner.as_ref().map(|r| &r.0)
+                            && matrix_covers(&other.matrix, &job.matrix)
+                    })
+                })
+            })
+    })
 }
+
+/// New jobs holding one step that are tried as the host of a removed job's step, at most.
+const MAX_SPLIT_HOSTS: usize = 256;
 
 /// Items indexed by a key and handed out in order: [`FirstFree::first`] is the first item of a
 /// key not taken yet. Taking is for good, so each key's list is walked once in all, and pairing
