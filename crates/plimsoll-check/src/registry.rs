@@ -14,6 +14,8 @@ pub static RULES: &[&dyn Rule] = &[
     // engine
     &ParseError,
     &UnusedSuppression,
+    &FindingsCapped,
+    &NotSearched,
     // github-actions
     &ContinueOnError,
     &AlwaysFalseCondition,

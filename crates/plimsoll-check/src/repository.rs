@@ -190,6 +190,8 @@ pub struct Repository {
     pub dockerfiles: Vec<PathBuf>,
     /// Docker builds declared in Compose files (those in workflows are in `ci_files`).
     pub compose_builds: Vec<DockerBuild>,
+    /// The run's `max-file-size`, for the files that repository rules read themselves.
+    pub max_file_size: u64,
 }
 
 /// Package ecosystems and the root files that reveal them, as Dependabot names them.
@@ -221,10 +223,12 @@ const RENOVATE_FILES: &[&str] = &[
 ];
 
 impl Repository {
-    /// A repository rooted at `root`, with its Renovate configuration looked up.
-    pub fn new(root: &Path) -> Self {
+    /// A repository rooted at `root`, with its Renovate configuration looked up; its rules
+    /// read no file over `max_file_size` bytes.
+    pub fn new(root: &Path, max_file_size: u64) -> Self {
         Repository {
             root: root.to_path_buf(),
+            max_file_size,
             renovate: RENOVATE_FILES
                 .iter()
                 .map(|f| root.join(f))

@@ -5,7 +5,10 @@
 //! searched once more here, every string of the JSON and the Markdown as one text (which finds
 //! a private key quoted over several lines).
 
+use std::borrow::Cow;
+
 use plimsoll_secrets::log::redact_text;
+use plimsoll_syntax::text::escape_unsafe;
 use serde_json::json;
 
 use crate::workflow::Plan;
@@ -77,7 +80,7 @@ fn root_cause(a: &Analysis) -> String {
     };
     let step = a
         .failing_step()
-        .map(|s| format!(" in step `{}`", s.name))
+        .map(|s| format!(" in step `{}`", one_line(&s.name)))
         .unwrap_or_default();
     format!(
         "{}{step}: line {} reads `{}`",
@@ -92,7 +95,7 @@ fn root_cause(a: &Analysis) -> String {
             Class::Unknown => "the log does not say why",
         },
         best.line.line,
-        best.line.text.trim()
+        one_line(best.line.text.trim())
     )
 }
 
@@ -116,22 +119,43 @@ fn verification(class: Class) -> Vec<&'static str> {
 
 fn quote_line(out: &mut String, c: &Candidate) {
     for l in &c.before {
-        out.push_str(&format!("{:>7} | {}\n", l.line, l.text));
+        out.push_str(&format!("{:>7} | {}\n", l.line, one_line(&l.text)));
     }
-    out.push_str(&format!("{:>7} > {}\n", c.line.line, c.line.text));
+    out.push_str(&format!(
+        "{:>7} > {}\n",
+        c.line.line,
+        one_line(&c.line.text)
+    ));
     for l in &c.after {
-        out.push_str(&format!("{:>7} | {}\n", l.line, l.text));
+        out.push_str(&format!("{:>7} | {}\n", l.line, one_line(&l.text)));
     }
 }
 
-/// The reports as Markdown, in the structure of the root-cause analysis document.
+/// Text from the input (a log line, a job, step or file name) on one line of the report: a
+/// line break in a zip entry name must not start a line of its own (`::error::…` in a report
+/// that a workflow prints), nor ESC reach a terminal.
+fn one_line(text: &str) -> Cow<'_, str> {
+    escape_unsafe(text, false)
+}
+
+/// The reports as Markdown, in the structure of the root-cause analysis document. Text from
+/// the input is escaped ([`one_line`]; the workflow's own lines keep their line breaks).
 pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
+    let out = markdown_unescaped(reports, reruns);
+    // Whatever else came from the input (the workflow patch, the plan's notes): no controls.
+    escape_unsafe(&out, true).into_owned()
+}
+
+fn markdown_unescaped(reports: &[Report<'_>], reruns: Option<&str>) -> String {
     let mut out = String::new();
     for r in reports {
         let a = r.analysis;
-        out.push_str(&format!("## Root Cause Analysis: `{}`\n\n", a.source));
+        out.push_str(&format!(
+            "## Root Cause Analysis: `{}`\n\n",
+            one_line(&a.source.to_string())
+        ));
         for note in &a.notes {
-            out.push_str(&format!("> note: {note}\n"));
+            out.push_str(&format!("> note: {}\n", one_line(note)));
         }
         if !a.notes.is_empty() {
             out.push('\n');
@@ -148,11 +172,14 @@ pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
             .failing_job()
             .map(|j| j.name.as_str())
             .unwrap_or("(unknown)");
-        out.push_str(&format!("**Failing Job**: {job}\n"));
+        out.push_str(&format!("**Failing Job**: {}\n", one_line(job)));
         match a.failing_step() {
             Some(s) => out.push_str(&format!(
                 "**Failing Step**: {} (lines {}–{} of {})\n",
-                s.name, s.first_line, s.last_line, s.file
+                one_line(&s.name),
+                s.first_line,
+                s.last_line,
+                one_line(&s.file.to_string())
             )),
             None => out.push_str("**Failing Step**: (no step marker in the log)\n"),
         }
@@ -161,7 +188,7 @@ pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
                 out.push_str(&format!(
                     "**Exact Log Line**: line {}: `{}`\n\n```text\n",
                     best.line.line,
-                    best.line.text.trim()
+                    one_line(best.line.text.trim())
                 ));
                 quote_line(&mut out, best);
                 out.push_str("```\n\n");
@@ -186,7 +213,7 @@ pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
                 out.push_str(&format!(
                     "- line {}: `{}`\n",
                     c.line.line,
-                    c.line.text.trim()
+                    one_line(c.line.text.trim())
                 ));
             }
             out.push('\n');
@@ -212,20 +239,24 @@ pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
 
 fn render_plan(out: &mut String, plan: &Plan) {
     if let Some(error) = &plan.error {
-        out.push_str(&format!("{}: {error}\n\n", plan.workflow));
+        out.push_str(&format!(
+            "{}: {}\n\n",
+            one_line(&plan.workflow),
+            one_line(error)
+        ));
     }
     if let Some(m) = &plan.mapped {
         out.push_str(&format!(
             "Workflow step: job `{}`, {}{}\n\n",
-            m.job,
+            one_line(&m.job),
             match (&m.label, m.line, m.matched_by) {
                 (Some(label), Some(line), Some(how)) =>
-                    format!("step `{label}` (line {line}, matched by {how})"),
+                    format!("step `{}` (line {line}, matched by {how})", one_line(label)),
                 _ => "step not found in the workflow".into(),
             },
             m.matrix_entry
                 .as_ref()
-                .map(|e| format!(", matrix entry {e}"))
+                .map(|e| format!(", matrix entry {}", one_line(e)))
                 .unwrap_or_default()
         ));
     }
@@ -238,12 +269,15 @@ fn render_plan(out: &mut String, plan: &Plan) {
         ));
     }
     if let Some(location) = &plan.code_location {
-        out.push_str(&format!("\nWhere to look: `{}`\n", location.trim()));
+        out.push_str(&format!(
+            "\nWhere to look: `{}`\n",
+            one_line(location.trim())
+        ));
     }
     if !plan.preserved.is_empty() {
         out.push_str("\n**What is NOT changed**:\n");
         for p in &plan.preserved {
-            out.push_str(&format!("- {p}\n"));
+            out.push_str(&format!("- {}\n", one_line(p)));
         }
     }
     out.push('\n');

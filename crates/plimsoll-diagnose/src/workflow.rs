@@ -67,6 +67,22 @@ pub struct Plan {
     pub code_location: Option<String>,
 }
 
+/// The largest workflow read, as `plimsoll check`'s default `max-file-size`: a workflow in a
+/// hostile pull request must not make the analysis slow or large.
+pub const MAX_WORKFLOW_SIZE: u64 = 4 * 1024 * 1024;
+
+/// The text of the workflow at `path`, reading at most one byte past [`MAX_WORKFLOW_SIZE`];
+/// an error naming the limit when it is larger. Invalid UTF-8 is an error too.
+pub fn read(path: &std::path::Path) -> std::io::Result<String> {
+    let bytes = plimsoll_syntax::read_at_most(path, MAX_WORKFLOW_SIZE)?;
+    if bytes.len() as u64 > MAX_WORKFLOW_SIZE {
+        return Err(std::io::Error::other(format!(
+            "over the {MAX_WORKFLOW_SIZE}-byte limit"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 /// Whether the workflow `text` defines a job with this id or name.
 pub fn defines_job(text: &str, job: &str) -> bool {
     let lines = LineIndex::new(text);

@@ -397,7 +397,9 @@ fn models(
     let mut found = BTreeMap::new();
     for (key, file) in &snapshot.files {
         let version = if is_new { "new" } else { "old" };
-        let unchanged = other.files.get(key).map(|f| &f.content) == Some(&file.content);
+        // Two files too large to read cannot be told equal.
+        let unchanged = file.content != FileContent::TooLarge
+            && other.files.get(key).map(|f| &f.content) == Some(&file.content);
         let failure = match &file.content {
             FileContent::Text(text) => match model::build(key, &file.display, text) {
                 Ok(model) => {
@@ -414,6 +416,14 @@ fn models(
             },
             FileContent::Binary => (
                 format!("the {version} version of {} is a binary file", file.display),
+                Location::file(&file.display),
+            ),
+            FileContent::TooLarge => (
+                format!(
+                    "the {version} version of {} is larger than the {} MiB limit",
+                    file.display,
+                    crate::snapshot::MAX_FILE_SIZE / (1024 * 1024)
+                ),
                 Location::file(&file.display),
             ),
             FileContent::Submodule => continue,
@@ -520,46 +530,64 @@ fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
         .iter()
         .filter(|j| !old_ids.contains(j.id.as_str()))
         .collect();
+    let new_by_id: HashMap<&str, &JobModel> = new.jobs.iter().map(|j| (j.id.as_str(), j)).collect();
+    let mut added_by_content = FirstFree::new(
+        added
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, a.content.as_str())),
+    );
+    let mut added_by_name = FirstFree::new(
+        added
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, a.name.as_deref()?))),
+    );
+    let mut taken = vec![false; added.len()];
     let mut renamed: HashMap<&str, &str> = HashMap::new();
-    let mut taken: HashSet<&str> = HashSet::new();
     let mut pairs: Vec<(&JobModel, &JobModel)> = Vec::new();
     let mut lost: Vec<&JobModel> = Vec::new();
     for job in &old.jobs {
-        if let Some(same) = new.job(&job.id) {
+        if let Some(same) = new_by_id.get(job.id.as_str()) {
             pairs.push((job, same));
             continue;
         }
-        let by_content = added
-            .iter()
-            .find(|a| !taken.contains(a.id.as_str()) && a.content == job.content);
-        let by_name = || {
-            added.iter().find(|a| {
-                !taken.contains(a.id.as_str()) && job.name.is_some() && a.name == job.name
-            })
-        };
-        match by_content {
-            Some(same) => {
-                taken.insert(&same.id);
-                renamed.insert(&job.id, &same.id);
+        if let Some(i) = added_by_content.first(&job.content, &taken) {
+            taken[i] = true;
+            renamed.insert(&job.id, &added[i].id);
+            continue;
+        }
+        match job
+            .name
+            .as_deref()
+            .and_then(|name| added_by_name.first(name, &taken))
+        {
+            Some(i) => {
+                taken[i] = true;
+                renamed.insert(&job.id, &added[i].id);
+                pairs.push((job, added[i]));
             }
-            None => match by_name() {
-                Some(same) => {
-                    taken.insert(&same.id);
-                    renamed.insert(&job.id, &same.id);
-                    pairs.push((job, same));
-                }
-                None => lost.push(job),
-            },
+            None => lost.push(job),
         }
     }
     // Steps of jobs that did not exist before: where a split job's steps went.
     let pool: Vec<&JobModel> = added
         .iter()
-        .copied()
-        .filter(|a| !taken.contains(a.id.as_str()))
+        .zip(&taken)
+        .filter(|(_, taken)| !**taken)
+        .map(|(a, _)| *a)
         .collect();
+    let mut pool_by_step: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, other) in pool.iter().enumerate() {
+        for step in &other.steps {
+            let hosts = pool_by_step.entry(step.content.as_str()).or_default();
+            if hosts.last() != Some(&i) {
+                hosts.push(i);
+            }
+        }
+    }
     for job in lost {
-        if split_into(job, &pool) {
+        if split_into(job, &pool, &pool_by_step) {
             continue;
         }
         sink.push(
@@ -577,17 +605,65 @@ fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
 
 /// Whether every step of `job` reappears in jobs new in this version that run on the same
 /// runner and cover its matrix: the job was split, not removed.
-fn split_into(job: &JobModel, pool: &[&JobModel]) -> bool {
+fn split_into(
+    job: &JobModel,
+    pool: &[&JobModel],
+    pool_by_step: &HashMap<&str, Vec<usize>>,
+) -> bool {
     if job.steps.is_empty() || pool.is_empty() {
         return false;
     }
+    // Whether each new job could have taken this job's steps, decided once per new job.
+    let mut hosts: HashMap<usize, bool> = HashMap::new();
     job.steps.iter().all(|step| {
-        pool.iter().any(|other| {
-            other.runner.as_ref().map(|r| &r.0) == job.runner.as_ref().map(|r| &r.0)
-                && matrix_covers(&other.matrix, &job.matrix)
-                && other.steps.iter().any(|s| s.content == step.content)
-        })
+        pool_by_step
+            .get(step.content.as_str())
+            .is_some_and(|holders| {
+                // Bounded: past it the job reads as removed, which fails the gate rather than
+                // letting a hostile workflow make it quadratic.
+                holders.iter().take(MAX_SPLIT_HOSTS).any(|&i| {
+                    *hosts.entry(i).or_insert_with(|| {
+                        let other = pool[i];
+                        other.runner.as_ref().map(|r| &r.0) == job.runner.as_ref().map(|r| &r.0)
+                            && matrix_covers(&other.matrix, &job.matrix)
+                    })
+                })
+            })
     })
+}
+
+/// New jobs holding one step that are tried as the host of a removed job's step, at most.
+const MAX_SPLIT_HOSTS: usize = 256;
+
+/// Items indexed by a key and handed out in order: [`FirstFree::first`] is the first item of a
+/// key not taken yet. Taking is for good, so each key's list is walked once in all, and pairing
+/// n items costs n lookups rather than n² comparisons.
+struct FirstFree<'k> {
+    lists: HashMap<&'k str, (Vec<usize>, usize)>,
+}
+
+impl<'k> FirstFree<'k> {
+    fn new(items: impl Iterator<Item = (usize, &'k str)>) -> Self {
+        let mut lists: HashMap<&'k str, (Vec<usize>, usize)> = HashMap::new();
+        for (index, key) in items {
+            let list = &mut lists.entry(key).or_default().0;
+            if list.last() != Some(&index) {
+                list.push(index);
+            }
+        }
+        FirstFree { lists }
+    }
+
+    fn first(&mut self, key: &str, taken: &[bool]) -> Option<usize> {
+        let (list, cursor) = self.lists.get_mut(key)?;
+        while let Some(&index) = list.get(*cursor) {
+            if !taken.get(index).copied().unwrap_or(true) {
+                return Some(index);
+            }
+            *cursor += 1;
+        }
+        None
+    }
 }
 
 fn matrix_covers(new: &Matrix, old: &Matrix) -> bool {
@@ -976,8 +1052,55 @@ fn uses_changed(
 type FailureSetting = (Toggle, Option<Location>);
 /// An `if:` and where it is written.
 type Condition = Option<(String, Location)>;
-/// A rule that pairs an old step with a new one.
-type StepPairing = dyn Fn(&StepModel, &StepModel) -> bool;
+/// The keys by which a pass pairs steps: an old step pairs with a new one sharing a key.
+type StepKeys = dyn for<'s> Fn(&'s StepModel) -> Vec<&'s str>;
+
+/// New commands of one program compared flag by flag with an old one, at most.
+const MAX_FLAG_CANDIDATES: usize = 64;
+
+/// The new step paired with each old one, pass by pass: the same `id`, the same content, the
+/// same `name`, the same action, then a shared command. Each old step takes the first new step
+/// not taken yet that shares a key.
+fn pair_steps(old: &[StepModel], new: &[StepModel]) -> Vec<Option<usize>> {
+    let passes: [&StepKeys; 5] = [
+        &|s| s.id.iter().map(String::as_str).collect(),
+        &|s| vec![s.content.as_str()],
+        &|s| s.name.iter().map(String::as_str).collect(),
+        &|s| {
+            s.uses
+                .iter()
+                .map(|(uses, _)| version::uses_target(uses))
+                .collect()
+        },
+        &|s| match s.run {
+            Some(_) => s.commands.iter().map(|c| c.key.as_str()).collect(),
+            None => Vec::new(),
+        },
+    ];
+    let mut taken = vec![false; new.len()];
+    let mut partner: Vec<Option<usize>> = vec![None; old.len()];
+    for keys in passes {
+        let mut index = FirstFree::new(
+            new.iter()
+                .enumerate()
+                .flat_map(|(j, step)| keys(step).into_iter().map(move |key| (j, key))),
+        );
+        for (i, step) in old.iter().enumerate() {
+            if partner[i].is_some() {
+                continue;
+            }
+            let first = keys(step)
+                .into_iter()
+                .filter_map(|key| index.first(key, &taken))
+                .min();
+            if let Some(j) = first {
+                taken[j] = true;
+                partner[i] = Some(j);
+            }
+        }
+    }
+    partner
+}
 
 fn compare_failure_settings(
     what: &str,
@@ -1053,50 +1176,26 @@ const TRIVIAL: &[&str] = &[
 
 fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut Sink) {
     let job = &new.id;
-    let mut taken = vec![false; new.steps.len()];
-    let mut partner: Vec<Option<usize>> = vec![None; old.steps.len()];
-    let passes: [&StepPairing; 5] = [
-        &|a, b| a.id.is_some() && a.id == b.id,
-        &|a, b| a.content == b.content,
-        &|a, b| a.name.is_some() && a.name == b.name,
-        &|a, b| match (&a.uses, &b.uses) {
-            (Some(x), Some(y)) => version::uses_target(&x.0) == version::uses_target(&y.0),
-            _ => false,
-        },
-        &|a, b| {
-            a.run.is_some()
-                && b.run.is_some()
-                && a.commands
-                    .iter()
-                    .any(|c| b.commands.iter().any(|d| d.key == c.key))
-        },
-    ];
-    for pass in passes {
-        for (i, step) in old.steps.iter().enumerate() {
-            if partner[i].is_some() {
-                continue;
-            }
-            if let Some(j) = (0..new.steps.len()).find(|&j| !taken[j] && pass(step, &new.steps[j]))
-            {
-                taken[j] = true;
-                partner[i] = Some(j);
-            }
-        }
-    }
+    let partner = pair_steps(&old.steps, &new.steps);
     let pool_steps: Vec<&StepModel> = pool.iter().flat_map(|j| &j.steps).collect();
     let everywhere: Vec<&StepModel> = new.steps.iter().chain(pool_steps.iter().copied()).collect();
-    let commands_now: Vec<&model::CommandModel> =
-        everywhere.iter().flat_map(|s| &s.commands).collect();
+    let contents_now: HashSet<&str> = everywhere.iter().map(|s| s.content.as_str()).collect();
+    let mut commands_now: HashMap<&str, Vec<&model::CommandModel>> = HashMap::new();
+    let mut texts_now: HashSet<&str> = HashSet::new();
+    for command in everywhere.iter().flat_map(|s| &s.commands) {
+        commands_now.entry(&command.key).or_default().push(command);
+        texts_now.insert(&command.text);
+    }
     let mut removed_steps: HashSet<usize> = HashSet::new();
     for (i, step) in old.steps.iter().enumerate() {
         let Some(j) = partner[i] else {
-            let moved = everywhere.iter().any(|s| s.content == step.content);
+            let moved = contents_now.contains(step.content.as_str());
             let merged = step.run.is_some()
                 && !step.commands.is_empty()
                 && step
                     .commands
                     .iter()
-                    .all(|c| commands_now.iter().any(|d| d.text == c.text));
+                    .all(|c| texts_now.contains(c.text.as_str()));
             if !moved && !merged {
                 removed_steps.insert(i);
                 sink.push(
@@ -1152,7 +1251,7 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
             if command.quality || TRIVIAL.contains(&program) || command.key.is_empty() {
                 continue;
             }
-            if !commands_now.iter().any(|d| d.key == command.key) {
+            if !commands_now.contains_key(command.key.as_str()) {
                 sink.push(
                     Kind::ScriptChanged,
                     command.key.clone(),
@@ -1170,10 +1269,11 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
         }
         let after = partner[i].map_or(&new.location, |j| &new.steps[j].location);
         for command in step.commands.iter().filter(|c| c.quality) {
-            let candidates: Vec<&&model::CommandModel> = commands_now
-                .iter()
-                .filter(|d| d.key == command.key)
-                .collect();
+            // Bounded: thousands of one command each with other flags would otherwise cost
+            // thousands of comparisons for each of them.
+            let candidates = commands_now
+                .get(command.key.as_str())
+                .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)]);
             let Some(best) = candidates
                 .iter()
                 .max_by_key(|d| command.flags.iter().filter(|f| d.flags.contains(f)).count())

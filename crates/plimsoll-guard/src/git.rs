@@ -4,14 +4,17 @@
 //! blobs guard needs, so a comparison costs a handful of processes whatever the number of
 //! workflows.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use plimsoll_git::{Git, GitError};
 
 use crate::skips::is_code_file;
-use crate::snapshot::{content_of, is_ci_file, read_inside, CodeChange, FileContent, Snapshot};
+use crate::snapshot::{
+    code_text, content_of, is_ci_file, read_inside, CodeChange, FileContent, Snapshot,
+    MAX_FILE_SIZE,
+};
 use crate::GuardError;
 
 /// A git repository (its top-level folder), read through the hardened runner.
@@ -253,7 +256,7 @@ impl Repo {
             Some(head) => self.read_blobs(&names(head))?,
             None => paths.iter().map(|p| read_inside(&self.root, p)).collect(),
         };
-        let text = |bytes: Option<Vec<u8>>| bytes.and_then(|b| String::from_utf8(b).ok());
+        let text = code_text;
         Ok(paths
             .into_iter()
             .zip(before.into_iter().zip(after))
@@ -285,11 +288,42 @@ impl Repo {
         let requests: String = names.iter().map(|n| format!("{n}\n")).collect();
         // Written from a thread: git answers while it reads, and a full pipe must not block us.
         let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
-        let mut output = Vec::new();
-        if let Some(mut stdout) = child.stdout.take() {
-            stdout
-                .read_to_end(&mut output)
-                .map_err(|e| GuardError::Git(format!("cannot read from `git cat-file`: {e}")))?;
+        // Streamed: each blob is kept up to one byte past the size limit (enough for
+        // `content_of` to call it too large) and the rest skipped, so a huge blob in a hostile
+        // revision costs no memory.
+        let mut blobs = Vec::with_capacity(names.len());
+        if let Some(stdout) = child.stdout.take() {
+            let mut reader = BufReader::new(stdout);
+            let failed = |e: std::io::Error| {
+                GuardError::Git(format!("cannot read from `git cat-file`: {e}"))
+            };
+            for _ in names {
+                let mut header = Vec::new();
+                if reader.read_until(b'\n', &mut header).map_err(failed)? == 0 {
+                    break;
+                }
+                let header = String::from_utf8_lossy(&header);
+                let mut fields = header.trim_end().rsplitn(3, ' ');
+                let size = fields.next().and_then(|s| s.parse::<u64>().ok());
+                let kind = fields.next();
+                let (Some(kind), Some(size)) = (kind, size) else {
+                    blobs.push(None);
+                    continue;
+                };
+                let kept = size.min(MAX_FILE_SIZE as u64 + 1);
+                let mut bytes = Vec::new();
+                (&mut reader)
+                    .take(kept)
+                    .read_to_end(&mut bytes)
+                    .map_err(failed)?;
+                // The rest of the blob and the newline after it.
+                std::io::copy(
+                    &mut (&mut reader).take(size - kept + 1),
+                    &mut std::io::sink(),
+                )
+                .map_err(failed)?;
+                blobs.push((kind == "blob" && bytes.len() as u64 == kept).then_some(bytes));
+            }
         }
         let _ = writer.join();
         let status = child
@@ -297,26 +331,6 @@ impl Repo {
             .map_err(|e| GuardError::Git(format!("`git cat-file` failed: {e}")))?;
         if !status.success() {
             return Err(GuardError::Git("`git cat-file --batch` failed".into()));
-        }
-        let mut blobs = Vec::with_capacity(names.len());
-        let mut at = 0;
-        for _ in names {
-            let Some(end) = output[at..].iter().position(|&b| b == b'\n') else {
-                break;
-            };
-            let header = String::from_utf8_lossy(&output[at..at + end]).into_owned();
-            at += end + 1;
-            let mut fields = header.rsplitn(3, ' ');
-            let size = fields.next().and_then(|s| s.parse::<usize>().ok());
-            let kind = fields.next();
-            match (kind, size) {
-                (Some(kind), Some(size)) if at + size <= output.len() => {
-                    let bytes = output[at..at + size].to_vec();
-                    at += size + 1;
-                    blobs.push((kind == "blob").then_some(bytes));
-                }
-                _ => blobs.push(None),
-            }
         }
         blobs.resize(names.len(), None);
         Ok(blobs)

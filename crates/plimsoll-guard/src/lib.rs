@@ -29,7 +29,7 @@ mod version;
 
 pub use compare::{compare, Change, GuardReport, Kind, Severity};
 pub use location::Location;
-pub use snapshot::{CodeChange, FileContent, Snapshot, SnapshotFile};
+pub use snapshot::{content_of, CodeChange, FileContent, Snapshot, SnapshotFile, MAX_FILE_SIZE};
 
 /// Why a guard run could not compare two versions.
 #[derive(Debug, thiserror::Error)]

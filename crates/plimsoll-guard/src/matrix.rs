@@ -128,8 +128,19 @@ pub fn expand(matrix: &Node) -> Matrix {
             }
         }
     }
+    let product = axes
+        .iter()
+        .fold(1usize, |n, (_, values)| n.saturating_mul(values.len()));
+    if product.saturating_add(include.len()) > MAX_COMBINATIONS {
+        return Matrix::Opaque(canonical(matrix));
+    }
     Matrix::Combinations(combine(&axes, &include, &exclude))
 }
+
+/// GitHub runs at most 256 jobs of one matrix. A larger one does not run as written, and
+/// expanding it could take any memory (twenty axes of ten values are 10²⁰ combinations): it
+/// is compared as written, like a matrix computed by an expression.
+pub const MAX_COMBINATIONS: usize = 256;
 
 /// GitHub's expansion of axes, `include` and `exclude` (see the module documentation).
 pub fn combine(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use plimsoll_actions::{schema, Action, Job, Step, Workflow};
 use plimsoll_syntax::shell::{self, Connector};
-use plimsoll_syntax::yaml::Node;
+use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::{expr, SourceFile, Span};
 
 use crate::allow::{self, Allow};
@@ -532,8 +532,9 @@ fn scan_script(
 ) {
     let masked = expr::mask(script);
     let parsed = shell::parse(&masked);
+    let locator = Locator::new(run_node, source.text());
     let locate = |span: Span| {
-        let in_source = run_node.locate(source.text(), span.start..span.end);
+        let in_source = locator.locate(run_node, source.text(), span.start..span.end);
         Location::of(display, source, in_source)
     };
     for (i, command) in parsed.iter().enumerate() {

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use plimsoll_report::github::{escape_data, escape_property};
+use plimsoll_syntax::text::escape_unsafe;
 use serde_json::json;
 
 use crate::compare::{Change, GuardReport, Severity};
@@ -17,7 +18,7 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 pub fn human(report: &GuardReport) -> String {
     let mut out = String::new();
     for note in &report.notes {
-        let _ = writeln!(out, "note: {note}");
+        let _ = writeln!(out, "note: {}", escape_unsafe(note, false));
     }
     if report.changes.is_empty() {
         return out;
@@ -48,12 +49,14 @@ pub fn human(report: &GuardReport) -> String {
                         accepted.reason
                     );
                 }
+                // Paths, job ids and commands come from the compared files.
                 [
                     c.kind.as_str().to_string(),
                     c.before.as_ref().map_or("-".into(), Location::short),
                     c.after.as_ref().map_or("-".into(), Location::short),
                     what,
                 ]
+                .map(|cell| escape_unsafe(&cell, false).into_owned())
             })
             .collect();
         let header = ["kind", "before", "after", "what"];

@@ -12,7 +12,14 @@ pub enum FileContent {
     Binary,
     /// A git submodule (a gitlink): its contents live in another repository.
     Submodule,
+    /// Larger than [`MAX_FILE_SIZE`]: not read past the limit, not compared, and said so.
+    TooLarge,
 }
+
+/// The most bytes of one file guard reads, as `plimsoll check`'s default `max-file-size`: a
+/// hostile pull request must not make the gate slow or large. A larger file is
+/// [`FileContent::TooLarge`].
+pub const MAX_FILE_SIZE: usize = 4 * 1024 * 1024;
 
 /// One file of a snapshot: where it is shown from, and what it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,8 +68,12 @@ pub fn is_ci_file(path: &str) -> bool {
     workflow || matches!(file_name, "action.yml" | "action.yaml")
 }
 
-/// Text of raw bytes, or [`FileContent::Binary`].
+/// Text of raw bytes, or [`FileContent::Binary`], or [`FileContent::TooLarge`] past
+/// [`MAX_FILE_SIZE`] (readers stop one byte past it).
 pub fn content_of(bytes: Vec<u8>) -> FileContent {
+    if bytes.len() > MAX_FILE_SIZE {
+        return FileContent::TooLarge;
+    }
     if bytes.contains(&0) {
         return FileContent::Binary;
     }
@@ -72,27 +83,32 @@ pub fn content_of(bytes: Vec<u8>) -> FileContent {
     }
 }
 
-/// The bytes of the file at `path`, with the path in the error.
+/// The bytes of the file at `path`, up to one byte past [`MAX_FILE_SIZE`] (enough to tell it
+/// is too large), with the path in the error.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, GuardError> {
-    plimsoll_syntax::file::read_regular(path, MAX_FILE_SIZE).map_err(|err| GuardError::Read {
+    plimsoll_syntax::read_at_most(path, MAX_FILE_SIZE as u64).map_err(|source| GuardError::Read {
         path: path.display().to_string(),
-        source: std::io::Error::other(err),
+        source,
     })
 }
 
-/// The largest file guard reads: a workflow or a source file is far smaller, and a device or
-/// a huge file must not exhaust memory.
-pub(crate) const MAX_FILE_SIZE: u64 = 64 << 20;
-
 /// The file at `relative` under `root` when it is a regular file inside `root` (a symbolic link
-/// out of the tree is not followed), `None` otherwise.
+/// out of the tree is not followed), up to one byte past [`MAX_FILE_SIZE`]; `None` otherwise.
 pub(crate) fn read_inside(root: &Path, relative: &str) -> Option<Vec<u8>> {
     let root = std::fs::canonicalize(root).ok()?;
     let full = std::fs::canonicalize(root.join(relative)).ok()?;
     if !full.starts_with(&root) {
         return None;
     }
-    plimsoll_syntax::file::read_regular(&full, MAX_FILE_SIZE).ok()
+    read_file(&full).ok()
+}
+
+/// Text of a source file's bytes for the test-skip scan: none when not UTF-8 or over
+/// [`MAX_FILE_SIZE`] (a cut text would be scanned as if the rest were deleted).
+pub(crate) fn code_text(bytes: Option<Vec<u8>>) -> Option<String> {
+    bytes
+        .filter(|b| b.len() <= MAX_FILE_SIZE)
+        .and_then(|b| String::from_utf8(b).ok())
 }
 
 /// Folders never holding CI files or tests worth reading.
@@ -198,9 +214,8 @@ pub fn code_changes_between(before: &Path, after: &Path) -> Result<Vec<CodeChang
     paths.extend(walk(after)?);
     paths.sort();
     paths.dedup();
-    let read = |root: &Path, relative: &str| -> Option<String> {
-        read_inside(root, relative).and_then(|bytes| String::from_utf8(bytes).ok())
-    };
+    let read =
+        |root: &Path, relative: &str| -> Option<String> { code_text(read_inside(root, relative)) };
     let mut changes = Vec::new();
     for path in paths {
         if !crate::skips::is_code_file(&path) {

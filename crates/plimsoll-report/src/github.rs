@@ -83,7 +83,8 @@ pub fn annotation(finding: &Finding) -> String {
     )
 }
 
-/// Escape a command's message as `@actions/core` does (`escapeData`).
+/// Escape a command's message as `@actions/core` does (`escapeData`), and the other control
+/// characters as visible escapes.
 pub fn escape_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -91,6 +92,10 @@ pub fn escape_data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            // Beyond the toolkit: ESC and the other controls would reach the job log raw.
+            c if plimsoll_syntax::text::is_unsafe(c) && c != '\t' => {
+                out.push_str(&plimsoll_syntax::text::escape_unsafe(&c.to_string(), false))
+            }
             c => out.push(c),
         }
     }
@@ -114,6 +119,7 @@ mod tests {
             "100%25 done%0D%0Anext: a, b"
         );
         assert_eq!(escape_property("a:b,c%d\ne"), "a%3Ab%2Cc%25d%0Ae");
+        assert_eq!(escape_data("a\u{1b}[2J\u{9b}b"), "a\\u{1b}[2J\\u{9b}b");
     }
 
     #[test]

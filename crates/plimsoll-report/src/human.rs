@@ -277,13 +277,21 @@ impl Snippet {
         let line_text = source.slice(line_span);
         let from = start.saturating_sub(line_span.start).min(line_text.len());
         let to = end.saturating_sub(line_span.start).min(line_text.len());
+        // A window of the line around the span, `…` marking the cuts: a minified line of
+        // megabytes must not be printed whole, once per finding.
+        let (lo, hi) = window(line_text, from, to);
 
-        let mut shown = String::with_capacity(line_text.len());
+        let mut shown = String::with_capacity(hi - lo + 8);
         let mut column = 0;
+        if lo > 0 {
+            shown.push('…');
+            column = 1;
+        }
         let mut caret_start = None;
         let mut caret_end = None;
         let mut masking = false;
-        for (index, c) in line_text.char_indices() {
+        for (index, c) in line_text[lo..hi].char_indices() {
+            let index = index + lo;
             if caret_start.is_none() && index >= from {
                 caret_start = Some(column);
             }
@@ -305,6 +313,14 @@ impl Snippet {
             masking = is_masked;
             column += width;
         }
+        if hi < line_text.len() {
+            // The underline stops at the cut when the span goes on past it.
+            if caret_end.is_none() && to > hi {
+                caret_end = Some(column);
+            }
+            shown.push('…');
+            column += 1;
+        }
         let caret_start = caret_start.unwrap_or(column);
         let caret_end = caret_end.unwrap_or(column);
         Snippet {
@@ -314,6 +330,36 @@ impl Snippet {
             caret_len: caret_end.saturating_sub(caret_start).max(1),
         }
     }
+}
+
+/// Characters of a long line shown before the span, and after it (or after the first
+/// [`SNIPPET_SPAN`] characters of a long span).
+const SNIPPET_CONTEXT: usize = 60;
+/// Characters of a span shown before the window is cut.
+const SNIPPET_SPAN: usize = 80;
+
+/// The byte range of `line` to show for the span `from..to` (offsets in `line`): all of a short
+/// line, else [`SNIPPET_CONTEXT`] characters around the span's first [`SNIPPET_SPAN`].
+fn window(line: &str, from: usize, to: usize) -> (usize, usize) {
+    let limit = 2 * SNIPPET_CONTEXT + SNIPPET_SPAN;
+    if line.len() <= limit {
+        return (0, line.len());
+    }
+    let lo = line[..from]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_CONTEXT - 1)
+        .map_or(0, |(at, _)| at);
+    let span_end = line[from..]
+        .char_indices()
+        .nth(SNIPPET_SPAN)
+        .map_or(line.len(), |(at, _)| from + at)
+        .min(to.max(from));
+    let hi = line[span_end..]
+        .char_indices()
+        .nth(SNIPPET_CONTEXT)
+        .map_or(line.len(), |(at, _)| span_end + at);
+    (lo, hi)
 }
 
 /// Whether a rule's findings point at a credential, whose text must not be printed. The
@@ -371,7 +417,7 @@ fn push_display(out: &mut String, c: char, column: usize) -> usize {
 /// Control characters, and the bidirectional overrides and isolates that can make text read
 /// differently from how it is stored.
 fn is_unprintable(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    plimsoll_syntax::text::is_unsafe(c)
 }
 
 /// `text` with unprintable characters replaced, except newlines.
@@ -416,6 +462,32 @@ mod tests {
         let start = text.find(needle).unwrap();
         let span = Span::new(start, start + len);
         Snippet::new(&source, span.start, span.end, &[])
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_span_with_aligned_carets() {
+        let line = format!("{}TARGET{}\n", "a".repeat(100_000), "b".repeat(100_000));
+        let s = snippet(&line, "TARGET", 6);
+        assert!(
+            s.text.starts_with('…') && s.text.ends_with('…'),
+            "{}",
+            s.text
+        );
+        assert!(s.text.chars().count() <= 2 * SNIPPET_CONTEXT + SNIPPET_SPAN + 2);
+        let shown: String = s
+            .text
+            .chars()
+            .skip(s.caret_start)
+            .take(s.caret_len)
+            .collect();
+        assert_eq!(shown, "TARGET");
+        // A span running past the cut is underlined up to it.
+        let s = snippet(&line, "TARGET", 100_000);
+        assert_eq!(s.caret_start + s.caret_len, s.text.chars().count() - 1);
+        // The start of a line needs no leading cut.
+        let s = snippet(&line, "aaa", 3);
+        assert!(!s.text.starts_with('…') && s.text.ends_with('…'));
+        assert_eq!((s.caret_start, s.caret_len), (0, 3));
     }
 
     #[test]

@@ -8,36 +8,52 @@
 //! excludes everything inside it; the last matching pattern wins.
 
 /// A parsed `.dockerignore`.
+///
+/// The cleaned patterns live in one string, each a range of it: a file of millions of
+/// one-character lines costs a few bytes per pattern, not a string and its allocation each.
 #[derive(Clone, Debug, Default)]
 pub struct DockerIgnore {
+    text: String,
     patterns: Vec<Pattern>,
 }
 
 #[derive(Clone, Debug)]
 struct Pattern {
-    text: String,
+    start: u32,
+    end: u32,
     exception: bool,
 }
 
 impl DockerIgnore {
     /// Parse the text of a `.dockerignore`.
     pub fn parse(text: &str) -> Self {
-        let patterns = text
-            .lines()
-            .filter_map(|line| {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    return None;
-                }
-                let (exception, pattern) = match line.strip_prefix('!') {
-                    Some(rest) => (true, rest.trim()),
-                    None => (false, line),
-                };
-                let text = clean(pattern);
-                (!text.is_empty()).then_some(Pattern { text, exception })
-            })
-            .collect();
-        DockerIgnore { patterns }
+        let mut ignore = DockerIgnore::default();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (exception, pattern) = match line.strip_prefix('!') {
+                Some(rest) => (true, rest.trim()),
+                None => (false, line),
+            };
+            let cleaned = clean(pattern);
+            let start = ignore.text.len();
+            ignore.text.push_str(&cleaned);
+            // Offsets past 4 GiB cannot come from a file under any sane size limit.
+            let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(ignore.text.len()))
+            else {
+                break;
+            };
+            if start < end {
+                ignore.patterns.push(Pattern {
+                    start,
+                    end,
+                    exception,
+                });
+            }
+        }
+        ignore
     }
 
     /// Whether `path` (relative to the context, `/`-separated) is left out of the context.
@@ -45,7 +61,8 @@ impl DockerIgnore {
         let path = clean(path);
         let mut excluded = false;
         for pattern in &self.patterns {
-            let matched = prefixes(&path).any(|candidate| glob_match(&pattern.text, candidate));
+            let glob = &self.text[pattern.start as usize..pattern.end as usize];
+            let matched = prefixes(&path).any(|candidate| glob_match(glob, candidate));
             if matched {
                 excluded = !pattern.exception;
             }

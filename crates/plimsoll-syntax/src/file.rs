@@ -67,6 +67,19 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The bytes of the regular file at `path`, at most `limit` plus one: a result longer than
+/// `limit` means the file is larger, and nothing past that was read (a hostile file of gigabytes
+/// costs a few megabytes at most). For callers that report an over-size file themselves.
+pub fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let (file, _) = open_regular(path).map_err(|err| match err {
+        ReadError::Io(err) => err,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other),
+    })?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// The size of a regular file, or what else it is.
 pub fn regular(meta: &Metadata) -> Result<u64, ReadError> {
     let kind = meta.file_type();

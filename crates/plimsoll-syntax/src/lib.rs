@@ -19,6 +19,8 @@ pub mod hcl;
 pub mod image;
 pub mod shell;
 mod source;
+pub mod text;
 pub mod yaml;
 
+pub use file::read_at_most;
 pub use source::{LineCol, LineIndex, SourceError, SourceFile, Span};

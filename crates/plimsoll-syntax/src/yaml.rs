@@ -293,8 +293,15 @@ enum Frame {
         tag: Option<String>,
         first: usize,
         pending_key: Option<Node>,
+        /// First entry (index into the builder's `entries`) of each key, once the mapping is
+        /// large enough that scanning its entries for a repeated key would be quadratic.
+        keys: Option<HashMap<String, usize>>,
     },
 }
+
+/// Entries a mapping may have before its keys are indexed: below it a scan is cheaper than
+/// hashing, above it the scan makes a mapping of n keys cost n² comparisons.
+const KEY_INDEX_FROM: usize = 16;
 
 struct Builder<'a> {
     text: &'a str,
@@ -405,6 +412,7 @@ impl<'a> Builder<'a> {
                         tag: tag.map(|t| t.to_string()),
                         first: self.entries.len(),
                         pending_key: None,
+                        keys: None,
                     },
                     span.start,
                 )?;
@@ -477,22 +485,58 @@ impl<'a> Builder<'a> {
             None => self.root = Some(node),
             Some(Frame::Sequence { .. }) => self.items.push(node),
             Some(Frame::Mapping {
-                first, pending_key, ..
+                first,
+                pending_key,
+                keys,
+                ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
                     if let Some(name) = key.as_str() {
-                        if let Some(earlier) = self.entries[*first..]
-                            .iter()
-                            .find(|e| e.key.as_str() == Some(name))
-                        {
-                            self.duplicate_keys.push((earlier.key.span, key.span));
+                        let earlier = first_entry_of(&self.entries, *first, keys, name);
+                        if let Some(earlier) = earlier {
+                            self.duplicate_keys
+                                .push((self.entries[earlier].key.span, key.span));
                         }
                     }
                     self.entries.push(Entry { key, value: node });
                 }
             },
         }
+    }
+}
+
+/// The index in `entries` of the first entry of the open mapping (its entries start at `first`)
+/// whose key is `name`, if any; records `name` as the next entry's key in the mapping's index,
+/// building that index once the mapping has [`KEY_INDEX_FROM`] entries.
+fn first_entry_of(
+    entries: &[Entry],
+    first: usize,
+    keys: &mut Option<HashMap<String, usize>>,
+    name: &str,
+) -> Option<usize> {
+    let next = entries.len();
+    if keys.is_none() && next - first >= KEY_INDEX_FROM {
+        let mut index = HashMap::with_capacity(2 * (next - first));
+        for (at, entry) in entries.iter().enumerate().skip(first) {
+            if let Some(key) = entry.key.as_str() {
+                index.entry(key.to_string()).or_insert(at);
+            }
+        }
+        *keys = Some(index);
+    }
+    match keys {
+        Some(index) => match index.get(name) {
+            Some(&at) => Some(at),
+            None => {
+                index.insert(name.to_string(), next);
+                None
+            }
+        },
+        None => entries[first..]
+            .iter()
+            .position(|e| e.key.as_str() == Some(name))
+            .map(|at| first + at),
     }
 }
 
@@ -557,6 +601,85 @@ impl Node {
         match raw.match_indices(needle).nth(nth) {
             Some((at, _)) => Span::new(self.span.start + at, self.span.start + at + needle.len()),
             None => self.span,
+        }
+    }
+}
+
+/// How far past the previous line a value's line is looked for in the source: room for a line
+/// break, indentation and a closing quote, not for a search through the whole scalar.
+const LOCATOR_WINDOW: usize = 1024;
+
+/// Values up to this size fall back to [`Node::locate`] for a range on a line that is not
+/// verbatim in the source (escapes, folding); larger ones get the whole node, so that many
+/// ranges of one huge scalar never cost a scan of it each.
+const LOCATOR_FALLBACK_MAX: usize = 64 * 1024;
+
+/// [`Node::locate`] for many ranges of one scalar: the value's lines are matched to the source
+/// once, in order, so each range costs a binary search instead of a scan of the whole value
+/// (a `run:` script of n commands located command by command was n² in its size).
+#[derive(Clone, Debug)]
+pub struct Locator {
+    /// Per line of the value: where it starts in the value, and where it starts in the source
+    /// when it is there verbatim.
+    lines: Vec<(usize, Option<usize>)>,
+    value_len: usize,
+}
+
+impl Locator {
+    /// The line map of `node`'s value within `source`; empty for a collection.
+    pub fn new(node: &Node, source: &str) -> Locator {
+        let mut lines = Vec::new();
+        let Some(value) = node.as_str() else {
+            return Locator {
+                lines,
+                value_len: 0,
+            };
+        };
+        let raw = source.get(node.span.start..node.span.end).unwrap_or("");
+        let mut cursor = 0;
+        let mut start = 0;
+        for line in value.split('\n') {
+            let mut end = (cursor + line.len() + LOCATOR_WINDOW).min(raw.len());
+            while !raw.is_char_boundary(end) {
+                end -= 1;
+            }
+            let found = raw
+                .get(cursor..end)
+                .and_then(|window| window.find(line))
+                .map(|at| cursor + at);
+            if let Some(at) = found {
+                cursor = at + line.len();
+            }
+            lines.push((start, found.map(|at| node.span.start + at)));
+            start += line.len() + 1;
+        }
+        Locator {
+            lines,
+            value_len: value.len(),
+        }
+    }
+
+    /// Source span of the bytes `range` of `node`'s value (`node` and `source` as given to
+    /// [`Locator::new`]).
+    pub fn locate(&self, node: &Node, source: &str, range: std::ops::Range<usize>) -> Span {
+        let in_source = |offset: usize| {
+            let line = self.lines.partition_point(|(start, _)| *start <= offset);
+            let (start, at) = *self.lines.get(line.checked_sub(1)?)?;
+            Some(at? + offset - start)
+        };
+        if range.start < range.end && range.end <= self.value_len {
+            // The end is located as the last byte's position, so that a range ending at a line
+            // break stays on its line.
+            if let (Some(start), Some(last)) = (in_source(range.start), in_source(range.end - 1)) {
+                if start <= last {
+                    return Span::new(start, last + 1);
+                }
+            }
+        }
+        if self.value_len <= LOCATOR_FALLBACK_MAX {
+            node.locate(source, range)
+        } else {
+            node.span
         }
     }
 }
@@ -641,6 +764,43 @@ mod tests {
             doc.duplicate_keys,
             vec![(Span::new(0, 1), Span::new(10, 11))]
         );
+    }
+
+    #[test]
+    fn duplicate_keys_of_large_mappings_name_the_first_occurrence() {
+        // Past the size where keys are hashed, before and after the index is built.
+        let mut text: String = (0..40).map(|i| format!("k{i}: 1\n")).collect();
+        text.push_str("k3: 2\nk3: 3\nk39: 4\n");
+        let doc = parse_str(&text).into_single().unwrap();
+        let firsts: Vec<&str> = doc
+            .duplicate_keys
+            .iter()
+            .map(|(f, _)| &text[f.start..f.end])
+            .collect();
+        assert_eq!(firsts, ["k3", "k3", "k39"]);
+        let first_k3 = text.find("k3:").unwrap();
+        assert!(doc.duplicate_keys[..2]
+            .iter()
+            .all(|(f, _)| f.start == first_k3));
+    }
+
+    #[test]
+    fn the_locator_agrees_with_locate() {
+        let text = "a: |\n  echo one\n  echo two\n  echo one\nb: \"x\\ty echo\\nz echo\"\nc: >\n  fold\n  ed echo\nd: plain echo\n";
+        let doc = parse_str(text).into_single().unwrap();
+        for key in ["a", "b", "c", "d"] {
+            let node = doc.root.get(key).unwrap();
+            let value = node.as_str().unwrap();
+            let locator = Locator::new(node, text);
+            for (at, word) in value.match_indices("echo") {
+                let range = at..at + word.len();
+                assert_eq!(
+                    locator.locate(node, text, range.clone()),
+                    node.locate(text, range),
+                    "{key}: {value:?} at {at}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -245,7 +245,8 @@ fn incomplete(
     if !report.unreadable_targets.is_empty() {
         return Ok(Some(ExitCode::from(2)));
     }
-    if report.files_checked == 0 {
+    // A file reported without being read (over the size limit) was still seen.
+    if report.files_checked == 0 && report.findings.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         let shown = shown.join(", ");
         if named {

@@ -69,7 +69,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     };
     let plans: Vec<Option<Plan>> = match &workflow_path {
         Some(path) => {
-            let text = read_workflow(path)
+            let text = workflow::read(path)
                 .with_context(|| format!("cannot read workflow {}", path.display()))?;
             analyses
                 .iter()
@@ -96,15 +96,6 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     };
     output::emit(&text, args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The largest workflow file read: a device or a huge file must not exhaust memory.
-const MAX_WORKFLOW_SIZE: u64 = 16 << 20;
-
-/// A workflow's text, when it is a regular file within [`MAX_WORKFLOW_SIZE`].
-fn read_workflow(path: &Path) -> anyhow::Result<String> {
-    let bytes = plimsoll_syntax::file::read_regular(path, MAX_WORKFLOW_SIZE)?;
-    Ok(String::from_utf8(bytes)?)
 }
 
 /// Refuse a log path that is neither a regular file nor a folder (a run-log archive's): a FIFO
@@ -141,7 +132,7 @@ fn find_workflow(
         .map(|j| j.name.clone());
     if let Some(job_name) = job_name {
         for file in &files {
-            let Ok(text) = read_workflow(file) else {
+            let Ok(text) = workflow::read(file) else {
                 continue;
             };
             if workflow::defines_job(&text, &job_name) {

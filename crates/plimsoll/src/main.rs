@@ -25,7 +25,12 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("plimsoll: error: {err:#}");
+            // The message can quote input (a zip entry, a job name): no control reaches stderr.
+            let message = format!("{err:#}");
+            eprintln!(
+                "plimsoll: error: {}",
+                plimsoll_syntax::text::escape_unsafe(&message, false)
+            );
             ExitCode::from(2)
         }
     }

@@ -1,6 +1,7 @@
 //! Running the rules over discovered files, in parallel, and resolving what they report into
 //! located, configured, suppressed findings.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,9 +19,10 @@ use crate::kubernetes::Cluster;
 use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
 use crate::rule::{Context, Rule, RunSink};
-use crate::rules::engine::{ParseError, UnusedSuppression};
+use crate::rules::engine::{NotSearched, ParseError, UnusedSuppression};
 use crate::suppression;
 
+mod caps;
 mod containers;
 mod github_actions;
 mod kubernetes;
@@ -141,7 +143,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     let mut repositories: Vec<Repository> = discovery
         .repositories
         .iter()
-        .map(|root| Repository::new(root))
+        .map(|root| Repository::new(root, settings.max_file_size))
         .collect();
     let mut all_sources = HashMap::new();
     let mut run = RunFacts::default();
@@ -246,9 +248,12 @@ fn check_file(
     };
     let source = if candidate.text_only {
         match read_text(path, settings) {
-            Some(source) => source,
-            None => {
+            Ok(source) => source,
+            Err(too_large) => {
                 outcome.checked = false;
+                outcome
+                    .findings
+                    .extend(too_large.and_then(|size| not_searched(path, size, settings)));
                 return outcome;
             }
         }
@@ -506,31 +511,65 @@ fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
     });
 }
 
-/// Read a file of no particular kind for the rules that read any text: `None`, with a log line
-/// rather than a finding, when it is over the size limit, binary (a NUL byte in its first 8 KiB,
-/// as git judges, unless it is UTF-16 with a byte-order mark) or unreadable. Invalid UTF-8 is
-/// replaced, so a Latin-1 file is still searched.
-fn read_text(path: &Path, settings: &Settings) -> Option<Arc<SourceFile>> {
+/// Read a file of no particular kind for the rules that read any text: an error, with a log
+/// line, when it is binary (a NUL byte in its first 8 KiB, as git judges, unless it is UTF-16
+/// with a byte-order mark), unreadable, not a regular file or over the size limit; for text over
+/// the limit the error holds its size, for a `not-searched` note. Invalid UTF-8 is replaced, so
+/// a Latin-1 file is still searched.
+fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option<u64>> {
     let bytes = match file::read_regular(path, settings.max_file_size) {
         Ok(bytes) => bytes,
+        Err(file::ReadError::TooLarge { size, limit }) => {
+            tracing::info!(
+                "{}: skipped: {size} bytes, over the {limit}-byte limit",
+                path.display()
+            );
+            // Said in the report when it looks like text: a large binary holds no source.
+            return Err(starts_as_text(path).then_some(size));
+        }
         Err(err) => {
             tracing::info!("{}: skipped: {err}", path.display());
-            return None;
+            return Err(None);
         }
     };
     // UTF-16 text is full of NUL bytes but is text: decoded, its secrets are found.
     if let Some(text) = file::decode_utf16_with_bom(&bytes) {
-        return Some(Arc::new(SourceFile::new(path.to_path_buf(), text)));
+        return Ok(Arc::new(SourceFile::new(path.to_path_buf(), text)));
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         tracing::debug!("{}: skipped: binary", path.display());
-        return None;
+        return Err(None);
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     };
-    Some(Arc::new(SourceFile::new(path.to_path_buf(), text)))
+    Ok(Arc::new(SourceFile::new(path.to_path_buf(), text)))
+}
+
+/// Whether the first 8 KiB of `path` hold no NUL byte (git's test for text).
+fn starts_as_text(path: &Path) -> bool {
+    plimsoll_syntax::read_at_most(path, 8191).is_ok_and(|head| !head.contains(&0))
+}
+
+/// The `not-searched` note of a text file of `size` bytes, over the limit.
+fn not_searched(path: &Path, size: u64, settings: &Settings) -> Option<Finding> {
+    let severity = settings.rule_severity(&NotSearched::META)?;
+    if settings.is_ignored(path, &NotSearched::META) {
+        return None;
+    }
+    Some(make_finding(
+        &NotSearched::META,
+        severity,
+        path,
+        None,
+        None,
+        format!(
+            "{size} bytes, over the {}-byte `max-file-size`: not searched for secrets",
+            settings.max_file_size
+        ),
+        None,
+    ))
 }
 
 /// Why a file's rules did not run.
@@ -668,8 +707,9 @@ fn resolve(
     secrets.record(source, &mut sink);
     let path = source.path();
     let mut suppressions = suppression::parse(source);
-    let mut findings = Vec::new();
-    for diagnostic in sink.diagnostics {
+    // Findings are built only for what the caps keep: building one hashes its whole line.
+    let mut kept: Vec<Diagnostic> = Vec::new();
+    for mut diagnostic in sink.diagnostics {
         let Some(default) = settings.rule_severity(diagnostic.rule) else {
             continue;
         };
@@ -686,19 +726,11 @@ fn resolve(
             continue;
         }
         // A rule's own severity override applies only when configuration left the default.
-        let severity = match diagnostic.severity {
+        diagnostic.severity = Some(match diagnostic.severity {
             Some(own) if default == diagnostic.rule.severity => own,
             _ => default,
-        };
-        findings.push(make_finding(
-            diagnostic.rule,
-            severity,
-            path,
-            Some(source),
-            Some(diagnostic.span),
-            diagnostic.message,
-            diagnostic.help,
-        ));
+        });
+        kept.push(diagnostic);
     }
     if let Some(severity) = settings.rule_severity(&UnusedSuppression::META) {
         if !settings.is_ignored(path, &UnusedSuppression::META) {
@@ -717,18 +749,33 @@ fn resolve(
                         unused.rule
                     ),
                 };
-                findings.push(make_finding(
-                    &UnusedSuppression::META,
-                    severity,
-                    path,
-                    Some(source),
-                    Some(unused.span),
+                kept.push(Diagnostic {
+                    rule: &UnusedSuppression::META,
+                    span: unused.span,
                     message,
-                    None,
-                ));
+                    help: None,
+                    severity: Some(severity),
+                });
             }
         }
     }
+    let dropped = caps::cap(&mut kept);
+    let mut findings: Vec<Finding> = kept
+        .into_iter()
+        .map(|d| {
+            let severity = d.severity.unwrap_or(d.rule.severity);
+            make_finding(
+                d.rule,
+                severity,
+                path,
+                Some(source),
+                Some(d.span),
+                d.message,
+                d.help,
+            )
+        })
+        .collect();
+    findings.extend(caps::notes(dropped, source, settings));
     findings
 }
 
@@ -748,6 +795,7 @@ pub fn make_finding(
             let start = source.line_col(span.start);
             let end = source.line_col(span.end);
             let own = if rule.sensitive { &[span][..] } else { &[] };
+            // Borrowed unless masked: a finding on a minified line of megabytes must not copy it.
             let line_text = redaction::masked_line(source, start.line - 1, own);
             (
                 start,
@@ -757,7 +805,7 @@ pub fn make_finding(
                 line_text,
             )
         }
-        _ => (origin, origin, 1, 1, String::new()),
+        _ => (origin, origin, 1, 1, Cow::Borrowed("")),
     };
     Finding {
         rule,

@@ -11,6 +11,7 @@
 //! them ([`Scrubber`]), every fingerprint is computed over the line with them masked, and the
 //! report carries their spans so that snippets mask them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -217,11 +218,36 @@ pub(crate) fn fingerprint(
 ) -> String {
     let path_text = path.to_string_lossy().replace('\\', "/");
     let path_text = path_text.strip_prefix("./").unwrap_or(&path_text);
-    stable_hash(&[rule.name, path_text, line_text, &without_hashes(message)])
+    stable_hash(&[
+        rule.name,
+        path_text,
+        &fingerprint_text(line_text),
+        &without_hashes(message),
+    ])
+}
+
+/// Bytes of a line's start and end that stand for it in a fingerprint when it is longer than
+/// twice this: hashing a minified line of megabytes for each of its findings took minutes.
+const FINGERPRINT_LINE_PART: usize = 2048;
+
+/// The line text a fingerprint hashes: the line, or its start and end when it is long.
+fn fingerprint_text(line: &str) -> Cow<'_, str> {
+    if line.len() <= 2 * FINGERPRINT_LINE_PART {
+        return Cow::Borrowed(line);
+    }
+    let mut head = FINGERPRINT_LINE_PART;
+    while !line.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = line.len() - FINGERPRINT_LINE_PART;
+    while !line.is_char_boundary(tail) {
+        tail += 1;
+    }
+    Cow::Owned(format!("{}…{}", &line[..head], &line[tail..]))
 }
 
 /// The 0-based `line` of `source`, trimmed, with what `masks` cover replaced by [`MASKED`].
-pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> String {
+pub(crate) fn masked_line<'a>(source: &'a SourceFile, line: usize, masks: &[Span]) -> Cow<'a, str> {
     let line_span = source.lines().line_span(source.text(), line);
     let text = source.slice(line_span);
     let mut covered: Vec<(usize, usize)> = masks
@@ -235,7 +261,7 @@ pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> S
         })
         .collect();
     if covered.is_empty() {
-        return text.trim().to_string();
+        return Cow::Borrowed(text.trim());
     }
     covered.sort_unstable();
     let mut out = String::with_capacity(text.len());
@@ -251,7 +277,7 @@ pub(crate) fn masked_line(source: &SourceFile, line: usize, masks: &[Span]) -> S
         at = end;
     }
     out.push_str(text.get(at..).unwrap_or_default());
-    out.trim().to_string()
+    Cow::Owned(out.trim().to_string())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 mod common;
 
 mod harness;
+mod limits;
 mod secrets;
 
 use harness::*;

@@ -122,6 +122,16 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
+/// The text of `path`, or `None` when it is over `limit` bytes: at most one byte past the limit
+/// is read, whatever the file's size.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<String>> {
+    let bytes = plimsoll_syntax::read_at_most(path, limit)?;
+    if bytes.len() as u64 > limit {
+        return Ok(None);
+    }
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
 fn is_dir(path: &Path) -> bool {
     if path.as_os_str().is_empty() {
         Path::new(".").is_dir()
@@ -167,8 +177,20 @@ impl Rule for MissingDockerignore {
                 });
                 continue;
             };
-            let text = match std::fs::read_to_string(&ignore_file) {
-                Ok(text) => text,
+            let text = match read_limited(&ignore_file, repo.max_file_size) {
+                Ok(Some(text)) => text,
+                Ok(None) => {
+                    out.push(RepositoryDiagnostic {
+                        rule: &Self::META,
+                        path: normalize(&ignore_file),
+                        span: None,
+                        message: format!(
+                            "the `.dockerignore` of build context `{shown}` is over the {}-byte limit and was not read (set `max-file-size` to raise it)",
+                            repo.max_file_size
+                        ),
+                    });
+                    continue;
+                }
                 Err(err) => {
                     tracing::warn!("{}: cannot read: {err}", ignore_file.display());
                     continue;

@@ -37,9 +37,12 @@ impl Rule for PipInstallWithCache {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        let stages = cx.dockerfile.stages();
-        let no_cache_env = |stage: Option<usize>| {
-            stage.and_then(|s| stages.get(s)).is_some_and(|stage| {
+        // Per stage once: asking per `RUN` scans the stage's body each time.
+        let no_cache_stages: Vec<bool> = cx
+            .dockerfile
+            .stages()
+            .iter()
+            .map(|stage| {
                 stage.body.iter().any(|i| {
                     matches!(i.keyword.as_str(), "ENV" | "ARG")
                         && i.key_values()
@@ -47,7 +50,9 @@ impl Rule for PipInstallWithCache {
                             .any(|(k, _)| k.text == "PIP_NO_CACHE_DIR")
                 })
             })
-        };
+            .collect();
+        let no_cache_env =
+            |stage: Option<usize>| stage.and_then(|s| no_cache_stages.get(s)) == Some(&true);
         for run in cx
             .runs
             .iter()

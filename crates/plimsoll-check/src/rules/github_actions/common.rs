@@ -1,7 +1,9 @@
 //! Helpers shared by the GitHub Actions rules.
 
 use plimsoll_syntax::shell::{self, Command};
-use plimsoll_syntax::yaml::Node;
+use std::cell::OnceCell;
+
+use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::{expr, Span};
 
 /// A `run:` script split into shell commands, with a way back to source spans.
@@ -9,6 +11,7 @@ pub(crate) struct Script<'a> {
     node: &'a Node,
     /// The commands, lexed with `${{ }}` masked.
     pub commands: Vec<Command>,
+    locator: OnceCell<Locator>,
 }
 
 impl<'a> Script<'a> {
@@ -18,12 +21,15 @@ impl<'a> Script<'a> {
         Some(Script {
             node,
             commands: shell::parse(&expr::mask(text)),
+            locator: OnceCell::new(),
         })
     }
 
     /// Source span of a span within the script's value.
     pub fn source_span(&self, source: &str, span: Span) -> Span {
-        self.node.locate(source, span.start..span.end)
+        self.locator
+            .get_or_init(|| Locator::new(self.node, source))
+            .locate(self.node, source, span.start..span.end)
     }
 
     /// Source span of a whole command.

@@ -1,3 +1,5 @@
+use plimsoll_syntax::yaml::Locator;
+
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -100,11 +102,15 @@ impl Rule for DeprecatedWorkflowCommand {
         if let Some(job) = &scope.job {
             owner.push_str(&format!(" of job `{}`", job.id));
         }
+        let mut locator: Option<Locator> = None;
         for (range, index) in find_commands(script) {
             let (name, help) = COMMANDS[index];
+            let span = locator
+                .get_or_insert_with(|| Locator::new(run, cx.text()))
+                .locate(run, cx.text(), range);
             out.report(
                 &Self::META,
-                run.locate(cx.text(), range),
+                span,
                 format!("{owner} uses the deprecated workflow command `{name}`"),
             )
             .help(help);

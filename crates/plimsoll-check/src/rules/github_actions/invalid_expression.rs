@@ -3,7 +3,7 @@ use std::ops::Range;
 
 use plimsoll_actions::{Action, Workflow};
 use plimsoll_syntax::expr::{self, Analysis};
-use plimsoll_syntax::yaml::{Node, NodeKind};
+use plimsoll_syntax::yaml::{Locator, Node, NodeKind};
 use plimsoll_syntax::Span;
 
 use crate::declare_rule;
@@ -69,6 +69,9 @@ struct Checker<'a> {
     /// Collections already walked, when aliases may have copied some (see
     /// [`Document::has_aliases`](plimsoll_syntax::yaml::Document::has_aliases)).
     visited: Option<HashSet<Span>>,
+    /// The line map of the scalar located last (a scalar's sites come one after another): a
+    /// script of thousands of expressions is mapped once, not scanned once per expression.
+    locator: Option<(Span, Locator)>,
 }
 
 fn shorten(text: &str) -> String {
@@ -83,8 +86,15 @@ fn shorten(text: &str) -> String {
 
 impl Checker<'_> {
     /// Source span of `range` (bytes of the decoded value) of `site`.
-    fn span(&self, site: &Site<'_>, range: Range<usize>) -> Span {
-        let whole = site.node.locate(self.source, site.whole.clone());
+    fn span(&mut self, site: &Site<'_>, range: Range<usize>) -> Span {
+        let source = self.source;
+        if self.locator.as_ref().map(|(span, _)| *span) != Some(site.node.span) {
+            self.locator = Some((site.node.span, Locator::new(site.node, source)));
+        }
+        let Some((_, locator)) = &self.locator else {
+            return site.node.span;
+        };
+        let whole = locator.locate(site.node, source, site.whole.clone());
         let raw = self.source.get(whole.start..whole.end);
         if raw == site.value.get(site.whole.clone()) && range.start >= site.whole.start {
             // The occurrence is written as it is decoded: offsets carry over.
@@ -97,7 +107,7 @@ impl Checker<'_> {
         if range.is_empty() {
             whole
         } else {
-            site.node.locate(self.source, range)
+            locator.locate(site.node, source, range)
         }
     }
 
@@ -296,6 +306,7 @@ impl Rule for InvalidExpression {
             out,
             reported: HashSet::new(),
             visited: cx.document.has_aliases.then(HashSet::new),
+            locator: None,
         };
         for job in workflow.jobs() {
             checker.condition(job.node.get("if"));
@@ -313,6 +324,7 @@ impl Rule for InvalidExpression {
             out,
             reported: HashSet::new(),
             visited: cx.document.has_aliases.then(HashSet::new),
+            locator: None,
         };
         if let Some(runs) = action.root.get("runs") {
             checker.condition(runs.get("pre-if"));

@@ -1,6 +1,6 @@
 use plimsoll_actions::schema::is_untrusted_context;
 use plimsoll_syntax::expr;
-use plimsoll_syntax::yaml::Node;
+use plimsoll_syntax::yaml::{Locator, Node};
 
 use super::common::action_slug;
 use crate::declare_rule;
@@ -43,6 +43,9 @@ fn check_script(cx: &Context<'_>, node: &Node, what: &str, out: &mut Sink) {
     let Some(text) = node.as_str() else {
         return;
     };
+    // Built at the first finding: each of thousands of findings in one script would otherwise
+    // scan the whole script.
+    let mut locator: Option<Locator> = None;
     for occurrence in expr::find(text) {
         let inner = &text[occurrence.inner.start..occurrence.inner.end];
         let Ok(analysis) = expr::analyze(inner) else {
@@ -51,7 +54,13 @@ fn check_script(cx: &Context<'_>, node: &Node, what: &str, out: &mut Sink) {
         for path in analysis.paths {
             if is_untrusted_context(&path.path) {
                 let start = occurrence.inner.start + path.span.start;
-                let span = node.locate(cx.text(), start..occurrence.inner.start + path.span.end);
+                let span = locator
+                    .get_or_insert_with(|| Locator::new(node, cx.text()))
+                    .locate(
+                        node,
+                        cx.text(),
+                        start..occurrence.inner.start + path.span.end,
+                    );
                 out.report(
                     &TemplateInjection::META,
                     span,

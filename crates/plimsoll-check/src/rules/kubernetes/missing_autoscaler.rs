@@ -1,6 +1,8 @@
+use std::collections::HashMap;
+
 use crate::declare_rule;
 use crate::finding::RuleMeta;
-use crate::kubernetes::Cluster;
+use crate::kubernetes::{Cluster, ObjectFacts};
 use crate::rule::{Rule, RunSink};
 
 declare_rule! {
@@ -47,17 +49,14 @@ impl Rule for MissingAutoscaler {
     }
 
     fn check_k8s_cluster(&self, cluster: &Cluster, out: &mut RunSink) {
+        let autoscalers = autoscalers_by_target(cluster);
         for deployment in cluster.objects.iter().filter(|o| o.kind == "Deployment") {
             let Some(name) = &deployment.name else {
                 continue;
             };
-            let autoscaler = cluster
-                .in_namespace("HorizontalPodAutoscaler", deployment.namespace.as_deref())
-                .find(|hpa| {
-                    hpa.scale_target
-                        .as_ref()
-                        .is_some_and(|(kind, target)| kind == "Deployment" && target == name)
-                });
+            let autoscaler = autoscalers
+                .get(&(deployment.namespace.as_deref(), "Deployment", name.as_str()))
+                .and_then(|found| found.first().copied());
             match autoscaler {
                 None => {
                     out.report(
@@ -94,4 +93,25 @@ impl Rule for MissingAutoscaler {
             }
         }
     }
+}
+
+/// The HorizontalPodAutoscalers of each (namespace, target kind, target name), in file order:
+/// looked up per workload, so thousands of workloads do not each scan every object.
+pub(super) fn autoscalers_by_target(
+    cluster: &Cluster,
+) -> HashMap<(Option<&str>, &str, &str), Vec<&ObjectFacts>> {
+    let mut found: HashMap<(Option<&str>, &str, &str), Vec<&ObjectFacts>> = HashMap::new();
+    for hpa in cluster
+        .objects
+        .iter()
+        .filter(|o| o.kind == "HorizontalPodAutoscaler")
+    {
+        if let Some((kind, name)) = &hpa.scale_target {
+            found
+                .entry((hpa.namespace.as_deref(), kind.as_str(), name.as_str()))
+                .or_default()
+                .push(hpa);
+        }
+    }
+    found
 }

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::declare_rule;
 use crate::finding::RuleMeta;
@@ -55,15 +55,24 @@ impl Rule for MissingDefaultDeny {
                 .entry(object.namespace.as_deref())
                 .or_insert(object);
         }
+        // Looked up per namespace below: a scan of every object for each of thousands of
+        // namespaces would be quadratic.
+        let mut denied: HashSet<Option<&str>> = HashSet::new();
+        let mut defined: HashMap<&str, &ObjectFacts> = HashMap::new();
+        for object in &cluster.objects {
+            if object.kind == "NetworkPolicy" && object.denies_by_default.contains(&"Ingress") {
+                denied.insert(object.namespace.as_deref());
+            }
+            if let (true, Some(name)) = (object.kind == "Namespace", object.name.as_deref()) {
+                defined.entry(name).or_insert(object);
+            }
+        }
         for (namespace, workload) in first_workload {
-            let denied = cluster
-                .in_namespace("NetworkPolicy", namespace)
-                .any(|policy| policy.denies_by_default.contains(&"Ingress"));
-            if denied {
+            if denied.contains(&namespace) {
                 continue;
             }
             match namespace {
-                Some(name) => match cluster.namespace_object(name) {
+                Some(name) => match defined.get(name) {
                     Some(defined) => {
                         out.report(
                             &Self::META,

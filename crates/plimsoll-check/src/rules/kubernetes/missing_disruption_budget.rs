@@ -1,6 +1,8 @@
+use std::collections::HashMap;
+
 use crate::declare_rule;
 use crate::finding::RuleMeta;
-use crate::kubernetes::Cluster;
+use crate::kubernetes::{Cluster, ObjectFacts};
 use crate::rule::{Rule, RunSink};
 
 declare_rule! {
@@ -47,6 +49,29 @@ impl Rule for MissingDisruptionBudget {
     }
 
     fn check_k8s_cluster(&self, cluster: &Cluster, out: &mut RunSink) {
+        let autoscalers = super::missing_autoscaler::autoscalers_by_target(cluster);
+        // Budgets by namespace and the first of their `matchLabels` (a budget matches only pods
+        // with that label), and those without `matchLabels` by namespace: each workload looks
+        // at the budgets that can select it, not at every object.
+        let mut by_label: HashMap<(Option<&str>, &str, &str), Vec<&ObjectFacts>> = HashMap::new();
+        let mut unlabelled: HashMap<Option<&str>, Vec<&ObjectFacts>> = HashMap::new();
+        for pdb in cluster
+            .objects
+            .iter()
+            .filter(|o| o.kind == "PodDisruptionBudget")
+        {
+            let Some(selector) = &pdb.selector else {
+                continue;
+            };
+            let namespace = pdb.namespace.as_deref();
+            match selector.match_labels.first() {
+                Some((key, value)) => by_label
+                    .entry((namespace, key.as_str(), value.as_str()))
+                    .or_default()
+                    .push(pdb),
+                None => unlabelled.entry(namespace).or_default().push(pdb),
+            }
+        }
         for workload in &cluster.objects {
             if !matches!(
                 workload.kind.as_str(),
@@ -54,14 +79,12 @@ impl Rule for MissingDisruptionBudget {
             ) {
                 continue;
             }
-            let autoscaled_min = cluster
-                .in_namespace("HorizontalPodAutoscaler", workload.namespace.as_deref())
-                .filter(|hpa| {
-                    hpa.scale_target.as_ref().is_some_and(|(kind, name)| {
-                        *kind == workload.kind && Some(name) == workload.name.as_ref()
-                    })
-                })
-                .find_map(|hpa| hpa.min_replicas);
+            let namespace = workload.namespace.as_deref();
+            let autoscaled_min = workload
+                .name
+                .as_deref()
+                .and_then(|name| autoscalers.get(&(namespace, workload.kind.as_str(), name)))
+                .and_then(|hpas| hpas.iter().find_map(|hpa| hpa.min_replicas));
             let replicas = workload
                 .replicas
                 .unwrap_or(1)
@@ -69,8 +92,12 @@ impl Rule for MissingDisruptionBudget {
             if replicas <= 1 || workload.pod_labels.is_empty() {
                 continue;
             }
-            let covered = cluster
-                .in_namespace("PodDisruptionBudget", workload.namespace.as_deref())
+            let covered = workload
+                .pod_labels
+                .iter()
+                .filter_map(|(key, value)| by_label.get(&(namespace, key.as_str(), value.as_str())))
+                .chain(unlabelled.get(&namespace))
+                .flatten()
                 .any(|pdb| {
                     pdb.selector
                         .as_ref()

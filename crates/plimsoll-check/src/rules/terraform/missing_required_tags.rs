@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use plimsoll_syntax::hcl::ExprKind;
@@ -69,6 +69,9 @@ impl Rule for MissingRequiredTags {
         if required.is_empty() {
             return;
         }
+        // Computed once per provider: looking them up per resource walks every block of the
+        // module each time.
+        let mut provider_defaults: HashMap<&str, Option<Vec<String>>> = HashMap::new();
         for (index, resource) in module.blocks("resource") {
             let Some(kind) = resource.label(0) else {
                 continue;
@@ -83,7 +86,10 @@ impl Rule for MissingRequiredTags {
             if tags.is_none() && !taggable().contains(kind) {
                 continue;
             }
-            let Some(defaults) = module.default_tags(provider) else {
+            let defaults = provider_defaults
+                .entry(provider)
+                .or_insert_with(|| module.default_tags(provider));
+            let Some(defaults) = defaults else {
                 continue; // provider tags computed: cannot judge
             };
             let written: Vec<&str> = match tags.map(|t| &t.value.kind) {
