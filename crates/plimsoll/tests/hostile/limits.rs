@@ -131,61 +131,6 @@ fn item_12_a_huge_dockerignore_is_not_read() {
     );
 }
 
-/// A zip of one stored entry named `name` holding `data`.
-fn stored_zip(name: &str, data: &[u8]) -> Vec<u8> {
-    let crc = crc32(data);
-    let size = u32::try_from(data.len()).unwrap();
-    let name_len = u16::try_from(name.len()).unwrap();
-    let mut zip = Vec::new();
-    let header = |signature: u32, central: bool, zip: &mut Vec<u8>| {
-        zip.extend(signature.to_le_bytes());
-        if central {
-            zip.extend(20u16.to_le_bytes()); // made by
-        }
-        zip.extend(20u16.to_le_bytes()); // needed
-        zip.extend([0u8; 4]); // flags, method: stored
-        zip.extend([0u8; 4]); // time, date
-        zip.extend(crc.to_le_bytes());
-        zip.extend(size.to_le_bytes());
-        zip.extend(size.to_le_bytes());
-        zip.extend(name_len.to_le_bytes());
-        zip.extend(0u16.to_le_bytes()); // extra
-        if central {
-            zip.extend([0u8; 10]); // comment, disk, internal and external attributes
-            zip.extend(0u32.to_le_bytes()); // local header offset
-        }
-        zip.extend(name.as_bytes());
-    };
-    header(0x0403_4b50, false, &mut zip);
-    zip.extend(data);
-    let central_at = u32::try_from(zip.len()).unwrap();
-    header(0x0201_4b50, true, &mut zip);
-    let central_len = u32::try_from(zip.len()).unwrap() - central_at;
-    zip.extend(0x0605_4b50u32.to_le_bytes());
-    zip.extend([0u8; 4]); // disk numbers
-    zip.extend(1u16.to_le_bytes());
-    zip.extend(1u16.to_le_bytes());
-    zip.extend(central_len.to_le_bytes());
-    zip.extend(central_at.to_le_bytes());
-    zip.extend(0u16.to_le_bytes());
-    zip
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// No raw control character but line breaks, and no line that a runner would take as a
 /// workflow command.
 fn assert_inert(what: &str, text: &str) {
@@ -227,7 +172,7 @@ fn item_13_diagnose_bounds_the_workflow_and_escapes_input_in_every_output() {
     assert_eq!(out.code, Some(2), "{out:?}");
     assert!(out.stderr.contains("limit"), "{}", out.stderr);
 
-    let zip = stored_zip("0_test\n::error::owned\u{1b}[2J.txt", log.as_bytes());
+    let zip = stored_zip(&[("0_test\n::error::owned\u{1b}[2J.txt", log.as_bytes())]);
     std::fs::write(dir.path().join("logs.zip"), zip).unwrap();
     for format in ["markdown", "json"] {
         let out = run(

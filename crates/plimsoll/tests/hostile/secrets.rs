@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::common;
-use super::harness::{assert_no_leak, run, run_with_stdin, Limits, Outcome};
+use super::harness::{assert_no_leak, run, run_with_stdin, stored_zip, Limits, Outcome};
 
 /// A small deterministic generator (xorshift), so the credentials are random-looking (the
 /// detectors skip low-entropy placeholders) and the same in every run.
@@ -639,59 +639,4 @@ fn leak_test_every_subcommand_format_and_file_kind() {
     ];
     run_everywhere(root, &["guard"], &FORMATS, &files, None, &s);
     diagnose_everywhere(root, &["job.log", "--repo", "."], None, &s);
-}
-
-/// A zip of `entries`, stored (not compressed).
-fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut central = Vec::new();
-    for (name, data) in entries {
-        let offset = out.len() as u32;
-        let mut fixed = Vec::new();
-        fixed.extend_from_slice(&20u16.to_le_bytes());
-        fixed.extend_from_slice(&0x0800u16.to_le_bytes());
-        fixed.extend_from_slice(&0u16.to_le_bytes());
-        fixed.extend_from_slice(&[0; 4]);
-        fixed.extend_from_slice(&crc32(data).to_le_bytes());
-        fixed.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        fixed.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        fixed.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        fixed.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        out.extend_from_slice(&fixed);
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(data);
-        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        central.extend_from_slice(&20u16.to_le_bytes());
-        central.extend_from_slice(&fixed);
-        central.extend_from_slice(&[0; 10]);
-        central.extend_from_slice(&offset.to_le_bytes());
-        central.extend_from_slice(name.as_bytes());
-    }
-    let offset = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0; 4]);
-    let count = entries.len() as u16;
-    out.extend_from_slice(&count.to_le_bytes());
-    out.extend_from_slice(&count.to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
