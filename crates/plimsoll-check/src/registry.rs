@@ -47,6 +47,7 @@ pub static RULES: &[&dyn Rule] = &[
     &DuplicateStepId,
     &EmptyMatrix,
     &InvalidExpression,
+    &AlwaysTrueCondition,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -97,6 +97,7 @@ macro_rules! rule_tests {
 rule_tests! {
     continue_on_error => "continue-on-error",
     always_false_condition => "always-false-condition",
+    always_true_condition => "always-true-condition",
     swallowed_failure => "swallowed-failure",
     unpinned_action => "unpinned-action",
     action_not_pinned_to_sha => "action-not-pinned-to-sha",

@@ -7,6 +7,7 @@ mod quality_gates;
 
 mod action_not_pinned_to_sha;
 mod always_false_condition;
+mod always_true_condition;
 mod cargo_install_unlocked;
 mod clippy_warnings_allowed;
 mod continue_on_error;
@@ -38,6 +39,7 @@ mod write_all_permissions;
 
 pub use action_not_pinned_to_sha::ActionNotPinnedToSha;
 pub use always_false_condition::AlwaysFalseCondition;
+pub use always_true_condition::AlwaysTrueCondition;
 pub use cargo_install_unlocked::CargoInstallUnlocked;
 pub use clippy_warnings_allowed::ClippyWarningsAllowed;
 pub use continue_on_error::ContinueOnError;
