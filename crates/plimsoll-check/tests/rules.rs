@@ -156,6 +156,7 @@ fn rules_on_their_other_file_kinds() {
         ("unpinned-image", "unpinned-image.compose.yml"),
         ("curl-pipe-shell", "curl-pipe-shell.Dockerfile"),
         ("image-not-pinned-to-digest", "unpinned-image.compose.yml"),
+        ("template-injection", "template-injection-composite"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
