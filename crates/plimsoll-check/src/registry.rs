@@ -48,6 +48,10 @@ pub static RULES: &[&dyn Rule] = &[
     &EmptyMatrix,
     &InvalidExpression,
     &AlwaysTrueCondition,
+    &UnsecureCommands,
+    &SecretsInherit,
+    &OverprovisionedSecrets,
+    &SpoofableBotCondition,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,
