@@ -52,6 +52,7 @@ pub static RULES: &[&dyn Rule] = &[
     &SecretsInherit,
     &OverprovisionedSecrets,
     &SpoofableBotCondition,
+    &ExcessivePermissions,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,
