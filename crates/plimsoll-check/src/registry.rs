@@ -53,6 +53,7 @@ pub static RULES: &[&dyn Rule] = &[
     &OverprovisionedSecrets,
     &SpoofableBotCondition,
     &ExcessivePermissions,
+    &PrivilegedEnvWrite,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -126,6 +126,7 @@ rule_tests! {
     overprovisioned_secrets => "overprovisioned-secrets",
     spoofable_bot_condition => "spoofable-bot-condition",
     excessive_permissions => "excessive-permissions",
+    privileged_env_write => "privileged-env-write",
     unpinned_base_image => "unpinned-base-image",
     image_not_pinned_to_digest => "image-not-pinned-to-digest",
     runs_as_root => "runs-as-root",
