@@ -1,9 +1,9 @@
-use plimsoll_actions::{Condition, Workflow};
+use plimsoll_actions::Condition;
 use plimsoll_syntax::yaml::Node;
 
+use super::common::job_and_step_rule;
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
-use crate::rule::{Context, Rule, StepScope};
+use crate::finding::Sink;
 
 declare_rule! {
     /// ## What it does
@@ -73,22 +73,4 @@ fn check(owner: String, node: &Node, out: &mut Sink) {
     );
 }
 
-impl Rule for AlwaysTrueCondition {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        for job in workflow.jobs() {
-            check(format!("job `{}`", job.id), job.node, out);
-        }
-    }
-
-    fn check_step(&self, _cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        check(
-            format!("step `{}`", scope.step.label()),
-            scope.step.node,
-            out,
-        );
-    }
-}
+job_and_step_rule!(AlwaysTrueCondition, check);

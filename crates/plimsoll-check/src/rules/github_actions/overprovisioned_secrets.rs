@@ -1,6 +1,7 @@
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::expr;
-use plimsoll_syntax::yaml::{Locator, Node, NodeKind};
+use plimsoll_syntax::yaml::{Node, NodeKind};
+
+use super::common::{expression_paths, ValueSpans};
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -61,32 +62,21 @@ fn walk(cx: &Context<'_>, node: &Node, out: &mut Sink) {
             if !value.contains("${{") {
                 return;
             }
-            let mut locator: Option<Locator> = None;
-            for occurrence in expr::find(value) {
-                let inner = &value[occurrence.inner.start..occurrence.inner.end];
-                let Ok(analysis) = expr::analyze(inner) else {
-                    continue;
+            let mut spans = ValueSpans::new(node);
+            for used in expression_paths(value) {
+                let what = match used.path.as_str() {
+                    "secrets" => "reads the whole `secrets` context",
+                    "secrets.*" => "picks a secret at run time",
+                    _ => continue,
                 };
-                for path in analysis.paths {
-                    let what = match path.path.as_str() {
-                        "secrets" => "reads the whole `secrets` context",
-                        "secrets.*" => "picks a secret at run time",
-                        _ => continue,
-                    };
-                    let start = occurrence.inner.start + path.span.start;
-                    let span = locator
-                        .get_or_insert_with(|| Locator::new(node, cx.text()))
-                        .locate(
-                            node,
-                            cx.text(),
-                            start..occurrence.inner.start + path.span.end,
-                        );
-                    out.report(
-                        &OverprovisionedSecrets::META,
-                        span,
-                        format!("`{}` {what}: GitHub sends every secret of the repository to the runner", inner.trim()),
-                    );
-                }
+                out.report(
+                    &OverprovisionedSecrets::META,
+                    spans.locate(cx.text(), used.range),
+                    format!(
+                        "`{}` {what}: GitHub sends every secret of the repository to the runner",
+                        used.expression
+                    ),
+                );
             }
         }
     }

@@ -1,10 +1,9 @@
-use plimsoll_actions::Workflow;
 use plimsoll_syntax::expr;
 use plimsoll_syntax::yaml::Node;
 
+use super::common::job_and_step_rule;
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
-use crate::rule::{Context, Rule, StepScope};
+use crate::finding::Sink;
 
 declare_rule! {
     /// ## What it does
@@ -124,25 +123,7 @@ fn check(owner: String, node: &Node, out: &mut Sink) {
     }
 }
 
-impl Rule for SpoofableBotCondition {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        for job in workflow.jobs() {
-            check(format!("job `{}`", job.id), job.node, out);
-        }
-    }
-
-    fn check_step(&self, _cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        check(
-            format!("step `{}`", scope.step.label()),
-            scope.step.node,
-            out,
-        );
-    }
-}
+job_and_step_rule!(SpoofableBotCondition, check);
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,8 @@
 use plimsoll_actions::schema::{script_input, untrusted_context, UntrustedContext};
 use plimsoll_actions::Workflow;
-use plimsoll_syntax::expr;
-use plimsoll_syntax::yaml::{Locator, Node};
+use plimsoll_syntax::yaml::Node;
 
-use super::common::action_slug;
+use super::common::{action_slug, expression_paths, ValueSpans};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -102,22 +101,14 @@ enum Taint {
 
 /// The first untrusted thing `value` (an `env:` value) expands.
 fn taint_of(value: &Node, composite: bool) -> Option<Taint> {
-    let text = value.as_str()?;
-    for occurrence in expr::find(text) {
-        let Ok(analysis) = expr::analyze(&text[occurrence.inner.start..occurrence.inner.end])
-        else {
-            continue;
-        };
-        for path in analysis.paths {
-            if let Some(context) = untrusted_context(&path.path) {
-                return Some(Taint::Context(context, path.path));
+    expression_paths(value.as_str()?)
+        .into_iter()
+        .find_map(|used| {
+            if let Some(context) = untrusted_context(&used.path) {
+                return Some(Taint::Context(context, used.path));
             }
-            if composite && is_input(&path.path) {
-                return Some(Taint::Input(path.path));
-            }
-        }
-    }
-    None
+            (composite && is_input(&used.path)).then_some(Taint::Input(used.path))
+        })
 }
 
 fn is_input(path: &str) -> bool {
@@ -160,44 +151,35 @@ fn check_script(
         return;
     };
     let composite = matches!(reach, Reach::Composite);
-    // Built at the first finding: each of thousands of findings in one script would otherwise
-    // scan the whole script.
-    let mut locator: Option<Locator> = None;
-    for occurrence in expr::find(text) {
-        let inner = &text[occurrence.inner.start..occurrence.inner.end];
-        let Ok(analysis) = expr::analyze(inner) else {
-            continue;
-        };
-        for path in analysis.paths {
-            // Messages quote the path as written (`env.ISSUE_TITLE`, `pages[0]`); the analysed
-            // path is lowercased, with indexes as `*`.
-            let shown = inner
-                .get(path.span.start..path.span.end)
-                .unwrap_or(&path.path);
-            let (message, severity) = if let Some(context) = untrusted_context(&path.path) {
-                (
-                    format!(
-                        "`{shown}` is written by {}, {}; it is pasted into {what}",
-                        context.author,
-                        reach.describe(context)
-                    ),
-                    Severity::Error,
-                )
-            } else if composite && is_input(&path.path) {
-                (
+    let mut spans = ValueSpans::new(node);
+    for used in expression_paths(text) {
+        let path = &used.path;
+        // Messages quote the path as written (`env.ISSUE_TITLE`, `pages[0]`); the analysed path
+        // is lowercased, with indexes as `*`.
+        let shown = used.written;
+        let (message, severity) = if let Some(context) = untrusted_context(path) {
+            (
+                format!(
+                    "`{shown}` is written by {}, {}; it is pasted into {what}",
+                    context.author,
+                    reach.describe(context)
+                ),
+                Severity::Error,
+            )
+        } else if composite && is_input(path) {
+            (
                     format!(
                         "`{shown}` is whatever the calling workflow passes (an issue title or a branch name, if it forwards one); it is pasted into {what}"
                     ),
                     Severity::Note,
                 )
-            } else if let Some(name) = path
-                .path
-                .get(..4)
-                .filter(|p| p.eq_ignore_ascii_case("env."))
-                .map(|_| &path.path[4..])
-            {
-                let taint = env_value(scope, name).and_then(|value| taint_of(value, composite));
-                match taint {
+        } else if let Some(name) = path
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("env."))
+            .map(|_| &path[4..])
+        {
+            let taint = env_value(scope, name).and_then(|value| taint_of(value, composite));
+            match taint {
                     Some(Taint::Context(context, source)) => (
                         format!(
                             "`{shown}` holds `{source}`, written by {}, {}; it is pasted into {what}",
@@ -214,24 +196,16 @@ fn check_script(
                     ),
                     None => continue,
                 }
-            } else {
-                continue;
-            };
-            let start = occurrence.inner.start + path.span.start;
-            let span = locator
-                .get_or_insert_with(|| Locator::new(node, cx.text()))
-                .locate(
-                    node,
-                    cx.text(),
-                    start..occurrence.inner.start + path.span.end,
-                );
-            let diagnostic = out.report(&TemplateInjection::META, span, message);
-            // Only the caller-dependent findings are lowered (most inputs are configuration,
-            // never attacker text: 244 of them in the corpus, none reachable from an event); the
-            // others keep the rule's (configurable) severity.
-            if severity == Severity::Note {
-                diagnostic.severity(severity);
-            }
+        } else {
+            continue;
+        };
+        let span = spans.locate(cx.text(), used.range.clone());
+        let diagnostic = out.report(&TemplateInjection::META, span, message);
+        // Only the caller-dependent findings are lowered (most inputs are configuration,
+        // never attacker text: 244 of them in the corpus, none reachable from an event); the
+        // others keep the rule's (configurable) severity.
+        if severity == Severity::Note {
+            diagnostic.severity(severity);
         }
     }
 }

@@ -1,6 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
+use super::common::{labelled_jobs, step_owner};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -71,16 +72,12 @@ impl Rule for UnsecureCommands {
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         check("the workflow", workflow.root, out);
-        for job in workflow.jobs() {
-            check(&format!("job `{}`", job.id), job.node, out);
+        for (owner, node) in labelled_jobs(workflow) {
+            check(&owner, node, out);
         }
     }
 
     fn check_step(&self, _cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        check(
-            &format!("step `{}`", scope.step.label()),
-            scope.step.node,
-            out,
-        );
+        check(&step_owner(&scope.step), scope.step.node, out);
     }
 }
