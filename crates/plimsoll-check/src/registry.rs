@@ -54,6 +54,7 @@ pub static RULES: &[&dyn Rule] = &[
     &SpoofableBotCondition,
     &ExcessivePermissions,
     &PrivilegedEnvWrite,
+    &SelfHostedForkRunner,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -127,6 +127,7 @@ rule_tests! {
     spoofable_bot_condition => "spoofable-bot-condition",
     excessive_permissions => "excessive-permissions",
     privileged_env_write => "privileged-env-write",
+    self_hosted_fork_runner => "self-hosted-fork-runner",
     unpinned_base_image => "unpinned-base-image",
     image_not_pinned_to_digest => "image-not-pinned-to-digest",
     runs_as_root => "runs-as-root",
