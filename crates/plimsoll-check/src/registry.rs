@@ -55,6 +55,7 @@ pub static RULES: &[&dyn Rule] = &[
     &ExcessivePermissions,
     &PrivilegedEnvWrite,
     &SelfHostedForkRunner,
+    &PersistedCheckoutCredentials,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,
