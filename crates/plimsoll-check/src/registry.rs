@@ -56,6 +56,7 @@ pub static RULES: &[&dyn Rule] = &[
     &PrivilegedEnvWrite,
     &SelfHostedForkRunner,
     &PersistedCheckoutCredentials,
+    &DangerousTrigger,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,
