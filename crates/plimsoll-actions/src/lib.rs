@@ -5,9 +5,11 @@
 //! `check` audits through it; `diagnose`, `guard` and `init` read and write workflows with it.
 //! [`schema`] holds what GitHub accepts (keys, events) as data.
 
+mod condition;
 pub mod schema;
 mod uses;
 mod workflow;
 
+pub use condition::Condition;
 pub use uses::{ref_kind, ref_span, RefKind, Uses};
 pub use workflow::{Action, Job, NamedNode, Step, Trigger, Workflow};

@@ -244,46 +244,155 @@ pub const EVENTS: &[&str] = &[
     "workflow_run",
 ];
 
-/// Event data an outside contributor controls: expanding it into a script lets them inject code.
-/// A path matches when it equals an entry or continues it (`github.event.issue.title`).
-pub const UNTRUSTED_CONTEXTS: &[&str] = &[
-    "github.event.issue.title",
-    "github.event.issue.body",
-    "github.event.pull_request.title",
-    "github.event.pull_request.body",
-    "github.event.pull_request.head.ref",
-    "github.event.pull_request.head.label",
-    "github.event.pull_request.head.repo.default_branch",
-    "github.event.pull_request.head.repo.description",
-    "github.event.pull_request.head.repo.homepage",
-    "github.event.comment.body",
-    "github.event.review.body",
-    "github.event.review_comment.body",
-    "github.event.discussion.title",
-    "github.event.discussion.body",
-    "github.event.pages.*.page_name",
-    "github.event.commits.*.message",
-    "github.event.commits.*.author.email",
-    "github.event.commits.*.author.name",
-    "github.event.head_commit.message",
-    "github.event.head_commit.author.email",
-    "github.event.head_commit.author.name",
-    "github.event.head_commit.committer.email",
-    "github.event.head_commit.committer.name",
-    "github.event.workflow_run.head_branch",
-    "github.event.workflow_run.head_commit.message",
-    "github.event.workflow_run.head_commit.author.email",
-    "github.event.workflow_run.head_commit.author.name",
-    "github.event.workflow_run.display_title",
-    "github.head_ref",
+/// Event data an outside contributor controls, with who controls it and the events whose
+/// payload carries it: expanding it into a script lets them inject code. A path matches when it
+/// equals an entry or continues it (`github.event.commits.*.author.name.x`); `*` stands for any
+/// index, as in [`plimsoll_syntax::expr::ContextPath`].
+pub struct UntrustedContext {
+    /// The context path (`github.event.issue.title`).
+    pub path: &'static str,
+    /// Who writes it, for messages ("whoever opens or edits the issue").
+    pub author: &'static str,
+    /// Events whose payload holds it.
+    pub events: &'static [&'static str],
+}
+
+const ISSUE_EVENTS: &[&str] = &["issues", "issue_comment"];
+const PULL_REQUEST_EVENTS: &[&str] = &[
+    "pull_request",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
 ];
+const COMMENT_EVENTS: &[&str] = &[
+    "issue_comment",
+    "pull_request_review_comment",
+    "commit_comment",
+    "discussion_comment",
+];
+const DISCUSSION_EVENTS: &[&str] = &["discussion", "discussion_comment"];
+const PUSH_EVENTS: &[&str] = &["push"];
+const MERGE_GROUP_EVENTS: &[&str] = &["merge_group"];
+const WORKFLOW_RUN_EVENTS: &[&str] = &["workflow_run"];
+
+macro_rules! untrusted {
+    ($($path:literal by $author:literal on $events:expr;)*) => {
+        &[$(UntrustedContext { path: $path, author: $author, events: $events }),*]
+    };
+}
+
+/// Every attacker-controlled context, as data. Sources: GitHub's webhook payloads and its
+/// "Security hardening for GitHub Actions" list of untrusted input; branch names, labels and
+/// e-mail addresses may hold `$(…)`, backticks and quotes.
+pub const UNTRUSTED_CONTEXTS: &[UntrustedContext] = untrusted! {
+    "github.event.issue.title" by "whoever opens or edits the issue" on ISSUE_EVENTS;
+    "github.event.issue.body" by "whoever opens or edits the issue" on ISSUE_EVENTS;
+    "github.event.pull_request.title" by "whoever opens or edits the pull request" on PULL_REQUEST_EVENTS;
+    "github.event.pull_request.body" by "whoever opens or edits the pull request" on PULL_REQUEST_EVENTS;
+    "github.event.pull_request.head.ref" by "the pull request's author (the branch name)" on PULL_REQUEST_EVENTS;
+    "github.event.pull_request.head.label" by "the pull request's author (`owner:branch`)" on PULL_REQUEST_EVENTS;
+    "github.event.pull_request.head.repo.default_branch" by "the fork's owner" on PULL_REQUEST_EVENTS;
+    "github.event.pull_request.head.repo.description" by "the fork's owner" on PULL_REQUEST_EVENTS;
+    "github.event.pull_request.head.repo.homepage" by "the fork's owner" on PULL_REQUEST_EVENTS;
+    "github.head_ref" by "the pull request's author (the branch name)" on &["pull_request", "pull_request_target"];
+    "github.event.comment.body" by "whoever writes the comment" on COMMENT_EVENTS;
+    "github.event.review.body" by "whoever writes the review" on &["pull_request_review"];
+    "github.event.review_comment.body" by "whoever writes the review comment" on &["pull_request_review_comment"];
+    "github.event.discussion.title" by "whoever opens or edits the discussion" on DISCUSSION_EVENTS;
+    "github.event.discussion.body" by "whoever opens or edits the discussion" on DISCUSSION_EVENTS;
+    "github.event.pages.*.page_name" by "whoever edits the wiki" on &["gollum"];
+    "github.event.pages.*.title" by "whoever edits the wiki" on &["gollum"];
+    "github.event.commits.*.message" by "the commits' author" on PUSH_EVENTS;
+    "github.event.commits.*.author.email" by "the commits' author" on PUSH_EVENTS;
+    "github.event.commits.*.author.name" by "the commits' author" on PUSH_EVENTS;
+    "github.event.commits.*.committer.email" by "the commits' committer" on PUSH_EVENTS;
+    "github.event.commits.*.committer.name" by "the commits' committer" on PUSH_EVENTS;
+    "github.event.head_commit.message" by "the commit's author" on PUSH_EVENTS;
+    "github.event.head_commit.author.email" by "the commit's author" on PUSH_EVENTS;
+    "github.event.head_commit.author.name" by "the commit's author" on PUSH_EVENTS;
+    "github.event.head_commit.committer.email" by "the commit's committer" on PUSH_EVENTS;
+    "github.event.head_commit.committer.name" by "the commit's committer" on PUSH_EVENTS;
+    "github.event.merge_group.head_commit.message" by "the merged commits' author" on MERGE_GROUP_EVENTS;
+    "github.event.merge_group.head_commit.author.email" by "the merged commits' author" on MERGE_GROUP_EVENTS;
+    "github.event.merge_group.head_commit.author.name" by "the merged commits' author" on MERGE_GROUP_EVENTS;
+    "github.event.workflow_run.head_branch" by "the triggering run's author (a fork's branch name)" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.head_commit.message" by "the triggering run's commit author" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.head_commit.author.email" by "the triggering run's commit author" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.head_commit.author.name" by "the triggering run's commit author" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.head_commit.committer.email" by "the triggering run's committer" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.head_commit.committer.name" by "the triggering run's committer" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.display_title" by "the triggering run's author (a pull request title or commit message)" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.head_repository.description" by "the fork's owner" on WORKFLOW_RUN_EVENTS;
+    "github.event.workflow_run.pull_requests.*.head.ref" by "the pull request's author (the branch name)" on WORKFLOW_RUN_EVENTS;
+};
+
+/// The attacker-controlled context `path` reads, if any (compared without case, as GitHub does).
+pub fn untrusted_context(path: &str) -> Option<&'static UntrustedContext> {
+    UNTRUSTED_CONTEXTS.iter().find(|untrusted| {
+        let len = untrusted.path.len();
+        path.len() >= len
+            && path.is_char_boundary(len)
+            && path[..len].eq_ignore_ascii_case(untrusted.path)
+            && (path.len() == len || path.as_bytes()[len] == b'.')
+    })
+}
 
 /// Whether the context `path` is data an outside contributor controls.
 pub fn is_untrusted_context(path: &str) -> bool {
-    UNTRUSTED_CONTEXTS.iter().any(|untrusted| {
-        path == *untrusted
-            || path
-                .strip_prefix(untrusted)
-                .is_some_and(|rest| rest.starts_with('.'))
-    })
+    untrusted_context(path).is_some()
+}
+
+/// Inputs of well-known actions that run their value as code: `(action, input, language)`,
+/// actions lowercased. Expanding untrusted data into them is template injection as in `run:`.
+pub const SCRIPT_INPUTS: &[(&str, &str, &str)] = &[
+    ("actions/github-script", "script", "a JavaScript script"),
+    ("azure/cli", "inlinescript", "an Azure CLI shell script"),
+    ("azure/powershell", "inlinescript", "a PowerShell script"),
+    ("amadevus/pwsh-script", "script", "a PowerShell script"),
+    ("mikefarah/yq", "cmd", "a yq shell command"),
+    (
+        "appleboy/ssh-action",
+        "script",
+        "a shell script run over SSH",
+    ),
+    (
+        "garygrossgarten/github-action-ssh",
+        "command",
+        "a shell command run over SSH",
+    ),
+    ("nick-fields/retry", "command", "a retried shell command"),
+    (
+        "wandalen/wretry.action",
+        "command",
+        "a retried shell command",
+    ),
+    (
+        "jannekem/run-python-script-action",
+        "script",
+        "a Python script",
+    ),
+    (
+        "addnab/docker-run-action",
+        "run",
+        "a shell script run in a container",
+    ),
+    (
+        "kohlerdominik/docker-run-action",
+        "run",
+        "a shell script run in a container",
+    ),
+    ("mathiasvr/command-output", "run", "a shell script"),
+    (
+        "cardinalby/js-eval-action",
+        "expression",
+        "a JavaScript expression",
+    ),
+];
+
+/// The language of `input` of `action` (a `uses:` slug, lowercased), when it runs its value.
+pub fn script_input(action: &str, input: &str) -> Option<&'static str> {
+    SCRIPT_INPUTS
+        .iter()
+        .find(|(a, i, _)| *a == action && i.eq_ignore_ascii_case(input))
+        .map(|(_, _, language)| *language)
 }

@@ -9,6 +9,13 @@ pub enum Uses<'a> {
         /// The path.
         path: &'a str,
     },
+    /// `$/path/to/action`: an action or reusable workflow of the workflow's own repository, at
+    /// the very commit that is running (GitHub's self-repository syntax, changelog of
+    /// 2026-07-30). It takes no `@ref`, and it is as firmly pinned as the caller.
+    SameRepository {
+        /// The path inside the repository, after `$/` (`.github/actions/hello`).
+        path: &'a str,
+    },
     /// `docker://image:tag`.
     Docker {
         /// The image reference.
@@ -45,6 +52,9 @@ impl<'a> Uses<'a> {
         if value.starts_with("./") || value.starts_with("../") || value == "." {
             return Uses::Local { path: value };
         }
+        if let Some(path) = value.strip_prefix("$/") {
+            return Uses::SameRepository { path };
+        }
         if let Some(image) = value.strip_prefix("docker://") {
             return Uses::Docker { image };
         }
@@ -64,11 +74,11 @@ impl<'a> Uses<'a> {
         }
     }
 
-    /// Whether this is a reusable-workflow call (`owner/repo/.github/workflows/x.yml@ref` or a
-    /// local `./.github/workflows/x.yml`).
+    /// Whether this is a reusable-workflow call (`owner/repo/.github/workflows/x.yml@ref`, a
+    /// local `./.github/workflows/x.yml` or a same-repository `$/.github/workflows/x.yml`).
     pub fn is_reusable_workflow(&self) -> bool {
         let path = match self {
-            Uses::Local { path } => *path,
+            Uses::Local { path } | Uses::SameRepository { path } => *path,
             Uses::Repository {
                 path: Some(path), ..
             } => path,
@@ -135,6 +145,13 @@ mod tests {
             Uses::Docker { image: "alpine:3" }
         );
         assert!(Uses::parse("org/repo/.github/workflows/ci.yml@main").is_reusable_workflow());
+        assert_eq!(
+            Uses::parse("$/.github/actions/hello"),
+            Uses::SameRepository {
+                path: ".github/actions/hello"
+            }
+        );
+        assert!(Uses::parse("$/.github/workflows/plan.yml").is_reusable_workflow());
         assert_eq!(
             ref_kind("8f4b7f84864484a7bf31766abe9204da3cbe65b3"),
             RefKind::CommitSha

@@ -97,6 +97,7 @@ macro_rules! rule_tests {
 rule_tests! {
     continue_on_error => "continue-on-error",
     always_false_condition => "always-false-condition",
+    always_true_condition => "always-true-condition",
     swallowed_failure => "swallowed-failure",
     unpinned_action => "unpinned-action",
     action_not_pinned_to_sha => "action-not-pinned-to-sha",
@@ -120,6 +121,15 @@ rule_tests! {
     duplicate_step_id => "duplicate-step-id",
     empty_matrix => "empty-matrix",
     invalid_expression => "invalid-expression",
+    unsecure_commands => "unsecure-commands",
+    secrets_inherit => "secrets-inherit",
+    overprovisioned_secrets => "overprovisioned-secrets",
+    spoofable_bot_condition => "spoofable-bot-condition",
+    excessive_permissions => "excessive-permissions",
+    privileged_env_write => "privileged-env-write",
+    self_hosted_fork_runner => "self-hosted-fork-runner",
+    persisted_checkout_credentials => "persisted-checkout-credentials",
+    dangerous_trigger => "dangerous-trigger",
     unpinned_base_image => "unpinned-base-image",
     image_not_pinned_to_digest => "image-not-pinned-to-digest",
     runs_as_root => "runs-as-root",
@@ -155,6 +165,7 @@ fn rules_on_their_other_file_kinds() {
         ("unpinned-image", "unpinned-image.compose.yml"),
         ("curl-pipe-shell", "curl-pipe-shell.Dockerfile"),
         ("image-not-pinned-to-digest", "unpinned-image.compose.yml"),
+        ("template-injection", "template-injection-composite"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));

@@ -1,14 +1,16 @@
-use plimsoll_actions::Workflow;
+use plimsoll_actions::Condition;
 use plimsoll_syntax::yaml::Node;
 
+use super::common::job_and_step_rule;
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
-use crate::rule::{Context, Rule, StepScope};
+use crate::finding::Sink;
 
 declare_rule! {
     /// ## What it does
     /// Flags a job or step whose `if:` can never be true: `if: false`, `if: ${{ false }}`,
-    /// `if: 0`, `if: ''`.
+    /// `if: 0`, `if: "''"`. The value is read as the runner reads it: `if: ''` is no condition
+    /// (GitHub uses `success()`), and `"${{ false }} "` is a non-empty string, always true (see
+    /// `always-true-condition`).
     ///
     /// ## Why is this bad?
     /// The job or step still appears in the workflow, so reviewers believe it runs, but it is
@@ -34,29 +36,9 @@ declare_rule! {
     }
 }
 
-/// Whether an `if:` value is false whatever the run.
-pub(crate) fn is_always_false(value: &Node) -> bool {
-    if value.as_bool() == Some(false) {
-        return true;
-    }
-    let Some(text) = value.as_str() else {
-        return false;
-    };
-    let mut text = text.trim();
-    if let Some(inner) = text.strip_prefix("${{").and_then(|t| t.strip_suffix("}}")) {
-        if !inner.contains("}}") {
-            text = inner.trim();
-        }
-    }
-    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        text = inner.trim();
-    }
-    matches!(text, "false" | "0" | "''" | "null" | "-0" | "0.0")
-}
-
 fn check(owner: String, node: &Node, out: &mut Sink) {
     if let Some(entry) = node.entry("if") {
-        if is_always_false(&entry.value) {
+        if Condition::of(&entry.value).is_always_false() {
             out.report(
                 &AlwaysFalseCondition::META,
                 entry.key.span.cover(entry.value.span),
@@ -66,22 +48,4 @@ fn check(owner: String, node: &Node, out: &mut Sink) {
     }
 }
 
-impl Rule for AlwaysFalseCondition {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        for job in workflow.jobs() {
-            check(format!("job `{}`", job.id), job.node, out);
-        }
-    }
-
-    fn check_step(&self, _cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        check(
-            format!("step `{}`", scope.step.label()),
-            scope.step.node,
-            out,
-        );
-    }
-}
+job_and_step_rule!(AlwaysFalseCondition, check);

@@ -3,6 +3,7 @@
 use plimsoll_syntax::shell::{self, Command};
 use std::cell::OnceCell;
 
+use plimsoll_actions::{Step, Workflow};
 use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::{expr, Span};
 
@@ -107,3 +108,110 @@ pub(crate) fn is_quality_command(argv: &[String]) -> bool {
 pub(crate) fn action_slug(uses: &str) -> String {
     uses.split('@').next().unwrap_or(uses).to_ascii_lowercase()
 }
+
+/// Each job of `workflow` with its label for messages (`` job `build` ``).
+pub(crate) fn labelled_jobs<'a>(
+    workflow: Workflow<'a>,
+) -> impl Iterator<Item = (String, &'a Node)> {
+    workflow
+        .jobs()
+        .into_iter()
+        .map(|job| (format!("job `{}`", job.id), job.node))
+}
+
+/// A step's label for messages (`` step `Deploy` ``).
+pub(crate) fn step_owner(step: &Step<'_>) -> String {
+    format!("step `{}`", step.label())
+}
+
+/// A context path read by an expression inside a scalar's value.
+pub(crate) struct PathUse<'t> {
+    /// The analysed path: lowercased, indexes as `*` (`github.event.pages.*.page_name`).
+    pub path: String,
+    /// The path as written (`github.event.pages[0].page_name`), for messages.
+    pub written: &'t str,
+    /// The whole expression between `${{` and `}}`, trimmed.
+    pub expression: &'t str,
+    /// Bytes of the path in the scalar's value.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Every context path the `${{ }}` expressions of `text` read, in order (expressions that do
+/// not parse are skipped: `invalid-expression` reports them).
+pub(crate) fn expression_paths(text: &str) -> Vec<PathUse<'_>> {
+    let mut uses = Vec::new();
+    for occurrence in expr::find(text) {
+        let inner = &text[occurrence.inner.start..occurrence.inner.end];
+        let Ok(analysis) = expr::analyze(inner) else {
+            continue;
+        };
+        for path in analysis.paths {
+            uses.push(PathUse {
+                written: inner.get(path.span.start..path.span.end).unwrap_or(""),
+                expression: inner.trim(),
+                range: occurrence.inner.start + path.span.start
+                    ..occurrence.inner.start + path.span.end,
+                path: path.path,
+            });
+        }
+    }
+    uses
+}
+
+/// Source spans of byte ranges of a scalar's value, its [`Locator`] built at the first use:
+/// each of thousands of findings in one scalar would otherwise scan the whole scalar.
+pub(crate) struct ValueSpans<'a> {
+    node: &'a Node,
+    locator: Option<Locator>,
+}
+
+impl<'a> ValueSpans<'a> {
+    /// Spans within `node`'s value.
+    pub fn new(node: &'a Node) -> Self {
+        ValueSpans {
+            node,
+            locator: None,
+        }
+    }
+
+    /// The source span of `range` of the value.
+    pub fn locate(&mut self, source: &str, range: std::ops::Range<usize>) -> Span {
+        let node = self.node;
+        self.locator
+            .get_or_insert_with(|| Locator::new(node, source))
+            .locate(node, source, range)
+    }
+}
+
+/// `Rule` for a rule that checks each job's and each step's mapping alike (their `if:`), with
+/// `$check(owner, node, out)`.
+macro_rules! job_and_step_rule {
+    ($rule:ident, $check:ident) => {
+        impl $crate::rule::Rule for $rule {
+            fn meta(&self) -> &'static $crate::finding::RuleMeta {
+                &Self::META
+            }
+
+            fn check_workflow(
+                &self,
+                _cx: &$crate::rule::Context<'_>,
+                workflow: plimsoll_actions::Workflow<'_>,
+                out: &mut $crate::finding::Sink,
+            ) {
+                for (owner, node) in super::common::labelled_jobs(workflow) {
+                    $check(owner, node, out);
+                }
+            }
+
+            fn check_step(
+                &self,
+                _cx: &$crate::rule::Context<'_>,
+                scope: &$crate::rule::StepScope<'_>,
+                out: &mut $crate::finding::Sink,
+            ) {
+                $check(super::common::step_owner(&scope.step), scope.step.node, out);
+            }
+        }
+    };
+}
+pub(crate) use job_and_step_rule;

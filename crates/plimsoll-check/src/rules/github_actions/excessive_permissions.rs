@@ -1,0 +1,104 @@
+use plimsoll_actions::{NamedNode, Workflow};
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `permissions: read-all` on a workflow or a job, and write scopes
+    /// (`contents: write`, `id-token: write`, …) granted at workflow level when two or more jobs
+    /// inherit them (jobs without their own `permissions:`). `write-all` is
+    /// `write-all-permissions`.
+    ///
+    /// ## Why is this bad?
+    /// `read-all` lets the token read every scope (packages, actions, security events,
+    /// deployments, private code of the repository), whatever the job does. A write scope at
+    /// workflow level is handed to every job, including the test and lint jobs that run the
+    /// pull request's code and its dependencies: one compromised tool can push, publish or mint
+    /// a cloud identity token with it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// permissions:
+    ///   contents: write
+    /// jobs:
+    ///   test: …
+    ///   release: …
+    /// ```
+    ///
+    /// ## Use instead
+    /// Read-only at workflow level, writes on the job that needs them:
+    /// ```yaml
+    /// permissions:
+    ///   contents: read
+    /// jobs:
+    ///   test: …
+    ///   release:
+    ///     permissions:
+    ///       contents: write
+    /// ```
+    pub struct ExcessivePermissions {
+        id: "GHA037",
+        name: "excessive-permissions",
+        severity: Warning,
+        domain: GithubActions,
+        summary: "`read-all`, or write scopes every job inherits",
+        help: "grant `read` scopes by name at workflow level and each write scope only on the job that needs it",
+    }
+}
+
+fn report_read_all(owner: &str, permissions: Option<NamedNode<'_>>, out: &mut Sink) {
+    let Some(permissions) = permissions else {
+        return;
+    };
+    if permissions.value.as_str() == Some("read-all") {
+        out.report(
+            &ExcessivePermissions::META,
+            permissions.key.span.cover(permissions.value.span),
+            format!("{owner} lets the token read every scope (packages, actions, security events, deployments…)"),
+        );
+    }
+}
+
+impl Rule for ExcessivePermissions {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        report_read_all("the workflow", workflow.permissions(), out);
+        let jobs = workflow.jobs();
+        for job in &jobs {
+            report_read_all(&format!("job `{}`", job.id), job.entry("permissions"), out);
+        }
+        let Some(scopes) = workflow.permissions().and_then(|p| p.value.as_mapping()) else {
+            return;
+        };
+        let inheriting: Vec<&str> = jobs
+            .iter()
+            .filter(|job| job.entry("permissions").is_none())
+            .map(|job| job.id)
+            .collect();
+        // One job inheriting is the same as granting it on that job.
+        if inheriting.len() < 2 {
+            return;
+        }
+        let names: Vec<String> = inheriting.iter().map(|id| format!("`{id}`")).collect();
+        for scope in scopes {
+            if scope.value.as_str() != Some("write") {
+                continue;
+            }
+            out.report(
+                &ExcessivePermissions::META,
+                scope.key.span.cover(scope.value.span),
+                format!(
+                    "`{}: write` is granted at workflow level, so {} jobs inherit it ({})",
+                    scope.key.as_str().unwrap_or(""),
+                    inheriting.len(),
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,97 @@
+use plimsoll_actions::{Action, Workflow};
+use plimsoll_syntax::yaml::{Node, NodeKind};
+
+use super::common::{expression_paths, ValueSpans};
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags expressions that read the whole `secrets` context: `toJSON(secrets)`,
+    /// `${{ secrets }}`, or a secret chosen at run time (`secrets[inputs.name]`,
+    /// `secrets[format('{0}_TOKEN', matrix.env)]`).
+    ///
+    /// ## Why is this bad?
+    /// GitHub sends a job only the secrets its expressions name. Reading the whole context (or
+    /// an index it cannot resolve ahead of time) makes it send every secret the workflow can
+    /// read to the runner, where one step that logs or uploads its environment exposes them
+    /// all, not just the one it needed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - run: ./deploy.sh
+    ///   env:
+    ///     SECRETS: ${{ toJSON(secrets) }}
+    /// ```
+    ///
+    /// ## Use instead
+    /// Name each secret the step uses:
+    /// ```yaml
+    /// - run: ./deploy.sh
+    ///   env:
+    ///     DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }}
+    /// ```
+    pub struct OverprovisionedSecrets {
+        id: "GHA035",
+        name: "overprovisioned-secrets",
+        severity: Warning,
+        domain: GithubActions,
+        summary: "An expression reads every secret (`toJSON(secrets)`, `secrets[…]`)",
+        help: "name each secret the step needs (`secrets.DEPLOY_TOKEN`)",
+        // Its findings point at a reference to secrets, never at a credential's text.
+        sensitive: false,
+    }
+}
+
+/// Report every whole-context or run-time-indexed read of `secrets` in the scalars under `node`.
+fn walk(cx: &Context<'_>, node: &Node, out: &mut Sink) {
+    match &node.kind {
+        NodeKind::Mapping(entries) => {
+            for entry in entries {
+                walk(cx, &entry.value, out);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for item in items {
+                walk(cx, item, out);
+            }
+        }
+        NodeKind::Scalar { value, .. } => {
+            if !value.contains("${{") {
+                return;
+            }
+            let mut spans = ValueSpans::new(node);
+            for used in expression_paths(value) {
+                let what = match used.path.as_str() {
+                    "secrets" => "reads the whole `secrets` context",
+                    "secrets.*" => "picks a secret at run time",
+                    _ => continue,
+                };
+                out.report(
+                    &OverprovisionedSecrets::META,
+                    spans.locate(cx.text(), used.range),
+                    format!(
+                        "`{}` {what}: GitHub sends every secret of the repository to the runner",
+                        used.expression
+                    ),
+                );
+            }
+        }
+    }
+}
+
+impl Rule for OverprovisionedSecrets {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        walk(cx, workflow.root, out);
+    }
+
+    fn check_action(&self, cx: &Context<'_>, action: Action<'_>, out: &mut Sink) {
+        walk(cx, action.root, out);
+    }
+}
