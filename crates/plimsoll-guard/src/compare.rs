@@ -170,6 +170,17 @@ pub struct GuardReport {
     pub changes: Vec<Change>,
     /// Facts worth a line in the report (a deleted `.github/` folder, submodules).
     pub notes: Vec<String>,
+    /// Workflows of the old version guard read, and their jobs: the coverage it checked.
+    pub checked: Checked,
+}
+
+/// What a run checked, for its summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Checked {
+    /// Workflow files of the old version that parsed.
+    pub workflows: usize,
+    /// Their jobs.
+    pub jobs: usize,
 }
 
 impl GuardReport {
@@ -319,6 +330,11 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         }
     }
 
+    let workflows = old_models.values().filter(|m| m.kind == FileKind::Workflow);
+    let checked = Checked {
+        workflows: workflows.clone().count(),
+        jobs: workflows.map(|m| m.jobs.len()).sum(),
+    };
     let mut changes = sink.changes;
     accept(&mut changes, &new_models, &code_allows);
     changes.sort_by(|a, b| {
@@ -340,6 +356,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         files: (before.files.len(), after.files.len()),
         changes,
         notes,
+        checked,
     };
     scrub_secrets(&mut report, before, after, code);
     report
@@ -400,19 +417,23 @@ fn models(
         // Two files too large to read cannot be told equal.
         let unchanged = file.content != FileContent::TooLarge
             && other.files.get(key).map(|f| &f.content) == Some(&file.content);
+        let mut parse_error = false;
         let failure = match &file.content {
             FileContent::Text(text) => match model::build(key, &file.display, text) {
                 Ok(model) => {
                     found.insert(key.clone(), model);
                     continue;
                 }
-                Err(failure) => (
-                    format!(
-                        "the {version} version of {} does not parse: {}",
-                        file.display, failure.message
-                    ),
-                    failure.location,
-                ),
+                Err(failure) => {
+                    parse_error = true;
+                    (
+                        format!(
+                            "the {version} version of {} does not parse: {}",
+                            file.display, failure.message
+                        ),
+                        failure.location,
+                    )
+                }
             },
             FileContent::Binary => (
                 format!("the {version} version of {} is a binary file", file.display),
@@ -439,12 +460,27 @@ fn models(
                 None,
                 Some(&failure.1),
             );
-            if !old.contains_key(key) {
-                // There was no working version to lose: worth a look, not a failure.
+            if !old.contains_key(key) && !parse_error {
+                // A binary or oversized file with no working version to lose: worth a look,
+                // not a failure. A parse error always fails: GitHub runs nothing of the file,
+                // and guard cannot see what it was meant to run.
                 if let Some(change) = sink.changes.last_mut() {
                     change.severity = Severity::Review;
                 }
             }
+        } else if parse_error {
+            // The old version does not parse, so guard cannot tell what the new one lost:
+            // saying nothing would pass every removal in it. It fails until fixed or accepted.
+            sink.push(
+                Kind::WorkflowUnparsable,
+                key.clone(),
+                format!(
+                    "{}: what the new version removed cannot be compared",
+                    failure.0
+                ),
+                Some(&failure.1),
+                None,
+            );
         } else {
             sink.push(
                 Kind::NotCompared,

@@ -592,9 +592,33 @@ fn unclear_changes_ask_for_review() {
         kinds(&guard(&[(CI, &opaque("a"))], &[(CI, &opaque("b"))])),
         ["review:matrix-changed"]
     );
+}
+
+/// A file that does not parse hides whatever changed in it: in either version it fails the run
+/// (until fixed, or accepted by a comment), never a silent pass.
+#[test]
+fn a_parse_error_in_either_version_fails() {
     let report = guard(&[(CI, "on: push\njobs: [\n")], &[(CI, BASE)]);
-    assert_eq!(kinds(&report), ["review:not-compared"]);
-    assert!(!report.failed());
+    assert_eq!(kinds(&report), ["workflow-unparsable"]);
+    assert!(report.changes[0].before.is_some());
+    assert!(report.failed());
+    // A new workflow that does not parse runs nothing either.
+    let other = ".github/workflows/other.yml";
+    let report = guard(&[(CI, BASE)], &[(CI, BASE), (other, "on: push\njobs: [\n")]);
+    assert_eq!(kinds(&report), ["workflow-unparsable"]);
+    assert!(report.failed());
+    // The same broken bytes on both sides: nothing changed there.
+    let broken = [(CI, BASE), (other, "on: push\njobs: [\n")];
+    assert!(kinds(&guard(&broken, &broken)).is_empty());
+    // A flow sequence closed at its key's column parses (GitHub runs it), so a job removed in
+    // it is seen.
+    let flow = BASE.replace(
+        "    branches: [main, 'release/**']\n",
+        "    branches: [\n      main,\n      'release/**'\n  ]\n",
+    );
+    let deploy = flow.find("  deploy:").expect("deploy job");
+    let report = guard(&[(CI, &flow)], &[(CI, &flow[..deploy])]);
+    assert_eq!(kinds(&report), ["job-removed"]);
 }
 
 // ---- accepted ----
