@@ -1222,6 +1222,9 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
         commands_now.entry(&command.key).or_default().push(command);
         texts_now.insert(&command.text);
     }
+    // The job loses caching when no step of it (or of the jobs split off it) caches any more.
+    let caching_lost = !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches);
+    let mut cache_reported = false;
     let mut removed_steps: HashSet<usize> = HashSet::new();
     for (i, step) in old.steps.iter().enumerate() {
         let Some(j) = partner[i] else {
@@ -1232,7 +1235,21 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                     .commands
                     .iter()
                     .all(|c| texts_now.contains(c.text.as_str()));
-            if !moved && !merged {
+            if !moved && !merged && step.caches && caching_lost && !cache_reported {
+                // One change, one finding: what no longer runs is the caching.
+                removed_steps.insert(i);
+                cache_reported = true;
+                sink.push(
+                    Kind::CacheRemoved,
+                    job.clone(),
+                    format!(
+                        "step `{}` of job `{job}` was removed: the job no longer caches",
+                        step.label
+                    ),
+                    Some(&step.location),
+                    Some(&new.location),
+                );
+            } else if !moved && !merged {
                 removed_steps.insert(i);
                 sink.push(
                     Kind::StepRemoved,
@@ -1310,10 +1327,19 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
             let candidates = commands_now
                 .get(command.key.as_str())
                 .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)]);
-            let Some(best) = candidates
-                .iter()
-                .max_by_key(|d| command.flags.iter().filter(|f| d.flags.contains(f)).count())
-            else {
+            let Some(best) = candidates.iter().max_by_key(|d| {
+                // The same packages first: they say which run of the command it is.
+                let packages = |flags: &[String]| -> Vec<String> {
+                    flags
+                        .iter()
+                        .filter(|f| f.starts_with("-p "))
+                        .cloned()
+                        .collect()
+                };
+                let same_packages = packages(&command.flags) == packages(&d.flags);
+                let shared = command.flags.iter().filter(|f| d.flags.contains(f)).count();
+                (same_packages, shared)
+            }) else {
                 sink.push(
                     Kind::CommandRemoved,
                     command.key.clone(),
@@ -1323,7 +1349,17 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                 );
                 continue;
             };
-            for flag in command.flags.iter().filter(|f| !best.flags.contains(f)) {
+            // A package still passed to another run of the same command is still checked:
+            // `-p x` is not "no longer passed" because the closest command tests another.
+            let still_selected = |flag: &str| {
+                flag.starts_with("-p ")
+                    && candidates.iter().any(|c| c.flags.iter().any(|f| f == flag))
+            };
+            for flag in command
+                .flags
+                .iter()
+                .filter(|f| !best.flags.contains(f) && !still_selected(f))
+            {
                 sink.push(
                     Kind::FlagRemoved,
                     flag.clone(),
@@ -1353,7 +1389,7 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
     }
     // Caching.
     if let Some(cache) = old.steps.iter().find(|s| s.caches) {
-        if !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches) {
+        if caching_lost && !cache_reported {
             sink.push(
                 Kind::CacheRemoved,
                 job.clone(),

@@ -331,9 +331,80 @@ fn cache_removed() {
         kinds_after(&[("          cache: npm\n", "")]),
         ["cache-removed"]
     );
+    // One change, one finding: the removed `rust-cache` step is the caching lost, named with
+    // both places.
+    let after = BASE.replacen("      - uses: Swatinem/rust-cache@v2\n", "", 1);
+    let report = guard(&[(CI, BASE)], &[(CI, &after)]);
+    assert_eq!(kinds(&report), ["cache-removed"]);
+    let change = &report.changes[0];
+    assert!(
+        change.message.contains("step `Swatinem/rust-cache@v2`"),
+        "{}",
+        change.message
+    );
+    assert!(change.before.is_some() && change.after.is_some());
+}
+
+/// Messages say what the workflow says: no `${{ … }}` placeholders, no package "no longer
+/// passed" that another run of the command still passes, no dated nightly called moving.
+#[test]
+fn messages_quote_the_workflow() {
+    let with_expr = BASE.replacen(
+        "run: cargo test --all-features --workspace",
+        "run: cargo test --features ${{ matrix.os }} --workspace",
+        1,
+    );
+    let after = with_expr.replacen("--features ${{ matrix.os }} ", "", 1);
+    let report = guard(&[(CI, &with_expr)], &[(CI, &after)]);
+    assert_eq!(kinds(&report), ["flag-removed"]);
+    assert!(report.changes[0]
+        .message
+        .contains("`--features ${{ matrix.os }}`"));
+    // Two runs of one command for two packages; the closest run to the first is the second's.
+    let two = BASE.replacen(
+        "run: cargo test --all-features --workspace",
+        "run: |\n          cargo test -p tokio --release --all-features --locked\n          cargo test --package=tokio-util --release --all-features",
+        1,
+    );
+    let swapped = two
+        .replacen(
+            "-p tokio --release --all-features --locked",
+            "-p tokio --release --all-features",
+            1,
+        )
+        .replacen(
+            "--package=tokio-util --release --all-features",
+            "-p tokio-util --release --all-features --locked",
+            1,
+        );
+    let report = guard(&[(CI, &two)], &[(CI, &swapped)]);
+    assert_eq!(kinds(&report), ["flag-removed"]);
+    assert!(report.changes[0]
+        .message
+        .contains("no longer passes `--locked`"));
+    let dated = |v: &str| {
+        BASE.replacen(
+            "dtolnay/rust-toolchain@1.80.0",
+            "dtolnay/rust-toolchain@master",
+            1,
+        )
+        .replacen(
+            "      - uses: Swatinem/rust-cache@v2\n",
+            &format!(
+                "        with:\n          toolchain: {v}\n      - uses: Swatinem/rust-cache@v2\n"
+            ),
+            1,
+        )
+    };
+    let (old, new) = (dated("1.80.0"), dated("nightly-2025-08-06"));
     assert_eq!(
-        kinds_after(&[("      - uses: Swatinem/rust-cache@v2\n", "")]),
-        ["step-removed", "cache-removed"]
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        Vec::<String>::new()
+    );
+    let new = dated("nightly");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        ["version-loosened"]
     );
 }
 
