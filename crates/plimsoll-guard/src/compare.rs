@@ -71,6 +71,8 @@ pub enum Kind {
     CallChanged,
     /// Review: a schedule's times changed.
     ScheduleChanged,
+    /// Review: a workflow that checked nothing (a bot, or every job disabled) was removed.
+    UncheckedWorkflowRemoved,
     /// Review: a file could not be compared (the old version does not parse, binary files,
     /// submodules).
     NotCompared,
@@ -106,6 +108,7 @@ impl Kind {
             Kind::ScriptChanged => "script-changed",
             Kind::CallChanged => "call-changed",
             Kind::ScheduleChanged => "schedule-changed",
+            Kind::UncheckedWorkflowRemoved => "unchecked-workflow-removed",
             Kind::NotCompared => "not-compared",
             Kind::AllowWithoutReason => "allow-without-reason",
         }
@@ -280,7 +283,8 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
                 .map(|new| new.key.clone())
         };
         let found = candidate(&|new| new.content == old.content)
-            .or_else(|| candidate(&|new| old.name.is_some() && new.name == old.name));
+            .or_else(|| candidate(&|new| old.name.is_some() && new.name == old.name))
+            .or_else(|| candidate(&|new| renamed(old, new)));
         match found.and_then(|key| new_models.get(&key)) {
             Some(new) => {
                 new_used.insert(new.key.as_str());
@@ -294,6 +298,16 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
         };
+        if let Some(why) = runs_no_check(old) {
+            sink.push(
+                Kind::UncheckedWorkflowRemoved,
+                old.key.clone(),
+                format!("{what} {} was removed; it {why}", old.display),
+                Some(&old.location),
+                None,
+            );
+            continue;
+        }
         sink.push(
             Kind::WorkflowRemoved,
             old.key.clone(),
@@ -360,6 +374,77 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     };
     scrub_secrets(&mut report, before, after, code);
     report
+}
+
+/// Whether `new` is `old` moved to another path and edited (a git rename): most of its steps,
+/// or most of its job ids, are `old`'s. Pairing them compares the two job by job, so what the
+/// edit dropped is still reported; not pairing them reports the whole workflow as removed.
+fn renamed(old: &FileModel, new: &FileModel) -> bool {
+    let ids: HashSet<&str> = new.jobs.iter().map(|j| j.id.as_str()).collect();
+    let shared_jobs = old
+        .jobs
+        .iter()
+        .filter(|j| ids.contains(j.id.as_str()))
+        .count();
+    if !old.jobs.is_empty() && shared_jobs * 2 > old.jobs.len() {
+        return true;
+    }
+    let steps = |model: &'_ FileModel| -> Vec<String> {
+        model
+            .jobs
+            .iter()
+            .flat_map(|j| &j.steps)
+            .map(|s| s.content.clone())
+            .collect()
+    };
+    let mut now: HashMap<String, usize> = HashMap::new();
+    let new_steps = steps(new);
+    for content in &new_steps {
+        *now.entry(content.clone()).or_default() += 1;
+    }
+    let old_steps = steps(old);
+    let mut shared = 0;
+    for content in &old_steps {
+        if let Some(count) = now.get_mut(content).filter(|c| **c > 0) {
+            *count -= 1;
+            shared += 1;
+        }
+    }
+    // As git's rename detection: at least half of the content is the same.
+    !old_steps.is_empty() && shared * 2 > old_steps.len().max(new_steps.len())
+}
+
+/// Events that run a workflow on code: only a workflow they trigger can check a change.
+const CODE_EVENTS: &[&str] = &["push", "pull_request", "merge_group", "workflow_call"];
+
+/// Why removing workflow `old` loses no coverage, if it does not: every job was already
+/// disabled (an always-false `if:`), or no code event triggers it and it runs no test, lint,
+/// format or build command (an issue labeller, a stale-issue closer, a triage bot).
+fn runs_no_check(old: &FileModel) -> Option<&'static str> {
+    if old.kind != FileKind::Workflow {
+        return None;
+    }
+    let disabled = |job: &model::JobModel| {
+        job.condition
+            .as_ref()
+            .is_some_and(|(condition, _)| model::always_false(condition))
+    };
+    if !old.jobs.is_empty() && old.jobs.iter().all(disabled) {
+        return Some("was already disabled (every job has an always-false `if:`)");
+    }
+    let on_code = old
+        .triggers
+        .keys()
+        .any(|e| CODE_EVENTS.contains(&e.as_str()));
+    let checks = old
+        .jobs
+        .iter()
+        .flat_map(|j| &j.steps)
+        .flat_map(|s| &s.commands)
+        .any(|c| c.quality);
+    let calls = old.jobs.iter().any(|j| j.uses.is_some());
+    (!on_code && !checks && !calls)
+        .then_some("ran no check (no push or pull request trigger, no test, lint or build command)")
 }
 
 /// Remove from `report` every credential of the compared files: a removed step is named by its

@@ -792,3 +792,48 @@ fn working_tree_against_the_merge_base_with_the_default_branch() {
     assert!(report.before.starts_with("merge base"));
     assert_eq!(report.after, "the working tree");
 }
+
+// ---- real false alarms (rewritten minimally from real histories) ----
+
+/// A workflow renamed by git and edited on the way (`title.yml` → `pr.yml` with its job renamed)
+/// is the same workflow: compared job by job, not reported as removed.
+#[test]
+fn a_workflow_renamed_and_edited_is_compared_not_removed() {
+    let title = ".github/workflows/title.yml";
+    let pr = ".github/workflows/pr.yml";
+    let old = "name: lint PR title\non:\n  pull_request_target:\n    types: [opened, edited, synchronize]\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx commitlint --from HEAD~1\n      - run: deno run ./tools/verify_pr_title.js\n";
+    let new = old
+        .replace("name: lint PR title", "name: pr")
+        .replace("  check:\n", "  lint-title:\n");
+    let report = guard(&[(title, old)], &[(pr, &new)]);
+    assert_eq!(kinds(&report), Vec::<String>::new());
+    // Dropping a command on the way is still seen.
+    let dropped = old
+        .replace("name: lint PR title", "name: pr")
+        .replace("      - run: deno run ./tools/verify_pr_title.js\n", "");
+    let report = guard(&[(title, old)], &[(pr, &dropped)]);
+    assert_eq!(kinds(&report), ["step-removed"]);
+}
+
+/// A stale-issue bot or an issue labeller checks no code: removing it is listed, not failed.
+/// A workflow whose every job was already disabled loses nothing either.
+#[test]
+fn removing_a_workflow_that_checks_nothing_does_not_fail() {
+    let stale = ".github/workflows/stale.yml";
+    let bot = "name: Stale Check\non:\n  schedule:\n    - cron: '30 1 * * *'\njobs:\n  stale:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/stale@v9\n        with:\n          days-before-stale: 60\n";
+    let report = guard(&[(CI, BASE), (stale, bot)], &[(CI, BASE)]);
+    assert_eq!(kinds(&report), ["review:unchecked-workflow-removed"]);
+    assert!(!report.failed());
+    let triage = ".github/workflows/triage.yml";
+    let labeller = "on:\n  issues:\n    types: [opened]\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: console.log('label')\n";
+    let report = guard(&[(CI, BASE), (triage, labeller)], &[(CI, BASE)]);
+    assert_eq!(kinds(&report), ["review:unchecked-workflow-removed"]);
+    let bench = ".github/workflows/bench.yml";
+    let disabled = "on: push\njobs:\n  bench:\n    if: false\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo bench\n";
+    let report = guard(&[(CI, BASE), (bench, disabled)], &[(CI, BASE)]);
+    assert_eq!(kinds(&report), ["review:unchecked-workflow-removed"]);
+    // A scheduled workflow that runs tests is coverage.
+    let nightly = "on:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test --release\n";
+    let report = guard(&[(CI, BASE), (bench, nightly)], &[(CI, BASE)]);
+    assert_eq!(kinds(&report), ["workflow-removed"]);
+}
