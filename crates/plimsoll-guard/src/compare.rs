@@ -316,8 +316,21 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             None,
         );
     }
+    // Jobs that are new where they are: a job removed from one workflow may have moved there.
+    let paired_new: HashSet<&str> = pairs.iter().map(|(_, new)| new.key.as_str()).collect();
+    let mut moved_in: Vec<&JobModel> = Vec::new();
     for (old, new) in &pairs {
-        compare_files(old, new, &mut sink);
+        let ids: HashSet<&str> = old.jobs.iter().map(|j| j.id.as_str()).collect();
+        moved_in.extend(new.jobs.iter().filter(|j| !ids.contains(j.id.as_str())));
+    }
+    for new in new_models
+        .values()
+        .filter(|m| !paired_new.contains(m.key.as_str()))
+    {
+        moved_in.extend(&new.jobs);
+    }
+    for (old, new) in &pairs {
+        compare_files(old, new, &moved_in, &mut sink);
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -637,7 +650,7 @@ fn accept(
     changes.extend(extra);
 }
 
-fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
+fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink: &mut Sink) {
     if old.content == new.content {
         return;
     }
@@ -709,6 +722,23 @@ fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
     }
     for job in lost {
         if split_into(job, &pool, &pool_by_step) {
+            continue;
+        }
+        // Moved to another workflow (same id, same content, or same name there): compared
+        // with it there, so what the move dropped is still reported.
+        let moved = moved_in
+            .iter()
+            .filter(|other| {
+                !std::ptr::eq(**other, job) && !new.jobs.iter().any(|j| std::ptr::eq(j, **other))
+            })
+            .find(|other| {
+                other.id == job.id
+                    || other.content == job.content
+                    || (job.name.is_some() && other.name == job.name)
+            });
+        if let Some(other) = moved {
+            let ids: HashSet<&str> = HashSet::new();
+            compare_jobs(job, other, &[], &HashMap::new(), &ids, sink);
             continue;
         }
         sink.push(

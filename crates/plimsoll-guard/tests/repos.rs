@@ -837,3 +837,19 @@ fn removing_a_workflow_that_checks_nothing_does_not_fail() {
     let report = guard(&[(CI, BASE), (bench, nightly)], &[(CI, BASE)]);
     assert_eq!(kinds(&report), ["workflow-removed"]);
 }
+
+/// A job moved into another workflow (`test-fastapi` from `ci.yml` into a new
+/// `integration.yml`) still runs: compared there, not reported as removed.
+#[test]
+fn a_job_moved_to_another_workflow_is_compared_there() {
+    let integration = ".github/workflows/integration.yml";
+    let deploy = BASE.find("  deploy:").expect("deploy job");
+    let ci_without = &BASE[..deploy];
+    let moved = format!("name: Integration\non:\n  push:\njobs:\n{}", &BASE[deploy..]);
+    let report = guard(&[(CI, BASE)], &[(CI, ci_without), (integration, &moved)]);
+    // The moved job no longer waits for jobs of the other workflow: worth a look only.
+    assert!(!report.failed(), "{:?}", kinds(&report));
+    let dropped = moved.replace("      - run: ./deploy.sh\n", "      - run: echo skipped\n");
+    let report = guard(&[(CI, BASE)], &[(CI, ci_without), (integration, &dropped)]);
+    assert!(kinds(&report).contains(&"step-removed".to_string()), "{:?}", kinds(&report));
+}
