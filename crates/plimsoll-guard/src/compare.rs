@@ -449,16 +449,43 @@ fn runs_no_check(old: &FileModel) -> Option<&'static str> {
         .triggers
         .keys()
         .any(|e| CODE_EVENTS.contains(&e.as_str()));
-    let checks = old
-        .jobs
-        .iter()
-        .flat_map(|j| &j.steps)
-        .flat_map(|s| &s.commands)
-        .any(|c| c.quality);
+    let steps = || old.jobs.iter().flat_map(|j| &j.steps);
+    let checks = steps().flat_map(|s| &s.commands).any(|c| c.quality);
     let calls = old.jobs.iter().any(|j| j.uses.is_some());
-    (!on_code && !checks && !calls)
-        .then_some("ran no check (no push or pull request trigger, no test, lint or build command)")
+    if on_code || checks || calls || old.triggers.is_empty() {
+        return None;
+    }
+    // Guard does not know every way a script tests (`cargo run -p ci`, `./wpt run`): a
+    // scheduled or manual workflow with scripts may be a nightly test run. Only one that
+    // answers issues and comments, or only calls actions, is recognisably a bot.
+    let bot_events = old
+        .triggers
+        .keys()
+        .all(|e| BOT_EVENTS.contains(&e.as_str()));
+    let actions_only = steps().all(|s| s.run.is_none());
+    (bot_events || actions_only).then_some(
+        "ran no check (it answers issues and comments or only calls actions, on no push or \
+         pull request, and runs no test, lint or build command)",
+    )
 }
+
+/// Events about issues, comments, labels and reviews: what bots answer, not code changes.
+const BOT_EVENTS: &[&str] = &[
+    "issues",
+    "issue_comment",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "discussion",
+    "discussion_comment",
+    "label",
+    "milestone",
+    "project",
+    "project_card",
+    "project_column",
+    "fork",
+    "watch",
+];
 
 /// Remove from `report` every credential of the compared files: a removed step is named by its
 /// command, which may hold a token, and the report is posted where anyone reads it. Secrets are
