@@ -298,23 +298,17 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
         };
-        if let Some(why) = runs_no_check(old) {
-            sink.push(
+        let (kind, message) = match runs_no_check(old) {
+            Some(why) => (
                 Kind::UncheckedWorkflowRemoved,
-                old.key.clone(),
                 format!("{what} {} was removed; it {why}", old.display),
-                Some(&old.location),
-                None,
-            );
-            continue;
-        }
-        sink.push(
-            Kind::WorkflowRemoved,
-            old.key.clone(),
-            format!("{what} {} was removed", old.display),
-            Some(&old.location),
-            None,
-        );
+            ),
+            None => (
+                Kind::WorkflowRemoved,
+                format!("{what} {} was removed", old.display),
+            ),
+        };
+        sink.push(kind, old.key.clone(), message, Some(&old.location), None);
     }
     // Jobs that are new where they are: a job removed from one workflow may have moved there.
     let paired_new: HashSet<&str> = pairs.iter().map(|(_, new)| new.key.as_str()).collect();
