@@ -123,6 +123,6 @@ pub fn guard_paths(before: &Path, after: &Path) -> Result<GuardReport, GuardErro
             )));
         }
     }
-    let code = snapshot::code_changes_between(before, after)?;
+    let code = skips::code_changes_between(before, after)?;
     Ok(compare(&old, &new, &code))
 }

@@ -242,32 +242,3 @@ pub fn walk(root: &Path) -> Result<Vec<String>, GuardError> {
     found.sort();
     Ok(found)
 }
-
-/// Source files that differ between two folders, for the test-skip scan.
-pub fn code_changes_between(before: &Path, after: &Path) -> Result<Vec<CodeChange>, GuardError> {
-    if !before.is_dir() || !after.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut paths: Vec<String> = walk(before)?;
-    paths.extend(walk(after)?);
-    paths.sort();
-    paths.dedup();
-    let read =
-        |root: &Path, relative: &str| -> Option<String> { code_text(read_inside(root, relative)) };
-    let mut changes = Vec::new();
-    for path in paths {
-        if !crate::skips::is_code_file(&path) {
-            continue;
-        }
-        let old = read(before, &path);
-        let new = read(after, &path);
-        if old != new {
-            changes.push(CodeChange {
-                path,
-                before: old,
-                after: new,
-            });
-        }
-    }
-    Ok(changes)
-}
