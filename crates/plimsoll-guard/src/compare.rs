@@ -848,6 +848,24 @@ fn matrix_covers(new: &Matrix, old: &Matrix) -> bool {
 }
 
 /// Whether some combination of `new` runs `combination` (it may add values of its own).
+/// The one key whose value differs between two combinations of the same keys, when it is not
+/// the platform (a combination moved to another OS or target is a platform lost).
+fn edited_value<'a>(old: &'a Combination, new: &Combination) -> Option<&'a str> {
+    if old.len() != new.len() || old.keys().any(|k| !new.contains_key(k)) {
+        return None;
+    }
+    let mut differing = old
+        .iter()
+        .filter(|(key, value)| new.get(*key) != Some(value));
+    let (key, _) = differing.next()?;
+    let lower = key.to_ascii_lowercase();
+    let platform = ["os", "runs-on", "target", "arch", "architecture"].contains(&lower.as_str())
+        || ["platform", "runner", "_os", "-os"]
+            .iter()
+            .any(|p| lower.contains(p));
+    (differing.next().is_none() && !platform).then_some(key.as_str())
+}
+
 fn covered(combination: &Combination, new: &[Combination]) -> bool {
     new.iter().any(|candidate| {
         combination
@@ -1099,19 +1117,45 @@ fn compare_jobs(
     let matrix_after = new.matrix_location.as_ref().unwrap_or(&new.location);
     match (&old.matrix, &new.matrix) {
         (Matrix::Combinations(was), Matrix::Combinations(is)) => {
+            // Combinations of the new matrix that run nothing the old one ran: where an edited
+            // combination went.
+            let mut added: Vec<&Combination> = is
+                .iter()
+                .filter(|candidate| !was.iter().any(|c| covered(c, std::slice::from_ref(*candidate))))
+                .collect();
             for combination in was {
-                if !covered(combination, is) {
-                    sink.push(
-                        Kind::MatrixCombinationRemoved,
-                        describe(combination),
-                        format!(
-                            "job `{job}` no longer runs the matrix combination {{{}}}",
-                            describe(combination)
-                        ),
-                        Some(matrix_before),
-                        Some(matrix_after),
-                    );
+                if covered(combination, is) {
+                    continue;
                 }
+                if let Some(i) = added.iter().position(|a| edited_value(combination, a).is_some()) {
+                    // The same leg on the same platform with one value edited (a feature list,
+                    // flags, a version bumped): what it checks may differ, but it still runs.
+                    let now = added.remove(i);
+                    if let Some(key) = edited_value(combination, now) {
+                        let (from, to) = (&combination[key], &now[key]);
+                        sink.push(
+                            Kind::MatrixChanged,
+                            describe(combination),
+                            format!(
+                                "job `{job}` runs the matrix combination {{{}}} with `{key}: {to}` instead of `{from}`",
+                                describe(combination)
+                            ),
+                            Some(matrix_before),
+                            Some(matrix_after),
+                        );
+                    }
+                    continue;
+                }
+                sink.push(
+                    Kind::MatrixCombinationRemoved,
+                    describe(combination),
+                    format!(
+                        "job `{job}` no longer runs the matrix combination {{{}}}",
+                        describe(combination)
+                    ),
+                    Some(matrix_before),
+                    Some(matrix_after),
+                );
             }
         }
         (was, is) if was != is => sink.push(

@@ -865,3 +865,33 @@ fn a_job_moved_to_another_workflow_is_compared_there() {
         kinds(&report)
     );
 }
+
+/// A matrix value edited in one combination (`target_rustflags: '--exclude=x'` → `''` for the
+/// same target) still runs that leg: listed to review, not failed. A leg dropped, or moved to
+/// another platform, is still a reduction.
+#[test]
+fn a_matrix_value_edited_is_a_review_not_a_lost_combination() {
+    let matrix = |flags: &str, os: &str| {
+        format!("on: push\njobs:\n  build:\n    runs-on: ${{{{ matrix.os }}}}\n    strategy:\n      matrix:\n        include:\n          - target: x86_64-unknown-linux-gnu\n            os: ubuntu-22.04\n            target_rustflags: ''\n          - target: armv7-unknown-linux-gnueabihf\n            os: {os}\n            target_rustflags: '{flags}'\n    steps:\n      - run: cargo build --target ${{{{ matrix.target }}}} ${{{{ matrix.target_rustflags }}}}\n")
+    };
+    let old = matrix("--exclude=nu-cmd-dataframe", "ubuntu-22.04");
+    let report = guard(&[(CI, &old)], &[(CI, &matrix("", "ubuntu-22.04"))]);
+    assert_eq!(kinds(&report), ["review:matrix-changed"]);
+    assert!(
+        report.changes[0]
+            .message
+            .contains("with `target_rustflags: \"\"` instead of `\"--exclude=nu-cmd-dataframe\"`"),
+        "{}",
+        report.changes[0].message
+    );
+    let report = guard(
+        &[(CI, &old)],
+        &[(CI, &matrix("--exclude=nu-cmd-dataframe", "macos-14"))],
+    );
+    assert_eq!(kinds(&report), ["matrix-combination-removed"]);
+    let one_leg = old.replace("          - target: armv7-unknown-linux-gnueabihf\n            os: ubuntu-22.04\n            target_rustflags: '--exclude=nu-cmd-dataframe'\n", "");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &one_leg)])),
+        ["matrix-combination-removed"]
+    );
+}
