@@ -863,7 +863,24 @@ fn edited_value<'a>(old: &'a Combination, new: &Combination) -> Option<&'a str> 
         || ["platform", "runner", "_os", "-os"]
             .iter()
             .any(|p| lower.contains(p));
-    (differing.next().is_none() && !platform).then_some(key.as_str())
+    (differing.next().is_none() && !platform && !narrowed(&old[key], &new[key]))
+        .then_some(key.as_str())
+}
+
+/// Whether `new` is the expression `old` with a condition joined by `&&` (`${{ a }}` →
+/// `${{ a && b }}`): true in fewer runs, so the leg runs less, which is a loss, not an edit.
+fn narrowed(old: &str, new: &str) -> bool {
+    let inner = |value: &str| -> Option<String> {
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        let inner = value.strip_prefix("${{")?.strip_suffix("}}")?;
+        Some(inner.trim().to_string())
+    };
+    match (inner(old), inner(new)) {
+        (Some(was), Some(is)) => is
+            .strip_prefix(was.as_str())
+            .is_some_and(|rest| rest.trim_start().starts_with("&&")),
+        _ => false,
+    }
 }
 
 fn covered(combination: &Combination, new: &[Combination]) -> bool {

@@ -889,6 +889,21 @@ fn a_matrix_value_edited_is_a_review_not_a_lost_combination() {
         &[(CI, &matrix("--exclude=nu-cmd-dataframe", "macos-14"))],
     );
     assert_eq!(kinds(&report), ["matrix-combination-removed"]);
+    // A condition narrowed with `&&` (WPT only with a label on pull requests) runs the leg less.
+    let gated = |condition: &str| {
+        matrix("--exclude=x", "ubuntu-22.04").replace(
+            "          - target: x86_64-unknown-linux-gnu\n",
+            &format!("          - target: x86_64-unknown-linux-gnu\n            wpt: '${{{{ {condition} }}}}'\n"),
+        )
+    };
+    let (was, is) = (
+        gated("!cancelled()"),
+        gated("!cancelled() && contains(github.event.pull_request.labels.*.name, ''ci-wpt'')"),
+    );
+    assert_eq!(
+        kinds(&guard(&[(CI, &was)], &[(CI, &is)])),
+        ["matrix-combination-removed"]
+    );
     let one_leg = old.replace("          - target: armv7-unknown-linux-gnueabihf\n            os: ubuntu-22.04\n            target_rustflags: '--exclude=nu-cmd-dataframe'\n", "");
     assert_eq!(
         kinds(&guard(&[(CI, &old)], &[(CI, &one_leg)])),
