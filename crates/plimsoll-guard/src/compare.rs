@@ -71,6 +71,8 @@ pub enum Kind {
     CallChanged,
     /// Review: a schedule's times changed.
     ScheduleChanged,
+    /// Review: a workflow that checked nothing (a bot, or every job disabled) was removed.
+    UncheckedWorkflowRemoved,
     /// Review: a file could not be compared (the old version does not parse, binary files,
     /// submodules).
     NotCompared,
@@ -106,6 +108,7 @@ impl Kind {
             Kind::ScriptChanged => "script-changed",
             Kind::CallChanged => "call-changed",
             Kind::ScheduleChanged => "schedule-changed",
+            Kind::UncheckedWorkflowRemoved => "unchecked-workflow-removed",
             Kind::NotCompared => "not-compared",
             Kind::AllowWithoutReason => "allow-without-reason",
         }
@@ -170,6 +173,17 @@ pub struct GuardReport {
     pub changes: Vec<Change>,
     /// Facts worth a line in the report (a deleted `.github/` folder, submodules).
     pub notes: Vec<String>,
+    /// Workflows of the old version guard read, and their jobs: the coverage it checked.
+    pub checked: Checked,
+}
+
+/// What a run checked, for its summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Checked {
+    /// Workflow files of the old version that parsed.
+    pub workflows: usize,
+    /// Their jobs.
+    pub jobs: usize,
 }
 
 impl GuardReport {
@@ -269,7 +283,8 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
                 .map(|new| new.key.clone())
         };
         let found = candidate(&|new| new.content == old.content)
-            .or_else(|| candidate(&|new| old.name.is_some() && new.name == old.name));
+            .or_else(|| candidate(&|new| old.name.is_some() && new.name == old.name))
+            .or_else(|| candidate(&|new| renamed(old, new)));
         match found.and_then(|key| new_models.get(&key)) {
             Some(new) => {
                 new_used.insert(new.key.as_str());
@@ -283,16 +298,33 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
         };
-        sink.push(
-            Kind::WorkflowRemoved,
-            old.key.clone(),
-            format!("{what} {} was removed", old.display),
-            Some(&old.location),
-            None,
-        );
+        let (kind, message) = match runs_no_check(old) {
+            Some(why) => (
+                Kind::UncheckedWorkflowRemoved,
+                format!("{what} {} was removed; it {why}", old.display),
+            ),
+            None => (
+                Kind::WorkflowRemoved,
+                format!("{what} {} was removed", old.display),
+            ),
+        };
+        sink.push(kind, old.key.clone(), message, Some(&old.location), None);
+    }
+    // Jobs that are new where they are: a job removed from one workflow may have moved there.
+    let paired_new: HashSet<&str> = pairs.iter().map(|(_, new)| new.key.as_str()).collect();
+    let mut moved_in: Vec<&JobModel> = Vec::new();
+    for (old, new) in &pairs {
+        let ids: HashSet<&str> = old.jobs.iter().map(|j| j.id.as_str()).collect();
+        moved_in.extend(new.jobs.iter().filter(|j| !ids.contains(j.id.as_str())));
+    }
+    for new in new_models
+        .values()
+        .filter(|m| !paired_new.contains(m.key.as_str()))
+    {
+        moved_in.extend(&new.jobs);
     }
     for (old, new) in &pairs {
-        compare_files(old, new, &mut sink);
+        compare_files(old, new, &moved_in, &mut sink);
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -319,6 +351,11 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         }
     }
 
+    let workflows = old_models.values().filter(|m| m.kind == FileKind::Workflow);
+    let checked = Checked {
+        workflows: workflows.clone().count(),
+        jobs: workflows.map(|m| m.jobs.len()).sum(),
+    };
     let mut changes = sink.changes;
     accept(&mut changes, &new_models, &code_allows);
     changes.sort_by(|a, b| {
@@ -340,10 +377,109 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         files: (before.files.len(), after.files.len()),
         changes,
         notes,
+        checked,
     };
     scrub_secrets(&mut report, before, after, code);
     report
 }
+
+/// Whether `new` is `old` moved to another path and edited (a git rename): most of its steps,
+/// or most of its job ids, are `old`'s. Pairing them compares the two job by job, so what the
+/// edit dropped is still reported; not pairing them reports the whole workflow as removed.
+fn renamed(old: &FileModel, new: &FileModel) -> bool {
+    let ids: HashSet<&str> = new.jobs.iter().map(|j| j.id.as_str()).collect();
+    let shared_jobs = old
+        .jobs
+        .iter()
+        .filter(|j| ids.contains(j.id.as_str()))
+        .count();
+    if !old.jobs.is_empty() && shared_jobs * 2 > old.jobs.len() {
+        return true;
+    }
+    let steps = |model: &'_ FileModel| -> Vec<String> {
+        model
+            .jobs
+            .iter()
+            .flat_map(|j| &j.steps)
+            .map(|s| s.content.clone())
+            .collect()
+    };
+    let mut now: HashMap<String, usize> = HashMap::new();
+    let new_steps = steps(new);
+    for content in &new_steps {
+        *now.entry(content.clone()).or_default() += 1;
+    }
+    let old_steps = steps(old);
+    let mut shared = 0;
+    for content in &old_steps {
+        if let Some(count) = now.get_mut(content).filter(|c| **c > 0) {
+            *count -= 1;
+            shared += 1;
+        }
+    }
+    // As git's rename detection: at least half of the content is the same.
+    !old_steps.is_empty() && shared * 2 > old_steps.len().max(new_steps.len())
+}
+
+/// Events that run a workflow on code: only a workflow they trigger can check a change.
+const CODE_EVENTS: &[&str] = &["push", "pull_request", "merge_group", "workflow_call"];
+
+/// Why removing workflow `old` loses no coverage, if it does not: every job was already
+/// disabled (an always-false `if:`), or no code event triggers it and it runs no test, lint,
+/// format or build command (an issue labeller, a stale-issue closer, a triage bot).
+fn runs_no_check(old: &FileModel) -> Option<&'static str> {
+    if old.kind != FileKind::Workflow {
+        return None;
+    }
+    let disabled = |job: &model::JobModel| {
+        job.condition
+            .as_ref()
+            .is_some_and(|(condition, _)| model::always_false(condition))
+    };
+    if !old.jobs.is_empty() && old.jobs.iter().all(disabled) {
+        return Some("was already disabled (every job has an always-false `if:`)");
+    }
+    let on_code = old
+        .triggers
+        .keys()
+        .any(|e| CODE_EVENTS.contains(&e.as_str()));
+    let steps = || old.jobs.iter().flat_map(|j| &j.steps);
+    let checks = steps().flat_map(|s| &s.commands).any(|c| c.quality);
+    let calls = old.jobs.iter().any(|j| j.uses.is_some());
+    if on_code || checks || calls || old.triggers.is_empty() {
+        return None;
+    }
+    // Guard does not know every way a script tests (`cargo run -p ci`, `./wpt run`): a
+    // scheduled or manual workflow with scripts may be a nightly test run. Only one that
+    // answers issues and comments, or only calls actions, is recognisably a bot.
+    let bot_events = old
+        .triggers
+        .keys()
+        .all(|e| BOT_EVENTS.contains(&e.as_str()));
+    let actions_only = steps().all(|s| s.run.is_none());
+    (bot_events || actions_only).then_some(
+        "ran no check (it answers issues and comments or only calls actions, on no push or \
+         pull request, and runs no test, lint or build command)",
+    )
+}
+
+/// Events about issues, comments, labels and reviews: what bots answer, not code changes.
+const BOT_EVENTS: &[&str] = &[
+    "issues",
+    "issue_comment",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "discussion",
+    "discussion_comment",
+    "label",
+    "milestone",
+    "project",
+    "project_card",
+    "project_column",
+    "fork",
+    "watch",
+];
 
 /// Remove from `report` every credential of the compared files: a removed step is named by its
 /// command, which may hold a token, and the report is posted where anyone reads it. Secrets are
@@ -400,19 +536,23 @@ fn models(
         // Two files too large to read cannot be told equal.
         let unchanged = file.content != FileContent::TooLarge
             && other.files.get(key).map(|f| &f.content) == Some(&file.content);
+        let mut parse_error = false;
         let failure = match &file.content {
             FileContent::Text(text) => match model::build(key, &file.display, text) {
                 Ok(model) => {
                     found.insert(key.clone(), model);
                     continue;
                 }
-                Err(failure) => (
-                    format!(
-                        "the {version} version of {} does not parse: {}",
-                        file.display, failure.message
-                    ),
-                    failure.location,
-                ),
+                Err(failure) => {
+                    parse_error = true;
+                    (
+                        format!(
+                            "the {version} version of {} does not parse: {}",
+                            file.display, failure.message
+                        ),
+                        failure.location,
+                    )
+                }
             },
             FileContent::Binary => (
                 format!("the {version} version of {} is a binary file", file.display),
@@ -439,12 +579,27 @@ fn models(
                 None,
                 Some(&failure.1),
             );
-            if !old.contains_key(key) {
-                // There was no working version to lose: worth a look, not a failure.
+            if !old.contains_key(key) && !parse_error {
+                // A binary or oversized file with no working version to lose: worth a look,
+                // not a failure. A parse error always fails: GitHub runs nothing of the file,
+                // and guard cannot see what it was meant to run.
                 if let Some(change) = sink.changes.last_mut() {
                     change.severity = Severity::Review;
                 }
             }
+        } else if parse_error {
+            // The old version does not parse, so guard cannot tell what the new one lost:
+            // saying nothing would pass every removal in it. It fails until fixed or accepted.
+            sink.push(
+                Kind::WorkflowUnparsable,
+                key.clone(),
+                format!(
+                    "{}: what the new version removed cannot be compared",
+                    failure.0
+                ),
+                Some(&failure.1),
+                None,
+            );
         } else {
             sink.push(
                 Kind::NotCompared,
@@ -516,7 +671,7 @@ fn accept(
     changes.extend(extra);
 }
 
-fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
+fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink: &mut Sink) {
     if old.content == new.content {
         return;
     }
@@ -588,6 +743,23 @@ fn compare_files(old: &FileModel, new: &FileModel, sink: &mut Sink) {
     }
     for job in lost {
         if split_into(job, &pool, &pool_by_step) {
+            continue;
+        }
+        // Moved to another workflow (same id, same content, or same name there): compared
+        // with it there, so what the move dropped is still reported.
+        let moved = moved_in
+            .iter()
+            .filter(|other| {
+                !std::ptr::eq(**other, job) && !new.jobs.iter().any(|j| std::ptr::eq(j, **other))
+            })
+            .find(|other| {
+                other.id == job.id
+                    || other.content == job.content
+                    || (job.name.is_some() && other.name == job.name)
+            });
+        if let Some(other) = moved {
+            let ids: HashSet<&str> = HashSet::new();
+            compare_jobs(job, other, &[], &HashMap::new(), &ids, sink);
             continue;
         }
         sink.push(
@@ -676,6 +848,41 @@ fn matrix_covers(new: &Matrix, old: &Matrix) -> bool {
 }
 
 /// Whether some combination of `new` runs `combination` (it may add values of its own).
+/// The one key whose value differs between two combinations of the same keys, when it is not
+/// the platform (a combination moved to another OS or target is a platform lost).
+fn edited_value<'a>(old: &'a Combination, new: &Combination) -> Option<&'a str> {
+    if old.len() != new.len() || old.keys().any(|k| !new.contains_key(k)) {
+        return None;
+    }
+    let mut differing = old
+        .iter()
+        .filter(|(key, value)| new.get(*key) != Some(value));
+    let (key, _) = differing.next()?;
+    let lower = key.to_ascii_lowercase();
+    let platform = ["os", "runs-on", "target", "arch", "architecture"].contains(&lower.as_str())
+        || ["platform", "runner", "_os", "-os"]
+            .iter()
+            .any(|p| lower.contains(p));
+    (differing.next().is_none() && !platform && !narrowed(&old[key], &new[key]))
+        .then_some(key.as_str())
+}
+
+/// Whether `new` is the expression `old` with a condition joined by `&&` (`${{ a }}` →
+/// `${{ a && b }}`): true in fewer runs, so the leg runs less, which is a loss, not an edit.
+fn narrowed(old: &str, new: &str) -> bool {
+    let inner = |value: &str| -> Option<String> {
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        let inner = value.strip_prefix("${{")?.strip_suffix("}}")?;
+        Some(inner.trim().to_string())
+    };
+    match (inner(old), inner(new)) {
+        (Some(was), Some(is)) => is
+            .strip_prefix(was.as_str())
+            .is_some_and(|rest| rest.trim_start().starts_with("&&")),
+        _ => false,
+    }
+}
+
 fn covered(combination: &Combination, new: &[Combination]) -> bool {
     new.iter().any(|candidate| {
         combination
@@ -927,19 +1134,45 @@ fn compare_jobs(
     let matrix_after = new.matrix_location.as_ref().unwrap_or(&new.location);
     match (&old.matrix, &new.matrix) {
         (Matrix::Combinations(was), Matrix::Combinations(is)) => {
+            // Combinations of the new matrix that run nothing the old one ran: where an edited
+            // combination went.
+            let mut added: Vec<&Combination> = is
+                .iter()
+                .filter(|candidate| !was.iter().any(|c| covered(c, std::slice::from_ref(*candidate))))
+                .collect();
             for combination in was {
-                if !covered(combination, is) {
-                    sink.push(
-                        Kind::MatrixCombinationRemoved,
-                        describe(combination),
-                        format!(
-                            "job `{job}` no longer runs the matrix combination {{{}}}",
-                            describe(combination)
-                        ),
-                        Some(matrix_before),
-                        Some(matrix_after),
-                    );
+                if covered(combination, is) {
+                    continue;
                 }
+                if let Some(i) = added.iter().position(|a| edited_value(combination, a).is_some()) {
+                    // The same leg on the same platform with one value edited (a feature list,
+                    // flags, a version bumped): what it checks may differ, but it still runs.
+                    let now = added.remove(i);
+                    if let Some(key) = edited_value(combination, now) {
+                        let (from, to) = (&combination[key], &now[key]);
+                        sink.push(
+                            Kind::MatrixChanged,
+                            describe(combination),
+                            format!(
+                                "job `{job}` runs the matrix combination {{{}}} with `{key}: {to}` instead of `{from}`",
+                                describe(combination)
+                            ),
+                            Some(matrix_before),
+                            Some(matrix_after),
+                        );
+                    }
+                    continue;
+                }
+                sink.push(
+                    Kind::MatrixCombinationRemoved,
+                    describe(combination),
+                    format!(
+                        "job `{job}` no longer runs the matrix combination {{{}}}",
+                        describe(combination)
+                    ),
+                    Some(matrix_before),
+                    Some(matrix_after),
+                );
             }
         }
         (was, is) if was != is => sink.push(
@@ -1186,6 +1419,9 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
         commands_now.entry(&command.key).or_default().push(command);
         texts_now.insert(&command.text);
     }
+    // The job loses caching when no step of it (or of the jobs split off it) caches any more.
+    let caching_lost = !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches);
+    let mut cache_reported = false;
     let mut removed_steps: HashSet<usize> = HashSet::new();
     for (i, step) in old.steps.iter().enumerate() {
         let Some(j) = partner[i] else {
@@ -1196,7 +1432,21 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                     .commands
                     .iter()
                     .all(|c| texts_now.contains(c.text.as_str()));
-            if !moved && !merged {
+            if !moved && !merged && step.caches && caching_lost && !cache_reported {
+                // One change, one finding: what no longer runs is the caching.
+                removed_steps.insert(i);
+                cache_reported = true;
+                sink.push(
+                    Kind::CacheRemoved,
+                    job.clone(),
+                    format!(
+                        "step `{}` of job `{job}` was removed: the job no longer caches",
+                        step.label
+                    ),
+                    Some(&step.location),
+                    Some(&new.location),
+                );
+            } else if !moved && !merged {
                 removed_steps.insert(i);
                 sink.push(
                     Kind::StepRemoved,
@@ -1274,10 +1524,19 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
             let candidates = commands_now
                 .get(command.key.as_str())
                 .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)]);
-            let Some(best) = candidates
-                .iter()
-                .max_by_key(|d| command.flags.iter().filter(|f| d.flags.contains(f)).count())
-            else {
+            let Some(best) = candidates.iter().max_by_key(|d| {
+                // The same packages first: they say which run of the command it is.
+                let packages = |flags: &[String]| -> Vec<String> {
+                    flags
+                        .iter()
+                        .filter(|f| f.starts_with("-p "))
+                        .cloned()
+                        .collect()
+                };
+                let same_packages = packages(&command.flags) == packages(&d.flags);
+                let shared = command.flags.iter().filter(|f| d.flags.contains(f)).count();
+                (same_packages, shared)
+            }) else {
                 sink.push(
                     Kind::CommandRemoved,
                     command.key.clone(),
@@ -1287,7 +1546,17 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                 );
                 continue;
             };
-            for flag in command.flags.iter().filter(|f| !best.flags.contains(f)) {
+            // A package still passed to another run of the same command is still checked:
+            // `-p x` is not "no longer passed" because the closest command tests another.
+            let still_selected = |flag: &str| {
+                flag.starts_with("-p ")
+                    && candidates.iter().any(|c| c.flags.iter().any(|f| f == flag))
+            };
+            for flag in command
+                .flags
+                .iter()
+                .filter(|f| !best.flags.contains(f) && !still_selected(f))
+            {
                 sink.push(
                     Kind::FlagRemoved,
                     flag.clone(),
@@ -1317,7 +1586,7 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
     }
     // Caching.
     if let Some(cache) = old.steps.iter().find(|s| s.caches) {
-        if !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches) {
+        if caching_lost && !cache_reported {
             sink.push(
                 Kind::CacheRemoved,
                 job.clone(),

@@ -27,7 +27,7 @@ pub mod skips;
 mod snapshot;
 mod version;
 
-pub use compare::{compare, Change, GuardReport, Kind, Severity};
+pub use compare::{compare, Change, Checked, GuardReport, Kind, Severity};
 pub use location::Location;
 pub use snapshot::{content_of, CodeChange, FileContent, Snapshot, SnapshotFile, MAX_FILE_SIZE};
 
@@ -113,6 +113,16 @@ pub fn guard_paths(before: &Path, after: &Path) -> Result<GuardReport, GuardErro
     };
     let old = Snapshot::from_path(before, &key)?;
     let new = Snapshot::from_path(after, &key)?;
-    let code = snapshot::code_changes_between(before, after)?;
+    // Two empty sides compare as "nothing lost": a mistyped folder would pass silently.
+    for side in [&old, &new] {
+        if side.files.is_empty() {
+            return Err(GuardError::Usage(format!(
+                "{} holds no CI file: give a checkout, its .github folder, or a folder of \
+                 workflow files",
+                side.label
+            )));
+        }
+    }
+    let code = skips::code_changes_between(before, after)?;
     Ok(compare(&old, &new, &code))
 }

@@ -532,6 +532,7 @@ fn scan_script(
 ) {
     let masked = expr::mask(script);
     let parsed = shell::parse(&masked);
+    let expressions = expr::find(script);
     let locator = Locator::new(run_node, source.text());
     let locate = |span: Span| {
         let in_source = locator.locate(run_node, source.text(), span.start..span.end);
@@ -545,7 +546,13 @@ fn scan_script(
         let span = argv
             .last()
             .map_or(first.span, |last| first.span.cover(last.span));
-        let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
+        // Words as written: the placeholders that let the shell lexer read `${{ … }}` must not
+        // reach messages (`--features ____`), nor make two expressions of one length equal.
+        let unmasked: Vec<String> = argv
+            .iter()
+            .map(|w| unmask(w, script, &expressions))
+            .collect();
+        let words: Vec<&str> = unmasked.iter().map(String::as_str).collect();
         let text = words.join(" ");
         if words.first() == Some(&"set")
             && words.iter().any(|w| w.starts_with('+') && w.contains('e'))
@@ -575,6 +582,31 @@ fn scan_script(
             location: locate(span),
         });
     }
+}
+
+/// `word`'s text with each `${{ … }}` placeholder replaced by the expression it stands for.
+fn unmask(word: &shell::Word, script: &str, expressions: &[expr::Occurrence]) -> String {
+    let mut text = word.text.clone();
+    let mut from = 0;
+    let inside = expressions
+        .iter()
+        .filter(|e| e.span.start >= word.span.start && e.span.end <= word.span.end);
+    for expression in inside {
+        let original = script.get(expression.span.start..expression.span.end);
+        let placeholder = "_".repeat(expression.span.len());
+        let found = text.get(from..).and_then(|rest| rest.find(&placeholder));
+        let (Some(original), Some(at)) = (original, found) else {
+            break;
+        };
+        // The placeholder ends where its run of `_` ends (a `_` may come before it).
+        let mut at = from + at;
+        while text.as_bytes().get(at + placeholder.len()) == Some(&b'_') {
+            at += 1;
+        }
+        text.replace_range(at..at + placeholder.len(), original);
+        from = at + original.len();
+    }
+    text
 }
 
 /// Tools whose first argument names what they do (`cargo test`, `go vet`, `make lint`).
@@ -799,6 +831,9 @@ const NEUTRAL_FLAGS: &[&str] = &["-q", "--quiet", "-v", "-vv", "--verbose", "-j"
 /// The flags of a command, normalised: `-Dwarnings` and `-D warnings` are both `-D warnings`.
 pub fn flags(words: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
+    let cargo = words
+        .first()
+        .is_some_and(|w| matches!(shell::program_name(w), "cargo" | "cross"));
     let mut i = 1;
     while i < words.len() {
         let word = words[i];
@@ -809,9 +844,29 @@ pub fn flags(words: &[&str]) -> Vec<String> {
         if NEUTRAL_FLAGS.contains(&word) || word.starts_with("--color") {
             continue;
         }
-        if VALUE_FLAGS.contains(&word) {
+        // One spelling per flag: `--package x`, `--package=x` and `-px` are all `-p x`.
+        let (name, attached) = match word.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value)),
+            _ => match word
+                .strip_prefix("-p")
+                .filter(|v| cargo && !v.is_empty() && !word.starts_with("--"))
+            {
+                Some(value) => ("-p", Some(value)),
+                None => (word, None),
+            },
+        };
+        let name = if cargo && name == "--package" {
+            "-p"
+        } else {
+            name
+        };
+        if VALUE_FLAGS.contains(&name) {
+            if let Some(value) = attached {
+                found.push(format!("{name} {value}"));
+                continue;
+            }
             if let Some(value) = words.get(i).filter(|v| !v.starts_with('-')) {
-                found.push(format!("{word} {value}"));
+                found.push(format!("{name} {value}"));
                 i += 1;
                 continue;
             }
@@ -845,6 +900,17 @@ mod tests {
         assert_eq!(
             flags(&["cargo", "clippy", "--all-targets", "--", "-Dwarnings"]),
             ["--all-targets", "-D warnings"]
+        );
+        assert_eq!(
+            flags(&[
+                "cargo",
+                "test",
+                "--package=tokio",
+                "-ptokio-util",
+                "--package",
+                "x"
+            ]),
+            ["-p tokio", "-p tokio-util", "-p x"]
         );
         assert!(is_quality("cargo clippy"));
         assert!(!is_quality("cargo install"));

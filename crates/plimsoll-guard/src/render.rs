@@ -13,14 +13,25 @@ use crate::location::Location;
 /// Version of the JSON document's layout.
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
-/// The human report: a table per severity (what was lost, where it was, where it is now).
-/// A run with nothing to say renders as an empty string.
+/// The human report: a table per severity (what was lost, where it was, where it is now), and
+/// always a summary line, so that "saw nothing" never looks like "lost nothing".
 pub fn human(report: &GuardReport) -> String {
     let mut out = String::new();
     for note in &report.notes {
         let _ = writeln!(out, "note: {}", escape_unsafe(note, false));
     }
+    let checked = format!(
+        "checked {} {}, {} {}",
+        report.checked.workflows,
+        plural(report.checked.workflows, "workflow", "workflows"),
+        report.checked.jobs,
+        plural(report.checked.jobs, "job", "jobs"),
+    );
+    // The labels are revisions and paths given by the user.
+    let versions =
+        escape_unsafe(&format!("{} → {}", report.before, report.after), false).into_owned();
     if report.changes.is_empty() {
+        let _ = writeln!(out, "{checked}: nothing lost ({versions})");
         return out;
     }
     let sections = [
@@ -83,21 +94,23 @@ pub fn human(report: &GuardReport) -> String {
             out.push_str(&line([&row[0], &row[1], &row[2], &row[3]]));
         }
     }
+    let reductions = report.of(Severity::Reduction).count();
     let _ = writeln!(
         out,
-        "\n{} {}, {} to review, {} accepted ({} → {})",
-        report.of(Severity::Reduction).count(),
-        if report.of(Severity::Reduction).count() == 1 {
-            "reduction"
-        } else {
-            "reductions"
-        },
+        "\n{checked}: {reductions} {}, {} to review, {} accepted ({versions})",
+        plural(reductions, "reduction", "reductions"),
         report.of(Severity::Review).count(),
         report.of(Severity::Accepted).count(),
-        report.before,
-        report.after
     );
     out
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// The JSON document: `{version, tool, before, after, summary, changes, notes}`.
@@ -113,6 +126,8 @@ pub fn json(report: &GuardReport, tool_version: &str) -> Result<String, serde_js
             "accepted": report.of(Severity::Accepted).count(),
             "files_before": report.files.0,
             "files_after": report.files.1,
+            "workflows": report.checked.workflows,
+            "jobs": report.checked.jobs,
         },
         "changes": report.changes,
         "notes": report.notes,

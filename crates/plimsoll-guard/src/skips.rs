@@ -5,11 +5,13 @@
 //! than the old one: moving a skipped test, or re-indenting it, is not a new skip.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use plimsoll_syntax::{SourceFile, Span};
 
 use crate::location::Location;
-use crate::snapshot::CodeChange;
+use crate::snapshot::{code_text, read_inside, walk, CodeChange};
+use crate::GuardError;
 
 /// One newly skipped test.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,6 +117,36 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
         offset += line.len();
     }
     found
+}
+
+/// Source files that differ between two folders, for the test-skip scan. (It lives here, not
+/// in `snapshot`, so that `snapshot` does not import `skips` back.)
+pub fn code_changes_between(before: &Path, after: &Path) -> Result<Vec<CodeChange>, GuardError> {
+    if !before.is_dir() || !after.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths: Vec<String> = walk(before)?;
+    paths.extend(walk(after)?);
+    paths.sort();
+    paths.dedup();
+    let read =
+        |root: &Path, relative: &str| -> Option<String> { code_text(read_inside(root, relative)) };
+    let mut changes = Vec::new();
+    for path in paths {
+        if !is_code_file(&path) {
+            continue;
+        }
+        let old = read(before, &path);
+        let new = read(after, &path);
+        if old != new {
+            changes.push(CodeChange {
+                path,
+                before: old,
+                after: new,
+            });
+        }
+    }
+    Ok(changes)
 }
 
 #[cfg(test)]

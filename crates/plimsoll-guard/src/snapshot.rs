@@ -111,6 +111,35 @@ pub(crate) fn code_text(bytes: Option<Vec<u8>>) -> Option<String> {
         .and_then(|b| String::from_utf8(b).ok())
 }
 
+/// What a folder given on the command line is, as the prefix that turns its paths into
+/// repository paths: `None` for a checkout (it has `.github/`, or holds no CI folder at all),
+/// `.github/` for a copy of that folder (named `.github`, or holding `workflows/`), and
+/// `.github/workflows/` for a folder of workflow files. Users hand guard all three.
+fn folder_prefix(path: &Path) -> Option<&'static str> {
+    if path.join(".github").is_dir() {
+        return None;
+    }
+    let name = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|full| full.file_name().map(|n| n.to_string_lossy().into_owned()));
+    if name.as_deref() == Some(".github") || path.join("workflows").is_dir() {
+        return Some(".github/");
+    }
+    let yaml: Vec<String> = std::fs::read_dir(path)
+        .ok()?
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".yml") || name.ends_with(".yaml"))
+        .collect();
+    // An action's own repository keeps `action.yml` at its root: that is a checkout.
+    let action = yaml
+        .iter()
+        .any(|name| matches!(name.as_str(), "action.yml" | "action.yaml"));
+    (name.as_deref() == Some("workflows") || (!yaml.is_empty() && !action))
+        .then_some(".github/workflows/")
+}
+
 /// Folders never holding CI files or tests worth reading.
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", ".venv", "vendor"];
 
@@ -140,13 +169,22 @@ impl Snapshot {
             );
             return Ok(snapshot);
         }
-        snapshot.has_github_dir = path.join(".github").is_dir();
+        let prefix = folder_prefix(path);
+        snapshot.has_github_dir = prefix.is_some() || path.join(".github").is_dir();
         for relative in walk(path)? {
-            if !is_ci_file(&relative) {
+            let key = format!("{}{relative}", prefix.unwrap_or(""));
+            if !is_ci_file(&key) {
                 continue;
             }
             let bytes = read_file(&path.join(&relative))?;
-            snapshot.insert_file(relative, content_of(bytes));
+            let content = content_of(bytes);
+            snapshot.files.insert(
+                key,
+                SnapshotFile {
+                    display: relative,
+                    content,
+                },
+            );
         }
         Ok(snapshot)
     }
@@ -203,33 +241,4 @@ pub fn walk(root: &Path) -> Result<Vec<String>, GuardError> {
     }
     found.sort();
     Ok(found)
-}
-
-/// Source files that differ between two folders, for the test-skip scan.
-pub fn code_changes_between(before: &Path, after: &Path) -> Result<Vec<CodeChange>, GuardError> {
-    if !before.is_dir() || !after.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut paths: Vec<String> = walk(before)?;
-    paths.extend(walk(after)?);
-    paths.sort();
-    paths.dedup();
-    let read =
-        |root: &Path, relative: &str| -> Option<String> { code_text(read_inside(root, relative)) };
-    let mut changes = Vec::new();
-    for path in paths {
-        if !crate::skips::is_code_file(&path) {
-            continue;
-        }
-        let old = read(before, &path);
-        let new = read(after, &path);
-        if old != new {
-            changes.push(CodeChange {
-                path,
-                before: old,
-                after: new,
-            });
-        }
-    }
-    Ok(changes)
 }

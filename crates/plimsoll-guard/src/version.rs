@@ -38,6 +38,9 @@ pub fn of_version(text: &str) -> Pin {
     if matches!(ref_kind(text), RefKind::CommitSha) {
         return Pin::Digest;
     }
+    if dated_toolchain(text) {
+        return Pin::Exact;
+    }
     let version = text.strip_prefix('v').unwrap_or(text);
     if version.is_empty()
         || !version.starts_with(|c: char| c.is_ascii_digit())
@@ -84,16 +87,35 @@ pub fn of_image(image: &str) -> Pin {
 
 /// Strength of a runner label (`ubuntu-22.04`, `ubuntu-latest`, `self-hosted`).
 pub fn of_runner(label: &str) -> Option<Pin> {
-    let (_, suffix) = label.rsplit_once('-')?;
-    if suffix == "latest" {
+    // Only GitHub-hosted images have a known versioning (`ubuntu-24.04`, `macos-latest`);
+    // self-hosted and third-party labels (`namespace-profile-windows-2022-x86-64-16x32`,
+    // `depot-ubuntu-24.04-4`) name machines, not versions, and are compared as runners.
+    let (image, rest) = label.split_once('-')?;
+    if !matches!(image, "ubuntu" | "windows" | "macos") {
+        return None;
+    }
+    let version = rest.split('-').next().unwrap_or(rest);
+    if version == "latest" {
         return Some(Pin::Moving);
     }
-    suffix
+    version
         .starts_with(|c: char| c.is_ascii_digit())
-        .then(|| of_version(suffix))
+        .then(|| of_version(version))
 }
 
 /// `owner/repo[/path]` of a `uses:` value, without the ref.
+/// A toolchain of one day (`nightly-2025-08-06`, `beta-2024-11-01`): it never moves, so it
+/// is a pin however it is spelled.
+fn dated_toolchain(text: &str) -> bool {
+    let Some((channel, date)) = text.split_once('-') else {
+        return false;
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    matches!(channel, "nightly" | "beta" | "stable")
+        && matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2)
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub fn uses_target(uses: &str) -> &str {
     uses.split_once('@').map_or(uses, |(target, _)| target)
 }
@@ -109,6 +131,18 @@ mod tests {
         assert_eq!(of_version("3.x"), Pin::Moving);
         assert_eq!(of_version("20"), Pin::Partial);
         assert_eq!(of_version("lts/*"), Pin::Moving);
+        // A dated nightly is a pin (it was called "a moving version").
+        assert_eq!(of_version("nightly-2025-08-06"), Pin::Exact);
+        assert_eq!(of_version("nightly"), Pin::Moving);
+        assert!(of_version("nightly-2025-08-06") > of_version("1.80"));
+        // Machine labels of other providers are not versions.
+        assert_eq!(
+            of_runner("namespace-profile-windows-2022-x86-64-16x32"),
+            None
+        );
+        assert_eq!(of_runner("depot-ubuntu-24.04-4"), None);
+        assert_eq!(of_runner("ubuntu-24.04-arm"), Some(Pin::Partial));
+        assert_eq!(of_runner("macos-latest"), Some(Pin::Moving));
         assert_eq!(
             of_uses("actions/checkout@8f4b7f84864484a7bf31766abe9204da3cbe65b3"),
             Some(Pin::Digest)

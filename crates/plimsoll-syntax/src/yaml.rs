@@ -12,6 +12,7 @@ use crate::source::LineIndex;
 use crate::Span;
 
 mod fast;
+mod flow_indent;
 
 /// Deepest nesting of sequences and mappings accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -243,9 +244,54 @@ pub fn parse_fast(text: &str, lines: &LineIndex) -> Option<Stream> {
     parsed.ok().map(|()| stream)
 }
 
-/// The stream through `saphyr-parser` alone: all of YAML, and its errors. [`parse`] falls back
-/// on it; it is the reference the fast path is compared with.
+/// The stream through `saphyr-parser`: all of YAML, and its errors. [`parse`] falls back on it;
+/// it is the reference the fast path is compared with (the fast path gives up on every
+/// multi-line flow collection, so the leniency below never separates the two).
+///
+/// A text saphyr refuses is tried once more with the lines of its multi-line flow collections
+/// indented past their key ([`flow_indent`]): such files are accepted by GitHub and by
+/// libyaml-based parsers, and the spans of that second parse are mapped back to `text`.
 pub fn parse_with_saphyr(text: &str, lines: &LineIndex) -> Stream {
+    let stream = parse_with_saphyr_strict(text, lines);
+    if stream.error.is_none() {
+        return stream;
+    }
+    let Some((reindented, shifts)) = flow_indent::reindent(text) else {
+        return stream;
+    };
+    let mut lenient = parse_with_saphyr_strict(&reindented, &LineIndex::new(&reindented));
+    if lenient.error.is_some() {
+        // Indentation was not (only) the problem: the original error is the one to show.
+        return stream;
+    }
+    let map = |span: &mut Span| {
+        span.start = shifts.original(span.start);
+        span.end = shifts.original(span.end);
+    };
+    for document in &mut lenient.documents {
+        let mut nodes = vec![&mut document.root];
+        while let Some(node) = nodes.pop() {
+            map(&mut node.span);
+            match &mut node.kind {
+                NodeKind::Scalar { .. } => {}
+                NodeKind::Sequence(items) => nodes.extend(items.iter_mut()),
+                NodeKind::Mapping(entries) => {
+                    for entry in entries {
+                        nodes.push(&mut entry.key);
+                        nodes.push(&mut entry.value);
+                    }
+                }
+            }
+        }
+        for (first, repeated) in &mut document.duplicate_keys {
+            map(first);
+            map(repeated);
+        }
+    }
+    lenient
+}
+
+fn parse_with_saphyr_strict(text: &str, lines: &LineIndex) -> Stream {
     let mut builder = Builder::new(text, lines);
     let mut parser = Parser::new_from_str(text);
     let mut stream = Stream::default();
@@ -690,6 +736,99 @@ mod tests {
 
     fn parse_str(text: &str) -> Stream {
         parse(text, &LineIndex::new(text))
+    }
+
+    /// The tree's scalars, each with its span's text, to compare trees parsed from different
+    /// texts.
+    fn values(node: &Node, text: &str, out: &mut Vec<String>) {
+        match &node.kind {
+            NodeKind::Scalar { value, .. } => {
+                out.push(value.clone());
+                out.push(
+                    text[node.span.start..node.span.end]
+                        .trim_matches('\'')
+                        .into(),
+                );
+            }
+            NodeKind::Sequence(items) => items.iter().for_each(|item| values(item, text, out)),
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    values(&entry.key, text, out);
+                    values(&entry.value, text, out);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn multi_line_flow_collections_may_close_at_or_left_of_their_key() {
+        let tidy = "on:\n  push:\n    branches: [\n      main,\n      dev\n    ]\njobs: {}\n";
+        let expected = {
+            let mut out = Vec::new();
+            values(&parse_str(tidy).into_single().unwrap().root, tidy, &mut out);
+            out
+        };
+        // Closing bracket left of the key, items at the key's column, items at column 0, and a
+        // top-level key: GitHub runs all of these.
+        for text in [
+            "on:\n  push:\n    branches: [\n      main,\n      dev\n  ]\njobs: {}\n",
+            "on:\n  push:\n    branches: [\n    main,\n    dev\n    ]\njobs: {}\n",
+            "on:\n  push:\n    branches: [\nmain,\n  dev\n]\njobs: {}\n",
+            "on:\n  push:\n    branches: [ # the release branches\n  main, 'dev'\n]\njobs: {}\n",
+        ] {
+            // The fast path leaves these to saphyr, so the lenient reading never makes the two
+            // differ where the fast path answers (the fuzz target's contract).
+            assert_eq!(parse_fast(text, &LineIndex::new(text)), None, "{text}");
+            let stream = parse_str(text);
+            assert_eq!(stream.error, None, "{text}");
+            let doc = stream.into_single().unwrap();
+            let mut out = Vec::new();
+            values(&doc.root, text, &mut out);
+            assert_eq!(out, expected, "{text}");
+            let branches = doc
+                .root
+                .get("on")
+                .unwrap()
+                .get("push")
+                .unwrap()
+                .get("branches");
+            let items = branches.unwrap().as_sequence().unwrap();
+            assert_eq!(items.len(), 2, "{text}");
+            // Spans are the original text's.
+            let dev = &items[1];
+            assert!(text[dev.span.start..dev.span.end].contains("dev"), "{text}");
+        }
+        // A flow mapping in a sequence entry, and a block scalar holding brackets before it.
+        let text = "jobs:\n  a:\n    steps:\n      - run: |\n          echo [\n      - with: {\n    x: 1,\n    y: 2\n  }\n";
+        let doc = parse_str(text).into_single().unwrap();
+        let steps = doc
+            .root
+            .get("jobs")
+            .unwrap()
+            .get("a")
+            .unwrap()
+            .get("steps")
+            .unwrap();
+        let with = steps.as_sequence().unwrap()[1].get("with").unwrap();
+        assert_eq!(with.get_str("y"), Some("2"));
+        assert_eq!(
+            steps.as_sequence().unwrap()[0].get_str("run"),
+            Some("echo [\n")
+        );
+    }
+
+    #[test]
+    fn other_indentation_errors_still_fail_where_they_are() {
+        let text = "on:\n  push:\n    branches: [main,\n  dev]\n   bad: 1\n";
+        let error = parse_str(text).error.unwrap();
+        assert_eq!(
+            error,
+            parse_with_saphyr_strict(text, &LineIndex::new(text))
+                .error
+                .unwrap()
+        );
+        // Unclosed: still an error.
+        assert!(parse_str("a: [\nb,\n").error.is_some());
     }
 
     #[test]

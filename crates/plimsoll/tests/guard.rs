@@ -126,7 +126,7 @@ fn github_annotations_on_the_new_lines() {
 }
 
 #[test]
-fn no_reduction_exits_0_and_prints_nothing() {
+fn no_reduction_exits_0_and_says_what_it_checked() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);
@@ -139,7 +139,24 @@ fn no_reduction_exits_0_and_prints_nothing() {
         .replace("  docs:\n", "  documentation:\n")
         .replace("name: CI\n", "name: Continuous integration\n");
     write(root, CI, &renamed);
-    guard(root).assert().code(0).stdout("");
+    // "Lost nothing" is said, so it never looks like "saw nothing".
+    guard(root)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "checked 1 workflow, 3 jobs: nothing lost (merge base ",
+        ));
+    let text = guard(root)
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    assert_eq!(value["summary"]["workflows"], 1);
+    assert_eq!(value["summary"]["jobs"], 3);
+    assert_eq!(value["summary"]["reductions"], 0);
     // The report can go to a file.
     write(root, CI, AFTER);
     guard(root)
@@ -189,6 +206,61 @@ fn before_and_after_files_and_folders() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("both be files or both be folders"));
+}
+
+/// A checkout, its `.github` folder, a copy of it under another name, and a folder of
+/// workflow files all compare as the same repository.
+#[test]
+fn folders_of_every_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let without_docs = BEFORE.replace(
+        "  docs:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: cargo doc --no-deps\n",
+        "",
+    );
+    write(root, "checkout/.github/workflows/ci.yml", BEFORE);
+    write(root, "checkout/README.md", "readme\n");
+    write(root, "copy/.github/workflows/ci.yml", &without_docs);
+    write(root, "github-copy/workflows/ci.yml", &without_docs);
+    write(root, "flat/ci.yml", &without_docs);
+    write(root, "old-flat/ci.yaml", BEFORE);
+    for after in [
+        "copy",
+        "copy/.github",
+        "github-copy",
+        "flat",
+        "copy/.github/workflows",
+    ] {
+        guard(root)
+            .args(["--before", "checkout", "--after", after])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("job-removed"))
+            .stdout(predicate::str::contains(
+                "checked 1 workflow, 3 jobs: 1 reduction",
+            ));
+    }
+    // A workflow renamed on the way is still the same workflow.
+    guard(root)
+        .args(["--before", "old-flat", "--after", "checkout"])
+        .assert()
+        .code(0);
+    guard(root)
+        .args(["--before", "checkout", "--after", "checkout/.github"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("nothing lost"));
+    // A side without a CI file is a mistake, not "nothing lost".
+    write(root, "empty/notes.txt", "x\n");
+    guard(root)
+        .args(["--before", "checkout", "--after", "empty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty holds no CI file"));
+    guard(root)
+        .args(["--before", "empty", "--after", "flat"])
+        .assert()
+        .code(2);
 }
 
 #[test]
