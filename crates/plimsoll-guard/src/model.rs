@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use plimsoll_actions::{schema, Action, Job, Step, Workflow};
+use plimsoll_actions::{schema, Action, Condition, Job, Step, Workflow};
 use plimsoll_syntax::shell::{self, Connector};
 use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::{expr, SourceFile, Span};
@@ -396,6 +396,14 @@ pub fn always_false(condition: &str) -> bool {
 
 fn condition(node: Option<&Node>, at: &dyn Fn(Span) -> Location) -> Option<(String, Location)> {
     let node = node?;
+    // Text around an expression (`"${{ false }} "`, a block scalar's final line break) makes a
+    // non-empty string, which the runner takes as true: the same as no condition at all.
+    if matches!(
+        Condition::of(node),
+        Condition::Interpolated { .. } | Condition::Default
+    ) {
+        return None;
+    }
     let text = node
         .as_str()
         .map_or_else(|| canonical(node), str::to_string);

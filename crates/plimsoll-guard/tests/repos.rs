@@ -310,6 +310,22 @@ fn always_false_if_added() {
     );
 }
 
+/// Text around an expression makes a non-empty string, which the runner takes as true: the step
+/// still runs, so nothing is lost.
+#[test]
+fn an_expression_with_text_around_it_is_not_always_false() {
+    assert!(kinds_after(&[(
+        "      - name: Lint\n",
+        "      - name: Lint\n        if: \"${{ false }} \"\n"
+    )])
+    .is_empty());
+    assert!(kinds_after(&[(
+        "      - name: Lint\n",
+        "      - name: Lint\n        if: |\n          ${{ false }}\n"
+    )])
+    .is_empty());
+}
+
 #[test]
 fn failures_masked() {
     assert_eq!(
