@@ -612,3 +612,20 @@ fn output_to_dev_stdout_writes_the_stream() {
     assert!(text.starts_with("earlier line\n"), "{text}");
     assert!(text.contains("\"fingerprint\""), "{text}");
 }
+
+#[test]
+fn a_baseline_that_is_a_fifo_or_a_device_is_refused_not_read() {
+    let dir = one_finding();
+    let root = dir.path();
+    mkfifo(&root.join("baseline.json"));
+    let short = Limits {
+        time: std::time::Duration::from_secs(10),
+        ..Limits::default()
+    };
+    for baseline in ["baseline.json", "/dev/zero"] {
+        let out = run(root, &["check", ".", "--baseline", baseline], short);
+        assert!(!out.timed_out, "{baseline}: {out:?}");
+        assert_eq!(out.code, Some(2), "{baseline}: {out:?}");
+        assert!(out.stderr.contains("not a regular file"), "{out:?}");
+    }
+}
