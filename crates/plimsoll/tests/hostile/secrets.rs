@@ -695,3 +695,32 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A value of the repository's `plimsoll.toml` quoted by a configuration error, or a log line
+/// naming a path, goes to stderr, which a CI job's public log keeps.
+#[test]
+fn configuration_errors_and_logs_on_stderr_mask_secrets() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "Dockerfile", "FROM alpine:3.19\n");
+    for config in [
+        format!("fail-on = \"{}\"\n", s.github),
+        format!("[rules]\n\"{}\" = \"on\"\n", s.slack),
+        format!("exclude = [\"{}\"]\nstrict = \"{}\"\n", s.aws_id, s.aws_id),
+    ] {
+        common::write(dir.path(), "plimsoll.toml", &config);
+        let out = run(dir.path(), &["check", "."], limits());
+        assert_eq!(out.code, Some(2), "{config}: {out:?}");
+        assert_clean(dir.path(), &config, &out, &[], &s);
+    }
+    std::fs::remove_file(dir.path().join("plimsoll.toml")).unwrap();
+    let folder = dir.path().join(&s.github);
+    std::fs::create_dir(&folder).unwrap();
+    common::write(&folder, "notes.txt", "nothing\n");
+    let out = crate::harness::run_with_env(dir.path(), &["check", "."], &[("RUST_LOG", "trace")]);
+    assert!(
+        out.stderr.contains("TRACE") || out.stderr.contains("DEBUG"),
+        "{out:?}"
+    );
+    assert_no_leak("RUST_LOG=trace stderr", &out.stderr, &s.all());
+}
