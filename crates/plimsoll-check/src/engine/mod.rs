@@ -228,6 +228,11 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         }
     }
     report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
+    redaction::mask_paths(
+        &mut report.findings,
+        &mut report.sources,
+        &mut report.secrets,
+    );
     Ok(report)
 }
 

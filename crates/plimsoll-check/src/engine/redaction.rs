@@ -191,6 +191,60 @@ impl RunSecrets {
     }
 }
 
+/// Mask the credentials that the paths of `findings` hold (a workflow file or a folder named
+/// with a token: a path is quoted by every format, and by messages such as "build context
+/// `…`"), in the paths, their messages and help, and the keys of `sources` and `spans`, so
+/// the renderers still find each file's snippets. Fingerprints, computed before, keep the
+/// real path: they are unkeyed hashes of the masked line, rule and message too, and a token's
+/// length and alphabet leave nothing to guess.
+pub(crate) fn mask_paths(
+    findings: &mut [Finding],
+    sources: &mut HashMap<PathBuf, Arc<SourceFile>>,
+    spans: &mut HashMap<PathBuf, Vec<Span>>,
+) {
+    let mut paths: Vec<&std::path::Path> =
+        findings.iter().map(|f| f.location.path.as_path()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let texts: Vec<Cow<'_, str>> = paths.iter().map(|p| p.to_string_lossy()).collect();
+    let scrubber = Scrubber::of_texts(texts.iter().map(|t| &**t));
+    if scrubber.is_empty() {
+        return;
+    }
+    let mut renamed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let path = &finding.location.path;
+        let masked = match renamed.get(path) {
+            Some(masked) => Some(masked.clone()),
+            None => match scrubber.scrub(&path.to_string_lossy()) {
+                Cow::Owned(masked) => {
+                    let masked = PathBuf::from(masked);
+                    renamed.insert(path.clone(), masked.clone());
+                    Some(masked)
+                }
+                Cow::Borrowed(_) => None,
+            },
+        };
+        if let Some(masked) = masked {
+            finding.location.path = masked;
+        }
+        if let Cow::Owned(message) = scrubber.scrub(&finding.message) {
+            finding.message = message;
+        }
+        if let Cow::Owned(help) = scrubber.scrub(&finding.help) {
+            finding.help = help;
+        }
+    }
+    for (path, masked) in renamed {
+        if let Some(source) = sources.remove(&path) {
+            sources.insert(masked.clone(), source);
+        }
+        if let Some(masks) = spans.remove(&path) {
+            spans.insert(masked, masks);
+        }
+    }
+}
+
 /// Whether a finding's region `span` starts or ends inside `secret`: its reported end column
 /// would then tell the secret's length (a region that is exactly the secret, `KEY=secret`).
 fn bounded_by(span: Span, secret: Span) -> bool {

@@ -724,3 +724,39 @@ fn configuration_errors_and_logs_on_stderr_mask_secrets() {
     );
     assert_no_leak("RUST_LOG=trace stderr", &out.stderr, &s.all());
 }
+
+/// A workflow file or a folder named with a token: every format quotes paths, and a message
+/// ("build context `…`") quotes the folder.
+#[test]
+fn a_secret_in_a_file_or_folder_name_is_masked() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = "name: ci\non: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
+    common::write(
+        dir.path(),
+        &format!(".github/workflows/{}.yml", s.github),
+        workflow,
+    );
+    common::write(
+        dir.path(),
+        &format!("{}/Dockerfile", s.slack),
+        "FROM alpine\n",
+    );
+    let outputs = check_everywhere(dir.path(), &["."], &s);
+    assert!(outputs[0].contains("GHA010"), "{}", outputs[0]);
+    assert!(outputs[0].contains("DKR"), "{}", outputs[0]);
+    // Snippets are still found under the masked path.
+    assert!(outputs[0].contains(" 4 |   b:"), "{}", outputs[0]);
+    let baseline = run(
+        dir.path(),
+        &["check", ".", "--write-baseline", "baseline.json"],
+        limits(),
+    );
+    assert_clean(
+        dir.path(),
+        "write-baseline",
+        &baseline,
+        &["baseline.json"],
+        &s,
+    );
+}
