@@ -760,3 +760,26 @@ fn a_secret_in_a_file_or_folder_name_is_masked() {
         &s,
     );
 }
+
+/// `guard` names the compared files in every change's location: a workflow file named with a
+/// token must not print it.
+#[test]
+fn guard_masks_a_secret_in_a_workflow_file_name() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!(".github/workflows/{}.yml", s.github);
+    let old = "name: ci\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: cargo test\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: cargo test\n";
+    let new = "name: ci\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: cargo test\n";
+    common::write(dir.path(), &format!("old/{file}"), old);
+    common::write(dir.path(), &format!("new/{file}"), new);
+    for format in ["human", "json", "sarif", "github"] {
+        let args = [
+            "guard", "--before", "old", "--after", "new", "--format", format, "-o", "out",
+        ];
+        let out = run(dir.path(), &args, limits());
+        assert_eq!(out.code, Some(1), "{format}: {out:?}");
+        assert_clean(dir.path(), format, &out, &["out"], &s);
+        let written = std::fs::read_to_string(dir.path().join("out")).unwrap();
+        assert!(written.contains("job-removed"), "{format}: {written}");
+    }
+}
