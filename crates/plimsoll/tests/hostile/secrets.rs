@@ -783,3 +783,33 @@ fn guard_masks_a_secret_in_a_workflow_file_name() {
         assert!(written.contains("job-removed"), "{format}: {written}");
     }
 }
+
+/// A token split by a line continuation is one word to the shell and two to the detectors.
+#[test]
+fn diagnose_masks_a_token_split_by_a_line_continuation() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let (head, tail) = s.github.split_at(16);
+    let log = format!(
+        "2024-05-01T10:00:00.0000000Z ##[group]Run curl\n\
+         2024-05-01T10:00:00.0000000Z curl -H \"Authorization: token {head}\\\n\
+         2024-05-01T10:00:00.0000000Z {tail}\" https://api.github.com/user\n\
+         2024-05-01T10:00:00.0000000Z ##[endgroup]\n\
+         2024-05-01T10:00:00.0000000Z curl -H \"Authorization: token {head}\\\n\
+         2024-05-01T10:00:00.0000000Z {tail}\" https://api.github.com/user\n\
+         2024-05-01T10:00:00.0000000Z curl: (22) The requested URL returned error: 401\n\
+         2024-05-01T10:00:00.0000000Z ##[error]Process completed with exit code 22.\n"
+    );
+    common::write(dir.path(), "job.log", &log);
+    let secrets = [head, tail];
+    for format in ["markdown", "json"] {
+        let out = run(
+            dir.path(),
+            &["diagnose", "job.log", "--format", format],
+            limits(),
+        );
+        assert_eq!(out.code, Some(0), "{out:?}");
+        assert!(out.stdout.contains("401"), "{}", out.stdout);
+        assert_no_leak(format, &out.all_output(), &secrets);
+    }
+}
