@@ -629,3 +629,40 @@ fn a_baseline_that_is_a_fifo_or_a_device_is_refused_not_read() {
         assert!(out.stderr.contains("not a regular file"), "{out:?}");
     }
 }
+
+/// A file or folder named with a line break and a workflow command: the human format (the
+/// default, printed into a CI job's log) must not start a line with it, nor write ESC.
+#[test]
+fn a_file_name_cannot_write_a_workflow_command_in_the_human_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x\n::error file=a::pwned\u{1b}[2J\n##[error]old";
+    write(
+        dir.path(),
+        &format!("{name}/Dockerfile"),
+        "FROM alpine:latest\n",
+    );
+    let workflow =
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n";
+    write(
+        dir.path(),
+        &format!(".github/workflows/{name}.yml"),
+        workflow,
+    );
+    for format in ["human", "github"] {
+        let out = run(
+            dir.path(),
+            &["check", ".", "--format", format],
+            Limits::default(),
+        );
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert!(out.stdout.contains("pwned"), "{out:?}");
+        for line in out.all_output().lines() {
+            let line = line.trim_start();
+            assert!(
+                !line.starts_with("::error file=a") && !line.starts_with("##["),
+                "{format}: {line}"
+            );
+            assert!(!line.contains('\u{1b}'), "{format}: {line}");
+        }
+    }
+}
