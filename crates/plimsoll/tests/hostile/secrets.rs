@@ -813,3 +813,30 @@ fn diagnose_masks_a_token_split_by_a_line_continuation() {
         assert_no_leak(format, &out.all_output(), &secrets);
     }
 }
+
+/// `--git-history` reports where a secret was added: a path named with a token is masked
+/// there too, even once the file is deleted.
+#[test]
+fn git_history_masks_a_secret_in_a_deleted_file_name() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::git(root, &["init", "-q"]);
+    let file = format!("{}/{}.ini", s.slack, s.github);
+    common::write(
+        root,
+        &file,
+        format!("aws_secret_access_key = {}\n", s.aws_secret),
+    );
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "add"]);
+    common::git(root, &["rm", "-rq", "."]);
+    common::git(root, &["commit", "-qm", "remove"]);
+    for format in FORMATS {
+        let args = ["check", "--git-history", ".", "--format", format];
+        let out = run(root, &args, limits());
+        assert_eq!(out.code, Some(1), "{format}: {out:?}");
+        assert!(out.stdout.contains("hardcoded-secret"), "{format}: {out:?}");
+        assert_clean(root, format, &out, &[], &s);
+    }
+}
