@@ -138,7 +138,12 @@ impl RunSecrets {
         if self.texts.is_empty() && self.spans.is_empty() {
             return HashMap::new();
         }
-        let scrubber = Scrubber::new(self.texts.iter().map(String::as_str));
+        // With the encoded copies: a base64 or percent-encoded copy of a credential on a
+        // reported line is no more visible to the detectors, and as good as the credential.
+        let mut scrubber = Scrubber::default();
+        for text in &self.texts {
+            scrubber.add_with_encodings(text);
+        }
         // Most help texts are their rule's, the same for thousands of findings.
         let mut helps: HashMap<String, Option<String>> = HashMap::new();
         for finding in findings.iter_mut() {

@@ -840,3 +840,44 @@ fn git_history_masks_a_secret_in_a_deleted_file_name() {
         assert_clean(root, format, &out, &[], &s);
     }
 }
+
+/// A credential written again base64- or percent-encoded, on a line another finding shows: no
+/// detector sees the copy, which is as good as the credential.
+#[test]
+fn encoded_copies_of_a_secret_stay_masked_in_snippets() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let encode = |text: &str| {
+        let out = std::process::Command::new("base64")
+            .arg("-w0")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(text.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let b64 = encode(&format!("x{}", s.github));
+    // Letters and digits, then what a URL must percent-encode.
+    let password = format!("{}#{}", &s.slack[s.slack.len() - 12..], "Qz!");
+    let percent = password.replace('#', "%23").replace('!', "%21");
+    let workflow = format!(
+        "on: issues\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    env:\n      GH_TOKEN: {}\n      \
+         DATABASE_URL: postgres://admin:{password}@db:5432/app\n    steps:\n      - run: echo {b64} \
+         ${{{{ github.event.issue.title }}}} https://admin:{percent}@x.example.com\n",
+        s.github
+    );
+    common::write(dir.path(), ".github/workflows/ci.yml", &workflow);
+    for format in FORMATS {
+        let out = run(dir.path(), &["check", ".", "--format", format], limits());
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert!(out.stdout.contains("github.event.issue.title"), "{format}");
+        let copies = [&b64[4..b64.len() - 4], percent.as_str()];
+        assert_no_leak(format, &out.all_output(), &copies);
+        assert_clean(dir.path(), format, &out, &[], &s);
+    }
+}
