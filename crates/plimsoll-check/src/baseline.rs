@@ -12,6 +12,10 @@ use std::path::Path;
 
 use crate::finding::Finding;
 
+/// The largest baseline read: far above what the findings caps let a run record (a few hundred
+/// bytes per finding), far below what would exhaust a runner's memory.
+const MAX_BASELINE_SIZE: u64 = 256 * 1024 * 1024;
+
 /// Version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
 
@@ -24,7 +28,7 @@ pub enum BaselineError {
         /// The file.
         path: String,
         /// Why.
-        source: std::io::Error,
+        source: plimsoll_syntax::file::ReadError,
     },
     /// The file is not a baseline.
     #[error("{path}:{line}:{column}: not a plimsoll baseline: {message}")]
@@ -65,9 +69,19 @@ pub struct Baseline {
 impl Baseline {
     /// Read a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        // `--baseline` may name anything: a FIFO would block forever and `/dev/zero` never
+        // ends, so only a regular file of bounded size is read.
+        let read_error = |source| BaselineError::Read {
             path: path.display().to_string(),
             source,
+        };
+        let bytes =
+            plimsoll_syntax::file::read_regular(path, MAX_BASELINE_SIZE).map_err(read_error)?;
+        let text = String::from_utf8(bytes).map_err(|err| {
+            read_error(plimsoll_syntax::file::ReadError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                err.utf8_error(),
+            )))
         })?;
         let file: BaselineFile =
             serde_json::from_str(&text).map_err(|e| BaselineError::Format {

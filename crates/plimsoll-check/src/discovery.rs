@@ -279,7 +279,7 @@ fn tracked_but_ignored(
     listing
         .split(|&b| b == 0)
         .filter_map(|raw| std::str::from_utf8(raw).ok())
-        .filter(|rel| !rel.is_empty())
+        .filter(|rel| plimsoll_git::is_inside_work_tree(rel))
         .map(|rel| root.join(rel))
         .filter(|path| {
             !known.contains(normalize(path).as_path())

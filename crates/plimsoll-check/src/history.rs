@@ -151,6 +151,8 @@ pub fn scan_history(
             &b.message,
         ))
     });
+    // A path added with a token in its name is reported too, so its name is masked.
+    crate::engine::mask_report_paths(&mut report);
     Ok(report)
 }
 

@@ -197,6 +197,17 @@ impl Git {
     }
 }
 
+/// Whether `rel`, a path git listed (`ls-files`), names something inside the work tree: only
+/// plain names, no `..`, no root, no `.`. git writes such paths into its index itself, but a
+/// hostile repository's `.git/index` is the attacker's file, and git lists its entries as they
+/// are: `../../etc/shadow` joined to the root would be read outside the tree.
+pub fn is_inside_work_tree(rel: &str) -> bool {
+    !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// Map a failure to start git to [`GitError`], naming a missing executable.
 pub fn spawn_error(error: std::io::Error) -> GitError {
     if error.kind() == std::io::ErrorKind::NotFound {
@@ -236,6 +247,15 @@ fn driver_overrides(listing: &[u8]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_paths_outside_the_work_tree_are_told() {
+        assert!(is_inside_work_tree("a/b/.env"));
+        assert!(is_inside_work_tree(".github/workflows/ci.yml"));
+        for outside in ["", "../x", "a/../../x", "/etc/passwd", "./a"] {
+            assert!(!is_inside_work_tree(outside), "{outside}");
+        }
+    }
 
     #[test]
     fn every_filter_driver_is_emptied_and_optional() {

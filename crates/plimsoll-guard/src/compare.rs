@@ -490,9 +490,16 @@ fn scrub_secrets(
     after: &Snapshot,
     code: &[CodeChange],
 ) {
+    // The paths too: a workflow file named with a token is quoted in every location.
     let texts = [before, after]
         .into_iter()
-        .flat_map(|snapshot| snapshot.files.keys().filter_map(|key| snapshot.text(key)))
+        .flat_map(|snapshot| {
+            snapshot
+                .files
+                .keys()
+                .filter_map(|key| snapshot.text(key))
+                .chain(snapshot.files.keys().map(String::as_str))
+        })
         .chain(
             code.iter()
                 .flat_map(|c| [c.before.as_deref(), c.after.as_deref()])
@@ -512,6 +519,12 @@ fn scrub_secrets(
     for change in &mut report.changes {
         scrub(&mut change.subject);
         scrub(&mut change.message);
+        for location in [&mut change.before, &mut change.after]
+            .into_iter()
+            .flatten()
+        {
+            scrub(&mut location.path);
+        }
         if let Some(accepted) = &mut change.accepted {
             scrub(&mut accepted.reason);
         }

@@ -191,7 +191,9 @@ fn write_finding(
             ),
         )
         .into_owned();
-    let message = clean(&finding.message);
+    // One line: a line break quoted from the input (a job or file name) would start a line
+    // of our own, and `::error::…` there is a workflow command in a GitHub Actions log.
+    let message = one_line(&finding.message);
     writeln!(
         f,
         "{severity}{}",
@@ -205,7 +207,7 @@ fn write_finding(
     let line_number = snippet.as_ref().map_or(location.start.line, |s| s.line);
     let width = digits(line_number);
     let pad = " ".repeat(width + 1);
-    let path = clean(&display_path(&location.path)).into_owned();
+    let path = one_line(&display_path(&location.path)).into_owned();
     let at = if location.span.is_some() {
         format!("{path}:{}:{}", location.start.line, location.start.column)
     } else {
@@ -235,7 +237,7 @@ fn write_finding(
     if !finding.help.is_empty() {
         // Align continuation lines after `= help: `.
         let continuation = format!("\n{pad}{}", " ".repeat(" = help: ".len()));
-        let help = clean(&finding.help).replace('\n', &continuation);
+        let help = clean(&commands_escaped(&finding.help)).replace('\n', &continuation);
         writeln!(
             f,
             "{pad} {} {}: {help}",
@@ -418,6 +420,39 @@ fn push_display(out: &mut String, c: char, column: usize) -> usize {
 /// differently from how it is stored.
 fn is_unprintable(c: char) -> bool {
     plimsoll_syntax::text::is_unsafe(c)
+}
+
+/// `text` on one line: unprintable characters replaced, line breaks written `\n`.
+fn one_line(text: &str) -> Cow<'_, str> {
+    if text.contains(['\n', '\r']) {
+        let escaped = text.replace('\r', "\\r").replace('\n', "\\n");
+        Cow::Owned(clean(&escaped).into_owned())
+    } else {
+        clean(text)
+    }
+}
+
+/// `text` with each line break written `\n` where the next line would read as a GitHub
+/// Actions workflow command (`::error::…`, or the older `##[…]`; the runner ignores the
+/// indentation before them): a help text keeps its own line breaks, but one quoting input must
+/// not write commands into a job's log.
+fn commands_escaped(text: &str) -> Cow<'_, str> {
+    let starts_command = |line: &str| {
+        let line = line.trim_start();
+        line.starts_with("::") || line.starts_with("##[")
+    };
+    if !text.contains(['\n', '\r']) || !text.split(['\n', '\r']).skip(1).any(starts_command) {
+        return Cow::Borrowed(text);
+    }
+    let text = text.replace('\r', "\\r");
+    let mut out = String::with_capacity(text.len() + 8);
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push_str(if starts_command(line) { "\\n" } else { "\n" });
+        }
+        out.push_str(line);
+    }
+    Cow::Owned(out)
 }
 
 /// `text` with unprintable characters replaced, except newlines.

@@ -73,6 +73,9 @@ fn mask_last_word(line: &mut String) {
 pub struct LogRedactor {
     /// Lines of an open private key block still to redact (0: no block is open).
     key_lines_left: usize,
+    /// The previous line ended with a word glued to a line continuation (`…\`): this line's
+    /// first word is the rest of it.
+    split_word: bool,
 }
 
 impl LogRedactor {
@@ -105,9 +108,44 @@ impl LogRedactor {
             }
             self.key_lines_left = MAX_KEY_LINES;
         }
+        // A word cut by a line continuation (`curl -H "token ghp_1a2b\` then `3c4d…"`, as a
+        // script splits a long value) is one word to the shell but two to the detectors,
+        // which see neither half as a credential: both halves are masked.
+        let glued = glued_continuation(line);
+        if std::mem::take(&mut self.split_word) {
+            mask_first_word(line);
+        }
+        if let Some(word) = glued {
+            if word < line.len() {
+                line.replace_range(word.., "***\\");
+            }
+            self.split_word = true;
+        }
         if truncated {
             mask_last_word(line);
         }
+    }
+}
+
+/// Where the last word of `line` starts when the line ends with it glued to a line
+/// continuation (`abc\`, not `abc \` nor an escaped `abc\\`).
+fn glued_continuation(line: &str) -> Option<usize> {
+    let body = line.trim_end().strip_suffix('\\')?;
+    let last = body.chars().next_back()?;
+    if last.is_whitespace() || last == '\\' {
+        return None;
+    }
+    Some(body.rfind(char::is_whitespace).map_or(0, |space| space + 1))
+}
+
+/// Mask the first word of `line` (after its indentation).
+fn mask_first_word(line: &mut String) {
+    let start = line.len() - line.trim_start().len();
+    let end = line[start..]
+        .find(char::is_whitespace)
+        .map_or(line.len(), |space| start + space);
+    if start < end {
+        line.replace_range(start..end, MASK);
     }
 }
 
@@ -199,5 +237,22 @@ mod tests {
         redact_kept(&mut kept, true);
         assert_eq!(kept, "a context line cut at ***");
         assert_eq!(key_block_opened("-----BEGIN PUBLIC KEY-----"), None);
+    }
+
+    #[test]
+    fn a_word_split_by_a_line_continuation_is_masked_on_both_lines() {
+        let out = redact_all(&[
+            "curl -H \"Authorization: token ghp_aB3dE5fG7h\\",
+            "  I9jK1lM3nO5pQ7rS9tU1vW3xY5\" https://api.github.com \\",
+            "  --fail",
+        ]);
+        assert_eq!(
+            out,
+            [
+                "curl -H \"Authorization: token ***\\",
+                "  *** https://api.github.com \\",
+                "  --fail",
+            ]
+        );
     }
 }

@@ -23,6 +23,12 @@ const LOOK_BEHIND: usize = 512;
 /// detector asks for a larger `window`.
 const LOOK_AHEAD: usize = 1024;
 
+/// The longest match a detector needs: what the window of a lone keyword holds.
+const MATCH_SPAN: usize = LOOK_BEHIND + LOOK_AHEAD;
+
+/// How far one search for a detector with a `max_length` reaches (see `run_detector`).
+const SEARCH_SPAN: usize = 4 * MATCH_SPAN;
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DetectorFile {
@@ -363,16 +369,57 @@ impl Scanner {
                 // What `captures_iter` gives for a `{m,max}` repetition ending the regex: each
                 // search starts where the previous match, cut, ended (matches are never empty:
                 // `compile` checks it).
+                //
+                // Each search is bounded to [`SEARCH_SPAN`] bytes from where it starts: a
+                // repetition such as `[^\s]{8,}` matches to the end of a line, and on the one
+                // window that thousands of keywords of a 4 MB line merge into
+                // (`aws_secret_access_key=aws_secret_access_key=…`), searching to the end of
+                // the window for each match cut to `max` characters was quadratic (20,000
+                // repeats: 18 s). A match needs no more than a lone keyword's window holds.
                 let mut at = 0;
-                cut = std::iter::from_fn(move || {
-                    let captures = compiled.regex.captures_at(window, at)?;
+                cut = std::iter::from_fn(move || loop {
+                    if at >= window.len() {
+                        return None;
+                    }
+                    let limit = ceil_char_boundary(window, at.saturating_add(SEARCH_SPAN));
+                    let Some(captures) = compiled.regex.captures_at(&window[..limit], at) else {
+                        if limit == window.len() {
+                            return None;
+                        }
+                        // The next stretch overlaps this one by more than a match's length,
+                        // so a match across the bound is found whole there.
+                        at = floor_char_boundary(window, limit - MATCH_SPAN).max(at + 1);
+                        at = ceil_char_boundary(window, at);
+                        continue;
+                    };
                     let (whole, secret) = compiled.groups(&captures)?;
+                    if whole.end() == limit
+                        && limit < window.len()
+                        && secret.as_str().chars().nth(max).is_none()
+                    {
+                        // Cut by the bound and not by `max`: the secret may go on past it, by
+                        // `max` characters at most, which the longer bound holds.
+                        let limit = ceil_char_boundary(
+                            window,
+                            whole.end().saturating_add(MATCH_SPAN.max(4 * max)),
+                        );
+                        let captures = compiled
+                            .regex
+                            .captures_at(&window[..limit], whole.start())?;
+                        let (whole, secret) = compiled.groups(&captures)?;
+                        let end = cut_end(whole, secret, max);
+                        if end == whole.start() {
+                            return None;
+                        }
+                        at = end;
+                        return Some(captures);
+                    }
                     let end = cut_end(whole, secret, max);
                     if end == whole.start() {
                         return None;
                     }
                     at = end;
-                    Some(captures)
+                    return Some(captures);
                 });
                 &mut cut
             }

@@ -240,7 +240,8 @@ fn incomplete(
     named: bool,
 ) -> anyhow::Result<Option<ExitCode>> {
     for (path, reason) in &report.unreadable_targets {
-        eprintln!("plimsoll: error: {}: {reason}", path.display());
+        let line = format!("{}: {reason}", path.display());
+        eprintln!("plimsoll: error: {}", crate::for_stderr(&line, false));
     }
     if !report.unreadable_targets.is_empty() {
         return Ok(Some(ExitCode::from(2)));
@@ -255,7 +256,10 @@ fn incomplete(
                  file is ignored or excluded"
             );
         }
-        eprintln!("plimsoll: 0 files checked in {shown}");
+        eprintln!(
+            "plimsoll: 0 files checked in {}",
+            crate::for_stderr(&shown, false)
+        );
     }
     Ok(None)
 }

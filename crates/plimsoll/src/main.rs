@@ -25,14 +25,55 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            // The message can quote input (a zip entry, a job name): no control reaches stderr.
             let message = format!("{err:#}");
-            eprintln!(
-                "plimsoll: error: {}",
-                plimsoll_syntax::text::escape_unsafe(&message, false)
-            );
+            eprintln!("plimsoll: error: {}", for_stderr(&message, false));
             ExitCode::from(2)
         }
+    }
+}
+
+/// `text` as it may reach stderr, which a CI job's public log keeps: error messages and log
+/// lines quote input (a value of the repository's `plimsoll.toml`, a zip entry, a job name, a
+/// path), so the credentials the detectors find in it are masked and no control character
+/// (ESC, a line break starting `::error::`) is written raw.
+pub(crate) fn for_stderr(text: &str, keep_newlines: bool) -> String {
+    let redacted = plimsoll_secrets::log::redact_text(text);
+    plimsoll_syntax::text::escape_unsafe(&redacted, keep_newlines).into_owned()
+}
+
+/// stderr for one log event: `tracing` formats an event into one buffer and writes it whole,
+/// so the event is collected here and written through [`for_stderr`] when dropped.
+#[derive(Default)]
+struct LogWriter {
+    buffer: Vec<u8>,
+}
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LogWriter {
+    fn drop(&mut self) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(&self.buffer);
+        // The event's own line break is kept; one inside it (a path named with a line break)
+        // is escaped, so it cannot start a workflow command.
+        let (event, end) = match text.strip_suffix('\n') {
+            Some(event) => (event, "\n"),
+            None => (&*text, ""),
+        };
+        let line = format!("{}{end}", for_stderr(event, false));
+        // A log line that cannot be written is dropped, as the default writer would.
+        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
     }
 }
 
@@ -41,7 +82,7 @@ fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(LogWriter::default)
         .with_ansi(std::io::stderr().is_terminal())
         .without_time()
         .with_target(false)

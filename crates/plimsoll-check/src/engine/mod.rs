@@ -228,7 +228,18 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         }
     }
     report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
+    mask_report_paths(&mut report);
     Ok(report)
+}
+
+/// Mask the credentials that the paths of `report`'s findings hold, in those paths and in
+/// every message (see [`redaction::mask_paths`]); for `check` and `--git-history` alike.
+pub(crate) fn mask_report_paths(report: &mut CheckReport) {
+    redaction::mask_paths(
+        &mut report.findings,
+        &mut report.sources,
+        &mut report.secrets,
+    );
 }
 
 fn check_file(

@@ -138,7 +138,12 @@ impl RunSecrets {
         if self.texts.is_empty() && self.spans.is_empty() {
             return HashMap::new();
         }
-        let scrubber = Scrubber::new(self.texts.iter().map(String::as_str));
+        // With the encoded copies: a base64 or percent-encoded copy of a credential on a
+        // reported line is no more visible to the detectors, and as good as the credential.
+        let mut scrubber = Scrubber::default();
+        for text in &self.texts {
+            scrubber.add_with_encodings(text);
+        }
         // Most help texts are their rule's, the same for thousands of findings.
         let mut helps: HashMap<String, Option<String>> = HashMap::new();
         for finding in findings.iter_mut() {
@@ -188,6 +193,60 @@ impl RunSecrets {
         }
         self.spans.retain(|path, _| shown.contains_key(path));
         self.spans
+    }
+}
+
+/// Mask the credentials that the paths of `findings` hold (a workflow file or a folder named
+/// with a token: a path is quoted by every format, and by messages such as "build context
+/// `…`"), in the paths, their messages and help, and the keys of `sources` and `spans`, so
+/// the renderers still find each file's snippets. Fingerprints, computed before, keep the
+/// real path: they are unkeyed hashes of the masked line, rule and message too, and a token's
+/// length and alphabet leave nothing to guess.
+pub(crate) fn mask_paths(
+    findings: &mut [Finding],
+    sources: &mut HashMap<PathBuf, Arc<SourceFile>>,
+    spans: &mut HashMap<PathBuf, Vec<Span>>,
+) {
+    let mut paths: Vec<&std::path::Path> =
+        findings.iter().map(|f| f.location.path.as_path()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let texts: Vec<Cow<'_, str>> = paths.iter().map(|p| p.to_string_lossy()).collect();
+    let scrubber = Scrubber::of_texts(texts.iter().map(|t| &**t));
+    if scrubber.is_empty() {
+        return;
+    }
+    let mut renamed: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for finding in findings.iter_mut() {
+        let path = &finding.location.path;
+        let masked = match renamed.get(path) {
+            Some(masked) => Some(masked.clone()),
+            None => match scrubber.scrub(&path.to_string_lossy()) {
+                Cow::Owned(masked) => {
+                    let masked = PathBuf::from(masked);
+                    renamed.insert(path.clone(), masked.clone());
+                    Some(masked)
+                }
+                Cow::Borrowed(_) => None,
+            },
+        };
+        if let Some(masked) = masked {
+            finding.location.path = masked;
+        }
+        if let Cow::Owned(message) = scrubber.scrub(&finding.message) {
+            finding.message = message;
+        }
+        if let Cow::Owned(help) = scrubber.scrub(&finding.help) {
+            finding.help = help;
+        }
+    }
+    for (path, masked) in renamed {
+        if let Some(source) = sources.remove(&path) {
+            sources.insert(masked.clone(), source);
+        }
+        if let Some(masks) = spans.remove(&path) {
+            spans.insert(masked, masks);
+        }
     }
 }
 

@@ -49,8 +49,23 @@ pub fn run(dir: &Path, args: &[&str], limits: Limits) -> Outcome {
     run_with_stdin(dir, args, limits, None)
 }
 
+/// [`run`] under the default limits with the environment variables `env` set.
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    run_full(dir, args, Limits::default(), None, env)
+}
+
 /// [`run`] with `stdin` fed to the process.
 pub fn run_with_stdin(dir: &Path, args: &[&str], limits: Limits, stdin: Option<&[u8]>) -> Outcome {
+    run_full(dir, args, limits, stdin, &[])
+}
+
+fn run_full(
+    dir: &Path,
+    args: &[&str],
+    limits: Limits,
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Outcome {
     let binary = assert_cmd::cargo::cargo_bin("plimsoll");
     let mut command = Command::new("sh");
     command
@@ -76,6 +91,7 @@ pub fn run_with_stdin(dir: &Path, args: &[&str], limits: Limits, stdin: Option<&
             command.env_remove(var);
         }
     }
+    command.envs(env.iter().copied());
     let start = Instant::now();
     let mut child = command.spawn().expect("spawn plimsoll");
     if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {

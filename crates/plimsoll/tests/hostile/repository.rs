@@ -612,3 +612,120 @@ fn output_to_dev_stdout_writes_the_stream() {
     assert!(text.starts_with("earlier line\n"), "{text}");
     assert!(text.contains("\"fingerprint\""), "{text}");
 }
+
+#[test]
+fn a_baseline_that_is_a_fifo_or_a_device_is_refused_not_read() {
+    let dir = one_finding();
+    let root = dir.path();
+    mkfifo(&root.join("baseline.json"));
+    let short = Limits {
+        time: std::time::Duration::from_secs(10),
+        ..Limits::default()
+    };
+    for baseline in ["baseline.json", "/dev/zero"] {
+        let out = run(root, &["check", ".", "--baseline", baseline], short);
+        assert!(!out.timed_out, "{baseline}: {out:?}");
+        assert_eq!(out.code, Some(2), "{baseline}: {out:?}");
+        assert!(out.stderr.contains("not a regular file"), "{out:?}");
+    }
+}
+
+/// A file or folder named with a line break and a workflow command: the human format (the
+/// default, printed into a CI job's log) must not start a line with it, nor write ESC.
+#[test]
+fn a_file_name_cannot_write_a_workflow_command_in_the_human_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "x\n::error file=a::pwned\u{1b}[2J\n##[error]old";
+    write(
+        dir.path(),
+        &format!("{name}/Dockerfile"),
+        "FROM alpine:latest\n",
+    );
+    let workflow =
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n";
+    write(
+        dir.path(),
+        &format!(".github/workflows/{name}.yml"),
+        workflow,
+    );
+    for format in ["human", "github"] {
+        let out = run(
+            dir.path(),
+            &["check", ".", "--format", format],
+            Limits::default(),
+        );
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert!(out.stdout.contains("pwned"), "{out:?}");
+        for line in out.all_output().lines() {
+            let line = line.trim_start();
+            assert!(
+                !line.starts_with("::error file=a") && !line.starts_with("##["),
+                "{format}: {line}"
+            );
+            assert!(!line.contains('\u{1b}'), "{format}: {line}");
+        }
+    }
+}
+
+/// One entry of a version-2 git index: no stat data, the empty blob, `path`.
+fn index_entry(path: &str) -> Vec<u8> {
+    let mut entry = Vec::new();
+    for field in [0u32, 0, 0, 0, 0, 0, 0o100644, 0, 0, 0] {
+        entry.extend(field.to_be_bytes());
+    }
+    entry.extend([
+        0xe6, 0x9d, 0xe2, 0x9b, 0xb2, 0xd1, 0xd6, 0x43, 0x4b, 0x8b, 0x29, 0xae, 0x77, 0x5a, 0xd8,
+        0xc2, 0xe4, 0x8c, 0x53, 0x91,
+    ]);
+    entry.extend((path.len() as u16).to_be_bytes());
+    entry.extend(path.as_bytes());
+    let pad = 8 - entry.len() % 8;
+    entry.extend(std::iter::repeat_n(0u8, pad));
+    entry
+}
+
+/// A hostile repository's `.git/index` is the attacker's file: git lists its entries as they
+/// are, `../outside/.env` among them, and `check` read tracked files it lists.
+#[test]
+fn a_crafted_index_cannot_make_check_read_outside_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    write(&outside, "Dockerfile", "FROM alpine:latest\n");
+    let root = dir.path().join("repo");
+    fs::create_dir(&root).unwrap();
+    git(&root, &["init", "-q"]);
+    write(&root, ".gitignore", "*\n");
+    write(&root, "Dockerfile", "FROM alpine:3.19\n");
+    let entries = [
+        index_entry("../outside/Dockerfile"),
+        index_entry("Dockerfile"),
+    ];
+    let mut index = b"DIRC".to_vec();
+    index.extend(2u32.to_be_bytes());
+    index.extend((entries.len() as u32).to_be_bytes());
+    index.extend(entries.concat());
+    let body = root.join("index.body");
+    fs::write(&body, &index).unwrap();
+    let sum = std::process::Command::new("sha1sum")
+        .arg(&body)
+        .output()
+        .unwrap();
+    let hex = String::from_utf8(sum.stdout).unwrap();
+    let digest: Vec<u8> = (0..20)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    fs::remove_file(&body).unwrap();
+    index.extend(digest);
+    fs::write(root.join(".git/index"), &index).unwrap();
+    let listed = git(&root, &["ls-files"]);
+    assert!(listed.contains("../outside/Dockerfile"), "{listed}");
+    let out = run(
+        &root,
+        &["check", ".", "--format", "json"],
+        Limits::default(),
+    );
+    assert!(!out.timed_out, "{out:?}");
+    let paths = finding_paths(&out.stdout);
+    assert!(paths.iter().any(|p| p == "Dockerfile"), "{paths:?}");
+    assert!(paths.iter().all(|p| !p.contains("outside")), "{paths:?}");
+}

@@ -644,3 +644,189 @@ fn leak_test_every_subcommand_format_and_file_kind() {
     run_everywhere(root, &["guard"], &FORMATS, &files, None, &s);
     diagnose_everywhere(root, &["job.log", "--repo", "."], None, &s);
 }
+
+/// A value of the repository's `plimsoll.toml` quoted by a configuration error, or a log line
+/// naming a path, goes to stderr, which a CI job's public log keeps.
+#[test]
+fn configuration_errors_and_logs_on_stderr_mask_secrets() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "Dockerfile", "FROM alpine:3.19\n");
+    for config in [
+        format!("fail-on = \"{}\"\n", s.github),
+        format!("[rules]\n\"{}\" = \"on\"\n", s.slack),
+        format!("exclude = [\"{}\"]\nstrict = \"{}\"\n", s.aws_id, s.aws_id),
+    ] {
+        common::write(dir.path(), "plimsoll.toml", &config);
+        let out = run(dir.path(), &["check", "."], limits());
+        assert_eq!(out.code, Some(2), "{config}: {out:?}");
+        assert_clean(dir.path(), &config, &out, &[], &s);
+    }
+    std::fs::remove_file(dir.path().join("plimsoll.toml")).unwrap();
+    let folder = dir.path().join(&s.github);
+    std::fs::create_dir(&folder).unwrap();
+    common::write(&folder, "notes.txt", "nothing\n");
+    let out = crate::harness::run_with_env(dir.path(), &["check", "."], &[("RUST_LOG", "trace")]);
+    assert!(
+        out.stderr.contains("TRACE") || out.stderr.contains("DEBUG"),
+        "{out:?}"
+    );
+    assert_no_leak("RUST_LOG=trace stderr", &out.stderr, &s.all());
+}
+
+/// A workflow file or a folder named with a token: every format quotes paths, and a message
+/// ("build context `…`") quotes the folder.
+#[test]
+fn a_secret_in_a_file_or_folder_name_is_masked() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = "name: ci\non: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n";
+    common::write(
+        dir.path(),
+        &format!(".github/workflows/{}.yml", s.github),
+        workflow,
+    );
+    common::write(
+        dir.path(),
+        &format!("{}/Dockerfile", s.slack),
+        "FROM alpine\n",
+    );
+    let outputs = check_everywhere(dir.path(), &["."], &s);
+    assert!(outputs[0].contains("GHA010"), "{}", outputs[0]);
+    assert!(outputs[0].contains("DKR"), "{}", outputs[0]);
+    // Snippets are still found under the masked path.
+    assert!(outputs[0].contains(" 4 |   b:"), "{}", outputs[0]);
+    let baseline = run(
+        dir.path(),
+        &["check", ".", "--write-baseline", "baseline.json"],
+        limits(),
+    );
+    assert_clean(
+        dir.path(),
+        "write-baseline",
+        &baseline,
+        &["baseline.json"],
+        &s,
+    );
+}
+
+/// `guard` names the compared files in every change's location: a workflow file named with a
+/// token must not print it.
+#[test]
+fn guard_masks_a_secret_in_a_workflow_file_name() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!(".github/workflows/{}.yml", s.github);
+    let old = "name: ci\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: cargo test\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: cargo test\n";
+    let new = "name: ci\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: cargo test\n";
+    common::write(dir.path(), &format!("old/{file}"), old);
+    common::write(dir.path(), &format!("new/{file}"), new);
+    for format in ["human", "json", "sarif", "github"] {
+        let args = [
+            "guard", "--before", "old", "--after", "new", "--format", format, "-o", "out",
+        ];
+        let out = run(dir.path(), &args, limits());
+        assert_eq!(out.code, Some(1), "{format}: {out:?}");
+        assert_clean(dir.path(), format, &out, &["out"], &s);
+        let written = std::fs::read_to_string(dir.path().join("out")).unwrap();
+        assert!(written.contains("job-removed"), "{format}: {written}");
+    }
+}
+
+/// A token split by a line continuation is one word to the shell and two to the detectors.
+#[test]
+fn diagnose_masks_a_token_split_by_a_line_continuation() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let (head, tail) = s.github.split_at(16);
+    let log = format!(
+        "2024-05-01T10:00:00.0000000Z ##[group]Run curl\n\
+         2024-05-01T10:00:00.0000000Z curl -H \"Authorization: token {head}\\\n\
+         2024-05-01T10:00:00.0000000Z {tail}\" https://api.github.com/user\n\
+         2024-05-01T10:00:00.0000000Z ##[endgroup]\n\
+         2024-05-01T10:00:00.0000000Z curl -H \"Authorization: token {head}\\\n\
+         2024-05-01T10:00:00.0000000Z {tail}\" https://api.github.com/user\n\
+         2024-05-01T10:00:00.0000000Z curl: (22) The requested URL returned error: 401\n\
+         2024-05-01T10:00:00.0000000Z ##[error]Process completed with exit code 22.\n"
+    );
+    common::write(dir.path(), "job.log", &log);
+    let secrets = [head, tail];
+    for format in ["markdown", "json"] {
+        let out = run(
+            dir.path(),
+            &["diagnose", "job.log", "--format", format],
+            limits(),
+        );
+        assert_eq!(out.code, Some(0), "{out:?}");
+        assert!(out.stdout.contains("401"), "{}", out.stdout);
+        assert_no_leak(format, &out.all_output(), &secrets);
+    }
+}
+
+/// `--git-history` reports where a secret was added: a path named with a token is masked
+/// there too, even once the file is deleted.
+#[test]
+fn git_history_masks_a_secret_in_a_deleted_file_name() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::git(root, &["init", "-q"]);
+    let file = format!("{}/{}.ini", s.slack, s.github);
+    common::write(
+        root,
+        &file,
+        format!("aws_secret_access_key = {}\n", s.aws_secret),
+    );
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "add"]);
+    common::git(root, &["rm", "-rq", "."]);
+    common::git(root, &["commit", "-qm", "remove"]);
+    for format in FORMATS {
+        let args = ["check", "--git-history", ".", "--format", format];
+        let out = run(root, &args, limits());
+        assert_eq!(out.code, Some(1), "{format}: {out:?}");
+        assert!(out.stdout.contains("hardcoded-secret"), "{format}: {out:?}");
+        assert_clean(root, format, &out, &[], &s);
+    }
+}
+
+/// A credential written again base64- or percent-encoded, on a line another finding shows: no
+/// detector sees the copy, which is as good as the credential.
+#[test]
+fn encoded_copies_of_a_secret_stay_masked_in_snippets() {
+    let s = Secrets::new();
+    let dir = tempfile::tempdir().unwrap();
+    let encode = |text: &str| {
+        let out = std::process::Command::new("base64")
+            .arg("-w0")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(text.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let b64 = encode(&format!("x{}", s.github));
+    // Letters and digits, then what a URL must percent-encode.
+    let password = format!("{}#{}", &s.slack[s.slack.len() - 12..], "Qz!");
+    let percent = password.replace('#', "%23").replace('!', "%21");
+    let workflow = format!(
+        "on: issues\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    env:\n      GH_TOKEN: {}\n      \
+         DATABASE_URL: postgres://admin:{password}@db:5432/app\n    steps:\n      - run: echo {b64} \
+         ${{{{ github.event.issue.title }}}} https://admin:{percent}@x.example.com\n",
+        s.github
+    );
+    common::write(dir.path(), ".github/workflows/ci.yml", &workflow);
+    for format in FORMATS {
+        let out = run(dir.path(), &["check", ".", "--format", format], limits());
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert!(out.stdout.contains("github.event.issue.title"), "{format}");
+        let copies = [&b64[4..b64.len() - 4], percent.as_str()];
+        assert_no_leak(format, &out.all_output(), &copies);
+        assert_clean(dir.path(), format, &out, &[], &s);
+    }
+}

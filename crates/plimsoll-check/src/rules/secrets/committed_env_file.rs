@@ -95,6 +95,7 @@ fn tracked_env_files(root: &Path) -> Vec<PathBuf> {
         .stdout
         .split(|&b| b == 0)
         .filter_map(|raw| std::str::from_utf8(raw).ok())
+        .filter(|rel| plimsoll_git::is_inside_work_tree(rel))
         .filter(|rel| {
             Path::new(rel)
                 .file_name()
