@@ -74,10 +74,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 ///
 /// A regular file (or a new one) is replaced atomically: the text goes to a temporary file in
 /// the same folder, which is synced, then renamed over it, so readers see the old or the new
-/// file, never half of one. A symbolic link to a regular file is kept: its target is replaced.
-/// The process's own streams (`/dev/stdout`) are written through; anything else that exists
-/// and is not a regular file (`/dev/null`, a FIFO) is written directly, since renaming over it
-/// would replace a device node or a pipe with a regular file.
+/// file, never half of one. A symbolic link is replaced by the file, never followed: the path
+/// often lies in a checkout a stranger controls, whose committed link could point at
+/// `/root/.ssh/authorized_keys` or a disk's device node. The process's own streams
+/// (`/dev/stdout`) are written through; anything else that exists and is not a regular file
+/// (`/dev/null`, a FIFO) is written directly, since renaming over it would replace a device
+/// node or a pipe with a regular file.
 fn write_file_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
@@ -85,24 +87,22 @@ fn write_file_with(
     if let Some(stream) = standard_stream(path) {
         return write_stream(stream, write);
     }
+    if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        return replace(path, None, write).with_context(|| {
+            format!(
+                "cannot write {} (replacing the symbolic link)",
+                path.display()
+            )
+        });
+    }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => {
             anyhow::bail!("cannot write {}: it is a folder", path.display())
         }
-        Ok(meta) if meta.is_file() => {
-            let target = std::fs::canonicalize(path)
-                .with_context(|| format!("cannot resolve {}", path.display()))?;
-            replace(&target, Some(meta.permissions()), write)
-                .with_context(|| format!("cannot write {}", path.display()))
-        }
+        Ok(meta) if meta.is_file() => replace(path, Some(meta.permissions()), write)
+            .with_context(|| format!("cannot write {}", path.display())),
         Ok(_) => write_through(path, write),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            if std::fs::symlink_metadata(path).is_ok() {
-                anyhow::bail!(
-                    "cannot write {}: it is a symbolic link to nothing",
-                    path.display()
-                );
-            }
             replace(path, None, write).with_context(|| format!("cannot write {}", path.display()))
         }
         Err(err) => Err(err).with_context(|| format!("cannot write {}", path.display())),

@@ -257,21 +257,42 @@ fn output_to_a_fifo_is_written_through_it() {
 }
 
 #[test]
-fn output_through_a_symbolic_link_replaces_its_target_and_keeps_the_link() {
+fn output_to_a_symbolic_link_replaces_the_link_and_never_writes_its_target() {
     let dir = one_finding();
-    let target = write(dir.path(), "reports/report.txt", "old\n");
-    std::os::unix::fs::symlink("reports/report.txt", dir.path().join("link.txt")).unwrap();
-    let out = run(
+    // A committed link where CI writes its report, pointing at a file the runner can write.
+    let victim = write(
         dir.path(),
-        &["check", ".", "-o", "link.txt"],
-        Limits::default(),
+        "victim/authorized_keys",
+        "ssh-ed25519 AAAA admin\n",
     );
-    assert_eq!(out.code, Some(1), "{out:?}");
-    let link = fs::symlink_metadata(dir.path().join("link.txt")).unwrap();
-    assert!(link.file_type().is_symlink(), "the link was replaced");
-    assert!(fs::read_to_string(target)
-        .unwrap()
-        .contains("Dockerfile:1:"));
+    let dev = std::os::unix::fs::symlink("/dev/full", dir.path().join("to-device.txt"));
+    dev.unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("report.txt")).unwrap();
+    std::os::unix::fs::symlink("nowhere/x", dir.path().join("dangling.txt")).unwrap();
+    for (output, args) in [
+        ("report.txt", &["check", ".", "-o", "report.txt"][..]),
+        ("to-device.txt", &["check", ".", "-o", "to-device.txt"]),
+        (
+            "dangling.txt",
+            &["check", ".", "--write-baseline", "dangling.txt"],
+        ),
+    ] {
+        let out = run(dir.path(), args, Limits::default());
+        assert!(matches!(out.code, Some(0 | 1)), "{output}: {out:?}");
+        let meta = fs::symlink_metadata(dir.path().join(output)).unwrap();
+        assert!(meta.file_type().is_file(), "{output}: the link was kept");
+        assert!(
+            !fs::read_to_string(dir.path().join(output))
+                .unwrap()
+                .is_empty(),
+            "{output}"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(&victim).unwrap(),
+        "ssh-ed25519 AAAA admin\n"
+    );
+    assert!(is_char_device("/dev/full"));
 }
 
 #[test]
