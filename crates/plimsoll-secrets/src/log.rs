@@ -60,7 +60,7 @@ pub fn redact_kept(line: &mut String, maybe_cut: bool) {
 }
 
 fn mask_last_word(line: &mut String) {
-    let last_word = line.rfind(char::is_whitespace).map_or(0, |space| space + 1);
+    let last_word = last_word_start(line);
     if last_word < line.len() && &line[last_word..] != MASK {
         line.replace_range(last_word.., MASK);
     }
@@ -111,13 +111,17 @@ impl LogRedactor {
         // A word cut by a line continuation (`curl -H "token ghp_1a2b\` then `3c4d…"`, as a
         // script splits a long value) is one word to the shell but two to the detectors,
         // which see neither half as a credential: both halves are masked.
-        let glued = glued_continuation(line);
+        let continues = glued_continuation(line).is_some();
         if std::mem::take(&mut self.split_word) {
             mask_first_word(line);
         }
-        if let Some(word) = glued {
-            if word < line.len() {
-                line.replace_range(word.., "***\\");
+        if continues {
+            // Looked for again: masking the first word moved the offsets, and may have masked
+            // the glued word itself (a line that is one word) with its backslash.
+            match glued_continuation(line) {
+                Some(word) if word < line.len() => line.replace_range(word.., "***\\"),
+                Some(_) => {}
+                None => line.push('\\'),
             }
             self.split_word = true;
         }
@@ -135,7 +139,16 @@ fn glued_continuation(line: &str) -> Option<usize> {
     if last.is_whitespace() || last == '\\' {
         return None;
     }
-    Some(body.rfind(char::is_whitespace).map_or(0, |space| space + 1))
+    Some(last_word_start(body))
+}
+
+/// Where the last word of `text` starts: after its last white space, which may take several
+/// bytes (a no-break or ideographic space), or at 0.
+fn last_word_start(text: &str) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(at, space)| at + space.len_utf8())
 }
 
 /// Mask the first word of `line` (after its indentation).
@@ -170,6 +183,33 @@ fn key_block_opened(line: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `diagnose` fuzz target: a word after a space of several bytes.
+    #[test]
+    fn words_after_a_wide_space_are_masked_at_a_character_boundary() {
+        let mut redactor = LogRedactor::new();
+        let mut line = "token\u{3000}ghp_abc\\".to_string();
+        redactor.redact_line(&mut line, false);
+        assert_eq!(line, "token\u{3000}***\\");
+        let mut cut = "a\u{a0}b".to_string();
+        LogRedactor::new().redact_line(&mut cut, true);
+        assert_eq!(cut, format!("a\u{a0}{MASK}"));
+    }
+
+    /// Found by the `diagnose` fuzz target: a line that both continues a split word and ends
+    /// with another one.
+    #[test]
+    fn a_line_continuing_one_split_word_and_starting_another_is_masked_twice() {
+        let mut redactor = LogRedactor::new();
+        let mut first = "curl ghp_a\\".to_string();
+        redactor.redact_line(&mut first, false);
+        let mut second = "YYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYYT\\".to_string();
+        redactor.redact_line(&mut second, false);
+        assert_eq!(second, "***\\");
+        let mut third = "rest and more".to_string();
+        redactor.redact_line(&mut third, false);
+        assert_eq!(third, format!("{MASK} and more"));
+    }
 
     /// The lines as an analysis that keeps them all shows them.
     fn redact_all(lines: &[&str]) -> Vec<String> {
