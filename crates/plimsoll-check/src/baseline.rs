@@ -16,8 +16,11 @@ use crate::finding::Finding;
 /// bytes per finding), far below what would exhaust a runner's memory.
 const MAX_BASELINE_SIZE: u64 = 256 * 1024 * 1024;
 
-/// Version of the baseline file format.
-pub const BASELINE_VERSION: u32 = 1;
+/// Version of the baseline file format. Version 2 fingerprints lines with their credentials
+/// masked and messages without the keyed hash: a version 1 file matches few secret findings and
+/// its fingerprints over unmasked lines can confirm a guess at a credential, so it is refused
+/// with a request to record it again rather than read.
+pub const BASELINE_VERSION: u32 = 2;
 
 /// A problem with a baseline file.
 #[derive(Debug, thiserror::Error)]
@@ -96,8 +99,11 @@ impl Baseline {
                 line: 1,
                 column: 1,
                 message: format!(
-                    "version {} (this plimsoll reads {BASELINE_VERSION})",
-                    file.version
+                    "version {} (this plimsoll reads {BASELINE_VERSION}); record it again with \
+                     `plimsoll check --write-baseline {}`, and drop the old file from history if \
+                     it fingerprinted lines holding credentials",
+                    file.version,
+                    path.display()
                 ),
             });
         }

@@ -371,6 +371,27 @@ fn a_baseline_accepts_known_findings_even_after_lines_move() {
         .stdout(predicate::str::contains("job `other`"));
 }
 
+/// Version 1 baselines fingerprinted lines with their credentials in them: they are refused with
+/// a request to record them again, never silently read.
+#[test]
+fn a_version_1_baseline_is_refused_with_a_request_to_record_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wf.yml",
+        b"on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make\n",
+    );
+    write(dir.path(), "old.json", br#"{"version": 1, "findings": []}"#);
+    plimsoll(dir.path())
+        .args(["check", "wf.yml", "--isolated", "--baseline", "old.json"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("version 1 (this plimsoll reads 2)")
+                .and(predicate::str::contains("--write-baseline old.json")),
+        );
+}
+
 #[test]
 fn explicit_files_are_classified_by_content() {
     let dir = tempfile::tempdir().unwrap();
