@@ -19,7 +19,7 @@ pub const CONFIG_FILE: &str = "plimsoll.toml";
 const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 
 /// Default limit on the size of a file that is read.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+pub const DEFAULT_MAX_FILE_SIZE: u64 = plimsoll_syntax::file::DEFAULT_MAX_FILE_SIZE;
 
 /// A configuration problem, with the file and line it comes from when there is one.
 #[derive(Debug, thiserror::Error)]

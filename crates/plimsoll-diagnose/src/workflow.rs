@@ -69,17 +69,17 @@ pub struct Plan {
 
 /// The largest workflow read, as `plimsoll check`'s default `max-file-size`: a workflow in a
 /// hostile pull request must not make the analysis slow or large.
-pub const MAX_WORKFLOW_SIZE: u64 = 4 * 1024 * 1024;
+pub const MAX_WORKFLOW_SIZE: u64 = plimsoll_syntax::file::DEFAULT_MAX_FILE_SIZE;
 
-/// The text of the workflow at `path`, reading at most one byte past [`MAX_WORKFLOW_SIZE`];
-/// an error naming the limit when it is larger. Invalid UTF-8 is an error too.
+/// The text of the workflow at `path` when it is a regular file of at most
+/// [`MAX_WORKFLOW_SIZE`] bytes; an error naming the limit when it is larger. Invalid UTF-8 is an
+/// error too.
 pub fn read(path: &std::path::Path) -> std::io::Result<String> {
-    let bytes = plimsoll_syntax::read_at_most(path, MAX_WORKFLOW_SIZE)?;
-    if bytes.len() as u64 > MAX_WORKFLOW_SIZE {
-        return Err(std::io::Error::other(format!(
-            "over the {MAX_WORKFLOW_SIZE}-byte limit"
-        )));
-    }
+    let bytes =
+        plimsoll_syntax::file::read_regular(path, MAX_WORKFLOW_SIZE).map_err(|err| match err {
+            plimsoll_syntax::file::ReadError::Io(err) => err,
+            other => std::io::Error::other(other),
+        })?;
     String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 

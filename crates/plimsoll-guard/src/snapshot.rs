@@ -19,7 +19,7 @@ pub enum FileContent {
 /// The most bytes of one file guard reads, as `plimsoll check`'s default `max-file-size`: a
 /// hostile pull request must not make the gate slow or large. A larger file is
 /// [`FileContent::TooLarge`].
-pub const MAX_FILE_SIZE: usize = 4 * 1024 * 1024;
+pub const MAX_FILE_SIZE: usize = plimsoll_syntax::file::DEFAULT_MAX_FILE_SIZE as usize;
 
 /// One file of a snapshot: where it is shown from, and what it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]

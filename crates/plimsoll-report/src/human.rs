@@ -41,6 +41,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use plimsoll_check::{CheckReport, Finding, RuleMeta, Severity};
+use plimsoll_syntax::text::is_unsafe;
 use plimsoll_syntax::{SourceFile, Span};
 use unicode_width::UnicodeWidthChar;
 
@@ -408,18 +409,12 @@ fn push_display(out: &mut String, c: char, column: usize) -> usize {
         out.extend(std::iter::repeat_n(' ', n));
         return n;
     }
-    if is_unprintable(c) {
+    if is_unsafe(c) {
         out.push(char::REPLACEMENT_CHARACTER);
         return 1;
     }
     out.push(c);
     c.width().unwrap_or(0)
-}
-
-/// Control characters, and the bidirectional overrides and isolates that can make text read
-/// differently from how it is stored.
-fn is_unprintable(c: char) -> bool {
-    plimsoll_syntax::text::is_unsafe(c)
 }
 
 /// `text` on one line: unprintable characters replaced, line breaks written `\n`.
@@ -457,13 +452,13 @@ fn commands_escaped(text: &str) -> Cow<'_, str> {
 
 /// `text` with unprintable characters replaced, except newlines.
 fn clean(text: &str) -> Cow<'_, str> {
-    if text.chars().any(|c| c != '\n' && is_unprintable(c)) {
+    if text.chars().any(|c| c != '\n' && is_unsafe(c)) {
         Cow::Owned(
             text.chars()
                 .map(|c| {
                     if c == '\t' {
                         ' '
-                    } else if c != '\n' && is_unprintable(c) {
+                    } else if c != '\n' && is_unsafe(c) {
                         char::REPLACEMENT_CHARACTER
                     } else {
                         c

@@ -12,6 +12,11 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
 
+/// The default limit on the size of a file read: `plimsoll check`'s `max-file-size`, and the
+/// fixed limit of `guard` and `diagnose --workflow`. A CI file is far smaller; a hostile one
+/// must not make a run slow or large.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
