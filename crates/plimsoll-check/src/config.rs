@@ -88,6 +88,7 @@ struct FileConfig {
     strict: Option<bool>,
     max_file_size: Option<u64>,
     exclude: Option<Vec<Spanned<String>>>,
+    test_data: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -114,6 +115,19 @@ pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
     "**/testdata",
     "**/testing",
     "**/fixtures",
+];
+
+/// Folders holding test data by default: what is in them is neither shipped nor deployed, so
+/// their findings are notes. `examples/` is not among them: examples are documentation users
+/// copy, and are held to the standards.
+pub const DEFAULT_TEST_DATA: &[&str] = &[
+    "**/test",
+    "**/tests",
+    "**/testdata",
+    "**/test-data",
+    "**/fixtures",
+    "**/__fixtures__",
+    "**/__tests__",
 ];
 
 /// Terraform settings (`[terraform]` in `plimsoll.toml`).
@@ -159,6 +173,9 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
     /// `--isolated`: read no configuration file.
     pub isolated: bool,
+    /// Folders of test data instead of the configured ones (`Some(vec![])`: none, as the
+    /// rules' own fixture tests want).
+    pub test_data: Option<Vec<String>>,
 }
 
 /// Effective settings after every layer.
@@ -175,6 +192,8 @@ pub struct Settings {
     /// Configuration files that were read, in order.
     pub sources: Vec<PathBuf>,
     exclude: GlobSet,
+    /// Folders of test data (`test-data`): findings in them are lowered to notes.
+    test_data: GlobSet,
     rules: BTreeMap<&'static str, RuleSetting>,
     per_path_ignores: Vec<(GlobSet, Vec<&'static str>)>,
     /// Terraform settings.
@@ -190,6 +209,7 @@ impl Default for Settings {
             root: PathBuf::from("."),
             sources: Vec::new(),
             exclude: GlobSet::empty(),
+            test_data: default_test_data(),
             rules: BTreeMap::new(),
             per_path_ignores: Vec::new(),
             terraform: TerraformSettings::default(),
@@ -269,6 +289,12 @@ impl Settings {
         for name in &overrides.disable {
             settings.set_rule(name, RuleSetting::Off, "--disable")?;
         }
+        if let Some(patterns) = &overrides.test_data {
+            settings.test_data = build_globs(patterns).map_err(|message| ConfigError::Value {
+                origin: "test-data".into(),
+                message,
+            })?;
+        }
         settings.exclude = build_globs(&exclude).map_err(|message| ConfigError::Value {
             origin: "exclude".into(),
             message,
@@ -330,6 +356,16 @@ impl Settings {
             Glob::new(glob.get_ref()).map_err(|e| at(glob.span(), format!("bad glob: {e}")))?;
             exclude.push(glob.into_inner());
         }
+        if let Some(globs) = config.test_data {
+            for glob in &globs {
+                Glob::new(glob.get_ref()).map_err(|e| at(glob.span(), format!("bad glob: {e}")))?;
+            }
+            let patterns: Vec<String> = globs.into_iter().map(Spanned::into_inner).collect();
+            self.test_data = build_globs(&patterns).map_err(|message| ConfigError::Value {
+                origin: "test-data".into(),
+                message,
+            })?;
+        }
         for (name, value) in config.rules {
             let rule = registry::find(name.get_ref()).ok_or_else(|| {
                 at(
@@ -389,6 +425,19 @@ impl Settings {
         relative
             .ancestors()
             .any(|d| !d.as_os_str().is_empty() && self.terraform.backend_exempt.is_match(d))
+    }
+
+    /// Whether `path` is in a folder of test data (`test-data`), relative to
+    /// [`Settings::root`]: its findings are lowered to notes.
+    pub fn is_test_data(&self, path: &Path) -> bool {
+        if self.test_data.is_empty() {
+            return false;
+        }
+        let relative = self.relative(path);
+        relative
+            .ancestors()
+            .skip(1)
+            .any(|dir| !dir.as_os_str().is_empty() && self.test_data.is_match(dir))
     }
 
     /// The severity `rule` reports at, or `None` when it is disabled.
@@ -475,6 +524,11 @@ fn find_upward(target: &Path) -> Option<PathBuf> {
         }
     }
     None
+}
+
+fn default_test_data() -> GlobSet {
+    let patterns: Vec<String> = DEFAULT_TEST_DATA.iter().map(|g| g.to_string()).collect();
+    build_globs(&patterns).unwrap_or_else(|_| GlobSet::empty())
 }
 
 fn build_globs(patterns: &[String]) -> Result<GlobSet, String> {

@@ -33,6 +33,7 @@ fn findings_in(rule: &str, path: &std::path::Path) -> String {
     let path = path.to_path_buf();
     assert!(path.exists(), "missing fixture for {rule}");
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
@@ -176,6 +177,7 @@ fn rules_on_their_other_file_kinds() {
 fn runs_as_root_accepts_non_root_final_stages() {
     let root = fixtures_dir().join("runs-as-root-ok");
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };
@@ -205,6 +207,7 @@ fn repository_findings(repo: &str) -> String {
         .join("tests/fixtures")
         .join(repo);
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

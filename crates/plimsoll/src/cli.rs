@@ -107,6 +107,10 @@ struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Print the number of findings of each rule, most first, instead of the findings (as
+    /// text, or as JSON with `--format json`); the exit code is the same.
+    #[arg(long)]
+    statistics: bool,
     /// Search git history for secrets instead of the files: what every commit of every ref
     /// added, or of REV-RANGE (`main..HEAD`, `v1.0..`). The first path is the repository; a
     /// folder given as the only argument (`--git-history repo`) is the repository, not a range.
@@ -128,7 +132,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let meta = registry::find(&rule)
                 .with_context(|| format!("unknown rule `{rule}` (see `plimsoll rules`)"))?;
             let text = format!(
-                "# {} ({})\n\n{}\n\nDefault severity: {}{}.\n\n{}",
+                "# {} ({})\n\n{}\n\nDefault severity: {}{}.\n\n{}\n",
                 meta.name,
                 meta.id,
                 meta.summary,
@@ -159,6 +163,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         disable: args.disable.clone(),
         config_file: args.config.clone(),
         isolated: args.isolated,
+        test_data: None,
     };
     let (history_range, named_paths) = history_arguments(&args)?;
     let named = !named_paths.is_empty();
@@ -208,7 +213,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     output::emit_with(args.output.as_deref(), |out| {
-        write_report(&report, args.format, color, out)
+        if args.statistics {
+            write_statistics(&report, args.format, out)
+        } else {
+            write_report(&report, args.format, color, out)
+        }
     })?;
     // The history search has no named files to miss.
     if history_range.is_none() {
@@ -283,6 +292,22 @@ fn history_arguments(args: &CheckArgs) -> anyhow::Result<(Option<String>, Vec<Pa
     Ok((Some(String::new()), vec![as_path]))
 }
 
+/// Write the number of findings of each rule of `report` to `out`: JSON for `--format json`,
+/// text otherwise.
+fn write_statistics(
+    report: &plimsoll_check::CheckReport,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Json => plimsoll_report::statistics::write_json(report, out)?,
+        Format::Human | Format::Sarif | Format::Github => {
+            plimsoll_report::statistics::write_text(report, out)?
+        }
+    }
+    Ok(())
+}
+
 /// Stream `report` in `format` to `out`.
 fn write_report(
     report: &plimsoll_check::CheckReport,
@@ -330,7 +355,12 @@ fn list_rules(format: ListFormat) -> String {
         ListFormat::Human => {
             let mut text = String::new();
             for m in registry::all() {
-                let strict = if m.strict_only { " (strict)" } else { "" };
+                // Strict-only rules say so in their summary already.
+                let strict = if m.strict_only && !m.summary.contains("(strict)") {
+                    " (strict)"
+                } else {
+                    ""
+                };
                 text.push_str(&format!(
                     "{:<7} {:<28} {:<8} {}{}\n",
                     m.id,

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::compose::Compose;
 use crate::config::Settings;
 use crate::discovery::{self, Candidate, FileKind};
-use crate::finding::{Diagnostic, Finding, Location, RuleMeta, Sink};
+use crate::finding::{Diagnostic, Finding, Location, RuleMeta, Severity, Sink};
 use crate::kubernetes::Cluster;
 use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
@@ -57,6 +57,13 @@ pub struct CheckReport {
     /// Byte ranges of the credentials in each file of `sources`, whether or not a finding
     /// reports them: every renderer that shows source text masks them.
     pub secrets: HashMap<PathBuf, Vec<Span>>,
+}
+
+impl CheckReport {
+    /// How many findings were lowered to notes because their file is test data.
+    pub fn lowered_test_data(&self) -> usize {
+        self.findings.iter().filter(|f| f.lowered_test_data).count()
+    }
 }
 
 enum Facts {
@@ -212,6 +219,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             b.rule.id,
         ))
     });
+    lower_test_data(&mut report.findings, settings);
     // Sorted by path: look each file up once, not once per finding.
     let mut previous: Option<&Path> = None;
     for finding in &report.findings {
@@ -230,6 +238,32 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
     mask_report_paths(&mut report);
     Ok(report)
+}
+
+/// Lower to notes the findings in folders of test data (`test-data`): fixtures, test manifests
+/// and sample credentials are neither shipped nor deployed. plimsoll's own findings (a file
+/// that cannot be read or parsed, an unused suppression) keep their severity. `findings` are
+/// sorted by path, so each file is matched once.
+fn lower_test_data(findings: &mut [Finding], settings: &Settings) {
+    let mut previous: Option<(PathBuf, bool)> = None;
+    for finding in findings {
+        if finding.rule.domain == crate::Domain::Engine || finding.severity == Severity::Note {
+            continue;
+        }
+        let path = &finding.location.path;
+        let test_data = match &previous {
+            Some((seen, answer)) if seen == path => *answer,
+            _ => {
+                let answer = settings.is_test_data(path);
+                previous = Some((path.clone(), answer));
+                answer
+            }
+        };
+        if test_data {
+            finding.severity = Severity::Note;
+            finding.lowered_test_data = true;
+        }
+    }
 }
 
 /// Mask the credentials that the paths of `report`'s findings hold, in those paths and in
@@ -834,5 +868,6 @@ pub fn make_finding(
         },
         message,
         help: help.unwrap_or_else(|| rule.help.to_string()),
+        lowered_test_data: false,
     }
 }

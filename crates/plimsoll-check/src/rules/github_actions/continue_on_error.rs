@@ -101,7 +101,7 @@ fn harmless_purpose(step: &Step<'_>, script: Option<&Script<'_>>) -> Option<&'st
 fn is_cleanup_command(argv: &[String]) -> bool {
     let words: Vec<&str> = argv.iter().map(String::as_str).collect();
     match words.first().map(|p| shell::program_name(p)) {
-        Some("rm" | "rmdir" | "kill" | "pkill" | "killall" | "echo") => true,
+        Some("rm" | "rmdir" | "kill" | "pkill" | "killall") => true,
         Some("docker" | "podman") => words
             .iter()
             .skip(1)
