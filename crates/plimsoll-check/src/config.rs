@@ -37,12 +37,13 @@ pub enum ConfigError {
         message: String,
     },
     /// A configuration file that cannot be read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {reason}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error, said in the message: not a `source`, or a report of the error chain
+        /// (`{:#}`) says it twice.
+        reason: std::io::Error,
     },
     /// A bad environment variable or flag value.
     #[error("{origin}: {message}")]
@@ -173,9 +174,19 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
     /// `--isolated`: read no configuration file.
     pub isolated: bool,
+    /// `--force-exclude`: exclusions apply to the paths named on the command line too.
+    pub force_exclude: bool,
     /// Folders of test data instead of the configured ones (`Some(vec![])`: none, as the
     /// rules' own fixture tests want).
     pub test_data: Option<Vec<String>>,
+}
+
+/// Which exclusions apply inside a path named on the command line
+/// ([`Settings::exclusions_under`]).
+#[derive(Clone, Debug, Default)]
+pub struct Exclusions {
+    /// By index in the exclusion globs: waived because it excludes the named path itself.
+    waived: Vec<bool>,
 }
 
 /// Effective settings after every layer.
@@ -191,6 +202,9 @@ pub struct Settings {
     pub root: PathBuf,
     /// Configuration files that were read, in order.
     pub sources: Vec<PathBuf>,
+    /// Exclusions apply to the paths named on the command line too (`--force-exclude`);
+    /// otherwise a path named is checked, with what it holds, even when excluded.
+    pub force_exclude: bool,
     exclude: GlobSet,
     /// Folders of test data (`test-data`): findings in them are lowered to notes.
     test_data: GlobSet,
@@ -208,6 +222,7 @@ impl Default for Settings {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             root: PathBuf::from("."),
             sources: Vec::new(),
+            force_exclude: false,
             exclude: GlobSet::empty(),
             test_data: default_test_data(),
             rules: BTreeMap::new(),
@@ -282,6 +297,7 @@ impl Settings {
             })?;
         }
         settings.strict |= overrides.strict;
+        settings.force_exclude = overrides.force_exclude;
         exclude.extend(overrides.exclude.iter().cloned());
         for name in &overrides.enable {
             settings.set_rule(name, RuleSetting::On, "--enable")?;
@@ -324,7 +340,7 @@ impl Settings {
             })
             .map_err(|err| ConfigError::Read {
                 path: path.to_path_buf(),
-                source: std::io::Error::other(err),
+                reason: std::io::Error::other(err),
             })?;
         let at = |span: std::ops::Range<usize>, message: String| {
             let (line, column) = line_col(&text, span.start);
@@ -464,6 +480,51 @@ impl Settings {
                 .ancestors()
                 .skip(1)
                 .any(|dir| !dir.as_os_str().is_empty() && self.exclude.is_match(dir))
+    }
+
+    /// The exclusions that apply inside `named`, a path named on the command line: all of
+    /// them with `--force-exclude`; otherwise all but those that exclude `named` itself (it, a
+    /// folder above it, or everything in it), as ruff does: `plimsoll check examples/bad`
+    /// checks the example even though the configuration excludes `examples/`, and an
+    /// exclusion of a folder inside it (`**/vendor`) still applies.
+    pub fn exclusions_under(&self, named: &Path) -> Exclusions {
+        let mut waived = vec![false; self.exclude.len()];
+        if !self.force_exclude && !self.exclude.is_empty() {
+            let relative = self.relative(named);
+            // A name no real entry has: the globs matching it match whatever `named` holds.
+            let anything_inside = relative.join("\u{0}plimsoll-probe");
+            let covering = std::iter::once(anything_inside.as_path())
+                .chain(relative.ancestors().filter(|d| !d.as_os_str().is_empty()));
+            for path in covering {
+                for index in self.exclude.matches(path) {
+                    waived[index] = true;
+                }
+            }
+        }
+        Exclusions { waived }
+    }
+
+    /// Whether `path`, found inside a path named on the command line, is excluded by the
+    /// exclusions that apply there (see [`Settings::exclusions_under`]).
+    pub fn is_excluded_under(&self, path: &Path, exclusions: &Exclusions) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        if !exclusions.waived.contains(&true) {
+            return self.is_excluded(path);
+        }
+        let relative = self.relative(path);
+        let applies = |p: &Path| {
+            self.exclude
+                .matches(p)
+                .into_iter()
+                .any(|index| !exclusions.waived.get(index).copied().unwrap_or(false))
+        };
+        applies(&relative)
+            || relative
+                .ancestors()
+                .skip(1)
+                .any(|dir| !dir.as_os_str().is_empty() && applies(dir))
     }
 
     /// Whether `rule` is ignored for `path` by `per-path-ignores`.

@@ -16,6 +16,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UnusedSuppression,
     &FindingsCapped,
     &NotSearched,
+    &UnreadablePath,
     // github-actions
     &ContinueOnError,
     &AlwaysFalseCondition,

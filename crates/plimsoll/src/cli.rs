@@ -92,6 +92,10 @@ struct CheckArgs {
     /// Disable a rule by name or id (repeatable).
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     disable: Vec<String>,
+    /// Apply the exclusions to the paths named here too (by default a path named is checked
+    /// even when excluded), as pre-commit hooks that pass every changed file need.
+    #[arg(long)]
+    force_exclude: bool,
     /// Read this configuration file instead of searching for plimsoll.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -163,6 +167,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         disable: args.disable.clone(),
         config_file: args.config.clone(),
         isolated: args.isolated,
+        force_exclude: args.force_exclude,
         test_data: None,
     };
     let (history_range, named_paths) = history_arguments(&args)?;
@@ -255,8 +260,28 @@ fn incomplete(
     if !report.unreadable_targets.is_empty() {
         return Ok(Some(ExitCode::from(2)));
     }
+    // Nothing could be read at all: a run error, not a report of findings.
+    if report.files_checked == 0 {
+        let unreadable: Vec<&plimsoll_check::Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "unreadable-path")
+            .collect();
+        for finding in &unreadable {
+            let line = format!("{}: {}", finding.location.path.display(), finding.message);
+            eprintln!("plimsoll: error: {}", crate::for_stderr(&line, false));
+        }
+        if !unreadable.is_empty() {
+            return Ok(Some(ExitCode::from(2)));
+        }
+    }
     // A file reported without being read (over the size limit) was still seen.
     if report.files_checked == 0 && report.findings.is_empty() {
+        if !report.excluded_targets.is_empty() {
+            // `--force-exclude` left out what was named: what was asked, not an error.
+            tracing::info!("every path named is excluded (--force-exclude): nothing to check");
+            return Ok(None);
+        }
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         let shown = shown.join(", ");
         if named {
