@@ -1,6 +1,7 @@
 //! `plimsoll diagnose`: explain a failing CI job from its log, and propose a coverage-preserving
 //! fix to its workflow.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,10 +25,10 @@ pub enum DiagnoseFormat {
 /// Arguments of `plimsoll diagnose`.
 #[derive(clap::Args, Debug)]
 pub struct DiagnoseArgs {
-    /// Job logs (`-` for standard input): a raw GitHub job log, `gh run view --log` output, a
-    /// run-log zip or its extracted folder, or a plain CI log. Several logs of the same job
-    /// (reruns) are compared for flakiness.
-    #[arg(default_value = "-", value_name = "LOG")]
+    /// Job logs (`-` or none for standard input): a raw GitHub job log, `gh run view --log`
+    /// output, a run-log zip or its extracted folder, or a plain CI log. Several logs of the
+    /// same job (reruns) are compared for flakiness.
+    #[arg(value_name = "LOG")]
     logs: Vec<PathBuf>,
     /// The workflow file that ran the job, to map the failing step and propose a patch.
     #[arg(long, value_name = "FILE", conflicts_with = "repo")]
@@ -50,9 +51,27 @@ pub struct DiagnoseArgs {
 /// input cannot be analysed.
 pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let signatures = Signatures::builtin();
+    let stdin = [PathBuf::from("-")];
+    let logs: &[PathBuf] = if args.logs.is_empty() {
+        // Nobody types a CI log: with no log named and a terminal on standard input, waiting
+        // silently would look like a hang.
+        if std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "no log given, and standard input is a terminal: name a log file \
+                 (`plimsoll diagnose job.log`), pipe one (`gh run view RUN --log-failed | \
+                 plimsoll diagnose`), or pass `-` to paste one (see `plimsoll diagnose --help`)"
+            );
+        }
+        &stdin
+    } else {
+        &args.logs
+    };
     let mut analyses = Vec::new();
-    for log in &args.logs {
+    for log in logs {
         let source = if log.as_os_str() == "-" {
+            if std::io::stdin().is_terminal() {
+                eprintln!("plimsoll: reading a CI log from standard input; end it with Ctrl-D");
+            }
             LogSource::Stdin
         } else {
             refuse_special(log)?;

@@ -207,3 +207,40 @@ fn a_missing_configuration_file_is_said_once() {
     );
     assert!(stderr.contains("nosuch.toml"), "{stderr}");
 }
+
+#[test]
+fn diagnose_without_a_log_on_a_terminal_says_what_it_wants_instead_of_waiting() {
+    let has_script = std::process::Command::new("script")
+        .args(["-qec", "true", "/dev/null"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_script {
+        println!("skipped: `script` (util-linux) is needed to give plimsoll a terminal");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("plimsoll");
+    // `script` runs the command on a new pseudo-terminal: standard input is a terminal.
+    let output = assert_cmd::Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{}' diagnose", binary.display()),
+            "/dev/null",
+        ])
+        .env("NO_COLOR", "1")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&output);
+    assert!(text.contains("standard input is a terminal"), "{text}");
+    assert!(text.contains("plimsoll diagnose job.log"), "{text}");
+    // A log on standard input is read as before.
+    plimsoll(&workspace())
+        .args(["diagnose"])
+        .write_stdin("error: could not compile `demo`\n")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Root Cause Analysis"));
+}
