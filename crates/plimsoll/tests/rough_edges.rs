@@ -3,16 +3,12 @@
 //! configuration file.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use predicates::prelude::*;
 
 mod common;
-use common::{git, plimsoll, write};
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{git, plimsoll, workspace, write};
 
 const UNPINNED: &str = "FROM ubuntu:latest\nUSER app\n";
 

@@ -2,16 +2,10 @@
 //! summary's most frequent rules; and the small outputs a new user meets first (`rules`,
 //! `explain`).
 
-use std::path::PathBuf;
-
 use predicates::prelude::*;
 
 mod common;
-use common::{plimsoll, write};
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{plimsoll, stdout_of, workspace, write};
 
 /// A Dockerfile with two findings (`unpinned-base-image`, an error, and `runs-as-root`).
 const UNPINNED_ROOT: &str = "FROM ubuntu:latest\nRUN echo hi\n";
@@ -32,6 +26,16 @@ fn repository_with_test_data() -> tempfile::TempDir {
         );
     }
     dir
+}
+
+/// The lines of a human report from its summary line on.
+fn summary_of(report: &[u8]) -> String {
+    let report = String::from_utf8_lossy(report);
+    let lines: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.starts_with("Found "))
+        .collect();
+    lines.join("\n")
 }
 
 /// `(path, rule, severity)` of every finding of a JSON report.
@@ -56,13 +60,7 @@ fn findings_of(json: &[u8]) -> Vec<(String, String, String)> {
 #[test]
 fn findings_in_test_data_are_lowered_to_notes_and_the_summary_says_why() {
     let dir = repository_with_test_data();
-    let output = plimsoll(dir.path())
-        .args(["check", "--isolated", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(dir.path(), &["check", "--isolated", "--format", "json"], 1);
     let found = findings_of(&output);
     let production: Vec<_> = found.iter().filter(|f| f.0 == "Dockerfile").collect();
     assert!(
@@ -81,19 +79,8 @@ fn findings_in_test_data_are_lowered_to_notes_and_the_summary_says_why() {
         .count();
     assert_eq!(json["summary"]["lowered_test_data"], lowered);
 
-    let human = plimsoll(dir.path())
-        .args(["check", "--isolated"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let human = String::from_utf8(human).unwrap();
-    let summary: Vec<&str> = human
-        .lines()
-        .skip_while(|l| !l.starts_with("Found "))
-        .collect();
-    insta::assert_snapshot!("test-data-summary", summary.join("\n"));
+    let human = stdout_of(dir.path(), &["check", "--isolated"], 1);
+    insta::assert_snapshot!("test-data-summary", summary_of(&human));
 }
 
 #[test]
@@ -101,13 +88,7 @@ fn test_data_folders_are_configurable() {
     let dir = repository_with_test_data();
     // No folder is test data: every copy is reported as in production.
     write(dir.path(), "plimsoll.toml", "test-data = []\n");
-    let output = plimsoll(dir.path())
-        .args(["check", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(dir.path(), &["check", "--format", "json"], 1);
     let found = findings_of(&output);
     assert!(
         found
@@ -122,13 +103,7 @@ fn test_data_folders_are_configurable() {
         "plimsoll.toml",
         "test-data = [\"**/testdata\"]\n",
     );
-    let output = plimsoll(dir.path())
-        .args(["check", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(dir.path(), &["check", "--format", "json"], 1);
     let lowered: Vec<String> = findings_of(&output)
         .into_iter()
         .filter(|f| f.1 == "unpinned-base-image" && f.2 == "note")
@@ -146,42 +121,36 @@ fn test_data_folders_are_configurable() {
 
 #[test]
 fn statistics_count_the_findings_of_each_rule() {
-    let output = plimsoll(&workspace())
-        .args(["check", "examples/bad", "--isolated", "--statistics"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(
+        &workspace(),
+        &["check", "examples/bad", "--isolated", "--statistics"],
+        1,
+    );
     insta::assert_snapshot!(
         "examples-bad-statistics",
         String::from_utf8(output).unwrap()
     );
-    let output = plimsoll(&workspace())
-        .args([
+    let output = stdout_of(
+        &workspace(),
+        &[
             "check",
             "examples/bad",
             "--isolated",
             "--statistics",
             "--format",
             "json",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+        ],
+        1,
+    );
     let rules: serde_json::Value = serde_json::from_slice(&output).unwrap();
     let rules = rules.as_array().unwrap();
     let counts: Vec<u64> = rules.iter().map(|r| r["count"].as_u64().unwrap()).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
-    let full = plimsoll(&workspace())
-        .args(["check", "examples/bad", "--isolated", "--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let full = stdout_of(
+        &workspace(),
+        &["check", "examples/bad", "--isolated", "--format", "json"],
+        1,
+    );
     let full: serde_json::Value = serde_json::from_slice(&full).unwrap();
     assert_eq!(
         counts.iter().sum::<u64>(),
@@ -195,21 +164,17 @@ fn a_long_report_names_its_most_frequent_rules_and_how_to_turn_one_off() {
     for service in ["api", "web", "worker", "cron"] {
         write(dir.path(), &format!("{service}/Dockerfile"), UNPINNED_ROOT);
     }
-    let output = plimsoll(dir.path())
-        .args(["check", "--isolated"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let human = String::from_utf8(output).unwrap();
-    let summary: Vec<&str> = human
-        .lines()
-        .skip_while(|l| !l.starts_with("Found "))
-        .collect();
-    insta::assert_snapshot!("most-frequent-rules", summary.join("\n"));
+    let summary = summary_of(&stdout_of(dir.path(), &["check", "--isolated"], 1));
+    insta::assert_snapshot!("most-frequent-rules", summary);
     // What it advises works.
-    let top = summary[1].split('`').nth(1).unwrap_or_default().to_string();
+    let top = summary
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .split('`')
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
     plimsoll(dir.path())
         .args(["check", "--isolated", "--statistics", "--disable", &top])
         .assert()
@@ -218,13 +183,7 @@ fn a_long_report_names_its_most_frequent_rules_and_how_to_turn_one_off() {
 
 #[test]
 fn rules_say_strict_once_and_explain_ends_its_last_line() {
-    let output = plimsoll(&workspace())
-        .args(["rules"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(&workspace(), &["rules"], 0);
     let text = String::from_utf8(output).unwrap();
     let strict: Vec<&str> = text.lines().filter(|l| l.contains("(strict)")).collect();
     assert!(!strict.is_empty());
@@ -232,13 +191,7 @@ fn rules_say_strict_once_and_explain_ends_its_last_line() {
         strict.iter().all(|l| l.matches("(strict)").count() == 1),
         "{strict:?}"
     );
-    let output = plimsoll(&workspace())
-        .args(["explain", "missing-timeout"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(&workspace(), &["explain", "missing-timeout"], 0);
     assert!(
         output.ends_with(b"```\n"),
         "{}",
