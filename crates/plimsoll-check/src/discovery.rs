@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
 
-use crate::config::{Exclusions, Settings};
+use crate::settings::{Exclusions, Settings};
 
 /// The kinds of file plimsoll checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

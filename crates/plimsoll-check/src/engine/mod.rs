@@ -12,7 +12,6 @@ use plimsoll_syntax::{LineCol, SourceError, SourceFile, Span};
 use rayon::prelude::*;
 
 use crate::compose::Compose;
-use crate::config::Settings;
 use crate::discovery::{self, Candidate, FileKind};
 use crate::finding::{Diagnostic, Finding, Location, RuleMeta, Severity, Sink};
 use crate::kubernetes::Cluster;
@@ -20,6 +19,7 @@ use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
 use crate::rule::{Context, Rule, RunSink};
 use crate::rules::engine::{NotSearched, ParseError, UnreadablePath, UnusedSuppression};
+use crate::settings::Settings;
 use crate::suppression;
 
 mod caps;

@@ -2,7 +2,6 @@
 
 mod common;
 
-pub(crate) use common::Script;
 mod quality_gates;
 
 mod action_not_pinned_to_sha;
