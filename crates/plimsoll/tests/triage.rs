@@ -198,3 +198,40 @@ fn rules_say_strict_once_and_explain_ends_its_last_line() {
         String::from_utf8_lossy(&output)
     );
 }
+
+#[test]
+fn missing_timeout_is_one_finding_per_workflow_and_a_suppression_exempts_one_job() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wf.yml",
+        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make\n  # plimsoll: ignore[missing-timeout] the linter stops itself\n  lint:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make lint\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: make test\n",
+    );
+    let output = stdout_of(
+        dir.path(),
+        &["check", "wf.yml", "--isolated", "--format", "json"],
+        1,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let findings: Vec<(String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"]["name"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [(
+            "missing-timeout".to_string(),
+            5,
+            "2 jobs have no `timeout-minutes`: `build` and `test`; each may run for up to 6 hours"
+                .to_string()
+        )]
+    );
+}

@@ -3,6 +3,7 @@ use plimsoll_actions::{Job, Uses, Workflow};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
+use crate::suppression;
 
 declare_rule! {
     /// ## What it does
@@ -80,7 +81,7 @@ impl Rule for MissingTimeout {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         let mut unbounded = Vec::new();
         let mut inherited = Vec::new();
         for job in workflow.jobs() {
@@ -90,6 +91,23 @@ impl Rule for MissingTimeout {
                 Limit::Inherited => inherited.push(job),
             }
         }
+        // A job whose key carries `# plimsoll: ignore[missing-timeout]` is left out of the list;
+        // its own finding, which that comment silences, keeps the suppression from being
+        // reported as unused.
+        let mut suppressions = suppression::parse(cx.source);
+        unbounded.retain(|job| {
+            let line = cx.source.lines().line_of(job.key.span.start);
+            let exempt =
+                suppression::suppress(&mut suppressions, Self::META.name, Self::META.id, line);
+            if exempt {
+                out.report(
+                    &Self::META,
+                    job.key.span,
+                    format!("job `{}` has no `timeout-minutes`", job.id),
+                );
+            }
+            !exempt
+        });
         if let [first, ..] = unbounded.as_slice() {
             let message = if unbounded.len() == 1 {
                 format!(
