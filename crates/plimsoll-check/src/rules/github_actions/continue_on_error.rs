@@ -12,14 +12,17 @@ declare_rule! {
     /// ## What it does
     /// Flags `continue-on-error: true` on a job or a step. A matrix-driven value such as
     /// `continue-on-error: ${{ matrix.experimental }}` is reported as a note: it is acceptable
-    /// only for matrix entries deliberately marked experimental.
+    /// only for matrix entries deliberately marked experimental; so is one that passes on the
+    /// caller's choice (`${{ inputs.continue-on-error }}`), which the caller's file shows.
     ///
     /// The severity follows what a hidden failure costs. A step that runs tests, builds, lints
     /// or audits, and a whole job, are errors. A step whose failure loses no verdict is a note:
     /// one that runs after failures (`if: always()`, `failure()`, `cancelled()`: cleanup and
     /// reporting), uploads artifacts or coverage (`actions/upload-artifact`,
     /// `codecov/codecov-action`, …), saves or restores a cache, or only removes files,
-    /// containers or processes (`rm`, `docker compose down`, `kill`).
+    /// containers or processes (`rm`, `docker compose down`, `kill`). A step whose result a
+    /// later step reads (`steps.<id>.outcome`, `.conclusion`: a negative test, a fallback) is
+    /// not reported: its failure is handled, not hidden.
     ///
     /// ## Why is this bad?
     /// The job or step fails, the run shows green, and the failure is never seen again. It is
@@ -97,6 +100,25 @@ fn harmless_purpose(step: &Step<'_>, script: Option<&Script<'_>>) -> Option<&'st
         .then_some("it only cleans up")
 }
 
+/// Whether a later part of the step's job (or composite action) reads the step's result
+/// (`steps.<id>.outcome` or `.conclusion`): the failure is then handled, not hidden, as in a
+/// negative test or a fallback.
+fn outcome_read_later(text: &str, scope: &StepScope<'_>) -> bool {
+    let Some(id) = scope.step.id() else {
+        return false;
+    };
+    let end = scope
+        .job
+        .map_or(text.len(), |job| job.node.span.end)
+        .min(text.len());
+    let Some(after) = text.get(scope.step.node.span.end.min(end)..end) else {
+        return false;
+    };
+    [".outcome", ".conclusion"]
+        .iter()
+        .any(|field| after.contains(&format!("steps.{id}{field}")))
+}
+
 /// Whether `argv` only removes files, containers or processes.
 fn is_cleanup_command(argv: &[String]) -> bool {
     let words: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -147,16 +169,21 @@ impl ContinueOnError {
             }
         } else if let Some(text) = value.as_str().filter(|t| t.contains("${{")) {
             let matrix_driven = text.contains("matrix.");
+            // A reusable workflow or action passing its caller's choice on: the caller decides,
+            // where this rule sees it.
+            let caller_driven = text.contains("inputs.");
             let diagnostic = out.report(
                 &Self::META,
                 entry.key.span.cover(value.span),
                 if matrix_driven {
                     format!("{owner} may continue on error for some matrix entries: make sure only experimental ones are marked")
+                } else if caller_driven {
+                    format!("{owner} continues on error when its caller asks (an `inputs` value): make sure callers do so only for experimental runs")
                 } else {
                     format!("{owner} decides `continue-on-error` from an expression: failures may be hidden")
                 },
             );
-            if matrix_driven {
+            if matrix_driven || caller_driven {
                 diagnostic.severity(Severity::Note);
             }
         }
@@ -174,7 +201,10 @@ impl Rule for ContinueOnError {
         }
     }
 
-    fn check_step(&self, _cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
+    fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
+        if outcome_read_later(cx.text(), scope) {
+            return;
+        }
         Self::check_with(
             &format!("step `{}`", scope.step.label()),
             scope.step.node,
