@@ -195,3 +195,49 @@ pub(crate) fn removes(run: &crate::rule::RunScript<'_>, prefix: &str) -> bool {
         command.program() == Some("rm") && command.argv().iter().any(|w| w.text.starts_with(prefix))
     })
 }
+
+/// The stage a `COPY --from` or `RUN --mount=from=` value names among `stages`: a stage name
+/// (case-insensitive) or a stage index (`--from=0`). `None` for an image.
+pub(crate) fn named_stage(stages: &[Stage<'_>], value: &str) -> Option<usize> {
+    if let Ok(index) = value.parse::<usize>() {
+        // Docker refuses names made of digits only, so a number is always an index.
+        return (index < stages.len()).then_some(index);
+    }
+    stages.iter().position(|stage| {
+        stage
+            .name()
+            .is_some_and(|name| name.text.eq_ignore_ascii_case(value))
+    })
+}
+
+/// For each stage, whether its filesystem ends up in the image that ships: the final stage,
+/// the stages it is built `FROM` (transitively), and stages copied into one of those whole
+/// (`COPY --from=builder / /`). Copying a few paths out of a builder does not ship its
+/// package lists or caches.
+pub(crate) fn shipping_stages(file: &Dockerfile) -> Vec<bool> {
+    let stages = file.stages();
+    let bases = bases(file);
+    let mut ships = vec![false; stages.len()];
+    let mut pending: Vec<usize> = stages.len().checked_sub(1).into_iter().collect();
+    while let Some(index) = pending.pop() {
+        if std::mem::replace(&mut ships[index], true) {
+            continue;
+        }
+        if let Some((Base::Stage(parent), _)) = bases.get(index) {
+            pending.push(*parent);
+        }
+        for copy in stages[index].body.iter().filter(|i| i.keyword == "COPY") {
+            let Some(from) = copy.flag("from").and_then(|f| f.value.as_deref()) else {
+                continue;
+            };
+            let words = copy.words();
+            let copies_root = words
+                .split_last()
+                .is_some_and(|(_, sources)| sources.iter().any(|w| w.text == "/"));
+            if let (true, Some(source)) = (copies_root, named_stage(&stages, from)) {
+                pending.push(source);
+            }
+        }
+    }
+    ships
+}
