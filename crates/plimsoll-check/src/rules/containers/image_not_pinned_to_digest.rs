@@ -61,7 +61,8 @@ impl Rule for ImageNotPinnedToDigest {
     }
 
     fn check_compose(&self, _cx: &Context<'_>, compose: Compose<'_>, out: &mut Sink) {
-        for service in compose.services() {
+        // A service with `build:` builds its `image:` here: that name tags the result.
+        for service in compose.services().filter(|s| s.build_context().is_none()) {
             if let Some(image) = service.image() {
                 if let Some(reference) = image.as_str().filter(|r| !r.contains('$')) {
                     report(reference, image.span, out);

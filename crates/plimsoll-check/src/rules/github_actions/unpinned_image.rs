@@ -151,7 +151,8 @@ impl Rule for UnpinnedImage {
     }
 
     fn check_compose(&self, _cx: &Context<'_>, compose: Compose<'_>, out: &mut Sink) {
-        for service in compose.services() {
+        // A service with `build:` builds its `image:` here: that name tags the result.
+        for service in compose.services().filter(|s| s.build_context().is_none()) {
             if let Some(image) = service.image() {
                 // `${TAG}` interpolation is resolved by Compose from the environment.
                 if let Some(reference) = image.as_str().filter(|r| !r.contains('$')) {
