@@ -358,6 +358,9 @@ pub struct ObjectFacts {
     /// NetworkPolicy: the policy types it denies by default (an empty pod selector and no
     /// rules for that direction).
     pub denies_by_default: Vec<&'static str>,
+    /// NetworkPolicy: the directions it isolates the pods it selects in (`policyTypes`, or
+    /// `Ingress` plus `Egress` when it has egress rules, as the API defaults them).
+    pub isolates: Vec<&'static str>,
 }
 
 impl ObjectFacts {
@@ -400,15 +403,27 @@ impl ObjectFacts {
             })
             .flatten();
         let mut denies_by_default = Vec::new();
+        let mut isolates = Vec::new();
         if object.kind == "NetworkPolicy" {
             let empty_selector = spec
                 .and_then(|s| s.get("podSelector"))
                 .is_some_and(|n| n.is_null() || Selector::from_node(n).is_empty());
+            let has_egress_rules = spec.and_then(|s| s.get("egress")).is_some();
             let types: Vec<&str> = spec
                 .and_then(|s| s.get("policyTypes"))
                 .and_then(Node::as_sequence)
                 .map(|items| items.iter().filter_map(Node::as_str).collect())
-                .unwrap_or_else(|| vec!["Ingress"]);
+                .unwrap_or_else(|| {
+                    if has_egress_rules {
+                        vec!["Ingress", "Egress"]
+                    } else {
+                        vec!["Ingress"]
+                    }
+                });
+            isolates = ["Ingress", "Egress"]
+                .into_iter()
+                .filter(|name| types.contains(name))
+                .collect();
             let no_rules = |key: &str| {
                 spec.and_then(|s| s.get(key)).is_none_or(|rules| {
                     rules.is_null() || rules.as_sequence().is_some_and(<[Node]>::is_empty)
@@ -437,6 +452,7 @@ impl ObjectFacts {
             min_replicas: number("minReplicas"),
             max_replicas: number("maxReplicas"),
             denies_by_default,
+            isolates,
         }
     }
 
