@@ -436,10 +436,15 @@ impl Scanner {
             if compiled.allow.iter().any(|allow| allow.is_match(value))
                 || detector.entropy.is_some_and(|min| entropy(value) < min)
                 || is_placeholder_secret(value)
+                || is_elided(value, &window[secret_end..])
             {
                 continue;
             }
             let after = window[secret_end..].chars().next();
+            let quoted = window[..secret.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| matches!(c, '"' | '\'' | '`'));
             let valid = match detector.check {
                 None => true,
                 Some(Check::Assignment) => {
@@ -448,6 +453,8 @@ impl Scanner {
                     let key = key.map_or("", |k| k.as_str());
                     is_secret_key(key)
                         && looks_like_secret_literal(value)
+                        // `token := v1Prefix + …`: code naming a variable, not a value.
+                        && !(is_camel_identifier(value) && !quoted)
                         && after != Some('(')
                         && !is_codecov_graph_token(window, key_start, key)
                 }
@@ -464,6 +471,54 @@ impl Scanner {
             }
         }
     }
+}
+
+/// Whether a match is a shortened example rather than a credential: a secret followed by an
+/// ellipsis (`eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.dozjgNryP4J3jV...`), or a private key whose
+/// body has one (`-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END …`): base64 never holds
+/// a dot, so a key with `...` in it is a documentation placeholder.
+fn is_elided(secret: &str, after: &str) -> bool {
+    after.starts_with("...")
+        || after.starts_with('\u{2026}')
+        || (secret.starts_with("-----BEGIN")
+            && (secret.contains("...") || secret.contains('\u{2026}')))
+}
+
+/// Whether `value` is a lowerCamelCase identifier (`v1Prefix`, `defaultToken`): a lowercase
+/// first word, then at most three capitalised words of lowercase letters, each word at least
+/// two characters, digits only ending the first word (`v1`, `s3`). Generated secrets and
+/// passwords (`hunter2Hunter2`) mix cases and digits far more often.
+fn is_camel_identifier(value: &str) -> bool {
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (index, c) in value.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&value[start..index]);
+            start = index;
+        }
+    }
+    words.push(&value[start..]);
+    let well_formed = |word: &str, first: bool| {
+        let mut chars = word.chars();
+        let head_ok = chars.next().is_some_and(|c| {
+            if first {
+                c.is_ascii_lowercase()
+            } else {
+                c.is_ascii_uppercase()
+            }
+        });
+        let rest = chars.as_str();
+        let letters = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+        head_ok
+            && word.len() >= 2
+            && letters.chars().all(|c| c.is_ascii_lowercase())
+            && (first || letters.len() == rest.len())
+    };
+    (2..=4).contains(&words.len())
+        && words
+            .iter()
+            .enumerate()
+            .all(|(index, word)| well_formed(word, index == 0))
 }
 
 /// Where a match cut to a secret of at most `max` characters ends: the secret's end when the
@@ -726,6 +781,26 @@ mod tests {
             .map(|s| &text[s.start..s.end])
             .collect();
         assert_eq!(spans, [password.as_str()]);
+    }
+
+    #[test]
+    fn identifiers_and_elided_examples_are_not_secrets() {
+        let found = |text: &str| {
+            scanner()
+                .scan(text)
+                .iter()
+                .map(|m| m.detector.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(found("token := v1Prefix + encoded\n").is_empty());
+        assert!(found("apiKey = defaultApiKey\n").is_empty());
+        // Quoted, the same shape is a value.
+        assert_eq!(found("token = \"v1Prefix\"\n"), ["generic-secret"]);
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assert_eq!(found(&format!("Authorization: Bearer {jwt}\n")), ["jwt"]);
+        assert!(found(&format!("Authorization: Bearer {}...\n", &jwt[..70])).is_empty());
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7bq98Jx2n0vL3kQ9ZtWcRfGh5YpXuV2mN8sTaB4eK1oDiHjL...\n...\n-----END RSA PRIVATE KEY-----\n";
+        assert!(found(key).is_empty(), "{:?}", found(key));
     }
 
     #[test]
