@@ -26,6 +26,8 @@ pub struct CiFileFacts {
     pub pins_rust_toolchain: bool,
     /// Docker builds run by `docker/build-push-action` steps.
     pub docker_builds: Vec<DockerBuild>,
+    /// Whether a `run:` script checks formatting (see [`is_format_check`]).
+    pub checks_format: bool,
 }
 
 /// A Docker build declared in a Compose file or a workflow: its context and Dockerfile, as
@@ -68,8 +70,18 @@ impl CiFileFacts {
     pub(crate) fn add_step(&mut self, scope: &StepScope<'_>) {
         let step = &scope.step;
         if let Some(script) = scope.script() {
+            let mut formatted = false;
             for command in &script.commands {
                 let argv = command.argv();
+                let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
+                // `cargo fmt` then `git diff --exit-code`: the diff fails on any reformatting.
+                let fails_on_diff = formatted
+                    && words.first() == Some(&"git")
+                    && words.get(1) == Some(&"diff")
+                    && words.iter().any(|w| *w == "--exit-code" || *w == "--quiet");
+                self.checks_format |= is_format_check(&words) || fails_on_diff;
+                formatted |= starts_with_words(&words, &["cargo", "fmt"])
+                    || words.first() == Some(&"rustfmt");
                 if is_explicit_toolchain_install(argv) {
                     self.pins_rust_toolchain = true;
                 }
@@ -156,6 +168,47 @@ fn is_explicit_toolchain_install(argv: &[Word]) -> bool {
     let installs = matches!(args.get(1..3), Some(["toolchain", "install"]))
         || matches!(args.get(1), Some(&"default") | Some(&"override"));
     installs && args.iter().skip(2).any(|a| is_version(a))
+}
+
+/// Whether `words` check formatting without changing files: `cargo fmt … --check`,
+/// `rustfmt --check …`, `cargo-fmt --check`, `treefmt --fail-on-change` (or `--ci`),
+/// `dprint check`, or a task runner's format-check target (`make fmt-check`,
+/// `just check-fmt`, `cargo xtask fmt --check`).
+pub fn is_format_check(words: &[&str]) -> bool {
+    let Some(program) = words
+        .first()
+        .map(|w| plimsoll_syntax::shell::program_name(w))
+    else {
+        return false;
+    };
+    let has = |flag: &str| words.iter().any(|w| *w == flag);
+    let names_format = |w: &&str| w.contains("fmt") || w.contains("format");
+    match program {
+        "cargo" if starts_with_words(words, &["cargo", "fmt"]) => has("--check"),
+        "rustfmt" | "cargo-fmt" => has("--check"),
+        "treefmt" => has("--fail-on-change") || has("--ci"),
+        "dprint" => words.get(1) == Some(&"check"),
+        "make" | "just" | "task" | "cargo" => {
+            let target = if program == "cargo" {
+                if words.get(1) != Some(&"xtask") {
+                    return false;
+                }
+                &words[2..]
+            } else {
+                &words[1..]
+            };
+            target.iter().any(names_format)
+                && target
+                    .iter()
+                    .any(|w| w.contains("check") || w.contains("lint") || *w == "--check")
+        }
+        _ => false,
+    }
+}
+
+fn starts_with_words(words: &[&str], prefix: &[&str]) -> bool {
+    let mut words = words.iter().filter(|w| !w.starts_with('+'));
+    prefix.iter().all(|p| words.next() == Some(p))
 }
 
 /// Whether `argv` begins with `prefix`, ignoring `+toolchain` selectors (`cargo +nightly fmt`).
