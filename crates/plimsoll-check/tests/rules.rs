@@ -330,3 +330,17 @@ fn missing_format_check_accepts_direct_format_checks() {
         assert_eq!(run(script), 1, "{script}");
     }
 }
+
+/// A base image that the repository builds itself (a Compose service's `image:` next to
+/// `build:`, a workflow's `docker build -t`) is no registry image to pin.
+#[test]
+fn images_built_in_the_repository_are_not_unpinned_bases() {
+    let root = fixtures_dir().join("locally-built-base");
+    let mut found = Vec::new();
+    for rule in ["unpinned-base-image", "image-not-pinned-to-digest"] {
+        for line in findings_in(rule, &root).lines() {
+            found.push(format!("{rule} {line}"));
+        }
+    }
+    insta::assert_snapshot!("locally-built-base", found.join("\n"));
+}

@@ -9,7 +9,8 @@ use crate::rule::{Context, DockerfileContext, Rule};
 declare_rule! {
     /// ## What it does
     /// In strict mode, flags a `FROM` base image or a Compose `image:` that is not pinned by
-    /// digest (`@sha256:…`).
+    /// digest (`@sha256:…`). Images the repository builds itself (a Compose service with
+    /// `build:`, a workflow's `docker build -t`) have no digest to pin and are not flagged.
     ///
     /// ## Why is this bad?
     /// A tag can be moved to another image at any time; only a digest names exactly the bytes
