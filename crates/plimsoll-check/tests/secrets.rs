@@ -482,14 +482,16 @@ fn committed_env_files_are_findings_and_templates_are_not() {
     let dir = git_repo();
     let root = dir.path();
     std::fs::create_dir(root.join("web")).unwrap();
+    let mut g = Generator(7);
+    let password = g.take(ALNUM, 14);
     std::fs::write(
         root.join(".env"),
-        "DEBUG=1\nexport DB_PASSWORD='Kq7vN2xRt9pL'\n",
+        format!("DEBUG=1\nexport DB_PASSWORD='{password}'\n"),
     )
     .unwrap();
     std::fs::write(
         root.join("web/.env.production"),
-        "LOG=info\nSTRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\n",
+        format!("LOG=info\nSTRIPE_KEY=sk_live_{}\n", g.take(ALNUM, 24)),
     )
     .unwrap();
     // Only paths and settings: nothing to rotate.
@@ -543,7 +545,7 @@ fn committed_env_files_are_findings_and_templates_are_not() {
         messages[1].contains("a value for `STRIPE_KEY`"),
         "{messages:?}"
     );
-    assert!(!messages.iter().any(|m| m.contains("Kq7vN2xRt9pL")));
+    assert!(!messages.iter().any(|m| m.contains(&password)));
 
     // Outside a git repository the rule finds nothing (and does not fail).
     let plain = tempfile::tempdir().unwrap();

