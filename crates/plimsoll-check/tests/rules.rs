@@ -156,6 +156,9 @@ rule_tests! {
     compose_missing_healthcheck => "compose-missing-healthcheck",
     compose_literal_secret => "compose-literal-secret",
     compose_obsolete_version => "compose-obsolete-version",
+    missing_pipefail => "missing-pipefail",
+    shell_form_entrypoint => "shell-form-entrypoint",
+    copy_before_workdir => "copy-before-workdir",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.

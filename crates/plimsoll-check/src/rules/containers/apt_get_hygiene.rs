@@ -1,4 +1,4 @@
-use super::common::{argv, has_cache_mount, has_flag, removes, shipping_stages, verb};
+use super::common::{argv, has_flag, mounts_over, removes_after, shipping_stages, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -8,7 +8,8 @@ declare_rule! {
     /// Flags `apt-get` use that makes images slow to build, large, or stale: `apt-get install`
     /// without `-y` (or `-qq`, which implies it) or without `--no-install-recommends`; a `RUN`
     /// of a stage that ships (the final stage, the stages it is built from, stages copied into
-    /// it whole) that runs `apt-get update` but does not remove `/var/lib/apt/lists/*`; and
+    /// it whole) that runs `apt-get update` but does not remove `/var/lib/apt/lists/*` after its
+    /// last install (nor mounts a cache or tmpfs over them); and
     /// `apt-get update` in a `RUN` that installs nothing.
     ///
     /// ## Why is this bad?
@@ -53,7 +54,8 @@ impl Rule for AptGetHygiene {
                     .is_none_or(|stage| ships.get(stage).copied().unwrap_or(true));
             let mut update = None;
             let mut installs = false;
-            for command in &run.commands {
+            let mut last_install = 0;
+            for (index, command) in run.commands.iter().enumerate() {
                 let words = argv(command);
                 let program = command.program().unwrap_or("");
                 if !matches!(program, "apt-get" | "apt") {
@@ -63,6 +65,7 @@ impl Rule for AptGetHygiene {
                     Some("update") => update = update.or(Some(command.span())),
                     Some("install") => {
                         installs = true;
+                        last_install = index;
                         if !has_flag(&words, 'y', &["--yes", "--assume-yes"])
                             && !answers_yes_quietly(&words)
                         {
@@ -92,7 +95,10 @@ impl Rule for AptGetHygiene {
                     update,
                     "`apt-get update` in a `RUN` that installs nothing: its cached layer goes stale".to_string(),
                 );
-            } else if lists_ship && !removes(run, "/var/lib/apt/lists") && !has_cache_mount(run) {
+            } else if lists_ship
+                && !removes_after(run, "/var/lib/apt/lists", last_install)
+                && !mounts_over(run, "/var/lib/apt/lists")
+            {
                 out.report(
                     &Self::META,
                     update,

@@ -189,11 +189,43 @@ pub(crate) fn verb<'a>(words: &[&'a str]) -> Option<&'a str> {
     words.iter().skip(1).find(|w| !w.starts_with('-')).copied()
 }
 
-/// Whether the `RUN` removes something under `prefix` (`rm -rf /var/lib/apt/lists/*`).
-pub(crate) fn removes(run: &crate::rule::RunScript<'_>, prefix: &str) -> bool {
-    run.commands.iter().any(|command| {
+/// Whether the `RUN` removes something under `prefix` (`rm -rf /var/lib/apt/lists/*`) after
+/// its command number `after`: a clean that runs before the install leaves the install's files.
+pub(crate) fn removes_after(run: &crate::rule::RunScript<'_>, prefix: &str, after: usize) -> bool {
+    run.commands.iter().skip(after + 1).any(|command| {
         command.program() == Some("rm") && command.argv().iter().any(|w| w.text.starts_with(prefix))
     })
+}
+
+/// Whether the `RUN` mounts a cache or a tmpfs over `dir` (at `dir` or a folder holding it,
+/// `--mount=type=cache,target=/var/lib/apt`) or over a folder inside it: what is written
+/// there never lands in the layer.
+pub(crate) fn mounts_over(run: &crate::rule::RunScript<'_>, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    run.instruction
+        .flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| f.value.as_deref())
+        .any(|value| {
+            let options: Vec<(&str, &str)> = value
+                .split(',')
+                .filter_map(|option| option.split_once('='))
+                .collect();
+            let kind = options.iter().find(|(k, _)| *k == "type").map(|(_, v)| *v);
+            let target = options
+                .iter()
+                .find(|(k, _)| matches!(*k, "target" | "dst" | "destination"))
+                .map(|(_, v)| v.trim_end_matches('/'));
+            matches!(kind, Some("cache" | "tmpfs"))
+                && target.is_some_and(|target| {
+                    !target.is_empty()
+                        && (dir.starts_with(target) || target.starts_with(dir))
+                        && (dir.len() == target.len()
+                            || dir.as_bytes().get(target.len()) == Some(&b'/')
+                            || target.as_bytes().get(dir.len()) == Some(&b'/'))
+                })
+        })
 }
 
 /// The stage a `COPY --from` or `RUN --mount=from=` value names among `stages`: a stage name
