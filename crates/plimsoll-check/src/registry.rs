@@ -82,6 +82,8 @@ pub static RULES: &[&dyn Rule] = &[
     &MissingPipefail,
     &ShellFormEntrypoint,
     &CopyBeforeWorkdir,
+    &UnpinnedPackage,
+    &PackageUpgrade,
     &ComposeMissingMemoryLimit,
     &ComposeRunsAsRoot,
     &ComposeMissingHealthcheck,

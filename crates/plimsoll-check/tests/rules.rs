@@ -159,6 +159,8 @@ rule_tests! {
     missing_pipefail => "missing-pipefail",
     shell_form_entrypoint => "shell-form-entrypoint",
     copy_before_workdir => "copy-before-workdir",
+    unpinned_package => "unpinned-package",
+    package_upgrade => "package-upgrade",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
