@@ -103,6 +103,10 @@ pub static RULES: &[&dyn Rule] = &[
     &MissingAutoscaler,
     &MissingDefaultDeny,
     &InvalidManifest,
+    &RemovedApiVersion,
+    &MissingSeccompProfile,
+    &CronjobMissingLimits,
+    &MissingAntiAffinity,
     // terraform
     &LocalState,
     &MissingRequiredTags,
