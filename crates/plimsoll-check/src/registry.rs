@@ -107,6 +107,7 @@ pub static RULES: &[&dyn Rule] = &[
     &MissingSeccompProfile,
     &CronjobMissingLimits,
     &MissingAntiAffinity,
+    &SelectorMatchesNothing,
     // terraform
     &LocalState,
     &MissingRequiredTags,

@@ -115,6 +115,7 @@ rule_tests! {
     missing_seccomp_profile => kubernetes "missing-seccomp-profile",
     cronjob_missing_limits => kubernetes "cronjob-missing-limits",
     missing_anti_affinity => kubernetes "missing-anti-affinity",
+    selector_matches_nothing => kubernetes "selector-matches-nothing",
     local_state => terraform "local-state",
     missing_required_tags => terraform "missing-required-tags",
     hardcoded_infra_value => terraform "hardcoded-infra-value",

@@ -17,6 +17,7 @@ mod pod_runs_as_root;
 mod privilege_escalation;
 mod privileged_container;
 mod removed_api_version;
+mod selector_matches_nothing;
 mod unpinned_container_image;
 mod writable_root_filesystem;
 
@@ -35,5 +36,6 @@ pub use pod_runs_as_root::PodRunsAsRoot;
 pub use privilege_escalation::PrivilegeEscalation;
 pub use privileged_container::PrivilegedContainer;
 pub use removed_api_version::RemovedApiVersion;
+pub use selector_matches_nothing::SelectorMatchesNothing;
 pub use unpinned_container_image::UnpinnedContainerImage;
 pub use writable_root_filesystem::WritableRootFilesystem;
