@@ -358,6 +358,13 @@ pub struct ObjectFacts {
     /// NetworkPolicy: the policy types it denies by default (an empty pod selector and no
     /// rules for that direction).
     pub denies_by_default: Vec<&'static str>,
+    /// Span of the selector (`spec.selector`, `spec.podSelector`), when written.
+    pub selector_span: Option<Span>,
+    /// Ingress: the Services its backends name, with the span of each name.
+    pub backends: Vec<(String, Span)>,
+    /// NetworkPolicy: the directions it isolates the pods it selects in (`policyTypes`, or
+    /// `Ingress` plus `Egress` when it has egress rules, as the API defaults them).
+    pub isolates: Vec<&'static str>,
 }
 
 impl ObjectFacts {
@@ -378,18 +385,29 @@ impl ObjectFacts {
                     .and_then(|m| m.get("labels")),
             ),
         };
-        let selector = match object.kind {
-            "PodDisruptionBudget" => spec.and_then(|s| s.get("selector")),
+        let selector_node = match object.kind {
+            "PodDisruptionBudget" | "Service" => spec.and_then(|s| s.get("selector")),
             "NetworkPolicy" => spec.and_then(|s| s.get("podSelector")),
             _ => None,
-        }
-        .map(|node| {
+        };
+        let selector = selector_node.map(|node| {
             if node.is_null() {
                 Selector::default()
+            } else if object.kind == "Service" {
+                // A Service's selector is a plain label map, not a `LabelSelector`.
+                Selector {
+                    match_labels: labels_of(Some(node)),
+                    ..Selector::default()
+                }
             } else {
                 Selector::from_node(node)
             }
         });
+        let backends = if object.kind == "Ingress" {
+            ingress_backends(spec)
+        } else {
+            Vec::new()
+        };
         let scale_target = (object.kind == "HorizontalPodAutoscaler")
             .then(|| {
                 let target = spec?.get("scaleTargetRef")?;
@@ -400,15 +418,27 @@ impl ObjectFacts {
             })
             .flatten();
         let mut denies_by_default = Vec::new();
+        let mut isolates = Vec::new();
         if object.kind == "NetworkPolicy" {
             let empty_selector = spec
                 .and_then(|s| s.get("podSelector"))
                 .is_some_and(|n| n.is_null() || Selector::from_node(n).is_empty());
+            let has_egress_rules = spec.and_then(|s| s.get("egress")).is_some();
             let types: Vec<&str> = spec
                 .and_then(|s| s.get("policyTypes"))
                 .and_then(Node::as_sequence)
                 .map(|items| items.iter().filter_map(Node::as_str).collect())
-                .unwrap_or_else(|| vec!["Ingress"]);
+                .unwrap_or_else(|| {
+                    if has_egress_rules {
+                        vec!["Ingress", "Egress"]
+                    } else {
+                        vec!["Ingress"]
+                    }
+                });
+            isolates = ["Ingress", "Egress"]
+                .into_iter()
+                .filter(|name| types.contains(name))
+                .collect();
             let no_rules = |key: &str| {
                 spec.and_then(|s| s.get(key)).is_none_or(|rules| {
                     rules.is_null() || rules.as_sequence().is_some_and(<[Node]>::is_empty)
@@ -437,6 +467,9 @@ impl ObjectFacts {
             min_replicas: number("minReplicas"),
             max_replicas: number("maxReplicas"),
             denies_by_default,
+            isolates,
+            selector_span: selector_node.map(|n| n.span),
+            backends,
         }
     }
 
@@ -452,6 +485,92 @@ impl ObjectFacts {
     pub fn is_workload(&self) -> bool {
         WORKLOADS.iter().any(|(kind, _)| *kind == self.kind)
     }
+}
+
+/// The Services an Ingress's backends name (`networking.k8s.io/v1` `service.name`, and the
+/// older `serviceName`), with the span of each name.
+fn ingress_backends(spec: Option<&Node>) -> Vec<(String, Span)> {
+    let mut backends = Vec::new();
+    let mut add = |backend: Option<&Node>| {
+        let Some(backend) = backend else { return };
+        let name = backend
+            .get("service")
+            .and_then(|s| s.get("name"))
+            .or_else(|| backend.get("serviceName"));
+        if let Some((text, node)) = name.and_then(|n| n.as_str().map(|t| (t, n))) {
+            backends.push((text.to_string(), node.span));
+        }
+    };
+    add(spec.and_then(|s| s.get("defaultBackend").or_else(|| s.get("backend"))));
+    for rule in spec
+        .and_then(|s| s.get("rules"))
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
+    {
+        for path in rule
+            .get("http")
+            .and_then(|h| h.get("paths"))
+            .and_then(Node::as_sequence)
+            .unwrap_or_default()
+        {
+            add(path.get("backend"));
+        }
+    }
+    backends
+}
+
+/// Kinds of the Kubernetes API itself: any other kind is a custom resource, whose operator
+/// may create pods (and Services) that no checked file shows.
+const BUILTIN_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Service",
+    "Ingress",
+    "IngressClass",
+    "NetworkPolicy",
+    "PodDisruptionBudget",
+    "HorizontalPodAutoscaler",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Namespace",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "StorageClass",
+    "LimitRange",
+    "ResourceQuota",
+    "Endpoints",
+    "EndpointSlice",
+    "PriorityClass",
+    "CustomResourceDefinition",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "Kustomization",
+    "List",
+    "APIService",
+    "Lease",
+    "Event",
+    "RuntimeClass",
+    "CSIDriver",
+    "VolumeAttachment",
+    "PodTemplate",
+    "ControllerRevision",
+    "CertificateSigningRequest",
+];
+
+/// Whether `kind` is one of the Kubernetes API's own kinds rather than a custom resource.
+pub fn is_builtin_kind(kind: &str) -> bool {
+    BUILTIN_KINDS.contains(&kind)
 }
 
 /// Every Kubernetes object of a run, for cross-object rules.

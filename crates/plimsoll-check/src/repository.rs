@@ -26,6 +26,10 @@ pub struct CiFileFacts {
     pub pins_rust_toolchain: bool,
     /// Docker builds run by `docker/build-push-action` steps.
     pub docker_builds: Vec<DockerBuild>,
+    /// Whether a `run:` script checks formatting (see [`is_format_check`]).
+    pub checks_format: bool,
+    /// Images that `run:` scripts build and tag (`docker build -t app:dev .`), as written.
+    pub built_images: Vec<String>,
 }
 
 /// A Docker build declared in a Compose file or a workflow: its context and Dockerfile, as
@@ -44,6 +48,9 @@ pub struct DockerBuild {
     pub declared_in: PathBuf,
     /// Where in that file.
     pub span: Span,
+    /// The image names the build tags its result with (Compose `image:`, the action's
+    /// `tags`), as written.
+    pub tags: Vec<String>,
 }
 
 impl CiFileFacts {
@@ -68,8 +75,19 @@ impl CiFileFacts {
     pub(crate) fn add_step(&mut self, scope: &StepScope<'_>) {
         let step = &scope.step;
         if let Some(script) = scope.script() {
+            let mut formatted = false;
             for command in &script.commands {
                 let argv = command.argv();
+                let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
+                // `cargo fmt` then `git diff --exit-code`: the diff fails on any reformatting.
+                let fails_on_diff = formatted
+                    && words.first() == Some(&"git")
+                    && words.get(1) == Some(&"diff")
+                    && words.iter().any(|w| *w == "--exit-code" || *w == "--quiet");
+                self.checks_format |= is_format_check(&words) || fails_on_diff;
+                self.built_images.extend(built_image_tags(&words));
+                formatted |= starts_with_words(&words, &["cargo", "fmt"])
+                    || words.first() == Some(&"rustfmt");
                 if is_explicit_toolchain_install(argv) {
                     self.pins_rust_toolchain = true;
                 }
@@ -129,6 +147,17 @@ impl CiFileFacts {
                 .map(str::to_string),
             declared_in: self.path.clone(),
             span: context.span,
+            tags: step
+                .with("tags")
+                .and_then(Node::as_str)
+                .map(|tags| {
+                    tags.split([',', '\n'])
+                        .map(str::trim)
+                        .filter(|tag| !tag.is_empty() && !tag.contains("${{"))
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
         });
     }
 
@@ -156,6 +185,81 @@ fn is_explicit_toolchain_install(argv: &[Word]) -> bool {
     let installs = matches!(args.get(1..3), Some(["toolchain", "install"]))
         || matches!(args.get(1), Some(&"default") | Some(&"override"));
     installs && args.iter().skip(2).any(|a| is_version(a))
+}
+
+/// The tags a container build command gives its image (`docker build -t app:dev .`,
+/// `docker buildx build --tag=app .`, `podman build -t app .`, `buildah bud -t app .`).
+fn built_image_tags(words: &[&str]) -> Vec<String> {
+    let program = words
+        .first()
+        .map_or("", |w| plimsoll_syntax::shell::program_name(w));
+    let builds = match program {
+        "docker" | "podman" => {
+            words.get(1) == Some(&"build")
+                || (words.get(1) == Some(&"buildx") && words.get(2) == Some(&"build"))
+                || (words.get(1) == Some(&"image") && words.get(2) == Some(&"build"))
+        }
+        "buildah" => matches!(words.get(1), Some(&"bud" | &"build")),
+        _ => false,
+    };
+    if !builds {
+        return Vec::new();
+    }
+    let mut tags = Vec::new();
+    let mut words = words.iter().skip(1);
+    while let Some(word) = words.next() {
+        let tag = match *word {
+            "-t" | "--tag" => words.next().copied(),
+            other => other
+                .strip_prefix("--tag=")
+                .or_else(|| other.strip_prefix("-t=")),
+        };
+        if let Some(tag) = tag.filter(|t| !t.contains("${{")) {
+            tags.push(tag.to_string());
+        }
+    }
+    tags
+}
+
+/// Whether `words` check formatting without changing files: `cargo fmt … --check`,
+/// `rustfmt --check …`, `cargo-fmt --check`, `treefmt --fail-on-change` (or `--ci`),
+/// `dprint check`, or a task runner's format-check target (`make fmt-check`,
+/// `just check-fmt`, `cargo xtask fmt --check`).
+pub fn is_format_check(words: &[&str]) -> bool {
+    let Some(program) = words
+        .first()
+        .map(|w| plimsoll_syntax::shell::program_name(w))
+    else {
+        return false;
+    };
+    let has = |flag: &str| words.iter().any(|w| *w == flag);
+    let names_format = |w: &&str| w.contains("fmt") || w.contains("format");
+    match program {
+        "cargo" if starts_with_words(words, &["cargo", "fmt"]) => has("--check"),
+        "rustfmt" | "cargo-fmt" => has("--check"),
+        "treefmt" => has("--fail-on-change") || has("--ci"),
+        "dprint" => words.get(1) == Some(&"check"),
+        "make" | "just" | "task" | "cargo" => {
+            let target = if program == "cargo" {
+                if words.get(1) != Some(&"xtask") {
+                    return false;
+                }
+                &words[2..]
+            } else {
+                &words[1..]
+            };
+            target.iter().any(names_format)
+                && target
+                    .iter()
+                    .any(|w| w.contains("check") || w.contains("lint") || *w == "--check")
+        }
+        _ => false,
+    }
+}
+
+fn starts_with_words(words: &[&str], prefix: &[&str]) -> bool {
+    let mut words = words.iter().filter(|w| !w.starts_with('+'));
+    prefix.iter().all(|p| words.next() == Some(p))
 }
 
 /// Whether `argv` begins with `prefix`, ignoring `+toolchain` selectors (`cargo +nightly fmt`).
@@ -266,10 +370,34 @@ impl Repository {
         self.ci_files.iter().any(|f| f.runs(prefix))
     }
 
+    /// The names (without tag or digest, see [`image_name`]) of the images the repository
+    /// builds: tagged by Compose services with `build:`, by `docker/build-push-action`, or by
+    /// `docker build -t` in workflows. A base image by one of these names is built here.
+    pub fn built_images(&self) -> std::collections::HashSet<String> {
+        self.compose_builds
+            .iter()
+            .chain(self.ci_files.iter().flat_map(|f| &f.docker_builds))
+            .flat_map(|build| &build.tags)
+            .chain(self.ci_files.iter().flat_map(|f| &f.built_images))
+            .map(|tag| image_name(tag))
+            .collect()
+    }
+
     /// Whether any CI file uses an action whose slug starts with `prefix` (lowercase).
     pub fn ci_uses(&self, prefix: &str) -> bool {
         self.ci_files
             .iter()
             .any(|f| f.actions.iter().any(|a| a.starts_with(prefix)))
     }
+}
+
+/// An image reference's name, without tag or digest, lowercased, with Docker Hub's implied
+/// prefixes removed: `docker.io/library/postgres:16` and `postgres` are both `postgres`.
+pub fn image_name(reference: &str) -> String {
+    let name = plimsoll_syntax::image::ImageRef::parse(reference)
+        .name
+        .to_ascii_lowercase();
+    let name = name.strip_prefix("docker.io/").unwrap_or(&name);
+    let name = name.strip_prefix("index.docker.io/").unwrap_or(name);
+    name.strip_prefix("library/").unwrap_or(name).to_string()
 }

@@ -38,6 +38,7 @@ const TRIVY_TO_PLIMSOLL: &[(&str, &str)] = &[
     ("DS-0021", "apt-get-hygiene"),
     ("DS-0022", "deprecated-maintainer"),
     ("DS-0023", "multiple-cmd-or-entrypoint"),
+    ("DS-0024", "package-upgrade"),
 ];
 
 /// trivy check id → the part of the message of the plimsoll finding for that aspect.

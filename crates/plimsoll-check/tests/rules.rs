@@ -160,6 +160,11 @@ rule_tests! {
     compose_missing_healthcheck => "compose-missing-healthcheck",
     compose_literal_secret => "compose-literal-secret",
     compose_obsolete_version => "compose-obsolete-version",
+    missing_pipefail => "missing-pipefail",
+    shell_form_entrypoint => "shell-form-entrypoint",
+    copy_before_workdir => "copy-before-workdir",
+    unpinned_package => "unpinned-package",
+    package_upgrade => "package-upgrade",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
@@ -290,4 +295,63 @@ fn invalid_expression_reports_an_aliased_expression_once() {
         findings.starts_with("6:14-6:17 error unknown context `foo`"),
         "{findings}"
     );
+}
+
+/// A format check run directly by the formatter, another format tool, a task runner's target,
+/// or `cargo fmt` followed by a diff that fails: each satisfies `missing-format-check`.
+#[test]
+fn missing_format_check_accepts_direct_format_checks() {
+    let run = |script: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+        std::fs::write(
+            root.join(".github/workflows/ci.yml"),
+            format!(
+                "on: push\njobs:\n  fmt:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: |\n          {script}\n"
+            ),
+        )
+        .unwrap();
+        let overrides = Overrides {
+            isolated: true,
+            enable: vec!["missing-format-check".to_string()],
+            ..Overrides::default()
+        };
+        let settings = Settings::load(root, &|_| None, &overrides).unwrap();
+        let report = plimsoll_check::check(&[root.to_path_buf()], &settings).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "missing-format-check")
+            .count()
+    };
+    for script in [
+        "rustfmt --check --edition 2021 src/main.rs",
+        "cargo +nightly fmt --check",
+        "treefmt --fail-on-change",
+        "dprint check",
+        "make fmt-check",
+        "cargo xtask fmt --check",
+        "cargo fmt --all && git diff --exit-code",
+    ] {
+        assert_eq!(run(script), 0, "{script}");
+    }
+    for script in ["cargo fmt --all", "rustfmt src/main.rs", "make fmt"] {
+        assert_eq!(run(script), 1, "{script}");
+    }
+}
+
+/// A base image that the repository builds itself (a Compose service's `image:` next to
+/// `build:`, a workflow's `docker build -t`) is no registry image to pin.
+#[test]
+fn images_built_in_the_repository_are_not_unpinned_bases() {
+    let root = fixtures_dir().join("locally-built-base");
+    let mut found = Vec::new();
+    for rule in ["unpinned-base-image", "image-not-pinned-to-digest"] {
+        for line in findings_in(rule, &root).lines() {
+            found.push(format!("{rule} {line}"));
+        }
+    }
+    insta::assert_snapshot!("locally-built-base", found.join("\n"));
 }

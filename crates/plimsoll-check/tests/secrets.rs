@@ -485,13 +485,36 @@ fn committed_env_files_are_findings_and_templates_are_not() {
     let dir = git_repo();
     let root = dir.path();
     std::fs::create_dir(root.join("web")).unwrap();
-    std::fs::write(root.join(".env"), "DEBUG=1\n").unwrap();
-    std::fs::write(root.join("web/.env.production"), "LOG=info\n").unwrap();
+    let mut g = Generator(7);
+    let password = g.take(ALNUM, 14);
+    std::fs::write(
+        root.join(".env"),
+        format!("DEBUG=1\nexport DB_PASSWORD='{password}'\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("web/.env.production"),
+        format!("LOG=info\nSTRIPE_KEY=sk_live_{}\n", g.take(ALNUM, 24)),
+    )
+    .unwrap();
+    // Only paths and settings: nothing to rotate.
+    std::fs::create_dir(root.join("cli")).unwrap();
+    std::fs::write(
+        root.join("cli/.env"),
+        "DATA_DIR=/var/lib/app\nLOG_LEVEL=debug\nPORT=8080\nAPI_TOKEN=\nDB_PASSWORD=${DB_PASSWORD}\n",
+    )
+    .unwrap();
     std::fs::write(root.join(".env.example"), "API_TOKEN=<your token>\n").unwrap();
     std::fs::write(root.join(".env.local"), "DEBUG=1\n").unwrap();
     git(
         root,
-        &["add", ".env", "web/.env.production", ".env.example"],
+        &[
+            "add",
+            ".env",
+            "web/.env.production",
+            ".env.example",
+            "cli/.env",
+        ],
     );
     git(root, &["commit", "-qm", "config"]);
     let report = check(root);
@@ -508,8 +531,24 @@ fn committed_env_files_are_findings_and_templates_are_not() {
                 .to_string()
         })
         .collect();
-    // `.env.local` exists but is not tracked; `.env.example` is a template.
+    // `.env.local` exists but is not tracked; `.env.example` is a template; `cli/.env` holds
+    // no credential.
     assert_eq!(env, [".env", "web/.env.production"]);
+    let messages: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.name == "committed-env-file")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        messages[0].contains("a value for `DB_PASSWORD`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("a value for `STRIPE_KEY`"),
+        "{messages:?}"
+    );
+    assert!(!messages.iter().any(|m| m.contains(&password)));
 
     // Outside a git repository the rule finds nothing (and does not fail).
     let plain = tempfile::tempdir().unwrap();

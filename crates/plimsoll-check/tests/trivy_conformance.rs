@@ -39,6 +39,7 @@ const MAPPING: &[(&str, &str, &[&str])] = &[
         &["memory limit", "sets no resources"],
     ),
     ("KSV-0022", "added-capabilities", &[]),
+    ("KSV-0030", "missing-seccomp-profile", &[]),
     ("KSV-0109", "env-secret-literal", &[]),
 ];
 

@@ -262,6 +262,67 @@ pub fn looks_like_secret_literal(value: &str) -> bool {
     }
 }
 
+/// What a literal assigned to a secret-named key in committed configuration (a Compose
+/// `environment:`, a manifest's `env`, a Terraform argument) is, when it is a credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigSecret {
+    /// A value with the shape of a real credential.
+    Credential,
+    /// A value that reads like a demo or default password (`MyStr0ngPassw0rd`, `postgres`,
+    /// `admin123`): once committed, still a password anyone can read.
+    Demo,
+}
+
+/// Whether `value`, assigned to a secret-named key in committed configuration, is a literal
+/// credential, and of which kind. Only what cannot be a password stays `None`: nothing
+/// (empty), a placeholder (`changeme`, `<token>`, `xxxx`, `test`), an interpolation or command
+/// substitution (`${DB_PASSWORD}`, `$(cat /run/secrets/db)`, `{{ .Values.password }}`), a
+/// reference to a secret store or another value (`vault:secret/db#password`, `op://…`,
+/// `arn:aws:secretsmanager:…`, `var.db_password`), a path or file name, a URL, a sentence, a
+/// boolean, or the name of a resource (`db-password-prod`, `DB_PASSWORD_FILE`).
+pub fn config_secret(value: &str) -> Option<ConfigSecret> {
+    let value = value.trim();
+    if looks_like_secret_literal(value) {
+        return Some(ConfigSecret::Credential);
+    }
+    let lower = value.to_ascii_lowercase();
+    const STORES: &[&str] = &[
+        "vault:",
+        "op://",
+        "arn:",
+        "ref+",
+        "sm://",
+        "gcp:",
+        "azurekeyvault:",
+        "secret://",
+        "sops:",
+        "awssm:",
+        "ssm:",
+    ];
+    let not_a_password = value.is_empty()
+        || is_placeholder(value)
+        || value.contains("${")
+        || value.contains("{{")
+        || value.contains("$(")
+        || value.contains("://")
+        || value.contains(char::is_whitespace)
+        || STORES.iter().any(|store| lower.starts_with(store))
+        || matches!(
+            lower.as_str(),
+            "true" | "false" | "yes" | "no" | "none" | "null" | "nil"
+        )
+        || value.starts_with(['/', '~', '.', '@', '&', '*', '!', '#', '%', '{', '['])
+        || value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        || is_reference_path(value)
+        || value.contains("::")
+        || is_snake_identifier(value)
+        || is_word_name(value)
+        || has_file_extension(value);
+    (!not_a_password).then_some(ConfigSecret::Demo)
+}
+
 fn is_literal_credential(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     // `P4ssb0lt`, `t0p-s3cr3t`: the same words in leetspeak.
@@ -433,6 +494,43 @@ mod tests {
     /// Credentials are assembled at run time so that this file holds none.
     fn planted(prefix: &str, body: &str) -> String {
         format!("{prefix}{body}")
+    }
+
+    #[test]
+    fn committed_configuration_literals_are_credentials_or_demo_passwords() {
+        assert_eq!(
+            config_secret("Kq7vN2xRt9pLw3"),
+            Some(ConfigSecret::Credential)
+        );
+        for demo in [
+            "MyStr0ngPassw0rd",
+            "postgres",
+            "admin123",
+            "rootpass123",
+            "s3cr3t!",
+        ] {
+            assert_eq!(config_secret(demo), Some(ConfigSecret::Demo), "{demo}");
+        }
+        for not_one in [
+            "",
+            "changeme",
+            "<token>",
+            "xxxx",
+            "${DB_PASSWORD}",
+            "$(cat /run/secrets/db)",
+            "{{ .Values.password }}",
+            "vault:secret/data/db#password",
+            "op://prod/db/password",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+            "var.db_password",
+            "/run/secrets/db_password",
+            "db-password-prod",
+            "DB_PASSWORD_FILE",
+            "true",
+            "see the vault",
+        ] {
+            assert_eq!(config_secret(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -428,18 +428,29 @@ impl Scanner {
             let Some((whole, secret)) = compiled.groups(&captures) else {
                 continue;
             };
-            let secret_end = match detector.max_length {
+            let mut secret_end = match detector.max_length {
                 Some(max) => cut_end(whole, secret, max),
                 None => secret.end(),
             };
+            let quote = window[..secret.start()]
+                .chars()
+                .next_back()
+                .filter(|c| matches!(c, '"' | '\'' | '`'));
+            if let (Some(quote), Some(Check::Assignment)) = (quote, detector.check) {
+                // A quoted value runs to its closing quote: generated keys hold the `(`, `;`
+                // or `|` that end an unquoted match (a Django key may hold all three).
+                secret_end = quoted_end(window, secret.start(), secret_end, quote);
+            }
             let value = &window[secret.start()..secret_end];
             if compiled.allow.iter().any(|allow| allow.is_match(value))
                 || detector.entropy.is_some_and(|min| entropy(value) < min)
                 || is_placeholder_secret(value)
+                || is_elided(value, &window[secret_end..])
             {
                 continue;
             }
             let after = window[secret_end..].chars().next();
+            let quoted = quote.is_some();
             let valid = match detector.check {
                 None => true,
                 Some(Check::Assignment) => {
@@ -447,7 +458,10 @@ impl Scanner {
                     let key_start = key.map_or(0, |k| k.start());
                     let key = key.map_or("", |k| k.as_str());
                     is_secret_key(key)
-                        && looks_like_secret_literal(value)
+                        && (looks_like_secret_literal(value)
+                            || (quoted && looks_like_generated_key(value)))
+                        // `token := v1Prefix + …`: code naming a variable, not a value.
+                        && !(is_camel_identifier(value) && !quoted)
                         && after != Some('(')
                         && !is_codecov_graph_token(window, key_start, key)
                 }
@@ -464,6 +478,99 @@ impl Scanner {
             }
         }
     }
+}
+
+/// Where a quoted value that a match ended early, at a character an unquoted value stops at
+/// (`(`, `;`, `|`, …), ends: its closing `quote` on the same line, when only non-space
+/// characters come before it and the whole value stays within 256 characters; else `end`.
+fn quoted_end(window: &str, start: usize, end: usize, quote: char) -> usize {
+    const STOPS: &[char] = &[';', ',', '<', '>', '(', ')', '{', '}', '[', ']', '\\', '|'];
+    let rest = &window[end..];
+    if !rest.starts_with(STOPS) {
+        return end;
+    }
+    let Some(close) = rest.find(|c: char| c == quote || c.is_whitespace()) else {
+        return end;
+    };
+    let fits = window[start..end + close].chars().count() <= 256;
+    if rest[close..].starts_with(quote) && fits {
+        end + close
+    } else {
+        end
+    }
+}
+
+/// Whether a quoted `value` has the shape of a generated key (a Django `SECRET_KEY`, a
+/// Rails `secret_key_base`): at least 32 characters with no space, letters, digits and
+/// symbols mixed, and close to random. Such keys may start with `!`, `#` or `$` and hold
+/// `(`, which [`looks_like_secret_literal`] takes for YAML tags, comments and expressions.
+fn looks_like_generated_key(value: &str) -> bool {
+    let classes = [
+        value.bytes().any(|b| b.is_ascii_lowercase()),
+        value.bytes().any(|b| b.is_ascii_uppercase()),
+        value.bytes().any(|b| b.is_ascii_digit()),
+        value.bytes().any(|b| b.is_ascii_punctuation()),
+    ];
+    value.len() >= 32
+        && value.bytes().all(|b| b.is_ascii_graphic())
+        && classes.iter().filter(|c| **c).count() >= 3
+        && entropy(value) >= 4.0
+        && !value.contains("${")
+        && !value.contains("{{")
+        && !value.contains("://")
+        && !is_placeholder_secret(value)
+        // Documentation keys: Stripe's `sk_test_…`, `your-secret-key-…`.
+        && !["test", "your"]
+            .iter()
+            .any(|word| value.to_ascii_lowercase().contains(word))
+}
+
+/// Whether a match is a shortened example rather than a credential: a secret followed by an
+/// ellipsis (`eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.dozjgNryP4J3jV...`), or a private key whose
+/// body has one (`-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END …`): base64 never holds
+/// a dot, so a key with `...` in it is a documentation placeholder.
+fn is_elided(secret: &str, after: &str) -> bool {
+    after.starts_with("...")
+        || after.starts_with('\u{2026}')
+        || (secret.starts_with("-----BEGIN")
+            && (secret.contains("...") || secret.contains('\u{2026}')))
+}
+
+/// Whether `value` is a lowerCamelCase identifier (`v1Prefix`, `defaultToken`): a lowercase
+/// first word, then at most three capitalised words of lowercase letters, each word at least
+/// two characters, digits only ending the first word (`v1`, `s3`). Generated secrets and
+/// passwords (`hunter2Hunter2`) mix cases and digits far more often.
+fn is_camel_identifier(value: &str) -> bool {
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (index, c) in value.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&value[start..index]);
+            start = index;
+        }
+    }
+    words.push(&value[start..]);
+    let well_formed = |word: &str, first: bool| {
+        let mut chars = word.chars();
+        let head_ok = chars.next().is_some_and(|c| {
+            if first {
+                c.is_ascii_lowercase()
+            } else {
+                c.is_ascii_uppercase()
+            }
+        });
+        let rest = chars.as_str();
+        let letters = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+        head_ok
+            && word.len() >= 2
+            && letters.chars().all(|c| c.is_ascii_lowercase())
+            && (first || letters.len() == rest.len())
+    };
+    (2..=4).contains(&words.len())
+        && words
+            .iter()
+            .enumerate()
+            .all(|(index, word)| well_formed(word, index == 0))
 }
 
 /// Where a match cut to a secret of at most `max` characters ends: the secret's end when the
@@ -651,14 +758,14 @@ mod tests {
         ));
     }
 
-    /// `max_length` finds what the `{8,200}` repetition it replaces found: same secrets, same
+    /// `max_length` finds what the `{1,200}` repetition it replaces found: same secrets, same
     /// spans, on long values, values with a second assignment past the cut, non-ASCII values,
     /// and on every text file of `../shared/corpus/real` when it is there.
     #[test]
     fn max_length_cuts_as_a_counted_repetition_does() {
         let shipped = Scanner::from_toml(DETECTORS_TOML).unwrap();
         let counted = DETECTORS_TOML
-            .replace("|]{8,})'''", "|]{8,200})'''")
+            .replace("|]{1,})'''", "|]{1,200})'''")
             .replace("max_length = 200\n", "");
         assert_ne!(counted, DETECTORS_TOML);
         let counted = Scanner::from_toml(&counted).unwrap();
@@ -726,6 +833,56 @@ mod tests {
             .map(|s| &text[s.start..s.end])
             .collect();
         assert_eq!(spans, [password.as_str()]);
+    }
+
+    #[test]
+    fn identifiers_and_elided_examples_are_not_secrets() {
+        let found = |text: &str| {
+            scanner()
+                .scan(text)
+                .iter()
+                .map(|m| m.detector.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(found("token := v1Prefix + encoded\n").is_empty());
+        assert!(found("apiKey = defaultApiKey\n").is_empty());
+        // Quoted, the same shape is a value.
+        assert_eq!(found("token = \"v1Prefix\"\n"), ["generic-secret"]);
+        // Assembled here so that this file holds no token.
+        let jwt = [
+            "eyJhbGciOiJIUzI1NiJ9",
+            "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+            "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ]
+        .join(".");
+        assert_eq!(found(&format!("Authorization: Bearer {jwt}\n")), ["jwt"]);
+        assert!(found(&format!("Authorization: Bearer {}...\n", &jwt[..70])).is_empty());
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7bq98Jx2n0vL3kQ9ZtWcRfGh5YpXuV2mN8sTaB4eK1oDiHjL...\n...\n-----END RSA PRIVATE KEY-----\n";
+        assert!(found(key).is_empty(), "{:?}", found(key));
+    }
+
+    #[test]
+    fn quoted_generated_keys_are_found_whole() {
+        // Django's `get_random_secret_key()` alphabet: symbols end an unquoted match early.
+        for key in [
+            "!%mxg9-e!d$n5*81)u3@3xtpl()pf!t75v_2s#eh60k+vj50c&",
+            "e+9!uv(w#5@3efr4(&ed_(t^!*2s-y&wb3wk$h5dn)si=pzz5f",
+            "k2z9ri19r-0w*yojfljo&oa5@lqsaj08x$!ui(6$^*=d3)*9zz",
+            "django-insecure-4(k7bn7xj(8b+7t^f(q7xkw)o88)6v%o$+mpz=om75w_bbr4qm",
+        ] {
+            let text = format!("SECRET_KEY = \"{key}\"\n");
+            let found = scanner().scan(&text);
+            assert_eq!(found.len(), 1, "{key}");
+            assert_eq!(&text[found[0].span.start..found[0].span.end], key);
+        }
+        // Not keys: a format string, an expression, a sentence.
+        for text in [
+            "SECRET_KEY = \"%(SECRET_KEY_FROM_ENV)s-and-some-more-words-here\"\n",
+            "SECRET_KEY = os.environ.get(\"SECRET_KEY\")\n",
+            "password = \"see the (internal) wiki for this one\"\n",
+        ] {
+            assert!(scanner().scan(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

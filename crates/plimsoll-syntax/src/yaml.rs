@@ -817,6 +817,37 @@ mod tests {
         );
     }
 
+    /// A multi-line quoted scalar whose continuation lines sit at its key's indentation: YAML
+    /// 1.2 asks for more, libyaml, PyYAML and ruamel.yaml do not (a Gatekeeper template of the
+    /// corpus is written so).
+    #[test]
+    fn multi_line_quoted_scalars_may_continue_at_their_key() {
+        for (text, expected) in [
+            (
+                "properties:\n  a:\n    description: \"When set the TLS {} is optional, defaults\n    to false.\"\n    type: string\n",
+                "When set the TLS {} is optional, defaults to false.",
+            ),
+            (
+                "properties:\n  a:\n    description: 'one,\n  two'\n    type: string\n",
+                "one, two",
+            ),
+        ] {
+            let stream = parse_str(text);
+            assert_eq!(stream.error, None, "{text}");
+            let doc = stream.into_single().unwrap();
+            let a = doc.root.get("properties").unwrap().get("a").unwrap();
+            let description = a.get("description").unwrap();
+            assert_eq!(description.as_str(), Some(expected));
+            assert_eq!(a.get_str("type"), Some("string"));
+            // The span is the original text's: from the opening quote to the closing one.
+            let written = &text[description.span.start..description.span.end];
+            assert!(written.starts_with(['"', '\'']) && written.ends_with(['"', '\'']), "{written}");
+        }
+        // Left of the key too, as those parsers read it; unclosed is still an error.
+        assert!(parse_str("a:\n  b: \"x\ny\"\n  c: 1\n").error.is_none());
+        assert!(parse_str("a:\n  b: \"x\n").error.is_some());
+    }
+
     #[test]
     fn other_indentation_errors_still_fail_where_they_are() {
         let text = "on:\n  push:\n    branches: [main,\n  dev]\n   bad: 1\n";

@@ -46,13 +46,17 @@ fn plant(dir: &Path) -> Vec<String> {
         ),
     )
     .unwrap();
+    // Django's `get_random_secret_key()` alphabet, symbols included.
+    let django_key = random(4, "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)", 50);
     std::fs::write(
         dir.join("settings.py"),
-        format!("DATABASE = \"postgres://app:{db_password}@db.internal/app\"\n"),
+        format!(
+            "DATABASE = \"postgres://app:{db_password}@db.internal/app\"\nSECRET_KEY = \"{django_key}\"\n"
+        ),
     )
     .unwrap();
     std::fs::write(dir.join("id_deploy"), &pem).unwrap();
-    let mut secrets = vec![token, password, db_password];
+    let mut secrets = vec![token, password, db_password, django_key];
     secrets.extend(pem_lines);
     secrets
 }
@@ -111,9 +115,22 @@ fn no_output_format_log_or_baseline_shows_a_planted_secret() {
     assert!(baseline.contains("hardcoded-secret"));
     assert_no_leak("the baseline file", &baseline, &secrets);
 
-    // Every credential was found: the token, the key-assigned password, the database URL and
-    // the private key.
+    // Every credential was found: the token, the key-assigned password, the database URL,
+    // the Django key (line 2, column 15, just inside its quote) and the private key.
     let output = run(plimsoll(dir.path()).args(["check", "--isolated", "--format", "json", "."]));
+    let json = plimsoll(dir.path())
+        .args(["check", "--isolated", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let django = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "settings.py" && f["start"]["line"] == 2)
+        .unwrap_or_else(|| panic!("no finding for the Django key: {output}"));
+    assert_eq!(django["start"]["column"], 15);
+    assert_eq!(django["rule"]["name"], "hardcoded-secret");
     for detector in [
         "github-token",
         "generic-secret",

@@ -119,6 +119,14 @@ pub(super) fn run_compose_rules(
                 dockerfile: service.dockerfile().map(str::to_string),
                 declared_in: cx.source.path().to_path_buf(),
                 span: node.span,
+                // With `build:`, `image:` names the image Compose builds.
+                tags: service
+                    .image()
+                    .and_then(|image| image.as_str())
+                    .filter(|image| !image.contains('$'))
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect(),
             })
         })
         .collect()

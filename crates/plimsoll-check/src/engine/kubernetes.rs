@@ -66,8 +66,15 @@ fn cross_object_kind(object: &Object<'_>) -> bool {
     object.is_workload()
         || matches!(
             object.kind,
-            "PodDisruptionBudget" | "HorizontalPodAutoscaler" | "NetworkPolicy" | "Namespace"
+            "PodDisruptionBudget"
+                | "HorizontalPodAutoscaler"
+                | "NetworkPolicy"
+                | "Namespace"
+                | "Service"
+                | "Ingress"
         )
+        // A custom resource's operator may run pods no file shows (`selector-matches-nothing`).
+        || !crate::kubernetes::is_builtin_kind(object.kind)
 }
 
 /// Whether `text` has top-level `apiVersion:` and `kind:` keys: a cheap test before parsing.

@@ -2,7 +2,7 @@
 //! located, configured, suppressed findings.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -183,6 +183,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             }
         }
     }
+    drop_locally_built_images(&mut report.findings, &repositories, &all_sources);
     for repository in &repositories {
         let exclusions = settings.exclusions_under(&repository.root);
         let mut diagnostics = Vec::new();
@@ -271,6 +272,47 @@ fn lower_test_data(findings: &mut [Finding], settings: &Settings) {
             finding.lowered_test_data = true;
         }
     }
+}
+
+/// Rules that call an image reference unpinned: a reference to an image the repository builds
+/// itself is not one, and is not pinned by digest either (its digest changes with each build).
+const IMAGE_PIN_RULES: &[&str] = &[
+    "unpinned-base-image",
+    "image-not-pinned-to-digest",
+    "unpinned-image",
+];
+
+/// Remove the findings of [`IMAGE_PIN_RULES`] about an image that the repository holding the
+/// file builds (a Compose service's `image:` next to `build:`, a workflow's `docker build -t`
+/// or `docker/build-push-action` `tags`): `FROM myorg/base` after `docker build -t myorg/base
+/// -f Dockerfile.base .` names that build, not a registry image. Per-file rules cannot know
+/// it, so it is decided once every file has been read.
+fn drop_locally_built_images(
+    findings: &mut Vec<Finding>,
+    repositories: &[Repository],
+    sources: &HashMap<PathBuf, Arc<SourceFile>>,
+) {
+    let built: Vec<(&Path, HashSet<String>)> = repositories
+        .iter()
+        .map(|repository| (repository.root.as_path(), repository.built_images()))
+        .filter(|(_, images)| !images.is_empty())
+        .collect();
+    if built.is_empty() {
+        return;
+    }
+    findings.retain(|finding| {
+        if !IMAGE_PIN_RULES.contains(&finding.rule.name) {
+            return true;
+        }
+        let path = finding.location.path.as_path();
+        let (Some(span), Some(source)) = (finding.location.span, sources.get(path)) else {
+            return true;
+        };
+        let name = crate::repository::image_name(source.slice(span));
+        !built
+            .iter()
+            .any(|(root, images)| path.starts_with(root) && images.contains(&name))
+    });
 }
 
 /// Mask the credentials that the paths of `report`'s findings hold, in those paths and in

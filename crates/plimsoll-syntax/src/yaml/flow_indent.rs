@@ -1,4 +1,5 @@
-//! Multi-line flow collections whose continuation lines sit at or left of their key.
+//! Multi-line flow collections and quoted scalars whose continuation lines sit at or left of
+//! their key.
 //!
 //! ```yaml
 //! on:
@@ -15,6 +16,14 @@
 //! Actions do not: inside `[ … ]` and `{ … }` a line break is only a separator, and files written
 //! this way run on GitHub. Refusing them would report a parse error on a workflow that works, and
 //! make `guard` unable to compare it.
+//!
+//! The same holds for a multi-line quoted scalar in block context:
+//!
+//! ```yaml
+//! properties:
+//!   description: "When set to `true` the TLS {} is optional, defaults
+//!   to false."
+//! ```
 //!
 //! So when saphyr refuses a text, [`reindent`] indents such lines just enough for saphyr
 //! (indentation inside a flow collection never changes a value: plain and quoted scalars drop the
@@ -60,8 +69,10 @@ pub(super) fn reindent(text: &str) -> Option<(String, Shifts)> {
     let mut shifts = Vec::new();
     let mut total = 0;
     let mut inside = Inside::Block;
-    // A quoted scalar left open at the end of the previous line.
+    // A quoted scalar left open at the end of the previous line, and, when it is in block
+    // context, the indentation its continuation lines need.
     let mut quote: Option<u8> = None;
+    let mut quote_min: Option<usize> = None;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let bytes = line.as_bytes();
@@ -81,7 +92,11 @@ pub(super) fn reindent(text: &str) -> Option<(String, Shifts)> {
             }
             inside = Inside::Block;
         }
-        if let Inside::Flow { min, .. } = inside {
+        let needed = match inside {
+            Inside::Flow { min, .. } => Some(min),
+            _ => quote.and(quote_min),
+        };
+        if let Some(min) = needed {
             if !blank && indent < min {
                 let spaces = min - indent;
                 total += spaces;
@@ -90,7 +105,7 @@ pub(super) fn reindent(text: &str) -> Option<(String, Shifts)> {
             }
         }
         out.push_str(line);
-        scan_line(bytes, indent, &mut inside, &mut quote);
+        scan_line(bytes, indent, &mut inside, &mut quote, &mut quote_min);
         line_start += line.len();
     }
     if shifts.is_empty() {
@@ -100,7 +115,13 @@ pub(super) fn reindent(text: &str) -> Option<(String, Shifts)> {
 }
 
 /// Follow one line's flow brackets, quotes, comments and block-scalar indicators.
-fn scan_line(bytes: &[u8], indent: usize, inside: &mut Inside, quote: &mut Option<u8>) {
+fn scan_line(
+    bytes: &[u8],
+    indent: usize,
+    inside: &mut Inside,
+    quote: &mut Option<u8>,
+    quote_min: &mut Option<usize>,
+) {
     let mut pos = indent;
     // Column of the node that starts here, and of the node that holds it (a key, or `-`).
     let mut node = indent;
@@ -110,6 +131,7 @@ fn scan_line(bytes: &[u8], indent: usize, inside: &mut Inside, quote: &mut Optio
         match close_quote(bytes, pos, q) {
             Some(end) => {
                 *quote = None;
+                *quote_min = None;
                 pos = end;
             }
             None => return,
@@ -158,7 +180,10 @@ fn scan_line(bytes: &[u8], indent: usize, inside: &mut Inside, quote: &mut Optio
                     at_node_start = false;
                 }
                 None => {
+                    // A multi-line quoted scalar in block context: its lines must be indented
+                    // past the node holding it (YAML 1.2 rule 69), which libyaml does not ask.
                     *quote = Some(b);
+                    *quote_min = Some(owner + 1);
                     return;
                 }
             },

@@ -1,4 +1,4 @@
-use super::common::{argv, has_cache_mount, removes, verb};
+use super::common::{argv, mounts_over, removes_after, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -36,14 +36,14 @@ impl Rule for ApkAddWithoutNoCache {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        for run in cx.runs.iter().filter(|r| !has_cache_mount(r)) {
-            if removes(run, "/var/cache/apk") {
-                continue;
-            }
-            for command in &run.commands {
+        for run in cx.runs.iter().filter(|r| !mounts_over(r, "/var/cache/apk")) {
+            for (index, command) in run.commands.iter().enumerate() {
                 let words = argv(command);
                 let is_add = command.program() == Some("apk") && verb(&words) == Some("add");
-                if is_add && !words.contains(&"--no-cache") {
+                if is_add
+                    && !words.contains(&"--no-cache")
+                    && !removes_after(run, "/var/cache/apk", index)
+                {
                     out.report(
                         &Self::META,
                         command.span(),

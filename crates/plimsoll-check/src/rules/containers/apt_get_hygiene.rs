@@ -1,4 +1,4 @@
-use super::common::{argv, has_cache_mount, has_flag, removes, verb};
+use super::common::{argv, has_flag, mounts_over, removes_after, shipping_stages, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -6,9 +6,11 @@ use crate::rule::{DockerfileContext, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags `apt-get` use that makes images slow to build, large, or stale: `apt-get install`
-    /// without `-y` or without `--no-install-recommends`; a `RUN` that runs `apt-get update`
-    /// but does not remove `/var/lib/apt/lists/*`; and `apt-get update` in a `RUN` that installs
-    /// nothing.
+    /// without `-y` (or `-qq`, which implies it) or without `--no-install-recommends`; a `RUN`
+    /// of a stage that ships (the final stage, the stages it is built from, stages copied into
+    /// it whole) that runs `apt-get update` but does not remove `/var/lib/apt/lists/*` after its
+    /// last install (nor mounts a cache or tmpfs over them); and
+    /// `apt-get update` in a `RUN` that installs nothing.
     ///
     /// ## Why is this bad?
     /// Without `-y` the build waits for an answer and fails; recommended packages and package
@@ -43,10 +45,17 @@ impl Rule for AptGetHygiene {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
+        let ships = shipping_stages(cx.dockerfile);
         for run in cx.runs {
+            // Package lists left in a builder stage cost nothing: only what ships matters.
+            let lists_ship = run.onbuild
+                || run
+                    .stage
+                    .is_none_or(|stage| ships.get(stage).copied().unwrap_or(true));
             let mut update = None;
             let mut installs = false;
-            for command in &run.commands {
+            let mut last_install = 0;
+            for (index, command) in run.commands.iter().enumerate() {
                 let words = argv(command);
                 let program = command.program().unwrap_or("");
                 if !matches!(program, "apt-get" | "apt") {
@@ -56,7 +65,10 @@ impl Rule for AptGetHygiene {
                     Some("update") => update = update.or(Some(command.span())),
                     Some("install") => {
                         installs = true;
-                        if !has_flag(&words, 'y', &["--yes", "--assume-yes"]) {
+                        last_install = index;
+                        if !has_flag(&words, 'y', &["--yes", "--assume-yes"])
+                            && !answers_yes_quietly(&words)
+                        {
                             out.report(
                                 &Self::META,
                                 command.span(),
@@ -83,7 +95,10 @@ impl Rule for AptGetHygiene {
                     update,
                     "`apt-get update` in a `RUN` that installs nothing: its cached layer goes stale".to_string(),
                 );
-            } else if !removes(run, "/var/lib/apt/lists") && !has_cache_mount(run) {
+            } else if lists_ship
+                && !removes_after(run, "/var/lib/apt/lists", last_install)
+                && !mounts_over(run, "/var/lib/apt/lists")
+            {
                 out.report(
                     &Self::META,
                     update,
@@ -92,4 +107,35 @@ impl Rule for AptGetHygiene {
             }
         }
     }
+}
+
+/// Whether the options answer yes without `-y`: quiet level 2 (`-qq`, `-q -q`, `-q=2`,
+/// `--quiet=2`) implies `-y` (apt-get(8)), as does `-o APT::Get::Assume-Yes=true`.
+fn answers_yes_quietly(words: &[&str]) -> bool {
+    let mut quiet = 0usize;
+    let mut option_follows = false;
+    for word in words.iter().skip(1) {
+        let word = *word;
+        if std::mem::take(&mut option_follows) || word.starts_with("-o=") {
+            let setting = word.trim_start_matches("-o=").to_ascii_lowercase();
+            if matches!(
+                setting.as_str(),
+                "apt::get::assume-yes=true" | "apt::get::assume-yes=1" | "apt::get::assume-yes=yes"
+            ) {
+                return true;
+            }
+        } else if word == "-o" {
+            option_follows = true;
+        } else if let Some(level) = word
+            .strip_prefix("--quiet=")
+            .or_else(|| word.strip_prefix("-q="))
+        {
+            quiet = level.parse().unwrap_or(quiet);
+        } else if word == "--quiet" {
+            quiet += 1;
+        } else if word.starts_with('-') && !word.starts_with("--") {
+            quiet += word.matches('q').count();
+        }
+    }
+    quiet >= 2
 }

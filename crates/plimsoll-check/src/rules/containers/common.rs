@@ -189,9 +189,87 @@ pub(crate) fn verb<'a>(words: &[&'a str]) -> Option<&'a str> {
     words.iter().skip(1).find(|w| !w.starts_with('-')).copied()
 }
 
-/// Whether the `RUN` removes something under `prefix` (`rm -rf /var/lib/apt/lists/*`).
-pub(crate) fn removes(run: &crate::rule::RunScript<'_>, prefix: &str) -> bool {
-    run.commands.iter().any(|command| {
+/// Whether the `RUN` removes something under `prefix` (`rm -rf /var/lib/apt/lists/*`) after
+/// its command number `after`: a clean that runs before the install leaves the install's files.
+pub(crate) fn removes_after(run: &crate::rule::RunScript<'_>, prefix: &str, after: usize) -> bool {
+    run.commands.iter().skip(after + 1).any(|command| {
         command.program() == Some("rm") && command.argv().iter().any(|w| w.text.starts_with(prefix))
     })
+}
+
+/// Whether the `RUN` mounts a cache or a tmpfs over `dir` (at `dir` or a folder holding it,
+/// `--mount=type=cache,target=/var/lib/apt`) or over a folder inside it: what is written
+/// there never lands in the layer.
+pub(crate) fn mounts_over(run: &crate::rule::RunScript<'_>, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    run.instruction
+        .flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| f.value.as_deref())
+        .any(|value| {
+            let options: Vec<(&str, &str)> = value
+                .split(',')
+                .filter_map(|option| option.split_once('='))
+                .collect();
+            let kind = options.iter().find(|(k, _)| *k == "type").map(|(_, v)| *v);
+            let target = options
+                .iter()
+                .find(|(k, _)| matches!(*k, "target" | "dst" | "destination"))
+                .map(|(_, v)| v.trim_end_matches('/'));
+            matches!(kind, Some("cache" | "tmpfs"))
+                && target.is_some_and(|target| {
+                    !target.is_empty()
+                        && (dir.starts_with(target) || target.starts_with(dir))
+                        && (dir.len() == target.len()
+                            || dir.as_bytes().get(target.len()) == Some(&b'/')
+                            || target.as_bytes().get(dir.len()) == Some(&b'/'))
+                })
+        })
+}
+
+/// The stage a `COPY --from` or `RUN --mount=from=` value names among `stages`: a stage name
+/// (case-insensitive) or a stage index (`--from=0`). `None` for an image.
+pub(crate) fn named_stage(stages: &[Stage<'_>], value: &str) -> Option<usize> {
+    if let Ok(index) = value.parse::<usize>() {
+        // Docker refuses names made of digits only, so a number is always an index.
+        return (index < stages.len()).then_some(index);
+    }
+    stages.iter().position(|stage| {
+        stage
+            .name()
+            .is_some_and(|name| name.text.eq_ignore_ascii_case(value))
+    })
+}
+
+/// For each stage, whether its filesystem ends up in the image that ships: the final stage,
+/// the stages it is built `FROM` (transitively), and stages copied into one of those whole
+/// (`COPY --from=builder / /`). Copying a few paths out of a builder does not ship its
+/// package lists or caches.
+pub(crate) fn shipping_stages(file: &Dockerfile) -> Vec<bool> {
+    let stages = file.stages();
+    let bases = bases(file);
+    let mut ships = vec![false; stages.len()];
+    let mut pending: Vec<usize> = stages.len().checked_sub(1).into_iter().collect();
+    while let Some(index) = pending.pop() {
+        if std::mem::replace(&mut ships[index], true) {
+            continue;
+        }
+        if let Some((Base::Stage(parent), _)) = bases.get(index) {
+            pending.push(*parent);
+        }
+        for copy in stages[index].body.iter().filter(|i| i.keyword == "COPY") {
+            let Some(from) = copy.flag("from").and_then(|f| f.value.as_deref()) else {
+                continue;
+            };
+            let words = copy.words();
+            let copies_root = words
+                .split_last()
+                .is_some_and(|(_, sources)| sources.iter().any(|w| w.text == "/"));
+            if let (true, Some(source)) = (copies_root, named_stage(&stages, from)) {
+                pending.push(source);
+            }
+        }
+    }
+    ships
 }

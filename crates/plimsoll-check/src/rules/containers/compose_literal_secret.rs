@@ -1,13 +1,19 @@
 use crate::compose::Compose;
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
-use crate::secrets::{is_secret_key, looks_like_secret_literal, redact, token_kind};
+use crate::rules::DEMO_PASSWORD;
+use crate::secrets::{config_secret, is_secret_key, redact, token_kind, ConfigSecret};
 
 declare_rule! {
     /// ## What it does
     /// Flags a Compose `environment:` variable with a secret name (`POSTGRES_PASSWORD`,
     /// `API_TOKEN`) set to a literal value, or any value shaped like a known credential.
+    /// A literal that reads like a demo or default password (`MyStr0ngPassw0rd`, `postgres`)
+    /// is reported too, at warning level, saying so: committed, it is a password all the same.
+    /// Only what cannot be a password stays silent: placeholders (`changeme`, `<token>`,
+    /// `xxxx`), empty values, `${VAR}` and `$(…)`, references to a secret store or another
+    /// value, paths and file names.
     ///
     /// ## Why is this bad?
     /// The secret is in the repository for everyone with read access, in every fork and
@@ -56,19 +62,29 @@ impl Rule for ComposeLiteralSecret {
                 if value.contains('$') {
                     continue;
                 }
-                let message = if let Some(kind) = token_kind(value) {
-                    format!("literal {kind} in `{}`: `{}`", variable.name, redact(value))
-                } else if is_secret_key(variable.name) && looks_like_secret_literal(value) {
-                    format!(
-                        "service `{}` sets `{}` to a literal secret: `{}`",
+                let (message, demo) = if let Some(kind) = token_kind(value) {
+                    let message =
+                        format!("literal {kind} in `{}`: `{}`", variable.name, redact(value));
+                    (message, false)
+                } else if let (true, Some(secret)) =
+                    (is_secret_key(variable.name), config_secret(value))
+                {
+                    let demo = secret == ConfigSecret::Demo;
+                    let message = format!(
+                        "service `{}` sets `{}` to a literal {}: `{}`",
                         service.name(),
                         variable.name,
+                        if demo { DEMO_PASSWORD } else { "secret" },
                         redact(value)
-                    )
+                    );
+                    (message, demo)
                 } else {
                     continue;
                 };
-                out.report(&Self::META, variable.span, message);
+                let diagnostic = out.report(&Self::META, variable.span, message);
+                if demo {
+                    diagnostic.severity(Severity::Warning);
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+use super::common::named_stage;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -41,10 +42,6 @@ impl Rule for CopyFromOwnStage {
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
         let stages = cx.dockerfile.stages();
-        let names: Vec<Option<String>> = stages
-            .iter()
-            .map(|s| s.name().map(|n| n.text.to_ascii_lowercase()))
-            .collect();
         for stage in &stages {
             for instruction in stage.body.iter().filter(|i| i.keyword == "COPY") {
                 let Some(flag) = instruction.flag("from") else {
@@ -53,9 +50,7 @@ impl Rule for CopyFromOwnStage {
                 let Some(from) = flag.value.as_deref().map(str::to_ascii_lowercase) else {
                     continue;
                 };
-                let target = names
-                    .iter()
-                    .position(|n| n.as_deref() == Some(from.as_str()));
+                let target = named_stage(&stages, &from);
                 let message = match target {
                     Some(index) if index == stage.index => {
                         format!("`COPY --from={from}` copies from the stage it is in")

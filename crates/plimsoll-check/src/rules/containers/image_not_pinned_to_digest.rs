@@ -9,7 +9,8 @@ use crate::rule::{Context, DockerfileContext, Rule};
 declare_rule! {
     /// ## What it does
     /// In strict mode, flags a `FROM` base image or a Compose `image:` that is not pinned by
-    /// digest (`@sha256:…`).
+    /// digest (`@sha256:…`). Images the repository builds itself (a Compose service with
+    /// `build:`, a workflow's `docker build -t`) have no digest to pin and are not flagged.
     ///
     /// ## Why is this bad?
     /// A tag can be moved to another image at any time; only a digest names exactly the bytes
@@ -61,7 +62,8 @@ impl Rule for ImageNotPinnedToDigest {
     }
 
     fn check_compose(&self, _cx: &Context<'_>, compose: Compose<'_>, out: &mut Sink) {
-        for service in compose.services() {
+        // A service with `build:` builds its `image:` here: that name tags the result.
+        for service in compose.services().filter(|s| s.build_context().is_none()) {
             if let Some(image) = service.image() {
                 if let Some(reference) = image.as_str().filter(|r| !r.contains('$')) {
                     report(reference, image.span, out);

@@ -1,4 +1,4 @@
-use super::common::{argv, has_cache_mount, removes, verb};
+use super::common::{argv, mounts_over, removes_after, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -37,10 +37,12 @@ impl Rule for PackageCacheNotCleaned {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        for run in cx.runs.iter().filter(|r| !has_cache_mount(r)) {
+        for run in cx.runs.iter().filter(|r| !mounts_over(r, "/var/cache")) {
             let mut installs = Vec::new();
-            let mut cleaned = Vec::new();
-            for command in &run.commands {
+            // What a clean command cleans, and where it runs: a clean before the install
+            // leaves the install's cache.
+            let mut cleaned: Vec<(&str, usize)> = Vec::new();
+            for (index, command) in run.commands.iter().enumerate() {
                 let words = argv(command);
                 let program = command.program().unwrap_or("");
                 if !matches!(program, "yum" | "dnf" | "microdnf" | "zypper") {
@@ -48,24 +50,23 @@ impl Rule for PackageCacheNotCleaned {
                 }
                 match verb(&words) {
                     Some("install" | "in" | "update" | "upgrade" | "groupinstall") => {
-                        installs.push((program, command.span()));
+                        installs.push((program, command.span(), index));
                     }
-                    Some("clean" | "cc") => cleaned.push(program),
+                    Some("clean" | "cc") => cleaned.push((program, index)),
                     _ => {}
                 }
                 if words.iter().any(|w| w.starts_with("/var/cache/")) {
-                    cleaned.push(program);
+                    cleaned.push((program, index));
                 }
             }
-            if removes(run, "/var/cache/") {
-                cleaned.extend(["yum", "dnf", "microdnf", "zypper"]);
-            }
-            for (program, span) in installs {
-                if !cleaned.contains(&program) {
+            for (program, span, index) in installs {
+                let clean_after = cleaned.iter().any(|(p, at)| *p == program && *at > index)
+                    || removes_after(run, "/var/cache/", index);
+                if !clean_after {
                     out.report(
                         &Self::META,
                         span,
-                        format!("`{program}` installs packages but this `RUN` never runs `{program} clean`"),
+                        format!("`{program}` installs packages but this `RUN` does not run `{program} clean` after it"),
                     );
                 }
             }

@@ -1,12 +1,18 @@
-use super::common::{argv, has_cache_mount};
+use std::collections::HashSet;
+
+use plimsoll_syntax::dockerfile::Dockerfile;
+use plimsoll_syntax::shell;
+
+use super::common::{argv, bases, has_cache_mount, Base};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set in the
-    /// stage or the `RUN` uses a cache mount.
+    /// Flags `pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set before it
+    /// (by `ENV` in the stage or a stage it is built from, `export`, or on the command line),
+    /// `pip config set global.no-cache-dir` ran before it, or the `RUN` uses a cache mount.
     ///
     /// ## Why is this bad?
     /// pip keeps every downloaded wheel in `~/.cache/pip`, inside the layer: often hundreds of
@@ -37,35 +43,27 @@ impl Rule for PipInstallWithCache {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        // Per stage once: asking per `RUN` scans the stage's body each time.
-        let no_cache_stages: Vec<bool> = cx
-            .dockerfile
-            .stages()
-            .iter()
-            .map(|stage| {
-                stage.body.iter().any(|i| {
-                    matches!(i.keyword.as_str(), "ENV" | "ARG")
-                        && i.key_values()
-                            .iter()
-                            .any(|(k, _)| k.text == "PIP_NO_CACHE_DIR")
-                })
-            })
-            .collect();
-        let no_cache_env =
-            |stage: Option<usize>| stage.and_then(|s| no_cache_stages.get(s)) == Some(&true);
-        for run in cx
-            .runs
-            .iter()
-            .filter(|r| !has_cache_mount(r) && !no_cache_env(r.stage))
-        {
+        let disabled_before = runs_with_cache_disabled(cx.dockerfile);
+        for run in cx.runs.iter().filter(|r| !has_cache_mount(r)) {
+            let mut disabled = disabled_before.contains(&run.instruction.span.start);
             for command in &run.commands {
                 let words = argv(command);
-                let install = match command.program().unwrap_or("") {
-                    "pip" | "pip3" => words.get(1) == Some(&"install"),
-                    "python" | "python3" => words.get(1..4) == Some(&["-m", "pip", "install"]),
-                    _ => false,
-                };
-                if install && !words.contains(&"--no-cache-dir") {
+                if command.program() == Some("export") || configures_no_cache(&words) {
+                    disabled |= words.iter().skip(1).any(|w| disables_cache(w))
+                        || configures_no_cache(&words);
+                    continue;
+                }
+                // `PIP_NO_CACHE_DIR=1 pip install …`, `env PIP_NO_CACHE_DIR=1 pip install …`.
+                let inline = command
+                    .words
+                    .iter()
+                    .take(command.words.len() - command.argv().len())
+                    .any(|w| disables_cache(&w.text));
+                if is_pip_install(&words)
+                    && !disabled
+                    && !inline
+                    && !words.iter().any(|w| is_no_cache_flag(w))
+                {
                     out.report(
                         &Self::META,
                         command.span(),
@@ -76,4 +74,94 @@ impl Rule for PipInstallWithCache {
             }
         }
     }
+}
+
+/// Whether `words` run `pip install` (`pip3.12 install`, `python3 -m pip install`).
+fn is_pip_install(words: &[&str]) -> bool {
+    let versioned = |program: &str, name: &str| {
+        program
+            .strip_prefix(name)
+            .is_some_and(|version| version.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    let program = words.first().map_or("", |w| shell::program_name(w));
+    if versioned(program, "pip") {
+        words.get(1) == Some(&"install")
+    } else if versioned(program, "python") {
+        words.get(1..4) == Some(&["-m", "pip", "install"])
+    } else {
+        false
+    }
+}
+
+/// `--no-cache-dir`, or an abbreviation pip's option parser accepts (`--no-cache`): any
+/// prefix long enough to be unambiguous.
+fn is_no_cache_flag(word: &str) -> bool {
+    word.len() >= "--no-ca".len() && "--no-cache-dir".starts_with(word)
+}
+
+/// Whether `assignment` sets `PIP_NO_CACHE_DIR` so that pip runs without a cache. pip parses
+/// the value as a boolean and, for compatibility, disables the cache for every valid one,
+/// `0`, `false` and `off` included; an empty or other value is an error, not a disabled cache.
+/// A value from a variable is given the benefit of the doubt.
+fn disables_cache(assignment: &str) -> bool {
+    let Some(value) = assignment.strip_prefix("PIP_NO_CACHE_DIR=") else {
+        return false;
+    };
+    let value = value.trim_matches(['"', '\'']).to_ascii_lowercase();
+    value.starts_with('$')
+        || matches!(
+            value.as_str(),
+            "y" | "yes" | "t" | "true" | "on" | "1" | "n" | "no" | "f" | "false" | "off" | "0"
+        )
+}
+
+/// `pip config set global.no-cache-dir …`: pip's configuration file disables the cache for
+/// every later `pip install` of the stage.
+fn configures_no_cache(words: &[&str]) -> bool {
+    words.len() >= 4
+        && shell::program_name(words[0]).starts_with("pip")
+        && words[1..3] == ["config", "set"]
+        && words[3].ends_with(".no-cache-dir")
+}
+
+/// The `RUN`s (by their start in the file) that start with pip's cache disabled: by `ENV` or
+/// `ARG PIP_NO_CACHE_DIR=…` or `pip config set` earlier in their stage or in a stage it is
+/// built from.
+fn runs_with_cache_disabled(file: &Dockerfile) -> HashSet<usize> {
+    let mut at_end: Vec<bool> = Vec::new();
+    let mut disabled_runs = HashSet::new();
+    for ((base, _), stage) in bases(file).into_iter().zip(file.stages()) {
+        let mut disabled = match base {
+            Base::Stage(parent) => at_end.get(parent).copied().unwrap_or(false),
+            _ => false,
+        };
+        for instruction in stage.body {
+            match instruction.keyword.as_str() {
+                "ENV" | "ARG" => {
+                    for (key, value) in instruction.key_values() {
+                        if key.text == "PIP_NO_CACHE_DIR" {
+                            let value = value.map(|v| v.text).unwrap_or_default();
+                            disabled = disables_cache(&format!("PIP_NO_CACHE_DIR={value}"));
+                        }
+                    }
+                }
+                "RUN" => {
+                    if disabled {
+                        disabled_runs.insert(instruction.span.start);
+                    }
+                    let configured = instruction.script().is_some_and(|script| {
+                        shell::parse(&script.text).iter().any(|command| {
+                            let words: Vec<&str> =
+                                command.argv().iter().map(|w| w.text.as_str()).collect();
+                            configures_no_cache(&words)
+                        })
+                    });
+                    disabled |= configured;
+                }
+                _ => {}
+            }
+        }
+        at_end.push(disabled);
+    }
+    disabled_runs
 }

@@ -39,12 +39,15 @@ impl Rule for RelativeWorkdir {
             if instruction.keyword != "WORKDIR" {
                 continue;
             }
-            let path = instruction.text();
+            // The path as the builder sees it: `WORKDIR "/app"` is absolute.
+            let Some(path) = instruction.words().into_iter().next().map(|w| w.text) else {
+                continue;
+            };
             let absolute = path.starts_with('/')
                 || path.starts_with('$')
                 // Windows images: `C:\app`, `c:/app`.
                 || path.get(1..2) == Some(":");
-            if !path.is_empty() && !absolute {
+            if !absolute {
                 out.report(
                     &Self::META,
                     instruction.arguments_span(),

@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a `FROM` whose image has no tag or the `latest` tag (and no digest). Build
     /// arguments are substituted with their defaults (`ARG BASE=rust:1.82` then
-    /// `FROM ${BASE}`); `scratch` and earlier stages (`FROM build`) are not images.
+    /// `FROM ${BASE}`); `scratch` and earlier stages (`FROM build`) are not images, nor is an
+    /// image the repository builds itself (a Compose service's `image:` next to `build:`, a
+    /// workflow's `docker build -t` or `docker/build-push-action` `tags`).
     ///
     /// ## Why is this bad?
     /// The base changes whenever upstream publishes: the same commit builds a different image

@@ -6,8 +6,10 @@ use crate::rule::{RepositoryDiagnostic, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a Rust project whose CI never checks formatting (`cargo fmt --all -- --check`, or
-    /// the `actions-rust-lang/rustfmt` action).
+    /// Flags a Rust project whose CI never checks formatting: no `cargo fmt … --check`,
+    /// `rustfmt --check`, `treefmt --fail-on-change`, `dprint check`, format-check target of
+    /// `make`, `just`, `task` or `cargo xtask`, `cargo fmt` followed by `git diff --exit-code`,
+    /// nor a rustfmt action (`actions-rust-lang/rustfmt`).
     ///
     /// ## Why is this bad?
     /// Unformatted code lands, and every later change mixes real edits with reformatting noise
@@ -39,12 +41,10 @@ impl Rule for MissingFormatCheck {
         if !repo.is_rust() {
             return;
         }
-        let checks = repo.ci_files.iter().any(|f| {
-            f.cargo_commands.iter().any(|argv| {
-                crate::repository::starts_with(argv, &["cargo", "fmt"])
-                    && argv.iter().any(|a| a == "--check")
-            })
-        }) || repo.ci_uses("actions-rust-lang/rustfmt");
+        let checks = repo.ci_files.iter().any(|f| f.checks_format)
+            || repo.ci_uses("actions-rust-lang/rustfmt")
+            || repo.ci_uses("mbrubeck/rustfmt-check")
+            || repo.ci_uses("loligothick/rustfmt-check");
         if !checks {
             report_missing(
                 repo,

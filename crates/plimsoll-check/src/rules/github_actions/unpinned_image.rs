@@ -12,7 +12,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a job `container:`, a service, a `docker://` step, or a Compose service `image:`
     /// (a job image written `${{ matrix.image }}` is checked in each value the matrix gives it)
-    /// whose image has no tag or the `latest` tag (and no digest).
+    /// whose image has no tag or the `latest` tag (and no digest). A Compose `image:` next to
+    /// `build:` names the image being built, and an image the repository builds elsewhere is
+    /// its own: neither is flagged.
     ///
     /// ## Why is this bad?
     /// The image changes whenever upstream publishes, so yesterday's green build says nothing
@@ -151,7 +153,8 @@ impl Rule for UnpinnedImage {
     }
 
     fn check_compose(&self, _cx: &Context<'_>, compose: Compose<'_>, out: &mut Sink) {
-        for service in compose.services() {
+        // A service with `build:` builds its `image:` here: that name tags the result.
+        for service in compose.services().filter(|s| s.build_context().is_none()) {
             if let Some(image) = service.image() {
                 // `${TAG}` interpolation is resolved by Compose from the environment.
                 if let Some(reference) = image.as_str().filter(|r| !r.contains('$')) {

@@ -1,11 +1,13 @@
 use plimsoll_syntax::yaml::Node;
 
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::kubernetes::{Container, Object};
 use crate::rule::{Context, Rule};
+use crate::rules::DEMO_PASSWORD;
 use crate::secrets::{
-    is_placeholder, is_secret_key, looks_like_secret_literal, redact, token_kind,
+    config_secret, is_placeholder, is_secret_key, looks_like_secret_literal, redact, token_kind,
+    ConfigSecret,
 };
 
 declare_rule! {
@@ -14,6 +16,11 @@ declare_rule! {
     /// included) — a value with the shape of a known credential, or a literal credential
     /// assigned to a secret-named variable (`DB_PASSWORD`, `API_TOKEN`) — and the same in the
     /// `data` of a ConfigMap. The finding shows only a redacted form.
+    /// A literal that reads like a demo or default password (`MyStr0ngPassw0rd`, `postgres`)
+    /// is reported too, at warning level, saying so: committed, it is a password all the same.
+    /// Only what cannot be a password stays silent: placeholders (`changeme`, `<token>`,
+    /// `xxxx`), empty values, `${VAR}` and `$(…)`, references to a secret store or another
+    /// value, paths and file names.
     ///
     /// ## Why is this bad?
     /// Manifests are committed, reviewed, printed by `kubectl describe` and readable by anyone
@@ -50,12 +57,19 @@ fn check_value(name: &str, value: &Node, what: &str, strict: bool, out: &mut Sin
     let Some(text) = value.as_str() else {
         return;
     };
+    let mut demo = false;
     let message = if let Some(kind) = token_kind(text) {
         format!("{what} holds a literal {kind}: `{}`", redact(text.trim()))
     } else if is_secret_key(name)
         && ((strict && is_plain_word(text)) || looks_like_secret_literal(text))
     {
         format!("{what} is a literal secret: `{}`", redact(text.trim()))
+    } else if let (true, Some(ConfigSecret::Demo)) = (is_secret_key(name), config_secret(text)) {
+        demo = true;
+        format!(
+            "{what} is a literal {DEMO_PASSWORD}: `{}`",
+            redact(text.trim())
+        )
     } else if let Some((key, secret)) = strict.then(|| embedded_secret(text)).flatten() {
         // A configuration file or env file held in the ConfigMap: `DB_PASSWORD=…` lines.
         format!(
@@ -65,7 +79,10 @@ fn check_value(name: &str, value: &Node, what: &str, strict: bool, out: &mut Sin
     } else {
         return;
     };
-    out.report(&EnvSecretLiteral::META, value.span, message);
+    let diagnostic = out.report(&EnvSecretLiteral::META, value.span, message);
+    if demo {
+        diagnostic.severity(Severity::Warning);
+    }
 }
 
 /// A single non-placeholder word: what a secret value looks like when it is not a known token.

@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Flags each namespace that runs workloads but has no default-deny NetworkPolicy among the
     /// checked files: a policy with an empty `podSelector` that lists `Ingress` in its
-    /// `policyTypes` (or omits them) and allows no ingress. The finding is on the namespace's
+    /// `policyTypes` (or omits them) and allows no ingress. Workloads whose pods a NetworkPolicy
+    /// selects for `Ingress` are isolated already and need none. The finding is on the namespace's
     /// `Namespace` object when it is among the files, else on the first workload in it, and says
     /// when the namespace is not defined among the files. Workloads with no
     /// `metadata.namespace` are taken together, as the namespace they are applied to.
@@ -49,8 +50,36 @@ impl Rule for MissingDefaultDeny {
     }
 
     fn check_k8s_cluster(&self, cluster: &Cluster, out: &mut RunSink) {
+        // A workload whose pods a NetworkPolicy selects for ingress is isolated already: its
+        // namespace needs a default deny only for the pods no policy selects.
+        let mut policies: HashMap<Option<&str>, Vec<&ObjectFacts>> = HashMap::new();
+        for policy in cluster
+            .objects
+            .iter()
+            .filter(|o| o.kind == "NetworkPolicy" && o.isolates.contains(&"Ingress"))
+        {
+            policies
+                .entry(policy.namespace.as_deref())
+                .or_default()
+                .push(policy);
+        }
+        let isolated = |workload: &ObjectFacts| {
+            policies
+                .get(&workload.namespace.as_deref())
+                .is_some_and(|policies| {
+                    policies.iter().any(|p| {
+                        p.selector
+                            .as_ref()
+                            .is_some_and(|s| s.matches(&workload.pod_labels))
+                    })
+                })
+        };
         let mut first_workload: BTreeMap<Option<&str>, &ObjectFacts> = BTreeMap::new();
-        for object in cluster.objects.iter().filter(|o| o.is_workload()) {
+        for object in cluster
+            .objects
+            .iter()
+            .filter(|o| o.is_workload() && !isolated(o))
+        {
             first_workload
                 .entry(object.namespace.as_deref())
                 .or_insert(object);

@@ -5,11 +5,14 @@ use crate::discovery::normalize;
 use crate::finding::RuleMeta;
 use crate::repository::Repository;
 use crate::rule::{RepositoryDiagnostic, Rule};
+use crate::secrets::{is_placeholder, is_secret_key, token_kind};
 
 declare_rule! {
     /// ## What it does
     /// Flags `.env` files (`.env`, `.env.production`, `config/.env.local`) that git tracks in
-    /// a checked directory. Templates meant to be committed (`.env.example`, `.env.sample`,
+    /// a checked directory and that hold a credential: a secret-named key (`DB_PASSWORD`) with
+    /// a value that is not a placeholder, or a value shaped like a known token. A `.env` of
+    /// paths, ports and log levels is not flagged. Templates meant to be committed (`.env.example`, `.env.sample`,
     /// `.env.template`, `.env.dist`, `.env.defaults`) are not flagged; the secrets in them, if
     /// any, are found by `hardcoded-secret`. Needs the `git` executable; outside a git
     /// repository the rule finds nothing.
@@ -117,16 +120,63 @@ impl Rule for CommittedEnvFile {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            let message = match plimsoll_syntax::file::read_regular(&path, repo.max_file_size) {
+                Ok(bytes) => {
+                    let holds = secret_settings(&String::from_utf8_lossy(&bytes));
+                    if holds.is_empty() {
+                        // Paths, ports and log levels: settings, not secrets.
+                        continue;
+                    }
+                    let names = holds
+                        .iter()
+                        .map(|key| format!("`{key}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!(
+                        "`{name}` is committed with a value for {names}: every clone and the history have it"
+                    )
+                }
+                // What cannot be read may hold anything.
+                Err(_) => {
+                    format!("`{name}` is committed: every clone and the history have what it holds")
+                }
+            };
             out.push(RepositoryDiagnostic {
                 rule: &Self::META,
-                message: format!(
-                    "`{name}` is committed: every clone and the history have what it holds"
-                ),
+                message,
                 path,
                 span: None,
             });
         }
     }
+}
+
+/// The keys of the `KEY=value` lines of an env file (dotenv syntax: `export`, quotes and
+/// comments allowed) whose value is a credential: a secret-named key with a value that is not a
+/// placeholder, a reference or empty, or any value shaped like a known token.
+fn secret_settings(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        let value = value.trim().trim_matches(['"', '\'']).trim();
+        let credential = if is_secret_key(key) {
+            !value.is_empty() && !is_placeholder(value)
+        } else {
+            token_kind(value).is_some()
+        };
+        if credential && !keys.iter().any(|k| k == key) {
+            keys.push(key.to_string());
+        }
+    }
+    keys
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::Rule;
-use crate::secrets::{is_secret_key, looks_like_secret_literal, redact, token_kind};
+use crate::rules::DEMO_PASSWORD;
+use crate::secrets::{config_secret, is_secret_key, redact, token_kind, ConfigSecret};
 use crate::terraform::Module;
 
 declare_rule! {
@@ -10,6 +11,11 @@ declare_rule! {
     /// of a known credential anywhere, and literal values given to secret-named arguments,
     /// variables and variable defaults (`password`, `token`, `secret_key`, …). The finding shows
     /// only a redacted form.
+    /// A literal that reads like a demo or default password (`MyStr0ngPassw0rd`, `postgres`)
+    /// is reported too, at warning level, saying so: committed, it is a password all the same.
+    /// Only what cannot be a password stays silent: placeholders (`changeme`, `<token>`,
+    /// `xxxx`), empty values, `${VAR}` and `$(…)`, references to a secret store or another
+    /// value, paths and file names.
     ///
     /// ## Why is this bad?
     /// The repository keeps the secret forever (history survives deletion), and Terraform also
@@ -49,17 +55,24 @@ impl Rule for TerraformSecretLiteral {
                 let Some(value) = expr.as_str() else {
                     return;
                 };
-                let message = if let Some(kind) = token_kind(value) {
-                    format!("literal {kind} in `{name}`: `{}`", redact(value.trim()))
-                } else if is_secret_key(name) && looks_like_secret_literal(value) {
-                    format!(
-                        "`{name}` is assigned a literal secret: `{}`",
+                let (message, demo) = if let Some(kind) = token_kind(value) {
+                    let message = format!("literal {kind} in `{name}`: `{}`", redact(value.trim()));
+                    (message, false)
+                } else if let (true, Some(secret)) = (is_secret_key(name), config_secret(value)) {
+                    let demo = secret == ConfigSecret::Demo;
+                    let message = format!(
+                        "`{name}` is assigned a literal {}: `{}`",
+                        if demo { DEMO_PASSWORD } else { "secret" },
                         redact(value.trim())
-                    )
+                    );
+                    (message, demo)
                 } else {
                     return;
                 };
-                sink.report(&Self::META, expr.span, message);
+                let diagnostic = sink.report(&Self::META, expr.span, message);
+                if demo {
+                    diagnostic.severity(Severity::Warning);
+                }
             };
             super::walk_values(&file.body, &mut |name, _, expr| report(name, expr));
             // A secret-named variable's default is the secret itself.
