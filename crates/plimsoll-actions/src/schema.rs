@@ -324,17 +324,91 @@ pub const UNTRUSTED_CONTEXTS: &[UntrustedContext] = untrusted! {
     "github.event.workflow_run.display_title" by "the triggering run's author (a pull request title or commit message)" on WORKFLOW_RUN_EVENTS;
     "github.event.workflow_run.head_repository.description" by "the fork's owner" on WORKFLOW_RUN_EVENTS;
     "github.event.workflow_run.pull_requests.*.head.ref" by "the pull request's author (the branch name)" on WORKFLOW_RUN_EVENTS;
+    // `edited` events carry the text before the edit: `changes.title.from`, `changes.body.from`.
+    "github.event.changes.*.from" by "whoever edited the text (its previous version)" on EDITED_EVENTS;
 };
 
+/// Events whose `edited` activity carries `changes.<field>.from`, the text before the edit.
+const EDITED_EVENTS: &[&str] = &[
+    "issues",
+    "issue_comment",
+    "pull_request",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "discussion",
+    "discussion_comment",
+];
+
 /// The attacker-controlled context `path` reads, if any (compared without case, as GitHub does).
+/// A `*` segment of an entry matches any one segment (`changes.title.from`, `pages.*.title`).
 pub fn untrusted_context(path: &str) -> Option<&'static UntrustedContext> {
     UNTRUSTED_CONTEXTS.iter().find(|untrusted| {
-        let len = untrusted.path.len();
-        path.len() >= len
-            && path.is_char_boundary(len)
-            && path[..len].eq_ignore_ascii_case(untrusted.path)
-            && (path.len() == len || path.as_bytes()[len] == b'.')
+        let mut segments = path.split('.');
+        untrusted.path.split('.').all(|pattern| {
+            segments
+                .next()
+                .is_some_and(|segment| pattern == "*" || segment.eq_ignore_ascii_case(pattern))
+        })
     })
+}
+
+/// Outputs of well-known actions that hold attacker text: `(action, output, what it holds)`,
+/// actions lowercased; an output written `*_files` matches every output ending in `_files`.
+/// From the actions' documented outputs: file names and branch names come from the pull
+/// request, comment bodies from whoever comments.
+pub const TAINTED_ACTION_OUTPUTS: &[(&str, &str, &str)] = &[
+    (
+        "tj-actions/changed-files",
+        "*_files",
+        "file names from the pull request",
+    ),
+    (
+        "tj-actions/changed-files",
+        "*_files_matrix",
+        "file names from the pull request",
+    ),
+    (
+        "tj-actions/branch-names",
+        "current_branch",
+        "the pull request's branch name",
+    ),
+    (
+        "tj-actions/branch-names",
+        "head_ref_branch",
+        "the pull request's branch name",
+    ),
+    (
+        "peter-evans/find-comment",
+        "comment-body",
+        "the comment's body",
+    ),
+    (
+        "xt0rted/pull-request-comment-branch",
+        "head_ref",
+        "the pull request's branch name",
+    ),
+    (
+        "dorny/paths-filter",
+        "*_files",
+        "file names from the pull request",
+    ),
+];
+
+/// What output `output` of `action` (a `uses:` slug, lowercased) holds, when it is attacker text.
+pub fn tainted_action_output(action: &str, output: &str) -> Option<&'static str> {
+    TAINTED_ACTION_OUTPUTS
+        .iter()
+        .find(|(a, o, _)| {
+            *a == action
+                && match o.strip_prefix('*') {
+                    Some(suffix) => {
+                        output.len() > suffix.len() && output.to_ascii_lowercase().ends_with(suffix)
+                    }
+                    None => o.eq_ignore_ascii_case(output),
+                }
+        })
+        .map(|(_, _, what)| *what)
 }
 
 /// Whether the context `path` is data an outside contributor controls.

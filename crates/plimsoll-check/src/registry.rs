@@ -57,6 +57,7 @@ pub static RULES: &[&dyn Rule] = &[
     &SelfHostedForkRunner,
     &PersistedCheckoutCredentials,
     &DangerousTrigger,
+    &InvalidUses,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

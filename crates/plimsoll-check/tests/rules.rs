@@ -130,6 +130,7 @@ rule_tests! {
     self_hosted_fork_runner => "self-hosted-fork-runner",
     persisted_checkout_credentials => "persisted-checkout-credentials",
     dangerous_trigger => "dangerous-trigger",
+    invalid_uses => "invalid-uses",
     unpinned_base_image => "unpinned-base-image",
     image_not_pinned_to_digest => "image-not-pinned-to-digest",
     runs_as_root => "runs-as-root",
