@@ -470,3 +470,108 @@ pub fn script_input(action: &str, input: &str) -> Option<&'static str> {
         .find(|(a, i, _)| *a == action && i.eq_ignore_ascii_case(input))
         .map(|(_, _, language)| *language)
 }
+
+/// When an action restores a cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheRestore {
+    /// Whenever it runs (`actions/cache`, `Swatinem/rust-cache`).
+    Always,
+    /// When input `.0` is set to anything but `false` or empty (`actions/setup-node` `cache:`).
+    WhenSet(&'static str),
+    /// Unless input `.0` is `false` (`actions/setup-go` `cache:`, on by default since v4).
+    UnlessOff(&'static str),
+}
+
+/// Actions that restore a cache, lowercased, from their documented inputs. `actions/cache/save`
+/// only saves, so it is not here.
+pub const CACHE_RESTORERS: &[(&str, CacheRestore)] = &[
+    ("actions/cache", CacheRestore::Always),
+    ("actions/cache/restore", CacheRestore::Always),
+    ("swatinem/rust-cache", CacheRestore::Always),
+    ("leafwing-studios/cargo-cache", CacheRestore::Always),
+    ("mozilla-actions/sccache-action", CacheRestore::Always),
+    ("hendrikmuhs/ccache-action", CacheRestore::Always),
+    (
+        "determinatesystems/magic-nix-cache-action",
+        CacheRestore::Always,
+    ),
+    (
+        "gradle/actions/setup-gradle",
+        CacheRestore::UnlessOff("cache-disabled"),
+    ),
+    (
+        "gradle/gradle-build-action",
+        CacheRestore::UnlessOff("cache-disabled"),
+    ),
+    ("actions/setup-node", CacheRestore::WhenSet("cache")),
+    ("actions/setup-python", CacheRestore::WhenSet("cache")),
+    ("actions/setup-java", CacheRestore::WhenSet("cache")),
+    ("actions/setup-dotnet", CacheRestore::WhenSet("cache")),
+    ("actions/setup-go", CacheRestore::UnlessOff("cache")),
+    ("ruby/setup-ruby", CacheRestore::WhenSet("bundler-cache")),
+    ("astral-sh/setup-uv", CacheRestore::WhenSet("enable-cache")),
+    ("pnpm/action-setup", CacheRestore::WhenSet("cache")),
+    ("oven-sh/setup-bun", CacheRestore::WhenSet("cache")),
+    ("jdx/mise-action", CacheRestore::UnlessOff("cache")),
+    ("dtolnay/rust-toolchain", CacheRestore::WhenSet("cache")),
+    (
+        "actions-rust-lang/setup-rust-toolchain",
+        CacheRestore::UnlessOff("cache"),
+    ),
+];
+
+/// How `action` (a `uses:` slug, lowercased) restores a cache, if it does.
+pub fn cache_restorer(action: &str) -> Option<CacheRestore> {
+    CACHE_RESTORERS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, restore)| *restore)
+}
+
+/// Commands that publish a package, an image or a release (their leading words).
+pub const PUBLISH_COMMANDS: &[&[&str]] = &[
+    &["cargo", "publish"],
+    &["npm", "publish"],
+    &["pnpm", "publish"],
+    &["yarn", "publish"],
+    &["yarn", "npm", "publish"],
+    &["bun", "publish"],
+    &["twine", "upload"],
+    &["poetry", "publish"],
+    &["uv", "publish"],
+    &["flit", "publish"],
+    &["hatch", "publish"],
+    &["gem", "push"],
+    &["docker", "push"],
+    &["podman", "push"],
+    &["helm", "push"],
+    &["gh", "release", "create"],
+    &["gh", "release", "upload"],
+    &["goreleaser", "release"],
+    &["mvn", "deploy"],
+    &["dotnet", "nuget", "push"],
+    &["nuget", "push"],
+    &["vsce", "publish"],
+];
+
+/// Actions that publish, lowercased, with the input that must be `true` for them to (if any).
+pub const PUBLISH_ACTIONS: &[(&str, Option<&str>)] = &[
+    ("docker/build-push-action", Some("push")),
+    ("softprops/action-gh-release", None),
+    ("pypa/gh-action-pypi-publish", None),
+    ("goreleaser/goreleaser-action", None),
+    ("ncipollo/release-action", None),
+    ("actions/create-release", None),
+    ("svenstaro/upload-release-action", None),
+    ("js-devtools/npm-publish", None),
+    ("rubygems/release-gem", None),
+    ("katyo/publish-crates", None),
+];
+
+/// Whether `action` publishes, and the input that must be `true` for it to.
+pub fn publish_action(action: &str) -> Option<Option<&'static str>> {
+    PUBLISH_ACTIONS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, input)| *input)
+}

@@ -58,6 +58,7 @@ pub static RULES: &[&dyn Rule] = &[
     &PersistedCheckoutCredentials,
     &DangerousTrigger,
     &InvalidUses,
+    &CachePoisoning,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,
