@@ -59,6 +59,7 @@ pub static RULES: &[&dyn Rule] = &[
     &DangerousTrigger,
     &InvalidUses,
     &CachePoisoning,
+    &SecretInSharedEnv,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -132,6 +132,7 @@ rule_tests! {
     dangerous_trigger => "dangerous-trigger",
     invalid_uses => "invalid-uses",
     cache_poisoning => "cache-poisoning",
+    secret_in_shared_env => "secret-in-shared-env",
     unpinned_base_image => "unpinned-base-image",
     image_not_pinned_to_digest => "image-not-pinned-to-digest",
     runs_as_root => "runs-as-root",
