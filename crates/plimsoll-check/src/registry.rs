@@ -60,6 +60,7 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidUses,
     &CachePoisoning,
     &SecretInSharedEnv,
+    &KnownVulnerableAction,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -133,6 +133,7 @@ rule_tests! {
     invalid_uses => "invalid-uses",
     cache_poisoning => "cache-poisoning",
     secret_in_shared_env => "secret-in-shared-env",
+    known_vulnerable_action => "known-vulnerable-action",
     unpinned_base_image => "unpinned-base-image",
     image_not_pinned_to_digest => "image-not-pinned-to-digest",
     runs_as_root => "runs-as-root",
