@@ -18,6 +18,7 @@ pub mod registry;
 pub mod repository;
 mod rule;
 pub mod rules;
+pub mod security;
 pub use plimsoll_secrets as secrets;
 pub mod suppression;
 pub mod terraform;
