@@ -64,6 +64,12 @@ impl Version {
         full.0.len() >= self.0.len() && full.0[..self.0.len()] == self.0[..]
     }
 
+    /// Whether two version names can name the same release: equal, or one is the other's line
+    /// (`v4` and `4.2.2`).
+    pub fn agrees_with(&self, other: &Version) -> bool {
+        self.holds(other) || other.holds(self)
+    }
+
     /// Whether the release a ref names is affected by `[introduced, fixed)`. A partial ref
     /// (`v4`, a tag GitHub's convention moves to the line's latest release) is affected when its
     /// latest release is: the fixed version is not in its line and the line is below it.
@@ -185,6 +191,12 @@ mod tests {
         assert!(ids("github/codeql-action/init", "v3.26.10").is_empty());
         // Branches and SHAs are not versions.
         assert!(ids("tj-actions/changed-files", "main").is_empty());
+        assert!(Version::parse("v4")
+            .unwrap()
+            .agrees_with(&Version::parse("4.2.2").unwrap()));
+        assert!(!Version::parse("v4.1.0")
+            .unwrap()
+            .agrees_with(&Version::parse("v4.2.2").unwrap()));
         assert!(ids(
             "tj-actions/changed-files",
             "0e58ed8671d6b60d0890c21b07f8835ace038e67"

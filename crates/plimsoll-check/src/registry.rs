@@ -61,6 +61,12 @@ pub static RULES: &[&dyn Rule] = &[
     &CachePoisoning,
     &SecretInSharedEnv,
     &KnownVulnerableAction,
+    &UnsoundContains,
+    &HardcodedContainerCredentials,
+    &UnredactedSecrets,
+    &RefVersionMismatch,
+    &Obfuscation,
+    &UseTrustedPublishing,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,
