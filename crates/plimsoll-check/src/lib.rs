@@ -14,6 +14,7 @@ pub mod engine;
 mod finding;
 pub mod history;
 pub mod kubernetes;
+pub mod peers;
 pub mod registry;
 pub mod repository;
 mod rule;

@@ -148,6 +148,7 @@ pub fn rules_markdown() -> String {
             meta.id, meta.name, meta.name, meta.severity, strict, meta.summary
         ));
     }
+    out.push_str(&crate::peers::markdown());
     for meta in all() {
         out.push_str(&format!("\n## {}\n\n", meta.name));
         out.push_str(&format!(

@@ -31,6 +31,12 @@ pub const SECURITY_SEVERITY: &[(&str, &str)] = &[
     ("cache-poisoning", "6.5"),
     ("secret-in-shared-env", "5.0"),
     ("known-vulnerable-action", "8.0"),
+    ("unsound-contains", "5.0"),
+    ("hardcoded-container-credentials", "8.0"),
+    ("unredacted-secrets", "4.0"),
+    ("ref-version-mismatch", "3.0"),
+    ("obfuscation", "3.0"),
+    ("use-trusted-publishing", "2.0"),
     // Containers and Compose
     ("unpinned-base-image", "4.0"),
     ("image-not-pinned-to-digest", "3.0"),
