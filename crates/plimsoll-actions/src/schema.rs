@@ -188,9 +188,11 @@ pub const BRANDING_KEYS: &[&str] = &["icon", "color"];
 /// Permission scopes that `permissions:` accepts.
 pub const PERMISSION_SCOPES: &[&str] = &[
     "actions",
+    "artifact-metadata",
     "attestations",
     "checks",
     "contents",
+    "copilot-requests",
     "deployments",
     "discussions",
     "id-token",

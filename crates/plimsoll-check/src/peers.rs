@@ -160,8 +160,8 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     (
         "permissions",
         Coverage::Rules(
-            &["write-all-permissions", "excessive-permissions"],
-            "what permissions grant; unknown scope names are not reported",
+            &["unknown-key", "write-all-permissions", "excessive-permissions"],
+            "unknown scope names and what permissions grant; invalid values (`read` for `id-token`) are not reported",
         ),
     ),
     (
