@@ -5,6 +5,7 @@
 //! `check` audits through it; `diagnose`, `guard` and `init` read and write workflows with it.
 //! [`schema`] holds what GitHub accepts (keys, events) as data.
 
+pub mod advisories;
 mod condition;
 pub mod schema;
 mod uses;
