@@ -10,8 +10,8 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use crate::class::Class;
 use crate::signatures::Signatures;
-use crate::Class;
 
 /// Candidates kept per step while reading.
 pub const PER_STEP: usize = 24;

@@ -13,10 +13,19 @@ use plimsoll_actions::{Job, NamedNode, Step};
 use plimsoll_syntax::yaml::{Node, NodeKind, ScalarStyle};
 use plimsoll_syntax::LineIndex;
 use regex::Regex;
+use serde::Serialize;
 
+use crate::analyzer::Candidate;
 use crate::diff::Insertion;
-use crate::workflow::Change;
-use crate::Candidate;
+
+/// One proposed change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// What changes.
+    pub summary: String,
+    /// Why.
+    pub rationale: String,
+}
 
 /// The workflow text and its line index.
 #[derive(Clone, Copy)]
@@ -534,7 +543,10 @@ pub(crate) fn retry_run(source: Source<'_>, job: &Job<'_>, step: &Step<'_>) -> O
 }
 
 /// Whether the best lines are network failures (the kind a retry recovers).
-pub(crate) fn network_failure(candidates: &[Candidate], signatures: &crate::Signatures) -> bool {
+pub(crate) fn network_failure(
+    candidates: &[Candidate],
+    signatures: &crate::signatures::Signatures,
+) -> bool {
     candidates.iter().take(3).any(|c| {
         c.matched().iter().any(|&i| {
             signatures

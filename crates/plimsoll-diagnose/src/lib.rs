@@ -9,6 +9,7 @@
 //! patch; [`render`] writes the analysis as Markdown or JSON.
 
 pub mod analyzer;
+pub mod class;
 pub mod diff;
 mod fixes;
 pub mod input;
@@ -19,58 +20,13 @@ pub mod signatures;
 pub mod workflow;
 pub mod zip;
 
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
 
 pub use analyzer::{Candidate, Failure, JobLog, LogLine, StepLog};
+pub use class::Class;
 pub use input::{InputError, LogFormat, LogSource};
 pub use signatures::Signatures;
-
-/// The classes of CI failures (section 6 of the standards).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Class {
-    /// A system package, command or module the job needs is not installed.
-    MissingDependency,
-    /// The tool or toolchain version does not fit what the project needs.
-    ToolVersion,
-    /// A restored cache holds stale or broken artefacts.
-    CacheCorruption,
-    /// The token or account lacks a permission.
-    Permission,
-    /// A matrix target's toolchain (rustup target, cross linker) is not installed.
-    MatrixToolchain,
-    /// Timing or network: time-outs, resets, rate limits, runner loss.
-    Flaky,
-    /// The code itself: compiler errors, failing tests, lints.
-    CodeBug,
-    /// Nothing in the log decides.
-    Unknown,
-}
-
-impl Class {
-    /// The label used in reports.
-    pub fn label(self) -> &'static str {
-        match self {
-            Class::MissingDependency => "missing dependency/setup",
-            Class::ToolVersion => "tool version incompatibility",
-            Class::CacheCorruption => "cache corruption",
-            Class::Permission => "permission issue",
-            Class::MatrixToolchain => "matrix target missing toolchain",
-            Class::Flaky => "flaky (timing/network)",
-            Class::CodeBug => "genuine code bug",
-            Class::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for Class {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
 
 /// The class decided and why.
 #[derive(Debug, Clone, Serialize)]

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::diff::{self, Insertion};
 use crate::fixes;
+pub use crate::fixes::Change;
 use crate::{Analysis, Class, Signatures};
 
 /// The failing step's place in the workflow.
@@ -30,15 +31,6 @@ pub struct MappedStep {
     pub matched_by: Option<&'static str>,
     /// The matrix entry of the failing job, from the values in its name.
     pub matrix_entry: Option<String>,
-}
-
-/// One proposed change.
-#[derive(Debug, Clone, Serialize)]
-pub struct Change {
-    /// What changes.
-    pub summary: String,
-    /// Why.
-    pub rationale: String,
 }
 
 /// What the workflow says about the failure, and the proposed fix.
