@@ -13,7 +13,8 @@ use crate::reader::{clean, LineSplitter, RawLine};
 /// Where a log comes from.
 #[derive(Debug, Clone)]
 pub enum LogSource {
-    /// A file: a job log, `gh` output, or a run-log zip; or a folder of an extracted archive.
+    /// A file: a job log or `gh` output (either gzip-compressed or not), or a run-log zip; or a
+    /// folder of an extracted archive.
     Path(PathBuf),
     /// Standard input.
     Stdin,
@@ -138,10 +139,12 @@ fn is_zip<R: BufRead>(reader: &mut R) -> io::Result<bool> {
     Ok(reader.fill_buf()?.starts_with(ZIP_MAGIC))
 }
 
-/// The file name without the `N_` archive prefix and the extension.
+/// The file name without the `N_` archive prefix, a `.gz` and the extension.
 fn stem(path: &Path) -> String {
     let name = path
-        .file_stem()
+        .file_name()
+        .map(|name| Path::new(name.to_string_lossy().trim_end_matches(".gz")).to_path_buf())
+        .and_then(|name| name.file_stem().map(|s| s.to_os_string()))
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "job".into());
     strip_index(&name).to_string()
@@ -187,7 +190,26 @@ fn looks_binary(head: &[u8]) -> bool {
     nul > 0 || (control + invalid) * 10 > head.len()
 }
 
-/// Feed a text log (job log, `gh` output or plain log).
+/// Read up to 8 KiB from the start of `reader`, to look at without losing it.
+fn read_head<R: Read>(reader: &mut R) -> io::Result<Vec<u8>> {
+    let mut head = vec![0u8; 8192];
+    let mut filled = 0;
+    while filled < head.len() {
+        let n = match reader.read(&mut head[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    head.truncate(filled);
+    Ok(head)
+}
+
+/// Feed a text log (job log, `gh` output or plain log), inflated first when it is gzip.
 fn feed_text<R: Read>(
     label: &str,
     job_name: &str,
@@ -198,21 +220,30 @@ fn feed_text<R: Read>(
         path: label.to_string(),
         source,
     };
-    // Look at the head for binary content without consuming it from the stream.
-    let mut head = vec![0u8; 8192];
-    let mut filled = 0;
-    while filled < head.len() {
-        let n = match reader.read(&mut head[filled..]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_err(e)),
-        };
-        if n == 0 {
-            break;
-        }
-        filled += n;
+    let head = read_head(&mut reader).map_err(io_err)?;
+    if crate::gzip::is_gzip(&head) {
+        let mut inflated = crate::gzip::inflate(
+            head.as_slice().chain(reader),
+            crate::gzip::MAX_INFLATED_BYTES,
+        );
+        let head = read_head(&mut inflated).map_err(io_err)?;
+        return feed_lines(label, job_name, head, inflated, analyzer);
     }
-    head.truncate(filled);
+    feed_lines(label, job_name, head, reader, analyzer)
+}
+
+/// Feed the lines of a text log whose first bytes, `head`, were read from `reader` already.
+fn feed_lines<R: Read>(
+    label: &str,
+    job_name: &str,
+    head: Vec<u8>,
+    reader: R,
+    analyzer: &mut Analyzer<'_>,
+) -> Result<ReadInfo, InputError> {
+    let io_err = |source: io::Error| InputError::Io {
+        path: label.to_string(),
+        source,
+    };
     if head.starts_with(ZIP_MAGIC) {
         return Err(InputError::Zip {
             path: label.to_string(),

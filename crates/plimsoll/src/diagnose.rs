@@ -25,8 +25,8 @@ pub enum DiagnoseFormat {
 #[derive(clap::Args, Debug)]
 pub struct DiagnoseArgs {
     /// Job logs (`-` for standard input): a raw GitHub job log, `gh run view --log` output, a
-    /// run-log zip or its extracted folder, or a plain CI log. Several logs of the same job
-    /// (reruns) are compared for flakiness.
+    /// run-log zip or its extracted folder, or a plain CI log; a log may be gzip-compressed
+    /// (`job.log.gz`). Several logs of the same job (reruns) are compared for flakiness.
     #[arg(default_value = "-", value_name = "LOG")]
     logs: Vec<PathBuf>,
     /// The workflow file that ran the job, to map the failing step and propose a patch.

@@ -438,3 +438,73 @@ fn each_value_patch_applies_keeps_coverage_and_adds_no_check_finding() {
         assert!(new.is_empty(), "{class}: the patch adds findings {new:?}\n{diff}");
     }
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// The JSON report of `plimsoll diagnose LOG` in `dir`, with the log's name (in `source` and
+/// every line's `file`) replaced by `LOG`.
+fn report_of(dir: &Path, log: &str, stdin: Option<Vec<u8>>) -> String {
+    let mut command = plimsoll(dir);
+    command.args(["diagnose", log, "--format", "json"]);
+    if let Some(bytes) = stdin {
+        command.write_stdin(bytes);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    stdout_of(&output).replace(&format!("\"{log}\""), "\"LOG\"")
+}
+
+#[test]
+fn a_gzip_log_reads_as_the_log_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = match shared_logs() {
+        Some(root) => std::fs::read(root.join("cidiff/cidiff_57/fail.log")).unwrap(),
+        None => {
+            println!("note: ../shared absent; a small log written here stands in for the real one");
+            job_log(MISSING_OPENSSL, Some(101)).into_bytes()
+        }
+    };
+    write(dir.path(), "job.log", &plain);
+    write(dir.path(), "job.log.gz", gzip(&plain));
+    let expected = report_of(dir.path(), "job.log", None);
+    assert!(expected.contains("\"verdict\": \"failed\""), "{expected}");
+    assert!(expected.contains("\"file\": \"LOG\""), "{expected}");
+    assert_eq!(report_of(dir.path(), "job.log.gz", None), expected);
+    // Piped, or under a name that does not say gzip: the bytes decide.
+    assert_eq!(report_of(dir.path(), "-", Some(gzip(&plain))), expected);
+    write(dir.path(), "renamed/job.log", gzip(&plain));
+    assert_eq!(report_of(dir.path(), "renamed/job.log", None), expected);
+
+    // A download cut short is an error that says so, not the analysis of half a log.
+    let whole = gzip(&plain);
+    write(dir.path(), "cut.log.gz", &whole[..whole.len() / 2]);
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "cut.log.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("cannot read cut.log.gz"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(stdout_of(&output).is_empty());
+
+    // Compressed binary is refused as binary, after reading its head only.
+    write(dir.path(), "junk.gz", gzip(&vec![0u8; 1 << 16]));
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "junk.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("not a text log"),
+        "{}",
+        stderr_of(&output)
+    );
+}
