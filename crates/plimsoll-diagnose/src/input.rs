@@ -1,4 +1,5 @@
-//! The forms a log comes in, and feeding each to the [`Analyzer`] as jobs, steps and lines.
+//! The forms a log comes in, and feeding each to a [`LineSink`] (the analyser, or a passing
+//! run's line set) as jobs, steps and lines.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
@@ -7,7 +8,6 @@ use std::path::{Path, PathBuf};
 use plimsoll_secrets::log::LogRedactor;
 use serde::Serialize;
 
-use crate::analyzer::Analyzer;
 use crate::reader::{clean, LineSplitter, RawLine};
 
 /// Where a log comes from.
@@ -85,6 +85,18 @@ pub enum InputError {
     },
 }
 
+/// What the reader feeds lines to: the analyser ([`crate::analyzer::Analyzer`]), or the line set
+/// of a passing run ([`crate::passing::PassingRun`]).
+pub trait LineSink {
+    /// Start a job; lines until the next job belong to it.
+    fn begin_job(&mut self, name: &str);
+    /// Start a step known from the input's structure (`gh` columns, an archive file).
+    fn begin_step(&mut self, name: &str, file: &str, line: usize, structural: bool);
+    /// One cleaned line: where it is, its text, whether it carried GitHub decorations, and
+    /// whether it was cut at the reader's line limit.
+    fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool);
+}
+
 /// What feeding learned about the input.
 #[derive(Debug)]
 pub struct ReadInfo {
@@ -103,7 +115,7 @@ fn open_regular(path: &Path) -> io::Result<(File, u64)> {
 /// the stream shows of the credentials it prints masked ([`LogRedactor`]: private keys over
 /// several lines, secrets cut at the line limit); [`crate::diagnose`] masks the rest in the
 /// lines it keeps.
-pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+pub fn feed(source: &LogSource, analyzer: &mut dyn LineSink) -> Result<ReadInfo, InputError> {
     let label = source.display();
     let io_err = |source: io::Error| InputError::Io {
         path: label.clone(),
@@ -214,7 +226,7 @@ fn feed_text<R: Read>(
     label: &str,
     job_name: &str,
     mut reader: R,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<ReadInfo, InputError> {
     let io_err = |source: io::Error| InputError::Io {
         path: label.to_string(),
@@ -238,7 +250,7 @@ fn feed_lines<R: Read>(
     job_name: &str,
     head: Vec<u8>,
     reader: R,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<ReadInfo, InputError> {
     let io_err = |source: io::Error| InputError::Io {
         path: label.to_string(),
@@ -362,7 +374,7 @@ type Opened = (String, Box<dyn Read>);
 fn feed_archive(
     jobs: Vec<ArchiveJob>,
     open: &dyn Fn(&Member) -> Result<Opened, InputError>,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<ReadInfo, InputError> {
     for job in jobs {
         if job.steps.is_empty() {
@@ -390,7 +402,7 @@ fn feed_archive(
 }
 
 /// Feed an extracted run-log archive: `N_job.txt` files, and `job/N_step.txt` when present.
-fn feed_folder(dir: &Path, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+fn feed_folder(dir: &Path, analyzer: &mut dyn LineSink) -> Result<ReadInfo, InputError> {
     let io_err = |source: io::Error| InputError::Io {
         path: dir.display().to_string(),
         source,
@@ -438,7 +450,7 @@ fn feed_step<R: Read>(
     label: &str,
     step: &str,
     reader: R,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<(), InputError> {
     let io_err = |source: io::Error| InputError::Io {
         path: label.to_string(),
@@ -484,7 +496,7 @@ impl ZipBytes for std::sync::Arc<[u8]> {
 fn feed_zip(
     label: &str,
     zip: &dyn ZipBytes,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<ReadInfo, InputError> {
     let zip_err = |error: crate::zip::ZipError| InputError::Zip {
         path: label.to_string(),

@@ -14,6 +14,7 @@ pub mod diff;
 mod fixes;
 pub mod gzip;
 pub mod input;
+pub mod passing;
 pub mod prefilter;
 pub mod reader;
 pub mod render;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 pub use analyzer::{Candidate, Failure, JobLog, LogLine, StepLog};
 pub use class::Class;
 pub use input::{InputError, LogFormat, LogSource};
+pub use passing::PassingRun;
 pub use signatures::Signatures;
 
 /// The class decided and why.
@@ -116,10 +118,40 @@ pub fn diagnose(
     job_filter: Option<&str>,
     signatures: &Signatures,
 ) -> Result<Analysis, InputError> {
+    diagnose_with(source, job_filter, signatures, None)
+}
+
+/// Analyse one log, its lines compared with `passing` runs of the same job when given: what
+/// they printed too ranks below what is new in this run ([`passing`]).
+pub fn diagnose_with(
+    source: &LogSource,
+    job_filter: Option<&str>,
+    signatures: &Signatures,
+    passing: Option<&PassingRun>,
+) -> Result<Analysis, InputError> {
     let mut analyzer = analyzer::Analyzer::new(signatures);
+    if let Some(passing) = passing {
+        analyzer.compare_with(passing);
+    }
     let read = input::feed(source, &mut analyzer)?;
     let reading = analyzer.finish();
     let mut notes = read.notes;
+    if let Some(passing) = passing {
+        notes.push(format!(
+            "compared with {} passing log{} of the job ({} distinct lines): what they printed too \
+             ranks below what is new in this run",
+            passing.logs(),
+            if passing.logs() == 1 { "" } else { "s" },
+            passing.distinct_lines()
+        ));
+        if passing.is_full() {
+            notes.push(format!(
+                "the passing logs hold more than {} distinct lines: lines past that were not \
+                 compared",
+                passing::MAX_LINES
+            ));
+        }
+    }
     if reading.lines == 0 {
         return Err(InputError::Empty(source.display()));
     }
@@ -201,6 +233,21 @@ pub fn diagnose(
     };
     redact(&mut analysis);
     Ok(analysis)
+}
+
+/// The analyser reads what the input yields.
+impl input::LineSink for analyzer::Analyzer<'_> {
+    fn begin_job(&mut self, name: &str) {
+        analyzer::Analyzer::begin_job(self, name);
+    }
+
+    fn begin_step(&mut self, name: &str, file: &str, line: usize, structural: bool) {
+        analyzer::Analyzer::begin_step(self, name, file, line, structural);
+    }
+
+    fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool) {
+        analyzer::Analyzer::push(self, file, number, text, github, truncated);
+    }
 }
 
 /// Mask the credentials in every text of `analysis` that comes from the log: the lines it keeps,

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::ValueEnum;
 use plimsoll_diagnose::render::{self, Report};
 use plimsoll_diagnose::workflow::{self, Plan};
-use plimsoll_diagnose::{diagnose, rerun_verdict, LogSource, Signatures, Verdict};
+use plimsoll_diagnose::{diagnose_with, rerun_verdict, LogSource, PassingRun, Signatures, Verdict};
 
 use crate::output;
 
@@ -35,6 +35,12 @@ pub struct DiagnoseArgs {
     /// A repository whose `.github/workflows/` holds the workflow (found by the job's name).
     #[arg(long, value_name = "DIR")]
     repo: Option<PathBuf>,
+    /// A log of a run of the same job that passed (repeat for several; same forms as LOG, e.g.
+    /// `gh run view RUN --log > pass.log`): lines it printed too rank below the lines new in
+    /// the failing log, compared after timestamps, durations, counters, hashes and temporary
+    /// paths are normalised.
+    #[arg(long, value_name = "LOG")]
+    passing: Vec<PathBuf>,
     /// The job to explain (default: the first failing one).
     #[arg(long, value_name = "NAME")]
     job: Option<String>,
@@ -50,15 +56,11 @@ pub struct DiagnoseArgs {
 /// input cannot be analysed.
 pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let signatures = Signatures::builtin();
+    let passing = read_passing(&args.passing)?;
     let mut analyses = Vec::new();
     for log in &args.logs {
-        let source = if log.as_os_str() == "-" {
-            LogSource::Stdin
-        } else {
-            refuse_special(log)?;
-            LogSource::Path(log.clone())
-        };
-        let analysis = diagnose(&source, args.job.as_deref(), signatures)
+        let source = source_of(log)?;
+        let analysis = diagnose_with(&source, args.job.as_deref(), signatures, passing.as_ref())
             .with_context(|| format!("cannot analyse {}", log.display()))?;
         analyses.push(analysis);
     }
@@ -96,6 +98,30 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     };
     output::emit(&text, args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Standard input for `-`, else the path, when it is a file or a folder.
+fn source_of(log: &Path) -> anyhow::Result<LogSource> {
+    if log.as_os_str() == "-" {
+        return Ok(LogSource::Stdin);
+    }
+    refuse_special(log)?;
+    Ok(LogSource::Path(log.to_path_buf()))
+}
+
+/// The lines of the passing logs, `None` when there are none.
+fn read_passing(logs: &[PathBuf]) -> anyhow::Result<Option<PassingRun>> {
+    if logs.is_empty() {
+        return Ok(None);
+    }
+    let mut passing = PassingRun::new();
+    for log in logs {
+        let source = source_of(log)?;
+        passing
+            .read(&source)
+            .with_context(|| format!("cannot read passing log {}", log.display()))?;
+    }
+    Ok(Some(passing))
 }
 
 /// Refuse a log path that is neither a regular file nor a folder (a run-log archive's): a FIFO

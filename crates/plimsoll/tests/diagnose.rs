@@ -508,3 +508,156 @@ fn a_gzip_log_reads_as_the_log_it_holds() {
         stderr_of(&output)
     );
 }
+
+/// A raw GitHub log of a `migrate` job whose step runs a schema check that prints `lines`;
+/// timestamps differ from run to run, as they do.
+fn schema_check_log(lines: &[&str], exit: Option<u8>, second: u32) -> String {
+    let mut log = String::from("\u{feff}");
+    let mut second = second;
+    let mut push = |text: &str| {
+        log.push_str(&format!(
+            "2024-05-01T10:{second:02}:07.{second:07}Z {text}\r\n"
+        ));
+        second += 1;
+    };
+    push("Current runner version: '2.317.0'");
+    push("Complete job name: migrate");
+    push("##[group]Run ./scripts/check-schema.sh");
+    push("./scripts/check-schema.sh");
+    push("shell: /usr/bin/bash -e {0}");
+    push("##[endgroup]");
+    for line in lines {
+        push(line);
+    }
+    match exit {
+        Some(code) => push(&format!(
+            "##[error]Process completed with exit code {code}."
+        )),
+        None => push("All checks passed"),
+    }
+    push("Post job cleanup.");
+    push("Cleaning up orphan processes");
+    log
+}
+
+#[test]
+fn a_passing_run_demotes_what_it_printed_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pass.log",
+        schema_check_log(
+            &[
+                "Connecting to postgres://localhost:5432/app_8123 (attempt 1)",
+                "ERROR: config key `pool_size` is deprecated, use `pool.size`",
+                "Checked 41 tables in 1.2s",
+            ],
+            None,
+            0,
+        ),
+    );
+    write(
+        dir.path(),
+        "fail.log",
+        schema_check_log(
+            &[
+                "Connecting to postgres://localhost:41872/app_9321 (attempt 1)",
+                "ERROR: config key `pool_size` is deprecated, use `pool.size`",
+                "table users: column email is missing",
+                "Checked 42 tables in 0.9s",
+            ],
+            Some(3),
+            30,
+        ),
+    );
+    let pass = std::fs::read(dir.path().join("pass.log")).unwrap();
+    write(dir.path(), "pass.log.gz", gzip(&pass));
+    let run = |extra: &[&str]| {
+        let output = plimsoll(dir.path())
+            .args(["diagnose", "fail.log", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        json_of(&output)["logs"][0].clone()
+    };
+    let alone = run(&[]);
+    // Without the passing run, the error-prefixed line the job always prints wins.
+    assert_eq!(alone["exact_line"]["line"], 8, "{alone:#}");
+    for passing in ["pass.log", "pass.log.gz"] {
+        let compared = run(&["--passing", passing]);
+        // The line no passing run printed, though no signature knows it, explains the failure;
+        // the deprecation warning of every run ranks below it (demoted, still listed).
+        assert_eq!(compared["exact_line"]["line"], 9, "{compared:#}");
+        assert_eq!(
+            compared["exact_line"]["text"],
+            "table users: column email is missing"
+        );
+        assert_eq!(compared["runner_ups"][0]["line"], 8, "{compared:#}");
+        assert!(
+            compared["notes"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("compared with 1 passing log of the job"),
+            "{compared:#}"
+        );
+    }
+    // Two passing logs are one set of lines.
+    let twice = run(&["--passing", "pass.log", "--passing", "pass.log.gz"]);
+    assert_eq!(twice["exact_line"]["line"], 9);
+    assert!(twice["notes"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("compared with 2 passing logs"));
+
+    let missing = plimsoll(dir.path())
+        .args(["diagnose", "fail.log", "--passing", "absent.log"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr_of(&missing).contains("cannot read passing log absent.log"),
+        "{}",
+        stderr_of(&missing)
+    );
+}
+
+#[test]
+fn a_passing_run_of_a_real_job_moves_the_errors_it_shares_down() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // astor_400: both runs print 192 `unmappable character` errors while compiling examples;
+    // the failing run's own error is a compilation error hundreds of lines later (labelled
+    // `E 659-670`, `E 680-699` in its groundtruth).
+    let case = root.join("cidiff/astor_400");
+    let output = plimsoll(&case)
+        .args([
+            "diagnose",
+            "fail.log",
+            "--passing",
+            "pass.log",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let log = &json_of(&output)["logs"][0];
+    let best = log["exact_line"]["line"].as_u64().unwrap();
+    assert!(
+        (659..=670).contains(&best) || (680..=699).contains(&best),
+        "best line {best}: {}",
+        log["exact_line"]["text"]
+    );
+    let ranked: Vec<&str> = std::iter::once(&log["exact_line"])
+        .chain(log["runner_ups"].as_array().unwrap())
+        .take(3)
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        ranked.iter().all(|t| !t.contains("unmappable character")),
+        "{ranked:#?}"
+    );
+}
