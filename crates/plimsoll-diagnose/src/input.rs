@@ -85,8 +85,8 @@ pub enum InputError {
     },
 }
 
-/// What the reader feeds lines to: the analyser ([`crate::analyzer::Analyzer`]), or the line set
-/// of a passing run ([`crate::passing::PassingRun`]).
+/// What the reader feeds lines to: the analyser, or the line set of a passing run (both
+/// implement it where they are defined or used, so this module depends on neither).
 pub trait LineSink {
     /// Start a job; lines until the next job belong to it.
     fn begin_job(&mut self, name: &str);
@@ -129,18 +129,18 @@ pub fn feed(source: &LogSource, analyzer: &mut dyn LineSink) -> Result<ReadInfo,
             if is_zip(&mut reader).map_err(io_err)? {
                 return feed_zip(&label, path, analyzer);
             }
-            feed_text(&label, &stem(path), reader, analyzer)
+            feed_text(&label, UNNAMED_JOB, reader, analyzer)
         }
         LogSource::Stdin => {
             let stdin = io::stdin();
             let reader = BufReader::with_capacity(64 * 1024, stdin.lock());
-            feed_text(&label, "job", reader, analyzer)
+            feed_text(&label, UNNAMED_JOB, reader, analyzer)
         }
         LogSource::Bytes(label, bytes) if bytes.starts_with(ZIP_MAGIC) => {
             let bytes: std::sync::Arc<[u8]> = bytes.as_slice().into();
             feed_zip(label, &bytes, analyzer)
         }
-        LogSource::Bytes(label, bytes) => feed_text(label, label, &bytes[..], analyzer),
+        LogSource::Bytes(label, bytes) => feed_text(label, UNNAMED_JOB, &bytes[..], analyzer),
     }
 }
 
@@ -151,16 +151,11 @@ fn is_zip<R: BufRead>(reader: &mut R) -> io::Result<bool> {
     Ok(reader.fill_buf()?.starts_with(ZIP_MAGIC))
 }
 
-/// The file name without the `N_` archive prefix, a `.gz` and the extension.
-fn stem(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|name| Path::new(name.to_string_lossy().trim_end_matches(".gz")).to_path_buf())
-        .and_then(|name| name.file_stem().map(|s| s.to_os_string()))
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "job".into());
-    strip_index(&name).to_string()
-}
+/// The name of a job the input does not name. A log file's own name is not its job's: a
+/// downloaded log is `fail.log`, `job.txt` or `1_build.txt` whatever job it is of, and taking it
+/// as the name maps the log to the wrong job of the workflow. The log can still name its job
+/// (`Complete job name:`, `gh`'s columns); a run-log archive names each by its structure.
+pub const UNNAMED_JOB: &str = "";
 
 /// `12_Run tests` → `Run tests`.
 fn strip_index(name: &str) -> &str {

@@ -14,6 +14,7 @@ pub mod diff;
 mod fixes;
 pub mod gzip;
 pub mod input;
+pub mod jobmap;
 pub mod passing;
 pub mod prefilter;
 pub mod reader;

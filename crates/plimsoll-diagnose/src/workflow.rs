@@ -6,14 +6,16 @@
 //! disabled, no matrix entry is touched, caching stays on, and `continue-on-error` is never
 //! added, so every job, step and matrix entry stays in place.
 
-use plimsoll_actions::{Job, Step, Workflow};
-use plimsoll_syntax::yaml::{self, Node};
+use plimsoll_actions::{Job, Workflow};
+use plimsoll_syntax::yaml;
 use plimsoll_syntax::LineIndex;
 use serde::Serialize;
 
+use crate::analyzer::JobLog;
 use crate::diff::{self, Insertion};
 use crate::fixes;
 pub use crate::fixes::Change;
+use crate::jobmap;
 use crate::{Analysis, Class, Signatures};
 
 /// The failing step's place in the workflow.
@@ -21,6 +23,8 @@ use crate::{Analysis, Class, Signatures};
 pub struct MappedStep {
     /// The job id.
     pub job: String,
+    /// How the job was found: `name` (as GitHub shows it, matrix expanded), `steps`, `only job`.
+    pub job_matched_by: &'static str,
     /// 0-based index in the job's steps (absent when only the job was found).
     pub step: Option<usize>,
     /// The step's label (name, action or first script line).
@@ -75,8 +79,9 @@ pub fn read(path: &std::path::Path) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
-/// Whether the workflow `text` defines a job with this id or name.
-pub fn defines_job(text: &str, job: &str) -> bool {
+/// Whether the workflow `text` has the log's job: by its name as GitHub shows it (the matrix
+/// expanded) or by its steps; a workflow's only job does not count (any log would match it).
+pub fn has_job(text: &str, log: &JobLog) -> bool {
     let lines = LineIndex::new(text);
     let Ok(document) = yaml::parse(text, &lines).into_single() else {
         return false;
@@ -85,64 +90,7 @@ pub fn defines_job(text: &str, job: &str) -> bool {
         return false;
     };
     let jobs = workflow.jobs();
-    find_job(&jobs, job).is_some()
-}
-
-fn base_name(name: &str) -> &str {
-    match name.find(" (") {
-        Some(at) if name.ends_with(')') => &name[..at],
-        _ => name,
-    }
-}
-
-fn find_job<'a, 'j>(jobs: &'j [Job<'a>], name: &str) -> Option<&'j Job<'a>> {
-    let base = base_name(name);
-    jobs.iter()
-        .find(|j| j.id == name || j.node.get_str("name") == Some(name))
-        .or_else(|| {
-            jobs.iter().find(|j| {
-                j.id == base
-                    || j.node.get_str("name").is_some_and(|n| {
-                        base_name(n) == base || n.split("${{").next() == Some(base)
-                    })
-            })
-        })
-}
-
-fn first_script_line(step: &Step<'_>) -> Option<String> {
-    let run = step.run()?.as_str()?;
-    run.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .map(str::to_string)
-}
-
-/// Find the workflow step the log's step is: by name, by `uses`, or by the echoed script.
-fn find_step<'a>(
-    steps: &[Step<'a>],
-    log_name: &str,
-    script: &[String],
-) -> Option<(Step<'a>, &'static str)> {
-    let name = log_name.strip_prefix("Post ").unwrap_or(log_name);
-    if let Some(step) = steps.iter().find(|s| s.name() == Some(name)) {
-        return Some((*step, "name"));
-    }
-    let run = name.strip_prefix("Run ").unwrap_or(name).trim();
-    if let Some(step) = steps.iter().find(|s| {
-        s.uses_node()
-            .and_then(Node::as_str)
-            .is_some_and(|u| u == run)
-    }) {
-        return Some((*step, "uses"));
-    }
-    let echoed: Vec<&str> = std::iter::once(run)
-        .chain(script.iter().map(|s| s.trim()))
-        .filter(|l| !l.is_empty())
-        .collect();
-    steps
-        .iter()
-        .find(|s| first_script_line(s).is_some_and(|first| echoed.contains(&first.as_str())))
-        .map(|s| (*s, "script"))
+    jobmap::map_job(&jobs, log).is_ok_and(|m| m.by != jobmap::MatchedBy::OnlyJob)
 }
 
 fn indent_of(lines: &LineIndex, offset: usize) -> usize {
@@ -174,27 +122,35 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
     };
     let jobs = workflow.jobs();
     plan.preserved = preserved(&jobs);
-    let log_job = analysis
-        .failing_job()
-        .map(|j| j.name.as_str())
-        .unwrap_or("");
-    let job = find_job(&jobs, log_job).or(if jobs.len() == 1 { jobs.first() } else { None });
-    let Some(job) = job else {
-        plan.error = Some(format!(
-            "no job of the workflow matches the log's job `{log_job}`"
-        ));
-        return plan;
+    let unnamed = JobLog {
+        name: String::new(),
+        steps: Vec::new(),
     };
+    let log_job = analysis.failing_job().unwrap_or(&unnamed);
+    let mapped = match jobmap::map_job(&jobs, log_job) {
+        Ok(mapped) => mapped,
+        Err(why) => {
+            plan.error = Some(why);
+            return plan;
+        }
+    };
+    let job = mapped.job;
+    let leg = mapped.combination.clone().unwrap_or_default();
     let steps = job.steps();
     let failing = analysis.failing_step();
-    let found = failing.and_then(|s| find_step(&steps, &s.name, &s.script));
+    let found = failing.and_then(|s| jobmap::find_step(&steps, &s.name, &s.script, &leg));
     plan.mapped = Some(MappedStep {
         job: job.id.to_string(),
+        job_matched_by: mapped.by.label(),
         step: found.map(|(s, _)| s.index),
         label: found.map(|(s, _)| s.label()),
         line: found.map(|(s, _)| lines.line_col(text, s.node.span.start).line),
         matched_by: found.map(|(_, how)| how),
-        matrix_entry: matrix_entry(job, log_job),
+        matrix_entry: mapped
+            .combination
+            .as_ref()
+            .filter(|leg| !leg.is_empty())
+            .map(plimsoll_actions::matrix::describe),
     });
     let class = analysis.classification.class;
     let best = analysis.best();
@@ -434,30 +390,6 @@ fn diff_path(path: &str) -> String {
         return path[at..].to_string();
     }
     path.trim_start_matches("./").to_string()
-}
-
-fn matrix_entry(job: &Job<'_>, log_job: &str) -> Option<String> {
-    let matrix = job.matrix()?;
-    let values = log_job
-        .strip_prefix(base_name(log_job))?
-        .trim()
-        .strip_prefix('(')?
-        .strip_suffix(')')?;
-    let axes: Vec<&str> = matrix
-        .value
-        .as_mapping()?
-        .iter()
-        .filter_map(|e| e.key.as_str())
-        .filter(|k| *k != "include" && *k != "exclude")
-        .collect();
-    let values: Vec<&str> = values.split(", ").collect();
-    Some(
-        axes.iter()
-            .zip(values.iter())
-            .map(|(a, v)| format!("{a}={v}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    )
 }
 
 /// Every job, step and matrix axis of the workflow, for "What is NOT changed".

@@ -139,8 +139,8 @@ fn refuse_special(log: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The workflow in `repo/.github/workflows/` that defines the failing job: by job id or `name:`,
-/// else the only workflow.
+/// The workflow in `repo/.github/workflows/` that has the failing job: by its name as GitHub
+/// shows it (the matrix expanded) or its steps, else the only workflow.
 fn find_workflow(
     repo: &Path,
     analysis: Option<&plimsoll_diagnose::Analysis>,
@@ -153,15 +153,12 @@ fn find_workflow(
         .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
         .collect();
     files.sort();
-    let job_name = analysis
-        .and_then(|a| a.failing_job())
-        .map(|j| j.name.clone());
-    if let Some(job_name) = job_name {
+    if let Some(job) = analysis.and_then(|a| a.failing_job()) {
         for file in &files {
             let Ok(text) = workflow::read(file) else {
                 continue;
             };
-            if workflow::defines_job(&text, &job_name) {
+            if workflow::has_job(&text, job) {
                 return Ok(Some(file.clone()));
             }
         }
