@@ -12,6 +12,7 @@ pub mod analyzer;
 pub mod class;
 pub mod diff;
 mod fixes;
+pub mod flaky;
 pub mod gzip;
 pub mod input;
 pub mod jobmap;

@@ -15,6 +15,7 @@ use crate::analyzer::JobLog;
 use crate::diff::{self, Insertion};
 use crate::fixes;
 pub use crate::fixes::Change;
+use crate::flaky;
 use crate::jobmap;
 use crate::{Analysis, Class, Signatures};
 
@@ -167,70 +168,113 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
     };
     let mut insertions = Vec::new();
     match class {
+        Class::MatrixToolchain if fixes::missing_linker(&analysis.candidates).is_none() => {
+            match fixes::missing_target(&analysis.candidates) {
+                Some(target) => {
+                    let (edits, changes) =
+                        fixes::add_rust_target(source, job, &leg, step.as_ref(), &target);
+                    insertions.extend(edits);
+                    plan.changes.extend(changes);
+                }
+                None => plan.changes.push(Change {
+                    summary: "install the matrix leg's target for the toolchain that builds \
+                              (`rustup target add` with the leg's target, or the toolchain \
+                              action's targets input): no patch"
+                        .into(),
+                    rationale: "the log does not name the missing target, and a patch with a \
+                                made-up one could not run"
+                        .into(),
+                }),
+            }
+        }
         Class::MissingDependency | Class::MatrixToolchain => {
-            let packages: Vec<String> = matched
-                .iter()
-                .filter(|s| s.class == Some(class) || s.class == Some(Class::MissingDependency))
-                .flat_map(|s| s.packages.iter().cloned())
-                .fold(Vec::new(), |mut all, p| {
-                    if !all.contains(&p) {
-                        all.push(p);
-                    }
-                    all
-                });
-            let target_axis = job
-                .matrix()
-                .and_then(|m| m.value.get("target"))
-                .is_some();
-            let (step_name, run, rationale) = if class == Class::MatrixToolchain && packages.is_empty() {
-                let target = if target_axis {
-                    "${{ matrix.target }}".to_string()
-                } else {
-                    "<target>".to_string()
-                };
-                (
-                    "Add the Rust target".to_string(),
-                    format!("rustup target add {target}"),
-                    "the matrix target's standard library is not installed; adding the target keeps the target in the matrix instead of dropping it".to_string(),
-                )
-            } else if !packages.is_empty() {
-                (
-                    "Install system dependencies".to_string(),
-                    format!("sudo apt-get update && sudo apt-get install -y {}", packages.join(" ")),
-                    format!(
-                        "the build needs {} which the runner image lacks; installing it keeps the job on this OS",
-                        packages.join(", ")
-                    ),
-                )
-            } else {
+            // A missing cross linker names its own package; a signature's list is for what its
+            // pattern names.
+            let linker = fixes::missing_linker(&analysis.candidates);
+            let packages: Vec<String> = match &linker {
+                Some(linker) => fixes::linker_package(linker).into_iter().collect(),
+                None => matched
+                    .iter()
+                    .filter(|s| s.class == Some(class) || s.class == Some(Class::MissingDependency))
+                    .flat_map(|s| s.packages.iter().cloned())
+                    .fold(Vec::new(), |mut all, p| {
+                        if !all.contains(&p) {
+                            all.push(p);
+                        }
+                        all
+                    }),
+            };
+            if packages.is_empty() {
                 plan.changes.push(Change {
-                    summary: "install what the exact log line names as missing, in a step before the failing one".into(),
-                    rationale: "the signature does not say which system package provides it, so no patch is generated".into(),
+                    summary: match &linker {
+                        Some(linker) => format!(
+                            "install the linker `{linker}` the log names, in a step before the \
+                             failing one: no patch"
+                        ),
+                        None => "install what the exact log line names as missing, in a step \
+                                 before the failing one: no patch"
+                            .into(),
+                    },
+                    rationale: "which system package provides it is not known here, and a patch \
+                                with a guessed package could not run"
+                        .into(),
                 });
                 return finish(plan, text, &lines, insertions);
-            };
-            if let Some(step) = step {
-                let at = lines.line_of(step.node.span.start);
-                let column = indent_of(&lines, step.node.span.start);
-                let dash = " ".repeat(column.saturating_sub(2));
-                let key = " ".repeat(column);
-                let mut block = vec![format!("{dash}- name: {step_name}")];
-                if !packages.is_empty() {
-                    block.push(format!("{key}if: runner.os == 'Linux'"));
+            }
+            let rationale = format!(
+                "the build needs {} which the runner image lacks; installing it keeps the job on \
+                 this OS",
+                packages.join(", ")
+            );
+            match step {
+                Some(step) => {
+                    let step_name = "Install system dependencies";
+                    let at = lines.line_of(step.node.span.start);
+                    let column = indent_of(&lines, step.node.span.start);
+                    let dash = " ".repeat(column.saturating_sub(2));
+                    let key = " ".repeat(column);
+                    insertions.push(Insertion::before(
+                        at,
+                        vec![
+                            format!("{dash}- name: {step_name}"),
+                            format!("{key}if: runner.os == 'Linux'"),
+                            format!(
+                                "{key}run: sudo apt-get update && sudo apt-get install -y {}",
+                                packages.join(" ")
+                            ),
+                        ],
+                    ));
+                    plan.changes.push(Change {
+                        summary: format!("add a step `{step_name}` before `{}`", step.label()),
+                        rationale,
+                    });
                 }
-                block.push(format!("{key}run: {run}"));
-                insertions.push(Insertion::before(at, block));
-                plan.changes.push(Change {
-                    summary: format!("add a step `{step_name}` before `{}`", step.label()),
+                None => plan.changes.push(Change {
+                    summary: format!(
+                        "install {} (`sudo apt-get install -y {}`) before the failing step: no \
+                         patch, since the failing step is not found in the workflow",
+                        packages.join(", "),
+                        packages.join(" ")
+                    ),
                     rationale,
-                });
+                }),
             }
         }
         Class::Permission => {
-            let scope = matched
-                .iter()
-                .find_map(|s| s.scope.clone())
-                .unwrap_or_else(|| "contents: write".into());
+            let Some(scope) = matched.iter().find_map(|s| s.scope.clone()) else {
+                plan.changes.push(Change {
+                    summary: format!(
+                        "grant job `{}` the one `permissions:` scope the failing call needs: no \
+                         patch",
+                        job.id
+                    ),
+                    rationale: "the log does not say which scope the token lacked (or the \
+                                failure is the runner's, not the token's), and granting a \
+                                guessed one widens the token for nothing"
+                        .into(),
+                });
+                return finish(plan, text, &lines, insertions);
+            };
             let (scope_key, _) = scope.split_once(':').unwrap_or((scope.as_str(), ""));
             if let Some(permissions) = job.entry("permissions") {
                 if let Some(entries) = permissions.value.as_mapping() {
@@ -273,38 +317,94 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
             }
         }
         Class::Flaky => {
-            let retry = step.filter(|_| fixes::network_failure(&analysis.candidates, signatures));
-            let retried = retry.and_then(|step| fixes::retry_run(source, job, &step));
-            // Three attempts with pauses need more room than one.
-            let minutes = if retried.is_some() { 20 } else { 15 };
-            if let Some(step) = step {
-                if step.entry("timeout-minutes").is_none() {
-                    let last = step.node.as_mapping().and_then(|m| m.last());
-                    if let Some(last) = last {
-                        let at = lines.line_of(last.value.span.end.saturating_sub(1)) + 1;
-                        let column = indent_of(&lines, step.node.span.start);
-                        insertions.push(Insertion::before(
-                            at,
-                            vec![format!("{}timeout-minutes: {minutes}", " ".repeat(column))],
-                        ));
-                        plan.changes.push(Change {
-                            summary: format!("bound `{}` with `timeout-minutes: {minutes}`", step.label()),
-                            rationale: "a hung network call then fails fast instead of holding the runner until the job's limit".into(),
-                        });
+            // What the failing step runs: its `run:` in the workflow, else what the log echoed.
+            let script = step
+                .and_then(|s| s.run().and_then(yaml::Node::as_str).map(str::to_string))
+                .or_else(|| failing.map(|s| s.script.join("\n")))
+                .unwrap_or_default();
+            let kind = flaky::command_kind(&script);
+            let network = fixes::network_failure(&analysis.candidates, signatures);
+            let test = flaky::failing_test(&analysis.candidates);
+            let fetch = flaky::fetch_command(&script)
+                .filter(|_| network && flaky::dependency_download(&analysis.candidates));
+            match (step, kind, fetch, test) {
+                (Some(step), flaky::CommandKind::Setup, _, _) if network => {
+                    match fixes::retry_run(source, job, &step) {
+                        Some(edit) => {
+                            insertions.push(edit);
+                            plan.changes.push(Change {
+                                summary: format!(
+                                    "retry the script of `{}` up to 3 times, 20 s and 40 s apart",
+                                    step.label()
+                                ),
+                                rationale: "the step only downloads or installs, and the exact \
+                                            log line is a network failure, which passes on retry; \
+                                            the step still runs on every push and still fails \
+                                            when all attempts fail"
+                                    .into(),
+                            });
+                        }
+                        None => plan.changes.push(Change {
+                            summary: format!(
+                                "retry the download in `{}` (its script is not a bash `run:` that \
+                                 can be wrapped): no patch",
+                                step.label()
+                            ),
+                            rationale: "the step only downloads or installs and failed on the \
+                                        network"
+                                .into(),
+                        }),
                     }
                 }
-            }
-            if let (Some(step), Some(edit)) = (retry, retried) {
-                insertions.push(edit);
-                plan.changes.push(Change {
-                    summary: format!("retry the script of `{}` up to 3 times, 20 s and 40 s apart", step.label()),
-                    rationale: "the exact log line is a network failure, which passes on retry; the step still runs on every push and still fails when all attempts fail".into(),
-                });
-            } else {
-                plan.changes.push(Change {
-                    summary: "re-run the failed job; if it recurs, wrap the network command in a bounded retry".into(),
-                    rationale: "timing and network failures pass on retry; the step keeps running on every push".into(),
-                });
+                (Some(step), _, Some(command), _) => {
+                    match fixes::fetch_step(source, job, &step, command) {
+                        Some(edit) => {
+                            insertions.push(edit);
+                            plan.changes.push(Change {
+                                summary: format!(
+                                    "add a step `Download dependencies` (`{command}`, retried up \
+                                     to 3 times) before `{}`",
+                                    step.label()
+                                ),
+                                rationale: format!(
+                                    "the network failed while `{}` downloaded its dependencies; \
+                                     downloading them first, with a retry, leaves the build and \
+                                     its tests to run once, unretried",
+                                    step.label()
+                                ),
+                            });
+                        }
+                        None => plan.changes.push(Change {
+                            summary: format!(
+                                "run `{command}` with a bounded retry before `{}`: no patch (the \
+                                 step does not run in bash)",
+                                step.label()
+                            ),
+                            rationale: "the network failed while dependencies were downloaded"
+                                .into(),
+                        }),
+                    }
+                }
+                (_, _, _, Some(test)) => {
+                    let (summary, rationale) = flaky::quarantine(&test);
+                    plan.changes.push(Change { summary, rationale });
+                }
+                (_, flaky::CommandKind::Test, _, None) => plan.changes.push(Change {
+                    summary: "no retry around the test command: find which test failed (the log \
+                              does not name it), track it as flaky in an issue, and use a runner \
+                              that reports flaky tests by name"
+                        .into(),
+                    rationale: "a retry around the whole test run would hide the flaky test".into(),
+                }),
+                _ => plan.changes.push(Change {
+                    summary: "re-run the failed job; no patch, since the failing step is not a \
+                              download or install that a retry would fix without hiding \
+                              anything"
+                        .into(),
+                    rationale: "timing and network failures pass on retry; retries belong around \
+                                network-bound setup only"
+                        .into(),
+                }),
             }
         }
         Class::ToolVersion => match fixes::required_version(&analysis.candidates) {
