@@ -615,3 +615,59 @@ fn the_retry_loop_retries_a_failing_script_three_times_in_real_bash() {
     // Passes at once: one attempt.
     assert_eq!(run_retry_loop(download, "echo try >> attempts"), (0, 1));
 }
+
+/// The plan for `log` (a job log of the fixture workflow's `test` job) when its failure is
+/// taken to be flaky, whatever the classifier says: what the flaky patch does with a test.
+fn flaky_plan(lines: &[&str]) -> workflow::Plan {
+    let mut log = std::fs::read_to_string(fixture("flaky.log"))
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.contains("Updating crates.io index"))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    for line in lines {
+        log.push_str(&format!("2024-05-01T10:01:00.0000000Z {line}\n"));
+    }
+    log.push_str("2024-05-01T10:01:01.0000000Z ##[error]Process completed with exit code 101.\n");
+    let mut analysis = diagnose(
+        &LogSource::Bytes("flaky-test.log".into(), log.into_bytes()),
+        None,
+        Signatures::builtin(),
+    )
+    .unwrap();
+    analysis.classification.class = Class::Flaky;
+    let text = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    workflow::plan(&analysis, "ci.yml", &text, Signatures::builtin())
+}
+
+#[test]
+fn a_flaky_test_is_named_and_its_run_is_never_retried() {
+    let plan = flaky_plan(&[
+        "running 12 tests",
+        "test net::tests::reconnects_after_reset ... FAILED",
+        "---- net::tests::reconnects_after_reset stdout ----",
+        "Error: Os { code: 104, kind: ConnectionReset, message: \"Connection reset by peer\" }",
+        "test result: FAILED. 11 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]);
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    let summary = &plan.changes[0].summary;
+    assert!(
+        summary.contains("`net::tests::reconnects_after_reset`")
+            && summary.contains("cargo nextest run --retries 2"),
+        "{summary}"
+    );
+
+    // A test run that fails on the network without naming a test: still no retry of the run.
+    let plan = flaky_plan(&[
+        "running 12 tests",
+        "Error: Connection reset by peer (os error 104)",
+    ]);
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0]
+            .summary
+            .starts_with("no retry around the test command"),
+        "{:?}",
+        plan.changes
+    );
+}

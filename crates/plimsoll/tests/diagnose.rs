@@ -661,3 +661,222 @@ fn a_passing_run_of_a_real_job_moves_the_errors_it_shares_down() {
         "{ranked:#?}"
     );
 }
+
+/// Two workflows, as a repository holds them: a Rust one whose cross job's name is templated
+/// (and whose other job is called `build`, like the downloaded log file below), and a Java one
+/// named per JDK.
+const CROSS_WORKFLOW: &str = "name: Rust
+on: [push]
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo build --locked
+  cross:
+    name: \"Cross ${{ matrix.target }}\"
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        target: [x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      - name: Build
+        run: cargo build --locked --target ${{ matrix.target }}
+";
+
+const JAVA_WORKFLOW: &str = "name: Java
+on: [push]
+permissions:
+  contents: read
+jobs:
+  verify:
+    name: JDK ${{ matrix.java }}
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        java: [8, 11, 17]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-java@v4
+        with:
+          distribution: temurin
+          java-version: ${{ matrix.java }}
+      - name: Fetch the test fixtures
+        run: curl -fsSLo fixtures.zip https://fixtures.example.org/v3/fixtures.zip
+      - name: Verify
+        run: mvn -B verify
+";
+
+/// A raw GitHub job log: `name` as the runner prints it, one failing `Run` step.
+fn raw_job_log(name: &str, run: &str, lines: &[&str]) -> String {
+    let mut log = String::from("\u{feff}");
+    let mut second = 0;
+    let mut push = |text: &str| {
+        log.push_str(&format!("2025-03-02T08:15:{second:02}.1234567Z {text}\r\n"));
+        second += 1;
+    };
+    push("Current runner version: '2.322.0'");
+    push(&format!("Complete job name: {name}"));
+    push("##[group]Run actions/checkout@v4");
+    push("##[endgroup]");
+    push(&format!("##[group]Run {run}"));
+    push(&format!("\u{1b}[36;1m{run}\u{1b}[0m"));
+    push("shell: /usr/bin/bash -e {0}");
+    push("##[endgroup]");
+    for line in lines {
+        push(line);
+    }
+    push("##[error]Process completed with exit code 101.");
+    push("Post job cleanup.");
+    push("Cleaning up orphan processes");
+    log
+}
+
+/// `plimsoll diagnose LOG --repo . --format json` in `dir`: the log's report.
+fn diagnose_in_repo(dir: &Path, log: &str) -> Value {
+    let output = plimsoll(dir)
+        .args(["diagnose", log, "--repo", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    json_of(&output)["logs"][0].clone()
+}
+
+#[test]
+fn a_log_of_a_job_with_a_templated_name_gets_a_patch_git_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/java.yml", JAVA_WORKFLOW);
+    write(dir.path(), ".github/workflows/rust.yml", CROSS_WORKFLOW);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let before = check_rules_of(dir.path(), ".github/workflows/rust.yml");
+
+    // Downloaded as `1_build.txt`: the file's name is not the job's (the workflow's `build` job
+    // is another one); the log names its job `Cross aarch64-unknown-linux-gnu`.
+    write(
+        dir.path(),
+        "1_build.txt",
+        raw_job_log(
+            "Cross aarch64-unknown-linux-gnu",
+            "cargo build --locked --target aarch64-unknown-linux-gnu",
+            &[
+                "   Compiling cfg-if v1.0.0",
+                "error[E0463]: can't find crate for `core`",
+                "  |",
+                "  = note: the `aarch64-unknown-linux-gnu` target may not be installed",
+                "  = help: consider downloading the target with `rustup target add aarch64-unknown-linux-gnu`",
+                "error: could not compile `cfg-if` (lib) due to 1 previous error",
+            ],
+        ),
+    );
+    let log = diagnose_in_repo(dir.path(), "1_build.txt");
+    assert_eq!(log["failing_job"], "Cross aarch64-unknown-linux-gnu");
+    assert_eq!(log["classification"]["class"], "matrix-toolchain");
+    let plan = &log["plan"];
+    assert_eq!(plan["workflow"], "./.github/workflows/rust.yml", "{plan:#}");
+    assert_eq!(plan["mapped"]["job"], "cross", "{plan:#}");
+    assert_eq!(plan["mapped"]["job_matched_by"], "name");
+    assert_eq!(
+        plan["mapped"]["matrix_entry"],
+        "target: aarch64-unknown-linux-gnu"
+    );
+    assert_eq!(plan["mapped"]["label"], "Build");
+    let diff = plan["diff"].as_str().unwrap_or_else(|| panic!("{plan:#}"));
+    // The target from the matrix variable it comes from, through the toolchain action.
+    assert!(
+        diff.contains(
+            "       - uses: dtolnay/rust-toolchain@stable\n+        with:\n+          targets: ${{ matrix.target }}\n"
+        ),
+        "{diff}"
+    );
+    assert!(!diff.contains('<') && !diff.contains("TODO"), "{diff}");
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+    git(dir.path(), &["apply", "fix.patch"]);
+    let guard = plimsoll(dir.path())
+        .args(["guard", "--base", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        guard.status.code(),
+        Some(0),
+        "{}{}",
+        stdout_of(&guard),
+        stderr_of(&guard)
+    );
+    assert_eq!(
+        check_rules_of(dir.path(), ".github/workflows/rust.yml"),
+        before
+    );
+    git(dir.path(), &["checkout", "-q", "--", ".github"]);
+
+    // Without its `Complete job name:` line the log names no job; its steps find the job, never
+    // the file name (which would say `build`).
+    let unnamed: String = std::fs::read_to_string(dir.path().join("1_build.txt"))
+        .unwrap()
+        .split_inclusive('\n')
+        .filter(|l| !l.contains("Complete job name"))
+        .collect();
+    write(dir.path(), "1_build.txt", unnamed);
+    let log = diagnose_in_repo(dir.path(), "1_build.txt");
+    assert!(log["failing_job"].is_null(), "{}", log["failing_job"]);
+    assert_eq!(log["plan"]["mapped"]["job"], "cross", "{:#}", log["plan"]);
+    assert_eq!(log["plan"]["mapped"]["job_matched_by"], "steps");
+    let diff = log["plan"]["diff"].as_str().unwrap_or_default();
+    assert!(diff.contains("+          targets: "), "{diff}");
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+
+    // `JDK ${{ matrix.java }}` runs as `JDK 8`: found in the other workflow, by that name; its
+    // download step failed on the network and gets a bounded retry.
+    write(
+        dir.path(),
+        "fail.log",
+        raw_job_log(
+            "JDK 8",
+            "curl -fsSLo fixtures.zip https://fixtures.example.org/v3/fixtures.zip",
+            &["curl: (6) Could not resolve host: fixtures.example.org"],
+        ),
+    );
+    let log = diagnose_in_repo(dir.path(), "fail.log");
+    assert_eq!(log["classification"]["class"], "flaky", "{log:#}");
+    let plan = &log["plan"];
+    assert_eq!(plan["workflow"], "./.github/workflows/java.yml", "{plan:#}");
+    assert_eq!(plan["mapped"]["job"], "verify");
+    assert_eq!(plan["mapped"]["matrix_entry"], "java: 8");
+    assert_eq!(plan["mapped"]["label"], "Fetch the test fixtures");
+    let diff = plan["diff"].as_str().unwrap_or_else(|| panic!("{plan:#}"));
+    assert!(diff.contains("for attempt in $(seq 3); do"), "{diff}");
+    assert!(
+        diff.lines()
+            .all(|l| !(l.starts_with('+') && l.contains("mvn"))),
+        "the tests are not retried:\n{diff}"
+    );
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+}
+
+/// The rule ids `plimsoll check` reports on `workflow` in `dir`, sorted.
+fn check_rules_of(dir: &Path, workflow: &str) -> Vec<String> {
+    let output = plimsoll(dir)
+        .args(["check", workflow, "--format", "json"])
+        .output()
+        .unwrap();
+    let value = json_of(&output);
+    let mut rules: Vec<String> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"]["id"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
