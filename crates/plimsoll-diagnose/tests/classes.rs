@@ -236,6 +236,32 @@ fn missing_permission_gets_the_scope_on_the_job() {
 }
 
 #[test]
+fn a_permission_failure_that_names_no_scope_gets_no_guessed_one() {
+    // The same job, failing on a file permission: no token scope would fix it.
+    let log = std::fs::read_to_string(fixture("permission.log"))
+        .unwrap()
+        .replace(
+            "denied: permission_denied: write_package",
+            "mkdir: cannot create directory '/opt/app': Permission denied",
+        );
+    let analysis = diagnose(
+        &LogSource::Bytes("permission.log".into(), log.into_bytes()),
+        None,
+        Signatures::builtin(),
+    )
+    .unwrap();
+    assert_eq!(analysis.classification.class, Class::Permission);
+    let text = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    let plan = workflow::plan(&analysis, "ci.yml", &text, Signatures::builtin());
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0].summary.contains("no patch"),
+        "{:?}",
+        plan.changes
+    );
+}
+
+#[test]
 fn each_class_is_recognised_on_its_log() {
     for (log, class, needle) in [
         (
