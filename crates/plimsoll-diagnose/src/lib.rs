@@ -92,6 +92,10 @@ pub struct Analysis {
     pub truncated_lines: usize,
     /// Warnings about the input (truncated log, binary content).
     pub notes: Vec<String>,
+    /// The workflow file the job is defined in, as the runner's header says (`Job defined at:
+    /// owner/repo/.github/workflows/ci.yml@ref`): `.github/workflows/ci.yml`. A reusable
+    /// workflow's file may be another repository's.
+    pub workflow_file: Option<String>,
 }
 
 impl Analysis {
@@ -135,7 +139,12 @@ pub fn diagnose_with(
     if let Some(passing) = passing {
         analyzer.compare_with(passing);
     }
-    let read = input::feed(source, &mut analyzer)?;
+    let mut header = RunnerHeader {
+        analyzer: &mut analyzer,
+        workflow_file: None,
+    };
+    let read = input::feed(source, &mut header)?;
+    let workflow_file = header.workflow_file;
     let reading = analyzer.finish();
     let mut notes = read.notes;
     if let Some(passing) = passing {
@@ -232,9 +241,48 @@ pub fn diagnose_with(
         lines: reading.lines,
         truncated_lines: reading.truncated_lines,
         notes,
+        workflow_file,
     };
     redact(&mut analysis);
     Ok(analysis)
+}
+
+/// Feeds the analyser, and keeps what only the runner's header says: the workflow file the job
+/// is defined in.
+struct RunnerHeader<'a, 's> {
+    analyzer: &'a mut analyzer::Analyzer<'s>,
+    workflow_file: Option<String>,
+}
+
+impl input::LineSink for RunnerHeader<'_, '_> {
+    fn begin_job(&mut self, name: &str) {
+        self.analyzer.begin_job(name);
+    }
+
+    fn begin_step(&mut self, name: &str, file: &str, line: usize, structural: bool) {
+        self.analyzer.begin_step(name, file, line, structural);
+    }
+
+    fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool) {
+        if self.workflow_file.is_none() && github {
+            self.workflow_file = text
+                .strip_prefix("Job defined at: ")
+                .and_then(defined_at_file);
+        }
+        self.analyzer.push(file, number, text, github, truncated);
+    }
+}
+
+/// `.github/workflows/ci.yml` of `owner/repo/.github/workflows/ci.yml@refs/heads/main`.
+fn defined_at_file(location: &str) -> Option<String> {
+    let at = location.find(".github/workflows/")?;
+    let path = location[at..].split('@').next()?.trim();
+    let name = path.strip_prefix(".github/workflows/")?;
+    let plain = !name.is_empty()
+        && !name.contains("..")
+        && !name.contains('/')
+        && (name.ends_with(".yml") || name.ends_with(".yaml"));
+    plain.then(|| path.to_string())
 }
 
 /// The analyser reads what the input yields.
@@ -418,4 +466,25 @@ fn normalise_reason(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defined_at_file;
+
+    #[test]
+    fn the_workflow_file_is_read_from_the_runners_header_and_nothing_else() {
+        assert_eq!(
+            defined_at_file("google/auto/.github/workflows/ci.yml@refs/pull/1286/merge").as_deref(),
+            Some(".github/workflows/ci.yml")
+        );
+        for hostile in [
+            "o/r/.github/workflows/../../../etc/passwd.yml@main",
+            "o/r/.github/workflows/sub/ci.yml@main",
+            "o/r/.github/workflows/notes.txt@main",
+            "o/r/ci.yml@main",
+        ] {
+            assert_eq!(defined_at_file(hostile), None, "{hostile}");
+        }
+    }
 }

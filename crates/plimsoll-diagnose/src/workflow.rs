@@ -80,18 +80,14 @@ pub fn read(path: &std::path::Path) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
-/// Whether the workflow `text` has the log's job: by its name as GitHub shows it (the matrix
-/// expanded) or by its steps; a workflow's only job does not count (any log would match it).
-pub fn has_job(text: &str, log: &JobLog) -> bool {
+/// How the workflow `text` has the log's job: by its name as GitHub shows it (the matrix
+/// expanded), by its steps, or as its only job; `None` when it does not.
+pub fn find_job(text: &str, log: &JobLog) -> Option<jobmap::MatchedBy> {
     let lines = LineIndex::new(text);
-    let Ok(document) = yaml::parse(text, &lines).into_single() else {
-        return false;
-    };
-    let Some(workflow) = Workflow::new(&document.root) else {
-        return false;
-    };
+    let document = yaml::parse(text, &lines).into_single().ok()?;
+    let workflow = Workflow::new(&document.root)?;
     let jobs = workflow.jobs();
-    jobmap::map_job(&jobs, log).is_ok_and(|m| m.by != jobmap::MatchedBy::OnlyJob)
+    jobmap::map_job(&jobs, log).ok().map(|m| m.by)
 }
 
 fn indent_of(lines: &LineIndex, offset: usize) -> usize {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
+use plimsoll_diagnose::jobmap::MatchedBy;
 use plimsoll_diagnose::render::{self, Report};
 use plimsoll_diagnose::workflow::{self, Plan};
 use plimsoll_diagnose::{diagnose_with, rerun_verdict, LogSource, PassingRun, Signatures, Verdict};
@@ -139,8 +140,9 @@ fn refuse_special(log: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The workflow in `repo/.github/workflows/` that has the failing job: by its name as GitHub
-/// shows it (the matrix expanded) or its steps, else the only workflow.
+/// The workflow in `repo/.github/workflows/` that has the failing job: the file the runner's
+/// header names, else the one with the job by its name as GitHub shows it (the matrix expanded)
+/// or its steps, else the only workflow.
 fn find_workflow(
     repo: &Path,
     analysis: Option<&plimsoll_diagnose::Analysis>,
@@ -153,12 +155,25 @@ fn find_workflow(
         .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
         .collect();
     files.sort();
+    // The runner's header names the file; a reusable workflow's may be another repository's, so
+    // it is taken when this repository has it and it has the job.
+    if let Some(analysis) = analysis {
+        if let Some(named) = &analysis.workflow_file {
+            let path = repo.join(named);
+            if let (Ok(text), Some(job)) = (workflow::read(&path), analysis.failing_job()) {
+                if workflow::find_job(&text, job).is_some() {
+                    return Ok(Some(path));
+                }
+            }
+        }
+    }
     if let Some(job) = analysis.and_then(|a| a.failing_job()) {
         for file in &files {
             let Ok(text) = workflow::read(file) else {
                 continue;
             };
-            if workflow::has_job(&text, job) {
+            // A workflow's only job would match any log.
+            if workflow::find_job(&text, job).is_some_and(|by| by != MatchedBy::OnlyJob) {
                 return Ok(Some(file.clone()));
             }
         }

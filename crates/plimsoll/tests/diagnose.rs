@@ -880,3 +880,56 @@ fn check_rules_of(dir: &Path, workflow: &str) -> Vec<String> {
     rules.sort();
     rules
 }
+
+#[test]
+fn the_workflow_file_the_runner_names_is_the_one_planned_against() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // cidiff_57's header: `Job defined at: labri-progress/cidiff/.github/workflows/
+    // build-test-cidiff.yml@refs/heads/main`; it names no job. Another workflow that sorts first
+    // runs the same steps, so only the header tells them apart.
+    let steps = "    steps:
+      - uses: actions/checkout@v2
+      - uses: actions/setup-java@v2
+        with:
+          distribution: temurin
+          java-version: 11
+      - run: ./gradlew build
+";
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/a-release.yml",
+        format!("on: [release]\njobs:\n  release:\n    runs-on: ubuntu-latest\n{steps}"),
+    );
+    write(
+        dir.path(),
+        ".github/workflows/build-test-cidiff.yml",
+        format!("on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n{steps}"),
+    );
+    std::fs::copy(
+        root.join("cidiff/cidiff_57/fail.log"),
+        dir.path().join("fail.log"),
+    )
+    .unwrap();
+    let log = diagnose_in_repo(dir.path(), "fail.log");
+    let plan = &log["plan"];
+    assert_eq!(
+        plan["workflow"], "./.github/workflows/build-test-cidiff.yml",
+        "{plan:#}"
+    );
+    assert_eq!(plan["mapped"]["job"], "build");
+    assert_eq!(plan["mapped"]["label"], "./gradlew build");
+    assert_eq!(plan["mapped"]["matched_by"], "script");
+    // Without the header line, the first workflow with those steps is taken.
+    let text: String = std::fs::read_to_string(dir.path().join("fail.log"))
+        .unwrap()
+        .split_inclusive('\n')
+        .filter(|l| !l.contains("Job defined at:"))
+        .collect();
+    write(dir.path(), "fail.log", text);
+    let log = diagnose_in_repo(dir.path(), "fail.log");
+    assert_eq!(log["plan"]["workflow"], "./.github/workflows/a-release.yml");
+}
