@@ -57,6 +57,12 @@ pub struct DiagnoseArgs {
 /// input cannot be analysed.
 pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let signatures = Signatures::builtin();
+    let stdin = |logs: &[PathBuf]| logs.iter().any(|l| l.as_os_str() == "-");
+    if stdin(&args.passing) && stdin(&args.logs) {
+        anyhow::bail!(
+            "standard input (`-`) can be read once: pass the failing log or the passing one as a file"
+        );
+    }
     let passing = read_passing(&args.passing)?;
     let mut analyses = Vec::new();
     for log in &args.logs {

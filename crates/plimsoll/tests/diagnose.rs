@@ -576,6 +576,13 @@ fn a_passing_run_demotes_what_it_printed_too() {
         .unwrap()
         .starts_with("compared with 2 passing logs"));
 
+    let both_stdin = plimsoll(dir.path())
+        .args(["diagnose", "--passing", "-", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(both_stdin.status.code(), Some(2));
+    assert!(stderr_of(&both_stdin).contains("can be read once"));
+
     let missing = plimsoll(dir.path())
         .args(["diagnose", "fail.log", "--passing", "absent.log"])
         .output()
