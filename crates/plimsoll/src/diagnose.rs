@@ -33,7 +33,8 @@ pub struct DiagnoseArgs {
     /// The workflow file that ran the job, to map the failing step and propose a patch.
     #[arg(long, value_name = "FILE", conflicts_with = "repo")]
     workflow: Option<PathBuf>,
-    /// A repository whose `.github/workflows/` holds the workflow (found by the job's name).
+    /// A repository whose `.github/workflows/` holds the workflow: the file the log's header
+    /// names, else the one whose job has the log's job name (matrix expanded) or steps.
     #[arg(long, value_name = "DIR")]
     repo: Option<PathBuf>,
     /// A log of a run of the same job that passed (repeat for several; same forms as LOG, e.g.
