@@ -593,16 +593,14 @@ const TOOLCHAIN_TARGET_INPUTS: &[(&str, &str, bool)] = &[
 /// some leg) is `target`: `${{ matrix.target }}`.
 fn matrix_expression(job: &Job<'_>, leg: &Combination, target: &str) -> Option<String> {
     let quoted = serde_json::Value::String(target.to_string()).to_string();
-    let legs: Vec<Combination> = if leg.is_empty() {
-        crate::jobmap::legs(job).unwrap_or_default()
-    } else {
-        vec![leg.clone()]
-    };
-    legs.iter().find_map(|leg| {
-        leg.iter()
-            .find(|(_, value)| **value == quoted)
-            .map(|(axis, _)| format!("${{{{ matrix.{axis} }}}}"))
-    })
+    // The leg first; a leg known only in part (or not at all) leaves every leg to look in.
+    std::iter::once(leg.clone())
+        .chain(crate::jobmap::legs(job).unwrap_or_default())
+        .find_map(|leg| {
+            leg.iter()
+                .find(|(_, value)| **value == quoted)
+                .map(|(axis, _)| format!("${{{{ matrix.{axis} }}}}"))
+        })
 }
 
 /// Install the Rust `target` the log names for the failing step: through the job's toolchain

@@ -158,14 +158,14 @@ pub fn command_kind(script: &str) -> CommandKind {
     {
         return CommandKind::Test;
     }
-    let setup = |c: &&str| {
-        SETUP_COMMANDS.iter().any(|t| starts_with_command(c, t))
-            || c.starts_with("set -")
-            || c.starts_with("echo ")
-            || c.starts_with("export ")
-            || c.starts_with("cd ")
+    let downloads = |c: &&str| SETUP_COMMANDS.iter().any(|t| starts_with_command(c, t));
+    // Shell bookkeeping around the downloads neither downloads nor builds.
+    let bookkeeping = |c: &&str| {
+        ["set -", "echo ", "export ", "cd ", "mkdir "]
+            .iter()
+            .any(|prefix| c.starts_with(prefix))
     };
-    if !commands.is_empty() && commands.iter().all(setup) {
+    if commands.iter().any(downloads) && commands.iter().all(|c| downloads(c) || bookkeeping(c)) {
         return CommandKind::Setup;
     }
     CommandKind::Other
@@ -371,6 +371,7 @@ mod tests {
         assert_eq!(command_kind("python -m pytest -x tests"), CommandKind::Test);
         assert_eq!(command_kind("cargo build --release"), CommandKind::Other);
         assert_eq!(command_kind("npm install-test"), CommandKind::Other);
+        assert_eq!(command_kind("echo start\ncd sub"), CommandKind::Other);
         assert_eq!(
             command_kind("curl --data-binary @- https://x <<'END'\nanything\nEND"),
             CommandKind::Setup

@@ -115,18 +115,28 @@ fn shown_names(job: &Job<'_>) -> Vec<Shown> {
             let order = axis_order(job);
             for leg in legs {
                 let pieces = base(&leg);
-                if !uses_matrix && !leg.is_empty() {
+                if uses_matrix || leg.is_empty() {
+                    shown.push((pieces, Some(leg)));
+                } else {
                     let values = matrix::listed_values(&leg, &order);
-                    shown.push((
-                        with_values(pieces.clone(), Some(&values)),
-                        Some(leg.clone()),
-                    ));
+                    shown.push((with_values(pieces.clone(), Some(&values)), Some(leg)));
+                    // The bare name (an export that drops the values) does not tell the leg.
+                    shown.push((pieces, None));
                 }
-                shown.push((pieces, Some(leg)));
             }
         }
     }
     shown
+}
+
+/// The values two legs agree on (`None`, an unknown leg, agrees on nothing).
+fn shared(a: Option<Combination>, b: Option<Combination>) -> Option<Combination> {
+    let (a, b) = (a?, b?);
+    let common: Combination = a
+        .into_iter()
+        .filter(|(key, value)| b.get(key) == Some(value))
+        .collect();
+    (!common.is_empty()).then_some(common)
 }
 
 fn is_exact(pieces: &[Piece]) -> bool {
@@ -138,19 +148,32 @@ fn is_exact(pieces: &[Piece]) -> bool {
 fn by_name<'j, 'a>(jobs: &'j [Job<'a>], name: &str) -> Option<MappedJob<'j, 'a>> {
     let mut loose = None;
     for job in jobs {
+        // Several legs can show the same name (`JDK ${{ matrix.java }}` over java × os): the
+        // leg is then what they share.
+        let mut exact: Option<Option<Combination>> = None;
         for (pieces, combination) in shown_names(job) {
             if !matrix::matches(&pieces, name) {
                 continue;
             }
-            let found = MappedJob {
+            if is_exact(&pieces) {
+                exact = Some(match exact {
+                    None => combination,
+                    Some(earlier) => shared(earlier, combination),
+                });
+            } else if loose.is_none() {
+                loose = Some(MappedJob {
+                    job,
+                    combination,
+                    by: MatchedBy::Name,
+                });
+            }
+        }
+        if let Some(combination) = exact {
+            return Some(MappedJob {
                 job,
                 combination,
                 by: MatchedBy::Name,
-            };
-            if is_exact(&pieces) {
-                return Some(found);
-            }
-            loose.get_or_insert(found);
+            });
         }
     }
     loose.or_else(|| {
@@ -320,6 +343,15 @@ jobs:
       - uses: actions/checkout@v4
       - name: Test on ${{ matrix.os }}
         run: npm test
+  lint:
+    name: Lint on JDK ${{ matrix.java }}
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        java: [8, 11]
+        os: [ubuntu-24.04, windows-2022]
+    steps:
+      - run: mvn -B checkstyle:check
   deploy:
     name: Deploy ${{ github.ref_name }}
     runs-on: ubuntu-latest
@@ -372,6 +404,16 @@ jobs:
             Ok(("build".into(), "name", "java: 11".into()))
         );
         assert!(mapped(&log("JDK 17", &[])).is_err());
+        // Two legs show `Lint on JDK 11`: the leg is what they share.
+        assert_eq!(
+            mapped(&log("Lint on JDK 11", &[])),
+            Ok(("lint".into(), "name", "java: 11".into()))
+        );
+        // The bare id of a matrix job: the job, leg unknown.
+        assert_eq!(
+            mapped(&log("test", &[])),
+            Ok(("test".into(), "name", String::new()))
+        );
     }
 
     #[test]

@@ -168,8 +168,10 @@ pub fn normalise(text: &str, out: &mut String) {
         let after_temp = at > 0
             && matches!(bytes[at - 1], b'/' | b'\\')
             && TEMP_FOLDERS.iter().any(|folder| {
+                // Bytes, not a `str` slice: the tail may start inside a multi-byte character.
                 out.len() - start >= folder.len()
-                    && out[out.len() - folder.len()..].eq_ignore_ascii_case(folder)
+                    && out.as_bytes()[out.len() - folder.len()..]
+                        .eq_ignore_ascii_case(folder.as_bytes())
             });
         if after_temp && !is_separator(byte) {
             let end = bytes[at..]
@@ -308,6 +310,9 @@ mod tests {
         }
         assert_eq!(normalised("  Done  in 12.5s \t"), "Done in #s");
         assert_eq!(normalised("naïve café 42"), "naïve café #");
+        // A multi-byte character right before a slash (found by fuzzing).
+        assert_eq!(normalised("ψ%/?"), "ψ%/?");
+        assert_eq!(normalised("ψ/t/x"), "ψ/t/#");
     }
 
     #[test]

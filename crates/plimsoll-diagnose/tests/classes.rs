@@ -159,12 +159,7 @@ fn missing_target_gets_the_target_the_log_names() {
         "      - uses: dtolnay/rust-toolchain@stable\n        with:\n          targets: aarch64-unknown-linux-gnu\n",
     );
     let plan = workflow::plan(&analysis, "ci.yml", &asked, Signatures::builtin());
-    assert!(plan.diff.is_none(), "{:?}", plan.diff);
-    assert!(
-        plan.changes[0].summary.contains("already installs"),
-        "{:?}",
-        plan.changes
-    );
+    assert_no_patch(&plan, "already installs");
 
     // A log that does not name the target gets no patch with a made-up one.
     let unnamed = std::fs::read_to_string(fixture("matrix-toolchain.log"))
@@ -186,12 +181,7 @@ fn missing_target_gets_the_target_the_log_names() {
         &fixture_workflow,
         Signatures::builtin(),
     );
-    assert!(plan.diff.is_none(), "{:?}", plan.diff);
-    assert!(
-        plan.changes[0].summary.contains("no patch"),
-        "{:?}",
-        plan.changes
-    );
+    assert_no_patch(&plan, "no patch");
 }
 
 #[test]
@@ -253,12 +243,7 @@ fn a_permission_failure_that_names_no_scope_gets_no_guessed_one() {
     assert_eq!(analysis.classification.class, Class::Permission);
     let text = std::fs::read_to_string(fixture("ci.yml")).unwrap();
     let plan = workflow::plan(&analysis, "ci.yml", &text, Signatures::builtin());
-    assert!(plan.diff.is_none(), "{:?}", plan.diff);
-    assert!(
-        plan.changes[0].summary.contains("no patch"),
-        "{:?}",
-        plan.changes
-    );
+    assert_no_patch(&plan, "no patch");
 }
 
 #[test]
@@ -344,46 +329,13 @@ fn a_passing_archive_says_so() {
 /// the re-parsed workflow keeps every job, step (by label, in order) and matrix value, and
 /// return the patched text.
 fn patch_applies_and_keeps_coverage(log: &str, workflow: &str, expected: &[&str]) -> String {
-    let analysis = analyse(log);
-    let plan = workflow::plan(
-        &analysis,
-        ".github/workflows/ci.yml",
-        workflow,
-        Signatures::builtin(),
-    );
-    let diff = plan
-        .diff
-        .as_deref()
-        .unwrap_or_else(|| panic!("no patch for {log}: {:#?}", plan.changes));
-    for needle in expected {
-        assert!(diff.contains(needle), "{needle:?} not in\n{diff}");
-    }
-    let repo = tempfile::tempdir().unwrap();
-    let dir = repo.path();
-    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
-    std::fs::write(dir.join(".github/workflows/ci.yml"), workflow).unwrap();
-    git(dir, &["init", "-q"]);
-    std::fs::write(dir.join("fix.patch"), diff).unwrap();
-    git(dir, &["apply", "--check", "fix.patch"]);
-    git(dir, &["apply", "fix.patch"]);
-    let patched = std::fs::read_to_string(dir.join(".github/workflows/ci.yml")).unwrap();
-    assert_eq!(Some(&patched), plan.patched.as_ref());
-    let (before, after) = (shape(workflow), shape(&patched));
-    assert_eq!(before.len(), after.len(), "{patched}");
-    for ((job, steps, matrix), (job2, steps2, matrix2)) in before.iter().zip(&after) {
-        assert_eq!(job, job2);
-        assert_eq!(matrix, matrix2, "matrix of {job} changed");
-        assert_eq!(steps, steps2, "steps of {job} changed:\n{patched}");
-    }
-    for forbidden in ["continue-on-error", "if: false", "if: ${{ false }}"] {
-        assert!(!patched.contains(forbidden), "{forbidden}:\n{patched}");
-    }
-    // Caching stays: every cache step is still there.
-    assert_eq!(
-        workflow.matches("cache@").count(),
-        patched.matches("cache@").count()
-    );
-    patched
+    patch_applies_and_keeps_coverage_adding(log, workflow, expected, &[])
+}
+
+/// The plan has no diff, and its first change says `says` (why, or what is missing).
+fn assert_no_patch(plan: &workflow::Plan, says: &str) {
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(plan.changes[0].summary.contains(says), "{:?}", plan.changes);
 }
 
 /// The `run:` script of step `name` of the first job, decoded.
@@ -435,12 +387,7 @@ fn tool_version_gets_the_setup_step_pinned() {
         &from_matrix,
         Signatures::builtin(),
     );
-    assert!(plan.diff.is_none(), "{:?}", plan.diff);
-    assert!(
-        plan.changes[0].summary.contains("matrix.rust"),
-        "{:?}",
-        plan.changes
-    );
+    assert_no_patch(&plan, "matrix.rust");
 }
 
 #[test]
@@ -498,16 +445,11 @@ fn a_download_that_failed_inside_the_test_command_is_retried_before_it_never_the
         &windows,
         Signatures::builtin(),
     );
-    assert!(plan.diff.is_none(), "{:?}", plan.diff);
-    assert!(
-        plan.changes[0].summary.contains("no patch"),
-        "{:?}",
-        plan.changes
-    );
+    assert_no_patch(&plan, "no patch");
 }
 
-/// As [`patch_applies_and_keeps_coverage`], for a patch that adds the steps `added` (by label)
-/// and keeps every other step in order.
+/// As [`patch_applies_and_keeps_coverage`], for a patch that may add the steps `added` (by
+/// label): every other step stays, in order.
 fn patch_applies_and_keeps_coverage_adding(
     log: &str,
     workflow: &str,
@@ -547,9 +489,20 @@ fn patch_applies_and_keeps_coverage_adding(
             .iter()
             .filter(|s| !added.contains(&s.as_str()))
             .collect();
-        assert_eq!(kept, steps.iter().collect::<Vec<_>>(), "{job}:\n{patched}");
+        assert_eq!(
+            kept,
+            steps.iter().collect::<Vec<_>>(),
+            "steps of {job} changed:\n{patched}"
+        );
     }
-    assert!(!patched.contains("continue-on-error"));
+    for forbidden in ["continue-on-error", "if: false", "if: ${{ false }}"] {
+        assert!(!patched.contains(forbidden), "{forbidden}:\n{patched}");
+    }
+    // Caching stays: every cache step is still there.
+    assert_eq!(
+        workflow.matches("cache@").count(),
+        patched.matches("cache@").count()
+    );
     patched
 }
 

@@ -35,7 +35,8 @@ pub struct DiagnoseArgs {
     /// The workflow file that ran the job, to map the failing step and propose a patch.
     #[arg(long, value_name = "FILE", conflicts_with = "repo")]
     workflow: Option<PathBuf>,
-    /// A repository whose `.github/workflows/` holds the workflow (found by the job's name).
+    /// A repository whose `.github/workflows/` holds the workflow: the file the log's header
+    /// names, else the one whose job has the log's job name (matrix expanded) or steps.
     #[arg(long, value_name = "DIR")]
     repo: Option<PathBuf>,
     /// A log of a run of the same job that passed (repeat for several; same forms as LOG, e.g.
@@ -74,6 +75,12 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     } else {
         &args.logs
     };
+    let reads_stdin = |logs: &[PathBuf]| logs.iter().any(|l| l.as_os_str() == "-");
+    if reads_stdin(&args.passing) && reads_stdin(logs) {
+        anyhow::bail!(
+            "standard input (`-`) can be read once: pass the failing log or the passing one as a file"
+        );
+    }
     let passing = read_passing(&args.passing)?;
     let mut analyses = Vec::new();
     for log in logs {

@@ -37,8 +37,9 @@ jobs:
         run: docker push ghcr.io/octo/app:latest
 ";
 
-/// A raw GitHub job log of the `test` job, its test step printing `lines` before failing.
-fn job_log(lines: &[&str], exit: Option<u8>) -> String {
+/// A raw GitHub job log of job `name`: the runner's header, a checkout, and a `Run {run}` step
+/// printing `lines`, then failing with exit code `exit`, or (`None`) printing `passed`.
+fn github_log(name: &str, run: &str, lines: &[&str], exit: Option<u8>, passed: &str) -> String {
     let mut log = String::from("\u{feff}");
     let mut second = 0;
     let mut push = |text: &str| {
@@ -46,11 +47,11 @@ fn job_log(lines: &[&str], exit: Option<u8>) -> String {
         second += 1;
     };
     push("Current runner version: '2.317.0'");
-    push("Complete job name: test (ubuntu-24.04, stable)");
+    push(&format!("Complete job name: {name}"));
     push("##[group]Run actions/checkout@v4");
     push("##[endgroup]");
-    push("##[group]Run cargo test --workspace --all-features");
-    push("\u{1b}[36;1mcargo test --workspace --all-features\u{1b}[0m");
+    push(&format!("##[group]Run {run}"));
+    push(&format!("\u{1b}[36;1m{run}\u{1b}[0m"));
     push("shell: /usr/bin/bash -e {0}");
     push("##[endgroup]");
     for line in lines {
@@ -60,11 +61,22 @@ fn job_log(lines: &[&str], exit: Option<u8>) -> String {
         Some(code) => push(&format!(
             "##[error]Process completed with exit code {code}."
         )),
-        None => push("test result: ok. 12 passed; 0 failed"),
+        None => push(passed),
     }
     push("Post job cleanup.");
     push("Cleaning up orphan processes");
     log
+}
+
+/// A raw GitHub job log of the `test` job, its test step printing `lines` before failing.
+fn job_log(lines: &[&str], exit: Option<u8>) -> String {
+    github_log(
+        "test (ubuntu-24.04, stable)",
+        "cargo test --workspace --all-features",
+        lines,
+        exit,
+        "test result: ok. 12 passed; 0 failed",
+    )
 }
 
 fn stdout_of(output: &std::process::Output) -> String {
@@ -162,14 +174,19 @@ fn the_proposed_patch_applies_with_git_and_guard_finds_no_coverage_lost() {
         assert!(rest.any(|l| l == line), "lost {line:?}:\n{patched}");
     }
     // plimsoll's own coverage guard: no job, step, matrix entry or trigger lost.
-    let guard = plimsoll(dir.path())
+    guard_finds_no_loss(dir.path(), "the install patch");
+}
+
+/// `plimsoll guard --base HEAD` in `dir` passes: the working tree's CI covers what HEAD's did.
+fn guard_finds_no_loss(dir: &Path, what: &str) {
+    let guard = plimsoll(dir)
         .args(["guard", "--base", "HEAD", "--format", "json"])
         .output()
         .unwrap();
     assert_eq!(
         guard.status.code(),
         Some(0),
-        "{}{}",
+        "{what}: guard says coverage was lost:\n{}{}",
         stdout_of(&guard),
         stderr_of(&guard)
     );
@@ -351,19 +368,7 @@ fn markdown_and_json_on_real_logs() {
 
 /// The rule ids `plimsoll check` reports on the repository's workflow, sorted.
 fn check_rules(dir: &Path) -> Vec<String> {
-    let output = plimsoll(dir)
-        .args(["check", ".github/workflows/ci.yml", "--format", "json"])
-        .output()
-        .unwrap();
-    let value = json_of(&output);
-    let mut rules: Vec<String> = value["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"]["id"].as_str().unwrap().to_string())
-        .collect();
-    rules.sort();
-    rules
+    check_rules_of(dir, ".github/workflows/ci.yml")
 }
 
 #[test]
@@ -417,17 +422,7 @@ fn each_value_patch_applies_keeps_coverage_and_adds_no_check_finding() {
         assert!(diff.contains(expected), "{class}:\n{diff}");
         write(dir.path(), "fix.patch", &diff);
         git(dir.path(), &["apply", "fix.patch"]);
-        let guard = plimsoll(dir.path())
-            .args(["guard", "--base", "HEAD"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            guard.status.code(),
-            Some(0),
-            "{class}: guard says coverage was lost:\n{}{}",
-            stdout_of(&guard),
-            stderr_of(&guard)
-        );
+        guard_finds_no_loss(dir.path(), class);
         let after = check_rules(dir.path());
         let mut new = after.clone();
         for rule in &before {
@@ -483,61 +478,34 @@ fn a_gzip_log_reads_as_the_log_it_holds() {
     // A download cut short is an error that says so, not the analysis of half a log.
     let whole = gzip(&plain);
     write(dir.path(), "cut.log.gz", &whole[..whole.len() / 2]);
-    let output = plimsoll(dir.path())
-        .args(["diagnose", "cut.log.gz"])
-        .output()
-        .unwrap();
+    refused(dir.path(), "cut.log.gz", "cannot read cut.log.gz");
+
+    // Compressed binary is refused as binary, after reading its head only.
+    write(dir.path(), "junk.gz", gzip(&vec![0u8; 1 << 16]));
+    refused(dir.path(), "junk.gz", "not a text log");
+}
+
+/// `plimsoll diagnose LOG` in `dir` exits 2, says `message` and writes no report.
+fn refused(dir: &Path, log: &str, message: &str) {
+    let output = plimsoll(dir).args(["diagnose", log]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr_of(&output).contains("cannot read cut.log.gz"),
+        stderr_of(&output).contains(message),
         "{}",
         stderr_of(&output)
     );
     assert!(stdout_of(&output).is_empty());
-
-    // Compressed binary is refused as binary, after reading its head only.
-    write(dir.path(), "junk.gz", gzip(&vec![0u8; 1 << 16]));
-    let output = plimsoll(dir.path())
-        .args(["diagnose", "junk.gz"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_of(&output).contains("not a text log"),
-        "{}",
-        stderr_of(&output)
-    );
 }
 
-/// A raw GitHub log of a `migrate` job whose step runs a schema check that prints `lines`;
-/// timestamps differ from run to run, as they do.
-fn schema_check_log(lines: &[&str], exit: Option<u8>, second: u32) -> String {
-    let mut log = String::from("\u{feff}");
-    let mut second = second;
-    let mut push = |text: &str| {
-        log.push_str(&format!(
-            "2024-05-01T10:{second:02}:07.{second:07}Z {text}\r\n"
-        ));
-        second += 1;
-    };
-    push("Current runner version: '2.317.0'");
-    push("Complete job name: migrate");
-    push("##[group]Run ./scripts/check-schema.sh");
-    push("./scripts/check-schema.sh");
-    push("shell: /usr/bin/bash -e {0}");
-    push("##[endgroup]");
-    for line in lines {
-        push(line);
-    }
-    match exit {
-        Some(code) => push(&format!(
-            "##[error]Process completed with exit code {code}."
-        )),
-        None => push("All checks passed"),
-    }
-    push("Post job cleanup.");
-    push("Cleaning up orphan processes");
-    log
+/// A raw GitHub log of a `migrate` job whose step runs a schema check that prints `lines`.
+fn schema_check_log(lines: &[&str], exit: Option<u8>) -> String {
+    github_log(
+        "migrate",
+        "./scripts/check-schema.sh",
+        lines,
+        exit,
+        "All checks passed",
+    )
 }
 
 #[test]
@@ -553,7 +521,6 @@ fn a_passing_run_demotes_what_it_printed_too() {
                 "Checked 41 tables in 1.2s",
             ],
             None,
-            0,
         ),
     );
     write(
@@ -567,7 +534,6 @@ fn a_passing_run_demotes_what_it_printed_too() {
                 "Checked 42 tables in 0.9s",
             ],
             Some(3),
-            30,
         ),
     );
     let pass = std::fs::read(dir.path().join("pass.log")).unwrap();
@@ -583,17 +549,17 @@ fn a_passing_run_demotes_what_it_printed_too() {
     };
     let alone = run(&[]);
     // Without the passing run, the error-prefixed line the job always prints wins.
-    assert_eq!(alone["exact_line"]["line"], 8, "{alone:#}");
+    assert_eq!(alone["exact_line"]["line"], 10, "{alone:#}");
     for passing in ["pass.log", "pass.log.gz"] {
         let compared = run(&["--passing", passing]);
         // The line no passing run printed, though no signature knows it, explains the failure;
         // the deprecation warning of every run ranks below it (demoted, still listed).
-        assert_eq!(compared["exact_line"]["line"], 9, "{compared:#}");
+        assert_eq!(compared["exact_line"]["line"], 11, "{compared:#}");
         assert_eq!(
             compared["exact_line"]["text"],
             "table users: column email is missing"
         );
-        assert_eq!(compared["runner_ups"][0]["line"], 8, "{compared:#}");
+        assert_eq!(compared["runner_ups"][0]["line"], 10, "{compared:#}");
         assert!(
             compared["notes"][0]
                 .as_str()
@@ -604,11 +570,18 @@ fn a_passing_run_demotes_what_it_printed_too() {
     }
     // Two passing logs are one set of lines.
     let twice = run(&["--passing", "pass.log", "--passing", "pass.log.gz"]);
-    assert_eq!(twice["exact_line"]["line"], 9);
+    assert_eq!(twice["exact_line"]["line"], 11);
     assert!(twice["notes"][0]
         .as_str()
         .unwrap()
         .starts_with("compared with 2 passing logs"));
+
+    let both_stdin = plimsoll(dir.path())
+        .args(["diagnose", "--passing", "-", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(both_stdin.status.code(), Some(2));
+    assert!(stderr_of(&both_stdin).contains("can be read once"));
 
     let missing = plimsoll(dir.path())
         .args(["diagnose", "fail.log", "--passing", "absent.log"])
@@ -714,29 +687,9 @@ jobs:
         run: mvn -B verify
 ";
 
-/// A raw GitHub job log: `name` as the runner prints it, one failing `Run` step.
+/// A raw GitHub job log: `name` as the runner prints it, one `Run` step failing with 101.
 fn raw_job_log(name: &str, run: &str, lines: &[&str]) -> String {
-    let mut log = String::from("\u{feff}");
-    let mut second = 0;
-    let mut push = |text: &str| {
-        log.push_str(&format!("2025-03-02T08:15:{second:02}.1234567Z {text}\r\n"));
-        second += 1;
-    };
-    push("Current runner version: '2.322.0'");
-    push(&format!("Complete job name: {name}"));
-    push("##[group]Run actions/checkout@v4");
-    push("##[endgroup]");
-    push(&format!("##[group]Run {run}"));
-    push(&format!("\u{1b}[36;1m{run}\u{1b}[0m"));
-    push("shell: /usr/bin/bash -e {0}");
-    push("##[endgroup]");
-    for line in lines {
-        push(line);
-    }
-    push("##[error]Process completed with exit code 101.");
-    push("Post job cleanup.");
-    push("Cleaning up orphan processes");
-    log
+    github_log(name, run, lines, Some(101), "")
 }
 
 /// `plimsoll diagnose LOG --repo . --format json` in `dir`: the log's report.
@@ -801,17 +754,7 @@ fn a_log_of_a_job_with_a_templated_name_gets_a_patch_git_applies() {
     write(dir.path(), "fix.patch", diff);
     git(dir.path(), &["apply", "--check", "fix.patch"]);
     git(dir.path(), &["apply", "fix.patch"]);
-    let guard = plimsoll(dir.path())
-        .args(["guard", "--base", "HEAD"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        guard.status.code(),
-        Some(0),
-        "{}{}",
-        stdout_of(&guard),
-        stderr_of(&guard)
-    );
+    guard_finds_no_loss(dir.path(), "the cross patch");
     assert_eq!(
         check_rules_of(dir.path(), ".github/workflows/rust.yml"),
         before
