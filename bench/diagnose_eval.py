@@ -215,19 +215,21 @@ CIDIFF_CLASSES = {
     "google_auto_693": {"tool-version"},
     "cv_45": {"permission"},  # git: unsafe repository, owned by someone else
     "cidiff_11": {"code-bug"},  # a test FAILED
-    "cidiff_75": {"code-bug"},  # checkstyle violations
     "commonslang_2089": {"code-bug"},  # assertion failure
     "astor_1260": {"code-bug"},  # compilation errors
 }
 
 
 def treeherder_classes(name: str):
+    """Treeherder's labels flag lines, not causes, and Mozilla's test failures are often
+    intermittent: a failing test, crash or leak is a code bug or flaky; a build failure a code
+    bug. What the check catches is a setup, permission or version answer to them."""
     if name.startswith(("talos", "windows-stuff", "taskcluster-only", "mozilla-", "ux_")):
         return None
-    if "timeout" in name:
-        return {"flaky", "code-bug"}
-    if any(w in name for w in ("fail", "crash", "leak", "asan", "exception", "jserror", "error")):
+    if name.startswith("build-fail"):
         return {"code-bug"}
+    if any(w in name for w in ("fail", "crash", "leak", "asan", "exception", "jserror", "error", "timeout")):
+        return {"code-bug", "flaky"}
     return None
 
 
@@ -524,13 +526,21 @@ def bin_of(p):
 
 def fit_calibration(cases):
     """Histogram binning of the raw confidence with a prior of 2 pseudo-cases at the bin's
-    middle: the calibrated confidence of a bin is (right + 2 * mid) / (n + 2)."""
-    table = []
+    middle ((right + 2 * mid) / (n + 2)), made monotone by pooling adjacent bins that violate
+    the order (isotonic regression): more agreeing evidence never means less confidence."""
+    blocks = []  # [value, weight, bins]
     for i in range(len(BINS) - 1):
         mid = (BINS[i] + min(BINS[i + 1], 1.0)) / 2
         members = [c for c in cases if bin_of(c.raw) == i]
         right = sum(c.class_right for c in members)
-        table.append((right + 2 * mid) / (len(members) + 2))
+        blocks.append([(right + 2 * mid) / (len(members) + 2), len(members) + 2, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            v2, w2, n2 = blocks.pop()
+            v1, w1, n1 = blocks.pop()
+            blocks.append([(v1 * w1 + v2 * w2) / (w1 + w2), w1 + w2, n1 + n2])
+    table = []
+    for value, _, n in blocks:
+        table += [value] * n
     return table
 
 

@@ -34,7 +34,7 @@ const SCRIPT_LINES: usize = 12;
 const BLOCK_GAP: usize = 3;
 /// Signature score a line needs to head a block: a weak line above a stated error (a test's
 /// `not ok 6` echo, a word like "error" in a name) does not push the error down.
-const BLOCK_HEAD: f32 = 4.0;
+pub(crate) const BLOCK_HEAD: f32 = 4.0;
 /// What a candidate inside a block loses to the block's first line.
 const BLOCK_FOLLOWER_PENALTY: f32 = 0.75;
 /// The score of a failing step's last line of output when no signature marks it.
@@ -143,6 +143,11 @@ impl Candidate {
     /// Indices (in [`Signatures::list`]) of the signatures it matched.
     pub fn matched(&self) -> &[usize] {
         &self.matched
+    }
+
+    /// The block of error output it belongs to (candidates of one step close together).
+    pub fn block(&self) -> usize {
+        self.block
     }
 }
 

@@ -9,6 +9,8 @@
 //! patch; [`render`] writes the analysis as Markdown or JSON.
 
 pub mod analyzer;
+pub mod calibration;
+pub mod classify;
 pub mod diff;
 mod fixes;
 pub mod input;
@@ -16,10 +18,10 @@ pub mod prefilter;
 pub mod reader;
 pub mod render;
 pub mod signatures;
+pub mod tools;
 pub mod workflow;
 pub mod zip;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -77,8 +79,15 @@ impl fmt::Display for Class {
 pub struct Classification {
     /// The class.
     pub class: Class,
-    /// 0..1: how much of the evidence agrees, scaled by how specific the best line is.
+    /// 0..1: the accuracy measured for answers given with this much agreeing evidence
+    /// (calibrated from `raw_confidence`, see [`calibration`]).
     pub confidence: f32,
+    /// 0..1: the share of the evidence that agrees with the class.
+    pub raw_confidence: f32,
+    /// For an `unknown` class: the classes the evidence and the failing command leave, most
+    /// likely first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Class>,
     /// The lines and signatures that decided.
     pub evidence: Vec<Evidence>,
 }
@@ -227,7 +236,14 @@ pub fn diagnose(
     } else {
         candidates
     };
-    let classification = classify(&candidates, signatures);
+    let failing_step = job
+        .zip(step)
+        .and_then(|(j, s)| reading.jobs.get(j)?.steps.get(s));
+    let command = failing_step.map_or_else(classify::Command::default, |s| classify::Command {
+        title: &s.name,
+        script: &s.script,
+    });
+    let classification = classify::classify(&candidates, signatures, command);
     candidates.truncate(REPORTED_CANDIDATES);
     let mut analysis = Analysis {
         source: source.display(),
@@ -312,58 +328,6 @@ fn last_step_ends_in_errors(job: &analyzer::JobLog, candidates: &[Candidate]) ->
             && c.line.line + LAST_STEP_TAIL > last.last_line
             && c.line.line <= last.last_line
     })
-}
-
-/// How many of the ranked lines vote on the class.
-const VOTERS: usize = 6;
-
-/// Vote a class from the signatures of the best-ranked lines: each line's vote weighs its
-/// signature's weight and falls off with rank, so the best line decides unless the runner-ups
-/// agree on something else.
-pub fn classify(candidates: &[Candidate], signatures: &Signatures) -> Classification {
-    let mut votes: BTreeMap<Class, (f32, Vec<Evidence>)> = BTreeMap::new();
-    let mut total = 0.0f32;
-    for (rank, candidate) in candidates.iter().take(VOTERS).enumerate() {
-        let decay = 1.0 / (1.0 + rank as f32 * 0.8);
-        // A line votes once, for the class of its strongest classifying signature.
-        let strongest = candidate
-            .matched()
-            .iter()
-            .filter_map(|&i| signatures.list.get(i))
-            .filter(|s| s.class.is_some() && s.weight > 0.0)
-            .max_by(|a, b| a.weight.total_cmp(&b.weight));
-        let Some(signature) = strongest else {
-            total += 2.0 * decay;
-            continue;
-        };
-        let Some(class) = signature.class else {
-            continue;
-        };
-        let weight = signature.weight * decay;
-        total += weight;
-        let entry = votes.entry(class).or_default();
-        entry.0 += weight;
-        entry.1.push(Evidence {
-            signature: signature.id.clone(),
-            line: candidate.line.line,
-            text: candidate.line.text.clone(),
-        });
-    }
-    let best = votes
-        .into_iter()
-        .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(&a.0)));
-    match best {
-        Some((class, (weight, evidence))) if total > 0.0 => Classification {
-            class,
-            confidence: ((weight / total) * 100.0).round() / 100.0,
-            evidence,
-        },
-        _ => Classification {
-            class: Class::Unknown,
-            confidence: 0.0,
-            evidence: Vec::new(),
-        },
-    }
 }
 
 /// Whether several analyses of the same job (reruns) look flaky, and why.
