@@ -25,13 +25,19 @@ impl Calibration {
     pub fn parse(text: &str) -> Option<Self> {
         let calibration: Calibration = toml::from_str(text).ok()?;
         let sorted = calibration.edges.windows(2).all(|w| w[0] < w[1]);
-        (sorted && !calibration.edges.is_empty() && calibration.edges.len() == calibration.accuracy.len())
-            .then_some(calibration)
+        (sorted
+            && !calibration.edges.is_empty()
+            && calibration.edges.len() == calibration.accuracy.len())
+        .then_some(calibration)
     }
 
     /// The calibrated confidence of a raw share.
     pub fn apply(&self, raw: f32) -> f32 {
-        let bin = self.edges.iter().rposition(|&edge| raw >= edge).unwrap_or(0);
+        let bin = self
+            .edges
+            .iter()
+            .rposition(|&edge| raw >= edge)
+            .unwrap_or(0);
         self.accuracy.get(bin).copied().unwrap_or(raw)
     }
 }
@@ -57,7 +63,10 @@ mod tests {
             assert!((0.0..=1.0).contains(value), "{value}");
         }
         assert_eq!(calibration.apply(0.0), calibration.accuracy[0]);
-        assert_eq!(calibration.apply(1.0), *calibration.accuracy.last().unwrap());
+        assert_eq!(
+            calibration.apply(1.0),
+            *calibration.accuracy.last().unwrap()
+        );
     }
 
     #[test]

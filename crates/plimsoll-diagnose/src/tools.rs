@@ -201,7 +201,16 @@ const RUNNERS: &[(&str, &str)] = &[
 fn script_kind(name: &str) -> ToolKind {
     let name = name.to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
-    if has(&["lint", "format", "fmt", "prettier", "style", "typecheck", "type-check", "tsc"]) {
+    if has(&[
+        "lint",
+        "format",
+        "fmt",
+        "prettier",
+        "style",
+        "typecheck",
+        "type-check",
+        "tsc",
+    ]) {
         Lint
     } else if has(&["test", "spec", "e2e", "coverage", "ci"]) {
         Test
@@ -238,7 +247,10 @@ pub fn tool_of_line(line: &str) -> Option<Tool> {
         }
         let mut rest: Vec<&str> = words.collect();
         let mut base = base_name(word);
-        if matches!(base, "cd" | "pushd" | "export" | "set" | "echo" | "source" | ".") {
+        if matches!(
+            base,
+            "cd" | "pushd" | "export" | "set" | "echo" | "source" | "."
+        ) {
             continue;
         }
         while let Some(&next) = rest.first() {
@@ -254,8 +266,7 @@ pub fn tool_of_line(line: &str) -> Option<Tool> {
             .find(|w| !w.starts_with('-') && !w.starts_with('+'))
             .copied()
             .unwrap_or("");
-        if matches!(base, "npm" | "yarn" | "pnpm" | "bun") && matches!(sub, "run" | "run-script")
-        {
+        if matches!(base, "npm" | "yarn" | "pnpm" | "bun") && matches!(sub, "run" | "run-script") {
             let script = rest
                 .iter()
                 .skip_while(|w| !matches!(**w, "run" | "run-script"))
@@ -369,12 +380,14 @@ pub fn tool_of_command(title: &str, script: &[String]) -> Option<Tool> {
 /// What a `uses:` action does, from its name: checkout and downloads fetch, `setup-*` installs
 /// a toolchain, login and publish actions deploy.
 fn action_tool(action: &str) -> Tool {
-    let name = action.rsplit('/').next().unwrap_or(action).to_ascii_lowercase();
-    let kind = if name.contains("checkout") || name.contains("download") || name.contains("cache")
-    {
+    let name = action
+        .rsplit('/')
+        .next()
+        .unwrap_or(action)
+        .to_ascii_lowercase();
+    let kind = if name.contains("checkout") || name.contains("download") || name.contains("cache") {
         Fetch
-    } else if name.starts_with("setup") || name.contains("install") || name.contains("toolchain")
-    {
+    } else if name.starts_with("setup") || name.contains("install") || name.contains("toolchain") {
         Install
     } else if name.contains("login")
         || name.contains("publish")
@@ -410,7 +423,10 @@ mod tests {
     fn recognises_the_common_ci_commands_through_their_wrappers() {
         let cases = [
             ("Run cargo test --workspace", Some(("cargo", Test))),
-            ("Run cargo +nightly clippy -- -D warnings", Some(("cargo", Lint))),
+            (
+                "Run cargo +nightly clippy -- -D warnings",
+                Some(("cargo", Lint)),
+            ),
             ("$ go test ./...", Some(("go", Test))),
             ("Run python -m pytest -x tests", Some(("pytest", Test))),
             ("Run poetry run mypy src", Some(("mypy", Lint))),
@@ -422,12 +438,18 @@ mod tests {
             ("Run ./gradlew build", Some(("gradle", Build))),
             ("$ mvn -B verify", Some(("maven", Test))),
             ("Run cd web && npm test", Some(("npm", Test))),
-            ("Run sudo apt-get install -y libssl-dev", Some(("apt", Install))),
+            (
+                "Run sudo apt-get install -y libssl-dev",
+                Some(("apt", Install)),
+            ),
             ("Run CI=true bundle exec rspec", Some(("rspec", Test))),
             ("Run actions/checkout@v4", Some(("action", Fetch))),
             ("Run actions/setup-python@v5", Some(("action", Install))),
             ("Run docker build -t app .", Some(("docker", Build))),
-            ("Run terraform apply -auto-approve", Some(("terraform", Deploy))),
+            (
+                "Run terraform apply -auto-approve",
+                Some(("terraform", Deploy)),
+            ),
             ("Run ./scripts/release-notes.sh", None),
         ];
         for (line, expected) in cases {
@@ -437,7 +459,10 @@ mod tests {
 
     #[test]
     fn the_script_names_the_tool_when_the_title_does_not() {
-        let script = vec!["set -e".to_string(), "uv pip install -r req.txt".to_string()];
+        let script = vec![
+            "set -e".to_string(),
+            "uv pip install -r req.txt".to_string(),
+        ];
         assert_eq!(
             tool_of_command("Run set -e", &script).map(|t| t.kind),
             Some(Install)
