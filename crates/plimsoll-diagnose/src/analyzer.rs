@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use crate::matchers::MatcherState;
 use crate::signatures::Signatures;
 use crate::Class;
 
@@ -44,6 +45,9 @@ const LAST_WORDS: f32 = 1.5;
 const PASSED_PART_PENALTY: f32 = 3.0;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
+/// The score of a line an active problem matcher reports as an error: the tool's own
+/// declaration that the line is an error, as strong as a specific signature.
+pub(crate) const MATCHER_SCORE: f32 = 7.0;
 
 /// A line of the log, located.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -111,6 +115,9 @@ pub struct Candidate {
     pub score: f32,
     /// Ids of the signatures it matched.
     pub signatures: Vec<String>,
+    /// The owner of the problem matcher that reported the line as an error, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem_matcher: Option<String>,
     /// Lines before it.
     pub before: Vec<LogLine>,
     /// Lines after it.
@@ -202,6 +209,8 @@ pub struct Analyzer<'s> {
     job_end: bool,
     /// Split plain logs at `$ command` lines (off when steps come from the input's structure).
     split_on_markers: bool,
+    /// The problem matchers registered in the current job.
+    matchers: MatcherState,
     /// Lines left to wait for the end of a plain CI's "command exited" line whose command
     /// spans several lines (`The command "bash -c "` … `" exited with 1.`): the echoed script
     /// in between is the CI's, not the command's output.
@@ -224,6 +233,7 @@ impl<'s> Analyzer<'s> {
             build_failed_line: false,
             job_end: false,
             split_on_markers: true,
+            matchers: MatcherState::new(),
             command_echo: 0,
         }
     }
@@ -238,6 +248,7 @@ impl<'s> Analyzer<'s> {
                 return;
             }
         }
+        self.matchers.reset();
         self.jobs.push((
             JobLog {
                 name: name.to_string(),
@@ -267,6 +278,7 @@ impl<'s> Analyzer<'s> {
         }
         self.segments += 1;
         self.before.clear();
+        self.matchers.step_started(name);
         self.current = Some(Segment {
             step: StepLog {
                 name: truncate(name, 200),
@@ -343,6 +355,8 @@ impl<'s> Analyzer<'s> {
         if segment.in_header {
             if text.starts_with("##[endgroup]") {
                 segment.in_header = false;
+            } else if self.matchers.command(text) {
+                // `echo "::add-matcher::…"` in the script registers a matcher for what follows.
             } else if !text.starts_with("##[group]")
                 && !text.starts_with("shell: ")
                 && !text.starts_with("env:")
@@ -398,11 +412,19 @@ impl<'s> Analyzer<'s> {
         }
         if !header && !text.trim().is_empty() && !segment.in_pending_list {
             self.signatures.matches(text, &mut self.matched);
-            let score = if self.matched.is_empty() {
+            let mut score = if self.matched.is_empty() {
                 0.0
             } else {
                 self.signatures.score(&self.matched)
             };
+            let problem = if self.matchers.command(text) {
+                None
+            } else {
+                self.matchers.line(text)
+            };
+            if problem.is_some() && score < MATCHER_SCORE {
+                score = MATCHER_SCORE;
+            }
             let runner_line = echo_open
                 || text.starts_with("##[")
                 || text.starts_with("travis_")
@@ -427,6 +449,7 @@ impl<'s> Analyzer<'s> {
                     },
                     score,
                     signatures: Vec::new(),
+                    problem_matcher: problem.map(|p| p.owner),
                     before: recent_context(&self.before, number),
                     after: Vec::new(),
                     job: 0,
@@ -584,6 +607,7 @@ fn last_words(
         },
         score: LAST_WORDS,
         signatures: Vec::new(),
+        problem_matcher: None,
         before: recent_context(recent, number),
         need_after: CONTEXT.saturating_sub(after.len()),
         after,

@@ -53,7 +53,7 @@ pub fn classify(
     let mut votes: BTreeMap<Class, (f32, Vec<Evidence>)> = BTreeMap::new();
     let mut total = 0.0f32;
     let mut matched = Vec::new();
-    let mut vote = |line: &LogLine, weight: f32, total: &mut f32| {
+    let mut vote = |line: &LogLine, matcher: bool, weight: f32, total: &mut f32| {
         signatures.matches(&line.text, &mut matched);
         let strongest = matched
             .iter()
@@ -61,7 +61,18 @@ pub fn classify(
             .filter(|s| s.class.is_some() && s.weight > 0.0)
             .max_by(|a, b| a.weight.total_cmp(&b.weight));
         let Some((signature, class)) = strongest.and_then(|s| Some((s, s.class?))) else {
-            if signatures.score(&matched) >= crate::analyzer::BLOCK_HEAD {
+            if matcher {
+                // A problem matcher reports compiler and linter errors: the code's.
+                let weight = crate::analyzer::MATCHER_SCORE * weight;
+                *total += weight;
+                let entry = votes.entry(Class::CodeBug).or_default();
+                entry.0 += weight;
+                entry.1.push(Evidence {
+                    signature: "problem-matcher".into(),
+                    line: line.line,
+                    text: line.text.clone(),
+                });
+            } else if signatures.score(&matched) >= crate::analyzer::BLOCK_HEAD {
                 *total += UNEXPLAINED_WEIGHT * weight;
             }
             return;
@@ -96,12 +107,13 @@ pub fn classify(
             } else {
                 0.8
             };
-            vote(&candidate.line, weight, &mut total);
+            let matcher = candidate.problem_matcher.is_some();
+            vote(&candidate.line, matcher, weight, &mut total);
         }
         for candidate in &block {
             for line in candidate.before.iter().chain(&candidate.after) {
                 if seen.insert(line.line) {
-                    vote(line, CONTEXT_WEIGHT, &mut total);
+                    vote(line, false, CONTEXT_WEIGHT, &mut total);
                 }
             }
         }
@@ -111,7 +123,8 @@ pub fn classify(
             .take(OUTSIDE_VOTERS);
         for (rank, candidate) in outside.enumerate() {
             let decay = OUTSIDE_WEIGHT / (1.0 + rank as f32 * 0.8);
-            vote(&candidate.line, decay, &mut total);
+            let matcher = candidate.problem_matcher.is_some();
+            vote(&candidate.line, matcher, decay, &mut total);
         }
     }
     let mut ranked: Vec<(Class, f32, Vec<Evidence>)> = votes

@@ -14,6 +14,7 @@ pub mod classify;
 pub mod diff;
 mod fixes;
 pub mod input;
+pub mod matchers;
 pub mod prefilter;
 pub mod reader;
 pub mod render;

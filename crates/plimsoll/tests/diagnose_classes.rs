@@ -450,3 +450,34 @@ fn the_real_logs_of_issue_14_get_their_documented_class() {
         assert_eq!(got, class, "{name}: {}", json["classification"]);
     }
 }
+
+#[test]
+fn a_problem_matcher_registered_by_setup_node_reports_eslints_compact_errors() {
+    // setup-node registers its eslint-compact matcher; the compact line is then an error by the
+    // tool's own definition, which no signature knows.
+    let mut log = String::new();
+    let lines = [
+        "##[group]Run actions/setup-node@v4",
+        "##[endgroup]",
+        "##[group]Run npx eslint -f compact src",
+        "npx eslint -f compact src",
+        "##[endgroup]",
+        "/w/src/app.js: line 3, col 5, Error - 'total' is not defined. (no-undef)",
+        "",
+        "1 problem",
+        "##[error]Process completed with exit code 1.",
+    ];
+    for (second, line) in lines.iter().enumerate() {
+        log.push_str(&format!("2024-05-01T10:00:{second:02}.0000000Z {line}\n"));
+    }
+    let (line, class, _, json) = diagnose(&log);
+    assert_eq!((line, class.as_str()), (6, "code-bug"), "{json}");
+    assert_eq!(
+        json["exact_line"]["problem_matcher"], "eslint-compact",
+        "{json}"
+    );
+    // Without the setup action, the matcher is not registered and the line is not its error.
+    let unregistered = log.replace("actions/setup-node@v4", "./scripts/prepare.sh");
+    let (_, _, _, json) = diagnose(&unregistered);
+    assert!(json["exact_line"]["problem_matcher"].is_null(), "{json}");
+}
