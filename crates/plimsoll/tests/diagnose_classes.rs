@@ -481,3 +481,21 @@ fn a_problem_matcher_registered_by_setup_node_reports_eslints_compact_errors() {
     let (_, _, _, json) = diagnose(&unregistered);
     assert!(json["exact_line"]["problem_matcher"].is_null(), "{json}");
 }
+
+#[test]
+fn mozillas_unexpected_test_result_outranks_harness_noise() {
+    // mozharness prefixes every line with its time and level; the harness reports a failure
+    // with its structured status word.
+    let log = plain_log(
+        "./mach mochitest dom/tests",
+        &[
+            "10:02:01     INFO - Running command: ['python', 'runtests.py', '--timeout', '120']",
+            "10:02:03     INFO - TEST-START | dom/tests/test_example.html",
+            "10:02:04     INFO - TEST-UNEXPECTED-FAIL | dom/tests/test_example.html | expected 1, got 2",
+            "10:02:04     INFO - TEST-OK | dom/tests/test_other.html | took 120ms",
+            "10:02:05    ERROR - Return code: 1",
+        ],
+        "[taskcluster 2025-02-13 10:02:06.000Z] === Task Finished ===",
+    );
+    assert_diagnosis(&log, "dom/tests/test_example.html | expected 1, got 2", "code-bug");
+}
