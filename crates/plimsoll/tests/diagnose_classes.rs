@@ -256,6 +256,10 @@ fn the_failing_test_outranks_gradles_task_summary() {
             "Execution failed for task ':test'.",
             "> There were failing tests. See the report at: file:///w/build/reports/tests/test/index.html",
             "",
+            "* Exception is:",
+            "org.gradle.api.tasks.TaskExecutionException: Execution failed for task ':test'.",
+            "\tat org.gradle.api.internal.tasks.execution.ExecuteActionsTaskExecuter.lambda$executeIfValid$1(ExecuteActionsTaskExecuter.java:148)",
+            "",
             "BUILD FAILED in 14s",
         ],
     );
