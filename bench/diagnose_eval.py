@@ -719,10 +719,15 @@ def main():
               f"fitted on the training split {ece(pairs):.3f}")
     if args.fit_calibration:
         table = fit_calibration(labelled)
-        text = "# Written by bench/diagnose_eval.py --fit-calibration on the training split.\n"
-        text += "# Raw confidence bin edges and the accuracy seen in each bin.\n"
+        text = (
+            "# Calibration of the classification's confidence: the share of the evidence that agrees\n"
+            "# with the class (raw confidence) -> the accuracy seen for such shares on the training\n"
+            "# split of ../shared/ci-logs (histogram bins, made monotone). Written by\n"
+            "# `bench/diagnose_eval.py --fit-calibration`; its grouped figures refit it per fold.\n"
+        )
         text += f"edges = [{', '.join(f'{b:.1f}' for b in BINS[:-1])}]\n"
-        text += f"accuracy = [{', '.join(f'{p:.2f}' for p in table)}]\n"
+        # No bin is certain: a confidence of 1.00 would claim what a sample cannot show.
+        text += f"accuracy = [{', '.join(f'{min(p, 0.99):.2f}' for p in table)}]\n"
         with open(args.fit_calibration, "w") as f:
             f.write(text)
     if not args.only:

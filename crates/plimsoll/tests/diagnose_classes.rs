@@ -501,5 +501,9 @@ fn mozillas_unexpected_test_result_outranks_harness_noise() {
         ],
         "[taskcluster 2025-02-13 10:02:06.000Z] === Task Finished ===",
     );
-    assert_diagnosis(&log, "dom/tests/test_example.html | expected 1, got 2", "code-bug");
+    assert_diagnosis(
+        &log,
+        "dom/tests/test_example.html | expected 1, got 2",
+        "code-bug",
+    );
 }
