@@ -210,7 +210,7 @@ pub struct Analyzer<'s> {
     /// Split plain logs at `$ command` lines (off when steps come from the input's structure).
     split_on_markers: bool,
     /// The problem matchers registered in the current job.
-    matchers: MatcherState,
+    matchers: MatcherState<'s>,
     /// Lines left to wait for the end of a plain CI's "command exited" line whose command
     /// spans several lines (`The command "bash -c "` … `" exited with 1.`): the echoed script
     /// in between is the CI's, not the command's output.
@@ -220,6 +220,14 @@ pub struct Analyzer<'s> {
 impl<'s> Analyzer<'s> {
     /// A fresh analyser.
     pub fn new(signatures: &'s Signatures) -> Self {
+        Self::with_matchers(signatures, &[])
+    }
+
+    /// A fresh analyser that also knows `matchers` (a repository's problem matchers).
+    pub fn with_matchers(
+        signatures: &'s Signatures,
+        matchers: &'s [crate::matchers::ProblemMatcher],
+    ) -> Self {
         Analyzer {
             signatures,
             jobs: Vec::new(),
@@ -233,7 +241,7 @@ impl<'s> Analyzer<'s> {
             build_failed_line: false,
             job_end: false,
             split_on_markers: true,
-            matchers: MatcherState::new(),
+            matchers: MatcherState::with(matchers),
             command_echo: 0,
         }
     }
@@ -353,10 +361,10 @@ impl<'s> Analyzer<'s> {
         segment.step.last_line = number;
         let mut line_failure = None;
         if segment.in_header {
+            // `echo "::add-matcher::…"` in the script registers a matcher for what follows.
+            self.matchers.command(text);
             if text.starts_with("##[endgroup]") {
                 segment.in_header = false;
-            } else if self.matchers.command(text) {
-                // `echo "::add-matcher::…"` in the script registers a matcher for what follows.
             } else if !text.starts_with("##[group]")
                 && !text.starts_with("shell: ")
                 && !text.starts_with("env:")

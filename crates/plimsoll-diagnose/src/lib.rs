@@ -169,7 +169,18 @@ pub fn diagnose(
     job_filter: Option<&str>,
     signatures: &Signatures,
 ) -> Result<Analysis, InputError> {
-    let mut analyzer = analyzer::Analyzer::new(signatures);
+    diagnose_with(source, job_filter, signatures, &[])
+}
+
+/// [`diagnose`], with the repository's own problem matchers besides the shipped ones
+/// ([`matchers::from_repository`]); they apply where the log registers them.
+pub fn diagnose_with(
+    source: &LogSource,
+    job_filter: Option<&str>,
+    signatures: &Signatures,
+    matchers: &[matchers::ProblemMatcher],
+) -> Result<Analysis, InputError> {
+    let mut analyzer = analyzer::Analyzer::with_matchers(signatures, matchers);
     let read = input::feed(source, &mut analyzer)?;
     let reading = analyzer.finish();
     let mut notes = read.notes;

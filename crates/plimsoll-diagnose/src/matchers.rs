@@ -10,6 +10,7 @@
 //! or as the runner prints it) naming a file whose name is the owner's, or the action that
 //! registers it having run.
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -73,6 +74,8 @@ struct Pattern {
 pub struct ProblemMatcher {
     /// Its owner (the name `::remove-matcher` uses).
     pub owner: String,
+    /// The name of the file it came from (`tsc.json`): `::add-matcher::` names the file.
+    pub file: String,
     severity: Option<String>,
     patterns: Vec<Pattern>,
 }
@@ -81,9 +84,15 @@ pub struct ProblemMatcher {
 /// accepts it); a pattern the `regex` crate cannot compile (look-around, back-references)
 /// makes the file an error naming its matcher.
 pub fn parse(text: &str) -> Result<Vec<ProblemMatcher>, MatcherError> {
-    let file: File = serde_json::from_str(text)?;
+    parse_file(text, None)
+}
+
+/// [`parse`], the matchers remembering the name of the file they came from (`None`: each is
+/// taken to come from `<owner>.json`, as the setup actions name theirs).
+pub fn parse_file(text: &str, file: Option<&str>) -> Result<Vec<ProblemMatcher>, MatcherError> {
+    let parsed: File = serde_json::from_str(text)?;
     let mut out = Vec::new();
-    for raw in file.problem_matcher {
+    for raw in parsed.problem_matcher {
         let mut patterns = Vec::new();
         for pattern in raw.pattern {
             let source = pattern
@@ -104,6 +113,7 @@ pub fn parse(text: &str) -> Result<Vec<ProblemMatcher>, MatcherError> {
         }
         if !patterns.is_empty() {
             out.push(ProblemMatcher {
+                file: file.map_or_else(|| format!("{}.json", raw.owner), str::to_string),
                 owner: raw.owner,
                 severity: raw.severity,
                 patterns,
@@ -117,6 +127,59 @@ pub fn parse(text: &str) -> Result<Vec<ProblemMatcher>, MatcherError> {
 pub fn builtin() -> &'static [ProblemMatcher] {
     static BUILTIN: OnceLock<Vec<ProblemMatcher>> = OnceLock::new();
     BUILTIN.get_or_init(|| parse(MATCHERS_JSON).unwrap_or_default())
+}
+
+/// Largest matcher file read from a repository.
+const MAX_MATCHER_FILE: u64 = 1 << 20;
+/// Most files looked at under a repository's `.github/`.
+const MAX_FILES: usize = 500;
+
+/// The problem-matcher files a repository keeps under `.github/` (any `.json` file with a
+/// `problemMatcher` list, as workflows register them with `::add-matcher::.github/….json`),
+/// and a note for each that does not load. They apply once the log shows them registered.
+pub fn from_repository(repository: &Path) -> (Vec<ProblemMatcher>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut notes = Vec::new();
+    let mut stack = vec![(repository.join(".github"), 0usize)];
+    let mut seen = 0usize;
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_FILES {
+                return (found, notes);
+            }
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && depth < 4 {
+                stack.push((path, depth + 1));
+                continue;
+            }
+            if !kind.is_file() || path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let Ok(bytes) = plimsoll_syntax::file::read_regular(&path, MAX_MATCHER_FILE) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            if !text.contains("\"problemMatcher\"") {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            match parse_file(&text, Some(&name)) {
+                Ok(matchers) => found.extend(matchers),
+                Err(err) => notes.push(format!(
+                    "problem matcher file {} not used: {err}",
+                    path.display()
+                )),
+            }
+        }
+    }
+    (found, notes)
 }
 
 /// The matchers the setup actions register, by the action's repository.
@@ -142,22 +205,28 @@ pub struct Problem {
 /// The matchers of one job as its log is read: which are active and where each is in its
 /// sequence of patterns.
 #[derive(Debug)]
-pub struct MatcherState {
-    matchers: &'static [ProblemMatcher],
+pub struct MatcherState<'m> {
+    matchers: Vec<&'m ProblemMatcher>,
     active: Vec<bool>,
     /// Per matcher: the index of the pattern the next line must match, and the severity
     /// captured by an earlier pattern of the sequence.
     position: Vec<(usize, Option<String>)>,
 }
 
-impl MatcherState {
+impl<'m> MatcherState<'m> {
     /// The shipped matchers, none active.
     pub fn new() -> Self {
-        let matchers = builtin();
+        Self::with(&[])
+    }
+
+    /// The shipped matchers and `extra` ones (a repository's), none active.
+    pub fn with(extra: &'m [ProblemMatcher]) -> Self {
+        let matchers: Vec<&'m ProblemMatcher> = builtin().iter().chain(extra).collect();
+        let count = matchers.len();
         MatcherState {
             matchers,
-            active: vec![false; matchers.len()],
-            position: vec![(0, None); matchers.len()],
+            active: vec![false; count],
+            position: vec![(0, None); count],
         }
     }
 
@@ -168,8 +237,12 @@ impl MatcherState {
     }
 
     fn set(&mut self, owner: &str, on: bool) {
+        self.set_where(on, |m| m.owner == owner);
+    }
+
+    fn set_where(&mut self, on: bool, which: impl Fn(&ProblemMatcher) -> bool) {
         for (index, matcher) in self.matchers.iter().enumerate() {
-            if matcher.owner == owner {
+            if which(matcher) {
                 self.active[index] = on;
                 self.position[index] = (0, None);
             }
@@ -203,10 +276,14 @@ impl MatcherState {
                     .map(|i| i + "##[add-matcher]".len())
             })
         {
-            let path = text[at..].trim().trim_end_matches(['"', '\'']);
+            // The path ends where the command does (`echo "::add-matcher::x.json" && make`).
+            let rest = text[at..].trim_start();
+            let path = rest
+                .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                .next()
+                .unwrap_or(rest);
             let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-            let owner = name.strip_suffix(".json").unwrap_or(name);
-            self.set(owner, true);
+            self.set_where(true, |m| m.file == name);
             return true;
         }
         if let Some(at) = text.find("::remove-matcher owner=") {
@@ -234,7 +311,7 @@ impl MatcherState {
     }
 }
 
-impl Default for MatcherState {
+impl Default for MatcherState<'_> {
     fn default() -> Self {
         Self::new()
     }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::ValueEnum;
 use plimsoll_diagnose::render::{self, Report};
 use plimsoll_diagnose::workflow::{self, Plan};
-use plimsoll_diagnose::{diagnose, rerun_verdict, LogSource, Signatures, Verdict};
+use plimsoll_diagnose::{diagnose_with, matchers, rerun_verdict, LogSource, Signatures, Verdict};
 
 use crate::output;
 
@@ -32,7 +32,8 @@ pub struct DiagnoseArgs {
     /// The workflow file that ran the job, to map the failing step and propose a patch.
     #[arg(long, value_name = "FILE", conflicts_with = "repo")]
     workflow: Option<PathBuf>,
-    /// A repository whose `.github/workflows/` holds the workflow (found by the job's name).
+    /// A repository whose `.github/workflows/` holds the workflow (found by the job's name);
+    /// its problem-matcher files under `.github/` apply where the log registers them.
     #[arg(long, value_name = "DIR")]
     repo: Option<PathBuf>,
     /// The job to explain (default: the first failing one).
@@ -50,6 +51,10 @@ pub struct DiagnoseArgs {
 /// input cannot be analysed.
 pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let signatures = Signatures::builtin();
+    let (repo_matchers, matcher_notes) = match &args.repo {
+        Some(repo) => matchers::from_repository(repo),
+        None => (Vec::new(), Vec::new()),
+    };
     let mut analyses = Vec::new();
     for log in &args.logs {
         let source = if log.as_os_str() == "-" {
@@ -58,8 +63,9 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
             refuse_special(log)?;
             LogSource::Path(log.clone())
         };
-        let analysis = diagnose(&source, args.job.as_deref(), signatures)
+        let mut analysis = diagnose_with(&source, args.job.as_deref(), signatures, &repo_matchers)
             .with_context(|| format!("cannot analyse {}", log.display()))?;
+        analysis.notes.extend(matcher_notes.iter().cloned());
         analyses.push(analysis);
     }
     let workflow_path = match (&args.workflow, &args.repo) {

@@ -507,3 +507,51 @@ fn mozillas_unexpected_test_result_outranks_harness_noise() {
         "code-bug",
     );
 }
+
+#[test]
+fn a_repositorys_own_problem_matcher_applies_where_the_script_registers_it() {
+    // The repository keeps a matcher for its own checker; the step's script registers it.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/matchers/spellcheck.json",
+        r#"{"problemMatcher": [{"owner": "spell", "pattern": [
+            {"regexp": "^(\\S+):(\\d+): misspelt: (.*)$", "file": 1, "line": 2, "message": 3}
+        ]}]}"#,
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  spell:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: ./spell docs\n",
+    );
+    write(
+        dir.path(),
+        ".github/matchers/broken.json",
+        r#"{"problemMatcher": [{"owner": "x", "pattern": [{"regexp": "(?<=a)b", "message": 1}]}]}"#,
+    );
+    let lines = [
+        "##[group]Run echo \"::add-matcher::.github/matchers/spellcheck.json\" && ./spell docs",
+        "echo \"::add-matcher::.github/matchers/spellcheck.json\" && ./spell docs",
+        "##[endgroup]",
+        "checking 12 files",
+        "docs/guide.md:7: misspelt: recieve",
+        "1 word to fix",
+        "##[error]Process completed with exit code 1.",
+    ];
+    let mut log = String::new();
+    for (second, line) in lines.iter().enumerate() {
+        log.push_str(&format!("2024-05-01T10:00:{second:02}.0000000Z {line}\n"));
+    }
+    write(dir.path(), "job.log", &log);
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "--format", "json", "--repo", ".", "job.log"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let log = &json["logs"][0];
+    assert_eq!(log["exact_line"]["line"], 5, "{log}");
+    assert_eq!(log["exact_line"]["problem_matcher"], "spell", "{log}");
+    assert_eq!(log["classification"]["class"], "code-bug", "{log}");
+    let notes = log["notes"].to_string();
+    assert!(notes.contains("broken.json"), "{notes}");
+}
