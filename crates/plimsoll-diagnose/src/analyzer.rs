@@ -174,6 +174,8 @@ struct Segment {
     part: usize,
     /// Inside RSpec's `Pending:` list: tests skipped on purpose, numbered like failures.
     in_pending_list: bool,
+    /// The language ecosystem of the tool the step runs, when its title names one.
+    ecosystem: Option<&'static str>,
 }
 
 /// What the whole read found, before ranking.
@@ -304,6 +306,8 @@ impl<'s> Analyzer<'s> {
             last_words_text: String::new(),
             part: 0,
             in_pending_list: false,
+            ecosystem: crate::tools::tool_of_command(name, &[])
+                .and_then(|tool| crate::tools::ecosystem(tool.family)),
         });
     }
 
@@ -423,7 +427,7 @@ impl<'s> Analyzer<'s> {
             let mut score = if self.matched.is_empty() {
                 0.0
             } else {
-                self.signatures.score(&self.matched)
+                self.signatures.score_in(&self.matched, segment.ecosystem)
             };
             let problem = if self.matchers.command(text) {
                 None

@@ -49,7 +49,9 @@ pub fn classify(
     signatures: &Signatures,
     command: Command<'_>,
 ) -> Classification {
-    let kind = tools::kind_of_command(command.title, command.script);
+    let tool = tools::tool_of_command(command.title, command.script);
+    let kind = tool.map_or(ToolKind::Other, |t| t.kind);
+    let ecosystem = tool.and_then(|t| tools::ecosystem(t.family));
     let mut votes: BTreeMap<Class, (f32, Vec<Evidence>)> = BTreeMap::new();
     let mut total = 0.0f32;
     let mut matched = Vec::new();
@@ -77,10 +79,13 @@ pub fn classify(
             }
             return;
         };
-        let factor = if class == Class::CodeBug {
-            1.0
-        } else {
+        let prefix = signature.id.split('.').next().unwrap_or("");
+        let factor = if class != Class::CodeBug {
             CAUSE_FACTOR
+        } else if ecosystem.is_some_and(|e| e != prefix && signatures.is_language(prefix)) {
+            crate::signatures::FOREIGN_ECOSYSTEM
+        } else {
+            1.0
         };
         let weight = signature.weight * weight * factor;
         *total += weight;

@@ -406,9 +406,21 @@ fn action_tool(action: &str) -> Tool {
     }
 }
 
-/// The kind of work of the failing command, [`ToolKind::Other`] when no tool is recognised.
-pub fn kind_of_command(title: &str, script: &[String]) -> ToolKind {
-    tool_of_command(title, script).map_or(Other, |t| t.kind)
+/// The language ecosystem whose output a tool family prints, for the families that run one
+/// language's compiler or test runner only (a `make`, `npm` or `tox` run may print anything).
+/// The names are the prefixes of the signature ids (`rust.compile-error`).
+pub fn ecosystem(family: &str) -> Option<&'static str> {
+    Some(match family {
+        "cargo" => "rust",
+        "go" => "go",
+        "gradle" | "maven" | "ant" | "sbt" => "jvm",
+        "jest" | "mocha" | "eslint" | "tsc" => "js",
+        "pytest" | "mypy" | "ruff" => "python",
+        "dotnet" => "dotnet",
+        "swift" => "swift",
+        "phpunit" => "php",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
