@@ -404,14 +404,17 @@ def cases_pytorch(root, tmp):
         yield case, run
 
 
+def read_jsonl(path):
+    """The objects of a JSON-lines label file, or none when it is absent."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
 def cases_treeherder(root):
     base = os.path.join(root, "treeherder")
-    labels = os.path.join(base, "labels.jsonl")
-    if not os.path.exists(labels):
-        return
-    with open(labels) as f:
-        rows = [json.loads(l) for l in f if l.strip()]
-    for row in rows:
+    for row in read_jsonl(os.path.join(base, "labels.jsonl")):
         name = row["log"]
         case = Case("treeherder", name, "mozilla/gecko", "taskcluster", "C++", None)
         lines = sorted({e["line"] for e in row.get("errors", [])})
@@ -478,12 +481,7 @@ BUGSWARM_LANGUAGE = {"ant": "Java", "gradle": "Java", "maven": "Java", "result_c
 
 def cases_bugswarm(root):
     base = os.path.join(root, "bugswarm-travis")
-    labels = os.path.join(base, "labels.jsonl")
-    if not os.path.exists(labels):
-        return
-    with open(labels) as f:
-        rows = [json.loads(l) for l in f if l.strip()]
-    for row in rows:
+    for row in read_jsonl(os.path.join(base, "labels.jsonl")):
         failed = row.get("failed_tests")
         if not failed:
             continue
