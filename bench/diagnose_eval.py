@@ -215,19 +215,21 @@ CIDIFF_CLASSES = {
     "google_auto_693": {"tool-version"},
     "cv_45": {"permission"},  # git: unsafe repository, owned by someone else
     "cidiff_11": {"code-bug"},  # a test FAILED
-    "cidiff_75": {"code-bug"},  # checkstyle violations
     "commonslang_2089": {"code-bug"},  # assertion failure
     "astor_1260": {"code-bug"},  # compilation errors
 }
 
 
 def treeherder_classes(name: str):
+    """Treeherder's labels flag lines, not causes, and Mozilla's test failures are often
+    intermittent: a failing test, crash or leak is a code bug or flaky; a build failure a code
+    bug. What the check catches is a setup, permission or version answer to them."""
     if name.startswith(("talos", "windows-stuff", "taskcluster-only", "mozilla-", "ux_")):
         return None
-    if "timeout" in name:
-        return {"flaky", "code-bug"}
-    if any(w in name for w in ("fail", "crash", "leak", "asan", "exception", "jserror", "error")):
+    if name.startswith("build-fail"):
         return {"code-bug"}
+    if any(w in name for w in ("fail", "crash", "leak", "asan", "exception", "jserror", "error", "timeout")):
+        return {"code-bug", "flaky"}
     return None
 
 
@@ -402,14 +404,17 @@ def cases_pytorch(root, tmp):
         yield case, run
 
 
+def read_jsonl(path):
+    """The objects of a JSON-lines label file, or none when it is absent."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
 def cases_treeherder(root):
     base = os.path.join(root, "treeherder")
-    labels = os.path.join(base, "labels.jsonl")
-    if not os.path.exists(labels):
-        return
-    with open(labels) as f:
-        rows = [json.loads(l) for l in f if l.strip()]
-    for row in rows:
+    for row in read_jsonl(os.path.join(base, "labels.jsonl")):
         name = row["log"]
         case = Case("treeherder", name, "mozilla/gecko", "taskcluster", "C++", None)
         lines = sorted({e["line"] for e in row.get("errors", [])})
@@ -476,12 +481,7 @@ BUGSWARM_LANGUAGE = {"ant": "Java", "gradle": "Java", "maven": "Java", "result_c
 
 def cases_bugswarm(root):
     base = os.path.join(root, "bugswarm-travis")
-    labels = os.path.join(base, "labels.jsonl")
-    if not os.path.exists(labels):
-        return
-    with open(labels) as f:
-        rows = [json.loads(l) for l in f if l.strip()]
-    for row in rows:
+    for row in read_jsonl(os.path.join(base, "labels.jsonl")):
         failed = row.get("failed_tests")
         if not failed:
             continue
@@ -524,13 +524,21 @@ def bin_of(p):
 
 def fit_calibration(cases):
     """Histogram binning of the raw confidence with a prior of 2 pseudo-cases at the bin's
-    middle: the calibrated confidence of a bin is (right + 2 * mid) / (n + 2)."""
-    table = []
+    middle ((right + 2 * mid) / (n + 2)), made monotone by pooling adjacent bins that violate
+    the order (isotonic regression): more agreeing evidence never means less confidence."""
+    blocks = []  # [value, weight, bins]
     for i in range(len(BINS) - 1):
         mid = (BINS[i] + min(BINS[i + 1], 1.0)) / 2
         members = [c for c in cases if bin_of(c.raw) == i]
         right = sum(c.class_right for c in members)
-        table.append((right + 2 * mid) / (len(members) + 2))
+        blocks.append([(right + 2 * mid) / (len(members) + 2), len(members) + 2, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            v2, w2, n2 = blocks.pop()
+            v1, w1, n1 = blocks.pop()
+            blocks.append([(v1 * w1 + v2 * w2) / (w1 + w2), w1 + w2, n1 + n2])
+    table = []
+    for value, _, n in blocks:
+        table += [value] * n
     return table
 
 
@@ -709,10 +717,15 @@ def main():
               f"fitted on the training split {ece(pairs):.3f}")
     if args.fit_calibration:
         table = fit_calibration(labelled)
-        text = "# Written by bench/diagnose_eval.py --fit-calibration on the training split.\n"
-        text += "# Raw confidence bin edges and the accuracy seen in each bin.\n"
+        text = (
+            "# Calibration of the classification's confidence: the share of the evidence that agrees\n"
+            "# with the class (raw confidence) -> the accuracy seen for such shares on the training\n"
+            "# split of ../shared/ci-logs (histogram bins, made monotone). Written by\n"
+            "# `bench/diagnose_eval.py --fit-calibration`; its grouped figures refit it per fold.\n"
+        )
         text += f"edges = [{', '.join(f'{b:.1f}' for b in BINS[:-1])}]\n"
-        text += f"accuracy = [{', '.join(f'{p:.2f}' for p in table)}]\n"
+        # No bin is certain: a confidence of 1.00 would claim what a sample cannot show.
+        text += f"accuracy = [{', '.join(f'{min(p, 0.99):.2f}' for p in table)}]\n"
         with open(args.fit_calibration, "w") as f:
             f.write(text)
     if not args.only:

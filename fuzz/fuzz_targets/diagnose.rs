@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
 
     let mut passing = PassingRun::new();
     if passing.read(&source).is_ok() {
-        let compared = diagnose_with(&source, None, signatures, Some(&passing))
+        let compared = diagnose_with(&source, None, signatures, Some(&passing), &[])
             .expect("a log read once reads again");
         assert_eq!(compared.lines, analysis.lines);
         assert!(compared.candidates.iter().all(|c| c.score.is_finite()));

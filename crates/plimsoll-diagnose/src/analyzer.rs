@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::class::Class;
 use crate::passing::PassingRun;
+use crate::matchers::MatcherState;
 use crate::signatures::Signatures;
 
 /// Candidates kept per step while reading.
@@ -35,7 +36,7 @@ const SCRIPT_LINES: usize = 12;
 const BLOCK_GAP: usize = 3;
 /// Signature score a line needs to head a block: a weak line above a stated error (a test's
 /// `not ok 6` echo, a word like "error" in a name) does not push the error down.
-const BLOCK_HEAD: f32 = 4.0;
+pub(crate) const BLOCK_HEAD: f32 = 4.0;
 /// What a candidate inside a block loses to the block's first line.
 const BLOCK_FOLLOWER_PENALTY: f32 = 0.75;
 /// The score of a failing step's last line of output when no signature marks it.
@@ -45,6 +46,9 @@ const LAST_WORDS: f32 = 1.5;
 const PASSED_PART_PENALTY: f32 = 3.0;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
+/// The score of a line an active problem matcher reports as an error: the tool's own
+/// declaration that the line is an error, as strong as a specific signature.
+pub(crate) const MATCHER_SCORE: f32 = 7.0;
 
 /// A line of the log, located.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -112,6 +116,9 @@ pub struct Candidate {
     pub score: f32,
     /// Ids of the signatures it matched.
     pub signatures: Vec<String>,
+    /// The owner of the problem matcher that reported the line as an error, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem_matcher: Option<String>,
     /// Lines before it.
     pub before: Vec<LogLine>,
     /// Lines after it.
@@ -145,6 +152,11 @@ impl Candidate {
     pub fn matched(&self) -> &[usize] {
         &self.matched
     }
+
+    /// The block of error output it belongs to (candidates of one step close together).
+    pub fn block(&self) -> usize {
+        self.block
+    }
 }
 
 struct Segment {
@@ -163,6 +175,8 @@ struct Segment {
     part: usize,
     /// Inside RSpec's `Pending:` list: tests skipped on purpose, numbered like failures.
     in_pending_list: bool,
+    /// The language ecosystem of the tool the step runs, when its title names one.
+    ecosystem: Option<&'static str>,
 }
 
 /// What the whole read found, before ranking.
@@ -198,6 +212,8 @@ pub struct Analyzer<'s> {
     job_end: bool,
     /// Split plain logs at `$ command` lines (off when steps come from the input's structure).
     split_on_markers: bool,
+    /// The problem matchers registered in the current job.
+    matchers: MatcherState<'s>,
     /// Lines left to wait for the end of a plain CI's "command exited" line whose command
     /// spans several lines (`The command "bash -c "` … `" exited with 1.`): the echoed script
     /// in between is the CI's, not the command's output.
@@ -209,6 +225,14 @@ pub struct Analyzer<'s> {
 impl<'s> Analyzer<'s> {
     /// A fresh analyser.
     pub fn new(signatures: &'s Signatures) -> Self {
+        Self::with_matchers(signatures, &[])
+    }
+
+    /// A fresh analyser that also knows `matchers` (a repository's problem matchers).
+    pub fn with_matchers(
+        signatures: &'s Signatures,
+        matchers: &'s [crate::matchers::ProblemMatcher],
+    ) -> Self {
         Analyzer {
             signatures,
             jobs: Vec::new(),
@@ -222,6 +246,7 @@ impl<'s> Analyzer<'s> {
             build_failed_line: false,
             job_end: false,
             split_on_markers: true,
+            matchers: MatcherState::with(matchers),
             command_echo: 0,
             passing: None,
         }
@@ -242,6 +267,7 @@ impl<'s> Analyzer<'s> {
                 return;
             }
         }
+        self.matchers.reset();
         self.jobs.push((
             JobLog {
                 name: name.to_string(),
@@ -271,6 +297,7 @@ impl<'s> Analyzer<'s> {
         }
         self.segments += 1;
         self.before.clear();
+        self.matchers.step_started(name);
         self.current = Some(Segment {
             step: StepLog {
                 name: truncate(name, 200),
@@ -288,6 +315,8 @@ impl<'s> Analyzer<'s> {
             last_words_text: String::new(),
             part: 0,
             in_pending_list: false,
+            ecosystem: crate::tools::tool_of_command(name, &[])
+                .and_then(|tool| crate::tools::ecosystem(tool.family)),
         });
     }
 
@@ -345,6 +374,8 @@ impl<'s> Analyzer<'s> {
         segment.step.last_line = number;
         let mut line_failure = None;
         if segment.in_header {
+            // `echo "::add-matcher::…"` in the script registers a matcher for what follows.
+            self.matchers.command(text);
             if text.starts_with("##[endgroup]") {
                 segment.in_header = false;
             } else if !text.starts_with("##[group]")
@@ -402,11 +433,19 @@ impl<'s> Analyzer<'s> {
         }
         if !header && !text.trim().is_empty() && !segment.in_pending_list {
             self.signatures.matches(text, &mut self.matched);
-            let score = if self.matched.is_empty() {
+            let mut score = if self.matched.is_empty() {
                 0.0
             } else {
-                self.signatures.score(&self.matched)
+                self.signatures.score_in(&self.matched, segment.ecosystem)
             };
+            let problem = if self.matchers.command(text) {
+                None
+            } else {
+                self.matchers.line(text)
+            };
+            if problem.is_some() && score < MATCHER_SCORE {
+                score = MATCHER_SCORE;
+            }
             let runner_line = echo_open
                 || text.starts_with("##[")
                 || text.starts_with("travis_")
@@ -438,6 +477,7 @@ impl<'s> Analyzer<'s> {
                     },
                     score,
                     signatures: Vec::new(),
+                    problem_matcher: problem.map(|p| p.owner),
                     before: recent_context(&self.before, number),
                     after: Vec::new(),
                     job: 0,
@@ -595,6 +635,7 @@ fn last_words(
         },
         score: LAST_WORDS,
         signatures: Vec::new(),
+        problem_matcher: None,
         before: recent_context(recent, number),
         need_after: CONTEXT.saturating_sub(after.len()),
         after,

@@ -9,23 +9,26 @@
 //! patch; [`render`] writes the analysis as Markdown or JSON.
 
 pub mod analyzer;
+pub mod calibration;
 pub mod class;
+pub mod classify;
 pub mod diff;
 mod fixes;
 pub mod flaky;
 pub mod gzip;
 pub mod input;
 pub mod jobmap;
+pub mod matchers;
 pub mod passing;
 pub mod prefilter;
 pub mod reader;
 pub mod render;
 pub mod signatures;
+pub mod tools;
 pub mod workflow;
 pub mod zip;
 
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 pub use analyzer::{Candidate, Failure, JobLog, LogLine, StepLog};
 pub use class::Class;
@@ -38,8 +41,15 @@ pub use signatures::Signatures;
 pub struct Classification {
     /// The class.
     pub class: Class,
-    /// 0..1: how much of the evidence agrees, scaled by how specific the best line is.
+    /// 0..1: the accuracy measured for answers given with this much agreeing evidence
+    /// (calibrated from `raw_confidence`, see [`calibration`]).
     pub confidence: f32,
+    /// 0..1: the share of the evidence that agrees with the class.
+    pub raw_confidence: f32,
+    /// For an `unknown` class: the classes the evidence and the failing command leave, most
+    /// likely first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Class>,
     /// The lines and signatures that decided.
     pub evidence: Vec<Evidence>,
 }
@@ -124,18 +134,21 @@ pub fn diagnose(
     job_filter: Option<&str>,
     signatures: &Signatures,
 ) -> Result<Analysis, InputError> {
-    diagnose_with(source, job_filter, signatures, None)
+    diagnose_with(source, job_filter, signatures, None, &[])
 }
 
-/// Analyse one log, its lines compared with `passing` runs of the same job when given: what
-/// they printed too ranks below what is new in this run ([`passing`]).
+/// Analyse one log, its lines compared with `passing` runs of the same job when given (what
+/// they printed too ranks below what is new in this run, [`passing`]), and with the
+/// repository's own problem `matchers` besides the shipped ones ([`matchers::from_repository`];
+/// they apply where the log registers them).
 pub fn diagnose_with(
     source: &LogSource,
     job_filter: Option<&str>,
     signatures: &Signatures,
     passing: Option<&PassingRun>,
+    matchers: &[matchers::ProblemMatcher],
 ) -> Result<Analysis, InputError> {
-    let mut analyzer = analyzer::Analyzer::new(signatures);
+    let mut analyzer = analyzer::Analyzer::with_matchers(signatures, matchers);
     if let Some(passing) = passing {
         analyzer.compare_with(passing);
     }
@@ -227,7 +240,14 @@ pub fn diagnose_with(
     } else {
         candidates
     };
-    let classification = classify(&candidates, signatures);
+    let failing_step = job
+        .zip(step)
+        .and_then(|(j, s)| reading.jobs.get(j)?.steps.get(s));
+    let command = failing_step.map_or_else(classify::Command::default, |s| classify::Command {
+        title: &s.name,
+        script: &s.script,
+    });
+    let classification = classify::classify(&candidates, signatures, command);
     candidates.truncate(REPORTED_CANDIDATES);
     let mut analysis = Analysis {
         source: source.display(),
@@ -366,58 +386,6 @@ fn last_step_ends_in_errors(job: &analyzer::JobLog, candidates: &[Candidate]) ->
             && c.line.line + LAST_STEP_TAIL > last.last_line
             && c.line.line <= last.last_line
     })
-}
-
-/// How many of the ranked lines vote on the class.
-const VOTERS: usize = 6;
-
-/// Vote a class from the signatures of the best-ranked lines: each line's vote weighs its
-/// signature's weight and falls off with rank, so the best line decides unless the runner-ups
-/// agree on something else.
-pub fn classify(candidates: &[Candidate], signatures: &Signatures) -> Classification {
-    let mut votes: BTreeMap<Class, (f32, Vec<Evidence>)> = BTreeMap::new();
-    let mut total = 0.0f32;
-    for (rank, candidate) in candidates.iter().take(VOTERS).enumerate() {
-        let decay = 1.0 / (1.0 + rank as f32 * 0.8);
-        // A line votes once, for the class of its strongest classifying signature.
-        let strongest = candidate
-            .matched()
-            .iter()
-            .filter_map(|&i| signatures.list.get(i))
-            .filter(|s| s.class.is_some() && s.weight > 0.0)
-            .max_by(|a, b| a.weight.total_cmp(&b.weight));
-        let Some(signature) = strongest else {
-            total += 2.0 * decay;
-            continue;
-        };
-        let Some(class) = signature.class else {
-            continue;
-        };
-        let weight = signature.weight * decay;
-        total += weight;
-        let entry = votes.entry(class).or_default();
-        entry.0 += weight;
-        entry.1.push(Evidence {
-            signature: signature.id.clone(),
-            line: candidate.line.line,
-            text: candidate.line.text.clone(),
-        });
-    }
-    let best = votes
-        .into_iter()
-        .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(&a.0)));
-    match best {
-        Some((class, (weight, evidence))) if total > 0.0 => Classification {
-            class,
-            confidence: ((weight / total) * 100.0).round() / 100.0,
-            evidence,
-        },
-        _ => Classification {
-            class: Class::Unknown,
-            confidence: 0.0,
-            evidence: Vec::new(),
-        },
-    }
 }
 
 /// Whether several analyses of the same job (reruns) look flaky, and why.

@@ -201,6 +201,13 @@ fn markdown_unescaped(reports: &[Report<'_>], reruns: Option<&str>) -> String {
             "**Classification**: {} (confidence {:.2})\n",
             c.class, c.confidence
         ));
+        if !c.candidates.is_empty() {
+            let classes: Vec<&str> = c.candidates.iter().map(|class| class.label()).collect();
+            out.push_str(&format!(
+                "- the log does not decide; most likely first: {}\n",
+                classes.join(", ")
+            ));
+        }
         for e in &c.evidence {
             out.push_str(&format!(
                 "- evidence: `{}` on line {}\n",

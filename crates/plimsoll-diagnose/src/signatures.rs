@@ -274,6 +274,20 @@ impl Signatures {
     /// The score of a line from its matches: the strongest positive match fully, the others a
     /// quarter each (several generic words do not outweigh one specific signature), all noise.
     pub fn score(&self, matched: &[usize]) -> f32 {
+        self.score_in(matched, None)
+    }
+
+    /// Whether a signature id prefix names one language's tools (`rust`, `jvm`, `python`…).
+    pub fn is_language(&self, prefix: &str) -> bool {
+        LANGUAGE_ECOSYSTEMS.contains(&prefix)
+    }
+
+    /// [`Signatures::score`] for a line printed by a tool of `ecosystem` (`rust`, `jvm`, …): a
+    /// code-bug signature of another language's tools (its id's prefix) counts
+    /// [`FOREIGN_ECOSYSTEM`] of its weight, since what the command runs decides how its output
+    /// reads (`ERROR: …` from Jenkins' git step is no unittest error, `… at x line 3.` from git
+    /// no Perl failure). Causes (network, setup, versions) count fully wherever they appear.
+    pub fn score_in(&self, matched: &[usize], ecosystem: Option<&str>) -> f32 {
         let mut best = 0.0f32;
         let mut rest = 0.0f32;
         let mut noise = 0.0f32;
@@ -281,7 +295,17 @@ impl Signatures {
             let Some(signature) = self.list.get(index) else {
                 continue;
             };
-            let weight = signature.weight;
+            let mut weight = signature.weight;
+            if let Some(ecosystem) = ecosystem {
+                let prefix = signature.id.split('.').next().unwrap_or("");
+                if weight > 0.0
+                    && signature.class == Some(Class::CodeBug)
+                    && LANGUAGE_ECOSYSTEMS.contains(&prefix)
+                    && prefix != ecosystem
+                {
+                    weight *= FOREIGN_ECOSYSTEM;
+                }
+            }
             if weight < 0.0 {
                 noise += weight;
             } else if weight > best {
@@ -294,6 +318,15 @@ impl Signatures {
         best + 0.25 * rest + noise
     }
 }
+
+/// What a code-bug signature of another language's tools counts in a step whose tool is known.
+pub const FOREIGN_ECOSYSTEM: f32 = 0.6;
+
+/// Signature id prefixes that name one language's tools.
+const LANGUAGE_ECOSYSTEMS: &[&str] = &[
+    "rust", "go", "jvm", "js", "python", "ruby", "php", "dotnet", "swift", "perl", "elixir",
+    "erlang", "haskell", "emacs", "r", "latex",
+];
 
 fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern).unicode(false).build()
@@ -406,6 +439,25 @@ mod tests {
         assert!(
             checked > 100,
             "only {checked} files under ../shared/ci-logs"
+        );
+    }
+
+    #[test]
+    fn another_languages_code_signature_counts_less_in_a_step_whose_tool_is_known() {
+        let signatures = Signatures::parse(SIGNATURES_TOML).unwrap();
+        let mut matched = Vec::new();
+        // unittest's verdict line, printed in a Maven step, and a network error in the same.
+        signatures.matches("ERROR: test_fetch (tests.test_api.ApiTest)", &mut matched);
+        let anywhere = signatures.score(&matched);
+        assert!(signatures.score_in(&matched, Some("jvm")) < anywhere);
+        assert_eq!(signatures.score_in(&matched, Some("python")), anywhere);
+        signatures.matches(
+            "fatal: unable to access 'x': The requested URL returned error: 503",
+            &mut matched,
+        );
+        assert_eq!(
+            signatures.score_in(&matched, Some("jvm")),
+            signatures.score(&matched)
         );
     }
 

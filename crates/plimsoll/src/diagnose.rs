@@ -10,7 +10,9 @@ use clap::ValueEnum;
 use plimsoll_diagnose::jobmap::MatchedBy;
 use plimsoll_diagnose::render::{self, Report};
 use plimsoll_diagnose::workflow::{self, Plan};
-use plimsoll_diagnose::{diagnose_with, rerun_verdict, LogSource, PassingRun, Signatures, Verdict};
+use plimsoll_diagnose::{
+    diagnose_with, matchers, rerun_verdict, LogSource, PassingRun, Signatures, Verdict,
+};
 
 use crate::output;
 
@@ -36,7 +38,8 @@ pub struct DiagnoseArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "repo")]
     workflow: Option<PathBuf>,
     /// A repository whose `.github/workflows/` holds the workflow: the file the log's header
-    /// names, else the one whose job has the log's job name (matrix expanded) or steps.
+    /// names, else the one whose job has the log's job name (matrix expanded) or steps; its
+    /// problem-matcher files under `.github/` apply where the log registers them.
     #[arg(long, value_name = "DIR")]
     repo: Option<PathBuf>,
     /// A log of a run of the same job that passed (repeat for several; same forms as LOG, e.g.
@@ -82,11 +85,22 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let passing = read_passing(&args.passing)?;
+    let (repo_matchers, matcher_notes) = match &args.repo {
+        Some(repo) => matchers::from_repository(repo),
+        None => (Vec::new(), Vec::new()),
+    };
     let mut analyses = Vec::new();
     for log in logs {
         let source = source_of(log)?;
-        let analysis = diagnose_with(&source, args.job.as_deref(), signatures, passing.as_ref())
+        let mut analysis = diagnose_with(
+            &source,
+            args.job.as_deref(),
+            signatures,
+            passing.as_ref(),
+            &repo_matchers,
+        )
             .with_context(|| format!("cannot analyse {}", log.display()))?;
+        analysis.notes.extend(matcher_notes.iter().cloned());
         analyses.push(analysis);
     }
     let workflow_path = match (&args.workflow, &args.repo) {

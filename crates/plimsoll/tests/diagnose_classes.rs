@@ -1,0 +1,557 @@
+//! `plimsoll diagnose` classifies from the block that explains the failure and the failing
+//! command, through the real binary: one log per class and per tool family, written here from
+//! the tools' documented output formats, asserting the chosen line and the class; and the real
+//! logs of issue 14 from `../shared/ci-logs` (skipped with a message when absent).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{plimsoll, write};
+use serde_json::Value;
+
+/// A raw GitHub job log: a checkout step, then `command` printing `lines` and failing.
+fn github_log(command: &str, lines: &[&str]) -> String {
+    let mut log = String::from("\u{feff}");
+    let mut second = 0;
+    let mut push = |text: &str| {
+        log.push_str(&format!("2024-05-01T10:00:{second:02}.0000000Z {text}\n"));
+        second += 1;
+    };
+    push("Current runner version: '2.317.0'");
+    push("##[group]Run actions/checkout@v4");
+    push("##[endgroup]");
+    push(&format!("##[group]Run {command}"));
+    push(command);
+    push("shell: /usr/bin/bash -e {0}");
+    push("##[endgroup]");
+    for line in lines {
+        push(line);
+    }
+    push("##[error]Process completed with exit code 1.");
+    push("Post job cleanup.");
+    push("Cleaning up orphan processes");
+    log
+}
+
+/// A plain CI log (Travis, GitLab, Jenkins): `$ command`, its output, the CI's failure line.
+fn plain_log(command: &str, lines: &[&str], last: &str) -> String {
+    let mut log = format!("$ {command}\n");
+    for line in lines {
+        log.push_str(line);
+        log.push('\n');
+    }
+    log.push_str(last);
+    log.push('\n');
+    log
+}
+
+/// The 1-based line of the first line of `log` that ends with `text`.
+fn line_of(log: &str, text: &str) -> u64 {
+    let index = log
+        .split('\n')
+        .position(|l| l.trim_end_matches('\r').ends_with(text))
+        .unwrap_or_else(|| panic!("{text:?} not in the log"));
+    index as u64 + 1
+}
+
+/// Diagnose `log` with the real binary: the chosen line, the class and the candidate classes.
+fn diagnose(log: &str) -> (u64, String, Vec<String>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "job.log", log);
+    diagnose_path(dir.path(), Path::new("job.log"))
+}
+
+fn diagnose_path(dir: &Path, path: &Path) -> (u64, String, Vec<String>, Value) {
+    let output = plimsoll(dir)
+        .args(["diagnose", "--format", "json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let log = &json["logs"][0];
+    let line = log["exact_line"]["line"].as_u64().unwrap_or(0);
+    let class = log["classification"]["class"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let candidates = log["classification"]["candidates"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    (line, class, candidates, log.clone())
+}
+
+/// Assert the chosen line is the one ending with `line` and the class is `class`.
+fn assert_diagnosis(log: &str, line: &str, class: &str) {
+    let (chosen, got, _, json) = diagnose(log);
+    assert_eq!(
+        (chosen, got.as_str()),
+        (line_of(log, line), class),
+        "{}",
+        serde_json::to_string_pretty(&json["classification"]).unwrap_or_default()
+    );
+    let confidence = json["classification"]["confidence"]
+        .as_f64()
+        .unwrap_or(-1.0);
+    assert!((0.0..=1.0).contains(&confidence), "confidence {confidence}");
+}
+
+#[test]
+fn a_dns_failure_under_a_generic_error_line_is_flaky() {
+    // uv's error chain: the generic `error:` line, then the causes it wraps.
+    let log = github_log(
+        "uv python install 3.12",
+        &[
+            "error: Error while fetching remote python downloads json from 'https://example.org/download-metadata.json'",
+            "  Caused by: error sending request for url (https://example.org/download-metadata.json)",
+            "  Caused by: client error (Connect)",
+            "  Caused by: dns error: failed to lookup address information: Temporary failure in name resolution",
+        ],
+    );
+    assert_diagnosis(
+        &log,
+        "downloads json from 'https://example.org/download-metadata.json'",
+        "flaky",
+    );
+}
+
+#[test]
+fn a_git_fetch_answered_with_http_503_is_flaky_not_a_test_failure() {
+    // Jenkins' git plugin: its `ERROR:` line, the exception naming the command, git's stderr.
+    let log = plain_log(
+        "git fetch --tags --progress https://example.org/app.git",
+        &[
+            "ERROR: Error cloning remote repo 'origin'",
+            "hudson.plugins.git.GitException: Command \"git fetch --tags --progress https://example.org/app.git +refs/heads/*:refs/remotes/origin/*\" returned status code 128:",
+            "stdout: ",
+            "stderr: fatal: unable to access 'https://example.org/app.git/': The requested URL returned error: 503",
+            "",
+            "\tat org.jenkinsci.plugins.gitclient.CliGitAPIImpl.launchCommandIn(CliGitAPIImpl.java:2681)",
+        ],
+        "Finished: FAILURE",
+    );
+    let (_, class, _, json) = diagnose(&log);
+    assert_eq!(class, "flaky", "{json}");
+}
+
+#[test]
+fn runner_and_time_limit_failures_are_flaky() {
+    for last in [
+        "ERROR: Job failed (system failure): prepare environment: waiting for pod running: timed out waiting for pod to start",
+        "ERROR: Job failed: execution took longer than 1h0m0s seconds",
+        "The job exceeded the maximum time limit for jobs, and has been terminated.",
+    ] {
+        let log = plain_log("make test", &["ok 1 - parses", "ok 2 - formats"], last);
+        assert_diagnosis(&log, last, "flaky");
+    }
+}
+
+#[test]
+fn a_registry_image_pull_that_failed_is_infrastructure_not_a_version() {
+    let log = github_log(
+        "docker pull python:3.14t",
+        &["Error response from daemon: manifest for python:3.14t not found: manifest unknown: manifest unknown"],
+    );
+    assert_diagnosis(&log, "manifest unknown: manifest unknown", "flaky");
+}
+
+#[test]
+fn a_command_that_is_not_installed_is_missing_setup() {
+    let log = github_log(
+        "make proto",
+        &[
+            "protoc --go_out=. api.proto",
+            "/bin/sh: 1: protoc: not found",
+            "make: *** [Makefile:4: proto] Error 127",
+        ],
+    );
+    assert_diagnosis(&log, "/bin/sh: 1: protoc: not found", "missing-dependency");
+}
+
+#[test]
+fn an_unreachable_docker_daemon_is_missing_setup_not_permission() {
+    let log = github_log(
+        "docker build -t app .",
+        &["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"],
+    );
+    assert_diagnosis(&log, "Is the docker daemon running?", "missing-dependency");
+}
+
+#[test]
+fn a_class_file_version_under_a_compiler_error_is_a_version_mismatch() {
+    // javac through Maven: the compiler error, then why the class could not be read.
+    let log = plain_log(
+        "mvn -B verify",
+        &[
+            "[INFO] -------------------------------------------------------------",
+            "[ERROR] COMPILATION ERROR : ",
+            "[INFO] -------------------------------------------------------------",
+            "[ERROR] /w/src/main/java/app/Walker.java:[2,29] cannot access lib.visitor.Filter",
+            "  bad class file: /w/.m2/repository/lib/core/9.2.0/core-9.2.0.jar(lib/visitor/Filter.class)",
+            "    class file has wrong version 55.0, should be 52.0",
+            "    Please remove or make sure it appears in the correct subdirectory of the classpath.",
+            "[INFO] 1 error",
+            "[INFO] BUILD FAILURE",
+        ],
+        "The command \"mvn -B verify\" exited with 1.",
+    );
+    assert_diagnosis(&log, "cannot access lib.visitor.Filter", "tool-version");
+}
+
+#[test]
+fn an_engine_statement_is_a_version_mismatch() {
+    let log = github_log(
+        "yarn install --frozen-lockfile",
+        &[
+            "[1/4] Resolving packages...",
+            "error app@1.0.0: The engine \"node\" is incompatible with this module. Expected version \">=18\". Got \"16.20.0\"",
+            "error Found incompatible module.",
+        ],
+    );
+    assert_diagnosis(&log, "Got \"16.20.0\"", "tool-version");
+}
+
+#[test]
+fn gits_unsafe_repository_refusal_is_a_permission_problem() {
+    let log = github_log(
+        "latexdiff-vc --git -r HEAD~1 cv.tex",
+        &[
+            "fatal: unsafe repository ('/github/workspace' is owned by someone else)",
+            "To add an exception for this directory, call:",
+            "",
+            "\tgit config --global --add safe.directory /github/workspace",
+        ],
+    );
+    assert_diagnosis(&log, "is owned by someone else)", "permission");
+}
+
+#[test]
+fn the_failing_test_outranks_gradles_task_summary() {
+    // Gradle's test output, then its `What went wrong` block naming the task.
+    let log = github_log(
+        "./gradlew build",
+        &[
+            "> Task :test",
+            "",
+            "AppTest > adds() FAILED",
+            "    org.opentest4j.AssertionFailedError: expected: <3> but was: <4>",
+            "        at app.AppTest.adds(AppTest.java:12)",
+            "",
+            "2 tests completed, 1 failed",
+            "",
+            "FAILURE: Build failed with an exception.",
+            "",
+            "* What went wrong:",
+            "Execution failed for task ':test'.",
+            "> There were failing tests. See the report at: file:///w/build/reports/tests/test/index.html",
+            "",
+            "* Exception is:",
+            "org.gradle.api.tasks.TaskExecutionException: Execution failed for task ':test'.",
+            "\tat org.gradle.api.internal.tasks.execution.ExecuteActionsTaskExecuter.lambda$executeIfValid$1(ExecuteActionsTaskExecuter.java:148)",
+            "",
+            "BUILD FAILED in 14s",
+        ],
+    );
+    assert_diagnosis(&log, "AppTest > adds() FAILED", "code-bug");
+}
+
+#[test]
+fn spotless_format_violations_are_a_code_problem() {
+    let log = github_log(
+        "./gradlew spotlessCheck",
+        &[
+            "> Task :spotlessJavaCheck FAILED",
+            "",
+            "FAILURE: Build failed with an exception.",
+            "",
+            "* What went wrong:",
+            "Execution failed for task ':spotlessJavaCheck'.",
+            "> The following files had format violations:",
+            "      src/main/java/app/App.java",
+            "  Run './gradlew :spotlessApply' to fix these violations.",
+            "",
+            "BUILD FAILED in 3s",
+        ],
+    );
+    assert_diagnosis(
+        &log,
+        "> The following files had format violations:",
+        "code-bug",
+    );
+}
+
+#[test]
+fn mypy_errors_outrank_its_note_about_stubs() {
+    let log = github_log(
+        "mypy src",
+        &[
+            "src/app/models.py:42: error: Incompatible return value type (got \"int\", expected \"str\")  [return-value]",
+            "src/app/views.py:7: error: Name \"reqest\" is not defined  [name-defined]",
+            "Found 2 errors in 2 files (checked 14 source files)",
+            "note: not checking stubs due to mypy build errors",
+        ],
+    );
+    assert_diagnosis(&log, "expected \"str\")  [return-value]", "code-bug");
+}
+
+#[test]
+fn a_doctest_failure_outranks_its_section_header() {
+    let log = github_log(
+        "pytest --doctest-modules src",
+        &[
+            "=================================== FAILURES ===================================",
+            "_____________________ [doctest] pkg.util.parse_size _____________________",
+            "012 Parse a size.",
+            "013 ",
+            "014 >>> parse_size('2k')",
+            "Expected:",
+            "    2048",
+            "Got:",
+            "    2000",
+            "",
+            "/w/src/pkg/util.py:14: DocTestFailure",
+            "=========================== short test summary info ============================",
+        ],
+    );
+    assert_diagnosis(&log, "/w/src/pkg/util.py:14: DocTestFailure", "code-bug");
+}
+
+#[test]
+fn eslint_problems_outrank_yarns_closing_lines() {
+    let log = github_log(
+        "yarn lint",
+        &[
+            "$ eslint src",
+            "",
+            "/w/src/index.js",
+            "  12:5  error  'foo' is assigned a value but never used  no-unused-vars",
+            "",
+            "✖ 1 problem (1 error, 0 warnings)",
+            "",
+            "error Command failed with exit code 1.",
+            "info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.",
+        ],
+    );
+    assert_diagnosis(&log, "never used  no-unused-vars", "code-bug");
+}
+
+#[test]
+fn jests_failing_assertion_outranks_console_output_and_the_file_verdict() {
+    let log = github_log(
+        "npx jest",
+        &[
+            "FAIL src/sum.test.js",
+            "  ● Console",
+            "",
+            "    console.log",
+            "      computing",
+            "",
+            "  ● sum › adds 1 + 2",
+            "",
+            "    expect(received).toBe(expected) // Object.is equality",
+            "",
+            "    Expected: 3",
+            "    Received: 4",
+        ],
+    );
+    assert_diagnosis(&log, "● sum › adds 1 + 2", "code-bug");
+}
+
+#[test]
+fn compiler_errors_of_rust_and_go_are_code_bugs() {
+    let rust = github_log(
+        "cargo build --locked",
+        &[
+            "   Compiling app v0.1.0 (/w/app)",
+            "error[E0425]: cannot find value `x` in this scope",
+            " --> src/main.rs:3:5",
+            "error: could not compile `app` (bin \"app\") due to 1 previous error",
+        ],
+    );
+    assert_diagnosis(&rust, "cannot find value `x` in this scope", "code-bug");
+    let go = github_log(
+        "go build ./...",
+        &[
+            "# example.com/app",
+            "./main.go:12:2: undefined: parseConfig",
+        ],
+    );
+    assert_diagnosis(&go, "./main.go:12:2: undefined: parseConfig", "code-bug");
+}
+
+#[test]
+fn a_failed_install_that_says_nothing_is_unknown_with_setup_first() {
+    // npm's own failure lines state no cause: the command (an install) decides the likely ones.
+    let log = github_log("npm ci", &["npm ERR! code 1", "npm ERR! command failed"]);
+    let (_, class, candidates, json) = diagnose(&log);
+    assert_eq!(class, "unknown", "{json}");
+    assert_eq!(
+        candidates.first().map(String::as_str),
+        Some("missing-dependency"),
+        "{json}"
+    );
+}
+
+fn shared_logs() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ci-logs");
+    root.is_dir().then_some(root)
+}
+
+#[test]
+fn the_real_logs_of_issue_14_get_their_documented_class() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared/ci-logs absent");
+        return;
+    };
+    // CiDiff's ground truth: `E a-b` lines are the error lines of `fail.log`.
+    for (case, class) in [
+        ("assertfixer_1320", "flaky"),
+        ("cv_45", "permission"),
+        ("cocospoon_1754", "tool-version"),
+    ] {
+        let dir = root.join("cidiff").join(case);
+        let truth = std::fs::read_to_string(dir.join("groundtruth")).unwrap();
+        let ranges: Vec<(u64, u64)> = truth
+            .lines()
+            .filter_map(|l| l.strip_prefix("E "))
+            .filter_map(|r| {
+                let (a, b) = r.trim().split_once('-').unwrap_or((r.trim(), r.trim()));
+                Some((a.parse().ok()?, b.parse().ok()?))
+            })
+            .collect();
+        let (line, got, _, json) = diagnose_path(&dir, Path::new("fail.log"));
+        assert_eq!(got, class, "{case}: {}", json["classification"]);
+        assert!(
+            ranges.iter().any(|&(a, b)| (a..=b).contains(&line)),
+            "{case}: line {line} not in {ranges:?}"
+        );
+    }
+    // The pytorch fixtures mark their expected line in-band; the markers are removed first.
+    for (name, class) in [
+        ("uv_python_download_failed.txt", "flaky"),
+        ("docker_manifest_unknown.txt", "flaky"),
+        ("gh_api_rate_limit.txt", "flaky"),
+        ("s3_access_denied.txt", "permission"),
+    ] {
+        let text = std::fs::read_to_string(root.join("pytorch-log-classifier").join(name)).unwrap();
+        let clean: String = text
+            .lines()
+            .filter(|l| !l.starts_with("#=SOURCE=#"))
+            .map(|l| l.trim_start_matches("#=MATCH=# ").replace(['‹', '›'], "") + "\n")
+            .collect();
+        let (_, got, _, json) = diagnose(&clean);
+        assert_eq!(got, class, "{name}: {}", json["classification"]);
+    }
+}
+
+#[test]
+fn a_problem_matcher_registered_by_setup_node_reports_eslints_compact_errors() {
+    // setup-node registers its eslint-compact matcher; the compact line is then an error by the
+    // tool's own definition, which no signature knows.
+    let mut log = String::new();
+    let lines = [
+        "##[group]Run actions/setup-node@v4",
+        "##[endgroup]",
+        "##[group]Run npx eslint -f compact src",
+        "npx eslint -f compact src",
+        "##[endgroup]",
+        "/w/src/app.js: line 3, col 5, Error - 'total' is not defined. (no-undef)",
+        "",
+        "1 problem",
+        "##[error]Process completed with exit code 1.",
+    ];
+    for (second, line) in lines.iter().enumerate() {
+        log.push_str(&format!("2024-05-01T10:00:{second:02}.0000000Z {line}\n"));
+    }
+    let (line, class, _, json) = diagnose(&log);
+    assert_eq!((line, class.as_str()), (6, "code-bug"), "{json}");
+    assert_eq!(
+        json["exact_line"]["problem_matcher"], "eslint-compact",
+        "{json}"
+    );
+    // Without the setup action, the matcher is not registered and the line is not its error.
+    let unregistered = log.replace("actions/setup-node@v4", "./scripts/prepare.sh");
+    let (_, _, _, json) = diagnose(&unregistered);
+    assert!(json["exact_line"]["problem_matcher"].is_null(), "{json}");
+}
+
+#[test]
+fn mozillas_unexpected_test_result_outranks_harness_noise() {
+    // mozharness prefixes every line with its time and level; the harness reports a failure
+    // with its structured status word.
+    let log = plain_log(
+        "./mach mochitest dom/tests",
+        &[
+            "10:02:01     INFO - Running command: ['python', 'runtests.py', '--timeout', '120']",
+            "10:02:03     INFO - TEST-START | dom/tests/test_example.html",
+            "10:02:04     INFO - TEST-UNEXPECTED-FAIL | dom/tests/test_example.html | expected 1, got 2",
+            "10:02:04     INFO - TEST-OK | dom/tests/test_other.html | took 120ms",
+            "10:02:05    ERROR - Return code: 1",
+        ],
+        "[taskcluster 2025-02-13 10:02:06.000Z] === Task Finished ===",
+    );
+    assert_diagnosis(
+        &log,
+        "dom/tests/test_example.html | expected 1, got 2",
+        "code-bug",
+    );
+}
+
+#[test]
+fn a_repositorys_own_problem_matcher_applies_where_the_script_registers_it() {
+    // The repository keeps a matcher for its own checker; the step's script registers it.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/matchers/spellcheck.json",
+        r#"{"problemMatcher": [{"owner": "spell", "pattern": [
+            {"regexp": "^(\\S+):(\\d+): misspelt: (.*)$", "file": 1, "line": 2, "message": 3}
+        ]}]}"#,
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  spell:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: ./spell docs\n",
+    );
+    write(
+        dir.path(),
+        ".github/matchers/broken.json",
+        r#"{"problemMatcher": [{"owner": "x", "pattern": [{"regexp": "(?<=a)b", "message": 1}]}]}"#,
+    );
+    let lines = [
+        "##[group]Run echo \"::add-matcher::.github/matchers/spellcheck.json\" && ./spell docs",
+        "echo \"::add-matcher::.github/matchers/spellcheck.json\" && ./spell docs",
+        "##[endgroup]",
+        "checking 12 files",
+        "docs/guide.md:7: misspelt: recieve",
+        "1 word to fix",
+        "##[error]Process completed with exit code 1.",
+    ];
+    let mut log = String::new();
+    for (second, line) in lines.iter().enumerate() {
+        log.push_str(&format!("2024-05-01T10:00:{second:02}.0000000Z {line}\n"));
+    }
+    write(dir.path(), "job.log", &log);
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "--format", "json", "--repo", ".", "job.log"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let log = &json["logs"][0];
+    assert_eq!(log["exact_line"]["line"], 5, "{log}");
+    assert_eq!(log["exact_line"]["problem_matcher"], "spell", "{log}");
+    assert_eq!(log["classification"]["class"], "code-bug", "{log}");
+    let notes = log["notes"].to_string();
+    assert!(notes.contains("broken.json"), "{notes}");
+}
