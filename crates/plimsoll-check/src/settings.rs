@@ -57,6 +57,10 @@ pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
 /// Folders holding test data by default: what is in them is neither shipped nor deployed, so
 /// their findings are notes. `examples/` is not among them: examples are documentation users
 /// copy, and are held to the standards.
+///
+/// Besides the usual names, a folder named as tests by a suffix (`e2e-tests`,
+/// `integration_test`, the `.chainsaw-test` and `.kyverno-test` folders of policy test
+/// suites) is test data.
 pub const DEFAULT_TEST_DATA: &[&str] = &[
     "**/test",
     "**/tests",
@@ -65,6 +69,10 @@ pub const DEFAULT_TEST_DATA: &[&str] = &[
     "**/fixtures",
     "**/__fixtures__",
     "**/__tests__",
+    "**/*-test",
+    "**/*-tests",
+    "**/*_test",
+    "**/*_tests",
 ];
 
 /// Terraform settings (`[terraform]` in `plimsoll.toml`).

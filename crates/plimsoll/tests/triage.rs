@@ -10,15 +10,21 @@ use common::{plimsoll, stdout_of, workspace, write};
 /// A Dockerfile with two findings (`unpinned-base-image`, an error, and `runs-as-root`).
 const UNPINNED_ROOT: &str = "FROM ubuntu:latest\nRUN echo hi\n";
 
-/// The same Dockerfile in production and in three folders of test data.
+/// The same Dockerfile in production and in four folders of test data.
 fn repository_with_test_data() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "tests/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "pkg/testdata/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "web/__fixtures__/app/Dockerfile", UNPINNED_ROOT);
+    write(dir.path(), "deploy/e2e-tests/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), ".dockerignore", ".git\n.env*\ntarget\n");
-    for folder in ["tests", "pkg/testdata", "web/__fixtures__/app"] {
+    for folder in [
+        "tests",
+        "pkg/testdata",
+        "web/__fixtures__/app",
+        "deploy/e2e-tests",
+    ] {
         write(
             dir.path(),
             &format!("{folder}/.dockerignore"),
@@ -70,7 +76,7 @@ fn findings_in_test_data_are_lowered_to_notes_and_the_summary_says_why() {
         "{found:?}"
     );
     let test_data: Vec<_> = found.iter().filter(|f| f.0 != "Dockerfile").collect();
-    assert_eq!(test_data.len(), 3 * production.len(), "{found:?}");
+    assert_eq!(test_data.len(), 4 * production.len(), "{found:?}");
     assert!(test_data.iter().all(|f| f.2 == "note"), "{found:?}");
     let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
     let lowered = test_data
