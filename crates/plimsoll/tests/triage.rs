@@ -241,3 +241,43 @@ fn missing_timeout_is_one_finding_per_workflow_and_a_suppression_exempts_one_job
         )]
     );
 }
+
+#[test]
+fn the_repository_own_actions_at_a_branch_are_not_a_third_partys_moving_code() {
+    let dir = tempfile::tempdir().unwrap();
+    common::git(dir.path(), &["init", "-q"]);
+    common::git(
+        dir.path(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "git@github.com:My-Org/my-repo.git",
+        ],
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: my-org/my-repo/.github/actions/setup@main\n      - uses: other-org/my-repo/.github/actions/setup@main\n",
+    );
+    let output = stdout_of(
+        dir.path(),
+        &[
+            "check",
+            ".github/workflows/ci.yml",
+            "--isolated",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let unpinned: Vec<u64> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"]["name"] == "unpinned-action")
+        .map(|f| f["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(unpinned, [10]);
+}
