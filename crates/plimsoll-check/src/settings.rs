@@ -44,9 +44,18 @@ impl std::str::FromStr for RuleSetting {
 pub const DEFAULT_REQUIRED_TAGS: &[&str] = &["environment", "service", "team", "cost-center"];
 
 /// Folders whose Terraform may keep local state by default: examples and tests.
+///
+/// Samples, quickstarts and demos are examples by another name: configurations a reader applies
+/// from a laptop to try something, not shared infrastructure.
 pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
     "**/example",
     "**/examples",
+    "**/sample",
+    "**/samples",
+    "**/quickstart",
+    "**/quickstarts",
+    "**/demo",
+    "**/demos",
     "**/test",
     "**/tests",
     "**/testdata",
