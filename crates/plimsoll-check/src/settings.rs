@@ -173,11 +173,20 @@ impl Settings {
 
     /// Whether `path` is in a folder of test data (`test-data`), relative to
     /// [`Settings::root`]: its findings are lowered to notes.
-    pub fn is_test_data(&self, path: &Path) -> bool {
+    ///
+    /// A path outside that folder is judged below `target`, the path named on the command line
+    /// that holds it: the folders above a project named from elsewhere (`~/tests/project`) are
+    /// not the project's.
+    pub fn is_test_data(&self, path: &Path, target: Option<&Path>) -> bool {
         if self.test_data.is_empty() {
             return false;
         }
-        let relative = self.relative(path);
+        let mut relative = self.relative(path);
+        if relative.is_absolute() {
+            if let Some(below) = target.and_then(|t| path.strip_prefix(t).ok()) {
+                relative = below.to_path_buf();
+            }
+        }
         relative
             .ancestors()
             .skip(1)

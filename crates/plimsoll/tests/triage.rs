@@ -281,3 +281,35 @@ fn the_repository_own_actions_at_a_branch_are_not_a_third_partys_moving_code() {
         .collect();
     assert_eq!(unpinned, [10]);
 }
+
+#[test]
+fn folders_above_a_project_named_from_elsewhere_are_not_its_test_data() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tests/project/Dockerfile", UNPINNED_ROOT);
+    write(dir.path(), "tests/project/.dockerignore", ".git\n.env*\n");
+    write(dir.path(), "elsewhere/notes.txt", "nothing\n");
+    let project = dir.path().join("tests/project");
+    let severity_named_from = |cwd: &std::path::Path, target: &str| -> String {
+        let output = stdout_of(cwd, &["check", target, "--isolated", "--format", "json"], 1);
+        let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"]["name"] == "unpinned-base-image")
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    // Named from outside: `tests/` is where the project sits, not a folder of the project.
+    let project_arg = project.display().to_string();
+    assert_eq!(
+        severity_named_from(&dir.path().join("elsewhere"), &project_arg),
+        "error"
+    );
+    // Named from the folder holding it: `tests/` is the project's test data.
+    plimsoll(dir.path())
+        .args(["check", "tests/project", "--isolated", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"severity\": \"note\""));
+}
