@@ -185,6 +185,11 @@ fn a_long_report_names_its_most_frequent_rules_and_how_to_turn_one_off() {
         .args(["check", "--isolated", "--statistics", "--disable", &top])
         .assert()
         .stdout(predicate::str::contains(top.as_str()).not());
+    // `--ignore`, as ruff spells it, does the same.
+    plimsoll(dir.path())
+        .args(["check", "--isolated", "--statistics", "--ignore", &top])
+        .assert()
+        .stdout(predicate::str::contains(top.as_str()).not());
 }
 
 #[test]
