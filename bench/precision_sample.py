@@ -144,6 +144,13 @@ def table(chosen: dict, labels: dict) -> None:
         for verdict, n in zip((*VERDICTS, "unlabelled"), row):
             totals[verdict] += n
     labelled = totals["sampled"] - totals["unlabelled"]
+    # What a reader meets above the notes (what fails a run at the default `fail-on`).
+    loud = defaultdict(int)
+    for rule in chosen:
+        for item in chosen[rule]:
+            if item["severity"] != "note" and item["key"] in labels:
+                loud[labels[item["key"]]] += 1
+                loud["labelled"] += 1
     print(
         f"| **total** | {totals['findings']} | {totals['sampled']} | {totals['useful']} | "
         f"{totals['noise']} | {totals['false']} | {totals['unlabelled']} |"
@@ -160,6 +167,14 @@ def table(chosen: dict, labels: dict) -> None:
                 if any(labels.get(i["key"]) == "false" for i in chosen[rule])
             ) or "none")
             + "."
+        )
+    if loud["labelled"]:
+        print()
+        print(
+            f"Of the {loud['labelled']} labelled findings at warning or error: "
+            f"{loud['useful'] / loud['labelled']:.0%} true and useful, "
+            f"{loud['noise'] / loud['labelled']:.0%} true but noise, "
+            f"{loud['false'] / loud['labelled']:.0%} false."
         )
 
 

@@ -44,9 +44,18 @@ impl std::str::FromStr for RuleSetting {
 pub const DEFAULT_REQUIRED_TAGS: &[&str] = &["environment", "service", "team", "cost-center"];
 
 /// Folders whose Terraform may keep local state by default: examples and tests.
+///
+/// Samples, quickstarts and demos are examples by another name: configurations a reader applies
+/// from a laptop to try something, not shared infrastructure.
 pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
     "**/example",
     "**/examples",
+    "**/sample",
+    "**/samples",
+    "**/quickstart",
+    "**/quickstarts",
+    "**/demo",
+    "**/demos",
     "**/test",
     "**/tests",
     "**/testdata",
@@ -57,6 +66,10 @@ pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
 /// Folders holding test data by default: what is in them is neither shipped nor deployed, so
 /// their findings are notes. `examples/` is not among them: examples are documentation users
 /// copy, and are held to the standards.
+///
+/// Besides the usual names, a folder named as tests by a suffix (`e2e-tests`,
+/// `integration_test`, the `.chainsaw-test` and `.kyverno-test` folders of policy test
+/// suites) is test data.
 pub const DEFAULT_TEST_DATA: &[&str] = &[
     "**/test",
     "**/tests",
@@ -65,6 +78,10 @@ pub const DEFAULT_TEST_DATA: &[&str] = &[
     "**/fixtures",
     "**/__fixtures__",
     "**/__tests__",
+    "**/*-test",
+    "**/*-tests",
+    "**/*_test",
+    "**/*_tests",
 ];
 
 /// Terraform settings (`[terraform]` in `plimsoll.toml`).
@@ -156,11 +173,20 @@ impl Settings {
 
     /// Whether `path` is in a folder of test data (`test-data`), relative to
     /// [`Settings::root`]: its findings are lowered to notes.
-    pub fn is_test_data(&self, path: &Path) -> bool {
+    ///
+    /// A path outside that folder is judged below `target`, the path named on the command line
+    /// that holds it: the folders above a project named from elsewhere (`~/tests/project`) are
+    /// not the project's.
+    pub fn is_test_data(&self, path: &Path, target: Option<&Path>) -> bool {
         if self.test_data.is_empty() {
             return false;
         }
-        let relative = self.relative(path);
+        let mut relative = self.relative(path);
+        if relative.is_absolute() {
+            if let Some(below) = target.and_then(|t| path.strip_prefix(t).ok()) {
+                relative = below.to_path_buf();
+            }
+        }
         relative
             .ancestors()
             .skip(1)

@@ -272,3 +272,44 @@ fn suppressions_cover_cross_file_and_module_findings() {
         "{names:?}"
     );
 }
+
+/// Samples, quickstarts and demos are examples by another name: their Terraform may keep local
+/// state by default; a folder of shared infrastructure may not.
+#[test]
+fn samples_quickstarts_and_demos_may_keep_local_state() {
+    let temp = tempfile::tempdir().unwrap();
+    for folder in [
+        "infra/live",
+        "quickstart/101-vm",
+        "samples/vpc",
+        "demos/gke",
+    ] {
+        let dir = temp.path().join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            "provider \"aws\" {}\nresource \"aws_s3_bucket\" \"b\" {}\n",
+        )
+        .unwrap();
+    }
+    let overrides = Overrides {
+        isolated: true,
+        ..Overrides::default()
+    };
+    let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+    let local_state: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.name == "local-state")
+        .map(|f| {
+            let path = f
+                .location
+                .path
+                .strip_prefix(temp.path())
+                .unwrap_or(&f.location.path);
+            path.display().to_string()
+        })
+        .collect();
+    assert_eq!(local_state, ["infra/live/main.tf"]);
+}

@@ -185,6 +185,8 @@ fn rules_on_their_other_file_kinds() {
         ("curl-pipe-shell", "curl-pipe-shell.Dockerfile"),
         ("image-not-pinned-to-digest", "unpinned-image.compose.yml"),
         ("template-injection", "template-injection-composite"),
+        ("unpinned-action", "unpinned-action-own-repository"),
+        ("action-not-pinned-to-sha", "unpinned-action-own-repository"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));

@@ -89,8 +89,13 @@ struct CheckArgs {
     /// Enable a rule by name or id (repeatable; turns strict-only rules on).
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     enable: Vec<String>,
-    /// Disable a rule by name or id (repeatable).
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    /// Disable a rule by name or id (repeatable; `--ignore` as in ruff).
+    #[arg(
+        long,
+        visible_alias = "ignore",
+        value_name = "RULE",
+        value_delimiter = ','
+    )]
     disable: Vec<String>,
     /// Apply the exclusions to the paths named here too (by default a path named is checked
     /// even when excluded), as pre-commit hooks that pass every changed file need.

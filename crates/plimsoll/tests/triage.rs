@@ -10,15 +10,21 @@ use common::{plimsoll, stdout_of, workspace, write};
 /// A Dockerfile with two findings (`unpinned-base-image`, an error, and `runs-as-root`).
 const UNPINNED_ROOT: &str = "FROM ubuntu:latest\nRUN echo hi\n";
 
-/// The same Dockerfile in production and in three folders of test data.
+/// The same Dockerfile in production and in four folders of test data.
 fn repository_with_test_data() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "tests/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "pkg/testdata/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "web/__fixtures__/app/Dockerfile", UNPINNED_ROOT);
+    write(dir.path(), "deploy/e2e-tests/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), ".dockerignore", ".git\n.env*\ntarget\n");
-    for folder in ["tests", "pkg/testdata", "web/__fixtures__/app"] {
+    for folder in [
+        "tests",
+        "pkg/testdata",
+        "web/__fixtures__/app",
+        "deploy/e2e-tests",
+    ] {
         write(
             dir.path(),
             &format!("{folder}/.dockerignore"),
@@ -70,7 +76,7 @@ fn findings_in_test_data_are_lowered_to_notes_and_the_summary_says_why() {
         "{found:?}"
     );
     let test_data: Vec<_> = found.iter().filter(|f| f.0 != "Dockerfile").collect();
-    assert_eq!(test_data.len(), 3 * production.len(), "{found:?}");
+    assert_eq!(test_data.len(), 4 * production.len(), "{found:?}");
     assert!(test_data.iter().all(|f| f.2 == "note"), "{found:?}");
     let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
     let lowered = test_data
@@ -179,6 +185,11 @@ fn a_long_report_names_its_most_frequent_rules_and_how_to_turn_one_off() {
         .args(["check", "--isolated", "--statistics", "--disable", &top])
         .assert()
         .stdout(predicate::str::contains(top.as_str()).not());
+    // `--ignore`, as ruff spells it, does the same.
+    plimsoll(dir.path())
+        .args(["check", "--isolated", "--statistics", "--ignore", &top])
+        .assert()
+        .stdout(predicate::str::contains(top.as_str()).not());
 }
 
 #[test]
@@ -234,4 +245,76 @@ fn missing_timeout_is_one_finding_per_workflow_and_a_suppression_exempts_one_job
                 .to_string()
         )]
     );
+}
+
+#[test]
+fn the_repository_own_actions_at_a_branch_are_not_a_third_partys_moving_code() {
+    let dir = tempfile::tempdir().unwrap();
+    common::git(dir.path(), &["init", "-q"]);
+    common::git(
+        dir.path(),
+        &[
+            "remote",
+            "add",
+            "origin",
+            "git@github.com:My-Org/my-repo.git",
+        ],
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: my-org/my-repo/.github/actions/setup@main\n      - uses: other-org/my-repo/.github/actions/setup@main\n",
+    );
+    let output = stdout_of(
+        dir.path(),
+        &[
+            "check",
+            ".github/workflows/ci.yml",
+            "--isolated",
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let unpinned: Vec<u64> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"]["name"] == "unpinned-action")
+        .map(|f| f["start"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(unpinned, [10]);
+}
+
+#[test]
+fn folders_above_a_project_named_from_elsewhere_are_not_its_test_data() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tests/project/Dockerfile", UNPINNED_ROOT);
+    write(dir.path(), "tests/project/.dockerignore", ".git\n.env*\n");
+    write(dir.path(), "elsewhere/notes.txt", "nothing\n");
+    let project = dir.path().join("tests/project");
+    let severity_named_from = |cwd: &std::path::Path, target: &str| -> String {
+        let output = stdout_of(cwd, &["check", target, "--isolated", "--format", "json"], 1);
+        let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"]["name"] == "unpinned-base-image")
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    // Named from outside: `tests/` is where the project sits, not a folder of the project.
+    let project_arg = project.display().to_string();
+    assert_eq!(
+        severity_named_from(&dir.path().join("elsewhere"), &project_arg),
+        "error"
+    );
+    // Named from the folder holding it: `tests/` is the project's test data.
+    plimsoll(dir.path())
+        .args(["check", "tests/project", "--isolated", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"severity\": \"note\""));
 }

@@ -227,7 +227,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             b.rule.id,
         ))
     });
-    lower_test_data(&mut report.findings, settings);
+    lower_test_data(&mut report.findings, settings, targets);
     // Sorted by path: look each file up once, not once per finding.
     let mut previous: Option<&Path> = None;
     for finding in &report.findings {
@@ -252,7 +252,8 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
 /// and sample credentials are neither shipped nor deployed. plimsoll's own findings (a file
 /// that cannot be read or parsed, an unused suppression) keep their severity. `findings` are
 /// sorted by path, so each file is matched once.
-fn lower_test_data(findings: &mut [Finding], settings: &Settings) {
+fn lower_test_data(findings: &mut [Finding], settings: &Settings, targets: &[PathBuf]) {
+    let targets: Vec<PathBuf> = targets.iter().map(|t| discovery::normalize(t)).collect();
     let mut previous: Option<(PathBuf, bool)> = None;
     for finding in findings {
         if finding.rule.domain == crate::Domain::Engine || finding.severity == Severity::Note {
@@ -262,7 +263,11 @@ fn lower_test_data(findings: &mut [Finding], settings: &Settings) {
         let test_data = match &previous {
             Some((seen, answer)) if seen == path => *answer,
             _ => {
-                let answer = settings.is_test_data(path);
+                let target = targets
+                    .iter()
+                    .filter(|t| path.starts_with(t))
+                    .max_by_key(|t| t.components().count());
+                let answer = settings.is_test_data(path, target.map(PathBuf::as_path));
                 previous = Some((path.clone(), answer));
                 answer
             }

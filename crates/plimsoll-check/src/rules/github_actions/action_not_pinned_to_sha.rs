@@ -1,7 +1,7 @@
 use plimsoll_actions::{ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::documented_branch;
+use super::common::{documented_branch, is_own_repository_path};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -10,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// In strict mode, flags an action or reusable workflow pinned by a version tag (`@v4`,
     /// `@v1.2.3`), or by a branch its maintainers document as the interface to use
-    /// (`dtolnay/rust-toolchain@stable`), instead of a full commit SHA.
+    /// (`dtolnay/rust-toolchain@stable`), or an action of the repository itself by branch,
+    /// instead of a full commit SHA.
     ///
     /// ## Why is this bad?
     /// Tags can be moved or deleted, and a compromised action's tags have been rewritten to
@@ -40,8 +41,8 @@ fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
     if let Some(Uses::Repository {
         owner,
         repo,
+        path,
         git_ref: Some(git_ref),
-        ..
     }) = node.as_str().map(Uses::parse)
     {
         let span = ref_span(node, cx.text());
@@ -51,6 +52,17 @@ fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
                     &ActionNotPinnedToSha::META,
                     span,
                     format!("`{owner}/{repo}@{git_ref}` is pinned by a tag that can be moved"),
+                );
+            }
+            RefKind::Branch
+                if path.is_some_and(|path| {
+                    is_own_repository_path(cx.source.path(), owner, repo, path)
+                }) =>
+            {
+                out.report(
+                    &ActionNotPinnedToSha::META,
+                    span,
+                    format!("`{owner}/{repo}@{git_ref}` is this repository's own code at the branch `{git_ref}`, not at the commit being run"),
                 );
             }
             RefKind::Branch if documented_branch(owner, repo, git_ref).is_some() => {

@@ -77,7 +77,13 @@ impl Rule for ClippyWarningsAllowed {
                     .is_some_and(|f| denies_warnings(f.split_whitespace()))
             });
             let fixes = words.contains(&"--fix");
-            if sets_rustflags || fixes || denies_warnings(words.iter().copied()) {
+            // `cargo clippy --version` (or `-V`, `--help`) prints and lints nothing.
+            let lints_nothing = words
+                .iter()
+                .skip(2)
+                .take_while(|w| **w != "--")
+                .any(|w| matches!(*w, "--version" | "-V" | "--help" | "-h"));
+            if sets_rustflags || fixes || lints_nothing || denies_warnings(words.iter().copied()) {
                 continue;
             }
             out.report(

@@ -214,3 +214,76 @@ pub(crate) fn documented_branch(owner: &str, repo: &str, git_ref: &str) -> Optio
             .then_some(*reason)
     })
 }
+
+/// Whether `owner/repo/path` (a `uses:` with a sub-path) names an action or reusable workflow of
+/// the very repository `file` is in: the repository's origin remote is `owner/repo`, or, when
+/// the checkout says nothing (no `.git/config` remote), its folder bears the name `repo` and
+/// `path` is there, as an action (`path/action.yml`) or a reusable workflow
+/// (`on: workflow_call`).
+///
+/// Such a reference is the repository's own code at a branch: its maintainers decide what it
+/// holds, as they decide the workflow itself, so it is no third party's moving code.
+pub(crate) fn is_own_repository_path(
+    file: &std::path::Path,
+    owner: &str,
+    repo: &str,
+    path: &str,
+) -> bool {
+    if path.split('/').any(|part| part == ".." || part.is_empty()) {
+        return false;
+    }
+    let Some(root) = file
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(".github").is_dir() || dir.join(".git").exists())
+    else {
+        return false;
+    };
+    if let Some(remote) = origin_remote(root) {
+        let wanted = format!("{owner}/{repo}").to_ascii_lowercase();
+        let remote = remote.to_ascii_lowercase();
+        let remote = remote.trim_end_matches('/').trim_end_matches(".git");
+        return remote.ends_with(&format!("/{wanted}")) || remote.ends_with(&format!(":{wanted}"));
+    }
+    // No remote: the checkout's folder must bear the repository's name (a clone's default
+    // name, `repo-main` from an archive, `owner_repo` in a mirror) and hold that path.
+    let folder = root
+        .file_name()
+        .map(|name| name.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let repo_lower = repo.to_ascii_lowercase();
+    let named = folder == repo_lower
+        || folder.starts_with(&format!("{repo_lower}-"))
+        || folder
+            .strip_suffix(&repo_lower)
+            .is_some_and(|rest| rest.ends_with(|c: char| !c.is_ascii_alphanumeric()));
+    if !named {
+        return false;
+    }
+    let target = root.join(path);
+    if path.contains(".github/workflows/") {
+        return plimsoll_syntax::file::read_regular(&target, 1024 * 1024)
+            .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains("workflow_call"));
+    }
+    target.join("action.yml").is_file() || target.join("action.yaml").is_file()
+}
+
+/// The URL of the `origin` remote in `root/.git/config`, if there is one.
+fn origin_remote(root: &std::path::Path) -> Option<String> {
+    let config =
+        plimsoll_syntax::file::read_regular(&root.join(".git/config"), 1024 * 1024).ok()?;
+    let config = String::from_utf8_lossy(&config);
+    let mut in_origin = false;
+    for line in config.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_origin = line == "[remote \"origin\"]";
+        } else if in_origin {
+            if let Some((key, value)) = line.split_once('=') {
+                if key.trim() == "url" {
+                    return Some(value.trim().to_string());
+                }
+            }
+        }
+    }
+    None
+}

@@ -1,7 +1,7 @@
 use plimsoll_actions::{ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::documented_branch;
+use super::common::{documented_branch, is_own_repository_path};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -13,7 +13,10 @@ declare_rule! {
     /// maintainers document as the interface to use (`dtolnay/rust-toolchain@stable`,
     /// `taiki-e/install-action@cargo-hack`; the list, with the reason for each, is
     /// `crates/plimsoll-check/data/documented-branch-refs.txt`) moves like a version tag and is
-    /// judged like one, by `action-not-pinned-to-sha` in strict mode.
+    /// judged like one, by `action-not-pinned-to-sha` in strict mode. So is an action or
+    /// reusable workflow of the repository itself referenced by branch
+    /// (`my-org/my-repo/.github/actions/setup@main` in `my-org/my-repo`): its maintainers
+    /// decide what that branch holds, as they decide the workflow.
     ///
     /// ## Why is this bad?
     /// Whoever can push to that branch decides what runs in your CI, with your secrets and
@@ -43,12 +46,15 @@ pub(crate) fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
     let Some(Uses::Repository {
         owner,
         repo,
+        path,
         git_ref,
-        ..
     }) = node.as_str().map(Uses::parse)
     else {
         return;
     };
+    if path.is_some_and(|path| is_own_repository_path(cx.source.path(), owner, repo, path)) {
+        return;
+    }
     match git_ref {
         None => {
             out.report(

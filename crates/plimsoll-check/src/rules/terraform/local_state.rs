@@ -8,8 +8,8 @@ declare_rule! {
     /// Flags a root module — a folder with a `provider` block and resources — that has no
     /// `backend` or `cloud` block in its `terraform` settings: its state is kept in a local
     /// `terraform.tfstate`. Folders matching `terraform.backend-exempt` in `plimsoll.toml`
-    /// (by default `example(s)`, `test(s)`, `testdata`, `testing`, `fixtures` and everything
-    /// inside them) are exempt.
+    /// (by default `example(s)`, `sample(s)`, `quickstart(s)`, `demo(s)`, `test(s)`, `testdata`,
+    /// `testing`, `fixtures` and everything inside them) are exempt.
     ///
     /// ## Why is this bad?
     /// Local state lives on one laptop or CI runner: it is lost with it, cannot be locked
