@@ -461,7 +461,7 @@ impl Scanner {
                         && (looks_like_secret_literal(value)
                             || (quoted && looks_like_generated_key(value)))
                         // `token := v1Prefix + …`: code naming a variable, not a value.
-                        && !(is_camel_identifier(value) && !quoted)
+                        && (quoted || !is_camel_identifier(value))
                         && after != Some('(')
                         && !is_codecov_graph_token(window, key_start, key)
                 }
