@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use plimsoll_syntax::dockerfile::{Arguments, Dockerfile, Instruction};
 use plimsoll_syntax::shell::{self, Command, Connector};
 
-use super::common::{argv, bases, Base};
+use super::common::{argv, walk_stages};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -128,23 +128,17 @@ fn shell_kind(instruction: &Instruction) -> ShellKind {
 /// The `RUN`s (by their start in the file) whose shell has `pipefail` or is not POSIX, from the
 /// `SHELL` before them in their stage or in the stages it is built from.
 fn runs_exempt(file: &Dockerfile) -> HashSet<usize> {
-    let mut at_end: Vec<ShellKind> = Vec::new();
     let mut exempt = HashSet::new();
-    for ((base, _), stage) in bases(file).into_iter().zip(file.stages()) {
-        let mut kind = match base {
-            Base::Stage(parent) => at_end.get(parent).copied().unwrap_or(ShellKind::Plain),
-            _ => ShellKind::Plain,
-        };
-        for instruction in stage.body {
-            match instruction.keyword.as_str() {
-                "SHELL" => kind = shell_kind(instruction),
-                "RUN" if kind != ShellKind::Plain => {
-                    exempt.insert(instruction.span.start);
-                }
-                _ => {}
+    walk_stages(
+        file,
+        |_| ShellKind::Plain,
+        |instruction, kind| match instruction.keyword.as_str() {
+            "SHELL" => *kind = shell_kind(instruction),
+            "RUN" if *kind != ShellKind::Plain => {
+                exempt.insert(instruction.span.start);
             }
-        }
-        at_end.push(kind);
-    }
+            _ => {}
+        },
+    );
     exempt
 }
