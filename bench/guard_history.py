@@ -8,8 +8,14 @@ exit code and the reductions (kind, subject, message, before and after locations
 commits, commits with a reported reduction, reductions, commits guard could not compare (exit 2).
 Read the reported commits against `git show <commit>` before counting them as real.
 
+With --labels (crates/plimsoll/tests/data/guard-history.tsv: commits read against their diffs
+and labelled real, artefact, false-alarm or clean), it also scores guard on the labelled commits,
+per split (in-sample, held-out): real reductions caught, false alarms still raised, and the rows
+whose recorded status no longer matches what guard does.
+
 Usage: bench/guard_history.py [--binary target/release/plimsoll] [--shared ../shared]
                               [--work /tmp/guard-history] [--only REPO] [-o results.json]
+                              [--labels crates/plimsoll/tests/data/guard-history.tsv]
 """
 
 import argparse
@@ -62,6 +68,55 @@ def run_guard(binary, repo, commit):
     return entry
 
 
+def read_labels(path):
+    rows = []
+    with open(path) as labels:
+        for line in labels:
+            if line.startswith("#") or not line.strip():
+                continue
+            bundle, commit, split, truth, status, reason = line.rstrip("\n").split("\t")
+            rows.append(dict(bundle=bundle, commit=commit, split=split, truth=truth,
+                             status=status, reason=reason))
+    return rows
+
+
+def score(labels, results):
+    """Per split: real reductions caught, false alarms still raised, stale statuses."""
+    flagged = {
+        (repo, e["commit"]): bool(e["reductions"])
+        for repo, entries in results["repositories"].items()
+        for e in entries
+    }
+    splits = {}
+    for row in labels:
+        key = (row["bundle"], row["commit"])
+        if key not in flagged:
+            continue
+        split = splits.setdefault(row["split"], {
+            "labelled": 0, "real": 0, "real caught": 0, "artefacts": 0,
+            "false alarms": 0, "false alarms still raised": 0, "clean": 0,
+            "clean flagged": 0, "status out of date": [],
+        })
+        split["labelled"] += 1
+        raised = flagged[key]
+        truth = row["truth"]
+        if truth == "real":
+            split["real"] += 1
+            split["real caught"] += raised
+        elif truth == "artefact":
+            split["artefacts"] += 1
+        elif truth == "false-alarm":
+            split["false alarms"] += 1
+            split["false alarms still raised"] += raised
+        elif truth == "clean":
+            split["clean"] += 1
+            split["clean flagged"] += raised
+        expected = row["status"] in ("caught", "open")
+        if raised != expected:
+            split["status out of date"].append(f"{row['bundle']} {row['commit'][:12]}")
+    return splits
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -70,6 +125,7 @@ def main():
     parser.add_argument("--work", default="/tmp/guard-history")
     parser.add_argument("--only", help="one repository (owner__name)")
     parser.add_argument("-o", "--output", help="write the JSON here (default: stdout)")
+    parser.add_argument("--labels", help="score the labelled commits of this TSV file")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     history = os.path.join(args.shared, "guard-history")
@@ -98,6 +154,10 @@ def main():
         print(f"{name}: {summary}", file=sys.stderr)
     results["totals"] = totals
     print(f"total: {totals}", file=sys.stderr)
+    if args.labels:
+        results["labels"] = score(read_labels(args.labels), results)
+        for split, figures in sorted(results["labels"].items()):
+            print(f"labelled, {split}: {figures}", file=sys.stderr)
     text = json.dumps(results, indent=1) + "\n"
     if args.output:
         with open(args.output, "w") as out:

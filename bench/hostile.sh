@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times `plimsoll check` and `plimsoll guard` on generated hostile inputs (issue 13, hangs and
 # memory): huge mappings, job and step lists, matrices, Dockerfiles, Terraform, Compose,
-# Kubernetes cross-object sets, one minified line, floods of findings.
+# Kubernetes cross-object sets, one minified line, floods of findings; `plimsoll diagnose` on a
+# gzip bomb.
 # Usage: bench/hostile.sh [N]   (default 300000: the scale of the issue; 30000 is quick).
 # Needs python3 and GNU time; builds the release binary. Figures: BENCHMARKS.md.
 set -euo pipefail
@@ -40,6 +41,15 @@ script = "".join(f"          tool{i} --flag{i} arg\n" for i in range(n // 15))
 run = "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: |\n"
 w("guard/old.yml", run + script + "          cargo test --all-features\n")
 w("guard/new.yml", run + script + "          cargo test\n")
+# A gzip bomb for `diagnose`: 1.1 MB that would inflate to 1.06 GiB of blank 100 kB lines.
+import zlib
+os.makedirs(os.path.join(base, "gzip"), exist_ok=True)
+packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+chunk = (b" " * 100_000 + b"\n") * 100
+with open(os.path.join(base, "gzip", "bomb.log.gz"), "wb") as bomb:
+    for _ in range(((1 << 30) + (64 << 20)) // len(chunk) + 1):
+        bomb.write(packer.compress(chunk))
+    bomb.write(packer.flush())
 PY
 measure() { # $1 = label, rest = command run in $dir/$label's folder
   local label=$1
@@ -52,3 +62,4 @@ for case in k8s jobs steps needs matrix flow docker tf compose cluster minified 
   (cd "$dir/$case" && PLIMSOLL_MAX_FILE_SIZE=100000000 measure "$case" "$bin" check --isolated .)
 done
 (cd "$dir/guard" && measure guard "$bin" guard --before old.yml --after new.yml)
+(cd "$dir/gzip" && measure gzip-bomb "$bin" diagnose bomb.log.gz)

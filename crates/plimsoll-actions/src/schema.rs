@@ -188,9 +188,11 @@ pub const BRANDING_KEYS: &[&str] = &["icon", "color"];
 /// Permission scopes that `permissions:` accepts.
 pub const PERMISSION_SCOPES: &[&str] = &[
     "actions",
+    "artifact-metadata",
     "attestations",
     "checks",
     "contents",
+    "copilot-requests",
     "deployments",
     "discussions",
     "id-token",
@@ -324,17 +326,91 @@ pub const UNTRUSTED_CONTEXTS: &[UntrustedContext] = untrusted! {
     "github.event.workflow_run.display_title" by "the triggering run's author (a pull request title or commit message)" on WORKFLOW_RUN_EVENTS;
     "github.event.workflow_run.head_repository.description" by "the fork's owner" on WORKFLOW_RUN_EVENTS;
     "github.event.workflow_run.pull_requests.*.head.ref" by "the pull request's author (the branch name)" on WORKFLOW_RUN_EVENTS;
+    // `edited` events carry the text before the edit: `changes.title.from`, `changes.body.from`.
+    "github.event.changes.*.from" by "whoever edited the text (its previous version)" on EDITED_EVENTS;
 };
 
+/// Events whose `edited` activity carries `changes.<field>.from`, the text before the edit.
+const EDITED_EVENTS: &[&str] = &[
+    "issues",
+    "issue_comment",
+    "pull_request",
+    "pull_request_target",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "discussion",
+    "discussion_comment",
+];
+
 /// The attacker-controlled context `path` reads, if any (compared without case, as GitHub does).
+/// A `*` segment of an entry matches any one segment (`changes.title.from`, `pages.*.title`).
 pub fn untrusted_context(path: &str) -> Option<&'static UntrustedContext> {
     UNTRUSTED_CONTEXTS.iter().find(|untrusted| {
-        let len = untrusted.path.len();
-        path.len() >= len
-            && path.is_char_boundary(len)
-            && path[..len].eq_ignore_ascii_case(untrusted.path)
-            && (path.len() == len || path.as_bytes()[len] == b'.')
+        let mut segments = path.split('.');
+        untrusted.path.split('.').all(|pattern| {
+            segments
+                .next()
+                .is_some_and(|segment| pattern == "*" || segment.eq_ignore_ascii_case(pattern))
+        })
     })
+}
+
+/// Outputs of well-known actions that hold attacker text: `(action, output, what it holds)`,
+/// actions lowercased; an output written `*_files` matches every output ending in `_files`.
+/// From the actions' documented outputs: file names and branch names come from the pull
+/// request, comment bodies from whoever comments.
+pub const TAINTED_ACTION_OUTPUTS: &[(&str, &str, &str)] = &[
+    (
+        "tj-actions/changed-files",
+        "*_files",
+        "file names from the pull request",
+    ),
+    (
+        "tj-actions/changed-files",
+        "*_files_matrix",
+        "file names from the pull request",
+    ),
+    (
+        "tj-actions/branch-names",
+        "current_branch",
+        "the pull request's branch name",
+    ),
+    (
+        "tj-actions/branch-names",
+        "head_ref_branch",
+        "the pull request's branch name",
+    ),
+    (
+        "peter-evans/find-comment",
+        "comment-body",
+        "the comment's body",
+    ),
+    (
+        "xt0rted/pull-request-comment-branch",
+        "head_ref",
+        "the pull request's branch name",
+    ),
+    (
+        "dorny/paths-filter",
+        "*_files",
+        "file names from the pull request",
+    ),
+];
+
+/// What output `output` of `action` (a `uses:` slug, lowercased) holds, when it is attacker text.
+pub fn tainted_action_output(action: &str, output: &str) -> Option<&'static str> {
+    TAINTED_ACTION_OUTPUTS
+        .iter()
+        .find(|(a, o, _)| {
+            *a == action
+                && match o.strip_prefix('*') {
+                    Some(suffix) => {
+                        output.len() > suffix.len() && output.to_ascii_lowercase().ends_with(suffix)
+                    }
+                    None => o.eq_ignore_ascii_case(output),
+                }
+        })
+        .map(|(_, _, what)| *what)
 }
 
 /// Whether the context `path` is data an outside contributor controls.
@@ -395,4 +471,109 @@ pub fn script_input(action: &str, input: &str) -> Option<&'static str> {
         .iter()
         .find(|(a, i, _)| *a == action && i.eq_ignore_ascii_case(input))
         .map(|(_, _, language)| *language)
+}
+
+/// When an action restores a cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheRestore {
+    /// Whenever it runs (`actions/cache`, `Swatinem/rust-cache`).
+    Always,
+    /// When input `.0` is set to anything but `false` or empty (`actions/setup-node` `cache:`).
+    WhenSet(&'static str),
+    /// Unless input `.0` is `false` (`actions/setup-go` `cache:`, on by default since v4).
+    UnlessOff(&'static str),
+}
+
+/// Actions that restore a cache, lowercased, from their documented inputs. `actions/cache/save`
+/// only saves, so it is not here.
+pub const CACHE_RESTORERS: &[(&str, CacheRestore)] = &[
+    ("actions/cache", CacheRestore::Always),
+    ("actions/cache/restore", CacheRestore::Always),
+    ("swatinem/rust-cache", CacheRestore::Always),
+    ("leafwing-studios/cargo-cache", CacheRestore::Always),
+    ("mozilla-actions/sccache-action", CacheRestore::Always),
+    ("hendrikmuhs/ccache-action", CacheRestore::Always),
+    (
+        "determinatesystems/magic-nix-cache-action",
+        CacheRestore::Always,
+    ),
+    (
+        "gradle/actions/setup-gradle",
+        CacheRestore::UnlessOff("cache-disabled"),
+    ),
+    (
+        "gradle/gradle-build-action",
+        CacheRestore::UnlessOff("cache-disabled"),
+    ),
+    ("actions/setup-node", CacheRestore::WhenSet("cache")),
+    ("actions/setup-python", CacheRestore::WhenSet("cache")),
+    ("actions/setup-java", CacheRestore::WhenSet("cache")),
+    ("actions/setup-dotnet", CacheRestore::WhenSet("cache")),
+    ("actions/setup-go", CacheRestore::UnlessOff("cache")),
+    ("ruby/setup-ruby", CacheRestore::WhenSet("bundler-cache")),
+    ("astral-sh/setup-uv", CacheRestore::WhenSet("enable-cache")),
+    ("pnpm/action-setup", CacheRestore::WhenSet("cache")),
+    ("oven-sh/setup-bun", CacheRestore::WhenSet("cache")),
+    ("jdx/mise-action", CacheRestore::UnlessOff("cache")),
+    ("dtolnay/rust-toolchain", CacheRestore::WhenSet("cache")),
+    (
+        "actions-rust-lang/setup-rust-toolchain",
+        CacheRestore::UnlessOff("cache"),
+    ),
+];
+
+/// How `action` (a `uses:` slug, lowercased) restores a cache, if it does.
+pub fn cache_restorer(action: &str) -> Option<CacheRestore> {
+    CACHE_RESTORERS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, restore)| *restore)
+}
+
+/// Commands that publish a package, an image or a release (their leading words).
+pub const PUBLISH_COMMANDS: &[&[&str]] = &[
+    &["cargo", "publish"],
+    &["npm", "publish"],
+    &["pnpm", "publish"],
+    &["yarn", "publish"],
+    &["yarn", "npm", "publish"],
+    &["bun", "publish"],
+    &["twine", "upload"],
+    &["poetry", "publish"],
+    &["uv", "publish"],
+    &["flit", "publish"],
+    &["hatch", "publish"],
+    &["gem", "push"],
+    &["docker", "push"],
+    &["podman", "push"],
+    &["helm", "push"],
+    &["gh", "release", "create"],
+    &["gh", "release", "upload"],
+    &["goreleaser", "release"],
+    &["mvn", "deploy"],
+    &["dotnet", "nuget", "push"],
+    &["nuget", "push"],
+    &["vsce", "publish"],
+];
+
+/// Actions that publish, lowercased, with the input that must be `true` for them to (if any).
+pub const PUBLISH_ACTIONS: &[(&str, Option<&str>)] = &[
+    ("docker/build-push-action", Some("push")),
+    ("softprops/action-gh-release", None),
+    ("pypa/gh-action-pypi-publish", None),
+    ("goreleaser/goreleaser-action", None),
+    ("ncipollo/release-action", None),
+    ("actions/create-release", None),
+    ("svenstaro/upload-release-action", None),
+    ("js-devtools/npm-publish", None),
+    ("rubygems/release-gem", None),
+    ("katyo/publish-crates", None),
+];
+
+/// Whether `action` publishes, and the input that must be `true` for it to.
+pub fn publish_action(action: &str) -> Option<Option<&'static str>> {
+    PUBLISH_ACTIONS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map(|(_, input)| *input)
 }

@@ -5,21 +5,22 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::Glob;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::finding::{RuleMeta, Severity};
 use crate::registry;
+use crate::settings::build_globs;
+pub use crate::settings::{
+    Exclusions, RuleSetting, Settings, TerraformSettings, DEFAULT_BACKEND_EXEMPT,
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_REQUIRED_TAGS, DEFAULT_TEST_DATA,
+};
 
 /// The name of the configuration file.
 pub const CONFIG_FILE: &str = "plimsoll.toml";
 
 /// The largest configuration file read.
 const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
-
-/// Default limit on the size of a file that is read.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = plimsoll_syntax::file::DEFAULT_MAX_FILE_SIZE;
 
 /// A configuration problem, with the file and line it comes from when there is one.
 #[derive(Debug, thiserror::Error)]
@@ -37,12 +38,13 @@ pub enum ConfigError {
         message: String,
     },
     /// A configuration file that cannot be read.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {reason}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error, said in the message: not a `source`, or a report of the error chain
+        /// (`{:#}`) says it twice.
+        reason: std::io::Error,
     },
     /// A bad environment variable or flag value.
     #[error("{origin}: {message}")]
@@ -54,33 +56,6 @@ pub enum ConfigError {
     },
 }
 
-/// What a rule is set to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RuleSetting {
-    /// Disabled.
-    Off,
-    /// Enabled at its default severity (turns strict-only rules on).
-    On,
-    /// Enabled at this severity.
-    Level(Severity),
-}
-
-impl std::str::FromStr for RuleSetting {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "off" => Ok(RuleSetting::Off),
-            "on" => Ok(RuleSetting::On),
-            other => other.parse().map(RuleSetting::Level).map_err(|_| {
-                format!(
-                    "`{other}` is not a rule setting (expected off, on, error, warning or note)"
-                )
-            }),
-        }
-    }
-}
-
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FileConfig {
@@ -88,6 +63,7 @@ struct FileConfig {
     strict: Option<bool>,
     max_file_size: Option<u64>,
     exclude: Option<Vec<Spanned<String>>>,
+    test_data: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -100,46 +76,6 @@ struct FileConfig {
 struct TerraformConfig {
     required_tags: Option<Vec<Spanned<String>>>,
     backend_exempt: Option<Vec<Spanned<String>>>,
-}
-
-/// Tags every taggable Terraform resource carries by default.
-pub const DEFAULT_REQUIRED_TAGS: &[&str] = &["environment", "service", "team", "cost-center"];
-
-/// Folders whose Terraform may keep local state by default: examples and tests.
-pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
-    "**/example",
-    "**/examples",
-    "**/test",
-    "**/tests",
-    "**/testdata",
-    "**/testing",
-    "**/fixtures",
-];
-
-/// Terraform settings (`[terraform]` in `plimsoll.toml`).
-#[derive(Clone, Debug)]
-pub struct TerraformSettings {
-    /// Tags each taggable resource must carry (`required-tags`).
-    pub required_tags: Vec<String>,
-    /// Folders (globs, relative to the configuration's folder) exempt from the remote-state
-    /// rule (`backend-exempt`), together with everything inside them.
-    backend_exempt: GlobSet,
-}
-
-impl Default for TerraformSettings {
-    fn default() -> Self {
-        let patterns: Vec<String> = DEFAULT_BACKEND_EXEMPT
-            .iter()
-            .map(|g| g.to_string())
-            .collect();
-        TerraformSettings {
-            required_tags: DEFAULT_REQUIRED_TAGS
-                .iter()
-                .map(|t| t.to_string())
-                .collect(),
-            backend_exempt: build_globs(&patterns).unwrap_or_else(|_| GlobSet::empty()),
-        }
-    }
 }
 
 /// Overrides from the command line (the last layer).
@@ -159,42 +95,11 @@ pub struct Overrides {
     pub config_file: Option<PathBuf>,
     /// `--isolated`: read no configuration file.
     pub isolated: bool,
-}
-
-/// Effective settings after every layer.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// Findings at or above this severity make the run fail.
-    pub fail_on: Severity,
-    /// Strict mode: strict-only rules are on.
-    pub strict: bool,
-    /// Files larger than this are reported instead of read.
-    pub max_file_size: u64,
-    /// Folder of the configuration file (globs are relative to it), or the working directory.
-    pub root: PathBuf,
-    /// Configuration files that were read, in order.
-    pub sources: Vec<PathBuf>,
-    exclude: GlobSet,
-    rules: BTreeMap<&'static str, RuleSetting>,
-    per_path_ignores: Vec<(GlobSet, Vec<&'static str>)>,
-    /// Terraform settings.
-    pub terraform: TerraformSettings,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            fail_on: Severity::Warning,
-            strict: false,
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-            root: PathBuf::from("."),
-            sources: Vec::new(),
-            exclude: GlobSet::empty(),
-            rules: BTreeMap::new(),
-            per_path_ignores: Vec::new(),
-            terraform: TerraformSettings::default(),
-        }
-    }
+    /// `--force-exclude`: exclusions apply to the paths named on the command line too.
+    pub force_exclude: bool,
+    /// Folders of test data instead of the configured ones (`Some(vec![])`: none, as the
+    /// rules' own fixture tests want).
+    pub test_data: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -262,12 +167,19 @@ impl Settings {
             })?;
         }
         settings.strict |= overrides.strict;
+        settings.force_exclude = overrides.force_exclude;
         exclude.extend(overrides.exclude.iter().cloned());
         for name in &overrides.enable {
             settings.set_rule(name, RuleSetting::On, "--enable")?;
         }
         for name in &overrides.disable {
             settings.set_rule(name, RuleSetting::Off, "--disable")?;
+        }
+        if let Some(patterns) = &overrides.test_data {
+            settings.test_data = build_globs(patterns).map_err(|message| ConfigError::Value {
+                origin: "test-data".into(),
+                message,
+            })?;
         }
         settings.exclude = build_globs(&exclude).map_err(|message| ConfigError::Value {
             origin: "exclude".into(),
@@ -298,7 +210,7 @@ impl Settings {
             })
             .map_err(|err| ConfigError::Read {
                 path: path.to_path_buf(),
-                source: std::io::Error::other(err),
+                reason: std::io::Error::other(err),
             })?;
         let at = |span: std::ops::Range<usize>, message: String| {
             let (line, column) = line_col(&text, span.start);
@@ -329,6 +241,16 @@ impl Settings {
         for glob in config.exclude.unwrap_or_default() {
             Glob::new(glob.get_ref()).map_err(|e| at(glob.span(), format!("bad glob: {e}")))?;
             exclude.push(glob.into_inner());
+        }
+        if let Some(globs) = config.test_data {
+            for glob in &globs {
+                Glob::new(glob.get_ref()).map_err(|e| at(glob.span(), format!("bad glob: {e}")))?;
+            }
+            let patterns: Vec<String> = globs.into_iter().map(Spanned::into_inner).collect();
+            self.test_data = build_globs(&patterns).map_err(|message| ConfigError::Value {
+                origin: "test-data".into(),
+                message,
+            })?;
         }
         for (name, value) in config.rules {
             let rule = registry::find(name.get_ref()).ok_or_else(|| {
@@ -381,66 +303,6 @@ impl Settings {
         }
         Ok(())
     }
-
-    /// Whether the Terraform folder `dir` (or a folder it is in) is exempt from the
-    /// remote-state rule.
-    pub fn is_backend_exempt(&self, dir: &Path) -> bool {
-        let relative = self.relative(dir);
-        relative
-            .ancestors()
-            .any(|d| !d.as_os_str().is_empty() && self.terraform.backend_exempt.is_match(d))
-    }
-
-    /// The severity `rule` reports at, or `None` when it is disabled.
-    pub fn rule_severity(&self, rule: &RuleMeta) -> Option<Severity> {
-        match self.rules.get(rule.name) {
-            Some(RuleSetting::Off) => None,
-            Some(RuleSetting::On) => Some(rule.severity),
-            Some(RuleSetting::Level(level)) => Some(*level),
-            None if rule.strict_only && !self.strict => None,
-            None => Some(rule.severity),
-        }
-    }
-
-    /// Whether `path` (relative to [`Settings::root`] or absolute) is excluded.
-    pub fn is_excluded(&self, path: &Path) -> bool {
-        // Resolving the path costs path walks (and a system call when it is not under the
-        // root): not worth it when nothing is excluded.
-        if self.exclude.is_empty() {
-            return false;
-        }
-        let relative = self.relative(path);
-        self.exclude.is_match(&relative)
-            || relative
-                .ancestors()
-                .skip(1)
-                .any(|dir| !dir.as_os_str().is_empty() && self.exclude.is_match(dir))
-    }
-
-    /// Whether `rule` is ignored for `path` by `per-path-ignores`.
-    pub fn is_ignored(&self, path: &Path, rule: &RuleMeta) -> bool {
-        if self.per_path_ignores.is_empty() {
-            return false;
-        }
-        let relative = self.relative(path);
-        self.per_path_ignores.iter().any(|(set, rules)| {
-            set.is_match(&relative) && rules.iter().any(|r| *r == "*" || *r == rule.name)
-        })
-    }
-
-    fn relative(&self, path: &Path) -> PathBuf {
-        let path = path.strip_prefix("./").unwrap_or(path);
-        if let Ok(rel) = path.strip_prefix(&self.root) {
-            return rel.to_path_buf();
-        }
-        match (std::path::absolute(path), std::path::absolute(&self.root)) {
-            (Ok(abs), Ok(root)) => abs
-                .strip_prefix(&root)
-                .map(Path::to_path_buf)
-                .unwrap_or(abs),
-            _ => path.to_path_buf(),
-        }
-    }
 }
 
 /// `plimsoll.toml` in the target's folder or above it, up to the root of the repository holding
@@ -475,17 +337,6 @@ fn find_upward(target: &Path) -> Option<PathBuf> {
         }
     }
     None
-}
-
-fn build_globs(patterns: &[String]) -> Result<GlobSet, String> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let pattern = pattern.trim_end_matches('/');
-        let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
-        let glob = Glob::new(pattern).map_err(|e| format!("bad glob `{pattern}`: {e}"))?;
-        builder.add(glob);
-    }
-    builder.build().map_err(|e| e.to_string())
 }
 
 fn split_list(value: &str) -> Vec<String> {

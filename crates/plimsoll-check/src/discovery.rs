@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 use rayon::prelude::*;
 
-use crate::config::Settings;
+use crate::settings::{Exclusions, Settings};
 
 /// The kinds of file plimsoll checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,6 +114,10 @@ pub struct Discovery {
     pub repositories: Vec<PathBuf>,
     /// Targets that cannot be checked (missing, a FIFO, a device), and why.
     pub unreadable: Vec<(PathBuf, String)>,
+    /// Files and folders inside directory targets that could not be read, and why.
+    pub unreadable_inside: Vec<(PathBuf, String)>,
+    /// Targets left out because the configuration excludes them (`--force-exclude` only).
+    pub excluded_targets: Vec<PathBuf>,
 }
 
 /// Walk `targets`: directories are searched, files are taken as named.
@@ -135,10 +139,18 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
                 continue;
             }
         };
+        // A path named is checked even when excluded, unless `--force-exclude`.
+        if settings.force_exclude && settings.is_excluded(target) {
+            tracing::info!("excluded (--force-exclude): {}", target.display());
+            discovery.excluded_targets.push(target.clone());
+            continue;
+        }
         if metadata.is_dir() {
             let index = discovery.repositories.len();
             discovery.repositories.push(target.clone());
-            discovery.files.extend(walk(target, index, settings));
+            let (files, unreadable) = walk(target, index, settings);
+            discovery.files.extend(files);
+            discovery.unreadable_inside.extend(unreadable);
         } else if let Err(err) = plimsoll_syntax::file::regular(&metadata) {
             discovery.unreadable.push((target.clone(), err.to_string()));
         } else {
@@ -183,14 +195,41 @@ pub fn repository_root(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
+/// The path an error of the walk is about, and the operating system's reason, when it is one
+/// (a folder or file that cannot be read).
+fn unreadable_entry(err: &ignore::Error) -> Option<(PathBuf, String)> {
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            let reason = match err.as_ref() {
+                ignore::Error::Io(io) => io.to_string(),
+                other => other.to_string(),
+            };
+            Some((normalize(path), reason))
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            unreadable_entry(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(unreadable_entry),
+        _ => None,
+    }
+}
+
+/// The files under `root` (directory target number `repository`), and the entries that could
+/// not be read with why.
+fn walk(
+    root: &Path,
+    repository: usize,
+    settings: &Settings,
+) -> (Vec<Candidate>, Vec<(PathBuf, String)>) {
     let found = Mutex::new(Vec::new());
+    let unreadable = Mutex::new(Vec::new());
     // In a repository, `.gitignore` files apply from the target up to the repository's root and
     // no further (`require_git` makes the ignore crate stop at the `.git` it sees); outside one,
     // only those inside the target do. An ignore file above the tree given is not the project's
     // and could hide every file. `.ignore` files are not git's and apply whatever folder they
     // are in, so they are not read.
     let in_repository = repository_root(root).is_some();
+    let exclusions = settings.exclusions_under(root);
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .ignore(false)
@@ -204,17 +243,26 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
         .build_parallel();
     walker.run(|| {
         let found = &found;
+        let unreadable = &unreadable;
+        let exclusions = &exclusions;
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    tracing::warn!("skipped: {err}");
+                    match unreadable_entry(&err) {
+                        Some(entry) => {
+                            if let Ok(mut unreadable) = unreadable.lock() {
+                                unreadable.push(entry);
+                            }
+                        }
+                        None => tracing::warn!("skipped: {err}"),
+                    }
                     return WalkState::Continue;
                 }
             };
             let path = entry.path();
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if entry.depth() > 0 && settings.is_excluded(path) {
+            if entry.depth() > 0 && settings.is_excluded_under(path, exclusions) {
                 tracing::debug!("excluded: {}", path.display());
                 return if is_dir {
                     WalkState::Skip
@@ -233,9 +281,17 @@ fn walk(root: &Path, repository: usize, settings: &Settings) -> Vec<Candidate> {
     });
     let mut found = found.into_inner().unwrap_or_default();
     if in_repository {
-        found.extend(tracked_but_ignored(root, repository, settings, &found));
+        found.extend(tracked_but_ignored(
+            root,
+            repository,
+            settings,
+            &exclusions,
+            &found,
+        ));
     }
-    found
+    let mut unreadable = unreadable.into_inner().unwrap_or_default();
+    unreadable.sort();
+    (found, unreadable)
 }
 
 /// A file found under directory target number `repository`.
@@ -258,6 +314,7 @@ fn tracked_but_ignored(
     root: &Path,
     repository: usize,
     settings: &Settings,
+    exclusions: &Exclusions,
     found: &[Candidate],
 ) -> Vec<Candidate> {
     let listing = match plimsoll_git::Git::new(root).and_then(|git| {
@@ -283,7 +340,7 @@ fn tracked_but_ignored(
         .map(|rel| root.join(rel))
         .filter(|path| {
             !known.contains(normalize(path).as_path())
-                && !settings.is_excluded(path)
+                && !settings.is_excluded_under(path, exclusions)
                 // Regular files only: a deleted file, a submodule, a link are not read.
                 && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
         })

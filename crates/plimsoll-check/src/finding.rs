@@ -139,6 +139,10 @@ pub struct Finding {
     pub help: String,
     /// A hash identifying the finding across line moves (for baselines and SARIF).
     pub fingerprint: String,
+    /// Its severity was lowered to a note because its file is in a folder of test data
+    /// (`test-data` in `plimsoll.toml`).
+    #[serde(skip)]
+    pub lowered_test_data: bool,
 }
 
 /// A finding as a rule reports it: a span in the file being checked, before configuration.

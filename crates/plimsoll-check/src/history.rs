@@ -16,11 +16,11 @@ use plimsoll_git::Git;
 
 use plimsoll_syntax::{LineCol, SourceFile};
 
-use crate::config::Settings;
 use crate::discovery::normalize;
 use crate::engine::{make_finding, CheckReport};
 use crate::rules::secrets::HardcodedSecret;
 use crate::secrets::{redact, scanner, secret_hash};
+use crate::settings::Settings;
 use crate::suppression;
 
 /// The longest diff line read whole; the rest of a longer (minified) line is not searched.

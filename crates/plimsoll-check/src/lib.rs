@@ -1,6 +1,6 @@
 //! plimsoll's audit engine.
 //!
-//! - [`discovery`] finds the files to check; [`config`] loads layered settings;
+//! - [`discovery`] finds the files to check; [`config`] loads layered [`settings`];
 //! - [`registry`] lists every rule; each rule lives in its own file under `rules/<domain>/`
 //!   and its doc comment is its documentation;
 //! - [`engine::check`] runs the rules in parallel and resolves what they report into
@@ -14,10 +14,15 @@ pub mod engine;
 mod finding;
 pub mod history;
 pub mod kubernetes;
+pub mod peers;
 pub mod registry;
 pub mod repository;
 mod rule;
 pub mod rules;
+mod scope;
+mod script;
+pub mod security;
+pub mod settings;
 pub use plimsoll_secrets as secrets;
 pub mod suppression;
 pub mod terraform;

@@ -16,6 +16,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UnusedSuppression,
     &FindingsCapped,
     &NotSearched,
+    &UnreadablePath,
     // github-actions
     &ContinueOnError,
     &AlwaysFalseCondition,
@@ -57,6 +58,16 @@ pub static RULES: &[&dyn Rule] = &[
     &SelfHostedForkRunner,
     &PersistedCheckoutCredentials,
     &DangerousTrigger,
+    &InvalidUses,
+    &CachePoisoning,
+    &SecretInSharedEnv,
+    &KnownVulnerableAction,
+    &UnsoundContains,
+    &HardcodedContainerCredentials,
+    &UnredactedSecrets,
+    &RefVersionMismatch,
+    &Obfuscation,
+    &UseTrustedPublishing,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,
@@ -148,6 +159,7 @@ pub fn rules_markdown() -> String {
             meta.id, meta.name, meta.name, meta.severity, strict, meta.summary
         ));
     }
+    out.push_str(&crate::peers::markdown());
     for meta in all() {
         out.push_str(&format!("\n## {}\n\n", meta.name));
         out.push_str(&format!(

@@ -7,7 +7,7 @@ use plimsoll_syntax::shell::Word;
 use plimsoll_syntax::yaml::Node;
 use plimsoll_syntax::Span;
 
-use crate::rule::StepScope;
+use crate::scope::StepScope;
 
 /// Facts about one workflow or composite action, kept after its tree is dropped.
 #[derive(Clone, Debug, Default)]

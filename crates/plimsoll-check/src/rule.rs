@@ -1,7 +1,6 @@
-use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
-use plimsoll_actions::{Action, Job, Step, Workflow};
+use plimsoll_actions::{Action, Workflow};
 use plimsoll_syntax::dockerfile::{Dockerfile, Instruction};
 use plimsoll_syntax::shell::Command;
 use plimsoll_syntax::yaml::{Document, Node};
@@ -9,11 +8,11 @@ use plimsoll_syntax::{SourceFile, Span};
 
 use crate::compose::Compose;
 
-use crate::config::Settings;
 use crate::finding::{Diagnostic, RuleMeta, Sink};
 use crate::kubernetes::{Cluster, Container, Object};
 use crate::repository::Repository;
-use crate::rules::github_actions::Script;
+pub use crate::scope::StepScope;
+use crate::settings::Settings;
 use crate::terraform::{Module, ModuleSummary};
 
 /// What a rule sees of the file being checked.
@@ -55,36 +54,6 @@ pub struct RunScript<'a> {
     pub onbuild: bool,
     /// The commands; each word's span is in the file.
     pub commands: Vec<Command>,
-}
-
-/// A step together with the job and workflow around it (none for composite-action steps).
-pub struct StepScope<'a> {
-    /// The step.
-    pub step: Step<'a>,
-    /// The job it belongs to, in a workflow.
-    pub job: Option<Job<'a>>,
-    /// The workflow, when the step is in one.
-    pub workflow: Option<Workflow<'a>>,
-    script: OnceCell<Option<Script<'a>>>,
-}
-
-impl<'a> StepScope<'a> {
-    /// A scope for `step`.
-    pub fn new(step: Step<'a>, job: Option<Job<'a>>, workflow: Option<Workflow<'a>>) -> Self {
-        StepScope {
-            step,
-            job,
-            workflow,
-            script: OnceCell::new(),
-        }
-    }
-
-    /// The step's `run:` script split into commands, lexed once for all rules.
-    pub(crate) fn script(&self) -> Option<&Script<'a>> {
-        self.script
-            .get_or_init(|| self.step.run().and_then(Script::of))
-            .as_ref()
-    }
 }
 
 /// A repository-level finding: a file (and a span in it, if any) and what is wrong.

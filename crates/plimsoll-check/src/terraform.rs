@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use plimsoll_syntax::hcl::{Block, Body, ExprKind};
 use plimsoll_syntax::{SourceFile, Span};
 
-use crate::config::Settings;
+use crate::settings::Settings;
 
 /// One file of a module.
 #[derive(Debug)]

@@ -46,6 +46,7 @@ const ASPECTS: &[(&str, &str)] = &[("DS-0017", "installs nothing"), ("DS-0021", 
 
 fn settings_for(path: &Path, rule: &str) -> Settings {
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
@@ -147,6 +148,7 @@ fn real_dockerfiles_and_compose_files_check_in_one_run() {
         files.len()
     );
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

@@ -32,6 +32,7 @@ fn files(kind: &str) -> Option<Vec<PathBuf>> {
 /// Check `paths` with every rule; returns (files checked, unreadable-file findings by reason).
 fn run(paths: &[PathBuf]) -> (usize, BTreeMap<String, Vec<String>>) {
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

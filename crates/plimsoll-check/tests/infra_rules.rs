@@ -31,6 +31,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn run(rule: &str, target: &Path, base: &Path) -> String {
     let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
@@ -153,6 +154,7 @@ fn helm_templates_are_skipped() {
         temp.path(),
         &|_| None,
         &Overrides {
+            test_data: Some(Vec::new()),
             isolated: true,
             ..Overrides::default()
         },
@@ -246,6 +248,7 @@ fn suppressions_cover_cross_file_and_module_findings() {
     )
     .unwrap();
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

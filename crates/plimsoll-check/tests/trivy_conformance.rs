@@ -54,6 +54,7 @@ fn flags(rule: &str, fragments: &[&str], manifest: &str) -> bool {
     let path = temp.path().join("case.yaml");
     std::fs::write(&path, manifest).unwrap();
     let overrides = Overrides {
+        test_data: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()

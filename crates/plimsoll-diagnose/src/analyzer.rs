@@ -10,8 +10,9 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use crate::class::Class;
+use crate::passing::PassingRun;
 use crate::signatures::Signatures;
-use crate::Class;
 
 /// Candidates kept per step while reading.
 pub const PER_STEP: usize = 24;
@@ -201,6 +202,8 @@ pub struct Analyzer<'s> {
     /// spans several lines (`The command "bash -c "` … `" exited with 1.`): the echoed script
     /// in between is the CI's, not the command's output.
     command_echo: usize,
+    /// Passing runs of the job to compare each line with (`--passing`).
+    passing: Option<&'s PassingRun>,
 }
 
 impl<'s> Analyzer<'s> {
@@ -220,7 +223,13 @@ impl<'s> Analyzer<'s> {
             job_end: false,
             split_on_markers: true,
             command_echo: 0,
+            passing: None,
         }
+    }
+
+    /// Compare every line with passing runs of the job ([`crate::passing`]).
+    pub fn compare_with(&mut self, passing: &'s PassingRun) {
+        self.passing = Some(passing);
     }
 
     /// Start a job; lines until the next job belong to it.
@@ -403,6 +412,13 @@ impl<'s> Analyzer<'s> {
                 || text.starts_with("travis_")
                 || text.starts_with("The command \"")
                 || line_failure.is_some();
+            let score = match self.passing {
+                Some(passing) => {
+                    let own_output = !runner_line && segment.step.failure.is_none();
+                    passing.rescore(text, score, own_output)
+                }
+                None => score,
+            };
             if runner_line || segment.step.failure.is_some() {
                 // The runner's own lines are not the command's words, and what follows a
                 // failure marker is not what led to it.

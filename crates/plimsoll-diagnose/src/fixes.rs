@@ -1,5 +1,6 @@
-//! The patches that change a value in place rather than add a step: pin a tool version, version
-//! a cache key, wrap a flaky network step in a bounded retry.
+//! The patches that change a value in place or add a step for a value the log names: pin a tool
+//! version, version a cache key, install the Rust target or cross linker a matrix leg lacks, wrap
+//! a network-bound setup command in a bounded retry.
 //!
 //! Each edits only the value it is about (an input under `with:`, a `key:`, a `run:` script):
 //! no job, step or matrix entry is removed or renamed, caching stays on, and nothing is
@@ -9,14 +10,24 @@
 
 use std::sync::OnceLock;
 
+use plimsoll_actions::matrix::Combination;
 use plimsoll_actions::{Job, NamedNode, Step};
 use plimsoll_syntax::yaml::{Node, NodeKind, ScalarStyle};
 use plimsoll_syntax::LineIndex;
 use regex::Regex;
+use serde::Serialize;
 
+use crate::analyzer::Candidate;
 use crate::diff::Insertion;
-use crate::workflow::Change;
-use crate::Candidate;
+
+/// One proposed change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// What changes.
+    pub summary: String,
+    /// Why.
+    pub rationale: String,
+}
 
 /// The workflow text and its line index.
 #[derive(Clone, Copy)]
@@ -433,6 +444,285 @@ pub(crate) fn pin_tool_version(
     )
 }
 
+// --- matrix targets ---------------------------------------------------------------------------
+
+/// The first parts of Rust target triples (`rustc --print target-list`), so a target is told
+/// from other hyphenated words.
+const TARGET_ARCHES: &[&str] = &[
+    "aarch64",
+    "arm",
+    "armv5te",
+    "armv7",
+    "armv7a",
+    "armv7r",
+    "armebv7r",
+    "i386",
+    "i586",
+    "i686",
+    "loongarch64",
+    "mips",
+    "mipsel",
+    "mips64",
+    "mips64el",
+    "powerpc",
+    "powerpc64",
+    "powerpc64le",
+    "riscv32i",
+    "riscv32imac",
+    "riscv32imc",
+    "riscv64gc",
+    "s390x",
+    "sparc64",
+    "sparcv9",
+    "thumbv6m",
+    "thumbv7em",
+    "thumbv7m",
+    "thumbv7neon",
+    "thumbv8m.base",
+    "thumbv8m.main",
+    "wasm32",
+    "wasm64",
+    "x86_64",
+    "x86_64h",
+];
+
+/// Whether `word` reads as a Rust target triple (`aarch64-unknown-linux-gnu`, `wasm32-wasip1`).
+fn is_target(word: &str) -> bool {
+    let mut parts = word.split('-');
+    let arch = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    TARGET_ARCHES.contains(&arch)
+        && !rest.is_empty()
+        && rest.len() <= 3
+        && rest
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
+/// The lines of the best candidates, with their context, best first.
+fn best_texts(candidates: &[Candidate]) -> impl Iterator<Item = &str> {
+    candidates.iter().take(3).flat_map(|c| {
+        std::iter::once(&c.line)
+            .chain(&c.after)
+            .chain(&c.before)
+            .map(|l| l.text.as_str())
+    })
+}
+
+/// The Rust target the log says is not installed: rustc's `the `T` target may not be installed`
+/// or `rustup target add T`, else a target triple quoted on an error line.
+pub(crate) fn missing_target(candidates: &[Candidate]) -> Option<String> {
+    let quoted = |text: &str| -> Vec<String> {
+        text.split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| is_target(w))
+            .map(str::to_string)
+            .collect()
+    };
+    for text in best_texts(candidates) {
+        if text.contains("target may not be installed") {
+            if let Some(target) = quoted(text).into_iter().next() {
+                return Some(target);
+            }
+        }
+        if let Some(rest) = text.split("rustup target add ").nth(1) {
+            let word = rest
+                .split(|c: char| c.is_whitespace() || c == '`')
+                .next()
+                .unwrap_or("");
+            if is_target(word) {
+                return Some(word.to_string());
+            }
+        }
+    }
+    best_texts(candidates).find_map(|text| quoted(text).into_iter().next())
+}
+
+/// The linker the log says is not found (`error: linker `aarch64-linux-gnu-gcc` not found`).
+pub(crate) fn missing_linker(candidates: &[Candidate]) -> Option<String> {
+    best_texts(candidates).find_map(|text| {
+        let rest = text.split("linker `").nth(1)?;
+        let (linker, tail) = rest.split_once('`')?;
+        tail.trim_start()
+            .starts_with("not found")
+            .then(|| linker.to_string())
+    })
+}
+
+/// The Debian/Ubuntu package of a cross compiler driver used as a linker: `gcc-<triple>` for
+/// `<triple>-gcc` (`aarch64-linux-gnu-gcc` is in `gcc-aarch64-linux-gnu`), `g++-<triple>` for
+/// `<triple>-g++`, and MinGW's own naming. `None` for anything else: no package is guessed.
+pub(crate) fn linker_package(linker: &str) -> Option<String> {
+    let name = linker.rsplit('/').next().unwrap_or(linker);
+    if let Some(arch) = name
+        .strip_suffix("-w64-mingw32-gcc")
+        .or_else(|| name.strip_suffix("-w64-mingw32-g++"))
+    {
+        return match arch {
+            "x86_64" => Some("gcc-mingw-w64-x86-64".into()),
+            "i686" => Some("gcc-mingw-w64-i686".into()),
+            _ => None,
+        };
+    }
+    let (triple, driver) = if let Some(triple) = name.strip_suffix("-gcc") {
+        (triple, "gcc")
+    } else if let Some(triple) = name.strip_suffix("-g++") {
+        (triple, "g++")
+    } else {
+        return None;
+    };
+    let parts: Vec<&str> = triple.split('-').collect();
+    let valid = parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    valid.then(|| format!("{driver}-{triple}"))
+}
+
+/// Toolchain actions and the input that lists targets to install; `true` where it takes a
+/// comma-separated list.
+const TOOLCHAIN_TARGET_INPUTS: &[(&str, &str, bool)] = &[
+    ("dtolnay/rust-toolchain", "targets", true),
+    ("actions-rust-lang/setup-rust-toolchain", "target", true),
+    ("moonrepo/setup-rust", "targets", true),
+    ("actions-rs/toolchain", "target", false),
+];
+
+/// The expression of the matrix axis whose value in the leg (or, when the leg is not known, in
+/// some leg) is `target`: `${{ matrix.target }}`.
+fn matrix_expression(job: &Job<'_>, leg: &Combination, target: &str) -> Option<String> {
+    let quoted = serde_json::Value::String(target.to_string()).to_string();
+    let legs: Vec<Combination> = if leg.is_empty() {
+        crate::jobmap::legs(job).unwrap_or_default()
+    } else {
+        vec![leg.clone()]
+    };
+    legs.iter().find_map(|leg| {
+        leg.iter()
+            .find(|(_, value)| **value == quoted)
+            .map(|(axis, _)| format!("${{{{ matrix.{axis} }}}}"))
+    })
+}
+
+/// Install the Rust `target` the log names for the failing step: through the job's toolchain
+/// action's targets input when it has one (the matrix variable the target comes from when the
+/// matrix gives it, so every leg gets its own), else with `rustup target add` in a step before
+/// the failing one. Where the workflow already asks for the target, no patch: what is missing
+/// is said instead.
+pub(crate) fn add_rust_target(
+    source: Source<'_>,
+    job: &Job<'_>,
+    leg: &Combination,
+    failing: Option<&Step<'_>>,
+    target: &str,
+) -> (Vec<Insertion>, Vec<Change>) {
+    let value = matrix_expression(job, leg, target).unwrap_or_else(|| target.to_string());
+    let from_matrix = value.starts_with("${{");
+    let origin = if from_matrix {
+        format!("`{value}` (the matrix gives `{target}`)")
+    } else {
+        format!("`{target}`")
+    };
+    let steps = job.steps();
+    let toolchain = steps
+        .iter()
+        .filter(|s| failing.is_none_or(|f| s.index < f.index))
+        .filter_map(|s| {
+            let action = action_of(s)?;
+            let (_, input, list) = TOOLCHAIN_TARGET_INPUTS
+                .iter()
+                .find(|(name, _, _)| action == *name)?;
+            Some((*s, *input, *list))
+        })
+        .next_back();
+    let rationale = format!(
+        "the log says the `{target}` target is not installed for the toolchain that builds; \
+         installing it keeps the leg in the matrix instead of dropping it"
+    );
+    if let Some((step, input, list)) = toolchain {
+        let label = step.label();
+        let Some(current) = with_entry(&step, input) else {
+            let edit = source.add_input(&step, input, &value);
+            return (
+                edit.into_iter().collect(),
+                vec![Change {
+                    summary: format!("install {origin} with `{input}:` of `{label}`"),
+                    rationale,
+                }],
+            );
+        };
+        let existing = current.value.as_str().unwrap_or("");
+        if existing.contains(target) || existing.contains(&value) {
+            return (
+                Vec::new(),
+                vec![Change {
+                    summary: format!(
+                        "`{input}` of `{label}` already installs `{target}`: no patch. What is \
+                         missing is which toolchain the failing step builds with (a \
+                         `rust-toolchain.toml`, a `+toolchain` argument or a later toolchain step \
+                         selects one without the target)"
+                    ),
+                    rationale: "adding the target again would change nothing".into(),
+                }],
+            );
+        }
+        if !list || existing.contains("${{") {
+            return (
+                Vec::new(),
+                vec![Change {
+                    summary: format!(
+                        "`{input}` of `{label}` is `{existing}`, which cannot also name {origin}: \
+                         no patch. Add `rustup target add {target}` before the failing step, or \
+                         make `{input}` hold the leg's target"
+                    ),
+                    rationale,
+                }],
+            );
+        }
+        let edit = source.replace_scalar(current.value, &format!("{existing},{value}"));
+        return (
+            edit.into_iter().collect(),
+            vec![Change {
+                summary: format!("add {origin} to `{input}` of `{label}`"),
+                rationale,
+            }],
+        );
+    }
+    let Some(failing) = failing else {
+        return (
+            Vec::new(),
+            vec![Change {
+                summary: format!(
+                    "install `{target}` (`rustup target add {target}`) before the step that \
+                     builds: no patch, since the failing step is not found in the workflow"
+                ),
+                rationale,
+            }],
+        );
+    };
+    let at = source.lines.line_of(failing.node.span.start);
+    let column = source.column(failing.node.span.start);
+    let dash = " ".repeat(column.saturating_sub(2));
+    let key = " ".repeat(column);
+    (
+        vec![Insertion::before(
+            at,
+            vec![
+                format!("{dash}- name: Add the Rust target"),
+                format!("{key}run: rustup target add {value}"),
+            ],
+        )],
+        vec![Change {
+            summary: format!(
+                "add a step `Add the Rust target` ({origin}) before `{}`",
+                failing.label()
+            ),
+            rationale,
+        }],
+    )
+}
+
 // --- retries ----------------------------------------------------------------------------------
 
 /// How many times the wrapped script runs at most.
@@ -497,6 +787,16 @@ pub(crate) fn retry_run(source: Source<'_>, job: &Job<'_>, step: &Step<'_>) -> O
     if value.contains("for attempt in") {
         return None;
     }
+    Some(Insertion::replacing(
+        key_line,
+        replaced,
+        retried_run(key_column, &script),
+    ))
+}
+
+/// A `run: |` entry at `key_column` whose script runs `script` in a bounded retry loop (see
+/// [`retry_run`]).
+fn retried_run(key_column: usize, script: &[String]) -> Vec<String> {
     let key_pad = " ".repeat(key_column);
     let pad = " ".repeat(key_column + 2);
     // The script stays shell code (not data in a heredoc or a file), so reviewers and
@@ -530,11 +830,46 @@ pub(crate) fn retry_run(source: Source<'_>, job: &Job<'_>, step: &Step<'_>) -> O
         format!("{pad}  sleep $((attempt * 20))"),
         format!("{pad}done"),
     ]);
-    Some(Insertion::replacing(key_line, replaced, lines))
+    lines
+}
+
+/// A step before `failing` that runs the download `command` (`cargo fetch`, `go mod download`)
+/// in a bounded retry, so that the failing step finds its dependencies already downloaded and
+/// its own command (a build or a test run) runs once, unretried.
+pub(crate) fn fetch_step(
+    source: Source<'_>,
+    job: &Job<'_>,
+    failing: &Step<'_>,
+    command: &str,
+) -> Option<Insertion> {
+    if !runs_in_bash(job, failing, source) {
+        return None;
+    }
+    let at = source.lines.line_of(failing.node.span.start);
+    let column = source.column(failing.node.span.start);
+    let dash = " ".repeat(column.saturating_sub(2));
+    let mut lines = vec![format!("{dash}- name: Download dependencies")];
+    let mut defaults = Vec::new();
+    for key in ["working-directory", "shell"] {
+        if let Some(entry) = failing.entry(key) {
+            // The download runs where and how the failing command does.
+            let value = &source.text[entry.value.span.start..entry.value.span.end];
+            if value.contains('\n') {
+                return None;
+            }
+            defaults.push(format!("{}{key}: {value}", " ".repeat(column)));
+        }
+    }
+    lines.extend(defaults);
+    lines.extend(retried_run(column, &[command.to_string()]));
+    Some(Insertion::before(at, lines))
 }
 
 /// Whether the best lines are network failures (the kind a retry recovers).
-pub(crate) fn network_failure(candidates: &[Candidate], signatures: &crate::Signatures) -> bool {
+pub(crate) fn network_failure(
+    candidates: &[Candidate],
+    signatures: &crate::signatures::Signatures,
+) -> bool {
     candidates.iter().take(3).any(|c| {
         c.matched().iter().any(|&i| {
             signatures
@@ -559,6 +894,29 @@ mod tests {
         );
         assert_eq!(bump_version("'vendor-x'"), "'v2-vendor-x'");
         assert_eq!(bump_version("v2x-y"), "v2-v2x-y");
+    }
+
+    #[test]
+    fn targets_and_linkers_are_read_from_what_the_log_names() {
+        assert!(is_target("aarch64-unknown-linux-gnu"));
+        assert!(is_target("wasm32-wasip1"));
+        assert!(is_target("x86_64-pc-windows-msvc"));
+        assert!(!is_target("cfg-if"));
+        assert!(!is_target("aarch64"));
+        assert_eq!(
+            linker_package("aarch64-linux-gnu-gcc").as_deref(),
+            Some("gcc-aarch64-linux-gnu")
+        );
+        assert_eq!(
+            linker_package("/usr/bin/arm-linux-gnueabihf-gcc").as_deref(),
+            Some("gcc-arm-linux-gnueabihf")
+        );
+        assert_eq!(
+            linker_package("x86_64-w64-mingw32-gcc").as_deref(),
+            Some("gcc-mingw-w64-x86-64")
+        );
+        assert_eq!(linker_package("cc"), None);
+        assert_eq!(linker_package("rust-lld"), None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The forms a log comes in, and feeding each to the [`Analyzer`] as jobs, steps and lines.
+//! The forms a log comes in, and feeding each to a [`LineSink`] (the analyser, or a passing
+//! run's line set) as jobs, steps and lines.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek};
@@ -7,13 +8,13 @@ use std::path::{Path, PathBuf};
 use plimsoll_secrets::log::LogRedactor;
 use serde::Serialize;
 
-use crate::analyzer::Analyzer;
 use crate::reader::{clean, LineSplitter, RawLine};
 
 /// Where a log comes from.
 #[derive(Debug, Clone)]
 pub enum LogSource {
-    /// A file: a job log, `gh` output, or a run-log zip; or a folder of an extracted archive.
+    /// A file: a job log or `gh` output (either gzip-compressed or not), or a run-log zip; or a
+    /// folder of an extracted archive.
     Path(PathBuf),
     /// Standard input.
     Stdin,
@@ -84,6 +85,18 @@ pub enum InputError {
     },
 }
 
+/// What the reader feeds lines to: the analyser, or the line set of a passing run (both
+/// implement it where they are defined or used, so this module depends on neither).
+pub trait LineSink {
+    /// Start a job; lines until the next job belong to it.
+    fn begin_job(&mut self, name: &str);
+    /// Start a step known from the input's structure (`gh` columns, an archive file).
+    fn begin_step(&mut self, name: &str, file: &str, line: usize, structural: bool);
+    /// One cleaned line: where it is, its text, whether it carried GitHub decorations, and
+    /// whether it was cut at the reader's line limit.
+    fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool);
+}
+
 /// What feeding learned about the input.
 #[derive(Debug)]
 pub struct ReadInfo {
@@ -102,7 +115,7 @@ fn open_regular(path: &Path) -> io::Result<(File, u64)> {
 /// the stream shows of the credentials it prints masked ([`LogRedactor`]: private keys over
 /// several lines, secrets cut at the line limit); [`crate::diagnose`] masks the rest in the
 /// lines it keeps.
-pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+pub fn feed(source: &LogSource, analyzer: &mut dyn LineSink) -> Result<ReadInfo, InputError> {
     let label = source.display();
     let io_err = |source: io::Error| InputError::Io {
         path: label.clone(),
@@ -116,18 +129,18 @@ pub fn feed(source: &LogSource, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo,
             if is_zip(&mut reader).map_err(io_err)? {
                 return feed_zip(&label, path, analyzer);
             }
-            feed_text(&label, &stem(path), reader, analyzer)
+            feed_text(&label, UNNAMED_JOB, reader, analyzer)
         }
         LogSource::Stdin => {
             let stdin = io::stdin();
             let reader = BufReader::with_capacity(64 * 1024, stdin.lock());
-            feed_text(&label, "job", reader, analyzer)
+            feed_text(&label, UNNAMED_JOB, reader, analyzer)
         }
         LogSource::Bytes(label, bytes) if bytes.starts_with(ZIP_MAGIC) => {
             let bytes: std::sync::Arc<[u8]> = bytes.as_slice().into();
             feed_zip(label, &bytes, analyzer)
         }
-        LogSource::Bytes(label, bytes) => feed_text(label, label, &bytes[..], analyzer),
+        LogSource::Bytes(label, bytes) => feed_text(label, UNNAMED_JOB, &bytes[..], analyzer),
     }
 }
 
@@ -138,14 +151,11 @@ fn is_zip<R: BufRead>(reader: &mut R) -> io::Result<bool> {
     Ok(reader.fill_buf()?.starts_with(ZIP_MAGIC))
 }
 
-/// The file name without the `N_` archive prefix and the extension.
-fn stem(path: &Path) -> String {
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "job".into());
-    strip_index(&name).to_string()
-}
+/// The name of a job the input does not name. A log file's own name is not its job's: a
+/// downloaded log is `fail.log`, `job.txt` or `1_build.txt` whatever job it is of, and taking it
+/// as the name maps the log to the wrong job of the workflow. The log can still name its job
+/// (`Complete job name:`, `gh`'s columns); a run-log archive names each by its structure.
+pub const UNNAMED_JOB: &str = "";
 
 /// `12_Run tests` → `Run tests`.
 fn strip_index(name: &str) -> &str {
@@ -187,25 +197,15 @@ fn looks_binary(head: &[u8]) -> bool {
     nul > 0 || (control + invalid) * 10 > head.len()
 }
 
-/// Feed a text log (job log, `gh` output or plain log).
-fn feed_text<R: Read>(
-    label: &str,
-    job_name: &str,
-    mut reader: R,
-    analyzer: &mut Analyzer<'_>,
-) -> Result<ReadInfo, InputError> {
-    let io_err = |source: io::Error| InputError::Io {
-        path: label.to_string(),
-        source,
-    };
-    // Look at the head for binary content without consuming it from the stream.
+/// Read up to 8 KiB from the start of `reader`, to look at without losing it.
+fn read_head<R: Read>(reader: &mut R) -> io::Result<Vec<u8>> {
     let mut head = vec![0u8; 8192];
     let mut filled = 0;
     while filled < head.len() {
         let n = match reader.read(&mut head[filled..]) {
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_err(e)),
+            Err(e) => return Err(e),
         };
         if n == 0 {
             break;
@@ -213,6 +213,44 @@ fn feed_text<R: Read>(
         filled += n;
     }
     head.truncate(filled);
+    Ok(head)
+}
+
+/// Feed a text log (job log, `gh` output or plain log), inflated first when it is gzip.
+fn feed_text<R: Read>(
+    label: &str,
+    job_name: &str,
+    mut reader: R,
+    analyzer: &mut dyn LineSink,
+) -> Result<ReadInfo, InputError> {
+    let io_err = |source: io::Error| InputError::Io {
+        path: label.to_string(),
+        source,
+    };
+    let head = read_head(&mut reader).map_err(io_err)?;
+    if crate::gzip::is_gzip(&head) {
+        let mut inflated = crate::gzip::inflate(
+            head.as_slice().chain(reader),
+            crate::gzip::MAX_INFLATED_BYTES,
+        );
+        let head = read_head(&mut inflated).map_err(io_err)?;
+        return feed_lines(label, job_name, head, inflated, analyzer);
+    }
+    feed_lines(label, job_name, head, reader, analyzer)
+}
+
+/// Feed the lines of a text log whose first bytes, `head`, were read from `reader` already.
+fn feed_lines<R: Read>(
+    label: &str,
+    job_name: &str,
+    head: Vec<u8>,
+    reader: R,
+    analyzer: &mut dyn LineSink,
+) -> Result<ReadInfo, InputError> {
+    let io_err = |source: io::Error| InputError::Io {
+        path: label.to_string(),
+        source,
+    };
     if head.starts_with(ZIP_MAGIC) {
         return Err(InputError::Zip {
             path: label.to_string(),
@@ -331,7 +369,7 @@ type Opened = (String, Box<dyn Read>);
 fn feed_archive(
     jobs: Vec<ArchiveJob>,
     open: &dyn Fn(&Member) -> Result<Opened, InputError>,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<ReadInfo, InputError> {
     for job in jobs {
         if job.steps.is_empty() {
@@ -359,7 +397,7 @@ fn feed_archive(
 }
 
 /// Feed an extracted run-log archive: `N_job.txt` files, and `job/N_step.txt` when present.
-fn feed_folder(dir: &Path, analyzer: &mut Analyzer<'_>) -> Result<ReadInfo, InputError> {
+fn feed_folder(dir: &Path, analyzer: &mut dyn LineSink) -> Result<ReadInfo, InputError> {
     let io_err = |source: io::Error| InputError::Io {
         path: dir.display().to_string(),
         source,
@@ -407,7 +445,7 @@ fn feed_step<R: Read>(
     label: &str,
     step: &str,
     reader: R,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<(), InputError> {
     let io_err = |source: io::Error| InputError::Io {
         path: label.to_string(),
@@ -453,7 +491,7 @@ impl ZipBytes for std::sync::Arc<[u8]> {
 fn feed_zip(
     label: &str,
     zip: &dyn ZipBytes,
-    analyzer: &mut Analyzer<'_>,
+    analyzer: &mut dyn LineSink,
 ) -> Result<ReadInfo, InputError> {
     let zip_err = |error: crate::zip::ZipError| InputError::Zip {
         path: label.to_string(),

@@ -9,9 +9,14 @@
 //! patch; [`render`] writes the analysis as Markdown or JSON.
 
 pub mod analyzer;
+pub mod class;
 pub mod diff;
 mod fixes;
+pub mod flaky;
+pub mod gzip;
 pub mod input;
+pub mod jobmap;
+pub mod passing;
 pub mod prefilter;
 pub mod reader;
 pub mod render;
@@ -19,58 +24,14 @@ pub mod signatures;
 pub mod workflow;
 pub mod zip;
 
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
 
 pub use analyzer::{Candidate, Failure, JobLog, LogLine, StepLog};
+pub use class::Class;
 pub use input::{InputError, LogFormat, LogSource};
+pub use passing::PassingRun;
 pub use signatures::Signatures;
-
-/// The classes of CI failures (section 6 of the standards).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Class {
-    /// A system package, command or module the job needs is not installed.
-    MissingDependency,
-    /// The tool or toolchain version does not fit what the project needs.
-    ToolVersion,
-    /// A restored cache holds stale or broken artefacts.
-    CacheCorruption,
-    /// The token or account lacks a permission.
-    Permission,
-    /// A matrix target's toolchain (rustup target, cross linker) is not installed.
-    MatrixToolchain,
-    /// Timing or network: time-outs, resets, rate limits, runner loss.
-    Flaky,
-    /// The code itself: compiler errors, failing tests, lints.
-    CodeBug,
-    /// Nothing in the log decides.
-    Unknown,
-}
-
-impl Class {
-    /// The label used in reports.
-    pub fn label(self) -> &'static str {
-        match self {
-            Class::MissingDependency => "missing dependency/setup",
-            Class::ToolVersion => "tool version incompatibility",
-            Class::CacheCorruption => "cache corruption",
-            Class::Permission => "permission issue",
-            Class::MatrixToolchain => "matrix target missing toolchain",
-            Class::Flaky => "flaky (timing/network)",
-            Class::CodeBug => "genuine code bug",
-            Class::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for Class {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
 
 /// The class decided and why.
 #[derive(Debug, Clone, Serialize)]
@@ -131,6 +92,10 @@ pub struct Analysis {
     pub truncated_lines: usize,
     /// Warnings about the input (truncated log, binary content).
     pub notes: Vec<String>,
+    /// The workflow file the job is defined in, as the runner's header says (`Job defined at:
+    /// owner/repo/.github/workflows/ci.yml@ref`): `.github/workflows/ci.yml`. A reusable
+    /// workflow's file may be another repository's.
+    pub workflow_file: Option<String>,
 }
 
 impl Analysis {
@@ -159,10 +124,45 @@ pub fn diagnose(
     job_filter: Option<&str>,
     signatures: &Signatures,
 ) -> Result<Analysis, InputError> {
+    diagnose_with(source, job_filter, signatures, None)
+}
+
+/// Analyse one log, its lines compared with `passing` runs of the same job when given: what
+/// they printed too ranks below what is new in this run ([`passing`]).
+pub fn diagnose_with(
+    source: &LogSource,
+    job_filter: Option<&str>,
+    signatures: &Signatures,
+    passing: Option<&PassingRun>,
+) -> Result<Analysis, InputError> {
     let mut analyzer = analyzer::Analyzer::new(signatures);
-    let read = input::feed(source, &mut analyzer)?;
+    if let Some(passing) = passing {
+        analyzer.compare_with(passing);
+    }
+    let mut header = RunnerHeader {
+        analyzer: &mut analyzer,
+        workflow_file: None,
+    };
+    let read = input::feed(source, &mut header)?;
+    let workflow_file = header.workflow_file;
     let reading = analyzer.finish();
     let mut notes = read.notes;
+    if let Some(passing) = passing {
+        notes.push(format!(
+            "compared with {} passing log{} of the job ({} distinct lines): what they printed too \
+             ranks below what is new in this run",
+            passing.logs(),
+            if passing.logs() == 1 { "" } else { "s" },
+            passing.distinct_lines()
+        ));
+        if passing.is_full() {
+            notes.push(format!(
+                "the passing logs hold more than {} distinct lines: lines past that were not \
+                 compared",
+                passing::MAX_LINES
+            ));
+        }
+    }
     if reading.lines == 0 {
         return Err(InputError::Empty(source.display()));
     }
@@ -241,9 +241,63 @@ pub fn diagnose(
         lines: reading.lines,
         truncated_lines: reading.truncated_lines,
         notes,
+        workflow_file,
     };
     redact(&mut analysis);
     Ok(analysis)
+}
+
+/// Feeds the analyser, and keeps what only the runner's header says: the workflow file the job
+/// is defined in.
+struct RunnerHeader<'a, 's> {
+    analyzer: &'a mut analyzer::Analyzer<'s>,
+    workflow_file: Option<String>,
+}
+
+impl input::LineSink for RunnerHeader<'_, '_> {
+    fn begin_job(&mut self, name: &str) {
+        self.analyzer.begin_job(name);
+    }
+
+    fn begin_step(&mut self, name: &str, file: &str, line: usize, structural: bool) {
+        self.analyzer.begin_step(name, file, line, structural);
+    }
+
+    fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool) {
+        if self.workflow_file.is_none() && github {
+            self.workflow_file = text
+                .strip_prefix("Job defined at: ")
+                .and_then(defined_at_file);
+        }
+        self.analyzer.push(file, number, text, github, truncated);
+    }
+}
+
+/// `.github/workflows/ci.yml` of `owner/repo/.github/workflows/ci.yml@refs/heads/main`.
+fn defined_at_file(location: &str) -> Option<String> {
+    let at = location.find(".github/workflows/")?;
+    let path = location[at..].split('@').next()?.trim();
+    let name = path.strip_prefix(".github/workflows/")?;
+    let plain = !name.is_empty()
+        && !name.contains("..")
+        && !name.contains('/')
+        && (name.ends_with(".yml") || name.ends_with(".yaml"));
+    plain.then(|| path.to_string())
+}
+
+/// The analyser reads what the input yields.
+impl input::LineSink for analyzer::Analyzer<'_> {
+    fn begin_job(&mut self, name: &str) {
+        analyzer::Analyzer::begin_job(self, name);
+    }
+
+    fn begin_step(&mut self, name: &str, file: &str, line: usize, structural: bool) {
+        analyzer::Analyzer::begin_step(self, name, file, line, structural);
+    }
+
+    fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool) {
+        analyzer::Analyzer::push(self, file, number, text, github, truncated);
+    }
 }
 
 /// Mask the credentials in every text of `analysis` that comes from the log: the lines it keeps,
@@ -412,4 +466,25 @@ fn normalise_reason(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defined_at_file;
+
+    #[test]
+    fn the_workflow_file_is_read_from_the_runners_header_and_nothing_else() {
+        assert_eq!(
+            defined_at_file("google/auto/.github/workflows/ci.yml@refs/pull/1286/merge").as_deref(),
+            Some(".github/workflows/ci.yml")
+        );
+        for hostile in [
+            "o/r/.github/workflows/../../../etc/passwd.yml@main",
+            "o/r/.github/workflows/sub/ci.yml@main",
+            "o/r/.github/workflows/notes.txt@main",
+            "o/r/ci.yml@main",
+        ] {
+            assert_eq!(defined_at_file(hostile), None, "{hostile}");
+        }
+    }
 }

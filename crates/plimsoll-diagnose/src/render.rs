@@ -32,7 +32,7 @@ pub fn json(reports: &[Report<'_>], reruns: Option<&str>) -> Result<String, serd
                 "source": a.source,
                 "format": a.format,
                 "verdict": a.verdict,
-                "failing_job": a.failing_job().map(|j| &j.name),
+                "failing_job": a.failing_job().map(|j| &j.name).filter(|name| !name.is_empty()),
                 "failing_step": a.failing_step(),
                 "exact_line": a.best(),
                 "runner_ups": a.candidates.get(1..).unwrap_or_default(),
@@ -171,7 +171,8 @@ fn markdown_unescaped(reports: &[Report<'_>], reruns: Option<&str>) -> String {
         let job = a
             .failing_job()
             .map(|j| j.name.as_str())
-            .unwrap_or("(unknown)");
+            .filter(|name| !name.is_empty())
+            .unwrap_or("(the log does not name it)");
         out.push_str(&format!("**Failing Job**: {}\n", one_line(job)));
         match a.failing_step() {
             Some(s) => out.push_str(&format!(
@@ -247,8 +248,9 @@ fn render_plan(out: &mut String, plan: &Plan) {
     }
     if let Some(m) = &plan.mapped {
         out.push_str(&format!(
-            "Workflow step: job `{}`, {}{}\n\n",
+            "Workflow step: job `{}` (found by {}), {}{}\n\n",
             one_line(&m.job),
+            m.job_matched_by,
             match (&m.label, m.line, m.matched_by) {
                 (Some(label), Some(line), Some(how)) =>
                     format!("step `{}` (line {line}, matched by {how})", one_line(label)),

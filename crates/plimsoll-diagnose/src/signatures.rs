@@ -9,7 +9,7 @@ use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use regex_syntax::hir::{HirKind, Look};
 use serde::Deserialize;
 
-use crate::Class;
+use crate::class::Class;
 
 /// The signature file, embedded so the binary needs nothing at run time.
 pub const SIGNATURES_TOML: &str = include_str!("../signatures.toml");

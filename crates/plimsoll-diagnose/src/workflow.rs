@@ -6,13 +6,17 @@
 //! disabled, no matrix entry is touched, caching stays on, and `continue-on-error` is never
 //! added, so every job, step and matrix entry stays in place.
 
-use plimsoll_actions::{Job, Step, Workflow};
-use plimsoll_syntax::yaml::{self, Node};
+use plimsoll_actions::{Job, Workflow};
+use plimsoll_syntax::yaml;
 use plimsoll_syntax::LineIndex;
 use serde::Serialize;
 
+use crate::analyzer::JobLog;
 use crate::diff::{self, Insertion};
 use crate::fixes;
+pub use crate::fixes::Change;
+use crate::flaky;
+use crate::jobmap;
 use crate::{Analysis, Class, Signatures};
 
 /// The failing step's place in the workflow.
@@ -20,6 +24,8 @@ use crate::{Analysis, Class, Signatures};
 pub struct MappedStep {
     /// The job id.
     pub job: String,
+    /// How the job was found: `name` (as GitHub shows it, matrix expanded), `steps`, `only job`.
+    pub job_matched_by: &'static str,
     /// 0-based index in the job's steps (absent when only the job was found).
     pub step: Option<usize>,
     /// The step's label (name, action or first script line).
@@ -30,15 +36,6 @@ pub struct MappedStep {
     pub matched_by: Option<&'static str>,
     /// The matrix entry of the failing job, from the values in its name.
     pub matrix_entry: Option<String>,
-}
-
-/// One proposed change.
-#[derive(Debug, Clone, Serialize)]
-pub struct Change {
-    /// What changes.
-    pub summary: String,
-    /// Why.
-    pub rationale: String,
 }
 
 /// What the workflow says about the failure, and the proposed fix.
@@ -83,74 +80,14 @@ pub fn read(path: &std::path::Path) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
-/// Whether the workflow `text` defines a job with this id or name.
-pub fn defines_job(text: &str, job: &str) -> bool {
+/// How the workflow `text` has the log's job: by its name as GitHub shows it (the matrix
+/// expanded), by its steps, or as its only job; `None` when it does not.
+pub fn find_job(text: &str, log: &JobLog) -> Option<jobmap::MatchedBy> {
     let lines = LineIndex::new(text);
-    let Ok(document) = yaml::parse(text, &lines).into_single() else {
-        return false;
-    };
-    let Some(workflow) = Workflow::new(&document.root) else {
-        return false;
-    };
+    let document = yaml::parse(text, &lines).into_single().ok()?;
+    let workflow = Workflow::new(&document.root)?;
     let jobs = workflow.jobs();
-    find_job(&jobs, job).is_some()
-}
-
-fn base_name(name: &str) -> &str {
-    match name.find(" (") {
-        Some(at) if name.ends_with(')') => &name[..at],
-        _ => name,
-    }
-}
-
-fn find_job<'a, 'j>(jobs: &'j [Job<'a>], name: &str) -> Option<&'j Job<'a>> {
-    let base = base_name(name);
-    jobs.iter()
-        .find(|j| j.id == name || j.node.get_str("name") == Some(name))
-        .or_else(|| {
-            jobs.iter().find(|j| {
-                j.id == base
-                    || j.node.get_str("name").is_some_and(|n| {
-                        base_name(n) == base || n.split("${{").next() == Some(base)
-                    })
-            })
-        })
-}
-
-fn first_script_line(step: &Step<'_>) -> Option<String> {
-    let run = step.run()?.as_str()?;
-    run.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .map(str::to_string)
-}
-
-/// Find the workflow step the log's step is: by name, by `uses`, or by the echoed script.
-fn find_step<'a>(
-    steps: &[Step<'a>],
-    log_name: &str,
-    script: &[String],
-) -> Option<(Step<'a>, &'static str)> {
-    let name = log_name.strip_prefix("Post ").unwrap_or(log_name);
-    if let Some(step) = steps.iter().find(|s| s.name() == Some(name)) {
-        return Some((*step, "name"));
-    }
-    let run = name.strip_prefix("Run ").unwrap_or(name).trim();
-    if let Some(step) = steps.iter().find(|s| {
-        s.uses_node()
-            .and_then(Node::as_str)
-            .is_some_and(|u| u == run)
-    }) {
-        return Some((*step, "uses"));
-    }
-    let echoed: Vec<&str> = std::iter::once(run)
-        .chain(script.iter().map(|s| s.trim()))
-        .filter(|l| !l.is_empty())
-        .collect();
-    steps
-        .iter()
-        .find(|s| first_script_line(s).is_some_and(|first| echoed.contains(&first.as_str())))
-        .map(|s| (*s, "script"))
+    jobmap::map_job(&jobs, log).ok().map(|m| m.by)
 }
 
 fn indent_of(lines: &LineIndex, offset: usize) -> usize {
@@ -182,27 +119,35 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
     };
     let jobs = workflow.jobs();
     plan.preserved = preserved(&jobs);
-    let log_job = analysis
-        .failing_job()
-        .map(|j| j.name.as_str())
-        .unwrap_or("");
-    let job = find_job(&jobs, log_job).or(if jobs.len() == 1 { jobs.first() } else { None });
-    let Some(job) = job else {
-        plan.error = Some(format!(
-            "no job of the workflow matches the log's job `{log_job}`"
-        ));
-        return plan;
+    let unnamed = JobLog {
+        name: String::new(),
+        steps: Vec::new(),
     };
+    let log_job = analysis.failing_job().unwrap_or(&unnamed);
+    let mapped = match jobmap::map_job(&jobs, log_job) {
+        Ok(mapped) => mapped,
+        Err(why) => {
+            plan.error = Some(why);
+            return plan;
+        }
+    };
+    let job = mapped.job;
+    let leg = mapped.combination.clone().unwrap_or_default();
     let steps = job.steps();
     let failing = analysis.failing_step();
-    let found = failing.and_then(|s| find_step(&steps, &s.name, &s.script));
+    let found = failing.and_then(|s| jobmap::find_step(&steps, &s.name, &s.script, &leg));
     plan.mapped = Some(MappedStep {
         job: job.id.to_string(),
+        job_matched_by: mapped.by.label(),
         step: found.map(|(s, _)| s.index),
         label: found.map(|(s, _)| s.label()),
         line: found.map(|(s, _)| lines.line_col(text, s.node.span.start).line),
         matched_by: found.map(|(_, how)| how),
-        matrix_entry: matrix_entry(job, log_job),
+        matrix_entry: mapped
+            .combination
+            .as_ref()
+            .filter(|leg| !leg.is_empty())
+            .map(plimsoll_actions::matrix::describe),
     });
     let class = analysis.classification.class;
     let best = analysis.best();
@@ -219,70 +164,113 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
     };
     let mut insertions = Vec::new();
     match class {
+        Class::MatrixToolchain if fixes::missing_linker(&analysis.candidates).is_none() => {
+            match fixes::missing_target(&analysis.candidates) {
+                Some(target) => {
+                    let (edits, changes) =
+                        fixes::add_rust_target(source, job, &leg, step.as_ref(), &target);
+                    insertions.extend(edits);
+                    plan.changes.extend(changes);
+                }
+                None => plan.changes.push(Change {
+                    summary: "install the matrix leg's target for the toolchain that builds \
+                              (`rustup target add` with the leg's target, or the toolchain \
+                              action's targets input): no patch"
+                        .into(),
+                    rationale: "the log does not name the missing target, and a patch with a \
+                                made-up one could not run"
+                        .into(),
+                }),
+            }
+        }
         Class::MissingDependency | Class::MatrixToolchain => {
-            let packages: Vec<String> = matched
-                .iter()
-                .filter(|s| s.class == Some(class) || s.class == Some(Class::MissingDependency))
-                .flat_map(|s| s.packages.iter().cloned())
-                .fold(Vec::new(), |mut all, p| {
-                    if !all.contains(&p) {
-                        all.push(p);
-                    }
-                    all
-                });
-            let target_axis = job
-                .matrix()
-                .and_then(|m| m.value.get("target"))
-                .is_some();
-            let (step_name, run, rationale) = if class == Class::MatrixToolchain && packages.is_empty() {
-                let target = if target_axis {
-                    "${{ matrix.target }}".to_string()
-                } else {
-                    "<target>".to_string()
-                };
-                (
-                    "Add the Rust target".to_string(),
-                    format!("rustup target add {target}"),
-                    "the matrix target's standard library is not installed; adding the target keeps the target in the matrix instead of dropping it".to_string(),
-                )
-            } else if !packages.is_empty() {
-                (
-                    "Install system dependencies".to_string(),
-                    format!("sudo apt-get update && sudo apt-get install -y {}", packages.join(" ")),
-                    format!(
-                        "the build needs {} which the runner image lacks; installing it keeps the job on this OS",
-                        packages.join(", ")
-                    ),
-                )
-            } else {
+            // A missing cross linker names its own package; a signature's list is for what its
+            // pattern names.
+            let linker = fixes::missing_linker(&analysis.candidates);
+            let packages: Vec<String> = match &linker {
+                Some(linker) => fixes::linker_package(linker).into_iter().collect(),
+                None => matched
+                    .iter()
+                    .filter(|s| s.class == Some(class) || s.class == Some(Class::MissingDependency))
+                    .flat_map(|s| s.packages.iter().cloned())
+                    .fold(Vec::new(), |mut all, p| {
+                        if !all.contains(&p) {
+                            all.push(p);
+                        }
+                        all
+                    }),
+            };
+            if packages.is_empty() {
                 plan.changes.push(Change {
-                    summary: "install what the exact log line names as missing, in a step before the failing one".into(),
-                    rationale: "the signature does not say which system package provides it, so no patch is generated".into(),
+                    summary: match &linker {
+                        Some(linker) => format!(
+                            "install the linker `{linker}` the log names, in a step before the \
+                             failing one: no patch"
+                        ),
+                        None => "install what the exact log line names as missing, in a step \
+                                 before the failing one: no patch"
+                            .into(),
+                    },
+                    rationale: "which system package provides it is not known here, and a patch \
+                                with a guessed package could not run"
+                        .into(),
                 });
                 return finish(plan, text, &lines, insertions);
-            };
-            if let Some(step) = step {
-                let at = lines.line_of(step.node.span.start);
-                let column = indent_of(&lines, step.node.span.start);
-                let dash = " ".repeat(column.saturating_sub(2));
-                let key = " ".repeat(column);
-                let mut block = vec![format!("{dash}- name: {step_name}")];
-                if !packages.is_empty() {
-                    block.push(format!("{key}if: runner.os == 'Linux'"));
+            }
+            let rationale = format!(
+                "the build needs {} which the runner image lacks; installing it keeps the job on \
+                 this OS",
+                packages.join(", ")
+            );
+            match step {
+                Some(step) => {
+                    let step_name = "Install system dependencies";
+                    let at = lines.line_of(step.node.span.start);
+                    let column = indent_of(&lines, step.node.span.start);
+                    let dash = " ".repeat(column.saturating_sub(2));
+                    let key = " ".repeat(column);
+                    insertions.push(Insertion::before(
+                        at,
+                        vec![
+                            format!("{dash}- name: {step_name}"),
+                            format!("{key}if: runner.os == 'Linux'"),
+                            format!(
+                                "{key}run: sudo apt-get update && sudo apt-get install -y {}",
+                                packages.join(" ")
+                            ),
+                        ],
+                    ));
+                    plan.changes.push(Change {
+                        summary: format!("add a step `{step_name}` before `{}`", step.label()),
+                        rationale,
+                    });
                 }
-                block.push(format!("{key}run: {run}"));
-                insertions.push(Insertion::before(at, block));
-                plan.changes.push(Change {
-                    summary: format!("add a step `{step_name}` before `{}`", step.label()),
+                None => plan.changes.push(Change {
+                    summary: format!(
+                        "install {} (`sudo apt-get install -y {}`) before the failing step: no \
+                         patch, since the failing step is not found in the workflow",
+                        packages.join(", "),
+                        packages.join(" ")
+                    ),
                     rationale,
-                });
+                }),
             }
         }
         Class::Permission => {
-            let scope = matched
-                .iter()
-                .find_map(|s| s.scope.clone())
-                .unwrap_or_else(|| "contents: write".into());
+            let Some(scope) = matched.iter().find_map(|s| s.scope.clone()) else {
+                plan.changes.push(Change {
+                    summary: format!(
+                        "grant job `{}` the one `permissions:` scope the failing call needs: no \
+                         patch",
+                        job.id
+                    ),
+                    rationale: "the log does not say which scope the token lacked (or the \
+                                failure is the runner's, not the token's), and granting a \
+                                guessed one widens the token for nothing"
+                        .into(),
+                });
+                return finish(plan, text, &lines, insertions);
+            };
             let (scope_key, _) = scope.split_once(':').unwrap_or((scope.as_str(), ""));
             if let Some(permissions) = job.entry("permissions") {
                 if let Some(entries) = permissions.value.as_mapping() {
@@ -325,38 +313,94 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
             }
         }
         Class::Flaky => {
-            let retry = step.filter(|_| fixes::network_failure(&analysis.candidates, signatures));
-            let retried = retry.and_then(|step| fixes::retry_run(source, job, &step));
-            // Three attempts with pauses need more room than one.
-            let minutes = if retried.is_some() { 20 } else { 15 };
-            if let Some(step) = step {
-                if step.entry("timeout-minutes").is_none() {
-                    let last = step.node.as_mapping().and_then(|m| m.last());
-                    if let Some(last) = last {
-                        let at = lines.line_of(last.value.span.end.saturating_sub(1)) + 1;
-                        let column = indent_of(&lines, step.node.span.start);
-                        insertions.push(Insertion::before(
-                            at,
-                            vec![format!("{}timeout-minutes: {minutes}", " ".repeat(column))],
-                        ));
-                        plan.changes.push(Change {
-                            summary: format!("bound `{}` with `timeout-minutes: {minutes}`", step.label()),
-                            rationale: "a hung network call then fails fast instead of holding the runner until the job's limit".into(),
-                        });
+            // What the failing step runs: its `run:` in the workflow, else what the log echoed.
+            let script = step
+                .and_then(|s| s.run().and_then(yaml::Node::as_str).map(str::to_string))
+                .or_else(|| failing.map(|s| s.script.join("\n")))
+                .unwrap_or_default();
+            let kind = flaky::command_kind(&script);
+            let network = fixes::network_failure(&analysis.candidates, signatures);
+            let test = flaky::failing_test(&analysis.candidates);
+            let fetch = flaky::fetch_command(&script)
+                .filter(|_| network && flaky::dependency_download(&analysis.candidates));
+            match (step, kind, fetch, test) {
+                (Some(step), flaky::CommandKind::Setup, _, _) if network => {
+                    match fixes::retry_run(source, job, &step) {
+                        Some(edit) => {
+                            insertions.push(edit);
+                            plan.changes.push(Change {
+                                summary: format!(
+                                    "retry the script of `{}` up to 3 times, 20 s and 40 s apart",
+                                    step.label()
+                                ),
+                                rationale: "the step only downloads or installs, and the exact \
+                                            log line is a network failure, which passes on retry; \
+                                            the step still runs on every push and still fails \
+                                            when all attempts fail"
+                                    .into(),
+                            });
+                        }
+                        None => plan.changes.push(Change {
+                            summary: format!(
+                                "retry the download in `{}` (its script is not a bash `run:` that \
+                                 can be wrapped): no patch",
+                                step.label()
+                            ),
+                            rationale: "the step only downloads or installs and failed on the \
+                                        network"
+                                .into(),
+                        }),
                     }
                 }
-            }
-            if let (Some(step), Some(edit)) = (retry, retried) {
-                insertions.push(edit);
-                plan.changes.push(Change {
-                    summary: format!("retry the script of `{}` up to 3 times, 20 s and 40 s apart", step.label()),
-                    rationale: "the exact log line is a network failure, which passes on retry; the step still runs on every push and still fails when all attempts fail".into(),
-                });
-            } else {
-                plan.changes.push(Change {
-                    summary: "re-run the failed job; if it recurs, wrap the network command in a bounded retry".into(),
-                    rationale: "timing and network failures pass on retry; the step keeps running on every push".into(),
-                });
+                (Some(step), _, Some(command), _) => {
+                    match fixes::fetch_step(source, job, &step, command) {
+                        Some(edit) => {
+                            insertions.push(edit);
+                            plan.changes.push(Change {
+                                summary: format!(
+                                    "add a step `Download dependencies` (`{command}`, retried up \
+                                     to 3 times) before `{}`",
+                                    step.label()
+                                ),
+                                rationale: format!(
+                                    "the network failed while `{}` downloaded its dependencies; \
+                                     downloading them first, with a retry, leaves the build and \
+                                     its tests to run once, unretried",
+                                    step.label()
+                                ),
+                            });
+                        }
+                        None => plan.changes.push(Change {
+                            summary: format!(
+                                "run `{command}` with a bounded retry before `{}`: no patch (the \
+                                 step does not run in bash)",
+                                step.label()
+                            ),
+                            rationale: "the network failed while dependencies were downloaded"
+                                .into(),
+                        }),
+                    }
+                }
+                (_, _, _, Some(test)) => {
+                    let (summary, rationale) = flaky::quarantine(&test);
+                    plan.changes.push(Change { summary, rationale });
+                }
+                (_, flaky::CommandKind::Test, _, None) => plan.changes.push(Change {
+                    summary: "no retry around the test command: find which test failed (the log \
+                              does not name it), track it as flaky in an issue, and use a runner \
+                              that reports flaky tests by name"
+                        .into(),
+                    rationale: "a retry around the whole test run would hide the flaky test".into(),
+                }),
+                _ => plan.changes.push(Change {
+                    summary: "re-run the failed job; no patch, since the failing step is not a \
+                              download or install that a retry would fix without hiding \
+                              anything"
+                        .into(),
+                    rationale: "timing and network failures pass on retry; retries belong around \
+                                network-bound setup only"
+                        .into(),
+                }),
             }
         }
         Class::ToolVersion => match fixes::required_version(&analysis.candidates) {
@@ -442,30 +486,6 @@ fn diff_path(path: &str) -> String {
         return path[at..].to_string();
     }
     path.trim_start_matches("./").to_string()
-}
-
-fn matrix_entry(job: &Job<'_>, log_job: &str) -> Option<String> {
-    let matrix = job.matrix()?;
-    let values = log_job
-        .strip_prefix(base_name(log_job))?
-        .trim()
-        .strip_prefix('(')?
-        .strip_suffix(')')?;
-    let axes: Vec<&str> = matrix
-        .value
-        .as_mapping()?
-        .iter()
-        .filter_map(|e| e.key.as_str())
-        .filter(|k| *k != "include" && *k != "exclude")
-        .collect();
-    let values: Vec<&str> = values.split(", ").collect();
-    Some(
-        axes.iter()
-            .zip(values.iter())
-            .map(|(a, v)| format!("{a}={v}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    )
 }
 
 /// Every job, step and matrix axis of the workflow, for "What is NOT changed".

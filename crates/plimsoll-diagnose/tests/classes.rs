@@ -112,10 +112,119 @@ fn missing_system_package_gets_an_install_step_that_git_applies() {
 }
 
 #[test]
-fn missing_target_gets_rustup_target_add() {
+fn missing_target_gets_the_target_the_log_names() {
     let analysis = analyse("matrix-toolchain.log");
     assert_eq!(analysis.classification.class, Class::MatrixToolchain);
-    check_patch("matrix-toolchain.log", "rustup target add");
+    // The toolchain action installs it: its `targets` input names the log's target.
+    check_patch(
+        "matrix-toolchain.log",
+        "+        with:\n+          targets: aarch64-unknown-linux-gnu",
+    );
+    let fixture_workflow = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+
+    // The matrix gives the target: the input takes the matrix variable, so each leg gets its own.
+    let with_target_axis = fixture_workflow.replace(
+        "        rust: [stable, \"1.80\"]\n",
+        "        rust: [stable, \"1.80\"]\n        target: [x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu]\n",
+    );
+    patch_applies_and_keeps_coverage(
+        "matrix-toolchain.log",
+        &with_target_axis,
+        &["+          targets: ${{ matrix.target }}"],
+    );
+
+    // An existing list gets the target added.
+    let listed = fixture_workflow.replace(
+        "      - uses: dtolnay/rust-toolchain@stable\n",
+        "      - uses: dtolnay/rust-toolchain@stable\n        with:\n          targets: wasm32-unknown-unknown\n",
+    );
+    patch_applies_and_keeps_coverage(
+        "matrix-toolchain.log",
+        &listed,
+        &["+          targets: wasm32-unknown-unknown,aarch64-unknown-linux-gnu"],
+    );
+
+    // No toolchain action: `rustup target add` with that target, before the failing step.
+    let bare = fixture_workflow.replace("      - uses: dtolnay/rust-toolchain@stable\n", "");
+    patch_applies_and_keeps_coverage_adding(
+        "matrix-toolchain.log",
+        &bare,
+        &["+      - name: Add the Rust target\n+        run: rustup target add aarch64-unknown-linux-gnu\n"],
+        &["Add the Rust target"],
+    );
+
+    // The workflow already asks for it: no patch, and the plan says what is missing instead.
+    let asked = fixture_workflow.replace(
+        "      - uses: dtolnay/rust-toolchain@stable\n",
+        "      - uses: dtolnay/rust-toolchain@stable\n        with:\n          targets: aarch64-unknown-linux-gnu\n",
+    );
+    let plan = workflow::plan(&analysis, "ci.yml", &asked, Signatures::builtin());
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0].summary.contains("already installs"),
+        "{:?}",
+        plan.changes
+    );
+
+    // A log that does not name the target gets no patch with a made-up one.
+    let unnamed = std::fs::read_to_string(fixture("matrix-toolchain.log"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("aarch64"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let analysis = diagnose(
+        &LogSource::Bytes("unnamed.log".into(), unnamed.into_bytes()),
+        None,
+        Signatures::builtin(),
+    )
+    .unwrap();
+    assert_eq!(analysis.classification.class, Class::MatrixToolchain);
+    let plan = workflow::plan(
+        &analysis,
+        "ci.yml",
+        &fixture_workflow,
+        Signatures::builtin(),
+    );
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0].summary.contains("no patch"),
+        "{:?}",
+        plan.changes
+    );
+}
+
+#[test]
+fn a_missing_cross_linker_gets_the_package_of_the_linker_the_log_names() {
+    let log = std::fs::read_to_string(fixture("matrix-toolchain.log"))
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            !l.contains("E0463") && !l.contains("target may not") && !l.contains("rustup target")
+        })
+        .map(|l| {
+            l.replace(
+                "error: could not compile `cfg-if` (lib) due to 1 previous error",
+                "error: linker `arm-linux-gnueabihf-gcc` not found",
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let analysis = diagnose(
+        &LogSource::Bytes("linker.log".into(), log.into_bytes()),
+        None,
+        Signatures::builtin(),
+    )
+    .unwrap();
+    assert_eq!(analysis.classification.class, Class::MatrixToolchain);
+    let text = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    let plan = workflow::plan(&analysis, "ci.yml", &text, Signatures::builtin());
+    let diff = plan.diff.expect("a patch");
+    assert!(
+        diff.contains("sudo apt-get install -y gcc-arm-linux-gnueabihf"),
+        "{diff}"
+    );
+    assert!(!diff.contains("aarch64"), "{diff}");
 }
 
 #[test]
@@ -124,6 +233,32 @@ fn missing_permission_gets_the_scope_on_the_job() {
     assert_eq!(analysis.classification.class, Class::Permission);
     assert_eq!(analysis.failing_job().unwrap().name, "release");
     check_patch("permission.log", "+      packages: write");
+}
+
+#[test]
+fn a_permission_failure_that_names_no_scope_gets_no_guessed_one() {
+    // The same job, failing on a file permission: no token scope would fix it.
+    let log = std::fs::read_to_string(fixture("permission.log"))
+        .unwrap()
+        .replace(
+            "denied: permission_denied: write_package",
+            "mkdir: cannot create directory '/opt/app': Permission denied",
+        );
+    let analysis = diagnose(
+        &LogSource::Bytes("permission.log".into(), log.into_bytes()),
+        None,
+        Signatures::builtin(),
+    )
+    .unwrap();
+    assert_eq!(analysis.classification.class, Class::Permission);
+    let text = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    let plan = workflow::plan(&analysis, "ci.yml", &text, Signatures::builtin());
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0].summary.contains("no patch"),
+        "{:?}",
+        plan.changes
+    );
 }
 
 #[test]
@@ -335,39 +470,100 @@ fn cache_corruption_gets_a_versioned_cache_key() {
 }
 
 #[test]
-fn a_flaky_network_step_gets_a_bounded_retry() {
+fn a_download_that_failed_inside_the_test_command_is_retried_before_it_never_the_tests() {
     let fixture_workflow = std::fs::read_to_string(fixture("ci.yml")).unwrap();
-    let patched = patch_applies_and_keeps_coverage(
+    // `cargo test` failed while cargo downloaded the index: a retried `cargo fetch` goes before
+    // it, and the test command itself runs once, as before.
+    let patched = patch_applies_and_keeps_coverage_adding(
         "flaky.log",
         &fixture_workflow,
         &[
-            "+        timeout-minutes: 20",
-            "+              set -eo pipefail",
+            "+      - name: Download dependencies",
+            "+          for attempt in $(seq 3); do",
+            "+              cargo fetch",
         ],
+        &["Download dependencies"],
     );
-    let script = run_of(&patched, "Test");
-    assert!(
-        script.contains("\n    cargo test --workspace --all-features\n"),
-        "{script}"
+    assert_eq!(
+        run_of(&patched, "Test"),
+        "cargo test --workspace --all-features"
     );
+    assert!(!patched.contains("timeout-minutes: 15"));
 
-    // On Windows' default shell the loop would not run: only the time bound is added.
+    // On Windows' default shell the loop would not run: no patch, the plan says why.
     let windows = fixture_workflow.replace("macos-14", "windows-2022");
-    let patched =
-        patch_applies_and_keeps_coverage("flaky.log", &windows, &["+        timeout-minutes: 15"]);
-    assert!(!patched.contains("for attempt"));
+    let plan = workflow::plan(
+        &analyse("flaky.log"),
+        "ci.yml",
+        &windows,
+        Signatures::builtin(),
+    );
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0].summary.contains("no patch"),
+        "{:?}",
+        plan.changes
+    );
 }
 
-/// Run the retry script the patch writes, with `command` as the step's script, in bash with a
-/// `sleep` that does not wait; returns the exit code and the attempts made.
-fn run_retry_loop(command: &str) -> (i32, usize) {
+/// As [`patch_applies_and_keeps_coverage`], for a patch that adds the steps `added` (by label)
+/// and keeps every other step in order.
+fn patch_applies_and_keeps_coverage_adding(
+    log: &str,
+    workflow: &str,
+    expected: &[&str],
+    added: &[&str],
+) -> String {
+    let analysis = analyse(log);
+    let plan = workflow::plan(
+        &analysis,
+        ".github/workflows/ci.yml",
+        workflow,
+        Signatures::builtin(),
+    );
+    let diff = plan
+        .diff
+        .as_deref()
+        .unwrap_or_else(|| panic!("no patch for {log}: {:#?}", plan.changes));
+    for needle in expected {
+        assert!(diff.contains(needle), "{needle:?} not in\n{diff}");
+    }
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    std::fs::create_dir_all(dir.join(".github/workflows")).unwrap();
+    std::fs::write(dir.join(".github/workflows/ci.yml"), workflow).unwrap();
+    git(dir, &["init", "-q"]);
+    std::fs::write(dir.join("fix.patch"), diff).unwrap();
+    git(dir, &["apply", "--check", "fix.patch"]);
+    git(dir, &["apply", "fix.patch"]);
+    let patched = std::fs::read_to_string(dir.join(".github/workflows/ci.yml")).unwrap();
+    assert_eq!(Some(&patched), plan.patched.as_ref());
+    let (before, after) = (shape(workflow), shape(&patched));
+    assert_eq!(before.len(), after.len(), "{patched}");
+    for ((job, steps, matrix), (job2, steps2, matrix2)) in before.iter().zip(&after) {
+        assert_eq!(job, job2);
+        assert_eq!(matrix, matrix2, "matrix of {job} changed");
+        let kept: Vec<&String> = steps2
+            .iter()
+            .filter(|s| !added.contains(&s.as_str()))
+            .collect();
+        assert_eq!(kept, steps.iter().collect::<Vec<_>>(), "{job}:\n{patched}");
+    }
+    assert!(!patched.contains("continue-on-error"));
+    patched
+}
+
+/// Run the retry script the patch writes around a download step whose script is `script`, in
+/// bash with a `curl` that runs `curl_body` and a `sleep` that does not wait; returns the exit
+/// code and the attempts made (lines in the file `attempts`).
+fn run_retry_loop(script: &str, curl_body: &str) -> (i32, usize) {
     let fixture_workflow = std::fs::read_to_string(fixture("ci.yml")).unwrap();
     // Named as the log names the step, so the plan finds it whatever the script is.
     let workflow = fixture_workflow.replace(
         "      - name: Test\n        run: cargo test --workspace --all-features\n",
         &format!(
             "      - name: Run cargo test --workspace --all-features\n        run: |\n{}",
-            command
+            script
                 .lines()
                 .map(|l| format!("          {l}\n"))
                 .collect::<String>()
@@ -379,11 +575,14 @@ fn run_retry_loop(command: &str) -> (i32, usize) {
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     std::fs::write(bin.join("sleep"), "#!/bin/sh\nexit 0\n").unwrap();
-    Command::new("chmod")
-        .arg("+x")
-        .arg(bin.join("sleep"))
-        .status()
-        .unwrap();
+    std::fs::write(bin.join("curl"), format!("#!/bin/bash\n{curl_body}\n")).unwrap();
+    for tool in ["sleep", "curl"] {
+        Command::new("chmod")
+            .arg("+x")
+            .arg(bin.join(tool))
+            .status()
+            .unwrap();
+    }
     std::fs::write(dir.path().join("step.sh"), script).unwrap();
     let path = format!(
         "{}:{}",
@@ -409,23 +608,92 @@ fn the_retry_loop_retries_a_failing_script_three_times_in_real_bash() {
         println!("skipped: bash is not installed");
         return;
     }
-    // Fails twice, passes on the third attempt.
+    // A step that only downloads is wrapped whole. Fails twice, passes on the third attempt.
+    let download = "curl -fsSLO https://example.invalid/tool.tar.gz";
     assert_eq!(
-        run_retry_loop("echo try >> attempts\ntest \"$(wc -l < attempts)\" -ge 3"),
+        run_retry_loop(
+            download,
+            "echo try >> attempts\ntest \"$(wc -l < attempts)\" -ge 3"
+        ),
         (0, 3)
     );
     // Always fails: three attempts, then the step fails.
-    assert_eq!(run_retry_loop("echo try >> attempts\nfalse"), (1, 3));
+    assert_eq!(
+        run_retry_loop(download, "echo try >> attempts\nexit 1"),
+        (1, 3)
+    );
     // `set -e` holds inside each attempt: the line after a failure never runs.
     assert_eq!(
-        run_retry_loop("echo try >> attempts\nfalse\necho after >> attempts"),
+        run_retry_loop(
+            "curl first\ncurl second",
+            "echo \"$1\" >> attempts\ntest \"$1\" != first"
+        ),
         (1, 3)
     );
     // A here-document keeps its terminator in place (the script is not indented then).
     assert_eq!(
-        run_retry_loop("cat >> attempts <<'END'\ntry\nEND\ntest \"$(wc -l < attempts)\" -ge 2"),
+        run_retry_loop(
+            "curl --data-binary @- https://example.invalid <<'END'\ntry\nEND",
+            "cat >> attempts\ntest \"$(wc -l < attempts)\" -ge 2"
+        ),
         (0, 2)
     );
     // Passes at once: one attempt.
-    assert_eq!(run_retry_loop("echo try >> attempts"), (0, 1));
+    assert_eq!(run_retry_loop(download, "echo try >> attempts"), (0, 1));
+}
+
+/// The plan for `log` (a job log of the fixture workflow's `test` job) when its failure is
+/// taken to be flaky, whatever the classifier says: what the flaky patch does with a test.
+fn flaky_plan(lines: &[&str]) -> workflow::Plan {
+    let mut log = std::fs::read_to_string(fixture("flaky.log"))
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.contains("Updating crates.io index"))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    for line in lines {
+        log.push_str(&format!("2024-05-01T10:01:00.0000000Z {line}\n"));
+    }
+    log.push_str("2024-05-01T10:01:01.0000000Z ##[error]Process completed with exit code 101.\n");
+    let mut analysis = diagnose(
+        &LogSource::Bytes("flaky-test.log".into(), log.into_bytes()),
+        None,
+        Signatures::builtin(),
+    )
+    .unwrap();
+    analysis.classification.class = Class::Flaky;
+    let text = std::fs::read_to_string(fixture("ci.yml")).unwrap();
+    workflow::plan(&analysis, "ci.yml", &text, Signatures::builtin())
+}
+
+#[test]
+fn a_flaky_test_is_named_and_its_run_is_never_retried() {
+    let plan = flaky_plan(&[
+        "running 12 tests",
+        "test net::tests::reconnects_after_reset ... FAILED",
+        "---- net::tests::reconnects_after_reset stdout ----",
+        "Error: Os { code: 104, kind: ConnectionReset, message: \"Connection reset by peer\" }",
+        "test result: FAILED. 11 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]);
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    let summary = &plan.changes[0].summary;
+    assert!(
+        summary.contains("`net::tests::reconnects_after_reset`")
+            && summary.contains("cargo nextest run --retries 2"),
+        "{summary}"
+    );
+
+    // A test run that fails on the network without naming a test: still no retry of the run.
+    let plan = flaky_plan(&[
+        "running 12 tests",
+        "Error: Connection reset by peer (os error 104)",
+    ]);
+    assert!(plan.diff.is_none(), "{:?}", plan.diff);
+    assert!(
+        plan.changes[0]
+            .summary
+            .starts_with("no retry around the test command"),
+        "{:?}",
+        plan.changes
+    );
 }

@@ -20,7 +20,7 @@ mod allow;
 pub mod compare;
 pub mod git;
 mod location;
-pub mod matrix;
+pub use plimsoll_actions::matrix;
 pub mod model;
 pub mod render;
 pub mod skips;

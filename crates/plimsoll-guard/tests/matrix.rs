@@ -179,3 +179,56 @@ fn expressions_are_opaque() {
         ["os: ${{ fromJSON(inputs.os) }}"]
     );
 }
+
+#[test]
+fn names_are_interpolated_per_combination_and_other_expressions_match_anything() {
+    use plimsoll_guard::matrix::{interpolate, listed_values, matches, Combination, Piece};
+    let combination: Combination = [
+        ("java".to_string(), "\"8\"".to_string()),
+        (
+            "cfg".to_string(),
+            "{\"name\":\"arm\",\"x\":\"1\"}".to_string(),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        interpolate("JDK ${{ matrix.java }}", &combination),
+        vec![Piece::Text("JDK 8".into())]
+    );
+    assert_eq!(
+        interpolate("${{matrix['java']}}/${{ matrix.cfg.name }}", &combination),
+        vec![Piece::Text("8/arm".into())]
+    );
+    let pieces = interpolate(
+        "deploy ${{ github.ref_name }} on ${{ matrix.missing }}",
+        &combination,
+    );
+    assert_eq!(
+        pieces,
+        vec![
+            Piece::Text("deploy ".into()),
+            Piece::Unknown,
+            Piece::Text(" on ".into()),
+            Piece::Unknown
+        ]
+    );
+    assert!(matches(&pieces, "deploy main on linux"));
+    assert!(matches(&pieces, "deploy  on "));
+    assert!(!matches(&pieces, "deploy main"));
+    assert!(matches(
+        &interpolate("JDK ${{ matrix.java }}", &combination),
+        "JDK 8"
+    ));
+    assert!(!matches(
+        &interpolate("JDK ${{ matrix.java }}", &combination),
+        "JDK 11"
+    ));
+    assert_eq!(
+        listed_values(&combination, &["java", "cfg"]),
+        vec![
+            "8".to_string(),
+            "{\"name\":\"arm\",\"x\":\"1\"}".to_string()
+        ]
+    );
+}

@@ -32,7 +32,10 @@
 //! report shows the arrow line only, then its help.
 //!
 //! After the findings comes a summary: `Found 3 findings (1 error, 1 warning, 1 note) in 2
-//! files.` A clean run renders nothing, like other Unix checkers: silence means success.
+//! files.` Then, when some findings were lowered to notes because their files are test data,
+//! how many and why; and in a report of [`TRIAGE_THRESHOLD`] findings or more, the three rules
+//! with most findings and how to turn one off. A clean run renders nothing, like other Unix
+//! checkers: silence means success.
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
@@ -143,9 +146,62 @@ impl fmt::Display for Human<'_> {
             write_finding(f, finding, source, masks, self.style)?;
             f.write_char('\n')?;
         }
-        let summary = summary_line(&Summary::of(self.report));
-        writeln!(f, "{}", self.style.paint(BOLD, &summary))
+        let summary = Summary::of(self.report);
+        writeln!(f, "{}", self.style.paint(BOLD, &summary_line(&summary)))?;
+        for line in triage_lines(self.report, &summary) {
+            writeln!(f, "{line}")?;
+        }
+        Ok(())
     }
+}
+
+/// From this many findings on, the summary names the rules with most findings: a report that
+/// long is read by triage first.
+pub const TRIAGE_THRESHOLD: usize = 10;
+
+/// ... provided one rule repeats at least this often: when every rule fires once or twice,
+/// naming three of them helps nobody.
+const TRIAGE_REPEATS: usize = 3;
+
+/// What follows the summary line: how many findings were lowered because they are in test
+/// data and why, and, in a long report, the three rules with most findings and how to turn
+/// one off.
+pub fn triage_lines(report: &CheckReport, summary: &Summary) -> Vec<String> {
+    let mut lines = Vec::new();
+    if summary.lowered_test_data > 0 {
+        lines.push(format!(
+            "{} in test-data folders (`tests/`, `testdata/`, `fixtures/`, …) {} lowered to {}: \
+             test data is neither shipped nor deployed (`test-data` in plimsoll.toml lists the \
+             folders; `test-data = []` checks them as production).",
+            counted(summary.lowered_test_data, "finding", "findings"),
+            if summary.lowered_test_data == 1 {
+                "was"
+            } else {
+                "were"
+            },
+            if summary.lowered_test_data == 1 {
+                "a note"
+            } else {
+                "notes"
+            },
+        ));
+    }
+    let counts = crate::summary::rule_counts(report);
+    let repeats = counts.first().is_some_and(|c| c.count >= TRIAGE_REPEATS);
+    if summary.findings >= TRIAGE_THRESHOLD && counts.len() > 1 && repeats {
+        let top: Vec<String> = counts
+            .iter()
+            .take(3)
+            .map(|c| format!("`{}` ({})", c.rule.name, c.count))
+            .collect();
+        let first = counts[0].rule.name;
+        lines.push(format!(
+            "Most findings: {}. To turn a rule off: `--disable {first}`, or `{first} = \"off\"` \
+             under `[rules]` in plimsoll.toml; `--statistics` counts the findings of every rule.",
+            top.join(", ")
+        ));
+    }
+    lines
 }
 
 const BOLD: &str = "1";
@@ -575,6 +631,7 @@ mod tests {
             warnings: 1,
             notes: 1,
             files_with_findings: 2,
+            lowered_test_data: 0,
         };
         assert_eq!(
             summary_line(&summary),
@@ -587,6 +644,7 @@ mod tests {
             warnings: 1,
             notes: 0,
             files_with_findings: 1,
+            lowered_test_data: 0,
         };
         assert_eq!(
             summary_line(&summary),

@@ -237,6 +237,7 @@ struct SummaryOut {
     errors: usize,
     warnings: usize,
     notes: usize,
+    lowered_test_data: usize,
 }
 
 impl SummaryOut {
@@ -248,6 +249,7 @@ impl SummaryOut {
             errors: summary.errors,
             warnings: summary.warnings,
             notes: summary.notes,
+            lowered_test_data: summary.lowered_test_data,
         }
     }
 }
@@ -293,7 +295,7 @@ mod tests {
             serde_json::json!({
                 "version": 1,
                 "tool": {"name": "plimsoll", "version": "9.9.9"},
-                "summary": {"files_checked": 4, "findings": 0, "errors": 0, "warnings": 0, "notes": 0},
+                "summary": {"files_checked": 4, "findings": 0, "errors": 0, "warnings": 0, "notes": 0, "lowered_test_data": 0},
                 "config_files": [],
                 "findings": []
             })

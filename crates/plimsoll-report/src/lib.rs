@@ -9,7 +9,9 @@
 //!   `schema/plimsoll-check-v1.schema.json`, described in `docs/json-output.md`);
 //! - [`sarif`]: a SARIF 2.1.0 log that GitHub code scanning accepts;
 //! - [`github`]: GitHub Actions workflow commands (`::error file=…::…`) that annotate the run
-//!   and the pull request.
+//!   and the pull request;
+//! - [`statistics`]: the number of findings of each rule (`plimsoll check --statistics`), as
+//!   text or JSON.
 //!
 //! Renderers never print: each writes to the [`std::io::Write`] its caller gives (`write`), so a
 //! large report streams to a file or a pipe without being held in memory, and `render` returns
@@ -32,9 +34,10 @@ pub mod human;
 pub mod json;
 mod paths;
 pub mod sarif;
+pub mod statistics;
 mod summary;
 
-pub use summary::Summary;
+pub use summary::{rule_counts, RuleCount, Summary};
 
 /// The tool name written in machine-readable reports.
 pub const TOOL_NAME: &str = "plimsoll";

@@ -5,7 +5,11 @@
 //! (`ContinueOnError`, as the SARIF validator recommends), `shortDescription` the rule summary,
 //! `fullDescription` the "What it does" section of its documentation, `help` the whole
 //! documentation (Markdown, also given as text), `defaultConfiguration.level` its default
-//! severity and `properties.tags` its domain (plus `strict` for strict-only rules).
+//! severity and `properties.tags` its domain (plus `strict` for strict-only rules). Security
+//! audits also carry the `security` tag and `properties.security-severity`, a CVSS-like score
+//! (a string, 0.0 to 10.0) that GitHub code scanning shows as Critical, High, Medium or Low
+//! ([`plimsoll_check::security`]). `helpUri` is the rule's section of `docs/rules.md` in the
+//! repository (`…/blob/main/docs/rules.md#continue-on-error`).
 //!
 //! Each result has `ruleId`, `ruleIndex` (into the driver's rules), `level` (the effective
 //! severity: `error`, `warning` or `note`), `message.text`, one location and
@@ -41,6 +45,9 @@ pub const SARIF_VERSION: &str = "2.1.0";
 
 /// `tool.driver.informationUri`: plimsoll's repository.
 pub const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The rules reference, to which each rule's `helpUri` adds its name as the anchor.
+pub const RULES_DOC_URI: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
 
 /// The `uriBaseId` of relative artifact locations: the root of the checked-out sources.
 pub const SRCROOT: &str = "%SRCROOT%";
@@ -170,6 +177,10 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
     if rule.strict_only {
         tags.push("strict");
     }
+    let security_severity = plimsoll_check::security::security_severity(rule.name);
+    if security_severity.is_some() {
+        tags.push("security");
+    }
     ReportingDescriptor {
         id: rule.id,
         name: pascal_case(rule.name),
@@ -177,6 +188,7 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
             text: rule.summary.to_string(),
         },
         full_description: Text { text: full },
+        help_uri: format!("{RULES_DOC_URI}#{}", rule.name),
         help: Help {
             text: doc.clone(),
             markdown: doc,
@@ -184,7 +196,10 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         default_configuration: Configuration {
             level: level(rule.severity),
         },
-        properties: Properties { tags },
+        properties: Properties {
+            tags,
+            security_severity,
+        },
     }
 }
 
@@ -385,6 +400,7 @@ struct ReportingDescriptor {
     name: String,
     short_description: Text,
     full_description: Text,
+    help_uri: String,
     help: Help,
     default_configuration: Configuration,
     properties: Properties,
@@ -409,6 +425,8 @@ struct Configuration {
 #[derive(Serialize)]
 struct Properties {
     tags: Vec<&'static str>,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
 }
 
 #[derive(Serialize)]

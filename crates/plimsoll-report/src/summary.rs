@@ -1,8 +1,8 @@
 //! Counts over a report, shared by the renderers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use plimsoll_check::{CheckReport, Severity};
+use plimsoll_check::{CheckReport, RuleMeta, Severity};
 
 /// How many findings of each severity a report holds, and in how many files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub struct Summary {
     pub notes: usize,
     /// Distinct files that have at least one finding.
     pub files_with_findings: usize,
+    /// Findings lowered to notes because their file is in a folder of test data.
+    pub lowered_test_data: usize,
 }
 
 impl Summary {
@@ -37,8 +39,51 @@ impl Summary {
                 Severity::Note => summary.notes += 1,
             }
             files.insert(finding.location.path.as_path());
+            summary.lowered_test_data += usize::from(finding.lowered_test_data);
         }
         summary.files_with_findings = files.len();
         summary
     }
+}
+
+/// How many findings one rule has in a report, by severity.
+#[derive(Clone, Debug)]
+pub struct RuleCount {
+    /// The rule.
+    pub rule: &'static RuleMeta,
+    /// Its findings.
+    pub count: usize,
+    /// Its findings at each severity (most severe first; severities with none left out).
+    pub by_severity: Vec<(Severity, usize)>,
+}
+
+/// The findings of `report` counted per rule, the rule with most findings first (ties by rule
+/// id), as `ruff check --statistics` does.
+pub fn rule_counts(report: &CheckReport) -> Vec<RuleCount> {
+    let mut counts: HashMap<&'static str, (&'static RuleMeta, [usize; 3])> = HashMap::new();
+    for finding in &report.findings {
+        let entry = counts
+            .entry(finding.rule.id)
+            .or_insert((finding.rule, [0; 3]));
+        let slot = match finding.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        };
+        entry.1[slot] += 1;
+    }
+    let mut rules: Vec<RuleCount> = counts
+        .into_values()
+        .map(|(rule, by)| RuleCount {
+            rule,
+            count: by.iter().sum(),
+            by_severity: [Severity::Error, Severity::Warning, Severity::Note]
+                .into_iter()
+                .zip(by)
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+        })
+        .collect();
+    rules.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.id.cmp(b.rule.id)));
+    rules
 }

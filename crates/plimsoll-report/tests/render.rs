@@ -231,7 +231,7 @@ fn json_output_follows_its_schema() {
     );
     assert_eq!(
         value["summary"],
-        serde_json::json!({"files_checked": 5, "findings": 7, "errors": 5, "warnings": 1, "notes": 1})
+        serde_json::json!({"files_checked": 5, "findings": 7, "errors": 5, "warnings": 1, "notes": 1, "lowered_test_data": 0})
     );
     let findings = value["findings"].as_array().unwrap();
     assert_eq!(findings.len(), report.findings.len());
@@ -290,6 +290,34 @@ fn sarif_output_is_valid_sarif_for_github() {
         coe["properties"]["tags"],
         serde_json::json!(["github-actions"])
     );
+    assert!(coe["properties"].get("security-severity").is_none());
+    // Security audits carry what code scanning ranks alerts by.
+    let injection = rules.iter().find(|r| r["id"] == "GHA012").unwrap();
+    assert_eq!(
+        injection["properties"]["tags"],
+        serde_json::json!(["github-actions", "security"])
+    );
+    assert_eq!(injection["properties"]["security-severity"], "9.0");
+    // Every rule links to its section of the rules reference, whose headings are the names.
+    let reference = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md"),
+    )
+    .unwrap();
+    for rule in rules {
+        let name = all
+            .iter()
+            .find(|meta| meta.id == rule["id"])
+            .map(|meta| meta.name)
+            .unwrap();
+        assert_eq!(
+            rule["helpUri"],
+            format!("https://github.com/plimsoll-dev/plimsoll/blob/main/docs/rules.md#{name}")
+        );
+        assert!(
+            reference.contains(&format!("\n## {name}\n")),
+            "no section for {name}"
+        );
+    }
 
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), report.findings.len());

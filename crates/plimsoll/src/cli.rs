@@ -92,6 +92,10 @@ struct CheckArgs {
     /// Disable a rule by name or id (repeatable).
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     disable: Vec<String>,
+    /// Apply the exclusions to the paths named here too (by default a path named is checked
+    /// even when excluded), as pre-commit hooks that pass every changed file need.
+    #[arg(long)]
+    force_exclude: bool,
     /// Read this configuration file instead of searching for plimsoll.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     config: Option<PathBuf>,
@@ -107,6 +111,10 @@ struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Print the number of findings of each rule, most first, instead of the findings (as
+    /// text, or as JSON with `--format json`); the exit code is the same.
+    #[arg(long)]
+    statistics: bool,
     /// Search git history for secrets instead of the files: what every commit of every ref
     /// added, or of REV-RANGE (`main..HEAD`, `v1.0..`). The first path is the repository; a
     /// folder given as the only argument (`--git-history repo`) is the repository, not a range.
@@ -128,7 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let meta = registry::find(&rule)
                 .with_context(|| format!("unknown rule `{rule}` (see `plimsoll rules`)"))?;
             let text = format!(
-                "# {} ({})\n\n{}\n\nDefault severity: {}{}.\n\n{}",
+                "# {} ({})\n\n{}\n\nDefault severity: {}{}.\n\n{}\n",
                 meta.name,
                 meta.id,
                 meta.summary,
@@ -159,6 +167,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         disable: args.disable.clone(),
         config_file: args.config.clone(),
         isolated: args.isolated,
+        force_exclude: args.force_exclude,
+        test_data: None,
     };
     let (history_range, named_paths) = history_arguments(&args)?;
     let named = !named_paths.is_empty();
@@ -208,7 +218,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     output::emit_with(args.output.as_deref(), |out| {
-        write_report(&report, args.format, color, out)
+        if args.statistics {
+            write_statistics(&report, args.format, out)
+        } else {
+            write_report(&report, args.format, color, out)
+        }
     })?;
     // The history search has no named files to miss.
     if history_range.is_none() {
@@ -246,8 +260,28 @@ fn incomplete(
     if !report.unreadable_targets.is_empty() {
         return Ok(Some(ExitCode::from(2)));
     }
+    // Nothing could be read at all: a run error, not a report of findings.
+    if report.files_checked == 0 {
+        let unreadable: Vec<&plimsoll_check::Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "unreadable-path")
+            .collect();
+        for finding in &unreadable {
+            let line = format!("{}: {}", finding.location.path.display(), finding.message);
+            eprintln!("plimsoll: error: {}", crate::for_stderr(&line, false));
+        }
+        if !unreadable.is_empty() {
+            return Ok(Some(ExitCode::from(2)));
+        }
+    }
     // A file reported without being read (over the size limit) was still seen.
     if report.files_checked == 0 && report.findings.is_empty() {
+        if !report.excluded_targets.is_empty() {
+            // `--force-exclude` left out what was named: what was asked, not an error.
+            tracing::info!("every path named is excluded (--force-exclude): nothing to check");
+            return Ok(None);
+        }
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         let shown = shown.join(", ");
         if named {
@@ -281,6 +315,22 @@ fn history_arguments(args: &CheckArgs) -> anyhow::Result<(Option<String>, Vec<Pa
         );
     }
     Ok((Some(String::new()), vec![as_path]))
+}
+
+/// Write the number of findings of each rule of `report` to `out`: JSON for `--format json`,
+/// text otherwise.
+fn write_statistics(
+    report: &plimsoll_check::CheckReport,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Json => plimsoll_report::statistics::write_json(report, out)?,
+        Format::Human | Format::Sarif | Format::Github => {
+            plimsoll_report::statistics::write_text(report, out)?
+        }
+    }
+    Ok(())
 }
 
 /// Stream `report` in `format` to `out`.
@@ -330,7 +380,12 @@ fn list_rules(format: ListFormat) -> String {
         ListFormat::Human => {
             let mut text = String::new();
             for m in registry::all() {
-                let strict = if m.strict_only { " (strict)" } else { "" };
+                // Strict-only rules say so in their summary already.
+                let strict = if m.strict_only && !m.summary.contains("(strict)") {
+                    " (strict)"
+                } else {
+                    ""
+                };
                 text.push_str(&format!(
                     "{:<7} {:<28} {:<8} {}{}\n",
                     m.id,

@@ -1,14 +1,16 @@
 //! `plimsoll diagnose`: explain a failing CI job from its log, and propose a coverage-preserving
 //! fix to its workflow.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
+use plimsoll_diagnose::jobmap::MatchedBy;
 use plimsoll_diagnose::render::{self, Report};
 use plimsoll_diagnose::workflow::{self, Plan};
-use plimsoll_diagnose::{diagnose, rerun_verdict, LogSource, Signatures, Verdict};
+use plimsoll_diagnose::{diagnose_with, rerun_verdict, LogSource, PassingRun, Signatures, Verdict};
 
 use crate::output;
 
@@ -24,10 +26,11 @@ pub enum DiagnoseFormat {
 /// Arguments of `plimsoll diagnose`.
 #[derive(clap::Args, Debug)]
 pub struct DiagnoseArgs {
-    /// Job logs (`-` for standard input): a raw GitHub job log, `gh run view --log` output, a
-    /// run-log zip or its extracted folder, or a plain CI log. Several logs of the same job
-    /// (reruns) are compared for flakiness.
-    #[arg(default_value = "-", value_name = "LOG")]
+    /// Job logs (`-` or none for standard input): a raw GitHub job log, `gh run view --log`
+    /// output, a run-log zip or its extracted folder, or a plain CI log; a log may be
+    /// gzip-compressed (`job.log.gz`). Several logs of the same job (reruns) are compared for
+    /// flakiness.
+    #[arg(value_name = "LOG")]
     logs: Vec<PathBuf>,
     /// The workflow file that ran the job, to map the failing step and propose a patch.
     #[arg(long, value_name = "FILE", conflicts_with = "repo")]
@@ -35,6 +38,12 @@ pub struct DiagnoseArgs {
     /// A repository whose `.github/workflows/` holds the workflow (found by the job's name).
     #[arg(long, value_name = "DIR")]
     repo: Option<PathBuf>,
+    /// A log of a run of the same job that passed (repeat for several; same forms as LOG, e.g.
+    /// `gh run view RUN --log > pass.log`): lines it printed too rank below the lines new in
+    /// the failing log, compared after timestamps, durations, counters, hashes and temporary
+    /// paths are normalised.
+    #[arg(long, value_name = "LOG")]
+    passing: Vec<PathBuf>,
     /// The job to explain (default: the first failing one).
     #[arg(long, value_name = "NAME")]
     job: Option<String>,
@@ -50,15 +59,26 @@ pub struct DiagnoseArgs {
 /// input cannot be analysed.
 pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     let signatures = Signatures::builtin();
+    let stdin = [PathBuf::from("-")];
+    let logs: &[PathBuf] = if args.logs.is_empty() {
+        // Nobody types a CI log: with no log named and a terminal on standard input, waiting
+        // silently would look like a hang.
+        if std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "no log given, and standard input is a terminal: name a log file \
+                 (`plimsoll diagnose job.log`), pipe one (`gh run view RUN --log-failed | \
+                 plimsoll diagnose`), or pass `-` to paste one (see `plimsoll diagnose --help`)"
+            );
+        }
+        &stdin
+    } else {
+        &args.logs
+    };
+    let passing = read_passing(&args.passing)?;
     let mut analyses = Vec::new();
-    for log in &args.logs {
-        let source = if log.as_os_str() == "-" {
-            LogSource::Stdin
-        } else {
-            refuse_special(log)?;
-            LogSource::Path(log.clone())
-        };
-        let analysis = diagnose(&source, args.job.as_deref(), signatures)
+    for log in logs {
+        let source = source_of(log)?;
+        let analysis = diagnose_with(&source, args.job.as_deref(), signatures, passing.as_ref())
             .with_context(|| format!("cannot analyse {}", log.display()))?;
         analyses.push(analysis);
     }
@@ -98,6 +118,33 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Standard input for `-`, else the path, when it is a file or a folder.
+fn source_of(log: &Path) -> anyhow::Result<LogSource> {
+    if log.as_os_str() == "-" {
+        if std::io::stdin().is_terminal() {
+            eprintln!("plimsoll: reading a CI log from standard input; end it with Ctrl-D");
+        }
+        return Ok(LogSource::Stdin);
+    }
+    refuse_special(log)?;
+    Ok(LogSource::Path(log.to_path_buf()))
+}
+
+/// The lines of the passing logs, `None` when there are none.
+fn read_passing(logs: &[PathBuf]) -> anyhow::Result<Option<PassingRun>> {
+    if logs.is_empty() {
+        return Ok(None);
+    }
+    let mut passing = PassingRun::new();
+    for log in logs {
+        let source = source_of(log)?;
+        passing
+            .read(&source)
+            .with_context(|| format!("cannot read passing log {}", log.display()))?;
+    }
+    Ok(Some(passing))
+}
+
 /// Refuse a log path that is neither a regular file nor a folder (a run-log archive's): a FIFO
 /// would block and a device never end. Standard input is `-`.
 fn refuse_special(log: &Path) -> anyhow::Result<()> {
@@ -113,8 +160,9 @@ fn refuse_special(log: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The workflow in `repo/.github/workflows/` that defines the failing job: by job id or `name:`,
-/// else the only workflow.
+/// The workflow in `repo/.github/workflows/` that has the failing job: the file the runner's
+/// header names, else the one with the job by its name as GitHub shows it (the matrix expanded)
+/// or its steps, else the only workflow.
 fn find_workflow(
     repo: &Path,
     analysis: Option<&plimsoll_diagnose::Analysis>,
@@ -127,15 +175,25 @@ fn find_workflow(
         .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
         .collect();
     files.sort();
-    let job_name = analysis
-        .and_then(|a| a.failing_job())
-        .map(|j| j.name.clone());
-    if let Some(job_name) = job_name {
+    // The runner's header names the file; a reusable workflow's may be another repository's, so
+    // it is taken when this repository has it and it has the job.
+    if let Some(analysis) = analysis {
+        if let Some(named) = &analysis.workflow_file {
+            let path = repo.join(named);
+            if let (Ok(text), Some(job)) = (workflow::read(&path), analysis.failing_job()) {
+                if workflow::find_job(&text, job).is_some() {
+                    return Ok(Some(path));
+                }
+            }
+        }
+    }
+    if let Some(job) = analysis.and_then(|a| a.failing_job()) {
         for file in &files {
             let Ok(text) = workflow::read(file) else {
                 continue;
             };
-            if workflow::defines_job(&text, &job_name) {
+            // A workflow's only job would match any log.
+            if workflow::find_job(&text, job).is_some_and(|by| by != MatchedBy::OnlyJob) {
                 return Ok(Some(file.clone()));
             }
         }

@@ -438,3 +438,498 @@ fn each_value_patch_applies_keeps_coverage_and_adds_no_check_finding() {
         assert!(new.is_empty(), "{class}: the patch adds findings {new:?}\n{diff}");
     }
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// The JSON report of `plimsoll diagnose LOG` in `dir`, with the log's name (in `source` and
+/// every line's `file`) replaced by `LOG`.
+fn report_of(dir: &Path, log: &str, stdin: Option<Vec<u8>>) -> String {
+    let mut command = plimsoll(dir);
+    command.args(["diagnose", log, "--format", "json"]);
+    if let Some(bytes) = stdin {
+        command.write_stdin(bytes);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    stdout_of(&output).replace(&format!("\"{log}\""), "\"LOG\"")
+}
+
+#[test]
+fn a_gzip_log_reads_as_the_log_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = match shared_logs() {
+        Some(root) => std::fs::read(root.join("cidiff/cidiff_57/fail.log")).unwrap(),
+        None => {
+            println!("note: ../shared absent; a small log written here stands in for the real one");
+            job_log(MISSING_OPENSSL, Some(101)).into_bytes()
+        }
+    };
+    write(dir.path(), "job.log", &plain);
+    write(dir.path(), "job.log.gz", gzip(&plain));
+    let expected = report_of(dir.path(), "job.log", None);
+    assert!(expected.contains("\"verdict\": \"failed\""), "{expected}");
+    assert!(expected.contains("\"file\": \"LOG\""), "{expected}");
+    assert_eq!(report_of(dir.path(), "job.log.gz", None), expected);
+    // Piped, or under a name that does not say gzip: the bytes decide.
+    assert_eq!(report_of(dir.path(), "-", Some(gzip(&plain))), expected);
+    write(dir.path(), "renamed/job.log", gzip(&plain));
+    assert_eq!(report_of(dir.path(), "renamed/job.log", None), expected);
+
+    // A download cut short is an error that says so, not the analysis of half a log.
+    let whole = gzip(&plain);
+    write(dir.path(), "cut.log.gz", &whole[..whole.len() / 2]);
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "cut.log.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("cannot read cut.log.gz"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(stdout_of(&output).is_empty());
+
+    // Compressed binary is refused as binary, after reading its head only.
+    write(dir.path(), "junk.gz", gzip(&vec![0u8; 1 << 16]));
+    let output = plimsoll(dir.path())
+        .args(["diagnose", "junk.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("not a text log"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+/// A raw GitHub log of a `migrate` job whose step runs a schema check that prints `lines`;
+/// timestamps differ from run to run, as they do.
+fn schema_check_log(lines: &[&str], exit: Option<u8>, second: u32) -> String {
+    let mut log = String::from("\u{feff}");
+    let mut second = second;
+    let mut push = |text: &str| {
+        log.push_str(&format!(
+            "2024-05-01T10:{second:02}:07.{second:07}Z {text}\r\n"
+        ));
+        second += 1;
+    };
+    push("Current runner version: '2.317.0'");
+    push("Complete job name: migrate");
+    push("##[group]Run ./scripts/check-schema.sh");
+    push("./scripts/check-schema.sh");
+    push("shell: /usr/bin/bash -e {0}");
+    push("##[endgroup]");
+    for line in lines {
+        push(line);
+    }
+    match exit {
+        Some(code) => push(&format!(
+            "##[error]Process completed with exit code {code}."
+        )),
+        None => push("All checks passed"),
+    }
+    push("Post job cleanup.");
+    push("Cleaning up orphan processes");
+    log
+}
+
+#[test]
+fn a_passing_run_demotes_what_it_printed_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pass.log",
+        schema_check_log(
+            &[
+                "Connecting to postgres://localhost:5432/app_8123 (attempt 1)",
+                "ERROR: config key `pool_size` is deprecated, use `pool.size`",
+                "Checked 41 tables in 1.2s",
+            ],
+            None,
+            0,
+        ),
+    );
+    write(
+        dir.path(),
+        "fail.log",
+        schema_check_log(
+            &[
+                "Connecting to postgres://localhost:41872/app_9321 (attempt 1)",
+                "ERROR: config key `pool_size` is deprecated, use `pool.size`",
+                "table users: column email is missing",
+                "Checked 42 tables in 0.9s",
+            ],
+            Some(3),
+            30,
+        ),
+    );
+    let pass = std::fs::read(dir.path().join("pass.log")).unwrap();
+    write(dir.path(), "pass.log.gz", gzip(&pass));
+    let run = |extra: &[&str]| {
+        let output = plimsoll(dir.path())
+            .args(["diagnose", "fail.log", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        json_of(&output)["logs"][0].clone()
+    };
+    let alone = run(&[]);
+    // Without the passing run, the error-prefixed line the job always prints wins.
+    assert_eq!(alone["exact_line"]["line"], 8, "{alone:#}");
+    for passing in ["pass.log", "pass.log.gz"] {
+        let compared = run(&["--passing", passing]);
+        // The line no passing run printed, though no signature knows it, explains the failure;
+        // the deprecation warning of every run ranks below it (demoted, still listed).
+        assert_eq!(compared["exact_line"]["line"], 9, "{compared:#}");
+        assert_eq!(
+            compared["exact_line"]["text"],
+            "table users: column email is missing"
+        );
+        assert_eq!(compared["runner_ups"][0]["line"], 8, "{compared:#}");
+        assert!(
+            compared["notes"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("compared with 1 passing log of the job"),
+            "{compared:#}"
+        );
+    }
+    // Two passing logs are one set of lines.
+    let twice = run(&["--passing", "pass.log", "--passing", "pass.log.gz"]);
+    assert_eq!(twice["exact_line"]["line"], 9);
+    assert!(twice["notes"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("compared with 2 passing logs"));
+
+    let missing = plimsoll(dir.path())
+        .args(["diagnose", "fail.log", "--passing", "absent.log"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr_of(&missing).contains("cannot read passing log absent.log"),
+        "{}",
+        stderr_of(&missing)
+    );
+}
+
+#[test]
+fn a_passing_run_of_a_real_job_moves_the_errors_it_shares_down() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // astor_400: both runs print 192 `unmappable character` errors while compiling examples;
+    // the failing run's own error is a compilation error hundreds of lines later (labelled
+    // `E 659-670`, `E 680-699` in its groundtruth).
+    let case = root.join("cidiff/astor_400");
+    let output = plimsoll(&case)
+        .args([
+            "diagnose",
+            "fail.log",
+            "--passing",
+            "pass.log",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let log = &json_of(&output)["logs"][0];
+    let best = log["exact_line"]["line"].as_u64().unwrap();
+    assert!(
+        (659..=670).contains(&best) || (680..=699).contains(&best),
+        "best line {best}: {}",
+        log["exact_line"]["text"]
+    );
+    let ranked: Vec<&str> = std::iter::once(&log["exact_line"])
+        .chain(log["runner_ups"].as_array().unwrap())
+        .take(3)
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        ranked.iter().all(|t| !t.contains("unmappable character")),
+        "{ranked:#?}"
+    );
+}
+
+/// Two workflows, as a repository holds them: a Rust one whose cross job's name is templated
+/// (and whose other job is called `build`, like the downloaded log file below), and a Java one
+/// named per JDK.
+const CROSS_WORKFLOW: &str = "name: Rust
+on: [push]
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo build --locked
+  cross:
+    name: \"Cross ${{ matrix.target }}\"
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        target: [x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      - name: Build
+        run: cargo build --locked --target ${{ matrix.target }}
+";
+
+const JAVA_WORKFLOW: &str = "name: Java
+on: [push]
+permissions:
+  contents: read
+jobs:
+  verify:
+    name: JDK ${{ matrix.java }}
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    strategy:
+      matrix:
+        java: [8, 11, 17]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-java@v4
+        with:
+          distribution: temurin
+          java-version: ${{ matrix.java }}
+      - name: Fetch the test fixtures
+        run: curl -fsSLo fixtures.zip https://fixtures.example.org/v3/fixtures.zip
+      - name: Verify
+        run: mvn -B verify
+";
+
+/// A raw GitHub job log: `name` as the runner prints it, one failing `Run` step.
+fn raw_job_log(name: &str, run: &str, lines: &[&str]) -> String {
+    let mut log = String::from("\u{feff}");
+    let mut second = 0;
+    let mut push = |text: &str| {
+        log.push_str(&format!("2025-03-02T08:15:{second:02}.1234567Z {text}\r\n"));
+        second += 1;
+    };
+    push("Current runner version: '2.322.0'");
+    push(&format!("Complete job name: {name}"));
+    push("##[group]Run actions/checkout@v4");
+    push("##[endgroup]");
+    push(&format!("##[group]Run {run}"));
+    push(&format!("\u{1b}[36;1m{run}\u{1b}[0m"));
+    push("shell: /usr/bin/bash -e {0}");
+    push("##[endgroup]");
+    for line in lines {
+        push(line);
+    }
+    push("##[error]Process completed with exit code 101.");
+    push("Post job cleanup.");
+    push("Cleaning up orphan processes");
+    log
+}
+
+/// `plimsoll diagnose LOG --repo . --format json` in `dir`: the log's report.
+fn diagnose_in_repo(dir: &Path, log: &str) -> Value {
+    let output = plimsoll(dir)
+        .args(["diagnose", log, "--repo", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    json_of(&output)["logs"][0].clone()
+}
+
+#[test]
+fn a_log_of_a_job_with_a_templated_name_gets_a_patch_git_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/java.yml", JAVA_WORKFLOW);
+    write(dir.path(), ".github/workflows/rust.yml", CROSS_WORKFLOW);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let before = check_rules_of(dir.path(), ".github/workflows/rust.yml");
+
+    // Downloaded as `1_build.txt`: the file's name is not the job's (the workflow's `build` job
+    // is another one); the log names its job `Cross aarch64-unknown-linux-gnu`.
+    write(
+        dir.path(),
+        "1_build.txt",
+        raw_job_log(
+            "Cross aarch64-unknown-linux-gnu",
+            "cargo build --locked --target aarch64-unknown-linux-gnu",
+            &[
+                "   Compiling cfg-if v1.0.0",
+                "error[E0463]: can't find crate for `core`",
+                "  |",
+                "  = note: the `aarch64-unknown-linux-gnu` target may not be installed",
+                "  = help: consider downloading the target with `rustup target add aarch64-unknown-linux-gnu`",
+                "error: could not compile `cfg-if` (lib) due to 1 previous error",
+            ],
+        ),
+    );
+    let log = diagnose_in_repo(dir.path(), "1_build.txt");
+    assert_eq!(log["failing_job"], "Cross aarch64-unknown-linux-gnu");
+    assert_eq!(log["classification"]["class"], "matrix-toolchain");
+    let plan = &log["plan"];
+    assert_eq!(plan["workflow"], "./.github/workflows/rust.yml", "{plan:#}");
+    assert_eq!(plan["mapped"]["job"], "cross", "{plan:#}");
+    assert_eq!(plan["mapped"]["job_matched_by"], "name");
+    assert_eq!(
+        plan["mapped"]["matrix_entry"],
+        "target: aarch64-unknown-linux-gnu"
+    );
+    assert_eq!(plan["mapped"]["label"], "Build");
+    let diff = plan["diff"].as_str().unwrap_or_else(|| panic!("{plan:#}"));
+    // The target from the matrix variable it comes from, through the toolchain action.
+    assert!(
+        diff.contains(
+            "       - uses: dtolnay/rust-toolchain@stable\n+        with:\n+          targets: ${{ matrix.target }}\n"
+        ),
+        "{diff}"
+    );
+    assert!(!diff.contains('<') && !diff.contains("TODO"), "{diff}");
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+    git(dir.path(), &["apply", "fix.patch"]);
+    let guard = plimsoll(dir.path())
+        .args(["guard", "--base", "HEAD"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        guard.status.code(),
+        Some(0),
+        "{}{}",
+        stdout_of(&guard),
+        stderr_of(&guard)
+    );
+    assert_eq!(
+        check_rules_of(dir.path(), ".github/workflows/rust.yml"),
+        before
+    );
+    git(dir.path(), &["checkout", "-q", "--", ".github"]);
+
+    // Without its `Complete job name:` line the log names no job; its steps find the job, never
+    // the file name (which would say `build`).
+    let unnamed: String = std::fs::read_to_string(dir.path().join("1_build.txt"))
+        .unwrap()
+        .split_inclusive('\n')
+        .filter(|l| !l.contains("Complete job name"))
+        .collect();
+    write(dir.path(), "1_build.txt", unnamed);
+    let log = diagnose_in_repo(dir.path(), "1_build.txt");
+    assert!(log["failing_job"].is_null(), "{}", log["failing_job"]);
+    assert_eq!(log["plan"]["mapped"]["job"], "cross", "{:#}", log["plan"]);
+    assert_eq!(log["plan"]["mapped"]["job_matched_by"], "steps");
+    let diff = log["plan"]["diff"].as_str().unwrap_or_default();
+    assert!(diff.contains("+          targets: "), "{diff}");
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+
+    // `JDK ${{ matrix.java }}` runs as `JDK 8`: found in the other workflow, by that name; its
+    // download step failed on the network and gets a bounded retry.
+    write(
+        dir.path(),
+        "fail.log",
+        raw_job_log(
+            "JDK 8",
+            "curl -fsSLo fixtures.zip https://fixtures.example.org/v3/fixtures.zip",
+            &["curl: (6) Could not resolve host: fixtures.example.org"],
+        ),
+    );
+    let log = diagnose_in_repo(dir.path(), "fail.log");
+    assert_eq!(log["classification"]["class"], "flaky", "{log:#}");
+    let plan = &log["plan"];
+    assert_eq!(plan["workflow"], "./.github/workflows/java.yml", "{plan:#}");
+    assert_eq!(plan["mapped"]["job"], "verify");
+    assert_eq!(plan["mapped"]["matrix_entry"], "java: 8");
+    assert_eq!(plan["mapped"]["label"], "Fetch the test fixtures");
+    let diff = plan["diff"].as_str().unwrap_or_else(|| panic!("{plan:#}"));
+    assert!(diff.contains("for attempt in $(seq 3); do"), "{diff}");
+    assert!(
+        diff.lines()
+            .all(|l| !(l.starts_with('+') && l.contains("mvn"))),
+        "the tests are not retried:\n{diff}"
+    );
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+}
+
+/// The rule ids `plimsoll check` reports on `workflow` in `dir`, sorted.
+fn check_rules_of(dir: &Path, workflow: &str) -> Vec<String> {
+    let output = plimsoll(dir)
+        .args(["check", workflow, "--format", "json"])
+        .output()
+        .unwrap();
+    let value = json_of(&output);
+    let mut rules: Vec<String> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"]["id"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    rules
+}
+
+#[test]
+fn the_workflow_file_the_runner_names_is_the_one_planned_against() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // cidiff_57's header: `Job defined at: labri-progress/cidiff/.github/workflows/
+    // build-test-cidiff.yml@refs/heads/main`; it names no job. Another workflow that sorts first
+    // runs the same steps, so only the header tells them apart.
+    let steps = "    steps:
+      - uses: actions/checkout@v2
+      - uses: actions/setup-java@v2
+        with:
+          distribution: temurin
+          java-version: 11
+      - run: ./gradlew build
+";
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/a-release.yml",
+        format!("on: [release]\njobs:\n  release:\n    runs-on: ubuntu-latest\n{steps}"),
+    );
+    write(
+        dir.path(),
+        ".github/workflows/build-test-cidiff.yml",
+        format!("on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n{steps}"),
+    );
+    std::fs::copy(
+        root.join("cidiff/cidiff_57/fail.log"),
+        dir.path().join("fail.log"),
+    )
+    .unwrap();
+    let log = diagnose_in_repo(dir.path(), "fail.log");
+    let plan = &log["plan"];
+    assert_eq!(
+        plan["workflow"], "./.github/workflows/build-test-cidiff.yml",
+        "{plan:#}"
+    );
+    assert_eq!(plan["mapped"]["job"], "build");
+    assert_eq!(plan["mapped"]["label"], "./gradlew build");
+    assert_eq!(plan["mapped"]["matched_by"], "script");
+    // Without the header line, the first workflow with those steps is taken.
+    let text: String = std::fs::read_to_string(dir.path().join("fail.log"))
+        .unwrap()
+        .split_inclusive('\n')
+        .filter(|l| !l.contains("Job defined at:"))
+        .collect();
+    write(dir.path(), "fail.log", text);
+    let log = diagnose_in_repo(dir.path(), "fail.log");
+    assert_eq!(log["plan"]["workflow"], "./.github/workflows/a-release.yml");
+}

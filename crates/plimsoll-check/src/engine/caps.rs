@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use plimsoll_syntax::SourceFile;
 
 use super::make_finding;
-use crate::config::Settings;
 use crate::finding::{Diagnostic, Finding};
 use crate::rules::engine::FindingsCapped;
+use crate::settings::Settings;
 
 /// Findings of one rule reported per file.
 pub const MAX_PER_RULE: usize = 100;

@@ -6,11 +6,11 @@ use plimsoll_syntax::dockerfile::{self, Dockerfile};
 use plimsoll_syntax::{shell, SourceFile};
 
 use crate::compose::Compose;
-use crate::config::Settings;
 use crate::finding::Sink;
 use crate::repository::DockerBuild;
 use crate::rule::{Context, DockerfileContext, Rule, RunScript};
 use crate::rules::engine::ParseError;
+use crate::settings::Settings;
 
 /// Whether a Dockerfile is a template for a generator (`{{ … }}` lines, as in dotnet-docker's
 /// `eng/dockerfile-templates`), which Docker cannot build as it stands.

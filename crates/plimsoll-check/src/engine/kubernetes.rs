@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use plimsoll_syntax::yaml::{self, Document, Node};
 use plimsoll_syntax::{LineIndex, SourceFile, Span};
 
-use crate::config::Settings;
 use crate::finding::Sink;
 use crate::kubernetes::{Cluster, Object, ObjectFacts};
 use crate::rule::{Context, Rule, RunSink};
 use crate::rules::engine::ParseError;
 use crate::rules::kubernetes::InvalidManifest;
+use crate::settings::Settings;
 
 /// What a manifest file leaves for the cross-object pass.
 #[derive(Debug, Default)]

@@ -12,14 +12,14 @@ use plimsoll_syntax::{LineCol, SourceError, SourceFile, Span};
 use rayon::prelude::*;
 
 use crate::compose::Compose;
-use crate::config::Settings;
 use crate::discovery::{self, Candidate, FileKind};
-use crate::finding::{Diagnostic, Finding, Location, RuleMeta, Sink};
+use crate::finding::{Diagnostic, Finding, Location, RuleMeta, Severity, Sink};
 use crate::kubernetes::Cluster;
 use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
 use crate::rule::{Context, Rule, RunSink};
-use crate::rules::engine::{NotSearched, ParseError, UnusedSuppression};
+use crate::rules::engine::{NotSearched, ParseError, UnreadablePath, UnusedSuppression};
+use crate::settings::Settings;
 use crate::suppression;
 
 mod caps;
@@ -52,11 +52,20 @@ pub struct CheckReport {
     /// Paths named to check that could not be (missing, a FIFO, a device), and why; each is
     /// also a `parse-error` finding, and the run fails with exit 2.
     pub unreadable_targets: Vec<(PathBuf, String)>,
+    /// Paths named to check that the configuration excludes (`--force-exclude` only).
+    pub excluded_targets: Vec<PathBuf>,
     /// The configuration files the settings came from, for the report's head.
     pub config_files: Vec<PathBuf>,
     /// Byte ranges of the credentials in each file of `sources`, whether or not a finding
     /// reports them: every renderer that shows source text masks them.
     pub secrets: HashMap<PathBuf, Vec<Span>>,
+}
+
+impl CheckReport {
+    /// How many findings were lowered to notes because their file is test data.
+    pub fn lowered_test_data(&self) -> usize {
+        self.findings.iter().filter(|f| f.lowered_test_data).count()
+    }
 }
 
 enum Facts {
@@ -139,7 +148,11 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             .findings
             .push(parse_error(path, None, None, reason.clone()));
     }
+    for (path, reason) in &discovery.unreadable_inside {
+        report.findings.extend(unreadable(path, reason, settings));
+    }
     report.unreadable_targets = discovery.unreadable.clone();
+    report.excluded_targets = discovery.excluded_targets.clone();
     let mut repositories: Vec<Repository> = discovery
         .repositories
         .iter()
@@ -172,6 +185,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     }
     drop_locally_built_images(&mut report.findings, &repositories, &all_sources);
     for repository in &repositories {
+        let exclusions = settings.exclusions_under(&repository.root);
         let mut diagnostics = Vec::new();
         for rule in &active {
             rule.check_repository(repository, &mut diagnostics);
@@ -181,7 +195,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
                 continue;
             };
             if settings.is_ignored(&diagnostic.path, diagnostic.rule)
-                || settings.is_excluded(&diagnostic.path)
+                || settings.is_excluded_under(&diagnostic.path, &exclusions)
             {
                 continue;
             }
@@ -213,6 +227,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             b.rule.id,
         ))
     });
+    lower_test_data(&mut report.findings, settings);
     // Sorted by path: look each file up once, not once per finding.
     let mut previous: Option<&Path> = None;
     for finding in &report.findings {
@@ -231,6 +246,32 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
     mask_report_paths(&mut report);
     Ok(report)
+}
+
+/// Lower to notes the findings in folders of test data (`test-data`): fixtures, test manifests
+/// and sample credentials are neither shipped nor deployed. plimsoll's own findings (a file
+/// that cannot be read or parsed, an unused suppression) keep their severity. `findings` are
+/// sorted by path, so each file is matched once.
+fn lower_test_data(findings: &mut [Finding], settings: &Settings) {
+    let mut previous: Option<(PathBuf, bool)> = None;
+    for finding in findings {
+        if finding.rule.domain == crate::Domain::Engine || finding.severity == Severity::Note {
+            continue;
+        }
+        let path = &finding.location.path;
+        let test_data = match &previous {
+            Some((seen, answer)) if seen == path => *answer,
+            _ => {
+                let answer = settings.is_test_data(path);
+                previous = Some((path.clone(), answer));
+                answer
+            }
+        };
+        if test_data {
+            finding.severity = Severity::Note;
+            finding.lowered_test_data = true;
+        }
+    }
 }
 
 /// Rules that call an image reference unpinned: a reference to an image the repository builds
@@ -302,11 +343,13 @@ fn check_file(
     let source = if candidate.text_only {
         match read_text(path, settings) {
             Ok(source) => source,
-            Err(too_large) => {
+            Err(skipped) => {
                 outcome.checked = false;
-                outcome
-                    .findings
-                    .extend(too_large.and_then(|size| not_searched(path, size, settings)));
+                outcome.findings.extend(match skipped {
+                    Skipped::TooLarge(size) => not_searched(path, size, settings),
+                    Skipped::Unreadable(reason) => unreadable(path, &reason, settings),
+                    Skipped::Quietly => None,
+                });
                 return outcome;
             }
         }
@@ -314,7 +357,11 @@ fn check_file(
         match read_source(path, settings) {
             Ok(source) => source,
             Err(finding) => {
-                outcome.findings.push(*finding);
+                // A file that could not be opened or read was not checked.
+                outcome.checked = finding
+                    .as_ref()
+                    .is_some_and(|f| f.rule.name != UnreadablePath::META.name);
+                outcome.findings.extend(finding.map(|f| *f));
                 return outcome;
             }
         }
@@ -569,7 +616,7 @@ fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
 /// with a byte-order mark), unreadable, not a regular file or over the size limit; for text over
 /// the limit the error holds its size, for a `not-searched` note. Invalid UTF-8 is replaced, so
 /// a Latin-1 file is still searched.
-fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option<u64>> {
+fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Skipped> {
     let bytes = match file::read_regular(path, settings.max_file_size) {
         Ok(bytes) => bytes,
         Err(file::ReadError::TooLarge { size, limit }) => {
@@ -578,11 +625,21 @@ fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option
                 path.display()
             );
             // Said in the report when it looks like text: a large binary holds no source.
-            return Err(starts_as_text(path).then_some(size));
+            return Err(if starts_as_text(path) {
+                Skipped::TooLarge(size)
+            } else {
+                Skipped::Quietly
+            });
         }
+        // Gone since the walk saw it: nothing left to check.
+        Err(file::ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+            tracing::info!("{}: skipped: {err}", path.display());
+            return Err(Skipped::Quietly);
+        }
+        Err(file::ReadError::Io(err)) => return Err(Skipped::Unreadable(err.to_string())),
         Err(err) => {
             tracing::info!("{}: skipped: {err}", path.display());
-            return Err(None);
+            return Err(Skipped::Quietly);
         }
     };
     // UTF-16 text is full of NUL bytes but is text: decoded, its secrets are found.
@@ -591,13 +648,23 @@ fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         tracing::debug!("{}: skipped: binary", path.display());
-        return Err(None);
+        return Err(Skipped::Quietly);
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     };
     Ok(Arc::new(SourceFile::new(path.to_path_buf(), text)))
+}
+
+/// Why a text file was not searched.
+enum Skipped {
+    /// Text over the size limit, of this many bytes: a `not-searched` note.
+    TooLarge(u64),
+    /// It cannot be read, for this reason: an `unreadable-path` finding.
+    Unreadable(String),
+    /// Binary, not a regular file, or gone: nothing to say in the report.
+    Quietly,
 }
 
 /// Whether the first 8 KiB of `path` hold no NUL byte (git's test for text).
@@ -633,6 +700,29 @@ enum Unchecked {
     Unparsable { message: String, span: Option<Span> },
 }
 
+/// The `unreadable-path` finding about `path`, which cannot be read for `reason`, unless the
+/// rule is off or ignored there.
+fn unreadable(path: &Path, reason: &str, settings: &Settings) -> Option<Finding> {
+    let severity = settings.rule_severity(&UnreadablePath::META)?;
+    if settings.is_ignored(path, &UnreadablePath::META) {
+        return None;
+    }
+    let what = if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        "folder"
+    } else {
+        "file"
+    };
+    Some(make_finding(
+        &UnreadablePath::META,
+        severity,
+        path,
+        None,
+        None,
+        format!("cannot read this {what}: {reason}; it was not checked"),
+        None,
+    ))
+}
+
 /// A `parse-error` finding about `path`.
 fn parse_error(
     path: &Path,
@@ -651,14 +741,18 @@ fn parse_error(
     )
 }
 
-/// Read and decode `path` within the size limit, or say why it cannot be checked.
-fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Box<Finding>> {
+/// Read and decode `path` within the size limit, or say why it cannot be checked (nothing
+/// when it cannot be read and `unreadable-path` is off).
+fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option<Box<Finding>>> {
     let bytes = file::read_regular(path, settings.max_file_size).map_err(|err| {
         let message = match err {
             ReadError::TooLarge { .. } => format!("{err} (set `max-file-size` to raise it)"),
+            ReadError::Io(err) => {
+                return unreadable(path, &err.to_string(), settings).map(Box::new)
+            }
             other => format!("cannot read the file: {other}"),
         };
-        Box::new(parse_error(path, None, None, message))
+        Some(Box::new(parse_error(path, None, None, message)))
     })?;
     SourceFile::from_bytes(path.to_path_buf(), bytes)
         .map(Arc::new)
@@ -671,7 +765,7 @@ fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Box<
                 finding.location.start_utf16 = column;
                 finding.location.end_utf16 = column;
             }
-            Box::new(finding)
+            Some(Box::new(finding))
         })
 }
 
@@ -876,5 +970,6 @@ pub fn make_finding(
         },
         message,
         help: help.unwrap_or_else(|| rule.help.to_string()),
+        lowered_test_data: false,
     }
 }

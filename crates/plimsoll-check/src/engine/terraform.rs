@@ -9,10 +9,10 @@ use plimsoll_syntax::hcl;
 use plimsoll_syntax::{SourceFile, Span};
 use rayon::prelude::*;
 
-use crate::config::Settings;
 use crate::finding::Sink;
 use crate::rule::{Rule, RunSink};
 use crate::rules::engine::ParseError;
+use crate::settings::Settings;
 use crate::terraform::{Module, ModuleSummary, TfFile};
 
 /// A module's files with what the rules found in each, and its summary.

@@ -58,3 +58,19 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
+
+/// The workspace's root (this repository).
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// What `plimsoll args…` run in `dir` writes to standard output, asserting its exit `code`.
+pub fn stdout_of(dir: &Path, args: &[&str], code: i32) -> Vec<u8> {
+    plimsoll(dir)
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone()
+}

@@ -1,6 +1,7 @@
 use plimsoll_actions::{ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
+use super::common::documented_branch;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -8,7 +9,8 @@ use crate::rule::{Context, Rule};
 declare_rule! {
     /// ## What it does
     /// In strict mode, flags an action or reusable workflow pinned by a version tag (`@v4`,
-    /// `@v1.2.3`) instead of a full commit SHA.
+    /// `@v1.2.3`), or by a branch its maintainers document as the interface to use
+    /// (`dtolnay/rust-toolchain@stable`), instead of a full commit SHA.
     ///
     /// ## Why is this bad?
     /// Tags can be moved or deleted, and a compromised action's tags have been rewritten to
@@ -42,12 +44,23 @@ fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
         ..
     }) = node.as_str().map(Uses::parse)
     {
-        if RefKind::of(git_ref) == RefKind::VersionTag {
-            out.report(
-                &ActionNotPinnedToSha::META,
-                ref_span(node, cx.text()),
-                format!("`{owner}/{repo}@{git_ref}` is pinned by a tag that can be moved"),
-            );
+        let span = ref_span(node, cx.text());
+        match RefKind::of(git_ref) {
+            RefKind::VersionTag => {
+                out.report(
+                    &ActionNotPinnedToSha::META,
+                    span,
+                    format!("`{owner}/{repo}@{git_ref}` is pinned by a tag that can be moved"),
+                );
+            }
+            RefKind::Branch if documented_branch(owner, repo, git_ref).is_some() => {
+                out.report(
+                    &ActionNotPinnedToSha::META,
+                    span,
+                    format!("`{owner}/{repo}@{git_ref}` follows `{git_ref}`, the branch its maintainers document as its interface: it moves like a tag"),
+                );
+            }
+            RefKind::Branch | RefKind::CommitSha => {}
         }
     }
 }

@@ -1,43 +1,13 @@
 //! Helpers shared by the GitHub Actions rules.
 
 use plimsoll_syntax::shell::{self, Command};
-use std::cell::OnceCell;
+use std::sync::OnceLock;
+
+pub(crate) use crate::script::Script;
 
 use plimsoll_actions::{Step, Workflow};
 use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::{expr, Span};
-
-/// A `run:` script split into shell commands, with a way back to source spans.
-pub(crate) struct Script<'a> {
-    node: &'a Node,
-    /// The commands, lexed with `${{ }}` masked.
-    pub commands: Vec<Command>,
-    locator: OnceCell<Locator>,
-}
-
-impl<'a> Script<'a> {
-    /// The script of a `run:` node, if it is a scalar.
-    pub fn of(node: &'a Node) -> Option<Script<'a>> {
-        let text = node.as_str()?;
-        Some(Script {
-            node,
-            commands: shell::parse(&expr::mask(text)),
-            locator: OnceCell::new(),
-        })
-    }
-
-    /// Source span of a span within the script's value.
-    pub fn source_span(&self, source: &str, span: Span) -> Span {
-        self.locator
-            .get_or_init(|| Locator::new(self.node, source))
-            .locate(self.node, source, span.start..span.end)
-    }
-
-    /// Source span of a whole command.
-    pub fn command_span(&self, source: &str, command: &Command) -> Span {
-        self.source_span(source, command.span())
-    }
-}
 
 /// A command's words from the program on, without `+toolchain` selectors (`cargo +nightly fmt`
 /// reads as `cargo fmt`).
@@ -215,3 +185,32 @@ macro_rules! job_and_step_rule {
     };
 }
 pub(crate) use job_and_step_rule;
+
+/// Why the maintainers of `owner/repo` document the branch `git_ref` as the interface to use
+/// (`dtolnay/rust-toolchain@stable`), from `data/documented-branch-refs.txt`; `None` for any
+/// other branch. A `*` entry covers every branch but the development ones (`main`, `master`).
+pub(crate) fn documented_branch(owner: &str, repo: &str, git_ref: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<Vec<(&'static str, &'static str, &'static str)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        include_str!("../../../data/documented-branch-refs.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter_map(|line| {
+                let (action, rest) = line.split_once(' ')?;
+                let (refs, reason) = rest.trim_start().split_once(' ')?;
+                Some((action, refs, reason.trim()))
+            })
+            .collect()
+    });
+    table.iter().find_map(|(action, refs, reason)| {
+        let (entry_owner, entry_repo) = action.split_once('/')?;
+        let listed = if *refs == "*" {
+            !matches!(git_ref, "main" | "master")
+        } else {
+            refs.split(',').any(|r| r == git_ref)
+        };
+        (entry_owner.eq_ignore_ascii_case(owner) && entry_repo.eq_ignore_ascii_case(repo) && listed)
+            .then_some(*reason)
+    })
+}

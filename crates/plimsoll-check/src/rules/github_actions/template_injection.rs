@@ -1,8 +1,9 @@
-use plimsoll_actions::schema::{script_input, untrusted_context, UntrustedContext};
-use plimsoll_actions::Workflow;
+use plimsoll_actions::schema::{script_input, UntrustedContext};
+use plimsoll_actions::{Action, Workflow};
 use plimsoll_syntax::yaml::Node;
 
 use super::common::{action_slug, expression_paths, ValueSpans};
+use super::taint::{taint_of_path, Place, Taint};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -17,9 +18,17 @@ declare_rule! {
     ///   fields copied from the triggering run), named with the triggers that carry it;
     /// - the same data read back through an environment variable set from it at workflow, job
     ///   or step level (`env: {T: ${{ github.event.issue.title }}}`, then `${{ env.T }}`);
+    /// - the text before an edit (`github.event.changes.title.from`, `changes.body.from`);
+    /// - a step's output (`steps.x.outputs.y`) or a job's (`needs.j.outputs.y`) whose value is
+    ///   that data: the producing step's `run:` writes it to `$GITHUB_OUTPUT` (from `${{ }}` or
+    ///   an environment variable set from it), or an action whose outputs carry attacker text
+    ///   (`tj-actions/changed-files` file names, `tj-actions/branch-names` branch names, …, kept
+    ///   as data); when the producing step reads attacker text (the event payload, an untrusted
+    ///   context) but writes the output in a way that cannot be followed, a note;
     /// - in a composite action, `${{ inputs.x }}`: the action cannot know what its callers pass,
     ///   and a workflow that forwards an issue title makes it injectable (a note: most inputs are
-    ///   configuration);
+    ///   configuration); in a workflow, a `workflow_dispatch` or `workflow_call` string input
+    ///   (a note too: callers may pass attacker text);
     ///
     /// into a `run:` script or an input that well-known actions run as code
     /// (`actions/github-script` `script`, `azure/cli` `inlineScript`, `Amadevus/pwsh-script`
@@ -91,57 +100,77 @@ impl Reach<'_> {
     }
 }
 
-/// What an `env.NAME` read expands, when it was set from untrusted data.
-enum Taint {
-    /// An attacker-controlled context.
-    Context(&'static UntrustedContext, String),
-    /// A composite action's input.
-    Input(String),
-}
-
-/// The first untrusted thing `value` (an `env:` value) expands.
-fn taint_of(value: &Node, composite: bool) -> Option<Taint> {
-    expression_paths(value.as_str()?)
-        .into_iter()
-        .find_map(|used| {
-            if let Some(context) = untrusted_context(&used.path) {
-                return Some(Taint::Context(context, used.path));
-            }
-            (composite && is_input(&used.path)).then_some(Taint::Input(used.path))
-        })
-}
-
-fn is_input(path: &str) -> bool {
-    path.get(..7)
-        .is_some_and(|p| p.eq_ignore_ascii_case("inputs."))
-}
-
-/// The value of environment variable `name` as the step sees it: step, then job, then workflow
-/// `env:` (the innermost definition wins). Expression property names are compared without case,
-/// as GitHub does (the analysed path is lowercased).
-fn env_value<'a>(scope: &StepScope<'a>, name: &str) -> Option<&'a Node> {
-    let levels = [
-        Some(scope.step.node),
-        scope.job.map(|job| job.node),
-        scope.workflow.map(|workflow| workflow.root),
-    ];
-    levels.into_iter().flatten().find_map(|node| {
-        node.get("env")?
-            .as_mapping()?
-            .iter()
-            .find(|entry| {
-                entry
-                    .key
-                    .as_str()
-                    .is_some_and(|key| key.eq_ignore_ascii_case(name))
-            })
-            .map(|entry| &entry.value)
-    })
+/// The message and severity for `shown` (a path as written) expanding `taint` into `what`.
+fn describe(shown: &str, taint: &Taint, reach: &Reach<'_>, what: &str) -> (String, Severity) {
+    // The chain after the path itself: `env.T` holds `steps.x.outputs.y`, which holds …
+    let chain = |via: &[String]| -> String {
+        let rest: Vec<String> = via.iter().skip(1).map(|p| format!("`{p}`")).collect();
+        if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" through {}", rest.join(", "))
+        }
+    };
+    match taint {
+        Taint::Context { context, via, .. } if via.is_empty() => (
+            format!(
+                "`{shown}` is written by {}, {}; it is pasted into {what}",
+                context.author,
+                reach.describe(context)
+            ),
+            Severity::Error,
+        ),
+        Taint::Context {
+            context,
+            source,
+            via,
+        } => (
+            format!(
+                "`{shown}` holds `{source}`{}, written by {}, {}; it is pasted into {what}",
+                chain(via),
+                context.author,
+                reach.describe(context)
+            ),
+            Severity::Error,
+        ),
+        Taint::ActionOutput { what: holds, via } => (
+            format!(
+                "`{shown}` holds {holds}{}, which its author chooses; it is pasted into {what}",
+                chain(via)
+            ),
+            Severity::Error,
+        ),
+        Taint::Input { via, .. } if via.is_empty() => {
+            let who = if matches!(reach, Reach::Composite) {
+                "whatever the calling workflow passes (an issue title or a branch name, if it forwards one)"
+            } else {
+                "a string input: whoever dispatches or calls the workflow chooses it, and a calling workflow may forward an issue title or a branch name"
+            };
+            (
+                format!("`{shown}` is {who}; it is pasted into {what}"),
+                Severity::Note,
+            )
+        }
+        Taint::Input { source, via } => (
+            format!(
+                "`{shown}` holds `{source}`{}, whatever the calling workflow passes; it is pasted into {what}",
+                chain(via)
+            ),
+            Severity::Note,
+        ),
+        Taint::Possible { producer, via } => (
+            format!(
+                "`{shown}` is written by step `{producer}`{}, which reads attacker text (the event payload or an untrusted context) in a way that cannot be followed; it may carry it into {what}",
+                chain(via)
+            ),
+            Severity::Note,
+        ),
+    }
 }
 
 fn check_script(
     cx: &Context<'_>,
-    scope: &StepScope<'_>,
+    place: &Place<'_>,
     reach: &Reach<'_>,
     node: &Node,
     what: &str,
@@ -150,60 +179,19 @@ fn check_script(
     let Some(text) = node.as_str() else {
         return;
     };
-    let composite = matches!(reach, Reach::Composite);
     let mut spans = ValueSpans::new(node);
     for used in expression_paths(text) {
-        let path = &used.path;
-        // Messages quote the path as written (`env.ISSUE_TITLE`, `pages[0]`); the analysed path
-        // is lowercased, with indexes as `*`.
-        let shown = used.written;
-        let (message, severity) = if let Some(context) = untrusted_context(path) {
-            (
-                format!(
-                    "`{shown}` is written by {}, {}; it is pasted into {what}",
-                    context.author,
-                    reach.describe(context)
-                ),
-                Severity::Error,
-            )
-        } else if composite && is_input(path) {
-            (
-                    format!(
-                        "`{shown}` is whatever the calling workflow passes (an issue title or a branch name, if it forwards one); it is pasted into {what}"
-                    ),
-                    Severity::Note,
-                )
-        } else if let Some(name) = path
-            .get(..4)
-            .filter(|p| p.eq_ignore_ascii_case("env."))
-            .map(|_| &path[4..])
-        {
-            let taint = env_value(scope, name).and_then(|value| taint_of(value, composite));
-            match taint {
-                    Some(Taint::Context(context, source)) => (
-                        format!(
-                            "`{shown}` holds `{source}`, written by {}, {}; it is pasted into {what}",
-                            context.author,
-                            reach.describe(context)
-                        ),
-                        Severity::Error,
-                    ),
-                    Some(Taint::Input(source)) => (
-                        format!(
-                            "`{shown}` holds `{source}`, whatever the calling workflow passes; it is pasted into {what}"
-                        ),
-                        Severity::Note,
-                    ),
-                    None => continue,
-                }
-        } else {
+        let Some(taint) = taint_of_path(place, &used.path) else {
             continue;
         };
+        // Messages quote the path as written (`env.ISSUE_TITLE`, `pages[0]`); the analysed path
+        // is lowercased, with indexes as `*`.
+        let (message, severity) = describe(used.written, &taint, reach, what);
         let span = spans.locate(cx.text(), used.range.clone());
         let diagnostic = out.report(&TemplateInjection::META, span, message);
-        // Only the caller-dependent findings are lowered (most inputs are configuration,
-        // never attacker text: 244 of them in the corpus, none reachable from an event); the
-        // others keep the rule's (configurable) severity.
+        // Only the caller-dependent and undecided findings are lowered (most inputs are
+        // configuration, never attacker text: 244 of them in the corpus, none reachable from
+        // an event); the others keep the rule's (configurable) severity.
         if severity == Severity::Note {
             diagnostic.severity(severity);
         }
@@ -216,29 +204,52 @@ impl Rule for TemplateInjection {
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        // Steps without a workflow are a composite action's (`runs.steps`).
-        let reach = match scope.workflow {
-            Some(workflow) => Reach::Workflow(workflow),
-            None => Reach::Composite,
-        };
-        if let Some(run) = scope.step.run() {
-            check_script(cx, scope, &reach, run, "a shell script", out);
-        }
-        let Some(uses) = scope.step.uses_node().and_then(Node::as_str) else {
-            return;
-        };
-        let slug = action_slug(uses);
-        for input in scope
+        let uses = scope.step.uses_node().and_then(Node::as_str);
+        let slug = uses.map(action_slug);
+        let scripts: Vec<(&Node, &str)> = scope
             .step
-            .node
-            .get("with")
-            .and_then(Node::as_mapping)
-            .unwrap_or_default()
-        {
-            let Some(language) = input.key.as_str().and_then(|key| script_input(&slug, key)) else {
-                continue;
-            };
-            check_script(cx, scope, &reach, &input.value, language, out);
+            .run()
+            .map(|run| (run, "a shell script"))
+            .into_iter()
+            .chain(slug.iter().flat_map(|slug| {
+                scope
+                    .step
+                    .node
+                    .get("with")
+                    .and_then(Node::as_mapping)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|input| {
+                        let language = script_input(slug, input.key.as_str()?)?;
+                        Some((&input.value, language))
+                    })
+            }))
+            .filter(|(node, _)| node.as_str().is_some_and(|t| t.contains("${{")))
+            .collect();
+        if scripts.is_empty() {
+            return;
+        }
+        // Steps without a workflow are a composite action's (`runs.steps`).
+        let (reach, steps) = match (scope.workflow, scope.job) {
+            (Some(workflow), job) => (
+                Reach::Workflow(workflow),
+                job.map(|job| job.steps()).unwrap_or_default(),
+            ),
+            (None, _) => (
+                Reach::Composite,
+                Action::new(&cx.document.root)
+                    .map(|action| action.steps())
+                    .unwrap_or_default(),
+            ),
+        };
+        let place = Place {
+            step: Some(scope.step.node),
+            job: scope.job,
+            workflow: scope.workflow,
+            steps: &steps,
+        };
+        for (node, language) in scripts {
+            check_script(cx, &place, &reach, node, language, out);
         }
     }
 }

@@ -13,7 +13,8 @@ declare_rule! {
     /// ## What it does
     /// Flags keys GitHub Actions does not accept: at the top of a workflow, in a job (one that
     /// runs steps or one that calls a reusable workflow), in a step, in `strategy`, `container`,
-    /// `services`, `credentials`, `concurrency`, `defaults`, `environment`, `runs-on`, in the
+    /// `services`, `credentials`, `concurrency`, `defaults`, `environment`, `runs-on`, scopes of
+    /// `permissions` (`pull-request` for `pull-requests`), in the
     /// configuration of an event under `on:` (filters, `workflow_dispatch` and `workflow_call`
     /// inputs, outputs and secrets, `schedule` entries), and at the top and under `runs` of
     /// action metadata. Keys are case-sensitive: `Runs-On` is not `runs-on`. Also flags keys
@@ -335,6 +336,13 @@ impl Checker<'_> {
         }
         self.concurrency(root.get("concurrency"), "the workflow");
         self.defaults(root.get("defaults"), "the workflow");
+        if let Some(permissions) = root.get("permissions") {
+            self.keys(
+                permissions,
+                schema::PERMISSION_SCOPES,
+                "`permissions` of the workflow",
+            );
+        }
         let step_job = step_job_keys();
         for job in workflow.jobs() {
             let node = job.node;
@@ -396,6 +404,13 @@ impl Checker<'_> {
                     runs_on,
                     schema::RUNS_ON_KEYS,
                     &format!("`runs-on` of {owner}"),
+                );
+            }
+            if let Some(permissions) = node.get("permissions") {
+                self.keys(
+                    permissions,
+                    schema::PERMISSION_SCOPES,
+                    &format!("`permissions` of {owner}"),
                 );
             }
             self.concurrency(node.get("concurrency"), &owner);

@@ -1,6 +1,7 @@
 use plimsoll_actions::{ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
+use super::common::documented_branch;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -8,7 +9,11 @@ use crate::rule::{Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags an action or reusable workflow used without a ref (`uses: actions/checkout`) or by
-    /// a branch or other mutable name (`@main`, `@master`, `@latest`, `@stable`).
+    /// a branch or other mutable name (`@main`, `@master`, `@latest`, `@stable`). A branch its
+    /// maintainers document as the interface to use (`dtolnay/rust-toolchain@stable`,
+    /// `taiki-e/install-action@cargo-hack`; the list, with the reason for each, is
+    /// `crates/plimsoll-check/data/documented-branch-refs.txt`) moves like a version tag and is
+    /// judged like one, by `action-not-pinned-to-sha` in strict mode.
     ///
     /// ## Why is this bad?
     /// Whoever can push to that branch decides what runs in your CI, with your secrets and
@@ -53,7 +58,10 @@ pub(crate) fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
             );
         }
         Some(git_ref) if git_ref.contains("${{") => {}
-        Some(git_ref) if RefKind::of(git_ref) == RefKind::Branch => {
+        Some(git_ref)
+            if RefKind::of(git_ref) == RefKind::Branch
+                && documented_branch(owner, repo, git_ref).is_none() =>
+        {
             out.report(
                 &UnpinnedAction::META,
                 ref_span(node, cx.text()),

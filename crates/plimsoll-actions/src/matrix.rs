@@ -209,3 +209,136 @@ pub fn describe(combination: &Combination) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A part of a string after its `${{ matrix.… }}` references are filled in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// Text known before the run.
+    Text(String),
+    /// An expression only the run knows (`${{ github.ref }}`, a matrix value the combination
+    /// lacks, anything but a plain matrix reference).
+    Unknown,
+}
+
+/// `template` (a job or step `name:`, a `run:` line) as GitHub shows it for `combination`:
+/// each `${{ matrix.<axis> }}`, `${{ matrix['<axis>'] }}` or `${{ matrix.<axis>.<field> }}` is
+/// replaced by the value (a string or number as written, unquoted); every other expression is
+/// [`Piece::Unknown`]. Adjacent text is merged.
+pub fn interpolate(template: &str, combination: &Combination) -> Vec<Piece> {
+    let mut pieces: Vec<Piece> = Vec::new();
+    let push_text = |pieces: &mut Vec<Piece>, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        match pieces.last_mut() {
+            Some(Piece::Text(last)) => last.push_str(text),
+            _ => pieces.push(Piece::Text(text.to_string())),
+        }
+    };
+    let mut rest = template;
+    while let Some(open) = rest.find("${{") {
+        push_text(&mut pieces, &rest[..open]);
+        let after = &rest[open + 3..];
+        let Some(close) = after.find("}}") else {
+            // An expression that never closes is text, as GitHub leaves it.
+            push_text(&mut pieces, &rest[open..]);
+            rest = "";
+            break;
+        };
+        match matrix_value(after[..close].trim(), combination) {
+            Some(value) => push_text(&mut pieces, &value),
+            None => pieces.push(Piece::Unknown),
+        }
+        rest = &after[close + 2..];
+    }
+    push_text(&mut pieces, rest);
+    pieces
+}
+
+/// The value of a plain matrix reference (`matrix.os`, `matrix['os']`, `matrix.cfg.name`) in
+/// `combination`, as text.
+fn matrix_value(expression: &str, combination: &Combination) -> Option<String> {
+    let path = expression.strip_prefix("matrix")?;
+    let mut keys = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(tail) = rest.strip_prefix('.') {
+            let end = tail
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(tail.len());
+            keys.push(&tail[..end]);
+            rest = &tail[end..];
+        } else if let Some(tail) = rest.strip_prefix("['") {
+            let end = tail.find("']")?;
+            keys.push(&tail[..end]);
+            rest = &tail[end + 2..];
+        } else {
+            return None;
+        }
+    }
+    let (first, fields) = keys.split_first()?;
+    let mut value: serde_json::Value = serde_json::from_str(combination.get(*first)?).ok()?;
+    for field in fields {
+        value = value.get(*field)?.clone();
+    }
+    match value {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) | serde_json::Value::Null => {
+            None
+        }
+        other => Some(other.to_string()),
+    }
+}
+
+/// Whether `text` is what `pieces` show: the text pieces in order, each unknown piece standing
+/// for any text (an empty one included). Linear in the text: after an unknown piece, the next
+/// text is taken at its first occurrence (which never loses a match when text pieces are
+/// separated by unknown ones, as [`interpolate`] leaves them), and the last one at the end.
+pub fn matches(pieces: &[Piece], text: &str) -> bool {
+    let mut rest = text;
+    let mut anchored = true;
+    for (index, piece) in pieces.iter().enumerate() {
+        let Piece::Text(known) = piece else {
+            anchored = false;
+            continue;
+        };
+        let last = index + 1 == pieces.len();
+        if anchored {
+            let Some(tail) = rest.strip_prefix(known.as_str()) else {
+                return false;
+            };
+            rest = tail;
+        } else if last {
+            return rest.ends_with(known.as_str());
+        } else {
+            let Some(at) = rest.find(known.as_str()) else {
+                return false;
+            };
+            rest = &rest[at + known.len()..];
+            anchored = true;
+        }
+    }
+    !anchored || rest.is_empty()
+}
+
+/// The values of `combination` as GitHub lists them after a job name (`test (ubuntu, 3.12)`):
+/// strings and numbers unquoted, in the order of the matrix's own keys, then the keys only
+/// `include` adds.
+pub fn listed_values(combination: &Combination, axis_order: &[&str]) -> Vec<String> {
+    let shown = |value: &String| match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => value.clone(),
+    };
+    let mut values: Vec<String> = axis_order
+        .iter()
+        .filter_map(|axis| combination.get(*axis))
+        .map(shown)
+        .collect();
+    values.extend(
+        combination
+            .iter()
+            .filter(|(key, _)| !axis_order.contains(&key.as_str()))
+            .map(|(_, value)| shown(value)),
+    );
+    values
+}

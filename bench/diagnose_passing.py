@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Score `plimsoll diagnose` on the CiDiff pairs in ../shared/ci-logs/cidiff, with and without
+`--passing pass.log`.
+
+Each case has the failing log, a passing log of the same job and `groundtruth`: `E a-b` ranges
+of error lines in fail.log (1-based; `C` context lines do not count). A case is a top-1 hit when
+the best line lies in an `E` range, a top-3 hit when one of the three best does.
+
+Caveat: the signatures and ranking weights were tuned while reading these logs' misses (the
+figures without `--passing` are in-sample), and the `--passing` weights were set once from first
+principles and checked on these 36 cases only. No held-out set of pass/fail pairs exists in
+../shared, so neither column is an estimate for unseen logs.
+
+Usage: bench/diagnose_passing.py [--binary target/release/plimsoll] [--shared ../shared] [--misses]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+
+def error_ranges(path):
+    with open(path) as f:
+        rows = f.read().split("\n")
+    ranges = []
+    for row in rows[1:]:
+        parts = row.split()
+        if len(parts) == 2 and parts[0] == "E":
+            first, _, last = parts[1].partition("-")
+            ranges.append((int(first), int(last or first)))
+    return rows[0].strip(), ranges
+
+
+def ranked_lines(binary, fail, extra):
+    proc = subprocess.run(
+        [binary, "diagnose", "--format", "json", *extra, fail],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        return None, proc.stderr.strip()
+    log = json.loads(proc.stdout)["logs"][0]
+    best = log.get("exact_line")
+    lines = [best["line"]] if best else []
+    return lines + [c["line"] for c in log.get("runner_ups", [])], None
+
+
+def inside(line, ranges):
+    return any(first <= line <= last for first, last in ranges)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default="target/release/plimsoll")
+    parser.add_argument("--shared", default="../shared")
+    parser.add_argument("--misses", action="store_true", help="list the cases each mode misses")
+    args = parser.parse_args()
+    base = os.path.join(args.shared, "ci-logs", "cidiff")
+    if not os.path.isdir(base):
+        print(f"skipped: {base} absent")
+        return 0
+    modes = {"without --passing": [], "with --passing": []}
+    cases = 0
+    for case in sorted(os.listdir(base)):
+        folder = os.path.join(base, case)
+        paths = [os.path.join(folder, name) for name in ("fail.log", "pass.log", "groundtruth")]
+        if not all(os.path.exists(p) for p in paths):
+            continue
+        fail, passing, truth = paths
+        kind, ranges = error_ranges(truth)
+        cases += 1
+        for mode, extra in (
+            ("without --passing", []),
+            ("with --passing", ["--passing", passing]),
+        ):
+            ranked, err = ranked_lines(args.binary, fail, extra)
+            if ranked is None:
+                print(f"{case}: {mode}: error: {err}", file=sys.stderr)
+                ranked = []
+            modes[mode].append((case, kind, ranked[:3], ranges))
+    print(f"CiDiff pairs: {cases} (in-sample: see the caveat in this script's docstring)\n")
+    print("| mode              | top-1  | top-3  |")
+    print("|-------------------|--------|--------|")
+    for mode, results in modes.items():
+        top1 = sum(1 for _, _, r, g in results if r and inside(r[0], g))
+        top3 = sum(1 for _, _, r, g in results if any(inside(l, g) for l in r))
+        pct = lambda n: f"{100.0 * n / len(results):5.1f}%" if results else "    -"
+        print(f"| {mode:<17} | {pct(top1)} | {pct(top3)} |")
+    if args.misses:
+        for mode, results in modes.items():
+            print(f"\n## top-1 misses {mode}")
+            for case, kind, ranked, ranges in results:
+                if not (ranked and inside(ranked[0], ranges)):
+                    print(f"- {case} ({kind}): ranked {ranked} labelled {ranges[:4]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Precision review: a deterministic sample of 20 findings of every rule on ../shared/corpus/real,
+labelled by hand, reported per rule and in total.
+
+Usage:
+  bench/precision_sample.py [--report FILE] [--per-rule N] show [RULE...]
+      print the sampled findings that have no label yet (path, line, rule, severity, message,
+      and the source line, read from the corpus at print time), to label them
+  bench/precision_sample.py [--report FILE] [--per-rule N] table
+      print the Markdown table of BENCHMARKS.md: per rule, how many of its sampled findings are
+      true and useful, true but noise, false, and not labelled yet; then the totals
+
+Without --report it runs `target/release/plimsoll check --format json ../shared/corpus/real`
+(build it first: `cargo build --release -p plimsoll`).
+
+The sample: every finding is keyed by (path, line, rule), its path relative to the corpus; a
+rule's sample is the N keys with the smallest SHA-256 of the key. A finding keeps its rank
+whatever else the run reports, so after other changes the labels of the findings still reported
+still apply, and only new findings of the sample need labelling.
+
+Labels: bench/precision_labels.tsv, one line a finding: path, line, rule, verdict (`useful`,
+`noise` or `false`), and a reason in a few words (never text copied from the corpus).
+  useful: true, and worth acting on in that repository;
+  noise:  true, but not worth a reader's time there (a test fixture, a demo, a duplicate);
+  false:  the rule is wrong about the file.
+"""
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = (ROOT / ".." / "shared" / "corpus" / "real").resolve()
+PLIMSOLL = ROOT / "target" / "release" / "plimsoll"
+LABELS = ROOT / "bench" / "precision_labels.tsv"
+VERDICTS = ("useful", "noise", "false")
+MARKER = "corpus/real/"
+
+
+def corpus_path(path: str) -> str:
+    """The finding's path relative to the corpus, however the run was given it."""
+    at = path.find(MARKER)
+    return path[at + len(MARKER):] if at >= 0 else path
+
+
+def load_report(report: str | None) -> dict:
+    if report:
+        return json.loads(Path(report).read_text())
+    if not PLIMSOLL.exists():
+        sys.exit(f"{PLIMSOLL} is missing: run `cargo build --release -p plimsoll` first")
+    if not CORPUS.is_dir():
+        sys.exit(f"skipped: {CORPUS} is absent")
+    run = subprocess.run(
+        [str(PLIMSOLL), "check", "--format", "json", str(CORPUS)],
+        capture_output=True,
+        check=False,
+    )
+    if run.returncode not in (0, 1):
+        sys.exit(f"plimsoll exited {run.returncode}: {run.stderr.decode(errors='replace')}")
+    return json.loads(run.stdout)
+
+
+def rank(key: tuple) -> str:
+    return hashlib.sha256("\t".join(map(str, key)).encode()).hexdigest()
+
+
+def sample(report: dict, per_rule: int) -> dict:
+    """rule name -> its sampled findings, each {key, severity, message}."""
+    by_rule = defaultdict(dict)
+    for finding in report["findings"]:
+        rule = finding["rule"]["name"]
+        key = (corpus_path(finding["path"]), finding["start"]["line"], rule)
+        # Two findings of one rule on one line are one key: the first by column stands for both.
+        by_rule[rule].setdefault(key, finding)
+    chosen = {}
+    for rule, findings in by_rule.items():
+        keys = sorted(findings, key=rank)[:per_rule]
+        chosen[rule] = [
+            {
+                "key": key,
+                "severity": findings[key]["severity"],
+                "message": findings[key]["message"],
+                "total": len(findings),
+            }
+            for key in keys
+        ]
+    return chosen
+
+
+def load_labels() -> dict:
+    labels = {}
+    if not LABELS.exists():
+        return labels
+    for number, line in enumerate(LABELS.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) < 4 or fields[3] not in VERDICTS:
+            sys.exit(f"{LABELS}:{number}: expected path, line, rule, verdict ({'|'.join(VERDICTS)}), reason")
+        labels[(fields[0], int(fields[1]), fields[2])] = fields[3]
+    return labels
+
+
+def source_line(path: str, line: int) -> str:
+    try:
+        with open(CORPUS / path, errors="replace") as f:
+            for number, text in enumerate(f, 1):
+                if number == line:
+                    return text.rstrip("\n")[:200]
+    except OSError:
+        pass
+    return ""
+
+
+def show(chosen: dict, labels: dict, rules: list) -> None:
+    for rule in sorted(chosen):
+        if rules and rule not in rules:
+            continue
+        for item in chosen[rule]:
+            if item["key"] in labels:
+                continue
+            path, line, _ = item["key"]
+            print(f"{path}\t{line}\t{rule}\t{item['severity']}\t{item['message']}")
+            print(f"    | {source_line(path, line)}")
+
+
+def table(chosen: dict, labels: dict) -> None:
+    print("| rule | findings | sampled | useful | noise | false | unlabelled |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    totals = defaultdict(int)
+    for rule in sorted(chosen):
+        counts = defaultdict(int)
+        for item in chosen[rule]:
+            counts[labels.get(item["key"], "unlabelled")] += 1
+        total = chosen[rule][0]["total"]
+        sampled = len(chosen[rule])
+        row = [counts[v] for v in (*VERDICTS, "unlabelled")]
+        print(f"| `{rule}` | {total} | {sampled} | " + " | ".join(map(str, row)) + " |")
+        totals["findings"] += total
+        totals["sampled"] += sampled
+        for verdict, n in zip((*VERDICTS, "unlabelled"), row):
+            totals[verdict] += n
+    labelled = totals["sampled"] - totals["unlabelled"]
+    print(
+        f"| **total** | {totals['findings']} | {totals['sampled']} | {totals['useful']} | "
+        f"{totals['noise']} | {totals['false']} | {totals['unlabelled']} |"
+    )
+    if labelled:
+        print()
+        print(
+            f"Of {labelled} labelled findings: {totals['useful'] / labelled:.0%} true and useful, "
+            f"{totals['noise'] / labelled:.0%} true but noise, {totals['false'] / labelled:.0%} false; "
+            f"rules with a false positive in their sample: "
+            + (", ".join(
+                f"`{rule}`"
+                for rule in sorted(chosen)
+                if any(labels.get(i["key"]) == "false" for i in chosen[rule])
+            ) or "none")
+            + "."
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--report", help="a JSON report of the corpus run, instead of running plimsoll")
+    parser.add_argument("--per-rule", type=int, default=20)
+    parser.add_argument("mode", choices=["show", "table"])
+    parser.add_argument("rules", nargs="*")
+    args = parser.parse_args()
+    chosen = sample(load_report(args.report), args.per_rule)
+    labels = load_labels()
+    if args.mode == "show":
+        show(chosen, labels, args.rules)
+    else:
+        table(chosen, labels)
+
+
+if __name__ == "__main__":
+    main()

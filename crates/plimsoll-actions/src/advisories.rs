@@ -1,0 +1,206 @@
+//! Known-vulnerable action releases, from `data/advisories.tsv` (the GitHub Advisory Database,
+//! entered by hand; the file names its source and review date). Checked offline against version
+//! refs; a commit SHA cannot be mapped to a release without asking GitHub.
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+/// The data file, compiled in.
+const DATA: &str = include_str!("../data/advisories.tsv");
+
+/// How sure a match is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdvisoryLevel {
+    /// The release itself is affected.
+    Affected,
+    /// A tag pointed at a malicious commit for a while and was restored: a risk for runs in
+    /// that window only.
+    CompromisedTag,
+}
+
+/// One advisory about one action.
+#[derive(Debug)]
+pub struct Advisory {
+    /// `owner/repo`, lowercase.
+    pub action: &'static str,
+    /// The GHSA id (`GHSA-mrrh-fwg8-r2c3`).
+    pub ghsa: &'static str,
+    /// The CVE id, if one was assigned.
+    pub cve: Option<&'static str>,
+    /// The first affected version; none: every release before `fixed`.
+    pub introduced: Option<Version>,
+    /// The first fixed version, if there is one.
+    pub fixed: Option<Version>,
+    /// How sure a match is.
+    pub level: AdvisoryLevel,
+    /// What happened, for messages.
+    pub summary: &'static str,
+}
+
+/// A release version: numeric components (`45.0.7` is `[45, 0, 7]`, `v4` is `[4]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version(Vec<u64>);
+
+impl Version {
+    /// Parse `v45.0.7`, `45.0.7`, `v4`; none for anything else (branches, SHAs, `v4-beta`).
+    pub fn parse(text: &str) -> Option<Version> {
+        let text = text.strip_prefix('v').unwrap_or(text);
+        let parts: Option<Vec<u64>> = text.split('.').map(|p| p.parse().ok()).collect();
+        parts.filter(|p| !p.is_empty() && p.len() <= 4).map(Version)
+    }
+
+    /// Compare as full versions, missing components being 0.
+    fn cmp_padded(&self, other: &Version) -> Ordering {
+        let len = self.0.len().max(other.0.len());
+        let at = |v: &Version, i: usize| v.0.get(i).copied().unwrap_or(0);
+        (0..len)
+            .map(|i| at(self, i).cmp(&at(other, i)))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    }
+
+    /// Whether `full` lies in the line this (possibly partial) version names (`4` holds 4.1.7).
+    fn holds(&self, full: &Version) -> bool {
+        full.0.len() >= self.0.len() && full.0[..self.0.len()] == self.0[..]
+    }
+
+    /// Whether two version names can name the same release: equal, or one is the other's line
+    /// (`v4` and `4.2.2`).
+    pub fn agrees_with(&self, other: &Version) -> bool {
+        self.holds(other) || other.holds(self)
+    }
+
+    /// Whether the release a ref names is affected by `[introduced, fixed)`. A partial ref
+    /// (`v4`, a tag GitHub's convention moves to the line's latest release) is affected when its
+    /// latest release is: the fixed version is not in its line and the line is below it.
+    fn in_range(&self, introduced: Option<&Version>, fixed: Option<&Version>) -> bool {
+        let below_fixed = fixed
+            .is_none_or(|fixed| !self.holds(fixed) && self.cmp_padded(fixed) == Ordering::Less);
+        let from_introduced = introduced.is_none_or(|introduced| {
+            self.holds(introduced) || self.cmp_padded(introduced) != Ordering::Less
+        });
+        below_fixed && from_introduced
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(u64::to_string).collect();
+        f.write_str(&parts.join("."))
+    }
+}
+
+fn parse_line(line: &'static str) -> Option<Advisory> {
+    let mut fields = line.split('\t');
+    let mut next = || fields.next().map(str::trim);
+    let action = next()?;
+    let ghsa = next()?;
+    let cve = next()?;
+    let introduced = next()?;
+    let fixed = next()?;
+    let level = match next()? {
+        "error" => AdvisoryLevel::Affected,
+        "note" => AdvisoryLevel::CompromisedTag,
+        _ => return None,
+    };
+    let summary = next()?;
+    let version = |text: &str| -> Option<Option<Version>> {
+        if text == "-" {
+            Some(None)
+        } else {
+            Version::parse(text).map(Some)
+        }
+    };
+    Some(Advisory {
+        action,
+        ghsa,
+        cve: (cve != "-").then_some(cve),
+        introduced: version(introduced)?,
+        fixed: version(fixed)?,
+        level,
+        summary,
+    })
+}
+
+fn data_lines() -> impl Iterator<Item = &'static str> {
+    DATA.lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+}
+
+/// Every advisory of the data file (lines that do not parse are left out; a test keeps them
+/// all parsing).
+pub fn all() -> &'static [Advisory] {
+    static ADVISORIES: OnceLock<Vec<Advisory>> = OnceLock::new();
+    ADVISORIES.get_or_init(|| data_lines().filter_map(parse_line).collect())
+}
+
+/// The advisories affecting `action` (a `uses:` slug, lowercased: `owner/repo`) at `git_ref`,
+/// when the ref is a version. Sub-path actions (`owner/repo/path`) belong to `owner/repo`.
+pub fn affecting(action: &str, git_ref: &str) -> Vec<&'static Advisory> {
+    let Some(version) = Version::parse(git_ref) else {
+        return Vec::new();
+    };
+    let repository: String = action.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
+    all()
+        .iter()
+        .filter(|advisory| advisory.action == repository)
+        .filter(|advisory| version.in_range(advisory.introduced.as_ref(), advisory.fixed.as_ref()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_of_the_data_file_parses() {
+        assert_eq!(all().len(), data_lines().count());
+        for advisory in all() {
+            assert!(advisory.ghsa.starts_with("GHSA-"), "{}", advisory.ghsa);
+            assert_eq!(advisory.action, advisory.action.to_ascii_lowercase());
+        }
+    }
+
+    #[test]
+    fn matches_version_refs_against_the_ranges() {
+        let ids = |action: &str, git_ref: &str| -> Vec<&str> {
+            affecting(action, git_ref).iter().map(|a| a.ghsa).collect()
+        };
+        assert_eq!(
+            ids("tj-actions/changed-files", "v45.0.7"),
+            ["GHSA-mrrh-fwg8-r2c3"]
+        );
+        assert_eq!(
+            ids("tj-actions/changed-files", "v45"),
+            ["GHSA-mrrh-fwg8-r2c3"]
+        );
+        assert_eq!(
+            ids("tj-actions/changed-files", "v40"),
+            ["GHSA-mrrh-fwg8-r2c3", "GHSA-mcph-m25j-8j63"]
+        );
+        assert!(ids("tj-actions/changed-files", "v46").is_empty());
+        assert!(ids("tj-actions/changed-files", "v46.0.1").is_empty());
+        // `v4` now points at 4.1.7 or later; 4.1.6 and 4.0 are affected, v3 predates the bug.
+        assert!(ids("actions/download-artifact", "v4").is_empty());
+        assert_eq!(ids("actions/download-artifact", "v4.1.6").len(), 1);
+        assert_eq!(ids("actions/download-artifact", "v4.0").len(), 1);
+        assert!(ids("actions/download-artifact", "v3").is_empty());
+        // `v3` of codeql-action now points past 3.28.3; 3.26.11 is the first affected.
+        assert!(ids("github/codeql-action/analyze", "v3").is_empty());
+        assert_eq!(ids("github/codeql-action/analyze", "v3.27.0").len(), 1);
+        assert!(ids("github/codeql-action/init", "v3.26.10").is_empty());
+        // Branches and SHAs are not versions.
+        assert!(ids("tj-actions/changed-files", "main").is_empty());
+        assert!(Version::parse("v4")
+            .unwrap()
+            .agrees_with(&Version::parse("4.2.2").unwrap()));
+        assert!(!Version::parse("v4.1.0")
+            .unwrap()
+            .agrees_with(&Version::parse("v4.2.2").unwrap()));
+        assert!(ids(
+            "tj-actions/changed-files",
+            "0e58ed8671d6b60d0890c21b07f8835ace038e67"
+        )
+        .is_empty());
+    }
+}

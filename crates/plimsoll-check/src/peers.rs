@@ -1,0 +1,219 @@
+//! How plimsoll covers the audits of its peers, zizmor and actionlint, as data: the table in
+//! `docs/rules.md` is generated from it, and a test keeps every rule it names real.
+
+/// How one peer check is covered.
+pub enum Coverage {
+    /// By these plimsoll rules, with a remark on the difference if any.
+    Rules(&'static [&'static str], &'static str),
+    /// Not covered, and why.
+    None(&'static str),
+}
+
+/// zizmor's audits (as of zizmor 1.x), in its documentation's order.
+pub const ZIZMOR: &[(&str, Coverage)] = &[
+    ("artipacked", Coverage::Rules(&["persisted-checkout-credentials"], "")),
+    ("bot-conditions", Coverage::Rules(&["spoofable-bot-condition"], "")),
+    ("cache-poisoning", Coverage::Rules(&["cache-poisoning"], "")),
+    (
+        "dangerous-triggers",
+        Coverage::Rules(&["dangerous-trigger", "untrusted-checkout"], ""),
+    ),
+    (
+        "excessive-permissions",
+        Coverage::Rules(
+            &["excessive-permissions", "write-all-permissions", "missing-permissions"],
+            "",
+        ),
+    ),
+    (
+        "forbidden-uses",
+        Coverage::None("a policy of allowed and denied actions that each user writes; plimsoll has no such list to check against"),
+    ),
+    ("github-env", Coverage::Rules(&["privileged-env-write"], "")),
+    (
+        "hardcoded-container-credentials",
+        Coverage::Rules(&["hardcoded-container-credentials", "hardcoded-secret"], ""),
+    ),
+    (
+        "impostor-commit",
+        Coverage::None("needs the network: whether a pinned SHA belongs to the action's repository or to a fork is known only to GitHub's API"),
+    ),
+    ("insecure-commands", Coverage::Rules(&["unsecure-commands"], "")),
+    (
+        "known-vulnerable-actions",
+        Coverage::Rules(
+            &["known-vulnerable-action"],
+            "offline, from a data file of advisories; SHA pins cannot be matched without the network",
+        ),
+    ),
+    ("obfuscation", Coverage::Rules(&["obfuscation"], "")),
+    (
+        "overprovisioned-secrets",
+        Coverage::Rules(&["overprovisioned-secrets", "secret-in-shared-env"], ""),
+    ),
+    (
+        "ref-confusion",
+        Coverage::None("needs the network: whether a ref names both a branch and a tag of the action's repository"),
+    ),
+    (
+        "ref-version-mismatch",
+        Coverage::Rules(
+            &["ref-version-mismatch"],
+            "tag refs against their comment; a SHA against its comment needs the network",
+        ),
+    ),
+    ("secrets-inherit", Coverage::Rules(&["secrets-inherit"], "")),
+    ("self-hosted-runner", Coverage::Rules(&["self-hosted-fork-runner"], "")),
+    (
+        "stale-action-refs",
+        Coverage::None("needs the network: whether a pinned SHA is a tagged release"),
+    ),
+    ("template-injection", Coverage::Rules(&["template-injection"], "")),
+    ("unpinned-images", Coverage::Rules(&["unpinned-image"], "")),
+    (
+        "unpinned-uses",
+        Coverage::Rules(&["unpinned-action", "action-not-pinned-to-sha"], "SHA pinning in strict mode"),
+    ),
+    ("unredacted-secrets", Coverage::Rules(&["unredacted-secrets"], "")),
+    ("unsound-condition", Coverage::Rules(&["always-true-condition"], "")),
+    ("unsound-contains", Coverage::Rules(&["unsound-contains"], "")),
+    ("use-trusted-publishing", Coverage::Rules(&["use-trusted-publishing"], "")),
+    (
+        "anonymous-definition",
+        Coverage::None("out of scope: a style preference (workflows and jobs without `name:`), not a defect"),
+    ),
+    (
+        "concurrency-limits",
+        Coverage::Rules(&["missing-concurrency"], "pull-request workflows only"),
+    ),
+    (
+        "undocumented-permissions",
+        Coverage::None("out of scope: a style preference (a comment beside each permission)"),
+    ),
+    (
+        "archived-uses",
+        Coverage::Rules(&["deprecated-action"], "from a list of archived actions kept as data"),
+    ),
+    (
+        "misfeature",
+        Coverage::None("not yet: `shell: cmd` and similar discouraged features are checkable offline"),
+    ),
+    (
+        "dependabot-cooldown",
+        Coverage::None("not yet: plimsoll checks that Dependabot is configured (`missing-dependency-updates`), not its settings"),
+    ),
+    (
+        "dependabot-execution",
+        Coverage::None("not yet: `insecure-external-code-execution: allow` is checkable offline"),
+    ),
+];
+
+/// actionlint's checks (its `-format` rule kinds), in its documentation's order.
+pub const ACTIONLINT: &[(&str, Coverage)] = &[
+    (
+        "syntax-check",
+        Coverage::Rules(
+            &["unknown-key", "parse-error", "empty-matrix"],
+            "unexpected, missing and duplicate keys, workflows and action metadata",
+        ),
+    ),
+    (
+        "expression",
+        Coverage::Rules(
+            &["invalid-expression", "template-injection"],
+            "syntax, functions, contexts; untrusted inputs are template-injection",
+        ),
+    ),
+    (
+        "shellcheck",
+        Coverage::None("runs the external shellcheck; plimsoll reads scripts for specific faults only (`curl-pipe-shell`, `swallowed-failure`, `cargo-install-unlocked`)"),
+    ),
+    ("pyflakes", Coverage::None("runs the external pyflakes on Python scripts")),
+    ("events", Coverage::Rules(&["invalid-event"], "event names, activity types, cron")),
+    (
+        "glob",
+        Coverage::None("not yet: the syntax of branch, tag and path filters is checkable offline"),
+    ),
+    ("job-needs", Coverage::Rules(&["invalid-needs"], "")),
+    (
+        "matrix",
+        Coverage::Rules(&["empty-matrix"], "empty matrices and axes; duplicate values are not checked"),
+    ),
+    (
+        "runner-label",
+        Coverage::None("not yet: GitHub-hosted labels change often; self-hosted labels are the user's"),
+    ),
+    (
+        "action",
+        Coverage::Rules(
+            &["invalid-uses", "unpinned-action", "deprecated-action"],
+            "the form of `uses:` and outdated actions; inputs of actions are not checked (their metadata is not available offline)",
+        ),
+    ),
+    ("shell-name", Coverage::None("not yet: a known list of `shell:` names")),
+    ("id", Coverage::Rules(&["duplicate-step-id"], "")),
+    (
+        "credentials",
+        Coverage::Rules(&["hardcoded-container-credentials"], ""),
+    ),
+    ("env-var", Coverage::None("not yet: environment variable names with invalid characters")),
+    (
+        "permissions",
+        Coverage::Rules(
+            &["unknown-key", "write-all-permissions", "excessive-permissions"],
+            "unknown scope names and what permissions grant; invalid values (`read` for `id-token`) are not reported",
+        ),
+    ),
+    (
+        "workflow-call",
+        Coverage::Rules(
+            &["secrets-inherit"],
+            "the inputs and secrets a call passes are not checked against the called workflow",
+        ),
+    ),
+    ("deprecated-commands", Coverage::Rules(&["deprecated-workflow-command", "unsecure-commands"], "")),
+    ("if-cond", Coverage::Rules(&["always-true-condition", "always-false-condition"], "")),
+];
+
+/// The coverage table, as Markdown (a section of `docs/rules.md`).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "\n## Coverage of zizmor and actionlint\n\nEach audit of [zizmor](https://docs.zizmor.sh/audits/) and each check of [actionlint](https://github.com/rhysd/actionlint/blob/main/docs/checks.md), with the plimsoll rules that cover it, or why none does.\n",
+    );
+    for (peer, table) in [("zizmor audit", ZIZMOR), ("actionlint check", ACTIONLINT)] {
+        out.push_str(&format!(
+            "\n| {peer} | plimsoll | remark |\n|---|---|---|\n"
+        ));
+        for (name, coverage) in table {
+            let (rules, remark) = match coverage {
+                Coverage::Rules(rules, remark) => {
+                    let links: Vec<String> =
+                        rules.iter().map(|r| format!("[`{r}`](#{r})")).collect();
+                    (links.join(", "), *remark)
+                }
+                Coverage::None(why) => ("—".to_string(), *why),
+            };
+            out.push_str(&format!("| `{name}` | {rules} | {remark} |\n"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_rule_exists() {
+        for (name, coverage) in ZIZMOR.iter().chain(ACTIONLINT) {
+            if let Coverage::Rules(rules, _) = coverage {
+                for rule in *rules {
+                    assert!(
+                        crate::registry::find(rule).is_some(),
+                        "{name}: no rule {rule}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+use plimsoll_actions::schema::{cache_restorer, publish_action, CacheRestore, PUBLISH_COMMANDS};
+use plimsoll_actions::{Step, Workflow};
+use plimsoll_syntax::yaml::Node;
+
+use super::common::{action_slug, command_words, Script};
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a step that restores a cache (`actions/cache`, `Swatinem/rust-cache`, a setup
+    /// action's `cache:` input, … kept as data) in a workflow that publishes: one that runs on
+    /// `release` or on pushed tags, or has a step that publishes a package, an image or a
+    /// release (`cargo publish`, `npm publish`, `docker/build-push-action` with `push: true`,
+    /// `softprops/action-gh-release`, `pypa/gh-action-pypi-publish`, …).
+    ///
+    /// ## Why is this bad?
+    /// Caches are shared: a run on the default branch restores what any earlier run on it
+    /// saved, and a tag's run restores the default branch's caches. Code that runs in a less
+    /// guarded workflow (a `pull_request_target` job, an injected script, a compromised build
+    /// tool) can save a cache entry under the key the release looks up, and its files end up
+    /// in what is published, signed with the project's name.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// on:
+    ///   push:
+    ///     tags: ["v*"]
+    /// jobs:
+    ///   publish:
+    ///     steps:
+    ///       - uses: actions/checkout@v4
+    ///       - uses: Swatinem/rust-cache@v2
+    ///       - run: cargo publish
+    /// ```
+    ///
+    /// ## Use instead
+    /// Build releases from a clean state: drop the cache in publishing workflows (or make it
+    /// save-only, `lookup-only: true`).
+    /// ```yaml
+    ///       - uses: actions/checkout@v4
+    ///       - run: cargo publish
+    /// ```
+    pub struct CachePoisoning {
+        id: "GHA043",
+        name: "cache-poisoning",
+        severity: Warning,
+        domain: GithubActions,
+        summary: "A cache is restored in a workflow that publishes releases or packages",
+        help: "do not restore caches in workflows that publish; build releases from a clean state",
+    }
+}
+
+/// Whether a step input is off: `false`, `'false'` or empty.
+fn is_off(node: &Node) -> bool {
+    node.as_bool() == Some(false)
+        || node
+            .as_str()
+            .is_some_and(|v| v.trim().is_empty() || v.trim().eq_ignore_ascii_case("false"))
+}
+
+/// Whether an input is on: `true` or `'true'`.
+fn is_on(node: Option<&Node>) -> bool {
+    node.is_some_and(|n| {
+        n.as_bool() == Some(true) || n.as_str().is_some_and(|v| v.trim() == "true")
+    })
+}
+
+/// The node to point at when `step` restores a cache, and the action's name.
+fn cache_restore<'a>(step: &Step<'a>) -> Option<(&'a Node, String)> {
+    let uses = step.uses_node()?;
+    let written = uses.as_str()?;
+    let slug = action_slug(written);
+    let with = |name: &str| step.with(name);
+    let at = match cache_restorer(&slug)? {
+        CacheRestore::Always => {
+            // `lookup-only` checks for an entry without restoring it.
+            if is_on(with("lookup-only")) {
+                return None;
+            }
+            uses
+        }
+        CacheRestore::WhenSet(input) => {
+            let value = with(input)?;
+            if is_off(value) {
+                return None;
+            }
+            value
+        }
+        CacheRestore::UnlessOff(input) => match with(input) {
+            // `cache-disabled: true` for Gradle; `cache: false` for the others.
+            Some(value) if input.ends_with("disabled") && is_on(Some(value)) => return None,
+            Some(value) if !input.ends_with("disabled") && is_off(value) => return None,
+            Some(value) if !input.ends_with("disabled") => value,
+            _ => uses,
+        },
+    };
+    Some((at, written.split('@').next().unwrap_or(written).to_string()))
+}
+
+/// What makes the workflow a publishing one, for messages.
+fn publishing(workflow: Workflow<'_>) -> Option<String> {
+    for trigger in workflow.triggers() {
+        if trigger.event == "release" {
+            return Some("runs on `release`".to_string());
+        }
+        if trigger.event == "push" && trigger.config.is_some_and(|c| c.get("tags").is_some()) {
+            return Some("runs on pushed tags".to_string());
+        }
+    }
+    for job in workflow.jobs() {
+        for step in job.steps() {
+            if let Some(what) = publish_step(&step) {
+                return Some(format!("publishes ({what} in job `{}`)", job.id));
+            }
+        }
+    }
+    None
+}
+
+/// What `step` publishes with, if it publishes.
+fn publish_step(step: &Step<'_>) -> Option<String> {
+    if let Some(uses) = step.uses_node().and_then(Node::as_str) {
+        let slug = action_slug(uses);
+        let input = publish_action(&slug)?;
+        return match input {
+            Some(input) if !is_on(step.with(input)) => None,
+            Some(input) => Some(format!("`{slug}` with `{input}: true`")),
+            None => Some(format!("`{slug}`")),
+        };
+    }
+    let script = Script::of(step.run()?)?;
+    script.commands.iter().find_map(|command| {
+        let words = command_words(command);
+        PUBLISH_COMMANDS
+            .iter()
+            .find(|publish| {
+                words.len() >= publish.len()
+                    && words
+                        .iter()
+                        .zip(publish.iter())
+                        .enumerate()
+                        .all(|(i, (word, want))| {
+                            let word = if i == 0 {
+                                plimsoll_syntax::shell::program_name(word)
+                            } else {
+                                word
+                            };
+                            word == *want
+                        })
+            })
+            .map(|publish| format!("`{}`", publish.join(" ")))
+    })
+}
+
+impl Rule for CachePoisoning {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        let restores: Vec<(String, &Node, String)> = workflow
+            .jobs()
+            .into_iter()
+            .flat_map(|job| {
+                job.steps().into_iter().filter_map(move |step| {
+                    cache_restore(&step).map(|(at, slug)| (job.id.to_string(), at, slug))
+                })
+            })
+            .collect();
+        if restores.is_empty() {
+            return;
+        }
+        let Some(why) = publishing(workflow) else {
+            return;
+        };
+        for (job, at, slug) in restores {
+            out.report(
+                &CachePoisoning::META,
+                at.span,
+                format!(
+                    "`{slug}` restores a cache in job `{job}` of a workflow that {why}: an entry saved by another run on the default branch can put its files into what is published"
+                ),
+            );
+        }
+    }
+}

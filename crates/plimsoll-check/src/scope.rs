@@ -1,0 +1,38 @@
+//! A step together with the job and workflow around it, as the step rules and the repository
+//! facts see it.
+
+use std::cell::OnceCell;
+
+use plimsoll_actions::{Job, Step, Workflow};
+
+use crate::script::Script;
+
+/// A step together with the job and workflow around it (none for composite-action steps).
+pub struct StepScope<'a> {
+    /// The step.
+    pub step: Step<'a>,
+    /// The job it belongs to, in a workflow.
+    pub job: Option<Job<'a>>,
+    /// The workflow, when the step is in one.
+    pub workflow: Option<Workflow<'a>>,
+    script: OnceCell<Option<Script<'a>>>,
+}
+
+impl<'a> StepScope<'a> {
+    /// A scope for `step`.
+    pub fn new(step: Step<'a>, job: Option<Job<'a>>, workflow: Option<Workflow<'a>>) -> Self {
+        StepScope {
+            step,
+            job,
+            workflow,
+            script: OnceCell::new(),
+        }
+    }
+
+    /// The step's `run:` script split into commands, lexed once for all rules.
+    pub(crate) fn script(&self) -> Option<&Script<'a>> {
+        self.script
+            .get_or_init(|| self.step.run().and_then(Script::of))
+            .as_ref()
+    }
+}
