@@ -232,7 +232,7 @@ pub fn is_format_check(words: &[&str]) -> bool {
     else {
         return false;
     };
-    let has = |flag: &str| words.iter().any(|w| *w == flag);
+    let has = |flag: &str| words.contains(&flag);
     let names_format = |w: &&str| w.contains("fmt") || w.contains("format");
     match program {
         "cargo" if starts_with_words(words, &["cargo", "fmt"]) => has("--check"),

@@ -313,3 +313,27 @@ fn samples_quickstarts_and_demos_may_keep_local_state() {
         .collect();
     assert_eq!(local_state, ["infra/live/main.tf"]);
 }
+
+/// Multi-line flow sequences closing at their key's indentation, and a quoted scalar continuing
+/// at its key's, in a multi-document manifest: libyaml, PyYAML and kubectl read them, and so
+/// does `check` (the reader's lenient pass), with every document checked at its own lines.
+#[test]
+fn flow_sequences_closing_at_their_key_are_valid_manifests() {
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("app.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    note: \"served on\n    port 80\"\nspec:\n  ports: [\n    {port: 80}\n  ]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          args: [\n            \"--port\",\n            \"80\"\n          ]\n        - name: sidecar\n          image: busybox\n          command: [\"sh\",\n          \"-c\"]\n",
+    )
+    .unwrap();
+    let text = run("unpinned-container-image", &path, temp.path());
+    assert!(
+        !text.contains("parse-error") && !text.contains("invalid"),
+        "{text}"
+    );
+    assert_eq!(
+        text,
+        "app.yaml 22:18-22:23 error image `nginx` of container `web` of Deployment `web` has no tag\n\
+         app.yaml 28:18-28:25 error image `busybox` of container `sidecar` of Deployment `web` has no tag"
+    );
+}

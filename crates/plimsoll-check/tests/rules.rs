@@ -223,9 +223,7 @@ fn assert_silent_on(rule: &str, dir: &str) {
 
 #[test]
 fn security_rules_are_silent_on_the_fixed_versions() {
-    for (rule, dir) in [("cache-poisoning", "cache-poisoning-ok")] {
-        assert_silent_on(rule, dir);
-    }
+    assert_silent_on("cache-poisoning", "cache-poisoning-ok");
 }
 
 #[test]

@@ -282,6 +282,11 @@ pub enum ConfigSecret {
 /// boolean, or the name of a resource (`db-password-prod`, `DB_PASSWORD_FILE`).
 pub fn config_secret(value: &str) -> Option<ConfigSecret> {
     let value = value.trim();
+    // Compose's list form keeps quotes in the value (`- DB_PASSWORD="none"`).
+    let value = ['"', '\'']
+        .iter()
+        .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
+        .unwrap_or(value);
     if looks_like_secret_literal(value) {
         return Some(ConfigSecret::Credential);
     }
@@ -527,6 +532,7 @@ mod tests {
             "db-password-prod",
             "DB_PASSWORD_FILE",
             "true",
+            "\"none\"",
             "see the vault",
         ] {
             assert_eq!(config_secret(not_one), None, "{not_one}");

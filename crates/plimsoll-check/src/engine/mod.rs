@@ -313,7 +313,15 @@ fn drop_locally_built_images(
         let (Some(span), Some(source)) = (finding.location.span, sources.get(path)) else {
             return true;
         };
-        let name = crate::repository::image_name(source.slice(span));
+        let written = source.slice(span);
+        // `FROM ${BASE}`: the image the build argument's default names.
+        let reference = if written.contains('$') {
+            let file = plimsoll_syntax::dockerfile::parse(source.text());
+            plimsoll_syntax::dockerfile::substitute(written, &file.global_args()).0
+        } else {
+            written.to_string()
+        };
+        let name = crate::repository::image_name(&reference);
         !built
             .iter()
             .any(|(root, images)| path.starts_with(root) && images.contains(&name))

@@ -61,7 +61,7 @@ fn armed_repository() -> (tempfile::TempDir, PathBuf) {
     write(root, "src/lib.rs", "#[test]\n#[ignore]\nfn slow() {}\n");
     // A credential (assembled here so that this file holds none): a `.env` of settings alone
     // is not reported.
-    write(root, ".env", &format!("TOKEN={}{}\n", "Kq7vN2x", "Rt9pLw3"));
+    write(root, ".env", format!("TOKEN={}{}\n", "Kq7vN2x", "Rt9pLw3"));
     git(root, &["add", "-A"]);
     git(root, &["commit", "-qm", "lower coverage"]);
     write(root, "src/lib.rs", "#[test]\n#[ignore]\nfn slow() { }\n");

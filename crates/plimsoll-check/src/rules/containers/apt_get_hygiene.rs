@@ -8,8 +8,8 @@ declare_rule! {
     /// Flags `apt-get` use that makes images slow to build, large, or stale: `apt-get install`
     /// without `-y` (or `-qq`, which implies it) or without `--no-install-recommends`; a `RUN`
     /// of a stage that ships (the final stage, the stages it is built from, stages copied into
-    /// it whole) that runs `apt-get update` but does not remove `/var/lib/apt/lists/*` after its
-    /// last install (nor mounts a cache or tmpfs over them); and
+    /// it whole) that runs `apt-get update` but does not remove `/var/lib/apt/lists/*` (or run
+    /// `apt-get dist-clean`) after its last install, nor mounts a cache or tmpfs over them; and
     /// `apt-get update` in a `RUN` that installs nothing.
     ///
     /// ## Why is this bad?
@@ -55,6 +55,8 @@ impl Rule for AptGetHygiene {
             let mut update = None;
             let mut installs = false;
             let mut last_install = 0;
+            // `apt-get dist-clean` (apt 2.7+) removes the lists too.
+            let mut dist_clean = None;
             for (index, command) in run.commands.iter().enumerate() {
                 let words = argv(command);
                 let program = command.program().unwrap_or("");
@@ -63,6 +65,7 @@ impl Rule for AptGetHygiene {
                 }
                 match verb(&words) {
                     Some("update") => update = update.or(Some(command.span())),
+                    Some("dist-clean") => dist_clean = Some(index),
                     Some("install") => {
                         installs = true;
                         last_install = index;
@@ -96,6 +99,7 @@ impl Rule for AptGetHygiene {
                     "`apt-get update` in a `RUN` that installs nothing: its cached layer goes stale".to_string(),
                 );
             } else if lists_ship
+                && dist_clean.is_none_or(|at| at < last_install)
                 && !removes_after(run, "/var/lib/apt/lists", last_install)
                 && !mounts_over(run, "/var/lib/apt/lists")
             {

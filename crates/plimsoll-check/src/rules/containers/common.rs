@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use plimsoll_syntax::dockerfile::{self, Dockerfile, Located, Stage};
+use plimsoll_syntax::dockerfile::{self, Dockerfile, Instruction, Located, Stage};
 use plimsoll_syntax::shell::{self, Command};
 
 /// What a stage is built from.
@@ -272,4 +272,29 @@ pub(crate) fn shipping_stages(file: &Dockerfile) -> Vec<bool> {
         }
     }
     ships
+}
+
+/// Walk the instructions of every stage in order, carrying a state through each stage: a stage
+/// built `FROM` an earlier one starts from that stage's state at its end (what `ENV`, `SHELL`
+/// and `WORKDIR` leave there is inherited), any other from `initial(base)`. `visit` sees each
+/// instruction of a stage's body with the state before it and may change it.
+pub(crate) fn walk_stages<T: Clone>(
+    file: &Dockerfile,
+    initial: impl Fn(&Base) -> T,
+    mut visit: impl FnMut(&Instruction, &mut T),
+) {
+    let mut at_end: Vec<T> = Vec::new();
+    for ((base, _), stage) in bases(file).into_iter().zip(file.stages()) {
+        let mut state = match base {
+            Base::Stage(parent) => at_end
+                .get(parent)
+                .cloned()
+                .unwrap_or_else(|| initial(&base)),
+            _ => initial(&base),
+        };
+        for instruction in stage.body {
+            visit(instruction, &mut state);
+        }
+        at_end.push(state);
+    }
 }

@@ -1,4 +1,4 @@
-use super::common::{bases, Base};
+use super::common::{walk_stages, Base};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -42,41 +42,34 @@ impl Rule for CopyBeforeWorkdir {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        let mut workdir_at_end: Vec<bool> = Vec::new();
-        for ((base, _), stage) in bases(cx.dockerfile).into_iter().zip(cx.dockerfile.stages()) {
-            let mut workdir = match base {
-                Base::Stage(parent) => workdir_at_end.get(parent).copied().unwrap_or(false),
-                // `scratch` has `/` as its working directory, and nothing else to move it.
-                Base::Scratch => true,
-                _ => false,
-            };
-            for instruction in stage.body {
-                match instruction.keyword.as_str() {
-                    "WORKDIR" => workdir = true,
-                    "COPY" | "ADD" if !workdir => {
-                        let words = instruction.words();
-                        let Some(destination) = words.last().filter(|_| words.len() >= 2) else {
-                            continue;
-                        };
-                        let text = destination.text.as_str();
-                        let absolute = text.starts_with('/')
-                            || text.starts_with('$')
-                            || text.get(1..2) == Some(":");
-                        if !absolute && instruction.heredocs.is_empty() {
-                            out.report(
-                                &Self::META,
-                                destination.span,
-                                format!(
-                                    "`{} … {text}` copies relative to the base image's working directory: no `WORKDIR` is set before it",
-                                    instruction.keyword
-                                ),
-                            );
-                        }
+        walk_stages(
+            cx.dockerfile,
+            // `scratch` has `/` as its working directory, and nothing else to move it.
+            |base| *base == Base::Scratch,
+            |instruction, workdir| match instruction.keyword.as_str() {
+                "WORKDIR" => *workdir = true,
+                "COPY" | "ADD" if !*workdir && instruction.heredocs.is_empty() => {
+                    let words = instruction.words();
+                    let Some(destination) = words.last().filter(|_| words.len() >= 2) else {
+                        return;
+                    };
+                    let text = destination.text.as_str();
+                    let absolute = text.starts_with('/')
+                        || text.starts_with('$')
+                        || text.get(1..2) == Some(":");
+                    if !absolute {
+                        out.report(
+                            &Self::META,
+                            destination.span,
+                            format!(
+                                "`{} … {text}` copies relative to the base image's working directory: no `WORKDIR` is set before it",
+                                instruction.keyword
+                            ),
+                        );
                     }
-                    _ => {}
                 }
-            }
-            workdir_at_end.push(workdir);
-        }
+                _ => {}
+            },
+        );
     }
 }

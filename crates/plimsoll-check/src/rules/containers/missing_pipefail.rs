@@ -1,9 +1,9 @@
 use std::collections::HashSet;
 
 use plimsoll_syntax::dockerfile::{Arguments, Dockerfile, Instruction};
-use plimsoll_syntax::shell::{self, Connector};
+use plimsoll_syntax::shell::{self, Command, Connector};
 
-use super::common::{argv, bases, Base};
+use super::common::{argv, walk_stages};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -12,8 +12,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a shell-form `RUN` with a pipe (`curl … | tar x`) when the shell does not run with
     /// `pipefail`: no `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before it in the stage (or
-    /// a stage it is built from), and no `set -o pipefail` in the `RUN` before the pipe. Stages
-    /// whose `SHELL` is PowerShell or `cmd` are left alone (hadolint DL4006).
+    /// a stage it is built from), and no `set -o pipefail` in the `RUN` before the pipe. A pipe
+    /// fed only by `echo` or `printf` cannot fail before its last command and is not flagged;
+    /// stages whose `SHELL` is PowerShell or `cmd` are left alone (hadolint DL4006).
     ///
     /// ## Why is this bad?
     /// A pipeline's status is its last command's: when `curl` fails, `tar` reads nothing,
@@ -51,20 +52,36 @@ impl Rule for MissingPipefail {
             .iter()
             .filter(|r| !exempt.contains(&r.instruction.span.start))
         {
+            // The commands of the pipeline being read, all but its last.
+            let mut feeding: Vec<&Command> = Vec::new();
             for command in &run.commands {
                 let words = argv(command);
                 if words.first() == Some(&"set") && sets_pipefail(&words[1..]) {
                     break;
                 }
                 if command.connector == Connector::Pipe {
+                    feeding.push(command);
+                    continue;
+                }
+                // `echo "$SUM  file" | sha256sum -c -`: nothing before the last command can
+                // fail, and the last one's status is the pipeline's anyway.
+                let can_fail = feeding
+                    .iter()
+                    .find(|c| !matches!(c.program(), Some("echo" | "printf" | "true" | "yes")));
+                if let Some(first) = can_fail {
+                    let span = match (first.argv().first(), first.argv().last()) {
+                        (Some(a), Some(b)) => a.span.cover(b.span),
+                        _ => first.span(),
+                    };
                     out.report(
                         &Self::META,
-                        command.span(),
+                        span,
                         "the pipe's status is its last command's: a failure before it is ignored without `pipefail`"
                             .to_string(),
                     );
                     break;
                 }
+                feeding.clear();
             }
         }
     }
@@ -111,23 +128,17 @@ fn shell_kind(instruction: &Instruction) -> ShellKind {
 /// The `RUN`s (by their start in the file) whose shell has `pipefail` or is not POSIX, from the
 /// `SHELL` before them in their stage or in the stages it is built from.
 fn runs_exempt(file: &Dockerfile) -> HashSet<usize> {
-    let mut at_end: Vec<ShellKind> = Vec::new();
     let mut exempt = HashSet::new();
-    for ((base, _), stage) in bases(file).into_iter().zip(file.stages()) {
-        let mut kind = match base {
-            Base::Stage(parent) => at_end.get(parent).copied().unwrap_or(ShellKind::Plain),
-            _ => ShellKind::Plain,
-        };
-        for instruction in stage.body {
-            match instruction.keyword.as_str() {
-                "SHELL" => kind = shell_kind(instruction),
-                "RUN" if kind != ShellKind::Plain => {
-                    exempt.insert(instruction.span.start);
-                }
-                _ => {}
+    walk_stages(
+        file,
+        |_| ShellKind::Plain,
+        |instruction, kind| match instruction.keyword.as_str() {
+            "SHELL" => *kind = shell_kind(instruction),
+            "RUN" if *kind != ShellKind::Plain => {
+                exempt.insert(instruction.span.start);
             }
-        }
-        at_end.push(kind);
-    }
+            _ => {}
+        },
+    );
     exempt
 }

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use plimsoll_syntax::dockerfile::Dockerfile;
 use plimsoll_syntax::shell;
 
-use super::common::{argv, bases, has_cache_mount, Base};
+use super::common::{argv, has_cache_mount, walk_stages};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -128,40 +128,33 @@ fn configures_no_cache(words: &[&str]) -> bool {
 /// `ARG PIP_NO_CACHE_DIR=…` or `pip config set` earlier in their stage or in a stage it is
 /// built from.
 fn runs_with_cache_disabled(file: &Dockerfile) -> HashSet<usize> {
-    let mut at_end: Vec<bool> = Vec::new();
     let mut disabled_runs = HashSet::new();
-    for ((base, _), stage) in bases(file).into_iter().zip(file.stages()) {
-        let mut disabled = match base {
-            Base::Stage(parent) => at_end.get(parent).copied().unwrap_or(false),
-            _ => false,
-        };
-        for instruction in stage.body {
-            match instruction.keyword.as_str() {
-                "ENV" | "ARG" => {
-                    for (key, value) in instruction.key_values() {
-                        if key.text == "PIP_NO_CACHE_DIR" {
-                            let value = value.map(|v| v.text).unwrap_or_default();
-                            disabled = disables_cache(&format!("PIP_NO_CACHE_DIR={value}"));
-                        }
+    walk_stages(
+        file,
+        |_| false,
+        |instruction, disabled| match instruction.keyword.as_str() {
+            "ENV" | "ARG" => {
+                for (key, value) in instruction.key_values() {
+                    if key.text == "PIP_NO_CACHE_DIR" {
+                        let value = value.map(|v| v.text).unwrap_or_default();
+                        *disabled = disables_cache(&format!("PIP_NO_CACHE_DIR={value}"));
                     }
                 }
-                "RUN" => {
-                    if disabled {
-                        disabled_runs.insert(instruction.span.start);
-                    }
-                    let configured = instruction.script().is_some_and(|script| {
-                        shell::parse(&script.text).iter().any(|command| {
-                            let words: Vec<&str> =
-                                command.argv().iter().map(|w| w.text.as_str()).collect();
-                            configures_no_cache(&words)
-                        })
-                    });
-                    disabled |= configured;
-                }
-                _ => {}
             }
-        }
-        at_end.push(disabled);
-    }
+            "RUN" => {
+                if *disabled {
+                    disabled_runs.insert(instruction.span.start);
+                }
+                *disabled |= instruction.script().is_some_and(|script| {
+                    shell::parse(&script.text).iter().any(|command| {
+                        let words: Vec<&str> =
+                            command.argv().iter().map(|w| w.text.as_str()).collect();
+                        configures_no_cache(&words)
+                    })
+                });
+            }
+            _ => {}
+        },
+    );
     disabled_runs
 }

@@ -7,7 +7,7 @@ use crate::rule::{DockerfileContext, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags `CMD` and `ENTRYPOINT` written in the shell form (`CMD node server.js`) rather
-    /// than the JSON (exec) form (hadolint DL3025).
+    /// than the JSON (exec) form (hadolint DL3025), unless the command starts with `exec`.
     ///
     /// ## Why is this bad?
     /// The shell form runs the program under `/bin/sh -c`: the shell is PID 1 and does not pass
@@ -47,7 +47,10 @@ impl Rule for ShellFormEntrypoint {
             let Arguments::Shell(joined) = &instruction.arguments else {
                 continue;
             };
-            if joined.text.trim().is_empty() {
+            // `CMD exec gunicorn …`: the shell replaces itself with the program, which gets
+            // the signals.
+            let text = joined.text.trim();
+            if text.is_empty() || text.starts_with("exec ") {
                 continue;
             }
             out.report(

@@ -70,72 +70,75 @@ impl Rule for UnpinnedPackage {
     }
 }
 
+/// How a package manager's install command reads: its name for messages, the position of its
+/// verb, the options that take a value, and whether a package word pins a version.
+type Installer = (String, usize, &'static [&'static str], fn(&str) -> bool);
+
 /// The package manager and the package words it installs without a version, when the command
 /// installs named packages.
 fn unpinned_packages<'w>(argv: &'w [Word], words: &[&str]) -> Option<(String, Vec<&'w Word>)> {
     let program = plimsoll_syntax::shell::program_name(words.first()?);
-    let (manager, verb_at, takes_value, pinned): (String, usize, &[&str], fn(&str) -> bool) =
-        match program {
-            "apt-get" | "apt" if verb(words) == Some("install") => (
-                format!("{program} install"),
-                position(words, "install")?,
-                &[
-                    "-o",
-                    "-c",
-                    "-t",
-                    "--target-release",
-                    "--option",
-                    "--config-file",
-                ],
-                |w| w.contains('=') || w.contains('/') || w.ends_with(".deb"),
-            ),
-            "apk" if verb(words) == Some("add") => (
-                "apk add".to_string(),
-                position(words, "add")?,
-                &[
-                    "-t",
-                    "--virtual",
-                    "-X",
-                    "--repository",
-                    "-p",
-                    "--root",
-                    "--arch",
-                ],
-                |w| w.contains(['=', '<', '>', '~']) || w.ends_with(".apk"),
-            ),
-            "pip" | "pip3" if words.get(1) == Some(&"install") => {
-                ("pip install".to_string(), 1, PIP_VALUE_FLAGS, pip_pinned)
-            }
-            "python" | "python3" if words.get(1..4) == Some(&["-m", "pip", "install"]) => {
-                ("pip install".to_string(), 3, PIP_VALUE_FLAGS, pip_pinned)
-            }
-            "npm" if matches!(words.get(1), Some(&"install" | &"i" | &"add")) => (
-                "npm install".to_string(),
-                1,
-                &[
-                    "--prefix",
-                    "--registry",
-                    "--cache",
-                    "-C",
-                    "--workspace",
-                    "-w",
-                ],
+    let (manager, verb_at, takes_value, pinned): Installer = match program {
+        "apt-get" | "apt" if verb(words) == Some("install") => (
+            format!("{program} install"),
+            position(words, "install")?,
+            &[
+                "-o",
+                "-c",
+                "-t",
+                "--target-release",
+                "--option",
+                "--config-file",
+            ],
+            |w| w.contains('=') || w.contains('/') || w.ends_with(".deb"),
+        ),
+        "apk" if verb(words) == Some("add") => (
+            "apk add".to_string(),
+            position(words, "add")?,
+            &[
+                "-t",
+                "--virtual",
+                "-X",
+                "--repository",
+                "-p",
+                "--root",
+                "--arch",
+            ],
+            |w| w.contains(['=', '<', '>', '~']) || w.ends_with(".apk"),
+        ),
+        "pip" | "pip3" if words.get(1) == Some(&"install") => {
+            ("pip install".to_string(), 1, PIP_VALUE_FLAGS, pip_pinned)
+        }
+        "python" | "python3" if words.get(1..4) == Some(&["-m", "pip", "install"]) => {
+            ("pip install".to_string(), 3, PIP_VALUE_FLAGS, pip_pinned)
+        }
+        "npm" if matches!(words.get(1), Some(&"install" | &"i" | &"add")) => (
+            "npm install".to_string(),
+            1,
+            &[
+                "--prefix",
+                "--registry",
+                "--cache",
+                "-C",
+                "--workspace",
+                "-w",
+            ],
+            npm_pinned,
+        ),
+        "yarn" | "pnpm"
+            if words.get(1) == Some(&"add")
+                || (words.get(1) == Some(&"global") && words.get(2) == Some(&"add")) =>
+        {
+            let at = position(words, "add")?;
+            (
+                format!("{program} add"),
+                at,
+                &["--cwd", "--prefix"],
                 npm_pinned,
-            ),
-            "yarn" | "pnpm"
-                if words.get(1) == Some(&"add")
-                    || (words.get(1) == Some(&"global") && words.get(2) == Some(&"add")) =>
-            {
-                let at = position(words, "add")?;
-                (
-                    format!("{program} add"),
-                    at,
-                    &["--cwd", "--prefix"],
-                    npm_pinned,
-                )
-            }
-            _ => return None,
-        };
+            )
+        }
+        _ => return None,
+    };
     let mut unpinned = Vec::new();
     let mut skip_value = false;
     for (word, text) in argv.iter().zip(words).skip(verb_at + 1) {

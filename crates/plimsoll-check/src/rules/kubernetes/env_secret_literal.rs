@@ -70,7 +70,10 @@ fn check_value(name: &str, value: &Node, what: &str, strict: bool, out: &mut Sin
             "{what} is a literal {DEMO_PASSWORD}: `{}`",
             redact(text.trim())
         )
-    } else if let Some((key, secret)) = strict.then(|| embedded_secret(text)).flatten() {
+    } else if let Some((key, secret)) = (strict && !is_name_service_file(name))
+        .then(|| embedded_secret(text))
+        .flatten()
+    {
         // A configuration file or env file held in the ConfigMap: `DB_PASSWORD=…` lines.
         format!(
             "{what} sets `{key}` to a literal secret: `{}`",
@@ -92,6 +95,12 @@ fn is_plain_word(text: &str) -> bool {
         && !word.contains(char::is_whitespace)
         && !is_placeholder(word)
         && !word.contains("://")
+}
+
+/// Whether a ConfigMap key holds an `nsswitch.conf`, whose `passwd: files` lines name the
+/// sources of the password database (nsswitch.conf(5)), not passwords.
+fn is_name_service_file(key: &str) -> bool {
+    key == "nsswitch.conf" || key.ends_with("/nsswitch.conf")
 }
 
 /// The first `NAME=value` or `name: value` line of `text` assigning a literal to a secret name.

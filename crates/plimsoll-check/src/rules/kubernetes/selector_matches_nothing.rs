@@ -11,7 +11,8 @@ declare_rule! {
     /// no workload among the checked files of its namespace, and an Ingress backend naming a
     /// Service that is not among them. A namespace is judged only when the checked files run
     /// workloads (or define Services, for Ingresses) in it, and not when it holds custom
-    /// resources, whose operators may create the pods.
+    /// resources, whose operators may create the pods, nor `kube-system`. A workload deployed
+    /// otherwise (a Helm chart) is not seen: hence a note.
     ///
     /// ## Why is this bad?
     /// A label that drifted (`app: web` on the Service, `app: web-v2` on the pods) is not an
@@ -40,7 +41,7 @@ declare_rule! {
     pub struct SelectorMatchesNothing {
         id: "K8S018",
         name: "selector-matches-nothing",
-        severity: Warning,
+        severity: Note,
         domain: Kubernetes,
         summary: "A selector or an Ingress backend matches nothing among the checked files",
         help: "make the selector's labels those of the pod template (or the backend the Service's name)",
@@ -70,7 +71,8 @@ impl Rule for SelectorMatchesNothing {
         }
         for object in &cluster.objects {
             let namespace = object.namespace.as_deref();
-            if operated.contains(&namespace) {
+            // `kube-system` runs the control plane's static pods, which no manifest shows.
+            if operated.contains(&namespace) || namespace == Some("kube-system") {
                 continue;
             }
             if object.kind == "Ingress" {
