@@ -18,7 +18,9 @@
 
 mod allow;
 pub mod compare;
+pub mod equivalence;
 pub mod git;
+mod legs;
 mod location;
 pub mod matrix;
 pub mod model;

@@ -583,7 +583,8 @@ fn scan_script(
         let key = command_key(&words);
         let quality = is_quality(&key);
         commands.push(CommandModel {
-            flags: flags(&words),
+            // The tool's flags, not its wrapper's (`uv run --no-project pytest -x`: `-x`).
+            flags: flags(unwrap(&words)),
             quality,
             text,
             key,
@@ -693,6 +694,11 @@ pub fn command_key(words: &[&str]) -> String {
         .iter()
         .filter(|w| !w.starts_with('-') && !w.starts_with('+'));
     match rest.next() {
+        // `cargo hack check --feature-powerset` runs `cargo check` for each feature set.
+        Some(&"hack") if program == "cargo" => match rest.next() {
+            Some(sub) => format!("cargo {sub}"),
+            None => "cargo hack".to_string(),
+        },
         Some(&"run") if matches!(program, "npm" | "yarn" | "pnpm" | "bun") => match rest.next() {
             Some(script) => format!("{program} run {script}"),
             None => format!("{program} run"),
@@ -830,6 +836,10 @@ const VALUE_FLAGS: &[&str] = &[
     "--features",
     "--package",
     "--exclude",
+    "--deny",
+    "--warn",
+    "--forbid",
+    "--skip",
     "--target",
 ];
 
@@ -903,6 +913,10 @@ mod tests {
             "cargo fmt"
         );
         assert_eq!(command_key(&["npm", "run", "lint"]), "npm run lint");
+        assert_eq!(
+            command_key(&["cargo", "hack", "--all", "check", "--each-feature"]),
+            "cargo check"
+        );
         assert_eq!(command_key(&["python", "-m", "pytest", "-x"]), "pytest");
         assert_eq!(command_key(&["npx", "--yes", "eslint", "."]), "eslint");
         assert_eq!(

@@ -420,7 +420,7 @@ fn messages_quote_the_workflow() {
     let new = dated("nightly");
     assert_eq!(
         kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
-        ["version-loosened"]
+        ["review:version-loosened"]
     );
 }
 
@@ -443,7 +443,7 @@ fn versions_loosened() {
     for (from, to) in cases {
         assert_eq!(
             kinds_after(&[(from, to)]),
-            ["version-loosened"],
+            ["review:version-loosened"],
             "{from} → {to}"
         );
     }
@@ -588,11 +588,12 @@ fn job_split_into_two() {
         kinds(&guard(&[(CI, one)], &[(CI, kept)])),
         Vec::<String>::new()
     );
-    // A split that drops a step is not.
+    // A split that drops a step is not: the job is compared with the new job holding most of
+    // its steps, which lacks the step.
     let lossy = two.replacen("      - run: cargo clippy -- -D warnings\n", "", 1);
     assert_eq!(
         kinds(&guard(&[(CI, one)], &[(CI, &lossy)])),
-        ["job-removed"]
+        ["step-removed"]
     );
 }
 
@@ -664,12 +665,20 @@ fn unclear_changes_ask_for_review() {
         )),
         ["review:script-changed"]
     );
-    // An unnamed step replaced by another is a step removed.
+    // An unnamed step replaced by another: a script guard cannot read is listed to review; one
+    // named for a check (`./lint.sh`), or running a quality command, is a step removed.
     assert_eq!(
         kinds_after(&[(
             "    steps:\n      - run: ./deploy.sh",
             "    steps:\n      - run: ./release.sh"
         )]),
+        ["review:script-changed"]
+    );
+    assert_eq!(
+        kinds(&guard(
+            &[(CI, &named("./scripts/lint.sh"))],
+            &[(CI, &named("echo done").replace("name: Ship", "name: Done"))]
+        )),
         ["step-removed"]
     );
     let opaque = |m: &str| {
@@ -780,7 +789,7 @@ fn reusable_workflow_calls() {
             &[(CI, &caller("8f4b7f84864484a7bf31766abe9204da3cbe65b3"))],
             &[(CI, &caller("main"))]
         )),
-        ["version-loosened"]
+        ["review:version-loosened"]
     );
     let changed = caller("v1").replacen("features: all", "features: none", 1);
     assert_eq!(
@@ -873,10 +882,12 @@ fn a_job_moved_to_another_workflow_is_compared_there() {
     let report = guard(&[(CI, BASE)], &[(CI, ci_without), (integration, &moved)]);
     // The moved job no longer waits for jobs of the other workflow: worth a look only.
     assert!(!report.failed(), "{:?}", kinds(&report));
+    // What the move dropped is still seen (a deploy script, which checks nothing guard knows
+    // of: to review).
     let dropped = moved.replace("      - run: ./deploy.sh\n", "      - run: echo skipped\n");
     let report = guard(&[(CI, BASE)], &[(CI, ci_without), (integration, &dropped)]);
     assert!(
-        kinds(&report).contains(&"step-removed".to_string()),
+        kinds(&report).contains(&"review:script-changed".to_string()),
         "{:?}",
         kinds(&report)
     );
@@ -896,7 +907,7 @@ fn a_matrix_value_edited_is_a_review_not_a_lost_combination() {
     assert!(
         report.changes[0]
             .message
-            .contains("with `target_rustflags: \"\"` instead of `\"--exclude=nu-cmd-dataframe\"`"),
+            .contains("with `target_rustflags: \"\"` instead of `--exclude=nu-cmd-dataframe`"),
         "{}",
         report.changes[0].message
     );
@@ -924,5 +935,256 @@ fn a_matrix_value_edited_is_a_review_not_a_lost_combination() {
     assert_eq!(
         kinds(&guard(&[(CI, &old)], &[(CI, &one_leg)])),
         ["matrix-combination-removed"]
+    );
+}
+
+// ---- false alarms of real history (crates/plimsoll/tests/data/guard-history.tsv) ----
+
+/// A matrix leg whose runner label moves within its platform (deno: `ubuntu-22.04` →
+/// `ubuntu-24.04`, `macos-13` → `macos-15-intel`, a self-hosted label chosen by an expression)
+/// still runs: a review. A `skip:` key added to the leg, or a move to another system, loses it.
+#[test]
+fn a_runner_label_edited_within_its_platform_is_not_a_lost_leg() {
+    let matrix = |runner: &str, extra: &str| {
+        format!("on: push\njobs:\n  build:\n    runs-on: ${{{{ matrix.runner }}}}\n    strategy:\n      matrix:\n        include:\n          - os: macos\n            arch: x86_64\n            runner: {runner}\n            job: test\n{extra}          - os: linux\n            arch: x86_64\n            runner: ubuntu-22.04\n            job: lint\n    steps:\n      - run: cargo test\n")
+    };
+    let old = matrix("macos-13", "");
+    for runner in [
+        "macos-15-intel",
+        "'${{ github.ref == ''refs/heads/main'' && ''self-hosted'' || ''macos-13'' }}'",
+    ] {
+        let report = guard(&[(CI, &old)], &[(CI, &matrix(runner, ""))]);
+        assert_eq!(kinds(&report), ["review:matrix-changed"], "{runner}");
+        assert!(report.changes[0].message.contains("instead of `macos-13`"));
+    }
+    let skipped = matrix(
+        "macos-13",
+        "            skip: '${{ github.event_name == ''pull_request'' }}'\n",
+    );
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &skipped)])),
+        ["matrix-combination-removed"]
+    );
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &matrix("ubuntu-24.04", ""))])),
+        ["matrix-combination-removed"]
+    );
+}
+
+/// Matrix entries written as mappings that gain fields (tauri: `cross: false, command: test`),
+/// and values grouped into lists run by a loop (prometheus's fuzz targets), keep every leg.
+#[test]
+fn matrix_mappings_extended_and_values_grouped_keep_their_legs() {
+    let platforms = |extra: &str| {
+        format!("on: push\njobs:\n  test:\n    runs-on: ${{{{ matrix.platform.os }}}}\n    strategy:\n      matrix:\n        platform:\n          - {{ target: x86_64-pc-windows-msvc, os: windows-latest{extra} }}\n          - {{ target: x86_64-unknown-linux-gnu, os: ubuntu-latest{extra} }}\n    steps:\n      - run: cargo test --target ${{{{ matrix.platform.target }}}}\n")
+    };
+    let report = guard(
+        &[(CI, &platforms(""))],
+        &[(CI, &platforms(", cross: false, command: test"))],
+    );
+    assert_eq!(kinds(&report), Vec::<String>::new());
+    let fuzz = |values: &str| {
+        format!("on: push\njobs:\n  fuzzing:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        fuzz_test: {values}\n    steps:\n      - run: go test -fuzz=${{{{ matrix.fuzz_test }}}} ./fuzzing\n")
+    };
+    let report = guard(
+        &[(CI, &fuzz("[FuzzA, FuzzB, FuzzC]"))],
+        &[(CI, &fuzz("[[FuzzA, FuzzB], [FuzzC]]"))],
+    );
+    assert!(!report
+        .changes
+        .iter()
+        .any(|c| c.kind == plimsoll_guard::Kind::MatrixCombinationRemoved));
+    let report = guard(
+        &[(CI, &fuzz("[FuzzA, FuzzB, FuzzC]"))],
+        &[(CI, &fuzz("[[FuzzA, FuzzB]]"))],
+    );
+    assert_eq!(kinds(&report)[0], "matrix-combination-removed");
+}
+
+/// Steps that only prepare (checkout, setup and auth actions, installers, echo to
+/// `GITHUB_OUTPUT`) check nothing: removing them is silent. Per-path caches replaced by one
+/// cache action keep the job cached.
+#[test]
+fn steps_that_only_prepare_are_not_coverage() {
+    let job = |steps: &str| {
+        format!("on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n{steps}      - run: cargo test\n")
+    };
+    let old = job("      - uses: actions/checkout@v4\n      - uses: google-github-actions/auth@v2\n        with:\n          project_id: p\n      - uses: google-github-actions/setup-gcloud@v2\n      - run: pip install -U twine\n      - name: Set Outputs of Short SHA\n        run: echo \"sha=$(git rev-parse --short HEAD)\" >> $GITHUB_OUTPUT\n      - uses: actions/cache@v4\n        with:\n          path: ~/.cargo/registry\n          key: registry\n      - uses: actions/cache@v4\n        with:\n          path: target\n          key: target\n");
+    let new = job("      - uses: actions/checkout@v4\n      - uses: Swatinem/rust-cache@v2\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        Vec::<String>::new()
+    );
+    // A step that checks is still a loss.
+    let linted = job("      - uses: golangci/golangci-lint-action@v6\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &linted)], &[(CI, &job(""))])),
+        ["step-removed"]
+    );
+}
+
+/// A job renamed and edited (nushell: `all` → `release`) is compared with its new version; a job
+/// merged into another as a new step running the same command (deno's `check-lsp-tracing`) and
+/// a step moved to a new job (prometheus's 32-bit tests, with `-parallel=1` added) still run.
+#[test]
+fn jobs_renamed_merged_and_steps_moved_still_run() {
+    let steps = "      - uses: actions/checkout@v4\n      - name: Build\n        run: cargo build --release\n      - name: Test\n        run: cargo test --release\n";
+    let old = format!(
+        "on: push\njobs:\n  all:\n    name: All\n    runs-on: ubuntu-latest\n    steps:\n{steps}"
+    );
+    let new = format!("on: push\njobs:\n  release:\n    name: Release\n    runs-on: ubuntu-latest\n    steps:\n{steps}      - name: Publish\n        run: ./publish.sh\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        Vec::<String>::new()
+    );
+    let dropped = new.replace(
+        "        run: cargo test --release\n",
+        "        run: echo no tests\n",
+    );
+    assert!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &dropped)])).contains(&"command-removed".to_string())
+    );
+
+    let two = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo build --all-targets\n  check-tracing:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo check -p deno --features=lsp-tracing\n";
+    let merged = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo build --all-targets\n      - name: Check tracing build\n        run: cargo check -p deno --features=lsp-tracing\n";
+    assert_eq!(
+        kinds(&guard(&[(CI, two)], &[(CI, merged)])),
+        Vec::<String>::new()
+    );
+    let not_merged = merged.replace("--features=lsp-tracing", "");
+    assert_eq!(
+        kinds(&guard(&[(CI, two)], &[(CI, &not_merged)])),
+        ["job-removed"]
+    );
+
+    let one = "on: push\njobs:\n  more:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test -race ./tsdb/\n      - run: GOARCH=386 go test ./...\n";
+    let split = "on: push\njobs:\n  more:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test -race ./tsdb/\n  test_go_386:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOARCH=386 go test -parallel=1 ./...\n";
+    assert_eq!(
+        kinds(&guard(&[(CI, one)], &[(CI, split)])),
+        Vec::<String>::new()
+    );
+}
+
+/// A command kept with only another subcommand (tauri: `cargo vet --locked` commented out while
+/// `cargo vet suggest --locked` stays) no longer runs; paths joined into one command
+/// (prometheus: two `go test -race <pkg>` lines merged) still do.
+#[test]
+fn a_subcommand_added_is_another_command_paths_joined_are_not() {
+    let job = |steps: &str| {
+        format!("on: push\njobs:\n  vet:\n    runs-on: ubuntu-latest\n    steps:\n{steps}")
+    };
+    let old = job("      - run: cargo vet suggest --locked\n      - name: Invoke cargo-vet\n        run: cargo vet --locked\n");
+    let new = job("      - run: cargo vet suggest --locked\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        ["step-removed"]
+    );
+    let old = job(
+        "      - run: go test -race ./cmd/prometheus\n      - run: go test -race ./prompb/client\n",
+    );
+    let new = job("      - run: go test -race ./cmd/prometheus ./prompb/client\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        Vec::<String>::new()
+    );
+}
+
+/// Flags compared by meaning (`--all` is `--workspace`, `--all-features` passes every
+/// `--features x`, a wrapper's own flags are not the tool's), a narrowing flag dropped runs more
+/// (prometheus: `go test -skip …` → `go test`), a value edited is a review, and flags added that
+/// narrow a command (`--lib --tests --bins` drops the doctests) are a loss.
+#[test]
+fn flags_by_meaning_and_flags_that_narrow() {
+    let job = |run: &str| {
+        format!(
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+        )
+    };
+    let same = |a: &str, b: &str| kinds(&guard(&[(CI, &job(a))], &[(CI, &job(b))]));
+    assert_eq!(
+        same("cargo test --all", "cargo test --workspace"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "cargo clippy --features x -- -D warnings",
+            "cargo clippy --all-features -- --deny warnings"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "cargo check --all-targets",
+            "cargo hack check --all-targets --each-feature"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "uv run --no-project --no-sync pytest tests",
+            "uv run --no-sync pytest tests"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same("go test -skip ${SKIP} ./...", "go test ./..."),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "go test -fuzz=FuzzA -fuzztime=5m ./f",
+            "go test -fuzz=FuzzA -fuzztime=4m ./f"
+        ),
+        ["review:script-changed"]
+    );
+    assert_eq!(
+        same(
+            "cargo test --workspace",
+            "cargo test --workspace --lib --tests --bins"
+        ),
+        ["command-narrowed"]
+    );
+    assert_eq!(
+        same("pytest tests", "pytest -k 'not slow' tests"),
+        ["command-narrowed"]
+    );
+    assert_eq!(
+        same("cargo test -p a", "cargo test -p a -p b"),
+        Vec::<String>::new()
+    );
+    let report = guard(
+        &[(CI, &job("cargo test"))],
+        &[(CI, &job("cargo test --lib"))],
+    );
+    let change = &report.changes[0];
+    assert!(change
+        .message
+        .contains("now passes `--lib`: it runs less than `cargo test`"));
+    assert_eq!(
+        (
+            change.before.as_ref().map(|l| l.line),
+            change.after.as_ref().map(|l| l.line)
+        ),
+        (Some(6), Some(6))
+    );
+}
+
+/// A `tags` filter added to a `push` that filters branches adds runs for tags (prometheus:
+/// "Also run CI on release tags"): it narrows nothing.
+#[test]
+fn tags_added_to_a_branch_push_widen_it() {
+    let on = |filters: &str| {
+        format!("on:\n  push:\n{filters}jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n")
+    };
+    let branches = on("    branches: [main, 'release-*']\n");
+    let both = on("    branches: [main, 'release-*']\n    tags: ['v*']\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &branches)], &[(CI, &both)])),
+        Vec::<String>::new()
+    );
+    let tags_only = on("    tags: ['v*']\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &branches)], &[(CI, &tags_only)]))[0],
+        "trigger-narrowed"
     );
 }
