@@ -47,6 +47,9 @@ pub enum Kind {
     FlagRemoved,
     /// A flag added to a quality command makes it run less (`--lib`, `-p one`, `--skip x`).
     CommandNarrowed,
+    /// An action input now turns a check or gate off (`fail_ci_if_error: false`, `rustflags`
+    /// without `-D warnings`).
+    GateWeakened,
     /// `continue-on-error: true` was added.
     ContinueOnErrorAdded,
     /// An `if:` that is always false was added.
@@ -103,6 +106,7 @@ impl Kind {
             Kind::CommandRemoved => "command-removed",
             Kind::FlagRemoved => "flag-removed",
             Kind::CommandNarrowed => "command-narrowed",
+            Kind::GateWeakened => "gate-weakened",
             Kind::ContinueOnErrorAdded => "continue-on-error-added",
             Kind::IfFalseAdded => "if-false-added",
             Kind::FailureMasked => "failure-masked",
@@ -1670,6 +1674,41 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                     Some(before),
                     Some(after),
                 );
+            }
+        }
+        if let Some((uses, _)) = &now.uses {
+            for rule in equivalence::input_rules(version::uses_target(uses)) {
+                let was = step.with.get(&rule.input);
+                let Some((value, after)) = now.with.get(&rule.input) else {
+                    continue;
+                };
+                if rule.is_off(Some(value)) && !rule.is_off(was.map(|w| w.0.as_str())) {
+                    let (kind, effect) = if rule.is_cache() {
+                        (Kind::CacheRemoved, "it no longer caches")
+                    } else {
+                        (
+                            Kind::GateWeakened,
+                            "what failed the job before may now pass",
+                        )
+                    };
+                    let before = was.map_or(&step.location, |w| &w.1);
+                    let old_value = was.map_or("(not set)", |w| w.0.as_str());
+                    let value = if value.is_empty() {
+                        "\"\""
+                    } else {
+                        value.as_str()
+                    };
+                    sink.push(
+                        kind,
+                        rule.input.clone(),
+                        format!(
+                            "{what} sets `{}: {value}` instead of `{old_value}`: {effect}",
+                            rule.input
+                        ),
+                        Some(before),
+                        Some(after),
+                    );
+                }
             }
         }
         compare_failure_settings(

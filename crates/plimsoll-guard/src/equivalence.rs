@@ -28,6 +28,63 @@ pub struct Knowledge {
     /// Flag aliases, supersets, and flags that narrow a command.
     #[serde(default)]
     pub flags: Flags,
+    /// Action inputs that turn a check, a gate or a cache off.
+    #[serde(default)]
+    pub inputs: Vec<InputRule>,
+}
+
+/// An action input that can turn a check, a gate or a cache off.
+#[derive(Debug, Default, Deserialize)]
+pub struct InputRule {
+    /// The action pattern; any action when absent.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// The input.
+    pub input: String,
+    /// Values that turn it off.
+    #[serde(default)]
+    pub off: Vec<String>,
+    /// Text the value must hold (spaces aside) to stay on.
+    #[serde(default)]
+    pub keeps: Option<String>,
+    /// `cache` when turning it off stops caching; a check or gate otherwise.
+    #[serde(default)]
+    pub what: Option<String>,
+}
+
+impl InputRule {
+    /// Whether a value (`None`: the input is not given, its default is on) turns it off.
+    pub fn is_off(&self, value: Option<&str>) -> bool {
+        let Some(value) = value else {
+            return false;
+        };
+        let value = value.trim().trim_matches(['"', '\'']);
+        if value.contains("${{") {
+            return false;
+        }
+        let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+        self.off.iter().any(|o| o.eq_ignore_ascii_case(value))
+            || self
+                .keeps
+                .as_ref()
+                .is_some_and(|k| !compact.contains(k.as_str()))
+    }
+
+    /// Whether the rule is about caching.
+    pub fn is_cache(&self) -> bool {
+        self.what.as_deref() == Some("cache")
+    }
+}
+
+/// The input rules that apply to an action (`owner/name[/path]`).
+pub fn input_rules(target: &str) -> impl Iterator<Item = &'static InputRule> + '_ {
+    knowledge()
+        .inputs
+        .iter()
+        .filter(move |rule| match &rule.action {
+            None => true,
+            Some(pattern) => action_matches(pattern, target),
+        })
 }
 
 /// What guard knows of flags.
@@ -157,17 +214,24 @@ pub fn is_skip_key(key: &str) -> bool {
 
 /// Whether `target` (`owner/name[/path]`, no ref) is an action that prepares a job.
 pub fn is_setup_action(target: &str) -> bool {
+    knowledge()
+        .steps
+        .setup_actions
+        .iter()
+        .any(|pattern| action_matches(pattern, target))
+}
+
+/// Whether an action pattern (`owner/name`, `*` within a part) names `target`.
+fn action_matches(pattern: &str, target: &str) -> bool {
     let target = target.to_ascii_lowercase();
     let parts: Vec<&str> = target.split('/').collect();
-    knowledge().steps.setup_actions.iter().any(|pattern| {
-        let wanted: Vec<&str> = pattern.split('/').collect();
-        wanted.len() <= parts.len()
-            && (wanted.len() == parts.len() || wanted.len() >= 2)
-            && wanted
-                .iter()
-                .zip(&parts)
-                .all(|(want, part)| part_matches(want.as_bytes(), part.as_bytes()))
-    })
+    let wanted: Vec<&str> = pattern.split('/').collect();
+    wanted.len() <= parts.len()
+        && (wanted.len() == parts.len() || wanted.len() >= 2)
+        && wanted
+            .iter()
+            .zip(&parts)
+            .all(|(want, part)| part_matches(want.as_bytes(), part.as_bytes()))
 }
 
 /// `*` matches any run of characters of one path part.
@@ -264,8 +328,7 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
 pub fn narrows(flag: &str) -> bool {
     let name = canonical_flag(flag_name(flag));
     let known = &knowledge().flags;
-    known.excluding.contains(&name)
-        || known.selecting.iter().flatten().any(|s| *s == name)
+    known.excluding.contains(&name) || known.selecting.iter().flatten().any(|s| *s == name)
 }
 
 /// Flags of `added` (passed now, not before) that make a command run less than with `before`:

@@ -542,6 +542,15 @@ fn scan_script(
     let parsed = shell::parse(&masked);
     let expressions = expr::find(script);
     let locator = Locator::new(run_node, source.text());
+    // `set +e` to read an exit status (`$?`, `PIPESTATUS`) in a script that then exits with
+    // it (or another non-zero status) still fails the step: it masks nothing.
+    let reads_status = script.contains("PIPESTATUS") || script.contains("$?");
+    let exits_non_zero = parsed.iter().any(|command| {
+        let words: Vec<&str> = command.argv().iter().map(|w| w.text.as_str()).collect();
+        matches!(words.as_slice(), ["exit", code, ..] if *code != "0")
+            || words.first() == Some(&"false")
+    });
+    let status_checked = reads_status && exits_non_zero;
     let locate = |span: Span| {
         let in_source = locator.locate(run_node, source.text(), span.start..span.end);
         Location::of(display, source, in_source)
@@ -565,7 +574,9 @@ fn scan_script(
         if words.first() == Some(&"set")
             && words.iter().any(|w| w.starts_with('+') && w.contains('e'))
         {
-            masks.push(("set +e".to_string(), locate(span)));
+            if !status_checked {
+                masks.push(("set +e".to_string(), locate(span)));
+            }
             continue;
         }
         if command.connector == Connector::Or {

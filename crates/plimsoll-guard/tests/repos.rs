@@ -1188,3 +1188,84 @@ fn tags_added_to_a_branch_push_widen_it() {
         "trigger-narrowed"
     );
 }
+
+/// `set +e` that lets a script read an exit status (`PIPESTATUS`, `$?`) and then exit with it
+/// fails the step as before: not masking. One that lets the failure pass still is.
+#[test]
+fn set_plus_e_to_read_the_exit_status_is_not_masking() {
+    let job = |run: &str| {
+        format!(
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{run}"
+        )
+    };
+    let old = job("          cargo test 2>&1 | tee log.txt\n");
+    let captured = job("          set +e\n          cargo test 2>&1 | tee log.txt\n          status=${PIPESTATUS[0]}\n          grep -q 'error' log.txt && echo found\n          exit $status\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &captured)])),
+        Vec::<String>::new()
+    );
+    let swallowed =
+        job("          set +e\n          cargo test 2>&1 | tee log.txt\n          echo done\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &swallowed)])),
+        ["failure-masked"]
+    );
+}
+
+/// Action inputs that turn a gate or a cache off are losses (`fail_ci_if_error: false`,
+/// `cache: false`, `rustflags: ''` on setup-rust-toolchain, whose default denies warnings);
+/// turning them on, or keeping `-D warnings`, is not.
+#[test]
+fn action_inputs_that_turn_a_gate_or_cache_off() {
+    let step = |uses: &str, with: &str| {
+        format!("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: {uses}\n{with}      - run: cargo test\n")
+    };
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "codecov/codecov-action@v5",
+            "        with:\n          fail_ci_if_error: true\n",
+            "        with:\n          fail_ci_if_error: false\n",
+            &["gate-weakened"],
+        ),
+        (
+            "actions/setup-go@v5",
+            "",
+            "        with:\n          cache: false\n",
+            &["cache-removed"],
+        ),
+        (
+            "actions-rust-lang/setup-rust-toolchain@v1",
+            "",
+            "        with:\n          rustflags: ''\n",
+            &["gate-weakened"],
+        ),
+        (
+            "actions-rust-lang/setup-rust-toolchain@v1",
+            "",
+            "        with:\n          rustflags: -D warnings -C debuginfo=0\n",
+            &[],
+        ),
+        (
+            "codecov/codecov-action@v5",
+            "        with:\n          fail_ci_if_error: false\n",
+            "        with:\n          fail_ci_if_error: true\n",
+            &[],
+        ),
+    ];
+    for (uses, before, after, expected) in cases {
+        let report = guard(&[(CI, &step(uses, before))], &[(CI, &step(uses, after))]);
+        assert_eq!(kinds(&report), *expected, "{uses}: {after}");
+    }
+    let report = guard(
+        &[(CI, &step("codecov/codecov-action@v5", ""))],
+        &[(
+            CI,
+            &step(
+                "codecov/codecov-action@v5",
+                "        with:\n          fail_ci_if_error: false\n",
+            ),
+        )],
+    );
+    assert_eq!(report.changes[0].after.as_ref().map(|l| l.line), Some(8));
+    assert!(report.changes[0].message.contains("instead of `(not set)`"));
+}
