@@ -486,6 +486,22 @@ fn tests_newly_skipped_in_code() {
             .expect("a place in the new version");
         assert_eq!(at.path, *path);
     }
+    // A test this very change adds never ran: skipping it is not "newly skipped" (a module of
+    // ignored tests added with the code it tests, a new ignored test in an existing file).
+    let report = guard(
+        &[("src/lib.rs", "fn a() {}\n")],
+        &[
+            (
+                "src/lib.rs",
+                "fn a() {}\n#[test]\n#[ignore]\nfn slow_roundtrip() {}\n",
+            ),
+            (
+                "tests/net.rs",
+                "#[ignore]\nmod net {\n    #[test]\n    fn connects() {}\n}\n",
+            ),
+        ],
+    );
+    assert!(report.changes.is_empty(), "{:?}", kinds(&report));
     // An existing skip that moves is not new.
     let report = guard(
         &[("src/lib.rs", "#[ignore]\nfn a() {}\nfn b() {}\n")],
