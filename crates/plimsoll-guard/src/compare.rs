@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::allow::Allow;
 use crate::equivalence;
+use crate::inline;
 use crate::legs::{self, Leg};
 use crate::location::Location;
 use crate::matrix::{describe, Combination, Matrix};
@@ -260,8 +261,9 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         }
     }
 
-    let old_models = models(before, after, None, &mut sink);
-    let new_models = models(after, before, Some(&old_models), &mut sink);
+    // Local composite actions and reusable workflows are part of the jobs that use them.
+    let old_models = inline::inline_local(models(before, after, None, &mut sink));
+    let new_models = inline::inline_local(models(after, before, Some(&old_models), &mut sink));
     let unparsable_new: HashSet<&str> = after
         .files
         .keys()
@@ -1584,8 +1586,28 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
     let caching_lost = !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches);
     let mut cache_reported = false;
     let mut removed_steps: HashSet<usize> = HashSet::new();
+    // Steps read from a local action the new job still uses are compared in the action's own
+    // file: reporting them here too would report one change in every job that uses it.
+    let still_used = |step: &StepModel| {
+        step.inlined_from.as_deref().is_some_and(|from| {
+            let uses_it = |uses: &str| {
+                inline::local_key(uses)
+                    .is_some_and(|key| from == key || from.starts_with(&format!("{key}/")))
+            };
+            new.uses.as_ref().is_some_and(|(u, _)| uses_it(u))
+                || new
+                    .steps
+                    .iter()
+                    .filter_map(|s| s.uses.as_ref())
+                    .any(|(u, _)| uses_it(u))
+        })
+    };
     for (i, step) in old.steps.iter().enumerate() {
         let Some(j) = partner[i] else {
+            if still_used(step) {
+                removed_steps.insert(i);
+                continue;
+            }
             // Moved to a job split off this one, or merged into other steps that run the same
             // commands (with more arguments, perhaps).
             let moved = contents_now.contains(step.content.as_str())

@@ -20,6 +20,7 @@ mod allow;
 pub mod compare;
 pub mod equivalence;
 pub mod git;
+mod inline;
 mod legs;
 mod location;
 pub mod matrix;

@@ -102,6 +102,9 @@ pub struct StepModel {
     pub caches: bool,
     /// What the step does, without its name and id: equal content means the same step.
     pub content: String,
+    /// The local composite action (or reusable workflow) this step was read from, when it is
+    /// one of a job's steps only through `uses: ./…`: its key.
+    pub inlined_from: Option<String>,
 }
 
 /// A job.
@@ -527,6 +530,7 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str) -> StepModel 
         condition: condition(node.get("if"), &at),
         caches,
         content,
+        inlined_from: None,
     }
 }
 

@@ -1285,3 +1285,48 @@ fn action_inputs_that_turn_a_gate_or_cache_off() {
     assert_eq!(report.changes[0].after.as_ref().map(|l| l.line), Some(8));
     assert!(report.changes[0].message.contains("instead of `(not set)`"));
 }
+
+/// Steps moved into a local composite action (`uses: ./.github/actions/setup`) or a job moved
+/// into a same-repository reusable workflow (uv's planner in `plan.yml`) still run: the action's
+/// and the workflow's steps are part of the job, in both versions. A check dropped from the
+/// action on the way is still a loss, reported once (in the action's file).
+#[test]
+fn local_composite_actions_and_reusable_workflows_are_followed() {
+    let inline = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo fmt --check\n      - run: cargo clippy -- -D warnings\n      - run: cargo test\n";
+    let using = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/lint\n      - run: cargo test\n";
+    let action = |steps: &str| format!("name: lint\nruns:\n  using: composite\n  steps:\n{steps}");
+    let both = "    - run: cargo fmt --check\n      shell: bash\n    - run: cargo clippy -- -D warnings\n      shell: bash\n";
+    let lint = ".github/actions/lint/action.yml";
+    let report = guard(&[(CI, inline)], &[(CI, using), (lint, &action(both))]);
+    assert_eq!(kinds(&report), Vec::<String>::new());
+    let fmt_only = "    - run: cargo fmt --check\n      shell: bash\n";
+    let report = guard(&[(CI, inline)], &[(CI, using), (lint, &action(fmt_only))]);
+    assert_eq!(kinds(&report), ["step-removed"]);
+    assert!(report.changes[0]
+        .message
+        .contains("cargo clippy -- -D warnings"));
+    // Dropped later from the action: reported in the action's file, not in every job using it.
+    let report = guard(
+        &[(CI, using), (lint, &action(both))],
+        &[(CI, using), (lint, &action(fmt_only))],
+    );
+    assert_eq!(kinds(&report), ["step-removed"]);
+    assert_eq!(
+        report.changes[0].before.as_ref().map(|l| l.path.as_str()),
+        Some(lint)
+    );
+
+    let plan = ".github/workflows/plan.yml";
+    let caller = "on: push\njobs:\n  plan:\n    uses: ./.github/workflows/plan.yml\n";
+    let called = "on: workflow_call\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo fmt --check\n      - run: cargo clippy -- -D warnings\n      - run: cargo test\n";
+    let job = inline.replace("  test:", "  plan:");
+    let report = guard(&[(CI, &job)], &[(CI, caller), (plan, called)]);
+    assert!(!report.failed(), "{:?}", kinds(&report));
+    // `$/path` names the same repository at the caller's commit, like `./path`.
+    let dollar = caller.replace("./.github", "$/.github");
+    let report = guard(
+        &[(CI, caller), (plan, called)],
+        &[(CI, &dollar), (plan, called)],
+    );
+    assert!(!report.failed(), "{:?}", report.changes);
+}
