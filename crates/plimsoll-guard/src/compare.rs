@@ -386,6 +386,12 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             .then_with(|| place(a).cmp(&place(b)))
             .then_with(|| a.kind.cmp(&b.kind))
             .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    // One change, one finding: the same loss found through two old commands or steps (two
+    // `cargo test` lines narrowed the same way into one) is one line of the report.
+    changes.dedup_by(|a, b| {
+        a.kind == b.kind && a.message == b.message && a.after == b.after && a.severity == b.severity
     });
     let mut report = GuardReport {
         before: before.label.clone(),

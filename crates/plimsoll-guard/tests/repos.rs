@@ -1330,3 +1330,18 @@ fn local_composite_actions_and_reusable_workflows_are_followed() {
     );
     assert!(!report.failed(), "{:?}", report.changes);
 }
+
+/// One change is reported once: two old commands narrowed into the same new one (deno's
+/// `cargo test --lib` and `--tests` lines replaced by one `--exclude` run) give one finding.
+#[test]
+fn one_change_is_reported_once() {
+    let job = |run: &str| {
+        format!(
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{run}"
+        )
+    };
+    let old = job("          cargo test --locked\n          cargo test --locked\n");
+    let new = job("          cargo test --locked --skip slow\n");
+    let report = guard(&[(CI, &old)], &[(CI, &new)]);
+    assert_eq!(kinds(&report), ["command-narrowed"]);
+}
