@@ -1164,6 +1164,30 @@ fn compare_jobs(
     new_ids: &HashSet<&str>,
     sink: &mut Sink,
 ) {
+    // A variable that made a gate strict (`RUSTFLAGS: -Dwarnings`), unset or weakened at the
+    // workflow or job level: checked before the job's own text, which may not have changed.
+    for rule in &equivalence::knowledge().env {
+        let Some((was, before)) = old.env.get(&rule.input) else {
+            continue;
+        };
+        if rule.is_off(Some(was)) {
+            continue;
+        }
+        let now = new.env.get(&rule.input);
+        if now.is_none_or(|(is, _)| rule.is_off(Some(is))) {
+            let is = now.map_or("(unset)", |(is, _)| is.as_str());
+            sink.push(
+                Kind::GateWeakened,
+                rule.input.clone(),
+                format!(
+                    "job `{}` sets `{}: {is}` instead of `{was}`: what failed the job before may now pass",
+                    new.id, rule.input
+                ),
+                Some(before),
+                Some(now.map_or(&new.location, |(_, at)| at)),
+            );
+        }
+    }
     if old.content == new.content {
         return;
     }

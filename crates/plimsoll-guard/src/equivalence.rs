@@ -31,6 +31,9 @@ pub struct Knowledge {
     /// Action inputs that turn a check, a gate or a cache off.
     #[serde(default)]
     pub inputs: Vec<InputRule>,
+    /// Environment variables that make a gate strict (`input` is the variable's name).
+    #[serde(default)]
+    pub env: Vec<InputRule>,
 }
 
 /// An action input that can turn a check, a gate or a cache off.

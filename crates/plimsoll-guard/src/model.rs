@@ -140,6 +140,9 @@ pub struct JobModel {
     pub call_with: Option<String>,
     /// The job's content without `name:`: equal content under another id is a rename.
     pub content: String,
+    /// Environment variables its steps see: the workflow's `env:` overlaid by the job's, with
+    /// where each value is written.
+    pub env: BTreeMap<String, (String, Location)>,
 }
 
 /// The coverage model of one file.
@@ -284,7 +287,11 @@ pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFai
                 );
             }
             for job in workflow.jobs() {
-                model.jobs.push(job_model(&job, &source, display));
+                let mut job_model = job_model(&job, &source, display);
+                let mut env = env_of(root.get("env"), &at);
+                env.append(&mut job_model.env);
+                job_model.env = env;
+                model.jobs.push(job_model);
             }
         }
         FileKind::Action => {
@@ -318,6 +325,7 @@ pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFai
                 uses: None,
                 call_with: None,
                 content: root.get("runs").map(canonical).unwrap_or_default(),
+                env: BTreeMap::new(),
             });
         }
     }
@@ -456,7 +464,29 @@ fn job_model(job: &Job<'_>, source: &SourceFile, display: &str) -> JobModel {
             .and_then(|entry| Some((entry.value.as_str()?.to_string(), at(entry.value.span)))),
         call_with: node.get("with").map(canonical),
         content: content_without(node, &["name"]),
+        env: env_of(node.get("env"), &at),
     }
+}
+
+/// The variables of an `env:` mapping, values as text.
+fn env_of(
+    node: Option<&Node>,
+    at: &dyn Fn(Span) -> Location,
+) -> BTreeMap<String, (String, Location)> {
+    node.and_then(Node::as_mapping)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|entry| {
+            let value = entry
+                .value
+                .as_str()
+                .map_or_else(|| canonical(&entry.value), str::to_string);
+            Some((
+                entry.key.as_str()?.to_string(),
+                (value, at(entry.value.span)),
+            ))
+        })
+        .collect()
 }
 
 /// Actions that exist to cache.

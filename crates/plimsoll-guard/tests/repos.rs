@@ -1345,3 +1345,49 @@ fn one_change_is_reported_once() {
     let report = guard(&[(CI, &old)], &[(CI, &new)]);
     assert_eq!(kinds(&report), ["command-narrowed"]);
 }
+
+/// An environment variable that made warnings fail (`RUSTFLAGS: -Dwarnings`), unset or
+/// weakened at the workflow or job level, is a loss named with both places; an unrelated
+/// variable (`CARGO_INCREMENTAL`) or the same flags respelled are not.
+#[test]
+fn environment_that_weakens_a_gate() {
+    let wf = |env: &str, job_env: &str| {
+        format!("on: push\n{env}jobs:\n  t:\n    runs-on: ubuntu-latest\n{job_env}    steps:\n      - run: cargo test\n")
+    };
+    let strict = wf(
+        "env:\n  RUSTFLAGS: -Dwarnings\n  CARGO_INCREMENTAL: 0\n",
+        "",
+    );
+    let cases: &[(String, &[&str])] = &[
+        (wf("env:\n  CARGO_INCREMENTAL: 0\n", ""), &["gate-weakened"]),
+        (
+            wf(
+                "env:\n  RUSTFLAGS: -Dwarnings\n",
+                "    env:\n      RUSTFLAGS: ''\n",
+            ),
+            &["gate-weakened"],
+        ),
+        (
+            wf("env:\n  RUSTFLAGS: -D warnings -C debuginfo=0\n", ""),
+            &[],
+        ),
+        (wf("env:\n  RUSTFLAGS: -Dwarnings\n", ""), &[]),
+    ];
+    for (after, expected) in cases {
+        let report = guard(&[(CI, &strict)], &[(CI, after)]);
+        assert_eq!(kinds(&report), *expected, "{after}");
+    }
+    let report = guard(
+        &[(CI, &strict)],
+        &[(
+            CI,
+            &wf(
+                "env:\n  RUSTFLAGS: -Dwarnings\n",
+                "    env:\n      RUSTFLAGS: ''\n",
+            ),
+        )],
+    );
+    let change = &report.changes[0];
+    assert_eq!(change.before.as_ref().map(|l| l.line), Some(3));
+    assert_eq!(change.after.as_ref().map(|l| l.line), Some(8));
+}
