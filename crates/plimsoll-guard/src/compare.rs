@@ -1191,6 +1191,7 @@ fn compare_jobs(
     if old.content == new.content {
         return;
     }
+    legs_weakened(old, new, sink);
     let job = &new.id;
     // Runner and container.
     match (&old.runner, &new.runner) {
@@ -1356,6 +1357,55 @@ fn compare_jobs(
         );
     }
     compare_steps(old, new, pool, sink);
+}
+
+/// Matrix legs that set a variable named like a strict gate's (`rustflags: ""` beside a
+/// workflow's `RUSTFLAGS: -Dwarnings`) to a value that turns it off, where no old leg did: the
+/// leg overrides the gate (warnings no longer fail it).
+fn legs_weakened(old: &JobModel, new: &JobModel, sink: &mut Sink) {
+    let (Matrix::Combinations(was), Matrix::Combinations(is)) = (&old.matrix, &new.matrix) else {
+        return;
+    };
+    for rule in &equivalence::knowledge().env {
+        let Some((strict, before)) = old.env.get(&rule.input) else {
+            continue;
+        };
+        if rule.is_off(Some(strict)) {
+            continue;
+        }
+        fn find_off<'c>(
+            combination: &'c Combination,
+            rule: &equivalence::InputRule,
+        ) -> Option<(&'c String, &'c String)> {
+            combination.iter().find(|(key, value)| {
+                key.eq_ignore_ascii_case(&rule.input)
+                    && rule.is_off(Some(
+                        &serde_json::from_str::<String>(value)
+                            .unwrap_or_else(|_| value.to_string()),
+                    ))
+            })
+        }
+        let off = |combination| find_off(combination, rule);
+        if was.iter().any(|c| off(c).is_some()) {
+            continue;
+        }
+        for combination in is {
+            if let Some((key, value)) = off(combination) {
+                sink.push(
+                    Kind::GateWeakened,
+                    describe(combination),
+                    format!(
+                        "job `{}` runs the matrix combination {{{}}}, whose `{key}: {value}` overrides `{}: {strict}`: what failed the leg before may now pass",
+                        new.id,
+                        describe(combination),
+                        rule.input
+                    ),
+                    Some(before),
+                    Some(new.matrix_location.as_ref().unwrap_or(&new.location)),
+                );
+            }
+        }
+    }
 }
 
 fn same_image(a: &str, b: &str) -> bool {

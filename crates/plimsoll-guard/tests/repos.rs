@@ -1391,3 +1391,21 @@ fn environment_that_weakens_a_gate() {
     assert_eq!(change.before.as_ref().map(|l| l.line), Some(3));
     assert_eq!(change.after.as_ref().map(|l| l.line), Some(8));
 }
+
+/// A matrix value `rustflags: ""` that overrides the workflow's `RUSTFLAGS: -Dwarnings` (the
+/// issue's missed case): warnings no longer fail that leg.
+#[test]
+fn a_matrix_value_that_overrides_a_strict_variable() {
+    let wf = |legs: &str| {
+        format!("on: push\nenv:\n  RUSTFLAGS: -Dwarnings\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n{legs}    steps:\n      - run: cargo build --target ${{{{ matrix.target }}}}\n        env:\n          RUSTFLAGS: ${{{{ matrix.rustflags }}}}\n")
+    };
+    let old =
+        wf("          - target: x86_64-unknown-linux-gnu\n            rustflags: -Dwarnings\n");
+    let new = wf("          - target: x86_64-unknown-linux-gnu\n            rustflags: -Dwarnings\n          - target: armv7-unknown-linux-gnueabihf\n            rustflags: ''\n");
+    let report = guard(&[(CI, &old)], &[(CI, &new)]);
+    assert_eq!(kinds(&report), ["gate-weakened"]);
+    assert!(report.changes[0]
+        .message
+        .contains("overrides `RUSTFLAGS: -Dwarnings`"));
+    assert_eq!(report.changes[0].before.as_ref().map(|l| l.line), Some(3));
+}
