@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use crate::allow::Allow;
+use crate::equivalence;
+use crate::inline;
+use crate::legs::{self, Leg};
 use crate::location::Location;
 use crate::matrix::{describe, Combination, Matrix};
 use crate::model::{self, always_false, FileKind, FileModel, JobModel, StepModel, Toggle};
@@ -43,6 +46,11 @@ pub enum Kind {
     CommandRemoved,
     /// A flag of a quality command is gone (`--all-features`, `-D warnings`).
     FlagRemoved,
+    /// A flag added to a quality command makes it run less (`--lib`, `-p one`, `--skip x`).
+    CommandNarrowed,
+    /// An action input now turns a check or gate off (`fail_ci_if_error: false`, `rustflags`
+    /// without `-D warnings`).
+    GateWeakened,
     /// `continue-on-error: true` was added.
     ContinueOnErrorAdded,
     /// An `if:` that is always false was added.
@@ -51,10 +59,11 @@ pub enum Kind {
     FailureMasked,
     /// Caching is gone.
     CacheRemoved,
-    /// A pinned version was loosened (SHA → tag, tag → branch, exact → `stable`).
-    VersionLoosened,
     /// A test is newly skipped in code.
     TestSkipped,
+    /// Review: a pinned version was loosened (SHA → tag, tag → branch, exact → `stable`). What
+    /// runs may drift, but nothing stops running.
+    VersionLoosened,
     /// Review: the runner changed.
     RunnerChanged,
     /// Review: the container changed.
@@ -73,6 +82,9 @@ pub enum Kind {
     ScheduleChanged,
     /// Review: a workflow that checked nothing (a bot, or every job disabled) was removed.
     UncheckedWorkflowRemoved,
+    /// Review: a job that runs no known check (it publishes, deploys, or runs scripts guard
+    /// cannot read) was removed.
+    UncheckedJobRemoved,
     /// Review: a file could not be compared (the old version does not parse, binary files,
     /// submodules).
     NotCompared,
@@ -94,6 +106,8 @@ impl Kind {
             Kind::ScheduleRemoved => "schedule-removed",
             Kind::CommandRemoved => "command-removed",
             Kind::FlagRemoved => "flag-removed",
+            Kind::CommandNarrowed => "command-narrowed",
+            Kind::GateWeakened => "gate-weakened",
             Kind::ContinueOnErrorAdded => "continue-on-error-added",
             Kind::IfFalseAdded => "if-false-added",
             Kind::FailureMasked => "failure-masked",
@@ -109,6 +123,7 @@ impl Kind {
             Kind::CallChanged => "call-changed",
             Kind::ScheduleChanged => "schedule-changed",
             Kind::UncheckedWorkflowRemoved => "unchecked-workflow-removed",
+            Kind::UncheckedJobRemoved => "unchecked-job-removed",
             Kind::NotCompared => "not-compared",
             Kind::AllowWithoutReason => "allow-without-reason",
         }
@@ -246,8 +261,9 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         }
     }
 
-    let old_models = models(before, after, None, &mut sink);
-    let new_models = models(after, before, Some(&old_models), &mut sink);
+    // Local composite actions and reusable workflows are part of the jobs that use them.
+    let old_models = inline::inline_local(models(before, after, None, &mut sink));
+    let new_models = inline::inline_local(models(after, before, Some(&old_models), &mut sink));
     let unparsable_new: HashSet<&str> = after
         .files
         .keys()
@@ -370,6 +386,12 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             .then_with(|| place(a).cmp(&place(b)))
             .then_with(|| a.kind.cmp(&b.kind))
             .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    // One change, one finding: the same loss found through two old commands or steps (two
+    // `cargo test` lines narrowed the same way into one) is one line of the report.
+    changes.dedup_by(|a, b| {
+        a.kind == b.kind && a.message == b.message && a.after == b.after && a.severity == b.severity
     });
     let mut report = GuardReport {
         before: before.label.clone(),
@@ -754,8 +776,19 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
             }
         }
     }
+    let mut pool_taken = vec![false; pool.len()];
     for job in lost {
         if split_into(job, &pool, &pool_by_step) {
+            continue;
+        }
+        // Renamed and edited: most of its steps are those of one new job.
+        if let Some(i) = (0..pool.len()).find(|&i| !pool_taken[i] && same_job(job, pool[i])) {
+            pool_taken[i] = true;
+            compare_jobs(job, pool[i], &pool, &renamed, &new_ids, sink);
+            continue;
+        }
+        // Merged into other jobs: each of its steps is there, or runs its commands there.
+        if merged_into(job, &new.jobs, &old.jobs) {
             continue;
         }
         // Moved to another workflow (same id, same content, or same name there): compared
@@ -773,6 +806,30 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
         if let Some(other) = moved {
             let ids: HashSet<&str> = HashSet::new();
             compare_jobs(job, other, &[], &HashMap::new(), &ids, sink);
+            continue;
+        }
+        // Only actions that are not checks, and scripts that only prepare: a bot, a publisher.
+        let checks_nothing = job.steps.iter().all(|s| match weight(s) {
+            Weight::Nothing => true,
+            Weight::Unknown => s.run.is_none(),
+            Weight::Checks => false,
+        });
+        // A job named for a check (`test`, `check-license`, `lint`) is one, whatever it runs.
+        let named_check = [Some(job.id.as_str()), job.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(equivalence::names_check);
+        if checks_nothing && !named_check && job.uses.is_none() && !job.steps.is_empty() {
+            sink.push(
+                Kind::UncheckedJobRemoved,
+                job.id.clone(),
+                format!(
+                    "job `{}` was removed from {}; it only ran actions that check nothing guard knows of and set-up commands",
+                    job.id, old.display
+                ),
+                Some(&job.location),
+                Some(&new.jobs_location),
+            );
             continue;
         }
         sink.push(
@@ -815,6 +872,61 @@ fn split_into(
                 })
             })
     })
+}
+
+/// Whether `new` is `old` renamed and edited: at least half of `old`'s steps are in `new`
+/// (the same content, or the same name), on the same platform.
+fn same_job(old: &JobModel, new: &JobModel) -> bool {
+    if old.steps.is_empty() {
+        return false;
+    }
+    let contents: HashSet<&str> = new.steps.iter().map(|s| s.content.as_str()).collect();
+    let names: HashSet<&str> = new.steps.iter().filter_map(|s| s.name.as_deref()).collect();
+    let shared = old
+        .steps
+        .iter()
+        .filter(|s| {
+            contents.contains(s.content.as_str())
+                || s.name.as_deref().is_some_and(|n| names.contains(n))
+        })
+        .count();
+    let runner = |job: &JobModel| job.runner.as_ref().map(|r| r.0.clone()).unwrap_or_default();
+    shared * 2 >= old.steps.len()
+        && (runner(old) == runner(new) || equivalence::same_platform(&runner(old), &runner(new)))
+}
+
+/// Whether every step of `old` that checks is in one of `jobs`, or runs all its commands there
+/// (with perhaps more arguments), in steps and commands new in this version (`before` holds the
+/// old version's jobs): the job was merged into them. Steps that were already there run with
+/// their own job's environment and matrix, not the removed job's.
+fn merged_into(old: &JobModel, jobs: &[JobModel], before: &[JobModel]) -> bool {
+    let existed: HashSet<&str> = before
+        .iter()
+        .filter(|j| !std::ptr::eq(*j, old))
+        .flat_map(|j| &j.steps)
+        .map(|s| s.content.as_str())
+        .collect();
+    let steps: Vec<&StepModel> = jobs
+        .iter()
+        .flat_map(|j| &j.steps)
+        .filter(|s| !existed.contains(s.content.as_str()))
+        .collect();
+    let contents: HashSet<&str> = steps.iter().map(|s| s.content.as_str()).collect();
+    let commands: Vec<&model::CommandModel> = steps.iter().flat_map(|s| &s.commands).collect();
+    let checking: Vec<&StepModel> = old
+        .steps
+        .iter()
+        .filter(|s| matches!(weight(s), Weight::Checks))
+        .collect();
+    !checking.is_empty()
+        && checking.iter().all(|step| {
+            contents.contains(step.content.as_str())
+                || (step.run.is_some()
+                    && step
+                        .commands
+                        .iter()
+                        .all(|c| prepares(c) || commands.iter().any(|d| runs_as_much(c, d))))
+        })
 }
 
 /// New jobs holding one step that are tried as the host of a removed job's step, at most.
@@ -861,41 +973,6 @@ fn matrix_covers(new: &Matrix, old: &Matrix) -> bool {
 }
 
 /// Whether some combination of `new` runs `combination` (it may add values of its own).
-/// The one key whose value differs between two combinations of the same keys, when it is not
-/// the platform (a combination moved to another OS or target is a platform lost).
-fn edited_value<'a>(old: &'a Combination, new: &Combination) -> Option<&'a str> {
-    if old.len() != new.len() || old.keys().any(|k| !new.contains_key(k)) {
-        return None;
-    }
-    let mut differing = old
-        .iter()
-        .filter(|(key, value)| new.get(*key) != Some(value));
-    let (key, _) = differing.next()?;
-    let lower = key.to_ascii_lowercase();
-    let platform = ["os", "runs-on", "target", "arch", "architecture"].contains(&lower.as_str())
-        || ["platform", "runner", "_os", "-os"]
-            .iter()
-            .any(|p| lower.contains(p));
-    (differing.next().is_none() && !platform && !narrowed(&old[key], &new[key]))
-        .then_some(key.as_str())
-}
-
-/// Whether `new` is the expression `old` with a condition joined by `&&` (`${{ a }}` →
-/// `${{ a && b }}`): true in fewer runs, so the leg runs less, which is a loss, not an edit.
-fn narrowed(old: &str, new: &str) -> bool {
-    let inner = |value: &str| -> Option<String> {
-        let value = value.trim_matches(|c| c == '"' || c == '\'');
-        let inner = value.strip_prefix("${{")?.strip_suffix("}}")?;
-        Some(inner.trim().to_string())
-    };
-    match (inner(old), inner(new)) {
-        (Some(was), Some(is)) => is
-            .strip_prefix(was.as_str())
-            .is_some_and(|rest| rest.trim_start().starts_with("&&")),
-        _ => false,
-    }
-}
-
 fn covered(combination: &Combination, new: &[Combination]) -> bool {
     new.iter().any(|candidate| {
         combination
@@ -925,7 +1002,19 @@ fn compare_triggers(old: &FileModel, new: &FileModel, sink: &mut Sink) {
         for filter in SELECTING {
             let was = trigger.filters.get(*filter);
             let is = now.filters.get(*filter);
+            // `push` with `branches` runs for no tag: a `tags` filter added to it adds runs
+            // for tags (and the reverse), it narrows nothing.
+            let other = match *filter {
+                "tags" => Some("branches"),
+                "branches" => Some("tags"),
+                _ => None,
+            };
+            let widens = event == "push"
+                && other.is_some_and(|o| {
+                    trigger.filters.contains_key(o) && now.filters.get(o) == trigger.filters.get(o)
+                });
             match (was, is) {
+                (None, Some(_)) if widens => {}
                 (None, Some((patterns, at))) => sink.push(
                     Kind::TriggerNarrowed,
                     event.clone(),
@@ -1075,9 +1164,34 @@ fn compare_jobs(
     new_ids: &HashSet<&str>,
     sink: &mut Sink,
 ) {
+    // A variable that made a gate strict (`RUSTFLAGS: -Dwarnings`), unset or weakened at the
+    // workflow or job level: checked before the job's own text, which may not have changed.
+    for rule in &equivalence::knowledge().env {
+        let Some((was, before)) = old.env.get(&rule.input) else {
+            continue;
+        };
+        if rule.is_off(Some(was)) {
+            continue;
+        }
+        let now = new.env.get(&rule.input);
+        if now.is_none_or(|(is, _)| rule.is_off(Some(is))) {
+            let is = now.map_or("(unset)", |(is, _)| is.as_str());
+            sink.push(
+                Kind::GateWeakened,
+                rule.input.clone(),
+                format!(
+                    "job `{}` sets `{}: {is}` instead of `{was}`: what failed the job before may now pass",
+                    new.id, rule.input
+                ),
+                Some(before),
+                Some(now.map_or(&new.location, |(_, at)| at)),
+            );
+        }
+    }
     if old.content == new.content {
         return;
     }
+    legs_weakened(old, new, sink);
     let job = &new.id;
     // Runner and container.
     match (&old.runner, &new.runner) {
@@ -1147,45 +1261,43 @@ fn compare_jobs(
     let matrix_after = new.matrix_location.as_ref().unwrap_or(&new.location);
     match (&old.matrix, &new.matrix) {
         (Matrix::Combinations(was), Matrix::Combinations(is)) => {
-            // Combinations of the new matrix that run nothing the old one ran: where an edited
-            // combination went.
-            let mut added: Vec<&Combination> = is
-                .iter()
-                .filter(|candidate| !was.iter().any(|c| covered(c, std::slice::from_ref(*candidate))))
-                .collect();
-            for combination in was {
-                if covered(combination, is) {
-                    continue;
-                }
-                if let Some(i) = added.iter().position(|a| edited_value(combination, a).is_some()) {
-                    // The same leg on the same platform with one value edited (a feature list,
-                    // flags, a version bumped): what it checks may differ, but it still runs.
-                    let now = added.remove(i);
-                    if let Some(key) = edited_value(combination, now) {
-                        let (from, to) = (&combination[key], &now[key]);
+            for (combination, fate) in was.iter().zip(legs::match_legs(was, is)) {
+                match fate {
+                    Leg::Kept => {}
+                    // The same leg on the same platform with values edited (a version bumped,
+                    // a runner label of the same system, a feature list): what it checks may
+                    // differ, but it still runs.
+                    Leg::Edited(_, edits) => {
+                        let edited = edits
+                            .iter()
+                            .map(|(key, from, to)| {
+                                let shown = |v: &str| if v.is_empty() { "\"\"".to_string() } else { v.to_string() };
+                                format!("`{key}: {}` instead of `{}`", shown(to), shown(from))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         sink.push(
                             Kind::MatrixChanged,
                             describe(combination),
                             format!(
-                                "job `{job}` runs the matrix combination {{{}}} with `{key}: {to}` instead of `{from}`",
+                                "job `{job}` runs the matrix combination {{{}}} with {edited}",
                                 describe(combination)
                             ),
                             Some(matrix_before),
                             Some(matrix_after),
                         );
                     }
-                    continue;
-                }
-                sink.push(
-                    Kind::MatrixCombinationRemoved,
-                    describe(combination),
-                    format!(
-                        "job `{job}` no longer runs the matrix combination {{{}}}",
-                        describe(combination)
+                    Leg::Lost => sink.push(
+                        Kind::MatrixCombinationRemoved,
+                        describe(combination),
+                        format!(
+                            "job `{job}` no longer runs the matrix combination {{{}}}",
+                            describe(combination)
+                        ),
+                        Some(matrix_before),
+                        Some(matrix_after),
                     ),
-                    Some(matrix_before),
-                    Some(matrix_after),
-                );
+                }
             }
         }
         (was, is) if was != is => sink.push(
@@ -1245,6 +1357,55 @@ fn compare_jobs(
         );
     }
     compare_steps(old, new, pool, sink);
+}
+
+/// Matrix legs that set a variable named like a strict gate's (`rustflags: ""` beside a
+/// workflow's `RUSTFLAGS: -Dwarnings`) to a value that turns it off, where no old leg did: the
+/// leg overrides the gate (warnings no longer fail it).
+fn legs_weakened(old: &JobModel, new: &JobModel, sink: &mut Sink) {
+    let (Matrix::Combinations(was), Matrix::Combinations(is)) = (&old.matrix, &new.matrix) else {
+        return;
+    };
+    for rule in &equivalence::knowledge().env {
+        let Some((strict, before)) = old.env.get(&rule.input) else {
+            continue;
+        };
+        if rule.is_off(Some(strict)) {
+            continue;
+        }
+        fn find_off<'c>(
+            combination: &'c Combination,
+            rule: &equivalence::InputRule,
+        ) -> Option<(&'c String, &'c String)> {
+            combination.iter().find(|(key, value)| {
+                key.eq_ignore_ascii_case(&rule.input)
+                    && rule.is_off(Some(
+                        &serde_json::from_str::<String>(value)
+                            .unwrap_or_else(|_| value.to_string()),
+                    ))
+            })
+        }
+        let off = |combination| find_off(combination, rule);
+        if was.iter().any(|c| off(c).is_some()) {
+            continue;
+        }
+        for combination in is {
+            if let Some((key, value)) = off(combination) {
+                sink.push(
+                    Kind::GateWeakened,
+                    describe(combination),
+                    format!(
+                        "job `{}` runs the matrix combination {{{}}}, whose `{key}: {value}` overrides `{}: {strict}`: what failed the leg before may now pass",
+                        new.id,
+                        describe(combination),
+                        rule.input
+                    ),
+                    Some(before),
+                    Some(new.matrix_location.as_ref().unwrap_or(&new.location)),
+                );
+            }
+        }
+    }
 }
 
 fn same_image(a: &str, b: &str) -> bool {
@@ -1413,6 +1574,71 @@ fn compare_failure_settings(
     }
 }
 
+/// What a removed step weighs.
+enum Weight {
+    /// It runs a test, lint, build or check: removing it is a loss.
+    Checks,
+    /// Guard cannot tell (an unknown action or script): a change to review.
+    Unknown,
+    /// It prepares (checks out, installs, authenticates, prints): nothing is lost.
+    Nothing,
+}
+
+fn weight(step: &StepModel) -> Weight {
+    if let Some((uses, _)) = &step.uses {
+        let target = version::uses_target(uses);
+        return if equivalence::is_setup_action(target) {
+            Weight::Nothing
+        } else if equivalence::action_checks(target) {
+            Weight::Checks
+        } else {
+            Weight::Unknown
+        };
+    }
+    let mut unknown = false;
+    for command in &step.commands {
+        if command.quality {
+            return Weight::Checks;
+        }
+        if prepares(command) {
+            continue;
+        }
+        // A script named for what it checks (`./tools/lint.js`, `setup.ts --check`).
+        if equivalence::names_check(&command.text) {
+            return Weight::Checks;
+        }
+        unknown = true;
+    }
+    if unknown {
+        Weight::Unknown
+    } else {
+        Weight::Nothing
+    }
+}
+
+/// Whether a command only prepares or reports: a shell built-in, or an installer.
+fn prepares(command: &model::CommandModel) -> bool {
+    let program = command.key.split(' ').next().unwrap_or("");
+    !command.quality
+        && (command.key.is_empty()
+            || TRIVIAL.contains(&program)
+            || equivalence::is_setup_command(&command.key))
+}
+
+/// Whether `new` runs what `old` ran: the same command with every word of `old` (flags,
+/// packages, paths), and maybe more flags and paths. Another bare word may be a subcommand
+/// (`cargo vet` → `cargo vet suggest`, which reports and never fails): not the same command.
+fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
+    let had: HashSet<&str> = old.text.split(' ').collect();
+    let has: HashSet<&str> = new.text.split(' ').collect();
+    old.key == new.key
+        && had.iter().all(|w| has.contains(w))
+        && has
+            .iter()
+            .filter(|w| !had.contains(*w))
+            .all(|w| w.starts_with('-') || w.contains(['/', '=', '$']))
+}
+
 /// Programs that prepare or report rather than check: dropping them is not worth a review.
 const TRIVIAL: &[&str] = &[
     "echo", "printf", "cd", "pwd", "ls", "cat", "mkdir", "rm", "cp", "mv", "export", "set", "true",
@@ -1432,20 +1658,54 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
         commands_now.entry(&command.key).or_default().push(command);
         texts_now.insert(&command.text);
     }
+    let pool_names: HashSet<&str> = pool_steps
+        .iter()
+        .filter_map(|s| s.name.as_deref())
+        .collect();
     // The job loses caching when no step of it (or of the jobs split off it) caches any more.
     let caching_lost = !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches);
     let mut cache_reported = false;
     let mut removed_steps: HashSet<usize> = HashSet::new();
+    // Steps read from a local action the new job still uses are compared in the action's own
+    // file: reporting them here too would report one change in every job that uses it.
+    let still_used = |step: &StepModel| {
+        step.inlined_from.as_deref().is_some_and(|from| {
+            let uses_it = |uses: &str| {
+                inline::local_key(uses)
+                    .is_some_and(|key| from == key || from.starts_with(&format!("{key}/")))
+            };
+            new.uses.as_ref().is_some_and(|(u, _)| uses_it(u))
+                || new
+                    .steps
+                    .iter()
+                    .filter_map(|s| s.uses.as_ref())
+                    .any(|(u, _)| uses_it(u))
+        })
+    };
     for (i, step) in old.steps.iter().enumerate() {
         let Some(j) = partner[i] else {
-            let moved = contents_now.contains(step.content.as_str());
+            if still_used(step) {
+                removed_steps.insert(i);
+                continue;
+            }
+            // Moved to a job split off this one, or merged into other steps that run the same
+            // commands (with more arguments, perhaps).
+            let moved = contents_now.contains(step.content.as_str())
+                || step.name.as_deref().is_some_and(|n| pool_names.contains(n));
             let merged = step.run.is_some()
                 && !step.commands.is_empty()
-                && step
-                    .commands
-                    .iter()
-                    .all(|c| texts_now.contains(c.text.as_str()));
-            if !moved && !merged && step.caches && caching_lost && !cache_reported {
+                && step.commands.iter().all(|c| {
+                    prepares(c)
+                        || commands_now
+                            .get(c.key.as_str())
+                            .is_some_and(|now| now.iter().any(|d| runs_as_much(c, d)))
+                });
+            // The job still caches with another step (per-path caches merged into one).
+            let cache_replaced = step.caches && !caching_lost;
+            if moved || merged || cache_replaced {
+                continue;
+            }
+            if step.caches && caching_lost && !cache_reported {
                 // One change, one finding: what no longer runs is the caching.
                 removed_steps.insert(i);
                 cache_reported = true;
@@ -1459,15 +1719,32 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                     Some(&step.location),
                     Some(&new.location),
                 );
-            } else if !moved && !merged {
-                removed_steps.insert(i);
-                sink.push(
+                continue;
+            }
+            removed_steps.insert(i);
+            match weight(step) {
+                Weight::Checks => sink.push(
                     Kind::StepRemoved,
                     step.label.clone(),
                     format!("step `{}` of job `{job}` was removed", step.label),
                     Some(&step.location),
                     Some(&new.location),
-                );
+                ),
+                Weight::Unknown => sink.push(
+                    if step.uses.is_some() {
+                        Kind::CallChanged
+                    } else {
+                        Kind::ScriptChanged
+                    },
+                    step.label.clone(),
+                    format!(
+                        "step `{}` of job `{job}` was removed; it runs no known check: make sure it checked nothing",
+                        step.label
+                    ),
+                    Some(&step.location),
+                    Some(&new.location),
+                ),
+                Weight::Nothing => {}
             }
             continue;
         };
@@ -1499,6 +1776,41 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                     Some(before),
                     Some(after),
                 );
+            }
+        }
+        if let Some((uses, _)) = &now.uses {
+            for rule in equivalence::input_rules(version::uses_target(uses)) {
+                let was = step.with.get(&rule.input);
+                let Some((value, after)) = now.with.get(&rule.input) else {
+                    continue;
+                };
+                if rule.is_off(Some(value)) && !rule.is_off(was.map(|w| w.0.as_str())) {
+                    let (kind, effect) = if rule.is_cache() {
+                        (Kind::CacheRemoved, "it no longer caches")
+                    } else {
+                        (
+                            Kind::GateWeakened,
+                            "what failed the job before may now pass",
+                        )
+                    };
+                    let before = was.map_or(&step.location, |w| &w.1);
+                    let old_value = was.map_or("(not set)", |w| w.0.as_str());
+                    let value = if value.is_empty() {
+                        "\"\""
+                    } else {
+                        value.as_str()
+                    };
+                    sink.push(
+                        kind,
+                        rule.input.clone(),
+                        format!(
+                            "{what} sets `{}: {value}` instead of `{old_value}`: {effect}",
+                            rule.input
+                        ),
+                        Some(before),
+                        Some(after),
+                    );
+                }
             }
         }
         compare_failure_settings(
@@ -1565,15 +1877,77 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                 flag.starts_with("-p ")
                     && candidates.iter().any(|c| c.flags.iter().any(|f| f == flag))
             };
-            for flag in command
-                .flags
-                .iter()
-                .filter(|f| !best.flags.contains(f) && !still_selected(f))
-            {
+            for flag in command.flags.iter().filter(|f| {
+                !best.flags.contains(f)
+                    && !still_selected(f)
+                    && !equivalence::still_passed(f, &best.flags)
+                    // Dropping `-skip x`, `-k expr` or `--lib` runs more, not less.
+                    && !equivalence::narrows(f)
+            }) {
+                let name = equivalence::flag_name(flag);
+                match best
+                    .flags
+                    .iter()
+                    .find(|f| equivalence::flag_name(f) == name && name != flag.as_str())
+                {
+                    // The same flag with another value (`-fuzztime=5m` → `4m`).
+                    Some(now) => sink.push(
+                        Kind::ScriptChanged,
+                        flag.clone(),
+                        format!(
+                            "`{}` in job `{job}` passes `{now}` instead of `{flag}`",
+                            command.key
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    ),
+                    None => sink.push(
+                        Kind::FlagRemoved,
+                        flag.clone(),
+                        format!("`{}` in job `{job}` no longer passes `{flag}`", command.key),
+                        Some(&command.location),
+                        Some(&best.location),
+                    ),
+                }
+            }
+            // Flags added that make it run less, unless another run of the command runs it
+            // without them.
+            // A package excluded here and tested by another run (`--workspace --exclude x`
+            // beside `-p x`) is still tested.
+            let selected_elsewhere = |flag: &String| {
+                equivalence::flag_name(flag) == "--exclude"
+                    && candidates.iter().any(|c| {
+                        c.flags
+                            .iter()
+                            .any(|f| f.strip_prefix("-p ") == flag.strip_prefix("--exclude "))
+                    })
+            };
+            let narrowing = |candidate: &model::CommandModel| -> Vec<String> {
+                let added: Vec<String> = candidate
+                    .flags
+                    .iter()
+                    .filter(|f| !command.flags.contains(f) && !selected_elsewhere(f))
+                    .cloned()
+                    .collect();
+                equivalence::narrowing_added(&command.flags, &added)
+                    .into_iter()
+                    .cloned()
+                    .collect()
+            };
+            let added = narrowing(best);
+            if !added.is_empty() && candidates.iter().all(|c| !narrowing(c).is_empty()) {
+                let list = added
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 sink.push(
-                    Kind::FlagRemoved,
-                    flag.clone(),
-                    format!("`{}` in job `{job}` no longer passes `{flag}`", command.key),
+                    Kind::CommandNarrowed,
+                    added.join(" "),
+                    format!(
+                        "`{}` in job `{job}` now passes {list}: it runs less than `{}`",
+                        command.key, command.text
+                    ),
                     Some(&command.location),
                     Some(&best.location),
                 );

@@ -18,7 +18,10 @@
 
 mod allow;
 pub mod compare;
+pub mod equivalence;
 pub mod git;
+mod inline;
+mod legs;
 mod location;
 pub use plimsoll_actions::matrix;
 pub mod model;

@@ -102,6 +102,9 @@ pub struct StepModel {
     pub caches: bool,
     /// What the step does, without its name and id: equal content means the same step.
     pub content: String,
+    /// The local composite action (or reusable workflow) this step was read from, when it is
+    /// one of a job's steps only through `uses: ./…`: its key.
+    pub inlined_from: Option<String>,
 }
 
 /// A job.
@@ -137,6 +140,9 @@ pub struct JobModel {
     pub call_with: Option<String>,
     /// The job's content without `name:`: equal content under another id is a rename.
     pub content: String,
+    /// Environment variables its steps see: the workflow's `env:` overlaid by the job's, with
+    /// where each value is written.
+    pub env: BTreeMap<String, (String, Location)>,
 }
 
 /// The coverage model of one file.
@@ -281,7 +287,11 @@ pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFai
                 );
             }
             for job in workflow.jobs() {
-                model.jobs.push(job_model(&job, &source, display));
+                let mut job_model = job_model(&job, &source, display);
+                let mut env = env_of(root.get("env"), &at);
+                env.append(&mut job_model.env);
+                job_model.env = env;
+                model.jobs.push(job_model);
             }
         }
         FileKind::Action => {
@@ -315,6 +325,7 @@ pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFai
                 uses: None,
                 call_with: None,
                 content: root.get("runs").map(canonical).unwrap_or_default(),
+                env: BTreeMap::new(),
             });
         }
     }
@@ -453,7 +464,29 @@ fn job_model(job: &Job<'_>, source: &SourceFile, display: &str) -> JobModel {
             .and_then(|entry| Some((entry.value.as_str()?.to_string(), at(entry.value.span)))),
         call_with: node.get("with").map(canonical),
         content: content_without(node, &["name"]),
+        env: env_of(node.get("env"), &at),
     }
+}
+
+/// The variables of an `env:` mapping, values as text.
+fn env_of(
+    node: Option<&Node>,
+    at: &dyn Fn(Span) -> Location,
+) -> BTreeMap<String, (String, Location)> {
+    node.and_then(Node::as_mapping)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|entry| {
+            let value = entry
+                .value
+                .as_str()
+                .map_or_else(|| canonical(&entry.value), str::to_string);
+            Some((
+                entry.key.as_str()?.to_string(),
+                (value, at(entry.value.span)),
+            ))
+        })
+        .collect()
 }
 
 /// Actions that exist to cache.
@@ -527,6 +560,7 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str) -> StepModel 
         condition: condition(node.get("if"), &at),
         caches,
         content,
+        inlined_from: None,
     }
 }
 
@@ -542,6 +576,15 @@ fn scan_script(
     let parsed = shell::parse(&masked);
     let expressions = expr::find(script);
     let locator = Locator::new(run_node, source.text());
+    // `set +e` to read an exit status (`$?`, `PIPESTATUS`) in a script that then exits with
+    // it (or another non-zero status) still fails the step: it masks nothing.
+    let reads_status = script.contains("PIPESTATUS") || script.contains("$?");
+    let exits_non_zero = parsed.iter().any(|command| {
+        let words: Vec<&str> = command.argv().iter().map(|w| w.text.as_str()).collect();
+        matches!(words.as_slice(), ["exit", code, ..] if *code != "0")
+            || words.first() == Some(&"false")
+    });
+    let status_checked = reads_status && exits_non_zero;
     let locate = |span: Span| {
         let in_source = locator.locate(run_node, source.text(), span.start..span.end);
         Location::of(display, source, in_source)
@@ -565,7 +608,9 @@ fn scan_script(
         if words.first() == Some(&"set")
             && words.iter().any(|w| w.starts_with('+') && w.contains('e'))
         {
-            masks.push(("set +e".to_string(), locate(span)));
+            if !status_checked {
+                masks.push(("set +e".to_string(), locate(span)));
+            }
             continue;
         }
         if command.connector == Connector::Or {
@@ -583,7 +628,8 @@ fn scan_script(
         let key = command_key(&words);
         let quality = is_quality(&key);
         commands.push(CommandModel {
-            flags: flags(&words),
+            // The tool's flags, not its wrapper's (`uv run --no-project pytest -x`: `-x`).
+            flags: flags(unwrap(&words)),
             quality,
             text,
             key,
@@ -693,6 +739,11 @@ pub fn command_key(words: &[&str]) -> String {
         .iter()
         .filter(|w| !w.starts_with('-') && !w.starts_with('+'));
     match rest.next() {
+        // `cargo hack check --feature-powerset` runs `cargo check` for each feature set.
+        Some(&"hack") if program == "cargo" => match rest.next() {
+            Some(sub) => format!("cargo {sub}"),
+            None => "cargo hack".to_string(),
+        },
         Some(&"run") if matches!(program, "npm" | "yarn" | "pnpm" | "bun") => match rest.next() {
             Some(script) => format!("{program} run {script}"),
             None => format!("{program} run"),
@@ -830,6 +881,10 @@ const VALUE_FLAGS: &[&str] = &[
     "--features",
     "--package",
     "--exclude",
+    "--deny",
+    "--warn",
+    "--forbid",
+    "--skip",
     "--target",
 ];
 
@@ -903,6 +958,10 @@ mod tests {
             "cargo fmt"
         );
         assert_eq!(command_key(&["npm", "run", "lint"]), "npm run lint");
+        assert_eq!(
+            command_key(&["cargo", "hack", "--all", "check", "--each-feature"]),
+            "cargo check"
+        );
         assert_eq!(command_key(&["python", "-m", "pytest", "-x"]), "pytest");
         assert_eq!(command_key(&["npx", "--yes", "eslint", "."]), "eslint");
         assert_eq!(

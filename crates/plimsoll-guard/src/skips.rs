@@ -96,13 +96,19 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
         }
     }
     let source = SourceFile::new(&change.path, after.as_str());
+    let before = change.before.as_deref().unwrap_or("");
+    let lines: Vec<&str> = after.split_inclusive('\n').collect();
     let mut found = Vec::new();
     let mut offset = 0;
-    for line in after.split_inclusive('\n') {
+    for (i, line) in lines.iter().enumerate() {
         if let Some(marker) = marker_of(line, markers) {
             let text = line.trim();
+            // A test (or module of tests) this very change adds never ran: skipping it loses
+            // nothing.
+            let added_here = skipped_name(&lines[i..]).is_some_and(|name| !mentions(before, name));
             match old.get_mut(text) {
                 Some(count) if *count > 0 => *count -= 1,
+                _ if added_here => {}
                 _ => {
                     let start = offset + (line.len() - line.trim_start().len());
                     let span = Span::new(start, start + text.len());
@@ -117,6 +123,51 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
         offset += line.len();
     }
     found
+}
+
+/// The name of the function, class or module a skip marker applies to: the first
+/// `fn`/`def`/`func`/`class`/`mod`/`describe`/`it`/`test` on the marker's line or the few lines
+/// after it.
+fn skipped_name<'a>(lines: &[&'a str]) -> Option<&'a str> {
+    const DECLARATIONS: &[&str] = &[
+        "fn ",
+        "def ",
+        "func ",
+        "class ",
+        "mod ",
+        ".skip(",
+        "test(",
+        "it(",
+        "describe(",
+    ];
+    lines.iter().take(4).find_map(|line| {
+        DECLARATIONS.iter().find_map(|keyword| {
+            let at = line.find(keyword)?;
+            let rest = &line[at + keyword.len()..];
+            // `it('name'`, `.skip("name"`: a call names its test by its first, quoted argument.
+            if keyword.ends_with('(') && !rest.starts_with(['\'', '"', '`']) {
+                return None;
+            }
+            let rest = rest.trim_start_matches(['\'', '"', '`', ' ']);
+            let end = rest
+                .find(|c: char| {
+                    !(c.is_alphanumeric() || c == '_' || c == ' ' && keyword.ends_with('('))
+                })
+                .unwrap_or(rest.len());
+            let name = rest[..end].trim();
+            (!name.is_empty()).then_some(name)
+        })
+    })
+}
+
+/// Whether `text` names `name` as a whole word.
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !word(before) && !word(after)
+    })
 }
 
 /// Source files that differ between two folders, for the test-skip scan. (It lives here, not
@@ -157,8 +208,8 @@ mod tests {
     fn only_new_markers_count() {
         let change = CodeChange {
             path: "src/lib.rs".into(),
-            before: Some("#[test]\n#[ignore]\nfn a() {}\n".into()),
-            after: Some("#[test]\n#[ignore]\nfn a() {}\n#[test]\n    #[ignore = \"slow\"]\nfn b() {}\n// #[ignore]\n".into()),
+            before: Some("#[test]\n#[ignore]\nfn a() {}\n#[test]\nfn b() {}\n".into()),
+            after: Some("#[test]\n#[ignore]\nfn a() {}\n#[test]\n    #[ignore = \"slow\"]\nfn b() {}\n// #[ignore]\n#[test]\n#[ignore]\nfn new_here() {}\n".into()),
         };
         let skips = new_skips(&change);
         assert_eq!(skips.len(), 1);
@@ -166,8 +217,8 @@ mod tests {
         assert_eq!(skips[0].location.column, 5);
         let js = CodeChange {
             path: "a.test.js".into(),
-            before: None,
-            after: Some("process.exit(1)\nxit('x', () => {})\n".into()),
+            before: Some("it('x', () => {})\n".into()),
+            after: Some("process.exit(1)\nxit('x', () => {})\nxit('new', () => {})\n".into()),
         };
         assert_eq!(new_skips(&js).len(), 1);
     }

@@ -420,7 +420,7 @@ fn messages_quote_the_workflow() {
     let new = dated("nightly");
     assert_eq!(
         kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
-        ["version-loosened"]
+        ["review:version-loosened"]
     );
 }
 
@@ -443,7 +443,7 @@ fn versions_loosened() {
     for (from, to) in cases {
         assert_eq!(
             kinds_after(&[(from, to)]),
-            ["version-loosened"],
+            ["review:version-loosened"],
             "{from} → {to}"
         );
     }
@@ -486,6 +486,22 @@ fn tests_newly_skipped_in_code() {
             .expect("a place in the new version");
         assert_eq!(at.path, *path);
     }
+    // A test this very change adds never ran: skipping it is not "newly skipped" (a module of
+    // ignored tests added with the code it tests, a new ignored test in an existing file).
+    let report = guard(
+        &[("src/lib.rs", "fn a() {}\n")],
+        &[
+            (
+                "src/lib.rs",
+                "fn a() {}\n#[test]\n#[ignore]\nfn slow_roundtrip() {}\n",
+            ),
+            (
+                "tests/net.rs",
+                "#[ignore]\nmod net {\n    #[test]\n    fn connects() {}\n}\n",
+            ),
+        ],
+    );
+    assert!(report.changes.is_empty(), "{:?}", kinds(&report));
     // An existing skip that moves is not new.
     let report = guard(
         &[("src/lib.rs", "#[ignore]\nfn a() {}\nfn b() {}\n")],
@@ -588,11 +604,12 @@ fn job_split_into_two() {
         kinds(&guard(&[(CI, one)], &[(CI, kept)])),
         Vec::<String>::new()
     );
-    // A split that drops a step is not.
+    // A split that drops a step is not: the job is compared with the new job holding most of
+    // its steps, which lacks the step.
     let lossy = two.replacen("      - run: cargo clippy -- -D warnings\n", "", 1);
     assert_eq!(
         kinds(&guard(&[(CI, one)], &[(CI, &lossy)])),
-        ["job-removed"]
+        ["step-removed"]
     );
 }
 
@@ -664,12 +681,20 @@ fn unclear_changes_ask_for_review() {
         )),
         ["review:script-changed"]
     );
-    // An unnamed step replaced by another is a step removed.
+    // An unnamed step replaced by another: a script guard cannot read is listed to review; one
+    // named for a check (`./lint.sh`), or running a quality command, is a step removed.
     assert_eq!(
         kinds_after(&[(
             "    steps:\n      - run: ./deploy.sh",
             "    steps:\n      - run: ./release.sh"
         )]),
+        ["review:script-changed"]
+    );
+    assert_eq!(
+        kinds(&guard(
+            &[(CI, &named("./scripts/lint.sh"))],
+            &[(CI, &named("echo done").replace("name: Ship", "name: Done"))]
+        )),
         ["step-removed"]
     );
     let opaque = |m: &str| {
@@ -780,7 +805,7 @@ fn reusable_workflow_calls() {
             &[(CI, &caller("8f4b7f84864484a7bf31766abe9204da3cbe65b3"))],
             &[(CI, &caller("main"))]
         )),
-        ["version-loosened"]
+        ["review:version-loosened"]
     );
     let changed = caller("v1").replacen("features: all", "features: none", 1);
     assert_eq!(
@@ -873,10 +898,12 @@ fn a_job_moved_to_another_workflow_is_compared_there() {
     let report = guard(&[(CI, BASE)], &[(CI, ci_without), (integration, &moved)]);
     // The moved job no longer waits for jobs of the other workflow: worth a look only.
     assert!(!report.failed(), "{:?}", kinds(&report));
+    // What the move dropped is still seen (a deploy script, which checks nothing guard knows
+    // of: to review).
     let dropped = moved.replace("      - run: ./deploy.sh\n", "      - run: echo skipped\n");
     let report = guard(&[(CI, BASE)], &[(CI, ci_without), (integration, &dropped)]);
     assert!(
-        kinds(&report).contains(&"step-removed".to_string()),
+        kinds(&report).contains(&"review:script-changed".to_string()),
         "{:?}",
         kinds(&report)
     );
@@ -896,7 +923,7 @@ fn a_matrix_value_edited_is_a_review_not_a_lost_combination() {
     assert!(
         report.changes[0]
             .message
-            .contains("with `target_rustflags: \"\"` instead of `\"--exclude=nu-cmd-dataframe\"`"),
+            .contains("with `target_rustflags: \"\"` instead of `--exclude=nu-cmd-dataframe`"),
         "{}",
         report.changes[0].message
     );
@@ -925,4 +952,460 @@ fn a_matrix_value_edited_is_a_review_not_a_lost_combination() {
         kinds(&guard(&[(CI, &old)], &[(CI, &one_leg)])),
         ["matrix-combination-removed"]
     );
+}
+
+// ---- false alarms of real history (crates/plimsoll/tests/data/guard-history.tsv) ----
+
+/// A matrix leg whose runner label moves within its platform (deno: `ubuntu-22.04` →
+/// `ubuntu-24.04`, `macos-13` → `macos-15-intel`, a self-hosted label chosen by an expression)
+/// still runs: a review. A `skip:` key added to the leg, or a move to another system, loses it.
+#[test]
+fn a_runner_label_edited_within_its_platform_is_not_a_lost_leg() {
+    let matrix = |runner: &str, extra: &str| {
+        format!("on: push\njobs:\n  build:\n    runs-on: ${{{{ matrix.runner }}}}\n    strategy:\n      matrix:\n        include:\n          - os: macos\n            arch: x86_64\n            runner: {runner}\n            job: test\n{extra}          - os: linux\n            arch: x86_64\n            runner: ubuntu-22.04\n            job: lint\n    steps:\n      - run: cargo test\n")
+    };
+    let old = matrix("macos-13", "");
+    for runner in [
+        "macos-15-intel",
+        "'${{ github.ref == ''refs/heads/main'' && ''self-hosted'' || ''macos-13'' }}'",
+    ] {
+        let report = guard(&[(CI, &old)], &[(CI, &matrix(runner, ""))]);
+        assert_eq!(kinds(&report), ["review:matrix-changed"], "{runner}");
+        assert!(report.changes[0].message.contains("instead of `macos-13`"));
+    }
+    let skipped = matrix(
+        "macos-13",
+        "            skip: '${{ github.event_name == ''pull_request'' }}'\n",
+    );
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &skipped)])),
+        ["matrix-combination-removed"]
+    );
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &matrix("ubuntu-24.04", ""))])),
+        ["matrix-combination-removed"]
+    );
+}
+
+/// Matrix entries written as mappings that gain fields (tauri: `cross: false, command: test`),
+/// and values grouped into lists run by a loop (prometheus's fuzz targets), keep every leg.
+#[test]
+fn matrix_mappings_extended_and_values_grouped_keep_their_legs() {
+    let platforms = |extra: &str| {
+        format!("on: push\njobs:\n  test:\n    runs-on: ${{{{ matrix.platform.os }}}}\n    strategy:\n      matrix:\n        platform:\n          - {{ target: x86_64-pc-windows-msvc, os: windows-latest{extra} }}\n          - {{ target: x86_64-unknown-linux-gnu, os: ubuntu-latest{extra} }}\n    steps:\n      - run: cargo test --target ${{{{ matrix.platform.target }}}}\n")
+    };
+    let report = guard(
+        &[(CI, &platforms(""))],
+        &[(CI, &platforms(", cross: false, command: test"))],
+    );
+    assert_eq!(kinds(&report), Vec::<String>::new());
+    let fuzz = |values: &str| {
+        format!("on: push\njobs:\n  fuzzing:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        fuzz_test: {values}\n    steps:\n      - run: go test -fuzz=${{{{ matrix.fuzz_test }}}} ./fuzzing\n")
+    };
+    let report = guard(
+        &[(CI, &fuzz("[FuzzA, FuzzB, FuzzC]"))],
+        &[(CI, &fuzz("[[FuzzA, FuzzB], [FuzzC]]"))],
+    );
+    assert!(!report
+        .changes
+        .iter()
+        .any(|c| c.kind == plimsoll_guard::Kind::MatrixCombinationRemoved));
+    let report = guard(
+        &[(CI, &fuzz("[FuzzA, FuzzB, FuzzC]"))],
+        &[(CI, &fuzz("[[FuzzA, FuzzB]]"))],
+    );
+    assert_eq!(kinds(&report)[0], "matrix-combination-removed");
+}
+
+/// Steps that only prepare (checkout, setup and auth actions, installers, echo to
+/// `GITHUB_OUTPUT`) check nothing: removing them is silent. Per-path caches replaced by one
+/// cache action keep the job cached.
+#[test]
+fn steps_that_only_prepare_are_not_coverage() {
+    let job = |steps: &str| {
+        format!("on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n{steps}      - run: cargo test\n")
+    };
+    let old = job("      - uses: actions/checkout@v4\n      - uses: google-github-actions/auth@v2\n        with:\n          project_id: p\n      - uses: google-github-actions/setup-gcloud@v2\n      - run: pip install -U twine\n      - name: Set Outputs of Short SHA\n        run: echo \"sha=$(git rev-parse --short HEAD)\" >> $GITHUB_OUTPUT\n      - uses: actions/cache@v4\n        with:\n          path: ~/.cargo/registry\n          key: registry\n      - uses: actions/cache@v4\n        with:\n          path: target\n          key: target\n");
+    let new = job("      - uses: actions/checkout@v4\n      - uses: Swatinem/rust-cache@v2\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        Vec::<String>::new()
+    );
+    // A step that checks is still a loss.
+    let linted = job("      - uses: golangci/golangci-lint-action@v6\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &linted)], &[(CI, &job(""))])),
+        ["step-removed"]
+    );
+}
+
+/// A job renamed and edited (nushell: `all` → `release`) is compared with its new version; a job
+/// merged into another as a new step running the same command (deno's `check-lsp-tracing`) and
+/// a step moved to a new job (prometheus's 32-bit tests, with `-parallel=1` added) still run.
+#[test]
+fn jobs_renamed_merged_and_steps_moved_still_run() {
+    let steps = "      - uses: actions/checkout@v4\n      - name: Build\n        run: cargo build --release\n      - name: Test\n        run: cargo test --release\n";
+    let old = format!(
+        "on: push\njobs:\n  all:\n    name: All\n    runs-on: ubuntu-latest\n    steps:\n{steps}"
+    );
+    let new = format!("on: push\njobs:\n  release:\n    name: Release\n    runs-on: ubuntu-latest\n    steps:\n{steps}      - name: Publish\n        run: ./publish.sh\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        Vec::<String>::new()
+    );
+    let dropped = new.replace(
+        "        run: cargo test --release\n",
+        "        run: echo no tests\n",
+    );
+    assert!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &dropped)])).contains(&"command-removed".to_string())
+    );
+
+    let two = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo build --all-targets\n  check-tracing:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo check -p deno --features=lsp-tracing\n";
+    let merged = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo build --all-targets\n      - name: Check tracing build\n        run: cargo check -p deno --features=lsp-tracing\n";
+    assert_eq!(
+        kinds(&guard(&[(CI, two)], &[(CI, merged)])),
+        Vec::<String>::new()
+    );
+    let not_merged = merged.replace("--features=lsp-tracing", "");
+    assert_eq!(
+        kinds(&guard(&[(CI, two)], &[(CI, &not_merged)])),
+        ["job-removed"]
+    );
+
+    let one = "on: push\njobs:\n  more:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test -race ./tsdb/\n      - run: GOARCH=386 go test ./...\n";
+    let split = "on: push\njobs:\n  more:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test -race ./tsdb/\n  test_go_386:\n    runs-on: ubuntu-latest\n    steps:\n      - run: GOARCH=386 go test -parallel=1 ./...\n";
+    assert_eq!(
+        kinds(&guard(&[(CI, one)], &[(CI, split)])),
+        Vec::<String>::new()
+    );
+}
+
+/// A command kept with only another subcommand (tauri: `cargo vet --locked` commented out while
+/// `cargo vet suggest --locked` stays) no longer runs; paths joined into one command
+/// (prometheus: two `go test -race <pkg>` lines merged) still do.
+#[test]
+fn a_subcommand_added_is_another_command_paths_joined_are_not() {
+    let job = |steps: &str| {
+        format!("on: push\njobs:\n  vet:\n    runs-on: ubuntu-latest\n    steps:\n{steps}")
+    };
+    let old = job("      - run: cargo vet suggest --locked\n      - name: Invoke cargo-vet\n        run: cargo vet --locked\n");
+    let new = job("      - run: cargo vet suggest --locked\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        ["step-removed"]
+    );
+    let old = job(
+        "      - run: go test -race ./cmd/prometheus\n      - run: go test -race ./prompb/client\n",
+    );
+    let new = job("      - run: go test -race ./cmd/prometheus ./prompb/client\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &new)])),
+        Vec::<String>::new()
+    );
+}
+
+/// Flags compared by meaning (`--all` is `--workspace`, `--all-features` passes every
+/// `--features x`, a wrapper's own flags are not the tool's), a narrowing flag dropped runs more
+/// (prometheus: `go test -skip …` → `go test`), a value edited is a review, and flags added that
+/// narrow a command (`--lib --tests --bins` drops the doctests) are a loss.
+#[test]
+fn flags_by_meaning_and_flags_that_narrow() {
+    let job = |run: &str| {
+        format!(
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+        )
+    };
+    let same = |a: &str, b: &str| kinds(&guard(&[(CI, &job(a))], &[(CI, &job(b))]));
+    assert_eq!(
+        same("cargo test --all", "cargo test --workspace"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "cargo clippy --features x -- -D warnings",
+            "cargo clippy --all-features -- --deny warnings"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "cargo check --all-targets",
+            "cargo hack check --all-targets --each-feature"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "uv run --no-project --no-sync pytest tests",
+            "uv run --no-sync pytest tests"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same("go test -skip ${SKIP} ./...", "go test ./..."),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        same(
+            "go test -fuzz=FuzzA -fuzztime=5m ./f",
+            "go test -fuzz=FuzzA -fuzztime=4m ./f"
+        ),
+        ["review:script-changed"]
+    );
+    assert_eq!(
+        same(
+            "cargo test --workspace",
+            "cargo test --workspace --lib --tests --bins"
+        ),
+        ["command-narrowed"]
+    );
+    assert_eq!(
+        same("pytest tests", "pytest -k 'not slow' tests"),
+        ["command-narrowed"]
+    );
+    assert_eq!(
+        same("cargo test -p a", "cargo test -p a -p b"),
+        Vec::<String>::new()
+    );
+    let report = guard(
+        &[(CI, &job("cargo test"))],
+        &[(CI, &job("cargo test --lib"))],
+    );
+    let change = &report.changes[0];
+    assert!(change
+        .message
+        .contains("now passes `--lib`: it runs less than `cargo test`"));
+    assert_eq!(
+        (
+            change.before.as_ref().map(|l| l.line),
+            change.after.as_ref().map(|l| l.line)
+        ),
+        (Some(6), Some(6))
+    );
+}
+
+/// A `tags` filter added to a `push` that filters branches adds runs for tags (prometheus:
+/// "Also run CI on release tags"): it narrows nothing.
+#[test]
+fn tags_added_to_a_branch_push_widen_it() {
+    let on = |filters: &str| {
+        format!("on:\n  push:\n{filters}jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n")
+    };
+    let branches = on("    branches: [main, 'release-*']\n");
+    let both = on("    branches: [main, 'release-*']\n    tags: ['v*']\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &branches)], &[(CI, &both)])),
+        Vec::<String>::new()
+    );
+    let tags_only = on("    tags: ['v*']\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &branches)], &[(CI, &tags_only)]))[0],
+        "trigger-narrowed"
+    );
+}
+
+/// `set +e` that lets a script read an exit status (`PIPESTATUS`, `$?`) and then exit with it
+/// fails the step as before: not masking. One that lets the failure pass still is.
+#[test]
+fn set_plus_e_to_read_the_exit_status_is_not_masking() {
+    let job = |run: &str| {
+        format!(
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{run}"
+        )
+    };
+    let old = job("          cargo test 2>&1 | tee log.txt\n");
+    let captured = job("          set +e\n          cargo test 2>&1 | tee log.txt\n          status=${PIPESTATUS[0]}\n          grep -q 'error' log.txt && echo found\n          exit $status\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &captured)])),
+        Vec::<String>::new()
+    );
+    let swallowed =
+        job("          set +e\n          cargo test 2>&1 | tee log.txt\n          echo done\n");
+    assert_eq!(
+        kinds(&guard(&[(CI, &old)], &[(CI, &swallowed)])),
+        ["failure-masked"]
+    );
+}
+
+/// Action inputs that turn a gate or a cache off are losses (`fail_ci_if_error: false`,
+/// `cache: false`, `rustflags: ''` on setup-rust-toolchain, whose default denies warnings);
+/// turning them on, or keeping `-D warnings`, is not.
+#[test]
+fn action_inputs_that_turn_a_gate_or_cache_off() {
+    let step = |uses: &str, with: &str| {
+        format!("on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: {uses}\n{with}      - run: cargo test\n")
+    };
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "codecov/codecov-action@v5",
+            "        with:\n          fail_ci_if_error: true\n",
+            "        with:\n          fail_ci_if_error: false\n",
+            &["gate-weakened"],
+        ),
+        (
+            "actions/setup-go@v5",
+            "",
+            "        with:\n          cache: false\n",
+            &["cache-removed"],
+        ),
+        (
+            "actions-rust-lang/setup-rust-toolchain@v1",
+            "",
+            "        with:\n          rustflags: ''\n",
+            &["gate-weakened"],
+        ),
+        (
+            "actions-rust-lang/setup-rust-toolchain@v1",
+            "",
+            "        with:\n          rustflags: -D warnings -C debuginfo=0\n",
+            &[],
+        ),
+        (
+            "codecov/codecov-action@v5",
+            "        with:\n          fail_ci_if_error: false\n",
+            "        with:\n          fail_ci_if_error: true\n",
+            &[],
+        ),
+    ];
+    for (uses, before, after, expected) in cases {
+        let report = guard(&[(CI, &step(uses, before))], &[(CI, &step(uses, after))]);
+        assert_eq!(kinds(&report), *expected, "{uses}: {after}");
+    }
+    let report = guard(
+        &[(CI, &step("codecov/codecov-action@v5", ""))],
+        &[(
+            CI,
+            &step(
+                "codecov/codecov-action@v5",
+                "        with:\n          fail_ci_if_error: false\n",
+            ),
+        )],
+    );
+    assert_eq!(report.changes[0].after.as_ref().map(|l| l.line), Some(8));
+    assert!(report.changes[0].message.contains("instead of `(not set)`"));
+}
+
+/// Steps moved into a local composite action (`uses: ./.github/actions/setup`) or a job moved
+/// into a same-repository reusable workflow (uv's planner in `plan.yml`) still run: the action's
+/// and the workflow's steps are part of the job, in both versions. A check dropped from the
+/// action on the way is still a loss, reported once (in the action's file).
+#[test]
+fn local_composite_actions_and_reusable_workflows_are_followed() {
+    let inline = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo fmt --check\n      - run: cargo clippy -- -D warnings\n      - run: cargo test\n";
+    let using = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/lint\n      - run: cargo test\n";
+    let action = |steps: &str| format!("name: lint\nruns:\n  using: composite\n  steps:\n{steps}");
+    let both = "    - run: cargo fmt --check\n      shell: bash\n    - run: cargo clippy -- -D warnings\n      shell: bash\n";
+    let lint = ".github/actions/lint/action.yml";
+    let report = guard(&[(CI, inline)], &[(CI, using), (lint, &action(both))]);
+    assert_eq!(kinds(&report), Vec::<String>::new());
+    let fmt_only = "    - run: cargo fmt --check\n      shell: bash\n";
+    let report = guard(&[(CI, inline)], &[(CI, using), (lint, &action(fmt_only))]);
+    assert_eq!(kinds(&report), ["step-removed"]);
+    assert!(report.changes[0]
+        .message
+        .contains("cargo clippy -- -D warnings"));
+    // Dropped later from the action: reported in the action's file, not in every job using it.
+    let report = guard(
+        &[(CI, using), (lint, &action(both))],
+        &[(CI, using), (lint, &action(fmt_only))],
+    );
+    assert_eq!(kinds(&report), ["step-removed"]);
+    assert_eq!(
+        report.changes[0].before.as_ref().map(|l| l.path.as_str()),
+        Some(lint)
+    );
+
+    let plan = ".github/workflows/plan.yml";
+    let caller = "on: push\njobs:\n  plan:\n    uses: ./.github/workflows/plan.yml\n";
+    let called = "on: workflow_call\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo fmt --check\n      - run: cargo clippy -- -D warnings\n      - run: cargo test\n";
+    let job = inline.replace("  test:", "  plan:");
+    let report = guard(&[(CI, &job)], &[(CI, caller), (plan, called)]);
+    assert!(!report.failed(), "{:?}", kinds(&report));
+    // `$/path` names the same repository at the caller's commit, like `./path`.
+    let dollar = caller.replace("./.github", "$/.github");
+    let report = guard(
+        &[(CI, caller), (plan, called)],
+        &[(CI, &dollar), (plan, called)],
+    );
+    assert!(!report.failed(), "{:?}", report.changes);
+}
+
+/// One change is reported once: two old commands narrowed into the same new one (deno's
+/// `cargo test --lib` and `--tests` lines replaced by one `--exclude` run) give one finding.
+#[test]
+fn one_change_is_reported_once() {
+    let job = |run: &str| {
+        format!(
+            "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{run}"
+        )
+    };
+    let old = job("          cargo test --locked\n          cargo test --locked\n");
+    let new = job("          cargo test --locked --skip slow\n");
+    let report = guard(&[(CI, &old)], &[(CI, &new)]);
+    assert_eq!(kinds(&report), ["command-narrowed"]);
+}
+
+/// An environment variable that made warnings fail (`RUSTFLAGS: -Dwarnings`), unset or
+/// weakened at the workflow or job level, is a loss named with both places; an unrelated
+/// variable (`CARGO_INCREMENTAL`) or the same flags respelled are not.
+#[test]
+fn environment_that_weakens_a_gate() {
+    let wf = |env: &str, job_env: &str| {
+        format!("on: push\n{env}jobs:\n  t:\n    runs-on: ubuntu-latest\n{job_env}    steps:\n      - run: cargo test\n")
+    };
+    let strict = wf(
+        "env:\n  RUSTFLAGS: -Dwarnings\n  CARGO_INCREMENTAL: 0\n",
+        "",
+    );
+    let cases: &[(String, &[&str])] = &[
+        (wf("env:\n  CARGO_INCREMENTAL: 0\n", ""), &["gate-weakened"]),
+        (
+            wf(
+                "env:\n  RUSTFLAGS: -Dwarnings\n",
+                "    env:\n      RUSTFLAGS: ''\n",
+            ),
+            &["gate-weakened"],
+        ),
+        (
+            wf("env:\n  RUSTFLAGS: -D warnings -C debuginfo=0\n", ""),
+            &[],
+        ),
+        (wf("env:\n  RUSTFLAGS: -Dwarnings\n", ""), &[]),
+    ];
+    for (after, expected) in cases {
+        let report = guard(&[(CI, &strict)], &[(CI, after)]);
+        assert_eq!(kinds(&report), *expected, "{after}");
+    }
+    let report = guard(
+        &[(CI, &strict)],
+        &[(
+            CI,
+            &wf(
+                "env:\n  RUSTFLAGS: -Dwarnings\n",
+                "    env:\n      RUSTFLAGS: ''\n",
+            ),
+        )],
+    );
+    let change = &report.changes[0];
+    assert_eq!(change.before.as_ref().map(|l| l.line), Some(3));
+    assert_eq!(change.after.as_ref().map(|l| l.line), Some(8));
+}
+
+/// A matrix value `rustflags: ""` that overrides the workflow's `RUSTFLAGS: -Dwarnings` (the
+/// issue's missed case): warnings no longer fail that leg.
+#[test]
+fn a_matrix_value_that_overrides_a_strict_variable() {
+    let wf = |legs: &str| {
+        format!("on: push\nenv:\n  RUSTFLAGS: -Dwarnings\njobs:\n  build:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        include:\n{legs}    steps:\n      - run: cargo build --target ${{{{ matrix.target }}}}\n        env:\n          RUSTFLAGS: ${{{{ matrix.rustflags }}}}\n")
+    };
+    let old =
+        wf("          - target: x86_64-unknown-linux-gnu\n            rustflags: -Dwarnings\n");
+    let new = wf("          - target: x86_64-unknown-linux-gnu\n            rustflags: -Dwarnings\n          - target: armv7-unknown-linux-gnueabihf\n            rustflags: ''\n");
+    let report = guard(&[(CI, &old)], &[(CI, &new)]);
+    assert_eq!(kinds(&report), ["gate-weakened"]);
+    assert!(report.changes[0]
+        .message
+        .contains("overrides `RUSTFLAGS: -Dwarnings`"));
+    assert_eq!(report.changes[0].before.as_ref().map(|l| l.line), Some(3));
 }

@@ -1,0 +1,438 @@
+//! What guard knows about equivalent and narrowing settings, read from
+//! `data/equivalence.toml`: platform families of runner labels, matrix keys that place or skip
+//! a leg, flag aliases and supersets, flags that narrow a command, steps that check nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// The data file, compiled in.
+pub const EQUIVALENCE_TOML: &str = include_str!("../data/equivalence.toml");
+
+/// The knowledge of `data/equivalence.toml`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Knowledge {
+    /// Operating system family → the words of a label that name it.
+    #[serde(default)]
+    pub platforms: BTreeMap<String, Vec<String>>,
+    /// Architecture → the words that name it.
+    #[serde(default)]
+    pub architectures: BTreeMap<String, Vec<String>>,
+    /// Matrix keys.
+    #[serde(default)]
+    pub matrix: MatrixKeys,
+    /// Steps that check nothing.
+    #[serde(default)]
+    pub steps: Steps,
+    /// Flag aliases, supersets, and flags that narrow a command.
+    #[serde(default)]
+    pub flags: Flags,
+    /// Action inputs that turn a check, a gate or a cache off.
+    #[serde(default)]
+    pub inputs: Vec<InputRule>,
+    /// Environment variables that make a gate strict (`input` is the variable's name).
+    #[serde(default)]
+    pub env: Vec<InputRule>,
+}
+
+/// An action input that can turn a check, a gate or a cache off.
+#[derive(Debug, Default, Deserialize)]
+pub struct InputRule {
+    /// The action pattern; any action when absent.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// The input.
+    pub input: String,
+    /// Values that turn it off.
+    #[serde(default)]
+    pub off: Vec<String>,
+    /// Text the value must hold (spaces aside) to stay on.
+    #[serde(default)]
+    pub keeps: Option<String>,
+    /// `cache` when turning it off stops caching; a check or gate otherwise.
+    #[serde(default)]
+    pub what: Option<String>,
+}
+
+impl InputRule {
+    /// Whether a value (`None`: the input is not given, its default is on) turns it off.
+    pub fn is_off(&self, value: Option<&str>) -> bool {
+        let Some(value) = value else {
+            return false;
+        };
+        let value = value.trim().trim_matches(['"', '\'']);
+        if value.contains("${{") {
+            return false;
+        }
+        let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+        self.off.iter().any(|o| o.eq_ignore_ascii_case(value))
+            || self
+                .keeps
+                .as_ref()
+                .is_some_and(|k| !compact.contains(k.as_str()))
+    }
+
+    /// Whether the rule is about caching.
+    pub fn is_cache(&self) -> bool {
+        self.what.as_deref() == Some("cache")
+    }
+}
+
+/// The input rules that apply to an action (`owner/name[/path]`).
+pub fn input_rules(target: &str) -> impl Iterator<Item = &'static InputRule> + '_ {
+    knowledge()
+        .inputs
+        .iter()
+        .filter(move |rule| match &rule.action {
+            None => true,
+            Some(pattern) => action_matches(pattern, target),
+        })
+}
+
+/// What guard knows of flags.
+#[derive(Debug, Default, Deserialize)]
+pub struct Flags {
+    /// Groups of spellings of one flag.
+    #[serde(default)]
+    pub aliases: Vec<Vec<String>>,
+    /// Flags that select what narrower ones select.
+    #[serde(default)]
+    pub supersets: Vec<Superset>,
+    /// Groups of flags that pick part of what a command runs.
+    #[serde(default)]
+    pub selecting: Vec<Vec<String>>,
+    /// Flags that leave something out.
+    #[serde(default)]
+    pub excluding: Vec<String>,
+}
+
+/// A flag and the narrower flags it covers.
+#[derive(Debug, Default, Deserialize)]
+pub struct Superset {
+    /// The wide flag.
+    pub wide: String,
+    /// Flags it covers; `*` stands for any value.
+    pub covers: Vec<String>,
+}
+
+/// What tells a step that checks from one that prepares.
+#[derive(Debug, Default, Deserialize)]
+pub struct Steps {
+    /// Action patterns (`owner/name[/path]`, `*` within a part) of setup actions.
+    #[serde(default)]
+    pub setup_actions: Vec<String>,
+    /// Words of an action's name that say it checks.
+    #[serde(default)]
+    pub check_words: Vec<String>,
+    /// Programs (or `program subcommand`) that install or prepare.
+    #[serde(default)]
+    pub setup_programs: Vec<String>,
+}
+
+/// Matrix keys with a meaning.
+#[derive(Debug, Default, Deserialize)]
+pub struct MatrixKeys {
+    /// Keys that name where a leg runs.
+    #[serde(default)]
+    pub platform_keys: Vec<String>,
+    /// Keys that turn a leg off when true.
+    #[serde(default)]
+    pub skip_keys: Vec<String>,
+}
+
+/// The parsed data file (empty knowledge if it did not parse: a unit test makes sure it does).
+pub fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    KNOWLEDGE.get_or_init(|| toml::from_str(EQUIVALENCE_TOML).unwrap_or_default())
+}
+
+/// Where a runner label or matrix value runs: the operating system families and architectures
+/// it names. An expression choosing between labels names each of their platforms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Platform {
+    /// Operating system families named.
+    pub systems: BTreeSet<String>,
+    /// Architectures named.
+    pub architectures: BTreeSet<String>,
+}
+
+/// The platform a label (or any text holding labels) names.
+pub fn platform_of(text: &str) -> Platform {
+    let known = knowledge();
+    let mut platform = Platform::default();
+    let lowered = text.to_ascii_lowercase();
+    for word in lowered
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        for (family, words) in &known.platforms {
+            if words.iter().any(|w| w == word) {
+                platform.systems.insert(family.clone());
+            }
+        }
+        for (arch, words) in &known.architectures {
+            if words.iter().any(|w| w == word) {
+                platform.architectures.insert(arch.clone());
+            }
+        }
+    }
+    platform
+}
+
+/// Whether `new` still runs where `old` ran: every operating system `old` names is named by
+/// `new`, and so is every architecture when both name one. A label naming no system (an
+/// unknown self-hosted label) is not known to be the same platform.
+pub fn same_platform(old: &str, new: &str) -> bool {
+    if old == new {
+        return true;
+    }
+    let (was, is) = (platform_of(old), platform_of(new));
+    !was.systems.is_empty()
+        && was.systems.is_subset(&is.systems)
+        && (was.architectures.is_empty()
+            || is.architectures.is_empty()
+            || was.architectures.is_subset(&is.architectures))
+}
+
+/// Whether a matrix key names where a leg runs (`os`, `platform.target`, `runner`).
+pub fn is_platform_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    knowledge()
+        .matrix
+        .platform_keys
+        .iter()
+        .any(|k| k == last || last.ends_with(&format!("_{k}")) || last.ends_with(&format!("-{k}")))
+}
+
+/// Whether a matrix key turns a leg off (`skip`, `skip_pr`, `disabled`).
+pub fn is_skip_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    knowledge().matrix.skip_keys.iter().any(|k| {
+        last == k || last.starts_with(&format!("{k}_")) || last.starts_with(&format!("{k}-"))
+    })
+}
+
+/// Whether `target` (`owner/name[/path]`, no ref) is an action that prepares a job.
+pub fn is_setup_action(target: &str) -> bool {
+    knowledge()
+        .steps
+        .setup_actions
+        .iter()
+        .any(|pattern| action_matches(pattern, target))
+}
+
+/// Whether an action pattern (`owner/name`, `*` within a part) names `target`.
+fn action_matches(pattern: &str, target: &str) -> bool {
+    let target = target.to_ascii_lowercase();
+    let parts: Vec<&str> = target.split('/').collect();
+    let wanted: Vec<&str> = pattern.split('/').collect();
+    wanted.len() <= parts.len()
+        && (wanted.len() == parts.len() || wanted.len() >= 2)
+        && wanted
+            .iter()
+            .zip(&parts)
+            .all(|(want, part)| part_matches(want.as_bytes(), part.as_bytes()))
+}
+
+/// `*` matches any run of characters of one path part.
+fn part_matches(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (0..=text.len()).any(|i| part_matches(rest, &text[i..])),
+        Some((c, rest)) => text.first() == Some(c) && part_matches(rest, &text[1..]),
+    }
+}
+
+/// Whether an action's name says it checks (`golangci-lint-action`, `codecov-action`).
+pub fn action_checks(target: &str) -> bool {
+    names_check(target)
+}
+
+/// Whether a name (an action, a job id, a script's words) holds a word that says it checks.
+pub fn names_check(target: &str) -> bool {
+    let target = target.to_ascii_lowercase();
+    let words: Vec<&str> = target
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    knowledge().steps.check_words.iter().any(|word| {
+        if word.contains('-') {
+            target.contains(word.as_str())
+        } else {
+            words.contains(&word.as_str())
+        }
+    })
+}
+
+/// Whether a command (its compared key: `pip`, `npm ci`, `apt-get`) installs or prepares.
+pub fn is_setup_command(key: &str) -> bool {
+    let program = key.split(' ').next().unwrap_or(key);
+    knowledge()
+        .steps
+        .setup_programs
+        .iter()
+        .any(|entry| entry == key || (!entry.contains(' ') && entry == program))
+}
+
+/// A normalised flag's name: `-p tokio` → `-p`, `--features=x` → `--features`.
+pub fn flag_name(flag: &str) -> &str {
+    let end = flag.find([' ', '=']).unwrap_or(flag.len());
+    &flag[..end]
+}
+
+/// A flag's value, if it has one.
+fn flag_value(flag: &str) -> Option<&str> {
+    flag.find([' ', '=']).map(|at| &flag[at + 1..])
+}
+
+/// The spelling of `flag` that stands for its alias group (`--all` → `--workspace`,
+/// `--package x` → `-p x`).
+pub fn canonical_flag(flag: &str) -> String {
+    let aliases = &knowledge().flags.aliases;
+    for group in aliases {
+        let Some(first) = group.first() else { continue };
+        if group.iter().any(|g| g == flag) {
+            return first.clone();
+        }
+        let name = flag_name(flag);
+        if group.iter().any(|g| g == name) {
+            if let Some(value) = flag_value(flag) {
+                return format!("{first} {value}");
+            }
+        }
+    }
+    flag.to_string()
+}
+
+/// Whether `flag` is still passed among `flags`: as written, as an alias, or within a wider
+/// flag (`--features x` within `--all-features`).
+pub fn still_passed(flag: &str, flags: &[String]) -> bool {
+    let wanted = canonical_flag(flag);
+    let now: Vec<String> = flags.iter().map(|f| canonical_flag(f)).collect();
+    if now.contains(&wanted) {
+        return true;
+    }
+    knowledge().flags.supersets.iter().any(|superset| {
+        now.contains(&superset.wide)
+            && superset.covers.iter().any(|covered| {
+                let covered = canonical_flag(covered);
+                match covered.strip_suffix(" *") {
+                    Some(name) => flag_name(&wanted) == name && flag_value(&wanted).is_some(),
+                    None => covered == wanted,
+                }
+            })
+    })
+}
+
+/// Whether removing `flag` runs more, not less (a selecting or excluding flag).
+pub fn narrows(flag: &str) -> bool {
+    let name = canonical_flag(flag_name(flag));
+    let known = &knowledge().flags;
+    known.excluding.contains(&name) || known.selecting.iter().flatten().any(|s| *s == name)
+}
+
+/// Flags of `added` (passed now, not before) that make a command run less than with `before`:
+/// an excluding flag, or a selecting flag of a group `before` did not select with.
+pub fn narrowing_added<'a>(before: &[String], added: &'a [String]) -> Vec<&'a String> {
+    let known = &knowledge().flags;
+    let names: Vec<String> = before
+        .iter()
+        .map(|f| canonical_flag(flag_name(f)))
+        .collect();
+    added
+        .iter()
+        .filter(|flag| {
+            let name = canonical_flag(flag_name(flag));
+            known.excluding.contains(&name)
+                || known
+                    .selecting
+                    .iter()
+                    .any(|group| group.contains(&name) && !names.iter().any(|n| group.contains(n)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_file_parses() {
+        let parsed: Knowledge = toml::from_str(EQUIVALENCE_TOML).unwrap();
+        assert!(parsed.platforms.contains_key("linux"));
+        assert!(!parsed.matrix.platform_keys.is_empty());
+    }
+
+    #[test]
+    fn platforms() {
+        assert!(same_platform("ubuntu-22.04", "ubuntu-24.04"));
+        assert!(same_platform("macos-13", "macos-15-intel"));
+        assert!(same_platform(
+            "macos-14",
+            "${{ github.ref == 'refs/heads/main' && 'self-hosted' || 'macos-14' }}"
+        ));
+        assert!(same_platform("windows-latest", "windows-11-arm"));
+        assert!(!same_platform("macos-latest", "ubuntu-latest"));
+        assert!(!same_platform("ubuntu-24.04-arm", "ubuntu-24.04-x64"));
+        assert!(!same_platform("self-hosted", "ubuntu-latest"));
+        assert!(is_platform_key("platform.os"));
+        assert!(is_platform_key("target"));
+        assert!(!is_platform_key("python-version"));
+        assert!(is_skip_key("skip"));
+        assert!(is_skip_key("skip_pr"));
+        assert!(!is_skip_key("skipper"));
+    }
+
+    #[test]
+    fn flags() {
+        let now = |flags: &[&str]| flags.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+        assert!(still_passed("--all", &now(&["--workspace"])));
+        assert!(still_passed("--deny warnings", &now(&["-D warnings"])));
+        assert!(still_passed("--features x", &now(&["--all-features"])));
+        assert!(still_passed("-p tokio", &now(&["--workspace"])));
+        assert!(!still_passed("--all-features", &now(&["--features x"])));
+        assert!(narrows("-skip"));
+        assert!(narrows("-k slow"));
+        assert!(!narrows("--all-features"));
+        let added = now(&["--lib", "--tests", "-p one", "--release"]);
+        assert_eq!(narrowing_added(&[], &added).len(), 3);
+        assert_eq!(
+            narrowing_added(&now(&["-p two"]), &now(&["-p one"])).len(),
+            0
+        );
+        assert_eq!(narrowing_added(&[], &now(&["--skip slow"])).len(), 1);
+    }
+
+    #[test]
+    fn steps_that_prepare() {
+        for action in [
+            "actions/checkout",
+            "actions/setup-python",
+            "google-github-actions/setup-gcloud",
+            "google-github-actions/auth",
+            "pnpm/action-setup",
+            "dtolnay/rust-toolchain",
+            "actions-rs/toolchain",
+        ] {
+            assert!(is_setup_action(action), "{action}");
+        }
+        for action in [
+            "codecov/codecov-action",
+            "golangci/golangci-lint-action",
+            "actions/cache",
+        ] {
+            assert!(!is_setup_action(action), "{action}");
+        }
+        assert!(action_checks("golangci/golangci-lint-action"));
+        assert!(action_checks("codecov/codecov-action"));
+        assert!(action_checks("pre-commit/action"));
+        assert!(!action_checks("softprops/action-gh-release"));
+        assert!(is_setup_command("npm ci"));
+        assert!(is_setup_command("pip"));
+        assert!(!is_setup_command("npm test"));
+        assert!(!is_setup_command("python"));
+    }
+}
