@@ -15,16 +15,26 @@ pub struct StepScope<'a> {
     pub job: Option<Job<'a>>,
     /// The workflow, when the step is in one.
     pub workflow: Option<Workflow<'a>>,
+    /// Every step of the job or composite action, this one included, listed once for all its
+    /// steps: a rule that follows `steps.x.outputs` would otherwise list them again per step,
+    /// quadratic in a job of thousands of steps.
+    pub siblings: &'a [Step<'a>],
     script: OnceCell<Option<Script<'a>>>,
 }
 
 impl<'a> StepScope<'a> {
-    /// A scope for `step`.
-    pub fn new(step: Step<'a>, job: Option<Job<'a>>, workflow: Option<Workflow<'a>>) -> Self {
+    /// A scope for `step`, one of `siblings`.
+    pub fn new(
+        step: Step<'a>,
+        job: Option<Job<'a>>,
+        workflow: Option<Workflow<'a>>,
+        siblings: &'a [Step<'a>],
+    ) -> Self {
         StepScope {
             step,
             job,
             workflow,
+            siblings,
             script: OnceCell::new(),
         }
     }

@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::class::Class;
-use crate::passing::PassingRun;
 use crate::matchers::MatcherState;
+use crate::passing::PassingRun;
 use crate::signatures::Signatures;
 
 /// Candidates kept per step while reading.

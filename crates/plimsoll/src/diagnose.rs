@@ -99,7 +99,7 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
             passing.as_ref(),
             &repo_matchers,
         )
-            .with_context(|| format!("cannot analyse {}", log.display()))?;
+        .with_context(|| format!("cannot analyse {}", log.display()))?;
         analysis.notes.extend(matcher_notes.iter().cloned());
         analyses.push(analysis);
     }

@@ -29,8 +29,9 @@ pub(super) fn run_workflow_rules(
                 rule.check_uses(cx, uses.value, sink);
             }
         }
-        for step in job.steps() {
-            let scope = StepScope::new(step, Some(job), Some(workflow));
+        let steps = job.steps();
+        for step in &steps {
+            let scope = StepScope::new(*step, Some(job), Some(workflow), &steps);
             facts.add_step(&scope);
             run_step_rules(cx, rules, &scope, sink);
         }
@@ -50,8 +51,9 @@ pub(super) fn run_action_rules(
     for rule in rules {
         rule.check_action(cx, action, sink);
     }
-    for step in action.steps() {
-        let scope = StepScope::new(step, None, None);
+    let steps = action.steps();
+    for step in &steps {
+        let scope = StepScope::new(*step, None, None, &steps);
         facts.add_step(&scope);
         run_step_rules(cx, rules, &scope, sink);
     }

@@ -1,5 +1,5 @@
 use plimsoll_actions::schema::{script_input, UntrustedContext};
-use plimsoll_actions::{Action, Workflow};
+use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
 use super::common::{action_slug, expression_paths, ValueSpans};
@@ -230,23 +230,15 @@ impl Rule for TemplateInjection {
             return;
         }
         // Steps without a workflow are a composite action's (`runs.steps`).
-        let (reach, steps) = match (scope.workflow, scope.job) {
-            (Some(workflow), job) => (
-                Reach::Workflow(workflow),
-                job.map(|job| job.steps()).unwrap_or_default(),
-            ),
-            (None, _) => (
-                Reach::Composite,
-                Action::new(&cx.document.root)
-                    .map(|action| action.steps())
-                    .unwrap_or_default(),
-            ),
+        let reach = match scope.workflow {
+            Some(workflow) => Reach::Workflow(workflow),
+            None => Reach::Composite,
         };
         let place = Place {
             step: Some(scope.step.node),
             job: scope.job,
             workflow: scope.workflow,
-            steps: &steps,
+            steps: scope.siblings,
         };
         for (node, language) in scripts {
             check_script(cx, &place, &reach, node, language, out);
