@@ -49,6 +49,11 @@ impl Version {
         parts.filter(|p| !p.is_empty() && p.len() <= 4).map(Version)
     }
 
+    /// The first component (`45` for 45.0.7).
+    pub fn major(&self) -> u64 {
+        self.0.first().copied().unwrap_or(0)
+    }
+
     /// Compare as full versions, missing components being 0.
     fn cmp_padded(&self, other: &Version) -> Ordering {
         let len = self.0.len().max(other.0.len());

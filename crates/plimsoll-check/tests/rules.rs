@@ -176,6 +176,7 @@ fn rules_on_their_other_file_kinds() {
         ("curl-pipe-shell", "curl-pipe-shell.Dockerfile"),
         ("image-not-pinned-to-digest", "unpinned-image.compose.yml"),
         ("template-injection", "template-injection-composite"),
+        ("cache-poisoning", "cache-poisoning-steps.yml"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
