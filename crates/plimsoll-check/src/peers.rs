@@ -150,7 +150,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
             "the form of `uses:` and outdated actions; inputs of actions are not checked (their metadata is not available offline)",
         ),
     ),
-    ("shell-name", Coverage::None("not yet: a known list of `shell:` names")),
+    ("shell-name", Coverage::Rules(&["invalid-shell"], "")),
     ("id", Coverage::Rules(&["duplicate-step-id"], "")),
     (
         "credentials",

@@ -67,6 +67,7 @@ pub static RULES: &[&dyn Rule] = &[
     &RefVersionMismatch,
     &Obfuscation,
     &UseTrustedPublishing,
+    &InvalidShell,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

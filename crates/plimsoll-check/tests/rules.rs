@@ -131,6 +131,7 @@ rule_tests! {
     persisted_checkout_credentials => "persisted-checkout-credentials",
     dangerous_trigger => "dangerous-trigger",
     invalid_uses => "invalid-uses",
+    invalid_shell => "invalid-shell",
     cache_poisoning => "cache-poisoning",
     secret_in_shared_env => "secret-in-shared-env",
     known_vulnerable_action => "known-vulnerable-action",
