@@ -12,7 +12,8 @@ declare_rule! {
     /// ## What it does
     /// Flags a step that restores a cache (`actions/cache`, `Swatinem/rust-cache`, a setup
     /// action's `cache:` input, … kept as data) in a workflow that publishes: one that runs on
-    /// `release` or on pushed tags, or in a job that publishes a package, an image or a
+    /// `release`, or on pushed tags without checking pull requests too (a CI workflow that
+    /// also runs on tags checks them), or in a job that publishes a package, an image or a
     /// release (`cargo publish`, `npm publish`, `docker/build-push-action` with `push: true`,
     /// `softprops/action-gh-release`, `pypa/gh-action-pypi-publish`, …, not `--dry-run`), or in
     /// a job such a job `needs`.
@@ -122,11 +123,23 @@ enum Publishing {
 }
 
 fn publishing(workflow: Workflow<'_>) -> Option<Publishing> {
-    for trigger in workflow.triggers() {
+    let triggers = workflow.triggers();
+    // A workflow that also checks pull requests is CI: its tag runs check, they do not publish
+    // (unless a step does, below).
+    let checks_pull_requests = triggers.iter().any(|t| {
+        matches!(
+            t.event,
+            "pull_request" | "pull_request_target" | "merge_group"
+        )
+    });
+    for trigger in &triggers {
         if trigger.event == "release" {
             return Some(Publishing::Trigger("runs on `release`"));
         }
-        if trigger.event == "push" && trigger.config.is_some_and(|c| c.get("tags").is_some()) {
+        if trigger.event == "push"
+            && !checks_pull_requests
+            && trigger.config.is_some_and(|c| c.get("tags").is_some())
+        {
             return Some(Publishing::Trigger("runs on pushed tags"));
         }
     }
