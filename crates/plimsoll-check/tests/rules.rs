@@ -27,18 +27,23 @@ fn findings_of(rule: &str) -> String {
     findings_in(rule, &fixture(rule))
 }
 
-/// The findings of `rule` on the fixture at `path`, one per line.
-fn findings_in(rule: &str, path: &std::path::Path) -> String {
-    let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
-    let path = path.to_path_buf();
-    assert!(path.exists(), "missing fixture for {rule}");
+/// The report of a run over `path` with no configuration file and `rule` enabled.
+fn check_with(rule: &str, path: &std::path::Path) -> plimsoll_check::CheckReport {
     let overrides = Overrides {
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
     };
-    let settings = Settings::load(&path, &|_| None, &overrides).unwrap();
-    let report = plimsoll_check::check(std::slice::from_ref(&path), &settings).unwrap();
+    let settings = Settings::load(path, &|_| None, &overrides).unwrap();
+    plimsoll_check::check(&[path.to_path_buf()], &settings).unwrap()
+}
+
+/// The findings of `rule` on the fixture at `path`, one per line.
+fn findings_in(rule: &str, path: &std::path::Path) -> String {
+    let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
+    let path = path.to_path_buf();
+    assert!(path.exists(), "missing fixture for {rule}");
+    let report = check_with(rule, &path);
     let mut lines = Vec::new();
     for finding in report.findings.iter().filter(|f| f.rule.name == meta.name) {
         let loc = &finding.location;
@@ -187,14 +192,7 @@ fn rules_on_their_other_file_kinds() {
 /// The findings of `rule` on the fixed version of its fixture (`tests/fixtures/<dir>`), where
 /// the rule must stay silent.
 fn assert_silent_on(rule: &str, dir: &str) {
-    let path = fixtures_dir().join(dir);
-    let overrides = Overrides {
-        isolated: true,
-        enable: vec![rule.to_string()],
-        ..Overrides::default()
-    };
-    let settings = Settings::load(&path, &|_| None, &overrides).unwrap();
-    let report = plimsoll_check::check(std::slice::from_ref(&path), &settings).unwrap();
+    let report = check_with(rule, &fixtures_dir().join(dir));
     assert!(report.files_checked > 0, "{dir} holds no file to check");
     let found: Vec<String> = report
         .findings

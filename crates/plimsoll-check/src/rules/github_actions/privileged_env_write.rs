@@ -2,6 +2,7 @@ use plimsoll_actions::schema::untrusted_context;
 use plimsoll_syntax::Span;
 
 use super::common::expression_paths;
+use super::taint::shell_variables;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -102,25 +103,8 @@ fn is_trusted_value(script: &str, value: &str, depth: usize) -> bool {
         }
     }
     let masked = plimsoll_syntax::expr::mask(value);
-    let bytes = masked.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'$' {
-            i += 1;
-            continue;
-        }
-        let start = if bytes.get(i + 1) == Some(&b'{') {
-            i + 2
-        } else {
-            i + 1
-        };
-        let len = masked[start..]
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
-        let name = &masked[start..start + len];
-        i = start + len.max(1);
-        if name.is_empty() || RUNNER_VARIABLES.contains(&name) {
+    for name in shell_variables(&masked) {
+        if RUNNER_VARIABLES.contains(&name) {
             continue;
         }
         let assignments = assignments_of(script, name);

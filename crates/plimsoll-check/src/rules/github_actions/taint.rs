@@ -339,7 +339,7 @@ fn shell_variable_taint(place: &Place<'_>, value: &str, depth: usize) -> Option<
 }
 
 /// The names of the shell variables `value` expands (`$NAME`, `${NAME}`, `${NAME:-x}`).
-fn shell_variables(value: &str) -> Vec<&str> {
+pub(crate) fn shell_variables(value: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let bytes = value.as_bytes();
     let mut i = 0;
