@@ -564,24 +564,45 @@ pub const PUBLISH_COMMANDS: &[&[&str]] = &[
     &["vsce", "publish"],
 ];
 
-/// Actions that publish, lowercased, with the input that must be `true` for them to (if any).
-pub const PUBLISH_ACTIONS: &[(&str, Option<&str>)] = &[
-    ("docker/build-push-action", Some("push")),
-    ("softprops/action-gh-release", None),
-    ("pypa/gh-action-pypi-publish", None),
-    ("goreleaser/goreleaser-action", None),
-    ("ncipollo/release-action", None),
-    ("actions/create-release", None),
-    ("svenstaro/upload-release-action", None),
-    ("js-devtools/npm-publish", None),
-    ("rubygems/release-gem", None),
-    ("katyo/publish-crates", None),
-];
+/// An action that publishes, lowercased: the input that must be `true` for it to (if any), and
+/// inputs whose value, when it contains the text given, means it does not (a build-only run,
+/// an image pushed to the job's own local registry).
+pub struct PublishAction {
+    /// `owner/repo`.
+    pub action: &'static str,
+    /// The input that must be `true`.
+    pub when_true: Option<&'static str>,
+    /// `(input, text)`: no publication when the input's value contains the text.
+    pub unless: &'static [(&'static str, &'static str)],
+}
 
-/// Whether `action` publishes, and the input that must be `true` for it to.
-pub fn publish_action(action: &str) -> Option<Option<&'static str>> {
-    PUBLISH_ACTIONS
-        .iter()
-        .find(|(a, _)| *a == action)
-        .map(|(_, input)| *input)
+macro_rules! publishers {
+    ($($action:literal $(when $input:literal)? $(unless [$(($key:literal, $text:literal)),*])?;)*) => {
+        &[$(PublishAction {
+            action: $action,
+            when_true: publishers!(@when $($input)?),
+            unless: &[$($(($key, $text)),*)?],
+        }),*]
+    };
+    (@when) => { None };
+    (@when $input:literal) => { Some($input) };
+}
+
+/// Actions that publish, from their documented inputs.
+pub const PUBLISH_ACTIONS: &[PublishAction] = publishers! {
+    "docker/build-push-action" when "push" unless [("tags", "localhost:"), ("tags", "127.0.0.1:")];
+    "softprops/action-gh-release";
+    "pypa/gh-action-pypi-publish";
+    "goreleaser/goreleaser-action" unless [("install-only", "true"), ("args", "--snapshot"), ("args", "check"), ("args", "build")];
+    "ncipollo/release-action";
+    "actions/create-release";
+    "svenstaro/upload-release-action";
+    "js-devtools/npm-publish";
+    "rubygems/release-gem";
+    "katyo/publish-crates";
+};
+
+/// How `action` (a `uses:` slug, lowercased) publishes, if it does.
+pub fn publish_action(action: &str) -> Option<&'static PublishAction> {
+    PUBLISH_ACTIONS.iter().find(|p| p.action == action)
 }

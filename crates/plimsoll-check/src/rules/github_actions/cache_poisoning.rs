@@ -174,8 +174,22 @@ impl Publishing {
 fn publish_step(step: &Step<'_>) -> Option<String> {
     if let Some(uses) = step.uses_node().and_then(Node::as_str) {
         let slug = action_slug(uses);
-        let input = publish_action(&slug)?;
-        return match input {
+        let publisher = publish_action(&slug)?;
+        let input_text = |key: &str| {
+            step.with(key).and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_bool().map(|b| b.to_string()))
+            })
+        };
+        if publisher
+            .unless
+            .iter()
+            .any(|(key, text)| input_text(key).is_some_and(|v| v.contains(text)))
+        {
+            return None;
+        }
+        return match publisher.when_true {
             Some(input) if !is_on(step.with(input)) => None,
             Some(input) => Some(format!("`{slug}` with `{input}: true`")),
             None => Some(format!("`{slug}`")),
