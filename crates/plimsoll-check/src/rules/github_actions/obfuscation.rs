@@ -75,13 +75,15 @@ fn constant_expressions(text: &str) -> Vec<std::ops::Range<usize>> {
         .into_iter()
         .filter(|occurrence| {
             let inner = &text[occurrence.inner.start..occurrence.inner.end];
-            expr::analyze(inner).is_ok_and(|analysis| {
-                analysis.paths.is_empty()
-                    && !analysis.functions.is_empty()
-                    && analysis.functions.iter().all(|(name, _)| {
-                        PURE_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str())
-                    })
-            })
+            // A constant needs a function call; most expressions are a bare context path.
+            inner.contains('(')
+                && expr::analyze(inner).is_ok_and(|analysis| {
+                    analysis.paths.is_empty()
+                        && !analysis.functions.is_empty()
+                        && analysis.functions.iter().all(|(name, _)| {
+                            PURE_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str())
+                        })
+                })
         })
         .map(|occurrence| occurrence.span.start..occurrence.span.end)
         .collect()
