@@ -104,7 +104,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "dependabot-execution",
-        Coverage::None("not yet: `insecure-external-code-execution: allow` is checkable offline"),
+        Coverage::Rules(&["dependabot-insecure-execution"], ""),
     ),
 ];
 

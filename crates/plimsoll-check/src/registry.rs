@@ -68,6 +68,7 @@ pub static RULES: &[&dyn Rule] = &[
     &Obfuscation,
     &UseTrustedPublishing,
     &InvalidShell,
+    &DependabotInsecureExecution,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -137,6 +137,7 @@ rule_tests! {
     dangerous_trigger => "dangerous-trigger",
     invalid_uses => "invalid-uses",
     invalid_shell => "invalid-shell",
+    dependabot_insecure_execution => "dependabot-insecure-execution",
     cache_poisoning => "cache-poisoning",
     secret_in_shared_env => "secret-in-shared-env",
     known_vulnerable_action => "known-vulnerable-action",
