@@ -160,8 +160,8 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     (
         "permissions",
         Coverage::Rules(
-            &["unknown-key", "write-all-permissions", "excessive-permissions"],
-            "unknown scope names and what permissions grant; invalid values (`read` for `id-token`) are not reported",
+            &["unknown-key", "invalid-permission", "write-all-permissions", "excessive-permissions"],
+            "unknown scope names, invalid values, and what permissions grant",
         ),
     ),
     (

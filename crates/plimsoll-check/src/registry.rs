@@ -69,6 +69,7 @@ pub static RULES: &[&dyn Rule] = &[
     &UseTrustedPublishing,
     &InvalidShell,
     &DependabotInsecureExecution,
+    &InvalidPermission,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -138,6 +138,7 @@ rule_tests! {
     invalid_uses => "invalid-uses",
     invalid_shell => "invalid-shell",
     dependabot_insecure_execution => "dependabot-insecure-execution",
+    invalid_permission => "invalid-permission",
     cache_poisoning => "cache-poisoning",
     secret_in_shared_env => "secret-in-shared-env",
     known_vulnerable_action => "known-vulnerable-action",
