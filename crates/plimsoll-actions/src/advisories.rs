@@ -49,6 +49,11 @@ impl Version {
         parts.filter(|p| !p.is_empty() && p.len() <= 4).map(Version)
     }
 
+    /// The first component (`45` for 45.0.7).
+    pub fn major(&self) -> u64 {
+        self.0.first().copied().unwrap_or(0)
+    }
+
     /// Compare as full versions, missing components being 0.
     fn cmp_padded(&self, other: &Version) -> Ordering {
         let len = self.0.len().max(other.0.len());
@@ -185,10 +190,9 @@ mod tests {
         assert_eq!(ids("actions/download-artifact", "v4.1.6").len(), 1);
         assert_eq!(ids("actions/download-artifact", "v4.0").len(), 1);
         assert!(ids("actions/download-artifact", "v3").is_empty());
-        // `v3` of codeql-action now points past 3.28.3; 3.26.11 is the first affected.
-        assert!(ids("github/codeql-action/analyze", "v3").is_empty());
-        assert_eq!(ids("github/codeql-action/analyze", "v3.27.0").len(), 1);
-        assert!(ids("github/codeql-action/init", "v3.26.10").is_empty());
+        // Sub-path actions belong to their repository; 4.0.0 is the first affected release.
+        assert_eq!(ids("actions/download-artifact/merge", "v4.1.0").len(), 1);
+        assert!(ids("actions/download-artifact", "v3.9.9").is_empty());
         // Branches and SHAs are not versions.
         assert!(ids("tj-actions/changed-files", "main").is_empty());
         assert!(Version::parse("v4")

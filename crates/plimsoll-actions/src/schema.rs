@@ -355,53 +355,68 @@ pub fn untrusted_context(path: &str) -> Option<&'static UntrustedContext> {
     })
 }
 
-/// Outputs of well-known actions that hold attacker text: `(action, output, what it holds)`,
-/// actions lowercased; an output written `*_files` matches every output ending in `_files`.
-/// From the actions' documented outputs: file names and branch names come from the pull
-/// request, comment bodies from whoever comments.
-pub const TAINTED_ACTION_OUTPUTS: &[(&str, &str, &str)] = &[
+/// When an action's output holds attacker text unescaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputTaint {
+    /// Always.
+    Always,
+    /// When input `.0` is one of `.1` (`dorny/paths-filter` `list-files: csv`; its `json`,
+    /// `shell` and `escape` formats are escaped).
+    WhenInput(&'static str, &'static [&'static str]),
+    /// When input `.0` is `false`, or at a version ref below major `.1` (before which the
+    /// output was not escaped): `tj-actions/changed-files` `safe_output`, on since v41.
+    EscapedUnlessOff(&'static str, u64),
+}
+
+/// Outputs of well-known actions that hold attacker text: `(action, output, what it holds,
+/// when)`, actions lowercased; an output written `*_files` matches every output ending in
+/// `_files`. From the actions' documented outputs: file names and branch names come from the
+/// pull request, comment bodies from whoever comments.
+pub const TAINTED_ACTION_OUTPUTS: &[(&str, &str, &str, OutputTaint)] = &[
     (
         "tj-actions/changed-files",
         "*_files",
         "file names from the pull request",
-    ),
-    (
-        "tj-actions/changed-files",
-        "*_files_matrix",
-        "file names from the pull request",
+        OutputTaint::EscapedUnlessOff("safe_output", 41),
     ),
     (
         "tj-actions/branch-names",
         "current_branch",
         "the pull request's branch name",
+        OutputTaint::Always,
     ),
     (
         "tj-actions/branch-names",
         "head_ref_branch",
         "the pull request's branch name",
+        OutputTaint::Always,
     ),
     (
         "peter-evans/find-comment",
         "comment-body",
         "the comment's body",
+        OutputTaint::Always,
     ),
     (
         "xt0rted/pull-request-comment-branch",
         "head_ref",
         "the pull request's branch name",
+        OutputTaint::Always,
     ),
     (
         "dorny/paths-filter",
         "*_files",
         "file names from the pull request",
+        OutputTaint::WhenInput("list-files", &["csv"]),
     ),
 ];
 
-/// What output `output` of `action` (a `uses:` slug, lowercased) holds, when it is attacker text.
-pub fn tainted_action_output(action: &str, output: &str) -> Option<&'static str> {
+/// What output `output` of `action` (a `uses:` slug, lowercased) holds and when it is
+/// attacker text.
+pub fn tainted_action_output(action: &str, output: &str) -> Option<(&'static str, OutputTaint)> {
     TAINTED_ACTION_OUTPUTS
         .iter()
-        .find(|(a, o, _)| {
+        .find(|(a, o, _, _)| {
             *a == action
                 && match o.strip_prefix('*') {
                     Some(suffix) => {
@@ -410,12 +425,7 @@ pub fn tainted_action_output(action: &str, output: &str) -> Option<&'static str>
                     None => o.eq_ignore_ascii_case(output),
                 }
         })
-        .map(|(_, _, what)| *what)
-}
-
-/// Whether the context `path` is data an outside contributor controls.
-pub fn is_untrusted_context(path: &str) -> bool {
-    untrusted_context(path).is_some()
+        .map(|(_, _, what, when)| (*what, *when))
 }
 
 /// Inputs of well-known actions that run their value as code: `(action, input, language)`,
@@ -480,8 +490,9 @@ pub enum CacheRestore {
     Always,
     /// When input `.0` is set to anything but `false` or empty (`actions/setup-node` `cache:`).
     WhenSet(&'static str),
-    /// Unless input `.0` is `false` (`actions/setup-go` `cache:`, on by default since v4).
-    UnlessOff(&'static str),
+    /// Unless input `.0` is `false`, from major version `.1` on (`actions/setup-go` `cache:`,
+    /// on by default since v4); before it, as [`CacheRestore::WhenSet`].
+    UnlessOff(&'static str, u64),
 }
 
 /// Actions that restore a cache, lowercased, from their documented inputs. `actions/cache/save`
@@ -499,26 +510,23 @@ pub const CACHE_RESTORERS: &[(&str, CacheRestore)] = &[
     ),
     (
         "gradle/actions/setup-gradle",
-        CacheRestore::UnlessOff("cache-disabled"),
+        CacheRestore::UnlessOff("cache-disabled", 0),
     ),
     (
         "gradle/gradle-build-action",
-        CacheRestore::UnlessOff("cache-disabled"),
+        CacheRestore::UnlessOff("cache-disabled", 0),
     ),
     ("actions/setup-node", CacheRestore::WhenSet("cache")),
     ("actions/setup-python", CacheRestore::WhenSet("cache")),
     ("actions/setup-java", CacheRestore::WhenSet("cache")),
     ("actions/setup-dotnet", CacheRestore::WhenSet("cache")),
-    ("actions/setup-go", CacheRestore::UnlessOff("cache")),
+    ("actions/setup-go", CacheRestore::UnlessOff("cache", 4)),
     ("ruby/setup-ruby", CacheRestore::WhenSet("bundler-cache")),
     ("astral-sh/setup-uv", CacheRestore::WhenSet("enable-cache")),
-    ("pnpm/action-setup", CacheRestore::WhenSet("cache")),
-    ("oven-sh/setup-bun", CacheRestore::WhenSet("cache")),
-    ("jdx/mise-action", CacheRestore::UnlessOff("cache")),
-    ("dtolnay/rust-toolchain", CacheRestore::WhenSet("cache")),
+    ("jdx/mise-action", CacheRestore::UnlessOff("cache", 0)),
     (
         "actions-rust-lang/setup-rust-toolchain",
-        CacheRestore::UnlessOff("cache"),
+        CacheRestore::UnlessOff("cache", 0),
     ),
 ];
 
@@ -556,24 +564,45 @@ pub const PUBLISH_COMMANDS: &[&[&str]] = &[
     &["vsce", "publish"],
 ];
 
-/// Actions that publish, lowercased, with the input that must be `true` for them to (if any).
-pub const PUBLISH_ACTIONS: &[(&str, Option<&str>)] = &[
-    ("docker/build-push-action", Some("push")),
-    ("softprops/action-gh-release", None),
-    ("pypa/gh-action-pypi-publish", None),
-    ("goreleaser/goreleaser-action", None),
-    ("ncipollo/release-action", None),
-    ("actions/create-release", None),
-    ("svenstaro/upload-release-action", None),
-    ("js-devtools/npm-publish", None),
-    ("rubygems/release-gem", None),
-    ("katyo/publish-crates", None),
-];
+/// An action that publishes, lowercased: the input that must be `true` for it to (if any), and
+/// inputs whose value, when it contains the text given, means it does not (a build-only run,
+/// an image pushed to the job's own local registry).
+pub struct PublishAction {
+    /// `owner/repo`.
+    pub action: &'static str,
+    /// The input that must be `true`.
+    pub when_true: Option<&'static str>,
+    /// `(input, text)`: no publication when the input's value contains the text.
+    pub unless: &'static [(&'static str, &'static str)],
+}
 
-/// Whether `action` publishes, and the input that must be `true` for it to.
-pub fn publish_action(action: &str) -> Option<Option<&'static str>> {
-    PUBLISH_ACTIONS
-        .iter()
-        .find(|(a, _)| *a == action)
-        .map(|(_, input)| *input)
+macro_rules! publishers {
+    ($($action:literal $(when $input:literal)? $(unless [$(($key:literal, $text:literal)),*])?;)*) => {
+        &[$(PublishAction {
+            action: $action,
+            when_true: publishers!(@when $($input)?),
+            unless: &[$($(($key, $text)),*)?],
+        }),*]
+    };
+    (@when) => { None };
+    (@when $input:literal) => { Some($input) };
+}
+
+/// Actions that publish, from their documented inputs.
+pub const PUBLISH_ACTIONS: &[PublishAction] = publishers! {
+    "docker/build-push-action" when "push" unless [("tags", "localhost:"), ("tags", "127.0.0.1:")];
+    "softprops/action-gh-release";
+    "pypa/gh-action-pypi-publish";
+    "goreleaser/goreleaser-action" unless [("install-only", "true"), ("args", "--snapshot"), ("args", "check"), ("args", "build")];
+    "ncipollo/release-action";
+    "actions/create-release";
+    "svenstaro/upload-release-action";
+    "js-devtools/npm-publish";
+    "rubygems/release-gem";
+    "katyo/publish-crates";
+};
+
+/// How `action` (a `uses:` slug, lowercased) publishes, if it does.
+pub fn publish_action(action: &str) -> Option<&'static PublishAction> {
+    PUBLISH_ACTIONS.iter().find(|p| p.action == action)
 }

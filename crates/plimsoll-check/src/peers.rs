@@ -104,7 +104,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "dependabot-execution",
-        Coverage::None("not yet: `insecure-external-code-execution: allow` is checkable offline"),
+        Coverage::Rules(&["dependabot-insecure-execution"], ""),
     ),
 ];
 
@@ -150,7 +150,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
             "the form of `uses:` and outdated actions; inputs of actions are not checked (their metadata is not available offline)",
         ),
     ),
-    ("shell-name", Coverage::None("not yet: a known list of `shell:` names")),
+    ("shell-name", Coverage::Rules(&["invalid-shell"], "")),
     ("id", Coverage::Rules(&["duplicate-step-id"], "")),
     (
         "credentials",
@@ -160,8 +160,8 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     (
         "permissions",
         Coverage::Rules(
-            &["unknown-key", "write-all-permissions", "excessive-permissions"],
-            "unknown scope names and what permissions grant; invalid values (`read` for `id-token`) are not reported",
+            &["unknown-key", "invalid-permission", "write-all-permissions", "excessive-permissions"],
+            "unknown scope names, invalid values, and what permissions grant",
         ),
     ),
     (

@@ -68,6 +68,9 @@ pub static RULES: &[&dyn Rule] = &[
     &RefVersionMismatch,
     &Obfuscation,
     &UseTrustedPublishing,
+    &InvalidShell,
+    &DependabotInsecureExecution,
+    &InvalidPermission,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -277,6 +277,9 @@ pub struct DependabotFacts {
     pub ecosystems: Vec<(String, Span)>,
     /// Span of the `updates:` key, where missing ecosystems are reported.
     pub updates_span: Option<Span>,
+    /// Each `insecure-external-code-execution: allow`: its value's span and the ecosystem of
+    /// its update entry.
+    pub insecure_execution: Vec<(Span, String)>,
 }
 
 /// A repository: a directory given as a target, with what was found in it.

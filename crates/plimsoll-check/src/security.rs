@@ -37,6 +37,7 @@ pub const SECURITY_SEVERITY: &[(&str, &str)] = &[
     ("ref-version-mismatch", "3.0"),
     ("obfuscation", "3.0"),
     ("use-trusted-publishing", "2.0"),
+    ("dependabot-insecure-execution", "6.0"),
     // Containers and Compose
     ("unpinned-base-image", "4.0"),
     ("image-not-pinned-to-digest", "3.0"),

@@ -141,6 +141,35 @@ const MAPPINGS: &[Mapping] = &[
         in_scope: |m| m.contains("too old"),
         floor: 0.90,
     },
+    Mapping {
+        label: "permissions: invalid value",
+        kind: "permissions",
+        rule: "invalid-permission",
+        in_scope: |m| m.contains("is invalid as permission"),
+        floor: 0.90,
+    },
+    Mapping {
+        label: "permissions: unknown scope",
+        kind: "permissions",
+        rule: "unknown-key",
+        in_scope: |m| m.contains("unknown permission scope"),
+        floor: 0.90,
+    },
+    Mapping {
+        label: "action: malformed uses",
+        kind: "action",
+        rule: "invalid-uses",
+        // A missing ref is `unpinned-action`'s.
+        in_scope: |m| m.contains("invalid format") && !m.contains("ref is missing"),
+        floor: 0.90,
+    },
+    Mapping {
+        label: "credentials: hardcoded password",
+        kind: "credentials",
+        rule: "hardcoded-container-credentials",
+        in_scope: |m| m.contains("should be specified via secrets"),
+        floor: 0.90,
+    },
 ];
 
 fn testdata() -> Option<PathBuf> {

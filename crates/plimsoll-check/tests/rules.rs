@@ -27,19 +27,24 @@ fn findings_of(rule: &str) -> String {
     findings_in(rule, &fixture(rule))
 }
 
-/// The findings of `rule` on the fixture at `path`, one per line.
-fn findings_in(rule: &str, path: &std::path::Path) -> String {
-    let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
-    let path = path.to_path_buf();
-    assert!(path.exists(), "missing fixture for {rule}");
+/// The report of a run over `path` with no configuration file and `rule` enabled.
+fn check_with(rule: &str, path: &std::path::Path) -> plimsoll_check::CheckReport {
     let overrides = Overrides {
         test_data: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
     };
-    let settings = Settings::load(&path, &|_| None, &overrides).unwrap();
-    let report = plimsoll_check::check(std::slice::from_ref(&path), &settings).unwrap();
+    let settings = Settings::load(path, &|_| None, &overrides).unwrap();
+    plimsoll_check::check(&[path.to_path_buf()], &settings).unwrap()
+}
+
+/// The findings of `rule` on the fixture at `path`, one per line.
+fn findings_in(rule: &str, path: &std::path::Path) -> String {
+    let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
+    let path = path.to_path_buf();
+    assert!(path.exists(), "missing fixture for {rule}");
+    let report = check_with(rule, &path);
     let mut lines = Vec::new();
     for finding in report.findings.iter().filter(|f| f.rule.name == meta.name) {
         let loc = &finding.location;
@@ -135,6 +140,9 @@ rule_tests! {
     persisted_checkout_credentials => "persisted-checkout-credentials",
     dangerous_trigger => "dangerous-trigger",
     invalid_uses => "invalid-uses",
+    invalid_shell => "invalid-shell",
+    dependabot_insecure_execution => "dependabot-insecure-execution",
+    invalid_permission => "invalid-permission",
     cache_poisoning => "cache-poisoning",
     secret_in_shared_env => "secret-in-shared-env",
     known_vulnerable_action => "known-vulnerable-action",
@@ -187,6 +195,7 @@ fn rules_on_their_other_file_kinds() {
         ("template-injection", "template-injection-composite"),
         ("unpinned-action", "unpinned-action-own-repository"),
         ("action-not-pinned-to-sha", "unpinned-action-own-repository"),
+        ("cache-poisoning", "cache-poisoning-steps.yml"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
@@ -196,14 +205,7 @@ fn rules_on_their_other_file_kinds() {
 /// The findings of `rule` on the fixed version of its fixture (`tests/fixtures/<dir>`), where
 /// the rule must stay silent.
 fn assert_silent_on(rule: &str, dir: &str) {
-    let path = fixtures_dir().join(dir);
-    let overrides = Overrides {
-        isolated: true,
-        enable: vec![rule.to_string()],
-        ..Overrides::default()
-    };
-    let settings = Settings::load(&path, &|_| None, &overrides).unwrap();
-    let report = plimsoll_check::check(std::slice::from_ref(&path), &settings).unwrap();
+    let report = check_with(rule, &fixtures_dir().join(dir));
     assert!(report.files_checked > 0, "{dir} holds no file to check");
     let found: Vec<String> = report
         .findings
@@ -224,6 +226,26 @@ fn assert_silent_on(rule: &str, dir: &str) {
 #[test]
 fn security_rules_are_silent_on_the_fixed_versions() {
     assert_silent_on("cache-poisoning", "cache-poisoning-ok");
+    for rule in [
+        "template-injection",
+        "cache-poisoning",
+        "unsecure-commands",
+        "secret-in-shared-env",
+        "known-vulnerable-action",
+        "unsound-contains",
+        "hardcoded-container-credentials",
+        "unredacted-secrets",
+        "ref-version-mismatch",
+        "obfuscation",
+        "use-trusted-publishing",
+        "invalid-uses",
+        "invalid-shell",
+        "privileged-env-write",
+        "persisted-checkout-credentials",
+        "excessive-permissions",
+    ] {
+        assert_silent_on(rule, "security-ok");
+    }
 }
 
 #[test]

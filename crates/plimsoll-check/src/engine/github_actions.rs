@@ -89,5 +89,16 @@ pub(super) fn dependabot_facts(path: &Path, document: &Document) -> DependabotFa
                 Some((node.as_str()?.to_string(), node.span))
             })
             .collect(),
+        insecure_execution: updates
+            .and_then(|e| e.value.as_sequence())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|u| {
+                let node = u.get("insecure-external-code-execution")?;
+                let allowed = node.as_str()?.trim().eq_ignore_ascii_case("allow");
+                let ecosystem = u.get_str("package-ecosystem").unwrap_or("?").to_string();
+                allowed.then_some((node.span, ecosystem))
+            })
+            .collect(),
     }
 }

@@ -1,3 +1,4 @@
+use plimsoll_actions::advisories::Version;
 use plimsoll_actions::schema::{cache_restorer, publish_action, CacheRestore, PUBLISH_COMMANDS};
 use plimsoll_actions::{Step, Workflow};
 use plimsoll_syntax::yaml::Node;
@@ -11,9 +12,11 @@ declare_rule! {
     /// ## What it does
     /// Flags a step that restores a cache (`actions/cache`, `Swatinem/rust-cache`, a setup
     /// action's `cache:` input, … kept as data) in a workflow that publishes: one that runs on
-    /// `release` or on pushed tags, or has a step that publishes a package, an image or a
+    /// `release`, or on pushed tags without checking pull requests too (a CI workflow that
+    /// also runs on tags checks them), or in a job that publishes a package, an image or a
     /// release (`cargo publish`, `npm publish`, `docker/build-push-action` with `push: true`,
-    /// `softprops/action-gh-release`, `pypa/gh-action-pypi-publish`, …).
+    /// `softprops/action-gh-release`, `pypa/gh-action-pypi-publish`, …, not `--dry-run`), or in
+    /// a job such a job `needs`.
     ///
     /// ## Why is this bad?
     /// Caches are shared: a run on the default branch restores what any earlier run on it
@@ -88,7 +91,19 @@ fn cache_restore<'a>(step: &Step<'a>) -> Option<(&'a Node, String)> {
             }
             value
         }
-        CacheRestore::UnlessOff(input) => match with(input) {
+        CacheRestore::UnlessOff(input, since)
+            if written
+                .split_once('@')
+                .and_then(|(_, r)| Version::parse(r))
+                .is_some_and(|v| v.major() < since) =>
+        {
+            let value = with(input)?;
+            if is_off(value) {
+                return None;
+            }
+            value
+        }
+        CacheRestore::UnlessOff(input, _) => match with(input) {
             // `cache-disabled: true` for Gradle; `cache: false` for the others.
             Some(value) if input.ends_with("disabled") && is_on(Some(value)) => return None,
             Some(value) if !input.ends_with("disabled") && is_off(value) => return None,
@@ -99,40 +114,107 @@ fn cache_restore<'a>(step: &Step<'a>) -> Option<(&'a Node, String)> {
     Some((at, written.split('@').next().unwrap_or(written).to_string()))
 }
 
-/// What makes the workflow a publishing one, for messages.
-fn publishing(workflow: Workflow<'_>) -> Option<String> {
-    for trigger in workflow.triggers() {
+/// Why a workflow publishes, for messages: its trigger (every job builds for a release), or
+/// steps that publish, with the jobs whose caches reach what they publish (the publishing job
+/// and the jobs it needs, whose outputs and artifacts it uses).
+enum Publishing {
+    Trigger(&'static str),
+    Steps(Vec<(String, String)>),
+}
+
+fn publishing(workflow: Workflow<'_>) -> Option<Publishing> {
+    let triggers = workflow.triggers();
+    // A workflow that also checks pull requests is CI: its tag runs check, they do not publish
+    // (unless a step does, below).
+    let checks_pull_requests = triggers.iter().any(|t| {
+        matches!(
+            t.event,
+            "pull_request" | "pull_request_target" | "merge_group"
+        )
+    });
+    for trigger in &triggers {
         if trigger.event == "release" {
-            return Some("runs on `release`".to_string());
+            return Some(Publishing::Trigger("runs on `release`"));
         }
-        if trigger.event == "push" && trigger.config.is_some_and(|c| c.get("tags").is_some()) {
-            return Some("runs on pushed tags".to_string());
+        if trigger.event == "push"
+            && !checks_pull_requests
+            && trigger.config.is_some_and(|c| c.get("tags").is_some())
+        {
+            return Some(Publishing::Trigger("runs on pushed tags"));
         }
     }
+    let mut reached = Vec::new();
     for job in workflow.jobs() {
-        for step in job.steps() {
-            if let Some(what) = publish_step(&step) {
-                return Some(format!("publishes ({what} in job `{}`)", job.id));
-            }
+        let Some(what) = job.steps().iter().find_map(publish_step) else {
+            continue;
+        };
+        let why = format!("publishes ({what} in job `{}`)", job.id);
+        reached.push((job.id.to_string(), why.clone()));
+        for (needed, _) in job.needs() {
+            reached.push((needed.to_string(), why.clone()));
         }
     }
-    None
+    (!reached.is_empty()).then_some(Publishing::Steps(reached))
+}
+
+impl Publishing {
+    /// Why the caches of job `id` reach a publication, if they do.
+    fn reaches(&self, id: &str) -> Option<&str> {
+        match self {
+            Publishing::Trigger(why) => Some(why),
+            Publishing::Steps(jobs) => jobs
+                .iter()
+                .find(|(job, _)| job == id)
+                .map(|(_, why)| why.as_str()),
+        }
+    }
 }
 
 /// What `step` publishes with, if it publishes.
 fn publish_step(step: &Step<'_>) -> Option<String> {
     if let Some(uses) = step.uses_node().and_then(Node::as_str) {
         let slug = action_slug(uses);
-        let input = publish_action(&slug)?;
-        return match input {
+        let publisher = publish_action(&slug)?;
+        let input_text = |key: &str| {
+            step.with(key).and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_bool().map(|b| b.to_string()))
+            })
+        };
+        if publisher
+            .unless
+            .iter()
+            .any(|(key, text)| input_text(key).is_some_and(|v| v.contains(text)))
+        {
+            return None;
+        }
+        return match publisher.when_true {
             Some(input) if !is_on(step.with(input)) => None,
             Some(input) => Some(format!("`{slug}` with `{input}: true`")),
             None => Some(format!("`{slug}`")),
         };
     }
-    let script = Script::of(step.run()?)?;
+    let run = step.run()?;
+    // Lexing every script of the workflow is the cost of this rule: only those that name a
+    // publishing verb are.
+    let text = run.as_str()?;
+    if !PUBLISH_COMMANDS
+        .iter()
+        .any(|words| words.last().is_some_and(|verb| text.contains(verb)))
+    {
+        return None;
+    }
+    let script = Script::of(run)?;
     script.commands.iter().find_map(|command| {
         let words = command_words(command);
+        // A rehearsal publishes nothing.
+        if words
+            .iter()
+            .any(|w| *w == "--dry-run" || *w == "-n" || *w == "--help")
+        {
+            return None;
+        }
         PUBLISH_COMMANDS
             .iter()
             .find(|publish| {
@@ -172,10 +254,13 @@ impl Rule for CachePoisoning {
         if restores.is_empty() {
             return;
         }
-        let Some(why) = publishing(workflow) else {
+        let Some(publishing) = publishing(workflow) else {
             return;
         };
         for (job, at, slug) in restores {
+            let Some(why) = publishing.reaches(&job) else {
+                continue;
+            };
             out.report(
                 &CachePoisoning::META,
                 at.span,

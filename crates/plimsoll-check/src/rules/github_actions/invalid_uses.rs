@@ -55,8 +55,9 @@ impl Rule for InvalidUses {
                     return;
                 };
                 let written = path.get(at..).unwrap_or("");
-                let offset = value.len() - path.len() + at;
-                let span = node.locate(cx.text(), offset..value.len());
+                // `path` is a slice of `value` (trimmed by the parser): its offset in it.
+                let offset = path.as_ptr() as usize - value.as_ptr() as usize + at;
+                let span = node.locate(cx.text(), offset..offset + written.len());
                 out.report(
                     &InvalidUses::META,
                     span,

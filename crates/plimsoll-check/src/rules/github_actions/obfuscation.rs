@@ -10,8 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Flags what hides what a step does from a reader: a `uses:` path with empty, `.` or `..`
     /// components (`actions/checkout/./@v4`, `org/repo/sub/../other@v1`), and `${{ }}`
-    /// expressions that read no context at all (`${{ 'ubuntu' }}`, `${{ format('{0}', 'x') }}`),
-    /// which only spell a constant a roundabout way (a note).
+    /// expressions that compute a constant: pure functions (`format`, `join`, `toJSON`, …) over
+    /// literals only (`${{ format('{0}{1}', 'cu', 'rl') }}`), which spell a constant a
+    /// roundabout way (a note).
     ///
     /// ## Why is this bad?
     /// Reviews and audit tools match `uses:` against the actions they trust and read scripts
@@ -55,15 +56,34 @@ fn obfuscated_path(uses: &str) -> bool {
         .any(|part| part.is_empty() || part == "." || part == "..")
 }
 
-/// Byte ranges of expressions in `text` that read no context and call only functions over
-/// literals.
+/// Functions whose result depends on their arguments only: over literals, a constant.
+/// (`hashFiles` reads the workspace, `success()` and the like the job's state.)
+const PURE_FUNCTIONS: &[&str] = &[
+    "format",
+    "join",
+    "tojson",
+    "fromjson",
+    "contains",
+    "startswith",
+    "endswith",
+];
+
+/// Byte ranges of expressions in `text` that read no context and compute a constant with pure
+/// functions (`${{ format('{0}', 'x') }}`); a bare literal (`${{ true }}`) hides nothing.
 fn constant_expressions(text: &str) -> Vec<std::ops::Range<usize>> {
     expr::find(text)
         .into_iter()
         .filter(|occurrence| {
             let inner = &text[occurrence.inner.start..occurrence.inner.end];
-            !inner.trim().is_empty()
-                && expr::analyze(inner).is_ok_and(|analysis| analysis.paths.is_empty())
+            // A constant needs a function call; most expressions are a bare context path.
+            inner.contains('(')
+                && expr::analyze(inner).is_ok_and(|analysis| {
+                    analysis.paths.is_empty()
+                        && !analysis.functions.is_empty()
+                        && analysis.functions.iter().all(|(name, _)| {
+                            PURE_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str())
+                        })
+                })
         })
         .map(|occurrence| occurrence.span.start..occurrence.span.end)
         .collect()
@@ -128,8 +148,9 @@ mod tests {
         assert!(!obfuscated_path("org/repo/sub/action@v1"));
         assert!(!obfuscated_path("./.github/actions/x"));
         assert_eq!(
-            constant_expressions("a ${{ 'x' }} b ${{ github.ref }}"),
-            vec![2..12]
+            constant_expressions("a ${{ format('{0}', 'x') }} b ${{ github.ref }}"),
+            vec![2..27]
         );
+        assert!(constant_expressions("${{ hashFiles('**/go.sum') }} ${{ true }}").is_empty());
     }
 }

@@ -1,4 +1,8 @@
+use plimsoll_actions::schema::untrusted_context;
 use plimsoll_syntax::Span;
+
+use super::common::expression_paths;
+use super::taint::shell_variables;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -8,7 +12,12 @@ declare_rule! {
     /// ## What it does
     /// Flags a `run:` script that writes `$GITHUB_ENV` or `$GITHUB_PATH` in a workflow that runs
     /// on `pull_request_target` or `workflow_run`, the triggers that run with the base
-    /// repository's secrets and a write token while handling a fork's pull request.
+    /// repository's secrets and a write token while handling a fork's pull request. A line
+    /// that `echo`es to `$GITHUB_ENV` only values the pull request cannot choose, into a variable
+    /// that does not run code (`BASH_ENV`, `LD_PRELOAD`, `NODE_OPTIONS`, …), is left alone:
+    /// constants,
+    /// expressions over trusted contexts (`github.event.number`), runner variables
+    /// (`$RUNNER_TEMP`) and variables the script assigns from those.
     ///
     /// ## Why is this bad?
     /// Every later step of the job reads those files. When what is written comes from the pull
@@ -43,6 +52,122 @@ declare_rule! {
 
 /// The triggers that run a fork's pull request with the base repository's privileges.
 const PRIVILEGED_TRIGGERS: &[&str] = &["pull_request_target", "workflow_run"];
+
+/// Runner variables that hold no pull request text.
+const RUNNER_VARIABLES: &[&str] = &[
+    "GITHUB_SHA",
+    "GITHUB_RUN_ID",
+    "GITHUB_RUN_NUMBER",
+    "GITHUB_RUN_ATTEMPT",
+    "GITHUB_WORKSPACE",
+    "GITHUB_REPOSITORY",
+    "GITHUB_REPOSITORY_OWNER",
+    "GITHUB_SERVER_URL",
+    "GITHUB_API_URL",
+    "GITHUB_ACTION_PATH",
+    "RUNNER_TEMP",
+    "RUNNER_TOOL_CACHE",
+    "RUNNER_OS",
+    "RUNNER_ARCH",
+    "HOME",
+    "PWD",
+];
+
+/// How far a variable's assignments are followed (`a=$b`, `b=$c`, …).
+const MAX_DEPTH: usize = 4;
+
+/// Whether `value` (text written to the file, or assigned) holds no pull request text: no
+/// command output, only expressions over trusted contexts, and only variables that the script
+/// assigns from such values or that the runner sets.
+fn is_trusted_value(script: &str, value: &str, depth: usize) -> bool {
+    if depth > MAX_DEPTH || value.contains("$(") || value.contains('`') {
+        return false;
+    }
+    for used in expression_paths(value) {
+        let path = used.path.as_str();
+        let trusted_context = [
+            "github.",
+            "vars.",
+            "runner.",
+            "matrix.",
+            "strategy.",
+            "job.",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
+        if !trusted_context
+            || untrusted_context(path).is_some()
+            || path.starts_with("github.event.inputs")
+        {
+            return false;
+        }
+    }
+    let masked = plimsoll_syntax::expr::mask(value);
+    for name in shell_variables(&masked) {
+        if RUNNER_VARIABLES.contains(&name) {
+            continue;
+        }
+        let assignments = assignments_of(script, name);
+        if assignments.is_empty()
+            || !assignments
+                .iter()
+                .all(|assigned| is_trusted_value(script, assigned, depth + 1))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// The values `script` assigns to shell variable `name` (`name=value`, `export name=value`,
+/// `local name=value`), each up to the end of its line.
+fn assignments_of<'s>(script: &'s str, name: &str) -> Vec<&'s str> {
+    script
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = ["export ", "local ", "readonly "]
+                .iter()
+                .find_map(|keyword| line.strip_prefix(keyword))
+                .unwrap_or(line);
+            line.strip_prefix(name)?.strip_prefix('=')
+        })
+        .collect()
+}
+
+/// Variables that run code or load libraries whatever their value: writing them is never safe.
+const CODE_VARIABLES: &[&str] = &[
+    "BASH_ENV",
+    "ENV",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "NODE_OPTIONS",
+    "PYTHONPATH",
+    "PYTHONSTARTUP",
+    "PERL5OPT",
+    "RUBYOPT",
+    "JAVA_TOOL_OPTIONS",
+    "PATH",
+];
+
+/// The value a line writes to `$GITHUB_ENV`: what follows the first `=` of what it prints
+/// (`echo NAME="$value" >> "$GITHUB_ENV"`). None when the line is not a plain `echo` or
+/// `printf` of one variable, or the variable runs code whatever its value. A `$GITHUB_PATH`
+/// entry is never judged by its text: the directory it names may hold the pull request's
+/// files.
+fn written_value<'s>(line: &'s str, file: &str) -> Option<&'s str> {
+    if file != "GITHUB_ENV" {
+        return None;
+    }
+    let printed = line.split(">>").next()?.trim();
+    let printed = printed
+        .strip_prefix("echo ")
+        .or_else(|| printed.strip_prefix("printf "))?
+        .trim();
+    let (name, value) = printed.split_once('=')?;
+    let name = name.trim_matches(['"', '\'']).trim();
+    (!CODE_VARIABLES.contains(&name)).then_some(value)
+}
 
 /// Byte ranges of `$GITHUB_ENV` / `${GITHUB_ENV}` / `$env:GITHUB_ENV` (and `GITHUB_PATH`) in
 /// `script`, with the file named.
@@ -95,6 +220,17 @@ impl Rule for PrivilegedEnvWrite {
             return;
         };
         for (span, file) in env_file_references(text) {
+            // A line that writes only values the pull request cannot choose (the PR number
+            // from the event, a constant, the runner's paths) is safe.
+            let line_start = text[..span.start].rfind('\n').map_or(0, |n| n + 1);
+            let line_end = text[span.end..]
+                .find('\n')
+                .map_or(text.len(), |n| span.end + n);
+            if written_value(&text[line_start..line_end], file)
+                .is_some_and(|value| is_trusted_value(text, value, 0))
+            {
+                continue;
+            }
             out.report(
                 &PrivilegedEnvWrite::META,
                 script.source_span(cx.text(), span),
@@ -133,5 +269,45 @@ mod tests {
             vec![(22, "GITHUB_ENV")]
         );
         assert!(spans("echo $GITHUB_ENVIRONMENT GITHUB_ENV").is_empty());
+    }
+
+    #[test]
+    fn judges_the_values_written() {
+        let script = "pr_number=\"${{ github.event.number }}\"\n\
+                      echo PR_NUMBER=\"$pr_number\" >> \"$GITHUB_ENV\"\n\
+                      echo BRANCH_NAME=\"pr-$pr_number\" >> \"$GITHUB_ENV\"\n\
+                      title=\"${{ github.event.pull_request.title }}\"\n";
+        let trusted = |line: &str, file: &str| {
+            written_value(line, file).is_some_and(|v| is_trusted_value(script, v, 0))
+        };
+        assert!(trusted(
+            "echo PR_NUMBER=\"$pr_number\" >> \"$GITHUB_ENV\"",
+            "GITHUB_ENV"
+        ));
+        assert!(trusted(
+            "echo \"TOOLS=$RUNNER_TEMP/bin\" >> \"$GITHUB_ENV\"",
+            "GITHUB_ENV"
+        ));
+        assert!(!trusted(
+            "echo \"$RUNNER_TEMP/bin\" >> \"$GITHUB_PATH\"",
+            "GITHUB_PATH"
+        ));
+        assert!(!trusted(
+            "echo \"BASH_ENV=$RUNNER_TEMP/x\" >> \"$GITHUB_ENV\"",
+            "GITHUB_ENV"
+        ));
+        assert!(!trusted(
+            "echo \"T=$title\" >> \"$GITHUB_ENV\"",
+            "GITHUB_ENV"
+        ));
+        assert!(!trusted(
+            "echo \"N=$(cat pr/number)\" >> \"$GITHUB_ENV\"",
+            "GITHUB_ENV"
+        ));
+        assert!(!trusted(
+            "echo \"N=$UNSET\" >> \"$GITHUB_ENV\"",
+            "GITHUB_ENV"
+        ));
+        assert!(!trusted("cat pr/env >> \"$GITHUB_ENV\"", "GITHUB_ENV"));
     }
 }

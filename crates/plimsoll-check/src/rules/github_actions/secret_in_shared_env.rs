@@ -1,4 +1,4 @@
-use plimsoll_actions::{Job, Uses, Workflow};
+use plimsoll_actions::{Job, Step, Uses, Workflow};
 use plimsoll_syntax::yaml::{Entry, Node};
 
 use super::common::expression_paths;
@@ -8,10 +8,12 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a secret (`${{ secrets.X }}`) set in a workflow's or a job's `env:` when a step
-    /// that sees it runs another owner's action (`owner/repo@ref` outside `actions/` and
-    /// `github/`, or `docker://`). `GITHUB_TOKEN` is left out: every action can read the job's
-    /// token as `github.token` anyway.
+    /// Flags a secret (`${{ secrets.X }}`) set in a workflow's or a job's `env:` that a step
+    /// reads (`$NPM_TOKEN` in a script, `${{ env.NPM_TOKEN }}` in an input) while other steps
+    /// that see it run another owner's action (`owner/repo@ref` outside `actions/` and
+    /// `github/`, or `docker://`) that does not read it. When no step reads it, an action reads
+    /// it from its environment, and nothing is reported. `GITHUB_TOKEN` is left out: every
+    /// action can read the job's token as `github.token` anyway.
     ///
     /// ## Why is this bad?
     /// A workflow- or job-level variable is in the environment of every step, so every action
@@ -27,7 +29,7 @@ declare_rule! {
     ///       NPM_TOKEN: ${{ secrets.NPM_TOKEN }}
     ///     steps:
     ///       - uses: some-org/setup-tool@v1
-    ///       - run: npm publish
+    ///       - run: npm publish --token "$NPM_TOKEN"
     /// ```
     ///
     /// ## Use instead
@@ -35,7 +37,7 @@ declare_rule! {
     /// ```yaml
     ///     steps:
     ///       - uses: some-org/setup-tool@v1
-    ///       - run: npm publish
+    ///       - run: npm publish --token "$NPM_TOKEN"
     ///         env:
     ///           NPM_TOKEN: ${{ secrets.NPM_TOKEN }}
     /// ```
@@ -63,10 +65,49 @@ fn secret_read(value: &Node) -> Option<String> {
     })
 }
 
-/// Other owners' actions among the steps of `job`, as written (`some-org/setup-tool@v1`).
-fn third_party_actions<'a>(job: &Job<'a>) -> Vec<&'a str> {
-    job.steps()
+/// Whether `text` reads environment variable `name`: `$NAME`, `${NAME}`, `$env:NAME`,
+/// `env.NAME` (in an expression) or `process.env.NAME`.
+fn reads_variable(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let before = &text[..at];
+        let after = &text[at + name.len()..];
+        let whole = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        whole
+            && (before.ends_with('$')
+                || before.ends_with("${")
+                || before.ends_with("env:")
+                || before.ends_with("env.")
+                || before.ends_with("ENV[\"")
+                || before.ends_with("getenv(\""))
+    })
+}
+
+/// Whether `step` reads variable `name` in its script or inputs.
+fn step_reads(step: &Step<'_>, name: &str) -> bool {
+    let script = step.run().and_then(Node::as_str).unwrap_or("");
+    reads_variable(script, name)
+        || step
+            .node
+            .get("with")
+            .and_then(Node::as_mapping)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e.value.as_str())
+            .any(|v| reads_variable(v, name))
+}
+
+/// Other owners' actions among the steps of `job` that do not read variable `name` themselves,
+/// as written (`some-org/setup-tool@v1`), when some other step does read it: the secret is
+/// needed, but not by them. When no step reads it, an action reads it from its environment
+/// (`OCI_CLI_USER` for Oracle's actions): nothing to report.
+fn actions_not_needing<'a>(jobs: &[Job<'a>], name: &str) -> Vec<&'a str> {
+    let steps: Vec<Step<'a>> = jobs.iter().flat_map(Job::steps).collect();
+    if !steps.iter().any(|step| step_reads(step, name)) {
+        return Vec::new();
+    }
+    steps
         .iter()
+        .filter(|step| !step_reads(step, name))
         .filter_map(|step| {
             let written = step.uses_node()?.as_str()?;
             match Uses::parse(written) {
@@ -92,7 +133,7 @@ fn report(entry: &Entry, secret: &str, owner: &str, actions: &[&str], out: &mut 
         &SecretInSharedEnv::META,
         entry.key.span.cover(entry.value.span),
         format!(
-            "`{secret}` is in the environment of every step of {owner}, other owners' actions included ({}): any of them can read it",
+            "`{secret}` is in the environment of every step of {owner}, so other owners' actions that do not use it ({}) can read it too",
             shown.join(", ")
         ),
     );
@@ -114,27 +155,41 @@ impl Rule for SecretInSharedEnv {
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         let jobs = workflow.jobs();
-        let workflow_secrets = env_secrets(workflow.root);
-        if !workflow_secrets.is_empty() {
-            let actions: Vec<&str> = jobs.iter().flat_map(third_party_actions).collect();
+        for (entry, secret) in env_secrets(workflow.root) {
+            let name = entry.key.as_str().unwrap_or("");
+            let actions = actions_not_needing(&jobs, name);
             if !actions.is_empty() {
-                for (entry, secret) in &workflow_secrets {
-                    report(entry, secret, "the workflow", &actions, out);
-                }
+                report(entry, &secret, "the workflow", &actions, out);
             }
         }
         for job in &jobs {
-            let secrets = env_secrets(job.node);
-            if secrets.is_empty() {
-                continue;
-            }
-            let actions = third_party_actions(job);
-            if actions.is_empty() {
-                continue;
-            }
-            for (entry, secret) in &secrets {
-                report(entry, secret, &format!("job `{}`", job.id), &actions, out);
+            for (entry, secret) in env_secrets(job.node) {
+                let name = entry.key.as_str().unwrap_or("");
+                let actions = actions_not_needing(std::slice::from_ref(job), name);
+                if !actions.is_empty() {
+                    report(entry, &secret, &format!("job `{}`", job.id), &actions, out);
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_variables_in_every_spelling() {
+        for text in [
+            "npm publish --token $NPM_TOKEN",
+            "x ${NPM_TOKEN}",
+            "${{ env.NPM_TOKEN }}",
+            "$env:NPM_TOKEN",
+            "process.env.NPM_TOKEN",
+        ] {
+            assert!(reads_variable(text, "NPM_TOKEN"), "{text}");
+        }
+        assert!(!reads_variable("$NPM_TOKEN_FILE", "NPM_TOKEN"));
+        assert!(!reads_variable("npm publish", "NPM_TOKEN"));
     }
 }

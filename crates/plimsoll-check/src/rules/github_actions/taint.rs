@@ -4,7 +4,10 @@
 //! outputs carry attacker text) or a job's output (`needs.j.outputs.y`), or an input that
 //! callers fill.
 
-use plimsoll_actions::schema::{tainted_action_output, untrusted_context, UntrustedContext};
+use plimsoll_actions::advisories::Version;
+use plimsoll_actions::schema::{
+    tainted_action_output, untrusted_context, OutputTaint, UntrustedContext,
+};
 use plimsoll_actions::{Job, Step, Workflow};
 use plimsoll_syntax::yaml::Node;
 
@@ -234,7 +237,29 @@ fn step_output_taint(
         ..*place
     };
     if let Some(uses) = producer.uses_node().and_then(Node::as_str) {
-        return tainted_action_output(&action_slug(uses), name).map(|what| Taint::ActionOutput {
+        let (what, when) = tainted_action_output(&action_slug(uses), name)?;
+        let input = |key: &str| {
+            producer.with(key).and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_bool().map(|b| b.to_string()))
+            })
+        };
+        let tainted = match when {
+            OutputTaint::Always => true,
+            OutputTaint::WhenInput(key, values) => {
+                input(key).is_some_and(|v| values.contains(&v.trim()))
+            }
+            OutputTaint::EscapedUnlessOff(key, since) => {
+                let off = input(key).is_some_and(|v| v.trim().eq_ignore_ascii_case("false"));
+                let before = uses
+                    .split_once('@')
+                    .and_then(|(_, r)| Version::parse(r))
+                    .is_some_and(|v| v.major() < since);
+                off || before
+            }
+        };
+        return tainted.then(|| Taint::ActionOutput {
             what,
             via: Vec::new(),
         });
@@ -314,7 +339,7 @@ fn shell_variable_taint(place: &Place<'_>, value: &str, depth: usize) -> Option<
 }
 
 /// The names of the shell variables `value` expands (`$NAME`, `${NAME}`, `${NAME:-x}`).
-fn shell_variables(value: &str) -> Vec<&str> {
+pub(crate) fn shell_variables(value: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let bytes = value.as_bytes();
     let mut i = 0;

@@ -102,6 +102,16 @@ impl Rule for UseTrustedPublishing {
             }
             return;
         }
+        // Most scripts publish nothing: look at their commands only when a verb is there.
+        let Some(text) = scope.step.run().and_then(Node::as_str) else {
+            return;
+        };
+        if !TOKEN_PUBLISHERS
+            .iter()
+            .any(|(words, _, _)| words.last().is_some_and(|verb| text.contains(verb)))
+        {
+            return;
+        }
         let Some(script) = scope.script() else {
             return;
         };
