@@ -253,7 +253,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
 /// that cannot be read or parsed, an unused suppression) keep their severity. `findings` are
 /// sorted by path, so each file is matched once.
 fn lower_test_data(findings: &mut [Finding], settings: &Settings, targets: &[PathBuf]) {
-    let targets: Vec<PathBuf> = targets.iter().map(|t| discovery::normalize(t)).collect();
+    let targets: HashSet<PathBuf> = targets.iter().map(|t| discovery::normalize(t)).collect();
     let mut previous: Option<(PathBuf, bool)> = None;
     for finding in findings {
         if finding.rule.domain == crate::Domain::Engine || finding.severity == Severity::Note {
@@ -263,11 +263,10 @@ fn lower_test_data(findings: &mut [Finding], settings: &Settings, targets: &[Pat
         let test_data = match &previous {
             Some((seen, answer)) if seen == path => *answer,
             _ => {
-                let target = targets
-                    .iter()
-                    .filter(|t| path.starts_with(t))
-                    .max_by_key(|t| t.components().count());
-                let answer = settings.is_test_data(path, target.map(PathBuf::as_path));
+                // The deepest target holding the file, found by its ancestors: a lookup per
+                // folder level rather than a comparison with each of thousands of targets.
+                let target = path.ancestors().find(|dir| targets.contains(*dir));
+                let answer = settings.is_test_data(path, target);
                 previous = Some((path.clone(), answer));
                 answer
             }
