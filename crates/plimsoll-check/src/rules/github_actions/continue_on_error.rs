@@ -202,6 +202,11 @@ impl Rule for ContinueOnError {
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
+        // Most steps never set the key: spare them the label, the argv copies and the search
+        // of the rest of the job that only a step setting it needs.
+        if scope.step.node.entry("continue-on-error").is_none() {
+            return;
+        }
         if outcome_read_later(cx.text(), scope) {
             return;
         }
