@@ -106,6 +106,17 @@ pub(crate) struct PathUse<'t> {
     pub range: std::ops::Range<usize>,
 }
 
+/// Whether `text` holds `needle` in any ASCII case: expression identifiers are
+/// case-insensitive, so a cheap gate before parsing expressions must be too.
+pub(crate) fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
 /// Every context path the `${{ }}` expressions of `text` read, in order (expressions that do
 /// not parse are skipped: `invalid-expression` reports them).
 pub(crate) fn expression_paths(text: &str) -> Vec<PathUse<'_>> {
@@ -286,4 +297,26 @@ fn origin_remote(root: &std::path::Path) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_ignore_ascii_case;
+
+    #[test]
+    fn finds_a_needle_in_any_ascii_case() {
+        assert!(contains_ignore_ascii_case(
+            "${{ toJSON(SECRETS) }}",
+            "secrets"
+        ));
+        assert!(contains_ignore_ascii_case(
+            "${{ Secrets[matrix.name] }}",
+            "secrets"
+        ));
+        assert!(!contains_ignore_ascii_case(
+            "${{ github.token }}",
+            "secrets"
+        ));
+        assert!(!contains_ignore_ascii_case("secret", "secrets"));
+    }
 }

@@ -1,7 +1,7 @@
 use plimsoll_actions::{Action, Workflow};
 use plimsoll_syntax::yaml::{Node, NodeKind};
 
-use super::common::{expression_paths, ValueSpans};
+use super::common::{contains_ignore_ascii_case, expression_paths, ValueSpans};
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -59,7 +59,9 @@ fn walk(cx: &Context<'_>, node: &Node, out: &mut Sink) {
             }
         }
         NodeKind::Scalar { value, .. } => {
-            if !value.contains("${{") {
+            // A read of `secrets` names the context (any case) in the text: most expressions
+            // do not, and need no parse.
+            if !value.contains("${{") || !contains_ignore_ascii_case(value, "secrets") {
                 return;
             }
             let mut spans = ValueSpans::new(node);
