@@ -120,10 +120,11 @@ impl Checker<'_> {
     /// Analyse the expression at `site`, reporting syntax errors and unknown names.
     fn expression(&mut self, site: &Site<'_>, closing: Option<Range<usize>>) {
         let text = site.value.get(site.inner.clone()).unwrap_or("");
-        let shown = shorten(site.value.get(site.whole.clone()).unwrap_or(""));
         let base = site.inner.start;
         match expr::analyze(text) {
             Err(error) => {
+                // Only a finding shows the expression: most parse, and need no copy of it.
+                let shown = shorten(site.value.get(site.whole.clone()).unwrap_or(""));
                 let range = if error.message == "empty expression" {
                     site.whole.clone()
                 } else if error.span.is_empty() {
