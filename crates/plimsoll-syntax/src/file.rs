@@ -59,8 +59,10 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge { size, limit });
     }
     let mut bytes = Vec::new();
+    // One byte past the size, so the read that finds the end has room: with exactly the size
+    // reserved, that read grows the buffer and copies the whole file once more.
     bytes
-        .try_reserve_exact(usize::try_from(size).unwrap_or(0))
+        .try_reserve_exact(usize::try_from(size.saturating_add(1)).unwrap_or(0))
         .map_err(|err| ReadError::Io(std::io::Error::other(err)))?;
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
