@@ -876,3 +876,22 @@ fn the_workflow_file_the_runner_names_is_the_one_planned_against() {
     let log = diagnose_in_repo(dir.path(), "fail.log");
     assert_eq!(log["plan"]["workflow"], "./.github/workflows/a-release.yml");
 }
+
+#[test]
+fn a_go_test_whose_subtests_failed_is_explained_by_the_failed_subtest() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // go prints `--- FAIL: TestAlpha (0.02s)` above the nested `    --- FAIL: TestAlpha/Meetups`
+    // whose lines hold the assertions: the parent only sums up its subtests.
+    let log = "logchunks/logs/Go/avelino@awesome-go/failed/553491785.log";
+    let output = plimsoll(&root)
+        .args(["diagnose", log, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let best = &json_of(&output)["logs"][0]["exact_line"];
+    assert_eq!(best["line"], 1420, "{}", best["text"]);
+    assert_eq!(best["text"], "    --- FAIL: TestAlpha/Meetups (0.00s)");
+}
