@@ -895,3 +895,32 @@ fn a_go_test_whose_subtests_failed_is_explained_by_the_failed_subtest() {
     assert_eq!(best["line"], 1420, "{}", best["text"]);
     assert_eq!(best["text"], "    --- FAIL: TestAlpha/Meetups (0.00s)");
 }
+
+#[test]
+fn a_pester_run_is_explained_by_its_failed_test_not_by_an_error_it_printed_on_the_way() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // Pester marks a failed test `[-] name -> reason`; the run also prints exceptions from the
+    // scripts its tests feed it (a `ParameterBindingException` hundreds of lines earlier) that
+    // its summary `passed 79, failed 4` does not count.
+    let log = "logchunks/logs/PowerShell/pester@Pester/failed/555401304.log";
+    let output = plimsoll(&root)
+        .args(["diagnose", log, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let report = &json_of(&output)["logs"][0];
+    let best = &report["exact_line"];
+    assert_eq!(best["line"], 2042, "{}", best["text"]);
+    assert!(
+        best["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("[-] - Running without any params"),
+        "{}",
+        best["text"]
+    );
+    assert_eq!(report["classification"]["class"], "code-bug");
+}
