@@ -924,3 +924,27 @@ fn a_pester_run_is_explained_by_its_failed_test_not_by_an_error_it_printed_on_th
     );
     assert_eq!(report["classification"]["class"], "code-bug");
 }
+
+#[test]
+fn an_elixir_compile_error_is_told_by_its_error_line_not_by_the_banner_above_it() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    let log = "logchunks/logs/Elixir/elixir-lang@elixir/failed/572202401.log";
+    let output = plimsoll(&root)
+        .args(["diagnose", log, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let best = &json_of(&output)["logs"][0]["exact_line"];
+    assert_eq!(best["line"], 713, "{}", best["text"]);
+    assert!(
+        best["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("** (CompileError) (for doctest at) lib/list.ex:102"),
+        "{}",
+        best["text"]
+    );
+}
