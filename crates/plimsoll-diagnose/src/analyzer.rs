@@ -46,6 +46,11 @@ const LAST_WORDS: f32 = 1.5;
 const PASSED_PART_PENALTY: f32 = 3.0;
 /// Lowest score that makes a line a candidate.
 const MIN_SCORE: f32 = 1.0;
+/// What a go test's `--- FAIL:` line loses when its own subtests failed too: go prints the
+/// parent's verdict above the nested subtests' (`--- FAIL: TestA` then `    --- FAIL: TestA/b`),
+/// so the parent only sums them up and the subtest's block holds the assertion. More than a
+/// block follower's penalty plus the whole span of the position term.
+const AGGREGATE_VERDICT_PENALTY: f32 = 2.0;
 /// The score of a line an active problem matcher reports as an error: the tool's own
 /// declaration that the line is an error, as strong as a specific signature.
 pub(crate) const MATCHER_SCORE: f32 = 7.0;
@@ -900,6 +905,7 @@ impl Reading {
                 pool.push(candidate);
             }
         }
+        yield_to_failed_subtests(&mut pool);
         // A block of error lines is one failure told several times (a compiler error and its
         // notes, a test failure and its assertion, a cascade): the first line of the block
         // starts the story, so lines that follow a stated error closely yield to it on ties.
@@ -952,6 +958,38 @@ impl Reading {
         });
         diversify(&mut unique);
         unique
+    }
+}
+
+/// The test a go `--- FAIL: TestName (0.01s)` line names, at any nesting depth.
+pub fn go_failed_test(text: &str) -> Option<&str> {
+    let rest = text.trim_start().strip_prefix("--- FAIL: ")?;
+    rest.split_whitespace().next()
+}
+
+/// A go test whose subtests failed is reported first and indented least; its subtests' lines
+/// explain it, so the parent's verdict gives way to theirs (see [`AGGREGATE_VERDICT_PENALTY`]).
+fn yield_to_failed_subtests(pool: &mut [Candidate]) {
+    let failed: Vec<(usize, String)> = pool
+        .iter()
+        .filter_map(|c| go_failed_test(&c.line.text).map(|name| (c.step, format!("{name}/"))))
+        .collect();
+    if failed.len() < 2 {
+        return;
+    }
+    for candidate in pool.iter_mut() {
+        let Some(name) = go_failed_test(&candidate.line.text) else {
+            continue;
+        };
+        let has_failed_subtest = failed.iter().any(|(step, prefix)| {
+            *step == candidate.step
+                && prefix.len() > name.len() + 1
+                && prefix.starts_with(name)
+                && prefix.as_bytes().get(name.len()) == Some(&b'/')
+        });
+        if has_failed_subtest {
+            candidate.score -= AGGREGATE_VERDICT_PENALTY;
+        }
     }
 }
 

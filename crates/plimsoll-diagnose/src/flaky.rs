@@ -290,8 +290,8 @@ fn test_of(line: &str) -> Option<FailingTest> {
         }
     }
     // go: `--- FAIL: TestParse (0.01s)`.
-    if let Some(rest) = line.strip_prefix("--- FAIL: ") {
-        return test(Runner::Go, rest.split(' ').next().unwrap_or(rest));
+    if let Some(name) = crate::analyzer::go_failed_test(line) {
+        return test(Runner::Go, name);
     }
     // Jest: `● Suite › does a thing`.
     if let Some(rest) = line.strip_prefix("● ") {

@@ -876,3 +876,72 @@ fn the_workflow_file_the_runner_names_is_the_one_planned_against() {
     let log = diagnose_in_repo(dir.path(), "fail.log");
     assert_eq!(log["plan"]["workflow"], "./.github/workflows/a-release.yml");
 }
+
+/// The JSON report of `plimsoll diagnose` on one real log under `root`, which must succeed.
+fn real_log_report(root: &Path, log: &str) -> Value {
+    let output = plimsoll(root)
+        .args(["diagnose", log, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    json_of(&output)["logs"][0].clone()
+}
+
+#[test]
+fn a_go_test_whose_subtests_failed_is_explained_by_the_failed_subtest() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // go prints `--- FAIL: TestAlpha (0.02s)` above the nested `    --- FAIL: TestAlpha/Meetups`
+    // whose lines hold the assertions: the parent only sums up its subtests.
+    let log = "logchunks/logs/Go/avelino@awesome-go/failed/553491785.log";
+    let report = real_log_report(&root, log);
+    let best = &report["exact_line"];
+    assert_eq!(best["line"], 1420, "{}", best["text"]);
+    assert_eq!(best["text"], "    --- FAIL: TestAlpha/Meetups (0.00s)");
+}
+
+#[test]
+fn a_pester_run_is_explained_by_its_failed_test_not_by_an_error_it_printed_on_the_way() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // Pester marks a failed test `[-] name -> reason`; the run also prints exceptions from the
+    // scripts its tests feed it (a `ParameterBindingException` hundreds of lines earlier) that
+    // its summary `passed 79, failed 4` does not count.
+    let log = "logchunks/logs/PowerShell/pester@Pester/failed/555401304.log";
+    let report = real_log_report(&root, log);
+    let best = &report["exact_line"];
+    assert_eq!(best["line"], 2042, "{}", best["text"]);
+    assert!(
+        best["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("[-] - Running without any params"),
+        "{}",
+        best["text"]
+    );
+    assert_eq!(report["classification"]["class"], "code-bug");
+}
+
+#[test]
+fn an_elixir_compile_error_is_told_by_its_error_line_not_by_the_banner_above_it() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    let log = "logchunks/logs/Elixir/elixir-lang@elixir/failed/572202401.log";
+    let report = real_log_report(&root, log);
+    let best = &report["exact_line"];
+    assert_eq!(best["line"], 713, "{}", best["text"]);
+    assert!(
+        best["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("** (CompileError) (for doctest at) lib/list.ex:102"),
+        "{}",
+        best["text"]
+    );
+}
