@@ -422,3 +422,28 @@ fn images_built_in_the_repository_are_not_unpinned_bases() {
     }
     insta::assert_snapshot!("locally-built-base", found.join("\n"));
 }
+
+/// A Windows image's shell form runs under `cmd /S /C`, with no POSIX signals to pass on.
+#[test]
+fn shell_form_entrypoint_leaves_windows_images_alone() {
+    let temp = tempfile::tempdir().unwrap();
+    let dockerfile = temp.path().join("Dockerfile");
+    std::fs::write(
+        &dockerfile,
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD powershell -File C:/start.ps1\n",
+    )
+    .unwrap();
+    let report = check_with("shell-form-entrypoint", &dockerfile);
+    let shell_form = |report: &plimsoll_check::CheckReport| -> Vec<(usize, usize)> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "shell-form-entrypoint")
+            .map(|f| (f.location.start.line, f.location.start.column))
+            .collect()
+    };
+    assert_eq!(shell_form(&report), vec![]);
+    std::fs::write(&dockerfile, "FROM ubuntu:24.04\nCMD powershell -File C:/start.ps1\n").unwrap();
+    let report = check_with("shell-form-entrypoint", &dockerfile);
+    assert_eq!(shell_form(&report), vec![(2, 5)]);
+}
