@@ -202,7 +202,9 @@ fn removes_any(words: &[&str], installed: &[&str]) -> bool {
     let after = &words[position + 1..];
     words[position] == "autoremove"
         || after.contains(&"--auto-remove")
-        || after.iter().any(|w| !w.starts_with('-') && installed.contains(w))
+        || after
+            .iter()
+            .any(|w| !w.starts_with('-') && installed.contains(w))
 }
 
 /// Whether a `RUN` keeps a package cache in a cache mount (`--mount=type=cache`), which

@@ -53,7 +53,11 @@ impl Rule for MissingMultiStageBuild {
         if cx.dockerfile.stages().len() != 1 {
             return;
         }
-        for run in cx.runs.iter().filter(|r| !r.onbuild && !purges_its_installs(r)) {
+        for run in cx
+            .runs
+            .iter()
+            .filter(|r| !r.onbuild && !purges_its_installs(r))
+        {
             for command in &run.commands {
                 if let Some(what) = build_toolchain_use(&argv(command)) {
                     out.report(

@@ -88,7 +88,11 @@ fn builds_windows_image(cx: &DockerfileContext<'_>) -> bool {
 /// Whether the command's program is a Windows batch file, script or executable
 /// (`catalina.bat run`): the image is a Windows one whatever its unresolved base.
 fn runs_windows_program(text: &str) -> bool {
-    let program = text.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    let program = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     [".bat", ".cmd", ".exe", ".ps1"]
         .iter()
         .any(|extension| program.ends_with(extension))
