@@ -367,7 +367,7 @@ fn drop_root_findings_of_non_root_local_bases(
                     plimsoll_syntax::read_at_most(dockerfile, repository.max_file_size).ok()?;
                 final_user(&String::from_utf8_lossy(&bytes))
             });
-        !base_user.is_some_and(|user| !crate::rules::containers::is_root_user(&user))
+        base_user.is_none_or(|user| crate::rules::containers::is_root_user(&user))
     });
 }
 
