@@ -53,6 +53,29 @@ pub struct DockerBuild {
     pub tags: Vec<String>,
 }
 
+impl DockerBuild {
+    /// The Dockerfile the build uses: `dockerfile` resolved against the context for Compose
+    /// and against the repository for workflows, `Dockerfile` in the context when unset;
+    /// `None` for a remote context (a URL, a Git address).
+    pub fn dockerfile_path(&self, repository_root: &Path, from_compose: bool) -> Option<PathBuf> {
+        if self.context.contains("://") || self.context.starts_with("git@") {
+            return None;
+        }
+        let base = if from_compose {
+            self.base.as_path()
+        } else {
+            repository_root
+        };
+        let context = base.join(&self.context);
+        let dockerfile = match &self.dockerfile {
+            Some(file) if from_compose => context.join(file),
+            Some(file) => repository_root.join(file),
+            None => context.join("Dockerfile"),
+        };
+        Some(lexical(&dockerfile))
+    }
+}
+
 impl CiFileFacts {
     /// No facts yet about the file at `path`.
     pub fn new(path: &Path) -> CiFileFacts {
@@ -386,6 +409,29 @@ impl Repository {
             .collect()
     }
 
+    /// The Dockerfile that builds each image the repository tags (see [`Self::built_images`]),
+    /// by image name: a stage `FROM` one of these inherits what that Dockerfile sets.
+    pub fn built_dockerfiles(&self) -> std::collections::HashMap<String, PathBuf> {
+        let compose = self.compose_builds.iter().map(|build| (build, true));
+        let ci = self
+            .ci_files
+            .iter()
+            .flat_map(|f| &f.docker_builds)
+            .map(|build| (build, false));
+        let mut found = std::collections::HashMap::new();
+        for (build, from_compose) in compose.chain(ci) {
+            let Some(dockerfile) = build.dockerfile_path(&self.root, from_compose) else {
+                continue;
+            };
+            for tag in &build.tags {
+                found
+                    .entry(image_name(tag))
+                    .or_insert_with(|| dockerfile.clone());
+            }
+        }
+        found
+    }
+
     /// Whether any CI file uses an action whose slug starts with `prefix` (lowercase).
     pub fn ci_uses(&self, prefix: &str) -> bool {
         self.ci_files
@@ -403,4 +449,19 @@ pub fn image_name(reference: &str) -> String {
     let name = name.strip_prefix("docker.io/").unwrap_or(&name);
     let name = name.strip_prefix("index.docker.io/").unwrap_or(name);
     name.strip_prefix("library/").unwrap_or(name).to_string()
+}
+
+/// A path with `.` and `..` folded, to compare paths written differently.
+pub(crate) fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -337,3 +337,22 @@ fn flow_sequences_closing_at_their_key_are_valid_manifests() {
          app.yaml 28:18-28:25 error image `busybox` of container `sidecar` of Deployment `web` has no tag"
     );
 }
+
+/// An autoscaler counts for the same-named workload of its own folder (or a folder inside it),
+/// not for another application's same-named Deployment elsewhere in the repository.
+#[test]
+fn disruption_budget_counts_only_autoscalers_applied_with_the_workload() {
+    let temp = tempfile::tempdir().unwrap();
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: wordpress}\nspec:\n  template:\n    metadata: {labels: {app: wordpress}}\n";
+    let autoscaler = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: wordpress}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: wordpress}\n  minReplicas: 2\n  maxReplicas: 5\n";
+    for folder in ["quickstart", "cost/wordpress"] {
+        std::fs::create_dir_all(temp.path().join(folder)).unwrap();
+        std::fs::write(temp.path().join(folder).join("wordpress.yaml"), deployment).unwrap();
+    }
+    std::fs::write(temp.path().join("cost/wordpress/hpa.yaml"), autoscaler).unwrap();
+    let report = run("missing-disruption-budget", temp.path(), temp.path());
+    assert_eq!(
+        report,
+        "cost/wordpress/wordpress.yaml 2:7-2:17 warning Deployment `wordpress` runs 2 replicas but no PodDisruptionBudget among the checked files selects its pods (app=wordpress)"
+    );
+}

@@ -422,3 +422,95 @@ fn images_built_in_the_repository_are_not_unpinned_bases() {
     }
     insta::assert_snapshot!("locally-built-base", found.join("\n"));
 }
+
+/// A Windows image's shell form runs under `cmd /S /C`, with no POSIX signals to pass on.
+#[test]
+fn shell_form_entrypoint_leaves_windows_images_alone() {
+    let temp = tempfile::tempdir().unwrap();
+    let dockerfile = temp.path().join("Dockerfile");
+    std::fs::write(
+        &dockerfile,
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD powershell -File C:/start.ps1\n",
+    )
+    .unwrap();
+    let report = check_with("shell-form-entrypoint", &dockerfile);
+    let shell_form = |report: &plimsoll_check::CheckReport| -> Vec<(usize, usize)> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "shell-form-entrypoint")
+            .map(|f| (f.location.start.line, f.location.start.column))
+            .collect()
+    };
+    assert_eq!(shell_form(&report), vec![]);
+    std::fs::write(
+        &dockerfile,
+        "FROM ubuntu:24.04\nCMD powershell -File C:/start.ps1\n",
+    )
+    .unwrap();
+    let report = check_with("shell-form-entrypoint", &dockerfile);
+    assert_eq!(shell_form(&report), vec![(2, 5)]);
+}
+
+/// A final stage `FROM` an image the repository builds itself (here a Compose service's
+/// `image:` next to `build:`) inherits the `USER` of that image's Dockerfile.
+#[test]
+fn runs_as_root_follows_a_base_image_built_in_the_repository() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    // A repository: the images it builds are known across its files.
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("base")).unwrap();
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(
+        root.join("compose.yaml"),
+        "services:\n  base:\n    build: {context: ./base}\n    image: example/base:1.0\n  root-base:\n    build: {context: ./base, dockerfile: Dockerfile.root}\n    image: example/root-base:1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("base/Dockerfile"),
+        "FROM debian:12-slim\nRUN useradd --system app\nUSER app\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("base/Dockerfile.root"),
+        "FROM debian:12-slim\nUSER root\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/Dockerfile"),
+        "FROM example/base:1.0\nCMD [\"app\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("app/Dockerfile.other"),
+        "FROM example/root-base:1.0\nCMD [\"app\"]\n",
+    )
+    .unwrap();
+    let report = check_with("runs-as-root", root);
+    let mut found: Vec<(String, usize, usize)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.name == "runs-as-root")
+        .map(|f| {
+            let file = f
+                .location
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&f.location.path);
+            (
+                file.display().to_string(),
+                f.location.start.line,
+                f.location.start.column,
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("app/Dockerfile.other".to_string(), 1, 6),
+            ("base/Dockerfile.root".to_string(), 2, 6),
+        ]
+    );
+}

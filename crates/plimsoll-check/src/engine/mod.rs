@@ -184,6 +184,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         }
     }
     drop_locally_built_images(&mut report.findings, &repositories, &all_sources);
+    drop_root_findings_of_non_root_local_bases(&mut report.findings, &repositories, &all_sources);
     for repository in &repositories {
         let exclusions = settings.exclusions_under(&repository.root);
         let mut diagnostics = Vec::new();
@@ -325,6 +326,61 @@ fn drop_locally_built_images(
             .iter()
             .any(|(root, images)| path.starts_with(root) && images.contains(&name))
     });
+}
+
+/// Remove `runs-as-root` findings about a final stage with no `USER` whose base image the
+/// repository builds itself (a Compose service's `image:` with `build:`, a workflow's `docker
+/// build -t`) from a Dockerfile whose final stage switches to a non-root `USER`: the child
+/// image inherits that user. Per-file rules cannot see the other Dockerfile.
+fn drop_root_findings_of_non_root_local_bases(
+    findings: &mut Vec<Finding>,
+    repositories: &[Repository],
+    sources: &HashMap<PathBuf, Arc<SourceFile>>,
+) {
+    let built: Vec<(&Repository, HashMap<String, PathBuf>)> = repositories
+        .iter()
+        .map(|repository| (repository, repository.built_dockerfiles()))
+        .filter(|(_, dockerfiles)| !dockerfiles.is_empty())
+        .collect();
+    if built.is_empty() {
+        return;
+    }
+    findings.retain(|finding| {
+        if finding.rule.name != "runs-as-root" || !finding.message.contains("has no `USER`") {
+            return true;
+        }
+        let path = finding.location.path.as_path();
+        let (Some(span), Some(source)) = (finding.location.span, sources.get(path)) else {
+            return true;
+        };
+        let file = plimsoll_syntax::dockerfile::parse(source.text());
+        let (reference, _) =
+            plimsoll_syntax::dockerfile::substitute(source.slice(span), &file.global_args());
+        let name = crate::repository::image_name(&reference);
+        let base_user = built
+            .iter()
+            .filter(|(repository, _)| path.starts_with(&repository.root))
+            .find_map(|(repository, dockerfiles)| {
+                let dockerfile = dockerfiles.get(&name)?;
+                // A Dockerfile without findings of its own keeps no source: read it again.
+                let bytes =
+                    plimsoll_syntax::read_at_most(dockerfile, repository.max_file_size).ok()?;
+                final_user(&String::from_utf8_lossy(&bytes))
+            });
+        base_user.is_none_or(|user| crate::rules::containers::is_root_user(&user))
+    });
+}
+
+/// The last `USER` of a Dockerfile's final stage, as written.
+fn final_user(text: &str) -> Option<String> {
+    let file = plimsoll_syntax::dockerfile::parse(text);
+    let stages = file.stages();
+    let last = stages.last()?;
+    last.body
+        .iter()
+        .rev()
+        .find(|instruction| instruction.keyword == "USER")
+        .map(|instruction| instruction.text())
 }
 
 /// Mask the credentials that the paths of `report`'s findings hold, in those paths and in

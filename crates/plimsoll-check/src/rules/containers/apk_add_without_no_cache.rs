@@ -6,7 +6,8 @@ use crate::rule::{DockerfileContext, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags `apk add` without `--no-cache` in a `RUN` that neither removes `/var/cache/apk`
-    /// nor uses a cache mount.
+    /// nor uses a cache mount. `apk add --no-network` is silent: it installs from local files or
+    /// an already present index and downloads nothing, so there is no cache to leave.
     ///
     /// ## Why is this bad?
     /// The package index and downloaded packages stay in the layer: a larger image for nothing.
@@ -42,6 +43,7 @@ impl Rule for ApkAddWithoutNoCache {
                 let is_add = command.program() == Some("apk") && verb(&words) == Some("add");
                 if is_add
                     && !words.contains(&"--no-cache")
+                    && !words.contains(&"--no-network")
                     && !removes_after(run, "/var/cache/apk", index)
                 {
                     out.report(

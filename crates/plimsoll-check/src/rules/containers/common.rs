@@ -167,6 +167,46 @@ pub(crate) fn installed_packages<'a>(words: &[&'a str]) -> Option<Vec<&'a str>> 
     )
 }
 
+/// Whether a `RUN` installs system packages and removes them again before it ends
+/// (`apk add --virtual .build-deps … && … && apk del .build-deps`, `apt-get install … &&
+/// apt-get purge -y --auto-remove`): what it installed for the build is not in the layer.
+pub(crate) fn purges_its_installs(run: &crate::rule::RunScript<'_>) -> bool {
+    let mut installed: Vec<&str> = Vec::new();
+    for command in &run.commands {
+        let words = argv(command);
+        if let Some(packages) = installed_packages(&words) {
+            installed.extend(packages);
+        } else if !installed.is_empty() && removes_any(&words, &installed) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a package manager command removes one of `installed` (by name, by the `--virtual`
+/// group name, or by the same variable), or removes whatever was installed automatically
+/// (`apt-get purge --auto-remove`, `apt-get autoremove`).
+fn removes_any(words: &[&str], installed: &[&str]) -> bool {
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let removal_verbs: &[&str] = match shell::program_name(first) {
+        "apk" => &["del"],
+        "apt-get" | "apt" => &["purge", "remove", "autoremove"],
+        "yum" | "dnf" | "microdnf" => &["remove", "erase", "autoremove"],
+        _ => return false,
+    };
+    let Some(position) = words.iter().position(|w| removal_verbs.contains(w)) else {
+        return false;
+    };
+    let after = &words[position + 1..];
+    words[position] == "autoremove"
+        || after.contains(&"--auto-remove")
+        || after
+            .iter()
+            .any(|w| !w.starts_with('-') && installed.contains(w))
+}
+
 /// Whether a `RUN` keeps a package cache in a cache mount (`--mount=type=cache`), which
 /// never lands in a layer.
 pub(crate) fn has_cache_mount(run: &crate::rule::RunScript<'_>) -> bool {

@@ -8,6 +8,8 @@ declare_rule! {
     /// Flags a `COPY` or `ADD` to a relative destination (`COPY . .`, `COPY app/ src/`) in a
     /// stage where no `WORKDIR` was set before it, in the stage or in a stage it is built from
     /// (hadolint DL3045).
+    /// A note: the standard (STANDARDS.md §2) does not list it, and most findings on real
+    /// repositories rely on a base image's documented `WORKDIR` (oss-fuzz's `$SRC`).
     ///
     /// ## Why is this bad?
     /// The destination is relative to the base image's working directory, which this file does
@@ -29,7 +31,7 @@ declare_rule! {
     pub struct CopyBeforeWorkdir {
         id: "DKR024",
         name: "copy-before-workdir",
-        severity: Warning,
+        severity: Note,
         domain: Containers,
         summary: "`COPY` to a relative destination before any `WORKDIR`",
         help: "set `WORKDIR /app` first, or copy to an absolute path",

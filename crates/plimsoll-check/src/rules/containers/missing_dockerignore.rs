@@ -7,7 +7,7 @@ use plimsoll_syntax::Span;
 use crate::declare_rule;
 use crate::discovery::normalize;
 use crate::finding::RuleMeta;
-use crate::repository::Repository;
+use crate::repository::{lexical, Repository};
 use crate::rule::{RepositoryDiagnostic, Rule};
 
 declare_rule! {
@@ -105,21 +105,6 @@ fn builds(repo: &Repository) -> Vec<Build> {
         });
     }
     builds
-}
-
-/// A path with `.` and `..` folded, to compare paths written differently.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The text of `path`, or `None` when it is over `limit` bytes: at most one byte past the limit

@@ -1,4 +1,4 @@
-use super::common::{argv, build_toolchain_use};
+use super::common::{argv, build_toolchain_use, purges_its_installs};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -7,7 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a single-stage Dockerfile that builds software in the image that ships: it runs a
     /// build (`cargo build`, `go build`, `npm run build`, `mvn package`, a compiler) or installs
-    /// a build toolchain (`build-essential`, `gcc`, `build-base`).
+    /// a build toolchain (`build-essential`, `gcc`, `build-base`). A `RUN` that removes the
+    /// packages it installed before it ends (`apk del .build-deps`, `apt-get purge -y
+    /// --auto-remove`) is silent: its build dependencies are not in the layer.
     ///
     /// ## Why is this bad?
     /// Compilers, headers, caches and sources ship to production: the image is several times
@@ -51,7 +53,11 @@ impl Rule for MissingMultiStageBuild {
         if cx.dockerfile.stages().len() != 1 {
             return;
         }
-        for run in cx.runs.iter().filter(|r| !r.onbuild) {
+        for run in cx
+            .runs
+            .iter()
+            .filter(|r| !r.onbuild && !purges_its_installs(r))
+        {
             for command in &run.commands {
                 if let Some(what) = build_toolchain_use(&argv(command)) {
                     out.report(

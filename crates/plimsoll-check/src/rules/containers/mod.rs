@@ -60,6 +60,7 @@ pub use package_cache_not_cleaned::PackageCacheNotCleaned;
 pub use package_upgrade::PackageUpgrade;
 pub use pip_install_with_cache::PipInstallWithCache;
 pub use relative_workdir::RelativeWorkdir;
+pub(crate) use runs_as_root::is_root_user;
 pub use runs_as_root::RunsAsRoot;
 pub use secret_in_image::SecretInImage;
 pub use shell_form_entrypoint::ShellFormEntrypoint;

@@ -11,6 +11,9 @@ declare_rule! {
     /// Flags a Dockerfile whose final stage runs as root: it has no `USER` (nor inherits one
     /// from the stage it is built on, nor from a base image that is itself non-root, such as
     /// `gcr.io/distroless/static:nonroot`), or its last `USER` is `root`, `0` or `0:0`.
+    /// A base image that the repository builds itself (a Compose service's `image:` next to
+    /// `build:`, a workflow's `docker build -t`) passes on the last `USER` of its Dockerfile's
+    /// final stage: a non-root one there is not reported here.
     ///
     /// ## Why is this bad?
     /// A process running as root inside the container turns any remote-code-execution bug into

@@ -1,5 +1,6 @@
 use plimsoll_syntax::dockerfile::Arguments;
 
+use super::common::{bases, Base};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -8,6 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Flags `CMD` and `ENTRYPOINT` written in the shell form (`CMD node server.js`) rather
     /// than the JSON (exec) form (hadolint DL3025), unless the command starts with `exec`.
+    /// Windows images are left alone (a Windows base image, or a `.bat`, `.cmd`, `.exe` or
+    /// `.ps1` program): their shell form runs under `cmd /S /C`, and they have no POSIX signals.
     ///
     /// ## Why is this bad?
     /// The shell form runs the program under `/bin/sh -c`: the shell is PID 1 and does not pass
@@ -40,6 +43,9 @@ impl Rule for ShellFormEntrypoint {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
+        if builds_windows_image(cx) {
+            return;
+        }
         for instruction in cx.dockerfile.all_instructions() {
             if !matches!(instruction.keyword.as_str(), "CMD" | "ENTRYPOINT") {
                 continue;
@@ -50,7 +56,7 @@ impl Rule for ShellFormEntrypoint {
             // `CMD exec gunicorn …`: the shell replaces itself with the program, which gets
             // the signals.
             let text = joined.text.trim();
-            if text.is_empty() || text.starts_with("exec ") {
+            if text.is_empty() || text.starts_with("exec ") || runs_windows_program(text) {
                 continue;
             }
             out.report(
@@ -63,4 +69,31 @@ impl Rule for ShellFormEntrypoint {
             );
         }
     }
+}
+
+/// Whether a stage builds on a Windows base image, where the shell form runs under
+/// `cmd /S /C` (Dockerfile reference, `SHELL`) and there are no POSIX signals to pass on.
+fn builds_windows_image(cx: &DockerfileContext<'_>) -> bool {
+    bases(cx.dockerfile).iter().any(|(base, _)| match base {
+        Base::Image(reference) => {
+            let lower = reference.to_ascii_lowercase();
+            lower.starts_with("mcr.microsoft.com/windows")
+                || lower.contains("/nanoserver")
+                || lower.contains("/servercore")
+        }
+        _ => false,
+    })
+}
+
+/// Whether the command's program is a Windows batch file, script or executable
+/// (`catalina.bat run`): the image is a Windows one whatever its unresolved base.
+fn runs_windows_program(text: &str) -> bool {
+    let program = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [".bat", ".cmd", ".exe", ".ps1"]
+        .iter()
+        .any(|extension| program.ends_with(extension))
 }

@@ -109,8 +109,25 @@ fn embedded_secret(text: &str) -> Option<(&str, &str)> {
         let (key, value) = line.split_once('=').or_else(|| line.split_once(": "))?;
         let key = key.trim().trim_start_matches("export ");
         let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-        (is_secret_key(key) && is_plain_word(value)).then_some((key, value))
+        (is_secret_key(key) && is_plain_word(value) && !is_code_expression(value))
+            .then_some((key, value))
     })
+}
+
+/// Whether `value` is a call or subscript in a script held by the ConfigMap
+/// (`token=os.environ["HF_TOKEN"]`, `password=get_secret("db")`): the secret is read at run
+/// time, the text is not the secret.
+fn is_code_expression(value: &str) -> bool {
+    let Some(open) = value.find(['(', '[']) else {
+        return false;
+    };
+    let callee = &value[..open];
+    let is_identifier_path = !callee.is_empty()
+        && !callee.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && callee
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    is_identifier_path && value.ends_with([')', ']', ','])
 }
 
 impl Rule for EnvSecretLiteral {

@@ -1,4 +1,5 @@
 use std::collections::HashMap;
+use std::path::Path;
 
 use crate::declare_rule;
 use crate::finding::RuleMeta;
@@ -10,7 +11,9 @@ declare_rule! {
     /// Flags workloads that run more than one replica (`spec.replicas` above 1, or an autoscaler
     /// whose `minReplicas` is above 1) with no PodDisruptionBudget among the checked files whose
     /// selector matches their pod labels in the same namespace (label-selector semantics,
-    /// `matchExpressions` included).
+    /// `matchExpressions` included). An autoscaler counts for the workload it targets when its
+    /// file is in the workload's folder or one inside the other; a same-named Deployment's
+    /// autoscaler elsewhere in the repository does not.
     ///
     /// ## Why is this bad?
     /// Node drains and cluster upgrades evict pods freely without a budget: every replica of a
@@ -84,7 +87,11 @@ impl Rule for MissingDisruptionBudget {
                 .name
                 .as_deref()
                 .and_then(|name| autoscalers.get(&(namespace, workload.kind.as_str(), name)))
-                .and_then(|hpas| hpas.iter().find_map(|hpa| hpa.min_replicas));
+                .and_then(|hpas| {
+                    hpas.iter()
+                        .filter(|hpa| applied_together(&hpa.path, &workload.path))
+                        .find_map(|hpa| hpa.min_replicas)
+                });
             let replicas = workload
                 .replicas
                 .unwrap_or(1)
@@ -122,6 +129,17 @@ impl Rule for MissingDisruptionBudget {
                 );
             }
         }
+    }
+}
+
+/// Whether an autoscaler in `autoscaler` can be applied with the workload in `workload`: the
+/// same folder, or one folder inside the other (a base and its `hpa/`). The run is one cluster
+/// for names, but a same-named Deployment's autoscaler in an unrelated folder of the repository
+/// (another example, another application) must not raise this workload's replica count.
+fn applied_together(autoscaler: &Path, workload: &Path) -> bool {
+    match (autoscaler.parent(), workload.parent()) {
+        (Some(a), Some(w)) => a.starts_with(w) || w.starts_with(a),
+        _ => true,
     }
 }
 
