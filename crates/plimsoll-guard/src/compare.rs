@@ -771,6 +771,7 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
         return;
     }
     compare_triggers(old, new, sink);
+    let tested = PackagesTested::of(new);
 
     // Pair jobs: by id, then renamed with equal content, then by `name:`.
     let new_ids: HashSet<&str> = new.jobs.iter().map(|j| j.id.as_str()).collect();
@@ -844,7 +845,7 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
         // Renamed and edited: most of its steps are those of one new job.
         if let Some(i) = (0..pool.len()).find(|&i| !pool_taken[i] && same_job(job, pool[i])) {
             pool_taken[i] = true;
-            compare_jobs(job, pool[i], &pool, &renamed, &new_ids, sink);
+            compare_jobs(job, pool[i], &pool, &tested, &renamed, &new_ids, sink);
             continue;
         }
         // Merged into other jobs: each of its steps is there, or runs its commands there.
@@ -865,7 +866,9 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
             });
         if let Some(other) = moved {
             let ids: HashSet<&str> = HashSet::new();
-            compare_jobs(job, other, &[], &HashMap::new(), &ids, sink);
+            // Its new workflow's other jobs are not at hand: no package counts as tested there.
+            let tested = PackagesTested::default();
+            compare_jobs(job, other, &[], &tested, &HashMap::new(), &ids, sink);
             continue;
         }
         // Only actions that are not checks, and scripts that only prepare: a bot, a publisher.
@@ -901,7 +904,7 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
         );
     }
     for (old_job, new_job) in pairs {
-        compare_jobs(old_job, new_job, &pool, &renamed, &new_ids, sink);
+        compare_jobs(old_job, new_job, &pool, &tested, &renamed, &new_ids, sink);
     }
 }
 
@@ -1216,10 +1219,43 @@ fn glob_match(glob: &[u8], text: &[u8]) -> bool {
     }
 }
 
+/// The packages each command selects with `-p` anywhere in one version of a workflow: its jobs
+/// run together on the same event, so a package excluded from one job's run and tested by
+/// another job's is still tested (`--workspace --exclude x` beside `-p x`).
+#[derive(Default)]
+struct PackagesTested<'a> {
+    selected: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> PackagesTested<'a> {
+    fn of(workflow: &'a FileModel) -> Self {
+        let selected = workflow
+            .jobs
+            .iter()
+            .flat_map(|job| &job.steps)
+            .flat_map(|step| &step.commands)
+            .flat_map(|command| {
+                command
+                    .flags
+                    .iter()
+                    .filter_map(|flag| flag.strip_prefix("-p "))
+                    .map(|package| (command.key.as_str(), package))
+            })
+            .collect();
+        PackagesTested { selected }
+    }
+
+    /// Whether a run of command `key` in the workflow selects `package`.
+    fn contains(&self, key: &str, package: &str) -> bool {
+        self.selected.contains(&(key, package))
+    }
+}
+
 fn compare_jobs(
     old: &JobModel,
     new: &JobModel,
     pool: &[&JobModel],
+    tested: &PackagesTested,
     renamed: &HashMap<&str, &str>,
     new_ids: &HashSet<&str>,
     sink: &mut Sink,
@@ -1416,7 +1452,7 @@ fn compare_jobs(
             Some(&new.location),
         );
     }
-    compare_steps(old, new, pool, sink);
+    compare_steps(old, new, pool, tested, sink);
 }
 
 /// Matrix legs that set a variable named like a strict gate's (`rustflags: ""` beside a
@@ -1715,7 +1751,13 @@ const TRIVIAL: &[&str] = &[
     "touch", "shopt", "unset", "date", "df", "du", "git", "curl", "wget", "tar",
 ];
 
-fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut Sink) {
+fn compare_steps(
+    old: &JobModel,
+    new: &JobModel,
+    pool: &[&JobModel],
+    tested: &PackagesTested,
+    sink: &mut Sink,
+) {
     let job = &new.id;
     let partner = pair_steps(&old.steps, &new.steps);
     let pool_steps: Vec<&StepModel> = pool.iter().flat_map(|j| &j.steps).collect();
@@ -1990,15 +2032,17 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
             }
             // Flags added that make it run less, unless another run of the command runs it
             // without them.
-            // A package excluded here and tested by another run (`--workspace --exclude x`
-            // beside `-p x`) is still tested.
+            // A package excluded here and tested by another run in this job or another job
+            // of the workflow (`--workspace --exclude x` beside `-p x`) is still tested.
             let selected_elsewhere = |flag: &String| {
-                equivalence::flag_name(flag) == "--exclude"
-                    && candidates.iter().any(|c| {
-                        c.flags
-                            .iter()
-                            .any(|f| f.strip_prefix("-p ") == flag.strip_prefix("--exclude "))
-                    })
+                flag.strip_prefix("--exclude ").is_some_and(|package| {
+                    tested.contains(&command.key, package)
+                        || candidates.iter().any(|c| {
+                            c.flags
+                                .iter()
+                                .any(|f| f.strip_prefix("-p ") == Some(package))
+                        })
+                })
             };
             let narrowing = |candidate: &model::CommandModel| -> Vec<String> {
                 let added: Vec<String> = candidate

@@ -469,3 +469,24 @@ fn a_compile_only_warm_up_removed_beside_the_run_that_compiles_the_same() {
         [("step-removed".into(), "reduction".into(), 6)]
     );
 }
+
+#[test]
+fn a_package_excluded_in_one_job_and_tested_by_another_job_of_the_workflow() {
+    const TEST: &str = ".github/workflows/test.yml";
+    let workflow = |exclude: &str, libs: &str| {
+        format!("on: pull_request\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test --workspace{exclude}\n  libs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test{libs}\n")
+    };
+    let before = workflow("", " -p core");
+    // `lib_a` leaves the workspace run for the job that tests the libraries: still tested.
+    let moved = workflow(" --exclude lib_a", " -p core -p lib_a");
+    let (code, report) = json_between(TEST, &before, Some(&moved));
+    assert_eq!((code, changes_of(&report)), (0, vec![]));
+    // Excluded and tested nowhere: a loss, at the workspace run.
+    let dropped = workflow(" --exclude lib_a", " -p core");
+    let (code, report) = json_between(TEST, &before, Some(&dropped));
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("command-narrowed".into(), "reduction".into(), 6)]
+    );
+}
