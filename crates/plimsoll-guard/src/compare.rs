@@ -16,7 +16,9 @@ use crate::inline;
 use crate::legs::{self, Leg};
 use crate::location::Location;
 use crate::matrix::{describe, Combination, Matrix};
-use crate::model::{self, always_false, FileKind, FileModel, JobModel, StepModel, Toggle};
+use crate::model::{
+    self, always_false, FileKind, FileModel, JobModel, StepModel, Toggle, TriggerModel,
+};
 use crate::skips;
 use crate::snapshot::{CodeChange, FileContent, Snapshot};
 use crate::version::{self, Pin};
@@ -373,6 +375,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         jobs: workflows.map(|m| m.jobs.len()).sum(),
     };
     let mut changes = sink.changes;
+    review_on_demand_losses(&mut changes, &old_models);
     accept(&mut changes, &new_models, &code_allows);
     changes.sort_by(|a, b| {
         let place = |c: &Change| {
@@ -483,6 +486,63 @@ fn runs_no_check(old: &FileModel) -> Option<&'static str> {
         "ran no check (it answers issues and comments or only calls actions, on no push or \
          pull request, and runs no test, lint or build command)",
     )
+}
+
+/// Turn into reviews the removal, or the narrowed triggers, of a workflow that gates no change:
+/// one the old version ran only by hand, on a dispatch, on a release or on a pushed tag (a
+/// release build, an on-demand benchmark) checked no pull request or branch push, so running it
+/// on fewer occasions, or never, is worth a look but blocks nothing. What such a workflow still
+/// runs keeps mattering to whoever starts it: a step or cache it drops stays a loss. A workflow
+/// with any other event (a push to a branch, a pull request, a schedule, a call from another
+/// workflow) keeps every loss.
+fn review_on_demand_losses(changes: &mut [Change], old_models: &BTreeMap<String, FileModel>) {
+    let on_demand: HashMap<&str, Vec<&str>> = old_models
+        .values()
+        .filter(|m| m.kind == FileKind::Workflow && !m.triggers.is_empty())
+        .filter(|m| m.triggers.values().all(runs_on_demand))
+        .map(|m| {
+            (
+                m.display.as_str(),
+                m.triggers.keys().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    for change in changes.iter_mut() {
+        let Some(events) = change
+            .before
+            .as_ref()
+            .and_then(|before| on_demand.get(before.path.as_str()))
+        else {
+            continue;
+        };
+        let runs_less_often = matches!(
+            change.kind,
+            Kind::WorkflowRemoved | Kind::TriggerRemoved | Kind::TriggerNarrowed
+        );
+        if change.severity != Severity::Reduction || !runs_less_often {
+            continue;
+        }
+        change.severity = Severity::Review;
+        change.message = format!(
+            "{} (the workflow ran only on {}: it gated no pull request or branch push)",
+            change.message,
+            events.join(", ")
+        );
+    }
+}
+
+/// Whether `trigger` runs a workflow only on demand or for a release: by hand, on a dispatch
+/// or a published release, or on a push that its filters limit to tags.
+fn runs_on_demand(trigger: &TriggerModel) -> bool {
+    match trigger.event.as_str() {
+        "workflow_dispatch" | "repository_dispatch" | "release" => true,
+        "push" => {
+            trigger.filters.contains_key("tags")
+                && !trigger.filters.contains_key("branches")
+                && !trigger.filters.contains_key("branches-ignore")
+        }
+        _ => false,
+    }
 }
 
 /// Events about issues, comments, labels and reviews: what bots answer, not code changes.
@@ -711,6 +771,7 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
         return;
     }
     compare_triggers(old, new, sink);
+    let tested = PackagesTested::of(new);
 
     // Pair jobs: by id, then renamed with equal content, then by `name:`.
     let new_ids: HashSet<&str> = new.jobs.iter().map(|j| j.id.as_str()).collect();
@@ -784,7 +845,7 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
         // Renamed and edited: most of its steps are those of one new job.
         if let Some(i) = (0..pool.len()).find(|&i| !pool_taken[i] && same_job(job, pool[i])) {
             pool_taken[i] = true;
-            compare_jobs(job, pool[i], &pool, &renamed, &new_ids, sink);
+            compare_jobs(job, pool[i], &pool, &tested, &renamed, &new_ids, sink);
             continue;
         }
         // Merged into other jobs: each of its steps is there, or runs its commands there.
@@ -805,7 +866,9 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
             });
         if let Some(other) = moved {
             let ids: HashSet<&str> = HashSet::new();
-            compare_jobs(job, other, &[], &HashMap::new(), &ids, sink);
+            // Its new workflow's other jobs are not at hand: no package counts as tested there.
+            let tested = PackagesTested::default();
+            compare_jobs(job, other, &[], &tested, &HashMap::new(), &ids, sink);
             continue;
         }
         // Only actions that are not checks, and scripts that only prepare: a bot, a publisher.
@@ -841,7 +904,7 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
         );
     }
     for (old_job, new_job) in pairs {
-        compare_jobs(old_job, new_job, &pool, &renamed, &new_ids, sink);
+        compare_jobs(old_job, new_job, &pool, &tested, &renamed, &new_ids, sink);
     }
 }
 
@@ -1156,10 +1219,43 @@ fn glob_match(glob: &[u8], text: &[u8]) -> bool {
     }
 }
 
+/// The packages each command selects with `-p` anywhere in one version of a workflow: its jobs
+/// run together on the same event, so a package excluded from one job's run and tested by
+/// another job's is still tested (`--workspace --exclude x` beside `-p x`).
+#[derive(Default)]
+struct PackagesTested<'a> {
+    selected: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> PackagesTested<'a> {
+    fn of(workflow: &'a FileModel) -> Self {
+        let selected = workflow
+            .jobs
+            .iter()
+            .flat_map(|job| &job.steps)
+            .flat_map(|step| &step.commands)
+            .flat_map(|command| {
+                command
+                    .flags
+                    .iter()
+                    .filter_map(|flag| flag.strip_prefix("-p "))
+                    .map(|package| (command.key.as_str(), package))
+            })
+            .collect();
+        PackagesTested { selected }
+    }
+
+    /// Whether a run of command `key` in the workflow selects `package`.
+    fn contains(&self, key: &str, package: &str) -> bool {
+        self.selected.contains(&(key, package))
+    }
+}
+
 fn compare_jobs(
     old: &JobModel,
     new: &JobModel,
     pool: &[&JobModel],
+    tested: &PackagesTested,
     renamed: &HashMap<&str, &str>,
     new_ids: &HashSet<&str>,
     sink: &mut Sink,
@@ -1356,7 +1452,7 @@ fn compare_jobs(
             Some(&new.location),
         );
     }
-    compare_steps(old, new, pool, sink);
+    compare_steps(old, new, pool, tested, sink);
 }
 
 /// Matrix legs that set a variable named like a strict gate's (`rustflags: ""` beside a
@@ -1639,6 +1735,15 @@ fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
             .all(|w| w.starts_with('-') || w.contains(['/', '=', '$']))
 }
 
+/// Whether `old`, a command that only compiles its tests (a cache warm-up, `cargo test
+/// --no-run`), is covered by `new`, the same command that runs them: compiling is all the
+/// warm-up checked, and running the tests compiles them first.
+fn builds_what_warm_up_built(old: &model::CommandModel, new: &model::CommandModel) -> bool {
+    old.key == new.key
+        && equivalence::compiles_only(&old.flags)
+        && !equivalence::compiles_only(&new.flags)
+}
+
 /// Programs that prepare or report rather than check: dropping them is not worth a review.
 const TRIVIAL: &[&str] = &[
     "echo", "printf", "cd", "pwd", "ls", "cat", "mkdir", "rm", "cp", "mv", "export", "set", "true",
@@ -1646,7 +1751,13 @@ const TRIVIAL: &[&str] = &[
     "touch", "shopt", "unset", "date", "df", "du", "git", "curl", "wget", "tar",
 ];
 
-fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut Sink) {
+fn compare_steps(
+    old: &JobModel,
+    new: &JobModel,
+    pool: &[&JobModel],
+    tested: &PackagesTested,
+    sink: &mut Sink,
+) {
     let job = &new.id;
     let partner = pair_steps(&old.steps, &new.steps);
     let pool_steps: Vec<&StepModel> = pool.iter().flat_map(|j| &j.steps).collect();
@@ -1696,9 +1807,10 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
                 && !step.commands.is_empty()
                 && step.commands.iter().all(|c| {
                     prepares(c)
-                        || commands_now
-                            .get(c.key.as_str())
-                            .is_some_and(|now| now.iter().any(|d| runs_as_much(c, d)))
+                        || commands_now.get(c.key.as_str()).is_some_and(|now| {
+                            now.iter()
+                                .any(|d| runs_as_much(c, d) || builds_what_warm_up_built(c, d))
+                        })
                 });
             // The job still caches with another step (per-path caches merged into one).
             let cache_replaced = step.caches && !caching_lost;
@@ -1849,6 +1961,14 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
             let candidates = commands_now
                 .get(command.key.as_str())
                 .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)]);
+            // A warm-up that only compiled is covered by a run of the same command, whatever
+            // it selects: its flags say what to build, not what is checked.
+            if candidates
+                .iter()
+                .any(|d| builds_what_warm_up_built(command, d))
+            {
+                continue;
+            }
             let Some(best) = candidates.iter().max_by_key(|d| {
                 // The same packages first: they say which run of the command it is.
                 let packages = |flags: &[String]| -> Vec<String> {
@@ -1912,15 +2032,17 @@ fn compare_steps(old: &JobModel, new: &JobModel, pool: &[&JobModel], sink: &mut 
             }
             // Flags added that make it run less, unless another run of the command runs it
             // without them.
-            // A package excluded here and tested by another run (`--workspace --exclude x`
-            // beside `-p x`) is still tested.
+            // A package excluded here and tested by another run in this job or another job
+            // of the workflow (`--workspace --exclude x` beside `-p x`) is still tested.
             let selected_elsewhere = |flag: &String| {
-                equivalence::flag_name(flag) == "--exclude"
-                    && candidates.iter().any(|c| {
-                        c.flags
-                            .iter()
-                            .any(|f| f.strip_prefix("-p ") == flag.strip_prefix("--exclude "))
-                    })
+                flag.strip_prefix("--exclude ").is_some_and(|package| {
+                    tested.contains(&command.key, package)
+                        || candidates.iter().any(|c| {
+                            c.flags
+                                .iter()
+                                .any(|f| f.strip_prefix("-p ") == Some(package))
+                        })
+                })
             };
             let narrowing = |candidate: &model::CommandModel| -> Vec<String> {
                 let added: Vec<String> = candidate

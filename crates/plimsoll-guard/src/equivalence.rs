@@ -105,6 +105,9 @@ pub struct Flags {
     /// Flags that leave something out.
     #[serde(default)]
     pub excluding: Vec<String>,
+    /// Flags that make a test command only compile (`cargo test --no-run`).
+    #[serde(default)]
+    pub compile_only: Vec<String>,
 }
 
 /// A flag and the narrower flags it covers.
@@ -325,6 +328,14 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
                 }
             })
     })
+}
+
+/// Whether a command with `flags` only compiles what it would test (`cargo test --no-run`).
+pub fn compiles_only(flags: &[String]) -> bool {
+    let known = &knowledge().flags.compile_only;
+    flags
+        .iter()
+        .any(|flag| known.iter().any(|k| k == flag_name(flag)))
 }
 
 /// Whether removing `flag` runs more, not less (a selecting or excluding flag).

@@ -356,3 +356,137 @@ fn binary_workflow_and_submodules() {
         ))
         .stdout(predicate::str::contains("blob.yml is a binary file"));
 }
+
+/// Commits `before` as workflow `path`, then `after` on top, in a new repository, and returns
+/// the JSON report of guard between the two commits with its exit code.
+fn json_between(path: &str, before: &str, after: Option<&str>) -> (i32, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, CI, BEFORE);
+    write(root, path, before);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    match after {
+        Some(text) => {
+            write(root, path, text);
+        }
+        None => fs::remove_file(root.join(path)).unwrap(),
+    }
+    git(root, &["commit", "-qam", "change"]);
+    let out = guard(root)
+        .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code().unwrap(), value)
+}
+
+/// (kind, severity, line before) of every change of a JSON report.
+fn changes_of(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["severity"].as_str().unwrap().to_string(),
+                c["before"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn losses_in_a_workflow_run_only_on_demand_or_for_releases_are_reviews() {
+    const BENCH: &str = ".github/workflows/bench.yml";
+    let bench = |on: &str| {
+        format!("on:\n{on}jobs:\n  bench:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo bench --workspace\n      - run: cargo test --workspace\n")
+    };
+    let on_demand = bench("  workflow_dispatch:\n  repository_dispatch:\n    types: [bench]\n");
+    // Removed whole: it gated no pull request, so it is a review naming its events.
+    let (code, report) = json_between(BENCH, &on_demand, None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("workflow-removed".into(), "review".into(), 1)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("ran only on repository_dispatch, workflow_dispatch"),
+        "{message}"
+    );
+    // A release workflow run on pushed tags that runs for fewer tags: a review.
+    let release = bench("  push:\n    tags: ['v*']\n");
+    let fewer_tags = release.replace("['v*']", "['v*', '!*nightly*']");
+    let (code, report) = json_between(BENCH, &release, Some(&fewer_tags));
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("trigger-narrowed".into(), "review".into(), 3)]
+    );
+    // What it still runs matters to whoever starts it: a step it drops stays a loss.
+    let fewer_steps = release.replace("      - run: cargo test --workspace\n", "");
+    let (code, report) = json_between(BENCH, &release, Some(&fewer_steps));
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("step-removed".into(), "reduction".into(), 9)]
+    );
+    // Fewer tags in a workflow that also runs on a branch push still fails.
+    let gating = bench("  push:\n    tags: ['v*']\n    branches: [main]\n");
+    let fewer_tags = gating.replace("['v*']", "['v*', '!*nightly*']");
+    let (code, report) = json_between(BENCH, &gating, Some(&fewer_tags));
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("trigger-narrowed".into(), "reduction".into(), 3)]
+    );
+    // And so does one on a schedule: a nightly run is coverage.
+    let nightly = bench("  schedule:\n    - cron: '0 3 * * *'\n  workflow_dispatch:\n");
+    let (code, _) = json_between(BENCH, &nightly, None);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_compile_only_warm_up_removed_beside_the_run_that_compiles_the_same() {
+    const TEST: &str = ".github/workflows/test.yml";
+    let job = |steps: &str| {
+        format!("on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n{steps}")
+    };
+    let warm_up = "      - name: Build caches\n        run: cargo test --no-run -p a -p b\n";
+    let run = "      - run: cargo test -p a\n";
+    // The tests still run, which builds them: nothing is lost.
+    let (code, report) = json_between(TEST, &job(&format!("{warm_up}{run}")), Some(&job(run)));
+    assert_eq!((code, changes_of(&report)), (0, vec![]));
+    // With no test run left in the job, the build it checked is gone.
+    let other = "      - run: cargo fmt --check\n";
+    let (code, report) = json_between(TEST, &job(&format!("{warm_up}{other}")), Some(&job(other)));
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("step-removed".into(), "reduction".into(), 6)]
+    );
+}
+
+#[test]
+fn a_package_excluded_in_one_job_and_tested_by_another_job_of_the_workflow() {
+    const TEST: &str = ".github/workflows/test.yml";
+    let workflow = |exclude: &str, libs: &str| {
+        format!("on: pull_request\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test --workspace{exclude}\n  libs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test{libs}\n")
+    };
+    let before = workflow("", " -p core");
+    // `lib_a` leaves the workspace run for the job that tests the libraries: still tested.
+    let moved = workflow(" --exclude lib_a", " -p core -p lib_a");
+    let (code, report) = json_between(TEST, &before, Some(&moved));
+    assert_eq!((code, changes_of(&report)), (0, vec![]));
+    // Excluded and tested nowhere: a loss, at the workspace run.
+    let dropped = workflow(" --exclude lib_a", " -p core");
+    let (code, report) = json_between(TEST, &before, Some(&dropped));
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("command-narrowed".into(), "reduction".into(), 6)]
+    );
+}
