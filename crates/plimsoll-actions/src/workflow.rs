@@ -268,6 +268,14 @@ impl<'a> Step<'a> {
         self.node.get("with")?.get(name)
     }
 
+    /// Every input under `with:` (none when it is absent or not a mapping).
+    pub fn inputs(&self) -> &'a [Entry] {
+        self.node
+            .get("with")
+            .and_then(Node::as_mapping)
+            .unwrap_or_default()
+    }
+
     /// A label for messages: the name, the id, the action or the first script line.
     pub fn label(&self) -> String {
         if let Some(name) = self.name() {

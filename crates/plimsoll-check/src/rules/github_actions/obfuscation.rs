@@ -108,14 +108,7 @@ impl Rule for Obfuscation {
     }
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
-        let inputs = scope
-            .step
-            .node
-            .get("with")
-            .and_then(Node::as_mapping)
-            .unwrap_or_default()
-            .iter()
-            .map(|entry| &entry.value);
+        let inputs = scope.step.inputs().iter().map(|entry| &entry.value);
         for node in scope.step.run().into_iter().chain(inputs) {
             let Some(text) = node.as_str().filter(|t| t.contains("${{")) else {
                 continue;

@@ -87,10 +87,7 @@ fn step_reads(step: &Step<'_>, name: &str) -> bool {
     let script = step.run().and_then(Node::as_str).unwrap_or("");
     reads_variable(script, name)
         || step
-            .node
-            .get("with")
-            .and_then(Node::as_mapping)
-            .unwrap_or_default()
+            .inputs()
             .iter()
             .filter_map(|e| e.value.as_str())
             .any(|v| reads_variable(v, name))

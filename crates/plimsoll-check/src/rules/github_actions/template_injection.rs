@@ -212,17 +212,10 @@ impl Rule for TemplateInjection {
             .map(|run| (run, "a shell script"))
             .into_iter()
             .chain(slug.iter().flat_map(|slug| {
-                scope
-                    .step
-                    .node
-                    .get("with")
-                    .and_then(Node::as_mapping)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|input| {
-                        let language = script_input(slug, input.key.as_str()?)?;
-                        Some((&input.value, language))
-                    })
+                scope.step.inputs().iter().filter_map(|input| {
+                    let language = script_input(slug, input.key.as_str()?)?;
+                    Some((&input.value, language))
+                })
             }))
             .filter(|(node, _)| node.as_str().is_some_and(|t| t.contains("${{")))
             .collect();
