@@ -15,40 +15,18 @@ Usage: bench/diagnose_passing.py [--binary target/release/plimsoll] [--shared ..
 """
 
 import argparse
-import json
 import os
-import subprocess
 import sys
+
+# The same running and scoring as the full evaluation, so both read the binary's output alike.
+from diagnose_eval import cidiff_ranges, diagnose, inside, ranked_lines
 
 
 def error_ranges(path):
+    """The first line of a CiDiff `groundtruth` file (its log kind) and its `E` ranges."""
     with open(path) as f:
         rows = f.read().split("\n")
-    ranges = []
-    for row in rows[1:]:
-        parts = row.split()
-        if len(parts) == 2 and parts[0] == "E":
-            first, _, last = parts[1].partition("-")
-            ranges.append((int(first), int(last or first)))
-    return rows[0].strip(), ranges
-
-
-def ranked_lines(binary, fail, extra):
-    proc = subprocess.run(
-        [binary, "diagnose", "--format", "json", *extra, fail],
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        return None, proc.stderr.strip()
-    log = json.loads(proc.stdout)["logs"][0]
-    best = log.get("exact_line")
-    lines = [best["line"]] if best else []
-    return lines + [c["line"] for c in log.get("runner_ups", [])], None
-
-
-def inside(line, ranges):
-    return any(first <= line <= last for first, last in ranges)
+    return rows[0].strip(), cidiff_ranges(rows)
 
 
 def main():
@@ -75,10 +53,10 @@ def main():
             ("without --passing", []),
             ("with --passing", ["--passing", passing]),
         ):
-            ranked, err = ranked_lines(args.binary, fail, extra)
-            if ranked is None:
+            log, err = diagnose(args.binary, fail, extra)
+            if log is None:
                 print(f"{case}: {mode}: error: {err}", file=sys.stderr)
-                ranked = []
+            ranked = ranked_lines(log) if log else []
             modes[mode].append((case, kind, ranked[:3], ranges))
     print(f"CiDiff pairs: {cases} (in-sample: see the caveat in this script's docstring)\n")
     print("| mode              | top-1  | top-3  |")
