@@ -264,7 +264,7 @@ fn runs_as_root_accepts_non_root_final_stages() {
         .filter(|f| f.rule.name == "runs-as-root")
         .collect();
     assert!(root_findings.is_empty(), "{root_findings:?}");
-    assert_eq!(report.files_checked, 1);
+    assert_eq!(report.files_checked, 2);
 }
 
 /// Repository-level rules, tested together on two repositories: one with no gates, one gated.

@@ -100,6 +100,40 @@ pub fn is_placeholder(value: &str) -> bool {
             .collect::<std::collections::HashSet<_>>()
             .len()
             < 4
+        || is_prefixed_placeholder(value)
+}
+
+/// `nvapi-NVKEY`, `sk-YOURKEY`, `glpat-TOKEN`: a credential's lower-case prefix followed by a
+/// word in capitals, the shape documentation gives a key the reader replaces. A generated key's
+/// body mixes cases and digits; a body of capitals alone is a name for what goes there.
+fn is_prefixed_placeholder(value: &str) -> bool {
+    let tail_start = value
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_uppercase() || *c == '_' || *c == '-'))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    let (prefix, tail) = value.split_at(tail_start);
+    let Some(word) = tail.strip_prefix(['-', '_']) else {
+        return false;
+    };
+    prefix.starts_with(|c: char| c.is_ascii_lowercase())
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && word.bytes().filter(u8::is_ascii_uppercase).count() >= 3
+}
+
+/// Whether `value`, assigned to the secret-named `key`, is one of the words of the key's own
+/// name under a key that ends in `secret` (`OPERATOR_SECRET: operator`): in configuration
+/// `secret` also names a Secret object or a secret's owner, and such a value is that name, not
+/// a password. Under a password word (`POSTGRES_PASSWORD: postgres`) the same value is a
+/// default password and stays one.
+pub fn names_its_secret(key: &str, value: &str) -> bool {
+    let words = key_words(key);
+    let value = value.trim();
+    matches!(words.as_slice(), [.., last] if last == "secret")
+        && value.bytes().all(|b| b.is_ascii_lowercase())
+        && words[..words.len() - 1].iter().any(|w| w == value)
 }
 
 /// Words that make a key secret-named on their own.
@@ -534,9 +568,29 @@ mod tests {
             "true",
             "\"none\"",
             "see the vault",
+            "nvapi-NVKEY",
+            "sk-YOURKEY",
+            "glpat-REPLACE_WITH_TOKEN",
         ] {
             assert_eq!(config_secret(not_one), None, "{not_one}");
         }
+    }
+
+    #[test]
+    fn a_prefix_with_a_mixed_case_body_is_no_placeholder() {
+        assert!(!is_prefixed_placeholder("nvapi-Kq7vN2xRt9pLw3"));
+        assert!(!is_prefixed_placeholder("NVKEY"));
+        assert!(!is_prefixed_placeholder("nvapi-AB"));
+        assert!(is_prefixed_placeholder("sk_live_SECRETKEY"));
+    }
+
+    #[test]
+    fn a_secret_named_after_its_owner_is_a_name() {
+        assert!(names_its_secret("OPERATOR_SECRET", "operator"));
+        assert!(names_its_secret("operatorSecret", "operator"));
+        assert!(!names_its_secret("POSTGRES_PASSWORD", "postgres"));
+        assert!(!names_its_secret("OPERATOR_SECRET", "supersecret"));
+        assert!(!names_its_secret("OPERATOR_SECRET", "Operator1"));
     }
 
     #[test]

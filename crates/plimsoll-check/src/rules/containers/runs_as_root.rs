@@ -10,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Flags a Dockerfile whose final stage runs as root: it has no `USER` (nor inherits one
     /// from the stage it is built on, nor from a base image that is itself non-root, such as
-    /// `gcr.io/distroless/static:nonroot`), or its last `USER` is `root`, `0` or `0:0`.
+    /// `gcr.io/distroless/static:nonroot` or a .NET chiseled image), or its last `USER` is
+    /// `root`, `0` or `0:0`.
     /// A base image that the repository builds itself (a Compose service's `image:` next to
     /// `build:`, a workflow's `docker build -t`) passes on the last `USER` of its Dockerfile's
     /// final stage: a non-root one there is not reported here.
@@ -67,6 +68,15 @@ fn non_root_image(reference: &str) -> bool {
         || image.name.ends_with("-nonroot")
         || (image.name.starts_with("cgr.dev/chainguard/") && !tag.contains("dev"))
         || image.name.contains("/nanoserver")
+        || dotnet_chiseled(&image)
+}
+
+/// Microsoft's .NET chiseled images (`mcr.microsoft.com/dotnet/runtime-deps:9.0-noble-chiseled`
+/// and the runtime, aspnet and extra variants built on them) are documented to run as the
+/// non-root `app` user: their final stage ends in `USER $APP_UID`.
+fn dotnet_chiseled(image: &ImageRef<'_>) -> bool {
+    image.name.starts_with("mcr.microsoft.com/dotnet/")
+        && image.tag.is_some_and(|tag| tag.contains("chiseled"))
 }
 
 impl Rule for RunsAsRoot {

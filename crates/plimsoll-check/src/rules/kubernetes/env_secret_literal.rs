@@ -6,8 +6,8 @@ use crate::kubernetes::{Container, Object};
 use crate::rule::{Context, Rule};
 use crate::rules::DEMO_PASSWORD;
 use crate::secrets::{
-    config_secret, is_placeholder, is_secret_key, looks_like_secret_literal, redact, token_kind,
-    ConfigSecret,
+    config_secret, is_placeholder, is_secret_key, looks_like_secret_literal, names_its_secret,
+    redact, token_kind, ConfigSecret,
 };
 
 declare_rule! {
@@ -19,8 +19,10 @@ declare_rule! {
     /// A literal that reads like a demo or default password (`MyStr0ngPassw0rd`, `postgres`)
     /// is reported too, at warning level, saying so: committed, it is a password all the same.
     /// Only what cannot be a password stays silent: placeholders (`changeme`, `<token>`,
-    /// `xxxx`), empty values, `${VAR}` and `$(…)`, references to a secret store or another
-    /// value, paths and file names.
+    /// `xxxx`, a token prefix before a word in capitals such as `nvapi-NVKEY`), empty values,
+    /// `${VAR}` and `$(…)`, references to a secret store or another value, paths and file
+    /// names, and under a `…_SECRET` variable a word of its own name (`OPERATOR_SECRET:
+    /// operator` names the Secret object the program keeps, not a password).
     ///
     /// ## Why is this bad?
     /// Manifests are committed, reviewed, printed by `kubectl describe` and readable by anyone
@@ -64,7 +66,11 @@ fn check_value(name: &str, value: &Node, what: &str, strict: bool, out: &mut Sin
         && ((strict && is_plain_word(text)) || looks_like_secret_literal(text))
     {
         format!("{what} is a literal secret: `{}`", redact(text.trim()))
-    } else if let (true, Some(ConfigSecret::Demo)) = (is_secret_key(name), config_secret(text)) {
+    } else if let (true, Some(ConfigSecret::Demo), false) = (
+        is_secret_key(name),
+        config_secret(text),
+        names_its_secret(name, text),
+    ) {
         demo = true;
         format!(
             "{what} is a literal {DEMO_PASSWORD}: `{}`",
