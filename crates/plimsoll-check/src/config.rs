@@ -64,6 +64,7 @@ struct FileConfig {
     max_file_size: Option<u64>,
     exclude: Option<Vec<Spanned<String>>>,
     test_data: Option<Vec<Spanned<String>>>,
+    examples: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
@@ -100,6 +101,9 @@ pub struct Overrides {
     /// Folders of test data instead of the configured ones (`Some(vec![])`: none, as the
     /// rules' own fixture tests want).
     pub test_data: Option<Vec<String>>,
+    /// Folders of examples, samples and documentation instead of the configured ones
+    /// (`Some(vec![])`: none).
+    pub examples: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -181,6 +185,12 @@ impl Settings {
                 message,
             })?;
         }
+        if let Some(patterns) = &overrides.examples {
+            settings.examples = build_globs(patterns).map_err(|message| ConfigError::Value {
+                origin: "examples".into(),
+                message,
+            })?;
+        }
         settings.exclude = build_globs(&exclude).map_err(|message| ConfigError::Value {
             origin: "exclude".into(),
             message,
@@ -242,13 +252,19 @@ impl Settings {
             Glob::new(glob.get_ref()).map_err(|e| at(glob.span(), format!("bad glob: {e}")))?;
             exclude.push(glob.into_inner());
         }
-        if let Some(globs) = config.test_data {
+        for (globs, origin, target) in [
+            (config.test_data, "test-data", &mut self.test_data),
+            (config.examples, "examples", &mut self.examples),
+        ] {
+            let Some(globs) = globs else {
+                continue;
+            };
             for glob in &globs {
                 Glob::new(glob.get_ref()).map_err(|e| at(glob.span(), format!("bad glob: {e}")))?;
             }
             let patterns: Vec<String> = globs.into_iter().map(Spanned::into_inner).collect();
-            self.test_data = build_globs(&patterns).map_err(|message| ConfigError::Value {
-                origin: "test-data".into(),
+            *target = build_globs(&patterns).map_err(|message| ConfigError::Value {
+                origin: origin.into(),
                 message,
             })?;
         }

@@ -139,10 +139,11 @@ pub struct Finding {
     pub help: String,
     /// A hash identifying the finding across line moves (for baselines and SARIF).
     pub fingerprint: String,
-    /// Its severity was lowered to a note because its file is in a folder of test data
-    /// (`test-data` in `plimsoll.toml`).
+    /// Its severity was lowered to a note because its file is not production content, and
+    /// why: in a folder of test data (`test-data` in `plimsoll.toml`) or of examples
+    /// (`examples`), or a fuzzing build image.
     #[serde(skip)]
-    pub lowered_test_data: bool,
+    pub lowered: Option<crate::settings::NonProduction>,
 }
 
 /// A finding as a rule reports it: a span in the file being checked, before configuration.

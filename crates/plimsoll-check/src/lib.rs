@@ -34,3 +34,4 @@ pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sin
 pub use rule::{
     Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, RunSink, StepScope,
 };
+pub use settings::NonProduction;

@@ -64,8 +64,8 @@ pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
 ];
 
 /// Folders holding test data by default: what is in them is neither shipped nor deployed, so
-/// their findings are notes. `examples/` is not among them: examples are documentation users
-/// copy, and are held to the standards.
+/// their findings are notes. Examples, samples and documentation are another kind of folder
+/// ([`DEFAULT_EXAMPLES`]), lowered for their own reason.
 ///
 /// Besides the usual names, a folder named as tests by a suffix (`e2e-tests`,
 /// `integration_test`, the `.chainsaw-test` and `.kyverno-test` folders of policy test
@@ -83,6 +83,44 @@ pub const DEFAULT_TEST_DATA: &[&str] = &[
     "**/*_test",
     "**/*_tests",
 ];
+
+/// Folders of examples, samples, demos, tutorials, documentation and archived content by
+/// default: what is in them shows how to use something, and is neither shipped nor deployed as
+/// it is, so their findings are notes. Policy libraries keep their test cases in such folders
+/// too (Gatekeeper's `samples/`; Kyverno's are test data, `.kyverno-test/`).
+///
+/// Only the folders below the path named on the command line count: `plimsoll check
+/// examples/app` checks the example as production, as a reader who names it wants.
+pub const DEFAULT_EXAMPLES: &[&str] = &[
+    "**/example",
+    "**/examples",
+    "**/sample",
+    "**/samples",
+    "**/demo",
+    "**/demos",
+    "**/tutorial",
+    "**/tutorials",
+    "**/quickstart",
+    "**/quickstarts",
+    "**/doc",
+    "**/docs",
+    "**/documentation",
+    "**/archive",
+    "**/archived",
+    "**/_archived",
+];
+
+/// Why a finding was lowered to a note: its file is not production content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NonProduction {
+    /// In a folder of test data (`test-data`).
+    TestData,
+    /// In a folder of examples, samples or documentation (`examples`).
+    Example,
+    /// A fuzzing build image: a Dockerfile built on OSS-Fuzz's builders
+    /// (`gcr.io/oss-fuzz-base/…`), which builds fuzz targets and is never shipped.
+    FuzzingImage,
+}
 
 /// Terraform settings (`[terraform]` in `plimsoll.toml`).
 #[derive(Clone, Debug)]
@@ -137,6 +175,9 @@ pub struct Settings {
     pub(crate) exclude: GlobSet,
     /// Folders of test data (`test-data`): findings in them are lowered to notes.
     pub(crate) test_data: GlobSet,
+    /// Folders of examples, samples and documentation (`examples`): findings in them are
+    /// lowered to notes.
+    pub(crate) examples: GlobSet,
     pub(crate) rules: BTreeMap<&'static str, RuleSetting>,
     pub(crate) per_path_ignores: Vec<(GlobSet, Vec<&'static str>)>,
     /// Terraform settings.
@@ -154,6 +195,7 @@ impl Default for Settings {
             force_exclude: false,
             exclude: GlobSet::empty(),
             test_data: default_test_data(),
+            examples: globs_of(DEFAULT_EXAMPLES),
             rules: BTreeMap::new(),
             per_path_ignores: Vec::new(),
             terraform: TerraformSettings::default(),
@@ -191,6 +233,29 @@ impl Settings {
             .ancestors()
             .skip(1)
             .any(|dir| !dir.as_os_str().is_empty() && self.test_data.is_match(dir))
+    }
+
+    /// Whether `path` is in a folder of examples, samples or documentation (`examples`)
+    /// below `target`, the path named on the command line that holds it: naming an example
+    /// checks it as production.
+    pub fn is_example(&self, path: &Path, target: Option<&Path>) -> bool {
+        if self.examples.is_empty() {
+            return false;
+        }
+        let below = match target.and_then(|t| path.strip_prefix(t).ok()) {
+            Some(below) => below.to_path_buf(),
+            None => self.relative(path),
+        };
+        below
+            .ancestors()
+            .skip(1)
+            .any(|dir| !dir.as_os_str().is_empty() && self.examples.is_match(dir))
+    }
+
+    /// Whether findings in fuzzing build images are lowered: unless the configuration checks
+    /// test data as production (`test-data = []`).
+    pub fn lowers_fuzzing_images(&self) -> bool {
+        !self.test_data.is_empty()
     }
 
     /// The severity `rule` reports at, or `None` when it is disabled.
@@ -291,7 +356,11 @@ impl Settings {
 }
 
 pub(crate) fn default_test_data() -> GlobSet {
-    let patterns: Vec<String> = DEFAULT_TEST_DATA.iter().map(|g| g.to_string()).collect();
+    globs_of(DEFAULT_TEST_DATA)
+}
+
+fn globs_of(defaults: &[&str]) -> GlobSet {
+    let patterns: Vec<String> = defaults.iter().map(|g| g.to_string()).collect();
     build_globs(&patterns).unwrap_or_else(|_| GlobSet::empty())
 }
 

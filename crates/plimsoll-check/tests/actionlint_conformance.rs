@@ -195,6 +195,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 fn check(path: &Path) -> Vec<Found> {
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Default::default()
     };
@@ -453,6 +454,7 @@ fn real_workflows_have_no_false_positives() {
     }
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Default::default()
     };

@@ -47,6 +47,7 @@ const ASPECTS: &[(&str, &str)] = &[("DS-0017", "installs nothing"), ("DS-0021", 
 fn settings_for(path: &Path, rule: &str) -> Settings {
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
@@ -149,6 +150,7 @@ fn real_dockerfiles_and_compose_files_check_in_one_run() {
     );
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

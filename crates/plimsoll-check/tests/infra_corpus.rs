@@ -33,6 +33,7 @@ fn files(kind: &str) -> Option<Vec<PathBuf>> {
 fn run(paths: &[PathBuf]) -> (usize, BTreeMap<String, Vec<String>>) {
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

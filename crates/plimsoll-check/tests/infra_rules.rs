@@ -32,6 +32,7 @@ fn run(rule: &str, target: &Path, base: &Path) -> String {
     let meta = registry::find(rule).unwrap_or_else(|| panic!("no rule {rule}"));
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
@@ -155,6 +156,7 @@ fn helm_templates_are_skipped() {
         &|_| None,
         &Overrides {
             test_data: Some(Vec::new()),
+            examples: Some(Vec::new()),
             isolated: true,
             ..Overrides::default()
         },
@@ -249,6 +251,7 @@ fn suppressions_cover_cross_file_and_module_findings() {
     .unwrap();
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

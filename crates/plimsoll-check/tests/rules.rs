@@ -31,6 +31,7 @@ fn findings_of(rule: &str) -> String {
 fn check_with(rule: &str, path: &std::path::Path) -> plimsoll_check::CheckReport {
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()
@@ -253,6 +254,7 @@ fn runs_as_root_accepts_non_root_final_stages() {
     let root = fixtures_dir().join("runs-as-root-ok");
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };
@@ -283,6 +285,7 @@ fn repository_findings(repo: &str) -> String {
         .join(repo);
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

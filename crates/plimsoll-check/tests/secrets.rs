@@ -269,6 +269,7 @@ fn cases() -> Vec<(&'static str, String, String)> {
 fn settings(root: &Path) -> Settings {
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };
@@ -397,6 +398,7 @@ fn inline_suppression_and_the_rule_switch_work_for_secrets() {
 
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         disable: vec!["hardcoded-secret".into()],
         ..Overrides::default()
@@ -440,6 +442,7 @@ fn binary_oversized_and_non_utf8_files_are_handled_quietly() {
     // Under the limit, the long line is searched in bounded windows and the token found.
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         ..Overrides::default()
     };

@@ -55,6 +55,7 @@ fn flags(rule: &str, fragments: &[&str], manifest: &str) -> bool {
     std::fs::write(&path, manifest).unwrap();
     let overrides = Overrides {
         test_data: Some(Vec::new()),
+        examples: Some(Vec::new()),
         isolated: true,
         enable: vec![rule.to_string()],
         ..Overrides::default()

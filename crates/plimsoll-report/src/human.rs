@@ -33,7 +33,7 @@
 //!
 //! After the findings comes a summary: `Found 3 findings (1 error, 1 warning, 1 note) in 2
 //! files.` Then, when some findings were lowered to notes because their files are test data,
-//! how many and why; and in a report of [`TRIAGE_THRESHOLD`] findings or more, the three rules
+//! examples or documentation, or fuzzing build images, how many for each reason and why; and in a report of [`TRIAGE_THRESHOLD`] findings or more, the three rules
 //! with most findings and how to turn one off. A clean run renders nothing, like other Unix
 //! checkers: silence means success.
 
@@ -168,23 +168,37 @@ const TRIAGE_REPEATS: usize = 3;
 /// one off.
 pub fn triage_lines(report: &CheckReport, summary: &Summary) -> Vec<String> {
     let mut lines = Vec::new();
-    if summary.lowered_test_data > 0 {
-        lines.push(format!(
-            "{} in test-data folders (`tests/`, `testdata/`, `fixtures/`, …) {} lowered to {}: \
-             test data is neither shipped nor deployed (`test-data` in plimsoll.toml lists the \
-             folders; `test-data = []` checks them as production).",
-            counted(summary.lowered_test_data, "finding", "findings"),
-            if summary.lowered_test_data == 1 {
-                "was"
-            } else {
-                "were"
-            },
-            if summary.lowered_test_data == 1 {
-                "a note"
-            } else {
-                "notes"
-            },
-        ));
+    let lowered = [
+        (
+            summary.lowered_test_data,
+            "in test-data folders (`tests/`, `testdata/`, `fixtures/`, …)",
+            "test data is neither shipped nor deployed (`test-data` in plimsoll.toml lists the \
+             folders; `test-data = []` checks them as production)",
+        ),
+        (
+            summary.lowered_examples,
+            "in folders of examples, samples and documentation (`examples/`, `samples/`, \
+             `docs/`, `_archived/`, …)",
+            "they show how to use something and are not deployed as they are (`examples` in \
+             plimsoll.toml lists the folders; `examples = []` checks them as production; a \
+             folder named on the command line is checked as production)",
+        ),
+        (
+            summary.lowered_fuzzing_images,
+            "in fuzzing build images (`FROM gcr.io/oss-fuzz-base/…`)",
+            "they build fuzz targets and are never shipped (`test-data = []` checks them as \
+             production)",
+        ),
+    ];
+    for (count, where_, why) in lowered {
+        if count > 0 {
+            lines.push(format!(
+                "{} {where_} {} lowered to {}: {why}.",
+                counted(count, "finding", "findings"),
+                if count == 1 { "was" } else { "were" },
+                if count == 1 { "a note" } else { "notes" },
+            ));
+        }
     }
     let counts = crate::summary::rule_counts(report);
     let repeats = counts.first().is_some_and(|c| c.count >= TRIAGE_REPEATS);
@@ -631,7 +645,7 @@ mod tests {
             warnings: 1,
             notes: 1,
             files_with_findings: 2,
-            lowered_test_data: 0,
+            ..Summary::default()
         };
         assert_eq!(
             summary_line(&summary),
@@ -644,7 +658,7 @@ mod tests {
             warnings: 1,
             notes: 0,
             files_with_findings: 1,
-            lowered_test_data: 0,
+            ..Summary::default()
         };
         assert_eq!(
             summary_line(&summary),

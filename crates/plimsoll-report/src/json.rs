@@ -238,6 +238,8 @@ struct SummaryOut {
     warnings: usize,
     notes: usize,
     lowered_test_data: usize,
+    lowered_examples: usize,
+    lowered_fuzzing_images: usize,
 }
 
 impl SummaryOut {
@@ -250,6 +252,8 @@ impl SummaryOut {
             warnings: summary.warnings,
             notes: summary.notes,
             lowered_test_data: summary.lowered_test_data,
+            lowered_examples: summary.lowered_examples,
+            lowered_fuzzing_images: summary.lowered_fuzzing_images,
         }
     }
 }
@@ -295,7 +299,7 @@ mod tests {
             serde_json::json!({
                 "version": 1,
                 "tool": {"name": "plimsoll", "version": "9.9.9"},
-                "summary": {"files_checked": 4, "findings": 0, "errors": 0, "warnings": 0, "notes": 0, "lowered_test_data": 0},
+                "summary": {"files_checked": 4, "findings": 0, "errors": 0, "warnings": 0, "notes": 0, "lowered_test_data": 0, "lowered_examples": 0, "lowered_fuzzing_images": 0},
                 "config_files": [],
                 "findings": []
             })

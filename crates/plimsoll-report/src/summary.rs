@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use plimsoll_check::{CheckReport, RuleMeta, Severity};
+use plimsoll_check::{CheckReport, NonProduction, RuleMeta, Severity};
 
 /// How many findings of each severity a report holds, and in how many files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,6 +21,11 @@ pub struct Summary {
     pub files_with_findings: usize,
     /// Findings lowered to notes because their file is in a folder of test data.
     pub lowered_test_data: usize,
+    /// Findings lowered to notes because their file is in a folder of examples, samples or
+    /// documentation.
+    pub lowered_examples: usize,
+    /// Findings lowered to notes because their file is a fuzzing build image.
+    pub lowered_fuzzing_images: usize,
 }
 
 impl Summary {
@@ -39,7 +44,12 @@ impl Summary {
                 Severity::Note => summary.notes += 1,
             }
             files.insert(finding.location.path.as_path());
-            summary.lowered_test_data += usize::from(finding.lowered_test_data);
+            match finding.lowered {
+                Some(NonProduction::TestData) => summary.lowered_test_data += 1,
+                Some(NonProduction::Example) => summary.lowered_examples += 1,
+                Some(NonProduction::FuzzingImage) => summary.lowered_fuzzing_images += 1,
+                None => {}
+            }
         }
         summary.files_with_findings = files.len();
         summary

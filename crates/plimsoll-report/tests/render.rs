@@ -231,7 +231,7 @@ fn json_output_follows_its_schema() {
     );
     assert_eq!(
         value["summary"],
-        serde_json::json!({"files_checked": 5, "findings": 7, "errors": 5, "warnings": 1, "notes": 1, "lowered_test_data": 0})
+        serde_json::json!({"files_checked": 5, "findings": 7, "errors": 5, "warnings": 1, "notes": 1, "lowered_test_data": 0, "lowered_examples": 0, "lowered_fuzzing_images": 0})
     );
     let findings = value["findings"].as_array().unwrap();
     assert_eq!(findings.len(), report.findings.len());

@@ -174,6 +174,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         isolated: args.isolated,
         force_exclude: args.force_exclude,
         test_data: None,
+        examples: None,
     };
     let (history_range, named_paths) = history_arguments(&args)?;
     let named = !named_paths.is_empty();

@@ -318,3 +318,95 @@ fn folders_above_a_project_named_from_elsewhere_are_not_its_test_data() {
         .code(0)
         .stdout(predicate::str::contains("\"severity\": \"note\""));
 }
+
+/// The same Dockerfile in production, in an example, in documentation and in an archived
+/// folder, beside an OSS-Fuzz project's build image.
+fn repository_with_examples() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["", "examples/app/", "docs/", "deploy/_archived/"] {
+        write(dir.path(), &format!("{folder}Dockerfile"), UNPINNED_ROOT);
+        write(
+            dir.path(),
+            &format!("{folder}.dockerignore"),
+            ".git\n.env*\ntarget\n",
+        );
+    }
+    write(
+        dir.path(),
+        "fuzz/Dockerfile",
+        "FROM gcr.io/oss-fuzz-base/base-builder\nRUN git clone --depth 1 https://github.com/acme/app app\nCOPY build.sh $SRC/\n",
+    );
+    write(dir.path(), "fuzz/.dockerignore", ".git\n.env*\ntarget\n");
+    dir
+}
+
+#[test]
+fn findings_in_examples_and_fuzzing_images_are_lowered_and_the_summary_says_why() {
+    let dir = repository_with_examples();
+    let output = stdout_of(dir.path(), &["check", "--isolated", "--format", "json"], 1);
+    let found = findings_of(&output);
+    let severity = |path: &str, rule: &str| {
+        found
+            .iter()
+            .find(|f| f.0 == path && f.1 == rule)
+            .map(|f| f.2.clone())
+    };
+    assert_eq!(
+        severity("Dockerfile", "runs-as-root").as_deref(),
+        Some("error")
+    );
+    for example in [
+        "examples/app/Dockerfile",
+        "docs/Dockerfile",
+        "deploy/_archived/Dockerfile",
+    ] {
+        assert_eq!(
+            severity(example, "runs-as-root").as_deref(),
+            Some("note"),
+            "{found:?}"
+        );
+    }
+    assert_eq!(
+        severity("fuzz/Dockerfile", "runs-as-root").as_deref(),
+        Some("note"),
+        "{found:?}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(json["summary"]["lowered_examples"], 6, "{found:?}");
+    assert_eq!(json["summary"]["lowered_fuzzing_images"], 2, "{found:?}");
+
+    let human = stdout_of(dir.path(), &["check", "--isolated"], 1);
+    insta::assert_snapshot!("examples-summary", summary_of(&human));
+}
+
+#[test]
+fn an_example_named_on_the_command_line_or_configured_away_is_checked_as_production() {
+    let dir = repository_with_examples();
+    let named = stdout_of(
+        dir.path(),
+        &["check", "--isolated", "--format", "json", "examples/app"],
+        1,
+    );
+    let found = findings_of(&named);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1 == "runs-as-root" && f.2 == "error"),
+        "{found:?}"
+    );
+    write(
+        dir.path(),
+        "plimsoll.toml",
+        "examples = []\ntest-data = []\n",
+    );
+    let output = stdout_of(dir.path(), &["check", "--format", "json"], 1);
+    let found = findings_of(&output);
+    assert!(
+        found
+            .iter()
+            .filter(|f| f.1 == "runs-as-root")
+            .all(|f| f.2 == "error"),
+        "{found:?}"
+    );
+    assert_eq!(found.iter().filter(|f| f.1 == "runs-as-root").count(), 5);
+}

@@ -43,7 +43,7 @@ pub(super) fn run_dockerfile_rules(
     settings: &Settings,
     rules: &[&'static dyn Rule],
     sink: &mut Sink,
-) {
+) -> bool {
     let file = dockerfile::parse(source.text());
     for problem in &file.problems {
         sink.report(&ParseError::META, problem.span, problem.message.clone());
@@ -58,6 +58,18 @@ pub(super) fn run_dockerfile_rules(
     for rule in rules {
         rule.check_dockerfile(&cx, sink);
     }
+    is_fuzzing_image(&file)
+}
+
+/// Whether a stage of `file` is built on OSS-Fuzz's documented builders
+/// (`gcr.io/oss-fuzz-base/base-builder`, `base-builder-rust`, …), as the `Dockerfile` of an
+/// OSS-Fuzz project or of a ClusterFuzzLite setup is: it builds fuzz targets for the fuzzing
+/// infrastructure to run, and is never shipped.
+fn is_fuzzing_image(file: &Dockerfile) -> bool {
+    file.stages()
+        .iter()
+        .filter_map(|stage| stage.image())
+        .any(|image| image.text.starts_with("gcr.io/oss-fuzz-base/"))
 }
 
 /// Every `RUN` with its commands lexed once, word spans mapped to the file.

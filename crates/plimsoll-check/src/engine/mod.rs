@@ -19,7 +19,7 @@ use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
 use crate::rule::{Context, Rule, RunSink};
 use crate::rules::engine::{NotSearched, ParseError, UnreadablePath, UnusedSuppression};
-use crate::settings::Settings;
+use crate::settings::{NonProduction, Settings};
 use crate::suppression;
 
 mod caps;
@@ -64,7 +64,15 @@ pub struct CheckReport {
 impl CheckReport {
     /// How many findings were lowered to notes because their file is test data.
     pub fn lowered_test_data(&self) -> usize {
-        self.findings.iter().filter(|f| f.lowered_test_data).count()
+        self.lowered(NonProduction::TestData)
+    }
+
+    /// How many findings were lowered to notes for `reason`.
+    pub fn lowered(&self, reason: NonProduction) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.lowered == Some(reason))
+            .count()
     }
 }
 
@@ -88,6 +96,8 @@ struct FileOutcome {
     deferred: Option<Sink>,
     /// The credentials in the file, reported or not.
     secrets: RunSecrets,
+    /// The file is a fuzzing build image ([`NonProduction::FuzzingImage`]).
+    fuzzing_image: bool,
 }
 
 /// What the files of a run leave for the rules that look at several files at once.
@@ -162,6 +172,11 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     let mut run = RunFacts::default();
     let mut secrets = RunSecrets::default();
     let mut outcomes = outcomes;
+    let fuzzing_images: HashSet<PathBuf> = outcomes
+        .iter()
+        .filter(|o| o.fuzzing_image)
+        .filter_map(|o| o.source.as_ref().map(|s| s.path().to_path_buf()))
+        .collect();
     let extra = kustomize_outcomes(&mut outcomes, &discovery, settings, &active);
     for mut outcome in outcomes.into_iter().chain(extra) {
         report.files_checked += usize::from(outcome.checked);
@@ -228,7 +243,7 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             b.rule.id,
         ))
     });
-    lower_test_data(&mut report.findings, settings, targets);
+    lower_non_production(&mut report.findings, settings, targets, &fuzzing_images);
     // Sorted by path: look each file up once, not once per finding.
     let mut previous: Option<&Path> = None;
     for finding in &report.findings {
@@ -249,32 +264,46 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     Ok(report)
 }
 
-/// Lower to notes the findings in folders of test data (`test-data`): fixtures, test manifests
-/// and sample credentials are neither shipped nor deployed. plimsoll's own findings (a file
-/// that cannot be read or parsed, an unused suppression) keep their severity. `findings` are
-/// sorted by path, so each file is matched once.
-fn lower_test_data(findings: &mut [Finding], settings: &Settings, targets: &[PathBuf]) {
+/// Lower to notes the findings in content that is neither shipped nor deployed: folders of
+/// test data (`test-data`: fixtures, test manifests, sample credentials), folders of examples,
+/// samples and documentation (`examples`), and fuzzing build images. plimsoll's own findings (a
+/// file that cannot be read or parsed, an unused suppression) keep their severity. `findings`
+/// are sorted by path, so each file is judged once.
+fn lower_non_production(
+    findings: &mut [Finding],
+    settings: &Settings,
+    targets: &[PathBuf],
+    fuzzing_images: &HashSet<PathBuf>,
+) {
     let targets: HashSet<PathBuf> = targets.iter().map(|t| discovery::normalize(t)).collect();
-    let mut previous: Option<(PathBuf, bool)> = None;
+    let mut previous: Option<(PathBuf, Option<NonProduction>)> = None;
     for finding in findings {
         if finding.rule.domain == crate::Domain::Engine || finding.severity == Severity::Note {
             continue;
         }
         let path = &finding.location.path;
-        let test_data = match &previous {
+        let reason = match &previous {
             Some((seen, answer)) if seen == path => *answer,
             _ => {
                 // The deepest target holding the file, found by its ancestors: a lookup per
                 // folder level rather than a comparison with each of thousands of targets.
                 let target = path.ancestors().find(|dir| targets.contains(*dir));
-                let answer = settings.is_test_data(path, target);
+                let answer = if settings.is_test_data(path, target) {
+                    Some(NonProduction::TestData)
+                } else if settings.is_example(path, target) {
+                    Some(NonProduction::Example)
+                } else if settings.lowers_fuzzing_images() && fuzzing_images.contains(path) {
+                    Some(NonProduction::FuzzingImage)
+                } else {
+                    None
+                };
                 previous = Some((path.clone(), answer));
                 answer
             }
         };
-        if test_data {
+        if reason.is_some() {
             finding.severity = Severity::Note;
-            finding.lowered_test_data = true;
+            finding.lowered = reason;
         }
     }
 }
@@ -407,6 +436,7 @@ fn check_file(
         checked: true,
         deferred: None,
         secrets: RunSecrets::default(),
+        fuzzing_image: false,
     };
     let source = if candidate.text_only {
         match read_text(path, settings) {
@@ -474,7 +504,8 @@ fn check_file(
             );
             Err(Unchecked::NotOurs)
         } else {
-            containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
+            outcome.fuzzing_image =
+                containers::run_dockerfile_rules(&source, settings, rules, &mut sink);
             Ok(Some(Facts::Dockerfile(path.clone())))
         };
         match checked {
@@ -1038,6 +1069,6 @@ pub fn make_finding(
         },
         message,
         help: help.unwrap_or_else(|| rule.help.to_string()),
-        lowered_test_data: false,
+        lowered: None,
     }
 }
