@@ -1,13 +1,17 @@
+use plimsoll_syntax::yaml::Node;
+
 use super::runs_as_root::is_root_user;
 use crate::compose::Compose;
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
     /// Flags a Compose service that runs as root: `user: root`, `user: "0"` or `user: "0:0"`,
-    /// or `privileged: true`.
+    /// or `privileged: true`. A privileged service wired to the host (`network_mode: host`,
+    /// `devices:`, a `/dev/…` mount: a home-automation hub, an NFS or VPN server) is reported
+    /// as a note: its privilege is its purpose, and the advice is to narrow it.
     ///
     /// ## Why is this bad?
     /// A compromised process running as root in its container is one escape away from root on
@@ -56,7 +60,7 @@ impl Rule for ComposeRunsAsRoot {
             }
             if let Some(privileged) = service.node.get("privileged") {
                 if privileged.as_bool() == Some(true) {
-                    out.report(
+                    let diagnostic = out.report(
                         &Self::META,
                         privileged.span,
                         format!(
@@ -64,8 +68,34 @@ impl Rule for ComposeRunsAsRoot {
                             service.name()
                         ),
                     );
+                    if is_host_service(&service.node) {
+                        // Privilege is the declared purpose of a service wired to the host's
+                        // devices or network (a home-automation hub, an NFS or VPN server):
+                        // advice to narrow it, not a standard unmet.
+                        diagnostic.severity(Severity::Note);
+                    }
                 }
             }
         }
     }
+}
+
+/// Whether a service is wired to the host: it shares the host's network
+/// (`network_mode: host`), is given devices (`devices:`), or mounts a device path (`/dev/…`).
+fn is_host_service(service: &Node) -> bool {
+    let host_network = service.get_str("network_mode") == Some("host");
+    let devices = service.get("devices").is_some();
+    let device_mount = service
+        .get("volumes")
+        .and_then(Node::as_sequence)
+        .unwrap_or_default()
+        .iter()
+        .any(|volume| {
+            let source = volume
+                .as_str()
+                .map(|short| short.split(':').next().unwrap_or(short))
+                .or_else(|| volume.get_str("source"));
+            source.is_some_and(|path| path.starts_with("/dev/") || path == "/dev")
+        });
+    host_network || devices || device_mount
 }

@@ -4,7 +4,8 @@ use crate::rule::{DockerfileContext, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags the deprecated `MAINTAINER` instruction.
+    /// In strict mode, flags the deprecated `MAINTAINER` instruction. Strict only: it still
+    /// works, and what it costs is cosmetic.
     ///
     /// ## Why is this bad?
     /// `MAINTAINER` has been deprecated since Docker 1.13; tools read the standard OCI label
@@ -26,6 +27,7 @@ declare_rule! {
         domain: Containers,
         summary: "`MAINTAINER` is deprecated",
         help: "use `LABEL org.opencontainers.image.authors=\"…\"`",
+        strict_only: true,
     }
 }
 

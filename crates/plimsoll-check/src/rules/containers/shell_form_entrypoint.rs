@@ -30,7 +30,7 @@ declare_rule! {
     pub struct ShellFormEntrypoint {
         id: "DKR023",
         name: "shell-form-entrypoint",
-        severity: Warning,
+        severity: Note,
         domain: Containers,
         summary: "`CMD` or `ENTRYPOINT` is in the shell form",
         help: "use the JSON form (`CMD [\"node\", \"server.js\"]`); when a shell is needed, `exec` the program from a script",

@@ -48,7 +48,7 @@ declare_rule! {
     pub struct CachePoisoning {
         id: "GHA043",
         name: "cache-poisoning",
-        severity: Warning,
+        severity: Note,
         domain: GithubActions,
         summary: "A cache is restored in a workflow that publishes releases or packages",
         help: "do not restore caches in workflows that publish; build releases from a clean state",

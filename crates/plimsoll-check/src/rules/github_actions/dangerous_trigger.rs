@@ -34,7 +34,7 @@ declare_rule! {
     pub struct DangerousTrigger {
         id: "GHA041",
         name: "dangerous-trigger",
-        severity: Warning,
+        severity: Note,
         domain: GithubActions,
         summary: "`pull_request_target` or `workflow_run` runs privileged for forks' events",
         help: "use `pull_request` with explicit `permissions:`; if the trigger is needed, read no code, artifact or text from the pull request",

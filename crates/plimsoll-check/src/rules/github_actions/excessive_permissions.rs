@@ -1,15 +1,15 @@
 use plimsoll_actions::{NamedNode, Workflow};
 
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `permissions: read-all` on a workflow or a job, and write scopes
-    /// (`contents: write`, `id-token: write`, …) granted at workflow level when two or more jobs
-    /// inherit them (jobs without their own `permissions:`). `write-all` is
-    /// `write-all-permissions`.
+    /// Flags write scopes (`contents: write`, `id-token: write`, …) granted at workflow level
+    /// when two or more jobs inherit them (jobs without their own `permissions:`), and, as a
+    /// note (the token is read-only), `permissions: read-all` on a workflow or a job.
+    /// `write-all` is `write-all-permissions`.
     ///
     /// ## Why is this bad?
     /// `read-all` lets the token read every scope (packages, actions, security events,
@@ -53,11 +53,14 @@ fn report_read_all(owner: &str, permissions: Option<NamedNode<'_>>, out: &mut Si
         return;
     };
     if permissions.value.as_str() == Some("read-all") {
+        // A read-only token: STANDARDS.md asks for least privilege on writes, so broad reads
+        // are advice, not a standard unmet.
         out.report(
             &ExcessivePermissions::META,
             permissions.key.span.cover(permissions.value.span),
             format!("{owner} lets the token read every scope (packages, actions, security events, deployments…)"),
-        );
+        )
+        .severity(Severity::Note);
     }
 }
 

@@ -5,8 +5,9 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a CronJob without `startingDeadlineSeconds`, and one without `concurrencyPolicy`
-    /// (which defaults to `Allow`).
+    /// In strict mode, flags a CronJob without `startingDeadlineSeconds`, and one without
+    /// `concurrencyPolicy` (which defaults to `Allow`). Strict only: a scheduling refinement
+    /// the standards do not require.
     ///
     /// ## Why is this bad?
     /// Without a deadline, a controller that was down or a schedule that was suspended starts
@@ -36,6 +37,7 @@ declare_rule! {
         domain: Kubernetes,
         summary: "A CronJob sets no `startingDeadlineSeconds` or no `concurrencyPolicy`",
         help: "set `startingDeadlineSeconds` (a few minutes) and `concurrencyPolicy: Forbid` (or `Replace`)",
+        strict_only: true,
     }
 }
 

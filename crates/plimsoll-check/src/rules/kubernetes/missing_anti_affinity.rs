@@ -5,8 +5,9 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a Deployment or StatefulSet with more than one replica whose pod template has
-    /// neither a pod anti-affinity nor `topologySpreadConstraints`.
+    /// In strict mode, flags a Deployment or StatefulSet with more than one replica whose pod
+    /// template has neither a pod anti-affinity nor `topologySpreadConstraints`. Strict only:
+    /// the standards ask for a PodDisruptionBudget, not for spreading.
     ///
     /// ## Why is this bad?
     /// The scheduler may put every replica on the same node or zone: one node drained or lost
@@ -39,6 +40,7 @@ declare_rule! {
         domain: Kubernetes,
         summary: "A replicated workload does not spread its pods across nodes",
         help: "add `topologySpreadConstraints` on `kubernetes.io/hostname` (or a preferred pod anti-affinity) to the pod template",
+        strict_only: true,
     }
 }
 
