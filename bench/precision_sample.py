@@ -78,16 +78,37 @@ def sample(report: dict, per_rule: int) -> dict:
     chosen = {}
     for rule, findings in by_rule.items():
         keys = sorted(findings, key=rank)[:per_rule]
+        loud = sum(1 for f in findings.values() if f["severity"] != "note")
         chosen[rule] = [
             {
                 "key": key,
                 "severity": findings[key]["severity"],
                 "message": findings[key]["message"],
                 "total": len(findings),
+                "loud_total": loud,
             }
             for key in keys
         ]
     return chosen
+
+
+def weighted(chosen: dict, labels: dict, loud_only: bool) -> dict:
+    """Verdict shares over the whole run, not over the sample: each rule's labelled sample
+    stands for all its findings (or, with `loud_only`, its sampled findings at warning or error
+    for all its findings at warning or error), so a rule of 3,000 findings weighs 150 times one
+    of 20."""
+    shares = defaultdict(float)
+    for items in chosen.values():
+        picked = [
+            i for i in items
+            if i["key"] in labels and (not loud_only or i["severity"] != "note")
+        ]
+        if not picked:
+            continue
+        weight = items[0]["loud_total"] if loud_only else items[0]["total"]
+        for item in picked:
+            shares[labels[item["key"]]] += weight / len(picked)
+    return shares
 
 
 def load_labels() -> dict:
@@ -128,17 +149,30 @@ def show(chosen: dict, labels: dict, rules: list) -> None:
 
 
 def table(chosen: dict, labels: dict) -> None:
-    print("| rule | findings | sampled | useful | noise | false | unlabelled |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| rule | findings | sampled | useful | noise | false | unlabelled "
+        "| labelled at warning or error | of which noise |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     totals = defaultdict(int)
     for rule in sorted(chosen):
         counts = defaultdict(int)
+        loud_labelled = loud_noise = 0
         for item in chosen[rule]:
-            counts[labels.get(item["key"], "unlabelled")] += 1
+            verdict = labels.get(item["key"], "unlabelled")
+            counts[verdict] += 1
+            if item["severity"] != "note" and verdict != "unlabelled":
+                loud_labelled += 1
+                loud_noise += verdict == "noise"
         total = chosen[rule][0]["total"]
         sampled = len(chosen[rule])
         row = [counts[v] for v in (*VERDICTS, "unlabelled")]
-        print(f"| `{rule}` | {total} | {sampled} | " + " | ".join(map(str, row)) + " |")
+        print(
+            f"| `{rule}` | {total} | {sampled} | " + " | ".join(map(str, row))
+            + f" | {loud_labelled} | {loud_noise} |"
+        )
+        totals["loud"] += loud_labelled
+        totals["loud_noise"] += loud_noise
         totals["findings"] += total
         totals["sampled"] += sampled
         for verdict, n in zip((*VERDICTS, "unlabelled"), row):
@@ -153,7 +187,8 @@ def table(chosen: dict, labels: dict) -> None:
                 loud["labelled"] += 1
     print(
         f"| **total** | {totals['findings']} | {totals['sampled']} | {totals['useful']} | "
-        f"{totals['noise']} | {totals['false']} | {totals['unlabelled']} |"
+        f"{totals['noise']} | {totals['false']} | {totals['unlabelled']} | {totals['loud']} | "
+        f"{totals['loud_noise']} |"
     )
     if labelled:
         print()
@@ -178,6 +213,22 @@ def table(chosen: dict, labels: dict) -> None:
         )
 
 
+def print_weighted(chosen: dict, labels: dict) -> None:
+    for loud_only, what in ((False, "all findings"), (True, "the findings at warning or error")):
+        shares = weighted(chosen, labels, loud_only)
+        total = sum(shares.values())
+        if not total:
+            continue
+        print()
+        print(
+            f"Weighted by each rule's finding count, over {what} (about {total:,.0f} findings "
+            f"of rules with a labelled sample): "
+            f"{shares['useful'] / total:.0%} true and useful, "
+            f"{shares['noise'] / total:.0%} true but noise, "
+            f"{shares['false'] / total:.0%} false."
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--report", help="a JSON report of the corpus run, instead of running plimsoll")
@@ -191,6 +242,7 @@ def main() -> None:
         show(chosen, labels, args.rules)
     else:
         table(chosen, labels)
+        print_weighted(chosen, labels)
 
 
 if __name__ == "__main__":
