@@ -68,7 +68,7 @@ impl Rule for ComposeRunsAsRoot {
                             service.name()
                         ),
                     );
-                    if is_host_service(&service.node) {
+                    if is_host_service(service.node) {
                         // Privilege is the declared purpose of a service wired to the host's
                         // devices or network (a home-automation hub, an NFS or VPN server):
                         // advice to narrow it, not a standard unmet.
