@@ -178,11 +178,12 @@ pub fn generate(
         out.push_str("    steps:\n");
         checkout_step(&mut out, &checkout);
         install.step(&mut out, &[]);
-        out.push_str("      - run: rustup target add ${{ matrix.target }}\n");
+        // The target reaches the scripts through the environment, never expanded into them.
+        out.push_str("      - run: rustup target add \"$TARGET\"\n        env:\n          TARGET: ${{ matrix.target }}\n");
         cache_step(&mut out, &cache);
         let _ = writeln!(
             out,
-            "      - run: cargo check --workspace --target ${{{{ matrix.target }}}}{features}"
+            "      - run: cargo check --workspace --target \"$TARGET\"{features}\n        env:\n          TARGET: ${{{{ matrix.target }}}}"
         );
     }
 

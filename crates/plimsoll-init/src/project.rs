@@ -249,16 +249,24 @@ fn read_crate(dir: &Path, rel: &str, manifest: &Table) -> Crate {
         .and_then(Value::as_str)
         .unwrap_or(rel)
         .to_string();
-    let mut bins: Vec<String> = manifest
+    let explicit: Vec<&Value> = manifest
         .get("bin")
         .and_then(Value::as_array)
-        .map(|bins| {
-            bins.iter()
-                .filter_map(|bin| bin.get("name").and_then(Value::as_str))
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|bins| bins.iter().collect())
         .unwrap_or_default();
+    let mut bins: Vec<String> = explicit
+        .iter()
+        .filter_map(|bin| bin.get("name").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
+    // A `[[bin]]` whose path is src/main.rs (or whose name is the package's, with no path)
+    // is the target Cargo would otherwise discover there, under its declared name.
+    let main_declared = explicit
+        .iter()
+        .any(|bin| match bin.get("path").and_then(Value::as_str) {
+            Some(path) => path.trim_start_matches("./") == "src/main.rs",
+            None => bin.get("name").and_then(Value::as_str) == Some(name.as_str()),
+        });
     // Cargo's target auto-discovery: src/main.rs is a binary named after the package, and each
     // src/bin/*.rs (or src/bin/*/main.rs) one named after the file.
     let autobins = manifest
@@ -267,7 +275,7 @@ fn read_crate(dir: &Path, rel: &str, manifest: &Table) -> Crate {
         .and_then(Value::as_bool)
         != Some(false);
     if autobins {
-        if dir.join("src/main.rs").is_file() && !bins.contains(&name) {
+        if dir.join("src/main.rs").is_file() && !main_declared && !bins.contains(&name) {
             bins.push(name.clone());
         }
         if let Ok(entries) = std::fs::read_dir(dir.join("src/bin")) {
