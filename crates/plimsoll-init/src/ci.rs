@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::pins::Pins;
 use crate::project::RustProject;
-use crate::InitError;
+use crate::{InitError, Rendered};
 
 /// Where the workflow is written.
 pub const PATH: &str = ".github/workflows/ci.yml";
@@ -17,10 +17,7 @@ const TEST_RUNNERS: [&str; 3] = ["ubuntu-24.04", "macos-15", "windows-2025"];
 const LINUX: &str = "ubuntu-24.04";
 
 /// The workflow's text and the facts it was generated from.
-pub fn generate(
-    rust: &RustProject,
-    pins: &Pins,
-) -> Result<(String, BTreeMap<String, String>), InitError> {
+pub fn generate(rust: &RustProject, pins: &Pins) -> Result<Rendered, InitError> {
     let checkout = pins.uses("actions/checkout")?;
     let cache = pins.uses("Swatinem/rust-cache")?;
     let features = if rust.has_features() {

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::project::Project;
+use crate::Rendered;
 
 /// Where the configuration is written.
 pub const PATH: &str = ".github/dependabot.yml";
 
 /// The configuration's text and the facts it was generated from.
-pub fn generate(project: &Project) -> (String, BTreeMap<String, String>) {
+pub fn generate(project: &Project) -> Rendered {
     // (ecosystem, why it is there)
     let mut ecosystems: Vec<(&str, String)> = Vec::new();
     if project.rust.is_some() {

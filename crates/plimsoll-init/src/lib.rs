@@ -10,6 +10,7 @@ pub mod dependabot;
 pub mod lock;
 pub mod pins;
 pub mod project;
+pub mod release;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,10 @@ use std::path::{Path, PathBuf};
 use lock::{Lock, LockEntry};
 use pins::Pins;
 use project::Project;
+
+/// A generator's result: the file's text, and the facts of the project it was generated from
+/// (recorded in the lock file).
+pub type Rendered = (String, BTreeMap<String, String>);
 
 /// Why `plimsoll init` cannot go on.
 #[derive(Debug, thiserror::Error)]
@@ -59,10 +64,10 @@ pub enum InitError {
         url: String,
     },
     /// A file kind `--only` names is not generated yet.
-    #[error("`{0}` is not generated yet (available: ci, dependabot)")]
+    #[error("`{0}` is not generated yet (available: ci, release, dependabot)")]
     NotYet(String),
     /// A file kind `--only` names does not exist.
-    #[error("unknown kind `{0}` (available: ci, dependabot)")]
+    #[error("unknown kind `{0}` (available: ci, release, dependabot)")]
     UnknownKind(String),
     /// The lock file cannot be written as TOML.
     #[error("cannot render the lock file: {0}")]
@@ -76,17 +81,20 @@ pub enum Kind {
     Ci,
     /// `.github/dependabot.yml`.
     Dependabot,
+    /// The release workflow.
+    Release,
 }
 
 impl Kind {
     /// Every kind, in the order files are generated.
-    pub const ALL: [Kind; 2] = [Kind::Ci, Kind::Dependabot];
+    pub const ALL: [Kind; 3] = [Kind::Ci, Kind::Release, Kind::Dependabot];
 
     /// The name `--only` takes.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Ci => "ci",
             Kind::Dependabot => "dependabot",
+            Kind::Release => "release",
         }
     }
 
@@ -95,9 +103,8 @@ impl Kind {
         match name.trim() {
             "ci" => Ok(Kind::Ci),
             "dependabot" => Ok(Kind::Dependabot),
-            "release" | "docker" | "kubernetes" | "deploy" => {
-                Err(InitError::NotYet(name.to_string()))
-            }
+            "release" => Ok(Kind::Release),
+            "docker" | "kubernetes" | "deploy" => Err(InitError::NotYet(name.to_string())),
             other => Err(InitError::UnknownKind(other.to_string())),
         }
     }
@@ -141,6 +148,21 @@ pub fn generate(
                     "ci: no Cargo.toml at the root (the CI workflow is for Rust projects)"
                         .to_string(),
                 ),
+            },
+            Kind::Release => match &project.rust {
+                Some(rust) => match release::generate(rust, pins, &project.docs)? {
+                    Some((text, inputs)) => files.push(Generated {
+                        kind: *kind,
+                        path: release::PATH.to_string(),
+                        text,
+                        inputs,
+                    }),
+                    None => skipped.push(
+                        "release: no binary crate (the release workflow ships binaries)"
+                            .to_string(),
+                    ),
+                },
+                None => skipped.push("release: no Cargo.toml at the root".to_string()),
             },
             Kind::Dependabot => {
                 let (text, inputs) = dependabot::generate(project);

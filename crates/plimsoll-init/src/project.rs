@@ -19,6 +19,8 @@ pub struct Project {
     pub go: bool,
     /// A `Dockerfile` at the root (Dependabot updates its base images).
     pub dockerfile: bool,
+    /// The README, licence and copying files at the root, shipped in release archives.
+    pub docs: Vec<String>,
 }
 
 /// A Cargo package or workspace.
@@ -104,7 +106,34 @@ pub fn read(root: &Path) -> Result<Project, InitError> {
         python: read_python(root)?,
         go: root.join("go.mod").is_file(),
         dockerfile: root.join("Dockerfile").is_file(),
+        docs: root_docs(root),
     })
+}
+
+/// The files at the root named README, LICENSE, LICENCE or COPYING (any extension or suffix:
+/// `LICENSE-MIT`), sorted.
+fn root_docs(root: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut docs: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_file())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+        .filter(|name| {
+            let upper = name.to_ascii_uppercase();
+            ["README", "LICENSE", "LICENCE", "COPYING"]
+                .iter()
+                .any(|prefix| upper.starts_with(prefix))
+        })
+        // Names a shell script can quote as they are.
+        .filter(|name| {
+            name.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .collect();
+    docs.sort();
+    docs
 }
 
 fn first_existing(root: &Path, names: &[&str]) -> Option<String> {

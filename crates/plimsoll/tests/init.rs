@@ -11,6 +11,7 @@ use common::{git, plimsoll, write};
 
 const CI: &str = ".github/workflows/ci.yml";
 const DEPENDABOT: &str = ".github/dependabot.yml";
+const RELEASE: &str = ".github/workflows/release.yml";
 const LOCK: &str = ".github/plimsoll-init.lock";
 
 /// A Cargo workspace: a binary crate and a library crate with features, an MSRV in
@@ -39,6 +40,8 @@ fn cargo_workspace() -> tempfile::TempDir {
          rust-version.workspace = true\n\n[features]\ndefault = []\nserde = []\n",
     );
     write(root, "crates/core/src/lib.rs", "//! Core.\n");
+    write(root, "README.md", "# demo\n");
+    write(root, "LICENSE-MIT", "MIT\n");
     write(
         root,
         "rust-toolchain.toml",
@@ -76,6 +79,7 @@ fn generates_ci_and_dependabot_for_a_cargo_workspace() {
     assert!(out.contains(&format!("create    {DEPENDABOT}")), "{out}");
     insta::assert_snapshot!("init_workspace_ci", read(dir.path(), CI));
     insta::assert_snapshot!("init_workspace_dependabot", read(dir.path(), DEPENDABOT));
+    insta::assert_snapshot!("init_workspace_release", read(dir.path(), RELEASE));
     let lock = read(dir.path(), LOCK);
     assert!(
         lock.contains("path = \".github/workflows/ci.yml\""),
@@ -158,6 +162,39 @@ fn generated_files_pass_plimsoll_check_strict_with_zero_findings() {
         .clone();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["findings"], serde_json::json!([]), "{report}");
+}
+
+#[test]
+fn release_ships_every_binary_with_the_docs_checksums_and_provenance() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "release"], 0);
+    let release = read(dir.path(), RELEASE);
+    assert!(
+        release.contains(
+            "cp \"target/$TARGET/release/demo$EXE\" \"target/$TARGET/release/demo-admin$EXE\" \"LICENSE-MIT\" \"README.md\" \"dist/$name/\""
+        ),
+        "{release}"
+    );
+    assert!(release.contains("sha256sum -- * > SHA256SUMS"), "{release}");
+    assert!(
+        release.contains("actions/attest-build-provenance@"),
+        "{release}"
+    );
+    assert!(
+        !release.contains("rust-cache"),
+        "a release builds from a clean state"
+    );
+    // A library-only workspace has nothing to release as archives.
+    let lib_only = tempfile::tempdir().unwrap();
+    write(
+        lib_only.path(),
+        "Cargo.toml",
+        "[package]\nname = \"lib\"\nversion = \"0.1.0\"\n",
+    );
+    write(lib_only.path(), "src/lib.rs", "");
+    let out = init(lib_only.path(), &["--only", "release"], 0);
+    assert!(out.contains("skipped release: no binary crate"), "{out}");
+    assert!(!lib_only.path().join(RELEASE).exists());
 }
 
 #[test]
@@ -352,6 +389,21 @@ fn update_pins_reads_real_remotes_and_the_next_generation_uses_them() {
         "Swatinem/rust-cache",
         &[("v2.9.2", true), ("v2.10.1", false)],
     );
+    let attest = action_remote(
+        remotes.path(),
+        "actions/attest-build-provenance",
+        &[("v4.1.1", true), ("v4.2.0", true)],
+    );
+    action_remote(
+        remotes.path(),
+        "actions/upload-artifact",
+        &[("v4.6.2", false)],
+    );
+    action_remote(
+        remotes.path(),
+        "actions/download-artifact",
+        &[("v4.3.0", false)],
+    );
     let dir = cargo_workspace();
     let table = dir.path().join("pins.toml");
     fs::write(&table, include_str!("../../plimsoll-init/pins.toml")).unwrap();
@@ -390,6 +442,10 @@ fn update_pins_reads_real_remotes_and_the_next_generation_uses_them() {
         "the rest of the table is kept"
     );
     init(dir.path(), &["--pins", "pins.toml"], 0);
+    let (_, attest_sha) = &attest[1];
+    assert!(read(dir.path(), RELEASE).contains(&format!(
+        "actions/attest-build-provenance@{attest_sha} # v4.2.0"
+    )));
     let ci = read(dir.path(), CI);
     assert!(
         ci.contains(&format!("actions/checkout@{checkout_sha} # v4.3.0")),
@@ -433,6 +489,7 @@ fn peer(name: &str) -> Option<PathBuf> {
 
 #[test]
 fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
+    // actionlint runs shellcheck on the `run:` scripts when it is on PATH.
     let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
         eprintln!("skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs them)");
         return;
@@ -441,7 +498,7 @@ fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
     init(dir.path(), &[], 0);
     let output = std::process::Command::new(actionlint)
         .current_dir(dir.path())
-        .arg(CI)
+        .args([CI, RELEASE])
         .output()
         .unwrap();
     assert!(output.status.success(), "actionlint: {}", stdout(&output));
