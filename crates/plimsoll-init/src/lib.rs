@@ -7,6 +7,7 @@
 
 pub mod ci;
 pub mod dependabot;
+pub mod docker;
 pub mod lock;
 pub mod pins;
 pub mod project;
@@ -64,10 +65,10 @@ pub enum InitError {
         url: String,
     },
     /// A file kind `--only` names is not generated yet.
-    #[error("`{0}` is not generated yet (available: ci, release, dependabot)")]
+    #[error("`{0}` is not generated yet (available: ci, release, docker, dependabot)")]
     NotYet(String),
     /// A file kind `--only` names does not exist.
-    #[error("unknown kind `{0}` (available: ci, release, dependabot)")]
+    #[error("unknown kind `{0}` (available: ci, release, docker, dependabot)")]
     UnknownKind(String),
     /// The lock file cannot be written as TOML.
     #[error("cannot render the lock file: {0}")]
@@ -83,11 +84,13 @@ pub enum Kind {
     Dependabot,
     /// The release workflow.
     Release,
+    /// `Dockerfile` and `.dockerignore`.
+    Docker,
 }
 
 impl Kind {
     /// Every kind, in the order files are generated.
-    pub const ALL: [Kind; 3] = [Kind::Ci, Kind::Release, Kind::Dependabot];
+    pub const ALL: [Kind; 4] = [Kind::Ci, Kind::Release, Kind::Docker, Kind::Dependabot];
 
     /// The name `--only` takes.
     pub fn name(self) -> &'static str {
@@ -95,6 +98,7 @@ impl Kind {
             Kind::Ci => "ci",
             Kind::Dependabot => "dependabot",
             Kind::Release => "release",
+            Kind::Docker => "docker",
         }
     }
 
@@ -104,7 +108,8 @@ impl Kind {
             "ci" => Ok(Kind::Ci),
             "dependabot" => Ok(Kind::Dependabot),
             "release" => Ok(Kind::Release),
-            "docker" | "kubernetes" | "deploy" => Err(InitError::NotYet(name.to_string())),
+            "docker" => Ok(Kind::Docker),
+            "kubernetes" | "deploy" => Err(InitError::NotYet(name.to_string())),
             other => Err(InitError::UnknownKind(other.to_string())),
         }
     }
@@ -164,8 +169,31 @@ pub fn generate(
                 },
                 None => skipped.push("release: no Cargo.toml at the root".to_string()),
             },
+            Kind::Docker => match project.rust.as_ref().map(|r| (r, docker::unsupported(r))) {
+                Some((rust, None)) => {
+                    let (text, inputs) = docker::dockerfile(rust, pins);
+                    files.push(Generated {
+                        kind: *kind,
+                        path: docker::DOCKERFILE.to_string(),
+                        text,
+                        inputs,
+                    });
+                    let (text, inputs) = docker::dockerignore();
+                    files.push(Generated {
+                        kind: *kind,
+                        path: docker::DOCKERIGNORE.to_string(),
+                        text,
+                        inputs,
+                    });
+                }
+                Some((_, Some(why))) => skipped.push(format!("docker: {why}")),
+                None => skipped.push("docker: no Cargo.toml at the root".to_string()),
+            },
             Kind::Dependabot => {
-                let (text, inputs) = dependabot::generate(project);
+                // A Dockerfile generated in this run gets its base images updated too.
+                let mut project = project.clone();
+                project.dockerfile |= files.iter().any(|f| f.path == docker::DOCKERFILE);
+                let (text, inputs) = dependabot::generate(&project);
                 files.push(Generated {
                     kind: *kind,
                     path: dependabot::PATH.to_string(),

@@ -34,6 +34,8 @@ pub struct RustProject {
     pub toolchain: Option<Toolchain>,
     /// A `deny.toml` exists: the project audits with cargo-deny.
     pub deny_toml: bool,
+    /// `Cargo.lock` is committed at the root.
+    pub lockfile: bool,
 }
 
 impl RustProject {
@@ -61,6 +63,19 @@ pub struct Crate {
     pub lib: bool,
     /// The features it declares (without `default`).
     pub features: Vec<String>,
+    /// The root file of each library and binary target, relative to the crate's folder.
+    pub target_roots: Vec<TargetRoot>,
+    /// Its build script, relative to the crate's folder, if it has one.
+    pub build_script: Option<String>,
+}
+
+/// The root source file of a library or binary target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetRoot {
+    /// The file, relative to the crate's folder.
+    pub path: String,
+    /// A binary (`fn main`) rather than a library.
+    pub bin: bool,
 }
 
 /// `rust-toolchain.toml`.
@@ -205,6 +220,7 @@ fn read_rust(root: &Path) -> Result<Option<RustProject>, InitError> {
             .map(str::to_string),
         toolchain: read_toolchain(root)?,
         deny_toml: root.join("deny.toml").is_file() || root.join(".cargo/deny.toml").is_file(),
+        lockfile: root.join("Cargo.lock").is_file(),
         ..RustProject::default()
     };
     if manifest.contains_key("package") {
@@ -329,7 +345,42 @@ fn read_crate(dir: &Path, rel: &str, manifest: &Table) -> Crate {
             }
         }
     }
+    let lib_path = manifest
+        .get("lib")
+        .and_then(|lib| lib.get("path"))
+        .and_then(Value::as_str)
+        .unwrap_or("src/lib.rs");
     let lib = manifest.contains_key("lib") || dir.join("src/lib.rs").is_file();
+    let mut target_roots = Vec::new();
+    if lib {
+        target_roots.push(TargetRoot {
+            path: lib_path.trim_start_matches("./").to_string(),
+            bin: false,
+        });
+    }
+    for bin in &bins {
+        let declared = explicit
+            .iter()
+            .find(|b| b.get("name").and_then(Value::as_str) == Some(bin.as_str()));
+        let path = match declared.and_then(|b| b.get("path")).and_then(Value::as_str) {
+            Some(path) => path.trim_start_matches("./").to_string(),
+            // Cargo's defaults for a binary named NAME.
+            None if *bin == name && dir.join("src/main.rs").is_file() => "src/main.rs".to_string(),
+            None if dir.join(format!("src/bin/{bin}/main.rs")).is_file() => {
+                format!("src/bin/{bin}/main.rs")
+            }
+            None => format!("src/bin/{bin}.rs"),
+        };
+        target_roots.push(TargetRoot { path, bin: true });
+    }
+    let build_script = match manifest.get("package").and_then(|p| p.get("build")) {
+        Some(Value::String(path)) => Some(path.clone()),
+        Some(Value::Boolean(false)) => None,
+        _ => dir
+            .join("build.rs")
+            .is_file()
+            .then(|| "build.rs".to_string()),
+    };
     let features = manifest
         .get("features")
         .and_then(Value::as_table)
@@ -346,6 +397,8 @@ fn read_crate(dir: &Path, rel: &str, manifest: &Table) -> Crate {
         bins,
         lib,
         features,
+        target_roots,
+        build_script,
     }
 }
 

@@ -12,6 +12,7 @@ use common::{git, plimsoll, write};
 const CI: &str = ".github/workflows/ci.yml";
 const DEPENDABOT: &str = ".github/dependabot.yml";
 const RELEASE: &str = ".github/workflows/release.yml";
+const DOCKERFILE: &str = "Dockerfile";
 const LOCK: &str = ".github/plimsoll-init.lock";
 
 /// A Cargo workspace: a binary crate and a library crate with features, an MSRV in
@@ -40,6 +41,13 @@ fn cargo_workspace() -> tempfile::TempDir {
          rust-version.workspace = true\n\n[features]\ndefault = []\nserde = []\n",
     );
     write(root, "crates/core/src/lib.rs", "//! Core.\n");
+    write(root, "crates/cli/build.rs", "fn main() {}\n");
+    write(
+        root,
+        "Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"demo-cli\"\nversion = \"0.1.0\"\n\n\
+         [[package]]\nname = \"demo-core\"\nversion = \"0.1.0\"\n",
+    );
     write(root, "README.md", "# demo\n");
     write(root, "LICENSE-MIT", "MIT\n");
     write(
@@ -80,6 +88,11 @@ fn generates_ci_and_dependabot_for_a_cargo_workspace() {
     insta::assert_snapshot!("init_workspace_ci", read(dir.path(), CI));
     insta::assert_snapshot!("init_workspace_dependabot", read(dir.path(), DEPENDABOT));
     insta::assert_snapshot!("init_workspace_release", read(dir.path(), RELEASE));
+    insta::assert_snapshot!("init_workspace_dockerfile", read(dir.path(), DOCKERFILE));
+    insta::assert_snapshot!(
+        "init_workspace_dockerignore",
+        read(dir.path(), ".dockerignore")
+    );
     let lock = read(dir.path(), LOCK);
     assert!(
         lock.contains("path = \".github/workflows/ci.yml\""),
@@ -146,22 +159,24 @@ fn generated_files_pass_plimsoll_check_strict_with_zero_findings() {
     let dir = cargo_workspace();
     init(dir.path(), &[], 0);
     git(dir.path(), &["init", "-q"]);
-    let output = plimsoll(dir.path())
-        .args([
-            "check",
-            "--strict",
-            "--fail-on",
-            "note",
-            "--format",
-            "json",
-            ".",
-        ])
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["findings"], serde_json::json!([]), "{report}");
+    // Every file under the default rules, the workflows under strict mode too. Strict mode's
+    // image digests (DKR002) are not asked of the Dockerfile: a digest cannot be looked up
+    // offline, and a tag-pinned base that Dependabot updates is the standard's default.
+    for args in [&["."][..], &["--strict", ".github"][..]] {
+        let output = plimsoll(dir.path())
+            .args(["check", "--fail-on", "note", "--format", "json"])
+            .args(args)
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            report["findings"],
+            serde_json::json!([]),
+            "{args:?}: {report}"
+        );
+    }
 }
 
 #[test]
@@ -195,6 +210,52 @@ fn release_ships_every_binary_with_the_docs_checksums_and_provenance() {
     let out = init(lib_only.path(), &["--only", "release"], 0);
     assert!(out.contains("skipped release: no binary crate"), "{out}");
     assert!(!lib_only.path().join(RELEASE).exists());
+}
+
+#[test]
+fn dockerfile_builds_dependencies_before_sources_and_runs_distroless_non_root() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "docker,dependabot"], 0);
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    // Stand-ins for every target root, and the build script, before the dependency build.
+    let dependencies = dockerfile.find("--workspace --bins\n").unwrap();
+    let sources = dockerfile.find("COPY . .").unwrap();
+    assert!(dependencies < sources, "{dockerfile}");
+    for line in [
+        "FROM rust:1.95.0-slim-bookworm AS build\n",
+        "COPY crates/cli/build.rs crates/cli/build.rs\n",
+        "    && echo 'fn main() {}' > crates/cli/src/bin/demo-admin.rs \\\n",
+        "    && touch crates/core/src/lib.rs \\\n",
+        "COPY --from=build /src/target/release/demo /src/target/release/demo-admin /usr/local/bin/\n",
+        "USER 65532:65532\n",
+        "ENTRYPOINT [\"/usr/local/bin/demo\"]\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line} in {dockerfile}");
+    }
+    // Dependabot keeps the generated Dockerfile's base images current.
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: docker\n"));
+    // No Cargo.lock: no image (it would not build what CI tested).
+    fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
+    fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
+    let out = init(dir.path(), &["--only", "docker"], 0);
+    assert!(out.contains("skipped docker: no Cargo.lock"), "{out}");
+    assert!(!dir.path().join(DOCKERFILE).exists());
+}
+
+#[test]
+fn generated_dockerfile_passes_hadolint() {
+    let Some(hadolint) = peer("hadolint") else {
+        eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs it)");
+        return;
+    };
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "docker"], 0);
+    let output = std::process::Command::new(hadolint)
+        .current_dir(dir.path())
+        .arg(DOCKERFILE)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "hadolint: {}", stdout(&output));
 }
 
 #[test]
