@@ -1,5 +1,6 @@
-//! `plimsoll init`: generates a project's CI workflow and Dependabot configuration from what
-//! the project declares, and keeps them current without losing the user's edits.
+//! `plimsoll init`: generates a project's CI and release workflows, Dockerfile and Dependabot
+//! configuration from what the project declares, and keeps them current without losing the
+//! user's edits.
 //!
 //! Generation is pure ([`generate`]); [`plan`] compares each generated text with the file on
 //! disk and with what was generated last (the [`lock::Lock`]), and decides through a

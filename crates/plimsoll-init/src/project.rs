@@ -63,7 +63,8 @@ pub struct Crate {
     pub lib: bool,
     /// The features it declares (without `default`).
     pub features: Vec<String>,
-    /// The root file of each library and binary target, relative to the crate's folder.
+    /// The root file of each library and binary target, and of each test, bench and example the
+    /// manifest declares, relative to the crate's folder.
     pub target_roots: Vec<TargetRoot>,
     /// Its build script, relative to the crate's folder, if it has one.
     pub build_script: Option<String>,
@@ -372,6 +373,26 @@ fn read_crate(dir: &Path, rel: &str, manifest: &Table) -> Crate {
             None => format!("src/bin/{bin}.rs"),
         };
         target_roots.push(TargetRoot { path, bin: true });
+    }
+    // Tests, benches and examples declared in the manifest: Cargo reads their files when it
+    // loads the manifest, so a build from the manifests alone needs a stand-in for each.
+    for (kind, folder) in [
+        ("test", "tests"),
+        ("bench", "benches"),
+        ("example", "examples"),
+    ] {
+        let declared = manifest.get(kind).and_then(Value::as_array);
+        for target in declared.into_iter().flatten() {
+            let path = match (
+                target.get("path").and_then(Value::as_str),
+                target.get("name").and_then(Value::as_str),
+            ) {
+                (Some(path), _) => path.trim_start_matches("./").to_string(),
+                (None, Some(name)) => format!("{folder}/{name}.rs"),
+                (None, None) => continue,
+            };
+            target_roots.push(TargetRoot { path, bin: true });
+        }
     }
     let build_script = match manifest.get("package").and_then(|p| p.get("build")) {
         Some(Value::String(path)) => Some(path.clone()),

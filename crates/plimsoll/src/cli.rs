@@ -40,8 +40,8 @@ enum Command {
     Guard(crate::guard::GuardArgs),
     /// Explain a failing CI job from its log, and propose a coverage-preserving fix.
     Diagnose(DiagnoseArgs),
-    /// Generate the project's CI workflow and Dependabot configuration, or bring them up to
-    /// date keeping your edits.
+    /// Generate the project's CI and release workflows, Dockerfile and Dependabot
+    /// configuration, or bring them up to date keeping your edits.
     Init(crate::init::InitArgs),
 }
 

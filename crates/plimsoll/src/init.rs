@@ -1,5 +1,5 @@
-//! `plimsoll init`: generate the project's CI workflow and Dependabot configuration, or bring
-//! them up to date keeping the user's edits.
+//! `plimsoll init`: generate the project's CI and release workflows, Dockerfile and
+//! Dependabot configuration, or bring them up to date keeping the user's edits.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ pub struct InitArgs {
     /// The project's root folder.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Generate only these kinds of file: ci, dependabot.
+    /// Generate only these kinds of file: ci, release, docker, dependabot.
     #[arg(long, value_name = "KIND", value_delimiter = ',')]
     only: Vec<String>,
     /// Show what would change, as a diff, and write nothing.

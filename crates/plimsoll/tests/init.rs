@@ -38,9 +38,11 @@ fn cargo_workspace() -> tempfile::TempDir {
         root,
         "crates/core/Cargo.toml",
         "[package]\nname = \"demo-core\"\nversion.workspace = true\nedition.workspace = true\n\
-         rust-version.workspace = true\n\n[features]\ndefault = []\nserde = []\n",
+         rust-version.workspace = true\n\n[features]\ndefault = []\nserde = []\n\n\
+         [[bench]]\nname = \"parse\"\nharness = false\n",
     );
     write(root, "crates/core/src/lib.rs", "//! Core.\n");
+    write(root, "crates/core/benches/parse.rs", "fn main() {}\n");
     write(root, "crates/cli/build.rs", "fn main() {}\n");
     write(
         root,
@@ -226,6 +228,8 @@ fn dockerfile_builds_dependencies_before_sources_and_runs_distroless_non_root() 
         "COPY crates/cli/build.rs crates/cli/build.rs\n",
         "    && echo 'fn main() {}' > crates/cli/src/bin/demo-admin.rs \\\n",
         "    && touch crates/core/src/lib.rs \\\n",
+        // A declared bench: Cargo reads its file when it loads the manifest.
+        "    && echo 'fn main() {}' > crates/core/benches/parse.rs \\\n",
         "COPY --from=build /src/target/release/demo /src/target/release/demo-admin /usr/local/bin/\n",
         "USER 65532:65532\n",
         "ENTRYPOINT [\"/usr/local/bin/demo\"]\n",
