@@ -579,3 +579,33 @@ fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn malformed_manifest_or_lock_is_an_error_naming_the_file_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", "[package\nname = \"x\"\n");
+    let out = plimsoll(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Cargo.toml"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let dir = cargo_workspace();
+    write(dir.path(), LOCK, "version = \"one\"\n[[file]]\n");
+    let out = plimsoll(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot parse .github/plimsoll-init.lock"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join(CI).exists(), "nothing is written");
+}
