@@ -227,6 +227,8 @@ fn assert_silent_on(rule: &str, dir: &str) {
 #[test]
 fn security_rules_are_silent_on_the_fixed_versions() {
     assert_silent_on("cache-poisoning", "cache-poisoning-ok");
+    // The release build that cache-poisoning wants from a clean state is not asked for a cache.
+    assert_silent_on("missing-rust-cache", "missing-rust-cache-ok");
     for rule in [
         "template-injection",
         "cache-poisoning",

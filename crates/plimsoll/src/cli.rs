@@ -40,6 +40,9 @@ enum Command {
     Guard(crate::guard::GuardArgs),
     /// Explain a failing CI job from its log, and propose a coverage-preserving fix.
     Diagnose(DiagnoseArgs),
+    /// Generate the project's CI and release workflows, Dockerfile and Dependabot
+    /// configuration, or bring them up to date keeping your edits.
+    Init(crate::init::InitArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -133,6 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check(*args),
         Command::Guard(args) => crate::guard::run(args),
         Command::Diagnose(args) => crate::diagnose::run(args),
+        Command::Init(args) => crate::init::run(args),
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)

@@ -12,6 +12,7 @@ mod cli;
 mod diagnose;
 mod guard;
 mod history;
+mod init;
 mod output;
 
 use std::io::IsTerminal;

@@ -117,12 +117,12 @@ fn cache_restore<'a>(step: &Step<'a>) -> Option<(&'a Node, String)> {
 /// Why a workflow publishes, for messages: its trigger (every job builds for a release), or
 /// steps that publish, with the jobs whose caches reach what they publish (the publishing job
 /// and the jobs it needs, whose outputs and artifacts it uses).
-enum Publishing {
+pub(super) enum Publishing {
     Trigger(&'static str),
     Steps(Vec<(String, String)>),
 }
 
-fn publishing(workflow: Workflow<'_>) -> Option<Publishing> {
+pub(super) fn publishing(workflow: Workflow<'_>) -> Option<Publishing> {
     let triggers = workflow.triggers();
     // A workflow that also checks pull requests is CI: its tag runs check, they do not publish
     // (unless a step does, below).
@@ -159,7 +159,7 @@ fn publishing(workflow: Workflow<'_>) -> Option<Publishing> {
 
 impl Publishing {
     /// Why the caches of job `id` reach a publication, if they do.
-    fn reaches(&self, id: &str) -> Option<&str> {
+    pub(super) fn reaches(&self, id: &str) -> Option<&str> {
         match self {
             Publishing::Trigger(why) => Some(why),
             Publishing::Steps(jobs) => jobs

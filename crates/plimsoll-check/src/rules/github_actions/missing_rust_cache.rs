@@ -1,6 +1,7 @@
 use plimsoll_actions::{Job, Workflow};
 use plimsoll_syntax::yaml::Node;
 
+use super::cache_poisoning::publishing;
 use super::common::{action_slug, command_words, Script};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -11,6 +12,9 @@ declare_rule! {
     /// Flags a job that builds Rust (`cargo build`, `test`, `clippy`, `check`, `nextest`, `doc`)
     /// without a dependency cache: `Swatinem/rust-cache`, `actions/cache` of `~/.cargo` and
     /// `target`, sccache, or `actions-rust-lang/setup-rust-toolchain` (which caches by default).
+    /// A job whose output is published (what `cache-poisoning` asks to build from a clean
+    /// state: a workflow on tags or `release`, a publishing job and the jobs it needs) is not
+    /// asked for a cache.
     ///
     /// ## Why is this bad?
     /// Every run recompiles every dependency from scratch: slower feedback on every pull
@@ -124,8 +128,17 @@ impl Rule for MissingRustCache {
     }
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        // Computed once per workflow, and only when a job needs it.
+        let mut published = None;
         for job in workflow.jobs() {
             if builds_rust(&job) && !has_cache(&workflow, &job) {
+                let publishing = published.get_or_insert_with(|| publishing(workflow));
+                if publishing
+                    .as_ref()
+                    .is_some_and(|p| p.reaches(job.id).is_some())
+                {
+                    continue;
+                }
                 out.report(
                     &Self::META,
                     job.key.span,

@@ -1,0 +1,611 @@
+//! `plimsoll init` on real projects in temporary folders, run through the real binary: what it
+//! generates, that plimsoll (and the peers, when installed) find nothing in it, and that a
+//! regeneration keeps the user's edits or stops on a real conflict.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{git, plimsoll, write};
+
+const CI: &str = ".github/workflows/ci.yml";
+const DEPENDABOT: &str = ".github/dependabot.yml";
+const RELEASE: &str = ".github/workflows/release.yml";
+const DOCKERFILE: &str = "Dockerfile";
+const LOCK: &str = ".github/plimsoll-init.lock";
+
+/// A Cargo workspace: a binary crate and a library crate with features, an MSRV in
+/// `[workspace.package]`, and a rust-toolchain.toml with an extra target.
+fn cargo_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nresolver = \"2\"\nmembers = [\"crates/*\"]\n\n\
+         [workspace.package]\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.80\"\n",
+    );
+    write(
+        root,
+        "crates/cli/Cargo.toml",
+        "[package]\nname = \"demo-cli\"\nversion.workspace = true\nedition.workspace = true\n\
+         rust-version.workspace = true\n\n[[bin]]\nname = \"demo\"\npath = \"src/main.rs\"\n",
+    );
+    write(root, "crates/cli/src/main.rs", "fn main() {}\n");
+    write(root, "crates/cli/src/bin/demo-admin.rs", "fn main() {}\n");
+    write(
+        root,
+        "crates/core/Cargo.toml",
+        "[package]\nname = \"demo-core\"\nversion.workspace = true\nedition.workspace = true\n\
+         rust-version.workspace = true\n\n[features]\ndefault = []\nserde = []\n\n\
+         [[bench]]\nname = \"parse\"\nharness = false\n",
+    );
+    write(root, "crates/core/src/lib.rs", "//! Core.\n");
+    write(root, "crates/core/benches/parse.rs", "fn main() {}\n");
+    write(root, "crates/cli/build.rs", "fn main() {}\n");
+    write(
+        root,
+        "Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"demo-cli\"\nversion = \"0.1.0\"\n\n\
+         [[package]]\nname = \"demo-core\"\nversion = \"0.1.0\"\n",
+    );
+    write(root, "README.md", "# demo\n");
+    write(root, "LICENSE-MIT", "MIT\n");
+    write(
+        root,
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.95.0\"\ncomponents = [\"rustfmt\", \"clippy\"]\n\
+         targets = [\"wasm32-unknown-unknown\"]\n",
+    );
+    dir
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    fs::read_to_string(root.join(rel)).unwrap()
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `plimsoll init args…` in `root`, asserting the exit code; its stdout.
+fn init(root: &Path, args: &[&str], code: i32) -> String {
+    let output = plimsoll(root)
+        .arg("init")
+        .args(args)
+        .assert()
+        .code(code)
+        .get_output()
+        .clone();
+    stdout(&output)
+}
+
+#[test]
+fn generates_ci_and_dependabot_for_a_cargo_workspace() {
+    let dir = cargo_workspace();
+    let out = init(dir.path(), &[], 0);
+    assert!(out.contains(&format!("create    {CI}")), "{out}");
+    assert!(out.contains(&format!("create    {DEPENDABOT}")), "{out}");
+    insta::assert_snapshot!("init_workspace_ci", read(dir.path(), CI));
+    insta::assert_snapshot!("init_workspace_dependabot", read(dir.path(), DEPENDABOT));
+    insta::assert_snapshot!("init_workspace_release", read(dir.path(), RELEASE));
+    insta::assert_snapshot!("init_workspace_dockerfile", read(dir.path(), DOCKERFILE));
+    insta::assert_snapshot!(
+        "init_workspace_dockerignore",
+        read(dir.path(), ".dockerignore")
+    );
+    let lock = read(dir.path(), LOCK);
+    assert!(
+        lock.contains("path = \".github/workflows/ci.yml\""),
+        "{lock}"
+    );
+    assert!(lock.contains("rust-version = \"1.80\""), "{lock}");
+    // Up to date right after generation.
+    let out = init(dir.path(), &["--check"], 0);
+    assert!(out.contains("generated files are up to date"), "{out}");
+}
+
+#[test]
+fn reads_bins_libs_features_msrv_and_targets_from_the_workspace() {
+    let dir = cargo_workspace();
+    init(dir.path(), &[], 0);
+    let ci = read(dir.path(), CI);
+    assert!(
+        ci.contains("2 crates; binaries: demo, demo-admin; libraries: demo-core.\n"),
+        "{ci}"
+    );
+    assert!(
+        ci.contains("      - run: cargo +1.80 check --workspace --all-features\n"),
+        "{ci}"
+    );
+    assert!(ci.contains("          - wasm32-unknown-unknown\n"), "{ci}");
+    assert!(ci.contains("cargo clippy --workspace --all-targets --all-features -- -D warnings"));
+    assert!(ci.contains("      - run: cargo doc --workspace --no-deps --all-features\n"));
+    assert!(ci.contains("      - run: cargo audit\n"), "{ci}");
+}
+
+/// Node, Python and Go beside a Rust package with no MSRV, no toolchain file, no library and
+/// a deny.toml: every ecosystem gets Dependabot, and the CI pins the toolchain itself, audits
+/// with cargo-deny and has no MSRV or docs job.
+#[test]
+fn polyglot_project_gets_every_ecosystem_and_the_ci_adapts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[package]\nname = \"tool\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(root, "src/main.rs", "fn main() {}\n");
+    write(root, "deny.toml", "[advisories]\n");
+    write(
+        root,
+        "package.json",
+        "{\"name\": \"web\", \"engines\": {\"node\": \">=20\"}}\n",
+    );
+    write(root, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"py\"\n\n[tool.poetry]\nname = \"py\"\n",
+    );
+    write(root, "go.mod", "module example.com/m\n\ngo 1.22\n");
+    init(root, &[], 0);
+    insta::assert_snapshot!("init_polyglot_ci", read(root, CI));
+    insta::assert_snapshot!("init_polyglot_dependabot", read(root, DEPENDABOT));
+}
+
+#[test]
+fn generated_files_pass_plimsoll_check_strict_with_zero_findings() {
+    let dir = cargo_workspace();
+    init(dir.path(), &[], 0);
+    git(dir.path(), &["init", "-q"]);
+    // Every file under the default rules, the workflows under strict mode too. Strict mode's
+    // image digests (DKR002) are not asked of the Dockerfile: a digest cannot be looked up
+    // offline, and a tag-pinned base that Dependabot updates is the standard's default.
+    for args in [&["."][..], &["--strict", ".github"][..]] {
+        let output = plimsoll(dir.path())
+            .args(["check", "--fail-on", "note", "--format", "json"])
+            .args(args)
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            report["findings"],
+            serde_json::json!([]),
+            "{args:?}: {report}"
+        );
+    }
+}
+
+#[test]
+fn release_ships_every_binary_with_the_docs_checksums_and_provenance() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "release"], 0);
+    let release = read(dir.path(), RELEASE);
+    assert!(
+        release.contains(
+            "cp \"target/$TARGET/release/demo$EXE\" \"target/$TARGET/release/demo-admin$EXE\" \"LICENSE-MIT\" \"README.md\" \"dist/$name/\""
+        ),
+        "{release}"
+    );
+    assert!(release.contains("sha256sum -- * > SHA256SUMS"), "{release}");
+    assert!(
+        release.contains("actions/attest-build-provenance@"),
+        "{release}"
+    );
+    assert!(
+        !release.contains("rust-cache"),
+        "a release builds from a clean state"
+    );
+    // A library-only workspace has nothing to release as archives.
+    let lib_only = tempfile::tempdir().unwrap();
+    write(
+        lib_only.path(),
+        "Cargo.toml",
+        "[package]\nname = \"lib\"\nversion = \"0.1.0\"\n",
+    );
+    write(lib_only.path(), "src/lib.rs", "");
+    let out = init(lib_only.path(), &["--only", "release"], 0);
+    assert!(out.contains("skipped release: no binary crate"), "{out}");
+    assert!(!lib_only.path().join(RELEASE).exists());
+}
+
+#[test]
+fn dockerfile_builds_dependencies_before_sources_and_runs_distroless_non_root() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "docker,dependabot"], 0);
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    // Stand-ins for every target root, and the build script, before the dependency build.
+    let dependencies = dockerfile.find("--workspace --bins\n").unwrap();
+    let sources = dockerfile.find("COPY . .").unwrap();
+    assert!(dependencies < sources, "{dockerfile}");
+    for line in [
+        "FROM rust:1.95.0-slim-bookworm AS build\n",
+        "COPY crates/cli/build.rs crates/cli/build.rs\n",
+        "    && echo 'fn main() {}' > crates/cli/src/bin/demo-admin.rs \\\n",
+        "    && touch crates/core/src/lib.rs \\\n",
+        // A declared bench: Cargo reads its file when it loads the manifest.
+        "    && echo 'fn main() {}' > crates/core/benches/parse.rs \\\n",
+        "COPY --from=build /src/target/release/demo /src/target/release/demo-admin /usr/local/bin/\n",
+        "USER 65532:65532\n",
+        "ENTRYPOINT [\"/usr/local/bin/demo\"]\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line} in {dockerfile}");
+    }
+    // Dependabot keeps the generated Dockerfile's base images current.
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: docker\n"));
+    // No Cargo.lock: no image (it would not build what CI tested).
+    fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
+    fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
+    let out = init(dir.path(), &["--only", "docker"], 0);
+    assert!(out.contains("skipped docker: no Cargo.lock"), "{out}");
+    assert!(!dir.path().join(DOCKERFILE).exists());
+}
+
+#[test]
+fn generated_dockerfile_passes_hadolint() {
+    let Some(hadolint) = peer("hadolint") else {
+        eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs it)");
+        return;
+    };
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "docker"], 0);
+    let output = std::process::Command::new(hadolint)
+        .current_dir(dir.path())
+        .arg(DOCKERFILE)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "hadolint: {}", stdout(&output));
+}
+
+#[test]
+fn only_generates_the_kinds_named() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "dependabot"], 0);
+    assert!(dir.path().join(DEPENDABOT).is_file());
+    assert!(!dir.path().join(CI).exists());
+    // Later kinds are named, and refused, not silently ignored.
+    let out = plimsoll(dir.path())
+        .args(["init", "--only", "kubernetes"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`kubernetes` is not generated yet"));
+}
+
+#[test]
+fn dry_run_shows_the_diff_and_writes_nothing() {
+    let dir = cargo_workspace();
+    let out = init(dir.path(), &["--dry-run"], 0);
+    assert!(
+        out.contains("--- /dev/null\n+++ b/.github/workflows/ci.yml\n"),
+        "{out}"
+    );
+    assert!(out.contains("+  fmt:\n"), "{out}");
+    assert!(out.contains("dry run: nothing written"), "{out}");
+    assert!(!dir.path().join(".github").exists());
+}
+
+#[test]
+fn check_fails_when_the_files_are_missing_or_out_of_date() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--check"], 1);
+    init(dir.path(), &[], 0);
+    init(dir.path(), &["--check"], 0);
+    bump_msrv(dir.path());
+    let out = init(dir.path(), &["--check"], 1);
+    assert!(out.contains("-      - run: cargo +1.80 check"), "{out}");
+    assert!(out.contains("+      - run: cargo +1.82 check"), "{out}");
+}
+
+/// Raise the MSRV: a regeneration changes the MSRV job.
+fn bump_msrv(root: &Path) {
+    let manifest =
+        read(root, "Cargo.toml").replace("rust-version = \"1.80\"", "rust-version = \"1.82\"");
+    write(root, "Cargo.toml", manifest);
+}
+
+/// The user's edits of a generated CI workflow: a hand-added job, a step pinned to a SHA,
+/// a longer test timeout.
+fn edit_ci(root: &Path) {
+    let ci = read(root, CI)
+        .replace(
+            "  test:\n    name: Test (${{ matrix.os }})\n    runs-on: ${{ matrix.os }}\n    timeout-minutes: 30\n",
+            "  test:\n    name: Test (${{ matrix.os }})\n    runs-on: ${{ matrix.os }}\n    timeout-minutes: 45\n",
+        )
+        .replace(
+            "      - run: cargo fmt --all -- --check\n",
+            "      - run: cargo fmt --all -- --check\n      - uses: crate-ci/typos@0d9e0c2c1bd7f770f6eb90f87780848ca02fc12c # v1.29.4\n",
+        );
+    let ci = format!(
+        "{ci}\n  smoke:\n    name: Smoke test\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    \
+         steps:\n      - run: echo smoke\n"
+    );
+    write(root, CI, ci);
+}
+
+#[test]
+fn regeneration_keeps_a_hand_added_job_a_sha_pin_and_a_changed_timeout() {
+    let dir = cargo_workspace();
+    let root = dir.path();
+    init(root, &[], 0);
+    edit_ci(root);
+    // The user's edits alone are not something a regeneration would change.
+    init(root, &["--check"], 0);
+    bump_msrv(root);
+    init(root, &["--check"], 1);
+    let out = init(root, &[], 0);
+    assert!(
+        out.contains(&format!("update    {CI} (regenerated, your edits kept)")),
+        "{out}"
+    );
+    let ci = read(root, CI);
+    assert!(ci.contains("  smoke:\n    name: Smoke test\n"), "{ci}");
+    assert!(ci.contains("crate-ci/typos@0d9e0c2c1bd7f770f6eb90f87780848ca02fc12c # v1.29.4"));
+    assert!(ci.contains("    timeout-minutes: 45\n"), "{ci}");
+    assert!(
+        ci.contains("      - run: cargo +1.82 check --workspace --all-features\n"),
+        "{ci}"
+    );
+    assert!(!ci.contains("1.80"), "{ci}");
+    init(root, &["--check"], 0);
+    // The merged file is still clean.
+    plimsoll(root)
+        .args(["check", "--fail-on", "note", "."])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_real_conflict_is_shown_as_a_diff_and_nothing_is_written() {
+    let dir = cargo_workspace();
+    let root = dir.path();
+    init(root, &[], 0);
+    // The user and the regeneration both change the MSRV job's command.
+    let edited = read(root, CI).replace(
+        "      - run: cargo +1.80 check --workspace --all-features\n",
+        "      - run: cargo +1.80 check --workspace --all-features --locked\n",
+    );
+    write(root, CI, &edited);
+    let lock_before = read(root, LOCK);
+    bump_msrv(root);
+    let out = init(root, &[], 1);
+    assert!(out.contains(&format!("conflict  {CI}")), "{out}");
+    assert!(out.contains("+<<<<<<< ours\n"), "{out}");
+    assert!(
+        out.contains("+      - run: cargo +1.82 check --workspace --all-features\n"),
+        "{out}"
+    );
+    assert!(out.contains("nothing written"), "{out}");
+    assert_eq!(read(root, CI), edited);
+    assert_eq!(read(root, LOCK), lock_before);
+    init(root, &["--check"], 1);
+    // --force takes the generated text.
+    init(root, &["--force"], 0);
+    assert!(read(root, CI).contains("cargo +1.82 check --workspace --all-features\n"));
+    init(root, &["--check"], 0);
+}
+
+#[test]
+fn never_overwrites_a_file_it_did_not_generate_without_force() {
+    let dir = cargo_workspace();
+    let root = dir.path();
+    let mine = "name: mine\non: push\njobs: {}\n";
+    write(root, CI, mine);
+    let out = init(root, &[], 1);
+    assert!(
+        out.contains(&format!(
+            "skip      {CI}: it exists and plimsoll init did not generate it"
+        )),
+        "{out}"
+    );
+    assert_eq!(read(root, CI), mine);
+    assert!(
+        !root.join(DEPENDABOT).exists(),
+        "a blocked run writes nothing at all"
+    );
+    init(root, &["--force"], 0);
+    assert!(read(root, CI).contains("  fmt:\n"));
+}
+
+/// A repository standing in for an action's GitHub repository, with `tags` (name, annotated)
+/// on successive commits; returns tag → commit SHA.
+fn action_remote(base: &Path, name: &str, tags: &[(&str, bool)]) -> Vec<(String, String)> {
+    let repo = base.join(name);
+    fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    let mut shas = Vec::new();
+    for (index, (tag, annotated)) in tags.iter().enumerate() {
+        write(
+            &repo,
+            "action.yml",
+            format!("name: a\nruns: {{using: node20, main: {index}.js}}\n"),
+        );
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-q", "-m", tag]);
+        if *annotated {
+            git(&repo, &["tag", "-a", tag, "-m", tag]);
+        } else {
+            git(&repo, &["tag", tag]);
+        }
+        shas.push((
+            tag.to_string(),
+            git(&repo, &["rev-parse", &format!("{tag}^{{commit}}")]),
+        ));
+    }
+    shas
+}
+
+#[test]
+fn update_pins_reads_real_remotes_and_the_next_generation_uses_them() {
+    let remotes = tempfile::tempdir().unwrap();
+    let checkout = action_remote(
+        remotes.path(),
+        "actions/checkout",
+        &[("v4.2.2", false), ("v4.3.0", true), ("v5.0.0", false)],
+    );
+    let cache = action_remote(
+        remotes.path(),
+        "Swatinem/rust-cache",
+        &[("v2.9.2", true), ("v2.10.1", false)],
+    );
+    let attest = action_remote(
+        remotes.path(),
+        "actions/attest-build-provenance",
+        &[("v4.1.1", true), ("v4.2.0", true)],
+    );
+    action_remote(
+        remotes.path(),
+        "actions/upload-artifact",
+        &[("v4.6.2", false)],
+    );
+    action_remote(
+        remotes.path(),
+        "actions/download-artifact",
+        &[("v4.3.0", false)],
+    );
+    let dir = cargo_workspace();
+    let table = dir.path().join("pins.toml");
+    fs::write(&table, include_str!("../../plimsoll-init/pins.toml")).unwrap();
+    let base = format!("file://{}", remotes.path().display());
+    let out = init(
+        dir.path(),
+        &[
+            "--update-pins",
+            "--pins",
+            "pins.toml",
+            "--remote-base",
+            &base,
+        ],
+        0,
+    );
+    // The newest release of the pinned major version; v5 is a person's decision.
+    let (_, checkout_sha) = &checkout[1];
+    let (_, cache_sha) = &cache[1];
+    assert!(out.contains(&format!("-> v4.3.0 {checkout_sha}")), "{out}");
+    let updated = fs::read_to_string(&table).unwrap();
+    assert!(
+        updated.contains(&format!(
+            "version = \"v4.3.0\"\nsha = \"{checkout_sha}\"\nverified = true"
+        )),
+        "{updated}"
+    );
+    assert!(
+        updated.contains(&format!(
+            "version = \"v2.10.1\"\nsha = \"{cache_sha}\"\nverified = true"
+        )),
+        "{updated}"
+    );
+    assert!(!updated.contains("\nverified = false"), "{updated}");
+    assert!(
+        updated.contains("rust-stable = "),
+        "the rest of the table is kept"
+    );
+    init(dir.path(), &["--pins", "pins.toml"], 0);
+    let (_, attest_sha) = &attest[1];
+    assert!(read(dir.path(), RELEASE).contains(&format!(
+        "actions/attest-build-provenance@{attest_sha} # v4.2.0"
+    )));
+    let ci = read(dir.path(), CI);
+    assert!(
+        ci.contains(&format!("actions/checkout@{checkout_sha} # v4.3.0")),
+        "{ci}"
+    );
+    assert!(
+        ci.contains(&format!("Swatinem/rust-cache@{cache_sha} # v2.10.1")),
+        "{ci}"
+    );
+}
+
+#[test]
+fn update_pins_fails_on_a_remote_that_does_not_exist() {
+    let remotes = tempfile::tempdir().unwrap();
+    let dir = cargo_workspace();
+    let table = dir.path().join("pins.toml");
+    let original = include_str!("../../plimsoll-init/pins.toml");
+    fs::write(&table, original).unwrap();
+    let base = format!("file://{}", remotes.path().display());
+    let out = plimsoll(dir.path())
+        .args([
+            "init",
+            "--update-pins",
+            "--pins",
+            "pins.toml",
+            "--remote-base",
+            &base,
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot list the tags of"));
+    assert_eq!(fs::read_to_string(&table).unwrap(), original);
+}
+
+fn peer(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from("/root/.cache/plimsoll-peers/bin").join(name);
+    path.is_file().then_some(path)
+}
+
+#[test]
+fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
+    // actionlint runs shellcheck on the `run:` scripts when it is on PATH.
+    let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
+        eprintln!("skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs them)");
+        return;
+    };
+    let dir = cargo_workspace();
+    init(dir.path(), &[], 0);
+    let output = std::process::Command::new(actionlint)
+        .current_dir(dir.path())
+        .args([CI, RELEASE])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "actionlint: {}", stdout(&output));
+    let output = std::process::Command::new(zizmor)
+        .current_dir(dir.path())
+        .args(["--offline", "--persona", "pedantic", "--no-progress", "."])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success() && stdout(&output).contains("No findings"),
+        "zizmor: {}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn malformed_manifest_or_lock_is_an_error_naming_the_file_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Cargo.toml", "[package\nname = \"x\"\n");
+    let out = plimsoll(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Cargo.toml"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let dir = cargo_workspace();
+    write(dir.path(), LOCK, "version = \"one\"\n[[file]]\n");
+    let out = plimsoll(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot parse .github/plimsoll-init.lock"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join(CI).exists(), "nothing is written");
+}
