@@ -79,19 +79,39 @@ pub(crate) fn action_slug(uses: &str) -> String {
     uses.split('@').next().unwrap_or(uses).to_ascii_lowercase()
 }
 
+/// The job or step a finding is about, as messages name it (`` job `build` ``,
+/// `` step `Deploy` ``). Written out only when a finding is reported: most jobs and steps have
+/// none, and formatting each one's label for every rule was a measurable share of a run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Owner<'a> {
+    /// A job, by its id.
+    Job(&'a str),
+    /// A step, by its label ([`Step::label`]).
+    Step(Step<'a>),
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::Job(id) => write!(f, "job `{id}`"),
+            Owner::Step(step) => write!(f, "step `{}`", step.label()),
+        }
+    }
+}
+
 /// Each job of `workflow` with its label for messages (`` job `build` ``).
 pub(crate) fn labelled_jobs<'a>(
     workflow: Workflow<'a>,
-) -> impl Iterator<Item = (String, &'a Node)> {
+) -> impl Iterator<Item = (Owner<'a>, &'a Node)> {
     workflow
         .jobs()
         .into_iter()
-        .map(|job| (format!("job `{}`", job.id), job.node))
+        .map(|job| (Owner::Job(job.id), job.node))
 }
 
 /// A step's label for messages (`` step `Deploy` ``).
-pub(crate) fn step_owner(step: &Step<'_>) -> String {
-    format!("step `{}`", step.label())
+pub(crate) fn step_owner<'a>(step: &Step<'a>) -> Owner<'a> {
+    Owner::Step(*step)
 }
 
 /// A context path read by an expression inside a scalar's value.

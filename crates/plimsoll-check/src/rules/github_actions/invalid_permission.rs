@@ -50,7 +50,7 @@ fn accepted(scope: &str) -> &'static [&'static str] {
     }
 }
 
-fn check(owner: &str, node: &Node, out: &mut Sink) {
+fn check(owner: &dyn std::fmt::Display, node: &Node, out: &mut Sink) {
     let Some(permissions) = node.get("permissions") else {
         return;
     };
@@ -90,7 +90,7 @@ impl Rule for InvalidPermission {
     }
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check("the workflow", workflow.root, out);
+        check(&"the workflow", workflow.root, out);
         for (owner, node) in labelled_jobs(workflow) {
             check(&owner, node, out);
         }
