@@ -659,6 +659,9 @@ mod tests {
         ] {
             assert_eq!(author(path), None, "{path}");
         }
-        assert_eq!(author("github.event.changes..from"), Some("github.event.changes.*.from"));
+        assert_eq!(
+            author("github.event.changes..from"),
+            Some("github.event.changes.*.from")
+        );
     }
 }

@@ -33,6 +33,12 @@ fn next_opening(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// Whether `text` holds a `${{` opening an expression: `text.contains("${{")`, without building
+/// a substring searcher for each of the many short values asked about.
+pub fn contains_expression(text: &str) -> bool {
+    next_opening(text.as_bytes(), 0).is_some()
+}
+
 /// Every expression in `text`, in order.
 pub fn find(text: &str) -> Vec<Occurrence> {
     let bytes = text.as_bytes();

@@ -263,14 +263,11 @@ pub(crate) fn is_own_repository_path(
     if path.split('/').any(|part| part == ".." || part.is_empty()) {
         return false;
     }
-    let Some(root) = file
-        .ancestors()
-        .skip(1)
-        .find(|dir| dir.join(".github").is_dir() || dir.join(".git").exists())
-    else {
+    let Some(Checkout { root, remote }) = checkout_holding(file) else {
         return false;
     };
-    if let Some(remote) = origin_remote(root) {
+    let root = root.as_path();
+    if let Some(remote) = remote {
         let wanted = format!("{owner}/{repo}").to_ascii_lowercase();
         let remote = remote.to_ascii_lowercase();
         let remote = remote.trim_end_matches('/').trim_end_matches(".git");
@@ -297,6 +294,39 @@ pub(crate) fn is_own_repository_path(
             .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains("workflow_call"));
     }
     target.join("action.yml").is_file() || target.join("action.yaml").is_file()
+}
+
+/// A checkout: the nearest folder with a `.github` folder or a `.git`, and its `origin` URL.
+#[derive(Clone)]
+struct Checkout {
+    root: std::path::PathBuf,
+    remote: Option<String>,
+}
+
+/// The checkout holding `file`, looked up once per folder in a process: every reference to a
+/// path of the repository asks, and each lookup costs a `stat` per folder level and a read of
+/// `.git/config` (a thousand system calls on a corpus run).
+fn checkout_holding(file: &std::path::Path) -> Option<Checkout> {
+    type Checkouts = std::collections::HashMap<std::path::PathBuf, Option<Checkout>>;
+    static CHECKOUTS: std::sync::LazyLock<std::sync::Mutex<Checkouts>> =
+        std::sync::LazyLock::new(Default::default);
+    let folder = file.parent()?;
+    if let Ok(checkouts) = CHECKOUTS.lock() {
+        if let Some(known) = checkouts.get(folder) {
+            return known.clone();
+        }
+    }
+    let found = folder
+        .ancestors()
+        .find(|dir| dir.join(".github").is_dir() || dir.join(".git").exists())
+        .map(|root| Checkout {
+            root: root.to_path_buf(),
+            remote: origin_remote(root),
+        });
+    if let Ok(mut checkouts) = CHECKOUTS.lock() {
+        checkouts.insert(folder.to_path_buf(), found.clone());
+    }
+    found
 }
 
 /// The URL of the `origin` remote in `root/.git/config`, if there is one.

@@ -172,7 +172,10 @@ impl ContinueOnError {
                     );
                 }
             }
-        } else if let Some(text) = value.as_str().filter(|t| t.contains("${{")) {
+        } else if let Some(text) = value
+            .as_str()
+            .filter(|t| plimsoll_syntax::expr::contains_expression(t))
+        {
             let matrix_driven = text.contains("matrix.");
             // A reusable workflow or action passing its caller's choice on: the caller decides,
             // where this rule sees it.

@@ -133,13 +133,15 @@ fn commented_version(source: &str, node: &Node) -> Option<u64> {
 /// repository of an owner) names the action `owner/repo`, in any ASCII case. Compared in place:
 /// most steps name no such action, and spelling out each step's slug cost more than the lookup.
 fn names(owner: &str, repo: &str, name: &str) -> bool {
-    match name.split_once('/') {
-        Some((name_owner, "")) => owner.eq_ignore_ascii_case(name_owner),
-        Some((name_owner, name_repo)) => {
-            owner.eq_ignore_ascii_case(name_owner) && repo.eq_ignore_ascii_case(name_repo)
+    let Some((name_owner, rest)) = name.as_bytes().split_at_checked(owner.len()) else {
+        return false;
+    };
+    name_owner.eq_ignore_ascii_case(owner.as_bytes())
+        && match rest {
+            [b'/'] => true,
+            [b'/', name_repo @ ..] => name_repo.eq_ignore_ascii_case(repo.as_bytes()),
+            _ => false,
         }
-        None => false,
-    }
 }
 
 impl Rule for DeprecatedAction {
@@ -163,13 +165,10 @@ impl Rule for DeprecatedAction {
         else {
             return;
         };
-        if owner.is_empty() || repo.is_empty() || text.contains("${{") {
+        if owner.is_empty() || repo.is_empty() || plimsoll_syntax::expr::contains_expression(text) {
             return;
         }
-        if let Some((_, replacement)) = ARCHIVED
-            .iter()
-            .find(|(name, _)| names(owner, repo, name))
-        {
+        if let Some((_, replacement)) = ARCHIVED.iter().find(|(name, _)| names(owner, repo, name)) {
             out.report(
                 &Self::META,
                 node.span,

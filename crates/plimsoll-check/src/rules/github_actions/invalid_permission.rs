@@ -55,7 +55,9 @@ fn check(owner: &dyn std::fmt::Display, node: &Node, out: &mut Sink) {
         return;
     };
     if let Some(value) = permissions.as_str() {
-        if !value.contains("${{") && !matches!(value, "read-all" | "write-all") {
+        if !plimsoll_syntax::expr::contains_expression(value)
+            && !matches!(value, "read-all" | "write-all")
+        {
             out.report(
                 &InvalidPermission::META,
                 permissions.span,
@@ -69,7 +71,7 @@ fn check(owner: &dyn std::fmt::Display, node: &Node, out: &mut Sink) {
             continue;
         };
         let allowed = accepted(scope);
-        if value.contains("${{") || allowed.contains(&value) {
+        if plimsoll_syntax::expr::contains_expression(value) || allowed.contains(&value) {
             continue;
         }
         let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();

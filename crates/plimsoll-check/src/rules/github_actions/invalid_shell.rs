@@ -48,7 +48,10 @@ fn check(owner: &dyn std::fmt::Display, shell: Option<&Node>, out: &mut Sink) {
         return;
     };
     let value = value.trim();
-    if value.contains("${{") || SHELLS.contains(&value) || value.contains("{0}") {
+    if plimsoll_syntax::expr::contains_expression(value)
+        || SHELLS.contains(&value)
+        || value.contains("{0}")
+    {
         return;
     }
     let message = if value.contains(' ') {

@@ -217,7 +217,10 @@ impl Rule for TemplateInjection {
                     Some((&input.value, language))
                 })
             }))
-            .filter(|(node, _)| node.as_str().is_some_and(|t| t.contains("${{")))
+            .filter(|(node, _)| {
+                node.as_str()
+                    .is_some_and(|t| plimsoll_syntax::expr::contains_expression(t))
+            })
             .collect();
         if scripts.is_empty() {
             return;

@@ -124,7 +124,13 @@ impl Checker<'_> {
     }
 
     /// [`Checker::keys`], reporting at `severity` instead of the rule's.
-    fn keys_at(&mut self, node: &Node, allowed: &[&str], owner: &dyn std::fmt::Display, severity: Option<Severity>) {
+    fn keys_at(
+        &mut self,
+        node: &Node,
+        allowed: &[&str],
+        owner: &dyn std::fmt::Display,
+        severity: Option<Severity>,
+    ) {
         let Some(entries) = node.as_mapping() else {
             return;
         };
@@ -132,7 +138,10 @@ impl Checker<'_> {
             let Some(key) = entry.key.as_str() else {
                 continue;
             };
-            if key == "<<" || key.contains("${{") || allowed.contains(&key) {
+            if key == "<<"
+                || plimsoll_syntax::expr::contains_expression(key)
+                || allowed.contains(&key)
+            {
                 continue;
             }
             if !self.reported.insert(entry.key.span) {
@@ -220,7 +229,7 @@ impl Checker<'_> {
         let unexpected = step.as_mapping().unwrap_or_default().iter().any(|entry| {
             entry.key.as_str().is_some_and(|key| {
                 !(key == "<<"
-                    || key.contains("${{")
+                    || plimsoll_syntax::expr::contains_expression(key)
                     || ((schema::STEP_KEYS.contains(&key)
                         || schema::STEP_BACKGROUND_KEYS.contains(&key))
                         && allowed_here(key)))
@@ -532,7 +541,7 @@ impl Checker<'_> {
 /// Whether `key` holds a `${{ }}` expression (its name is computed, not written).
 fn has_expression(key: &str) -> bool {
     // Most keys have no `$`: a byte search answers them without a substring search.
-    key.as_bytes().contains(&b'$') && key.contains("${{")
+    key.as_bytes().contains(&b'$') && plimsoll_syntax::expr::contains_expression(key)
 }
 
 /// Whether `a` and `b` have the same uppercase form, without allocating for ASCII keys (some
