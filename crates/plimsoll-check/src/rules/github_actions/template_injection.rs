@@ -219,7 +219,7 @@ impl Rule for TemplateInjection {
             }))
             .filter(|(node, _)| {
                 node.as_str()
-                    .is_some_and(|t| plimsoll_syntax::expr::contains_expression(t))
+                    .is_some_and(plimsoll_syntax::expr::contains_expression)
             })
             .collect();
         if scripts.is_empty() {
