@@ -345,10 +345,21 @@ const EDITED_EVENTS: &[&str] = &[
 /// The attacker-controlled context `path` reads, if any (compared without case, as GitHub does).
 /// A `*` segment of an entry matches any one segment (`changes.title.from`, `pages.*.title`).
 pub fn untrusted_context(path: &str) -> Option<&'static UntrustedContext> {
+    // Every entry reads the `github` context: most paths (`matrix.os`, `steps.x.outputs.y`)
+    // are ruled out without going through the list.
+    if !path
+        .get(..UNTRUSTED_ROOT.len())
+        .is_some_and(|root| root.eq_ignore_ascii_case(UNTRUSTED_ROOT))
+    {
+        return None;
+    }
     UNTRUSTED_CONTEXTS
         .iter()
         .find(|untrusted| continues(path.as_bytes(), untrusted.path.as_bytes()))
 }
+
+/// What every entry of [`UNTRUSTED_CONTEXTS`] starts with (a test checks it).
+const UNTRUSTED_ROOT: &str = "github.";
 
 /// Whether the segments of `path` start with those of `pattern`, `*` standing for any one
 /// segment. Compared byte by byte rather than through `split` iterators: taint tracking asks
@@ -624,6 +635,17 @@ pub fn publish_action(action: &str) -> Option<&'static PublishAction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_untrusted_context_is_under_the_github_context() {
+        for untrusted in UNTRUSTED_CONTEXTS {
+            assert!(
+                untrusted.path.starts_with(UNTRUSTED_ROOT),
+                "{}",
+                untrusted.path
+            );
+        }
+    }
 
     #[test]
     fn untrusted_paths_match_by_segment_in_any_case() {
