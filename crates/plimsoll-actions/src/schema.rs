@@ -345,14 +345,39 @@ const EDITED_EVENTS: &[&str] = &[
 /// The attacker-controlled context `path` reads, if any (compared without case, as GitHub does).
 /// A `*` segment of an entry matches any one segment (`changes.title.from`, `pages.*.title`).
 pub fn untrusted_context(path: &str) -> Option<&'static UntrustedContext> {
-    UNTRUSTED_CONTEXTS.iter().find(|untrusted| {
-        let mut segments = path.split('.');
-        untrusted.path.split('.').all(|pattern| {
-            segments
-                .next()
-                .is_some_and(|segment| pattern == "*" || segment.eq_ignore_ascii_case(pattern))
-        })
-    })
+    // Every entry reads the `github` context: most paths (`matrix.os`, `steps.x.outputs.y`)
+    // are ruled out without going through the list.
+    if !path
+        .get(..UNTRUSTED_ROOT.len())
+        .is_some_and(|root| root.eq_ignore_ascii_case(UNTRUSTED_ROOT))
+    {
+        return None;
+    }
+    UNTRUSTED_CONTEXTS
+        .iter()
+        .find(|untrusted| continues(path.as_bytes(), untrusted.path.as_bytes()))
+}
+
+/// What every entry of [`UNTRUSTED_CONTEXTS`] starts with (a test checks it).
+const UNTRUSTED_ROOT: &str = "github.";
+
+/// Whether the segments of `path` start with those of `pattern`, `*` standing for any one
+/// segment. Compared byte by byte rather than through `split` iterators: taint tracking asks
+/// this of every entry of [`UNTRUSTED_CONTEXTS`] for each context path it meets.
+fn continues(path: &[u8], pattern: &[u8]) -> bool {
+    let mut at = 0;
+    for part in pattern.split(|&b| b == b'.') {
+        // Past the end: `path` has fewer segments than `pattern`.
+        let Some(rest) = path.get(at..) else {
+            return false;
+        };
+        let len = rest.iter().position(|&b| b == b'.').unwrap_or(rest.len());
+        if part != b"*" && !rest[..len].eq_ignore_ascii_case(part) {
+            return false;
+        }
+        at += len + 1;
+    }
+    true
 }
 
 /// When an action's output holds attacker text unescaped.
@@ -605,4 +630,60 @@ pub const PUBLISH_ACTIONS: &[PublishAction] = publishers! {
 /// How `action` (a `uses:` slug, lowercased) publishes, if it does.
 pub fn publish_action(action: &str) -> Option<&'static PublishAction> {
     PUBLISH_ACTIONS.iter().find(|p| p.action == action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_untrusted_context_is_under_the_github_context() {
+        for untrusted in UNTRUSTED_CONTEXTS {
+            assert!(
+                untrusted.path.starts_with(UNTRUSTED_ROOT),
+                "{}",
+                untrusted.path
+            );
+        }
+    }
+
+    #[test]
+    fn untrusted_paths_match_by_segment_in_any_case() {
+        let author = |path: &str| untrusted_context(path).map(|u| u.path);
+        assert_eq!(
+            author("github.event.issue.title"),
+            Some("github.event.issue.title")
+        );
+        assert_eq!(
+            author("GitHub.Event.Issue.Title.x"),
+            Some("github.event.issue.title")
+        );
+        assert_eq!(
+            author("github.event.pages.*.title"),
+            Some("github.event.pages.*.title")
+        );
+        assert_eq!(
+            author("github.event.changes.body.from"),
+            Some("github.event.changes.*.from")
+        );
+        assert_eq!(
+            author("github.event.commits.0.author.name"),
+            Some("github.event.commits.*.author.name")
+        );
+        for path in [
+            "github.event.issue",
+            "github.event.issue.",
+            "github.event.issue.titles",
+            "github.event.issue_title",
+            "github.head_refs",
+            "github",
+            "",
+        ] {
+            assert_eq!(author(path), None, "{path}");
+        }
+        assert_eq!(
+            author("github.event.changes..from"),
+            Some("github.event.changes.*.from")
+        );
+    }
 }

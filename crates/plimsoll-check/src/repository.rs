@@ -157,7 +157,10 @@ impl CiFileFacts {
             // Without `context` the action builds from the Git context, not the work tree.
             return;
         };
-        let Some(text) = context.as_str().filter(|c| !c.contains("${{")) else {
+        let Some(text) = context
+            .as_str()
+            .filter(|c| !plimsoll_syntax::expr::contains_expression(c))
+        else {
             return;
         };
         self.docker_builds.push(DockerBuild {
@@ -166,7 +169,7 @@ impl CiFileFacts {
             dockerfile: step
                 .with("file")
                 .and_then(Node::as_str)
-                .filter(|f| !f.contains("${{"))
+                .filter(|f| !plimsoll_syntax::expr::contains_expression(f))
                 .map(str::to_string),
             declared_in: self.path.clone(),
             span: context.span,
@@ -176,7 +179,9 @@ impl CiFileFacts {
                 .map(|tags| {
                     tags.split([',', '\n'])
                         .map(str::trim)
-                        .filter(|tag| !tag.is_empty() && !tag.contains("${{"))
+                        .filter(|tag| {
+                            !tag.is_empty() && !plimsoll_syntax::expr::contains_expression(tag)
+                        })
                         .map(str::to_string)
                         .collect()
                 })
@@ -237,7 +242,7 @@ fn built_image_tags(words: &[&str]) -> Vec<String> {
                 .strip_prefix("--tag=")
                 .or_else(|| other.strip_prefix("-t=")),
         };
-        if let Some(tag) = tag.filter(|t| !t.contains("${{")) {
+        if let Some(tag) = tag.filter(|t| !plimsoll_syntax::expr::contains_expression(t)) {
             tags.push(tag.to_string());
         }
     }

@@ -25,7 +25,8 @@ pub struct Suppression {
 pub fn parse(source: &SourceFile) -> Vec<Suppression> {
     let text = source.text();
     let mut found = Vec::new();
-    if !text.contains(MARKER) {
+    // Most files hold no suppression: a vectorised search says so faster than `str::contains`.
+    if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
         return found;
     }
     for (start, _) in text.match_indices(MARKER) {

@@ -144,6 +144,11 @@ struct Indented<'a>(&'a mut Vec<u8>);
 
 impl std::io::Write for Indented<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        // Most writes are pieces of one line (a string, a key, a `: `): copied as they are.
+        if !bytes.contains(&b'\n') {
+            self.0.extend_from_slice(bytes);
+            return Ok(bytes.len());
+        }
         let mut lines = bytes.split(|&byte| byte == b'\n');
         if let Some(first) = lines.next() {
             self.0.extend_from_slice(first);

@@ -18,13 +18,33 @@ pub struct Occurrence {
     pub terminated: bool,
 }
 
+/// Where the first `${{` at or after `from` starts. A search for `$` then a look at the next two
+/// bytes: most values hold no `$`, and building a substring searcher for each value cost more
+/// than the search.
+fn next_opening(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(rel) = memchr::memchr(b'$', bytes.get(at..)?) {
+        let dollar = at + rel;
+        if bytes[dollar + 1..].starts_with(b"{{") {
+            return Some(dollar);
+        }
+        at = dollar + 1;
+    }
+    None
+}
+
+/// Whether `text` holds a `${{` opening an expression: `text.contains("${{")`, without building
+/// a substring searcher for each of the many short values asked about.
+pub fn contains_expression(text: &str) -> bool {
+    next_opening(text.as_bytes(), 0).is_some()
+}
+
 /// Every expression in `text`, in order.
 pub fn find(text: &str) -> Vec<Occurrence> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut pos = 0;
-    while let Some(rel) = text[pos..].find("${{") {
-        let start = pos + rel;
+    while let Some(start) = next_opening(bytes, pos) {
         let inner_start = start + 3;
         let mut i = inner_start;
         let mut close = None;

@@ -62,9 +62,7 @@ impl Command {
         let mut after_wrapper = false;
         for (i, word) in self.words.iter().enumerate() {
             let text = word.text.as_str();
-            let is_assignment = text
-                .split_once('=')
-                .is_some_and(|(name, _)| is_identifier(name));
+            let is_assignment = is_assignment(text);
             let is_wrapper = matches!(text, "sudo" | "env" | "xargs" | "time" | "nohup");
             let is_wrapper_flag = after_wrapper && text.starts_with('-');
             if !(KEYWORDS.contains(&text) || is_assignment || is_wrapper || is_wrapper_flag) {
@@ -89,6 +87,17 @@ impl Command {
 /// The file name of a program path (`/usr/bin/curl` → `curl`).
 pub fn program_name(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
+}
+
+/// Whether `word` assigns a variable (`FOO=1`): an identifier, then `=`. Scanned byte by byte
+/// rather than split at the first `=`: rules ask [`Command::argv`] of every command again and
+/// again, and most words are short and hold no `=`.
+fn is_assignment(word: &str) -> bool {
+    let name = word
+        .bytes()
+        .take_while(|&b| b == b'_' || b.is_ascii_alphanumeric())
+        .count();
+    word.as_bytes().get(name) == Some(&b'=') && is_identifier(&word[..name])
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -303,10 +312,16 @@ impl<'a> Lexer<'a> {
                     while self.pos < self.bytes.len() && self.bytes[self.pos] != b'"' {
                         if self.bytes[self.pos] == b'\\' && self.pos + 1 < self.bytes.len() {
                             self.pos += 1;
+                            let c = self.src[self.pos..].chars().next().unwrap_or(' ');
+                            text.push(c);
+                            self.pos += c.len_utf8();
+                            continue;
                         }
-                        let c = self.src[self.pos..].chars().next().unwrap_or(' ');
-                        text.push(c);
-                        self.pos += c.len_utf8();
+                        // The characters up to the next quote or backslash, copied at once (a
+                        // backslash ending the text is one of them).
+                        let end = self.plain_run(self.pos, |b| matches!(b, b'"' | b'\\'));
+                        text.push_str(&self.src[self.pos..end]);
+                        self.pos = end;
                     }
                     self.pos = (self.pos + 1).min(self.bytes.len());
                 }
@@ -328,9 +343,30 @@ impl<'a> Lexer<'a> {
                     self.pos = end;
                 }
                 _ => {
-                    let c = self.src[self.pos..].chars().next().unwrap_or(' ');
-                    text.push(c);
-                    self.pos += c.len_utf8();
+                    // The ordinary characters from here, copied at once: every byte the arms
+                    // above handle ends the run (a `$` that opens nothing is one of the run).
+                    let end = self.plain_run(self.pos, |b| {
+                        matches!(
+                            b,
+                            b' ' | b'\t'
+                                | b'\n'
+                                | b'\r'
+                                | b';'
+                                | b'|'
+                                | b'&'
+                                | b'<'
+                                | b'>'
+                                | b'('
+                                | b')'
+                                | b'\\'
+                                | b'\''
+                                | b'"'
+                                | b'$'
+                                | b'`'
+                        )
+                    });
+                    text.push_str(&self.src[self.pos..end]);
+                    self.pos = end;
                 }
             }
         }
@@ -343,6 +379,21 @@ impl<'a> Lexer<'a> {
             // An operator byte we do not handle as a word start: step over it.
             self.pos += 1;
         }
+    }
+
+    /// Where a run of characters from `from` ends: at the first byte after `from` that `stops`
+    /// (or the end). At least one byte long, so the character at `from`, which the caller has
+    /// taken as ordinary, is part of it; every byte `stops` is ASCII, so the run ends on a
+    /// character boundary.
+    fn plain_run(&self, from: usize, stops: impl Fn(u8) -> bool) -> usize {
+        let mut end = from + 1;
+        while end < self.bytes.len() && !self.src.is_char_boundary(end) {
+            end += 1;
+        }
+        self.bytes[end..]
+            .iter()
+            .position(|&b| stops(b))
+            .map_or(self.bytes.len(), |i| end + i)
     }
 
     /// Offset just past the bracket closing the one at `open_at`, quotes respected.
@@ -435,6 +486,30 @@ mod tests {
             parse("if ! cargo fmt --check; then exit 1; fi")[0].program(),
             Some("cargo")
         );
+    }
+
+    #[test]
+    fn words_are_copied_whole_across_quotes_escapes_and_dollars() {
+        let words = |script: &str| -> Vec<String> {
+            parse(script)
+                .into_iter()
+                .flat_map(|c| c.words.into_iter().map(|w| w.text))
+                .collect()
+        };
+        assert_eq!(
+            words("echo héllo$ a$b ${X}é $(date)x 'q $y'\"r\\\"s\"t\\ u"),
+            ["echo", "héllo$", "a$b", "${X}é", "$(date)x", "q $yr\"st u"]
+        );
+        // A backslash ending the text inside quotes is kept; one before a character escapes it.
+        assert_eq!(words("x \"a\\"), ["x", "a\\"]);
+        assert_eq!(words("x \"a\\é\""), ["x", "aé"]);
+        assert_eq!(words("日本=1 cmd"), ["日本=1", "cmd"]);
+        // Assignments: an identifier, then `=`.
+        let programs = |script: &str| parse(script)[0].program().map(str::to_string);
+        assert_eq!(programs("A_1=x B==y cmd"), Some("cmd".into()));
+        assert_eq!(programs("1A=x cmd"), Some("1A=x".into()));
+        assert_eq!(programs("=x cmd"), Some("=x".into()));
+        assert_eq!(programs("A-B=x cmd"), Some("A-B=x".into()));
     }
 
     proptest::proptest! {

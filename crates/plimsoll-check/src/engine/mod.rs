@@ -168,7 +168,6 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         .iter()
         .map(|root| Repository::new(root, settings.max_file_size))
         .collect();
-    let mut all_sources = HashMap::new();
     let mut run = RunFacts::default();
     let mut secrets = RunSecrets::default();
     let mut outcomes = outcomes;
@@ -178,6 +177,8 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         .filter_map(|o| o.source.as_ref().map(|s| s.path().to_path_buf()))
         .collect();
     let extra = kustomize_outcomes(&mut outcomes, &discovery, settings, &active);
+    // Sized up front: growing it rehashes every path so far, on the one thread this part runs on.
+    let mut all_sources = HashMap::with_capacity(outcomes.len() + extra.len());
     for mut outcome in outcomes.into_iter().chain(extra) {
         report.files_checked += usize::from(outcome.checked);
         report.findings.append(&mut outcome.findings);

@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use plimsoll_syntax::{SourceFile, Span};
@@ -146,6 +146,9 @@ impl RunSecrets {
         }
         // Most help texts are their rule's, the same for thousands of findings.
         let mut helps: HashMap<String, Option<String>> = HashMap::new();
+        // The findings come sorted by path: look each file up once, not twice per finding
+        // (hashing a path walks its components, on the one thread this part runs on).
+        let mut file: Option<(&Path, Option<&Arc<SourceFile>>)> = None;
         for finding in findings.iter_mut() {
             let mut changed = false;
             if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.message) {
@@ -167,7 +170,20 @@ impl RunSecrets {
                 finding.help = help;
             }
             let path = &finding.location.path;
-            if let (Some(source), Some(span)) = (sources.get(path), finding.location.span) {
+            let source = match file {
+                Some((seen, source)) if seen == path.as_path() => source,
+                _ => {
+                    let found = sources.get_key_value(path);
+                    let source = found.map(|(_, source)| source);
+                    if let Some((key, _)) = found {
+                        file = Some((key.as_path(), source));
+                    } else {
+                        file = None;
+                    }
+                    source
+                }
+            };
+            if let (Some(source), Some(span)) = (source, finding.location.span) {
                 self.add_repeats(&scrubber, source, span.start);
             }
             let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
@@ -175,7 +191,7 @@ impl RunSecrets {
                 .location
                 .span
                 .is_some_and(|span| masks.iter().any(|secret| bounded_by(span, *secret)));
-            let line = match (sources.get(path), finding.location.span) {
+            let line = match (source, finding.location.span) {
                 (Some(source), Some(span)) if !masks.is_empty() || changed => {
                     let line = source.lines().line_of(span.start);
                     Some(masked_line(source, line, masks))

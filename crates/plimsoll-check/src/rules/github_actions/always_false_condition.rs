@@ -1,7 +1,7 @@
 use plimsoll_actions::Condition;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::job_and_step_rule;
+use super::common::{job_and_step_rule, Owner};
 use crate::declare_rule;
 use crate::finding::Sink;
 
@@ -36,7 +36,7 @@ declare_rule! {
     }
 }
 
-fn check(owner: String, node: &Node, out: &mut Sink) {
+fn check(owner: Owner<'_>, node: &Node, out: &mut Sink) {
     if let Some(entry) = node.entry("if") {
         if Condition::of(&entry.value).is_always_false() {
             out.report(

@@ -1,7 +1,7 @@
 use plimsoll_actions::Condition;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::job_and_step_rule;
+use super::common::{job_and_step_rule, Owner};
 use crate::declare_rule;
 use crate::finding::Sink;
 
@@ -53,7 +53,7 @@ fn describe(literal: &str) -> String {
     }
 }
 
-fn check(owner: String, node: &Node, out: &mut Sink) {
+fn check(owner: Owner<'_>, node: &Node, out: &mut Sink) {
     let Some(entry) = node.entry("if") else {
         return;
     };

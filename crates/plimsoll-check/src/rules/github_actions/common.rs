@@ -79,19 +79,39 @@ pub(crate) fn action_slug(uses: &str) -> String {
     uses.split('@').next().unwrap_or(uses).to_ascii_lowercase()
 }
 
+/// The job or step a finding is about, as messages name it (`` job `build` ``,
+/// `` step `Deploy` ``). Written out only when a finding is reported: most jobs and steps have
+/// none, and formatting each one's label for every rule was a measurable share of a run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Owner<'a> {
+    /// A job, by its id.
+    Job(&'a str),
+    /// A step, by its label ([`Step::label`]).
+    Step(Step<'a>),
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::Job(id) => write!(f, "job `{id}`"),
+            Owner::Step(step) => write!(f, "step `{}`", step.label()),
+        }
+    }
+}
+
 /// Each job of `workflow` with its label for messages (`` job `build` ``).
 pub(crate) fn labelled_jobs<'a>(
     workflow: Workflow<'a>,
-) -> impl Iterator<Item = (String, &'a Node)> {
+) -> impl Iterator<Item = (Owner<'a>, &'a Node)> {
     workflow
         .jobs()
         .into_iter()
-        .map(|job| (format!("job `{}`", job.id), job.node))
+        .map(|job| (Owner::Job(job.id), job.node))
 }
 
 /// A step's label for messages (`` step `Deploy` ``).
-pub(crate) fn step_owner(step: &Step<'_>) -> String {
-    format!("step `{}`", step.label())
+pub(crate) fn step_owner<'a>(step: &Step<'a>) -> Owner<'a> {
+    Owner::Step(*step)
 }
 
 /// A context path read by an expression inside a scalar's value.
@@ -243,14 +263,11 @@ pub(crate) fn is_own_repository_path(
     if path.split('/').any(|part| part == ".." || part.is_empty()) {
         return false;
     }
-    let Some(root) = file
-        .ancestors()
-        .skip(1)
-        .find(|dir| dir.join(".github").is_dir() || dir.join(".git").exists())
-    else {
+    let Some(Checkout { root, remote }) = checkout_holding(file) else {
         return false;
     };
-    if let Some(remote) = origin_remote(root) {
+    let root = root.as_path();
+    if let Some(remote) = remote {
         let wanted = format!("{owner}/{repo}").to_ascii_lowercase();
         let remote = remote.to_ascii_lowercase();
         let remote = remote.trim_end_matches('/').trim_end_matches(".git");
@@ -277,6 +294,39 @@ pub(crate) fn is_own_repository_path(
             .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains("workflow_call"));
     }
     target.join("action.yml").is_file() || target.join("action.yaml").is_file()
+}
+
+/// A checkout: the nearest folder with a `.github` folder or a `.git`, and its `origin` URL.
+#[derive(Clone)]
+struct Checkout {
+    root: std::path::PathBuf,
+    remote: Option<String>,
+}
+
+/// The checkout holding `file`, looked up once per folder in a process: every reference to a
+/// path of the repository asks, and each lookup costs a `stat` per folder level and a read of
+/// `.git/config` (a thousand system calls on a corpus run).
+fn checkout_holding(file: &std::path::Path) -> Option<Checkout> {
+    type Checkouts = std::collections::HashMap<std::path::PathBuf, Option<Checkout>>;
+    static CHECKOUTS: std::sync::LazyLock<std::sync::Mutex<Checkouts>> =
+        std::sync::LazyLock::new(Default::default);
+    let folder = file.parent()?;
+    if let Ok(checkouts) = CHECKOUTS.lock() {
+        if let Some(known) = checkouts.get(folder) {
+            return known.clone();
+        }
+    }
+    let found = folder
+        .ancestors()
+        .find(|dir| dir.join(".github").is_dir() || dir.join(".git").exists())
+        .map(|root| Checkout {
+            root: root.to_path_buf(),
+            remote: origin_remote(root),
+        });
+    if let Ok(mut checkouts) = CHECKOUTS.lock() {
+        checkouts.insert(folder.to_path_buf(), found.clone());
+    }
+    found
 }
 
 /// The URL of the `origin` remote in `root/.git/config`, if there is one.

@@ -2,7 +2,7 @@ use plimsoll_actions::{Step, Workflow};
 use plimsoll_syntax::shell;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, is_quality_command, Script};
+use super::common::{action_slug, is_quality_command, Owner, Script};
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
@@ -137,11 +137,16 @@ fn is_cleanup_command(argv: &[String]) -> bool {
 }
 
 impl ContinueOnError {
-    fn check(owner: &str, node: &Node, out: &mut Sink) {
+    fn check(owner: &dyn std::fmt::Display, node: &Node, out: &mut Sink) {
         Self::check_with(owner, node, None, out);
     }
 
-    fn check_with(owner: &str, node: &Node, harmless: Option<&str>, out: &mut Sink) {
+    fn check_with(
+        owner: &dyn std::fmt::Display,
+        node: &Node,
+        harmless: Option<&str>,
+        out: &mut Sink,
+    ) {
         let Some(entry) = node.entry("continue-on-error") else {
             return;
         };
@@ -167,7 +172,10 @@ impl ContinueOnError {
                     );
                 }
             }
-        } else if let Some(text) = value.as_str().filter(|t| t.contains("${{")) {
+        } else if let Some(text) = value
+            .as_str()
+            .filter(|t| plimsoll_syntax::expr::contains_expression(t))
+        {
             let matrix_driven = text.contains("matrix.");
             // A reusable workflow or action passing its caller's choice on: the caller decides,
             // where this rule sees it.
@@ -197,7 +205,7 @@ impl Rule for ContinueOnError {
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         for job in workflow.jobs() {
-            Self::check(&format!("job `{}`", job.id), job.node, out);
+            Self::check(&Owner::Job(job.id), job.node, out);
         }
     }
 
@@ -211,7 +219,7 @@ impl Rule for ContinueOnError {
             return;
         }
         Self::check_with(
-            &format!("step `{}`", scope.step.label()),
+            &Owner::Step(scope.step),
             scope.step.node,
             harmless_purpose(&scope.step, scope.script()),
             out,

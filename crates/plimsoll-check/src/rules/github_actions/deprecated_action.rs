@@ -129,6 +129,21 @@ fn commented_version(source: &str, node: &Node) -> Option<u64> {
         })
 }
 
+/// Whether `name` of [`ARCHIVED`] or [`OUTDATED`] (`owner/repo`, or `owner/` for every
+/// repository of an owner) names the action `owner/repo`, in any ASCII case. Compared in place:
+/// most steps name no such action, and spelling out each step's slug cost more than the lookup.
+fn names(owner: &str, repo: &str, name: &str) -> bool {
+    let Some((name_owner, rest)) = name.as_bytes().split_at_checked(owner.len()) else {
+        return false;
+    };
+    name_owner.eq_ignore_ascii_case(owner.as_bytes())
+        && match rest {
+            [b'/'] => true,
+            [b'/', name_repo @ ..] => name_repo.eq_ignore_ascii_case(repo.as_bytes()),
+            _ => false,
+        }
+}
+
 impl Rule for DeprecatedAction {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -150,17 +165,10 @@ impl Rule for DeprecatedAction {
         else {
             return;
         };
-        if owner.is_empty() || repo.is_empty() || text.contains("${{") {
+        if owner.is_empty() || repo.is_empty() || plimsoll_syntax::expr::contains_expression(text) {
             return;
         }
-        let slug = format!("{owner}/{repo}").to_ascii_lowercase();
-        if let Some((_, replacement)) = ARCHIVED.iter().find(|(name, _)| {
-            if name.ends_with('/') {
-                slug.starts_with(name)
-            } else {
-                slug == *name
-            }
-        }) {
+        if let Some((_, replacement)) = ARCHIVED.iter().find(|(name, _)| names(owner, repo, name)) {
             out.report(
                 &Self::META,
                 node.span,
@@ -169,7 +177,7 @@ impl Rule for DeprecatedAction {
             .help(format!("{replacement} instead"));
             return;
         }
-        let Some(&(_, minimum)) = OUTDATED.iter().find(|(name, _)| slug == *name) else {
+        let Some(&(_, minimum)) = OUTDATED.iter().find(|(name, _)| names(owner, repo, name)) else {
             return;
         };
         let Some(git_ref) = git_ref else {

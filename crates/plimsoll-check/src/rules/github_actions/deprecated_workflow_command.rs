@@ -95,15 +95,20 @@ impl Rule for DeprecatedWorkflowCommand {
             return;
         };
         let step = &scope.step;
-        let mut owner = match step.name().or_else(|| step.id()) {
-            Some(label) => format!("step `{label}`"),
-            None => format!("step {}", step.index + 1),
+        // Spelled out for the steps that use a command only.
+        let owner = || {
+            let mut owner = match step.name().or_else(|| step.id()) {
+                Some(label) => format!("step `{label}`"),
+                None => format!("step {}", step.index + 1),
+            };
+            if let Some(job) = &scope.job {
+                owner.push_str(&format!(" of job `{}`", job.id));
+            }
+            owner
         };
-        if let Some(job) = &scope.job {
-            owner.push_str(&format!(" of job `{}`", job.id));
-        }
         let mut locator: Option<Locator> = None;
         for (range, index) in find_commands(script) {
+            let owner = owner();
             let (name, help) = COMMANDS[index];
             let span = locator
                 .get_or_insert_with(|| Locator::new(run, cx.text()))

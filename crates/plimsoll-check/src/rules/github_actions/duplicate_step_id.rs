@@ -54,7 +54,7 @@ impl DuplicateStepId {
             let Some(id) = id_node.as_str() else {
                 continue;
             };
-            if id.is_empty() || id.contains("${{") {
+            if id.is_empty() || plimsoll_syntax::expr::contains_expression(id) {
                 continue;
             }
             match seen.get(&id.to_ascii_lowercase()) {

@@ -47,7 +47,7 @@ fn check(owner: &str, container: &Node, out: &mut Sink) {
     let Some(text) = password.as_str() else {
         return;
     };
-    if text.trim().is_empty() || text.contains("${{") {
+    if text.trim().is_empty() || plimsoll_syntax::expr::contains_expression(text) {
         return;
     }
     out.report(

@@ -170,7 +170,9 @@ impl InvalidEvent {
                 continue;
             };
             // `${{ }}` is not evaluated here, and `$cron-weekly` is a starter-workflow placeholder.
-            if text.contains("${{") || text.trim_start().starts_with('$') {
+            if plimsoll_syntax::expr::contains_expression(text)
+                || text.trim_start().starts_with('$')
+            {
                 continue;
             }
             if let Some(error) = cron_error(text) {

@@ -199,7 +199,7 @@ impl Checker<'_> {
     /// Every `${{ }}` of a scalar.
     fn scalar(&mut self, node: &Node, value: &str) {
         // Most scalars have no `$`: a byte search answers them without a substring search.
-        if !value.as_bytes().contains(&b'$') || !value.contains("${{") {
+        if !value.as_bytes().contains(&b'$') || !plimsoll_syntax::expr::contains_expression(value) {
             return;
         }
         for occurrence in expr::find(value) {
@@ -259,7 +259,7 @@ impl Checker<'_> {
         let Some(value) = node.as_str() else {
             return;
         };
-        if value.contains("${{") || value.trim().is_empty() {
+        if plimsoll_syntax::expr::contains_expression(value) || value.trim().is_empty() {
             return;
         }
         let site = Site {

@@ -123,7 +123,7 @@ impl Rule for InvalidNeeds {
         for job in &jobs {
             let mut needs = Vec::new();
             for (name, span) in job.needs() {
-                if name.contains("${{") {
+                if plimsoll_syntax::expr::contains_expression(name) {
                     continue;
                 }
                 match index.get(&name.to_ascii_lowercase()) {

@@ -50,12 +50,14 @@ fn accepted(scope: &str) -> &'static [&'static str] {
     }
 }
 
-fn check(owner: &str, node: &Node, out: &mut Sink) {
+fn check(owner: &dyn std::fmt::Display, node: &Node, out: &mut Sink) {
     let Some(permissions) = node.get("permissions") else {
         return;
     };
     if let Some(value) = permissions.as_str() {
-        if !value.contains("${{") && !matches!(value, "read-all" | "write-all") {
+        if !plimsoll_syntax::expr::contains_expression(value)
+            && !matches!(value, "read-all" | "write-all")
+        {
             out.report(
                 &InvalidPermission::META,
                 permissions.span,
@@ -69,7 +71,7 @@ fn check(owner: &str, node: &Node, out: &mut Sink) {
             continue;
         };
         let allowed = accepted(scope);
-        if value.contains("${{") || allowed.contains(&value) {
+        if plimsoll_syntax::expr::contains_expression(value) || allowed.contains(&value) {
             continue;
         }
         let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
@@ -90,7 +92,7 @@ impl Rule for InvalidPermission {
     }
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check("the workflow", workflow.root, out);
+        check(&"the workflow", workflow.root, out);
         for (owner, node) in labelled_jobs(workflow) {
             check(&owner, node, out);
         }

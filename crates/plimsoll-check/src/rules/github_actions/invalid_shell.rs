@@ -40,7 +40,7 @@ declare_rule! {
 /// The shells GitHub Actions runs by name (workflow syntax, `jobs.<id>.steps[*].shell`).
 const SHELLS: &[&str] = &["bash", "sh", "pwsh", "powershell", "cmd", "python"];
 
-fn check(owner: &str, shell: Option<&Node>, out: &mut Sink) {
+fn check(owner: &dyn std::fmt::Display, shell: Option<&Node>, out: &mut Sink) {
     let Some(node) = shell else {
         return;
     };
@@ -48,7 +48,10 @@ fn check(owner: &str, shell: Option<&Node>, out: &mut Sink) {
         return;
     };
     let value = value.trim();
-    if value.contains("${{") || SHELLS.contains(&value) || value.contains("{0}") {
+    if plimsoll_syntax::expr::contains_expression(value)
+        || SHELLS.contains(&value)
+        || value.contains("{0}")
+    {
         return;
     }
     let message = if value.contains(' ') {
@@ -70,13 +73,13 @@ impl Rule for InvalidShell {
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         check(
-            "the workflow's `defaults.run`",
+            &"the workflow's `defaults.run`",
             defaults_shell(workflow.root),
             out,
         );
         for (owner, node) in labelled_jobs(workflow) {
             check(
-                &format!("`defaults.run` of {owner}"),
+                &format_args!("`defaults.run` of {owner}"),
                 defaults_shell(node),
                 out,
             );

@@ -46,7 +46,7 @@ impl Rule for InvalidUses {
             return;
         };
         // Expressions in `uses:` are reported by `invalid-expression`.
-        if value.contains("${{") {
+        if plimsoll_syntax::expr::contains_expression(value) {
             return;
         }
         let message = match Uses::parse(value) {

@@ -46,7 +46,7 @@ fn obfuscated_path(uses: &str) -> bool {
     if uses.starts_with("./") || uses.starts_with("../") || uses.starts_with("$/") {
         return false;
     }
-    if uses.starts_with("docker://") || uses.contains("${{") {
+    if uses.starts_with("docker://") || plimsoll_syntax::expr::contains_expression(uses) {
         return false;
     }
     let target = uses.split('@').next().unwrap_or(uses);
@@ -110,7 +110,10 @@ impl Rule for Obfuscation {
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
         let inputs = scope.step.inputs().iter().map(|entry| &entry.value);
         for node in scope.step.run().into_iter().chain(inputs) {
-            let Some(text) = node.as_str().filter(|t| t.contains("${{")) else {
+            let Some(text) = node
+                .as_str()
+                .filter(|t| plimsoll_syntax::expr::contains_expression(t))
+            else {
                 continue;
             };
             let mut spans = ValueSpans::new(node);

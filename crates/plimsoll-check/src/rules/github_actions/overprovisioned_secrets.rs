@@ -61,7 +61,9 @@ fn walk(cx: &Context<'_>, node: &Node, out: &mut Sink) {
         NodeKind::Scalar { value, .. } => {
             // A read of `secrets` names the context (any case) in the text: most expressions
             // do not, and need no parse.
-            if !value.contains("${{") || !contains_ignore_ascii_case(value, "secrets") {
+            if !plimsoll_syntax::expr::contains_expression(value)
+                || !contains_ignore_ascii_case(value, "secrets")
+            {
                 return;
             }
             let mut spans = ValueSpans::new(node);

@@ -1,7 +1,7 @@
 use plimsoll_syntax::expr;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::job_and_step_rule;
+use super::common::{contains_ignore_ascii_case, job_and_step_rule, Owner};
 use crate::declare_rule;
 use crate::finding::Sink;
 
@@ -95,13 +95,18 @@ fn trusted_bot(text: &str) -> Option<(&'static str, String)> {
     None
 }
 
-fn check(owner: String, node: &Node, out: &mut Sink) {
+fn check(owner: Owner<'_>, node: &Node, out: &mut Sink) {
     let Some(entry) = node.entry("if") else {
         return;
     };
     let Some(text) = entry.value.as_str() else {
         return;
     };
+    // Both forms [`trusted_bot`] reads compare with a `'…[bot]'` literal, which normalizing
+    // leaves as written but for its case: most conditions name no bot.
+    if !contains_ignore_ascii_case(text, "[bot]") {
+        return;
+    }
     let occurrences = expr::find(text);
     let expressions: Vec<&str> = if occurrences.is_empty() {
         vec![text]

@@ -217,7 +217,10 @@ impl Rule for TemplateInjection {
                     Some((&input.value, language))
                 })
             }))
-            .filter(|(node, _)| node.as_str().is_some_and(|t| t.contains("${{")))
+            .filter(|(node, _)| {
+                node.as_str()
+                    .is_some_and(plimsoll_syntax::expr::contains_expression)
+            })
             .collect();
         if scripts.is_empty() {
             return;

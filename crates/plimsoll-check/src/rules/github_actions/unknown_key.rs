@@ -5,6 +5,7 @@ use plimsoll_actions::{Action, Workflow};
 use plimsoll_syntax::yaml::{Node, NodeKind};
 use plimsoll_syntax::Span;
 
+use super::common::Owner;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
@@ -118,12 +119,18 @@ struct Checker<'s> {
 
 impl Checker<'_> {
     /// Report every key of the mapping `node` that is not in `allowed`.
-    fn keys(&mut self, node: &Node, allowed: &[&str], owner: &str) {
+    fn keys(&mut self, node: &Node, allowed: &[&str], owner: &dyn std::fmt::Display) {
         self.keys_at(node, allowed, owner, None);
     }
 
     /// [`Checker::keys`], reporting at `severity` instead of the rule's.
-    fn keys_at(&mut self, node: &Node, allowed: &[&str], owner: &str, severity: Option<Severity>) {
+    fn keys_at(
+        &mut self,
+        node: &Node,
+        allowed: &[&str],
+        owner: &dyn std::fmt::Display,
+        severity: Option<Severity>,
+    ) {
         let Some(entries) = node.as_mapping() else {
             return;
         };
@@ -131,7 +138,10 @@ impl Checker<'_> {
             let Some(key) = entry.key.as_str() else {
                 continue;
             };
-            if key == "<<" || key.contains("${{") || allowed.contains(&key) {
+            if key == "<<"
+                || plimsoll_syntax::expr::contains_expression(key)
+                || allowed.contains(&key)
+            {
                 continue;
             }
             if !self.reported.insert(entry.key.span) {
@@ -157,56 +167,56 @@ impl Checker<'_> {
     }
 
     /// Each value of the mapping `node` (named entries such as inputs) is checked with `allowed`.
-    fn each_value(&mut self, node: Option<&Node>, allowed: &[&str], owner: &str) {
+    fn each_value(&mut self, node: Option<&Node>, allowed: &[&str], owner: &dyn std::fmt::Display) {
         for entry in node.and_then(Node::as_mapping).unwrap_or_default() {
             let name = entry.key.as_str().unwrap_or("");
             if name == "<<" {
                 continue;
             }
-            self.keys(&entry.value, allowed, &format!("{owner} `{name}`"));
+            self.keys(&entry.value, allowed, &format_args!("{owner} `{name}`"));
         }
     }
 
-    fn concurrency(&mut self, node: Option<&Node>, owner: &str) {
+    fn concurrency(&mut self, node: Option<&Node>, owner: &dyn std::fmt::Display) {
         if let Some(node) = node {
             self.keys(
                 node,
                 schema::CONCURRENCY_KEYS,
-                &format!("`concurrency` of {owner}"),
+                &format_args!("`concurrency` of {owner}"),
             );
         }
     }
 
-    fn defaults(&mut self, node: Option<&Node>, owner: &str) {
+    fn defaults(&mut self, node: Option<&Node>, owner: &dyn std::fmt::Display) {
         let Some(node) = node else {
             return;
         };
         self.keys(
             node,
             schema::DEFAULTS_KEYS,
-            &format!("`defaults` of {owner}"),
+            &format_args!("`defaults` of {owner}"),
         );
         if let Some(run) = node.get("run") {
             self.keys(
                 run,
                 schema::DEFAULTS_RUN_KEYS,
-                &format!("`defaults.run` of {owner}"),
+                &format_args!("`defaults.run` of {owner}"),
             );
         }
     }
 
-    fn container(&mut self, node: &Node, allowed: &[&str], owner: &str) {
+    fn container(&mut self, node: &Node, allowed: &[&str], owner: &dyn std::fmt::Display) {
         self.keys(node, allowed, owner);
         if let Some(credentials) = node.get("credentials") {
             self.keys(
                 credentials,
                 schema::CREDENTIALS_KEYS,
-                &format!("`credentials` of {owner}"),
+                &format_args!("`credentials` of {owner}"),
             );
         }
     }
 
-    fn step(&mut self, step: &Node, index: usize, owner: &str) {
+    fn step(&mut self, step: &Node, index: usize, owner: &dyn std::fmt::Display) {
         let runs = step.get("run").is_some();
         let uses = step.get("uses").is_some();
         // Most steps are fine: find that out before spelling out what they may hold.
@@ -219,7 +229,7 @@ impl Checker<'_> {
         let unexpected = step.as_mapping().unwrap_or_default().iter().any(|entry| {
             entry.key.as_str().is_some_and(|key| {
                 !(key == "<<"
-                    || key.contains("${{")
+                    || plimsoll_syntax::expr::contains_expression(key)
                     || ((schema::STEP_KEYS.contains(&key)
                         || schema::STEP_BACKGROUND_KEYS.contains(&key))
                         && allowed_here(key)))
@@ -244,7 +254,7 @@ impl Checker<'_> {
             (false, true) => " (a step that runs an action)",
             _ => "",
         };
-        self.keys(step, &allowed, &format!("{label} of {owner}{kind}"));
+        self.keys(step, &allowed, &format_args!("{label} of {owner}{kind}"));
         if runs && uses {
             // Neither kind of step accepts both: point at the first of the two.
             let both = step
@@ -266,7 +276,7 @@ impl Checker<'_> {
         }
     }
 
-    fn steps(&mut self, steps: Option<&Node>, owner: &str) {
+    fn steps(&mut self, steps: Option<&Node>, owner: &dyn std::fmt::Display) {
         for (index, step) in steps
             .and_then(Node::as_sequence)
             .unwrap_or_default()
@@ -288,7 +298,7 @@ impl Checker<'_> {
             match event {
                 "schedule" => {
                     for item in config.as_sequence().unwrap_or_default() {
-                        self.keys(item, schema::SCHEDULE_KEYS, "an `on.schedule` entry");
+                        self.keys(item, schema::SCHEDULE_KEYS, &"an `on.schedule` entry");
                     }
                 }
                 "workflow_dispatch" => {
@@ -296,7 +306,7 @@ impl Checker<'_> {
                     self.each_value(
                         config.get("inputs"),
                         schema::WORKFLOW_DISPATCH_INPUT_KEYS,
-                        "`workflow_dispatch` input",
+                        &"`workflow_dispatch` input",
                     );
                 }
                 "workflow_call" => {
@@ -304,17 +314,17 @@ impl Checker<'_> {
                     self.each_value(
                         config.get("inputs"),
                         schema::WORKFLOW_CALL_INPUT_KEYS,
-                        "`workflow_call` input",
+                        &"`workflow_call` input",
                     );
                     self.each_value(
                         config.get("outputs"),
                         schema::WORKFLOW_CALL_OUTPUT_KEYS,
-                        "`workflow_call` output",
+                        &"`workflow_call` output",
                     );
                     self.each_value(
                         config.get("secrets"),
                         schema::WORKFLOW_CALL_SECRET_KEYS,
-                        "`workflow_call` secret",
+                        &"`workflow_call` secret",
                     );
                 }
                 "repository_dispatch" => {
@@ -330,28 +340,28 @@ impl Checker<'_> {
 
     fn workflow(&mut self, workflow: Workflow<'_>) {
         let root = workflow.root;
-        self.keys(root, schema::WORKFLOW_KEYS, "the workflow");
+        self.keys(root, schema::WORKFLOW_KEYS, &"the workflow");
         if let Some(on) = workflow.on() {
             self.on(on.value);
         }
-        self.concurrency(root.get("concurrency"), "the workflow");
-        self.defaults(root.get("defaults"), "the workflow");
+        self.concurrency(root.get("concurrency"), &"the workflow");
+        self.defaults(root.get("defaults"), &"the workflow");
         if let Some(permissions) = root.get("permissions") {
             self.keys(
                 permissions,
                 schema::PERMISSION_SCOPES,
-                "`permissions` of the workflow",
+                &"`permissions` of the workflow",
             );
         }
         let step_job = step_job_keys();
         for job in workflow.jobs() {
             let node = job.node;
-            let owner = format!("job `{}`", job.id);
+            let owner = Owner::Job(job.id);
             if node.get("uses").is_some() {
                 self.keys(
                     node,
                     schema::REUSABLE_JOB_KEYS,
-                    &format!("{owner} (a reusable-workflow call)"),
+                    &format_args!("{owner} (a reusable-workflow call)"),
                 );
             } else {
                 self.keys(node, &step_job, &owner);
@@ -360,14 +370,14 @@ impl Checker<'_> {
                 self.keys(
                     strategy,
                     schema::STRATEGY_KEYS,
-                    &format!("`strategy` of {owner}"),
+                    &format_args!("`strategy` of {owner}"),
                 );
             }
             if let Some(container) = node.get("container") {
                 self.container(
                     container,
                     schema::CONTAINER_KEYS,
-                    &format!("`container` of {owner}"),
+                    &format_args!("`container` of {owner}"),
                 );
             }
             for service in node
@@ -382,35 +392,35 @@ impl Checker<'_> {
                 self.container(
                     &service.value,
                     schema::SERVICE_KEYS,
-                    &format!("service `{name}` of {owner}"),
+                    &format_args!("service `{name}` of {owner}"),
                 );
             }
             if let Some(environment) = node.get("environment") {
                 self.keys(
                     environment,
                     schema::ENVIRONMENT_KEYS,
-                    &format!("`environment` of {owner}"),
+                    &format_args!("`environment` of {owner}"),
                 );
             }
             if let Some(snapshot) = node.get("snapshot") {
                 self.keys(
                     snapshot,
                     schema::SNAPSHOT_KEYS,
-                    &format!("`snapshot` of {owner}"),
+                    &format_args!("`snapshot` of {owner}"),
                 );
             }
             if let Some(runs_on) = node.get("runs-on") {
                 self.keys(
                     runs_on,
                     schema::RUNS_ON_KEYS,
-                    &format!("`runs-on` of {owner}"),
+                    &format_args!("`runs-on` of {owner}"),
                 );
             }
             if let Some(permissions) = node.get("permissions") {
                 self.keys(
                     permissions,
                     schema::PERMISSION_SCOPES,
-                    &format!("`permissions` of {owner}"),
+                    &format_args!("`permissions` of {owner}"),
                 );
             }
             self.concurrency(node.get("concurrency"), &owner);
@@ -425,21 +435,21 @@ impl Checker<'_> {
         self.keys_at(
             root,
             schema::ACTION_KEYS,
-            "the action metadata",
+            &"the action metadata",
             Some(Severity::Warning),
         );
         // The runner accepts any key in an input (`type:` is common), so inputs are not checked.
         self.each_value(
             root.get("outputs"),
             schema::ACTION_OUTPUT_KEYS,
-            "action output",
+            &"action output",
         );
         if let Some(branding) = root.get("branding") {
-            self.keys(branding, schema::BRANDING_KEYS, "`branding`");
+            self.keys(branding, schema::BRANDING_KEYS, &"`branding`");
         }
         if let Some(runs) = root.get("runs") {
-            self.keys(runs, schema::ACTION_RUNS_KEYS, "`runs`");
-            self.steps(runs.get("steps"), "the composite action");
+            self.keys(runs, schema::ACTION_RUNS_KEYS, &"`runs`");
+            self.steps(runs.get("steps"), &"the composite action");
         }
     }
 
@@ -531,7 +541,7 @@ impl Checker<'_> {
 /// Whether `key` holds a `${{ }}` expression (its name is computed, not written).
 fn has_expression(key: &str) -> bool {
     // Most keys have no `$`: a byte search answers them without a substring search.
-    key.as_bytes().contains(&b'$') && key.contains("${{")
+    key.as_bytes().contains(&b'$') && plimsoll_syntax::expr::contains_expression(key)
 }
 
 /// Whether `a` and `b` have the same uppercase form, without allocating for ASCII keys (some

@@ -63,7 +63,7 @@ pub(crate) fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
                 format!("`{owner}/{repo}` is used without a ref: whatever its default branch holds will run"),
             );
         }
-        Some(git_ref) if git_ref.contains("${{") => {}
+        Some(git_ref) if plimsoll_syntax::expr::contains_expression(git_ref) => {}
         Some(git_ref)
             if RefKind::of(git_ref) == RefKind::Branch
                 && documented_branch(owner, repo, git_ref).is_none() =>

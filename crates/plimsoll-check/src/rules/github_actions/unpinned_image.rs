@@ -49,7 +49,7 @@ fn check_image(reference: &str, span: Span, out: &mut Sink) {
 
 /// Report `reference` when it floats; `via` names the matrix path it came through.
 fn check_image_via(reference: &str, span: Span, via: Option<&str>, out: &mut Sink) {
-    if reference.contains("${{") || reference.trim().is_empty() {
+    if plimsoll_syntax::expr::contains_expression(reference) || reference.trim().is_empty() {
         return;
     }
     let image = ImageRef::parse(reference);

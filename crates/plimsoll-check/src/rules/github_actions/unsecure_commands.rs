@@ -106,7 +106,7 @@ fn check_scripts(cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
     }
 }
 
-fn check(owner: &str, node: &Node, out: &mut Sink) {
+fn check(owner: &dyn std::fmt::Display, node: &Node, out: &mut Sink) {
     let Some(env) = node.get("env").and_then(Node::as_mapping) else {
         return;
     };
@@ -137,7 +137,7 @@ impl Rule for UnsecureCommands {
     }
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check("the workflow", workflow.root, out);
+        check(&"the workflow", workflow.root, out);
         for (owner, node) in labelled_jobs(workflow) {
             check(&owner, node, out);
         }

@@ -95,7 +95,7 @@ fn unsound_calls(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     found
 }
 
-fn check(cx: &Context<'_>, owner: &str, node: &Node, out: &mut Sink) {
+fn check(cx: &Context<'_>, owner: &dyn std::fmt::Display, node: &Node, out: &mut Sink) {
     let Some(condition) = node.get("if") else {
         return;
     };

@@ -73,6 +73,19 @@ const TOKEN_PUBLISHERS: &[(&[&str], &str, &[&str])] = &[
     (&["gem", "push"], "RubyGems", &["GEM_HOST_API_KEY"]),
 ];
 
+/// The last words of [`TOKEN_PUBLISHERS`]' commands, each once: a script holding none of them
+/// runs none of the commands.
+static TOKEN_PUBLISHER_VERBS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut verbs: Vec<&str> = TOKEN_PUBLISHERS
+            .iter()
+            .filter_map(|(words, _, _)| words.last().copied())
+            .collect();
+        verbs.sort_unstable();
+        verbs.dedup();
+        verbs
+    });
+
 /// Whether an `env:` value reads a secret (not a step output, which a trusted-publishing auth
 /// action produces).
 fn from_secret(value: &Node) -> bool {
@@ -106,10 +119,7 @@ impl Rule for UseTrustedPublishing {
         let Some(text) = scope.step.run().and_then(Node::as_str) else {
             return;
         };
-        if !TOKEN_PUBLISHERS
-            .iter()
-            .any(|(words, _, _)| words.last().is_some_and(|verb| text.contains(verb)))
-        {
+        if !TOKEN_PUBLISHER_VERBS.iter().any(|verb| text.contains(verb)) {
             return;
         }
         let Some(script) = scope.script() else {
