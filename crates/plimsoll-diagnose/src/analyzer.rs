@@ -184,6 +184,8 @@ struct Segment {
     npm_block: NpmBlock,
     /// Where the step is in an error's chain of causes.
     causes: CauseChain,
+    /// After surefire's `Failed tests:` or `Tests in error:` header: the header's score.
+    surefire_list: Option<f32>,
     /// The language ecosystem of the tool the step runs, when its title names one.
     ecosystem: Option<&'static str>,
 }
@@ -326,6 +328,7 @@ impl<'s> Analyzer<'s> {
             in_pending_list: false,
             npm_block: NpmBlock::Outside,
             causes: CauseChain::default(),
+            surefire_list: None,
             ecosystem: crate::tools::tool_of_command(name, &[])
                 .and_then(|tool| crate::tools::ecosystem(tool.family)),
         });
@@ -478,6 +481,14 @@ impl<'s> Analyzer<'s> {
                     kept.score = shallower.score;
                     kept.raw = shallower.score;
                 }
+            }
+            if let Some(header) = segment.surefire_list.take() {
+                // The list's first entry names the test and its error; the header only
+                // announces the list.
+                score = score.max(header + DEEPEST_CAUSE_MARGIN);
+            }
+            if surefire_failure_list(text) {
+                segment.surefire_list = Some(score);
             }
             if let Some(cause_score) = cause.cause_score {
                 let own = score;
@@ -868,6 +879,14 @@ impl NpmBlock {
         }
         false
     }
+}
+
+/// Whether a line is the header of surefire's list of failed tests in its `Results :` summary
+/// (`Failed tests:`, `Tests in error:`), whose entries follow one per line.
+fn surefire_failure_list(text: &str) -> bool {
+    let line = text.trim();
+    let line = line.strip_prefix("[ERROR]").unwrap_or(line).trim();
+    matches!(line, "Failed tests:" | "Tests in error:")
 }
 
 /// What the deepest cause of an error chain scores over the error it explains (more than
@@ -1296,6 +1315,21 @@ mod tests {
         let shallower = ranked.iter().position(|&l| l == 5);
         let head = ranked.iter().position(|&l| l == 2);
         assert!(shallower > head, "{ranked:?}");
+    }
+
+    #[test]
+    fn surefires_failed_test_list_is_told_by_its_first_entry() {
+        let ranked = ranked_lines_of(&[
+            "$ mvn -B test",
+            "Results :",
+            "",
+            "Failed tests: ",
+            "  ParserTest.parsesEmptyInput:42 expected:<1> but was:<0>",
+            "",
+            "Tests run: 12, Failures: 1, Errors: 0, Skipped: 0",
+            "The command \"mvn -B test\" exited with 1.",
+        ]);
+        assert_eq!(ranked.first(), Some(&5), "{ranked:?}");
     }
 
     #[test]

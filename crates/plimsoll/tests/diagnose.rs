@@ -1076,3 +1076,33 @@ fn a_real_log_of_a_job_with_a_templated_name_maps_to_its_job_and_says_what_a_pat
         "{plan:#}"
     );
 }
+
+#[test]
+fn surefires_failed_test_list_is_told_by_its_entries_not_its_header() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // Maven's `Results :` summary: `Tests in error:` announces the list, each entry under it
+    // names a test and its error.
+    let log = "bugswarm-travis/maven/109895373-orig.log";
+    let report = real_log_report(&root, log);
+    let ranked: Vec<(u64, String)> = std::iter::once(&report["exact_line"])
+        .chain(report["runner_ups"].as_array().unwrap())
+        .map(|c| {
+            (
+                c["line"].as_u64().unwrap(),
+                c["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let place = |line: u64| ranked.iter().position(|(l, _)| *l == line);
+    let entry = place(2696).unwrap_or_else(|| panic!("{ranked:#?}"));
+    assert!(ranked[entry]
+        .1
+        .contains("TestRecentGCResourcesModel.addList:40"));
+    assert!(
+        place(2695).is_none_or(|header| header > entry),
+        "{ranked:#?}"
+    );
+}
