@@ -180,6 +180,12 @@ struct Segment {
     part: usize,
     /// Inside RSpec's `Pending:` list: tests skipped on purpose, numbered like failures.
     in_pending_list: bool,
+    /// Where the step is in an `npm ERR!` block.
+    npm_block: NpmBlock,
+    /// Where the step is in an error's chain of causes.
+    causes: CauseChain,
+    /// After surefire's `Failed tests:` or `Tests in error:` header: the header's score.
+    surefire_list: Option<f32>,
     /// The language ecosystem of the tool the step runs, when its title names one.
     ecosystem: Option<&'static str>,
 }
@@ -320,6 +326,9 @@ impl<'s> Analyzer<'s> {
             last_words_text: String::new(),
             part: 0,
             in_pending_list: false,
+            npm_block: NpmBlock::Outside,
+            causes: CauseChain::default(),
+            surefire_list: None,
             ecosystem: crate::tools::tool_of_command(name, &[])
                 .and_then(|tool| crate::tools::ecosystem(tool.family)),
         });
@@ -450,6 +459,44 @@ impl<'s> Analyzer<'s> {
             };
             if problem.is_some() && score < MATCHER_SCORE {
                 score = MATCHER_SCORE;
+            }
+            if segment.npm_block.read(text) {
+                score = score.max(NPM_MESSAGE_SCORE);
+            }
+            let candidates = &segment.candidates;
+            let cause = segment.causes.read(text, || {
+                candidates
+                    .iter()
+                    .filter(|c| c.line.line + CAUSE_HEAD_LINES >= number)
+                    .map(|c| c.raw)
+                    .fold(0.0, f32::max)
+            });
+            if let Some(shallower) = cause.shallower {
+                // A deeper cause follows: the one above it only relays it.
+                if let Some(kept) = segment
+                    .candidates
+                    .iter_mut()
+                    .find(|c| c.line.line == shallower.line)
+                {
+                    kept.score = shallower.score;
+                    kept.raw = shallower.score;
+                }
+            }
+            if let Some(header) = segment.surefire_list.take() {
+                // The list's first entry names the test and its error; the header only
+                // announces the list.
+                score = score.max(header + DEEPEST_CAUSE_MARGIN);
+            }
+            if surefire_failure_list(text) {
+                segment.surefire_list = Some(score);
+            }
+            if let Some(cause_score) = cause.cause_score {
+                let own = score;
+                score = score.max(cause_score);
+                segment.causes.deepest = Some(Cause {
+                    line: number,
+                    score: own,
+                });
             }
             let runner_line = echo_open
                 || text.starts_with("##[")
@@ -782,6 +829,131 @@ fn summary_verdict(text: &str) -> Option<bool> {
     None
 }
 
+/// The score of the line that states why npm failed (the first message of its `npm ERR!`
+/// block, when the error is npm's own rather than a package script's exit).
+const NPM_MESSAGE_SCORE: f32 = 8.0;
+
+/// Where a step is in npm's error report. npm prints an error as one block: `npm ERR! code X`,
+/// then metadata (`errno`, `syscall`, `path`, `command`), then the message that explains it,
+/// then pointers to its debug log. A script's non-zero exit (`code ELIFECYCLE`, npm 7's
+/// `code 1`) is explained above the block, by the script's own output; any other code by the
+/// block's first message line (`npm ERR! 404 Not Found - GET https://…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NpmBlock {
+    /// Not in a block, or past its message.
+    Outside,
+    /// After the `code` line of an error npm explains itself, before its message.
+    AwaitingMessage,
+}
+
+impl NpmBlock {
+    /// Follow `text`; whether it is the message that explains npm's own error.
+    fn read(&mut self, text: &str) -> bool {
+        let Some(rest) = text
+            .strip_prefix("npm ERR! ")
+            .or_else(|| text.strip_prefix("npm error "))
+        else {
+            if !text.starts_with("npm ERR!") && !text.starts_with("npm error") {
+                *self = NpmBlock::Outside;
+            }
+            return false;
+        };
+        if let Some(code) = rest.strip_prefix("code ") {
+            let code = code.trim();
+            let script_exit = code == "ELIFECYCLE" || code.bytes().all(|b| b.is_ascii_digit());
+            *self = if script_exit {
+                NpmBlock::Outside
+            } else {
+                NpmBlock::AwaitingMessage
+            };
+            return false;
+        }
+        let metadata = [
+            "errno", "syscall", "path", "command", "signal", "dest", "file",
+        ]
+        .iter()
+        .any(|key| rest.strip_prefix(key).is_some_and(|r| r.starts_with(' ')));
+        if *self == NpmBlock::AwaitingMessage && !metadata && !rest.trim().is_empty() {
+            *self = NpmBlock::Outside;
+            return true;
+        }
+        false
+    }
+}
+
+/// Whether a line is the header of surefire's list of failed tests in its `Results :` summary
+/// (`Failed tests:`, `Tests in error:`), whose entries follow one per line.
+fn surefire_failure_list(text: &str) -> bool {
+    let line = text.trim();
+    let line = line.strip_prefix("[ERROR]").unwrap_or(line).trim();
+    matches!(line, "Failed tests:" | "Tests in error:")
+}
+
+/// What the deepest cause of an error chain scores over the error it explains (more than
+/// the block follower's penalty it pays under that error, so it ranks above it).
+const DEEPEST_CAUSE_MARGIN: f32 = 1.5;
+/// Lines above a `Caused by:` header searched for the error it explains.
+const CAUSE_HEAD_LINES: usize = 6;
+
+/// A cause line kept as a candidate, with the score it had before it was the deepest.
+#[derive(Debug, Clone, Copy)]
+struct Cause {
+    line: usize,
+    score: f32,
+}
+
+/// An error's chain of causes as Rust's cargo and anyhow print it: the error, then for each
+/// cause a bare `Caused by:` header and the cause on the line under it. The last cause is the
+/// deepest, the one the others wrap, so it explains the error best (`failed to download` …
+/// `Caused by:` … `SSL connect error`). JVM traces print `Caused by: X` inline, but a test run's
+/// log is full of traces its tests printed on purpose, so those are left to their signatures.
+#[derive(Debug, Clone, Copy, Default)]
+struct CauseChain {
+    /// After a `Caused by:` header: the score of the error the chain explains.
+    awaiting: Option<f32>,
+    /// The error's score while inside a chain (its lines so far were causes or headers).
+    head: Option<f32>,
+    /// The deepest cause so far.
+    deepest: Option<Cause>,
+}
+
+/// What a line is in a chain of causes.
+struct CauseReading {
+    /// The score the line takes as the deepest cause so far, if it states one.
+    cause_score: Option<f32>,
+    /// The previous deepest cause, which the line shows is not the deepest.
+    shallower: Option<Cause>,
+}
+
+impl CauseChain {
+    /// Follow `text`; `head` is the best score among the candidates just above it.
+    fn read(&mut self, text: &str, head: impl FnOnce() -> f32) -> CauseReading {
+        let line = text.trim();
+        let mut reading = CauseReading {
+            cause_score: None,
+            shallower: None,
+        };
+        if line == "Caused by:" {
+            let head = match self.head {
+                Some(head) => head,
+                None => head(),
+            };
+            self.head = Some(head);
+            self.awaiting = Some(head);
+            return reading;
+        }
+        if let Some(head) = self.awaiting.take() {
+            reading.shallower = self.deepest.take();
+            reading.cause_score = Some(head + DEEPEST_CAUSE_MARGIN);
+            return reading;
+        }
+        // Any other line ends the chain.
+        self.head = None;
+        self.deepest = None;
+        reading
+    }
+}
+
 /// Longest echoed command a multi-line "command exited" line is followed through.
 const COMMAND_ECHO_LINES: usize = 200;
 
@@ -1073,6 +1245,91 @@ mod tests {
             ranked.iter().map(|c| c.line.line).collect::<Vec<_>>()
         );
         assert!(ranked.len() <= PER_STEP + 1);
+    }
+
+    /// The ranked line numbers of a plain log made of `lines`.
+    fn ranked_lines_of(lines: &[&str]) -> Vec<usize> {
+        let signatures = Signatures::builtin();
+        let mut analyzer = Analyzer::new(signatures);
+        for (index, line) in lines.iter().enumerate() {
+            analyzer.push("travis.log", index + 1, line, false, false);
+        }
+        let reading = analyzer.finish();
+        reading
+            .rank(0, signatures)
+            .iter()
+            .map(|c| c.line.line)
+            .collect()
+    }
+
+    #[test]
+    fn npms_own_error_is_explained_by_the_first_message_of_its_block() {
+        // npm's error report: code, metadata, then the message; the pointers to its debug log
+        // and the code line say nothing of the cause.
+        let ranked = ranked_lines_of(&[
+            "$ npm ci",
+            "npm ERR! code E404",
+            "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found",
+            "npm ERR! 404",
+            "npm ERR! 404  'left-padd@^1.3.0' is not in this registry.",
+            "npm ERR! A complete log of this run can be found in:",
+            "npm ERR!     /home/travis/.npm/_logs/2019-05-02T10_00_00_000Z-debug.log",
+            "The command \"npm ci\" exited with 1.",
+        ]);
+        assert_eq!(ranked.first(), Some(&3), "{ranked:?}");
+    }
+
+    #[test]
+    fn a_package_scripts_exit_is_explained_above_npms_block() {
+        let ranked = ranked_lines_of(&[
+            "$ npm run lint",
+            "> app@1.0.0 lint /home/travis/build/octo/app",
+            "> eslint src",
+            "/home/travis/build/octo/app/src/index.js",
+            "  12:5  error  'unused' is assigned a value but never used  no-unused-vars",
+            "npm ERR! code ELIFECYCLE",
+            "npm ERR! errno 1",
+            "npm ERR! app@1.0.0 lint: `eslint src`",
+            "npm ERR! Exit status 1",
+            "The command \"npm run lint\" exited with 1.",
+        ]);
+        assert_eq!(ranked.first(), Some(&5), "{ranked:?}");
+    }
+
+    #[test]
+    fn the_deepest_cause_of_a_cargo_error_explains_it() {
+        // cargo and anyhow print each cause under its own `Caused by:` header; the last one
+        // is what the others wrap.
+        let ranked = ranked_lines_of(&[
+            "$ cargo build --locked",
+            "error: failed to get `serde` as a dependency of package `app v0.1.0`",
+            "",
+            "Caused by:",
+            "  failed to load source for dependency `serde`",
+            "",
+            "Caused by:",
+            "  [6] Couldn't resolve host name (Could not resolve host: index.crates.io)",
+            "The command \"cargo build --locked\" exited with 101.",
+        ]);
+        assert_eq!(ranked.first(), Some(&8), "{ranked:?}");
+        let shallower = ranked.iter().position(|&l| l == 5);
+        let head = ranked.iter().position(|&l| l == 2);
+        assert!(shallower > head, "{ranked:?}");
+    }
+
+    #[test]
+    fn surefires_failed_test_list_is_told_by_its_first_entry() {
+        let ranked = ranked_lines_of(&[
+            "$ mvn -B test",
+            "Results :",
+            "",
+            "Failed tests: ",
+            "  ParserTest.parsesEmptyInput:42 expected:<1> but was:<0>",
+            "",
+            "Tests run: 12, Failures: 1, Errors: 0, Skipped: 0",
+            "The command \"mvn -B test\" exited with 1.",
+        ]);
+        assert_eq!(ranked.first(), Some(&5), "{ranked:?}");
     }
 
     #[test]

@@ -945,3 +945,164 @@ fn an_elixir_compile_error_is_told_by_its_error_line_not_by_the_banner_above_it(
         best["text"]
     );
 }
+
+#[test]
+fn a_cargo_error_is_explained_by_the_deepest_cause_under_it() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // cargo prints the error, then `Caused by:` and what it wraps: the download failed because
+    // the TLS handshake did, which is the network's doing, not the code's.
+    let log = "logchunks/logs/Rust/jwilm@alacritty/failed/564632044.log";
+    let report = real_log_report(&root, log);
+    let best = &report["exact_line"];
+    assert_eq!(best["line"], 625, "{}", best["text"]);
+    assert!(
+        best["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("  [35] SSL connect error"),
+        "{}",
+        best["text"]
+    );
+    assert_eq!(report["runner_ups"][0]["line"], 622);
+    assert_eq!(report["classification"]["class"], "flaky", "{report:#}");
+}
+
+#[test]
+fn an_npm_script_failure_is_explained_by_the_scripts_output_not_npms_block() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // `npm ERR! code ELIFECYCLE` only says a package script exited non-zero; the linter's own
+    // finding above the block says why.
+    let log = "logchunks/logs/CSS/twbs@bootstrap/failed/567309401.log";
+    let report = real_log_report(&root, log);
+    let best = &report["exact_line"];
+    assert_eq!(best["line"], 352, "{}", best["text"]);
+    assert_eq!(best["text"], "✖ Variable $bd-warning is not being used!");
+    let ranked = std::iter::once(best).chain(report["runner_ups"].as_array().unwrap());
+    for candidate in ranked.take(3) {
+        assert!(
+            !candidate["text"].as_str().unwrap().starts_with("npm ERR!"),
+            "{candidate}"
+        );
+    }
+}
+
+/// google/auto's CI workflow as the real log of `cidiff/google_auto_693` ran it: one job named
+/// per JDK from its matrix.
+const AUTO_WORKFLOW: &str = "name: CI
+on:
+  push:
+    branches:
+      - master
+  pull_request:
+    branches:
+      - master
+permissions:
+  contents: read
+jobs:
+  test:
+    name: \"JDK ${{ matrix.java }}\"
+    strategy:
+      matrix:
+        java: [ 8, 11, 17 ]
+    runs-on: ubuntu-latest
+    timeout-minutes: 60
+    steps:
+      - name: 'Cancel previous runs'
+        uses: styfle/cancel-workflow-action@0.9.1
+        with:
+          access_token: ${{ github.token }}
+      - name: 'Check out repository'
+        uses: actions/checkout@v3
+      - name: 'Cache local Maven repository'
+        uses: actions/cache@v2.1.7
+        with:
+          path: ~/.m2/repository
+          key: maven-${{ hashFiles('**/pom.xml') }}
+          restore-keys: |
+            maven-
+      - name: 'Set up JDK ${{ matrix.java }}'
+        uses: actions/setup-java@v2
+        with:
+          java-version: ${{ matrix.java }}
+          distribution: 'zulu'
+      - name: 'Install'
+        shell: bash
+        run: mvn -B dependency:go-offline test clean -U --quiet --fail-never -DskipTests=true -f build-pom.xml
+      - name: 'Test'
+        shell: bash
+        run: mvn -B verify -U --fail-at-end -Dsource.skip=true -Dmaven.javadoc.skip=true -f build-pom.xml
+";
+
+#[test]
+fn a_real_log_of_a_job_with_a_templated_name_maps_to_its_job_and_says_what_a_patch_lacks() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/ci.yml", AUTO_WORKFLOW);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    // Downloaded under the name GitHub gives a job's log; the log itself names no job, and the
+    // workflow's job is called `JDK ${{ matrix.java }}`: its steps find it.
+    let log = std::fs::read(root.join("cidiff/google_auto_693/fail.log")).unwrap();
+    write(dir.path(), "2_JDK 8.txt", log);
+    let report = diagnose_in_repo(dir.path(), "2_JDK 8.txt");
+    assert!(report["failing_job"].is_null(), "{}", report["failing_job"]);
+    assert_eq!(report["exact_line"]["line"], 1981);
+    assert_eq!(report["classification"]["class"], "tool-version");
+    let plan = &report["plan"];
+    assert_eq!(plan["workflow"], "./.github/workflows/ci.yml", "{plan:#}");
+    assert_eq!(plan["mapped"]["job"], "test", "{plan:#}");
+    assert_eq!(plan["mapped"]["job_matched_by"], "steps");
+    assert_eq!(plan["mapped"]["label"], "Test");
+    // `class file has wrong version 55.0, should be 52.0`: a dependency built for a newer JDK
+    // than this leg's. No edit of the workflow completes that, so no diff is written, and the
+    // plan says what it lacks rather than proposing a placeholder.
+    assert!(plan["diff"].is_null(), "{plan:#}");
+    let changes = plan["changes"].as_array().unwrap();
+    assert!(
+        changes.iter().any(|c| c["rationale"]
+            .as_str()
+            .unwrap()
+            .contains("no patch is generated")),
+        "{plan:#}"
+    );
+}
+
+#[test]
+fn surefires_failed_test_list_is_told_by_its_entries_not_its_header() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // Maven's `Results :` summary: `Tests in error:` announces the list, each entry under it
+    // names a test and its error.
+    let log = "bugswarm-travis/maven/109895373-orig.log";
+    let report = real_log_report(&root, log);
+    let ranked: Vec<(u64, String)> = std::iter::once(&report["exact_line"])
+        .chain(report["runner_ups"].as_array().unwrap())
+        .map(|c| {
+            (
+                c["line"].as_u64().unwrap(),
+                c["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let place = |line: u64| ranked.iter().position(|(l, _)| *l == line);
+    let entry = place(2696).unwrap_or_else(|| panic!("{ranked:#?}"));
+    assert!(ranked[entry]
+        .1
+        .contains("TestRecentGCResourcesModel.addList:40"));
+    assert!(
+        place(2695).is_none_or(|header| header > entry),
+        "{ranked:#?}"
+    );
+}
