@@ -69,6 +69,13 @@ struct FileConfig {
     #[serde(default)]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     terraform: Option<TerraformConfig>,
+    github_actions: Option<GithubActionsConfig>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct GithubActionsConfig {
+    runner_labels: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -283,6 +290,10 @@ impl Settings {
                 rules.push(rule.name);
             }
             self.per_path_ignores.push((set, rules));
+        }
+        if let Some(labels) = config.github_actions.and_then(|g| g.runner_labels) {
+            self.github_actions.runner_labels =
+                labels.into_iter().map(Spanned::into_inner).collect();
         }
         if let Some(terraform) = config.terraform {
             if let Some(tags) = terraform.required_tags {

@@ -96,11 +96,11 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "misfeature",
-        Coverage::None("not yet: `shell: cmd` and similar discouraged features are checkable offline"),
+        Coverage::Rules(&["discouraged-feature", "invalid-shell"], "`shell: cmd` and setup-python's `pip-install`; unknown shells are `invalid-shell`"),
     ),
     (
         "dependabot-cooldown",
-        Coverage::None("not yet: plimsoll checks that Dependabot is configured (`missing-dependency-updates`), not its settings"),
+        Coverage::Rules(&["missing-dependabot-cooldown"], "no `cooldown`, or one of zero days; the length of a non-zero cooldown is the project's choice"),
     ),
     (
         "dependabot-execution",
@@ -132,7 +132,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     ("events", Coverage::Rules(&["invalid-event"], "event names, activity types, cron")),
     (
         "glob",
-        Coverage::None("not yet: the syntax of branch, tag and path filters is checkable offline"),
+        Coverage::Rules(&["invalid-filter-pattern"], "branch, tag, path and custom image filters; `[x]` (a one-character class) is accepted"),
     ),
     ("job-needs", Coverage::Rules(&["invalid-needs"], "")),
     (
@@ -141,7 +141,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     ),
     (
         "runner-label",
-        Coverage::None("not yet: GitHub-hosted labels change often; self-hosted labels are the user's"),
+        Coverage::Rules(&["unknown-runner-label"], "retired and unknown GitHub-hosted images and conflicting hosted labels; other labels only when `runner-labels` is set in `plimsoll.toml`"),
     ),
     (
         "action",
@@ -156,7 +156,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
         "credentials",
         Coverage::Rules(&["hardcoded-container-credentials"], ""),
     ),
-    ("env-var", Coverage::None("not yet: environment variable names with invalid characters")),
+    ("env-var", Coverage::Rules(&["invalid-env-name"], "")),
     (
         "permissions",
         Coverage::Rules(

@@ -71,6 +71,11 @@ pub static RULES: &[&dyn Rule] = &[
     &InvalidShell,
     &DependabotInsecureExecution,
     &InvalidPermission,
+    &InvalidFilterPattern,
+    &InvalidEnvName,
+    &UnknownRunnerLabel,
+    &DiscouragedFeature,
+    &MissingDependabotCooldown,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -183,6 +183,11 @@ rule_tests! {
     copy_before_workdir => "copy-before-workdir",
     unpinned_package => "unpinned-package",
     package_upgrade => "package-upgrade",
+    invalid_filter_pattern => "invalid-filter-pattern",
+    invalid_env_name => "invalid-env-name",
+    unknown_runner_label => "unknown-runner-label",
+    discouraged_feature => "discouraged-feature",
+    missing_dependabot_cooldown => "missing-dependabot-cooldown",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
@@ -243,6 +248,10 @@ fn security_rules_are_silent_on_the_fixed_versions() {
         "privileged-env-write",
         "persisted-checkout-credentials",
         "excessive-permissions",
+        "invalid-filter-pattern",
+        "invalid-env-name",
+        "unknown-runner-label",
+        "discouraged-feature",
     ] {
         assert_silent_on(rule, "security-ok");
     }
