@@ -9,8 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Flags `runs-on:` labels (written in the job, or in the matrix axis that
     /// `runs-on: ${{ matrix.os }}` reads) that name a GitHub-hosted image GitHub does not have:
-    /// a retired one (`ubuntu-20.04`, `windows-2019`, `macos-13`) or an unknown version
-    /// (`ubuntu-25.04`), and lists that ask for two different GitHub-hosted images at once
+    /// a retired one (`ubuntu-20.04`, `windows-2019`, `macos-13`) or a version GitHub never
+    /// had (`ubuntu-25.04`; versions newer than the newest known image are left alone, as
+    /// GitHub may have added them since), and lists that ask for two different GitHub-hosted images at once
     /// (`[ubuntu-latest, windows-latest]`). Labels of the `ubuntu-`, `windows-` and `macos-`
     /// form with other suffixes (`ubuntu-latest-8-cores`) are larger runners an organisation
     /// names itself, and a list with `self-hosted` names the user's own machines: both are left
@@ -50,11 +51,14 @@ declare_rule! {
 }
 
 /// GitHub-hosted runner labels ("GitHub-hosted runners", standard and arm64 runners, and the
-/// macOS larger runners GitHub names itself), as of December 2026.
+/// macOS larger runners GitHub names itself), as of December 2026 (`ubuntu-26.04` and
+/// `macos-26-intel` as used by curl and actionlint's own workflows).
 const HOSTED: &[&str] = &[
     "ubuntu-latest",
     "ubuntu-24.04",
     "ubuntu-22.04",
+    "ubuntu-26.04",
+    "ubuntu-26.04-arm",
     "ubuntu-24.04-arm",
     "ubuntu-22.04-arm",
     "ubuntu-slim",
@@ -67,6 +71,7 @@ const HOSTED: &[&str] = &[
     "macos-15",
     "macos-14",
     "macos-15-intel",
+    "macos-26-intel",
     "macos-latest-large",
     "macos-latest-xlarge",
     "macos-26-xlarge",
@@ -94,24 +99,46 @@ const RETIRED: &[(&str, &str)] = &[
     ("macos-13-xlarge", "2025-12-04"),
 ];
 
-/// Whether `label` has the form of a GitHub-hosted image label: an OS, then `latest` or a
-/// version, then at most an architecture (`ubuntu-24.04-arm`, `macos-15-intel`).
-fn looks_hosted(label: &str) -> bool {
-    let Some((os, rest)) = label.split_once('-') else {
-        return false;
-    };
+/// The OS and version of a label of the form of a GitHub-hosted image: an OS, then `latest`
+/// or a version, then at most an architecture (`ubuntu-24.04-arm`, `macos-15-intel`).
+fn hosted_shape(label: &str) -> Option<(&str, &str)> {
+    let (os, rest) = label.split_once('-')?;
     if !matches!(os, "ubuntu" | "windows" | "macos") {
-        return false;
+        return None;
     }
     let version = rest
         .strip_suffix("-arm")
         .or_else(|| rest.strip_suffix("-arm64"))
         .or_else(|| rest.strip_suffix("-intel"))
         .unwrap_or(rest);
-    version == "latest"
-        || (!version.is_empty()
-            && version.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            && version.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+    let is_version = version == "latest"
+        || (version.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && version.bytes().next().is_some_and(|b| b.is_ascii_digit()));
+    is_version.then_some((os, version))
+}
+
+/// A version's numbers (`24.04` → `[24, 4]`), to compare versions.
+fn version_numbers(version: &str) -> Vec<u64> {
+    version.split('.').filter_map(|n| n.parse().ok()).collect()
+}
+
+/// Whether `label` names a GitHub-hosted image that cannot exist: of the hosted form, and not
+/// newer than the newest image of its OS in [`HOSTED`] (a newer one may have been added since
+/// this list was written, so it is left alone).
+fn impossible_hosted(label: &str) -> bool {
+    let Some((os, version)) = hosted_shape(label) else {
+        return false;
+    };
+    if version == "latest" {
+        return true;
+    }
+    let newest = HOSTED
+        .iter()
+        .filter_map(|known| hosted_shape(known))
+        .filter(|(known_os, v)| *known_os == os && *v != "latest")
+        .map(|(_, v)| version_numbers(v))
+        .max();
+    newest.is_some_and(|newest| version_numbers(version) <= newest)
 }
 
 /// What is wrong with one label, if anything.
@@ -125,7 +152,7 @@ fn label_fault(label: &str, declared: &[String]) -> Option<String> {
             "the GitHub-hosted image `{label}` was retired ({date}): no runner picks the job up"
         ));
     }
-    if looks_hosted(&lower) {
+    if impossible_hosted(&lower) {
         return Some(format!("`{label}` is not a GitHub-hosted image: no runner picks the job up (a self-hosted runner's label goes with `self-hosted`, or under `runner-labels` in `plimsoll.toml`)"));
     }
     // Once the project lists its own labels, any other label is a typo.
@@ -267,13 +294,16 @@ mod tests {
 
     #[test]
     fn hosted_shapes() {
-        assert!(looks_hosted("ubuntu-25.04"));
-        assert!(looks_hosted("macos-10.15"));
-        assert!(looks_hosted("windows-latest"));
-        assert!(looks_hosted("ubuntu-24.04-arm"));
-        assert!(!looks_hosted("ubuntu-latest-8-cores"));
-        assert!(!looks_hosted("macos-14-xlarge"));
-        assert!(!looks_hosted("gpu"));
+        assert!(impossible_hosted("ubuntu-25.04"));
+        assert!(impossible_hosted("macos-10.16"));
+        assert!(impossible_hosted("windows-2023"));
+        assert!(impossible_hosted("ubuntu-23.04-arm"));
+        // Newer than any image listed: perhaps added since.
+        assert!(!impossible_hosted("ubuntu-28.04"));
+        assert!(!impossible_hosted("macos-27"));
+        assert!(!impossible_hosted("ubuntu-latest-8-cores"));
+        assert!(!impossible_hosted("macos-14-xlarge"));
+        assert!(!impossible_hosted("gpu"));
         assert!(label_fault("ubuntu-24.04", &[]).is_none());
         assert!(label_fault("ubuntu-20.04", &[]).is_some());
         assert!(label_fault("ubuntu-25.04", &["ubuntu-25.04".into()]).is_none());
