@@ -80,7 +80,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ("use-trusted-publishing", Coverage::Rules(&["use-trusted-publishing"], "")),
     (
         "anonymous-definition",
-        Coverage::None("out of scope: a style preference (workflows and jobs without `name:`), not a defect"),
+        Coverage::Rules(&["anonymous-definition"], "strict mode, as zizmor's pedantic persona"),
     ),
     (
         "concurrency-limits",
@@ -88,7 +88,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "undocumented-permissions",
-        Coverage::None("out of scope: a style preference (a comment beside each permission)"),
+        Coverage::Rules(&["undocumented-permissions"], "strict mode, as zizmor's pedantic persona"),
     ),
     (
         "archived-uses",
@@ -101,6 +101,10 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     (
         "dependabot-cooldown",
         Coverage::Rules(&["missing-dependabot-cooldown"], "no `cooldown`, or one of zero days; the length of a non-zero cooldown is the project's choice"),
+    ),
+    (
+        "superfluous-actions",
+        Coverage::Rules(&["superfluous-action"], "strict mode; the actions that wrap `gh`, `docker` or `jq` in one command"),
     ),
     (
         "dependabot-execution",

@@ -76,6 +76,9 @@ pub static RULES: &[&dyn Rule] = &[
     &UnknownRunnerLabel,
     &DiscouragedFeature,
     &MissingDependabotCooldown,
+    &SuperfluousAction,
+    &UndocumentedPermissions,
+    &AnonymousDefinition,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

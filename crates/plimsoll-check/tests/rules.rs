@@ -188,6 +188,9 @@ rule_tests! {
     unknown_runner_label => "unknown-runner-label",
     discouraged_feature => "discouraged-feature",
     missing_dependabot_cooldown => "missing-dependabot-cooldown",
+    superfluous_action => "superfluous-action",
+    undocumented_permissions => "undocumented-permissions",
+    anonymous_definition => "anonymous-definition",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
