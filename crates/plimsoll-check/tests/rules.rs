@@ -526,3 +526,47 @@ fn runs_as_root_follows_a_base_image_built_in_the_repository() {
         ]
     );
 }
+
+/// `runner-labels` in `plimsoll.toml` names the project's own runners: they are accepted, and
+/// once the list is set any other label that is neither GitHub-hosted nor a self-hosted preset
+/// is reported.
+#[test]
+fn unknown_runner_label_reads_the_runner_labels_of_plimsoll_toml() {
+    let temp = tempfile::tempdir().unwrap();
+    let workflows = temp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: push\npermissions:\n  contents: read\njobs:\n  gpu:\n    runs-on: [linux, gpu-a100]\n    timeout-minutes: 10\n    steps:\n      - run: make\n  typo:\n    runs-on: gpu-a10O\n    timeout-minutes: 10\n    steps:\n      - run: make\n  hosted:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - run: make\n",
+    )
+    .unwrap();
+    let findings = |config: &str| -> Vec<String> {
+        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
+        let overrides = Overrides {
+            test_data: Some(Vec::new()),
+            enable: vec!["unknown-runner-label".to_string()],
+            ..Overrides::default()
+        };
+        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "unknown-runner-label")
+            .map(|f| {
+                format!(
+                    "{}:{} {}",
+                    f.location.start.line, f.location.start.column, f.message
+                )
+            })
+            .collect()
+    };
+    // Without the list, labels of other shapes may be anyone's runners: nothing to report.
+    assert!(findings("").is_empty());
+    let found = findings("[github-actions]\nrunner-labels = [\"gpu-a100\"]\n");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("11:14 `gpu-a10O` is neither"),
+        "{found:#?}"
+    );
+}
