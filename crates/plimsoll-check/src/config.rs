@@ -136,6 +136,12 @@ impl Settings {
                 }
             }
         }
+        if !overrides.isolated {
+            settings
+                .github_actions
+                .runner_labels
+                .extend(actionlint_runner_labels(target));
+        }
         if let Some(value) = env("PLIMSOLL_FAIL_ON") {
             settings.fail_on = value.parse().map_err(|message| ConfigError::Value {
                 origin: "PLIMSOLL_FAIL_ON".into(),
@@ -348,6 +354,47 @@ fn find_upward(target: &Path) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The self-hosted runner labels declared for actionlint (`self-hosted-runner.labels` of
+/// `.github/actionlint.yaml` or `.yml`) in the target's folder or above it, up to its
+/// repository's root: a project that told actionlint its runners' labels need not repeat them.
+/// A file that cannot be read or parsed declares none (actionlint reports its own errors).
+fn actionlint_runner_labels(target: &Path) -> Vec<String> {
+    let Some(start) = std::fs::canonicalize(target).ok().map(|t| {
+        if t.is_dir() {
+            t
+        } else {
+            t.parent().map(Path::to_path_buf).unwrap_or(t)
+        }
+    }) else {
+        return Vec::new();
+    };
+    let top = crate::discovery::repository_root(&start).unwrap_or_else(|| start.clone());
+    for dir in start.ancestors() {
+        for name in ["actionlint.yaml", "actionlint.yml"] {
+            let Ok(text) = std::fs::read_to_string(dir.join(".github").join(name)) else {
+                continue;
+            };
+            let lines = plimsoll_syntax::LineIndex::new(&text);
+            let Ok(document) = plimsoll_syntax::yaml::parse(&text, &lines).into_single() else {
+                return Vec::new();
+            };
+            return document
+                .root
+                .get("self-hosted-runner")
+                .and_then(|runner| runner.get("labels"))
+                .and_then(|labels| labels.as_sequence())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|label| label.as_str().map(str::to_string))
+                .collect();
+        }
+        if dir == top {
+            break;
+        }
+    }
+    Vec::new()
 }
 
 fn split_list(value: &str) -> Vec<String> {

@@ -145,7 +145,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     ),
     (
         "runner-label",
-        Coverage::Rules(&["unknown-runner-label"], "retired and unknown GitHub-hosted images and conflicting hosted labels; other labels only when `runner-labels` is set in `plimsoll.toml`"),
+        Coverage::Rules(&["unknown-runner-label"], "retired and unknown GitHub-hosted images and conflicting hosted labels; other labels only when the project lists its own (`runner-labels` in `plimsoll.toml`, or actionlint's `self-hosted-runner.labels`)"),
     ),
     (
         "action",

@@ -114,7 +114,8 @@ impl Default for TerraformSettings {
 #[derive(Clone, Debug, Default)]
 pub struct GithubActionsSettings {
     /// Labels of the project's own runners that `runs-on:` may name without `self-hosted`
-    /// (`runner-labels`): larger runners and runner groups' labels.
+    /// (`runner-labels`, and actionlint's `self-hosted-runner.labels`): larger runners and
+    /// runner groups' labels; `*` matches any run of characters.
     pub runner_labels: Vec<String>,
 }
 

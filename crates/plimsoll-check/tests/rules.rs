@@ -569,4 +569,17 @@ fn unknown_runner_label_reads_the_runner_labels_of_plimsoll_toml() {
         found[0].starts_with("11:14 `gpu-a10O` is neither"),
         "{found:#?}"
     );
+    // actionlint's configuration says the same, with a pattern.
+    std::fs::write(
+        temp.path().join(".github/actionlint.yaml"),
+        "self-hosted-runner:\n  labels:\n    - gpu-*\n",
+    )
+    .unwrap();
+    assert!(findings("").is_empty());
+    std::fs::write(
+        temp.path().join(".github/actionlint.yaml"),
+        "self-hosted-runner:\n  labels:\n    - gpu-a100\n",
+    )
+    .unwrap();
+    assert_eq!(findings("").len(), 1);
 }

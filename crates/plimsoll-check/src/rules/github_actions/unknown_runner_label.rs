@@ -16,7 +16,9 @@ declare_rule! {
     /// form with other suffixes (`ubuntu-latest-8-cores`) are larger runners an organisation
     /// names itself, and a list with `self-hosted` names the user's own machines: both are left
     /// alone, as are the labels listed under `runner-labels` in `[github-actions]` of
-    /// `plimsoll.toml`; once that list is set, any other label is reported too.
+    /// `plimsoll.toml` or under `self-hosted-runner.labels` of `.github/actionlint.yaml` (`*`
+    /// matches any run of characters); once either list is set, any other label is reported
+    /// too.
     ///
     /// ## Why is this bad?
     /// No runner ever picks the job up: it waits in the queue until it is cancelled (a day
@@ -144,7 +146,11 @@ fn impossible_hosted(label: &str) -> bool {
 /// What is wrong with one label, if anything.
 fn label_fault(label: &str, declared: &[String]) -> Option<String> {
     let lower = label.to_ascii_lowercase();
-    if HOSTED.contains(&lower.as_str()) || declared.iter().any(|d| d.eq_ignore_ascii_case(label)) {
+    if HOSTED.contains(&lower.as_str())
+        || declared
+            .iter()
+            .any(|d| matches_wildcard(&d.to_ascii_lowercase(), &lower))
+    {
         return None;
     }
     if let Some((_, date)) = RETIRED.iter().find(|(name, _)| *name == lower) {
@@ -157,7 +163,7 @@ fn label_fault(label: &str, declared: &[String]) -> Option<String> {
     }
     // Once the project lists its own labels, any other label is a typo.
     (!declared.is_empty() && !SELF_HOSTED_PRESETS.contains(&lower.as_str())).then(|| {
-        format!("`{label}` is neither a GitHub-hosted image nor one of the `runner-labels` of `plimsoll.toml`: no runner picks the job up")
+        format!("`{label}` is neither a GitHub-hosted image nor one of the project's runner labels (`runner-labels` of `plimsoll.toml`, `self-hosted-runner.labels` of `.github/actionlint.yaml`): no runner picks the job up")
     })
 }
 
@@ -172,6 +178,27 @@ const SELF_HOSTED_PRESETS: &[&str] = &[
     "arm",
     "arm64",
 ];
+
+/// Whether `label` matches `pattern`, where `*` stands for any run of characters (actionlint's
+/// label configuration accepts such patterns: `linux-*`).
+fn matches_wildcard(pattern: &str, label: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = label.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
 
 /// The labels of `runs-on` (a string, a list, or a mapping with `labels`).
 fn labels(runs_on: &Node) -> Vec<&Node> {
@@ -310,5 +337,11 @@ mod tests {
         assert!(label_fault("gpu", &[]).is_none());
         assert!(label_fault("gpu", &["gpu-large".into()]).is_some());
         assert!(label_fault("linux", &["gpu-large".into()]).is_none());
+        assert!(label_fault("gpu-a100", &["gpu-*".into()]).is_none());
+        assert!(label_fault("cpu-a100", &["gpu-*".into()]).is_some());
+        assert!(matches_wildcard("*-large", "linux-large"));
+        assert!(matches_wildcard("a*b*c", "aXbYc"));
+        assert!(!matches_wildcard("a*b*c", "aXbY"));
+        assert!(!matches_wildcard("ab", "abc"));
     }
 }
