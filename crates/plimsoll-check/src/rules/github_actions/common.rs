@@ -89,6 +89,11 @@ pub(crate) fn labelled_jobs<'a>(
         .map(|job| (format!("job `{}`", job.id), job.node))
 }
 
+/// The `defaults.run.shell` of a workflow's or job's mapping.
+pub(crate) fn defaults_shell(node: &Node) -> Option<&Node> {
+    node.get("defaults")?.get("run")?.get("shell")
+}
+
 /// A step's label for messages (`` step `Deploy` ``).
 pub(crate) fn step_owner(step: &Step<'_>) -> String {
     format!("step `{}`", step.label())

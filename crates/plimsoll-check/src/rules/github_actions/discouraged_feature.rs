@@ -1,7 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, labelled_jobs, step_owner};
+use super::common::{action_slug, defaults_shell, labelled_jobs, step_owner};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -61,10 +61,6 @@ fn check_shell(owner: &str, shell: Option<&Node>, out: &mut Sink) {
             format!("{owner} runs its scripts with `cmd`, whose quoting and `%` expansion make injection easy and review unreliable"),
         );
     }
-}
-
-fn defaults_shell(node: &Node) -> Option<&Node> {
-    node.get("defaults")?.get("run")?.get("shell")
 }
 
 impl Rule for DiscouragedFeature {
