@@ -76,6 +76,8 @@ struct FileConfig {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct GithubActionsConfig {
     runner_labels: Option<Vec<Spanned<String>>>,
+    allowed_uses: Option<Vec<Spanned<String>>>,
+    forbidden_uses: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -297,9 +299,19 @@ impl Settings {
             }
             self.per_path_ignores.push((set, rules));
         }
-        if let Some(labels) = config.github_actions.and_then(|g| g.runner_labels) {
-            self.github_actions.runner_labels =
-                labels.into_iter().map(Spanned::into_inner).collect();
+        if let Some(github_actions) = config.github_actions {
+            let strings = |list: Vec<Spanned<String>>| -> Vec<String> {
+                list.into_iter().map(Spanned::into_inner).collect()
+            };
+            if let Some(labels) = github_actions.runner_labels {
+                self.github_actions.runner_labels = strings(labels);
+            }
+            if let Some(allowed) = github_actions.allowed_uses {
+                self.github_actions.allowed_uses = strings(allowed);
+            }
+            if let Some(forbidden) = github_actions.forbidden_uses {
+                self.github_actions.forbidden_uses = strings(forbidden);
+            }
         }
         if let Some(terraform) = config.terraform {
             if let Some(tags) = terraform.required_tags {

@@ -27,7 +27,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "forbidden-uses",
-        Coverage::None("a policy of allowed and denied actions that each user writes; plimsoll has no such list to check against"),
+        Coverage::Rules(&["forbidden-action"], "the policy is `allowed-uses`/`forbidden-uses` in `plimsoll.toml`"),
     ),
     ("github-env", Coverage::Rules(&["privileged-env-write"], "")),
     (

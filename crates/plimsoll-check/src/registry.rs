@@ -79,6 +79,7 @@ pub static RULES: &[&dyn Rule] = &[
     &SuperfluousAction,
     &UndocumentedPermissions,
     &AnonymousDefinition,
+    &ForbiddenAction,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

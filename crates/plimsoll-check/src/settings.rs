@@ -117,6 +117,11 @@ pub struct GithubActionsSettings {
     /// (`runner-labels`, and actionlint's `self-hosted-runner.labels`): larger runners and
     /// runner groups' labels; `*` matches any run of characters.
     pub runner_labels: Vec<String>,
+    /// Actions (`owner/repo` patterns) the project allows; when set, any other is reported
+    /// (`allowed-uses`).
+    pub allowed_uses: Vec<String>,
+    /// Actions (`owner/repo` patterns) the project rules out (`forbidden-uses`).
+    pub forbidden_uses: Vec<String>,
 }
 
 /// Which exclusions apply inside a path named on the command line

@@ -94,6 +94,9 @@ macro_rules! rule_tests {
                 if matches!(meta.domain, plimsoll_check::Domain::Kubernetes | plimsoll_check::Domain::Terraform) {
                     continue; // covered by tests/infra_rules.rs
                 }
+                if meta.name == "forbidden-action" {
+                    continue; // needs a plimsoll.toml policy: forbidden_action_follows_the_policy_of_plimsoll_toml
+                }
                 if meta.name == "committed-env-file" {
                     continue; // needs a git repository: covered by tests/secrets.rs
                 }
@@ -582,4 +585,49 @@ fn unknown_runner_label_reads_the_runner_labels_of_plimsoll_toml() {
     )
     .unwrap();
     assert_eq!(findings("").len(), 1);
+}
+
+/// `forbidden-action` reports what the policy of `plimsoll.toml` rules out, at the action's
+/// name, and nothing without a policy.
+#[test]
+fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
+    let temp = tempfile::tempdir().unwrap();
+    let workflows = temp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@v4\n      - uses: tj-actions/changed-files@v46\n      - uses: some-user/deploy-action@v1\n      - uses: github/codeql-action/init@v3\n      - uses: ./.github/actions/local\n",
+    )
+    .unwrap();
+    let findings = |config: &str| -> String {
+        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
+        let overrides = Overrides {
+            test_data: Some(Vec::new()),
+            enable: vec!["forbidden-action".to_string()],
+            ..Overrides::default()
+        };
+        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "forbidden-action")
+            .map(|f| {
+                format!(
+                    "{}:{}-{}:{} {}",
+                    f.location.start.line,
+                    f.location.start.column,
+                    f.location.end.line,
+                    f.location.end.column,
+                    f.message
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(findings(""), "");
+    insta::assert_snapshot!(
+        "forbidden-action",
+        findings("[github-actions]\nallowed-uses = [\"actions/*\", \"github/codeql-action\", \"tj-actions/*\"]\nforbidden-uses = [\"tj-actions/*\"]\n")
+    );
 }

@@ -1,6 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
+use super::common::matches_wildcard;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -178,27 +179,6 @@ const SELF_HOSTED_PRESETS: &[&str] = &[
     "arm",
     "arm64",
 ];
-
-/// Whether `label` matches `pattern`, where `*` stands for any run of characters (actionlint's
-/// label configuration accepts such patterns: `linux-*`).
-fn matches_wildcard(pattern: &str, label: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or("");
-    let Some(mut rest) = label.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
-}
 
 /// The labels of `runs-on` (a string, a list, or a mapping with `labels`).
 fn labels(runs_on: &Node) -> Vec<&Node> {
