@@ -33,6 +33,10 @@ pub struct Advisory {
     pub fixed: Option<Version>,
     /// How sure a match is.
     pub level: AdvisoryLevel,
+    /// When the advisory was published (`YYYY-MM-DD`).
+    pub published: &'static str,
+    /// Where the advisory is published (the repository's advisory page).
+    pub source: &'static str,
     /// What happened, for messages.
     pub summary: &'static str,
 }
@@ -108,6 +112,8 @@ fn parse_line(line: &'static str) -> Option<Advisory> {
         "note" => AdvisoryLevel::CompromisedTag,
         _ => return None,
     };
+    let published = next()?;
+    let source = next()?;
     let summary = next()?;
     let version = |text: &str| -> Option<Option<Version>> {
         if text == "-" {
@@ -123,6 +129,8 @@ fn parse_line(line: &'static str) -> Option<Advisory> {
         introduced: version(introduced)?,
         fixed: version(fixed)?,
         level,
+        published,
+        source,
         summary,
     })
 }
@@ -163,6 +171,23 @@ mod tests {
         for advisory in all() {
             assert!(advisory.ghsa.starts_with("GHSA-"), "{}", advisory.ghsa);
             assert_eq!(advisory.action, advisory.action.to_ascii_lowercase());
+            let date: Vec<&str> = advisory.published.split('-').collect();
+            assert!(
+                date.len() == 3 && date.iter().all(|p| p.parse::<u32>().is_ok()),
+                "{}: published {}",
+                advisory.ghsa,
+                advisory.published
+            );
+            assert!(
+                advisory.source.starts_with("https://github.com/"),
+                "{}",
+                advisory.source
+            );
+            assert!(
+                advisory.source.ends_with(advisory.ghsa),
+                "{}",
+                advisory.source
+            );
         }
     }
 
@@ -193,6 +218,22 @@ mod tests {
         // Sub-path actions belong to their repository; 4.0.0 is the first affected release.
         assert_eq!(ids("actions/download-artifact/merge", "v4.1.0").len(), 1);
         assert!(ids("actions/download-artifact", "v3.9.9").is_empty());
+        // Rows added from the database's records.
+        assert_eq!(
+            ids("tj-actions/verify-changed-files", "v16"),
+            ["GHSA-ghm2-rq8q-wrhc"]
+        );
+        assert!(ids("tj-actions/verify-changed-files", "v17").is_empty());
+        assert_eq!(ids("gradle/gradle-build-action", "v2.4.1").len(), 1);
+        assert!(ids("gradle/gradle-build-action", "v2").is_empty());
+        assert!(ids("rlespinasse/github-slug-action", "v3").is_empty());
+        assert_eq!(ids("rlespinasse/github-slug-action", "v4.4.0").len(), 1);
+        assert!(ids("rlespinasse/github-slug-action", "v4").is_empty());
+        assert_eq!(ids("github/codeql-action/init", "v3.27.0").len(), 1);
+        assert!(ids("github/codeql-action/init", "v3").is_empty());
+        assert_eq!(ids("github/codeql-action/analyze", "v2").len(), 1);
+        assert!(ids("github/codeql-action", "v2.26.10").is_empty());
+        assert_eq!(ids("reviewdog/action-shellcheck", "v1").len(), 1);
         // Branches and SHAs are not versions.
         assert!(ids("tj-actions/changed-files", "main").is_empty());
         assert!(Version::parse("v4")

@@ -70,6 +70,15 @@ struct FileConfig {
     #[serde(default)]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     terraform: Option<TerraformConfig>,
+    github_actions: Option<GithubActionsConfig>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct GithubActionsConfig {
+    runner_labels: Option<Vec<Spanned<String>>>,
+    allowed_uses: Option<Vec<Spanned<String>>>,
+    forbidden_uses: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -132,6 +141,12 @@ impl Settings {
                     settings.apply_file(&env_file, &mut exclude)?;
                 }
             }
+        }
+        if !overrides.isolated {
+            settings
+                .github_actions
+                .runner_labels
+                .extend(actionlint_runner_labels(target));
         }
         if let Some(value) = env("PLIMSOLL_FAIL_ON") {
             settings.fail_on = value.parse().map_err(|message| ConfigError::Value {
@@ -300,6 +315,20 @@ impl Settings {
             }
             self.per_path_ignores.push((set, rules));
         }
+        if let Some(github_actions) = config.github_actions {
+            let strings = |list: Vec<Spanned<String>>| -> Vec<String> {
+                list.into_iter().map(Spanned::into_inner).collect()
+            };
+            if let Some(labels) = github_actions.runner_labels {
+                self.github_actions.runner_labels = strings(labels);
+            }
+            if let Some(allowed) = github_actions.allowed_uses {
+                self.github_actions.allowed_uses = strings(allowed);
+            }
+            if let Some(forbidden) = github_actions.forbidden_uses {
+                self.github_actions.forbidden_uses = strings(forbidden);
+            }
+        }
         if let Some(terraform) = config.terraform {
             if let Some(tags) = terraform.required_tags {
                 self.terraform.required_tags = tags.into_iter().map(Spanned::into_inner).collect();
@@ -353,6 +382,47 @@ fn find_upward(target: &Path) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// The self-hosted runner labels declared for actionlint (`self-hosted-runner.labels` of
+/// `.github/actionlint.yaml` or `.yml`) in the target's folder or above it, up to its
+/// repository's root: a project that told actionlint its runners' labels need not repeat them.
+/// A file that cannot be read or parsed declares none (actionlint reports its own errors).
+fn actionlint_runner_labels(target: &Path) -> Vec<String> {
+    let Some(start) = std::fs::canonicalize(target).ok().map(|t| {
+        if t.is_dir() {
+            t
+        } else {
+            t.parent().map(Path::to_path_buf).unwrap_or(t)
+        }
+    }) else {
+        return Vec::new();
+    };
+    let top = crate::discovery::repository_root(&start).unwrap_or_else(|| start.clone());
+    for dir in start.ancestors() {
+        for name in ["actionlint.yaml", "actionlint.yml"] {
+            let Ok(text) = std::fs::read_to_string(dir.join(".github").join(name)) else {
+                continue;
+            };
+            let lines = plimsoll_syntax::LineIndex::new(&text);
+            let Ok(document) = plimsoll_syntax::yaml::parse(&text, &lines).into_single() else {
+                return Vec::new();
+            };
+            return document
+                .root
+                .get("self-hosted-runner")
+                .and_then(|runner| runner.get("labels"))
+                .and_then(|labels| labels.as_sequence())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|label| label.as_str().map(str::to_string))
+                .collect();
+        }
+        if dir == top {
+            break;
+        }
+    }
+    Vec::new()
 }
 
 fn split_list(value: &str) -> Vec<String> {

@@ -27,7 +27,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "forbidden-uses",
-        Coverage::None("a policy of allowed and denied actions that each user writes; plimsoll has no such list to check against"),
+        Coverage::Rules(&["forbidden-action"], "the policy is `allowed-uses`/`forbidden-uses` in `plimsoll.toml`"),
     ),
     ("github-env", Coverage::Rules(&["privileged-env-write"], "")),
     (
@@ -80,7 +80,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ("use-trusted-publishing", Coverage::Rules(&["use-trusted-publishing"], "")),
     (
         "anonymous-definition",
-        Coverage::None("out of scope: a style preference (workflows and jobs without `name:`), not a defect"),
+        Coverage::Rules(&["anonymous-definition"], "strict mode, as zizmor's pedantic persona"),
     ),
     (
         "concurrency-limits",
@@ -88,7 +88,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "undocumented-permissions",
-        Coverage::None("out of scope: a style preference (a comment beside each permission)"),
+        Coverage::Rules(&["undocumented-permissions"], "strict mode, as zizmor's pedantic persona"),
     ),
     (
         "archived-uses",
@@ -96,11 +96,15 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "misfeature",
-        Coverage::None("not yet: `shell: cmd` and similar discouraged features are checkable offline"),
+        Coverage::Rules(&["discouraged-feature", "invalid-shell"], "`shell: cmd` and setup-python's `pip-install`; unknown shells are `invalid-shell`"),
     ),
     (
         "dependabot-cooldown",
-        Coverage::None("not yet: plimsoll checks that Dependabot is configured (`missing-dependency-updates`), not its settings"),
+        Coverage::Rules(&["missing-dependabot-cooldown"], "no `cooldown`, or one of zero days; the length of a non-zero cooldown is the project's choice"),
+    ),
+    (
+        "superfluous-actions",
+        Coverage::Rules(&["superfluous-action"], "strict mode; the actions that wrap `gh`, `docker` or `jq` in one command"),
     ),
     (
         "dependabot-execution",
@@ -132,7 +136,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     ("events", Coverage::Rules(&["invalid-event"], "event names, activity types, cron")),
     (
         "glob",
-        Coverage::None("not yet: the syntax of branch, tag and path filters is checkable offline"),
+        Coverage::Rules(&["invalid-filter-pattern"], "branch, tag, path and custom image filters; `[x]` (a one-character class) is accepted"),
     ),
     ("job-needs", Coverage::Rules(&["invalid-needs"], "")),
     (
@@ -141,7 +145,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
     ),
     (
         "runner-label",
-        Coverage::None("not yet: GitHub-hosted labels change often; self-hosted labels are the user's"),
+        Coverage::Rules(&["unknown-runner-label"], "retired and unknown GitHub-hosted images and conflicting hosted labels; other labels only when the project lists its own (`runner-labels` in `plimsoll.toml`, or actionlint's `self-hosted-runner.labels`)"),
     ),
     (
         "action",
@@ -156,7 +160,7 @@ pub const ACTIONLINT: &[(&str, Coverage)] = &[
         "credentials",
         Coverage::Rules(&["hardcoded-container-credentials"], ""),
     ),
-    ("env-var", Coverage::None("not yet: environment variable names with invalid characters")),
+    ("env-var", Coverage::Rules(&["invalid-env-name"], "")),
     (
         "permissions",
         Coverage::Rules(

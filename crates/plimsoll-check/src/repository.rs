@@ -308,6 +308,9 @@ pub struct DependabotFacts {
     /// Each `insecure-external-code-execution: allow`: its value's span and the ecosystem of
     /// its update entry.
     pub insecure_execution: Vec<(Span, String)>,
+    /// Each update entry that opens pull requests for new releases at once (no `cooldown`,
+    /// or one of zero days): where to point, its ecosystem, and what is missing.
+    pub without_cooldown: Vec<(Span, String, &'static str)>,
 }
 
 /// A repository: a directory given as a target, with what was found in it.

@@ -38,6 +38,10 @@ pub const SECURITY_SEVERITY: &[(&str, &str)] = &[
     ("obfuscation", "3.0"),
     ("use-trusted-publishing", "2.0"),
     ("dependabot-insecure-execution", "6.0"),
+    ("discouraged-feature", "2.0"),
+    ("missing-dependabot-cooldown", "3.0"),
+    ("superfluous-action", "2.0"),
+    ("forbidden-action", "5.0"),
     // Containers and Compose
     ("unpinned-base-image", "4.0"),
     ("image-not-pinned-to-digest", "3.0"),

@@ -148,6 +148,20 @@ impl Default for TerraformSettings {
     }
 }
 
+/// GitHub Actions settings (`[github-actions]` in `plimsoll.toml`).
+#[derive(Clone, Debug, Default)]
+pub struct GithubActionsSettings {
+    /// Labels of the project's own runners that `runs-on:` may name without `self-hosted`
+    /// (`runner-labels`, and actionlint's `self-hosted-runner.labels`): larger runners and
+    /// runner groups' labels; `*` matches any run of characters.
+    pub runner_labels: Vec<String>,
+    /// Actions (`owner/repo` patterns) the project allows; when set, any other is reported
+    /// (`allowed-uses`).
+    pub allowed_uses: Vec<String>,
+    /// Actions (`owner/repo` patterns) the project rules out (`forbidden-uses`).
+    pub forbidden_uses: Vec<String>,
+}
+
 /// Which exclusions apply inside a path named on the command line
 /// ([`Settings::exclusions_under`]).
 #[derive(Clone, Debug, Default)]
@@ -182,6 +196,8 @@ pub struct Settings {
     pub(crate) per_path_ignores: Vec<(GlobSet, Vec<&'static str>)>,
     /// Terraform settings.
     pub terraform: TerraformSettings,
+    /// GitHub Actions settings.
+    pub github_actions: GithubActionsSettings,
 }
 
 impl Default for Settings {
@@ -199,6 +215,7 @@ impl Default for Settings {
             rules: BTreeMap::new(),
             per_path_ignores: Vec::new(),
             terraform: TerraformSettings::default(),
+            github_actions: GithubActionsSettings::default(),
         }
     }
 }

@@ -95,6 +95,9 @@ macro_rules! rule_tests {
                 if matches!(meta.domain, plimsoll_check::Domain::Kubernetes | plimsoll_check::Domain::Terraform) {
                     continue; // covered by tests/infra_rules.rs
                 }
+                if meta.name == "forbidden-action" {
+                    continue; // needs a plimsoll.toml policy: forbidden_action_follows_the_policy_of_plimsoll_toml
+                }
                 if meta.name == "committed-env-file" {
                     continue; // needs a git repository: covered by tests/secrets.rs
                 }
@@ -184,6 +187,14 @@ rule_tests! {
     copy_before_workdir => "copy-before-workdir",
     unpinned_package => "unpinned-package",
     package_upgrade => "package-upgrade",
+    invalid_filter_pattern => "invalid-filter-pattern",
+    invalid_env_name => "invalid-env-name",
+    unknown_runner_label => "unknown-runner-label",
+    discouraged_feature => "discouraged-feature",
+    missing_dependabot_cooldown => "missing-dependabot-cooldown",
+    superfluous_action => "superfluous-action",
+    undocumented_permissions => "undocumented-permissions",
+    anonymous_definition => "anonymous-definition",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
@@ -246,6 +257,10 @@ fn security_rules_are_silent_on_the_fixed_versions() {
         "privileged-env-write",
         "persisted-checkout-credentials",
         "excessive-permissions",
+        "invalid-filter-pattern",
+        "invalid-env-name",
+        "unknown-runner-label",
+        "discouraged-feature",
     ] {
         assert_silent_on(rule, "security-ok");
     }
@@ -517,5 +532,107 @@ fn runs_as_root_follows_a_base_image_built_in_the_repository() {
             ("app/Dockerfile.other".to_string(), 1, 6),
             ("base/Dockerfile.root".to_string(), 2, 6),
         ]
+    );
+}
+
+/// `runner-labels` in `plimsoll.toml` names the project's own runners: they are accepted, and
+/// once the list is set any other label that is neither GitHub-hosted nor a self-hosted preset
+/// is reported.
+#[test]
+fn unknown_runner_label_reads_the_runner_labels_of_plimsoll_toml() {
+    let temp = tempfile::tempdir().unwrap();
+    let workflows = temp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: push\npermissions:\n  contents: read\njobs:\n  gpu:\n    runs-on: [linux, gpu-a100]\n    timeout-minutes: 10\n    steps:\n      - run: make\n  typo:\n    runs-on: gpu-a10O\n    timeout-minutes: 10\n    steps:\n      - run: make\n  hosted:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - run: make\n",
+    )
+    .unwrap();
+    let findings = |config: &str| -> Vec<String> {
+        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
+        let overrides = Overrides {
+            test_data: Some(Vec::new()),
+            enable: vec!["unknown-runner-label".to_string()],
+            ..Overrides::default()
+        };
+        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "unknown-runner-label")
+            .map(|f| {
+                format!(
+                    "{}:{} {}",
+                    f.location.start.line, f.location.start.column, f.message
+                )
+            })
+            .collect()
+    };
+    // Without the list, labels of other shapes may be anyone's runners: nothing to report.
+    assert!(findings("").is_empty());
+    let found = findings("[github-actions]\nrunner-labels = [\"gpu-a100\"]\n");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("11:14 `gpu-a10O` is neither"),
+        "{found:#?}"
+    );
+    // actionlint's configuration says the same, with a pattern.
+    std::fs::write(
+        temp.path().join(".github/actionlint.yaml"),
+        "self-hosted-runner:\n  labels:\n    - gpu-*\n",
+    )
+    .unwrap();
+    assert!(findings("").is_empty());
+    std::fs::write(
+        temp.path().join(".github/actionlint.yaml"),
+        "self-hosted-runner:\n  labels:\n    - gpu-a100\n",
+    )
+    .unwrap();
+    assert_eq!(findings("").len(), 1);
+}
+
+/// `forbidden-action` reports what the policy of `plimsoll.toml` rules out, at the action's
+/// name, and nothing without a policy.
+#[test]
+fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
+    let temp = tempfile::tempdir().unwrap();
+    let workflows = temp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@v4\n      - uses: tj-actions/changed-files@v46\n      - uses: some-user/deploy-action@v1\n      - uses: github/codeql-action/init@v3\n      - uses: ./.github/actions/local\n",
+    )
+    .unwrap();
+    let findings = |config: &str| -> String {
+        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
+        let overrides = Overrides {
+            test_data: Some(Vec::new()),
+            enable: vec!["forbidden-action".to_string()],
+            ..Overrides::default()
+        };
+        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "forbidden-action")
+            .map(|f| {
+                format!(
+                    "{}:{}-{}:{} {}",
+                    f.location.start.line,
+                    f.location.start.column,
+                    f.location.end.line,
+                    f.location.end.column,
+                    f.message
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(findings(""), "");
+    insta::assert_snapshot!(
+        "forbidden-action",
+        findings("[github-actions]\nallowed-uses = [\"actions/*\", \"github/codeql-action\", \"tj-actions/*\"]\nforbidden-uses = [\"tj-actions/*\"]\n")
     );
 }

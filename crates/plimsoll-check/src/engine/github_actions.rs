@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::yaml::Document;
+use plimsoll_syntax::yaml::{Document, Node};
+use plimsoll_syntax::Span;
 
 use crate::finding::Sink;
 use crate::repository::{CiFileFacts, DependabotFacts};
@@ -100,5 +101,52 @@ pub(super) fn dependabot_facts(path: &Path, document: &Document) -> DependabotFa
                 allowed.then_some((node.span, ecosystem))
             })
             .collect(),
+        without_cooldown: updates
+            .and_then(|e| e.value.as_sequence())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(update_without_cooldown)
+            .collect(),
     }
+}
+
+/// An update entry of `dependabot.yml` without an effective `cooldown`: where to point, its
+/// ecosystem, and what is missing. Dependabot's default is no cooldown, and a `cooldown`
+/// without `default-days` (nor any `semver-*-days`) waits zero days.
+fn update_without_cooldown(update: &Node) -> Option<(Span, String, &'static str)> {
+    let ecosystem = update.get("package-ecosystem");
+    let name = ecosystem.and_then(Node::as_str).unwrap_or("?").to_string();
+    let Some(cooldown) = update.entry("cooldown") else {
+        let span = ecosystem.map_or(update.span, |n| n.span);
+        return Some((span, name, "has no `cooldown`"));
+    };
+    let days = |key: &str| {
+        cooldown
+            .value
+            .get(key)
+            .and_then(Node::as_str)?
+            .trim()
+            .parse::<u64>()
+            .ok()
+    };
+    if let Some(default_days) = cooldown.value.get("default-days") {
+        return (days("default-days") == Some(0)).then_some((
+            default_days.span,
+            name,
+            "waits zero days (`default-days: 0`)",
+        ));
+    }
+    let semver = [
+        "semver-major-days",
+        "semver-minor-days",
+        "semver-patch-days",
+    ];
+    if semver.iter().any(|key| days(key).is_some_and(|d| d > 0)) {
+        return None;
+    }
+    Some((
+        cooldown.key.span,
+        name,
+        "has a `cooldown` without `default-days`, which waits zero days",
+    ))
 }

@@ -109,6 +109,32 @@ pub(crate) fn labelled_jobs<'a>(
         .map(|job| (Owner::Job(job.id), job.node))
 }
 
+/// Whether `text` matches `pattern`, where `*` stands for any run of characters (runner label
+/// and action patterns of the configuration: `linux-*`, `actions/*`).
+pub(crate) fn matches_wildcard(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// The `defaults.run.shell` of a workflow's or job's mapping.
+pub(crate) fn defaults_shell(node: &Node) -> Option<&Node> {
+    node.get("defaults")?.get("run")?.get("shell")
+}
+
 /// A step's label for messages (`` step `Deploy` ``).
 pub(crate) fn step_owner<'a>(step: &Step<'a>) -> Owner<'a> {
     Owner::Step(*step)

@@ -1,7 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{labelled_jobs, step_owner};
+use super::common::{defaults_shell, labelled_jobs, step_owner};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -60,10 +60,6 @@ fn check(owner: &dyn std::fmt::Display, shell: Option<&Node>, out: &mut Sink) {
         format!("{owner} asks for the shell `{value}`, which GitHub does not know (a custom shell is a command with `{{0}}`: `{value} {{0}}`)")
     };
     out.report(&InvalidShell::META, node.span, message);
-}
-
-fn defaults_shell(node: &Node) -> Option<&Node> {
-    node.get("defaults")?.get("run")?.get("shell")
 }
 
 impl Rule for InvalidShell {

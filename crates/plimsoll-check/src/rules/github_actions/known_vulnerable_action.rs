@@ -66,8 +66,8 @@ impl Rule for KnownVulnerableAction {
         .to_ascii_lowercase();
         for advisory in affecting(&action, git_ref) {
             let id = match advisory.cve {
-                Some(cve) => format!("{} ({cve})", advisory.ghsa),
-                None => advisory.ghsa.to_string(),
+                Some(cve) => format!("{} ({cve}, {})", advisory.ghsa, advisory.published),
+                None => format!("{} ({})", advisory.ghsa, advisory.published),
             };
             let fixed = match &advisory.fixed {
                 Some(fixed) => format!("; fixed in {fixed}"),
