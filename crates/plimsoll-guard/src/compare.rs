@@ -1289,17 +1289,19 @@ struct PackagesTested<'a> {
 
 impl<'a> PackagesTested<'a> {
     fn of(workflow: &'a FileModel, before: &FileModel) -> Self {
-        let existed: HashSet<&str> = before
-            .jobs
-            .iter()
-            .flat_map(|job| &job.steps)
-            .map(|step| step.content.as_str())
-            .collect();
+        // New to its job: the job's old version (same id) did not have the step.
         let added = workflow
             .jobs
             .iter()
-            .flat_map(|job| &job.steps)
-            .filter(|step| !existed.contains(step.content.as_str()))
+            .flat_map(|job| {
+                let existed: HashSet<&str> = before
+                    .job(&job.id)
+                    .map(|old| old.steps.iter().map(|s| s.content.as_str()).collect())
+                    .unwrap_or_default();
+                job.steps
+                    .iter()
+                    .filter(move |step| !existed.contains(step.content.as_str()))
+            })
             .flat_map(|step| &step.commands)
             .filter(|command| command.quality)
             .collect();
@@ -1826,9 +1828,11 @@ fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
     // (`--features a` within `--features b,a`).
     let passed_as_flag = |word: &str| {
         old.flags.iter().any(|f| {
-            f.split_once(' ').is_some_and(|(_, value)| {
-                value == word || word.strip_suffix(value).is_some_and(|w| w.ends_with('='))
-            }) && equivalence::still_passed(f, &new.flags)
+            (f == word
+                || f.split_once(' ').is_some_and(|(_, value)| {
+                    value == word || word.strip_suffix(value).is_some_and(|w| w.ends_with('='))
+                }))
+                && equivalence::still_passed(f, &new.flags)
         })
     };
     // A word added as a flag's value (`tls` of `--features tls`) is no subcommand.
@@ -2103,6 +2107,10 @@ fn compare_steps(
                         })
                 })
             };
+            // Moved to a job where it is new: it still runs.
+            if candidates.is_empty() && tested.added.iter().any(|d| runs_as_much(command, d)) {
+                continue;
+            }
             if candidates.is_empty() {
                 if let Some(now) = variant() {
                     sink.push(

@@ -48,6 +48,9 @@ pub struct Commands {
     /// Command keys (`cargo release`) of tools that check, for a use that checks nothing.
     #[serde(default)]
     pub not_checks: Vec<String>,
+    /// Options given before a subcommand whose value is the next word (`--config x`).
+    #[serde(default)]
+    pub options_with_value: Vec<String>,
     /// Actions that run a command built from their inputs.
     #[serde(default)]
     pub actions: Vec<CommandAction>,
@@ -85,6 +88,15 @@ pub fn wrapper_words(program: &str, next: Option<&str>) -> usize {
             }
         })
         .unwrap_or(0)
+}
+
+/// Whether `word` is an option given before a subcommand whose value is the next word.
+pub fn takes_value_first(word: &str) -> bool {
+    knowledge()
+        .commands
+        .options_with_value
+        .iter()
+        .any(|o| o == word)
 }
 
 /// Whether the command `key` (`cargo release`) checks nothing though its tool can.
@@ -182,6 +194,9 @@ pub struct Flags {
     /// Flags that make a test command only compile (`cargo test --no-run`).
     #[serde(default)]
     pub compile_only: Vec<String>,
+    /// Flags whose value is a comma-separated list (`--features a,b`).
+    #[serde(default)]
+    pub lists: Vec<String>,
     /// Groups of flags that set one setting, each in its own way (a build profile).
     #[serde(default)]
     pub interchangeable: Vec<Vec<String>>,
@@ -268,6 +283,12 @@ pub fn same_platform(old: &str, new: &str) -> bool {
         return true;
     }
     let (was, is) = (platform_of(old), platform_of(new));
+    // A label that names only an architecture (`ubicloud-standard-16-arm`) runs on the system
+    // a label of the same architecture names (`…/ubuntu-runner-arm64`): provider labels say
+    // the CPU, not the system.
+    if was.systems.is_empty() && !was.architectures.is_empty() {
+        return was.architectures == is.architectures;
+    }
     !was.systems.is_empty()
         && was.systems.is_subset(&is.systems)
         && (was.architectures.is_empty()
@@ -405,9 +426,16 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
     }) {
         return true;
     }
-    // Features are a list: `--features a,b` passes `--features b`.
+    // A flag whose value is a list: `--features a,b` passes `--features b`, `--tags=a,b`
+    // passes `--tags=a`.
     let features = |flag: &str| -> Option<Vec<String>> {
-        (flag_name(flag) == canonical_flag("--features")).then(|| {
+        (flag_name(flag) == flag_name(&wanted)
+            && knowledge()
+                .flags
+                .lists
+                .iter()
+                .any(|list| canonical_flag(list) == canonical_flag(flag_name(flag))))
+        .then(|| {
             flag_value(flag)
                 .unwrap_or("")
                 .split([',', ' '])
@@ -511,6 +539,11 @@ mod tests {
         assert!(!same_platform("macos-latest", "ubuntu-latest"));
         assert!(!same_platform("ubuntu-24.04-arm", "ubuntu-24.04-x64"));
         assert!(!same_platform("self-hosted", "ubuntu-latest"));
+        assert!(same_platform(
+            "ubicloud-standard-16-arm",
+            "ghcr.io/cirruslabs/ubuntu-runner-arm64:24.04"
+        ));
+        assert!(!same_platform("ubicloud-standard-16-arm", "ubuntu-24.04"));
         assert!(is_platform_key("platform.os"));
         assert!(is_platform_key("target"));
         assert!(!is_platform_key("python-version"));
@@ -527,6 +560,11 @@ mod tests {
         assert!(still_passed("--features x", &now(&["--all-features"])));
         assert!(still_passed("-p tokio", &now(&["--workspace"])));
         assert!(!still_passed("--all-features", &now(&["--features x"])));
+        // List values, and build profiles chosen another way.
+        assert!(still_passed("--features a", &now(&["--features b,a"])));
+        assert!(still_passed("--tags=x", &now(&["--tags=x,y"])));
+        assert!(!still_passed("--tags=x,z", &now(&["--tags=x,y"])));
+        assert!(still_passed("--release", &now(&["--profile small"])));
         assert!(narrows("-skip"));
         assert!(narrows("-k slow"));
         assert!(!narrows("--all-features"));

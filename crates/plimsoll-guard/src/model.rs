@@ -933,10 +933,13 @@ pub fn command_key(words: &[&str]) -> String {
     if !SUBCOMMAND_TOOLS.contains(&program) {
         return program.to_string();
     }
-    // Skip flags and `+toolchain` (`cargo +nightly fmt`).
-    let mut rest = words[1..]
-        .iter()
-        .filter(|w| !w.starts_with('-') && !w.starts_with('+'));
+    // Skip flags and `+toolchain` (`cargo +nightly fmt`), and the value of an option given
+    // before the subcommand (`cargo --config ci.toml test`, `make -C docs lint`).
+    let mut after_option = false;
+    let mut rest = words[1..].iter().filter(|w| {
+        let value = std::mem::replace(&mut after_option, equivalence::takes_value_first(w));
+        !value && !w.starts_with('-') && !w.starts_with('+')
+    });
     match rest.next() {
         // `cargo hack check --feature-powerset` runs `cargo check` for each feature set.
         Some(&"hack") if program == "cargo" => match rest.next() {
@@ -1166,6 +1169,17 @@ mod tests {
         );
         assert_eq!(command_key(&["python", "-m", "pytest", "-x"]), "pytest");
         assert_eq!(command_key(&["npx", "--yes", "eslint", "."]), "eslint");
+        assert_eq!(
+            command_key(&["npx", "prettier@3.9.0", "--check"]),
+            "prettier"
+        );
+        assert_eq!(command_key(&["uvx", "ruff", "check", "."]), "ruff");
+        assert_eq!(
+            command_key(&["cargo", "--config", "ci.toml", "test", "--workspace"]),
+            "cargo test"
+        );
+        assert_eq!(command_key(&["make", "-C", "docs", "lint"]), "make lint");
+        assert!(!is_quality("cargo release"));
         assert_eq!(
             flags(&["cargo", "clippy", "--all-targets", "--", "-Dwarnings"]),
             ["--all-targets", "-D warnings"]

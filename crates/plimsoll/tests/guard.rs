@@ -762,3 +762,63 @@ jobs:
     assert_eq!(code, 1);
     assert_eq!(kinds, [("flag-removed".into(), "reduction".into())]);
 }
+
+#[test]
+fn a_step_moved_to_another_job_and_tools_pinned_or_configured_still_run() {
+    let before = "on: [pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build --workspace
+      - run: cargo check -p app --features=tracing
+      - run: go test --tags=directio -race ./tsdb/
+  libs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx prettier --check .
+      - run: cargo test --workspace
+";
+    let after = "on: [pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build --workspace
+      - run: go test --tags=directio,stringlabels -race ./tsdb/
+  libs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx prettier@3.9.0 --check .
+      - run: cargo --config ci.toml test --workspace
+      - run: cargo check -p app --features=tracing
+";
+    assert_eq!(kinds_between(before, after), (0, vec![]));
+    // Gone from both jobs: a loss.
+    let dropped = after.replace("      - run: cargo check -p app --features=tracing\n", "");
+    let (code, kinds) = kinds_between(before, &dropped);
+    assert_eq!(code, 1);
+    assert_eq!(kinds, [("step-removed".into(), "reduction".into())]);
+}
+
+#[test]
+fn a_workflow_that_runs_no_check_runs_less_often_as_a_review() {
+    let labeller = |on: &str| {
+        format!(
+            "on:\n{on}jobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n"
+        )
+    };
+    let (code, kinds) = kinds_between(
+        &labeller("  pull_request:\n  workflow_dispatch:\n"),
+        &labeller("  workflow_dispatch:\n"),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(kinds, [("trigger-removed".into(), "review".into())]);
+    // A workflow that runs a script may check: fewer runs stay a loss.
+    let script = |on: &str| labeller(on).replace("uses: actions/labeler@v5", "run: ./check.sh");
+    let (code, _) = kinds_between(
+        &script("  pull_request:\n  workflow_dispatch:\n"),
+        &script("  workflow_dispatch:\n"),
+    );
+    assert_eq!(code, 1);
+}
