@@ -770,8 +770,17 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
     if old.content == new.content {
         return;
     }
+    let from = sink.changes.len();
     compare_triggers(old, new, sink);
-    let tested = PackagesTested::of(new);
+    // A workflow that runs no check (a labeller, a notifier: only actions that check nothing,
+    // no script, no call) checks no change however rarely it runs.
+    if !runs_checks(old) {
+        for change in &mut sink.changes[from..] {
+            change.severity = Severity::Review;
+            change.message = format!("{} (the workflow runs no check)", change.message);
+        }
+    }
+    let tested = PackagesTested::of(new, old);
 
     // Pair jobs: by id, then renamed with equal content, then by `name:`.
     let new_ids: HashSet<&str> = new.jobs.iter().map(|j| j.id.as_str()).collect();
@@ -839,6 +848,14 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
     }
     let mut pool_taken = vec![false; pool.len()];
     for job in lost {
+        // A job that never ran (`if: false`) loses nothing when it goes.
+        if job
+            .condition
+            .as_ref()
+            .is_some_and(|(condition, _)| always_false(condition))
+        {
+            continue;
+        }
         if split_into(job, &pool, &pool_by_step) {
             continue;
         }
@@ -872,11 +889,12 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
             continue;
         }
         // Only actions that are not checks, and scripts that only prepare: a bot, a publisher.
-        let checks_nothing = job.steps.iter().all(|s| match weight(s) {
-            Weight::Nothing => true,
-            Weight::Unknown => s.run.is_none(),
-            Weight::Checks => false,
-        });
+        let checks_nothing = publishes_only(job)
+            || job.steps.iter().all(|s| match weight(s) {
+                Weight::Nothing => true,
+                Weight::Unknown => s.run.is_none(),
+                Weight::Checks => false,
+            });
         // A job named for a check (`test`, `check-license`, `lint`) is one, whatever it runs.
         let named_check = [Some(job.id.as_str()), job.name.as_deref()]
             .into_iter()
@@ -906,6 +924,44 @@ fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink:
     for (old_job, new_job) in pairs {
         compare_jobs(old_job, new_job, &pool, &tested, &renamed, &new_ids, sink);
     }
+}
+
+/// Whether `job` publishes (a step uses a publishing action, or runs a command that publishes)
+/// and runs no check: its scripts build what it publishes, so what it stops building or where
+/// is no coverage lost.
+fn publishes_only(job: &JobModel) -> bool {
+    let publishes = job.steps.iter().any(|step| {
+        step.uses
+            .as_ref()
+            .is_some_and(|(uses, _)| equivalence::is_publish_action(version::uses_target(uses)))
+            || step
+                .commands
+                .iter()
+                .any(|c| equivalence::checks_nothing(&c.key))
+    });
+    publishes
+        && !job.steps.iter().any(|step| {
+            step.commands
+                .iter()
+                .any(|c| c.quality && !c.key.ends_with(" build"))
+                || step
+                    .uses
+                    .as_ref()
+                    .is_some_and(|(uses, _)| equivalence::action_checks(version::uses_target(uses)))
+        })
+}
+
+/// Whether a workflow may check something: a step that checks or runs a script, or a call to
+/// another workflow.
+fn runs_checks(workflow: &FileModel) -> bool {
+    workflow.jobs.iter().any(|job| {
+        job.uses.is_some()
+            || job.steps.iter().any(|step| match weight(step) {
+                Weight::Checks => true,
+                Weight::Unknown => step.run.is_some(),
+                Weight::Nothing => false,
+            })
+    })
 }
 
 /// Whether every step of `job` reappears in jobs new in this version that run on the same
@@ -1219,16 +1275,36 @@ fn glob_match(glob: &[u8], text: &[u8]) -> bool {
     }
 }
 
-/// The packages each command selects with `-p` anywhere in one version of a workflow: its jobs
-/// run together on the same event, so a package excluded from one job's run and tested by
-/// another job's is still tested (`--workspace --exclude x` beside `-p x`).
+/// What one version of a workflow tests across its jobs, which run together on the same event:
+/// the packages each command selects with `-p` (a package excluded from one job's run and
+/// tested by another job's is still tested: `--workspace --exclude x` beside `-p x`), and the
+/// checks of its new steps (a step moved to another job still runs).
 #[derive(Default)]
 struct PackagesTested<'a> {
     selected: HashSet<(&'a str, &'a str)>,
+    /// Commands of steps new in this version, in any job of the workflow: where a step moved
+    /// to another job now runs.
+    added: Vec<&'a model::CommandModel>,
 }
 
 impl<'a> PackagesTested<'a> {
-    fn of(workflow: &'a FileModel) -> Self {
+    fn of(workflow: &'a FileModel, before: &FileModel) -> Self {
+        // New to its job: the job's old version (same id) did not have the step.
+        let added = workflow
+            .jobs
+            .iter()
+            .flat_map(|job| {
+                let existed: HashSet<&str> = before
+                    .job(&job.id)
+                    .map(|old| old.steps.iter().map(|s| s.content.as_str()).collect())
+                    .unwrap_or_default();
+                job.steps
+                    .iter()
+                    .filter(move |step| !existed.contains(step.content.as_str()))
+            })
+            .flat_map(|step| &step.commands)
+            .filter(|command| command.quality)
+            .collect();
         let selected = workflow
             .jobs
             .iter()
@@ -1242,7 +1318,7 @@ impl<'a> PackagesTested<'a> {
                     .map(|package| (command.key.as_str(), package))
             })
             .collect();
-        PackagesTested { selected }
+        PackagesTested { selected, added }
     }
 
     /// Whether a run of command `key` in the workflow selects `package`.
@@ -1383,6 +1459,17 @@ fn compare_jobs(
                             Some(matrix_after),
                         );
                     }
+                    // A leg of a job that only builds what it publishes checked nothing.
+                    Leg::Lost if publishes_only(old) => sink.push(
+                        Kind::MatrixChanged,
+                        describe(combination),
+                        format!(
+                            "job `{job}` no longer runs the matrix combination {{{}}}; the job publishes and runs no check",
+                            describe(combination)
+                        ),
+                        Some(matrix_before),
+                        Some(matrix_after),
+                    ),
                     Leg::Lost => sink.push(
                         Kind::MatrixCombinationRemoved,
                         describe(combination),
@@ -1725,14 +1812,52 @@ fn prepares(command: &model::CommandModel) -> bool {
 /// packages, paths), and maybe more flags and paths. Another bare word may be a subcommand
 /// (`cargo vet` → `cargo vet suggest`, which reports and never fails): not the same command.
 fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
-    let had: HashSet<&str> = old.text.split(' ').collect();
-    let has: HashSet<&str> = new.text.split(' ').collect();
+    // The tool's words: `uvx ruff check .` and `uv run ruff check .` run the same.
+    let tool_words = |text: &str| -> HashSet<String> {
+        let words: Vec<&str> = text.split(' ').collect();
+        // The tool at any version: `npx prettier@3.9.0` runs prettier.
+        model::unwrap(&words)
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i == 0 { model::without_version(w) } else { w }.to_string())
+            .collect()
+    };
+    let had = tool_words(&old.text);
+    let has = tool_words(&new.text);
+    // A word missing as written may be the value of a flag still passed in another form
+    // (`--features a` within `--features b,a`).
+    let passed_as_flag = |word: &str| {
+        old.flags.iter().any(|f| {
+            (f == word
+                || f.split_once(' ').is_some_and(|(_, value)| {
+                    value == word || word.strip_suffix(value).is_some_and(|w| w.ends_with('='))
+                }))
+                && equivalence::still_passed(f, &new.flags)
+        })
+    };
+    // A word added as a flag's value (`tls` of `--features tls`) is no subcommand.
+    let flag_value = |word: &str| {
+        new.flags
+            .iter()
+            .any(|f| f.split_once(' ').is_some_and(|(_, v)| v == word))
+    };
     old.key == new.key
-        && had.iter().all(|w| has.contains(w))
+        && had.iter().all(|w| has.contains(w) || passed_as_flag(w))
         && has
             .iter()
             .filter(|w| !had.contains(*w))
-            .all(|w| w.starts_with('-') || w.contains(['/', '=', '$']))
+            .all(|w| w.starts_with('-') || w.contains(['/', '=', '$']) || flag_value(w))
+}
+
+/// Whether `new` holds a whole-word matrix expression `old` does not (`${{ matrix.args }}`),
+/// which may stand for flags.
+fn holds_matrix_words(new: &model::CommandModel, old: &model::CommandModel) -> bool {
+    new.text
+        .split(' ')
+        .zip(new.text.split(' ').skip(1))
+        .any(|(open, path)| {
+            open == "${{" && path.starts_with("matrix.") && !old.text.contains(path)
+        })
 }
 
 /// Whether `old`, a command that only compiles its tests (a cache warm-up, `cargo test
@@ -1803,6 +1928,7 @@ fn compare_steps(
             // commands (with more arguments, perhaps).
             let moved = contents_now.contains(step.content.as_str())
                 || step.name.as_deref().is_some_and(|n| pool_names.contains(n));
+            // Or moved to another job of the workflow, where it is a new step.
             let merged = step.run.is_some()
                 && !step.commands.is_empty()
                 && step.commands.iter().all(|c| {
@@ -1811,6 +1937,7 @@ fn compare_steps(
                             now.iter()
                                 .any(|d| runs_as_much(c, d) || builds_what_warm_up_built(c, d))
                         })
+                        || tested.added.iter().any(|d| runs_as_much(c, d))
                 });
             // The job still caches with another step (per-path caches merged into one).
             let cache_replaced = step.caches && !caching_lost;
@@ -1969,6 +2096,36 @@ fn compare_steps(
             {
                 continue;
             }
+            // A script renamed to a variant of itself (`yarn build` → `yarn build:release`):
+            // what the new one runs is in the package's manifest, which guard does not read.
+            let variant = || {
+                commands_now.values().flatten().find(|d| {
+                    d.key
+                        .strip_prefix(command.key.as_str())
+                        .is_some_and(|rest| {
+                            rest.starts_with([':', '-', '_']) && !rest.contains(' ')
+                        })
+                })
+            };
+            // Moved to a job where it is new: it still runs.
+            if candidates.is_empty() && tested.added.iter().any(|d| runs_as_much(command, d)) {
+                continue;
+            }
+            if candidates.is_empty() {
+                if let Some(now) = variant() {
+                    sink.push(
+                        Kind::ScriptChanged,
+                        command.key.clone(),
+                        format!(
+                            "job `{job}` runs `{}` instead of `{}`: check it runs as much",
+                            now.text, command.text
+                        ),
+                        Some(&command.location),
+                        Some(&now.location),
+                    );
+                    continue;
+                }
+            }
             let Some(best) = candidates.iter().max_by_key(|d| {
                 // The same packages first: they say which run of the command it is.
                 let packages = |flags: &[String]| -> Vec<String> {
@@ -2005,11 +2162,19 @@ fn compare_steps(
                     && !equivalence::narrows(f)
             }) {
                 let name = equivalence::flag_name(flag);
-                match best
-                    .flags
-                    .iter()
-                    .find(|f| equivalence::flag_name(f) == name && name != flag.as_str())
-                {
+                // A flag passed several times (`-D warnings -D clippy::x`) is a list: a value
+                // missing from it is removed, not replaced by the others.
+                let repeated = |flags: &[String]| {
+                    flags
+                        .iter()
+                        .filter(|f| equivalence::flag_name(f) == name)
+                        .count()
+                        > 1
+                };
+                let list = repeated(&command.flags) || repeated(&best.flags);
+                match best.flags.iter().find(|f| {
+                    equivalence::flag_name(f) == name && name != flag.as_str() && !list
+                }) {
                     // The same flag with another value (`-fuzztime=5m` → `4m`).
                     Some(now) => sink.push(
                         Kind::ScriptChanged,
@@ -2017,6 +2182,18 @@ fn compare_steps(
                         format!(
                             "`{}` in job `{job}` passes `{now}` instead of `{flag}`",
                             command.key
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    ),
+                    // The command now takes words from the matrix, which may pass the flag
+                    // in some legs: guard cannot tell.
+                    None if holds_matrix_words(best, command) => sink.push(
+                        Kind::ScriptChanged,
+                        flag.clone(),
+                        format!(
+                            "`{}` in job `{job}` may no longer pass `{flag}`: it now takes arguments from the matrix (`{}`)",
+                            command.key, best.text
                         ),
                         Some(&command.location),
                         Some(&best.location),

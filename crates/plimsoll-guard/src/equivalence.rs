@@ -34,6 +34,92 @@ pub struct Knowledge {
     /// Environment variables that make a gate strict (`input` is the variable's name).
     #[serde(default)]
     pub env: Vec<InputRule>,
+    /// How commands are run: wrappers, actions that run one, commands that check nothing.
+    #[serde(default)]
+    pub commands: Commands,
+}
+
+/// What runs a command, and commands that check nothing.
+#[derive(Debug, Default, Deserialize)]
+pub struct Commands {
+    /// Programs (or `program subcommand`) that run the tool named after them.
+    #[serde(default)]
+    pub wrappers: Vec<String>,
+    /// Command keys (`cargo release`) of tools that check, for a use that checks nothing.
+    #[serde(default)]
+    pub not_checks: Vec<String>,
+    /// Options given before a subcommand whose value is the next word (`--config x`).
+    #[serde(default)]
+    pub options_with_value: Vec<String>,
+    /// Actions that run a command built from their inputs.
+    #[serde(default)]
+    pub actions: Vec<CommandAction>,
+    /// Action patterns of steps that publish (a release, a package).
+    #[serde(default)]
+    pub publish_actions: Vec<String>,
+}
+
+/// An action that runs `program` followed by the values of `inputs`, in order.
+#[derive(Debug, Default, Deserialize)]
+pub struct CommandAction {
+    /// The action pattern.
+    pub action: String,
+    /// The program it runs.
+    pub program: String,
+    /// Inputs whose values follow the program.
+    pub inputs: Vec<String>,
+}
+
+/// How many words of a command starting with `program` (and `next`) are its wrapper: 0 when
+/// it is none, 1 for `npx`, 2 for `uv run`.
+pub fn wrapper_words(program: &str, next: Option<&str>) -> usize {
+    knowledge()
+        .commands
+        .wrappers
+        .iter()
+        .find_map(|wrapper| {
+            let mut parts = wrapper.split(' ');
+            if parts.next() != Some(program) {
+                return None;
+            }
+            match parts.next() {
+                None => Some(1),
+                Some(sub) => (next == Some(sub)).then_some(2),
+            }
+        })
+        .unwrap_or(0)
+}
+
+/// Whether `word` is an option given before a subcommand whose value is the next word.
+pub fn takes_value_first(word: &str) -> bool {
+    knowledge()
+        .commands
+        .options_with_value
+        .iter()
+        .any(|o| o == word)
+}
+
+/// Whether the command `key` (`cargo release`) checks nothing though its tool can.
+pub fn checks_nothing(key: &str) -> bool {
+    knowledge().commands.not_checks.iter().any(|k| k == key)
+}
+
+/// The command an action runs from its inputs, if it is one that does.
+pub fn command_action(target: &str) -> Option<&'static CommandAction> {
+    knowledge()
+        .commands
+        .actions
+        .iter()
+        .find(|a| action_matches(&a.action, target))
+}
+
+/// Whether a step using `target` publishes.
+pub fn is_publish_action(target: &str) -> bool {
+    knowledge()
+        .commands
+        .publish_actions
+        .iter()
+        .any(|pattern| action_matches(pattern, target))
 }
 
 /// An action input that can turn a check, a gate or a cache off.
@@ -108,6 +194,12 @@ pub struct Flags {
     /// Flags that make a test command only compile (`cargo test --no-run`).
     #[serde(default)]
     pub compile_only: Vec<String>,
+    /// Flags whose value is a comma-separated list (`--features a,b`).
+    #[serde(default)]
+    pub lists: Vec<String>,
+    /// Groups of flags that set one setting, each in its own way (a build profile).
+    #[serde(default)]
+    pub interchangeable: Vec<Vec<String>>,
 }
 
 /// A flag and the narrower flags it covers.
@@ -191,6 +283,12 @@ pub fn same_platform(old: &str, new: &str) -> bool {
         return true;
     }
     let (was, is) = (platform_of(old), platform_of(new));
+    // A label that names only an architecture (`ubicloud-standard-16-arm`) runs on the system
+    // a label of the same architecture names (`…/ubuntu-runner-arm64`): provider labels say
+    // the CPU, not the system.
+    if was.systems.is_empty() && !was.architectures.is_empty() {
+        return was.architectures == is.architectures;
+    }
     !was.systems.is_empty()
         && was.systems.is_subset(&is.systems)
         && (was.architectures.is_empty()
@@ -318,6 +416,40 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
     if now.contains(&wanted) {
         return true;
     }
+    // One flag of a group that picks the same setting (`--release`, `--profile x`) for another.
+    let name = canonical_flag(flag_name(&wanted));
+    if knowledge().flags.interchangeable.iter().any(|group| {
+        group.contains(&name)
+            && now
+                .iter()
+                .any(|f| group.contains(&canonical_flag(flag_name(f))))
+    }) {
+        return true;
+    }
+    // A flag whose value is a list: `--features a,b` passes `--features b`, `--tags=a,b`
+    // passes `--tags=a`.
+    let features = |flag: &str| -> Option<Vec<String>> {
+        (flag_name(flag) == flag_name(&wanted)
+            && knowledge()
+                .flags
+                .lists
+                .iter()
+                .any(|list| canonical_flag(list) == canonical_flag(flag_name(flag))))
+        .then(|| {
+            flag_value(flag)
+                .unwrap_or("")
+                .split([',', ' '])
+                .filter(|f| !f.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+    };
+    if let Some(wanted_features) = features(&wanted).filter(|f| !f.is_empty()) {
+        let passed: BTreeSet<String> = now.iter().filter_map(|f| features(f)).flatten().collect();
+        if wanted_features.iter().all(|f| passed.contains(f)) {
+            return true;
+        }
+    }
     knowledge().flags.supersets.iter().any(|superset| {
         now.contains(&superset.wide)
             && superset.covers.iter().any(|covered| {
@@ -353,10 +485,28 @@ pub fn narrowing_added<'a>(before: &[String], added: &'a [String]) -> Vec<&'a St
         .iter()
         .map(|f| canonical_flag(flag_name(f)))
         .collect();
+    // `-p one` widened to `--workspace --exclude two`: the exclusions trim a wider run, and
+    // leave out no package the command selected before.
+    let packages: Vec<&str> = before
+        .iter()
+        .filter_map(|f| {
+            canonical_flag(f)
+                .strip_prefix("-p ")
+                .map(|_| flag_value(f).unwrap_or(""))
+        })
+        .collect();
+    let widened = !packages.is_empty()
+        && added
+            .iter()
+            .any(|f| canonical_flag(f) == canonical_flag("--workspace"));
     added
         .iter()
         .filter(|flag| {
             let name = canonical_flag(flag_name(flag));
+            if widened && name == "--exclude" && !packages.contains(&flag_value(flag).unwrap_or(""))
+            {
+                return false;
+            }
             known.excluding.contains(&name)
                 || known
                     .selecting
@@ -389,6 +539,11 @@ mod tests {
         assert!(!same_platform("macos-latest", "ubuntu-latest"));
         assert!(!same_platform("ubuntu-24.04-arm", "ubuntu-24.04-x64"));
         assert!(!same_platform("self-hosted", "ubuntu-latest"));
+        assert!(same_platform(
+            "ubicloud-standard-16-arm",
+            "ghcr.io/cirruslabs/ubuntu-runner-arm64:24.04"
+        ));
+        assert!(!same_platform("ubicloud-standard-16-arm", "ubuntu-24.04"));
         assert!(is_platform_key("platform.os"));
         assert!(is_platform_key("target"));
         assert!(!is_platform_key("python-version"));
@@ -405,6 +560,11 @@ mod tests {
         assert!(still_passed("--features x", &now(&["--all-features"])));
         assert!(still_passed("-p tokio", &now(&["--workspace"])));
         assert!(!still_passed("--all-features", &now(&["--features x"])));
+        // List values, and build profiles chosen another way.
+        assert!(still_passed("--features a", &now(&["--features b,a"])));
+        assert!(still_passed("--tags=x", &now(&["--tags=x,y"])));
+        assert!(!still_passed("--tags=x,z", &now(&["--tags=x,y"])));
+        assert!(still_passed("--release", &now(&["--profile small"])));
         assert!(narrows("-skip"));
         assert!(narrows("-k slow"));
         assert!(!narrows("--all-features"));

@@ -28,8 +28,8 @@ pub enum Leg {
 
 /// The fate of each leg of `old` in `new`.
 pub fn match_legs(old: &[Combination], new: &[Combination]) -> Vec<Leg> {
-    let old_flat: Vec<Combination> = old.iter().map(flatten).collect();
     let new_flat: Vec<Combination> = new.iter().map(flatten).collect();
+    let old_flat = rename_keys(old.iter().map(flatten).collect(), &new_flat);
     let usual = usual_values(&old_flat);
     let new_keys: std::collections::BTreeSet<&str> = new_flat
         .iter()
@@ -98,7 +98,47 @@ fn spread(key: &str, value: &str, flat: &mut Combination) {
             return;
         }
     }
-    flat.insert(key.to_string(), value.to_string());
+    // Spaces around a value separate nothing once it is expanded (`flags: "--features=x "`).
+    let value = match serde_json::from_str::<String>(value) {
+        Ok(text) if text.trim() != text => {
+            serde_json::Value::String(text.trim().to_string()).to_string()
+        }
+        _ => value.to_string(),
+    };
+    flat.insert(key.to_string(), value);
+}
+
+/// `old` with each key the new matrix renamed under the new name: a key only the old legs have,
+/// whose set of values is that of exactly one key only the new legs have (`style: [default,
+/// extra]` → `feature: [default, extra]`). The legs it tells apart are the same legs.
+fn rename_keys(mut old: Vec<Combination>, new: &[Combination]) -> Vec<Combination> {
+    let values = |legs: &[Combination]| {
+        let mut by_key: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+        for leg in legs {
+            for (key, value) in leg {
+                by_key.entry(key.clone()).or_default().insert(value.clone());
+            }
+        }
+        by_key
+    };
+    let (was, is) = (values(&old), values(new));
+    let mut renames = Vec::new();
+    for (key, old_values) in was.iter().filter(|(key, _)| !is.contains_key(*key)) {
+        let mut matching = is.iter().filter(|(new_key, new_values)| {
+            !was.contains_key(*new_key) && *new_values == old_values
+        });
+        if let (Some((new_key, _)), None) = (matching.next(), matching.next()) {
+            renames.push((key.clone(), new_key.clone()));
+        }
+    }
+    for leg in &mut old {
+        for (from, to) in &renames {
+            if let Some(value) = leg.remove(from) {
+                leg.insert(to.clone(), value);
+            }
+        }
+    }
+    old
 }
 
 /// Whether `candidate` holds every value of `leg`.
@@ -298,6 +338,19 @@ mod tests {
         ];
         let new = [leg(&[("os", "linux")]), leg(&[("os", "windows")])];
         assert_eq!(match_legs(&old, &new), [Leg::Kept, Leg::Kept, Leg::Lost]);
+    }
+
+    #[test]
+    fn a_key_renamed_with_the_same_values_keeps_its_legs() {
+        let old = [
+            leg(&[("style", "default"), ("flags", "")]),
+            leg(&[("style", "extra"), ("flags", "--features=extra ")]),
+        ];
+        let new = [
+            leg(&[("feature", "default"), ("flags", "")]),
+            leg(&[("feature", "extra"), ("flags", "--features=extra")]),
+        ];
+        assert_eq!(match_legs(&old, &new), [Leg::Kept, Leg::Kept]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::{expr, SourceFile, Span};
 
 use crate::allow::{self, Allow};
+use crate::equivalence;
 use crate::location::Location;
 use crate::matrix::{self, canonical, Matrix};
 
@@ -286,12 +287,11 @@ pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFai
                     },
                 );
             }
+            let workflow_env = env_of(root.get("env"), &at);
             for job in workflow.jobs() {
-                let mut job_model = job_model(&job, &source, display);
-                let mut env = env_of(root.get("env"), &at);
-                env.append(&mut job_model.env);
-                job_model.env = env;
-                model.jobs.push(job_model);
+                model
+                    .jobs
+                    .push(job_model(&job, &source, display, &workflow_env));
             }
         }
         FileKind::Action => {
@@ -299,10 +299,15 @@ pub fn build(key: &str, display: &str, text: &str) -> Result<FileModel, ParseFai
             if let Some(runs) = root.entry("runs") {
                 model.jobs_location = at(runs.key.span);
             }
+            let no_matrix = Matrix::single();
+            let scope = Scope {
+                env: &BTreeMap::new(),
+                matrix: &no_matrix,
+            };
             let steps = action
                 .steps()
                 .iter()
-                .map(|step| step_model(step, &source, display))
+                .map(|step| step_model(step, &source, display, &scope))
                 .collect();
             model.jobs.push(JobModel {
                 id: "runs".to_string(),
@@ -421,9 +426,23 @@ fn condition(node: Option<&Node>, at: &dyn Fn(Span) -> Location) -> Option<(Stri
     Some((normalize_condition(&text), at(node.span)))
 }
 
-fn job_model(job: &Job<'_>, source: &SourceFile, display: &str) -> JobModel {
+/// What a step's commands can expand besides their own words: the variables the step sees
+/// (`$CLIPPY_OPTIONS`), and the matrix legs an expression may stand for.
+struct Scope<'a> {
+    env: &'a BTreeMap<String, (String, Location)>,
+    matrix: &'a Matrix,
+}
+
+fn job_model(
+    job: &Job<'_>,
+    source: &SourceFile,
+    display: &str,
+    workflow_env: &BTreeMap<String, (String, Location)>,
+) -> JobModel {
     let at = |span: Span| Location::of(display, source, span);
     let node = job.node;
+    let mut env = workflow_env.clone();
+    env.append(&mut env_of(node.get("env"), &at));
     let runner = job.runs_on().map(|entry| {
         let labels = match entry.value.as_str() {
             Some(label) => label.to_string(),
@@ -439,19 +458,25 @@ fn job_model(job: &Job<'_>, source: &SourceFile, display: &str) -> JobModel {
         Some((image.as_str()?.to_string(), at(image.span)))
     });
     let matrix_entry = job.matrix();
+    let matrix = matrix_entry.map_or_else(Matrix::single, |entry| matrix::expand(entry.value));
+    let scope = Scope {
+        env: &env,
+        matrix: &matrix,
+    };
+    let steps = job
+        .steps()
+        .iter()
+        .map(|step| step_model(step, source, display, &scope))
+        .collect();
     JobModel {
         id: job.id.to_string(),
         name: node.get_str("name").map(str::to_string),
         location: at(job.key.span),
         runner,
         container,
-        matrix: matrix_entry.map_or_else(Matrix::single, |entry| matrix::expand(entry.value)),
+        matrix,
         matrix_location: matrix_entry.map(|entry| at(entry.key.span)),
-        steps: job
-            .steps()
-            .iter()
-            .map(|step| step_model(step, source, display))
-            .collect(),
+        steps,
         continue_on_error: (
             toggle(node.get("continue-on-error")),
             node.get("continue-on-error").map(|n| at(n.span)),
@@ -464,7 +489,7 @@ fn job_model(job: &Job<'_>, source: &SourceFile, display: &str) -> JobModel {
             .and_then(|entry| Some((entry.value.as_str()?.to_string(), at(entry.value.span)))),
         call_with: node.get("with").map(canonical),
         content: content_without(node, &["name"]),
-        env: env_of(node.get("env"), &at),
+        env,
     }
 }
 
@@ -506,9 +531,15 @@ const CACHE_INPUTS: &[&str] = &[
     "cache-dependency-path",
 ];
 
-fn step_model(step: &Step<'_>, source: &SourceFile, display: &str) -> StepModel {
+fn step_model(step: &Step<'_>, source: &SourceFile, display: &str, scope: &Scope) -> StepModel {
     let at = |span: Span| Location::of(display, source, span);
     let node = step.node;
+    let mut env = scope.env.clone();
+    env.append(&mut env_of(node.get("env"), &at));
+    let scope = Scope {
+        env: &env,
+        matrix: scope.matrix,
+    };
     let uses = step
         .uses_node()
         .and_then(|n| Some((n.as_str()?.trim().to_string(), at(n.span))));
@@ -538,7 +569,30 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str) -> StepModel 
     let run_node = step.run();
     if let Some(run_node) = run_node {
         if let Some(script) = run_node.as_str() {
-            scan_script(script, run_node, source, display, &mut commands, &mut masks);
+            scan_script(
+                script,
+                (run_node, source, display),
+                &scope,
+                &mut commands,
+                &mut masks,
+            );
+        }
+    }
+    // An action that runs a command built from its inputs (`actions-rs/cargo` with
+    // `command: test`) runs it as a script would.
+    if let Some((uses, _)) = &uses {
+        if let Some(template) = equivalence::command_action(crate::version::uses_target(uses)) {
+            let words: Vec<String> = std::iter::once(template.program.clone())
+                .chain(template.inputs.iter().flat_map(|input| {
+                    with.get(input)
+                        .map(|(value, _)| split_words(value))
+                        .unwrap_or_else(Vec::new)
+                }))
+                .collect();
+            let location = at(node.span);
+            for expanded in expand_words(&words, &scope) {
+                commands.push(command_model(&expanded, location.clone()));
+            }
         }
     }
     let content = content_without(node, &["name", "id"]);
@@ -566,9 +620,8 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str) -> StepModel 
 
 fn scan_script(
     script: &str,
-    run_node: &Node,
-    source: &SourceFile,
-    display: &str,
+    (run_node, source, display): (&Node, &SourceFile, &str),
+    scope: &Scope,
     commands: &mut Vec<CommandModel>,
     masks: &mut Vec<(String, Location)>,
 ) {
@@ -604,7 +657,6 @@ fn scan_script(
             .map(|w| unmask(w, script, &expressions))
             .collect();
         let words: Vec<&str> = unmasked.iter().map(String::as_str).collect();
-        let text = words.join(" ");
         if words.first() == Some(&"set")
             && words.iter().any(|w| w.starts_with('+') && w.contains('e'))
         {
@@ -625,17 +677,160 @@ fn scan_script(
                 }
             }
         }
-        let key = command_key(&words);
-        let quality = is_quality(&key);
-        commands.push(CommandModel {
-            // The tool's flags, not its wrapper's (`uv run --no-project pytest -x`: `-x`).
-            flags: flags(unwrap(&words)),
-            quality,
-            text,
-            key,
-            location: locate(span),
-        });
+        let location = locate(span);
+        for expanded in expand_words(&unmasked, scope) {
+            commands.push(command_model(&expanded, location.clone()));
+        }
     }
+}
+
+/// The command `words` run, as compared.
+fn command_model(words: &[String], location: Location) -> CommandModel {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let key = command_key(&words);
+    CommandModel {
+        // The tool's flags, not its wrapper's (`uv run --no-project pytest -x`: `-x`).
+        flags: flags(unwrap(&words)),
+        quality: is_quality(&key),
+        text: words.join(" "),
+        key,
+        location,
+    }
+}
+
+/// The commands `words` stand for once what the shell and the matrix expand is expanded:
+/// - a word that starts with whitespace is a line continuation folded into a plain scalar
+///   (`cargo doc \` then `--no-deps` reads `cargo doc \ --no-deps`): the word after it;
+/// - when the program or its subcommand is a matrix expression (`${{ matrix.job.command }}`),
+///   one command per distinct leg, with the leg's values for that expression and for those
+///   that hold flags (a value starting with `-`, or empty), other values kept as written;
+/// - an unquoted `$NAME` or `${NAME}` of a variable the step sees: its value's words.
+fn expand_words(words: &[String], scope: &Scope) -> Vec<Vec<String>> {
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let by_matrix = command_key(&refs).contains("${{");
+    let mut variants: Vec<Vec<String>> = Vec::new();
+    match scope.matrix {
+        Matrix::Combinations(legs) if by_matrix => {
+            for leg in legs.iter().take(MAX_EXPANDED_LEGS) {
+                let expanded: Vec<String> = words
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, word)| match matrix_value(word, leg) {
+                        Some(value) if i < 2 || value.is_empty() || value.starts_with('-') => {
+                            value.split_whitespace().map(str::to_string).collect()
+                        }
+                        _ => vec![word.clone()],
+                    })
+                    .collect();
+                if !expanded.is_empty() && !variants.contains(&expanded) {
+                    variants.push(expanded);
+                }
+            }
+        }
+        _ => {}
+    }
+    if variants.is_empty() {
+        variants.push(words);
+    }
+    variants
+        .into_iter()
+        .map(|variant| {
+            variant
+                .into_iter()
+                .flat_map(|word| match variable_value(&word, scope.env) {
+                    Some(value) => value.split_whitespace().map(str::to_string).collect(),
+                    None => vec![word],
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Legs a command whose program comes from the matrix is expanded for, at most.
+const MAX_EXPANDED_LEGS: usize = 64;
+
+/// The value a leg gives `word` when the word is one expression `${{ matrix.a.b }}`: the text
+/// of a scalar (empty when the leg has no such value, as GitHub evaluates it), `None` when the
+/// word is something else or names a mapping.
+fn matrix_value(word: &str, leg: &matrix::Combination) -> Option<String> {
+    let inner = word.strip_prefix("${{")?.strip_suffix("}}")?.trim();
+    let path = inner.strip_prefix("matrix.")?;
+    if !path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return None;
+    }
+    let mut parts = path.split('.');
+    let first = parts.next()?;
+    let Some(raw) = leg.get(first) else {
+        return Some(String::new());
+    };
+    let mut value: serde_json::Value =
+        serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()));
+    for part in parts {
+        value = match value.get(part) {
+            Some(inner) => inner.clone(),
+            None => return Some(String::new()),
+        };
+    }
+    match value {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Null => Some(String::new()),
+        serde_json::Value::Bool(_) | serde_json::Value::Number(_) => Some(value.to_string()),
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) => None,
+    }
+}
+
+/// The words of an input's value, a `${{ … }}` expression kept as one word.
+fn split_words(value: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut rest = value.trim_start();
+    while !rest.is_empty() {
+        let end = if rest.starts_with("${{") {
+            rest.find("}}").map_or(rest.len(), |at| at + 2)
+        } else {
+            rest.find(char::is_whitespace).unwrap_or(rest.len())
+        };
+        words.push(rest[..end].to_string());
+        rest = rest[end..].trim_start();
+    }
+    words
+}
+
+/// The value of `$NAME`, `${NAME}`, `${{ env.NAME }}` or `${{ env['NAME'] }}` when `word` is
+/// exactly that and the step sees `NAME`.
+fn variable_value<'e>(
+    word: &str,
+    env: &'e BTreeMap<String, (String, Location)>,
+) -> Option<&'e str> {
+    let name = match word
+        .strip_prefix("${{")
+        .and_then(|w| w.strip_suffix("}}"))
+        .map(str::trim)
+    {
+        Some(inner) => {
+            let field = inner.strip_prefix("env")?;
+            field
+                .strip_prefix('.')
+                .or_else(|| field.strip_prefix("['").and_then(|f| f.strip_suffix("']")))?
+        }
+        None => {
+            let name = word.strip_prefix('$')?;
+            name.strip_prefix('{')
+                .and_then(|n| n.strip_suffix('}'))
+                .unwrap_or(name)
+        }
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    env.get(name).map(|(value, _)| value.as_str())
 }
 
 /// `word`'s text with each `${{ … }}` placeholder replaced by the expression it stands for.
@@ -698,17 +893,11 @@ const SUBCOMMAND_TOOLS: &[&str] = &[
     "sbt",
 ];
 
-/// Wrappers that run the tool named next (`npx eslint`, `poetry run pytest`, `python -m pytest`).
-fn unwrap<'a, 'b>(words: &'b [&'a str]) -> &'b [&'a str] {
+/// The words of the tool a command runs, without the wrapper that runs it (`npx eslint`,
+/// `uvx ruff`, `uv run pytest`, `python -m pytest`: see `wrappers` in the equivalence data).
+pub fn unwrap<'a, 'b>(words: &'b [&'a str]) -> &'b [&'a str] {
     let program = words.first().map(|w| shell::program_name(w)).unwrap_or("");
-    let skip = match program {
-        "npx" | "pnpx" | "bunx" => 1,
-        "poetry" | "uv" | "pipenv" | "pdm" | "hatch" | "rye" if words.get(1) == Some(&"run") => 2,
-        "bundle" if words.get(1) == Some(&"exec") => 2,
-        "python" | "python3" | "py" if words.get(1) == Some(&"-m") => 2,
-        "yarn" | "pnpm" | "npm" if words.get(1) == Some(&"exec") => 2,
-        _ => 0,
-    };
+    let skip = equivalence::wrapper_words(program, words.get(1).copied());
     if skip == 0 || words.len() <= skip {
         return words;
     }
@@ -722,6 +911,15 @@ fn unwrap<'a, 'b>(words: &'b [&'a str]) -> &'b [&'a str] {
     }
 }
 
+/// A package name without the version it is pinned to (`prettier@3.9.0` → `prettier`,
+/// `@scope/tool@1` → `@scope/tool`): a wrapper runs the same tool at another version.
+pub fn without_version(word: &str) -> &str {
+    match word.rfind('@') {
+        Some(at) if at > 0 => &word[..at],
+        _ => word,
+    }
+}
+
 /// What a command runs, as compared between versions: the program, and for tools with
 /// subcommands the subcommand (`npm run lint`, `cargo clippy`, `make test`).
 pub fn command_key(words: &[&str]) -> String {
@@ -731,13 +929,17 @@ pub fn command_key(words: &[&str]) -> String {
     };
     let program = shell::program_name(first).trim_end_matches(".exe");
     let program = program.strip_prefix("./").unwrap_or(program);
+    let program = without_version(program);
     if !SUBCOMMAND_TOOLS.contains(&program) {
         return program.to_string();
     }
-    // Skip flags and `+toolchain` (`cargo +nightly fmt`).
-    let mut rest = words[1..]
-        .iter()
-        .filter(|w| !w.starts_with('-') && !w.starts_with('+'));
+    // Skip flags and `+toolchain` (`cargo +nightly fmt`), and the value of an option given
+    // before the subcommand (`cargo --config ci.toml test`, `make -C docs lint`).
+    let mut after_option = false;
+    let mut rest = words[1..].iter().filter(|w| {
+        let value = std::mem::replace(&mut after_option, equivalence::takes_value_first(w));
+        !value && !w.starts_with('-') && !w.starts_with('+')
+    });
     match rest.next() {
         // `cargo hack check --feature-powerset` runs `cargo check` for each feature set.
         Some(&"hack") if program == "cargo" => match rest.next() {
@@ -756,6 +958,9 @@ pub fn command_key(words: &[&str]) -> String {
 
 /// Tests, linters, formatters and builds: what a quality gate runs.
 pub fn is_quality(key: &str) -> bool {
+    if equivalence::checks_nothing(key) {
+        return false;
+    }
     let mut parts = key.split(' ');
     let program = parts.next().unwrap_or("");
     let sub = parts.next().unwrap_or("");
@@ -964,6 +1169,17 @@ mod tests {
         );
         assert_eq!(command_key(&["python", "-m", "pytest", "-x"]), "pytest");
         assert_eq!(command_key(&["npx", "--yes", "eslint", "."]), "eslint");
+        assert_eq!(
+            command_key(&["npx", "prettier@3.9.0", "--check"]),
+            "prettier"
+        );
+        assert_eq!(command_key(&["uvx", "ruff", "check", "."]), "ruff");
+        assert_eq!(
+            command_key(&["cargo", "--config", "ci.toml", "test", "--workspace"]),
+            "cargo test"
+        );
+        assert_eq!(command_key(&["make", "-C", "docs", "lint"]), "make lint");
+        assert!(!is_quality("cargo release"));
         assert_eq!(
             flags(&["cargo", "clippy", "--all-targets", "--", "-Dwarnings"]),
             ["--all-targets", "-D warnings"]

@@ -490,3 +490,335 @@ fn a_package_excluded_in_one_job_and_tested_by_another_job_of_the_workflow() {
         [("command-narrowed".into(), "reduction".into(), 6)]
     );
 }
+
+/// The exit code and the (kind, severity) of each change when `before` becomes `after`.
+fn kinds_between(before: &str, after: &str) -> (i32, Vec<(String, String)>) {
+    const FILE: &str = ".github/workflows/checks.yml";
+    let (code, report) = json_between(FILE, before, Some(after));
+    let kinds = changes_of(&report)
+        .into_iter()
+        .map(|(kind, severity, _)| (kind, severity))
+        .collect();
+    (code, kinds)
+}
+
+#[test]
+fn a_matrix_key_renamed_flags_moved_into_a_variable_and_a_disabled_job_removed_lose_nothing() {
+    let before = "on: [pull_request]
+jobs:
+  clippy:
+    runs-on: ${{ matrix.platform }}
+    strategy:
+      matrix:
+        platform: [ubuntu-22.04, windows-latest]
+        style: [default, extra]
+        rust: [stable]
+        include:
+          - style: default
+            flags: \"\"
+          - style: extra
+            flags: \"--features=extra \"
+    steps:
+      - run: cargo clippy --workspace ${{ matrix.flags }} -- -D warnings -D clippy::unwrap_used
+  coverage:
+    if: false
+    runs-on: ubuntu-22.04
+    steps:
+      - run: cargo llvm-cov --workspace
+";
+    let after = |options: &str| {
+        format!(
+            "on: [pull_request]
+env:
+  CLIPPY_OPTIONS: \"{options}\"
+jobs:
+  clippy:
+    runs-on: ${{{{ matrix.platform }}}}
+    strategy:
+      matrix:
+        platform: [ubuntu-22.04, windows-latest]
+        feature: [default, extra]
+        include:
+          - feature: default
+            flags: \"\"
+          - feature: extra
+            flags: \"--features=extra\"
+    steps:
+      - run: cargo clippy --workspace ${{{{ matrix.flags }}}} -- $CLIPPY_OPTIONS
+"
+        )
+    };
+    let (code, kinds) = kinds_between(before, &after("-D warnings -D clippy::unwrap_used"));
+    assert_eq!((code, kinds), (0, vec![]));
+    // The variable holds the flags: one dropped from it is no longer passed.
+    let (code, kinds) = kinds_between(before, &after("-D clippy::unwrap_used"));
+    assert_eq!(code, 1);
+    assert_eq!(kinds, [("flag-removed".into(), "reduction".into())]);
+}
+
+#[test]
+fn commands_taken_from_matrix_values_run_what_the_legs_say() {
+    let before = "on: [pull_request]
+jobs:
+  build-wasm:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build -p core --no-default-features --target wasm32-unknown-unknown
+      - run: cargo build -p cli --no-default-features --target wasm32-unknown-unknown
+";
+    let after = |legs: &str| {
+        format!(
+            "on: [pull_request]
+env:
+  WASM_OPTIONS: --no-default-features --target wasm32-unknown-unknown
+jobs:
+  wasm:
+    strategy:
+      matrix:
+        job:
+{legs}
+    runs-on: ubuntu-latest
+    steps:
+      - run: ${{{{ matrix.job.command }}}} -p core $WASM_OPTIONS ${{{{ matrix.job.args }}}}
+      - run: ${{{{ matrix.job.command }}}} -p cli $WASM_OPTIONS ${{{{ matrix.job.args }}}}
+"
+        )
+    };
+    let both = "          - command: cargo build
+            args:
+          - command: cargo clippy
+            args: -- -D warnings";
+    assert_eq!(kinds_between(before, &after(both)), (0, vec![]));
+    // Only the clippy leg is left: nothing builds the crates any more.
+    let clippy_only = "          - command: cargo clippy
+            args: -- -D warnings";
+    let (code, kinds) = kinds_between(before, &after(clippy_only));
+    assert_eq!(code, 1);
+    assert_eq!(kinds, [("job-removed".into(), "reduction".into())]);
+}
+
+#[test]
+fn an_action_that_runs_a_command_from_its_inputs_runs_it() {
+    let before = "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          cargo test --target x86_64-unknown-linux-gnu
+          cargo test --target x86_64-unknown-linux-gnu --features api-all
+";
+    let after = |command: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        command: [{command}]
+    steps:
+      - uses: actions-rs/cargo@v1
+        with:
+          command: ${{{{ matrix.command }}}}
+          args: --target x86_64-unknown-linux-gnu --features tls
+      - uses: actions-rs/cargo@v1
+        with:
+          command: ${{{{ matrix.command }}}}
+          args: --target x86_64-unknown-linux-gnu --features tls,api-all
+"
+        )
+    };
+    assert_eq!(kinds_between(before, &after("test, build")), (0, vec![]));
+    // Only `cargo build` runs now: the tests no longer do.
+    let (code, kinds) = kinds_between(before, &after("build"));
+    assert_eq!(code, 1);
+    assert_eq!(kinds, [("step-removed".into(), "reduction".into())]);
+}
+
+#[test]
+fn the_same_tool_run_through_another_wrapper_runs_the_same_checks() {
+    let before = "on: [pull_request]
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: uvx ruff check .
+      - run: python -m pytest -x tests
+      - run: npx eslint .
+";
+    let after = "on: [pull_request]
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: uv run --only-group=check ruff check .
+      - run: pytest -x tests
+      - run: npm exec eslint .
+";
+    assert_eq!(kinds_between(before, after), (0, vec![]));
+    let (code, kinds) = kinds_between(
+        before,
+        &after.replace("      - run: uv run --only-group=check ruff check .\n", ""),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(kinds, [("step-removed".into(), "reduction".into())]);
+}
+
+#[test]
+fn releasing_and_publishing_check_nothing() {
+    let before = "on:
+  push:
+    tags: ['v*']
+  pull_request:
+jobs:
+  bump:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo release 0.2.0 --workspace --exclude ci --no-publish --execute
+  release:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        target: [x86_64-pc-windows-msvc, aarch64-pc-windows-msvc]
+        extra: [bin, msi]
+        os: [windows-latest]
+    steps:
+      - run: nu .github/workflows/release-pkg.nu
+        env:
+          EXTRA: ${{ matrix.extra }}
+      - uses: softprops/action-gh-release@v2
+        with:
+          files: dist/*
+";
+    let after = "on:
+  push:
+    tags: ['v*']
+  pull_request:
+jobs:
+  bump:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo release 0.2.0 --workspace --exclude ci --exclude docs --no-publish --execute
+  release:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        target: [x86_64-pc-windows-msvc, aarch64-pc-windows-msvc]
+        os: [windows-latest]
+    steps:
+      - run: nu .github/workflows/release-pkg.nu
+      - uses: softprops/action-gh-release@v2
+        with:
+          files: dist/*
+";
+    let (code, kinds) = kinds_between(before, after);
+    assert_eq!(code, 0);
+    assert!(
+        kinds.iter().all(|(_, severity)| severity == "review"),
+        "{kinds:?}"
+    );
+    // A release job that also tests: its legs are coverage.
+    let tested = |text: &str| {
+        text.replace(
+            "      - run: nu .github",
+            "      - run: cargo test --workspace\n      - run: nu .github",
+        )
+    };
+    let (code, kinds) = kinds_between(&tested(before), &tested(after));
+    assert_eq!(code, 1);
+    assert!(
+        kinds.contains(&("matrix-combination-removed".into(), "reduction".into())),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn flags_over_continuation_lines_of_a_plain_scalar_are_one_command() {
+    let before = "on: [pull_request]
+jobs:
+  docs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo doc --all-features --no-deps -p app -Zunstable-options
+";
+    let after = |flags: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  docs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo doc \\
+          -Zunstable-options \\
+{flags}
+          --workspace
+"
+        )
+    };
+    let all = "          --all-features \\\n          --no-deps \\";
+    assert_eq!(kinds_between(before, &after(all)), (0, vec![]));
+    let (code, kinds) = kinds_between(before, &after("          --no-deps \\"));
+    assert_eq!(code, 1);
+    assert_eq!(kinds, [("flag-removed".into(), "reduction".into())]);
+}
+
+#[test]
+fn a_step_moved_to_another_job_and_tools_pinned_or_configured_still_run() {
+    let before = "on: [pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build --workspace
+      - run: cargo check -p app --features=tracing
+      - run: go test --tags=directio -race ./tsdb/
+  libs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx prettier --check .
+      - run: cargo test --workspace
+";
+    let after = "on: [pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build --workspace
+      - run: go test --tags=directio,stringlabels -race ./tsdb/
+  libs:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npx prettier@3.9.0 --check .
+      - run: cargo --config ci.toml test --workspace
+      - run: cargo check -p app --features=tracing
+";
+    assert_eq!(kinds_between(before, after), (0, vec![]));
+    // Gone from both jobs: a loss.
+    let dropped = after.replace("      - run: cargo check -p app --features=tracing\n", "");
+    let (code, kinds) = kinds_between(before, &dropped);
+    assert_eq!(code, 1);
+    assert_eq!(kinds, [("step-removed".into(), "reduction".into())]);
+}
+
+#[test]
+fn a_workflow_that_runs_no_check_runs_less_often_as_a_review() {
+    let labeller = |on: &str| {
+        format!(
+            "on:\n{on}jobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n"
+        )
+    };
+    let (code, kinds) = kinds_between(
+        &labeller("  pull_request:\n  workflow_dispatch:\n"),
+        &labeller("  workflow_dispatch:\n"),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(kinds, [("trigger-removed".into(), "review".into())]);
+    // A workflow that runs a script may check: fewer runs stay a loss.
+    let script = |on: &str| labeller(on).replace("uses: actions/labeler@v5", "run: ./check.sh");
+    let (code, _) = kinds_between(
+        &script("  pull_request:\n  workflow_dispatch:\n"),
+        &script("  workflow_dispatch:\n"),
+    );
+    assert_eq!(code, 1);
+}
