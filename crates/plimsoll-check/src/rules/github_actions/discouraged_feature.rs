@@ -53,7 +53,7 @@ fn is_cmd(shell: &Node) -> bool {
         .is_some_and(|s| matches!(s.trim().to_ascii_lowercase().as_str(), "cmd" | "cmd.exe"))
 }
 
-fn check_shell(owner: &str, shell: Option<&Node>, out: &mut Sink) {
+fn check_shell(owner: &dyn std::fmt::Display, shell: Option<&Node>, out: &mut Sink) {
     if let Some(shell) = shell.filter(|s| is_cmd(s)) {
         out.report(
             &DiscouragedFeature::META,
@@ -70,7 +70,7 @@ impl Rule for DiscouragedFeature {
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         check_shell(
-            "the workflow's `defaults.run`",
+            &"the workflow's `defaults.run`",
             defaults_shell(workflow.root),
             out,
         );

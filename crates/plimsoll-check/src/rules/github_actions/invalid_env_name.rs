@@ -39,7 +39,7 @@ declare_rule! {
     }
 }
 
-fn check_env(owner: &str, env: Option<&Node>, out: &mut Sink) {
+fn check_env(owner: &dyn std::fmt::Display, env: Option<&Node>, out: &mut Sink) {
     let Some(entries) = env.and_then(Node::as_mapping) else {
         return;
     };
@@ -78,7 +78,7 @@ impl Rule for InvalidEnvName {
     }
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check_env("the workflow", workflow.root.get("env"), out);
+        check_env(&"the workflow", workflow.root.get("env"), out);
         for (owner, job) in labelled_jobs(workflow) {
             check_env(&owner, job.get("env"), out);
             if let Some(container) = job.get("container") {

@@ -60,7 +60,12 @@ fn has_comment(text: &str, at: usize, value_end: usize) -> bool {
         .starts_with('#')
 }
 
-fn check(cx: &Context<'_>, owner: &str, permissions: Option<&Node>, out: &mut Sink) {
+fn check(
+    cx: &Context<'_>,
+    owner: &dyn std::fmt::Display,
+    permissions: Option<&Node>,
+    out: &mut Sink,
+) {
     let Some(entries) = permissions.and_then(Node::as_mapping) else {
         return;
     };
@@ -90,7 +95,7 @@ impl Rule for UndocumentedPermissions {
     }
 
     fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check(cx, "the workflow", workflow.root.get("permissions"), out);
+        check(cx, &"the workflow", workflow.root.get("permissions"), out);
         for (owner, job) in labelled_jobs(workflow) {
             check(cx, &owner, job.get("permissions"), out);
         }
