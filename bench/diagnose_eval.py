@@ -372,6 +372,18 @@ def cases_cidiff(root):
 
         yield case, run
 
+        passed = os.path.join(base, name, "pass.log")
+        if os.path.exists(passed):
+            # The pair's green run: scored on its verdict alone (no failure to find).
+            green = Case("cidiff", name + "/pass", repo, ci, "Java", None)
+
+            def run_green(binary, case=green, passed=passed):
+                case.record(*diagnose(binary, passed))
+                case.expect_pass = True
+                return True
+
+            yield green, run_green
+
 
 def cases_pytorch(root, tmp):
     base = os.path.join(root, "pytorch-log-classifier")
@@ -669,10 +681,14 @@ def main():
                   f"| {100 * sum(a * w for a, _, w in folds) / n:5.1f}% | {100 * sum(b * w for _, b, w in folds) / n:5.1f}% |"
                   f"  top-1 range over folds {100 * lo:.0f}-{100 * hi:.0f}%")
         print(line_row(f"  TEST split (held out)", [c for c in subset if c.split == "test"]))
-    passing = [c for c in cases if c.expect_pass]
-    if passing:
-        ok = sum(c.verdict != "failed" for c in passing)
-        print(f"\ntreeherder passing logs given no failure verdict: {ok}/{len(passing)}")
+    print()
+    for key, name in names.items():
+        passing = [c for c in cases if c.expect_pass and c.set_key == key]
+        if passing:
+            ok = sum(c.verdict != "failed" for c in passing)
+            passed = sum(c.verdict == "succeeded" for c in passing)
+            print(f"{name}: passing logs given no failure verdict {ok}/{len(passing)}, "
+                  f"verdict \"succeeded\" {passed}/{len(passing)}")
 
     for title, group_of in (("CI system", lambda c: c.ci), ("language", lambda c: c.language)):
         print(f"\n## Leave one {title} out (lines: per held-out group; nothing is fitted on lines)\n")

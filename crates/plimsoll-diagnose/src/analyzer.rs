@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::class::Class;
 use crate::matchers::MatcherState;
+use crate::outcome::{build_outcome, BuildOutcome};
 use crate::passing::PassingRun;
 use crate::signatures::Signatures;
 
@@ -201,8 +202,9 @@ pub struct Reading {
     pub truncated_lines: usize,
     /// Lines that carried GitHub decorations (timestamps, `##[` commands).
     pub github_lines: usize,
-    /// Whether a plain-CI end-of-build failure line was seen (`Done. Your build exited with 1.`).
-    pub build_failed_line: bool,
+    /// How the build ended by the last end-of-build line of a plain CI's log
+    /// (`Done. Your build exited with 1.`, `Finished: SUCCESS`, …), if it has one.
+    pub build_outcome: Option<BuildOutcome>,
     /// Whether the log reaches the runner's end of job (so a log without failures passed,
     /// rather than being cut short).
     pub job_end: bool,
@@ -219,7 +221,7 @@ pub struct Analyzer<'s> {
     lines: usize,
     truncated_lines: usize,
     github_lines: usize,
-    build_failed_line: bool,
+    build_outcome: Option<BuildOutcome>,
     job_end: bool,
     /// Split plain logs at `$ command` lines (off when steps come from the input's structure).
     split_on_markers: bool,
@@ -254,7 +256,7 @@ impl<'s> Analyzer<'s> {
             lines: 0,
             truncated_lines: 0,
             github_lines: 0,
-            build_failed_line: false,
+            build_outcome: None,
             job_end: false,
             split_on_markers: true,
             matchers: MatcherState::with(matchers),
@@ -417,8 +419,8 @@ impl<'s> Analyzer<'s> {
             if text.starts_with("Cleaning up orphan processes") {
                 self.job_end = true;
             }
-            if text.starts_with("Done. Your build exited with") {
-                self.build_failed_line = true;
+            if let Some(outcome) = build_outcome(text).filter(|_| !github) {
+                self.build_outcome = Some(outcome);
             }
         }
         let header = segment.in_header || text.starts_with("##[endgroup]");
@@ -624,7 +626,7 @@ impl<'s> Analyzer<'s> {
             lines: self.lines,
             truncated_lines: self.truncated_lines,
             github_lines: self.github_lines,
-            build_failed_line: self.build_failed_line,
+            build_outcome: self.build_outcome,
             job_end: self.job_end,
         }
     }
@@ -979,7 +981,7 @@ fn tool_failed(text: &str) -> bool {
 impl Reading {
     /// Whether anything in the log says a step or the build failed.
     pub fn any_failure(&self) -> bool {
-        self.build_failed_line
+        self.build_outcome == Some(BuildOutcome::Failed)
             || self
                 .jobs
                 .iter()

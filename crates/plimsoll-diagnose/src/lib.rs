@@ -19,6 +19,7 @@ pub mod gzip;
 pub mod input;
 pub mod jobmap;
 pub mod matchers;
+pub mod outcome;
 pub mod passing;
 pub mod prefilter;
 pub mod reader;
@@ -195,7 +196,10 @@ pub fn diagnose_with(
     let ends_in_errors = structured
         && reading.job_end
         && job.is_some_and(|j| last_step_ends_in_errors(&reading.jobs[j], &candidates));
-    let verdict = if reading.any_failure() || ends_in_errors {
+    let passed_by_its_ci = reading.build_outcome == Some(outcome::BuildOutcome::Passed);
+    let verdict = if passed_by_its_ci {
+        Verdict::Succeeded
+    } else if reading.any_failure() || ends_in_errors {
         Verdict::Failed
     } else if structured && reading.job_end {
         Verdict::Succeeded
@@ -204,7 +208,13 @@ pub fn diagnose_with(
     } else {
         Verdict::NoFailureFound
     };
-    if verdict == Verdict::Succeeded {
+    if passed_by_its_ci {
+        notes.push(
+            "the log ends with its CI system's statement that the build passed: there is no \
+             failure to explain"
+                .into(),
+        );
+    } else if verdict == Verdict::Succeeded {
         notes.push("every step of the log passed: there is no failure to explain".into());
     }
     if reading.truncated_lines > 0 {

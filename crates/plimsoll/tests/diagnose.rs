@@ -1106,3 +1106,41 @@ fn surefires_failed_test_list_is_told_by_its_entries_not_its_header() {
         "{ranked:#?}"
     );
 }
+
+#[test]
+fn a_log_whose_ci_says_the_build_passed_has_no_failure_to_explain() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // Jenkins ends a green run with `Finished: SUCCESS`, buildbot with `results: success (0)`;
+    // both logs hold error-looking lines (a retried fetch, an echoed `error_list`).
+    for log in [
+        "cidiff/assertfixer_1320/pass.log",
+        "treeherder/talos-data.txt.gz",
+    ] {
+        let report = real_log_report(&root, log);
+        assert_eq!(report["verdict"], "succeeded", "{log}: {report:#}");
+        assert!(report["exact_line"].is_null(), "{log}: {report:#}");
+    }
+    // The failing run of the same pair still fails, at its line.
+    let failed = real_log_report(&root, "cidiff/assertfixer_1320/fail.log");
+    assert_eq!(failed["verdict"], "failed");
+}
+
+#[test]
+fn travis_build_exit_code_decides_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "$ npm test\nError: connect ECONNREFUSED 127.0.0.1:5432 (retrying)\n\
+                connected\n5 passing\nThe command \"npm test\" exited with 0.\n";
+    for (code, verdict) in [(0, "succeeded"), (1, "failed")] {
+        let log = dir.path().join(format!("travis-{code}.log"));
+        std::fs::write(
+            &log,
+            format!("{body}\nDone. Your build exited with {code}.\n"),
+        )
+        .unwrap();
+        let report = real_log_report(dir.path(), log.to_str().unwrap());
+        assert_eq!(report["verdict"], verdict, "{report:#}");
+    }
+}
