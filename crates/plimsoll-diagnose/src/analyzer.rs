@@ -522,7 +522,11 @@ impl<'s> Analyzer<'s> {
                 segment.last_words_text.clear();
                 segment.last_words_text.push_str(text);
             }
-            if score >= MIN_SCORE {
+            // A CI's bare exit line (`ERROR: Job failed: exit code 1`, `Finished: FAILURE`)
+            // says that the build failed, never why: the lines above it are the cause.
+            let bare_exit_line = matches!(line_failure, Some(Failure::ExitCode { .. }))
+                || (!github && build_outcome(text).is_some());
+            if score >= MIN_SCORE && !bare_exit_line {
                 let candidate = Candidate {
                     line: LogLine {
                         file: file.to_string(),

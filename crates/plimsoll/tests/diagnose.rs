@@ -1144,3 +1144,36 @@ fn travis_build_exit_code_decides_the_verdict() {
         assert_eq!(report["verdict"], verdict, "{report:#}");
     }
 }
+
+#[test]
+fn a_gitlab_jobs_exit_line_is_not_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    // GitLab's runner ends a failed job with `ERROR: Job failed: exit code 1`, which says
+    // nothing of why; npm's network error above it does.
+    let log = dir.path().join("job.log");
+    std::fs::write(
+        &log,
+        "Running with gitlab-runner 16.5.0 (853330f9)\n$ npm ci\nnpm ERR! code ECONNRESET\n\
+         npm ERR! network aborted\n\
+         npm ERR! network This is a problem related to network connectivity.\n\
+         \x1b[31;1mERROR: Job failed: exit code 1\n\x1b[0;m\n",
+    )
+    .unwrap();
+    let report = real_log_report(dir.path(), log.to_str().unwrap());
+    assert_eq!(report["verdict"], "failed", "{report:#}");
+    assert!(
+        report["exact_line"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("npm ERR! network"),
+        "{report:#}"
+    );
+    assert_eq!(report["classification"]["class"], "flaky", "{report:#}");
+    let ranked = report["runner_ups"].as_array().unwrap();
+    assert!(
+        ranked
+            .iter()
+            .all(|c| !c["text"].as_str().unwrap().contains("Job failed")),
+        "{report:#}"
+    );
+}
