@@ -279,6 +279,25 @@ fn only_generates_the_kinds_named() {
 }
 
 #[test]
+fn without_only_a_regeneration_keeps_to_the_kinds_the_lock_records() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "ci,dependabot"], 0);
+    // The kinds left out on purpose are neither created nor reported as missing.
+    init(dir.path(), &["--check"], 0);
+    let out = init(dir.path(), &[], 0);
+    assert!(!out.contains("Dockerfile"), "{out}");
+    assert!(!dir.path().join(DOCKERFILE).exists());
+    assert!(!dir.path().join(RELEASE).exists());
+    // A kind named later joins them, and a plain run regenerates it from then on.
+    init(dir.path(), &["--only", "release"], 0);
+    bump_msrv(dir.path());
+    let out = init(dir.path(), &["--check"], 1);
+    assert!(out.contains("+      - run: cargo +1.82 check"), "{out}");
+    assert!(read(dir.path(), LOCK).contains("generator = \"release\""));
+    assert!(!dir.path().join(DOCKERFILE).exists());
+}
+
+#[test]
 fn dry_run_shows_the_diff_and_writes_nothing() {
     let dir = cargo_workspace();
     let out = init(dir.path(), &["--dry-run"], 0);
