@@ -566,6 +566,31 @@ fn update_pins_fails_on_a_remote_that_does_not_exist() {
     assert_eq!(fs::read_to_string(&table).unwrap(), original);
 }
 
+#[test]
+fn update_pins_refuses_plain_text_transports() {
+    // A SHA read over http or git:// could be swapped in transit: git refuses the transport
+    // before connecting (nothing listens on port 9 anyway), and the table is left as it was.
+    let dir = cargo_workspace();
+    let table = dir.path().join("pins.toml");
+    let original = include_str!("../../plimsoll-init/pins.toml");
+    fs::write(&table, original).unwrap();
+    for (base, transport) in [("http://127.0.0.1:9", "http"), ("git://127.0.0.1:9", "git")] {
+        let out = plimsoll(dir.path())
+            .args(["init", "--update-pins", "--pins", "pins.toml"])
+            .args(["--remote-base", base])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("transport '{transport}' not allowed")),
+            "{stderr}"
+        );
+        assert_eq!(fs::read_to_string(&table).unwrap(), original);
+    }
+}
+
 fn peer(name: &str) -> Option<PathBuf> {
     let path = PathBuf::from("/root/.cache/plimsoll-peers/bin").join(name);
     path.is_file().then_some(path)
