@@ -139,7 +139,7 @@ fn one_line(text: &str) -> Cow<'_, str> {
 }
 
 /// The reports as Markdown, in the structure of the root-cause analysis document. Text from
-/// the input is escaped ([`one_line`]; the workflow's own lines keep their line breaks).
+/// the input is escaped (`one_line`; the workflow's own lines keep their line breaks).
 pub fn markdown(reports: &[Report<'_>], reruns: Option<&str>) -> String {
     let out = markdown_unescaped(reports, reruns);
     // Whatever else came from the input (the workflow patch, the plan's notes): no controls.

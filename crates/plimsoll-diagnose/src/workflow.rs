@@ -1,7 +1,7 @@
 //! Mapping the failing step to the workflow, and coverage-preserving patches.
 //!
 //! A patch adds lines (a setup step before the failing one, a toolchain target, a `permissions`
-//! scope, a time bound) or changes one value in place ([`crate::fixes`]: a pinned tool version, a
+//! scope, a time bound) or changes one value in place (`fixes`: a pinned tool version, a
 //! versioned cache key, a `run:` script wrapped in a bounded retry). Nothing is deleted or
 //! disabled, no matrix entry is touched, caching stays on, and `continue-on-error` is never
 //! added, so every job, step and matrix entry stays in place.

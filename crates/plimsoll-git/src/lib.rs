@@ -126,6 +126,20 @@ impl Git {
         Ok(git)
     }
 
+    /// Let git reach remotes over `transports`, git's `protocol.<name>.allow` names (`https`,
+    /// `ssh`, `file`), which [`PROTECTED`] otherwise refuses all of: for reading a remote the
+    /// user named (`ls-remote`), never one a repository names. Every command-naming setting
+    /// stays overridden, so a transport allowed here still runs no configured program
+    /// (`core.sshCommand` is empty: plain `ssh`).
+    #[must_use]
+    pub fn allowing_transports(mut self, transports: &[&str]) -> Git {
+        for name in transports {
+            self.overrides
+                .push((format!("protocol.{name}.allow"), "always".to_string()));
+        }
+        self
+    }
+
     /// The folder git runs in.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -145,3 +145,64 @@ fn a_missing_git_or_failure_is_an_error_naming_the_command() {
         "{err}"
     );
 }
+
+/// A bare repository with one tagged commit, standing in for a remote; the tag's commit.
+fn remote_with_tag(dir: &Path, tag: &str) -> String {
+    let work = dir.join("work");
+    fs::create_dir_all(&work).unwrap();
+    let git = |cwd: &Path, args: &[&str]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(cwd)
+            .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    git(&work, &["init", "-q", "."]);
+    fs::write(work.join("action.yml"), "name: a\n").unwrap();
+    git(&work, &["add", "."]);
+    git(&work, &["commit", "-qm", "one"]);
+    git(&work, &["tag", tag]);
+    git(dir, &["clone", "-q", "--bare", "work", "remote.git"]);
+    git(&work, &["rev-parse", "HEAD"])
+}
+
+#[test]
+fn transports_are_refused_unless_allowed_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let sha = remote_with_tag(dir.path(), "v1.0.0");
+    let url = format!("file://{}", dir.path().join("remote.git").display());
+    let outside = tempfile::tempdir().unwrap();
+
+    let refused = Git::new(outside.path())
+        .unwrap()
+        .output(["ls-remote", "--tags", &url])
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("transport 'file' not allowed"),
+        "{refused:?}"
+    );
+
+    // Allowing another transport does not allow this one.
+    let still_refused = Git::new(outside.path())
+        .unwrap()
+        .allowing_transports(&["https"])
+        .output(["ls-remote", "--tags", &url])
+        .unwrap();
+    assert!(!still_refused.status.success());
+
+    let listed = Git::new(outside.path())
+        .unwrap()
+        .allowing_transports(&["file"])
+        .stdout(["ls-remote", "--tags", &url])
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(listed).unwrap(),
+        format!("{sha}\trefs/tags/v1.0.0\n")
+    );
+}

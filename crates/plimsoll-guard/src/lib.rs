@@ -4,7 +4,7 @@
 //! working tree, or two folders) are turned into a coverage model ([`model`]): per workflow its
 //! triggers, jobs, runners, the expanded matrix ([`matrix`], GitHub's `include`/`exclude` rules),
 //! steps, the quality commands and flags inside `run:` scripts, and the settings that make a
-//! failure invisible. [`compare`] then lists what the new version lost (a *reduction*, which
+//! failure invisible. [`compare()`] then lists what the new version lost (a *reduction*, which
 //! fails the run), what changed in a way that is neither clearly equivalent nor clearly a loss
 //! (*review*), and what was lost on purpose (accepted by a
 //! `# plimsoll: allow-reduction[<what>] reason` comment). Renames, reorders and equivalent

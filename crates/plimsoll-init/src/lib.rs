@@ -116,6 +116,28 @@ impl Kind {
     }
 }
 
+/// The kinds a `plimsoll init` without `--only` regenerates: those the lock file records, so a
+/// project that chose some kinds (no Dockerfile, say) is not offered the others on every run
+/// and `--check` does not fail for a file it declined; every kind when nothing was generated yet.
+///
+/// # Errors
+///
+/// [`InitError::UnknownKind`] for a generator name this version does not know.
+pub fn kinds_to_regenerate(lock: &lock::Lock) -> Result<Vec<Kind>, InitError> {
+    if lock.files.is_empty() {
+        return Ok(Kind::ALL.to_vec());
+    }
+    let recorded = lock
+        .files
+        .iter()
+        .map(|entry| Kind::parse(&entry.generator))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Kind::ALL
+        .into_iter()
+        .filter(|kind| recorded.contains(kind))
+        .collect())
+}
+
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generated {

@@ -4,8 +4,8 @@
 //! repositories with `git ls-remote`.
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
+use plimsoll_git::Git;
 use serde::Deserialize;
 
 use crate::InitError;
@@ -148,22 +148,24 @@ pub fn update(text: &str, remote_base: &str) -> Result<(String, Vec<PinUpdate>),
 
 /// Tag name → commit SHA at `url`, annotated tags peeled.
 fn ls_remote_tags(url: &str) -> Result<BTreeMap<String, String>, InitError> {
-    // Plain git, not plimsoll-git's hardened runner: that one forbids every transport, and
-    // this reads a remote the user named, from no repository of theirs.
-    let output = Command::new("git")
-        .args(["ls-remote", "--tags", url])
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .map_err(|source| InitError::Git {
-            url: url.to_string(),
-            message: source.to_string(),
-        })?;
+    let git_error = |message: String| InitError::Git {
+        url: url.to_string(),
+        message,
+    };
+    // The hardened runner, from outside any repository, with only the transports a remote
+    // worth trusting for a pin is read over: https, ssh, and local paths (mirrors, tests).
+    // Plain-text http and git:// are refused, since a SHA read over them could be swapped in
+    // transit, and no command a configuration names (ssh wrapper, credential helper) runs.
+    let git = Git::new(&std::env::temp_dir())
+        .map_err(|err| git_error(err.to_string()))?
+        .allowing_transports(&["https", "ssh", "file"]);
+    let output = git
+        .output(["ls-remote", "--tags", url])
+        .map_err(|err| git_error(err.to_string()))?;
     if !output.status.success() {
-        return Err(InitError::Git {
-            url: url.to_string(),
-            message: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        });
+        return Err(git_error(
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        ));
     }
     let mut tags = BTreeMap::new();
     let mut peeled = BTreeMap::new();

@@ -44,7 +44,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const SCHEMA: &str = include_str!("../schema/plimsoll-check-v1.schema.json");
 
 /// Render `report` as a pretty-printed JSON document ending with a newline: the text that
-/// [`write`] writes.
+/// [`write()`] writes.
 ///
 /// # Errors
 ///
@@ -55,7 +55,7 @@ pub fn render(report: &CheckReport, tool_version: &str) -> Result<String, Report
 
 /// Write `report` to `out` as a pretty-printed JSON document ending with a newline.
 ///
-/// Findings are formatted in batches of [`BATCH`], each split across the threads and written
+/// Findings are formatted in batches of `BATCH`, each split across the threads and written
 /// in order before the next is formatted: a large report is never held in memory whole, and
 /// formatting does not run on one thread while the others idle (it was 5% of a workflow run).
 /// The text is the same as serialising the whole document with `serde_json::to_writer_pretty`.

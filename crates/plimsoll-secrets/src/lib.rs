@@ -2,9 +2,9 @@
 //!
 //! The detectors are data ([`scanner::DETECTORS_TOML`], `detectors.toml`): one entry per kind of
 //! credential with its prefilter keywords, regex, entropy threshold and allow-list. The
-//! [`scanner`] runs them all over a text in one pass. The helpers here are what the detectors and
+//! [`scanner`](mod@scanner) runs them all over a text in one pass. The helpers here are what the detectors and
 //! the rules that look at a structured value (an `env:` entry, an `ENV` instruction) share: what
-//! a placeholder is, what a secret-named key is. [`redact`] is how a secret is named in a
+//! a placeholder is, what a secret-named key is. [`redact()`] is how a secret is named in a
 //! finding (a keyed hash, never its length); [`scrub`] removes every trace of known secrets from
 //! a text that quotes them (messages); [`log`] redacts the lines of a CI log as they stream.
 //!

@@ -3,8 +3,8 @@
 //!
 //! Regexes never run over whole files: on a file without any keyword (most files) the cost is
 //! one linear scan, and a megabyte-long minified line costs at most a few kilobytes of regex
-//! work per keyword hit, because windows are cut [`LOOK_BEHIND`] bytes before and
-//! [`LOOK_AHEAD`] bytes after each hit.
+//! work per keyword hit, because windows are cut `LOOK_BEHIND` bytes before and
+//! `LOOK_AHEAD` bytes after each hit.
 
 use std::sync::OnceLock;
 

@@ -180,7 +180,7 @@ impl Scrubber {
     }
 
     /// `text` with every trace of a known secret replaced by its redacted form
-    /// ([`crate::redact`]).
+    /// ([`crate::redact()`]).
     pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
         self.scrub_with(text, crate::redact)
     }

@@ -9,7 +9,7 @@
 //! - [`dockerfile`]: Dockerfiles: directives, continuations, here-documents, stages.
 //! - [`expr`]: GitHub Actions `${{ }}` expressions: finding them and validating their syntax.
 //! - [`hcl`]: HCL native syntax (Terraform) with located blocks, attributes and literals.
-//! - [`file`]: reading a file only when it is a regular one, within a size limit.
+//! - [`file`](mod@file): reading a file only when it is a regular one, within a size limit.
 
 pub mod dockerfile;
 pub mod dockerignore;

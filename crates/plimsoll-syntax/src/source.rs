@@ -197,7 +197,7 @@ pub enum SourceError {
 /// A text file held in memory with its line index.
 ///
 /// A leading UTF-8 byte-order mark is dropped from [`SourceFile::text`]; offsets are into the text
-/// without it, and [`SourceFile::bom`] says whether one was there.
+/// without it, and [`SourceFile::has_bom`] says whether one was there.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     path: PathBuf,

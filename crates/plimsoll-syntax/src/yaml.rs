@@ -249,7 +249,7 @@ pub fn parse_fast(text: &str, lines: &LineIndex) -> Option<Stream> {
 /// multi-line flow collection, so the leniency below never separates the two).
 ///
 /// A text saphyr refuses is tried once more with the lines of its multi-line flow collections
-/// indented past their key ([`flow_indent`]): such files are accepted by GitHub and by
+/// indented past their key (`flow_indent`): such files are accepted by GitHub and by
 /// libyaml-based parsers, and the spans of that second parse are mapped back to `text`.
 pub fn parse_with_saphyr(text: &str, lines: &LineIndex) -> Stream {
     let stream = parse_with_saphyr_strict(text, lines);

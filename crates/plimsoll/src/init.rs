@@ -23,7 +23,8 @@ pub struct InitArgs {
     /// The project's root folder.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Generate only these kinds of file: ci, release, docker, dependabot.
+    /// Generate only these kinds of file: ci, release, docker, dependabot. Without it: the
+    /// kinds .github/plimsoll-init.lock records, or every kind when there is no lock file.
     #[arg(long, value_name = "KIND", value_delimiter = ',')]
     only: Vec<String>,
     /// Show what would change, as a diff, and write nothing.
@@ -54,18 +55,7 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
         return update_pins(&args);
     }
     let pins = load_pins(args.pins.as_deref())?;
-    let kinds = if args.only.is_empty() {
-        Kind::ALL.to_vec()
-    } else {
-        args.only
-            .iter()
-            .map(|name| Kind::parse(name))
-            .collect::<Result<Vec<_>, _>>()?
-    };
     let root = &args.path;
-    let project = plimsoll_init::project::read(root)
-        .with_context(|| format!("cannot read the project at {}", root.display()))?;
-    let (generated, skipped) = plimsoll_init::generate(&project, &pins, &kinds)?;
     let lock_path = root.join(lock::PATH);
     let old_lock = match std::fs::read_to_string(&lock_path) {
         Ok(text) => Lock::parse(&text, lock::PATH)?,
@@ -74,6 +64,18 @@ pub fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
             return Err(err).with_context(|| format!("cannot read {}", lock_path.display()))
         }
     };
+    let kinds = if args.only.is_empty() {
+        plimsoll_init::kinds_to_regenerate(&old_lock)
+            .with_context(|| format!("cannot read {}", lock_path.display()))?
+    } else {
+        args.only
+            .iter()
+            .map(|name| Kind::parse(name))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let project = plimsoll_init::project::read(root)
+        .with_context(|| format!("cannot read the project at {}", root.display()))?;
+    let (generated, skipped) = plimsoll_init::generate(&project, &pins, &kinds)?;
     let plans = plimsoll_init::plan(root, generated, &old_lock, args.force)?;
     let new_lock = plimsoll_init::updated_lock(&old_lock, &plans);
 

@@ -61,6 +61,18 @@ fn cargo_workspace() -> tempfile::TempDir {
     dir
 }
 
+/// `plimsoll init args…` in `root`, which must fail with exit status 2 (an error); its stderr.
+fn init_error(root: &Path, args: &[&str]) -> String {
+    let output = plimsoll(root)
+        .arg("init")
+        .args(args)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 fn read(root: &Path, rel: &str) -> String {
     fs::read_to_string(root.join(rel)).unwrap()
 }
@@ -276,6 +288,25 @@ fn only_generates_the_kinds_named() {
         .get_output()
         .clone();
     assert!(String::from_utf8_lossy(&out.stderr).contains("`kubernetes` is not generated yet"));
+}
+
+#[test]
+fn without_only_a_regeneration_keeps_to_the_kinds_the_lock_records() {
+    let dir = cargo_workspace();
+    init(dir.path(), &["--only", "ci,dependabot"], 0);
+    // The kinds left out on purpose are neither created nor reported as missing.
+    init(dir.path(), &["--check"], 0);
+    let out = init(dir.path(), &[], 0);
+    assert!(!out.contains("Dockerfile"), "{out}");
+    assert!(!dir.path().join(DOCKERFILE).exists());
+    assert!(!dir.path().join(RELEASE).exists());
+    // A kind named later joins them, and a plain run regenerates it from then on.
+    init(dir.path(), &["--only", "release"], 0);
+    bump_msrv(dir.path());
+    let out = init(dir.path(), &["--check"], 1);
+    assert!(out.contains("+      - run: cargo +1.82 check"), "{out}");
+    assert!(read(dir.path(), LOCK).contains("generator = \"release\""));
+    assert!(!dir.path().join(DOCKERFILE).exists());
 }
 
 #[test]
@@ -522,29 +553,45 @@ fn update_pins_reads_real_remotes_and_the_next_generation_uses_them() {
     );
 }
 
-#[test]
-fn update_pins_fails_on_a_remote_that_does_not_exist() {
-    let remotes = tempfile::tempdir().unwrap();
+/// `plimsoll init --update-pins` with `--remote-base remote_base`, which must fail and leave the
+/// table as it was; its stderr.
+fn failed_update_pins(remote_base: &str) -> String {
     let dir = cargo_workspace();
     let table = dir.path().join("pins.toml");
     let original = include_str!("../../plimsoll-init/pins.toml");
     fs::write(&table, original).unwrap();
-    let base = format!("file://{}", remotes.path().display());
-    let out = plimsoll(dir.path())
-        .args([
-            "init",
+    let stderr = init_error(
+        dir.path(),
+        &[
             "--update-pins",
             "--pins",
             "pins.toml",
             "--remote-base",
-            &base,
-        ])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot list the tags of"));
+            remote_base,
+        ],
+    );
     assert_eq!(fs::read_to_string(&table).unwrap(), original);
+    stderr
+}
+
+#[test]
+fn update_pins_fails_on_a_remote_that_does_not_exist() {
+    let remotes = tempfile::tempdir().unwrap();
+    let stderr = failed_update_pins(&format!("file://{}", remotes.path().display()));
+    assert!(stderr.contains("cannot list the tags of"), "{stderr}");
+}
+
+#[test]
+fn update_pins_refuses_plain_text_transports() {
+    // A SHA read over http or git:// could be swapped in transit: git refuses the transport
+    // before connecting (nothing listens on port 9 anyway).
+    for (base, transport) in [("http://127.0.0.1:9", "http"), ("git://127.0.0.1:9", "git")] {
+        let stderr = failed_update_pins(base);
+        assert!(
+            stderr.contains(&format!("transport '{transport}' not allowed")),
+            "{stderr}"
+        );
+    }
 }
 
 fn peer(name: &str) -> Option<PathBuf> {
