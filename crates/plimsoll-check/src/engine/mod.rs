@@ -137,6 +137,7 @@ impl RunFacts {
 
 /// Check `targets` (files or directories) with `settings`.
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, CheckError> {
+    crate::rules::github_actions::common::forget_checkouts();
     let discovery = discovery::discover(targets, settings);
     let active: Vec<&'static dyn Rule> = registry::RULES
         .iter()

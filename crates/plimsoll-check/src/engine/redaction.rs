@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use plimsoll_syntax::{SourceFile, Span};
+use rayon::prelude::*;
 
 use crate::baseline::stable_hash;
 use crate::finding::{Finding, RuleMeta, Sink};
@@ -149,9 +150,18 @@ impl RunSecrets {
         // The findings come sorted by path: look each file up once, not twice per finding
         // (hashing a path walks its components, on the one thread this part runs on).
         let mut file: Option<(&Path, Option<&Arc<SourceFile>>)> = None;
-        for finding in findings.iter_mut() {
+        // The messages, thousands of them, are scrubbed on every thread; the rest of the loop
+        // records repeats in `self` and stays on this one.
+        let scrubbed_messages: Vec<Option<String>> = findings
+            .par_iter()
+            .map(|finding| match scrubber.scrub(&finding.message) {
+                Cow::Owned(scrubbed) => Some(scrubbed),
+                Cow::Borrowed(_) => None,
+            })
+            .collect();
+        for (finding, scrubbed) in findings.iter_mut().zip(scrubbed_messages) {
             let mut changed = false;
-            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.message) {
+            if let Some(scrubbed) = scrubbed {
                 finding.message = scrubbed;
                 changed = true;
             }
@@ -227,7 +237,13 @@ pub(crate) fn mask_paths(
         findings.iter().map(|f| f.location.path.as_path()).collect();
     paths.sort_unstable();
     paths.dedup();
-    let texts: Vec<Cow<'_, str>> = paths.iter().map(|p| p.to_string_lossy()).collect();
+    // Few paths hold a credential: each is scanned on its own on every thread, and the scrubber
+    // made of those that do, in order, numbers their credentials as one made of all would.
+    let texts: Vec<Cow<'_, str>> = paths
+        .par_iter()
+        .map(|p| p.to_string_lossy())
+        .filter(|text| !Scrubber::of_texts([&**text]).is_empty())
+        .collect();
     let scrubber = Scrubber::of_texts(texts.iter().map(|t| &**t));
     if scrubber.is_empty() {
         return;
