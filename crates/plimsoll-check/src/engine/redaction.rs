@@ -87,25 +87,14 @@ impl RunSecrets {
         entry.dedup();
     }
 
-    /// Record the copies of known credentials on the line of `source` holding `offset`, the
-    /// line a snippet shows: a secret found in one place may be written again where no
-    /// detector recognises it (`--key <value>` on its own), or in another case.
-    fn add_repeats(&mut self, scrubber: &Scrubber, source: &SourceFile, offset: usize) {
-        if scrubber.is_empty() {
-            return;
-        }
-        let line = source
-            .lines()
-            .line_span(source.text(), source.lines().line_of(offset));
-        let repeats: Vec<Span> = scrubber
-            .find(source.slice(line))
-            .into_iter()
-            .map(|(range, _)| Span::new(line.start + range.start, line.start + range.end))
-            .collect();
+    /// Record `repeats`, the copies of known credentials on a finding's line in `path` (see
+    /// [`repeats`]), the line a snippet shows: a secret found in one place may be written again
+    /// where no detector recognises it (`--key <value>` on its own), or in another case.
+    fn add_repeats(&mut self, path: &Path, repeats: Vec<Span>) {
         if repeats.is_empty() {
             return;
         }
-        let entry = self.spans.entry(source.path().to_path_buf()).or_default();
+        let entry = self.spans.entry(path.to_path_buf()).or_default();
         let new: Vec<Span> = repeats
             .into_iter()
             .filter(|r| !entry.iter().any(|s| s.start <= r.start && r.end <= s.end))
@@ -145,37 +134,35 @@ impl RunSecrets {
         for text in &self.texts {
             scrubber.add_with_encodings(text);
         }
-        // Most help texts are their rule's, the same for thousands of findings.
-        let mut helps: HashMap<String, Option<String>> = HashMap::new();
         // The findings come sorted by path: look each file up once, not twice per finding
         // (hashing a path walks its components, on the one thread this part runs on).
         let mut file: Option<(&Path, Option<&Arc<SourceFile>>)> = None;
-        // The messages, thousands of them, are scrubbed on every thread; the rest of the loop
-        // records repeats in `self` and stays on this one.
-        let scrubbed_messages: Vec<Option<String>> = findings
+        // The messages and help texts, thousands of them, are scrubbed on every thread; the
+        // rest of the loop records repeats in `self` and stays on this one.
+        let scrubbed: Vec<(Option<String>, Option<String>, Vec<Span>)> = findings
             .par_iter()
-            .map(|finding| match scrubber.scrub(&finding.message) {
-                Cow::Owned(scrubbed) => Some(scrubbed),
-                Cow::Borrowed(_) => None,
+            .map(|finding| {
+                let owned = |text: Cow<'_, str>| match text {
+                    Cow::Owned(scrubbed) => Some(scrubbed),
+                    Cow::Borrowed(_) => None,
+                };
+                let repeats = match (sources.get(&finding.location.path), finding.location.span) {
+                    (Some(source), Some(span)) => repeats(&scrubber, source, span.start),
+                    _ => Vec::new(),
+                };
+                (
+                    owned(scrubber.scrub(&finding.message)),
+                    owned(scrubber.scrub(&finding.help)),
+                    repeats,
+                )
             })
             .collect();
-        for (finding, scrubbed) in findings.iter_mut().zip(scrubbed_messages) {
+        for (finding, (message, help, repeats)) in findings.iter_mut().zip(scrubbed) {
             let mut changed = false;
-            if let Some(scrubbed) = scrubbed {
-                finding.message = scrubbed;
+            if let Some(message) = message {
+                finding.message = message;
                 changed = true;
             }
-            let help = match helps.get(&finding.help) {
-                Some(help) => help.clone(),
-                None => {
-                    let help = match scrubber.scrub(&finding.help) {
-                        std::borrow::Cow::Owned(scrubbed) => Some(scrubbed),
-                        std::borrow::Cow::Borrowed(_) => None,
-                    };
-                    helps.insert(finding.help.clone(), help.clone());
-                    help
-                }
-            };
             if let Some(help) = help {
                 finding.help = help;
             }
@@ -193,8 +180,8 @@ impl RunSecrets {
                     source
                 }
             };
-            if let (Some(source), Some(span)) = (source, finding.location.span) {
-                self.add_repeats(&scrubber, source, span.start);
+            if let Some(source) = source {
+                self.add_repeats(source.path(), repeats);
             }
             let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
             let bounded = finding
@@ -220,6 +207,22 @@ impl RunSecrets {
         self.spans.retain(|path, _| shown.contains_key(path));
         self.spans
     }
+}
+
+/// The spans of the credentials of `scrubber` repeated on the line of `source` holding
+/// `offset`: a finding's line, which its snippet shows.
+fn repeats(scrubber: &Scrubber, source: &SourceFile, offset: usize) -> Vec<Span> {
+    if scrubber.is_empty() {
+        return Vec::new();
+    }
+    let line = source
+        .lines()
+        .line_span(source.text(), source.lines().line_of(offset));
+    scrubber
+        .find(source.slice(line))
+        .into_iter()
+        .map(|(range, _)| Span::new(line.start + range.start, line.start + range.end))
+        .collect()
 }
 
 /// Mask the credentials that the paths of `findings` hold (a workflow file or a folder named
