@@ -202,33 +202,45 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     }
     drop_locally_built_images(&mut report.findings, &repositories, &all_sources);
     drop_root_findings_of_non_root_local_bases(&mut report.findings, &repositories, &all_sources);
-    for repository in &repositories {
-        let exclusions = settings.exclusions_under(&repository.root);
-        let mut diagnostics = Vec::new();
-        for rule in &active {
-            rule.check_repository(repository, &mut diagnostics);
-        }
-        for diagnostic in diagnostics {
-            let Some(severity) = settings.rule_severity(diagnostic.rule) else {
-                continue;
-            };
-            if settings.is_ignored(&diagnostic.path, diagnostic.rule)
-                || settings.is_excluded_under(&diagnostic.path, &exclusions)
-            {
-                continue;
+    // One repository after another on every thread, their findings kept in order.
+    let repository_findings: Vec<Vec<Finding>> = repositories
+        .par_iter()
+        .map(|repository| {
+            let exclusions = settings.exclusions_under(&repository.root);
+            let mut diagnostics = Vec::new();
+            for rule in &active {
+                rule.check_repository(repository, &mut diagnostics);
             }
-            let source = all_sources.get(&diagnostic.path).cloned();
-            report.findings.push(make_finding(
-                diagnostic.rule,
-                severity,
-                &diagnostic.path,
-                source.as_deref(),
-                diagnostic.span,
-                diagnostic.message,
-                None,
-            ));
-        }
-    }
+            let mut findings = Vec::new();
+            for diagnostic in diagnostics {
+                let Some(severity) = settings.rule_severity(diagnostic.rule) else {
+                    continue;
+                };
+                if settings.is_ignored(&diagnostic.path, diagnostic.rule)
+                    || settings.is_excluded_under(&diagnostic.path, &exclusions)
+                {
+                    continue;
+                }
+                let source = all_sources.get(&diagnostic.path).cloned();
+                findings.push(make_finding(
+                    diagnostic.rule,
+                    severity,
+                    &diagnostic.path,
+                    source.as_deref(),
+                    diagnostic.span,
+                    diagnostic.message,
+                    None,
+                ));
+            }
+            findings
+        })
+        .collect();
+    report
+        .findings
+        .extend(repository_findings.into_iter().flatten());
+    // Freed on an idle thread: each workflow's facts are many small allocations, and this
+    // thread has the rest of the run to finish.
+    rayon::spawn(move || drop(repositories));
     report.findings.extend(check_run(
         run,
         settings,
