@@ -37,13 +37,19 @@ impl Summary {
             ..Summary::default()
         };
         let mut files = HashSet::new();
+        // The findings usually come sorted by path: a path is hashed once, not per finding.
+        let mut previous: Option<&std::path::Path> = None;
         for finding in &report.findings {
             match finding.severity {
                 Severity::Error => summary.errors += 1,
                 Severity::Warning => summary.warnings += 1,
                 Severity::Note => summary.notes += 1,
             }
-            files.insert(finding.location.path.as_path());
+            let path = finding.location.path.as_path();
+            if previous != Some(path) {
+                files.insert(path);
+                previous = Some(path);
+            }
             match finding.lowered {
                 Some(NonProduction::TestData) => summary.lowered_test_data += 1,
                 Some(NonProduction::Example) => summary.lowered_examples += 1,

@@ -137,6 +137,7 @@ impl RunFacts {
 
 /// Check `targets` (files or directories) with `settings`.
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, CheckError> {
+    crate::rules::github_actions::common::forget_checkouts();
     let discovery = discovery::discover(targets, settings);
     let active: Vec<&'static dyn Rule> = registry::RULES
         .iter()
@@ -201,33 +202,45 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     }
     drop_locally_built_images(&mut report.findings, &repositories, &all_sources);
     drop_root_findings_of_non_root_local_bases(&mut report.findings, &repositories, &all_sources);
-    for repository in &repositories {
-        let exclusions = settings.exclusions_under(&repository.root);
-        let mut diagnostics = Vec::new();
-        for rule in &active {
-            rule.check_repository(repository, &mut diagnostics);
-        }
-        for diagnostic in diagnostics {
-            let Some(severity) = settings.rule_severity(diagnostic.rule) else {
-                continue;
-            };
-            if settings.is_ignored(&diagnostic.path, diagnostic.rule)
-                || settings.is_excluded_under(&diagnostic.path, &exclusions)
-            {
-                continue;
+    // One repository after another on every thread, their findings kept in order.
+    let repository_findings: Vec<Vec<Finding>> = repositories
+        .par_iter()
+        .map(|repository| {
+            let exclusions = settings.exclusions_under(&repository.root);
+            let mut diagnostics = Vec::new();
+            for rule in &active {
+                rule.check_repository(repository, &mut diagnostics);
             }
-            let source = all_sources.get(&diagnostic.path).cloned();
-            report.findings.push(make_finding(
-                diagnostic.rule,
-                severity,
-                &diagnostic.path,
-                source.as_deref(),
-                diagnostic.span,
-                diagnostic.message,
-                None,
-            ));
-        }
-    }
+            let mut findings = Vec::new();
+            for diagnostic in diagnostics {
+                let Some(severity) = settings.rule_severity(diagnostic.rule) else {
+                    continue;
+                };
+                if settings.is_ignored(&diagnostic.path, diagnostic.rule)
+                    || settings.is_excluded_under(&diagnostic.path, &exclusions)
+                {
+                    continue;
+                }
+                let source = all_sources.get(&diagnostic.path).cloned();
+                findings.push(make_finding(
+                    diagnostic.rule,
+                    severity,
+                    &diagnostic.path,
+                    source.as_deref(),
+                    diagnostic.span,
+                    diagnostic.message,
+                    None,
+                ));
+            }
+            findings
+        })
+        .collect();
+    report
+        .findings
+        .extend(repository_findings.into_iter().flatten());
+    // Freed on an idle thread: each workflow's facts are many small allocations, and this
+    // thread has the rest of the run to finish.
+    rayon::spawn(move || drop(repositories));
     report.findings.extend(check_run(
         run,
         settings,
@@ -277,31 +290,53 @@ fn lower_non_production(
     fuzzing_images: &HashSet<PathBuf>,
 ) {
     let targets: HashSet<PathBuf> = targets.iter().map(|t| discovery::normalize(t)).collect();
-    let mut previous: Option<(PathBuf, Option<NonProduction>)> = None;
-    for finding in findings {
-        if finding.rule.domain == crate::Domain::Engine || finding.severity == Severity::Note {
+    let lowers = |finding: &Finding| {
+        finding.rule.domain != crate::Domain::Engine && finding.severity != Severity::Note
+    };
+    // Each file is judged once, on every thread: the globs match each of its folders.
+    let mut paths: Vec<&Path> = Vec::new();
+    for finding in findings.iter().filter(|finding| lowers(finding)) {
+        let path = finding.location.path.as_path();
+        if paths.last() != Some(&path) {
+            paths.push(path);
+        }
+    }
+    let answers: Vec<Option<NonProduction>> = paths
+        .par_iter()
+        .map(|path| {
+            // The deepest target holding the file, found by its ancestors: a lookup per
+            // folder level rather than a comparison with each of thousands of targets.
+            let target = path.ancestors().find(|dir| targets.contains(*dir));
+            if settings.is_test_data(path, target) {
+                Some(NonProduction::TestData)
+            } else if settings.is_example(path, target) {
+                Some(NonProduction::Example)
+            } else if settings.lowers_fuzzing_images() && fuzzing_images.contains(*path) {
+                Some(NonProduction::FuzzingImage)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let answers: Vec<(PathBuf, Option<NonProduction>)> = paths
+        .into_iter()
+        .map(Path::to_path_buf)
+        .zip(answers)
+        .collect();
+    // The findings are sorted by path, so the answers come in their order.
+    let mut answers = answers.into_iter();
+    let mut current: Option<(PathBuf, Option<NonProduction>)> = None;
+    for finding in findings.iter_mut() {
+        if !lowers(finding) {
             continue;
         }
-        let path = &finding.location.path;
-        let reason = match &previous {
-            Some((seen, answer)) if seen == path => *answer,
-            _ => {
-                // The deepest target holding the file, found by its ancestors: a lookup per
-                // folder level rather than a comparison with each of thousands of targets.
-                let target = path.ancestors().find(|dir| targets.contains(*dir));
-                let answer = if settings.is_test_data(path, target) {
-                    Some(NonProduction::TestData)
-                } else if settings.is_example(path, target) {
-                    Some(NonProduction::Example)
-                } else if settings.lowers_fuzzing_images() && fuzzing_images.contains(path) {
-                    Some(NonProduction::FuzzingImage)
-                } else {
-                    None
-                };
-                previous = Some((path.clone(), answer));
-                answer
-            }
-        };
+        if current
+            .as_ref()
+            .is_none_or(|(path, _)| *path != finding.location.path)
+        {
+            current = answers.next();
+        }
+        let reason = current.as_ref().and_then(|(_, reason)| *reason);
         if reason.is_some() {
             finding.severity = Severity::Note;
             finding.lowered = reason;

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use plimsoll_syntax::{SourceFile, Span};
+use rayon::prelude::*;
 
 use crate::baseline::stable_hash;
 use crate::finding::{Finding, RuleMeta, Sink};
@@ -86,25 +87,14 @@ impl RunSecrets {
         entry.dedup();
     }
 
-    /// Record the copies of known credentials on the line of `source` holding `offset`, the
-    /// line a snippet shows: a secret found in one place may be written again where no
-    /// detector recognises it (`--key <value>` on its own), or in another case.
-    fn add_repeats(&mut self, scrubber: &Scrubber, source: &SourceFile, offset: usize) {
-        if scrubber.is_empty() {
-            return;
-        }
-        let line = source
-            .lines()
-            .line_span(source.text(), source.lines().line_of(offset));
-        let repeats: Vec<Span> = scrubber
-            .find(source.slice(line))
-            .into_iter()
-            .map(|(range, _)| Span::new(line.start + range.start, line.start + range.end))
-            .collect();
+    /// Record `repeats`, the copies of known credentials on a finding's line in `path` (see
+    /// [`repeats`]), the line a snippet shows: a secret found in one place may be written again
+    /// where no detector recognises it (`--key <value>` on its own), or in another case.
+    fn add_repeats(&mut self, path: &Path, repeats: Vec<Span>) {
         if repeats.is_empty() {
             return;
         }
-        let entry = self.spans.entry(source.path().to_path_buf()).or_default();
+        let entry = self.spans.entry(path.to_path_buf()).or_default();
         let new: Vec<Span> = repeats
             .into_iter()
             .filter(|r| !entry.iter().any(|s| s.start <= r.start && r.end <= s.end))
@@ -144,28 +134,35 @@ impl RunSecrets {
         for text in &self.texts {
             scrubber.add_with_encodings(text);
         }
-        // Most help texts are their rule's, the same for thousands of findings.
-        let mut helps: HashMap<String, Option<String>> = HashMap::new();
         // The findings come sorted by path: look each file up once, not twice per finding
         // (hashing a path walks its components, on the one thread this part runs on).
         let mut file: Option<(&Path, Option<&Arc<SourceFile>>)> = None;
-        for finding in findings.iter_mut() {
+        // The messages and help texts, thousands of them, are scrubbed on every thread; the
+        // rest of the loop records repeats in `self` and stays on this one.
+        let scrubbed: Vec<(Option<String>, Option<String>, Vec<Span>)> = findings
+            .par_iter()
+            .map(|finding| {
+                let owned = |text: Cow<'_, str>| match text {
+                    Cow::Owned(scrubbed) => Some(scrubbed),
+                    Cow::Borrowed(_) => None,
+                };
+                let repeats = match (sources.get(&finding.location.path), finding.location.span) {
+                    (Some(source), Some(span)) => repeats(&scrubber, source, span.start),
+                    _ => Vec::new(),
+                };
+                (
+                    owned(scrubber.scrub(&finding.message)),
+                    owned(scrubber.scrub(&finding.help)),
+                    repeats,
+                )
+            })
+            .collect();
+        for (finding, (message, help, repeats)) in findings.iter_mut().zip(scrubbed) {
             let mut changed = false;
-            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&finding.message) {
-                finding.message = scrubbed;
+            if let Some(message) = message {
+                finding.message = message;
                 changed = true;
             }
-            let help = match helps.get(&finding.help) {
-                Some(help) => help.clone(),
-                None => {
-                    let help = match scrubber.scrub(&finding.help) {
-                        std::borrow::Cow::Owned(scrubbed) => Some(scrubbed),
-                        std::borrow::Cow::Borrowed(_) => None,
-                    };
-                    helps.insert(finding.help.clone(), help.clone());
-                    help
-                }
-            };
             if let Some(help) = help {
                 finding.help = help;
             }
@@ -183,8 +180,8 @@ impl RunSecrets {
                     source
                 }
             };
-            if let (Some(source), Some(span)) = (source, finding.location.span) {
-                self.add_repeats(&scrubber, source, span.start);
+            if let Some(source) = source {
+                self.add_repeats(source.path(), repeats);
             }
             let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
             let bounded = finding
@@ -212,6 +209,22 @@ impl RunSecrets {
     }
 }
 
+/// The spans of the credentials of `scrubber` repeated on the line of `source` holding
+/// `offset`: a finding's line, which its snippet shows.
+fn repeats(scrubber: &Scrubber, source: &SourceFile, offset: usize) -> Vec<Span> {
+    if scrubber.is_empty() {
+        return Vec::new();
+    }
+    let line = source
+        .lines()
+        .line_span(source.text(), source.lines().line_of(offset));
+    scrubber
+        .find(source.slice(line))
+        .into_iter()
+        .map(|(range, _)| Span::new(line.start + range.start, line.start + range.end))
+        .collect()
+}
+
 /// Mask the credentials that the paths of `findings` hold (a workflow file or a folder named
 /// with a token: a path is quoted by every format, and by messages such as "build context
 /// `…`"), in the paths, their messages and help, and the keys of `sources` and `spans`, so
@@ -227,7 +240,13 @@ pub(crate) fn mask_paths(
         findings.iter().map(|f| f.location.path.as_path()).collect();
     paths.sort_unstable();
     paths.dedup();
-    let texts: Vec<Cow<'_, str>> = paths.iter().map(|p| p.to_string_lossy()).collect();
+    // Few paths hold a credential: each is scanned on its own on every thread, and the scrubber
+    // made of those that do, in order, numbers their credentials as one made of all would.
+    let texts: Vec<Cow<'_, str>> = paths
+        .par_iter()
+        .map(|p| p.to_string_lossy())
+        .filter(|text| !Scrubber::of_texts([&**text]).is_empty())
+        .collect();
     let scrubber = Scrubber::of_texts(texts.iter().map(|t| &**t));
     if scrubber.is_empty() {
         return;

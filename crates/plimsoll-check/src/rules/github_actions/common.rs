@@ -329,13 +329,25 @@ struct Checkout {
     remote: Option<String>,
 }
 
-/// The checkout holding `file`, looked up once per folder in a process: every reference to a
+type Checkouts = std::collections::HashMap<std::path::PathBuf, Option<Checkout>>;
+
+/// The checkouts found in the current check run, by folder (see [`checkout_holding`]).
+static CHECKOUTS: std::sync::LazyLock<std::sync::Mutex<Checkouts>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Forget the checkouts found so far: called as a check run starts, so that a long-lived
+/// process (an editor's server) sees a clone, a `.github` folder or an `origin` remote made
+/// since its last run. A run started while another is going only costs the other lookups.
+pub(crate) fn forget_checkouts() {
+    if let Ok(mut checkouts) = CHECKOUTS.lock() {
+        checkouts.clear();
+    }
+}
+
+/// The checkout holding `file`, looked up once per folder in a check run: every reference to a
 /// path of the repository asks, and each lookup costs a `stat` per folder level and a read of
 /// `.git/config` (a thousand system calls on a corpus run).
 fn checkout_holding(file: &std::path::Path) -> Option<Checkout> {
-    type Checkouts = std::collections::HashMap<std::path::PathBuf, Option<Checkout>>;
-    static CHECKOUTS: std::sync::LazyLock<std::sync::Mutex<Checkouts>> =
-        std::sync::LazyLock::new(Default::default);
     let folder = file.parent()?;
     if let Ok(checkouts) = CHECKOUTS.lock() {
         if let Some(known) = checkouts.get(folder) {

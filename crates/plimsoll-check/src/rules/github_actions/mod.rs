@@ -1,6 +1,6 @@
 //! GitHub Actions rules: section 1 of the standards.
 
-mod common;
+pub(crate) mod common;
 
 mod quality_gates;
 
