@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::class::Class;
 use crate::matchers::MatcherState;
-use crate::outcome::{build_outcome, BuildOutcome};
+use crate::outcome::{build_outcome, is_bare_result_line, BuildOutcome};
 use crate::passing::PassingRun;
 use crate::signatures::Signatures;
 
@@ -525,7 +525,7 @@ impl<'s> Analyzer<'s> {
             // A CI's bare exit line (`ERROR: Job failed: exit code 1`, `Finished: FAILURE`)
             // says that the build failed, never why: the lines above it are the cause.
             let bare_exit_line = matches!(line_failure, Some(Failure::ExitCode { .. }))
-                || (!github && build_outcome(text).is_some());
+                || (!github && is_bare_result_line(text));
             if score >= MIN_SCORE && !bare_exit_line {
                 let candidate = Candidate {
                     line: LogLine {

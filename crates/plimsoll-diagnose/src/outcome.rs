@@ -78,6 +78,17 @@ pub fn build_outcome(text: &str) -> Option<BuildOutcome> {
     None
 }
 
+/// Whether `text` is a final status line that states the result and nothing else: true of
+/// `Done. Your build exited with 1.` or `ERROR: Job failed: exit code 1`, false of GitLab's
+/// `ERROR: Job failed (system failure): …` or `… execution took longer than 1h0m0s seconds`,
+/// which say why.
+pub fn is_bare_result_line(text: &str) -> bool {
+    match text.strip_prefix("ERROR: Job failed") {
+        Some(rest) => rest.starts_with(": exit code "),
+        None => build_outcome(text).is_some(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +119,18 @@ mod tests {
         for (line, expected) in cases {
             assert_eq!(build_outcome(line), expected, "{line}");
         }
+    }
+
+    #[test]
+    fn a_result_line_that_says_why_is_not_bare() {
+        assert!(is_bare_result_line("ERROR: Job failed: exit code 1"));
+        assert!(is_bare_result_line("Finished: FAILURE"));
+        assert!(!is_bare_result_line(
+            "ERROR: Job failed (system failure): prepare environment: timed out waiting for pod to start"
+        ));
+        assert!(!is_bare_result_line(
+            "ERROR: Job failed: execution took longer than 1h0m0s seconds"
+        ));
+        assert!(!is_bare_result_line("error: could not compile `app`"));
     }
 }
