@@ -79,6 +79,40 @@ pub(crate) fn action_slug(uses: &str) -> String {
     uses.split('@').next().unwrap_or(uses).to_ascii_lowercase()
 }
 
+/// An action in another repository, as policies and advisories name it.
+pub(crate) struct RepositoryAction<'a> {
+    /// `owner/repo` or `owner/repo/path`, lowercased (GitHub's names are case-insensitive).
+    pub(crate) action: String,
+    /// `owner/repo` as written, for messages.
+    pub(crate) repository: String,
+    /// The ref `uses:` gives, if any.
+    pub(crate) git_ref: Option<&'a str>,
+}
+
+/// The action `uses:` names in another repository; `None` for local actions, Docker images
+/// and what does not parse.
+pub(crate) fn repository_action(uses: &str) -> Option<RepositoryAction<'_>> {
+    let plimsoll_actions::Uses::Repository {
+        owner,
+        repo,
+        path,
+        git_ref,
+    } = plimsoll_actions::Uses::parse(uses)
+    else {
+        return None;
+    };
+    let repository = format!("{owner}/{repo}");
+    let action = match path {
+        Some(path) => format!("{repository}/{path}"),
+        None => repository.clone(),
+    };
+    Some(RepositoryAction {
+        action: action.to_ascii_lowercase(),
+        repository,
+        git_ref,
+    })
+}
+
 /// The job or step a finding is about, as messages name it (`` job `build` ``,
 /// `` step `Deploy` ``). Written out only when a finding is reported: most jobs and steps have
 /// none, and formatting each one's label for every rule was a measurable share of a run.

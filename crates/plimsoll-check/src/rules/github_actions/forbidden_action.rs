@@ -1,7 +1,6 @@
-use plimsoll_actions::Uses;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::matches_wildcard;
+use super::common::{matches_wildcard, repository_action};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -65,17 +64,13 @@ impl Rule for ForbiddenAction {
         if policy.allowed_uses.is_empty() && policy.forbidden_uses.is_empty() {
             return;
         }
-        let Some(Uses::Repository {
-            owner, repo, path, ..
-        }) = uses.as_str().map(Uses::parse)
-        else {
+        let Some(value) = uses.as_str() else {
             return;
         };
-        let action = match path {
-            Some(path) => format!("{owner}/{repo}/{path}"),
-            None => format!("{owner}/{repo}"),
-        }
-        .to_ascii_lowercase();
+        let Some(named) = repository_action(value) else {
+            return;
+        };
+        let action = named.action;
         let why = if matches_any(&policy.forbidden_uses, &action) {
             "matches `forbidden-uses`"
         } else if !policy.allowed_uses.is_empty() && !matches_any(&policy.allowed_uses, &action) {
@@ -83,12 +78,11 @@ impl Rule for ForbiddenAction {
         } else {
             return;
         };
-        let value = uses.as_str().unwrap_or("");
         let name_end = value.find('@').unwrap_or(value.len());
         out.report(
             &Self::META,
             uses.locate(cx.text(), 0..name_end),
-            format!("`{owner}/{repo}` {why} in `plimsoll.toml`"),
+            format!("`{}` {why} in `plimsoll.toml`", named.repository),
         );
     }
 }

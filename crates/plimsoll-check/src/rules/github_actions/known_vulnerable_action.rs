@@ -1,5 +1,6 @@
+use super::common::{repository_action, RepositoryAction};
 use plimsoll_actions::advisories::{affecting, AdvisoryLevel};
-use plimsoll_actions::{ref_span, Uses};
+use plimsoll_actions::ref_span;
 use plimsoll_syntax::yaml::Node;
 
 use crate::declare_rule;
@@ -50,20 +51,14 @@ impl Rule for KnownVulnerableAction {
     }
 
     fn check_uses(&self, cx: &Context<'_>, node: &Node, out: &mut Sink) {
-        let Some(Uses::Repository {
-            owner,
-            repo,
-            path,
+        let Some(RepositoryAction {
+            action,
+            repository,
             git_ref: Some(git_ref),
-        }) = node.as_str().map(Uses::parse)
+        }) = node.as_str().and_then(repository_action)
         else {
             return;
         };
-        let action = match path {
-            Some(path) => format!("{owner}/{repo}/{path}"),
-            None => format!("{owner}/{repo}"),
-        }
-        .to_ascii_lowercase();
         for advisory in affecting(&action, git_ref) {
             let id = match advisory.cve {
                 Some(cve) => format!("{} ({cve}, {})", advisory.ghsa, advisory.published),
@@ -77,7 +72,7 @@ impl Rule for KnownVulnerableAction {
                 &KnownVulnerableAction::META,
                 ref_span(node, cx.text()),
                 format!(
-                    "`{owner}/{repo}@{git_ref}` is affected by {id}: {}{fixed}",
+                    "`{repository}@{git_ref}` is affected by {id}: {}{fixed}",
                     advisory.summary
                 ),
             );
