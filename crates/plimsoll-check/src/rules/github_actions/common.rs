@@ -118,6 +118,8 @@ pub(crate) fn repository_action(uses: &str) -> Option<RepositoryAction<'_>> {
 /// none, and formatting each one's label for every rule was a measurable share of a run.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Owner<'a> {
+    /// The workflow as a whole (its top-level `env:`, `permissions:`…).
+    Workflow,
     /// A job, by its id.
     Job(&'a str),
     /// A step, by its label ([`Step::label`]).
@@ -127,6 +129,7 @@ pub(crate) enum Owner<'a> {
 impl std::fmt::Display for Owner<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Owner::Workflow => f.write_str("the workflow"),
             Owner::Job(id) => write!(f, "job `{id}`"),
             Owner::Step(step) => write!(f, "step `{}`", step.label()),
         }
@@ -141,6 +144,14 @@ pub(crate) fn labelled_jobs<'a>(
         .jobs()
         .into_iter()
         .map(|job| (Owner::Job(job.id), job.node))
+}
+
+/// The workflow's own mapping, then each job's, with their labels: for settings both levels
+/// take (`env:`, `permissions:`).
+pub(crate) fn workflow_and_jobs<'a>(
+    workflow: Workflow<'a>,
+) -> impl Iterator<Item = (Owner<'a>, &'a Node)> {
+    std::iter::once((Owner::Workflow, workflow.root)).chain(labelled_jobs(workflow))
 }
 
 /// Whether `text` matches `pattern`, where `*` stands for any run of characters (runner label

@@ -1,7 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::labelled_jobs;
+use super::common::workflow_and_jobs;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -92,8 +92,7 @@ impl Rule for InvalidPermission {
     }
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check(&"the workflow", workflow.root, out);
-        for (owner, node) in labelled_jobs(workflow) {
+        for (owner, node) in workflow_and_jobs(workflow) {
             check(&owner, node, out);
         }
     }

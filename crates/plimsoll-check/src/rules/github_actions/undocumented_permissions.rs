@@ -1,7 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::labelled_jobs;
+use super::common::workflow_and_jobs;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -95,9 +95,8 @@ impl Rule for UndocumentedPermissions {
     }
 
     fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check(cx, &"the workflow", workflow.root.get("permissions"), out);
-        for (owner, job) in labelled_jobs(workflow) {
-            check(cx, &owner, job.get("permissions"), out);
+        for (owner, node) in workflow_and_jobs(workflow) {
+            check(cx, &owner, node.get("permissions"), out);
         }
     }
 }

@@ -1,7 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, labelled_jobs, step_owner, ValueSpans};
+use super::common::{action_slug, step_owner, workflow_and_jobs, ValueSpans};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -137,8 +137,7 @@ impl Rule for UnsecureCommands {
     }
 
     fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check(&"the workflow", workflow.root, out);
-        for (owner, node) in labelled_jobs(workflow) {
+        for (owner, node) in workflow_and_jobs(workflow) {
             check(&owner, node, out);
         }
     }
