@@ -296,13 +296,21 @@ fn walk(
 
 /// A file found under directory target number `repository`.
 fn walked(path: &Path, repository: usize) -> Candidate {
-    // Manifests have any name: other YAML files are read and sniffed for `apiVersion`/`kind`.
-    // Every other file is read as text for the secrets rules.
+    Candidate {
+        repository: Some(repository),
+        ..in_tree(path)
+    }
+}
+
+/// `path` classified as a directory walk classifies the files it finds (and an editor's
+/// workspace holds them): manifests have any name, so other YAML files are read and sniffed for
+/// `apiVersion`/`kind`; every other file is read as text for the secrets rules.
+pub fn in_tree(path: &Path) -> Candidate {
     let kind = FileKind::from_path(path).or_else(|| is_yaml(path).then_some(FileKind::Kubernetes));
     Candidate {
         path: normalize(path),
         kind,
-        repository: Some(repository),
+        repository: None,
         text_only: kind.is_none(),
     }
 }

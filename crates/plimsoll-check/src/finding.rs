@@ -106,6 +106,26 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+/// The rules reference in the repository, to which each rule's section adds its name as the
+/// anchor.
+pub const RULES_DOC_URI: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+
+impl RuleMeta {
+    /// The rule's documentation as Markdown, without the one-space indent of doc comments.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The address of the rule's section of `docs/rules.md`.
+    pub fn doc_uri(&self) -> String {
+        format!("{RULES_DOC_URI}#{}", self.name)
+    }
+}
+
 /// Where a finding is.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Location {

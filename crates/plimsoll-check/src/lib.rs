@@ -27,10 +27,10 @@ pub use plimsoll_secrets as secrets;
 pub mod suppression;
 pub mod terraform;
 
-pub use engine::{check, CheckError, CheckReport};
+pub use engine::{check, check_text, CheckError, CheckReport};
 #[doc(hidden)]
 pub use finding::name_mentions_secret;
-pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink};
+pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink, RULES_DOC_URI};
 pub use rule::{
     Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, RunSink, StepScope,
 };

@@ -47,7 +47,7 @@ pub const SARIF_VERSION: &str = "2.1.0";
 pub const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// The rules reference, to which each rule's `helpUri` adds its name as the anchor.
-pub const RULES_DOC_URI: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+pub const RULES_DOC_URI: &str = plimsoll_check::RULES_DOC_URI;
 
 /// The `uriBaseId` of relative artifact locations: the root of the checked-out sources.
 pub const SRCROOT: &str = "%SRCROOT%";
@@ -188,7 +188,7 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
             text: rule.summary.to_string(),
         },
         full_description: Text { text: full },
-        help_uri: format!("{RULES_DOC_URI}#{}", rule.name),
+        help_uri: rule.doc_uri(),
         help: Help {
             text: doc.clone(),
             markdown: doc,

@@ -43,6 +43,9 @@ enum Command {
     /// Generate the project's CI and release workflows, Dockerfile and Dependabot
     /// configuration, or bring them up to date keeping your edits.
     Init(crate::init::InitArgs),
+    /// Serve editors as a language server over standard input and output: diagnostics as you
+    /// type, with each rule's documentation on hover (see the README for editor set-up).
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -137,6 +140,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Guard(args) => crate::guard::run(args),
         Command::Diagnose(args) => crate::diagnose::run(args),
         Command::Init(args) => crate::init::run(args),
+        Command::Lsp => match plimsoll_lsp::run_stdio() {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            // The protocol's exit code for an editor that leaves without `shutdown`.
+            Err(plimsoll_lsp::LspError::ExitWithoutShutdown) => Ok(ExitCode::from(1)),
+            Err(err) => Err(err).context("the language server stopped"),
+        },
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)
@@ -155,11 +164,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 } else {
                     ""
                 },
-                meta.doc
-                    .lines()
-                    .map(|l| l.strip_prefix(' ').unwrap_or(l))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                meta.documentation()
             );
             output::emit(&text, None)?;
             Ok(ExitCode::SUCCESS)

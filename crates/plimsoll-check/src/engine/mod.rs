@@ -25,10 +25,12 @@ use crate::suppression;
 mod caps;
 mod containers;
 mod github_actions;
+mod in_memory;
 mod kubernetes;
 mod redaction;
 mod terraform;
 
+pub use in_memory::check_text;
 pub use redaction::point_at_start;
 use redaction::RunSecrets;
 
@@ -100,6 +102,22 @@ struct FileOutcome {
     fuzzing_image: bool,
 }
 
+impl FileOutcome {
+    /// Nothing found yet in a file of directory target number `repository`.
+    fn new(repository: Option<usize>) -> Self {
+        FileOutcome {
+            findings: Vec::new(),
+            source: None,
+            facts: None,
+            repository,
+            checked: true,
+            deferred: None,
+            secrets: RunSecrets::default(),
+            fuzzing_image: false,
+        }
+    }
+}
+
 /// What the files of a run leave for the rules that look at several files at once.
 #[derive(Default)]
 struct RunFacts {
@@ -139,11 +157,7 @@ impl RunFacts {
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, CheckError> {
     crate::rules::github_actions::common::forget_checkouts();
     let discovery = discovery::discover(targets, settings);
-    let active: Vec<&'static dyn Rule> = registry::RULES
-        .iter()
-        .copied()
-        .filter(|rule| settings.rule_severity(rule.meta()).is_some())
-        .collect();
+    let active = active_rules(settings);
     let outcomes: Vec<FileOutcome> = discovery
         .files
         .par_iter()
@@ -276,6 +290,15 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
     report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
     mask_report_paths(&mut report);
     Ok(report)
+}
+
+/// The rules `settings` leave on.
+fn active_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
+    registry::RULES
+        .iter()
+        .copied()
+        .filter(|rule| settings.rule_severity(rule.meta()).is_some())
+        .collect()
 }
 
 /// Lower to notes the findings in content that is neither shipped nor deployed: folders of
@@ -464,16 +487,7 @@ fn check_file(
     rules: &[&'static dyn Rule],
 ) -> FileOutcome {
     let path = &candidate.path;
-    let mut outcome = FileOutcome {
-        findings: Vec::new(),
-        source: None,
-        facts: None,
-        repository: candidate.repository,
-        checked: true,
-        deferred: None,
-        secrets: RunSecrets::default(),
-        fuzzing_image: false,
-    };
+    let mut outcome = FileOutcome::new(candidate.repository);
     let source = if candidate.text_only {
         match read_text(path, settings) {
             Ok(source) => source,
@@ -500,6 +514,18 @@ fn check_file(
             }
         }
     };
+    check_source(candidate, source, settings, rules, outcome)
+}
+
+/// Run the rules over `source`, the text of `candidate` (read from disk, or an editor's buffer).
+fn check_source(
+    candidate: &Candidate,
+    source: Arc<SourceFile>,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    mut outcome: FileOutcome,
+) -> FileOutcome {
+    let path = &candidate.path;
     let mut sink = Sink::default();
     for rule in rules {
         rule.check_text(&source, &mut sink);
