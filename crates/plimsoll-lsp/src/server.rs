@@ -51,8 +51,11 @@ pub fn run(connection: Connection) -> Result<(), LspError> {
             version: Some(env!("CARGO_PKG_VERSION").into()),
         }),
     };
+    // This waits for the editor's `initialized`, after which the server may send requests.
     connection.initialize_finish(id, serde_json::to_value(result)?)?;
-    Server::new(connection, &params).serve()
+    let mut server = Server::new(connection, &params);
+    server.watch_configuration()?;
+    server.serve()
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -228,10 +231,6 @@ impl Server {
                 } else {
                     Err(LspError::ExitWithoutShutdown)
                 };
-            }
-            notification::Initialized::METHOD => {
-                self.watch_configuration()?;
-                Ok(())
             }
             notification::DidOpenTextDocument::METHOD => notification
                 .extract::<DidOpenTextDocumentParams>(&method)
