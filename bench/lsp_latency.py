@@ -5,8 +5,11 @@ Spawns `plimsoll lsp`, opens a generated GitHub Actions workflow of about 2,000 
 checkout, cache, build and test steps, with a finding in every job), then sends one-character
 edits (alternately typing and deleting a character in a step's `run:`) one at a time, each
 waiting for the diagnostics of its version. Prints the median, 95th percentile and maximum.
+With `--file`, a real workflow is opened instead (as `.github/workflows/<its name>` of a
+temporary workspace; the file is only read) and the edits are made at the end of its first line.
 
     python3 bench/lsp_latency.py [--binary target/release/plimsoll] [--lines 2000] [--edits 200]
+    python3 bench/lsp_latency.py --file ../shared/corpus/real/tokio-rs__tokio/.github/workflows/ci.yml
 """
 
 import argparse
@@ -106,13 +109,19 @@ def main():
     parser.add_argument("--binary", default="target/release/plimsoll")
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--file", help="a real workflow to open instead of the generated one")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     with tempfile.TemporaryDirectory() as root:
         folder = os.path.join(root, ".github", "workflows")
         os.makedirs(folder)
-        path = os.path.join(folder, "big.yml")
-        text = workflow(args.lines)
+        if args.file:
+            with open(args.file, encoding="utf-8") as real:
+                text = real.read()
+            path = os.path.join(folder, os.path.basename(args.file))
+        else:
+            text = workflow(args.lines)
+            path = os.path.join(folder, "big.yml")
         uri = "file://" + path
         client = Client(binary, root)
         client.request(
@@ -127,9 +136,12 @@ def main():
         )
         first = client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
         found = len(first["params"]["diagnostics"])
-        # Edit the `run:` of the first job's build step: `cargo build --locked` and back.
+        # Edit the `run:` of the first job's build step (`cargo build --locked` and back), or
+        # the end of a real file's first line.
         lines = text.split("\n")
-        line = next(i for i, l in enumerate(lines) if l.endswith("run: cargo build --locked"))
+        line = 0 if args.file else next(
+            i for i, l in enumerate(lines) if l.endswith("run: cargo build --locked")
+        )
         end = len(lines[line].encode("utf-16-le")) // 2
         times = []
         for version in range(2, args.edits + 2):
