@@ -27,7 +27,7 @@ pub use plimsoll_secrets as secrets;
 pub mod suppression;
 pub mod terraform;
 
-pub use engine::{check, check_text, CheckError, CheckReport};
+pub use engine::{check, check_buffer, CheckError, CheckReport};
 #[doc(hidden)]
 pub use finding::name_mentions_secret;
 pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink, RULES_DOC_URI};

@@ -498,7 +498,7 @@ fn is_configuration(uri: &str) -> bool {
 fn check(path: &Path, text: &str, root: &Path, settings: &Settings) -> Vec<Located> {
     // The engine drops a byte-order mark and counts from after it; the editor counts it.
     let bom = text.starts_with('\u{feff}');
-    let report = plimsoll_check::check_text(path, text, root, settings);
+    let report = plimsoll_check::check_buffer(path, text, root, settings);
     report
         .findings
         .into_iter()

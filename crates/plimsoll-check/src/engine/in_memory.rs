@@ -23,7 +23,7 @@ use crate::settings::Settings;
 /// file itself run: the repository-level rules (a CI gate missing from every workflow, a base
 /// image built by another file) need the other files of the repository, which are on disk,
 /// not in this text. Multi-file Kubernetes and Terraform rules see this file alone.
-pub fn check_text(path: &Path, text: &str, root: &Path, settings: &Settings) -> CheckReport {
+pub fn check_buffer(path: &Path, text: &str, root: &Path, settings: &Settings) -> CheckReport {
     crate::rules::github_actions::common::forget_checkouts();
     let mut report = CheckReport::default();
     let exclusions = settings.exclusions_under(root);
@@ -107,7 +107,7 @@ mod tests {
     fn a_workflow_buffer_is_checked_by_its_place_without_reading_the_disk() {
         let root = Path::new("/nonexistent-workspace");
         let path = root.join(".github/workflows/ci.yml");
-        let report = check_text(&path, WORKFLOW, root, &Settings::default());
+        let report = check_buffer(&path, WORKFLOW, root, &Settings::default());
         let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.name).collect();
         assert!(rules.contains(&"continue-on-error"), "{rules:?}");
         let finding = report
@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn the_same_text_elsewhere_is_not_a_workflow() {
         let root = Path::new("/nonexistent-workspace");
-        let report = check_text(
+        let report = check_buffer(
             &root.join("notes/ci.txt"),
             WORKFLOW,
             root,
@@ -137,7 +137,7 @@ mod tests {
             max_file_size: 10,
             ..Settings::default()
         };
-        let report = check_text(&root.join("Dockerfile"), "FROM alpine\n", root, &settings);
+        let report = check_buffer(&root.join("Dockerfile"), "FROM alpine\n", root, &settings);
         let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.name).collect();
         assert_eq!(rules, ["parse-error"]);
     }

@@ -30,7 +30,7 @@ mod kubernetes;
 mod redaction;
 mod terraform;
 
-pub use in_memory::check_text;
+pub use in_memory::check_buffer;
 pub use redaction::point_at_start;
 use redaction::RunSecrets;
 
