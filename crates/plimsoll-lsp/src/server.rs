@@ -573,6 +573,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_byte_order_mark_counts_as_the_editor_counts_it() {
+        let root = Path::new("/nonexistent-workspace");
+        let path = root.join("Dockerfile");
+        let settings = Settings::default();
+        let range_of = |text: &str| {
+            check(&path, text, root, &settings)
+                .into_iter()
+                .find(|finding| finding.rule.name == "unpinned-base-image")
+                .map(|finding| {
+                    let (start, end) = (finding.range.start, finding.range.end);
+                    (start.line, start.character, end.line, end.character)
+                })
+        };
+        let text = "FROM ubuntu:latest\nUSER app\n";
+        assert_eq!(range_of(text), Some((0, 5, 0, 18)));
+        // The mark is one UTF-16 unit on the first line, and nothing on the others.
+        assert_eq!(range_of(&format!("\u{feff}{text}")), Some((0, 6, 0, 19)));
+        let below = format!("\u{feff}# 🚀\n{text}");
+        assert_eq!(range_of(&below), Some((1, 5, 1, 18)));
+    }
+
+    #[test]
     fn configuration_files_are_told_from_others() {
         for uri in [
             "file:///w/plimsoll.toml",
