@@ -458,13 +458,9 @@ pub(crate) fn mask_report_paths(report: &mut CheckReport) {
     );
 }
 
-fn check_file(
-    candidate: &Candidate,
-    settings: &Settings,
-    rules: &[&'static dyn Rule],
-) -> FileOutcome {
-    let path = &candidate.path;
-    let mut outcome = FileOutcome {
+/// What checking `candidate` starts from: nothing found yet.
+fn empty_outcome(candidate: &Candidate) -> FileOutcome {
+    FileOutcome {
         findings: Vec::new(),
         source: None,
         facts: None,
@@ -473,7 +469,44 @@ fn check_file(
         deferred: None,
         secrets: RunSecrets::default(),
         fuzzing_image: false,
-    };
+    }
+}
+
+/// Check `path` as if its text were `text` (without a byte-order mark), without reading it:
+/// what [`check`] would report about the file alone, less the rules over a whole repository.
+/// The fixer checks each pass's result with it, and an editor the text being edited.
+pub fn check_text(path: &Path, text: String, settings: &Settings) -> Vec<Finding> {
+    let active: Vec<&'static dyn Rule> = registry::RULES
+        .iter()
+        .copied()
+        .filter(|rule| settings.rule_severity(rule.meta()).is_some())
+        .collect();
+    let candidate = discovery::candidate(path);
+    let source = Arc::new(SourceFile::new(path.to_path_buf(), text));
+    let mut outcome = check_source(
+        &candidate,
+        source.clone(),
+        settings,
+        &active,
+        empty_outcome(&candidate),
+    );
+    let mut run = RunFacts::default();
+    run.absorb(&mut outcome);
+    let mut findings = std::mem::take(&mut outcome.findings);
+    let sources = HashMap::from([(path.to_path_buf(), source)]);
+    let mut secrets = RunSecrets::default();
+    findings.extend(check_run(run, settings, &active, &sources, &mut secrets));
+    findings.sort_by(|a, b| (a.location.start, a.rule.id).cmp(&(b.location.start, b.rule.id)));
+    findings
+}
+
+fn check_file(
+    candidate: &Candidate,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+) -> FileOutcome {
+    let path = &candidate.path;
+    let mut outcome = empty_outcome(candidate);
     let source = if candidate.text_only {
         match read_text(path, settings) {
             Ok(source) => source,
@@ -500,6 +533,18 @@ fn check_file(
             }
         }
     };
+    check_source(candidate, source, settings, rules, outcome)
+}
+
+/// Run the rules for `candidate`'s kind over its text, `source`, into `outcome`.
+fn check_source(
+    candidate: &Candidate,
+    source: Arc<SourceFile>,
+    settings: &Settings,
+    rules: &[&'static dyn Rule],
+    mut outcome: FileOutcome,
+) -> FileOutcome {
+    let path = &candidate.path;
     let mut sink = Sink::default();
     for rule in rules {
         rule.check_text(&source, &mut sink);
@@ -1037,6 +1082,7 @@ fn resolve(
                     message,
                     help: None,
                     severity: Some(severity),
+                    fix: None,
                 });
             }
         }
@@ -1046,7 +1092,7 @@ fn resolve(
         .into_iter()
         .map(|d| {
             let severity = d.severity.unwrap_or(d.rule.severity);
-            make_finding(
+            let mut finding = make_finding(
                 d.rule,
                 severity,
                 path,
@@ -1054,7 +1100,9 @@ fn resolve(
                 Some(d.span),
                 d.message,
                 d.help,
-            )
+            );
+            finding.fix = d.fix;
+            finding
         })
         .collect();
     findings.extend(caps::notes(dropped, source, settings));
@@ -1106,5 +1154,6 @@ pub fn make_finding(
         message,
         help: help.unwrap_or_else(|| rule.help.to_string()),
         lowered: None,
+        fix: None,
     }
 }
