@@ -154,19 +154,24 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
         } else if let Err(err) = plimsoll_syntax::file::regular(&metadata) {
             discovery.unreadable.push((target.clone(), err.to_string()));
         } else {
-            let kind = FileKind::from_path(target);
-            discovery.files.push(Candidate {
-                path: target.clone(),
-                kind,
-                repository: None,
-                // A YAML file named on the command line is classified by its content.
-                text_only: kind.is_none() && !has_yaml_extension(target),
-            });
+            discovery.files.push(candidate(target));
         }
     }
     discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
     discovery.files.dedup_by(|a, b| a.path == b.path);
     discovery
+}
+
+/// The file `path`, named on the command line, as a file to check.
+pub fn candidate(path: &Path) -> Candidate {
+    let kind = FileKind::from_path(path);
+    Candidate {
+        path: path.to_path_buf(),
+        kind,
+        repository: None,
+        // A YAML file named on the command line is classified by its content.
+        text_only: kind.is_none() && !has_yaml_extension(path),
+    }
 }
 
 fn has_yaml_extension(path: &Path) -> bool {

@@ -4,6 +4,7 @@ use std::str::FromStr;
 
 use plimsoll_syntax::{LineCol, SourceFile, Span};
 
+use crate::fix::{Fix, FixAvailability};
 use crate::secrets::SecretMatch;
 
 /// How bad a finding is.
@@ -104,6 +105,8 @@ pub struct RuleMeta {
     pub sensitive: bool,
     /// The full documentation (Markdown: what it does, why, example, use instead).
     pub doc: &'static str,
+    /// Which fixes its findings can carry.
+    pub fix: FixAvailability,
 }
 
 /// The rules reference in the repository, to which each rule's section adds its name as the
@@ -164,6 +167,9 @@ pub struct Finding {
     /// (`examples`), or a fuzzing build image.
     #[serde(skip)]
     pub lowered: Option<crate::settings::NonProduction>,
+    /// What would make the finding go away, when the rule knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
 }
 
 /// A finding as a rule reports it: a span in the file being checked, before configuration.
@@ -179,12 +185,20 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A severity other than the rule's default, for this finding.
     pub severity: Option<Severity>,
+    /// What would make the finding go away, when the rule knows.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
     /// Replace the rule's generic help with a specific one.
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attach `fix`, which makes the finding go away.
+    pub fn fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
         self
     }
 
@@ -218,6 +232,7 @@ impl Sink {
             message: message.into(),
             help: None,
             severity: None,
+            fix: None,
         });
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]

@@ -12,6 +12,7 @@ pub mod config;
 pub mod discovery;
 pub mod engine;
 mod finding;
+pub mod fix;
 pub mod history;
 pub mod kubernetes;
 pub mod peers;
@@ -31,6 +32,7 @@ pub use engine::{check, check_buffer, CheckError, CheckReport};
 #[doc(hidden)]
 pub use finding::name_mentions_secret;
 pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink, RULES_DOC_URI};
+pub use fix::{Applicability, Edit, Fix, FixAvailability};
 pub use rule::{
     Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, RunSink, StepScope,
 };

@@ -163,19 +163,25 @@ pub fn rules_markdown() -> String {
     let mut out = String::from(
         "# plimsoll rules\n\n<!-- Generated from the rules' doc comments by `PLIMSOLL_UPDATE_DOCS=1 cargo test -p plimsoll-check --test docs`. Do not edit. -->\n\n",
     );
-    out.push_str("| id | name | severity | summary |\n|---|---|---|---|\n");
+    out.push_str("| id | name | severity | fix | summary |\n|---|---|---|---|---|\n");
     for meta in all() {
         let strict = if meta.strict_only { " (strict)" } else { "" };
+        let fix = match meta.fix {
+            crate::fix::FixAvailability::None => "",
+            crate::fix::FixAvailability::Safe => "safe",
+            crate::fix::FixAvailability::Unsafe => "unsafe",
+            crate::fix::FixAvailability::Sometimes => "safe or unsafe",
+        };
         out.push_str(&format!(
-            "| {} | [`{}`](#{}) | {}{} | {} |\n",
-            meta.id, meta.name, meta.name, meta.severity, strict, meta.summary
+            "| {} | [`{}`](#{}) | {}{} | {} | {} |\n",
+            meta.id, meta.name, meta.name, meta.severity, strict, fix, meta.summary
         ));
     }
     out.push_str(&crate::peers::markdown());
     for meta in all() {
         out.push_str(&format!("\n## {}\n\n", meta.name));
         out.push_str(&format!(
-            "Id `{}` · default severity **{}**{} · domain `{}`\n\n",
+            "Id `{}` · default severity **{}**{} · domain `{}`{}\n\n",
             meta.id,
             meta.severity,
             if meta.strict_only {
@@ -183,7 +189,11 @@ pub fn rules_markdown() -> String {
             } else {
                 ""
             },
-            meta.domain.as_str()
+            meta.domain.as_str(),
+            match meta.fix {
+                crate::fix::FixAvailability::None => String::new(),
+                fix => format!(" · fix **{}** (`plimsoll check --fix`)", fix.as_str()),
+            }
         ));
         let doc: Vec<&str> = meta
             .doc
@@ -234,6 +244,13 @@ mod tests {
                     meta.name
                 );
             }
+            // A rule that fixes says what its fix does and why it is safe or not.
+            assert_eq!(
+                meta.doc.contains("## Fix"),
+                meta.fix != crate::fix::FixAvailability::None,
+                "{}: a `## Fix` section goes with a `fix:` declaration",
+                meta.name
+            );
         }
     }
 }

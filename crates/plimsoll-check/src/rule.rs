@@ -155,7 +155,8 @@ pub trait Rule: Send + Sync {
 ///         id: "GHA001", name: "continue-on-error", severity: Error, domain: GithubActions,
 ///         summary: "…", help: "…",
 ///         // optional: strict_only: true, sensitive: true (default: the name mentions a
-///         // secret, credential, password or token)
+///         // secret, credential, password or token), fix: Safe | Unsafe | Sometimes (the
+///         // fixes its findings carry; default: None)
 ///     }
 /// }
 /// ```
@@ -171,7 +172,8 @@ macro_rules! declare_rule {
             summary: $summary:literal,
             help: $help:literal
             $(, strict_only: $strict:literal)?
-            $(, sensitive: $sensitive:literal)? $(,)?
+            $(, sensitive: $sensitive:literal)?
+            $(, fix: $fix:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -190,6 +192,7 @@ macro_rules! declare_rule {
                 strict_only: $crate::__strict_default!($($strict)?),
                 sensitive: $crate::__sensitive_default!($rule_name $(, $sensitive)?),
                 doc: concat!($($doc, "\n"),*),
+                fix: $crate::__fix_default!($($fix)?),
             };
         }
     };
@@ -203,6 +206,17 @@ macro_rules! __strict_default {
     };
     ($strict:literal) => {
         $strict
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __fix_default {
+    () => {
+        $crate::fix::FixAvailability::None
+    };
+    ($fix:ident) => {
+        $crate::fix::FixAvailability::$fix
     };
 }
 

@@ -684,6 +684,7 @@ mod tests {
         strict_only: false,
         sensitive: true,
         doc: "",
+        fix: plimsoll_check::FixAvailability::None,
     };
 
     static OTHER_RULE: RuleMeta = RuleMeta {
@@ -696,6 +697,7 @@ mod tests {
         strict_only: false,
         sensitive: false,
         doc: "",
+        fix: plimsoll_check::FixAvailability::None,
     };
 
     /// A GitHub token, assembled at run time so that this file holds none.

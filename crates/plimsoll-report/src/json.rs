@@ -118,7 +118,10 @@ fn write_in_batches(
                     }
                     // Array elements sit two levels deep: four spaces before every line.
                     text.extend_from_slice(ELEMENT_INDENT);
-                    serde_json::to_writer_pretty(Indented(&mut text), &finding_out(finding))?;
+                    serde_json::to_writer_pretty(
+                        Indented(&mut text),
+                        &finding_out(finding, report),
+                    )?;
                 }
                 Ok(text)
             })
@@ -166,7 +169,7 @@ impl std::io::Write for Indented<'_> {
     }
 }
 
-fn finding_out(finding: &Finding) -> FindingOut<'_> {
+fn finding_out<'a>(finding: &'a Finding, report: &CheckReport) -> FindingOut<'a> {
     FindingOut {
         rule: Rule {
             id: finding.rule.id,
@@ -185,7 +188,36 @@ fn finding_out(finding: &Finding) -> FindingOut<'_> {
         message: &finding.message,
         help: &finding.help,
         fingerprint: &finding.fingerprint,
+        fix: fix_out(finding, report),
     }
+}
+
+/// The fix of `finding`, with each edit's position in its file (which `report` holds, as it
+/// does the file of every finding).
+fn fix_out<'a>(finding: &'a Finding, report: &CheckReport) -> Option<FixOut<'a>> {
+    let fix = finding.fix.as_ref()?;
+    let source = report.sources.get(&finding.location.path)?;
+    let position = |offset: usize| {
+        let at = source.line_col(offset);
+        Position {
+            line: at.line,
+            column: at.column,
+        }
+    };
+    Some(FixOut {
+        applicability: fix.applicability.as_str(),
+        message: &fix.message,
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| EditOut {
+                span: edit.span,
+                start: position(edit.span.start),
+                end: position(edit.span.end),
+                replacement: &edit.replacement,
+            })
+            .collect(),
+    })
 }
 
 /// The members before `findings`.
@@ -215,7 +247,12 @@ struct Findings<'a>(&'a CheckReport);
 #[cfg(test)]
 impl Serialize for Findings<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.findings.iter().map(finding_out))
+        serializer.collect_seq(
+            self.0
+                .findings
+                .iter()
+                .map(|finding| finding_out(finding, self.0)),
+        )
     }
 }
 
@@ -273,6 +310,23 @@ struct FindingOut<'a> {
     message: &'a str,
     help: &'a str,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    applicability: &'static str,
+    message: &'a str,
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    span: plimsoll_syntax::Span,
+    start: Position,
+    end: Position,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]

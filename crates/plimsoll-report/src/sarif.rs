@@ -28,9 +28,11 @@
 //! line is copied into the log.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use plimsoll_check::{CheckReport, Finding, RuleMeta, Severity};
+use plimsoll_syntax::SourceFile;
 use serde::Serialize;
 
 use crate::paths::display_path;
@@ -110,6 +112,7 @@ pub fn write(
             },
             results: Results {
                 findings: &report.findings,
+                sources: &report.sources,
                 rule_index: index,
             },
             column_kind: "utf16CodeUnits",
@@ -126,6 +129,8 @@ pub fn write(
 /// The results of a run, serialised as they are visited.
 struct Results<'a> {
     findings: &'a [Finding],
+    /// The text of each file with findings, for the regions of fixes.
+    sources: &'a HashMap<PathBuf, Arc<SourceFile>>,
     /// Each rule's index in `tool.driver.rules`.
     rule_index: HashMap<&'a str, usize>,
 }
@@ -149,14 +154,16 @@ impl Serialize for Results<'_> {
             } else {
                 format!("{}:{occurrence}", finding.fingerprint)
             };
-            result(
+            let mut result = result(
                 finding,
                 self.rule_index
                     .get(finding.rule.id)
                     .copied()
                     .unwrap_or_default(),
                 fingerprint,
-            )
+            );
+            result.fixes = fixes(finding, self.sources);
+            result
         }))
     }
 }
@@ -228,19 +235,8 @@ fn result(finding: &Finding, rule_index: usize, fingerprint: String) -> SarifRes
             end_column: Some(location.end_utf16),
         }
     };
-    let path = display_path(&location.path);
-    let artifact = if location.path.is_absolute() {
-        ArtifactLocation {
-            uri: file_uri(&path),
-            uri_base_id: None,
-        }
-    } else {
-        ArtifactLocation {
-            uri: encode_uri_path(&path, false),
-            uri_base_id: Some(SRCROOT),
-        }
-    };
     SarifResult {
+        fixes: Vec::new(),
         rule_id: finding.rule.id,
         rule_index,
         level: level(finding.severity),
@@ -249,7 +245,7 @@ fn result(finding: &Finding, rule_index: usize, fingerprint: String) -> SarifRes
         },
         locations: [ResultLocation {
             physical_location: PhysicalLocation {
-                artifact_location: artifact,
+                artifact_location: artifact_location(&location.path),
                 region,
             },
         }],
@@ -257,6 +253,61 @@ fn result(finding: &Finding, rule_index: usize, fingerprint: String) -> SarifRes
             primary_location_line_hash: fingerprint,
         },
     }
+}
+
+/// Where the file at `path` is, as SARIF names an artifact: relative to the sources' root, or a
+/// `file://` URI when absolute.
+fn artifact_location(path: &Path) -> ArtifactLocation {
+    let shown = display_path(path);
+    if path.is_absolute() {
+        ArtifactLocation {
+            uri: file_uri(&shown),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: encode_uri_path(&shown, false),
+            uri_base_id: Some(SRCROOT),
+        }
+    }
+}
+
+/// The `fixes` of a result: the finding's fix, each edit a replacement of a region (columns in
+/// UTF-16 code units, as the run's `columnKind` says).
+fn fixes<'a>(
+    finding: &'a Finding,
+    sources: &HashMap<PathBuf, Arc<SourceFile>>,
+) -> Vec<SarifFix<'a>> {
+    let (Some(fix), Some(source)) = (finding.fix.as_ref(), sources.get(&finding.location.path))
+    else {
+        return Vec::new();
+    };
+    let replacements = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            let start = source.line_col_utf16(edit.span.start);
+            let end = source.line_col_utf16(edit.span.end);
+            Replacement {
+                deleted_region: Region {
+                    start_line: start.line,
+                    start_column: Some(start.column),
+                    end_line: Some(end.line),
+                    end_column: Some(end.column),
+                },
+                inserted_content: (!edit.replacement.is_empty()).then(|| Message {
+                    text: &edit.replacement,
+                }),
+            }
+        })
+        .collect();
+    vec![SarifFix {
+        description: Message { text: &fix.message },
+        artifact_changes: [ArtifactChange {
+            artifact_location: artifact_location(&finding.location.path),
+            replacements,
+        }],
+    }]
 }
 
 /// A `file://` URI for an absolute path written with forward slashes (`/a/b`, `C:/a/b`).
@@ -438,6 +489,30 @@ struct SarifResult<'a> {
     message: Message<'a>,
     locations: [ResultLocation; 1],
     partial_fingerprints: PartialFingerprints,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Message<'a>,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inserted_content: Option<Message<'a>>,
 }
 
 #[derive(Serialize)]

@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use plimsoll_check::baseline::Baseline;
 use plimsoll_check::config::{Overrides, Settings};
 use plimsoll_check::registry;
+use plimsoll_check::FixAvailability;
 
 use crate::diagnose::DiagnoseArgs;
+use crate::fix::Mode;
 use crate::output;
 
 /// plimsoll holds CI/CD pipelines, containers and infrastructure to production standards.
@@ -126,6 +128,17 @@ struct CheckArgs {
     /// text, or as JSON with `--format json`); the exit code is the same.
     #[arg(long)]
     statistics: bool,
+    /// Apply the safe fixes the findings carry to the files (each written atomically), then
+    /// report what remains.
+    #[arg(long, conflicts_with_all = ["git_history", "write_baseline"])]
+    fix: bool,
+    /// With `--fix` or `--diff`, apply the unsafe fixes too (they change behaviour: review them).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the unified diff that `--fix` would apply and write nothing; exit 1 when there is
+    /// something to fix.
+    #[arg(long, conflicts_with_all = ["fix", "git_history", "write_baseline"])]
+    diff: bool,
     /// Search git history for secrets instead of the files: what every commit of every ref
     /// added, or of REV-RANGE (`main..HEAD`, `v1.0..`). The first path is the repository; a
     /// folder given as the only argument (`--git-history repo`) is the repository, not a range.
@@ -199,6 +212,36 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Some(range) => crate::history::scan(&first, range, &settings)?,
         None => plimsoll_check::check(&paths, &settings)?,
     };
+    if args.diff {
+        let mut summary = crate::fix::Summary::default();
+        output::emit_with(None, |out| {
+            summary = crate::fix::run(&report, &settings, args.unsafe_fixes, Mode::Diff, out)?;
+            Ok(())
+        })?;
+        eprintln!("plimsoll: {}", diff_summary(&summary));
+        std::mem::forget(report);
+        return Ok(if summary.fixed > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    let fixed = if args.fix {
+        let summary = crate::fix::run(
+            &report,
+            &settings,
+            args.unsafe_fixes,
+            Mode::Write,
+            &mut std::io::sink(),
+        )?;
+        if summary.fixed > 0 {
+            // Report what is left, from the files as they now are.
+            report = plimsoll_check::check(&paths, &settings)?;
+        }
+        Some(summary)
+    } else {
+        None
+    };
     report.config_files = settings.sources.clone();
 
     if let Some(path) = &args.write_baseline {
@@ -239,6 +282,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             write_report(&report, args.format, color, out)
         }
     })?;
+    if let Some(summary) = &fixed {
+        eprintln!("plimsoll: {}", fix_summary(summary, report.findings.len()));
+    }
     // The history search has no named files to miss.
     if history_range.is_none() {
         if let Some(code) = incomplete(&report, &paths, named)? {
@@ -258,6 +304,51 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The line `--fix` ends with: how many findings it fixed, how many remain, and how many more
+/// `--unsafe-fixes` would fix.
+fn fix_summary(summary: &crate::fix::Summary, remaining: usize) -> String {
+    let mut line = format!(
+        "fixed {} {} in {} {}, {remaining} remaining",
+        summary.fixed,
+        plural(summary.fixed, "finding", "findings"),
+        summary.files,
+        plural(summary.files, "file", "files"),
+    );
+    if summary.unsafe_left > 0 {
+        line.push_str(&format!(
+            " ({} more fixable with `--unsafe-fixes`)",
+            summary.unsafe_left
+        ));
+    }
+    line
+}
+
+/// The line `--diff` ends with.
+fn diff_summary(summary: &crate::fix::Summary) -> String {
+    let mut line = format!(
+        "{} {} would be fixed in {} {} (nothing written)",
+        summary.fixed,
+        plural(summary.fixed, "finding", "findings"),
+        summary.files,
+        plural(summary.files, "file", "files"),
+    );
+    if summary.unsafe_left > 0 {
+        line.push_str(&format!(
+            "; {} more with `--unsafe-fixes`",
+            summary.unsafe_left
+        ));
+    }
+    line
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// What a run that left something out says on stderr: each named path it could not check
@@ -372,6 +463,16 @@ fn write_report(
     Ok(())
 }
 
+/// What `plimsoll rules` says of a rule's fixes: nothing for a rule without any.
+fn fix_note(fix: FixAvailability) -> &'static str {
+    match fix {
+        FixAvailability::None => "",
+        FixAvailability::Safe => " [fix: safe]",
+        FixAvailability::Unsafe => " [fix: unsafe]",
+        FixAvailability::Sometimes => " [fix: safe or unsafe]",
+    }
+}
+
 fn list_rules(format: ListFormat) -> String {
     match format {
         ListFormat::Json => {
@@ -385,6 +486,7 @@ fn list_rules(format: ListFormat) -> String {
                         "summary": m.summary,
                         "help": m.help,
                         "strict_only": m.strict_only,
+                        "fix": m.fix,
                     })
                 })
                 .collect();
@@ -402,12 +504,13 @@ fn list_rules(format: ListFormat) -> String {
                     ""
                 };
                 text.push_str(&format!(
-                    "{:<7} {:<28} {:<8} {}{}\n",
+                    "{:<7} {:<28} {:<8} {}{}{}\n",
                     m.id,
                     m.name,
                     m.severity.as_str(),
                     m.summary,
-                    strict
+                    strict,
+                    fix_note(m.fix)
                 ));
             }
             text

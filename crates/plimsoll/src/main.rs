@@ -10,6 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
 mod diagnose;
+mod fix;
 mod guard;
 mod history;
 mod init;

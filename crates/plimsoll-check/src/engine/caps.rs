@@ -80,6 +80,7 @@ mod tests {
             message: String::new(),
             help: None,
             severity: None,
+            fix: None,
         }
     }
 

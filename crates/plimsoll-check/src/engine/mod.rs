@@ -481,6 +481,31 @@ pub(crate) fn mask_report_paths(report: &mut CheckReport) {
     );
 }
 
+/// Check `path` as if its text were `text` (without a byte-order mark), without reading it:
+/// what [`check`] would report about the file alone, less the rules over a whole repository.
+/// The fixer checks each pass's result with it; an editor's buffer goes through
+/// [`check_buffer`], which also applies the workspace's exclusions, lowering and redaction.
+pub fn check_text(path: &Path, text: String, settings: &Settings) -> Vec<Finding> {
+    let active = active_rules(settings);
+    let candidate = discovery::candidate(path);
+    let source = Arc::new(SourceFile::new(path.to_path_buf(), text));
+    let mut outcome = check_source(
+        &candidate,
+        source.clone(),
+        settings,
+        &active,
+        FileOutcome::new(candidate.repository),
+    );
+    let mut run = RunFacts::default();
+    run.absorb(&mut outcome);
+    let mut findings = std::mem::take(&mut outcome.findings);
+    let sources = HashMap::from([(path.to_path_buf(), source)]);
+    let mut secrets = RunSecrets::default();
+    findings.extend(check_run(run, settings, &active, &sources, &mut secrets));
+    findings.sort_by(|a, b| (a.location.start, a.rule.id).cmp(&(b.location.start, b.rule.id)));
+    findings
+}
+
 fn check_file(
     candidate: &Candidate,
     settings: &Settings,
@@ -517,7 +542,8 @@ fn check_file(
     check_source(candidate, source, settings, rules, outcome)
 }
 
-/// Run the rules over `source`, the text of `candidate` (read from disk, or an editor's buffer).
+/// Run the rules for `candidate`'s kind over its text, `source` (read from disk, or an editor's
+/// buffer), into `outcome`.
 fn check_source(
     candidate: &Candidate,
     source: Arc<SourceFile>,
@@ -1063,6 +1089,7 @@ fn resolve(
                     message,
                     help: None,
                     severity: Some(severity),
+                    fix: None,
                 });
             }
         }
@@ -1072,7 +1099,7 @@ fn resolve(
         .into_iter()
         .map(|d| {
             let severity = d.severity.unwrap_or(d.rule.severity);
-            make_finding(
+            let mut finding = make_finding(
                 d.rule,
                 severity,
                 path,
@@ -1080,7 +1107,9 @@ fn resolve(
                 Some(d.span),
                 d.message,
                 d.help,
-            )
+            );
+            finding.fix = d.fix;
+            finding
         })
         .collect();
     findings.extend(caps::notes(dropped, source, settings));
@@ -1132,5 +1161,6 @@ pub fn make_finding(
         message,
         help: help.unwrap_or_else(|| rule.help.to_string()),
         lowered: None,
+        fix: None,
     }
 }

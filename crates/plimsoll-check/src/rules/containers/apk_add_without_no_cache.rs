@@ -1,6 +1,7 @@
-use super::common::{argv, mounts_over, removes_after, verb};
+use super::common::{argv, insert_flag_after_verb, mounts_over, removes_after, verb};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::Fix;
 use crate::rule::{DockerfileContext, Rule};
 
 declare_rule! {
@@ -17,6 +18,9 @@ declare_rule! {
     /// RUN apk update && apk add curl
     /// ```
     ///
+    /// ## Fix
+    /// Safe: adds `--no-cache`, which installs the same packages without keeping the index.
+    ///
     /// ## Use instead
     /// ```dockerfile
     /// RUN apk add --no-cache curl
@@ -28,6 +32,7 @@ declare_rule! {
         domain: Containers,
         summary: "`apk add` keeps its cache in the layer",
         help: "use `apk add --no-cache …`",
+        fix: Safe,
     }
 }
 
@@ -46,12 +51,16 @@ impl Rule for ApkAddWithoutNoCache {
                     && !words.contains(&"--no-network")
                     && !removes_after(run, "/var/cache/apk", index)
                 {
-                    out.report(
+                    let diagnostic = out.report(
                         &Self::META,
                         command.span(),
                         "`apk add` without `--no-cache` leaves the package cache in the layer"
                             .to_string(),
                     );
+                    // The same packages from the same index: only the cache is not kept.
+                    if let Some(edit) = insert_flag_after_verb(command, "add", "--no-cache") {
+                        diagnostic.fix(Fix::safe("add `--no-cache`", vec![edit]));
+                    }
                 }
             }
         }

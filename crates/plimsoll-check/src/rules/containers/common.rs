@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use plimsoll_syntax::dockerfile::{self, Dockerfile, Instruction, Located, Stage};
 use plimsoll_syntax::shell::{self, Command};
 
+use crate::fix::Edit;
+
 /// What a stage is built from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Base {
@@ -225,6 +227,13 @@ pub(crate) fn has_flag(words: &[&str], short: char, long: &[&str]) -> bool {
 }
 
 /// The first word after the program that is not a flag (`install` in `apt-get -q install`).
+/// The edit that adds `flag` right after the first argument of `command` that is `verb`
+/// (`apk add` → `apk add --no-cache`), where options of the verb may go.
+pub(crate) fn insert_flag_after_verb(command: &Command, verb: &str, flag: &str) -> Option<Edit> {
+    let word = command.argv().iter().skip(1).find(|w| w.text == verb)?;
+    Some(Edit::insert(word.span.end, format!(" {flag}")))
+}
+
 pub(crate) fn verb<'a>(words: &[&'a str]) -> Option<&'a str> {
     words.iter().skip(1).find(|w| !w.starts_with('-')).copied()
 }

@@ -1,6 +1,7 @@
 use crate::compose::Compose;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::{whole_lines, Edit, Fix};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -19,6 +20,10 @@ declare_rule! {
     ///     image: nginx:1.27
     /// ```
     ///
+    /// ## Fix
+    /// Safe: deletes the `version:` line (Compose ignores it). A comment on that line goes with
+    /// it; a `version:` that is not on lines of its own is left to be removed by hand.
+    ///
     /// ## Use instead
     /// ```yaml
     /// services:
@@ -32,6 +37,7 @@ declare_rule! {
         domain: Containers,
         summary: "A Compose file has the obsolete `version:` key",
         help: "remove the top-level `version:` key",
+        fix: Safe,
     }
 }
 
@@ -40,13 +46,20 @@ impl Rule for ComposeObsoleteVersion {
         &Self::META
     }
 
-    fn check_compose(&self, _cx: &Context<'_>, compose: Compose<'_>, out: &mut Sink) {
+    fn check_compose(&self, cx: &Context<'_>, compose: Compose<'_>, out: &mut Sink) {
         if let Some(version) = compose.version() {
-            out.report(
+            let diagnostic = out.report(
                 &Self::META,
                 version.key.span,
                 "the top-level `version:` is obsolete and ignored".to_string(),
             );
+            let entry = version.key.span.cover(version.value.span);
+            if let Some(lines) = whole_lines(cx.text(), entry) {
+                diagnostic.fix(Fix::safe(
+                    "remove the `version:` line",
+                    vec![Edit::delete(lines)],
+                ));
+            }
         }
     }
 }

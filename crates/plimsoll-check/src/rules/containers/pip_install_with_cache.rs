@@ -3,9 +3,10 @@ use std::collections::HashSet;
 use plimsoll_syntax::dockerfile::Dockerfile;
 use plimsoll_syntax::shell;
 
-use super::common::{argv, has_cache_mount, walk_stages};
+use super::common::{argv, has_cache_mount, insert_flag_after_verb, walk_stages};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::Fix;
 use crate::rule::{DockerfileContext, Rule};
 
 declare_rule! {
@@ -23,6 +24,9 @@ declare_rule! {
     /// RUN pip install -r requirements.txt
     /// ```
     ///
+    /// ## Fix
+    /// Safe: adds `--no-cache-dir` after `install`; the same packages are installed.
+    ///
     /// ## Use instead
     /// ```dockerfile
     /// RUN pip install --no-cache-dir -r requirements.txt
@@ -34,6 +38,7 @@ declare_rule! {
         domain: Containers,
         summary: "`pip install` keeps its cache in the layer",
         help: "use `pip install --no-cache-dir …` (or set `ENV PIP_NO_CACHE_DIR=1`)",
+        fix: Safe,
     }
 }
 
@@ -64,12 +69,17 @@ impl Rule for PipInstallWithCache {
                     && !inline
                     && !words.iter().any(|w| is_no_cache_flag(w))
                 {
-                    out.report(
+                    let diagnostic = out.report(
                         &Self::META,
                         command.span(),
                         "`pip install` without `--no-cache-dir` leaves its cache in the layer"
                             .to_string(),
                     );
+                    // pip installs the same packages; only its download cache is not kept.
+                    if let Some(edit) = insert_flag_after_verb(command, "install", "--no-cache-dir")
+                    {
+                        diagnostic.fix(Fix::safe("add `--no-cache-dir`", vec![edit]));
+                    }
                 }
             }
         }

@@ -1,0 +1,422 @@
+//! Fixes: what a rule proposes to change so that its finding goes away, and the applier that
+//! makes those changes to a file until nothing more can be fixed.
+//!
+//! A [`Fix`] is data on a finding (as in ruff): byte-range [`Edit`]s of the file's text, a
+//! message, and an [`Applicability`]. `plimsoll check --fix` applies the safe ones,
+//! `--unsafe-fixes` the others too; the language server offers them as code actions.
+//!
+//! [`fix_text`] applies the fixes of one file in passes: in each pass the fixes are sorted and
+//! a fix whose edits overlap one already taken waits for the next pass; after each pass the text
+//! is checked again, so the next pass works from fresh findings and spans. A pass whose result
+//! does not parse is undone, and the fixes that break the file on their own are dropped and
+//! reported. It stops when no fix is left or after [`MAX_PASSES`].
+
+use std::path::Path;
+
+use plimsoll_syntax::Span;
+
+use crate::finding::Finding;
+use crate::settings::Settings;
+
+/// Whether applying a fix keeps what the file does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The behaviour changes (a default the user may not want, a credential later steps use):
+    /// applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// The behaviour is kept: applied by `--fix`.
+    Safe,
+}
+
+impl Applicability {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Unsafe => "unsafe",
+            Applicability::Safe => "safe",
+        }
+    }
+}
+
+/// Which fixes a rule can offer, for `plimsoll rules` and the documentation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    /// The rule offers no fix.
+    None,
+    /// Its fixes are always safe.
+    Safe,
+    /// Its fixes are always unsafe.
+    Unsafe,
+    /// Safe for some findings, unsafe for others.
+    Sometimes,
+}
+
+impl FixAvailability {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Sometimes => "sometimes",
+        }
+    }
+}
+
+/// Replace the bytes of `span` with `replacement` (an insertion when `span` is empty, a
+/// deletion when `replacement` is).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Edit {
+    /// The byte range of the file's text that is replaced.
+    pub span: Span,
+    /// What replaces it.
+    pub replacement: String,
+}
+
+impl Edit {
+    /// Replace `span` with `replacement`.
+    pub fn replace(span: Span, replacement: impl Into<String>) -> Self {
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
+    }
+
+    /// Insert `text` at byte `offset`.
+    pub fn insert(offset: usize, text: impl Into<String>) -> Self {
+        Edit::replace(Span::empty(offset), text)
+    }
+
+    /// Delete `span`.
+    pub fn delete(span: Span) -> Self {
+        Edit::replace(span, String::new())
+    }
+}
+
+/// A change that makes a finding go away: edits applied together, or not at all.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Fix {
+    /// Whether it keeps what the file does.
+    pub applicability: Applicability,
+    /// What it does, in a few words (`add \`--no-cache\``).
+    pub message: String,
+    /// The edits, sorted by position and not overlapping.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix that keeps the file's behaviour.
+    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix::new(Applicability::Safe, message, edits)
+    }
+
+    /// A fix that changes the file's behaviour.
+    pub fn unsafe_edits(message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix::new(Applicability::Unsafe, message, edits)
+    }
+
+    /// A fix of `applicability`; its edits are sorted by position.
+    pub fn new(applicability: Applicability, message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        let mut edits = edits;
+        edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
+        Fix {
+            applicability,
+            message: message.into(),
+            edits,
+        }
+    }
+
+    /// The smallest span covering every edit.
+    pub fn span(&self) -> Option<Span> {
+        let first = self.edits.first()?.span;
+        Some(
+            self.edits
+                .iter()
+                .fold(first, |all, edit| all.cover(edit.span)),
+        )
+    }
+
+    /// Whether two of its edits overlap (then it cannot be applied).
+    fn overlaps_itself(&self) -> bool {
+        self.edits
+            .windows(2)
+            .any(|pair| pair[1].span.start < pair[0].span.end)
+    }
+
+    /// Whether every edit lies inside a text of `len` bytes, on character boundaries of `text`.
+    fn fits(&self, text: &str) -> bool {
+        self.edits.iter().all(|edit| {
+            edit.span.end <= text.len()
+                && text.is_char_boundary(edit.span.start)
+                && text.is_char_boundary(edit.span.end)
+        })
+    }
+}
+
+/// The line ending of `text`: `\r\n` when its first line ends so, `\n` otherwise. Lines a
+/// fix adds end like the file's.
+pub fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(end) if end > 0 && text.as_bytes()[end - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The byte where the line holding `offset` starts.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1)
+}
+
+/// The byte just past the line holding `offset`, its line break included (the text's end on
+/// the last line).
+pub fn next_line_start(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |newline| offset + newline + 1)
+}
+
+/// The indentation (leading spaces and tabs) of the line holding `offset`.
+pub fn indentation(text: &str, offset: usize) -> &str {
+    let start = line_start(text, offset);
+    let rest = &text[start..];
+    let width = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    &rest[..width]
+}
+
+/// The whole lines holding `span`, line break included, when nothing but blanks precedes it on
+/// its first line and nothing but blanks or a comment (`#`) follows it on its last: what a fix
+/// deletes to remove a YAML entry or a Dockerfile instruction without leaving a blank line.
+pub fn whole_lines(text: &str, span: Span) -> Option<Span> {
+    let start = line_start(text, span.start);
+    let end = next_line_start(text, span.end.max(span.start));
+    let before = &text[start..span.start];
+    let after = text.get(span.end..end)?.trim();
+    let after_is_blank = after.is_empty() || after.starts_with('#');
+    (before.trim().is_empty() && after_is_blank).then(|| Span::new(start, end))
+}
+
+/// Whether a fix of `applicability` is applied when unsafe fixes are `allowed` or not.
+pub fn is_applied(applicability: Applicability, unsafe_allowed: bool) -> bool {
+    applicability == Applicability::Safe || unsafe_allowed
+}
+
+/// The text with as many of `fixes` applied as do not overlap each other, taken in order of
+/// position; and which of `fixes` were applied (their indexes). A fix that overlaps one taken
+/// before it, overlaps itself, or falls outside the text is left for a later pass.
+pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
+    let mut order: Vec<usize> = (0..fixes.len()).collect();
+    order.sort_by_key(|&i| {
+        fixes[i]
+            .span()
+            .map(|span| (span.start, span.end))
+            .unwrap_or((usize::MAX, usize::MAX))
+    });
+    let mut taken: Vec<usize> = Vec::new();
+    let mut edits: Vec<&Edit> = Vec::new();
+    for i in order {
+        let fix = fixes[i];
+        if fix.edits.is_empty() || fix.overlaps_itself() || !fix.fits(text) {
+            continue;
+        }
+        // The same fix reported twice (two findings of one rule on one line) is applied once.
+        if taken.iter().any(|&t| fixes[t] == fix) {
+            taken.push(i);
+            continue;
+        }
+        let clashes = fix.edits.iter().any(|edit| {
+            edits.iter().any(|other| {
+                edit.span.start < other.span.end && other.span.start < edit.span.end
+                    // Two insertions at one offset: their order would be a guess.
+                    || edit.span == other.span
+                    || (edit.span.is_empty() && other.span.start == edit.span.start)
+                    || (other.span.is_empty() && edit.span.start == other.span.start)
+            })
+        });
+        if clashes {
+            continue;
+        }
+        taken.push(i);
+        edits.extend(fix.edits.iter());
+    }
+    edits.sort_by_key(|edit| (edit.span.start, edit.span.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.span.start]);
+        out.push_str(&edit.replacement);
+        at = edit.span.end;
+    }
+    out.push_str(&text[at..]);
+    taken.sort_unstable();
+    (out, taken)
+}
+
+/// The most passes [`fix_text`] makes over one file: each pass applies the fixes that do not
+/// overlap, so a file converges in a few; a fix that brings its finding back must not loop.
+pub const MAX_PASSES: usize = 20;
+
+/// A fix that was not applied because the file would no longer parse.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DroppedFix {
+    /// The rule whose fix it was.
+    pub rule: &'static str,
+    /// What the fix does.
+    pub message: String,
+    /// Why the result was rejected (the parse error).
+    pub reason: String,
+}
+
+/// What fixing one file did.
+#[derive(Clone, Debug, Default)]
+pub struct FixedText {
+    /// The text after every fix that could be applied.
+    pub text: String,
+    /// The rules of the fixes applied, one entry per fix.
+    pub applied: Vec<&'static str>,
+    /// Fixes dropped because their result would not parse.
+    pub dropped: Vec<DroppedFix>,
+    /// The findings of the final text.
+    pub remaining: Vec<Finding>,
+    /// Fixes were still being found after [`MAX_PASSES`] passes.
+    pub converged: bool,
+}
+
+impl FixedText {
+    /// Whether the text changed.
+    pub fn changed(&self, original: &str) -> bool {
+        self.text != original
+    }
+}
+
+/// The fixes of `findings` that are applied with `unsafe_allowed`, less those in `dropped`.
+fn applicable<'f>(findings: &'f [Finding], unsafe_allowed: bool, dropped: &[Fix]) -> Vec<&'f Fix> {
+    findings
+        .iter()
+        .filter_map(|finding| finding.fix.as_ref())
+        .filter(|fix| is_applied(fix.applicability, unsafe_allowed))
+        .filter(|fix| !dropped.contains(fix))
+        .collect()
+}
+
+/// The parse error among `findings`, if any.
+fn parse_failure(findings: &[Finding]) -> Option<&Finding> {
+    findings
+        .iter()
+        .find(|finding| finding.rule.name == crate::rules::engine::ParseError::META.name)
+}
+
+/// Apply the fixes of the findings of `path`, whose text is `text` (without a byte-order mark),
+/// until none is left: see the [module documentation](self). A file that does not parse is
+/// left as it is.
+pub fn fix_text(path: &Path, text: &str, settings: &Settings, unsafe_allowed: bool) -> FixedText {
+    let mut current = text.to_string();
+    let mut findings = crate::engine::check_text(path, current.clone(), settings);
+    let mut outcome = FixedText {
+        converged: true,
+        ..FixedText::default()
+    };
+    if parse_failure(&findings).is_some() {
+        outcome.text = current;
+        outcome.remaining = findings;
+        return outcome;
+    }
+    let mut rejected: Vec<Fix> = Vec::new();
+    let mut passes = 0;
+    loop {
+        let fixes = applicable(&findings, unsafe_allowed, &rejected);
+        if fixes.is_empty() {
+            break;
+        }
+        if passes == MAX_PASSES {
+            outcome.converged = false;
+            break;
+        }
+        passes += 1;
+        let (fixed, taken) = apply(&current, &fixes);
+        if taken.is_empty() || fixed == current {
+            // Nothing applies (every edit falls outside the text): nothing more will.
+            break;
+        }
+        let after = crate::engine::check_text(path, fixed.clone(), settings);
+        if parse_failure(&after).is_none() {
+            outcome
+                .applied
+                .extend(taken.iter().map(|&i| rule_of(&findings, fixes[i])));
+            current = fixed;
+            findings = after;
+            continue;
+        }
+        // Some fix of the pass breaks the file: find which, on its own, and drop it.
+        let mut culprits = 0;
+        for &i in &taken {
+            let (alone, _) = apply(&current, &[fixes[i]]);
+            let checked = crate::engine::check_text(path, alone, settings);
+            if let Some(error) = parse_failure(&checked) {
+                culprits += 1;
+                outcome.dropped.push(DroppedFix {
+                    rule: rule_of(&findings, fixes[i]),
+                    message: fixes[i].message.clone(),
+                    reason: error.message.clone(),
+                });
+                rejected.push(fixes[i].clone());
+            }
+        }
+        if culprits == 0 {
+            // Each parses alone but not together: apply them one pass each from now on.
+            if let Some(&first) = taken.first() {
+                let (alone, _) = apply(&current, &[fixes[first]]);
+                outcome.applied.push(rule_of(&findings, fixes[first]));
+                findings = crate::engine::check_text(path, alone.clone(), settings);
+                current = alone;
+            }
+        }
+    }
+    outcome.text = current;
+    outcome.remaining = findings;
+    outcome
+}
+
+/// The rule of the finding that carries `fix`.
+fn rule_of(findings: &[Finding], fix: &Fix) -> &'static str {
+    findings
+        .iter()
+        .find(|finding| finding.fix.as_ref() == Some(fix))
+        .map(|finding| finding.rule.name)
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_pass() {
+        let first = Fix::safe("a", vec![Edit::replace(Span::new(0, 3), "x")]);
+        let second = Fix::safe("b", vec![Edit::replace(Span::new(2, 5), "y")]);
+        let third = Fix::safe("c", vec![Edit::insert(6, "!")]);
+        let (text, taken) = apply("abcdefg", &[&second, &first, &third]);
+        assert_eq!(text, "xdef!g");
+        assert_eq!(taken, vec![1, 2]);
+    }
+
+    #[test]
+    fn a_fix_outside_the_text_is_not_applied() {
+        let fix = Fix::safe("a", vec![Edit::replace(Span::new(2, 99), "x")]);
+        let (text, taken) = apply("abc", &[&fix]);
+        assert_eq!(text, "abc");
+        assert!(taken.is_empty());
+    }
+
+    #[test]
+    fn a_fix_reported_twice_is_applied_once() {
+        let fix = Fix::safe("a", vec![Edit::insert(1, "-")]);
+        let (text, taken) = apply("ab", &[&fix, &fix]);
+        assert_eq!(text, "a-b");
+        assert_eq!(taken, vec![0, 1]);
+    }
+}

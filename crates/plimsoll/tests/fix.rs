@@ -1,0 +1,295 @@
+//! `plimsoll check --fix`, `--unsafe-fixes` and `--diff`, with the real binary on copies of the
+//! rules' fixtures in temporary folders: per fixable rule, the fixed file as a snapshot and the
+//! fixed file checked again with no finding of that rule.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+mod common;
+use common::{plimsoll, write};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plimsoll-check/tests/fixtures")
+}
+
+/// Every rule that can fix, and whether its fixture's fixes need `--unsafe-fixes`.
+const FIXABLE: &[(&str, bool)] = &[
+    ("apk-add-without-no-cache", false),
+    ("pip-install-with-cache", false),
+    ("compose-obsolete-version", false),
+];
+
+/// The names of the rules `plimsoll rules --format json` says can fix.
+fn rules_that_fix() -> Vec<String> {
+    let output = plimsoll(Path::new("."))
+        .args(["rules", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rules: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|rule| rule["fix"] != "none")
+        .map(|rule| rule["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The fixture of `rule`, copied into `dir` under its own name.
+fn copy_fixture(rule: &str, dir: &Path) -> PathBuf {
+    let source = [format!("{rule}.yml"), format!("{rule}.Dockerfile")]
+        .into_iter()
+        .map(|name| fixtures().join(name))
+        .find(|path| path.exists())
+        .unwrap_or_else(|| panic!("no fixture for {rule}"));
+    let target = dir.join(source.file_name().unwrap());
+    fs::copy(&source, &target).unwrap();
+    target
+}
+
+/// The arguments that check `file` with `rule` enabled and every other fixing rule off, so
+/// that only `rule`'s fixes apply.
+fn only(rule: &str, file: &Path) -> Vec<String> {
+    let mut args = vec![
+        "check".to_string(),
+        "--isolated".to_string(),
+        "--enable".to_string(),
+        rule.to_string(),
+    ];
+    for other in rules_that_fix().into_iter().filter(|other| other != rule) {
+        args.push("--disable".to_string());
+        args.push(other);
+    }
+    args.push(file.display().to_string());
+    args
+}
+
+/// The findings of `rule` in `file`, as `line:column`.
+fn findings_of(rule: &str, file: &Path) -> Vec<String> {
+    let mut args = only(rule, file);
+    args.splice(1..1, ["--format".to_string(), "json".to_string()]);
+    let output = plimsoll(file.parent().unwrap())
+        .args(&args)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"]["name"] == rule)
+        .map(|finding| {
+            format!(
+                "{}:{}",
+                finding["start"]["line"], finding["start"]["column"]
+            )
+        })
+        .collect()
+}
+
+/// Fix `rule`'s fixture in a temporary folder: the fixed text must differ, match its snapshot,
+/// hold no finding of `rule` when checked again, and a second `--fix` must change nothing.
+fn fixes_its_fixture(rule: &str, needs_unsafe: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_fixture(rule, dir.path());
+    let original = fs::read_to_string(&file).unwrap();
+    assert!(
+        !findings_of(rule, &file).is_empty(),
+        "{rule} finds nothing in its fixture"
+    );
+    let mut args = only(rule, &file);
+    args.insert(1, "--fix".to_string());
+    if needs_unsafe {
+        // Without `--unsafe-fixes` the file is left as it is.
+        plimsoll(dir.path()).args(&args).output().unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), original, "{rule}");
+        args.insert(2, "--unsafe-fixes".to_string());
+    }
+    plimsoll(dir.path()).args(&args).output().unwrap();
+    let fixed = fs::read_to_string(&file).unwrap();
+    assert_ne!(fixed, original, "{rule}: --fix changed nothing");
+    insta::assert_snapshot!(format!("fixed-{rule}"), fixed);
+    assert_eq!(
+        findings_of(rule, &file),
+        Vec::<String>::new(),
+        "{rule}: findings left after --fix"
+    );
+    plimsoll(dir.path()).args(&args).output().unwrap();
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        fixed,
+        "{rule}: a second --fix changed the file"
+    );
+}
+
+macro_rules! fix_tests {
+    ($($test:ident => $rule:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                let needs_unsafe = FIXABLE
+                    .iter()
+                    .find(|(rule, _)| *rule == $rule)
+                    .map(|(_, needs_unsafe)| *needs_unsafe)
+                    .unwrap();
+                fixes_its_fixture($rule, needs_unsafe);
+            }
+        )*
+
+        #[test]
+        fn every_fixing_rule_has_a_fix_test() {
+            let tested = [$($rule),*];
+            for rule in rules_that_fix() {
+                assert!(tested.contains(&rule.as_str()), "{rule} has no fix test");
+                assert!(FIXABLE.iter().any(|(name, _)| *name == rule), "{rule} is not in FIXABLE");
+            }
+        }
+    };
+}
+
+fix_tests! {
+    apk_add_without_no_cache => "apk-add-without-no-cache",
+    pip_install_with_cache => "pip-install-with-cache",
+    compose_obsolete_version => "compose-obsolete-version",
+}
+
+const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";
+
+#[test]
+fn diff_prints_the_change_writes_nothing_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "Dockerfile", DOCKERFILE);
+    let output = plimsoll(dir.path())
+        .args(["check", "--isolated", "--diff", "Dockerfile"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(fs::read_to_string(&file).unwrap(), DOCKERFILE);
+    let diff = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        diff,
+        "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,3 +1,3 @@\n FROM alpine:3.20\n-RUN apk add curl\n+RUN apk add --no-cache curl\n USER 1000\n"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("1 finding would be fixed in 1 file (nothing written)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn diff_with_nothing_to_fix_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER 1000\n",
+    );
+    plimsoll(dir.path())
+        .args(["check", "--isolated", "--diff", "Dockerfile"])
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
+fn fix_keeps_crlf_line_endings_a_byte_order_mark_and_permissions() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\u{feff}version: \"3.8\"\r\nservices:\r\n  web:\r\n    image: nginx:1.27\r\n";
+    let file = write(dir.path(), "compose.yml", text);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let output = plimsoll(dir.path())
+        .args(["check", "--isolated", "--fix", "compose.yml"])
+        .assert()
+        .get_output()
+        .clone();
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "\u{feff}services:\r\n  web:\r\n    image: nginx:1.27\r\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("fixed 1 finding in 1 file"), "{stderr}");
+}
+
+#[test]
+fn the_json_report_carries_each_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    let output = plimsoll(dir.path())
+        .args(["check", "--isolated", "--format", "json", "Dockerfile"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"]["name"] == "apk-add-without-no-cache")
+        .unwrap();
+    assert_eq!(finding["fix"]["applicability"], "safe");
+    assert_eq!(finding["fix"]["message"], "add `--no-cache`");
+    let edit = &finding["fix"]["edits"][0];
+    // After `RUN apk add` on line 2: byte 17 + 11.
+    assert_eq!(edit["span"]["start"], 28);
+    assert_eq!(edit["span"]["end"], 28);
+    assert_eq!(edit["start"]["line"], 2);
+    assert_eq!(edit["start"]["column"], 12);
+    assert_eq!(edit["replacement"], " --no-cache");
+}
+
+#[test]
+fn sarif_carries_each_fix_as_a_replacement() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    let output = plimsoll(dir.path())
+        .args(["check", "--isolated", "--format", "sarif", "Dockerfile"])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "DKR011")
+        .unwrap();
+    let fix = &result["fixes"][0];
+    assert_eq!(fix["description"]["text"], "add `--no-cache`");
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "Dockerfile");
+    let replacement = &change["replacements"][0];
+    assert_eq!(replacement["deletedRegion"]["startLine"], 2);
+    assert_eq!(replacement["deletedRegion"]["startColumn"], 12);
+    assert_eq!(replacement["deletedRegion"]["endColumn"], 12);
+    assert_eq!(replacement["insertedContent"]["text"], " --no-cache");
+}
+
+#[test]
+fn rules_lists_which_rules_fix() {
+    let output = plimsoll(Path::new("."))
+        .arg("rules")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    let line = text
+        .lines()
+        .find(|line| line.contains("apk-add-without-no-cache"))
+        .unwrap();
+    assert!(line.ends_with("[fix: safe]"), "{line}");
+}
