@@ -1,7 +1,8 @@
 //! plimsoll's language server (`plimsoll lsp`): the editor sends the text of each DevOps file
 //! it opens and every edit to it; the server checks that text in memory with the same
 //! classification, rules and configuration as `plimsoll check` over the workspace, and
-//! publishes the findings as diagnostics, with each rule's documentation on hover.
+//! publishes the findings as diagnostics, with each rule's documentation on hover and the rules'
+//! fixes as code actions.
 //!
 //! - [`server`] holds the loop over the editor's messages (the `lsp-server` transport, as
 //!   rust-analyzer uses it);

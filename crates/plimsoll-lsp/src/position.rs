@@ -69,6 +69,13 @@ pub fn contains(range: &Range, position: Position) -> bool {
     key(&range.start) <= key(&position) && key(&position) <= key(&range.end)
 }
 
+/// Whether `a` and `b` share a position (touching ends count: a cursor at a finding's edge
+/// asks for its fixes).
+pub fn overlaps(a: &Range, b: &Range) -> bool {
+    let key = |p: &Position| (p.line, p.character);
+    key(&a.start) <= key(&b.end) && key(&b.start) <= key(&a.end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

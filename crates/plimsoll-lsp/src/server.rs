@@ -10,21 +10,24 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{
-    notification, request, CodeDescription, DiagnosticSeverity, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, MarkupContent, MarkupKind, MessageType, NumberOrString,
-    Position, PositionEncodingKind, PublishDiagnosticsParams, Range, Registration,
-    RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    notification, request, CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand,
+    CodeActionParams, CodeActionProviderCapability, CodeDescription, DiagnosticSeverity,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    MarkupContent, MarkupKind, MessageType, NumberOrString, Position, PositionEncodingKind,
+    PublishDiagnosticsParams, Range, Registration, RegistrationParams, SaveOptions,
+    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    WorkspaceEdit,
 };
 use plimsoll_check::config::{Overrides, Settings};
+use plimsoll_check::fix::{self, Applicability, Fix};
 use plimsoll_check::{Finding, RuleMeta, Severity};
 
 use crate::document::Document;
-use crate::position::{contains, saturating_u32};
+use crate::position::{contains, overlaps, saturating_u32, Positions};
 use crate::{uri, LspError};
 
 /// The id of the file watcher registered for the configuration files.
@@ -72,6 +75,13 @@ fn capabilities() -> ServerCapabilities {
             },
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::SOURCE_FIX_ALL,
+            ]),
+            ..CodeActionOptions::default()
+        })),
         ..ServerCapabilities::default()
     }
 }
@@ -93,6 +103,8 @@ struct Located {
     severity: Severity,
     message: String,
     help: String,
+    /// The rule's fix, with byte spans in the text after any byte-order mark.
+    fix: Option<Fix>,
 }
 
 struct Server {
@@ -201,6 +213,21 @@ impl Server {
                     Ok(params) => {
                         let hover = self.hover(params);
                         self.send(Response::new_ok(request.id, hover))?;
+                    }
+                    Err(err) => {
+                        return self.reply_error(
+                            request.id,
+                            ErrorCode::InvalidParams,
+                            err.to_string(),
+                        )
+                    }
+                }
+            }
+            request::CodeActionRequest::METHOD => {
+                match serde_json::from_value::<CodeActionParams>(request.params) {
+                    Ok(params) => {
+                        let actions = self.code_actions(params)?;
+                        self.send(Response::new_ok(request.id, actions))?;
                     }
                     Err(err) => {
                         return self.reply_error(
@@ -446,6 +473,101 @@ impl Server {
         })
     }
 
+    /// The quick fixes of the findings in `params.range`, safe ones preferred, and a source
+    /// action applying every safe fix of the file (as `plimsoll check --fix` would).
+    fn code_actions(
+        &mut self,
+        params: CodeActionParams,
+    ) -> Result<Vec<CodeActionOrCommand>, LspError> {
+        let uri = params.text_document.uri;
+        if self.stale.contains(uri.as_str()) {
+            self.recheck(&uri)?;
+        }
+        let Some(open) = self.documents.get(&uri) else {
+            return Ok(Vec::new());
+        };
+        let wanted = |kind: &CodeActionKind| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter().any(|asked| {
+                    kind.as_str() == asked.as_str()
+                        || kind.as_str().starts_with(&format!("{}.", asked.as_str()))
+                })
+            })
+        };
+        let text = &open.document.text;
+        let positions = Positions::new(text);
+        // Fix spans count from after a byte-order mark; the editor's text holds it.
+        let bom = if text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let edits_of = |fix: &Fix| -> Vec<TextEdit> {
+            fix.edits
+                .iter()
+                .map(|edit| TextEdit {
+                    range: positions.range(edit.span.start + bom, edit.span.end + bom),
+                    new_text: edit.replacement.clone(),
+                })
+                .collect()
+        };
+        let workspace_edit = |edits: Vec<TextEdit>| WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        };
+        let mut actions = Vec::new();
+        if wanted(&CodeActionKind::QUICKFIX) {
+            for finding in open
+                .findings
+                .iter()
+                .filter(|finding| overlaps(&finding.range, &params.range))
+            {
+                let Some(fix) = &finding.fix else {
+                    continue;
+                };
+                let safe = fix.applicability == Applicability::Safe;
+                let caution = if safe { "" } else { " (changes behaviour)" };
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("{}{caution} [{}]", fix.message, finding.rule.name),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![to_diagnostic(finding)]),
+                    edit: Some(workspace_edit(edits_of(fix))),
+                    is_preferred: Some(safe),
+                    ..CodeAction::default()
+                }));
+            }
+        }
+        let any_safe_fix = open.findings.iter().any(|finding| {
+            finding
+                .fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == Applicability::Safe)
+        });
+        if any_safe_fix && wanted(&CodeActionKind::SOURCE_FIX_ALL) {
+            if let Some(path) = &open.path {
+                let root = self.root_of(path);
+                let settings = self.settings.get(&root).cloned().unwrap_or_default();
+                let fixed = fix::fix_text(path, &text[bom..], &settings, false);
+                if fixed.changed(&text[bom..]) {
+                    let whole = TextEdit {
+                        range: positions.range(bom, text.len()),
+                        new_text: fixed.text,
+                    };
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!(
+                            "plimsoll: apply {} safe fix(es) in this file",
+                            fixed.applied.len()
+                        ),
+                        kind: Some(CodeActionKind::SOURCE_FIX_ALL),
+                        edit: Some(workspace_edit(vec![whole])),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
+        }
+        Ok(actions)
+    }
+
     fn publish(
         &self,
         uri: Uri,
@@ -527,6 +649,7 @@ fn locate(finding: Finding, bom: bool) -> Located {
         severity: finding.severity,
         message: finding.message,
         help: finding.help,
+        fix: finding.fix,
     }
 }
 

@@ -46,7 +46,8 @@ enum Command {
     /// configuration, or bring them up to date keeping your edits.
     Init(crate::init::InitArgs),
     /// Serve editors as a language server over standard input and output: diagnostics as you
-    /// type, with each rule's documentation on hover (see the README for editor set-up).
+    /// type, each rule's documentation on hover, its fixes as code actions (see the README for
+    /// editor set-up).
     Lsp,
 }
 

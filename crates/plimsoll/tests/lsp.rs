@@ -138,6 +138,10 @@ impl Editor {
         assert_eq!(capabilities["positionEncoding"], "utf-16");
         assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental");
         assert_eq!(capabilities["hoverProvider"], true);
+        assert_eq!(
+            capabilities["codeActionProvider"]["codeActionKinds"],
+            json!(["quickfix", "source.fixAll"])
+        );
         self.notify("initialized", json!({}));
     }
 
@@ -477,4 +481,90 @@ fn exit_without_shutdown_is_exit_code_1() {
     editor.initialize(dir.path());
     editor.notify("exit", Value::Null);
     assert_eq!(wait(&mut editor.server).code(), Some(1));
+}
+
+#[test]
+fn quick_fixes_are_offered_in_utf16_and_applying_one_clears_its_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut editor = Editor::start(root);
+    editor.initialize(root);
+    let capabilities_kinds = ["quickfix", "source.fixAll"];
+    let text = "# 構築 🚀\nFROM alpine:3.20\nRUN echo \"🚀\" && apk add curl\nUSER app\n";
+    let uri = editor.open(&root.join("Dockerfile"), text);
+    let diagnostics = editor.diagnostics(&uri, 1);
+    assert_eq!(codes(&diagnostics), ["apk-add-without-no-cache"]);
+    // `apk add curl` after the emoji: characters 16..28, UTF-16 units 17..29.
+    assert_eq!(range(&diagnostics[0]), (2, 17, 2, 29));
+
+    let id = editor.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": diagnostics[0]["range"],
+            "context": {"diagnostics": [diagnostics[0]]}
+        }),
+    );
+    let actions = editor.response(id)["result"].as_array().cloned().unwrap();
+    let kinds: Vec<&str> = actions
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, capabilities_kinds);
+    let quick_fix = &actions[0];
+    assert_eq!(
+        quick_fix["title"],
+        "add `--no-cache` [apk-add-without-no-cache]"
+    );
+    assert_eq!(quick_fix["isPreferred"], true);
+    assert_eq!(
+        quick_fix["diagnostics"][0]["code"],
+        "apk-add-without-no-cache"
+    );
+    let edits = quick_fix["edit"]["changes"][&uri]
+        .as_array()
+        .cloned()
+        .unwrap();
+    assert_eq!(edits.len(), 1);
+    // Inserted after `apk add`: character 23, UTF-16 unit 24.
+    assert_eq!(range(&edits[0]), (2, 24, 2, 24));
+    assert_eq!(edits[0]["newText"], " --no-cache");
+
+    // Only source actions when only they are asked for; elsewhere in the file, no quick fix.
+    let id = editor.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": position(0, 0), "end": position(0, 0)},
+            "context": {"diagnostics": [], "only": ["source"]}
+        }),
+    );
+    let actions = editor.response(id)["result"].as_array().cloned().unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0]["kind"], "source.fixAll");
+    let whole = &actions[0]["edit"]["changes"][&uri][0];
+    assert_eq!(
+        whole["newText"],
+        "# 構築 🚀\nFROM alpine:3.20\nRUN echo \"🚀\" && apk add --no-cache curl\nUSER app\n"
+    );
+
+    // The editor applies the quick fix and sends the change: the finding is gone.
+    editor.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": edits[0]["range"], "text": edits[0]["newText"]}]
+        }),
+    );
+    assert_eq!(editor.diagnostics(&uri, 2), Vec::<Value>::new());
+    let id = editor.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": position(2, 0), "end": position(2, 40)},
+            "context": {"diagnostics": []}
+        }),
+    );
+    assert_eq!(editor.response(id)["result"], json!([]));
+    assert!(editor.shut_down().success());
 }
