@@ -432,6 +432,16 @@ fn configuration_is_read_from_the_workspace_and_reloaded_when_it_changes() {
         codes(&editor.diagnostics(&uri, 1)),
         ["unpinned-action", "continue-on-error"]
     );
+
+    // Exclusions apply to the buffers of excluded folders as to a run over the workspace.
+    write(root, "plimsoll.toml", "exclude = [\"vendor\"]\n");
+    editor.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&root.join("plimsoll.toml")), "type": 2}]}),
+    );
+    assert_eq!(editor.diagnostics(&uri, 1).len(), 2);
+    let vendored = editor.open(&root.join("vendor/lib/Dockerfile"), "FROM ubuntu:latest\n");
+    assert_eq!(editor.diagnostics(&vendored, 1), Vec::<Value>::new());
     assert!(editor.shut_down().success());
 }
 
