@@ -115,7 +115,7 @@ struct Server {
     /// Settings loaded for each root, until a configuration file changes.
     settings: HashMap<PathBuf, Arc<Settings>>,
     /// Documents changed since their diagnostics were last published.
-    stale: BTreeSet<Uri>,
+    stale: BTreeSet<String>,
     /// Whether the client lets the server register a file watcher.
     can_watch_files: bool,
     shutdown_requested: bool,
@@ -269,7 +269,7 @@ impl Server {
                 match notification.extract::<DidCloseTextDocumentParams>(&method) {
                     Ok(params) => {
                         self.documents.remove(&params.text_document.uri);
-                        self.stale.remove(&params.text_document.uri);
+                        self.stale.remove(params.text_document.uri.as_str());
                         // The problems panel forgets a closed file.
                         self.publish(params.text_document.uri, Vec::new(), None)?;
                         Ok(())
@@ -315,7 +315,7 @@ impl Server {
     fn open(&mut self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
         let path = uri::to_path(item.uri.as_str());
-        self.stale.insert(item.uri.clone());
+        self.stale.insert(item.uri.as_str().to_string());
         self.documents.insert(
             item.uri,
             Open {
@@ -337,7 +337,7 @@ impl Server {
         };
         open.document
             .apply(params.content_changes, params.text_document.version);
-        self.stale.insert(uri);
+        self.stale.insert(uri.as_str().to_string());
     }
 
     /// Ask the client to tell the server when a configuration file changes on disk, by
@@ -374,13 +374,17 @@ impl Server {
     fn reload_configuration(&mut self) {
         tracing::info!("configuration changed: reloading");
         self.settings.clear();
-        self.stale.extend(self.documents.keys().cloned());
+        self.stale
+            .extend(self.documents.keys().map(|uri| uri.as_str().to_string()));
     }
 
     /// Check and publish every document changed since it was last published.
     fn publish_stale(&mut self) -> Result<(), LspError> {
         let stale = std::mem::take(&mut self.stale);
-        for uri in stale {
+        for key in stale {
+            let Ok(uri) = Uri::from_str(&key) else {
+                continue;
+            };
             self.recheck(&uri)?;
             if let Some(open) = self.documents.get(&uri) {
                 let diagnostics = open.findings.iter().map(to_diagnostic).collect();
@@ -448,7 +452,7 @@ impl Server {
         let uri = params.text_document_position_params.text_document.uri;
         let position = params.text_document_position_params.position;
         // A hover between an edit and its diagnostics sees the current text.
-        if self.stale.contains(&uri) {
+        if self.stale.contains(uri.as_str()) {
             // Failing to tell the user of a configuration error is no reason to fail the hover.
             let _ = self.recheck(&uri);
         }
@@ -476,7 +480,7 @@ impl Server {
         params: CodeActionParams,
     ) -> Result<Vec<CodeActionOrCommand>, LspError> {
         let uri = params.text_document.uri;
-        if self.stale.contains(&uri) {
+        if self.stale.contains(uri.as_str()) {
             self.recheck(&uri)?;
         }
         let Some(open) = self.documents.get(&uri) else {
