@@ -78,6 +78,51 @@ mod tests {
     }
 
     #[test]
+    fn thousands_of_random_edits_keep_the_text_whole_and_positions_round_trip() {
+        // xorshift: the same sequence on every run, no dependency.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |bound: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            u32::try_from(state % u64::from(bound)).unwrap_or(0)
+        };
+        let pieces = [
+            "a",
+            "🚀",
+            "日本",
+            "\n",
+            "\r\n",
+            "",
+            "é",
+            "\u{feff}",
+            "  - run: x\n",
+        ];
+        let mut document = Document {
+            text: "name: 🚀\njobs:\n  日本: {}\n".to_string(),
+            version: 1,
+        };
+        for version in 2..3000 {
+            let piece = pieces[next(pieces.len() as u32) as usize];
+            document.apply(
+                vec![edit((next(8), next(12)), (next(8), next(12)), piece)],
+                version,
+            );
+            let positions = Positions::new(&document.text);
+            // Every character boundary maps to a position and back, but for the middle of a
+            // `\r\n`, which the protocol counts as one line break (it maps to the break's start).
+            let bytes = document.text.as_bytes();
+            for (offset, _) in document.text.char_indices() {
+                if offset > 0 && bytes[offset] == b'\n' && bytes[offset - 1] == b'\r' {
+                    continue;
+                }
+                assert_eq!(positions.offset(positions.position(offset)), offset);
+            }
+        }
+        assert_eq!(document.version, 2999);
+    }
+
+    #[test]
     fn a_reversed_or_out_of_range_edit_does_not_panic() {
         let mut document = Document {
             text: "ab\n".to_string(),
