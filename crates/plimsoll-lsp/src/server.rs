@@ -537,6 +537,29 @@ impl Server {
                 }));
             }
         }
+        if wanted(&CodeActionKind::QUICKFIX) && open.path.as_deref().is_some_and(has_hash_comments)
+        {
+            let mut offered: Vec<(u32, &str)> = Vec::new();
+            for finding in open.findings.iter().filter(|finding| {
+                overlaps(&finding.range, &params.range)
+                    && finding.rule.domain != plimsoll_check::Domain::Engine
+            }) {
+                let line = finding.range.start.line;
+                if offered.contains(&(line, finding.rule.name)) {
+                    continue;
+                }
+                offered.push((line, finding.rule.name));
+                let edit = suppression(text, &positions, line, finding.rule.name);
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Suppress `{}` on this line", finding.rule.name),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![to_diagnostic(finding)]),
+                    edit: Some(workspace_edit(vec![edit])),
+                    is_preferred: Some(false),
+                    ..CodeAction::default()
+                }));
+            }
+        }
         let any_safe_fix = open.findings.iter().any(|finding| {
             finding
                 .fix
@@ -599,6 +622,43 @@ impl Server {
             .sender
             .send(message.into())
             .map_err(|_| LspError::Disconnected)
+    }
+}
+
+/// Whether `#` starts a comment in `path`: the YAML, Dockerfiles and Terraform plimsoll checks,
+/// and the shell, Python, TOML and dotenv files its secrets rules read.
+fn has_hash_comments(path: &Path) -> bool {
+    if plimsoll_check::discovery::FileKind::from_path(path).is_some() {
+        return true;
+    }
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default();
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    name.starts_with(".env")
+        || matches!(
+            extension.as_str(),
+            "yml" | "yaml" | "sh" | "bash" | "py" | "toml" | "rb" | "env"
+        )
+}
+
+/// The edit that puts `# plimsoll: ignore[rule]` on its own line above `line`, indented as
+/// `line` is (so a YAML block stays whole) and ending as the file's lines end.
+fn suppression(text: &str, positions: &Positions<'_>, line: u32, rule: &str) -> TextEdit {
+    let start = positions.offset(Position { line, character: 0 });
+    let indentation = fix::indentation(text, start);
+    let at = positions.position(start);
+    TextEdit {
+        range: Range { start: at, end: at },
+        new_text: format!(
+            "{indentation}# plimsoll: ignore[{rule}]{}",
+            fix::line_ending(text)
+        ),
     }
 }
 

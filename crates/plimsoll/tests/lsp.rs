@@ -499,7 +499,6 @@ fn quick_fixes_are_offered_in_utf16_and_applying_one_clears_its_finding() {
     let root = dir.path();
     let mut editor = Editor::start(root);
     editor.initialize(root);
-    let capabilities_kinds = ["quickfix", "source.fixAll"];
     let text = "# 構築 🚀\nFROM alpine:3.20\nRUN echo \"🚀\" && apk add curl\nUSER app\n";
     let uri = editor.open(&root.join("Dockerfile"), text);
     let diagnostics = editor.diagnostics(&uri, 1);
@@ -520,7 +519,17 @@ fn quick_fixes_are_offered_in_utf16_and_applying_one_clears_its_finding() {
         .iter()
         .map(|a| a["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, capabilities_kinds);
+    assert_eq!(kinds, ["quickfix", "quickfix", "source.fixAll"]);
+    assert_eq!(
+        actions[1]["title"],
+        "Suppress `apk-add-without-no-cache` on this line"
+    );
+    let suppress = &actions[1]["edit"]["changes"][&uri][0];
+    assert_eq!(range(suppress), (2, 0, 2, 0));
+    assert_eq!(
+        suppress["newText"],
+        "# plimsoll: ignore[apk-add-without-no-cache]\n"
+    );
     let quick_fix = &actions[0];
     assert_eq!(
         quick_fix["title"],
@@ -576,5 +585,51 @@ fn quick_fixes_are_offered_in_utf16_and_applying_one_clears_its_finding() {
         }),
     );
     assert_eq!(editor.response(id)["result"], json!([]));
+    assert!(editor.shut_down().success());
+}
+
+#[test]
+fn a_finding_can_be_suppressed_from_the_editor_keeping_the_yaml_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut editor = Editor::start(root);
+    editor.initialize(root);
+    let uri = editor.open(&root.join(".github/workflows/ci.yml"), WORKFLOW);
+    let diagnostics = editor.diagnostics(&uri, 1);
+    assert_eq!(
+        codes(&diagnostics),
+        ["unpinned-action", "continue-on-error"]
+    );
+    let id = editor.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": diagnostics[1]["range"],
+            "context": {"diagnostics": [diagnostics[1]]}
+        }),
+    );
+    let actions = editor.response(id)["result"].as_array().cloned().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        actions[0]["title"],
+        "Suppress `continue-on-error` on this line"
+    );
+    let edit = &actions[0]["edit"]["changes"][&uri][0];
+    // Above `continue-on-error: true`, indented as it is.
+    assert_eq!(range(edit), (10, 0, 10, 0));
+    assert_eq!(
+        edit["newText"],
+        "        # plimsoll: ignore[continue-on-error]\n"
+    );
+    editor.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": edit["range"], "text": edit["newText"]}]
+        }),
+    );
+    let diagnostics = editor.diagnostics(&uri, 2);
+    // Suppressed, the suppression used, and the workflow still parses.
+    assert_eq!(codes(&diagnostics), ["unpinned-action"]);
     assert!(editor.shut_down().success());
 }
