@@ -345,7 +345,7 @@ fn describe_crates(rust: &RustProject) -> String {
 }
 
 /// `text` as YAML comment lines of at most 100 columns, each indented by `indent`.
-fn comment_lines(text: &str, indent: &str) -> String {
+pub(crate) fn comment_lines(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -177,20 +177,157 @@ fn generated_files_pass_plimsoll_check_strict_with_zero_findings() {
     // image digests (DKR002) are not asked of the Dockerfile: a digest cannot be looked up
     // offline, and a tag-pinned base that Dependabot updates is the standard's default.
     for args in [&["."][..], &["--strict", ".github"][..]] {
-        let output = plimsoll(dir.path())
-            .args(["check", "--fail-on", "note", "--format", "json"])
-            .args(args)
-            .assert()
-            .code(0)
-            .get_output()
-            .clone();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(
-            report["findings"],
-            serde_json::json!([]),
-            "{args:?}: {report}"
-        );
+        assert_no_findings(dir.path(), args);
     }
+}
+
+/// `plimsoll check --fail-on note args…` in `root` reports nothing at all.
+fn assert_no_findings(root: &Path, args: &[&str]) {
+    let output = plimsoll(root)
+        .args(["check", "--fail-on", "note", "--format", "json"])
+        .args(args)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["findings"],
+        serde_json::json!([]),
+        "{args:?}: {report}"
+    );
+}
+
+const KUBERNETES: [&str; 5] = [
+    "deploy/kubernetes/deployment.yaml",
+    "deploy/kubernetes/service.yaml",
+    "deploy/kubernetes/poddisruptionbudget.yaml",
+    "deploy/kubernetes/horizontalpodautoscaler.yaml",
+    "deploy/kubernetes/networkpolicy.yaml",
+];
+
+/// A server crate in a workspace that gives it its version and GitHub repository.
+fn server_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"server\"]\n\n[workspace.package]\nversion = \"2.4.1\"\n\
+         repository = \"https://github.com/Acme/Shop\"\n",
+    );
+    write(
+        root,
+        "server/Cargo.toml",
+        "[package]\nname = \"shop-server\"\nversion.workspace = true\n\
+         repository.workspace = true\n\n[[bin]]\nname = \"shop_api\"\npath = \"src/main.rs\"\n",
+    );
+    write(root, "server/src/main.rs", "fn main() {}\n");
+    write(root, "Cargo.lock", "version = 4\n");
+    dir
+}
+
+#[test]
+fn kubernetes_manifests_for_the_server_binary() {
+    let dir = server_workspace();
+    let out = init(dir.path(), &["--only", "kubernetes"], 0);
+    for file in KUBERNETES {
+        assert!(out.contains(&format!("create    {file}\n")), "{out}");
+        let name = file
+            .trim_start_matches("deploy/kubernetes/")
+            .trim_end_matches(".yaml");
+        insta::assert_snapshot!(format!("init_kubernetes_{name}"), read(dir.path(), file));
+    }
+    let deployment = read(dir.path(), KUBERNETES[0]);
+    // The binary's name as a DNS label; the image from the inherited repository and version.
+    assert!(deployment.contains("\n  name: shop-api\n"), "{deployment}");
+    assert!(
+        deployment.contains("image: ghcr.io/acme/shop:2.4.1\n"),
+        "{deployment}"
+    );
+    init(dir.path(), &["--check"], 0);
+    // Without a repository the image is named as one to replace, still with a tag.
+    let bare = tempfile::tempdir().unwrap();
+    write(
+        bare.path(),
+        "Cargo.toml",
+        "[package]\nname = \"api\"\nversion = \"0.3.0\"\n",
+    );
+    write(bare.path(), "src/main.rs", "fn main() {}\n");
+    init(bare.path(), &["--only", "kubernetes"], 0);
+    assert!(read(bare.path(), KUBERNETES[0]).contains("image: registry.example.com/api:0.3.0\n"));
+    // A library has no server to deploy.
+    let lib = tempfile::tempdir().unwrap();
+    write(lib.path(), "Cargo.toml", "[package]\nname = \"l\"\n");
+    write(lib.path(), "src/lib.rs", "");
+    let out = init(lib.path(), &["--only", "kubernetes"], 0);
+    assert!(out.contains("skipped kubernetes: no binary crate"), "{out}");
+    assert!(!lib.path().join("deploy").exists());
+}
+
+#[test]
+fn kubernetes_manifests_pass_plimsoll_strict_with_zero_findings() {
+    let dir = server_workspace();
+    init(dir.path(), &["--only", "kubernetes"], 0);
+    git(dir.path(), &["init", "-q"]);
+    assert_no_findings(dir.path(), &["--strict", "deploy"]);
+}
+
+/// `kubernetes-validate` (PyPI; it ships the Kubernetes JSON schemas, so it runs offline), from
+/// PATH or pip's `--user` folder.
+fn kubernetes_validate() -> Option<PathBuf> {
+    let user = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".local/bin/kubernetes-validate"));
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("kubernetes-validate"))
+        .chain(user)
+        .find(|path| path.is_file())
+}
+
+#[test]
+fn kubernetes_manifests_validate_against_the_kubernetes_schemas() {
+    let Some(validate) = kubernetes_validate() else {
+        eprintln!("skipped: kubernetes-validate is not installed (pip install --user kubernetes-validate)");
+        return;
+    };
+    let dir = server_workspace();
+    init(dir.path(), &["--only", "kubernetes"], 0);
+    // --strict: a property the schema does not define (a typo) fails too.
+    let output = std::process::Command::new(validate)
+        .current_dir(dir.path())
+        .args(["--strict", "--no-warn"])
+        .args(KUBERNETES)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "kubernetes-validate: {report}");
+    // Six objects (the NetworkPolicy file holds two), each validated.
+    assert_eq!(
+        report.matches(" passed for resource ").count(),
+        6,
+        "{report}"
+    );
+}
+
+#[test]
+fn a_first_init_does_not_generate_kubernetes_unasked() {
+    let dir = server_workspace();
+    let out = init(dir.path(), &[], 0);
+    assert!(!out.contains("deploy/kubernetes"), "{out}");
+    assert!(!dir.path().join("deploy").exists());
+    // Once generated, a plain run keeps them current.
+    init(dir.path(), &["--only", "kubernetes"], 0);
+    let out = init(dir.path(), &[], 0);
+    assert!(
+        out.contains("unchanged deploy/kubernetes/service.yaml"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -280,14 +417,9 @@ fn only_generates_the_kinds_named() {
     init(dir.path(), &["--only", "dependabot"], 0);
     assert!(dir.path().join(DEPENDABOT).is_file());
     assert!(!dir.path().join(CI).exists());
-    // Later kinds are named, and refused, not silently ignored.
-    let out = plimsoll(dir.path())
-        .args(["init", "--only", "kubernetes"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`kubernetes` is not generated yet"));
+    // An unknown kind is refused, not silently ignored.
+    let stderr = init_error(dir.path(), &["--only", "helm"]);
+    assert!(stderr.contains("unknown kind `helm`"), "{stderr}");
 }
 
 #[test]
