@@ -9,10 +9,13 @@
 pub mod ci;
 pub mod dependabot;
 pub mod docker;
+pub mod go;
 pub mod kubernetes;
 pub mod lock;
+pub mod node;
 pub mod pins;
 pub mod project;
+pub mod python;
 pub mod release;
 
 use std::collections::BTreeMap;
@@ -182,8 +185,9 @@ pub fn generate(
     let mut skipped = Vec::new();
     for kind in kinds {
         match kind {
-            Kind::Ci => match &project.rust {
-                Some(rust) => {
+            Kind::Ci => {
+                let before = files.len();
+                if let Some(rust) = &project.rust {
                     let (text, inputs) = ci::generate(rust, pins)?;
                     files.push(Generated {
                         kind: *kind,
@@ -192,11 +196,36 @@ pub fn generate(
                         inputs,
                     });
                 }
-                None => skipped.push(
-                    "ci: no Cargo.toml at the root (the CI workflow is for Rust projects)"
-                        .to_string(),
-                ),
-            },
+                let others = [
+                    project.node.as_ref().map(|node| node::ci(node, pins)),
+                    project
+                        .python
+                        .as_ref()
+                        .map(|python| python::ci(python, pins)),
+                    project.go.as_ref().map(|go| go::ci(go, pins)),
+                ];
+                let mut declined = false;
+                for workflow in others.into_iter().flatten() {
+                    match workflow? {
+                        Ok((path, (text, inputs))) => files.push(Generated {
+                            kind: *kind,
+                            path: path.to_string(),
+                            text,
+                            inputs,
+                        }),
+                        Err(why) => {
+                            skipped.push(format!("ci: {why}"));
+                            declined = true;
+                        }
+                    }
+                }
+                if files.len() == before && !declined {
+                    skipped.push(
+                        "ci: no Cargo.toml, package.json, pyproject.toml or go.mod at the root"
+                            .to_string(),
+                    );
+                }
+            }
             Kind::Release => match &project.rust {
                 Some(rust) => match release::generate(rust, pins, &project.docs)? {
                     Some((text, inputs)) => files.push(Generated {
@@ -212,25 +241,22 @@ pub fn generate(
                 },
                 None => skipped.push("release: no Cargo.toml at the root".to_string()),
             },
-            Kind::Docker => match project.rust.as_ref().map(|r| (r, docker::unsupported(r))) {
-                Some((rust, None)) => {
-                    let (text, inputs) = docker::dockerfile(rust, pins);
+            Kind::Docker => match docker::for_project(project, pins) {
+                Ok(((dockerfile, dockerfile_inputs), (ignore, ignore_inputs))) => {
                     files.push(Generated {
                         kind: *kind,
                         path: docker::DOCKERFILE.to_string(),
-                        text,
-                        inputs,
+                        text: dockerfile,
+                        inputs: dockerfile_inputs,
                     });
-                    let (text, inputs) = docker::dockerignore();
                     files.push(Generated {
                         kind: *kind,
                         path: docker::DOCKERIGNORE.to_string(),
-                        text,
-                        inputs,
+                        text: ignore,
+                        inputs: ignore_inputs,
                     });
                 }
-                Some((_, Some(why))) => skipped.push(format!("docker: {why}")),
-                None => skipped.push("docker: no Cargo.toml at the root".to_string()),
+                Err(why) => skipped.push(format!("docker: {why}")),
             },
             Kind::Kubernetes => match project.rust.as_ref().map(kubernetes::rust_server) {
                 Some(Ok(server)) => files.extend(kubernetes::generate(&server)),

@@ -391,7 +391,7 @@ fn dockerfile_builds_dependencies_before_sources_and_runs_distroless_non_root() 
     fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
     fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
     let out = init(dir.path(), &["--only", "docker"], 0);
-    assert!(out.contains("skipped docker: no Cargo.lock"), "{out}");
+    assert!(out.contains("skipped docker: Rust: no Cargo.lock"), "{out}");
     assert!(!dir.path().join(DOCKERFILE).exists());
 }
 
@@ -632,6 +632,15 @@ fn update_pins_reads_real_remotes_and_the_next_generation_uses_them() {
         "actions/download-artifact",
         &[("v4.3.0", false)],
     );
+    for (action, version) in [
+        ("actions/setup-node", "v6.4.0"),
+        ("actions/setup-python", "v7.0.0"),
+        ("astral-sh/setup-uv", "v10.0.1"),
+        ("actions/setup-go", "v6.5.0"),
+        ("cloudflare/wrangler-action", "v3.14.1"),
+    ] {
+        action_remote(remotes.path(), action, &[(version, false)]);
+    }
     let dir = cargo_workspace();
     let table = dir.path().join("pins.toml");
     fs::write(&table, include_str!("../../plimsoll-init/pins.toml")).unwrap();
@@ -787,4 +796,290 @@ fn malformed_manifest_or_lock_is_an_error_naming_the_file_not_a_panic() {
         "{stderr}"
     );
     assert!(!dir.path().join(CI).exists(), "nothing is written");
+}
+
+/// A Node package: npm with its lockfile, a lower bound on Node, lint, build and test scripts.
+fn node_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "package.json",
+        r#"{"name": "web", "version": "1.0.0", "main": "server.js",
+  "engines": {"node": ">=20"},
+  "scripts": {"lint": "eslint .", "build": "tsc", "test": "node --test"}}
+"#,
+    );
+    write(
+        dir.path(),
+        "package-lock.json",
+        "{\"lockfileVersion\": 3}\n",
+    );
+    write(dir.path(), "server.js", "console.log('up');\n");
+    dir
+}
+
+/// A Python project managed with uv: a console script, pytest and ruff among the dev tools.
+fn python_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"shop-api\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n\
+         dependencies = [\"fastapi\"]\n\n[project.scripts]\nshop-api = \"shop_api:main\"\n\n\
+         [dependency-groups]\ndev = [\"pytest>=8\", \"ruff\"]\n",
+    );
+    write(dir.path(), "uv.lock", "version = 1\n");
+    write(
+        dir.path(),
+        "shop_api/__init__.py",
+        "def main():\n    pass\n",
+    );
+    dir
+}
+
+/// A Go module with one command under cmd/.
+fn go_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "go.mod",
+        "module example.com/acme/shop // the shop\n\ngo 1.24\n",
+    );
+    write(dir.path(), "go.sum", "");
+    write(
+        dir.path(),
+        "cmd/shopd/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    dir
+}
+
+/// Generate every default kind for `root` and check the result: a snapshot of each file, zero
+/// findings from plimsoll (the workflows in strict mode too) and from the peers installed.
+fn generate_and_audit(root: &Path, name: &str, workflow: &str) {
+    let out = init(root, &[], 0);
+    for (file, snapshot) in [
+        (workflow, "workflow"),
+        (DOCKERFILE, "dockerfile"),
+        (".dockerignore", "dockerignore"),
+        (DEPENDABOT, "dependabot"),
+    ] {
+        assert!(out.contains(&format!("create    {file}\n")), "{out}");
+        insta::assert_snapshot!(format!("init_{name}_{snapshot}"), read(root, file));
+    }
+    assert!(out.contains("skipped release: no Cargo.toml"), "{out}");
+    init(root, &["--check"], 0);
+    git(root, &["init", "-q"]);
+    assert_no_findings(root, &["."]);
+    assert_no_findings(root, &["--strict", ".github"]);
+    match peer("hadolint") {
+        Some(hadolint) => {
+            let output = std::process::Command::new(hadolint)
+                .current_dir(root)
+                .arg(DOCKERFILE)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "hadolint: {}", stdout(&output));
+        }
+        None => eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin"),
+    }
+    let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
+        eprintln!(
+            "skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin"
+        );
+        return;
+    };
+    let output = std::process::Command::new(actionlint)
+        .current_dir(root)
+        .arg(workflow)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "actionlint: {}", stdout(&output));
+    let output = std::process::Command::new(zizmor)
+        .current_dir(root)
+        .args(["--offline", "--persona", "pedantic", "--no-progress", "."])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success() && stdout(&output).contains("No findings"),
+        "zizmor: {}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn node_package_gets_ci_a_dockerfile_and_npm_updates() {
+    let dir = node_project();
+    generate_and_audit(dir.path(), "node", ".github/workflows/node.yml");
+    let ci = read(dir.path(), ".github/workflows/node.yml");
+    // engines.node is a lower bound: the pinned LTS satisfies it.
+    assert!(ci.contains("          node-version: \"24\"\n          # The package cache, keyed on the lockfile.\n          cache: npm\n"), "{ci}");
+    for step in ["npm ci", "npm run lint", "npm run build", "npm run test"] {
+        assert!(
+            ci.contains(&format!("      - run: {step}\n")),
+            "{step}: {ci}"
+        );
+    }
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(dockerfile.find("RUN npm ci").unwrap() < dockerfile.find("COPY . .").unwrap());
+    assert!(
+        dockerfile.contains("RUN npm run build && npm prune --omit=dev\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"node\", \"server.js\"]\n"),
+        "{dockerfile}"
+    );
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: npm\n"));
+}
+
+#[test]
+fn node_lockfile_picks_the_package_manager_and_engines_the_release() {
+    let dir = node_project();
+    fs::remove_file(dir.path().join("package-lock.json")).unwrap();
+    write(dir.path(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    let manifest = read(dir.path(), "package.json").replace(">=20", "^22.1.0");
+    write(dir.path(), "package.json", manifest);
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let ci = read(dir.path(), ".github/workflows/node.yml");
+    assert!(ci.contains("      - run: corepack enable\n"), "{ci}");
+    assert!(ci.contains("node-version: \"22\"\n"), "{ci}");
+    assert!(ci.contains("cache: pnpm\n"), "{ci}");
+    assert!(
+        ci.contains("      - run: pnpm install --frozen-lockfile\n"),
+        "{ci}"
+    );
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("FROM node:22-bookworm-slim AS build\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("COPY package.json pnpm-lock.yaml ./\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("RUN pnpm run build && pnpm prune --prod\n"),
+        "{dockerfile}"
+    );
+    // No lockfile: CI installs with npm install, and no image is built from unpinned versions.
+    let bare = tempfile::tempdir().unwrap();
+    write(bare.path(), "package.json", "{\"name\": \"x\"}\n");
+    let out = init(bare.path(), &["--only", "ci,docker"], 0);
+    assert!(out.contains("skipped docker: Node: no lockfile"), "{out}");
+    let ci = read(bare.path(), ".github/workflows/node.yml");
+    assert!(
+        ci.contains("      - run: npm install\n") && !ci.contains("cache:"),
+        "{ci}"
+    );
+}
+
+#[test]
+fn python_project_gets_ci_a_dockerfile_and_uv_updates() {
+    let dir = python_project();
+    generate_and_audit(dir.path(), "python", ".github/workflows/python.yml");
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    for step in ["uv sync --locked", "uv run ruff check .", "uv run pytest"] {
+        assert!(
+            ci.contains(&format!("      - run: {step}\n")),
+            "{step}: {ci}"
+        );
+    }
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"/app/.venv/bin/shop-api\"]\n"),
+        "{dockerfile}"
+    );
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: uv\n"));
+}
+
+#[test]
+fn python_tool_comes_from_the_lock_files() {
+    // Poetry, by its lock file.
+    let dir = python_project();
+    fs::remove_file(dir.path().join("uv.lock")).unwrap();
+    write(dir.path(), "poetry.lock", "# poetry\n");
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    assert!(
+        ci.contains("      - run: pipx install \"poetry==2.5.1\"\n"),
+        "{ci}"
+    );
+    assert!(ci.contains("          cache: poetry\n"), "{ci}");
+    assert!(ci.contains("      - run: poetry run pytest\n"), "{ci}");
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("RUN poetry install --only main --no-root\n"),
+        "{dockerfile}"
+    );
+    // pip, with requirement files, an upper bound on Python and a tests folder but no pytest.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "flask==3.1.0\n");
+    write(dir.path(), "requirements-dev.txt", "ruff==0.17.5\n");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"board\"\nrequires-python = \">=3.10,<3.13\"\n",
+    );
+    write(dir.path(), "tests/test_board.py", "");
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    for line in [
+        "          python-version: \"3.10\"\n",
+        "          cache: pip\n",
+        "      - run: python -m pip install -r requirements-dev.txt\n",
+        "      - run: python -m pip install -e .\n",
+        "      - run: python -m ruff check .\n",
+        "      - run: python -m unittest discover -s tests\n",
+    ] {
+        assert!(ci.contains(line), "{line}: {ci}");
+    }
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("FROM python:3.10-slim-bookworm AS build\n"),
+        "{dockerfile}"
+    );
+    assert!(dockerfile.contains("ENTRYPOINT [\"/app/.venv/bin/python\", \"-m\", \"board\"]\n"));
+}
+
+#[test]
+fn go_module_gets_ci_a_static_distroless_image_and_gomod_updates() {
+    let dir = go_project();
+    generate_and_audit(dir.path(), "go", ".github/workflows/go.yml");
+    let ci = read(dir.path(), ".github/workflows/go.yml");
+    assert!(ci.contains("          go-version-file: go.mod\n"), "{ci}");
+    assert!(ci.contains("      - run: go test -race ./...\n"), "{ci}");
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    for line in [
+        "FROM golang:1.24-bookworm AS build\n",
+        "COPY go.mod go.sum ./\nRUN go mod download\n",
+        "go build -trimpath -ldflags=\"-s -w\" -o /out/ ./cmd/shopd\n",
+        "FROM gcr.io/distroless/static-debian12:nonroot\n",
+        "ENTRYPOINT [\"/usr/local/bin/shopd\"]\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line}: {dockerfile}");
+    }
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: gomod\n"));
+    // A library module has no image.
+    fs::remove_dir_all(dir.path().join("cmd")).unwrap();
+    fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
+    let out = init(dir.path(), &["--only", "docker"], 0);
+    assert!(out.contains("skipped docker: Go: no main package"), "{out}");
+}
+
+#[test]
+fn malformed_package_json_or_go_mod_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "package.json", "{\"name\": ");
+    let stderr = init_error(dir.path(), &[]);
+    assert!(stderr.contains("package.json"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "go 1.22\n");
+    let stderr = init_error(dir.path(), &[]);
+    assert!(
+        stderr.contains("go.mod") && stderr.contains("no `module` directive"),
+        "{stderr}"
+    );
 }
