@@ -8,6 +8,7 @@
 
 pub mod ci;
 pub mod dependabot;
+pub mod deploy;
 pub mod docker;
 pub mod go;
 pub mod kubernetes;
@@ -69,11 +70,8 @@ pub enum InitError {
         /// The remote.
         url: String,
     },
-    /// A file kind `--only` names is not generated yet.
-    #[error("`{0}` is not generated yet (available: ci, release, docker, kubernetes, dependabot)")]
-    NotYet(String),
     /// A file kind `--only` names does not exist.
-    #[error("unknown kind `{0}` (available: ci, release, docker, kubernetes, dependabot)")]
+    #[error("unknown kind `{0}` (available: ci, release, deploy, docker, kubernetes, dependabot)")]
     UnknownKind(String),
     /// The lock file cannot be written as TOML.
     #[error("cannot render the lock file: {0}")]
@@ -93,14 +91,17 @@ pub enum Kind {
     Docker,
     /// The Kubernetes manifests of the project's server.
     Kubernetes,
+    /// The deploy workflow of a Cloudflare Worker crate.
+    Deploy,
 }
 
 impl Kind {
     /// Every kind, in the order files are generated (Dependabot last: it updates what the
     /// others generated).
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Ci,
         Kind::Release,
+        Kind::Deploy,
         Kind::Docker,
         Kind::Kubernetes,
         Kind::Dependabot,
@@ -121,6 +122,7 @@ impl Kind {
             Kind::Release => "release",
             Kind::Docker => "docker",
             Kind::Kubernetes => "kubernetes",
+            Kind::Deploy => "deploy",
         }
     }
 
@@ -132,7 +134,7 @@ impl Kind {
             "release" => Ok(Kind::Release),
             "docker" => Ok(Kind::Docker),
             "kubernetes" => Ok(Kind::Kubernetes),
-            "deploy" => Err(InitError::NotYet(name.to_string())),
+            "deploy" => Ok(Kind::Deploy),
             other => Err(InitError::UnknownKind(other.to_string())),
         }
     }
@@ -240,6 +242,21 @@ pub fn generate(
                     ),
                 },
                 None => skipped.push("release: no Cargo.toml at the root".to_string()),
+            },
+            Kind::Deploy => match &project.rust {
+                Some(rust) => match deploy::generate(rust, pins)? {
+                    Some((text, inputs)) => files.push(Generated {
+                        kind: *kind,
+                        path: deploy::PATH.to_string(),
+                        text,
+                        inputs,
+                    }),
+                    None => skipped.push(
+                        "deploy: no crate with a wrangler.toml (the deploy workflow is for Cloudflare Workers)"
+                            .to_string(),
+                    ),
+                },
+                None => skipped.push("deploy: no Cargo.toml at the root".to_string()),
             },
             Kind::Docker => match docker::for_project(project, pins) {
                 Ok(((dockerfile, dockerfile_inputs), (ignore, ignore_inputs))) => {

@@ -36,6 +36,19 @@ pub struct RustProject {
     pub deny_toml: bool,
     /// `Cargo.lock` is committed at the root.
     pub lockfile: bool,
+    /// The crates that are Cloudflare Workers (a `wrangler.toml` beside their manifest).
+    pub workers: Vec<Worker>,
+}
+
+/// A Cloudflare Worker crate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Worker {
+    /// The crate's `package.name`.
+    pub krate: String,
+    /// Its folder, relative to the root (`.` for the root package).
+    pub path: String,
+    /// `name` in wrangler.toml: the worker's name at Cloudflare.
+    pub name: Option<String>,
 }
 
 impl RustProject {
@@ -431,6 +444,19 @@ fn read_rust(root: &Path) -> Result<Option<RustProject>, InitError> {
                 rust.crates
                     .push(read_crate(&dir, &rel, &member_manifest, workspace_package));
             }
+        }
+    }
+    for krate in &rust.crates {
+        let path = root.join(&krate.path).join("wrangler.toml");
+        if path.is_file() {
+            rust.workers.push(Worker {
+                krate: krate.name.clone(),
+                path: krate.path.clone(),
+                name: read_toml(&path)?
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            });
         }
     }
     Ok(Some(rust))

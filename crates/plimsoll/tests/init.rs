@@ -1083,3 +1083,101 @@ fn malformed_package_json_or_go_mod_is_an_error_naming_the_file() {
         "{stderr}"
     );
 }
+
+const DEPLOY: &str = ".github/workflows/deploy.yml";
+
+/// A workspace whose `edge` crate is a Cloudflare Worker.
+fn worker_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.package]\nversion = \"0.1.0\"\n",
+    );
+    write(
+        root,
+        "crates/edge/Cargo.toml",
+        "[package]\nname = \"edge\"\nversion.workspace = true\n\n[lib]\ncrate-type = [\"cdylib\"]\n",
+    );
+    write(root, "crates/edge/src/lib.rs", "");
+    write(
+        root,
+        "crates/edge/wrangler.toml",
+        "name = \"shop-edge\"\nmain = \"build/worker/shim.mjs\"\ncompatibility_date = \"2026-11-01\"\n\n\
+         [build]\ncommand = \"worker-build --release\"\n",
+    );
+    write(
+        root,
+        "crates/core/Cargo.toml",
+        "[package]\nname = \"core\"\n",
+    );
+    write(root, "crates/core/src/lib.rs", "");
+    write(root, "Cargo.lock", "version = 4\n");
+    dir
+}
+
+#[test]
+fn deploy_workflow_for_a_cloudflare_worker_crate() {
+    let dir = worker_workspace();
+    let root = dir.path();
+    let out = init(root, &["--only", "deploy"], 0);
+    assert!(out.contains(&format!("create    {DEPLOY}\n")), "{out}");
+    let deploy = read(root, DEPLOY);
+    insta::assert_snapshot!("init_deploy_workflow", deploy);
+    for line in [
+        // Deploys are serialised, never cancelled halfway.
+        "  cancel-in-progress: false\n",
+        "  deploy-shop-edge:\n    name: Deploy shop-edge\n",
+        "    environment: production\n",
+        "      - run: rustup toolchain install 1.95.0 --profile minimal --target wasm32-unknown-unknown\n",
+        "      - run: cargo +1.95.0 install worker-build --locked --version 0.8.7\n",
+        "      - uses: cloudflare/wrangler-action@da0e0dfe58b7a431659754fdf3f186c529afbe65 # v3.14.1\n",
+        "          workingDirectory: crates/edge\n          command: deploy\n",
+    ] {
+        assert!(deploy.contains(line), "{line}: {deploy}");
+    }
+    // The token appears once, in the deploy step's inputs, and nowhere in the environment.
+    assert_eq!(deploy.matches("secrets.").count(), 1, "{deploy}");
+    assert!(deploy.contains("          apiToken: ${{ secrets.CLOUDFLARE_API_TOKEN }}\n"));
+    init(root, &["--check"], 0);
+    // With the Dependabot configuration that keeps its pins current, not a finding.
+    init(root, &["--only", "dependabot"], 0);
+    git(root, &["init", "-q"]);
+    assert_no_findings(root, &["--strict", ".github"]);
+    // No worker: nothing to deploy.
+    let plain = cargo_workspace();
+    let out = init(plain.path(), &["--only", "deploy"], 0);
+    assert!(
+        out.contains("skipped deploy: no crate with a wrangler.toml"),
+        "{out}"
+    );
+    assert!(!plain.path().join(DEPLOY).exists());
+}
+
+#[test]
+fn deploy_workflow_passes_actionlint_and_zizmor_pedantic() {
+    let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
+        eprintln!("skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs them)");
+        return;
+    };
+    let dir = worker_workspace();
+    init(dir.path(), &["--only", "deploy"], 0);
+    let output = std::process::Command::new(actionlint)
+        .current_dir(dir.path())
+        .arg(DEPLOY)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "actionlint: {}", stdout(&output));
+    let output = std::process::Command::new(zizmor)
+        .current_dir(dir.path())
+        .args(["--offline", "--persona", "pedantic", "--no-progress", "."])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success() && stdout(&output).contains("No findings"),
+        "zizmor: {}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
