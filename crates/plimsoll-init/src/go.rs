@@ -24,6 +24,7 @@ pub fn ci(
     let checkout = pins.uses("actions/checkout")?;
     let setup = pins.uses("actions/setup-go")?;
     let mut out = preamble("Go CI", &format!("The Go module {}.", go.module));
+    out.push_str("\njobs:\n");
     job_header(&mut out, "test", "Format, vet and test", LINUX, 15);
     out.push_str("    steps:\n");
     checkout_step(&mut out, &checkout);
@@ -113,20 +114,16 @@ pub fn dockerfile(go: &GoProject, pins: &Pins) -> Result<Rendered, String> {
          # that needs no C library in the final image.\n\
          COPY . .\n"
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/ {}\n\
-         \n\
-         # Final stage: no shell, no package manager, not root; only the binaries.\n\
-         FROM {RUNTIME_IMAGE}\n\
-         COPY --from=build {} /usr/local/bin/\n\
-         # distroless's `nonroot` user, by number: a name the host cannot resolve would not be\n\
-         # checked against a runAsNonRoot policy.\n\
-         USER 65532:65532\n\
-         ENTRYPOINT [\"/usr/local/bin/{entry}\"]\n",
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/ {}\n",
         packages.join(" "),
-        copied.join(" "),
     );
+    out.push_str(&crate::docker::distroless_stage(
+        RUNTIME_IMAGE,
+        &copied,
+        &entry,
+    ));
     let mut inputs = BTreeMap::new();
     inputs.insert("go".to_string(), release);
     inputs.insert("binaries".to_string(), binaries.join(","));

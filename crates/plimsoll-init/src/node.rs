@@ -78,6 +78,7 @@ pub fn ci(
             }
         ),
     );
+    out.push_str("\njobs:\n");
     job_header(&mut out, "test", "Lint, build and test", LINUX, 15);
     out.push_str("    steps:\n");
     checkout_step(&mut out, &checkout);

@@ -62,6 +62,7 @@ pub fn ci(
         "Python CI",
         &format!("The Python project, managed with {tool}."),
     );
+    out.push_str("\njobs:\n");
     job_header(&mut out, "test", "Lint and test", LINUX, 15);
     out.push_str("    steps:\n");
     checkout_step(&mut out, &checkout);

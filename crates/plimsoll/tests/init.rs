@@ -397,18 +397,9 @@ fn dockerfile_builds_dependencies_before_sources_and_runs_distroless_non_root() 
 
 #[test]
 fn generated_dockerfile_passes_hadolint() {
-    let Some(hadolint) = peer("hadolint") else {
-        eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs it)");
-        return;
-    };
     let dir = cargo_workspace();
     init(dir.path(), &["--only", "docker"], 0);
-    let output = std::process::Command::new(hadolint)
-        .current_dir(dir.path())
-        .arg(DOCKERFILE)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "hadolint: {}", stdout(&output));
+    assert_hadolint_finds_nothing(dir.path());
 }
 
 #[test]
@@ -740,23 +731,21 @@ fn peer(name: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-#[test]
-fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
-    // actionlint runs shellcheck on the `run:` scripts when it is on PATH.
+/// actionlint (with shellcheck, when it is on PATH) and zizmor (offline, pedantic) find nothing
+/// in the `workflows` of `root`; skipped, saying so, when they are not installed.
+fn assert_workflow_peers_find_nothing(root: &Path, workflows: &[&str]) {
     let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
         eprintln!("skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs them)");
         return;
     };
-    let dir = cargo_workspace();
-    init(dir.path(), &[], 0);
     let output = std::process::Command::new(actionlint)
-        .current_dir(dir.path())
-        .args([CI, RELEASE])
+        .current_dir(root)
+        .args(workflows)
         .output()
         .unwrap();
     assert!(output.status.success(), "actionlint: {}", stdout(&output));
     let output = std::process::Command::new(zizmor)
-        .current_dir(dir.path())
+        .current_dir(root)
         .args(["--offline", "--persona", "pedantic", "--no-progress", "."])
         .output()
         .unwrap();
@@ -766,6 +755,28 @@ fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
         stdout(&output),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// hadolint finds nothing in the Dockerfile of `root`; skipped, saying so, when it is not
+/// installed.
+fn assert_hadolint_finds_nothing(root: &Path) {
+    let Some(hadolint) = peer("hadolint") else {
+        eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs it)");
+        return;
+    };
+    let output = std::process::Command::new(hadolint)
+        .current_dir(root)
+        .arg(DOCKERFILE)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "hadolint: {}", stdout(&output));
+}
+
+#[test]
+fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
+    let dir = cargo_workspace();
+    init(dir.path(), &[], 0);
+    assert_workflow_peers_find_nothing(dir.path(), &[CI, RELEASE]);
 }
 
 #[test]
@@ -872,40 +883,8 @@ fn generate_and_audit(root: &Path, name: &str, workflow: &str) {
     git(root, &["init", "-q"]);
     assert_no_findings(root, &["."]);
     assert_no_findings(root, &["--strict", ".github"]);
-    match peer("hadolint") {
-        Some(hadolint) => {
-            let output = std::process::Command::new(hadolint)
-                .current_dir(root)
-                .arg(DOCKERFILE)
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "hadolint: {}", stdout(&output));
-        }
-        None => eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin"),
-    }
-    let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
-        eprintln!(
-            "skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin"
-        );
-        return;
-    };
-    let output = std::process::Command::new(actionlint)
-        .current_dir(root)
-        .arg(workflow)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "actionlint: {}", stdout(&output));
-    let output = std::process::Command::new(zizmor)
-        .current_dir(root)
-        .args(["--offline", "--persona", "pedantic", "--no-progress", "."])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success() && stdout(&output).contains("No findings"),
-        "zizmor: {}{}",
-        stdout(&output),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_hadolint_finds_nothing(root);
+    assert_workflow_peers_find_nothing(root, &[workflow]);
 }
 
 #[test]
@@ -1157,27 +1136,7 @@ fn deploy_workflow_for_a_cloudflare_worker_crate() {
 
 #[test]
 fn deploy_workflow_passes_actionlint_and_zizmor_pedantic() {
-    let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
-        eprintln!("skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs them)");
-        return;
-    };
     let dir = worker_workspace();
     init(dir.path(), &["--only", "deploy"], 0);
-    let output = std::process::Command::new(actionlint)
-        .current_dir(dir.path())
-        .arg(DEPLOY)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "actionlint: {}", stdout(&output));
-    let output = std::process::Command::new(zizmor)
-        .current_dir(dir.path())
-        .args(["--offline", "--persona", "pedantic", "--no-progress", "."])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success() && stdout(&output).contains("No findings"),
-        "zizmor: {}{}",
-        stdout(&output),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_workflow_peers_find_nothing(dir.path(), &[DEPLOY]);
 }
