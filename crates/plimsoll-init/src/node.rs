@@ -12,9 +12,9 @@ use crate::{InitError, Rendered};
 /// Where the workflow is written.
 pub const PATH: &str = ".github/workflows/node.yml";
 
-/// The Node major release to use, and why: the one `engines.node` names when it names one
-/// (`^20`, `20.x`, `~20.1`, `20`), else the pinned long-term-support release (which a lower
-/// bound such as `>=18` accepts).
+/// The Node major release to use, and why: the first one `engines.node` names (`^20`, `20.x`,
+/// `~20.1`, `20`, `>=18 <21`), except for a lower bound alone (`>=18`) or alternatives
+/// (`18 || 20`), where the pinned long-term-support release is used.
 fn node_release(node: &NodeProject, pins: &Pins) -> Result<(String, String), InitError> {
     let pinned = pins.runtime("node")?.to_string();
     let Some(engines) = node.engines_node.as_deref().map(str::trim) else {
@@ -30,10 +30,16 @@ fn node_release(node: &NodeProject, pins: &Pins) -> Result<(String, String), Ini
         .filter(|major| !major.is_empty())
         .map(str::to_string);
     match first_major {
-        Some(major) if !engines.starts_with('>') && !engines.contains("||") => Ok((
-            major.clone(),
-            format!("package.json's engines.node is `{engines}`: Node {major}"),
-        )),
+        // A lower bound alone (`>=18`) accepts the LTS release; any other range (`^20`,
+        // `>=18 <21`) is met by its first major.
+        Some(major)
+            if (!engines.starts_with('>') || engines.contains('<')) && !engines.contains("||") =>
+        {
+            Ok((
+                major.clone(),
+                format!("package.json's engines.node is `{engines}`: Node {major}"),
+            ))
+        }
         _ => Ok((
             pinned.clone(),
             format!(

@@ -918,7 +918,8 @@ fn node_lockfile_picks_the_package_manager_and_engines_the_release() {
     let dir = node_project();
     fs::remove_file(dir.path().join("package-lock.json")).unwrap();
     write(dir.path(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
-    let manifest = read(dir.path(), "package.json").replace(">=20", "^22.1.0");
+    // A range with an upper bound: its first major, not the newer LTS it excludes.
+    let manifest = read(dir.path(), "package.json").replace(">=20", ">=22.1.0 <23");
     write(dir.path(), "package.json", manifest);
     init(dir.path(), &["--only", "ci,docker"], 0);
     let ci = read(dir.path(), ".github/workflows/node.yml");
