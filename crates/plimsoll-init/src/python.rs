@@ -12,9 +12,10 @@ use crate::{InitError, Rendered};
 /// Where the workflow is written.
 pub const PATH: &str = ".github/workflows/python.yml";
 
-/// The Python release to use, and why: the `X.Y` of `requires-python` when it bounds the
-/// release from above or pins it (`<3.13`, `==3.11.*`, `~=3.10`), else the pinned one, which
-/// a lower bound (`>=3.10`) accepts.
+/// The Python release to use, and why: with an upper bound or a pin in `requires-python`, its
+/// first `X.Y` (`>=3.10,<3.13` and `~=3.10` give 3.10, `==3.11.*` 3.11), or for an upper bound
+/// alone the newest release under it (`<3.13` gives 3.12, `<=3.12` 3.12); else the pinned
+/// one, which a lower bound alone (`>=3.10`) accepts.
 fn python_release(python: &PythonProject, pins: &Pins) -> Result<(String, String), InitError> {
     let pinned = pins.runtime("python")?.to_string();
     let Some(requires) = python.requires_python.as_deref() else {
@@ -30,8 +31,19 @@ fn python_release(python: &PythonProject, pins: &Pins) -> Result<(String, String
         .next()
         .map(|version| version.split('.').take(2).collect::<Vec<_>>().join("."))
         .filter(|version| version.contains('.'));
+    let upper_only = requires.trim_start().starts_with('<');
+    let first_release = match first_release {
+        // `<X.Y` excludes X.Y itself: the minor release before it.
+        Some(release) if upper_only && !requires.trim_start().starts_with("<=") => {
+            release.split_once('.').and_then(|(major, minor)| {
+                let minor: u32 = minor.parse().ok()?;
+                Some(format!("{major}.{}", minor.checked_sub(1)?))
+            })
+        }
+        other => other,
+    };
     match first_release {
-        Some(release) if bounded && !requires.trim_start().starts_with('<') => Ok((
+        Some(release) if bounded => Ok((
             release.clone(),
             format!("requires-python is `{requires}`: Python {release}"),
         )),
@@ -302,4 +314,33 @@ pub fn dockerfile(python: &PythonProject, pins: &Pins) -> Result<Rendered, Strin
     inputs.insert("python".to_string(), release);
     inputs.insert("entrypoint".to_string(), entry);
     Ok((out, inputs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release_for(requires: &str) -> String {
+        let pins = Pins::parse(crate::pins::BUILT_IN, "pins.toml").unwrap();
+        let python = PythonProject {
+            requires_python: Some(requires.to_string()),
+            ..PythonProject::default()
+        };
+        python_release(&python, &pins).unwrap().0
+    }
+
+    #[test]
+    fn python_release_respects_the_bounds_of_requires_python() {
+        let pinned = Pins::parse(crate::pins::BUILT_IN, "pins.toml")
+            .unwrap()
+            .runtime("python")
+            .unwrap()
+            .to_string();
+        assert_eq!(release_for(">=3.10"), pinned);
+        assert_eq!(release_for(">=3.10,<3.13"), "3.10");
+        assert_eq!(release_for("~=3.11"), "3.11");
+        assert_eq!(release_for("==3.12.*"), "3.12");
+        assert_eq!(release_for("<3.13"), "3.12");
+        assert_eq!(release_for("<=3.12"), "3.12");
+    }
 }
