@@ -4,10 +4,11 @@
 The tests' fixtures are small projects made for them (in-sample). This runs the generators on
 real projects found on the machine, each copied into a temporary folder: the crates of Cargo's
 registry cache (~/.cargo/registry/src), the package.json files of the npm install
-(/usr/lib/node_modules) and the pyproject.toml files under /usr/lib and ~/.pyenv. For each it
-counts the projects `plimsoll init` fails on, and those whose generated files get a finding
-from `plimsoll check --fail-on note`, actionlint, hadolint or kubernetes-validate (each peer
-only when installed). Nothing is written outside the temporary folders.
+(/usr/lib/node_modules) and the Python projects (pyproject.toml or requirements.txt) under
+/usr/lib and ~/.pyenv. For each it counts the projects `plimsoll init` fails on, and those
+whose generated files get a finding from `plimsoll check --fail-on note`, actionlint, hadolint
+or kubernetes-validate (each peer only when installed). Nothing is written outside the
+temporary folders.
 
 Usage: bench/init.py [PLIMSOLL]   (default target/release/plimsoll)
 """
@@ -46,15 +47,18 @@ def node_projects():
 
 
 def python_projects():
+    folders = set()
     for base in (Path("/usr/lib"), Path.home() / ".pyenv"):
-        for manifest in sorted(base.rglob("pyproject.toml")):
-            yield "python", manifest.parent, ["ci", "docker", "dependabot"]
+        for pattern in ("pyproject.toml", "requirements.txt"):
+            folders.update(manifest.parent for manifest in base.rglob(pattern))
+    for folder in sorted(folders):
+        yield "python", folder, ["ci", "docker", "dependabot"]
 
 
 # What of a project is copied: a Rust crate whole (the generators look at src/), the manifests
 # and lock files of the others.
 NODE_FILES = ["package.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock"]
-PYTHON_FILES = ["pyproject.toml", "uv.lock", "poetry.lock", ".python-version"]
+PYTHON_FILES = ["pyproject.toml", "uv.lock", "poetry.lock", ".python-version", "main.py", "app.py"]
 
 
 def copy_project(kind, source, target):
@@ -84,7 +88,8 @@ def main():
     for kind, source, kinds in projects:
         row = totals.setdefault(
             kind,
-            {"projects": 0, "blocked": 0, "init errors": 0, "files": 0, "plimsoll": 0, "actionlint": 0,
+            {"projects": 0, "blocked": 0, "init errors": 0, "projects generating": 0,
+             "workflows": 0, "Dockerfiles": 0, "manifests": 0, "plimsoll": 0, "actionlint": 0,
              "hadolint": 0, "kubernetes-validate": 0},
         )
         row["projects"] += 1
@@ -104,9 +109,12 @@ def main():
                 continue
             generated = [line.split()[-1] for line in result.stdout.splitlines()
                          if line.startswith("create ")]
-            row["files"] += len(generated)
             if not generated:
                 continue
+            row["projects generating"] += 1
+            row["workflows"] += sum(g.startswith(".github/workflows/") for g in generated)
+            row["Dockerfiles"] += generated.count("Dockerfile")
+            row["manifests"] += sum(g.startswith("deploy/kubernetes/") for g in generated)
             # Only the generated files are judged.
             check = run([plimsoll, "check", "--fail-on", "note", "--format", "json", *generated], root)
             findings = json.loads(check.stdout or "{}").get("findings", [])
@@ -134,7 +142,8 @@ def main():
     print("peers:", ", ".join(f"{n}={'yes' if p else 'absent'}" for n, p in
                               [("actionlint", actionlint), ("hadolint", hadolint),
                                ("kubernetes-validate", validate)]))
-    columns = ["projects", "blocked", "init errors", "files", "plimsoll", "actionlint", "hadolint",
+    columns = ["projects", "blocked", "init errors", "projects generating", "workflows",
+               "Dockerfiles", "manifests", "plimsoll", "actionlint", "hadolint",
                "kubernetes-validate"]
     print("| kind | " + " | ".join(columns) + " |")
     print("|" + " --- |" * (len(columns) + 1))

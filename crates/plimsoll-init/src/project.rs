@@ -161,6 +161,9 @@ pub struct PythonProject {
     pub ruff: bool,
     /// A `tests` folder exists.
     pub tests_folder: bool,
+    /// The script at the root a service without a package runs: `main.py`, `app.py` or
+    /// `__main__.py`, the first that exists.
+    pub main_file: Option<String>,
 }
 
 /// A Go module.
@@ -331,6 +334,7 @@ fn read_python(root: &Path) -> Result<Option<PythonProject>, InitError> {
         pytest: names_package("pytest"),
         ruff: names_package("ruff"),
         tests_folder: root.join("tests").is_dir(),
+        main_file: first_existing(root, &["main.py", "app.py", "__main__.py"]),
     }))
 }
 

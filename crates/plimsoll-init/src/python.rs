@@ -199,24 +199,24 @@ pub fn ci(
 }
 
 /// The command the image runs: the project's first console script, else its package as a
-/// module.
+/// module, else the script at the root (`main.py`, `app.py`).
 fn entrypoint(python: &PythonProject) -> Option<String> {
     if let Some(script) = &python.script {
         return Some(format!("[\"/app/.venv/bin/{script}\"]"));
     }
-    let module = python
-        .name
-        .as_ref()?
-        .replace(['-', '.'], "_")
-        .to_ascii_lowercase();
-    Some(format!("[\"/app/.venv/bin/python\", \"-m\", \"{module}\"]"))
+    if let Some(name) = &python.name {
+        let module = name.replace(['-', '.'], "_").to_ascii_lowercase();
+        return Some(format!("[\"/app/.venv/bin/python\", \"-m\", \"{module}\"]"));
+    }
+    let main = python.main_file.as_ref()?;
+    Some(format!("[\"/app/.venv/bin/python\", \"/app/{main}\"]"))
 }
 
 /// The Dockerfile, or why there is none.
 pub fn dockerfile(python: &PythonProject, pins: &Pins) -> Result<Rendered, String> {
     let Some(entry) = entrypoint(python) else {
         return Err(
-            "no project name or script in pyproject.toml (the image's command)".to_string(),
+            "no project name or script in pyproject.toml, nor main.py or app.py (the image's command)".to_string(),
         );
     };
     let (release, why_release) = python_release(python, pins).map_err(|err| err.to_string())?;

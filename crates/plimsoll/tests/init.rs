@@ -1021,6 +1021,29 @@ fn python_tool_comes_from_the_lock_files() {
         "{dockerfile}"
     );
     assert!(dockerfile.contains("ENTRYPOINT [\"/app/.venv/bin/python\", \"-m\", \"board\"]\n"));
+    // A service with requirements.txt and a main.py, no pyproject.toml: the image runs the script.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "flask==3.1.0\n");
+    write(dir.path(), "main.py", "print('up')\n");
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"/app/.venv/bin/python\", \"/app/main.py\"]\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        !dockerfile.contains("--no-deps ."),
+        "no project to install: {dockerfile}"
+    );
+    assert_hadolint_finds_nothing(dir.path());
+    // Neither a package nor a script: nothing to run.
+    fs::remove_file(dir.path().join("main.py")).unwrap();
+    fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
+    let out = init(dir.path(), &["--only", "docker"], 0);
+    assert!(
+        out.contains("skipped docker: Python: no project name or script"),
+        "{out}"
+    );
 }
 
 #[test]
