@@ -306,7 +306,10 @@ fn read_python(root: &Path) -> Result<Option<PythonProject>, InitError> {
     // Every file that may name the tools: the manifest and the requirement files.
     let mut named = manifest_text.to_ascii_lowercase();
     for file in &requirements {
-        named.push_str(&read_text(&root.join(file))?.to_ascii_lowercase());
+        // Read leniently: a comment in another encoding does not hide the package names.
+        let path = root.join(file);
+        let bytes = std::fs::read(&path).map_err(|source| InitError::Read { path, source })?;
+        named.push_str(&String::from_utf8_lossy(&bytes).to_ascii_lowercase());
     }
     let names_package = |package: &str| {
         named.match_indices(package).any(|(at, _)| {

@@ -1164,3 +1164,17 @@ fn deploy_workflow_passes_actionlint_and_zizmor_pedantic() {
     init(dir.path(), &["--only", "deploy"], 0);
     assert_workflow_peers_find_nothing(dir.path(), &[DEPLOY]);
 }
+
+#[test]
+fn a_requirement_file_in_another_encoding_is_read_leniently() {
+    let dir = tempfile::tempdir().unwrap();
+    // Latin-1 in a comment: the package names are still found.
+    write(
+        dir.path(),
+        "requirements.txt",
+        b"# caf\xe9 service\npytest==9.2.0\n".as_slice(),
+    );
+    init(dir.path(), &["--only", "ci"], 0);
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    assert!(ci.contains("      - run: python -m pytest\n"), "{ci}");
+}
