@@ -94,7 +94,10 @@ pub fn generate(rust: &RustProject, pins: &Pins) -> Result<Option<Rendered>, Ini
                     out,
                     "      # The toolchain {} names, and the WebAssembly target workers-rs builds for.\n\
                      \x20     - run: rustup toolchain install\n\
-                     \x20     - run: rustup target add {WASM}\n",
+                     \x20     - run: rustup target add {WASM}\n\
+                     \x20     # worker-build is built with the pinned release, which it supports whatever\n\
+                     \x20     # release the project uses.\n\
+                     \x20     - run: rustup toolchain install {stable} --profile minimal\n",
                     toolchain.file
                 );
             }

@@ -1148,6 +1148,22 @@ fn deploy_workflow_for_a_cloudflare_worker_crate() {
     init(root, &["--only", "dependabot"], 0);
     git(root, &["init", "-q"]);
     assert_no_findings(root, &["--strict", ".github"]);
+    // With a rust-toolchain.toml the worker builds with it, worker-build with the pinned release.
+    write(
+        root,
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.90.0\"\n",
+    );
+    init(root, &["--only", "deploy"], 0);
+    let deploy = read(root, DEPLOY);
+    assert!(
+        deploy.contains(
+            "      - run: rustup toolchain install\n      - run: rustup target add wasm32-unknown-unknown\n"
+        ),
+        "{deploy}"
+    );
+    assert!(deploy.contains("      - run: rustup toolchain install 1.95.0 --profile minimal\n"));
+    assert!(!deploy.contains("RUSTUP_TOOLCHAIN"), "{deploy}");
     // No worker: nothing to deploy.
     let plain = cargo_workspace();
     let out = init(plain.path(), &["--only", "deploy"], 0);
