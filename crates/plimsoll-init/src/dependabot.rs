@@ -32,7 +32,7 @@ pub fn generate(project: &Project) -> Rendered {
             format!("a Python project managed with {}", python.tool),
         ));
     }
-    if project.go {
+    if project.go.is_some() {
         ecosystems.push(("gomod", "go.mod".to_string()));
     }
     if project.dockerfile {

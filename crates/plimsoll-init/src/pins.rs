@@ -32,7 +32,11 @@ pub struct Pins {
     /// The Rust release CI installs when the project has no `rust-toolchain.toml`.
     #[serde(rename = "rust-stable")]
     pub rust_stable: String,
-    /// Cargo tool → version, for `cargo install --locked --version`.
+    /// Runtime (`node`, `python`, `go`) → the release used when the project names none.
+    #[serde(default)]
+    pub runtimes: BTreeMap<String, String>,
+    /// Tool → version: cargo tools for `cargo install --locked --version`, Python's project
+    /// tools for pip, wrangler for its action.
     #[serde(default)]
     pub tools: BTreeMap<String, String>,
     /// The actions.
@@ -72,7 +76,15 @@ impl Pins {
         Ok(format!("{}@{} # {}", pin.name, pin.sha, pin.version))
     }
 
-    /// The version of cargo tool `tool`.
+    /// The release of `runtime` used when the project names none.
+    pub fn runtime(&self, runtime: &str) -> Result<&str, InitError> {
+        self.runtimes
+            .get(runtime)
+            .map(String::as_str)
+            .ok_or_else(|| InitError::MissingPin(runtime.to_string()))
+    }
+
+    /// The version of tool `tool`.
     pub fn tool(&self, tool: &str) -> Result<&str, InitError> {
         self.tools
             .get(tool)

@@ -15,8 +15,8 @@ pub struct Project {
     pub node: Option<NodeProject>,
     /// A Python project at the root, if any.
     pub python: Option<PythonProject>,
-    /// `go.mod` at the root.
-    pub go: bool,
+    /// `go.mod` at the root, if any.
+    pub go: Option<GoProject>,
     /// A `Dockerfile` at the root (Dependabot updates its base images).
     pub dockerfile: bool,
     /// The README, licence and copying files at the root, shipped in release archives.
@@ -36,6 +36,19 @@ pub struct RustProject {
     pub deny_toml: bool,
     /// `Cargo.lock` is committed at the root.
     pub lockfile: bool,
+    /// The crates that are Cloudflare Workers (a `wrangler.toml` beside their manifest).
+    pub workers: Vec<Worker>,
+}
+
+/// A Cloudflare Worker crate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Worker {
+    /// The crate's `package.name`.
+    pub krate: String,
+    /// Its folder, relative to the root (`.` for the root package).
+    pub path: String,
+    /// `name` in wrangler.toml: the worker's name at Cloudflare.
+    pub name: Option<String>,
 }
 
 impl RustProject {
@@ -68,6 +81,10 @@ pub struct Crate {
     pub target_roots: Vec<TargetRoot>,
     /// Its build script, relative to the crate's folder, if it has one.
     pub build_script: Option<String>,
+    /// `package.version`, or the workspace's when the package inherits it.
+    pub version: Option<String>,
+    /// `package.repository`, or the workspace's when the package inherits it.
+    pub repository: Option<String>,
 }
 
 /// The root source file of a library or binary target.
@@ -95,6 +112,30 @@ pub struct Toolchain {
 pub struct NodeProject {
     /// The lockfile found: `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml` or `bun.lockb`.
     pub lockfile: Option<String>,
+    /// `engines.node`, the Node releases the package supports.
+    pub engines_node: Option<String>,
+    /// The names of `scripts`.
+    pub scripts: Vec<String>,
+    /// `main`, the module the package runs.
+    pub main: Option<String>,
+}
+
+impl NodeProject {
+    /// The package manager the lockfile belongs to: `npm`, `pnpm`, `yarn` or `bun`; npm when
+    /// there is none.
+    pub fn manager(&self) -> &'static str {
+        match self.lockfile.as_deref() {
+            Some("pnpm-lock.yaml") => "pnpm",
+            Some("yarn.lock") => "yarn",
+            Some("bun.lockb") => "bun",
+            _ => "npm",
+        }
+    }
+
+    /// Whether `scripts` has `name`.
+    pub fn has_script(&self, name: &str) -> bool {
+        self.scripts.iter().any(|s| s == name)
+    }
 }
 
 /// A Python project.
@@ -102,25 +143,49 @@ pub struct NodeProject {
 pub struct PythonProject {
     /// The tool its files say it uses: `uv`, `poetry` or `pip`.
     pub tool: String,
+    /// `pyproject.toml` exists (else only `requirements.txt`).
+    pub pyproject: bool,
+    /// `project.name` (or `tool.poetry.name`).
+    pub name: Option<String>,
+    /// `project.requires-python`.
+    pub requires_python: Option<String>,
+    /// `.python-version` exists: it names the Python release.
+    pub python_version_file: bool,
+    /// The first `project.scripts` (or `tool.poetry.scripts`) entry: a command it installs.
+    pub script: Option<String>,
+    /// The requirement files at the root, `requirements*.txt`, sorted.
+    pub requirements: Vec<String>,
+    /// pytest is named among the project's files (dependencies or `[tool.pytest…]`).
+    pub pytest: bool,
+    /// ruff is named among the project's files.
+    pub ruff: bool,
+    /// A `tests` folder exists.
+    pub tests_folder: bool,
+    /// The script at the root a service without a package runs: `main.py`, `app.py` or
+    /// `__main__.py`, the first that exists.
+    pub main_file: Option<String>,
+}
+
+/// A Go module.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GoProject {
+    /// The `module` path.
+    pub module: String,
+    /// The `go` directive: the Go release the module needs.
+    pub go: Option<String>,
+    /// `go.sum` exists.
+    pub go_sum: bool,
+    /// The main packages: `.` when the root has a `main.go`, and each `cmd/NAME` folder.
+    pub mains: Vec<String>,
 }
 
 /// Read the project at `root`.
 pub fn read(root: &Path) -> Result<Project, InitError> {
     Ok(Project {
         rust: read_rust(root)?,
-        node: root.join("package.json").is_file().then(|| NodeProject {
-            lockfile: first_existing(
-                root,
-                &[
-                    "package-lock.json",
-                    "pnpm-lock.yaml",
-                    "yarn.lock",
-                    "bun.lockb",
-                ],
-            ),
-        }),
+        node: read_node(root)?,
         python: read_python(root)?,
-        go: root.join("go.mod").is_file(),
+        go: read_go(root)?,
         dockerfile: root.join("Dockerfile").is_file(),
         docs: root_docs(root),
     })
@@ -159,26 +224,162 @@ fn first_existing(root: &Path, names: &[&str]) -> Option<String> {
         .map(|name| (*name).to_string())
 }
 
-fn read_python(root: &Path) -> Result<Option<PythonProject>, InitError> {
-    let pyproject = root.join("pyproject.toml");
-    if !pyproject.is_file() && !root.join("requirements.txt").is_file() {
+fn read_node(root: &Path) -> Result<Option<NodeProject>, InitError> {
+    let path = root.join("package.json");
+    if !path.is_file() {
         return Ok(None);
     }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read_text(&path)?).map_err(|err| InitError::Parse {
+            path: path.display().to_string(),
+            message: err.to_string(),
+        })?;
+    let text_at = |pointer: &str| {
+        manifest
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    Ok(Some(NodeProject {
+        lockfile: first_existing(
+            root,
+            &[
+                "package-lock.json",
+                "pnpm-lock.yaml",
+                "yarn.lock",
+                "bun.lockb",
+            ],
+        ),
+        engines_node: text_at("/engines/node"),
+        scripts: manifest
+            .get("scripts")
+            .and_then(serde_json::Value::as_object)
+            .map(|scripts| scripts.keys().cloned().collect())
+            .unwrap_or_default(),
+        main: text_at("/main"),
+    }))
+}
+
+fn read_python(root: &Path) -> Result<Option<PythonProject>, InitError> {
+    let pyproject_path = root.join("pyproject.toml");
+    let mut requirements: Vec<String> = std::fs::read_dir(root)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+                .filter(|name| name.starts_with("requirements") && name.ends_with(".txt"))
+                .collect()
+        })
+        .unwrap_or_default();
+    requirements.sort();
+    let pyproject = pyproject_path.is_file();
+    if !pyproject && requirements.is_empty() {
+        return Ok(None);
+    }
+    let (manifest, manifest_text) = if pyproject {
+        let text = read_text(&pyproject_path)?;
+        let table = text.parse::<Table>().map_err(|err| InitError::Parse {
+            path: pyproject_path.display().to_string(),
+            message: err.to_string(),
+        })?;
+        (table, text)
+    } else {
+        (Table::new(), String::new())
+    };
+    let project = manifest.get("project").and_then(Value::as_table);
+    let poetry = manifest
+        .get("tool")
+        .and_then(|tool| tool.get("poetry"))
+        .and_then(Value::as_table);
     let tool = if root.join("uv.lock").is_file() {
         "uv"
-    } else if root.join("poetry.lock").is_file()
-        || (pyproject.is_file()
-            && read_toml(&pyproject)?
-                .get("tool")
-                .and_then(Value::as_table)
-                .is_some_and(|tool| tool.contains_key("poetry")))
-    {
+    } else if root.join("poetry.lock").is_file() || poetry.is_some() {
         "poetry"
     } else {
         "pip"
     };
+    let field = |name: &str| {
+        project
+            .and_then(|p| p.get(name))
+            .or_else(|| poetry.and_then(|p| p.get(name)))
+    };
+    // Every file that may name the tools: the manifest and the requirement files.
+    let mut named = manifest_text.to_ascii_lowercase();
+    for file in &requirements {
+        // Read leniently: a comment in another encoding does not hide the package names.
+        let path = root.join(file);
+        let bytes = std::fs::read(&path).map_err(|source| InitError::Read { path, source })?;
+        named.push_str(&String::from_utf8_lossy(&bytes).to_ascii_lowercase());
+    }
+    let names_package = |package: &str| {
+        named.match_indices(package).any(|(at, _)| {
+            let before = named[..at].chars().next_back();
+            let after = named[at + package.len()..].chars().next();
+            let boundary = |c: Option<char>| {
+                c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            };
+            boundary(before) && boundary(after)
+        })
+    };
     Ok(Some(PythonProject {
         tool: tool.to_string(),
+        pyproject,
+        name: field("name").and_then(Value::as_str).map(str::to_string),
+        requires_python: project
+            .and_then(|p| p.get("requires-python"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        python_version_file: root.join(".python-version").is_file(),
+        script: field("scripts")
+            .and_then(Value::as_table)
+            .and_then(|scripts| scripts.keys().next().cloned()),
+        requirements,
+        pytest: names_package("pytest"),
+        ruff: names_package("ruff"),
+        tests_folder: root.join("tests").is_dir(),
+        main_file: first_existing(root, &["main.py", "app.py", "__main__.py"]),
+    }))
+}
+
+fn read_go(root: &Path) -> Result<Option<GoProject>, InitError> {
+    let path = root.join("go.mod");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = read_text(&path)?;
+    // go.mod's directives are one per line: `module PATH`, `go VERSION` (comments after //).
+    let directive = |name: &str| {
+        text.lines()
+            .map(|line| line.split("//").next().unwrap_or("").trim())
+            .find_map(|line| {
+                let (word, rest) = line.split_once(char::is_whitespace)?;
+                (word == name).then(|| rest.trim().trim_matches('"').to_string())
+            })
+    };
+    let Some(module) = directive("module") else {
+        return Err(InitError::Parse {
+            path: path.display().to_string(),
+            message: "no `module` directive".to_string(),
+        });
+    };
+    let mut mains = Vec::new();
+    if root.join("main.go").is_file() {
+        mains.push(".".to_string());
+    }
+    if let Ok(entries) = std::fs::read_dir(root.join("cmd")) {
+        let mut commands: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().is_dir())
+            .filter_map(|entry| entry.file_name().to_str().map(|n| format!("cmd/{n}")))
+            .collect();
+        commands.sort();
+        mains.extend(commands);
+    }
+    Ok(Some(GoProject {
+        module,
+        go: directive("go"),
+        go_sum: root.join("go.sum").is_file(),
+        mains,
     }))
 }
 
@@ -225,7 +426,8 @@ fn read_rust(root: &Path) -> Result<Option<RustProject>, InitError> {
         ..RustProject::default()
     };
     if manifest.contains_key("package") {
-        rust.crates.push(read_crate(root, ".", &manifest));
+        rust.crates
+            .push(read_crate(root, ".", &manifest, workspace_package));
     }
     let members = workspace
         .and_then(|w| w.get("members"))
@@ -246,8 +448,22 @@ fn read_rust(root: &Path) -> Result<Option<RustProject>, InitError> {
             let path = dir.join("Cargo.toml");
             if path.is_file() {
                 let member_manifest = read_toml(&path)?;
-                rust.crates.push(read_crate(&dir, &rel, &member_manifest));
+                rust.crates
+                    .push(read_crate(&dir, &rel, &member_manifest, workspace_package));
             }
+        }
+    }
+    for krate in &rust.crates {
+        let path = root.join(&krate.path).join("wrangler.toml");
+        if path.is_file() {
+            rust.workers.push(Worker {
+                krate: krate.name.clone(),
+                path: krate.path.clone(),
+                name: read_toml(&path)?
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            });
         }
     }
     Ok(Some(rust))
@@ -288,7 +504,27 @@ fn expand_member(root: &Path, member: &str) -> Vec<PathBuf> {
     dirs
 }
 
-fn read_crate(dir: &Path, rel: &str, manifest: &Table) -> Crate {
+/// A `package` field that is a string, or `{ workspace = true }` inheriting `[workspace.package]`'s.
+fn package_string(
+    manifest: &Table,
+    workspace_package: Option<&Table>,
+    field: &str,
+) -> Option<String> {
+    match manifest.get("package").and_then(|p| p.get(field))? {
+        Value::String(text) => Some(text.clone()),
+        Value::Table(inherit)
+            if inherit.get("workspace").and_then(Value::as_bool) == Some(true) =>
+        {
+            workspace_package?
+                .get(field)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+fn read_crate(dir: &Path, rel: &str, manifest: &Table, workspace_package: Option<&Table>) -> Crate {
     let name = manifest
         .get("package")
         .and_then(|p| p.get("name"))
@@ -420,6 +656,8 @@ fn read_crate(dir: &Path, rel: &str, manifest: &Table) -> Crate {
         features,
         target_roots,
         build_script,
+        version: package_string(manifest, workspace_package, "version"),
+        repository: package_string(manifest, workspace_package, "repository"),
     }
 }
 

@@ -1,5 +1,5 @@
-//! `plimsoll init`: generate the project's CI and release workflows, Dockerfile and
-//! Dependabot configuration, or bring them up to date keeping the user's edits.
+//! `plimsoll init`: generate the project's CI, release and deploy workflows, Dockerfile,
+//! Kubernetes manifests and Dependabot configuration, or bring them up to date keeping the user's edits.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,8 +23,10 @@ pub struct InitArgs {
     /// The project's root folder.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Generate only these kinds of file: ci, release, docker, dependabot. Without it: the
-    /// kinds .github/plimsoll-init.lock records, or every kind when there is no lock file.
+    /// Generate only these kinds of file: ci, release, deploy, docker, kubernetes, dependabot.
+    /// Without
+    /// it: the kinds .github/plimsoll-init.lock records, or, when there is no lock file, every
+    /// kind but kubernetes (nothing tells a server from a command-line tool).
     #[arg(long, value_name = "KIND", value_delimiter = ',')]
     only: Vec<String>,
     /// Show what would change, as a diff, and write nothing.

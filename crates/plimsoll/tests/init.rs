@@ -177,20 +177,157 @@ fn generated_files_pass_plimsoll_check_strict_with_zero_findings() {
     // image digests (DKR002) are not asked of the Dockerfile: a digest cannot be looked up
     // offline, and a tag-pinned base that Dependabot updates is the standard's default.
     for args in [&["."][..], &["--strict", ".github"][..]] {
-        let output = plimsoll(dir.path())
-            .args(["check", "--fail-on", "note", "--format", "json"])
-            .args(args)
-            .assert()
-            .code(0)
-            .get_output()
-            .clone();
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(
-            report["findings"],
-            serde_json::json!([]),
-            "{args:?}: {report}"
-        );
+        assert_no_findings(dir.path(), args);
     }
+}
+
+/// `plimsoll check --fail-on note args…` in `root` reports nothing at all.
+fn assert_no_findings(root: &Path, args: &[&str]) {
+    let output = plimsoll(root)
+        .args(["check", "--fail-on", "note", "--format", "json"])
+        .args(args)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["findings"],
+        serde_json::json!([]),
+        "{args:?}: {report}"
+    );
+}
+
+const KUBERNETES: [&str; 5] = [
+    "deploy/kubernetes/deployment.yaml",
+    "deploy/kubernetes/service.yaml",
+    "deploy/kubernetes/poddisruptionbudget.yaml",
+    "deploy/kubernetes/horizontalpodautoscaler.yaml",
+    "deploy/kubernetes/networkpolicy.yaml",
+];
+
+/// A server crate in a workspace that gives it its version and GitHub repository.
+fn server_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"server\"]\n\n[workspace.package]\nversion = \"2.4.1\"\n\
+         repository = \"https://github.com/Acme/Shop\"\n",
+    );
+    write(
+        root,
+        "server/Cargo.toml",
+        "[package]\nname = \"shop-server\"\nversion.workspace = true\n\
+         repository.workspace = true\n\n[[bin]]\nname = \"shop_api\"\npath = \"src/main.rs\"\n",
+    );
+    write(root, "server/src/main.rs", "fn main() {}\n");
+    write(root, "Cargo.lock", "version = 4\n");
+    dir
+}
+
+#[test]
+fn kubernetes_manifests_for_the_server_binary() {
+    let dir = server_workspace();
+    let out = init(dir.path(), &["--only", "kubernetes"], 0);
+    for file in KUBERNETES {
+        assert!(out.contains(&format!("create    {file}\n")), "{out}");
+        let name = file
+            .trim_start_matches("deploy/kubernetes/")
+            .trim_end_matches(".yaml");
+        insta::assert_snapshot!(format!("init_kubernetes_{name}"), read(dir.path(), file));
+    }
+    let deployment = read(dir.path(), KUBERNETES[0]);
+    // The binary's name as a DNS label; the image from the inherited repository and version.
+    assert!(deployment.contains("\n  name: shop-api\n"), "{deployment}");
+    assert!(
+        deployment.contains("image: ghcr.io/acme/shop:2.4.1\n"),
+        "{deployment}"
+    );
+    init(dir.path(), &["--check"], 0);
+    // Without a repository the image is named as one to replace, still with a tag.
+    let bare = tempfile::tempdir().unwrap();
+    write(
+        bare.path(),
+        "Cargo.toml",
+        "[package]\nname = \"api\"\nversion = \"0.3.0\"\n",
+    );
+    write(bare.path(), "src/main.rs", "fn main() {}\n");
+    init(bare.path(), &["--only", "kubernetes"], 0);
+    assert!(read(bare.path(), KUBERNETES[0]).contains("image: registry.example.com/api:0.3.0\n"));
+    // A library has no server to deploy.
+    let lib = tempfile::tempdir().unwrap();
+    write(lib.path(), "Cargo.toml", "[package]\nname = \"l\"\n");
+    write(lib.path(), "src/lib.rs", "");
+    let out = init(lib.path(), &["--only", "kubernetes"], 0);
+    assert!(out.contains("skipped kubernetes: no binary crate"), "{out}");
+    assert!(!lib.path().join("deploy").exists());
+}
+
+#[test]
+fn kubernetes_manifests_pass_plimsoll_strict_with_zero_findings() {
+    let dir = server_workspace();
+    init(dir.path(), &["--only", "kubernetes"], 0);
+    git(dir.path(), &["init", "-q"]);
+    assert_no_findings(dir.path(), &["--strict", "deploy"]);
+}
+
+/// `kubernetes-validate` (PyPI; it ships the Kubernetes JSON schemas, so it runs offline), from
+/// PATH or pip's `--user` folder.
+fn kubernetes_validate() -> Option<PathBuf> {
+    let user = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".local/bin/kubernetes-validate"));
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("kubernetes-validate"))
+        .chain(user)
+        .find(|path| path.is_file())
+}
+
+#[test]
+fn kubernetes_manifests_validate_against_the_kubernetes_schemas() {
+    let Some(validate) = kubernetes_validate() else {
+        eprintln!("skipped: kubernetes-validate is not installed (pip install --user kubernetes-validate)");
+        return;
+    };
+    let dir = server_workspace();
+    init(dir.path(), &["--only", "kubernetes"], 0);
+    // --strict: a property the schema does not define (a typo) fails too.
+    let output = std::process::Command::new(validate)
+        .current_dir(dir.path())
+        .args(["--strict", "--no-warn"])
+        .args(KUBERNETES)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        stdout(&output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "kubernetes-validate: {report}");
+    // Six objects (the NetworkPolicy file holds two), each validated.
+    assert_eq!(
+        report.matches(" passed for resource ").count(),
+        6,
+        "{report}"
+    );
+}
+
+#[test]
+fn a_first_init_does_not_generate_kubernetes_unasked() {
+    let dir = server_workspace();
+    let out = init(dir.path(), &[], 0);
+    assert!(!out.contains("deploy/kubernetes"), "{out}");
+    assert!(!dir.path().join("deploy").exists());
+    // Once generated, a plain run keeps them current.
+    init(dir.path(), &["--only", "kubernetes"], 0);
+    let out = init(dir.path(), &[], 0);
+    assert!(
+        out.contains("unchanged deploy/kubernetes/service.yaml"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -254,24 +391,15 @@ fn dockerfile_builds_dependencies_before_sources_and_runs_distroless_non_root() 
     fs::remove_file(dir.path().join("Cargo.lock")).unwrap();
     fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
     let out = init(dir.path(), &["--only", "docker"], 0);
-    assert!(out.contains("skipped docker: no Cargo.lock"), "{out}");
+    assert!(out.contains("skipped docker: Rust: no Cargo.lock"), "{out}");
     assert!(!dir.path().join(DOCKERFILE).exists());
 }
 
 #[test]
 fn generated_dockerfile_passes_hadolint() {
-    let Some(hadolint) = peer("hadolint") else {
-        eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs it)");
-        return;
-    };
     let dir = cargo_workspace();
     init(dir.path(), &["--only", "docker"], 0);
-    let output = std::process::Command::new(hadolint)
-        .current_dir(dir.path())
-        .arg(DOCKERFILE)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "hadolint: {}", stdout(&output));
+    assert_hadolint_finds_nothing(dir.path());
 }
 
 #[test]
@@ -280,14 +408,9 @@ fn only_generates_the_kinds_named() {
     init(dir.path(), &["--only", "dependabot"], 0);
     assert!(dir.path().join(DEPENDABOT).is_file());
     assert!(!dir.path().join(CI).exists());
-    // Later kinds are named, and refused, not silently ignored.
-    let out = plimsoll(dir.path())
-        .args(["init", "--only", "kubernetes"])
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`kubernetes` is not generated yet"));
+    // An unknown kind is refused, not silently ignored.
+    let stderr = init_error(dir.path(), &["--only", "helm"]);
+    assert!(stderr.contains("unknown kind `helm`"), "{stderr}");
 }
 
 #[test]
@@ -500,6 +623,15 @@ fn update_pins_reads_real_remotes_and_the_next_generation_uses_them() {
         "actions/download-artifact",
         &[("v4.3.0", false)],
     );
+    for (action, version) in [
+        ("actions/setup-node", "v6.4.0"),
+        ("actions/setup-python", "v7.0.0"),
+        ("astral-sh/setup-uv", "v10.0.1"),
+        ("actions/setup-go", "v6.5.0"),
+        ("cloudflare/wrangler-action", "v3.14.1"),
+    ] {
+        action_remote(remotes.path(), action, &[(version, false)]);
+    }
     let dir = cargo_workspace();
     let table = dir.path().join("pins.toml");
     fs::write(&table, include_str!("../../plimsoll-init/pins.toml")).unwrap();
@@ -599,23 +731,21 @@ fn peer(name: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-#[test]
-fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
-    // actionlint runs shellcheck on the `run:` scripts when it is on PATH.
+/// actionlint (with shellcheck, when it is on PATH) and zizmor (offline, pedantic) find nothing
+/// in the `workflows` of `root`; skipped, saying so, when they are not installed.
+fn assert_workflow_peers_find_nothing(root: &Path, workflows: &[&str]) {
     let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
         eprintln!("skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs them)");
         return;
     };
-    let dir = cargo_workspace();
-    init(dir.path(), &[], 0);
     let output = std::process::Command::new(actionlint)
-        .current_dir(dir.path())
-        .args([CI, RELEASE])
+        .current_dir(root)
+        .args(workflows)
         .output()
         .unwrap();
     assert!(output.status.success(), "actionlint: {}", stdout(&output));
     let output = std::process::Command::new(zizmor)
-        .current_dir(dir.path())
+        .current_dir(root)
         .args(["--offline", "--persona", "pedantic", "--no-progress", "."])
         .output()
         .unwrap();
@@ -625,6 +755,28 @@ fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
         stdout(&output),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// hadolint finds nothing in the Dockerfile of `root`; skipped, saying so, when it is not
+/// installed.
+fn assert_hadolint_finds_nothing(root: &Path) {
+    let Some(hadolint) = peer("hadolint") else {
+        eprintln!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs it)");
+        return;
+    };
+    let output = std::process::Command::new(hadolint)
+        .current_dir(root)
+        .arg(DOCKERFILE)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "hadolint: {}", stdout(&output));
+}
+
+#[test]
+fn generated_workflows_pass_actionlint_and_zizmor_pedantic() {
+    let dir = cargo_workspace();
+    init(dir.path(), &[], 0);
+    assert_workflow_peers_find_nothing(dir.path(), &[CI, RELEASE]);
 }
 
 #[test]
@@ -655,4 +807,390 @@ fn malformed_manifest_or_lock_is_an_error_naming_the_file_not_a_panic() {
         "{stderr}"
     );
     assert!(!dir.path().join(CI).exists(), "nothing is written");
+}
+
+/// A Node package: npm with its lockfile, a lower bound on Node, lint, build and test scripts.
+fn node_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "package.json",
+        r#"{"name": "web", "version": "1.0.0", "main": "server.js",
+  "engines": {"node": ">=20"},
+  "scripts": {"lint": "eslint .", "build": "tsc", "test": "node --test"}}
+"#,
+    );
+    write(
+        dir.path(),
+        "package-lock.json",
+        "{\"lockfileVersion\": 3}\n",
+    );
+    write(dir.path(), "server.js", "console.log('up');\n");
+    dir
+}
+
+/// A Python project managed with uv: a console script, pytest and ruff among the dev tools.
+fn python_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"shop-api\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n\
+         dependencies = [\"fastapi\"]\n\n[project.scripts]\nshop-api = \"shop_api:main\"\n\n\
+         [dependency-groups]\ndev = [\"pytest>=8\", \"ruff\"]\n",
+    );
+    write(dir.path(), "uv.lock", "version = 1\n");
+    write(
+        dir.path(),
+        "shop_api/__init__.py",
+        "def main():\n    pass\n",
+    );
+    dir
+}
+
+/// A Go module with one command under cmd/.
+fn go_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "go.mod",
+        "module example.com/acme/shop // the shop\n\ngo 1.24\n",
+    );
+    write(dir.path(), "go.sum", "");
+    write(
+        dir.path(),
+        "cmd/shopd/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    dir
+}
+
+/// Generate every default kind for `root` and check the result: a snapshot of each file, zero
+/// findings from plimsoll (the workflows in strict mode too) and from the peers installed.
+fn generate_and_audit(root: &Path, name: &str, workflow: &str) {
+    let out = init(root, &[], 0);
+    for (file, snapshot) in [
+        (workflow, "workflow"),
+        (DOCKERFILE, "dockerfile"),
+        (".dockerignore", "dockerignore"),
+        (DEPENDABOT, "dependabot"),
+    ] {
+        assert!(out.contains(&format!("create    {file}\n")), "{out}");
+        insta::assert_snapshot!(format!("init_{name}_{snapshot}"), read(root, file));
+    }
+    assert!(out.contains("skipped release: no Cargo.toml"), "{out}");
+    init(root, &["--check"], 0);
+    git(root, &["init", "-q"]);
+    assert_no_findings(root, &["."]);
+    assert_no_findings(root, &["--strict", ".github"]);
+    assert_hadolint_finds_nothing(root);
+    assert_workflow_peers_find_nothing(root, &[workflow]);
+}
+
+#[test]
+fn node_package_gets_ci_a_dockerfile_and_npm_updates() {
+    let dir = node_project();
+    generate_and_audit(dir.path(), "node", ".github/workflows/node.yml");
+    let ci = read(dir.path(), ".github/workflows/node.yml");
+    // engines.node is a lower bound: the pinned LTS satisfies it.
+    assert!(ci.contains("          node-version: \"24\"\n          # The package cache, keyed on the lockfile.\n          cache: npm\n"), "{ci}");
+    for step in ["npm ci", "npm run lint", "npm run build", "npm run test"] {
+        assert!(
+            ci.contains(&format!("      - run: {step}\n")),
+            "{step}: {ci}"
+        );
+    }
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(dockerfile.find("RUN npm ci").unwrap() < dockerfile.find("COPY . .").unwrap());
+    assert!(
+        dockerfile.contains("RUN npm run build && npm prune --omit=dev\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"node\", \"server.js\"]\n"),
+        "{dockerfile}"
+    );
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: npm\n"));
+}
+
+#[test]
+fn node_lockfile_picks_the_package_manager_and_engines_the_release() {
+    let dir = node_project();
+    fs::remove_file(dir.path().join("package-lock.json")).unwrap();
+    write(dir.path(), "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    // A range with an upper bound: its first major, not the newer LTS it excludes.
+    let manifest = read(dir.path(), "package.json").replace(">=20", ">=22.1.0 <23");
+    write(dir.path(), "package.json", manifest);
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let ci = read(dir.path(), ".github/workflows/node.yml");
+    assert!(ci.contains("      - run: corepack enable\n"), "{ci}");
+    assert!(ci.contains("node-version: \"22\"\n"), "{ci}");
+    assert!(ci.contains("cache: pnpm\n"), "{ci}");
+    assert!(
+        ci.contains("      - run: pnpm install --frozen-lockfile\n"),
+        "{ci}"
+    );
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("FROM node:22-bookworm-slim AS build\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("COPY package.json pnpm-lock.yaml ./\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("RUN pnpm run build && pnpm prune --prod\n"),
+        "{dockerfile}"
+    );
+    // No lockfile: CI installs with npm install, and no image is built from unpinned versions.
+    let bare = tempfile::tempdir().unwrap();
+    write(bare.path(), "package.json", "{\"name\": \"x\"}\n");
+    let out = init(bare.path(), &["--only", "ci,docker"], 0);
+    assert!(out.contains("skipped docker: Node: no lockfile"), "{out}");
+    let ci = read(bare.path(), ".github/workflows/node.yml");
+    assert!(
+        ci.contains("      - run: npm install\n") && !ci.contains("cache:"),
+        "{ci}"
+    );
+}
+
+#[test]
+fn python_project_gets_ci_a_dockerfile_and_uv_updates() {
+    let dir = python_project();
+    generate_and_audit(dir.path(), "python", ".github/workflows/python.yml");
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    for step in ["uv sync --locked", "uv run ruff check .", "uv run pytest"] {
+        assert!(
+            ci.contains(&format!("      - run: {step}\n")),
+            "{step}: {ci}"
+        );
+    }
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"/app/.venv/bin/shop-api\"]\n"),
+        "{dockerfile}"
+    );
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: uv\n"));
+}
+
+#[test]
+fn python_tool_comes_from_the_lock_files() {
+    // Poetry, by its lock file.
+    let dir = python_project();
+    fs::remove_file(dir.path().join("uv.lock")).unwrap();
+    write(dir.path(), "poetry.lock", "# poetry\n");
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    assert!(
+        ci.contains("      - run: pipx install \"poetry==2.5.1\"\n"),
+        "{ci}"
+    );
+    assert!(ci.contains("          cache: poetry\n"), "{ci}");
+    assert!(ci.contains("      - run: poetry run pytest\n"), "{ci}");
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("RUN poetry install --only main --no-root\n"),
+        "{dockerfile}"
+    );
+    // pip, with requirement files, an upper bound on Python and a tests folder but no pytest.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "flask==3.1.0\n");
+    write(dir.path(), "requirements-dev.txt", "ruff==0.17.5\n");
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"board\"\nrequires-python = \">=3.10,<3.13\"\n",
+    );
+    write(dir.path(), "tests/test_board.py", "");
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    for line in [
+        "          python-version: \"3.10\"\n",
+        "          cache: pip\n",
+        "      - run: python -m pip install -r requirements-dev.txt\n",
+        "      - run: python -m pip install -e .\n",
+        "      - run: python -m ruff check .\n",
+        "      - run: python -m unittest discover -s tests\n",
+    ] {
+        assert!(ci.contains(line), "{line}: {ci}");
+    }
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("FROM python:3.10-slim-bookworm AS build\n"),
+        "{dockerfile}"
+    );
+    assert!(dockerfile.contains("ENTRYPOINT [\"/app/.venv/bin/python\", \"-m\", \"board\"]\n"));
+    // A service with requirements.txt and a main.py, no pyproject.toml: the image runs the script.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "requirements.txt", "flask==3.1.0\n");
+    write(dir.path(), "main.py", "print('up')\n");
+    init(dir.path(), &["--only", "ci,docker"], 0);
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"/app/.venv/bin/python\", \"/app/main.py\"]\n"),
+        "{dockerfile}"
+    );
+    assert!(
+        !dockerfile.contains("--no-deps ."),
+        "no project to install: {dockerfile}"
+    );
+    assert_hadolint_finds_nothing(dir.path());
+    // Neither a package nor a script: nothing to run.
+    fs::remove_file(dir.path().join("main.py")).unwrap();
+    fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
+    let out = init(dir.path(), &["--only", "docker"], 0);
+    assert!(
+        out.contains("skipped docker: Python: no project name or script"),
+        "{out}"
+    );
+}
+
+#[test]
+fn go_module_gets_ci_a_static_distroless_image_and_gomod_updates() {
+    let dir = go_project();
+    generate_and_audit(dir.path(), "go", ".github/workflows/go.yml");
+    let ci = read(dir.path(), ".github/workflows/go.yml");
+    assert!(ci.contains("          go-version-file: go.mod\n"), "{ci}");
+    assert!(ci.contains("      - run: go test -race ./...\n"), "{ci}");
+    let dockerfile = read(dir.path(), DOCKERFILE);
+    for line in [
+        "FROM golang:1.24-bookworm AS build\n",
+        "COPY go.mod go.sum ./\nRUN go mod download\n",
+        "go build -trimpath -ldflags=\"-s -w\" -o /out/ ./cmd/shopd\n",
+        "FROM gcr.io/distroless/static-debian12:nonroot\n",
+        "ENTRYPOINT [\"/usr/local/bin/shopd\"]\n",
+    ] {
+        assert!(dockerfile.contains(line), "{line}: {dockerfile}");
+    }
+    assert!(read(dir.path(), DEPENDABOT).contains("package-ecosystem: gomod\n"));
+    // A library module has no image.
+    fs::remove_dir_all(dir.path().join("cmd")).unwrap();
+    fs::remove_file(dir.path().join(DOCKERFILE)).unwrap();
+    let out = init(dir.path(), &["--only", "docker"], 0);
+    assert!(out.contains("skipped docker: Go: no main package"), "{out}");
+}
+
+#[test]
+fn malformed_package_json_or_go_mod_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "package.json", "{\"name\": ");
+    let stderr = init_error(dir.path(), &[]);
+    assert!(stderr.contains("package.json"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "go.mod", "go 1.22\n");
+    let stderr = init_error(dir.path(), &[]);
+    assert!(
+        stderr.contains("go.mod") && stderr.contains("no `module` directive"),
+        "{stderr}"
+    );
+}
+
+const DEPLOY: &str = ".github/workflows/deploy.yml";
+
+/// A workspace whose `edge` crate is a Cloudflare Worker.
+fn worker_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.package]\nversion = \"0.1.0\"\n",
+    );
+    write(
+        root,
+        "crates/edge/Cargo.toml",
+        "[package]\nname = \"edge\"\nversion.workspace = true\n\n[lib]\ncrate-type = [\"cdylib\"]\n",
+    );
+    write(root, "crates/edge/src/lib.rs", "");
+    write(
+        root,
+        "crates/edge/wrangler.toml",
+        "name = \"shop-edge\"\nmain = \"build/worker/shim.mjs\"\ncompatibility_date = \"2026-11-01\"\n\n\
+         [build]\ncommand = \"worker-build --release\"\n",
+    );
+    write(
+        root,
+        "crates/core/Cargo.toml",
+        "[package]\nname = \"core\"\n",
+    );
+    write(root, "crates/core/src/lib.rs", "");
+    write(root, "Cargo.lock", "version = 4\n");
+    dir
+}
+
+#[test]
+fn deploy_workflow_for_a_cloudflare_worker_crate() {
+    let dir = worker_workspace();
+    let root = dir.path();
+    let out = init(root, &["--only", "deploy"], 0);
+    assert!(out.contains(&format!("create    {DEPLOY}\n")), "{out}");
+    let deploy = read(root, DEPLOY);
+    insta::assert_snapshot!("init_deploy_workflow", deploy);
+    for line in [
+        // Deploys are serialised, never cancelled halfway.
+        "  cancel-in-progress: false\n",
+        "  deploy-shop-edge:\n    name: Deploy shop-edge\n",
+        "    environment: production\n",
+        "      - run: rustup toolchain install 1.95.0 --profile minimal --target wasm32-unknown-unknown\n",
+        "      - run: cargo +1.95.0 install worker-build --locked --version 0.8.7\n",
+        "      - uses: cloudflare/wrangler-action@da0e0dfe58b7a431659754fdf3f186c529afbe65 # v3.14.1\n",
+        "          workingDirectory: crates/edge\n          command: deploy\n",
+    ] {
+        assert!(deploy.contains(line), "{line}: {deploy}");
+    }
+    // The token appears once, in the deploy step's inputs, and nowhere in the environment.
+    assert_eq!(deploy.matches("secrets.").count(), 1, "{deploy}");
+    assert!(deploy.contains("          apiToken: ${{ secrets.CLOUDFLARE_API_TOKEN }}\n"));
+    init(root, &["--check"], 0);
+    // With the Dependabot configuration that keeps its pins current, not a finding.
+    init(root, &["--only", "dependabot"], 0);
+    git(root, &["init", "-q"]);
+    assert_no_findings(root, &["--strict", ".github"]);
+    // With a rust-toolchain.toml the worker builds with it, worker-build with the pinned release.
+    write(
+        root,
+        "rust-toolchain.toml",
+        "[toolchain]\nchannel = \"1.90.0\"\n",
+    );
+    init(root, &["--only", "deploy"], 0);
+    let deploy = read(root, DEPLOY);
+    assert!(
+        deploy.contains(
+            "      - run: rustup toolchain install\n      - run: rustup target add wasm32-unknown-unknown\n"
+        ),
+        "{deploy}"
+    );
+    assert!(deploy.contains("      - run: rustup toolchain install 1.95.0 --profile minimal\n"));
+    assert!(!deploy.contains("RUSTUP_TOOLCHAIN"), "{deploy}");
+    // No worker: nothing to deploy.
+    let plain = cargo_workspace();
+    let out = init(plain.path(), &["--only", "deploy"], 0);
+    assert!(
+        out.contains("skipped deploy: no crate with a wrangler.toml"),
+        "{out}"
+    );
+    assert!(!plain.path().join(DEPLOY).exists());
+}
+
+#[test]
+fn deploy_workflow_passes_actionlint_and_zizmor_pedantic() {
+    let dir = worker_workspace();
+    init(dir.path(), &["--only", "deploy"], 0);
+    assert_workflow_peers_find_nothing(dir.path(), &[DEPLOY]);
+}
+
+#[test]
+fn a_requirement_file_in_another_encoding_is_read_leniently() {
+    let dir = tempfile::tempdir().unwrap();
+    // Latin-1 in a comment: the package names are still found.
+    write(
+        dir.path(),
+        "requirements.txt",
+        b"# caf\xe9 service\npytest==9.2.0\n".as_slice(),
+    );
+    init(dir.path(), &["--only", "ci"], 0);
+    let ci = read(dir.path(), ".github/workflows/python.yml");
+    assert!(ci.contains("      - run: python -m pytest\n"), "{ci}");
 }

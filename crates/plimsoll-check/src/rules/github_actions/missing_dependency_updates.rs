@@ -9,7 +9,8 @@ declare_rule! {
     /// Flags a repository with no dependency-update automation: no `.github/dependabot.yml`
     /// and no Renovate configuration, or a Dependabot configuration that leaves out an
     /// ecosystem in use (judged from root files such as `Cargo.toml`, `package.json`, `go.mod`,
-    /// `Dockerfile`) or `github-actions` when there are workflows.
+    /// `Dockerfile`) or `github-actions` when there are workflows. Python files are covered by
+    /// Dependabot's `pip` ecosystem or, for a project locked with `uv.lock`, by its `uv` one.
     ///
     /// ## Why is this bad?
     /// Dependencies and pinned actions only get updated when someone remembers; security fixes
@@ -37,6 +38,12 @@ declare_rule! {
         summary: "No dependency-update automation for an ecosystem in use",
         help: "add `.github/dependabot.yml` entries for each ecosystem in use and for `github-actions`",
     }
+}
+
+/// Whether Dependabot's `configured` ecosystem updates the files of ecosystem `in_use`: the
+/// same one, or `uv`, which updates a uv project's `pyproject.toml` and `uv.lock`.
+fn updates(configured: &str, in_use: &str) -> bool {
+    configured == in_use || (configured == "uv" && in_use == "pip")
 }
 
 impl Rule for MissingDependencyUpdates {
@@ -67,7 +74,12 @@ impl Rule for MissingDependencyUpdates {
         let missing: Vec<&str> = in_use
             .iter()
             .copied()
-            .filter(|eco| !dependabot.ecosystems.iter().any(|(name, _)| name == eco))
+            .filter(|eco| {
+                !dependabot
+                    .ecosystems
+                    .iter()
+                    .any(|(name, _)| updates(name, eco))
+            })
             .collect();
         if !missing.is_empty() {
             out.push(RepositoryDiagnostic {
