@@ -43,6 +43,9 @@ enum Command {
     /// Generate the project's CI and release workflows, Dockerfile and Dependabot
     /// configuration, or bring them up to date keeping your edits.
     Init(crate::init::InitArgs),
+    /// CI health from the repository's GitHub Actions run history: durations, queue time,
+    /// failure rate, time to recover, slowest steps, flaky jobs and runner minutes.
+    Metrics(crate::metrics::MetricsArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -137,6 +140,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Guard(args) => crate::guard::run(args),
         Command::Diagnose(args) => crate::diagnose::run(args),
         Command::Init(args) => crate::init::run(args),
+        Command::Metrics(args) => crate::metrics::run(args),
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)

@@ -13,6 +13,7 @@ mod diagnose;
 mod guard;
 mod history;
 mod init;
+mod metrics;
 mod output;
 
 use std::io::IsTerminal;

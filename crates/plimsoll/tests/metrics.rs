@@ -1,0 +1,220 @@
+//! `plimsoll metrics` as users run it: the real binary syncing from a real HTTP server on
+//! 127.0.0.1 that answers as GitHub's REST API, then reporting from the database offline, in
+//! each format.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+#[path = "../../plimsoll-metrics/tests/common/mod.rs"]
+mod github;
+
+use github::github_server::GitHubServer;
+use github::history::{self, REPO, SINCE};
+
+/// `plimsoll metrics` against `api_url`, with no token, repository or cache folder from the
+/// caller's environment.
+fn metrics(dir: &Path, api_url: &str) -> Command {
+    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
+    cmd.current_dir(dir)
+        .arg("metrics")
+        .env("NO_COLOR", "1")
+        .env("GITHUB_API_URL", api_url)
+        .env("GITHUB_TOKEN", "test-token")
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_REPOSITORY")
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("HOME", dir);
+    cmd
+}
+
+/// An address where nothing listens: an offline run must not need it.
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+fn synced(dir: &Path) -> GitHubServer {
+    let server = GitHubServer::start();
+    history::serve(&server, &history::attempts(), SINCE, 3);
+    metrics(dir, &server.url)
+        .args(["--repo", REPO, "--since", "2026-11-01", "--format", "json"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "synced octo/app: 7 runs listed, 8 attempts and 15 jobs stored",
+        ));
+    server
+}
+
+#[test]
+fn sync_then_report_json_from_the_default_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = GitHubServer::start();
+    history::serve(&server, &history::attempts(), SINCE, 3);
+    let output = metrics(dir.path(), &server.url)
+        .args(["--repo", REPO, "--since", "2026-11-01", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("cache/plimsoll/metrics.sqlite").is_file());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["repo"], REPO);
+    assert_eq!(report["since"], SINCE);
+    let ci = &report["workflows"][0];
+    assert_eq!(ci["name"], "CI");
+    assert_eq!(ci["outcomes"]["failure_rate"], 0.5);
+    assert_eq!(ci["outcomes"]["cancelled_or_skipped"], 1);
+    assert_eq!(ci["duration"]["p50"], 400);
+    assert_eq!(ci["duration"]["p95"], 540);
+    assert_eq!(ci["recovery"]["p50"], 3650);
+    assert_eq!(report["flaky_jobs"][0]["job"], "build");
+    assert_eq!(report["total_billable_minutes"], 201);
+    assert!(report["notes"][1]
+        .as_str()
+        .unwrap()
+        .contains("Cancelled and skipped attempts are excluded"));
+}
+
+#[test]
+fn offline_table_shows_trends_flaky_jobs_and_runner_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let _server = synced(dir.path());
+    let output = metrics(dir.path(), NOWHERE)
+        .args(["--repo", REPO, "--since", "2026-11-01", "--offline"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stderr.is_empty(), "an offline run does not sync");
+    insta::assert_snapshot!("metrics_table", String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn openmetrics_output_is_valid_and_ends_with_eof() {
+    let dir = tempfile::tempdir().unwrap();
+    let _server = synced(dir.path());
+    let out_file = dir.path().join("ci.prom");
+    metrics(dir.path(), NOWHERE)
+        .args(["--repo", REPO, "--since", "2026-11-01", "--offline"])
+        .args(["--format", "openmetrics", "--output"])
+        .arg(&out_file)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert!(text.ends_with("\n# EOF\n"));
+    assert!(
+        text.contains("plimsoll_workflow_failure_ratio{repo=\"octo/app\",workflow=\"CI\"} 0.5\n")
+    );
+    assert!(text.contains(
+        "plimsoll_workflow_run_duration_seconds{repo=\"octo/app\",workflow=\"CI\",quantile=\"0.95\"} 540\n"
+    ));
+    assert!(text.contains(
+        "plimsoll_runner_billable_minutes{repo=\"octo/app\",os=\"windows\",labels=\"windows-latest\"} 78\n"
+    ));
+
+    // The format's own rules: metadata before samples, each family once, samples named after
+    // a declared family (with _sum/_count for summaries), `# EOF` last and only once.
+    let mut declared: Vec<(String, String)> = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap();
+            assert!(
+                !declared.iter().any(|(n, _)| n == name),
+                "{name} declared twice"
+            );
+            declared.push((name.to_owned(), kind.to_owned()));
+        } else if line.starts_with("# HELP ") || line.starts_with("# UNIT ") {
+            let name = line.split(' ').nth(2).unwrap();
+            assert_eq!(declared.last().map(|(n, _)| n.as_str()), Some(name));
+            if line.starts_with("# UNIT ") {
+                assert!(name.ends_with(&format!("_{}", line.split(' ').nth(3).unwrap())));
+            }
+        } else if *line == "# EOF" {
+            assert_eq!(index, lines.len() - 1);
+        } else {
+            let name = line.split(['{', ' ']).next().unwrap();
+            let (family, kind) = declared.last().unwrap();
+            let allowed = match kind.as_str() {
+                "summary" => [
+                    family.clone(),
+                    format!("{family}_sum"),
+                    format!("{family}_count"),
+                ]
+                .contains(&name.to_owned()),
+                _ => name == family,
+            };
+            assert!(allowed, "sample {name} outside its family {family}");
+            let value = line.rsplit(' ').next().unwrap();
+            assert!(value.parse::<f64>().is_ok(), "{line}");
+        }
+    }
+
+    // And the reference parser, where the Python client is installed.
+    let parsed = Process::new("python3")
+        .args([
+            "-c",
+            "import sys\nfrom prometheus_client.openmetrics.parser import text_string_to_metric_families as p\nprint(sum(1 for _ in p(open(sys.argv[1]).read())))",
+        ])
+        .arg(&out_file)
+        .output();
+    match parsed {
+        Ok(result) if result.status.success() => {
+            assert_eq!(
+                String::from_utf8_lossy(&result.stdout).trim(),
+                declared.len().to_string()
+            );
+        }
+        Ok(result) if String::from_utf8_lossy(&result.stderr).contains("ModuleNotFoundError") => {
+            println!("skipped: the OpenMetrics reference parser (python3 prometheus_client) is not installed");
+        }
+        Ok(result) => panic!(
+            "the OpenMetrics parser rejected the output: {}",
+            String::from_utf8_lossy(&result.stderr)
+        ),
+        Err(_) => {
+            println!("skipped: python3 is not installed for the OpenMetrics reference parser")
+        }
+    }
+}
+
+#[test]
+fn bad_arguments_and_a_missing_history_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    metrics(dir.path(), NOWHERE)
+        .args(["--offline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no repository"));
+    metrics(dir.path(), NOWHERE)
+        .args(["--repo", REPO, "--since", "a while", "--offline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--since `a while`"));
+    metrics(dir.path(), NOWHERE)
+        .args(["--repo", REPO, "--offline"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds no history of octo/app"));
+    metrics(dir.path(), NOWHERE)
+        .args(["--repo", "not-a-repo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`not-a-repo` is not a repository"));
+    let db_folder_is_a_file = dir.path().join("file");
+    std::fs::write(&db_folder_is_a_file, "").unwrap();
+    metrics(dir.path(), NOWHERE)
+        .args(["--repo", REPO, "--offline", "--db"])
+        .arg(db_folder_is_a_file.join("metrics.sqlite"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot use the database"));
+}
