@@ -2,8 +2,9 @@
 //! created in the window, with its jobs and their steps.
 //!
 //! Incremental: the runs are listed newest first from the scope's cursor (the newest run
-//! created at the last sync, or the oldest one that had not completed then), and a run whose
-//! latest attempt is stored, completed and not updated since is not asked about again.
+//! created at the last sync, or the oldest one that had not completed then) less a day for
+//! re-runs ([`RERUN_LOOKBACK`]), and a run whose latest attempt is stored, completed and not
+//! updated since is not asked about again.
 //! Completed attempts never change, so only new attempts and unfinished ones are fetched.
 
 use crate::api::{self, ApiRun, JobList, RunList, WorkflowList};
@@ -12,6 +13,12 @@ use crate::error::{MetricsError, Result};
 use crate::model::{Job, Repo};
 use crate::store::{Store, SyncState};
 use crate::time::format_timestamp;
+
+/// How far before the cursor an incremental sync lists again: a re-run keeps its run's
+/// `created_at`, so a run re-run since the last sync is found only by listing it again. Most
+/// re-runs follow their failure within hours; the unchanged runs this lists cost no further
+/// request.
+pub const RERUN_LOOKBACK: i64 = crate::time::DAY;
 
 /// What to sync.
 #[derive(Debug, Clone)]
@@ -118,7 +125,9 @@ pub fn sync(
     let previous = store.sync_state(repo.id, &scope)?;
     // An earlier window than last time lists again from its start.
     let from = match previous {
-        Some(state) if state.window_start <= options.since => state.cursor.max(options.since),
+        Some(state) if state.window_start <= options.since => {
+            (state.cursor - RERUN_LOOKBACK).max(options.since)
+        }
         _ => options.since,
     };
     let listing = match &options.workflow {

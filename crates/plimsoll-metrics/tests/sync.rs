@@ -163,12 +163,14 @@ fn sync_survives_githubs_failures_stores_every_attempt_and_then_fetches_only_wha
         Some(160)
     );
 
-    // The incremental sync: run 107 is new; the repository and workflows answer 304.
+    // The incremental sync: run 107 is new and run 103 was re-run (attempt 2); the repository
+    // and workflows answer 304. Runs are listed from a day before the newest one seen.
     let mut later = history::attempts();
     later.push(history::new_attempt());
+    later.push(history::rerun_attempt());
     server.clear_log();
-    let cursor = "2026-11-11T09:00:00Z";
-    history::serve(&server, &later, cursor, 100);
+    let relisted_from = "2026-11-10T09:00:00Z";
+    history::serve(&server, &later, relisted_from, 100);
     let second = plimsoll_metrics::sync(&mut client, &mut store, &sync_options(), &mut |_| {})
         .expect("second sync");
     let targets: Vec<(String, u16)> = server
@@ -181,22 +183,37 @@ fn sync_survives_githubs_failures_stores_every_attempt_and_then_fetches_only_wha
         [
             (format!("/repos/{REPO}"), 304),
             (workflows.clone(), 304),
-            (history::runs_target(cursor), 200),
+            (history::runs_target(relisted_from), 200),
             (history::jobs_target(&history::new_attempt()), 200),
+            (history::jobs_target(&history::rerun_attempt()), 200),
         ],
         "only what is new since the last sync is fetched"
     );
     assert_eq!(
-        second.runs_listed, 2,
-        "runs created at the cursor are listed again"
+        second.runs_listed, 6,
+        "103 to 107, listed again from a day before the cursor"
     );
-    assert_eq!(second.attempts_stored, 1);
-    assert_eq!(second.jobs_stored, 2);
+    assert_eq!(second.attempts_stored, 2);
+    assert_eq!(second.jobs_stored, 4);
     assert_eq!(
         second.requests.not_modified - summary.requests.not_modified,
         2
     );
-    assert_eq!(store.history(REPO, since()).expect("history").runs.len(), 9);
+    let stored = store.history(REPO, since()).expect("history");
+    assert_eq!(stored.runs.len(), 10);
+    let rerun = store
+        .run_attempt(103, 2)
+        .expect("read")
+        .expect("re-run stored");
+    assert_eq!(rerun.conclusion.as_deref(), Some("success"));
+    assert_eq!(
+        store
+            .run_attempt(103, 1)
+            .expect("read")
+            .and_then(|a| a.conclusion),
+        Some("failure".to_owned()),
+        "the first attempt is kept"
+    );
 }
 
 #[test]
@@ -518,4 +535,117 @@ fn githubs_published_examples_parse_into_the_stored_model() {
         plimsoll_metrics::runners::runner_kind(&job.labels).multiplier(),
         Some(0)
     );
+}
+
+#[test]
+fn unfinished_runs_are_fetched_again_and_filters_choose_the_listing() {
+    use serde_json::json;
+    let server = GitHubServer::start();
+    history::serve(&server, &[], SINCE, 100);
+    // The repository answer spends the primary limit: the next request waits for its reset.
+    let reset = epoch_now() + 1;
+    server.once(
+        &format!("/repos/{REPO}"),
+        Reply::json(&json!({"id": 42, "full_name": REPO, "default_branch": "main"}))
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", &reset.to_string()),
+    );
+    let spec = history::AttemptSpec {
+        run_id: 301,
+        attempt: 1,
+        workflow_id: 12,
+        branch: "main",
+        sha: "h8",
+        created: "2026-11-05T10:00:00Z",
+        started: "2026-11-05T10:00:00Z",
+        conclusion: "success",
+        jobs: vec![history::JobSpec {
+            id: 9901,
+            name: "publish",
+            label: "macos-14",
+            queued: 60,
+            seconds: 600,
+            conclusion: "success",
+        }],
+    };
+    let listing = |from: &str| {
+        format!(
+            "/repos/{REPO}/actions/workflows/release.yml/runs?created=%3E%3D{from}&per_page=100&branch=main"
+        )
+    };
+    let mut running = history::run_json(&server.url, &spec);
+    running["status"] = json!("in_progress");
+    running["conclusion"] = json!(null);
+    let mut running_job = history::job_json(&server.url, &spec, &spec.jobs[0]);
+    running_job["status"] = json!("in_progress");
+    running_job["conclusion"] = json!(null);
+    running_job["completed_at"] = json!(null);
+    server.route(
+        &listing(SINCE),
+        Reply::json(&json!({"total_count": 1, "workflow_runs": [running]})),
+    );
+    server.route(
+        &history::jobs_target(&spec),
+        Reply::json(&json!({"total_count": 1, "jobs": [running_job]})),
+    );
+    let options = SyncOptions {
+        workflow: Some(".github/workflows/release.yml".to_owned()),
+        branch: Some("main".to_owned()),
+        ..sync_options()
+    };
+    let mut store = Store::open_in_memory().expect("store");
+    let mut client = client(&server);
+    let first =
+        plimsoll_metrics::sync(&mut client, &mut store, &options, &mut |_| {}).expect("sync");
+    assert_eq!(
+        first.requests.rate_limit_waits, 1,
+        "waited for the reset after a 200"
+    );
+    let log = server.requests();
+    assert!(log[1].at - log[0].at >= Duration::from_millis(900));
+    let stored = store.run_attempt(301, 1).expect("read").expect("stored");
+    assert_eq!(
+        (stored.status.as_str(), stored.conclusion.as_deref()),
+        ("in_progress", None)
+    );
+    let job = &store.history(REPO, since()).expect("history").jobs[0];
+    assert_eq!(
+        (job.status.as_str(), job.completed_at),
+        ("in_progress", None)
+    );
+
+    // It completed since: listed again from a day before it (the cursor stayed on it), and its
+    // jobs fetched again.
+    let relisted_from = "2026-11-04T10:00:00Z";
+    server.route(
+        &listing(relisted_from),
+        Reply::json(
+            &json!({"total_count": 1, "workflow_runs": [history::run_json(&server.url, &spec)]}),
+        ),
+    );
+    server.route(
+        &history::jobs_target(&spec),
+        Reply::json(&json!({"total_count": 1, "jobs": [history::job_json(&server.url, &spec, &spec.jobs[0])]})),
+    );
+    let second =
+        plimsoll_metrics::sync(&mut client, &mut store, &options, &mut |_| {}).expect("sync");
+    assert_eq!(
+        (
+            second.runs_listed,
+            second.attempts_stored,
+            second.jobs_stored
+        ),
+        (1, 1, 1)
+    );
+    let stored = store.run_attempt(301, 1).expect("read").expect("stored");
+    assert_eq!(stored.conclusion.as_deref(), Some("success"));
+    let report = analyse(
+        &store.history(REPO, since()).expect("history"),
+        &AnalysisOptions {
+            since: since(),
+            top_steps: 3,
+            ..Default::default()
+        },
+    );
+    assert_eq!(report.workflows[0].duration.p50, Some(660));
 }

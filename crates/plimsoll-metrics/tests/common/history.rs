@@ -16,7 +16,8 @@
 //! | 106 | 1       | feature | f6  | 11-11 09:00      | failure    | 180 fail  | 240 ok           |
 //! | 201 | 1       | main    | e5  | 11-11 08:00      | success    | publish: 600 ok               |
 //!
-//! and, for the incremental sync, 107 (main, g7, 11-12 10:00, success, 240 and 360).
+//! and, for the incremental sync, 107 (main, g7, 11-12 10:00, success, 240 and 360) and a
+//! second, passing attempt of 103 (started 11-12 09:00).
 
 use plimsoll_metrics::time::{format_timestamp, parse_timestamp};
 use serde_json::{json, Value};
@@ -201,6 +202,21 @@ pub fn new_attempt() -> AttemptSpec {
     }
 }
 
+/// Run 103 re-run after the first sync: its second attempt passes.
+pub fn rerun_attempt() -> AttemptSpec {
+    AttemptSpec {
+        run_id: 103,
+        attempt: 2,
+        workflow_id: 11,
+        branch: "main",
+        sha: "c3",
+        created: "2026-11-10T09:00:00Z",
+        started: "2026-11-12T09:00:00Z",
+        conclusion: "success",
+        jobs: ci_jobs(9001, (30, 120, "success"), (30, 300, "success")),
+    }
+}
+
 /// When an attempt ended: its last job's end.
 fn attempt_end(spec: &AttemptSpec) -> i64 {
     let started = at(spec.started);
@@ -243,7 +259,7 @@ pub fn run_json(base: &str, spec: &AttemptSpec) -> Value {
     })
 }
 
-fn job_json(base: &str, spec: &AttemptSpec, job: &JobSpec) -> Value {
+pub fn job_json(base: &str, spec: &AttemptSpec, job: &JobSpec) -> Value {
     let created = at(spec.started);
     let started = created + job.queued;
     let completed = started + job.seconds;
