@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod api;
+pub mod cache_log;
 pub mod client;
 pub mod error;
 pub mod model;
