@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::cache_log::{CacheEvent, CacheOutcome};
 use crate::model::{Job, RunAttempt, Workflow};
 use crate::runners::{runner_kind, RunnerOs};
 use crate::store::History;
@@ -38,6 +39,8 @@ pub const NOTES: &[&str] = &[
     "Flaky job: one commit where the job both failed and passed, across attempts or runs.",
     "Runner minutes: each job rounded up to a whole minute; billable = minutes x GitHub's \
      per-OS multiplier (Linux 1, Windows 2, macOS 10; self-hosted 0).",
+    "Cache hit rate = restores / (restores + misses), from the cache actions' own log lines in \
+     the job logs read (--logs); a partial hit restored a fallback key (restore-keys).",
 ];
 
 /// What to analyse.
@@ -141,6 +144,43 @@ impl Outcomes {
     }
 }
 
+/// Cache use read from job logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CacheStats {
+    /// Jobs whose log was read.
+    pub jobs_read: usize,
+    pub hits: usize,
+    /// Hits on the primary key, and on a fallback key (`restore-keys`, a partial match).
+    pub exact_hits: usize,
+    pub partial_hits: usize,
+    pub misses: usize,
+    pub saves: usize,
+    /// hits / (hits + misses); `None` with neither.
+    pub hit_rate: Option<f64>,
+}
+
+impl CacheStats {
+    fn add(&mut self, events: &[CacheEvent]) {
+        self.jobs_read += 1;
+        for event in events {
+            match event.outcome {
+                CacheOutcome::Hit => {
+                    self.hits += 1;
+                    match event.exact {
+                        Some(true) => self.exact_hits += 1,
+                        Some(false) => self.partial_hits += 1,
+                        None => {}
+                    }
+                }
+                CacheOutcome::Miss => self.misses += 1,
+                CacheOutcome::Saved => self.saves += 1,
+            }
+        }
+        let looked_up = self.hits + self.misses;
+        self.hit_rate = (looked_up > 0).then(|| self.hits as f64 / looked_up as f64);
+    }
+}
+
 /// One week of a workflow.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Week {
@@ -169,6 +209,7 @@ pub struct JobMetrics {
     pub outcomes: Outcomes,
     pub duration: Spread,
     pub queue: Spread,
+    pub cache: CacheStats,
 }
 
 /// The metrics of one workflow.
@@ -180,6 +221,7 @@ pub struct WorkflowMetrics {
     pub duration: Spread,
     pub queue: Spread,
     pub recovery: Recovery,
+    pub cache: CacheStats,
     pub weekly: Vec<Week>,
     pub jobs: Vec<JobMetrics>,
 }
@@ -249,6 +291,15 @@ fn matches_workflow(filter: Option<&str>, workflow: Option<&Workflow>) -> bool {
     };
     let file = filter.rsplit('/').next().unwrap_or(filter);
     workflow.is_some_and(|w| w.path.rsplit('/').next() == Some(file))
+}
+
+/// What is gathered of one job name while its attempts are walked.
+#[derive(Default)]
+struct JobTally {
+    outcomes: Outcomes,
+    durations: Vec<i64>,
+    queue: Vec<i64>,
+    cache: CacheStats,
 }
 
 /// The jobs of each attempt, by (run id, attempt).
@@ -342,7 +393,8 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
         let mut queue = Vec::new();
         let mut weekly: BTreeMap<i64, (Outcomes, Vec<i64>)> =
             weeks.iter().map(|&w| (w, Default::default())).collect();
-        let mut job_rows: BTreeMap<&str, (Outcomes, Vec<i64>, Vec<i64>)> = BTreeMap::new();
+        let mut cache = CacheStats::default();
+        let mut job_rows: BTreeMap<&str, JobTally> = BTreeMap::new();
         let mut job_commits: BTreeMap<&str, BTreeMap<&str, (bool, bool)>> = BTreeMap::new();
         for run in attempts {
             let result = outcome(&run.status, run.conclusion.as_deref());
@@ -361,16 +413,20 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
             for job in jobs {
                 let job_result = outcome(&job.status, job.conclusion.as_deref());
                 let row = job_rows.entry(job.name.as_str()).or_default();
-                row.0.add(job_result);
+                row.outcomes.add(job_result);
                 if let Some(wait) = seconds_between(job.created_at, job.started_at) {
                     queue.push(wait);
-                    row.2.push(wait);
+                    row.queue.push(wait);
+                }
+                if let Some(events) = history.cache_events.get(&job.id) {
+                    cache.add(events);
+                    row.cache.add(events);
                 }
                 if !job_result.decided() {
                     continue;
                 }
                 if let Some(took) = seconds_between(job.started_at, job.completed_at) {
-                    row.1.push(took);
+                    row.durations.push(took);
                 }
                 let seen = job_commits
                     .entry(job.name.as_str())
@@ -417,6 +473,7 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
         }
         workflow_metrics.push(WorkflowMetrics {
             recovery: recovery(attempts, &default_branch, &jobs_by_attempt),
+            cache,
             name,
             path,
             outcomes,
@@ -432,11 +489,12 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
                 .collect(),
             jobs: job_rows
                 .into_iter()
-                .map(|(name, (outcomes, durations, queue))| JobMetrics {
+                .map(|(name, tally)| JobMetrics {
                     name: name.to_owned(),
-                    outcomes,
-                    duration: Spread::of(durations),
-                    queue: Spread::of(queue),
+                    outcomes: tally.outcomes,
+                    duration: Spread::of(tally.durations),
+                    queue: Spread::of(tally.queue),
+                    cache: tally.cache,
                 })
                 .collect(),
         });

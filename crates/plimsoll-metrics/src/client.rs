@@ -117,12 +117,24 @@ impl Client {
     /// GET `url` (absolute, or a path under the API URL), conditionally when the store has
     /// its ETag.
     pub fn get(&mut self, url: &str, store: &Store) -> Result<Page> {
+        self.fetch(url, Some(store))
+    }
+
+    /// GET `url` without keeping the response: a job log, large and read once.
+    pub fn get_uncached(&mut self, url: &str) -> Result<Page> {
+        self.fetch(url, None)
+    }
+
+    fn fetch(&mut self, url: &str, store: Option<&Store>) -> Result<Page> {
         let url = if url.starts_with("http://") || url.starts_with("https://") {
             url.to_owned()
         } else {
             format!("{}{url}", self.options.api_url)
         };
-        let cached = store.cached_response(&url)?;
+        let cached = match store {
+            Some(store) => store.cached_response(&url)?,
+            None => None,
+        };
         let mut failures = 0u32;
         let mut waits = 0u32;
         loop {
@@ -201,7 +213,7 @@ impl Client {
         &mut self,
         url: &str,
         cached: Option<&CachedResponse>,
-        store: &Store,
+        store: Option<&Store>,
     ) -> Result<Outcome> {
         let mut request = self
             .agent
@@ -263,7 +275,7 @@ impl Client {
                     Ok(body) => body,
                     Err(error) => return transport_failure(url, error),
                 };
-                if let Some(etag) = etag {
+                if let (Some(etag), Some(store)) = (etag, store) {
                     store.save_response(
                         url,
                         &CachedResponse {

@@ -115,6 +115,7 @@ pub fn human(report: &Report) -> String {
                 duration(w.duration.p50),
                 duration(w.duration.p95),
                 duration(w.queue.p50),
+                percent(w.cache.hit_rate),
                 match (w.recovery.recoveries, w.recovery.still_failing) {
                     (0, true) => "still red".to_owned(),
                     (_, true) => format!("{} (red now)", duration(w.recovery.p50)),
@@ -128,8 +129,8 @@ pub fn human(report: &Report) -> String {
     table(
         &mut out,
         &[
-            "WORKFLOW", "ATTEMPTS", "FAIL", "EXCL", "P50", "P95", "QUEUE", "RECOVER", "DURATION",
-            "FAILURES",
+            "WORKFLOW", "ATTEMPTS", "FAIL", "EXCL", "P50", "P95", "QUEUE", "CACHE", "RECOVER",
+            "DURATION", "FAILURES",
         ],
         &rows,
     );
@@ -213,6 +214,37 @@ pub fn human(report: &Report) -> String {
             &mut out,
             &["STEP", "RUNS", "FAILED", "P50", "P95"],
             &step_rows(&report.most_failing_steps),
+        );
+    }
+
+    out.push_str("\nCaches (from the job logs read with --logs)\n");
+    let rows: Vec<Vec<String>> = report
+        .workflows
+        .iter()
+        .flat_map(|w| {
+            w.jobs
+                .iter()
+                .filter(|job| job.cache.jobs_read > 0)
+                .map(move |job| {
+                    let c = &job.cache;
+                    vec![
+                        format!("{} / {}", safe(&w.name), safe(&job.name)),
+                        c.jobs_read.to_string(),
+                        format!("{} ({} partial)", c.hits, c.partial_hits),
+                        c.misses.to_string(),
+                        c.saves.to_string(),
+                        percent(c.hit_rate),
+                    ]
+                })
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push_str("no job logs read: sync with --logs\n");
+    } else {
+        table(
+            &mut out,
+            &["JOB", "LOGS", "HITS", "MISSES", "SAVES", "HIT RATE"],
+            &rows,
         );
     }
 
@@ -397,6 +429,43 @@ pub fn openmetrics(report: &Report) -> String {
                 "plimsoll_workflow_time_to_recover_seconds",
                 &[("repo", repo), ("workflow", &w.name)],
                 p50 as f64,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_workflow_cache_events",
+        "gauge",
+        None,
+        "Cache restores (hit), misses and saves in the job logs read (--logs).",
+    );
+    for w in &report.workflows {
+        if w.cache.jobs_read == 0 {
+            continue;
+        }
+        for (outcome, count) in [
+            ("hit", w.cache.hits),
+            ("miss", w.cache.misses),
+            ("saved", w.cache.saves),
+        ] {
+            f.sample(
+                "plimsoll_workflow_cache_events",
+                &[("repo", repo), ("workflow", &w.name), ("outcome", outcome)],
+                count as f64,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_workflow_cache_hit_ratio",
+        "gauge",
+        Some("ratio"),
+        "Cache restores / (restores + misses) in the job logs read.",
+    );
+    for w in &report.workflows {
+        if let Some(rate) = w.cache.hit_rate {
+            f.sample(
+                "plimsoll_workflow_cache_hit_ratio",
+                &[("repo", repo), ("workflow", &w.name)],
+                rate,
             );
         }
     }

@@ -5,10 +5,12 @@
 //! version, and opening a database runs the ones it has not had, in one transaction each. A
 //! database written by a newer plimsoll is refused rather than misread.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::cache_log::{CacheEvent, CacheOutcome};
 use crate::error::{MetricsError, Result};
 use crate::model::{Job, Repo, RunAttempt, Step, Workflow};
 
@@ -83,6 +85,21 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         next_url TEXT
      );",
+    // 2: what the job logs said about caches (`--logs`), and which logs were read.
+    "CREATE TABLE job_logs (
+        job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        available INTEGER NOT NULL,
+        fetched_at INTEGER NOT NULL
+     );
+     CREATE TABLE cache_events (
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,
+        step TEXT,
+        outcome TEXT NOT NULL,
+        cache_key TEXT,
+        exact INTEGER,
+        PRIMARY KEY (job_id, line)
+     );",
 ];
 
 /// The schema version this build writes.
@@ -114,6 +131,9 @@ pub struct History {
     pub workflows: Vec<Workflow>,
     pub runs: Vec<RunAttempt>,
     pub jobs: Vec<Job>,
+    /// The cache events of each job whose log was read, by job id (an empty list: read, no
+    /// cache used).
+    pub cache_events: BTreeMap<i64, Vec<CacheEvent>>,
 }
 
 /// An open metrics database.
@@ -410,12 +430,106 @@ impl Store {
             .query_map([repo.id, since], run_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let jobs = self.jobs(repo.id, since)?;
+        let cache_events = self.cache_events(repo.id, since)?;
         Ok(History {
             repo: Some(repo),
             workflows,
             runs,
             jobs,
+            cache_events,
         })
+    }
+
+    /// The completed jobs of `repo_id`'s runs created at or after `since` whose log was not
+    /// read yet, oldest first.
+    pub fn jobs_without_logs(&self, repo_id: i64, since: i64) -> Result<Vec<i64>> {
+        let mut statement = self.connection.prepare(
+            "SELECT j.id FROM jobs j JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
+             WHERE r.repo_id = ?1 AND r.created_at >= ?2 AND j.status = 'completed'
+               AND j.conclusion IS NOT 'skipped'
+               AND NOT EXISTS (SELECT 1 FROM job_logs l WHERE l.job_id = j.id)
+             ORDER BY j.id",
+        )?;
+        let ids = statement
+            .query_map([repo_id, since], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
+    /// Record that job `job_id`'s log was read (with its cache events) or is no longer
+    /// available (GitHub keeps logs for a limited time).
+    pub fn save_job_log(
+        &mut self,
+        job_id: i64,
+        events: Option<&[CacheEvent]>,
+        fetched_at: i64,
+    ) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        transaction.execute("DELETE FROM cache_events WHERE job_id = ?1", [job_id])?;
+        transaction.execute(
+            "INSERT OR REPLACE INTO job_logs (job_id, available, fetched_at) VALUES (?1, ?2, ?3)",
+            params![job_id, events.is_some(), fetched_at],
+        )?;
+        for event in events.unwrap_or_default() {
+            transaction.execute(
+                "INSERT OR REPLACE INTO cache_events (job_id, line, step, outcome, cache_key, exact)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    job_id,
+                    event.line as i64,
+                    event.step,
+                    event.outcome.as_str(),
+                    event.key,
+                    event.exact
+                ],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    fn cache_events(&self, repo_id: i64, since: i64) -> Result<BTreeMap<i64, Vec<CacheEvent>>> {
+        let mut read = BTreeMap::new();
+        let mut statement = self.connection.prepare(
+            "SELECT l.job_id FROM job_logs l JOIN jobs j ON j.id = l.job_id
+             JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
+             WHERE r.repo_id = ?1 AND r.created_at >= ?2 AND l.available",
+        )?;
+        for job_id in statement.query_map([repo_id, since], |row| row.get::<_, i64>(0))? {
+            read.insert(job_id?, Vec::new());
+        }
+        let mut statement = self.connection.prepare(
+            "SELECT e.job_id, e.line, e.step, e.outcome, e.cache_key, e.exact
+             FROM cache_events e JOIN jobs j ON j.id = e.job_id
+             JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
+             WHERE r.repo_id = ?1 AND r.created_at >= ?2 ORDER BY e.job_id, e.line",
+        )?;
+        let rows = statement.query_map([repo_id, since], |row| {
+            let outcome: String = row.get(3)?;
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                outcome,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, Option<bool>>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (job_id, line, step, outcome, key, exact) = row?;
+            // A row this build cannot name (written by a newer one) is left out.
+            let Some(outcome) = CacheOutcome::parse(&outcome) else {
+                continue;
+            };
+            read.entry(job_id).or_default().push(CacheEvent {
+                line: usize::try_from(line).unwrap_or_default(),
+                step,
+                outcome,
+                key,
+                exact,
+            });
+        }
+        Ok(read)
     }
 
     fn jobs(&self, repo_id: i64, since: i64) -> Result<Vec<Job>> {

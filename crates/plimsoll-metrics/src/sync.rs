@@ -8,6 +8,7 @@
 //! Completed attempts never change, so only new attempts and unfinished ones are fetched.
 
 use crate::api::{self, ApiRun, JobList, RunList, WorkflowList};
+use crate::cache_log::cache_events;
 use crate::client::Client;
 use crate::error::{MetricsError, Result};
 use crate::model::{Job, Repo};
@@ -33,6 +34,8 @@ pub struct SyncOptions {
     pub branch: Option<String>,
     /// The time the sync is made (Unix seconds).
     pub now: i64,
+    /// Also read each completed job's log once, for its cache events.
+    pub logs: bool,
 }
 
 /// What a sync did.
@@ -46,6 +49,9 @@ pub struct SyncSummary {
     pub jobs_stored: u64,
     /// GitHub reported more runs than its list API returns for one query (1,000).
     pub truncated: bool,
+    /// Job logs read (`logs`), and those GitHub no longer had (expired or deleted).
+    pub logs_read: u64,
+    pub logs_unavailable: u64,
     pub requests: crate::client::RequestCounts,
 }
 
@@ -173,6 +179,17 @@ pub fn sync(
              to fetch the rest from the newest stored"
         );
     }
+    if options.logs {
+        sync_logs(
+            client,
+            store,
+            &base,
+            repo.id,
+            options,
+            &mut summary,
+            progress,
+        )?;
+    }
     store.save_sync_state(
         repo.id,
         &scope,
@@ -226,6 +243,39 @@ fn sync_run(
     store.save_attempt(&listed, &jobs)?;
     summary.attempts_stored += 1;
     summary.jobs_stored += jobs.len() as u64;
+    Ok(())
+}
+
+/// Read the log of every completed job not read yet, keeping only its cache events. A log
+/// GitHub no longer has (404, 410) is recorded as unavailable, not asked for again.
+fn sync_logs(
+    client: &mut Client,
+    store: &mut Store,
+    base: &str,
+    repo_id: i64,
+    options: &SyncOptions,
+    summary: &mut SyncSummary,
+    progress: &mut dyn FnMut(&SyncSummary),
+) -> Result<()> {
+    for job_id in store.jobs_without_logs(repo_id, options.since)? {
+        let url = format!("{base}/actions/jobs/{job_id}/logs");
+        match client.get_uncached(&url) {
+            Ok(page) => {
+                let events = cache_events(page.body.as_bytes()).unwrap_or_default();
+                store.save_job_log(job_id, Some(&events), options.now)?;
+                summary.logs_read += 1;
+            }
+            Err(MetricsError::Http {
+                status: 404 | 410, ..
+            }) => {
+                store.save_job_log(job_id, None, options.now)?;
+                summary.logs_unavailable += 1;
+            }
+            Err(other) => return Err(other),
+        }
+        summary.requests = client.counts;
+        progress(summary);
+    }
     Ok(())
 }
 

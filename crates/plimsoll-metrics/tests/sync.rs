@@ -32,6 +32,7 @@ fn sync_options() -> SyncOptions {
         workflow: None,
         branch: None,
         now: parse_timestamp("2026-11-12T00:00:00Z").expect("now"),
+        logs: false,
     }
 }
 
@@ -131,7 +132,7 @@ fn sync_survives_githubs_failures_stores_every_attempt_and_then_fetches_only_wha
     assert!(timed_out[1].0 - timed_out[0].0 >= Duration::from_secs(1));
 
     // What was stored.
-    assert_eq!(store.schema_version().expect("version"), 1);
+    assert_eq!(store.schema_version().expect("version"), 2);
     let stored = store.history(REPO, since()).expect("history");
     assert_eq!(
         stored.repo.as_ref().map(|r| r.default_branch.as_str()),
@@ -477,13 +478,13 @@ fn a_database_of_a_newer_schema_is_refused_and_an_empty_one_migrated() {
             .expect("reopen")
             .schema_version()
             .expect("version"),
-        1
+        2
     );
     set_user_version(&path, 99);
     match Store::open(&path) {
         Err(MetricsError::NewerSchema {
             found: 99,
-            known: 1,
+            known: 2,
         }) => {}
         Err(other) => panic!("unexpected error {other}"),
         Ok(_) => panic!("a newer schema was opened"),
@@ -648,4 +649,100 @@ fn unfinished_runs_are_fetched_again_and_filters_choose_the_listing() {
         },
     );
     assert_eq!(report.workflows[0].duration.p50, Some(660));
+}
+
+#[test]
+fn job_logs_are_read_once_for_their_cache_events() {
+    let server = GitHubServer::start();
+    history::serve(&server, &history::attempts(), SINCE, 100);
+    let log_url = |job: i64| format!("/repos/{REPO}/actions/jobs/{job}/logs");
+    // As GitHub does: a redirect to the log's storage, which gets no token.
+    server.route(
+        &log_url(1001),
+        Reply::redirect(&format!("{}/blobs/job-1001.txt", server.url)),
+    );
+    server.route(
+        "/blobs/job-1001.txt",
+        Reply::text(
+            "2026-11-02T10:00:31.0000000Z ##[group]Run actions/cache@v4\n\
+             2026-11-02T10:00:31.0000000Z with:\n\
+             2026-11-02T10:00:31.0000000Z   path: ~/.cargo\n\
+             2026-11-02T10:00:31.0000000Z   key: cargo-a1\n\
+             2026-11-02T10:00:31.0000000Z ##[endgroup]\n\
+             2026-11-02T10:00:32.0000000Z Cache not found for input keys: cargo-a1\n\
+             2026-11-02T10:05:20.0000000Z Post job cleanup.\n\
+             2026-11-02T10:05:21.0000000Z Cache saved successfully\n\
+             2026-11-02T10:05:21.0000000Z Cache saved with key: cargo-a1\n",
+        ),
+    );
+    server.route(
+        &log_url(1002),
+        Reply::text(
+            "2026-11-02T10:01:01.0000000Z ##[group]Run Swatinem/rust-cache@v2\n\
+             2026-11-02T10:01:01.0000000Z ##[endgroup]\n\
+             2026-11-02T10:01:02.0000000Z Restored from cache key \"v0-rust-x\" full match: true.\n",
+        ),
+    );
+    server.route(
+        &log_url(2001),
+        Reply::text(
+            "2026-11-03T10:00:21.0000000Z ##[group]Run actions/cache@v4\n\
+             2026-11-03T10:00:21.0000000Z with:\n\
+             2026-11-03T10:00:21.0000000Z   key: cargo-b2\n\
+             2026-11-03T10:00:21.0000000Z   restore-keys: cargo-\n\
+             2026-11-03T10:00:21.0000000Z ##[endgroup]\n\
+             2026-11-03T10:00:22.0000000Z Cache restored from key: cargo-a1\n",
+        ),
+    );
+    server.route(&log_url(2002), Reply::error(410, "Gone"));
+    // Every other job's log answers 404: expired.
+    let options = SyncOptions {
+        logs: true,
+        ..sync_options()
+    };
+    let mut store = Store::open_in_memory().expect("store");
+    let mut client = client(&server);
+    let first =
+        plimsoll_metrics::sync(&mut client, &mut store, &options, &mut |_| {}).expect("sync");
+    assert_eq!((first.logs_read, first.logs_unavailable), (3, 12));
+    let log = server.requests();
+    let blob = log
+        .iter()
+        .find(|r| r.target == "/blobs/job-1001.txt")
+        .expect("the redirect was followed");
+    assert_eq!(blob.authorization, None, "the token stays with the API");
+
+    server.clear_log();
+    history::serve(&server, &history::attempts(), "2026-11-10T09:00:00Z", 100);
+    let second =
+        plimsoll_metrics::sync(&mut client, &mut store, &options, &mut |_| {}).expect("sync");
+    assert_eq!((second.logs_read, second.logs_unavailable), (0, 0));
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| !r.target.ends_with("/logs")),
+        "a log is read once, an unavailable one not asked for again"
+    );
+
+    let report = analyse(
+        &store.history(REPO, since()).expect("history"),
+        &AnalysisOptions {
+            since: since(),
+            top_steps: 3,
+            ..Default::default()
+        },
+    );
+    let ci = &report.workflows[0].cache;
+    assert_eq!(
+        (ci.jobs_read, ci.hits, ci.exact_hits, ci.partial_hits),
+        (3, 2, 1, 1)
+    );
+    assert_eq!((ci.misses, ci.saves), (1, 1));
+    assert_eq!(ci.hit_rate, Some(2.0 / 3.0));
+    let build = &report.workflows[0].jobs[0].cache;
+    assert_eq!((build.jobs_read, build.hit_rate), (2, Some(0.5)));
+    let windows = &report.workflows[0].jobs[1].cache;
+    assert_eq!((windows.jobs_read, windows.hit_rate), (1, Some(1.0)));
+    assert_eq!(report.workflows[1].cache.jobs_read, 0);
 }

@@ -47,6 +47,9 @@ pub struct MetricsArgs {
     /// Report from the database without asking GitHub.
     #[arg(long)]
     offline: bool,
+    /// Also read each completed job's log once, for the cache actions' hits, misses and saves.
+    #[arg(long, conflicts_with = "offline")]
+    logs: bool,
     /// The database (default: $XDG_CACHE_HOME/plimsoll/metrics.sqlite, else
     /// ~/.cache/plimsoll/metrics.sqlite).
     #[arg(long, value_name = "PATH")]
@@ -124,6 +127,7 @@ pub fn run(args: MetricsArgs) -> anyhow::Result<ExitCode> {
             workflow: args.workflow.clone(),
             branch: args.branch.clone(),
             now,
+            logs: args.logs,
         };
         let on_terminal = std::io::stderr().is_terminal();
         let summary = plimsoll_metrics::sync(&mut client, &mut store, &options, &mut |s| {
@@ -142,9 +146,17 @@ pub fn run(args: MetricsArgs) -> anyhow::Result<ExitCode> {
             eprint!("\r\x1b[2K");
         }
         let counts = summary.requests;
+        let logs = if args.logs {
+            format!(
+                ", {} job logs read ({} no longer kept by GitHub)",
+                summary.logs_read, summary.logs_unavailable
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "plimsoll: synced {}: {} runs listed, {} attempts and {} jobs stored; {} requests \
-             ({} not modified, {} retried, {} rate-limit waits)",
+            "plimsoll: synced {}: {} runs listed, {} attempts and {} jobs stored{logs}; {} \
+             requests ({} not modified, {} retried, {} rate-limit waits)",
             crate::for_stderr(&repo, false),
             summary.runs_listed,
             summary.attempts_stored,

@@ -11,7 +11,7 @@ use predicates::prelude::*;
 #[path = "../../plimsoll-metrics/tests/common/mod.rs"]
 mod github;
 
-use github::github_server::GitHubServer;
+use github::github_server::{GitHubServer, Reply};
 use github::history::{self, REPO, SINCE};
 
 /// `plimsoll metrics` against `api_url`, with no token, repository or cache folder from the
@@ -33,15 +33,35 @@ fn metrics(dir: &Path, api_url: &str) -> Command {
 /// An address where nothing listens: an offline run must not need it.
 const NOWHERE: &str = "http://127.0.0.1:9";
 
+/// Sync the history with `--logs`: job 1001's log restores a cache, the others are expired.
 fn synced(dir: &Path) -> GitHubServer {
     let server = GitHubServer::start();
     history::serve(&server, &history::attempts(), SINCE, 3);
+    server.route(
+        &format!("/repos/{REPO}/actions/jobs/1001/logs"),
+        Reply::text(
+            "2026-11-02T10:00:31.0000000Z ##[group]Run actions/cache@v4\n\
+             2026-11-02T10:00:31.0000000Z with:\n\
+             2026-11-02T10:00:31.0000000Z   key: cargo-a1\n\
+             2026-11-02T10:00:31.0000000Z ##[endgroup]\n\
+             2026-11-02T10:00:32.0000000Z Cache restored from key: cargo-a1\n",
+        ),
+    );
     metrics(dir, &server.url)
-        .args(["--repo", REPO, "--since", "2026-11-01", "--format", "json"])
+        .args([
+            "--repo",
+            REPO,
+            "--since",
+            "2026-11-01",
+            "--logs",
+            "--format",
+            "json",
+        ])
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "synced octo/app: 7 runs listed, 8 attempts and 15 jobs stored",
+            "synced octo/app: 7 runs listed, 8 attempts and 15 jobs stored, 1 job logs read (14 \
+             no longer kept by GitHub)",
         ));
     server
 }

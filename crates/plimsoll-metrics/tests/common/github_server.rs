@@ -17,6 +17,7 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub content_type: &'static str,
     pub delay: Duration,
 }
 
@@ -26,8 +27,28 @@ impl Reply {
             status: 200,
             headers: Vec::new(),
             body: body.to_string(),
+            content_type: "application/json; charset=utf-8",
             delay: Duration::ZERO,
         }
+    }
+
+    /// A plain-text reply, as a job log is served.
+    pub fn text(body: &str) -> Self {
+        Reply {
+            body: body.to_owned(),
+            content_type: "text/plain",
+            ..Reply::json(&serde_json::Value::Null)
+        }
+    }
+
+    /// A `302 Found` to `location`, as the logs endpoint answers.
+    pub fn redirect(location: &str) -> Self {
+        Reply {
+            status: 302,
+            body: String::new(),
+            ..Reply::json(&serde_json::Value::Null)
+        }
+        .header("Location", location)
     }
 
     /// An error reply with GitHub's `{"message": …}` body.
@@ -160,6 +181,7 @@ impl Drop for GitHubServer {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        302 => "Found",
         304 => "Not Modified",
         403 => "Forbidden",
         404 => "Not Found",
@@ -220,9 +242,10 @@ fn serve(mut stream: TcpStream, routes: &Mutex<Routes>, log: &Mutex<Vec<Recorded
     });
     std::thread::sleep(reply.delay);
     let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
         reply.status,
         reason(reply.status),
+        reply.content_type,
         reply.body.len()
     );
     for (name, value) in &reply.headers {
