@@ -21,6 +21,10 @@ use crate::time::format_timestamp;
 /// request.
 pub const RERUN_LOOKBACK: i64 = crate::time::DAY;
 
+/// The most results GitHub's run listing returns for a query filtered by `created` or
+/// `branch` ("List workflow runs for a repository": "up to 1,000 results for each search").
+pub const LIST_LIMIT: i64 = 1000;
+
 /// What to sync.
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -47,7 +51,9 @@ pub struct SyncSummary {
     pub attempts_stored: u64,
     /// Jobs stored with those attempts.
     pub jobs_stored: u64,
-    /// GitHub reported more runs than its list API returns for one query (1,000).
+    /// Listings split because their window held more runs than GitHub lists for one query.
+    pub windows_split: u64,
+    /// Some second held more runs than GitHub lists for one query: runs were missed.
     pub truncated: bool,
     /// Job logs read (`logs`), and those GitHub no longer had (expired or deleted).
     pub logs_read: u64,
@@ -143,40 +149,60 @@ pub fn sync(
         ),
         None => format!("{base}/actions/runs"),
     };
-    let mut query = format!(
-        "?created={}&per_page=100",
-        encode_query_value(&format!(">={}", format_timestamp(from)))
-    );
-    if let Some(branch) = &options.branch {
-        query.push_str(&format!("&branch={}", encode_query_value(branch)));
-    }
+    let branch_query = options
+        .branch
+        .as_ref()
+        .map(|branch| format!("&branch={}", encode_query_value(branch)))
+        .unwrap_or_default();
 
     let mut newest_created = from;
     let mut oldest_unfinished: Option<i64> = None;
-    let mut url = Some(format!("{listing}{query}"));
-    while let Some(current) = url {
-        let page = client.get(&current, store)?;
-        let list: RunList = api::parse(&current, &page.body)?;
-        if list.total_count > 1000 {
-            summary.truncated = true;
-        }
-        for run in list.workflow_runs {
-            summary.runs_listed += 1;
-            let created = crate::time::parse_timestamp(&run.created_at).unwrap_or(from);
-            newest_created = newest_created.max(created);
-            if run.status.as_deref() != Some("completed") {
-                oldest_unfinished = Some(oldest_unfinished.map_or(created, |o| o.min(created)));
+    // Windows of creation times still to list, each with its end (`None`: open-ended). A
+    // window holding more runs than GitHub lists for one query is split in two.
+    let mut windows: Vec<(i64, Option<i64>)> = vec![(from, None)];
+    'windows: while let Some((start, end)) = windows.pop() {
+        let filter = match end {
+            None => format!(">={}", format_timestamp(start)),
+            Some(end) => format!("{}..{}", format_timestamp(start), format_timestamp(end)),
+        };
+        let mut url = Some(format!(
+            "{listing}?created={}&per_page=100{branch_query}",
+            encode_query_value(&filter)
+        ));
+        let mut first_page = true;
+        while let Some(current) = url {
+            let page = client.get(&current, store)?;
+            let list: RunList = api::parse(&current, &page.body)?;
+            if first_page && list.total_count > LIST_LIMIT {
+                let last = end.unwrap_or(options.now);
+                if last > start {
+                    let middle = start + (last - start) / 2;
+                    windows.push((middle + 1, end));
+                    windows.push((start, Some(middle)));
+                    summary.windows_split += 1;
+                    continue 'windows;
+                }
+                // More runs created in one second than one query lists.
+                summary.truncated = true;
             }
-            sync_run(client, store, &base, &repo, &current, run, &mut summary)?;
-            summary.requests = client.counts;
-            progress(&summary);
+            first_page = false;
+            for run in list.workflow_runs {
+                summary.runs_listed += 1;
+                let created = crate::time::parse_timestamp(&run.created_at).unwrap_or(from);
+                newest_created = newest_created.max(created);
+                if run.status.as_deref() != Some("completed") {
+                    oldest_unfinished = Some(oldest_unfinished.map_or(created, |o| o.min(created)));
+                }
+                sync_run(client, store, &base, &repo, &current, run, &mut summary)?;
+                summary.requests = client.counts;
+                progress(&summary);
+            }
+            url = page.next_url;
         }
-        url = page.next_url;
     }
     if summary.truncated {
         tracing::warn!(
-            "GitHub lists at most 1,000 runs for one query: sync with a later --since, or again \
-             to fetch the rest from the newest stored"
+            "more runs were created in one second than GitHub lists for one query (1,000)"
         );
     }
     if options.logs {

@@ -746,3 +746,27 @@ fn job_logs_are_read_once_for_their_cache_events() {
     assert_eq!((windows.jobs_read, windows.hit_rate), (1, Some(1.0)));
     assert_eq!(report.workflows[1].cache.jobs_read, 0);
 }
+
+#[test]
+fn a_window_with_more_runs_than_github_lists_is_split() {
+    // 1,500 runs a minute apart: GitHub lists at most 1,000 for one filtered query, so the
+    // window is halved once (750 and 750).
+    let server = GitHubServer::start();
+    history::serve_repo(&server);
+    history::serve_dynamically(&server, history::many_attempts(1500, 1, 60));
+    let options = SyncOptions {
+        now: parse_timestamp(SINCE).expect("since") + 1500 * 60,
+        ..sync_options()
+    };
+    let mut store = Store::open_in_memory().expect("store");
+    let summary = plimsoll_metrics::sync(&mut client(&server), &mut store, &options, &mut |_| {})
+        .expect("sync");
+    assert!(!summary.truncated);
+    assert_eq!(summary.windows_split, 1, "{summary:?}");
+    assert_eq!(summary.attempts_stored, 1500, "every run once");
+    assert_eq!(summary.runs_listed, 1500);
+    assert_eq!(
+        store.history(REPO, since()).expect("history").runs.len(),
+        1500
+    );
+}

@@ -90,11 +90,15 @@ pub struct Recorded {
     pub status: u16,
 }
 
+/// Answers requests no route names (`None`: not this one).
+pub type Handler = Box<dyn Fn(&str) -> Option<Reply> + Send + Sync>;
+
 #[derive(Default)]
 struct Routes {
     /// Replies used once each, in order, before the standing one.
     once: HashMap<String, VecDeque<Reply>>,
     standing: HashMap<String, Reply>,
+    handlers: Vec<Handler>,
 }
 
 pub struct GitHubServer {
@@ -154,6 +158,11 @@ impl GitHubServer {
             .entry(target.to_owned())
             .or_default()
             .push_back(reply);
+    }
+
+    /// Answer the requests no route names with `handler`, where it has an answer.
+    pub fn handle(&self, handler: Handler) {
+        self.routes.lock().expect("routes").handlers.push(handler);
     }
 
     /// Every request so far, in the order they arrived.
@@ -229,7 +238,11 @@ fn serve(mut stream: TcpStream, routes: &Mutex<Routes>, log: &Mutex<Vec<Recorded
                     }
                 }
                 Some(reply) => reply.clone(),
-                None => Reply::error(404, "Not Found"),
+                None => routes
+                    .handlers
+                    .iter()
+                    .find_map(|handler| handler(&target))
+                    .unwrap_or_else(|| Reply::error(404, "Not Found")),
             },
         }
     };

@@ -320,10 +320,8 @@ pub fn runs_target(created_from: &str) -> String {
     format!("/repos/{REPO}/actions/runs?created=%3E%3D{created_from}&per_page=100")
 }
 
-/// Serve the repository, its workflows, and the runs listed newest first from `from`, in
-/// pages of `page_size`; each attempt's jobs; earlier attempts by their own URL. Run 101's
-/// jobs come one per page, so job pagination is exercised too.
-pub fn serve(server: &GitHubServer, attempts: &[AttemptSpec], from: &str, page_size: usize) {
+/// Serve the repository and its two workflows.
+pub fn serve_repo(server: &GitHubServer) {
     let base = server.url.as_str();
     server.route(
         &format!("/repos/{REPO}"),
@@ -361,6 +359,14 @@ pub fn serve(server: &GitHubServer, attempts: &[AttemptSpec], from: &str, page_s
         }))
         .header("ETag", "W/\"workflows-v1\""),
     );
+}
+
+/// Serve the repository, its workflows, and the runs listed newest first from `from`, in
+/// pages of `page_size`; each attempt's jobs; earlier attempts by their own URL. Run 101's
+/// jobs come one per page, so job pagination is exercised too.
+pub fn serve(server: &GitHubServer, attempts: &[AttemptSpec], from: &str, page_size: usize) {
+    serve_repo(server);
+    let base = server.url.as_str();
 
     // The list shows each run once, as its latest attempt, newest run first.
     let mut latest: Vec<&AttemptSpec> = attempts
@@ -445,4 +451,161 @@ pub fn serve(server: &GitHubServer, attempts: &[AttemptSpec], from: &str, page_s
             Reply::json(&run_json(base, spec)),
         );
     }
+}
+
+/// A large history made up: `runs` CI runs on main, one every `spacing` seconds from `SINCE`,
+/// each with `jobs` jobs of 3 steps; every seventh run failed.
+pub fn many_attempts(runs: usize, jobs: usize, spacing: i64) -> Vec<AttemptSpec> {
+    const LABELS: [&str; 3] = ["ubuntu-latest", "windows-latest", "macos-14"];
+    const NAMES: [&str; 6] = ["build", "test-1", "test-2", "test-3", "lint", "docs"];
+    let start = at(SINCE);
+    (0..runs)
+        .map(|index| {
+            let run_id = 100_000 + index as i64;
+            // Leaked: the specs hold `&'static str`, and a test or benchmark makes them once.
+            let created: &'static str =
+                Box::leak(format_timestamp(start + index as i64 * spacing).into_boxed_str());
+            let failed = index % 7 == 3;
+            AttemptSpec {
+                run_id,
+                attempt: 1,
+                workflow_id: 11,
+                branch: "main",
+                sha: "ab",
+                created,
+                started: created,
+                conclusion: if failed { "failure" } else { "success" },
+                jobs: (0..jobs)
+                    .map(|job| JobSpec {
+                        id: run_id * 10 + job as i64,
+                        name: NAMES[job % NAMES.len()],
+                        label: LABELS[job % LABELS.len()],
+                        queued: 5 + (index % 11) as i64,
+                        seconds: 60 + ((index * 37 + job * 13) % 600) as i64,
+                        conclusion: if failed && job == 0 {
+                            "failure"
+                        } else {
+                            "success"
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Percent-decode a query value.
+fn decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' && index + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&value[index + 1..index + 3], 16) {
+                out.push(byte);
+                index += 3;
+                continue;
+            }
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Answer the runs listing and the jobs of `attempts` as GitHub does for any query: the
+/// `created` filter (`>=T` or `A..B`, both ends inclusive), pages of `per_page`, and at most
+/// 1,000 results for a filtered query (`total_count` still counts them all).
+pub fn serve_dynamically(server: &GitHubServer, attempts: Vec<AttemptSpec>) {
+    use std::collections::HashMap;
+    let base = server.url.clone();
+    let mut latest: Vec<(i64, Value)> = attempts
+        .iter()
+        .filter(|spec| {
+            !attempts
+                .iter()
+                .any(|o| o.run_id == spec.run_id && o.attempt > spec.attempt)
+        })
+        .map(|spec| (at(spec.created), run_json(&base, spec)))
+        .collect();
+    latest.sort_by_key(|(created, run)| {
+        (
+            std::cmp::Reverse(*created),
+            std::cmp::Reverse(run["id"].as_i64()),
+        )
+    });
+    let jobs: HashMap<String, String> = attempts
+        .iter()
+        .map(|spec| {
+            let list: Vec<Value> = spec
+                .jobs
+                .iter()
+                .map(|job| job_json(&base, spec, job))
+                .collect();
+            (
+                jobs_target(spec),
+                json!({"total_count": list.len(), "jobs": list}).to_string(),
+            )
+        })
+        .collect();
+    let runs_path = format!("/repos/{REPO}/actions/runs?");
+    server.handle(Box::new(move |target: &str| {
+        if let Some(body) = jobs.get(target) {
+            return Some(Reply {
+                body: body.clone(),
+                ..Reply::json(&Value::Null)
+            });
+        }
+        let query = target.strip_prefix(&runs_path)?;
+        let mut created = None;
+        let mut per_page = 30usize;
+        let mut page = 1usize;
+        for pair in query.split('&') {
+            let (name, value) = pair.split_once('=')?;
+            match name {
+                "created" => created = Some(decode(value)),
+                "per_page" => per_page = value.parse().ok()?,
+                "page" => page = value.parse().ok()?,
+                _ => {}
+            }
+        }
+        let (from, to) = match created.as_deref() {
+            Some(filter) => match filter.strip_prefix(">=") {
+                Some(from) => (parse_timestamp(from)?, i64::MAX),
+                None => {
+                    let (from, to) = filter.split_once("..")?;
+                    (parse_timestamp(from)?, parse_timestamp(to)?)
+                }
+            },
+            None => (i64::MIN, i64::MAX),
+        };
+        let matching: Vec<&Value> = latest
+            .iter()
+            .filter(|(created, _)| *created >= from && *created <= to)
+            .map(|(_, run)| run)
+            .collect();
+        let reachable = if created.is_some() {
+            matching.len().min(1000)
+        } else {
+            matching.len()
+        };
+        let start = (page - 1) * per_page;
+        let end = (start + per_page).min(reachable);
+        let runs: Vec<&Value> = matching
+            .get(start.min(end)..end)
+            .unwrap_or_default()
+            .to_vec();
+        let mut reply = Reply::json(&json!({"total_count": matching.len(), "workflow_runs": runs}));
+        if end < reachable {
+            let first = match target.find("&page=") {
+                Some(at) => &target[..at],
+                None => target,
+            };
+            reply = reply.header(
+                "Link",
+                &format!("<{base}{first}&page={}>; rel=\"next\"", page + 1),
+            );
+        }
+        Some(reply)
+    }));
 }
