@@ -15,6 +15,7 @@ pub mod error;
 pub mod model;
 pub mod render;
 pub mod runners;
+pub mod serve;
 pub mod store;
 pub mod sync;
 pub mod time;

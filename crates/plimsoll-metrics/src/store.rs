@@ -172,6 +172,10 @@ impl Store {
         // Another plimsoll syncing the same database waits rather than failing at once.
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
+        // In WAL mode this keeps the database consistent through a crash and loses at most
+        // the last transactions on a power cut, which the next sync fetches again; it spares a
+        // disk flush per stored run attempt (a 10,000-run sync made 10,000 of them).
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
         Self::prepare(connection)
     }
 

@@ -238,3 +238,102 @@ fn bad_arguments_and_a_missing_history_are_errors() {
         .code(2)
         .stderr(predicate::str::contains("cannot use the database"));
 }
+
+/// GET `path` from the server at `address`: the status and the body.
+fn http_get(address: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_exposes_metrics_health_and_readiness_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = GitHubServer::start();
+    history::serve(&server, &history::attempts(), SINCE, 100);
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("plimsoll"))
+        .args(["metrics", "serve", "--repo", REPO, "--since", "2026-11-01"])
+        .args(["--listen", "127.0.0.1:0", "--interval", "1h"])
+        .env("GITHUB_API_URL", &server.url)
+        .env("GITHUB_TOKEN", "test-token")
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
+        .env_remove("GITHUB_REPOSITORY")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_in, lines) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines_in.send(line);
+        }
+    });
+    let first = lines.recv_timeout(Duration::from_secs(20)).unwrap();
+    let address = first
+        .strip_prefix("plimsoll: serving /metrics, /healthz and /readyz on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {first}"))
+        .to_owned();
+
+    assert_eq!(http_get(&address, "/healthz"), (200, "ok\n".to_owned()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while http_get(&address, "/readyz").0 != 200 {
+        assert!(Instant::now() < deadline, "never ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, metrics) = http_get(&address, "/metrics");
+    assert_eq!(status, 200);
+    assert!(metrics
+        .contains("plimsoll_workflow_failure_ratio{repo=\"octo/app\",workflow=\"CI\"} 0.5\n"));
+    assert!(metrics.contains("plimsoll_metrics_sync_failures_total 0\n"));
+    assert!(metrics.ends_with("\n# EOF\n"));
+    assert_eq!(http_get(&address, "/nothing").0, 404);
+
+    let pid = child.id().to_string();
+    assert!(Process::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    // The child has exited: its stderr ends, and so does the reader thread.
+    let rest: Vec<String> = lines.iter().collect();
+    assert!(
+        rest.iter()
+            .any(|line| line.starts_with("plimsoll: synced octo/app: 7 runs listed")),
+        "{rest:?}"
+    );
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("plimsoll: shutting down")
+    );
+}
