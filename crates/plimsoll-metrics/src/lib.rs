@@ -12,6 +12,7 @@ pub mod api;
 pub mod cache_log;
 pub mod client;
 pub mod error;
+pub mod html;
 pub mod model;
 pub mod render;
 pub mod runners;

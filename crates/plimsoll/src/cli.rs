@@ -45,7 +45,7 @@ enum Command {
     Init(crate::init::InitArgs),
     /// CI health from the repository's GitHub Actions run history: durations, queue time,
     /// failure rate, time to recover, slowest steps, flaky jobs and runner minutes.
-    Metrics(crate::metrics::MetricsArgs),
+    Metrics(Box<crate::metrics::MetricsArgs>),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -140,7 +140,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Guard(args) => crate::guard::run(args),
         Command::Diagnose(args) => crate::diagnose::run(args),
         Command::Init(args) => crate::init::run(args),
-        Command::Metrics(args) => crate::metrics::run(args),
+        Command::Metrics(args) => crate::metrics::run(*args),
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)

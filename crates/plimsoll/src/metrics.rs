@@ -79,6 +79,10 @@ pub struct MetricsArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page with charts (no network needed
+    /// to open it).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -272,6 +276,9 @@ pub fn run(args: MetricsArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{}", summary_line(&repo, &summary, args.scope.logs));
     }
     let report = report(&store, &args.scope, &resolved)?;
+    if let Some(path) = &args.html {
+        output::write_file(path, plimsoll_metrics::html::html(&report).as_bytes())?;
+    }
     match args.format {
         MetricsFormat::Table => output::emit(&render::human(&report), args.output.as_deref())?,
         MetricsFormat::Openmetrics => {

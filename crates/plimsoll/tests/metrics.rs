@@ -349,3 +349,117 @@ fn serve_exposes_metrics_health_and_readiness_and_stops_on_sigterm() {
         Some("plimsoll: shutting down")
     );
 }
+
+/// The chart points of the SVG with `id` in `page`: (series, week, value) of each circle.
+fn chart_points(page: &str, id: &str) -> Vec<(String, String, f64)> {
+    let start = page.find(&format!("<svg id=\"{id}\"")).unwrap();
+    let chart = &page[start..start + page[start..].find("</svg>").unwrap()];
+    let attribute = |element: &str, name: &str| -> String {
+        let from = element.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        element[from..from + element[from..].find('"').unwrap()].to_owned()
+    };
+    chart
+        .split("<circle ")
+        .skip(1)
+        .map(|circle| {
+            (
+                attribute(circle, "data-series"),
+                attribute(circle, "data-week"),
+                attribute(circle, "data-value").parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn html_report_is_self_contained_and_its_charts_hold_the_weekly_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let _server = synced(dir.path());
+    let page_path = dir.path().join("report.html");
+    metrics(dir.path(), NOWHERE)
+        .args([
+            "--repo",
+            REPO,
+            "--since",
+            "2026-11-01",
+            "--offline",
+            "--html",
+        ])
+        .arg(&page_path)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&page_path).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for fetched in ["<script", "src=", "href=", "url(", "@import"] {
+        assert!(
+            !page.contains(fetched),
+            "the page fetches something: {fetched}"
+        );
+    }
+    let point = |series: &str, week: &str, value: f64| (series.to_owned(), week.to_owned(), value);
+    assert_eq!(
+        chart_points(&page, "duration"),
+        [
+            point("CI", "2026-11-02", 450.0),
+            point("CI", "2026-11-09", 330.0),
+            point("Release", "2026-11-09", 720.0),
+        ]
+    );
+    let failures = chart_points(&page, "failure-rate");
+    assert_eq!(failures.len(), 3);
+    assert!((failures[0].2 - 1.0 / 3.0).abs() < 1e-9 && (failures[1].2 - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(failures[2], point("Release", "2026-11-09", 0.0));
+    assert!(page.contains("data-series=\"CI / build\" data-value=\"1\""));
+    assert!(
+        page.contains("<td>b2b2b2b</td>"),
+        "the flaky commit is listed"
+    );
+
+    // Rendered by a real browser, where one is installed: no console error, the points drawn.
+    let chromium = ["chromium", "chromium-browser"].into_iter().find(|name| {
+        Process::new(name)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(chromium) = chromium else {
+        println!("skipped: no chromium to render the HTML report (apt-get install chromium)");
+        return;
+    };
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("metrics-report.png");
+    let profile = dir.path().join("chromium-profile");
+    let common = |command: &mut Process| {
+        command
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(["--enable-logging=stderr", "--v=0"]);
+    };
+    let mut dump = Process::new(chromium);
+    common(&mut dump);
+    let rendered = dump
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page_path.display()))
+        .output()
+        .unwrap();
+    assert!(rendered.status.success());
+    let dom = String::from_utf8_lossy(&rendered.stdout);
+    assert_eq!(chart_points(&dom, "duration").len(), 3);
+    let log = String::from_utf8_lossy(&rendered.stderr);
+    assert!(!log.contains(":CONSOLE("), "console messages: {log}");
+    let mut shot = Process::new(chromium);
+    common(&mut shot);
+    let status = shot
+        .arg(format!("--screenshot={}", screenshot.display()))
+        .arg("--window-size=1000,2400")
+        .arg(format!("file://{}", page_path.display()))
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000);
+    println!("screenshot: {}", screenshot.display());
+}
