@@ -33,10 +33,9 @@ fn metrics(dir: &Path, api_url: &str) -> Command {
 /// An address where nothing listens: an offline run must not need it.
 const NOWHERE: &str = "http://127.0.0.1:9";
 
-/// Sync the history with `--logs`: job 1001's log restores a cache, the others are expired.
-fn synced(dir: &Path) -> GitHubServer {
-    let server = GitHubServer::start();
-    history::serve(&server, &history::attempts(), SINCE, 3);
+/// Serve the history, and job 1001's log restoring a cache (the other logs have expired).
+fn serve_history_and_a_log(server: &GitHubServer) {
+    history::serve(server, &history::attempts(), SINCE, 3);
     server.route(
         &format!("/repos/{REPO}/actions/jobs/1001/logs"),
         Reply::text(
@@ -47,6 +46,12 @@ fn synced(dir: &Path) -> GitHubServer {
              2026-11-02T10:00:32.0000000Z Cache restored from key: cargo-a1\n",
         ),
     );
+}
+
+/// Sync the history with `--logs`.
+fn synced(dir: &Path) -> GitHubServer {
+    let server = GitHubServer::start();
+    serve_history_and_a_log(&server);
     metrics(dir, &server.url)
         .args([
             "--repo",
@@ -276,9 +281,17 @@ fn serve_exposes_metrics_health_and_readiness_and_stops_on_sigterm() {
 
     let dir = tempfile::tempdir().unwrap();
     let server = GitHubServer::start();
-    history::serve(&server, &history::attempts(), SINCE, 100);
+    serve_history_and_a_log(&server);
     let mut child = Process::new(assert_cmd::cargo::cargo_bin("plimsoll"))
-        .args(["metrics", "serve", "--repo", REPO, "--since", "2026-11-01"])
+        .args([
+            "metrics",
+            "serve",
+            "--repo",
+            REPO,
+            "--since",
+            "2026-11-01",
+            "--logs",
+        ])
         .args(["--listen", "127.0.0.1:0", "--interval", "1h"])
         .env("GITHUB_API_URL", &server.url)
         .env("GITHUB_TOKEN", "test-token")
@@ -321,6 +334,7 @@ fn serve_exposes_metrics_health_and_readiness_and_stops_on_sigterm() {
         assert_eq!(families, metrics.matches("# TYPE ").count());
     }
     assert_eq!(http_get(&address, "/nothing").0, 404);
+    dashboard_queries_name_served_metrics(&metrics);
 
     let pid = child.id().to_string();
     assert!(Process::new("kill")
@@ -462,4 +476,45 @@ fn html_report_is_self_contained_and_its_charts_hold_the_weekly_points() {
     assert!(status.status.success());
     assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000);
     println!("screenshot: {}", screenshot.display());
+}
+
+/// Every metric the shipped Grafana dashboard queries is one `serve` exposes.
+fn dashboard_queries_name_served_metrics(served: &str) {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/grafana/plimsoll-ci-health.json");
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut queries: Vec<String> = dashboard["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|panel| panel["targets"].as_array().unwrap().iter())
+        .map(|target| target["expr"].as_str().unwrap().to_owned())
+        .collect();
+    queries.extend(
+        dashboard["templating"]["list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|variable| variable["definition"].as_str().map(str::to_owned)),
+    );
+    assert!(queries.len() >= 10);
+    let samples: std::collections::BTreeSet<&str> = served
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split(['{', ' ']).next())
+        .collect();
+    for query in &queries {
+        let names: Vec<&str> = query
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|word| word.starts_with("plimsoll_"))
+            .collect();
+        assert!(!names.is_empty(), "{query}");
+        for name in names {
+            assert!(
+                samples.contains(name),
+                "the dashboard queries {name}, which is not served"
+            );
+        }
+    }
 }
