@@ -125,12 +125,17 @@ impl Client {
         self.fetch(url, None)
     }
 
-    fn fetch(&mut self, url: &str, store: Option<&Store>) -> Result<Page> {
-        let url = if url.starts_with("http://") || url.starts_with("https://") {
+    /// `url` as requested: absolute, or a path under the API URL.
+    pub fn absolute_url(&self, url: &str) -> String {
+        if url.starts_with("http://") || url.starts_with("https://") {
             url.to_owned()
         } else {
             format!("{}{url}", self.options.api_url)
-        };
+        }
+    }
+
+    fn fetch(&mut self, url: &str, store: Option<&Store>) -> Result<Page> {
+        let url = self.absolute_url(url);
         let cached = match store {
             Some(store) => store.cached_response(&url)?,
             None => None,

@@ -408,6 +408,24 @@ impl Store {
         Ok(())
     }
 
+    /// Forget the kept responses whose URL starts with `prefix`, except those of `keep`.
+    pub fn forget_responses_except(&self, prefix: &str, keep: &[String]) -> Result<()> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT url FROM http_cache WHERE substr(url, 1, length(?1)) = ?1")?;
+        let stale: Vec<String> = statement
+            .query_map([prefix], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|url| !keep.contains(url))
+            .collect();
+        for url in stale {
+            self.connection
+                .execute("DELETE FROM http_cache WHERE url = ?1", [url])?;
+        }
+        Ok(())
+    }
+
     /// The history of `full_name` with runs created at or after `since`.
     pub fn history(&self, full_name: &str, since: i64) -> Result<History> {
         let Some(repo) = self.repo(full_name)? else {

@@ -157,6 +157,7 @@ pub fn sync(
 
     let mut newest_created = from;
     let mut oldest_unfinished: Option<i64> = None;
+    let mut listed_urls: Vec<String> = Vec::new();
     // Windows of creation times still to list, each with its end (`None`: open-ended). A
     // window holding more runs than GitHub lists for one query is split in two.
     let mut windows: Vec<(i64, Option<i64>)> = vec![(from, None)];
@@ -172,6 +173,7 @@ pub fn sync(
         let mut first_page = true;
         while let Some(current) = url {
             let page = client.get(&current, store)?;
+            listed_urls.push(client.absolute_url(&current));
             let list: RunList = api::parse(&current, &page.body)?;
             if first_page && list.total_count > LIST_LIMIT {
                 let last = end.unwrap_or(options.now);
@@ -200,6 +202,8 @@ pub fn sync(
             url = page.next_url;
         }
     }
+    // Listings of earlier cursors are not asked for again: only this sync's are kept.
+    store.forget_responses_except(&client.absolute_url(&format!("{listing}?")), &listed_urls)?;
     if summary.truncated {
         tracing::warn!(
             "more runs were created in one second than GitHub lists for one query (1,000)"
@@ -258,14 +262,22 @@ fn sync_run(
             continue;
         }
         let url = format!("{base}/actions/runs/{run_id}/attempts/{attempt}");
-        let page = client.get(&url, store)?;
+        let page = client.get_uncached(&url)?;
         let earlier = api::parse::<ApiRun>(&url, &page.body)?.into_model(&url, repo.id)?;
-        let jobs = attempt_jobs(client, store, base, run_id, attempt)?;
+        let jobs = attempt_jobs(
+            client,
+            store,
+            base,
+            run_id,
+            attempt,
+            !earlier.is_completed(),
+        )?;
         store.save_attempt(&earlier, &jobs)?;
         summary.attempts_stored += 1;
         summary.jobs_stored += jobs.len() as u64;
     }
-    let jobs = attempt_jobs(client, store, base, run_id, latest)?;
+    let unfinished = !listed.is_completed();
+    let jobs = attempt_jobs(client, store, base, run_id, latest, unfinished)?;
     store.save_attempt(&listed, &jobs)?;
     summary.attempts_stored += 1;
     summary.jobs_stored += jobs.len() as u64;
@@ -305,25 +317,38 @@ fn sync_logs(
     Ok(())
 }
 
-/// Every job of one attempt, across pages.
+/// Every job of one attempt, across pages. Only an unfinished attempt's pages are kept for
+/// conditional requests: a completed attempt is never asked for again.
 fn attempt_jobs(
     client: &mut Client,
     store: &Store,
     base: &str,
     run_id: i64,
     attempt: i64,
+    unfinished: bool,
 ) -> Result<Vec<Job>> {
     let mut jobs = Vec::new();
     let mut url = Some(format!(
         "{base}/actions/runs/{run_id}/attempts/{attempt}/jobs?per_page=100"
     ));
     while let Some(current) = url {
-        let page = client.get(&current, store)?;
+        let page = if unfinished {
+            client.get(&current, store)?
+        } else {
+            client.get_uncached(&current)?
+        };
         let list: JobList = api::parse(&current, &page.body)?;
         for job in list.jobs {
             jobs.push(job.into_model(&current, attempt)?);
         }
         url = page.next_url;
+    }
+    if !unfinished {
+        // Pages kept while the attempt ran are not needed any more.
+        let prefix = client.absolute_url(&format!(
+            "{base}/actions/runs/{run_id}/attempts/{attempt}/jobs"
+        ));
+        store.forget_responses_except(&prefix, &[])?;
     }
     Ok(jobs)
 }

@@ -131,6 +131,20 @@ fn sync_survives_githubs_failures_stores_every_attempt_and_then_fetches_only_wha
     );
     assert!(timed_out[1].0 - timed_out[0].0 >= Duration::from_secs(1));
 
+    // Responses are kept for conditional requests only where they will be asked for again.
+    let kept = |store: &Store, target: &str| {
+        store
+            .cached_response(&format!("{}{target}", server.url))
+            .expect("read")
+            .is_some()
+    };
+    assert!(kept(&store, &format!("/repos/{REPO}")));
+    assert!(kept(&store, &history::runs_target(SINCE)));
+    assert!(
+        !kept(&store, &jobs_of(105)),
+        "a completed attempt's jobs are not asked for again"
+    );
+
     // What was stored.
     assert_eq!(store.schema_version().expect("version"), 2);
     let stored = store.history(REPO, since()).expect("history");
@@ -202,6 +216,12 @@ fn sync_survives_githubs_failures_stores_every_attempt_and_then_fetches_only_wha
     );
     let stored = store.history(REPO, since()).expect("history");
     assert_eq!(stored.runs.len(), 10);
+    assert!(
+        !kept(&store, &history::runs_target(SINCE)),
+        "the old cursor's listing is dropped"
+    );
+    assert!(!kept(&store, &runs_page_2));
+    assert!(kept(&store, &history::runs_target(relisted_from)));
     let rerun = store
         .run_attempt(103, 2)
         .expect("read")
@@ -587,7 +607,7 @@ fn unfinished_runs_are_fetched_again_and_filters_choose_the_listing() {
     );
     server.route(
         &history::jobs_target(&spec),
-        Reply::json(&json!({"total_count": 1, "jobs": [running_job]})),
+        Reply::json(&json!({"total_count": 1, "jobs": [running_job]})).with_content_etag(),
     );
     let options = SyncOptions {
         workflow: Some(".github/workflows/release.yml".to_owned()),
@@ -614,6 +634,11 @@ fn unfinished_runs_are_fetched_again_and_filters_choose_the_listing() {
         (job.status.as_str(), job.completed_at),
         ("in_progress", None)
     );
+    let jobs_url = format!("{}{}", server.url, history::jobs_target(&spec));
+    assert!(
+        store.cached_response(&jobs_url).expect("read").is_some(),
+        "an unfinished attempt's jobs are kept for a conditional request"
+    );
 
     // It completed since: listed again from a day before it (the cursor stayed on it), and its
     // jobs fetched again.
@@ -626,7 +651,8 @@ fn unfinished_runs_are_fetched_again_and_filters_choose_the_listing() {
     );
     server.route(
         &history::jobs_target(&spec),
-        Reply::json(&json!({"total_count": 1, "jobs": [history::job_json(&server.url, &spec, &spec.jobs[0])]})),
+        Reply::json(&json!({"total_count": 1, "jobs": [history::job_json(&server.url, &spec, &spec.jobs[0])]}))
+            .with_content_etag(),
     );
     let second =
         plimsoll_metrics::sync(&mut client, &mut store, &options, &mut |_| {}).expect("sync");
@@ -640,6 +666,10 @@ fn unfinished_runs_are_fetched_again_and_filters_choose_the_listing() {
     );
     let stored = store.run_attempt(301, 1).expect("read").expect("stored");
     assert_eq!(stored.conclusion.as_deref(), Some("success"));
+    assert!(
+        store.cached_response(&jobs_url).expect("read").is_none(),
+        "completed: dropped"
+    );
     let report = analyse(
         &store.history(REPO, since()).expect("history"),
         &AnalysisOptions {

@@ -62,6 +62,19 @@ impl Reply {
         }
     }
 
+    /// An `ETag` that changes with the body, as GitHub's do.
+    pub fn with_content_etag(self) -> Self {
+        // FNV-1a: any hash that tells two bodies apart will do.
+        let hash = self
+            .body
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+            });
+        let tag = format!("\"{hash:016x}\"");
+        self.header("ETag", &tag)
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self

@@ -397,7 +397,8 @@ pub fn serve(server: &GitHubServer, attempts: &[AttemptSpec], from: &str, page_s
             .get(index)
             .map(|page| page.iter().map(|spec| run_json(base, spec)).collect())
             .unwrap_or_default();
-        let mut reply = Reply::json(&json!({"total_count": latest.len(), "workflow_runs": runs}));
+        let mut reply = Reply::json(&json!({"total_count": latest.len(), "workflow_runs": runs}))
+            .with_content_etag();
         let mut links = Vec::new();
         if index + 1 < page_count {
             links.push(format!("<{base}{first}&page={}>; rel=\"next\"", index + 2));
@@ -428,7 +429,8 @@ pub fn serve(server: &GitHubServer, attempts: &[AttemptSpec], from: &str, page_s
                 } else {
                     format!("{target}&page={}", index + 1)
                 };
-                let mut reply = Reply::json(&json!({"total_count": count, "jobs": [job]}));
+                let mut reply =
+                    Reply::json(&json!({"total_count": count, "jobs": [job]})).with_content_etag();
                 if index + 1 < count {
                     reply = reply.header(
                         "Link",
@@ -440,7 +442,7 @@ pub fn serve(server: &GitHubServer, attempts: &[AttemptSpec], from: &str, page_s
         } else {
             server.route(
                 &target,
-                Reply::json(&json!({"total_count": jobs.len(), "jobs": jobs})),
+                Reply::json(&json!({"total_count": jobs.len(), "jobs": jobs})).with_content_etag(),
             );
         }
         server.route(
