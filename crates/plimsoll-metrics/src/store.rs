@@ -587,35 +587,26 @@ impl Store {
              JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
              WHERE r.repo_id = ?1 AND r.created_at >= ?2 ORDER BY s.job_id, s.number",
         )?;
-        let steps = statement
-            .query_map([repo_id, since], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    Step {
-                        number: row.get(1)?,
-                        name: row.get(2)?,
-                        status: row.get(3)?,
-                        conclusion: row.get(4)?,
-                        started_at: row.get(5)?,
-                        completed_at: row.get(6)?,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        // Both lists are sorted by job id: hand each job its steps in one pass.
-        let mut steps = steps.into_iter().peekable();
-        for job in &mut jobs {
-            while let Some((job_id, _)) = steps.peek() {
-                if *job_id < job.id {
-                    steps.next();
-                } else if *job_id == job.id {
-                    if let Some((_, step)) = steps.next() {
-                        job.steps.push(step);
-                    }
-                } else {
-                    break;
-                }
+        // Both are sorted by job id: each step goes to its job as the rows come, without a
+        // second list of every step held beside the jobs.
+        let mut rows = statement.query([repo_id, since])?;
+        let mut index = 0;
+        while let Some(row) = rows.next()? {
+            let job_id: i64 = row.get(0)?;
+            while jobs.get(index).is_some_and(|job| job.id < job_id) {
+                index += 1;
             }
+            let Some(job) = jobs.get_mut(index).filter(|job| job.id == job_id) else {
+                continue;
+            };
+            job.steps.push(Step {
+                number: row.get(1)?,
+                name: row.get(2)?,
+                status: row.get(3)?,
+                conclusion: row.get(4)?,
+                started_at: row.get(5)?,
+                completed_at: row.get(6)?,
+            });
         }
         Ok(jobs)
     }
