@@ -254,7 +254,10 @@ impl Client {
             Duration::from_secs((reset - crate::time::now()).max(0) as u64 + 1)
         });
         if remaining == Some(0) && (200..400).contains(&status) {
-            self.paused_until = until_reset.map(|delay| Instant::now() + delay);
+            // A reset past the longest wait fails the next request; capped, so a reset far in
+            // the future cannot overflow the clock.
+            let longest = self.options.max_rate_limit_wait + Duration::from_secs(1);
+            self.paused_until = until_reset.map(|delay| Instant::now() + delay.min(longest));
         }
 
         match status {

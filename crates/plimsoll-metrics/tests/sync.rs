@@ -800,3 +800,27 @@ fn a_window_with_more_runs_than_github_lists_is_split() {
         1500
     );
 }
+
+#[test]
+fn a_rate_limit_reset_too_far_ahead_fails_instead_of_waiting() {
+    let server = GitHubServer::start();
+    history::serve(&server, &history::attempts(), SINCE, 100);
+    server.once(
+        &format!("/repos/{REPO}"),
+        Reply::json(&serde_json::json!({"id": 42, "full_name": REPO, "default_branch": "main"}))
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-reset", &i64::MAX.to_string()),
+    );
+    let mut store = Store::open_in_memory().expect("store");
+    let started = Instant::now();
+    let error = plimsoll_metrics::sync(
+        &mut client(&server),
+        &mut store,
+        &sync_options(),
+        &mut |_| {},
+    )
+    .expect_err("no waiting for ever");
+    assert!(matches!(error, MetricsError::RateLimited { .. }), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(server.requests().len(), 1);
+}
