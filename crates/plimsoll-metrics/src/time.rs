@@ -56,7 +56,8 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     let year = number(parts.next()?)?;
     let month = number(parts.next()?)?;
     let day = number(parts.next()?)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    // Four-digit years, as RFC 3339 has them: the day arithmetic cannot overflow.
+    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let midnight = days_from_civil(year, month, day) * DAY;
@@ -128,7 +129,7 @@ pub fn parse_since(text: &str, now: i64) -> Option<i64> {
         "w" => WEEK,
         _ => return None,
     };
-    Some(now - number(count)?.checked_mul(unit_seconds)?)
+    now.checked_sub(number(count)?.checked_mul(unit_seconds)?)
 }
 
 /// The current time in Unix seconds (0 on a clock set before 1970).
@@ -158,6 +159,7 @@ mod tests {
         assert_eq!(parse_timestamp("2026-13-02"), None);
         assert_eq!(parse_timestamp("yesterday"), None);
         assert_eq!(parse_timestamp("2026-11-02T25:00:00Z"), None);
+        assert_eq!(parse_timestamp("99999999999999999-01-01T00:00:00Z"), None);
     }
 
     #[test]
@@ -178,5 +180,6 @@ mod tests {
         assert_eq!(parse_since("30x", now), None);
         assert_eq!(parse_since("d", now), None);
         assert_eq!(parse_since("99999999999999999999d", now), None);
+        assert_eq!(parse_since("9223372036854775807s", -10), None);
     }
 }
