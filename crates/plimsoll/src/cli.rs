@@ -49,6 +49,10 @@ enum Command {
     /// type, each rule's documentation on hover, its fixes as code actions (see the README for
     /// editor set-up).
     Lsp,
+
+    /// CI health from the repository's GitHub Actions run history: durations, queue time,
+    /// failure rate, time to recover, slowest steps, flaky jobs and runner minutes.
+    Metrics(Box<crate::metrics::MetricsArgs>),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -160,6 +164,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Err(plimsoll_lsp::LspError::ExitWithoutShutdown) => Ok(ExitCode::from(1)),
             Err(err) => Err(err).context("the language server stopped"),
         },
+
+        Command::Metrics(args) => crate::metrics::run(*args),
         Command::Rules { format } => {
             output::emit(&list_rules(format), None)?;
             Ok(ExitCode::SUCCESS)

@@ -14,6 +14,7 @@ mod fix;
 mod guard;
 mod history;
 mod init;
+mod metrics;
 mod output;
 
 use std::io::IsTerminal;

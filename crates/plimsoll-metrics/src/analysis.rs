@@ -1,0 +1,647 @@
+//! CI health from the stored history: per workflow and job, over the window and week by
+//! week.
+//!
+//! Definitions (the report's `notes` repeats them for its readers):
+//! - every run attempt counts: a re-run is a second attempt, not a replacement of the first;
+//! - an attempt or job *passes* on `success` and *fails* on `failure`, `timed_out` or
+//!   `startup_failure`; `cancelled` and `skipped` ones are left out of failure rates and
+//!   durations (and counted as excluded), as are unfinished ones and `neutral`,
+//!   `action_required` and `stale`;
+//! - a run attempt's duration is from `run_started_at` to the last `completed_at` of its jobs;
+//!   a job's queue time is `started_at − created_at`;
+//! - percentiles are nearest-rank: p50 of 1, 2, 3, 4 is 2;
+//! - time to recover: on the default branch, from the end of the first failing attempt after
+//!   a pass (or the window's start) to the end of the next passing one;
+//! - a flaky job failed and passed on one commit (`head_sha`), across attempts or runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::cache_log::{CacheEvent, CacheOutcome};
+use crate::model::{Job, RunAttempt, Workflow};
+use crate::runners::{runner_kind, RunnerOs};
+use crate::store::History;
+use crate::time::{format_date, format_timestamp, week_start, WEEK};
+
+/// The report's format version, for `--format json` readers.
+pub const REPORT_VERSION: u32 = 1;
+
+/// The definitions behind the figures, written into every report.
+pub const NOTES: &[&str] = &[
+    "Every run attempt counts; re-runs are attempts of their own.",
+    "Failure rate = failed / (passed + failed); failed is failure, timed_out or startup_failure. \
+     Cancelled and skipped attempts are excluded from failure rates and durations.",
+    "Run duration: run_started_at to the last job's completed_at. Queue time: a job's \
+     started_at - created_at. Percentiles are nearest-rank.",
+    "Time to recover: on the default branch, end of the first failing attempt to the end of \
+     the next passing one.",
+    "Flaky job: one commit where the job both failed and passed, across attempts or runs.",
+    "Runner minutes: each job rounded up to a whole minute; billable = minutes x GitHub's \
+     per-OS multiplier (Linux 1, Windows 2, macOS 10; self-hosted 0).",
+    "Cache hit rate = restores / (restores + misses), from the cache actions' own log lines in \
+     the job logs read (--logs); a partial hit restored a fallback key (restore-keys).",
+];
+
+/// What to analyse.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisOptions {
+    /// Runs created at or after this (Unix seconds).
+    pub since: i64,
+    /// Only the runs of this workflow file (`ci.yml` or its path).
+    pub workflow: Option<String>,
+    /// Only the runs of this branch.
+    pub branch: Option<String>,
+    /// How many steps the slowest and most-failing lists hold.
+    pub top_steps: usize,
+}
+
+/// How an attempt or job ended, for rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Passed,
+    Failed,
+    /// Cancelled or skipped: excluded, and said so.
+    CancelledOrSkipped,
+    /// Unfinished, neutral, action_required, stale.
+    Other,
+}
+
+fn outcome(status: &str, conclusion: Option<&str>) -> Outcome {
+    if status != "completed" {
+        return Outcome::Other;
+    }
+    match conclusion {
+        Some("success") => Outcome::Passed,
+        Some("failure" | "timed_out" | "startup_failure") => Outcome::Failed,
+        Some("cancelled" | "skipped") => Outcome::CancelledOrSkipped,
+        _ => Outcome::Other,
+    }
+}
+
+impl Outcome {
+    fn decided(self) -> bool {
+        matches!(self, Outcome::Passed | Outcome::Failed)
+    }
+}
+
+/// p50 and p95 of a set of durations, in seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Spread {
+    pub count: usize,
+    pub p50: Option<i64>,
+    pub p95: Option<i64>,
+    pub sum: i64,
+}
+
+/// The nearest-rank `fraction` percentile of sorted `values`.
+fn percentile(sorted: &[i64], fraction: f64) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (fraction * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted.get(rank.min(sorted.len()) - 1).copied()
+}
+
+impl Spread {
+    fn of(mut values: Vec<i64>) -> Self {
+        values.sort_unstable();
+        Spread {
+            count: values.len(),
+            p50: percentile(&values, 0.5),
+            p95: percentile(&values, 0.95),
+            sum: values.iter().sum(),
+        }
+    }
+}
+
+/// Passed and failed counts, and what was left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Outcomes {
+    /// Every attempt (or job) in the window.
+    pub total: usize,
+    pub passed: usize,
+    pub failed: usize,
+    /// Cancelled or skipped: not in the failure rate.
+    pub cancelled_or_skipped: usize,
+    /// Unfinished, neutral, action_required or stale: not in the failure rate.
+    pub other: usize,
+    /// failed / (passed + failed); `None` with neither.
+    pub failure_rate: Option<f64>,
+}
+
+impl Outcomes {
+    fn add(&mut self, outcome: Outcome) {
+        self.total += 1;
+        match outcome {
+            Outcome::Passed => self.passed += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::CancelledOrSkipped => self.cancelled_or_skipped += 1,
+            Outcome::Other => self.other += 1,
+        }
+        let decided = self.passed + self.failed;
+        self.failure_rate = (decided > 0).then(|| self.failed as f64 / decided as f64);
+    }
+}
+
+/// Cache use read from job logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CacheStats {
+    /// Jobs whose log was read.
+    pub jobs_read: usize,
+    pub hits: usize,
+    /// Hits on the primary key, and on a fallback key (`restore-keys`, a partial match).
+    pub exact_hits: usize,
+    pub partial_hits: usize,
+    pub misses: usize,
+    pub saves: usize,
+    /// hits / (hits + misses); `None` with neither.
+    pub hit_rate: Option<f64>,
+}
+
+impl CacheStats {
+    fn add(&mut self, events: &[CacheEvent]) {
+        self.jobs_read += 1;
+        for event in events {
+            match event.outcome {
+                CacheOutcome::Hit => {
+                    self.hits += 1;
+                    match event.exact {
+                        Some(true) => self.exact_hits += 1,
+                        Some(false) => self.partial_hits += 1,
+                        None => {}
+                    }
+                }
+                CacheOutcome::Miss => self.misses += 1,
+                CacheOutcome::Saved => self.saves += 1,
+            }
+        }
+        let looked_up = self.hits + self.misses;
+        self.hit_rate = (looked_up > 0).then(|| self.hits as f64 / looked_up as f64);
+    }
+}
+
+/// One week of a workflow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Week {
+    /// The Monday (UTC) the week starts.
+    pub start: String,
+    pub outcomes: Outcomes,
+    pub duration_p50: Option<i64>,
+}
+
+/// Time to recover on the default branch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recovery {
+    pub branch: String,
+    /// How many red spells ended green in the window.
+    pub recoveries: usize,
+    pub p50: Option<i64>,
+    pub max: Option<i64>,
+    /// The branch's last decided attempt failed.
+    pub still_failing: bool,
+}
+
+/// The metrics of one job (by name) of a workflow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobMetrics {
+    pub name: String,
+    pub outcomes: Outcomes,
+    pub duration: Spread,
+    pub queue: Spread,
+    pub cache: CacheStats,
+}
+
+/// The metrics of one workflow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkflowMetrics {
+    pub name: String,
+    pub path: String,
+    pub outcomes: Outcomes,
+    pub duration: Spread,
+    pub queue: Spread,
+    pub recovery: Recovery,
+    pub cache: CacheStats,
+    pub weekly: Vec<Week>,
+    pub jobs: Vec<JobMetrics>,
+}
+
+/// A job that failed and passed on one commit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlakyJob {
+    pub workflow: String,
+    pub job: String,
+    /// Commits with both outcomes.
+    pub flaky_commits: usize,
+    /// Commits where the job passed or failed.
+    pub commits: usize,
+    /// flaky_commits / commits.
+    pub frequency: f64,
+    /// The flaky commits, for a look at their runs.
+    pub shas: Vec<String>,
+}
+
+/// A step of a job, by name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepMetrics {
+    pub workflow: String,
+    pub job: String,
+    pub step: String,
+    pub failures: usize,
+    pub duration: Spread,
+}
+
+/// Runner time on one kind of runner.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunnerMinutes {
+    pub os: RunnerOs,
+    pub self_hosted: bool,
+    /// The job's `runs-on` labels, joined with `, `.
+    pub labels: String,
+    pub jobs: usize,
+    /// Job minutes, each job rounded up to a whole minute.
+    pub minutes: i64,
+    /// GitHub's multiplier; `None` when the labels do not tell the billing.
+    pub multiplier: Option<u32>,
+    pub billable_minutes: Option<i64>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub repo: String,
+    pub default_branch: String,
+    pub since: String,
+    pub workflow_filter: Option<String>,
+    pub branch_filter: Option<String>,
+    pub notes: Vec<String>,
+    pub workflows: Vec<WorkflowMetrics>,
+    pub flaky_jobs: Vec<FlakyJob>,
+    pub slowest_steps: Vec<StepMetrics>,
+    pub most_failing_steps: Vec<StepMetrics>,
+    pub runner_minutes: Vec<RunnerMinutes>,
+    pub total_minutes: i64,
+    pub total_billable_minutes: i64,
+}
+
+fn matches_workflow(filter: Option<&str>, workflow: Option<&Workflow>) -> bool {
+    let Some(filter) = filter else {
+        return true;
+    };
+    let file = filter.rsplit('/').next().unwrap_or(filter);
+    workflow.is_some_and(|w| w.path.rsplit('/').next() == Some(file))
+}
+
+/// What is gathered of one job name while its attempts are walked.
+#[derive(Default)]
+struct JobTally {
+    outcomes: Outcomes,
+    durations: Vec<i64>,
+    queue: Vec<i64>,
+    cache: CacheStats,
+}
+
+/// The jobs of each attempt, by (run id, attempt).
+type JobsByAttempt<'a> = BTreeMap<(i64, i64), Vec<&'a Job>>;
+
+/// When an attempt ended: its last job's end, else its last update.
+fn attempt_end(run: &RunAttempt, jobs: &JobsByAttempt<'_>) -> i64 {
+    jobs.get(&(run.run_id, run.attempt))
+        .and_then(|jobs| jobs.iter().filter_map(|job| job.completed_at).max())
+        .unwrap_or(run.updated_at)
+}
+
+fn attempt_start(run: &RunAttempt) -> i64 {
+    run.run_started_at.unwrap_or(run.created_at)
+}
+
+fn seconds_between(start: Option<i64>, end: Option<i64>) -> Option<i64> {
+    match (start, end) {
+        (Some(start), Some(end)) if end >= start => Some(end - start),
+        _ => None,
+    }
+}
+
+/// Analyse `history` as `options` asks.
+pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
+    let workflows: BTreeMap<i64, &Workflow> = history.workflows.iter().map(|w| (w.id, w)).collect();
+    let runs: Vec<&RunAttempt> = history
+        .runs
+        .iter()
+        .filter(|run| run.created_at >= options.since)
+        .filter(|run| {
+            matches_workflow(
+                options.workflow.as_deref(),
+                workflows.get(&run.workflow_id).copied(),
+            )
+        })
+        .filter(|run| {
+            options
+                .branch
+                .as_deref()
+                .is_none_or(|branch| run.head_branch.as_deref() == Some(branch))
+        })
+        .collect();
+    let kept: BTreeSet<(i64, i64)> = runs.iter().map(|r| (r.run_id, r.attempt)).collect();
+    let mut jobs_by_attempt: JobsByAttempt<'_> = BTreeMap::new();
+    for job in &history.jobs {
+        if kept.contains(&(job.run_id, job.attempt)) {
+            jobs_by_attempt
+                .entry((job.run_id, job.attempt))
+                .or_default()
+                .push(job);
+        }
+    }
+    let default_branch = history
+        .repo
+        .as_ref()
+        .map(|repo| repo.default_branch.clone())
+        .unwrap_or_default();
+    let weeks: Vec<i64> = match (
+        runs.iter().map(|r| week_start(r.created_at)).min(),
+        runs.iter().map(|r| week_start(r.created_at)).max(),
+    ) {
+        (Some(first), Some(last)) => (0..=(last - first) / WEEK)
+            .map(|i| first + i * WEEK)
+            .collect(),
+        _ => Vec::new(),
+    };
+
+    // Workflows in the order of their ids (creation), each with its attempts.
+    let mut by_workflow: BTreeMap<i64, Vec<&RunAttempt>> = BTreeMap::new();
+    for run in &runs {
+        by_workflow.entry(run.workflow_id).or_default().push(run);
+    }
+    let workflow_name = |id: i64, runs: &[&RunAttempt]| -> (String, String) {
+        match workflows.get(&id) {
+            Some(w) => (w.name.clone(), w.path.clone()),
+            None => (
+                runs.first().map(|r| r.name.clone()).unwrap_or_default(),
+                String::new(),
+            ),
+        }
+    };
+
+    let mut workflow_metrics = Vec::new();
+    let mut flaky_jobs = Vec::new();
+    let mut steps: BTreeMap<(String, String, String), (usize, Vec<i64>)> = BTreeMap::new();
+    for (&workflow_id, attempts) in &by_workflow {
+        let (name, path) = workflow_name(workflow_id, attempts);
+        let mut outcomes = Outcomes::default();
+        let mut durations = Vec::new();
+        let mut queue = Vec::new();
+        let mut weekly: BTreeMap<i64, (Outcomes, Vec<i64>)> =
+            weeks.iter().map(|&w| (w, Default::default())).collect();
+        let mut cache = CacheStats::default();
+        let mut job_rows: BTreeMap<&str, JobTally> = BTreeMap::new();
+        let mut job_commits: BTreeMap<&str, BTreeMap<&str, (bool, bool)>> = BTreeMap::new();
+        for run in attempts {
+            let result = outcome(&run.status, run.conclusion.as_deref());
+            outcomes.add(result);
+            let week = weekly.entry(week_start(run.created_at)).or_default();
+            week.0.add(result);
+            let jobs = jobs_by_attempt
+                .get(&(run.run_id, run.attempt))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if result.decided() {
+                let duration = (attempt_end(run, &jobs_by_attempt) - attempt_start(run)).max(0);
+                durations.push(duration);
+                week.1.push(duration);
+            }
+            for job in jobs {
+                let job_result = outcome(&job.status, job.conclusion.as_deref());
+                let row = job_rows.entry(job.name.as_str()).or_default();
+                row.outcomes.add(job_result);
+                if let Some(wait) = seconds_between(job.created_at, job.started_at) {
+                    queue.push(wait);
+                    row.queue.push(wait);
+                }
+                if let Some(events) = history.cache_events.get(&job.id) {
+                    cache.add(events);
+                    row.cache.add(events);
+                }
+                if !job_result.decided() {
+                    continue;
+                }
+                if let Some(took) = seconds_between(job.started_at, job.completed_at) {
+                    row.durations.push(took);
+                }
+                let seen = job_commits
+                    .entry(job.name.as_str())
+                    .or_default()
+                    .entry(run.head_sha.as_str())
+                    .or_default();
+                match job_result {
+                    Outcome::Passed => seen.0 = true,
+                    _ => seen.1 = true,
+                }
+                for step in &job.steps {
+                    let step_result = outcome(&step.status, step.conclusion.as_deref());
+                    if !step_result.decided() {
+                        continue;
+                    }
+                    let entry = steps
+                        .entry((name.clone(), job.name.clone(), step.name.clone()))
+                        .or_default();
+                    if step_result == Outcome::Failed {
+                        entry.0 += 1;
+                    }
+                    if let Some(took) = seconds_between(step.started_at, step.completed_at) {
+                        entry.1.push(took);
+                    }
+                }
+            }
+        }
+        for (job, commits) in &job_commits {
+            let flaky: Vec<String> = commits
+                .iter()
+                .filter(|(_, (passed, failed))| *passed && *failed)
+                .map(|(sha, _)| (*sha).to_owned())
+                .collect();
+            if !flaky.is_empty() {
+                flaky_jobs.push(FlakyJob {
+                    workflow: name.clone(),
+                    job: (*job).to_owned(),
+                    flaky_commits: flaky.len(),
+                    commits: commits.len(),
+                    frequency: flaky.len() as f64 / commits.len() as f64,
+                    shas: flaky,
+                });
+            }
+        }
+        workflow_metrics.push(WorkflowMetrics {
+            recovery: recovery(attempts, &default_branch, &jobs_by_attempt),
+            cache,
+            name,
+            path,
+            outcomes,
+            duration: Spread::of(durations),
+            queue: Spread::of(queue),
+            weekly: weekly
+                .into_iter()
+                .map(|(start, (outcomes, durations))| Week {
+                    start: format_date(start),
+                    outcomes,
+                    duration_p50: Spread::of(durations).p50,
+                })
+                .collect(),
+            jobs: job_rows
+                .into_iter()
+                .map(|(name, tally)| JobMetrics {
+                    name: name.to_owned(),
+                    outcomes: tally.outcomes,
+                    duration: Spread::of(tally.durations),
+                    queue: Spread::of(tally.queue),
+                    cache: tally.cache,
+                })
+                .collect(),
+        });
+    }
+    flaky_jobs.sort_by(|a, b| {
+        b.flaky_commits
+            .cmp(&a.flaky_commits)
+            .then_with(|| (&a.workflow, &a.job).cmp(&(&b.workflow, &b.job)))
+    });
+
+    let step_rows: Vec<StepMetrics> = steps
+        .into_iter()
+        .map(
+            |((workflow, job, step), (failures, durations))| StepMetrics {
+                workflow,
+                job,
+                step,
+                failures,
+                duration: Spread::of(durations),
+            },
+        )
+        .collect();
+    let mut slowest_steps = step_rows.clone();
+    slowest_steps.sort_by_key(|s| std::cmp::Reverse(s.duration.p50));
+    slowest_steps.truncate(options.top_steps);
+    let mut most_failing_steps: Vec<StepMetrics> =
+        step_rows.into_iter().filter(|s| s.failures > 0).collect();
+    most_failing_steps.sort_by_key(|s| std::cmp::Reverse(s.failures));
+    most_failing_steps.truncate(options.top_steps);
+
+    let runner_minutes = runner_minutes(jobs_by_attempt.values().flatten().copied());
+    Report {
+        version: REPORT_VERSION,
+        repo: history
+            .repo
+            .as_ref()
+            .map(|repo| repo.full_name.clone())
+            .unwrap_or_default(),
+        default_branch,
+        since: format_timestamp(options.since),
+        workflow_filter: options.workflow.clone(),
+        branch_filter: options.branch.clone(),
+        notes: NOTES.iter().map(|note| (*note).to_owned()).collect(),
+        workflows: workflow_metrics,
+        flaky_jobs,
+        slowest_steps,
+        most_failing_steps,
+        total_minutes: runner_minutes.iter().map(|r| r.minutes).sum(),
+        total_billable_minutes: runner_minutes
+            .iter()
+            .filter_map(|r| r.billable_minutes)
+            .sum(),
+        runner_minutes,
+    }
+}
+
+/// Time to recover of a workflow's attempts on `branch`.
+fn recovery(attempts: &[&RunAttempt], branch: &str, jobs: &JobsByAttempt<'_>) -> Recovery {
+    let mut on_branch: Vec<(&RunAttempt, Outcome)> = attempts
+        .iter()
+        .filter(|run| run.head_branch.as_deref() == Some(branch))
+        .map(|run| (*run, outcome(&run.status, run.conclusion.as_deref())))
+        .filter(|(_, result)| result.decided())
+        .collect();
+    on_branch.sort_by_key(|(run, _)| (attempt_start(run), run.run_id, run.attempt));
+    let mut red_since = None;
+    let mut spells = Vec::new();
+    for (run, result) in on_branch {
+        let end = attempt_end(run, jobs);
+        match (result, red_since) {
+            (Outcome::Failed, None) => red_since = Some(end),
+            (Outcome::Passed, Some(red)) => {
+                spells.push((end - red).max(0));
+                red_since = None;
+            }
+            _ => {}
+        }
+    }
+    let longest = spells.iter().copied().max();
+    let spread = Spread::of(spells);
+    Recovery {
+        branch: branch.to_owned(),
+        recoveries: spread.count,
+        p50: spread.p50,
+        max: longest,
+        still_failing: red_since.is_some(),
+    }
+}
+
+/// Runner minutes by system and labels.
+fn runner_minutes<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<RunnerMinutes> {
+    let mut rows: BTreeMap<(RunnerOs, bool, String), (usize, i64)> = BTreeMap::new();
+    for job in jobs {
+        let Some(seconds) = seconds_between(job.started_at, job.completed_at) else {
+            continue;
+        };
+        let kind = runner_kind(&job.labels);
+        let row = rows
+            .entry((kind.os, kind.self_hosted, job.labels.join(", ")))
+            .or_default();
+        row.0 += 1;
+        row.1 += (seconds + 59) / 60;
+    }
+    rows.into_iter()
+        .map(|((os, self_hosted, labels), (jobs, minutes))| {
+            let multiplier = crate::runners::RunnerKind { os, self_hosted }.multiplier();
+            RunnerMinutes {
+                os,
+                self_hosted,
+                labels,
+                jobs,
+                minutes,
+                multiplier,
+                billable_minutes: multiplier.map(|m| minutes * i64::from(m)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        assert_eq!(percentile(&[1, 2, 3, 4], 0.5), Some(2));
+        assert_eq!(percentile(&[1, 2, 3, 4], 0.95), Some(4));
+        assert_eq!(percentile(&[7], 0.5), Some(7));
+        assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn cancelled_and_skipped_are_excluded_from_the_rate() {
+        let mut outcomes = Outcomes::default();
+        for (status, conclusion) in [
+            ("completed", Some("success")),
+            ("completed", Some("failure")),
+            ("completed", Some("cancelled")),
+            ("completed", Some("skipped")),
+            ("in_progress", None),
+            ("completed", Some("timed_out")),
+        ] {
+            outcomes.add(outcome(status, conclusion));
+        }
+        assert_eq!(outcomes.total, 6);
+        assert_eq!(outcomes.cancelled_or_skipped, 2);
+        assert_eq!(outcomes.other, 1);
+        assert_eq!(outcomes.failure_rate, Some(2.0 / 3.0));
+    }
+}

@@ -1,0 +1,576 @@
+//! The report as a terminal table with weekly sparklines, as JSON, and as OpenMetrics text
+//! (for Prometheus' textfile collector).
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::analysis::{Report, Spread};
+
+/// Text from the API (workflow, job and step names) as it may reach a terminal: no control
+/// character written raw.
+fn safe(text: &str) -> String {
+    plimsoll_syntax::text::escape_unsafe(text, false).into_owned()
+}
+
+/// `1h02m`, `6m40s`, `45s`; `-` for none.
+pub fn duration(seconds: Option<i64>) -> String {
+    match seconds {
+        None => "-".to_owned(),
+        Some(s) if s >= 3600 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+        Some(s) if s >= 60 => format!("{}m{:02}s", s / 60, s % 60),
+        Some(s) => format!("{s}s"),
+    }
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".to_owned(), |rate| format!("{:.1}%", rate * 100.0))
+}
+
+/// One character per value on an eight-level scale from 0 to the largest; a gap for none.
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let largest = values.iter().flatten().copied().fold(0.0_f64, f64::max);
+    values
+        .iter()
+        .map(|value| match value {
+            None => ' ',
+            Some(_) if largest <= 0.0 => BARS[0],
+            Some(value) => {
+                let level = (value / largest * 7.0).round().clamp(0.0, 7.0) as usize;
+                BARS[level]
+            }
+        })
+        .collect()
+}
+
+/// Rows of cells, left-aligned in columns two spaces apart.
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.width());
+        }
+    }
+    let mut line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (index, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+            text.push_str(cell);
+            if index + 1 < cells.len() {
+                text.push_str(&" ".repeat(width - cell.width() + 2));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}
+
+/// The report as terminal text.
+pub fn human(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: runs created since {} (default branch {})",
+        safe(&report.repo),
+        report.since,
+        safe(&report.default_branch)
+    );
+    if report.workflows.is_empty() {
+        out.push_str("\nNo runs in the window: sync first, or widen --since.\n");
+        return out;
+    }
+    let weeks = report
+        .workflows
+        .first()
+        .map(|w| {
+            let first = w.weekly.first().map(|w| w.start.as_str()).unwrap_or("");
+            format!("{} weeks from {first}", w.weekly.len())
+        })
+        .unwrap_or_default();
+    let _ = writeln!(out, "\nWorkflows (trend: {weeks})");
+    let rows: Vec<Vec<String>> = report
+        .workflows
+        .iter()
+        .map(|w| {
+            let durations: Vec<Option<f64>> = w
+                .weekly
+                .iter()
+                .map(|week| week.duration_p50.map(|d| d as f64))
+                .collect();
+            let failures: Vec<Option<f64>> = w
+                .weekly
+                .iter()
+                .map(|week| week.outcomes.failure_rate)
+                .collect();
+            vec![
+                safe(&w.name),
+                w.outcomes.total.to_string(),
+                percent(w.outcomes.failure_rate),
+                w.outcomes.cancelled_or_skipped.to_string(),
+                duration(w.duration.p50),
+                duration(w.duration.p95),
+                duration(w.queue.p50),
+                percent(w.cache.hit_rate),
+                match (w.recovery.recoveries, w.recovery.still_failing) {
+                    (0, true) => "still red".to_owned(),
+                    (_, true) => format!("{} (red now)", duration(w.recovery.p50)),
+                    _ => duration(w.recovery.p50),
+                },
+                sparkline(&durations),
+                sparkline(&failures),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "WORKFLOW", "ATTEMPTS", "FAIL", "EXCL", "P50", "P95", "QUEUE", "CACHE", "RECOVER",
+            "DURATION", "FAILURES",
+        ],
+        &rows,
+    );
+
+    out.push_str("\nJobs\n");
+    let rows: Vec<Vec<String>> = report
+        .workflows
+        .iter()
+        .flat_map(|w| {
+            w.jobs.iter().map(move |job| {
+                vec![
+                    safe(&w.name),
+                    safe(&job.name),
+                    job.outcomes.total.to_string(),
+                    percent(job.outcomes.failure_rate),
+                    duration(job.duration.p50),
+                    duration(job.duration.p95),
+                    duration(job.queue.p50),
+                ]
+            })
+        })
+        .collect();
+    table(
+        &mut out,
+        &["WORKFLOW", "JOB", "ATTEMPTS", "FAIL", "P50", "P95", "QUEUE"],
+        &rows,
+    );
+
+    out.push_str("\nFlaky jobs (failed and passed on one commit)\n");
+    if report.flaky_jobs.is_empty() {
+        out.push_str("none\n");
+    }
+    for flaky in &report.flaky_jobs {
+        let _ = writeln!(
+            out,
+            "{} / {}: {} of {} commits ({}): {}",
+            safe(&flaky.workflow),
+            safe(&flaky.job),
+            flaky.flaky_commits,
+            flaky.commits,
+            percent(Some(flaky.frequency)),
+            flaky
+                .shas
+                .iter()
+                .map(|sha| safe(sha.get(..7).unwrap_or(sha)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+
+    let step_rows = |steps: &[crate::analysis::StepMetrics]| -> Vec<Vec<String>> {
+        steps
+            .iter()
+            .map(|s| {
+                vec![
+                    format!(
+                        "{} / {} / {}",
+                        safe(&s.workflow),
+                        safe(&s.job),
+                        safe(&s.step)
+                    ),
+                    s.duration.count.to_string(),
+                    s.failures.to_string(),
+                    duration(s.duration.p50),
+                    duration(s.duration.p95),
+                ]
+            })
+            .collect()
+    };
+    out.push_str("\nSlowest steps (by p50)\n");
+    table(
+        &mut out,
+        &["STEP", "RUNS", "FAILED", "P50", "P95"],
+        &step_rows(&report.slowest_steps),
+    );
+    out.push_str("\nMost failing steps\n");
+    if report.most_failing_steps.is_empty() {
+        out.push_str("none\n");
+    } else {
+        table(
+            &mut out,
+            &["STEP", "RUNS", "FAILED", "P50", "P95"],
+            &step_rows(&report.most_failing_steps),
+        );
+    }
+
+    out.push_str("\nCaches (from the job logs read with --logs)\n");
+    let rows: Vec<Vec<String>> = report
+        .workflows
+        .iter()
+        .flat_map(|w| {
+            w.jobs
+                .iter()
+                .filter(|job| job.cache.jobs_read > 0)
+                .map(move |job| {
+                    let c = &job.cache;
+                    vec![
+                        format!("{} / {}", safe(&w.name), safe(&job.name)),
+                        c.jobs_read.to_string(),
+                        format!("{} ({} partial)", c.hits, c.partial_hits),
+                        c.misses.to_string(),
+                        c.saves.to_string(),
+                        percent(c.hit_rate),
+                    ]
+                })
+        })
+        .collect();
+    if rows.is_empty() {
+        out.push_str("no job logs read: sync with --logs\n");
+    } else {
+        table(
+            &mut out,
+            &["JOB", "LOGS", "HITS", "MISSES", "SAVES", "HIT RATE"],
+            &rows,
+        );
+    }
+
+    out.push_str("\nRunner minutes\n");
+    let rows: Vec<Vec<String>> = report
+        .runner_minutes
+        .iter()
+        .map(|r| {
+            vec![
+                format!(
+                    "{}{}",
+                    r.os.as_str(),
+                    if r.self_hosted { " (self-hosted)" } else { "" }
+                ),
+                safe(&r.labels),
+                r.jobs.to_string(),
+                r.minutes.to_string(),
+                r.multiplier.map_or("?".to_owned(), |m| format!("x{m}")),
+                r.billable_minutes.map_or("-".to_owned(), |b| b.to_string()),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &["OS", "LABELS", "JOBS", "MINUTES", "RATE", "BILLABLE"],
+        &rows,
+    );
+    let _ = writeln!(
+        out,
+        "total: {} minutes, {} billable",
+        report.total_minutes, report.total_billable_minutes
+    );
+    out.push_str("\nNotes\n");
+    for note in &report.notes {
+        let _ = writeln!(out, "- {note}");
+    }
+    out
+}
+
+/// The report as pretty JSON.
+pub fn json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
+/// A label value as OpenMetrics writes it: `\`, `"` and line feeds escaped.
+fn label_value(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn labels(pairs: &[(&str, &str)]) -> String {
+    let inner: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| format!("{name}=\"{}\"", label_value(value)))
+        .collect();
+    format!("{{{}}}", inner.join(","))
+}
+
+/// A number as OpenMetrics writes it.
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Writes metric families, each with its metadata before its samples.
+struct Families {
+    text: String,
+}
+
+impl Families {
+    fn family(&mut self, name: &str, kind: &str, unit: Option<&str>, help: &str) {
+        let _ = writeln!(self.text, "# TYPE {name} {kind}");
+        if let Some(unit) = unit {
+            let _ = writeln!(self.text, "# UNIT {name} {unit}");
+        }
+        let _ = writeln!(self.text, "# HELP {name} {help}");
+    }
+
+    fn sample(&mut self, name: &str, pairs: &[(&str, &str)], value: f64) {
+        let _ = writeln!(self.text, "{name}{} {}", labels(pairs), number(value));
+    }
+
+    fn summary(&mut self, name: &str, pairs: &[(&str, &str)], spread: &Spread) {
+        for (quantile, value) in [("0.5", spread.p50), ("0.95", spread.p95)] {
+            if let Some(value) = value {
+                let mut with_quantile = pairs.to_vec();
+                with_quantile.push(("quantile", quantile));
+                self.sample(name, &with_quantile, value as f64);
+            }
+        }
+        self.sample(&format!("{name}_sum"), pairs, spread.sum as f64);
+        self.sample(&format!("{name}_count"), pairs, spread.count as f64);
+    }
+}
+
+/// The report as OpenMetrics text, ending in `# EOF`. Label sets are bounded by the
+/// repository's workflows, job names and runner labels.
+pub fn openmetrics(report: &Report) -> String {
+    let mut families = Families {
+        text: String::new(),
+    };
+    let repo = report.repo.as_str();
+    let f = &mut families;
+
+    f.family(
+        "plimsoll_workflow_run_duration_seconds",
+        "summary",
+        Some("seconds"),
+        "Run attempt duration, run_started_at to the last job's end; cancelled and skipped attempts excluded.",
+    );
+    for w in &report.workflows {
+        f.summary(
+            "plimsoll_workflow_run_duration_seconds",
+            &[("repo", repo), ("workflow", &w.name)],
+            &w.duration,
+        );
+    }
+    f.family(
+        "plimsoll_workflow_queue_seconds",
+        "summary",
+        Some("seconds"),
+        "Job queue time (started_at - created_at) of the workflow's jobs.",
+    );
+    for w in &report.workflows {
+        f.summary(
+            "plimsoll_workflow_queue_seconds",
+            &[("repo", repo), ("workflow", &w.name)],
+            &w.queue,
+        );
+    }
+    f.family(
+        "plimsoll_workflow_attempts",
+        "gauge",
+        None,
+        "Run attempts in the window by outcome (failed: failure, timed_out, startup_failure).",
+    );
+    for w in &report.workflows {
+        let o = &w.outcomes;
+        for (outcome, count) in [
+            ("passed", o.passed),
+            ("failed", o.failed),
+            ("cancelled_or_skipped", o.cancelled_or_skipped),
+            ("other", o.other),
+        ] {
+            f.sample(
+                "plimsoll_workflow_attempts",
+                &[("repo", repo), ("workflow", &w.name), ("outcome", outcome)],
+                count as f64,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_workflow_failure_ratio",
+        "gauge",
+        Some("ratio"),
+        "failed / (passed + failed) run attempts; cancelled and skipped excluded.",
+    );
+    for w in &report.workflows {
+        if let Some(rate) = w.outcomes.failure_rate {
+            f.sample(
+                "plimsoll_workflow_failure_ratio",
+                &[("repo", repo), ("workflow", &w.name)],
+                rate,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_workflow_time_to_recover_seconds",
+        "gauge",
+        Some("seconds"),
+        "Median time from the first failing attempt to the next passing one on the default branch.",
+    );
+    for w in &report.workflows {
+        if let Some(p50) = w.recovery.p50 {
+            f.sample(
+                "plimsoll_workflow_time_to_recover_seconds",
+                &[("repo", repo), ("workflow", &w.name)],
+                p50 as f64,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_workflow_cache_events",
+        "gauge",
+        None,
+        "Cache restores (hit), misses and saves in the job logs read (--logs).",
+    );
+    for w in &report.workflows {
+        if w.cache.jobs_read == 0 {
+            continue;
+        }
+        for (outcome, count) in [
+            ("hit", w.cache.hits),
+            ("miss", w.cache.misses),
+            ("saved", w.cache.saves),
+        ] {
+            f.sample(
+                "plimsoll_workflow_cache_events",
+                &[("repo", repo), ("workflow", &w.name), ("outcome", outcome)],
+                count as f64,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_workflow_cache_hit_ratio",
+        "gauge",
+        Some("ratio"),
+        "Cache restores / (restores + misses) in the job logs read.",
+    );
+    for w in &report.workflows {
+        if let Some(rate) = w.cache.hit_rate {
+            f.sample(
+                "plimsoll_workflow_cache_hit_ratio",
+                &[("repo", repo), ("workflow", &w.name)],
+                rate,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_job_duration_seconds",
+        "summary",
+        Some("seconds"),
+        "Job duration, started_at to completed_at; cancelled and skipped jobs excluded.",
+    );
+    for w in &report.workflows {
+        for job in &w.jobs {
+            f.summary(
+                "plimsoll_job_duration_seconds",
+                &[("repo", repo), ("workflow", &w.name), ("job", &job.name)],
+                &job.duration,
+            );
+        }
+    }
+    f.family(
+        "plimsoll_job_failure_ratio",
+        "gauge",
+        Some("ratio"),
+        "failed / (passed + failed) jobs; cancelled and skipped excluded.",
+    );
+    for w in &report.workflows {
+        for job in &w.jobs {
+            if let Some(rate) = job.outcomes.failure_rate {
+                f.sample(
+                    "plimsoll_job_failure_ratio",
+                    &[("repo", repo), ("workflow", &w.name), ("job", &job.name)],
+                    rate,
+                );
+            }
+        }
+    }
+    f.family(
+        "plimsoll_job_flaky_commits",
+        "gauge",
+        None,
+        "Commits on which the job both failed and passed.",
+    );
+    for flaky in &report.flaky_jobs {
+        f.sample(
+            "plimsoll_job_flaky_commits",
+            &[
+                ("repo", repo),
+                ("workflow", &flaky.workflow),
+                ("job", &flaky.job),
+            ],
+            flaky.flaky_commits as f64,
+        );
+    }
+    f.family(
+        "plimsoll_runner_minutes",
+        "gauge",
+        None,
+        "Job minutes (each job rounded up to a minute) by runner system and labels.",
+    );
+    for r in &report.runner_minutes {
+        f.sample(
+            "plimsoll_runner_minutes",
+            &[("repo", repo), ("os", r.os.as_str()), ("labels", &r.labels)],
+            r.minutes as f64,
+        );
+    }
+    f.family(
+        "plimsoll_runner_billable_minutes",
+        "gauge",
+        None,
+        "Job minutes times GitHub's per-OS multiplier (Linux 1, Windows 2, macOS 10, self-hosted 0).",
+    );
+    for r in &report.runner_minutes {
+        if let Some(billable) = r.billable_minutes {
+            f.sample(
+                "plimsoll_runner_billable_minutes",
+                &[("repo", repo), ("os", r.os.as_str()), ("labels", &r.labels)],
+                billable as f64,
+            );
+        }
+    }
+    families.text.push_str("# EOF\n");
+    families.text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparklines_scale_to_the_largest_and_leave_gaps() {
+        assert_eq!(sparkline(&[Some(1.0), Some(8.0), None, Some(4.0)]), "▂█ ▅");
+        assert_eq!(sparkline(&[Some(0.0), Some(0.0)]), "▁▁");
+        assert_eq!(sparkline(&[]), "");
+    }
+
+    #[test]
+    fn durations_read_as_time() {
+        assert_eq!(duration(Some(45)), "45s");
+        assert_eq!(duration(Some(400)), "6m40s");
+        assert_eq!(duration(Some(3650)), "1h00m");
+        assert_eq!(duration(None), "-");
+    }
+
+    #[test]
+    fn label_values_escape_quotes_backslashes_and_newlines() {
+        assert_eq!(label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+}

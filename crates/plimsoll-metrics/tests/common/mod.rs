@@ -1,0 +1,4 @@
+#![allow(dead_code)]
+
+pub mod github_server;
+pub mod history;
