@@ -80,6 +80,10 @@ pub static RULES: &[&dyn Rule] = &[
     &UndocumentedPermissions,
     &AnonymousDefinition,
     &ForbiddenAction,
+    &UnsoundTernary,
+    &SecretsOutsideEnvironment,
+    &TyposquatUses,
+    &UnpinnedTool,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

@@ -195,6 +195,10 @@ rule_tests! {
     superfluous_action => "superfluous-action",
     undocumented_permissions => "undocumented-permissions",
     anonymous_definition => "anonymous-definition",
+    unsound_ternary => "unsound-ternary",
+    secrets_outside_environment => "secrets-outside-environment",
+    typosquat_uses => "typosquat-uses",
+    unpinned_tool => "unpinned-tool",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
@@ -263,6 +267,19 @@ fn security_rules_are_silent_on_the_fixed_versions() {
         "discouraged-feature",
     ] {
         assert_silent_on(rule, "security-ok");
+    }
+}
+
+/// The audits that cover zizmor's newer checks, on one workflow that follows their advice.
+#[test]
+fn newer_audits_are_silent_on_the_fixed_versions() {
+    for rule in [
+        "unsound-ternary",
+        "secrets-outside-environment",
+        "typosquat-uses",
+        "unpinned-tool",
+    ] {
+        assert_silent_on(rule, "gha-audits-ok");
     }
 }
 
