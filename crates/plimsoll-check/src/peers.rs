@@ -122,7 +122,7 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "github-app",
-        Coverage::None("no rule yet"),
+        Coverage::Rules(&["github-app-token"], "`actions/create-github-app-token` without `permission-*` inputs, with `owner` but no `repositories`, or with token revocation skipped"),
     ),
     (
         "unpinned-tools",
@@ -130,11 +130,11 @@ pub const ZIZMOR: &[(&str, Coverage)] = &[
     ),
     (
         "adhoc-packages",
-        Coverage::None("no rule yet"),
+        Coverage::Rules(&["adhoc-package-install", "unpinned-package"], "strict mode; `pip`, `npm`/`yarn`/`pnpm`, `gem` and `go install …@latest` of a package without a version in `run:` (`unpinned-package` in a Dockerfile)"),
     ),
     (
         "insecure-url-scheme",
-        Coverage::None("no rule yet"),
+        Coverage::Rules(&["insecure-download"], "zizmor reads pre-commit `repo:` URLs, which plimsoll does not; plimsoll reports `http://` and `git://` downloads in `run:` scripts and Dockerfile `RUN`s"),
     ),
     (
         "self-repository",
@@ -159,7 +159,7 @@ pub const ZIZMOR_UNRELEASED: &[(&str, Coverage)] = &[
     ),
     (
         "insecure-origin",
-        Coverage::None("not released"),
+        Coverage::Rules(&["insecure-download"], "not released"),
     ),
     (
         "missing-timeout",
@@ -175,7 +175,7 @@ pub const ZIZMOR_UNRELEASED: &[(&str, Coverage)] = &[
     ),
     (
         "unpinned-packages",
-        Coverage::None("not released"),
+        Coverage::Rules(&["adhoc-package-install", "unpinned-package"], "not released"),
     ),
 ];
 

@@ -84,6 +84,9 @@ pub static RULES: &[&dyn Rule] = &[
     &SecretsOutsideEnvironment,
     &TyposquatUses,
     &UnpinnedTool,
+    &GithubAppToken,
+    &InsecureDownload,
+    &AdhocPackageInstall,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

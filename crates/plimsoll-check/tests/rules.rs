@@ -199,6 +199,9 @@ rule_tests! {
     secrets_outside_environment => "secrets-outside-environment",
     typosquat_uses => "typosquat-uses",
     unpinned_tool => "unpinned-tool",
+    github_app_token => "github-app-token",
+    insecure_download => "insecure-download",
+    adhoc_package_install => "adhoc-package-install",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
@@ -212,6 +215,7 @@ fn rules_on_their_other_file_kinds() {
         ("unpinned-action", "unpinned-action-own-repository"),
         ("action-not-pinned-to-sha", "unpinned-action-own-repository"),
         ("cache-poisoning", "cache-poisoning-steps.yml"),
+        ("insecure-download", "insecure-download.Dockerfile"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
@@ -278,6 +282,9 @@ fn newer_audits_are_silent_on_the_fixed_versions() {
         "secrets-outside-environment",
         "typosquat-uses",
         "unpinned-tool",
+        "github-app-token",
+        "insecure-download",
+        "adhoc-package-install",
     ] {
         assert_silent_on(rule, "gha-audits-ok");
     }
