@@ -660,3 +660,38 @@ fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
         findings("[github-actions]\nallowed-uses = [\"actions/*\", \"github/codeql-action\", \"tj-actions/*\"]\nforbidden-uses = [\"tj-actions/*\"]\n")
     );
 }
+
+#[test]
+fn secrets_outside_environment_accepts_the_secrets_of_plimsoll_toml() {
+    let temp = tempfile::tempdir().unwrap();
+    let workflows = temp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        "on: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - run: ./test.sh\n        env:\n          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}\n          NPM_READ_TOKEN: ${{ secrets.NPM_READ_TOKEN }}\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n",
+    )
+    .unwrap();
+    let findings = |config: &str| -> Vec<String> {
+        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
+        let overrides = Overrides {
+            test_data: Some(Vec::new()),
+            enable: vec!["secrets-outside-environment".to_string()],
+            ..Overrides::default()
+        };
+        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule.name == "secrets-outside-environment")
+            .map(|f| format!("{}:{}", f.location.start.line, f.location.start.column))
+            .collect()
+    };
+    assert_eq!(findings(""), vec!["11:30", "12:31", "13:27"]);
+    assert_eq!(
+        findings(
+            "[github-actions]\nsecrets-outside-environment = [\"CODECOV_TOKEN\", \"npm_*\"]\n"
+        ),
+        vec!["13:27"]
+    );
+}
