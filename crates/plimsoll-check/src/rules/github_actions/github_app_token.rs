@@ -1,6 +1,6 @@
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{repository_action, step_owner};
+use super::common::step_owner;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -70,11 +70,12 @@ impl Rule for GithubAppToken {
         let Some(uses) = step.uses_node() else {
             return;
         };
-        if uses
+        // Compared in place: most steps use other actions, and need no parsed copy.
+        let slug = uses
             .as_str()
-            .and_then(repository_action)
-            .is_none_or(|action| action.action != "actions/create-github-app-token")
-        {
+            .and_then(|u| u.split('@').next())
+            .unwrap_or("");
+        if !slug.eq_ignore_ascii_case("actions/create-github-app-token") {
             return;
         }
         // `with: ${{ fromJSON(…) }}` or no mapping: nothing to read.

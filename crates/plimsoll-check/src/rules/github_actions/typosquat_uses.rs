@@ -1,10 +1,11 @@
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use plimsoll_syntax::yaml::Node;
 use plimsoll_syntax::Span;
 
-use super::common::repository_action;
+use plimsoll_actions::Uses;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -45,18 +46,28 @@ declare_rule! {
     }
 }
 
-/// Popular owners (lowercased), each with its popular repositories.
-fn popular() -> &'static HashMap<&'static str, HashSet<&'static str>> {
-    static TABLE: OnceLock<HashMap<&'static str, HashSet<&'static str>>> = OnceLock::new();
+/// The popular actions: their owners (lowercased), and for each repository name the owners
+/// that publish a popular action under it (`checkout` → `actions`).
+struct Popular {
+    owners: HashSet<&'static str>,
+    owners_of_repo: HashMap<&'static str, Vec<&'static str>>,
+}
+
+fn popular() -> &'static Popular {
+    static TABLE: OnceLock<Popular> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+        let mut table = Popular {
+            owners: HashSet::new(),
+            owners_of_repo: HashMap::new(),
+        };
         for line in include_str!("../../../data/popular-actions.txt").lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             if let Some((owner, repo)) = line.split_once('/') {
-                table.entry(owner).or_default().insert(repo);
+                table.owners.insert(owner);
+                table.owners_of_repo.entry(repo).or_default().push(owner);
             }
         }
         table
@@ -97,21 +108,31 @@ fn typo_distance(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
 }
 
 /// The popular `owner/repo` that `owner/repo` (lowercased) seems to misspell, with the edits
-/// to its owner.
+/// to its owner. Only owners publishing a popular action of the same repository name are
+/// compared: one lookup for most `uses:`.
 fn misspelled(owner: &str, repo: &str) -> Option<(&'static str, &'static str, usize)> {
     let table = popular();
-    if table.contains_key(owner) {
+    let (popular_repo, owners) = table.owners_of_repo.get_key_value(repo)?;
+    if table.owners.contains(owner) {
         return None;
     }
-    table
+    owners
         .iter()
-        .filter_map(|(popular_owner, repos)| {
+        .filter_map(|popular_owner| {
             let limit = if popular_owner.len() >= 6 { 2 } else { 1 };
             let edits = typo_distance(owner.as_bytes(), popular_owner.as_bytes(), limit)?;
-            let repo = repos.get(repo)?;
-            Some((*popular_owner, *repo, edits))
+            Some((*popular_owner, *popular_repo, edits))
         })
         .min_by_key(|(popular_owner, _, edits)| (*edits, *popular_owner))
+}
+
+/// `name` in lower case, copied only when it has capitals (most names have none).
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 impl Rule for TyposquatUses {
@@ -120,27 +141,24 @@ impl Rule for TyposquatUses {
     }
 
     fn check_uses(&self, cx: &Context<'_>, node: &Node, out: &mut Sink) {
-        let Some(action) = node.as_str().and_then(repository_action) else {
+        let Some(Uses::Repository { owner, repo, .. }) = node.as_str().map(Uses::parse) else {
             return;
         };
-        let mut parts = action.action.split('/');
-        let (Some(owner), Some(repo)) = (parts.next(), parts.next()) else {
-            return;
-        };
-        let Some((popular_owner, popular_repo, edits)) = misspelled(owner, repo) else {
+        let Some((popular_owner, popular_repo, edits)) =
+            misspelled(&lowercase(owner), &lowercase(repo))
+        else {
             return;
         };
         // The owner as written: the first characters of the scalar's text, after any quote.
-        let written = &action.repository;
-        let owner_written = written.split('/').next().unwrap_or(written);
         let span = cx
             .text()
             .get(node.span.start..node.span.end)
-            .and_then(|raw| raw.find(owner_written))
+            .and_then(|raw| raw.find(owner))
             .map_or(node.span, |at| {
                 let start = node.span.start + at;
-                Span::new(start, start + owner_written.len())
+                Span::new(start, start + owner.len())
             });
+        let written = format!("{owner}/{repo}");
         let plural = if edits == 1 { "" } else { "s" };
         out.report(
             &TyposquatUses::META,

@@ -2,7 +2,7 @@ use std::sync::OnceLock;
 
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{repository_action, step_owner};
+use super::common::step_owner;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -100,10 +100,14 @@ impl Rule for UnpinnedTool {
         let Some(uses) = scope.step.uses_node() else {
             return;
         };
-        let Some(action) = uses.as_str().and_then(repository_action) else {
+        // Compared in place: most steps use other actions, and need no parsed copy.
+        let Some(slug) = uses.as_str().and_then(|u| u.split('@').next()) else {
             return;
         };
-        let Some(tool) = tool_inputs().iter().find(|t| t.action == action.action) else {
+        let Some(tool) = tool_inputs()
+            .iter()
+            .find(|t| t.action.eq_ignore_ascii_case(slug))
+        else {
             return;
         };
         let owner = step_owner(&scope.step);
@@ -119,7 +123,7 @@ impl Rule for UnpinnedTool {
                     uses.span,
                     format!(
                         "{owner} installs the newest release of its tool: `{}` is not set, and `{}` then defaults to `latest`",
-                        tool.input, action.repository
+                        tool.input, tool.action
                     ),
                 );
             }

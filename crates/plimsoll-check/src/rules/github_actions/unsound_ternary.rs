@@ -90,12 +90,15 @@ fn walk(cx: &Context<'_>, node: &Node, condition: bool, out: &mut Sink) {
             }
         }
         NodeKind::Scalar { value, .. } => {
-            // Only a `||` can make a pseudo-ternary: most scalars need no parse.
-            if !value.contains("||") {
+            // Only an expression holding `||` can be a pseudo-ternary: most scalars hold no
+            // `${{` (found with memchr) and are not conditions, and need no further look.
+            let expression = expr::contains_expression(value);
+            if !(expression || condition) || memchr::memmem::find(value.as_bytes(), b"||").is_none()
+            {
                 return;
             }
             let mut spans = ValueSpans::new(node);
-            if expr::contains_expression(value) {
+            if expression {
                 for occurrence in expr::find(value) {
                     if occurrence.terminated {
                         check_expression(
@@ -107,7 +110,7 @@ fn walk(cx: &Context<'_>, node: &Node, condition: bool, out: &mut Sink) {
                         );
                     }
                 }
-            } else if condition {
+            } else {
                 check_expression(cx, &mut spans, value, 0..value.len(), out);
             }
         }
