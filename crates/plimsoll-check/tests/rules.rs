@@ -618,41 +618,40 @@ fn unknown_runner_label_reads_the_runner_labels_of_plimsoll_toml() {
 
 /// `forbidden-action` reports what the policy of `plimsoll.toml` rules out, at the action's
 /// name, and nothing without a policy.
-#[test]
-fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
+/// The findings of `rule` on `workflow` (as `.github/workflows/ci.yml` of a new repository)
+/// with `config` as its `plimsoll.toml`.
+fn findings_under_config(rule: &str, workflow: &str, config: &str) -> Vec<plimsoll_check::Finding> {
     let temp = tempfile::tempdir().unwrap();
     let workflows = temp.path().join(".github/workflows");
     std::fs::create_dir_all(&workflows).unwrap();
-    std::fs::write(
-        workflows.join("ci.yml"),
-        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@v4\n      - uses: tj-actions/changed-files@v46\n      - uses: some-user/deploy-action@v1\n      - uses: github/codeql-action/init@v3\n      - uses: ./.github/actions/local\n",
-    )
-    .unwrap();
+    std::fs::write(workflows.join("ci.yml"), workflow).unwrap();
+    std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
+    let overrides = Overrides {
+        test_data: Some(Vec::new()),
+        enable: vec![rule.to_string()],
+        ..Overrides::default()
+    };
+    let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+    report
+        .findings
+        .into_iter()
+        .filter(|f| f.rule.name == rule)
+        .collect()
+}
+
+#[test]
+fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
     let findings = |config: &str| -> String {
-        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
-        let overrides = Overrides {
-            test_data: Some(Vec::new()),
-            enable: vec!["forbidden-action".to_string()],
-            ..Overrides::default()
-        };
-        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
-        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
-        report
-            .findings
-            .iter()
-            .filter(|f| f.rule.name == "forbidden-action")
-            .map(|f| {
-                format!(
-                    "{}:{}-{}:{} {}",
-                    f.location.start.line,
-                    f.location.start.column,
-                    f.location.end.line,
-                    f.location.end.column,
-                    f.message
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        findings_under_config(
+            "forbidden-action",
+            "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@v4\n      - uses: tj-actions/changed-files@v46\n      - uses: some-user/deploy-action@v1\n      - uses: github/codeql-action/init@v3\n      - uses: ./.github/actions/local\n",
+            config,
+        )
+        .iter()
+        .map(|f| format!("{}:{}-{}:{} {}", f.location.start.line, f.location.start.column, f.location.end.line, f.location.end.column, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
     };
     assert_eq!(findings(""), "");
     insta::assert_snapshot!(
@@ -663,29 +662,15 @@ fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
 
 #[test]
 fn secrets_outside_environment_accepts_the_secrets_of_plimsoll_toml() {
-    let temp = tempfile::tempdir().unwrap();
-    let workflows = temp.path().join(".github/workflows");
-    std::fs::create_dir_all(&workflows).unwrap();
-    std::fs::write(
-        workflows.join("ci.yml"),
-        "on: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - run: ./test.sh\n        env:\n          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}\n          NPM_READ_TOKEN: ${{ secrets.NPM_READ_TOKEN }}\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n",
-    )
-    .unwrap();
     let findings = |config: &str| -> Vec<String> {
-        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
-        let overrides = Overrides {
-            test_data: Some(Vec::new()),
-            enable: vec!["secrets-outside-environment".to_string()],
-            ..Overrides::default()
-        };
-        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
-        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
-        report
-            .findings
-            .iter()
-            .filter(|f| f.rule.name == "secrets-outside-environment")
-            .map(|f| format!("{}:{}", f.location.start.line, f.location.start.column))
-            .collect()
+        findings_under_config(
+            "secrets-outside-environment",
+            "on: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - run: ./test.sh\n        env:\n          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}\n          NPM_READ_TOKEN: ${{ secrets.NPM_READ_TOKEN }}\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n",
+            config,
+        )
+        .iter()
+        .map(|f| format!("{}:{}", f.location.start.line, f.location.start.column))
+        .collect()
     };
     assert_eq!(findings(""), vec!["11:30", "12:31", "13:27"]);
     assert_eq!(
