@@ -79,6 +79,7 @@ struct GithubActionsConfig {
     runner_labels: Option<Vec<Spanned<String>>>,
     allowed_uses: Option<Vec<Spanned<String>>>,
     forbidden_uses: Option<Vec<Spanned<String>>>,
+    secrets_outside_environment: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -327,6 +328,9 @@ impl Settings {
             }
             if let Some(forbidden) = github_actions.forbidden_uses {
                 self.github_actions.forbidden_uses = strings(forbidden);
+            }
+            if let Some(secrets) = github_actions.secrets_outside_environment {
+                self.github_actions.secrets_outside_environment = strings(secrets);
             }
         }
         if let Some(terraform) = config.terraform {

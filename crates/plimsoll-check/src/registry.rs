@@ -80,6 +80,13 @@ pub static RULES: &[&dyn Rule] = &[
     &UndocumentedPermissions,
     &AnonymousDefinition,
     &ForbiddenAction,
+    &UnsoundTernary,
+    &SecretsOutsideEnvironment,
+    &TyposquatUses,
+    &UnpinnedTool,
+    &GithubAppToken,
+    &InsecureDownload,
+    &AdhocPackageInstall,
     // containers
     &UnpinnedBaseImage,
     &ImageNotPinnedToDigest,

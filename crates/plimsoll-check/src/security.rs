@@ -42,6 +42,12 @@ pub const SECURITY_SEVERITY: &[(&str, &str)] = &[
     ("missing-dependabot-cooldown", "3.0"),
     ("superfluous-action", "2.0"),
     ("forbidden-action", "5.0"),
+    ("secrets-outside-environment", "3.0"),
+    ("typosquat-uses", "7.0"),
+    ("unpinned-tool", "4.0"),
+    ("github-app-token", "5.5"),
+    ("insecure-download", "6.0"),
+    ("adhoc-package-install", "3.0"),
     // Containers and Compose
     ("unpinned-base-image", "4.0"),
     ("image-not-pinned-to-digest", "3.0"),

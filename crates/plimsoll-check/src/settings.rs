@@ -160,6 +160,10 @@ pub struct GithubActionsSettings {
     pub allowed_uses: Vec<String>,
     /// Actions (`owner/repo` patterns) the project rules out (`forbidden-uses`).
     pub forbidden_uses: Vec<String>,
+    /// Secrets the project accepts in jobs without a deployment environment
+    /// (`secrets-outside-environment`; `*` matches any run of characters), for
+    /// `secrets-outside-environment`.
+    pub secrets_outside_environment: Vec<String>,
 }
 
 /// Which exclusions apply inside a path named on the command line

@@ -195,6 +195,13 @@ rule_tests! {
     superfluous_action => "superfluous-action",
     undocumented_permissions => "undocumented-permissions",
     anonymous_definition => "anonymous-definition",
+    unsound_ternary => "unsound-ternary",
+    secrets_outside_environment => "secrets-outside-environment",
+    typosquat_uses => "typosquat-uses",
+    unpinned_tool => "unpinned-tool",
+    github_app_token => "github-app-token",
+    insecure_download => "insecure-download",
+    adhoc_package_install => "adhoc-package-install",
 }
 
 /// Rules that look at more than one kind of file: their other fixtures.
@@ -208,6 +215,7 @@ fn rules_on_their_other_file_kinds() {
         ("unpinned-action", "unpinned-action-own-repository"),
         ("action-not-pinned-to-sha", "unpinned-action-own-repository"),
         ("cache-poisoning", "cache-poisoning-steps.yml"),
+        ("insecure-download", "insecure-download.Dockerfile"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
@@ -263,6 +271,22 @@ fn security_rules_are_silent_on_the_fixed_versions() {
         "discouraged-feature",
     ] {
         assert_silent_on(rule, "security-ok");
+    }
+}
+
+/// The audits that cover zizmor's newer checks, on one workflow that follows their advice.
+#[test]
+fn newer_audits_are_silent_on_the_fixed_versions() {
+    for rule in [
+        "unsound-ternary",
+        "secrets-outside-environment",
+        "typosquat-uses",
+        "unpinned-tool",
+        "github-app-token",
+        "insecure-download",
+        "adhoc-package-install",
+    ] {
+        assert_silent_on(rule, "gha-audits-ok");
     }
 }
 
@@ -594,45 +618,65 @@ fn unknown_runner_label_reads_the_runner_labels_of_plimsoll_toml() {
 
 /// `forbidden-action` reports what the policy of `plimsoll.toml` rules out, at the action's
 /// name, and nothing without a policy.
-#[test]
-fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
+/// The findings of `rule` on `workflow` (as `.github/workflows/ci.yml` of a new repository)
+/// with `config` as its `plimsoll.toml`.
+fn findings_under_config(rule: &str, workflow: &str, config: &str) -> Vec<plimsoll_check::Finding> {
     let temp = tempfile::tempdir().unwrap();
     let workflows = temp.path().join(".github/workflows");
     std::fs::create_dir_all(&workflows).unwrap();
-    std::fs::write(
-        workflows.join("ci.yml"),
-        "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@v4\n      - uses: tj-actions/changed-files@v46\n      - uses: some-user/deploy-action@v1\n      - uses: github/codeql-action/init@v3\n      - uses: ./.github/actions/local\n",
-    )
-    .unwrap();
+    std::fs::write(workflows.join("ci.yml"), workflow).unwrap();
+    std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
+    let overrides = Overrides {
+        test_data: Some(Vec::new()),
+        enable: vec![rule.to_string()],
+        ..Overrides::default()
+    };
+    let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
+    report
+        .findings
+        .into_iter()
+        .filter(|f| f.rule.name == rule)
+        .collect()
+}
+
+#[test]
+fn forbidden_action_follows_the_policy_of_plimsoll_toml() {
     let findings = |config: &str| -> String {
-        std::fs::write(temp.path().join("plimsoll.toml"), config).unwrap();
-        let overrides = Overrides {
-            test_data: Some(Vec::new()),
-            enable: vec!["forbidden-action".to_string()],
-            ..Overrides::default()
-        };
-        let settings = Settings::load(temp.path(), &|_| None, &overrides).unwrap();
-        let report = plimsoll_check::check(&[temp.path().to_path_buf()], &settings).unwrap();
-        report
-            .findings
-            .iter()
-            .filter(|f| f.rule.name == "forbidden-action")
-            .map(|f| {
-                format!(
-                    "{}:{}-{}:{} {}",
-                    f.location.start.line,
-                    f.location.start.column,
-                    f.location.end.line,
-                    f.location.end.column,
-                    f.message
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        findings_under_config(
+            "forbidden-action",
+            "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@v4\n      - uses: tj-actions/changed-files@v46\n      - uses: some-user/deploy-action@v1\n      - uses: github/codeql-action/init@v3\n      - uses: ./.github/actions/local\n",
+            config,
+        )
+        .iter()
+        .map(|f| format!("{}:{}-{}:{} {}", f.location.start.line, f.location.start.column, f.location.end.line, f.location.end.column, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
     };
     assert_eq!(findings(""), "");
     insta::assert_snapshot!(
         "forbidden-action",
         findings("[github-actions]\nallowed-uses = [\"actions/*\", \"github/codeql-action\", \"tj-actions/*\"]\nforbidden-uses = [\"tj-actions/*\"]\n")
+    );
+}
+
+#[test]
+fn secrets_outside_environment_accepts_the_secrets_of_plimsoll_toml() {
+    let findings = |config: &str| -> Vec<String> {
+        findings_under_config(
+            "secrets-outside-environment",
+            "on: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n    steps:\n      - run: ./test.sh\n        env:\n          CODECOV_TOKEN: ${{ secrets.CODECOV_TOKEN }}\n          NPM_READ_TOKEN: ${{ secrets.NPM_READ_TOKEN }}\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n",
+            config,
+        )
+        .iter()
+        .map(|f| format!("{}:{}", f.location.start.line, f.location.start.column))
+        .collect()
+    };
+    assert_eq!(findings(""), vec!["11:30", "12:31", "13:27"]);
+    assert_eq!(
+        findings(
+            "[github-actions]\nsecrets-outside-environment = [\"CODECOV_TOKEN\", \"npm_*\"]\n"
+        ),
+        vec!["13:27"]
     );
 }

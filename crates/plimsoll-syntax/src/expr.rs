@@ -137,6 +137,20 @@ pub struct Analysis {
     pub paths: Vec<ContextPath>,
     /// Functions called, with their name spans.
     pub functions: Vec<(String, Span)>,
+    /// Falsy literals (`''`, `0`, `false`, `null`) that end an `&&` chain followed by `||`:
+    /// the pseudo-ternary `cond && '' || other` is `other` whatever `cond` is.
+    pub falsy_ternary_values: Vec<Span>,
+}
+
+/// What the parser knows of a parsed operand, for the pseudo-ternary `a && b || c`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// Anything else.
+    Other,
+    /// A literal that is always falsy, at this span.
+    FalsyLiteral(Span),
+    /// An `&&` chain ending in that falsy literal: always falsy.
+    FalsyAnd(Span),
 }
 
 /// Functions GitHub Actions expressions provide.
@@ -325,29 +339,41 @@ impl ExprParser<'_> {
         })
     }
 
-    fn expression(&mut self) -> Result<(), ExprError> {
+    fn expression(&mut self) -> Result<Shape, ExprError> {
         self.depth += 1;
         if self.depth > 64 {
             return self.error("a shallower expression (nesting over 64)");
         }
-        self.binary(0)?;
+        let shape = self.binary(0)?;
         self.depth -= 1;
-        Ok(())
+        Ok(shape)
     }
 
-    fn binary(&mut self, level: usize) -> Result<(), ExprError> {
+    fn binary(&mut self, level: usize) -> Result<Shape, ExprError> {
         const LEVELS: &[&[&str]] = &[&["||"], &["&&"], &["==", "!="], &["<", "<=", ">", ">="]];
         if level == LEVELS.len() {
             return self.unary();
         }
-        self.binary(level + 1)?;
+        let mut last = self.binary(level + 1)?;
+        let mut operands = 1;
         while LEVELS[level].iter().any(|op| self.eat(op)) {
-            self.binary(level + 1)?;
+            if level == 0 {
+                // An operand of `||` that is not the last one: `x && '' || y`.
+                if let Shape::FalsyAnd(value) = last {
+                    self.analysis.falsy_ternary_values.push(value);
+                }
+            }
+            last = self.binary(level + 1)?;
+            operands += 1;
         }
-        Ok(())
+        Ok(match (level, operands, last) {
+            (_, 1, shape) => shape,
+            (1, _, Shape::FalsyLiteral(value) | Shape::FalsyAnd(value)) => Shape::FalsyAnd(value),
+            _ => Shape::Other,
+        })
     }
 
-    fn unary(&mut self) -> Result<(), ExprError> {
+    fn unary(&mut self) -> Result<Shape, ExprError> {
         let mut bangs = 0;
         while self.eat("!") {
             bangs += 1;
@@ -355,12 +381,22 @@ impl ExprParser<'_> {
                 return self.error("an operand");
             }
         }
-        self.postfix()
+        let shape = self.postfix()?;
+        Ok(if bangs == 0 { shape } else { Shape::Other })
     }
 
-    fn postfix(&mut self) -> Result<(), ExprError> {
+    fn postfix(&mut self) -> Result<Shape, ExprError> {
         let (tok, span) = self.bump();
         let mut path: Option<(String, Span)> = None;
+        let literal = &self.text[span.start..span.end];
+        let mut shape = match tok {
+            Tok::Str if literal == "''" => Shape::FalsyLiteral(span),
+            Tok::Number if literal.parse::<f64>().is_ok_and(|n| n == 0.0) => {
+                Shape::FalsyLiteral(span)
+            }
+            Tok::Ident if matches!(literal, "false" | "null") => Shape::FalsyLiteral(span),
+            _ => Shape::Other,
+        };
         match tok {
             Tok::Number | Tok::Str => {}
             Tok::Ident => {
@@ -384,7 +420,7 @@ impl ExprParser<'_> {
                 }
             }
             Tok::Op("(") => {
-                self.expression()?;
+                shape = self.expression()?;
                 if !self.eat(")") {
                     return self.error("`)`");
                 }
@@ -395,6 +431,9 @@ impl ExprParser<'_> {
             }
         }
         loop {
+            if matches!(self.peek().0, Tok::Op("." | "[")) {
+                shape = Shape::Other;
+            }
             if self.eat(".") {
                 let (tok, member) = self.bump();
                 match tok {
@@ -444,7 +483,7 @@ impl ExprParser<'_> {
         if let Some((path, span)) = path {
             self.analysis.paths.push(ContextPath { path, span });
         }
-        Ok(())
+        Ok(shape)
     }
 }
 
@@ -464,6 +503,32 @@ mod tests {
         let unterminated = find("a ${{ b");
         assert!(!unterminated[0].terminated);
         assert_eq!(mask("x ${{ a }} y"), "x ________ y");
+    }
+
+    #[test]
+    fn finds_falsy_values_of_pseudo_ternaries() {
+        fn values(text: &str) -> Vec<&str> {
+            let analysis = analyze(text).unwrap();
+            analysis
+                .falsy_ternary_values
+                .iter()
+                .map(|span| &text[span.start..span.end])
+                .collect()
+        }
+        assert_eq!(values("foo && '' || 'bar'"), vec!["''"]);
+        assert_eq!(values("foo && ('') || 'bar'"), vec!["''"]);
+        assert_eq!(values("foo && 0 || 'bar'"), vec!["0"]);
+        assert_eq!(values("a == 'x' && false || null"), vec!["false"]);
+        assert_eq!(values("foo || bar && '' || 'baz'"), vec!["''"]);
+        assert_eq!(values("format('{0}', (a && null || 'b'))"), vec!["null"]);
+        assert_eq!(values("(foo && '' || 'bar') || baz"), vec!["''"]);
+        assert_eq!(values("foo && '' || bar && 0 || 'baz'"), vec!["''", "0"]);
+        assert!(values("foo && 'bar' || ''").is_empty());
+        assert!(values("!foo && 'bar' || ''").is_empty());
+        assert!(values("foo || bar && ''").is_empty());
+        assert!(values("foo && !'' || 'bar'").is_empty());
+        assert!(values("foo && x.y || 'bar'").is_empty());
+        assert!(values("foo && '0' || 'bar'").is_empty());
     }
 
     #[test]

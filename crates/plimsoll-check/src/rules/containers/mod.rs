@@ -33,7 +33,7 @@ mod secret_in_image;
 mod shell_form_entrypoint;
 mod sudo_in_run;
 mod unpinned_base_image;
-mod unpinned_package;
+pub(crate) mod unpinned_package;
 
 pub use add_instead_of_copy::AddInsteadOfCopy;
 pub use apk_add_without_no_cache::ApkAddWithoutNoCache;

@@ -76,7 +76,10 @@ type Installer = (String, usize, &'static [&'static str], fn(&str) -> bool);
 
 /// The package manager and the package words it installs without a version, when the command
 /// installs named packages.
-fn unpinned_packages<'w>(argv: &'w [Word], words: &[&str]) -> Option<(String, Vec<&'w Word>)> {
+pub(crate) fn unpinned_packages<'w>(
+    argv: &'w [Word],
+    words: &[&str],
+) -> Option<(String, Vec<&'w Word>)> {
     let program = plimsoll_syntax::shell::program_name(words.first()?);
     let (manager, verb_at, takes_value, pinned): Installer = match program {
         "apt-get" | "apt" if verb(words) == Some("install") => (

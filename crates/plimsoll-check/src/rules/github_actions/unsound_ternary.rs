@@ -1,0 +1,132 @@
+use plimsoll_actions::{Action, Workflow};
+use plimsoll_syntax::expr;
+use plimsoll_syntax::yaml::{Node, NodeKind};
+
+use super::common::ValueSpans;
+
+use crate::declare_rule;
+use crate::finding::{RuleMeta, Sink};
+use crate::rule::{Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags the pseudo-ternary `cond && value || fallback` when `value` is a literal that is
+    /// always falsy: `''`, `0`, `false` or `null`.
+    ///
+    /// ## Why is this bad?
+    /// Expressions have no conditional operator; `a && b || c` stands in for one because `&&`
+    /// yields its right operand when the left is truthy and `||` its right operand when the left
+    /// is falsy. That holds only when `b` is truthy: GitHub's documentation notes that `''`,
+    /// `0`, `false` and `null` are falsy, so `cond && '' || 'x'` is `'x'` whatever `cond` is.
+    /// The branch that was meant to clear a value, disable a flag or pick an empty prefix never
+    /// happens, silently.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// env:
+    ///   EXTRA_FLAGS: ${{ github.event_name == 'push' && '' || '--dry-run' }}
+    /// ```
+    ///
+    /// ## Use instead
+    /// Invert the condition so the truthy value comes first, or use `case()`:
+    /// ```yaml
+    /// env:
+    ///   EXTRA_FLAGS: ${{ github.event_name != 'push' && '--dry-run' || '' }}
+    /// ```
+    pub struct UnsoundTernary {
+        id: "GHA064",
+        name: "unsound-ternary",
+        severity: Warning,
+        domain: GithubActions,
+        summary: "`cond && '' || x` is always `x`: the middle value of a pseudo-ternary is falsy",
+        help: "invert the condition so the truthy value sits between `&&` and `||`, or use `case()`",
+    }
+}
+
+/// Keys whose value is an expression even without `${{ }}`.
+const CONDITION_KEYS: &[&str] = &["if", "pre-if", "post-if"];
+
+/// Report the falsy middle values of the expression `text[inner]` of scalar `node`.
+fn check_expression(
+    cx: &Context<'_>,
+    spans: &mut ValueSpans<'_>,
+    text: &str,
+    inner: std::ops::Range<usize>,
+    out: &mut Sink,
+) {
+    let Some(expression) = text.get(inner.clone()) else {
+        return;
+    };
+    let Ok(analysis) = expr::analyze(expression) else {
+        return; // invalid-expression reports it
+    };
+    for value in analysis.falsy_ternary_values {
+        let literal = &expression[value.start..value.end];
+        out.report(
+            &UnsoundTernary::META,
+            spans.locate(cx.text(), inner.start + value.start..inner.start + value.end),
+            format!(
+                "`{literal}` is falsy, so `… && {literal} || …` always yields what follows `||`: the condition before `&&` never matters"
+            ),
+        );
+    }
+}
+
+/// Every expression under `node`; `condition` when `node` is the value of an `if:`.
+fn walk(cx: &Context<'_>, node: &Node, condition: bool, out: &mut Sink) {
+    match &node.kind {
+        NodeKind::Mapping(entries) => {
+            for entry in entries {
+                let is_condition = entry
+                    .key
+                    .as_str()
+                    .is_some_and(|key| CONDITION_KEYS.contains(&key));
+                walk(cx, &entry.value, is_condition, out);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for item in items {
+                walk(cx, item, false, out);
+            }
+        }
+        NodeKind::Scalar { value, .. } => {
+            // Only an expression holding `||` can be a pseudo-ternary: most scalars hold no
+            // `${{` (found with memchr) and are not conditions, and need no further look.
+            let expression = expr::contains_expression(value);
+            if !(expression || condition) || memchr::memmem::find(value.as_bytes(), b"||").is_none()
+            {
+                return;
+            }
+            let mut spans = ValueSpans::new(node);
+            if expression {
+                for occurrence in expr::find(value) {
+                    if occurrence.terminated {
+                        check_expression(
+                            cx,
+                            &mut spans,
+                            value,
+                            occurrence.inner.start..occurrence.inner.end,
+                            out,
+                        );
+                    }
+                }
+            } else {
+                check_expression(cx, &mut spans, value, 0..value.len(), out);
+            }
+        }
+    }
+}
+
+impl Rule for UnsoundTernary {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        walk(cx, workflow.root, false, out);
+    }
+
+    fn check_action(&self, cx: &Context<'_>, action: Action<'_>, out: &mut Sink) {
+        walk(cx, action.root, false, out);
+    }
+}
