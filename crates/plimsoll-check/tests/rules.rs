@@ -283,7 +283,7 @@ fn runs_as_root_accepts_non_root_final_stages() {
         .filter(|f| f.rule.name == "runs-as-root")
         .collect();
     assert!(root_findings.is_empty(), "{root_findings:?}");
-    assert_eq!(report.files_checked, 2);
+    assert_eq!(report.files_checked, 3);
 }
 
 /// Repository-level rules, tested together on two repositories: one with no gates, one gated.

@@ -10,7 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Flags a Dockerfile whose final stage runs as root: it has no `USER` (nor inherits one
     /// from the stage it is built on, nor from a base image that is itself non-root, such as
-    /// `gcr.io/distroless/static:nonroot` or a .NET chiseled image), or its last `USER` is
+    /// `gcr.io/distroless/static:nonroot`, a .NET chiseled image, or an image listed in
+    /// `crates/plimsoll-check/data/non-root-images.txt` such as `nginxinc/nginx-unprivileged`
+    /// and `cimg/*`, each with the documentation that says so), or its last `USER` is
     /// `root`, `0` or `0:0`.
     /// A base image that the repository builds itself (a Compose service's `image:` next to
     /// `build:`, a workflow's `docker build -t`) passes on the last `USER` of its Dockerfile's
@@ -69,6 +71,26 @@ fn non_root_image(reference: &str) -> bool {
         || (image.name.starts_with("cgr.dev/chainguard/") && !tag.contains("dev"))
         || image.name.contains("/nanoserver")
         || dotnet_chiseled(&image)
+        || listed_non_root(image.name)
+}
+
+/// Whether `name` is an image documented to run as a non-root user, from
+/// `data/non-root-images.txt` (a name, or a prefix ending in `*`).
+fn listed_non_root(name: &str) -> bool {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        include_str!("../../../data/non-root-images.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter_map(|line| line.split_whitespace().next())
+            .collect()
+    });
+    let name = name.strip_prefix("docker.io/").unwrap_or(name);
+    names.iter().any(|entry| match entry.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == *entry,
+    })
 }
 
 /// Microsoft's .NET chiseled images (`mcr.microsoft.com/dotnet/runtime-deps:9.0-noble-chiseled`
