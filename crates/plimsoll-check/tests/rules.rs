@@ -208,6 +208,7 @@ fn rules_on_their_other_file_kinds() {
         ("unpinned-action", "unpinned-action-own-repository"),
         ("action-not-pinned-to-sha", "unpinned-action-own-repository"),
         ("cache-poisoning", "cache-poisoning-steps.yml"),
+        ("runs-as-root", "runs-as-root-base-images"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
