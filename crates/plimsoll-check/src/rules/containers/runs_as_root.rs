@@ -125,13 +125,8 @@ fn shell_command_image(reference: &str) -> bool {
         "mips64le/",
         "windows-amd64/",
     ];
-    let names = NAMES.get_or_init(|| {
-        include_str!("../../../data/shell-command-images.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .collect()
-    });
+    let names =
+        NAMES.get_or_init(|| image_names(include_str!("../../../data/shell-command-images.txt")));
     let image = ImageRef::parse(reference);
     let mut name = image.name.to_ascii_lowercase();
     for prefix in ["docker.io/", "library/"] {
@@ -148,18 +143,22 @@ fn shell_command_image(reference: &str) -> bool {
     names.contains(&name.as_str())
 }
 
+/// The image names of a data file: the first word of each line, blank lines and `#` comments
+/// left out.
+fn image_names(text: &'static str) -> Vec<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect()
+}
+
 /// Whether `name` is an image documented to run as a non-root user, from
 /// `data/non-root-images.txt` (a name, or a prefix ending in `*`).
 fn listed_non_root(name: &str) -> bool {
     static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| {
-        include_str!("../../../data/non-root-images.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .filter_map(|line| line.split_whitespace().next())
-            .collect()
-    });
+    let names =
+        NAMES.get_or_init(|| image_names(include_str!("../../../data/non-root-images.txt")));
     let name = name.strip_prefix("docker.io/").unwrap_or(name);
     names.iter().any(|entry| match entry.strip_suffix('*') {
         Some(prefix) => name.starts_with(prefix),

@@ -288,16 +288,20 @@ macro_rules! job_and_step_rule {
 }
 pub(crate) use job_and_step_rule;
 
+/// The lines of a data file, trimmed, blank lines and `#` comments left out.
+fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
 /// Why the maintainers of `owner/repo` document the branch `git_ref` as the interface to use
 /// (`dtolnay/rust-toolchain@stable`), from `data/documented-branch-refs.txt`; `None` for any
 /// other branch. A `*` entry covers every branch but the development ones (`main`, `master`).
 pub(crate) fn documented_branch(owner: &str, repo: &str, git_ref: &str) -> Option<&'static str> {
     static TABLE: OnceLock<Vec<(&'static str, &'static str, &'static str)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        include_str!("../../../data/documented-branch-refs.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        data_lines(include_str!("../../../data/documented-branch-refs.txt"))
             .filter_map(|line| {
                 let (action, rest) = line.split_once(' ')?;
                 let (refs, reason) = rest.trim_start().split_once(' ')?;
@@ -322,10 +326,7 @@ pub(crate) fn documented_branch(owner: &str, repo: &str, git_ref: &str) -> Optio
 pub(crate) fn release_tag_only(owner: &str, repo: &str) -> Option<&'static str> {
     static TABLE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        include_str!("../../../data/release-tag-only-actions.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        data_lines(include_str!("../../../data/release-tag-only-actions.txt"))
             .filter_map(|line| line.split_once(' '))
             .map(|(action, reason)| (action, reason.trim()))
             .collect()
