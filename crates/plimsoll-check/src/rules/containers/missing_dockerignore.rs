@@ -204,6 +204,7 @@ impl Rule for MissingDockerignore {
             } else {
                 relative.display().to_string()
             };
+            let at_repository_root = lexical(&build.context) == lexical(&repo.root);
             let beside = build.dockerfile.as_ref().map(|d| {
                 let mut name = d.as_os_str().to_owned();
                 name.push(".dockerignore");
@@ -216,7 +217,6 @@ impl Rule for MissingDockerignore {
                 // A folder taken as the context of a Dockerfile nothing is seen building, with
                 // nothing in it to exclude: no `.dockerignore` is needed there, and when the
                 // real build sends another folder this one is not the context anyway.
-                let at_repository_root = lexical(&build.context) == lexical(&repo.root);
                 if !build.declared
                     && !at_repository_root
                     && holds_nothing_to_exclude(&build.context)
@@ -252,7 +252,6 @@ impl Rule for MissingDockerignore {
             };
             let ignore = DockerIgnore::parse(&text);
             let mut missing = Vec::new();
-            let at_repository_root = lexical(&build.context) == lexical(&repo.root);
             if (at_repository_root || build.context.join(".git").exists())
                 && !ignore.excludes(".git")
             {
