@@ -216,6 +216,7 @@ fn rules_on_their_other_file_kinds() {
         ("action-not-pinned-to-sha", "unpinned-action-own-repository"),
         ("cache-poisoning", "cache-poisoning-steps.yml"),
         ("insecure-download", "insecure-download.Dockerfile"),
+        ("runs-as-root", "runs-as-root-base-images"),
     ] {
         let name = format!("{rule}@{file}");
         insta::assert_snapshot!(name, findings_in(rule, &fixtures_dir().join(file)));
@@ -307,7 +308,7 @@ fn runs_as_root_accepts_non_root_final_stages() {
         .filter(|f| f.rule.name == "runs-as-root")
         .collect();
     assert!(root_findings.is_empty(), "{root_findings:?}");
-    assert_eq!(report.files_checked, 2);
+    assert_eq!(report.files_checked, 3);
 }
 
 /// Repository-level rules, tested together on two repositories: one with no gates, one gated.

@@ -7,8 +7,9 @@ use predicates::prelude::*;
 mod common;
 use common::{plimsoll, stdout_of, workspace, write};
 
-/// A Dockerfile with two findings (`unpinned-base-image`, an error, and `runs-as-root`).
-const UNPINNED_ROOT: &str = "FROM ubuntu:latest\nRUN echo hi\n";
+/// A Dockerfile with two findings (`unpinned-base-image`, an error, and `runs-as-root`): a
+/// service image, which names its program (an image naming none is a base, a note).
+const UNPINNED_ROOT: &str = "FROM ubuntu:latest\nRUN echo hi\nENTRYPOINT [\"/app\"]\n";
 
 /// The same Dockerfile in production and in four folders of test data.
 fn repository_with_test_data() -> tempfile::TempDir {
@@ -167,8 +168,11 @@ fn statistics_count_the_findings_of_each_rule() {
 #[test]
 fn a_long_report_names_its_most_frequent_rules_and_how_to_turn_one_off() {
     let dir = tempfile::tempdir().unwrap();
+    // Four services, each a project whose build context holds its manifest (and so needs a
+    // `.dockerignore`).
     for service in ["api", "web", "worker", "cron"] {
         write(dir.path(), &format!("{service}/Dockerfile"), UNPINNED_ROOT);
+        write(dir.path(), &format!("{service}/package.json"), "{}\n");
     }
     let summary = summary_of(&stdout_of(dir.path(), &["check", "--isolated"], 1));
     insta::assert_snapshot!("most-frequent-rules", summary);

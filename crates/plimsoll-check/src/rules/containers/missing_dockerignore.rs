@@ -16,7 +16,11 @@ declare_rule! {
     /// beside the Dockerfile), or whose ignore file does not exclude `.git`, `.env` files and
     /// the build output of the project's ecosystem (`target/` for Cargo, `node_modules/` for
     /// npm). Build contexts are the `context:` of Compose `build:` entries and of
-    /// `docker/build-push-action` steps, and the folder of any other Dockerfile. Patterns are
+    /// `docker/build-push-action` steps, and the folder of any other Dockerfile. Such a folder,
+    /// taken as the context of a Dockerfile nothing is seen building, is not reported when it
+    /// holds nothing to exclude: only files, none a `.env` file or a project manifest
+    /// (`Cargo.toml`, `package.json`, `go.mod`, `requirements.txt`, …), and it is not the
+    /// repository's root. Patterns are
     /// read with Docker's semantics: anchored at the context root, `**` for any depth, `!` for
     /// exceptions, last match wins.
     ///
@@ -49,8 +53,29 @@ declare_rule! {
 const BUILD_OUTPUTS: &[(&str, &str)] =
     &[("Cargo.toml", "target"), ("package.json", "node_modules")];
 
+/// Files whose presence in a context means it holds what a `.dockerignore` must keep out:
+/// the build manifests of the common ecosystems (their build output and dependencies land
+/// beside them: `target/`, `node_modules/`, `.venv/`, `bin/` and `obj/`, `vendor/`).
+const PROJECT_MANIFESTS: &[&str] = &[
+    "Cargo.toml",
+    "package.json",
+    "go.mod",
+    "pyproject.toml",
+    "setup.py",
+    "requirements.txt",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "Gemfile",
+    "composer.json",
+    "mix.exs",
+];
+
 /// A build to look at: its context folder, and where to report.
 struct Build {
+    /// Whether a Compose file or a CI step names this context; otherwise it is the folder of a
+    /// Dockerfile that nothing here is seen building, taken as its context.
+    declared: bool,
     context: PathBuf,
     dockerfile: Option<PathBuf>,
     report_at: PathBuf,
@@ -83,6 +108,7 @@ fn builds(repo: &Repository) -> Vec<Build> {
             }
         });
         builds.push(Build {
+            declared: true,
             dockerfile: Some(dockerfile.unwrap_or_else(|| context.join("Dockerfile"))),
             context,
             report_at: build.declared_in.clone(),
@@ -98,6 +124,7 @@ fn builds(repo: &Repository) -> Vec<Build> {
             continue;
         }
         builds.push(Build {
+            declared: false,
             context: dockerfile.parent().unwrap_or(Path::new("")).to_path_buf(),
             dockerfile: Some(dockerfile.clone()),
             report_at: dockerfile.clone(),
@@ -115,6 +142,38 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<Option<String>> {
         return Ok(None);
     }
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Whether `context` holds nothing a `.dockerignore` would have to exclude: only files (no
+/// folder, where sources and build output live), none of them a `.env` file or a project
+/// manifest, and no `.git`. Such a folder (a Dockerfile with its entrypoint script and
+/// configuration) sends the builder only what the image needs.
+fn holds_nothing_to_exclude(context: &Path) -> bool {
+    let dir = if context.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        context
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    for entry in entries {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if !is_file
+            || name.starts_with(".env")
+            || name == ".git"
+            || PROJECT_MANIFESTS.contains(&name.as_ref())
+            || name.ends_with(".csproj")
+        {
+            return false;
+        }
+    }
+    true
 }
 
 fn is_dir(path: &Path) -> bool {
@@ -145,6 +204,7 @@ impl Rule for MissingDockerignore {
             } else {
                 relative.display().to_string()
             };
+            let at_repository_root = lexical(&build.context) == lexical(&repo.root);
             let beside = build.dockerfile.as_ref().map(|d| {
                 let mut name = d.as_os_str().to_owned();
                 name.push(".dockerignore");
@@ -154,6 +214,15 @@ impl Rule for MissingDockerignore {
                 .filter(|p| p.is_file())
                 .or_else(|| Some(build.context.join(".dockerignore")).filter(|p| p.is_file()));
             let Some(ignore_file) = ignore_file else {
+                // A folder taken as the context of a Dockerfile nothing is seen building, with
+                // nothing in it to exclude: no `.dockerignore` is needed there, and when the
+                // real build sends another folder this one is not the context anyway.
+                if !build.declared
+                    && !at_repository_root
+                    && holds_nothing_to_exclude(&build.context)
+                {
+                    continue;
+                }
                 out.push(RepositoryDiagnostic {
                     rule: &Self::META,
                     path: build.report_at,
@@ -183,7 +252,6 @@ impl Rule for MissingDockerignore {
             };
             let ignore = DockerIgnore::parse(&text);
             let mut missing = Vec::new();
-            let at_repository_root = lexical(&build.context) == lexical(&repo.root);
             if (at_repository_root || build.context.join(".git").exists())
                 && !ignore.excludes(".git")
             {

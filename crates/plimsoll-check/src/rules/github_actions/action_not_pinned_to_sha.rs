@@ -1,7 +1,9 @@
 use plimsoll_actions::{ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{documented_branch, is_own_repository_path};
+use super::common::{
+    documented_branch, is_full_release_tag, is_own_repository_path, release_tag_only,
+};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -11,7 +13,10 @@ declare_rule! {
     /// In strict mode, flags an action or reusable workflow pinned by a version tag (`@v4`,
     /// `@v1.2.3`), or by a branch its maintainers document as the interface to use
     /// (`dtolnay/rust-toolchain@stable`), or an action of the repository itself by branch,
-    /// instead of a full commit SHA.
+    /// instead of a full commit SHA. An action whose maintainers accept only a full release tag
+    /// (`slsa-framework/slsa-github-generator@v2.1.0`, listed in
+    /// `crates/plimsoll-check/data/release-tag-only-actions.txt`) is never asked for a commit
+    /// SHA, which would fail its run; a shorter tag of it (`@v2`) is reported as failing too.
     ///
     /// ## Why is this bad?
     /// Tags can be moved or deleted, and a compromised action's tags have been rewritten to
@@ -46,7 +51,17 @@ fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
     }) = node.as_str().map(Uses::parse)
     {
         let span = ref_span(node, cx.text());
+        let tag_only = release_tag_only(owner, repo).is_some();
         match RefKind::of(git_ref) {
+            RefKind::VersionTag if tag_only && is_full_release_tag(git_ref) => {}
+            RefKind::VersionTag if tag_only => {
+                out.report(
+                    &ActionNotPinnedToSha::META,
+                    span,
+                    format!("`{owner}/{repo}@{git_ref}` is not a full release tag, the only ref its maintainers accept: the job fails at this ref"),
+                )
+                .help("call it by a full release tag (`@vX.Y.Z`), not a shorter tag nor a commit SHA, which it refuses too");
+            }
             RefKind::VersionTag => {
                 out.report(
                     &ActionNotPinnedToSha::META,

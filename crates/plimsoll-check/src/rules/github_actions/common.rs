@@ -288,16 +288,20 @@ macro_rules! job_and_step_rule {
 }
 pub(crate) use job_and_step_rule;
 
+/// The lines of a data file, trimmed, blank lines and `#` comments left out.
+fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
 /// Why the maintainers of `owner/repo` document the branch `git_ref` as the interface to use
 /// (`dtolnay/rust-toolchain@stable`), from `data/documented-branch-refs.txt`; `None` for any
 /// other branch. A `*` entry covers every branch but the development ones (`main`, `master`).
 pub(crate) fn documented_branch(owner: &str, repo: &str, git_ref: &str) -> Option<&'static str> {
     static TABLE: OnceLock<Vec<(&'static str, &'static str, &'static str)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        include_str!("../../../data/documented-branch-refs.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        data_lines(include_str!("../../../data/documented-branch-refs.txt"))
             .filter_map(|line| {
                 let (action, rest) = line.split_once(' ')?;
                 let (refs, reason) = rest.trim_start().split_once(' ')?;
@@ -315,6 +319,37 @@ pub(crate) fn documented_branch(owner: &str, repo: &str, git_ref: &str) -> Optio
         (entry_owner.eq_ignore_ascii_case(owner) && entry_repo.eq_ignore_ascii_case(repo) && listed)
             .then_some(*reason)
     })
+}
+
+/// Why the maintainers of `owner/repo` accept only a full release tag (`@vX.Y.Z`) as its ref,
+/// from `data/release-tag-only-actions.txt`; `None` for any other repository.
+pub(crate) fn release_tag_only(owner: &str, repo: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        data_lines(include_str!("../../../data/release-tag-only-actions.txt"))
+            .filter_map(|line| line.split_once(' '))
+            .map(|(action, reason)| (action, reason.trim()))
+            .collect()
+    });
+    table.iter().find_map(|(action, reason)| {
+        let (entry_owner, entry_repo) = action.split_once('/')?;
+        (entry_owner.eq_ignore_ascii_case(owner) && entry_repo.eq_ignore_ascii_case(repo))
+            .then_some(*reason)
+    })
+}
+
+/// Whether `git_ref` is a full release tag, `vX.Y.Z` with an optional pre-release suffix
+/// (`v2.0.0-rc.0`): what an action of [`release_tag_only`] must be called by.
+pub(crate) fn is_full_release_tag(git_ref: &str) -> bool {
+    let Some(version) = git_ref.strip_prefix('v') else {
+        return false;
+    };
+    let core = version.split_once('-').map_or(version, |(core, _)| core);
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Whether `owner/repo/path` (a `uses:` with a sub-path) names an action or reusable workflow of

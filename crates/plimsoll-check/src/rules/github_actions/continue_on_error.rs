@@ -13,13 +13,16 @@ declare_rule! {
     /// Flags `continue-on-error: true` on a job or a step. A matrix-driven value such as
     /// `continue-on-error: ${{ matrix.experimental }}` is reported as a note: it is acceptable
     /// only for matrix entries deliberately marked experimental; so is one that passes on the
-    /// caller's choice (`${{ inputs.continue-on-error }}`), which the caller's file shows.
+    /// caller's choice (`${{ inputs.continue-on-error }}`), which the caller's file shows, or
+    /// on an earlier step's result (`${{ steps.restore.outputs.cache-hit == 'true' }}`: a
+    /// fallback that step provides).
     ///
     /// The severity follows what a hidden failure costs. A step that runs tests, builds, lints
     /// or audits, and a whole job, are errors. A step whose failure loses no verdict is a note:
     /// one that runs after failures (`if: always()`, `failure()`, `cancelled()`: cleanup and
     /// reporting), uploads artifacts or coverage (`actions/upload-artifact`,
-    /// `codecov/codecov-action`, …), saves or restores a cache, or only removes files,
+    /// `codecov/codecov-action`, …), downloads artifacts (`actions/download-artifact`: a step
+    /// that needs them fails without them), saves or restores a cache, or only removes files,
     /// containers or processes (`rm`, `docker compose down`, `kill`). A step whose result a
     /// later step reads (`steps.<id>.outcome`, `.conclusion`: a negative test, a fallback) is
     /// not reported: its failure is handled, not hidden.
@@ -68,6 +71,14 @@ const HARMLESS_ACTIONS: &[&str] = &[
     "github/codeql-action/upload-sarif",
 ];
 
+/// Actions that only fetch artifacts of this or another run (`actions/download-artifact`
+/// fails when the artifact is missing): a step that needs the files fails without them, so
+/// tolerating the download's failure hides no verdict.
+const DOWNLOAD_ACTIONS: &[&str] = &[
+    "actions/download-artifact",
+    "dawidd6/action-download-artifact",
+];
+
 /// Why a hidden failure of `step` costs little, when it does: it runs after failures, or it
 /// only uploads, caches or cleans up. A step that runs a quality command never qualifies.
 fn harmless_purpose(step: &Step<'_>, script: Option<&Script<'_>>) -> Option<&'static str> {
@@ -92,6 +103,11 @@ fn harmless_purpose(step: &Step<'_>, script: Option<&Script<'_>>) -> Option<&'st
     }
     if let Some(uses) = step.uses_node().and_then(Node::as_str) {
         let slug = action_slug(uses);
+        if DOWNLOAD_ACTIONS.contains(&slug.as_str()) {
+            return Some(
+                "it only downloads artifacts: a later step that needs them fails on its own",
+            );
+        }
         return HARMLESS_ACTIONS
             .contains(&slug.as_str())
             .then_some("it only uploads results or saves a cache");
@@ -180,6 +196,9 @@ impl ContinueOnError {
             // A reusable workflow or action passing its caller's choice on: the caller decides,
             // where this rule sees it.
             let caller_driven = text.contains("inputs.");
+            // Continuing only when an earlier step says an alternative exists
+            // (`steps.restore.outputs.cache-hit == 'true'`): a fallback, decided by that step.
+            let fallback = !matrix_driven && !caller_driven && text.contains("steps.");
             let diagnostic = out.report(
                 &Self::META,
                 entry.key.span.cover(value.span),
@@ -187,11 +206,13 @@ impl ContinueOnError {
                     format!("{owner} may continue on error for some matrix entries: make sure only experimental ones are marked")
                 } else if caller_driven {
                     format!("{owner} continues on error when its caller asks (an `inputs` value): make sure callers do so only for experimental runs")
+                } else if fallback {
+                    format!("{owner} continues on error when an earlier step's result says so (a fallback): make sure the alternative it falls back on is checked")
                 } else {
                     format!("{owner} decides `continue-on-error` from an expression: failures may be hidden")
                 },
             );
-            if matrix_driven || caller_driven {
+            if matrix_driven || caller_driven || fallback {
                 diagnostic.severity(Severity::Note);
             }
         }

@@ -1,9 +1,9 @@
 use plimsoll_actions::{ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{documented_branch, is_own_repository_path};
+use super::common::{documented_branch, is_own_repository_path, release_tag_only};
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -16,7 +16,12 @@ declare_rule! {
     /// judged like one, by `action-not-pinned-to-sha` in strict mode. So is an action or
     /// reusable workflow of the repository itself referenced by branch
     /// (`my-org/my-repo/.github/actions/setup@main` in `my-org/my-repo`): its maintainers
-    /// decide what that branch holds, as they decide the workflow.
+    /// decide what that branch holds, as they decide the workflow. An action whose maintainers
+    /// accept only a full release tag and whose runs fail at any other ref
+    /// (`slsa-framework/slsa-github-generator`; the list is
+    /// `crates/plimsoll-check/data/release-tag-only-actions.txt`) is a note when called by
+    /// branch: the job fails at its first run, so no code can change silently under it, and
+    /// the fix is its `@vX.Y.Z` tag, not a commit SHA.
     ///
     /// ## Why is this bad?
     /// Whoever can push to that branch decides what runs in your CI, with your secrets and
@@ -64,6 +69,18 @@ pub(crate) fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
             );
         }
         Some(git_ref) if plimsoll_syntax::expr::contains_expression(git_ref) => {}
+        Some(git_ref)
+            if RefKind::of(git_ref) == RefKind::Branch
+                && release_tag_only(owner, repo).is_some() =>
+        {
+            out.report(
+                &UnpinnedAction::META,
+                ref_span(node, cx.text()),
+                format!("`{owner}/{repo}@{git_ref}` follows the branch `{git_ref}`, but its maintainers accept only a release tag: the job fails at this ref"),
+            )
+            .help("call it by a full release tag (`@vX.Y.Z`), not a branch nor a commit SHA, which it refuses too")
+            .severity(Severity::Note);
+        }
         Some(git_ref)
             if RefKind::of(git_ref) == RefKind::Branch
                 && documented_branch(owner, repo, git_ref).is_none() =>

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::declare_rule;
-use crate::finding::RuleMeta;
+use crate::finding::{RuleMeta, Severity};
 use crate::kubernetes::{Cluster, ObjectFacts};
 use crate::rule::{Rule, RunSink};
 
@@ -13,7 +13,10 @@ declare_rule! {
     /// selects for `Ingress` are isolated already and need none. The finding is on the namespace's
     /// `Namespace` object when it is among the files, else on the first workload in it, and says
     /// when the namespace is not defined among the files. Workloads with no
-    /// `metadata.namespace` are taken together, as the namespace they are applied to.
+    /// `metadata.namespace` are taken together, as the namespace they are applied to. A
+    /// workload in a namespace Kubernetes creates and runs itself (`kube-system`, `kube-public`,
+    /// `kube-node-lease`), not defined among the files, is a note: that namespace's network
+    /// policy is the cluster operators' decision, not the manifest author's.
     ///
     /// ## Why is this bad?
     /// Without a default-deny policy every pod accepts traffic from every other pod in the
@@ -43,6 +46,10 @@ declare_rule! {
         help: "add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` to the namespace, then allow what is needed",
     }
 }
+
+/// The namespaces every cluster starts with for Kubernetes' own components (the Kubernetes
+/// documentation, "Initial namespaces"), apart from `default`.
+const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-node-lease"];
 
 impl Rule for MissingDefaultDeny {
     fn meta(&self) -> &'static RuleMeta {
@@ -112,6 +119,19 @@ impl Rule for MissingDefaultDeny {
                                 workload.describe()
                             ),
                         );
+                    }
+                    None if SYSTEM_NAMESPACES.contains(&name) => {
+                        out.report(
+                            &Self::META,
+                            &workload.path,
+                            workload.namespace_span.unwrap_or(workload.kind_span),
+                            format!(
+                                "namespace `{name}` is the cluster's own, created and run by Kubernetes and its provider: {} runs there under whatever network policy the cluster's operators set",
+                                workload.describe()
+                            ),
+                        )
+                        .help("a default deny in a system namespace is the cluster operators' decision; check that it allows what this workload needs")
+                        .severity(Severity::Note);
                     }
                     None => {
                         out.report(

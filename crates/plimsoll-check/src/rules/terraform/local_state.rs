@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::Rule;
 use crate::terraform::Module;
 
@@ -9,7 +9,10 @@ declare_rule! {
     /// `backend` or `cloud` block in its `terraform` settings: its state is kept in a local
     /// `terraform.tfstate`. Folders matching `terraform.backend-exempt` in `plimsoll.toml`
     /// (by default `example(s)`, `sample(s)`, `quickstart(s)`, `demo(s)`, `test(s)`, `testdata`,
-    /// `testing`, `fixtures` and everything inside them) are exempt.
+    /// `testing`, `fixtures` and everything inside them) are exempt. A folder inside a `modules`
+    /// folder is a child module by Terraform's standard module structure (a backend there is
+    /// ignored; the caller's state holds its resources): it is reported as a note, for the
+    /// provider blocks that make it applicable on its own.
     ///
     /// ## Why is this bad?
     /// Local state lives on one laptop or CI runner: it is lost with it, cannot be locked
@@ -58,17 +61,42 @@ impl Rule for LocalState {
         let Some((index, provider)) = module.blocks("provider").next() else {
             return;
         };
-        if let Some(sink) = out.get_mut(index) {
+        let Some(sink) = out.get_mut(index) else {
+            return;
+        };
+        if is_child_module_folder(module) {
             sink.report(
                 &Self::META,
                 super::header(provider),
                 format!(
-                    "folder `{}` configures providers and creates resources but has no `backend` or `cloud` block: its state is local",
+                    "folder `{}` is inside `modules`, where child modules live, but configures providers: applied on its own, its state would be local",
                     folder_name(&module.dir)
                 ),
-            );
+            )
+            .help("keep provider blocks in the root modules that call it; if it is applied on its own, give it a remote `backend`")
+            .severity(Severity::Note);
+            return;
         }
+        sink.report(
+            &Self::META,
+            super::header(provider),
+            format!(
+                "folder `{}` configures providers and creates resources but has no `backend` or `cloud` block: its state is local",
+                folder_name(&module.dir)
+            ),
+        );
     }
+}
+
+/// Whether the module's folder is below a `modules` folder: where Terraform's standard module
+/// structure puts the child modules a root module calls. Folders are judged relative to the
+/// run's root, like `backend-exempt`.
+fn is_child_module_folder(module: &Module<'_>) -> bool {
+    module
+        .settings
+        .relative(&module.dir)
+        .parent()
+        .is_some_and(|parent| parent.components().any(|c| c.as_os_str() == "modules"))
 }
 
 /// A folder as messages name it: its last two components (`envs/prod`), which stay readable
