@@ -556,6 +556,13 @@ fn a_repositorys_own_problem_matcher_applies_where_the_script_registers_it() {
     assert!(notes.contains("broken.json"), "{notes}");
 }
 
+/// Whether a ranked line of the JSON report matched signature `id`.
+fn matched(candidate: &Value, id: &str) -> bool {
+    candidate["signatures"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|s| s == id))
+}
+
 #[test]
 fn a_compilers_gnu_format_diagnostic_is_the_error_in_a_language_without_its_own_signature() {
     let Some(root) = shared_logs() else {
@@ -573,9 +580,7 @@ fn a_compilers_gnu_format_diagnostic_is_the_error_in_a_language_without_its_own_
         Some("shellcheck.hs:31:1: error:")
     );
     assert!(
-        json["exact_line"]["signatures"]
-            .as_array()
-            .is_some_and(|s| s.iter().any(|s| s == "generic.compiler-diagnostic")),
+        matched(&json["exact_line"], "generic.compiler-diagnostic"),
         "{}",
         json["exact_line"]
     );
@@ -597,12 +602,7 @@ fn a_build_verdict_that_says_no_more_than_failed_ranks_below_the_compiler_error_
         .as_array()
         .and_then(|r| r.iter().find(|c| c["line"] == 483))
         .expect("the verdict stays a runner-up");
-    assert!(
-        verdict["signatures"]
-            .as_array()
-            .is_some_and(|s| s.iter().any(|s| s == "noise.failure-verdict")),
-        "{verdict}"
-    );
+    assert!(matched(verdict, "noise.failure-verdict"), "{verdict}");
     let best = json["exact_line"]["score"].as_f64().unwrap_or(0.0);
     let verdict_score = verdict["score"].as_f64().unwrap_or(f64::MAX);
     assert!(verdict_score < best - 5.0, "{verdict_score} vs {best}");
