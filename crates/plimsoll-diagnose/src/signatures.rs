@@ -462,6 +462,54 @@ mod tests {
     }
 
     #[test]
+    fn a_verdict_that_only_says_failed_scores_below_an_error_that_says_what() {
+        let signatures = Signatures::parse(SIGNATURES_TOML).unwrap();
+        let mut matched = Vec::new();
+        let mut score = |line: &str| {
+            signatures.matches(line, &mut matched);
+            signatures.score(&matched)
+        };
+        let cause = score("error: failed to open `config.toml`: No such file or directory");
+        for verdict in [
+            "error: build failed",
+            "Tests failed.",
+            "2 errors generated.",
+            "\u{2716} 2 problems (2 errors, 0 warnings)",
+        ] {
+            assert!(score(verdict) < cause - 2.0, "{verdict}");
+        }
+        // Ant's and Gradle's banner, whose cause comes below it, is not such a verdict.
+        signatures.matches("BUILD FAILED", &mut matched);
+        let verdict = signatures
+            .list
+            .iter()
+            .position(|s| s.id == "noise.failure-verdict");
+        assert!(verdict.is_some_and(|v| !matched.contains(&v)));
+    }
+
+    #[test]
+    fn a_gnu_format_diagnostic_is_an_error_whatever_the_file_s_language() {
+        let signatures = Signatures::parse(SIGNATURES_TOML).unwrap();
+        let id = |line: &str| {
+            let mut matched = Vec::new();
+            signatures.matches(line, &mut matched);
+            matched
+                .iter()
+                .any(|&i| signatures.list[i].id == "generic.compiler-diagnostic")
+        };
+        assert!(id("src/ShellCheck/Fixer.hs:38:10: error:"));
+        assert!(id(
+            "Sources/App/main.swift:3:7: error: cannot find 'x' in scope"
+        ));
+        assert!(id("lib/a.ml:12:4: error: unbound value y"));
+        assert!(id(
+            "src/audio.c:3:10: fatal error: alsa/asoundlib.h: No such file or directory"
+        ));
+        assert!(!id("src/a.c:3:10: warning: unused variable 'x'"));
+        assert!(!id("error: src/a.c:3: something"));
+    }
+
+    #[test]
     fn a_bad_pattern_is_named() {
         let err = Signatures::parse(
             "[[signature]]\nid = \"x.bad\"\npattern = \"(\"\nweight = 1.0\nexample = \"(\"\n",

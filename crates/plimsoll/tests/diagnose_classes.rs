@@ -555,3 +555,55 @@ fn a_repositorys_own_problem_matcher_applies_where_the_script_registers_it() {
     let notes = log["notes"].to_string();
     assert!(notes.contains("broken.json"), "{notes}");
 }
+
+/// Whether a ranked line of the JSON report matched signature `id`.
+fn matched(candidate: &Value, id: &str) -> bool {
+    candidate["signatures"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|s| s == id))
+}
+
+#[test]
+fn a_compilers_gnu_format_diagnostic_is_the_error_in_a_language_without_its_own_signature() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared/ci-logs absent");
+        return;
+    };
+    // shellcheck's Travis build: a docker image pull failed in an earlier command, then ghc's
+    // `shellcheck.hs:31:1: error:` (the GNU `file:line:column: error` format that gcc, clang
+    // and swiftc share) failed the build. The labelled line is the compiler's.
+    let dir = root.join("logchunks/logs/Haskell/koalaman@shellcheck/failed");
+    let (line, class, _, json) = diagnose_path(&dir, Path::new("540436118.log"));
+    assert_eq!(line, 2476, "{}", json["exact_line"]);
+    assert_eq!(
+        json["exact_line"]["text"].as_str(),
+        Some("shellcheck.hs:31:1: error:")
+    );
+    assert!(
+        matched(&json["exact_line"], "generic.compiler-diagnostic"),
+        "{}",
+        json["exact_line"]
+    );
+    assert!(!class.is_empty());
+}
+
+#[test]
+fn a_build_verdict_that_says_no_more_than_failed_ranks_below_the_compiler_error_above_it() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared/ci-logs absent");
+        return;
+    };
+    // alacritty's Travis build: rustc's `error[E0658]` at line 456, cargo's summaries after it,
+    // and `error: build failed` (line 483), which only says the build failed.
+    let dir = root.join("logchunks/logs/Rust/jwilm@alacritty/failed");
+    let (line, _, _, json) = diagnose_path(&dir, Path::new("564527447.log"));
+    assert_eq!(line, 456, "{}", json["exact_line"]);
+    let verdict = json["runner_ups"]
+        .as_array()
+        .and_then(|r| r.iter().find(|c| c["line"] == 483))
+        .expect("the verdict stays a runner-up");
+    assert!(matched(verdict, "noise.failure-verdict"), "{verdict}");
+    let best = json["exact_line"]["score"].as_f64().unwrap_or(0.0);
+    let verdict_score = verdict["score"].as_f64().unwrap_or(f64::MAX);
+    assert!(verdict_score < best - 5.0, "{verdict_score} vs {best}");
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Which signatures carry to repositories that did not motivate them: signature ablation on the
+TRAINING split of ../shared/ci-logs (never the test split: its logs are not even read).
+
+Each training log with line labels (LogChunks, CiDiff, bugswarm-travis) is ranked with every
+signature, then with each signature that matches one of its lines left out
+(`examples/signature_ablation.rs`). A signature *helps* a log when leaving it out loses the top-1
+hit, and *hurts* it when leaving it out wins one. Per signature: the repositories it helps and
+hurts, and the commit that added it (`git log -S`).
+
+The honest figure this gives: **leave-the-motivating-repository-out**. A signature that helps
+only one repository was, in all likelihood, written from that repository's logs (the ablation
+cannot tell who wrote it, but a rule no other repository needs is evidence of nothing else).
+For a log of repository R, every signature whose help is confined to R is left out together,
+and the log is ranked again: what plimsoll would pick had R not been read while writing its
+signatures. That figure, per fold, sits beside the in-sample one.
+
+Usage: bench/diagnose_folds.py [--shared ../shared] [--example target/release/examples/signature_ablation]
+                               [--table-out FILE]
+Build the example first: cargo build --release -p plimsoll-diagnose --example signature_ablation
+"""
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import diagnose_eval as de  # noqa: E402
+
+
+def training_cases(root):
+    """(case, path, scorer) for each training-split log with line labels; scorer(ranked) ->
+    (top-1 hit, top-3 hit). Test-split logs are skipped before they are opened."""
+    import xml.etree.ElementTree as ET
+
+    base = os.path.join(root, "logchunks")
+    for xml in de.logchunks_repositories(base):
+        for example in ET.parse(xml).getroot().iter("Example"):
+            rel = example.findtext("Log")
+            path = os.path.join(base, "logs", rel)
+            language, repo = rel.split("/")[0], rel.split("/")[1]
+            case = de.Case("logchunks", rel, repo, "travis", language)
+            if case.split != "train" or not os.path.exists(path):
+                continue
+            ranges = de.locate_chunk(de.read_lines(path), example.findtext("Chunk") or "")
+            if ranges:
+                yield case, path, lambda r, ranges=ranges: scored(r, lambda l: de.inside(l, ranges))
+    base = os.path.join(root, "cidiff")
+    for name in sorted(os.listdir(base)):
+        gt = os.path.join(base, name, "groundtruth")
+        path = os.path.join(base, name, "fail.log")
+        if not os.path.exists(gt) or not os.path.exists(path):
+            continue
+        case = de.Case("cidiff", name, name.rsplit("_", 1)[0], "", "Java")
+        if case.split != "train":
+            continue
+        with open(gt) as f:
+            ranges = de.cidiff_ranges(f.read().split("\n"))
+        yield case, path, lambda r, ranges=ranges: scored(r, lambda l: de.inside(l, ranges))
+    base = os.path.join(root, "bugswarm-travis")
+    for row in de.read_jsonl(os.path.join(base, "labels.jsonl")):
+        failed = row.get("failed_tests")
+        path = os.path.join(base, row["file"])
+        if not failed or not os.path.exists(path):
+            continue
+        lines = de.read_lines(path)
+        repo = row.get("repo") or de.bugswarm_repo(lines, row["file"])
+        case = de.Case("bugswarm", row["file"], repo, "travis", "")
+        if case.split != "train":
+            continue
+        hits = de.bugswarm_hits(lines, failed)
+        yield case, path, lambda r, hits=hits: scored(r, lambda l: l in hits)
+
+
+def scored(ranked, good):
+    return (bool(ranked) and good(ranked[0]), any(good(l) for l in ranked[:3]))
+
+
+def repo_counts(counter):
+    """`3 (2: repo 2, other 1)`: logs, repositories, the largest first."""
+    if not counter:
+        return "0"
+    named = ", ".join(f"{key.split(':', 1)[1]} {n}" for key, n in counter.most_common(4))
+    more = "…" if len(counter) > 4 else ""
+    return f"{sum(counter.values())} ({len(counter)}: {named}{more})"
+
+
+def run_example(example, stdin_lines, extra=()):
+    proc = subprocess.run([example, *extra], input="\n".join(stdin_lines) + "\n",
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{example} failed: {proc.stderr[:500]}")
+    return [json.loads(l) for l in proc.stdout.splitlines() if l.strip()]
+
+
+def origin_commits(ids):
+    """The short hash and subject of the commit that added each signature id."""
+    out = {}
+    for sid in ids:
+        proc = subprocess.run(
+            ["git", "log", "--reverse", "--format=%h %ad %s", "--date=short", "-S", f'id = "{sid}"',
+             "--", "crates/plimsoll-diagnose/signatures.toml"],
+            capture_output=True, text=True)
+        first = proc.stdout.splitlines()[:1]
+        out[sid] = first[0] if first else "?"
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", default="../shared")
+    parser.add_argument("--example", default="target/release/examples/signature_ablation")
+    args = parser.parse_args()
+    root = os.path.join(args.shared, "ci-logs")
+    if not os.path.isdir(root):
+        print(f"skipped: {root} absent")
+        return 0
+    cases = list(training_cases(root))
+    by_path = {path: (case, score) for case, path, score in cases}
+    rows = run_example(args.example, [path for _, path, _ in cases])
+    full = {}
+    ablated = collections.defaultdict(dict)  # signature -> path -> (hit1, hit3)
+    for row in rows:
+        _, score = by_path[row["path"]]
+        if row["without"] is None:
+            full[row["path"]] = score(row["ranked"])
+        else:
+            ablated[row["without"]][row["path"]] = score(row["ranked"])
+
+    # Per signature: the repositories whose top-1 it wins (helps) and loses (hurts).
+    effect = {}
+    for sid, results in ablated.items():
+        helps, hurts = collections.Counter(), collections.Counter()
+        for path, (hit1, _) in results.items():
+            case, _ = by_path[path]
+            key = f"{case.set_key}:{case.repo}"
+            if full[path][0] and not hit1:
+                helps[key] += 1
+            elif hit1 and not full[path][0]:
+                hurts[key] += 1
+        if helps or hurts:
+            effect[sid] = (helps, hurts, len(results))
+    origins = origin_commits(effect)
+
+    print(f"Signature ablation on the training split: {len(cases)} logs, "
+          f"{len(ablated)} signatures matching at least one of their lines.\n")
+    print("| signature | logs it matches | top-1 it wins (repositories) | top-1 it loses (repositories) | added in |")
+    print("|---|---:|---|---|---|")
+    for sid, (helps, hurts, n) in sorted(effect.items(), key=lambda kv: -sum(kv[1][0].values()) + sum(kv[1][1].values())):
+        print(f"| `{sid}` | {n} | {repo_counts(helps)} | {repo_counts(hurts)} | {origins[sid]} |")
+
+    # Leave the motivating repository out: for each log of repository R, drop together every
+    # signature whose wins are all in R (and that wins at least one there).
+    confined = collections.defaultdict(set)
+    for sid, (helps, _, _) in effect.items():
+        if len(helps) == 1:
+            confined[next(iter(helps))].add(sid)
+    requests, keyed = [], {}
+    for case, path, _ in cases:
+        key = f"{case.set_key}:{case.repo}"
+        if confined.get(key):
+            requests.append(f"{path}\t{','.join(sorted(confined[key]))}")
+    loo = dict(full)
+    for row in run_example(args.example, requests, ["--sets"]):
+        _, score = by_path[row["path"]]
+        loo[row["path"]] = score(row["ranked"])
+
+    print("\nLeave the motivating repository out (signatures whose wins are confined to a log's own "
+          "repository left out for that log), per set and repository fold:\n")
+    print("| set | fold | logs | in-sample top-1 / top-3 | motivating repository left out |")
+    print("|---|---|---:|---|---|")
+    for set_key in ("logchunks", "cidiff", "bugswarm"):
+        members = [(c, p) for c, p, _ in cases if c.set_key == set_key]
+        if not members:
+            continue
+        for fold in list(range(de.FOLDS)) + ["all"]:
+            part = [(c, p) for c, p in members if fold == "all" or c.fold == fold]
+            if not part:
+                continue
+            n = len(part)
+            a1 = sum(full[p][0] for _, p in part)
+            a3 = sum(full[p][1] for _, p in part)
+            b1 = sum(loo[p][0] for _, p in part)
+            b3 = sum(loo[p][1] for _, p in part)
+            label = "**all**" if fold == "all" else str(fold)
+            print(f"| {set_key} | {label} | {n} | {100 * a1 / n:.1f}% / {100 * a3 / n:.1f}% "
+                  f"| {100 * b1 / n:.1f}% / {100 * b3 / n:.1f}% |")
+    print("\nRepository-confined signatures per repository (what the right-hand column leaves out):")
+    for key, sids in sorted(confined.items(), key=lambda kv: -len(kv[1])):
+        print(f"- {key}: {', '.join(sorted(sids))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
