@@ -2322,7 +2322,7 @@ fn compare_steps(
     }
     for (text, at) in new.steps.iter().flat_map(|s| &s.masks) {
         // A shell utility let fail (`rm -rf … || true` to free disk space) masks no check.
-        if TRIVIAL.contains(&text.split(' ').next().unwrap_or("")) {
+        if text.contains(" || ") && TRIVIAL.contains(&text.split(' ').next().unwrap_or("")) {
             continue;
         }
         match masks_before.get_mut(text.as_str()) {
