@@ -311,7 +311,31 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             None => removed.push(old),
         }
     }
+    // Jobs that are new where they are: a job removed from one workflow may have moved there.
+    let paired_new: HashSet<&str> = pairs.iter().map(|(_, new)| new.key.as_str()).collect();
+    let mut moved_in: Vec<&JobModel> = Vec::new();
+    for (old, new) in &pairs {
+        let ids: HashSet<&str> = old.jobs.iter().map(|j| j.id.as_str()).collect();
+        moved_in.extend(new.jobs.iter().filter(|j| !ids.contains(j.id.as_str())));
+    }
+    for new in new_models
+        .values()
+        .filter(|m| !paired_new.contains(m.key.as_str()))
+    {
+        moved_in.extend(&new.jobs);
+    }
     for old in removed {
+        // Every job that checks moved to another workflow (`ci-examples.yml`'s jobs now in
+        // `ci.yml`): they still run, the file that held them is what went.
+        let checking: Vec<&JobModel> = old.jobs.iter().filter(|j| job_checks(j)).collect();
+        if old.kind == FileKind::Workflow
+            && !checking.is_empty()
+            && checking
+                .iter()
+                .all(|job| moved_in.iter().any(|new| same_job(job, new)))
+        {
+            continue;
+        }
         let what = match old.kind {
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
@@ -328,21 +352,16 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         };
         sink.push(kind, old.key.clone(), message, Some(&old.location), None);
     }
-    // Jobs that are new where they are: a job removed from one workflow may have moved there.
-    let paired_new: HashSet<&str> = pairs.iter().map(|(_, new)| new.key.as_str()).collect();
-    let mut moved_in: Vec<&JobModel> = Vec::new();
+    // Files of the old version the new one no longer holds (a workflow renamed or deleted): a
+    // path filter naming one selects no change of the new version.
+    let gone: HashSet<&str> = before
+        .files
+        .keys()
+        .filter(|key| !after.files.contains_key(*key))
+        .map(String::as_str)
+        .collect();
     for (old, new) in &pairs {
-        let ids: HashSet<&str> = old.jobs.iter().map(|j| j.id.as_str()).collect();
-        moved_in.extend(new.jobs.iter().filter(|j| !ids.contains(j.id.as_str())));
-    }
-    for new in new_models
-        .values()
-        .filter(|m| !paired_new.contains(m.key.as_str()))
-    {
-        moved_in.extend(&new.jobs);
-    }
-    for (old, new) in &pairs {
-        compare_files(old, new, &moved_in, &mut sink);
+        compare_files(old, new, &moved_in, &gone, &mut sink);
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -766,12 +785,18 @@ fn accept(
     changes.extend(extra);
 }
 
-fn compare_files(old: &FileModel, new: &FileModel, moved_in: &[&JobModel], sink: &mut Sink) {
+fn compare_files(
+    old: &FileModel,
+    new: &FileModel,
+    moved_in: &[&JobModel],
+    gone: &HashSet<&str>,
+    sink: &mut Sink,
+) {
     if old.content == new.content {
         return;
     }
     let from = sink.changes.len();
-    compare_triggers(old, new, sink);
+    compare_triggers(old, new, gone, sink);
     // A workflow that runs no check (a labeller, a notifier: only actions that check nothing,
     // no script, no call) checks no change however rarely it runs.
     if !runs_checks(old) {
@@ -993,6 +1018,15 @@ fn split_into(
     })
 }
 
+/// Whether a job checks something: it calls a workflow, or one of its steps checks.
+fn job_checks(job: &JobModel) -> bool {
+    job.uses.is_some()
+        || job
+            .steps
+            .iter()
+            .any(|s| matches!(weight(s), Weight::Checks))
+}
+
 /// Whether `new` is `old` renamed and edited: at least half of `old`'s steps are in `new`
 /// (the same content, or the same name), on the same platform.
 fn same_job(old: &JobModel, new: &JobModel) -> bool {
@@ -1105,10 +1139,16 @@ const SELECTING: &[&str] = &["branches", "tags", "paths", "types", "workflows"];
 /// Filters that exclude (more patterns: fewer runs).
 const EXCLUDING: &[&str] = &["branches-ignore", "tags-ignore", "paths-ignore"];
 
-fn compare_triggers(old: &FileModel, new: &FileModel, sink: &mut Sink) {
+fn compare_triggers(old: &FileModel, new: &FileModel, gone: &HashSet<&str>, sink: &mut Sink) {
     let on = new.on_location.as_ref().unwrap_or(&new.location);
     for (event, trigger) in &old.triggers {
-        let Some(now) = new.triggers.get(event) else {
+        // `pull_request_target` replaced by `pull_request`: the same pull requests run it.
+        let now = new.triggers.get(event).or_else(|| {
+            equivalence::same_activity(event)
+                .find(|other| !old.triggers.contains_key(*other))
+                .and_then(|other| new.triggers.get(other))
+        });
+        let Some(now) = now else {
             sink.push(
                 Kind::TriggerRemoved,
                 event.clone(),
@@ -1144,7 +1184,11 @@ fn compare_triggers(old: &FileModel, new: &FileModel, sink: &mut Sink) {
                 (Some((before, before_at)), Some((after, at))) => {
                     let lost: Vec<String> = before
                         .iter()
-                        .filter(|p| !p.starts_with('!') && !matched_by(p, after))
+                        .filter(|p| {
+                            !p.starts_with('!')
+                                && !matched_by(p, after)
+                                && !gone.contains(p.as_str())
+                        })
                         .cloned()
                         .collect();
                     let excluded: Vec<String> = after
@@ -1433,7 +1477,24 @@ fn compare_jobs(
     let matrix_after = new.matrix_location.as_ref().unwrap_or(&new.location);
     match (&old.matrix, &new.matrix) {
         (Matrix::Combinations(was), Matrix::Combinations(is)) => {
-            for (combination, fate) in was.iter().zip(legs::match_legs(was, is)) {
+            // Legs that pass options through an environment variable they name
+            // (`${{ env[matrix.target.options] }}`), compared by the options too: a leg whose
+            // options the new legs still pass is kept.
+            let value_of = |job: &JobModel| {
+                let env = job.env.clone();
+                move |name: &str| env.get(name).map(|(value, _)| value.clone())
+            };
+            let resolved = legs::resolve_env_names(was, &old.content, value_of(old))
+                .zip(legs::resolve_env_names(is, &new.content, value_of(new)))
+                .map(|(was, is)| legs::match_legs(&was, &is));
+            let fates = legs::match_legs(was, is)
+                .into_iter()
+                .enumerate()
+                .map(|(i, fate)| match (fate, resolved.as_ref().and_then(|r| r.get(i))) {
+                    (Leg::Lost, Some(Leg::Kept)) => Leg::Kept,
+                    (fate, _) => fate,
+                });
+            for (combination, fate) in was.iter().zip(fates) {
                 match fate {
                     Leg::Kept => {}
                     // The same leg on the same platform with values edited (a version bumped,
@@ -1929,8 +1990,7 @@ fn compare_steps(
             let moved = contents_now.contains(step.content.as_str())
                 || step.name.as_deref().is_some_and(|n| pool_names.contains(n));
             // Or moved to another job of the workflow, where it is a new step.
-            let merged = step.run.is_some()
-                && !step.commands.is_empty()
+            let merged = !step.commands.is_empty()
                 && step.commands.iter().all(|c| {
                     prepares(c)
                         || commands_now.get(c.key.as_str()).is_some_and(|now| {
@@ -2025,6 +2085,8 @@ fn compare_steps(
                 };
                 if rule.is_off(Some(value)) && !rule.is_off(was.map(|w| w.0.as_str())) {
                     let (kind, effect) = if rule.is_cache() {
+                        // One change, one finding: the job-level "no longer caches" is this.
+                        cache_reported = true;
                         (Kind::CacheRemoved, "it no longer caches")
                     } else {
                         (
@@ -2259,6 +2321,10 @@ fn compare_steps(
         *masks_before.entry(text.as_str()).or_default() += 1;
     }
     for (text, at) in new.steps.iter().flat_map(|s| &s.masks) {
+        // A shell utility let fail (`rm -rf … || true` to free disk space) masks no check.
+        if text.contains(" || ") && TRIVIAL.contains(&text.split(' ').next().unwrap_or("")) {
+            continue;
+        }
         match masks_before.get_mut(text.as_str()) {
             Some(count) if *count > 0 => *count -= 1,
             _ => sink.push(

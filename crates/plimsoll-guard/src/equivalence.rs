@@ -37,6 +37,74 @@ pub struct Knowledge {
     /// How commands are run: wrappers, actions that run one, commands that check nothing.
     #[serde(default)]
     pub commands: Commands,
+    /// Setup actions that cache unless told not to, from a major version on.
+    #[serde(default)]
+    pub cache_defaults: Vec<CacheDefault>,
+    /// Events that run a workflow for the same activity.
+    #[serde(default)]
+    pub triggers: Triggers,
+}
+
+/// A setup action that caches by default from `from_major` on, unless `input` is `false`.
+#[derive(Debug, Default, Deserialize)]
+pub struct CacheDefault {
+    /// The action pattern.
+    pub action: String,
+    /// The input that turns the caching off.
+    pub input: String,
+    /// The first major version that caches by default.
+    pub from_major: u64,
+}
+
+/// What guard knows of workflow events.
+#[derive(Debug, Default, Deserialize)]
+pub struct Triggers {
+    /// Groups of events that run for the same activity (`pull_request`, `pull_request_target`).
+    #[serde(default)]
+    pub same_activity: Vec<Vec<String>>,
+}
+
+/// The other events that run a workflow for the same activity as `event`.
+pub fn same_activity(event: &str) -> impl Iterator<Item = &'static str> + '_ {
+    knowledge()
+        .triggers
+        .same_activity
+        .iter()
+        .filter(move |group| group.iter().any(|e| e == event))
+        .flatten()
+        .map(String::as_str)
+        .filter(move |e| *e != event)
+}
+
+/// Whether a step using `uses` (`owner/name@ref`) with these inputs caches by default: the
+/// action caches from a major version on, the ref names that version or a later one (`v5`,
+/// `v5.2.0`) or no version at all (a commit pin, a branch: taken as a recent release, so that
+/// pinning `@v7` to its commit keeps the cache), and the input does not turn it off.
+pub fn caches_by_default(uses: &str, input: impl Fn(&str) -> Option<String>) -> bool {
+    let (target, reference) = uses.split_once('@').unwrap_or((uses, ""));
+    let major = reference
+        .trim_start_matches(['v', 'V'])
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u64>().ok());
+    knowledge().cache_defaults.iter().any(|rule| {
+        action_matches(&rule.action, target)
+            && major.is_none_or(|m| m >= rule.from_major)
+            && input(&rule.input).is_none_or(|v| {
+                !v.trim()
+                    .trim_matches(['"', '\''])
+                    .eq_ignore_ascii_case("false")
+            })
+    })
+}
+
+/// Whether `target` (`owner/name[/path]`, no ref) is an action that exists to cache.
+pub fn is_cache_action(target: &str) -> bool {
+    knowledge()
+        .steps
+        .cache_actions
+        .iter()
+        .any(|pattern| action_matches(pattern, target))
 }
 
 /// What runs a command, and commands that check nothing.
@@ -223,6 +291,9 @@ pub struct Steps {
     /// Programs (or `program subcommand`) that install or prepare.
     #[serde(default)]
     pub setup_programs: Vec<String>,
+    /// Action patterns of actions that exist to cache.
+    #[serde(default)]
+    pub cache_actions: Vec<String>,
 }
 
 /// Matrix keys with a meaning.
@@ -234,6 +305,9 @@ pub struct MatrixKeys {
     /// Keys that turn a leg off when true.
     #[serde(default)]
     pub skip_keys: Vec<String>,
+    /// Keys that only name a leg for people.
+    #[serde(default)]
+    pub label_keys: Vec<String>,
 }
 
 /// The parsed data file (empty knowledge if it did not parse: a unit test makes sure it does).
@@ -314,6 +388,13 @@ pub fn is_skip_key(key: &str) -> bool {
     knowledge().matrix.skip_keys.iter().any(|k| {
         last == k || last.starts_with(&format!("{k}_")) || last.starts_with(&format!("{k}-"))
     })
+}
+
+/// Whether a matrix key only names its leg for people (`name`, `target.name`).
+pub fn is_label_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    knowledge().matrix.label_keys.iter().any(|k| k == last)
 }
 
 /// Whether `target` (`owner/name[/path]`, no ref) is an action that prepares a job.

@@ -12,8 +12,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::equivalence::{is_platform_key, is_skip_key, same_platform};
+use crate::equivalence::{
+    canonical_flag, is_label_key, is_platform_key, is_skip_key, narrowing_added, narrows,
+    same_platform, still_passed,
+};
 use crate::matrix::Combination;
+use crate::model;
 
 /// What became of one old leg.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,9 +205,114 @@ fn rewritten(
         return false;
     }
     leg.iter().all(|(key, value)| match candidate.get(key) {
-        Some(now) => now == value || grouped_in(value, now),
+        Some(now) => {
+            now == value
+                || grouped_in(value, now)
+                || is_label_key(key)
+                || (!narrowing_key(key) && list_within(value, now))
+                || flags_covered(&text(value), &text(now))
+        }
         None => !new_keys.contains(key.as_str()) && usual.get(key) == Some(value),
     })
+}
+
+/// A key whose list leaves things out (`skip: [build, test]`, `exclude`): more items run less.
+fn narrowing_key(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key).to_ascii_lowercase();
+    is_skip_key(key) || last.contains("exclude") || last.contains("ignore")
+}
+
+/// `old` is a list whose every item `new`, a list, still holds (`steps: [clippy, test]` →
+/// `[fmt, clippy, test]`): the leg runs each thing it ran.
+fn list_within(old: &str, new: &str) -> bool {
+    let items = |value: &str| serde_json::from_str::<Vec<serde_json::Value>>(value).ok();
+    match (items(old), items(new)) {
+        (Some(was), Some(is)) => was.iter().all(|item| is.contains(item)),
+        _ => false,
+    }
+}
+
+/// `old` and `new` are command-line flags (a leg's options, one of them maybe empty), and `new`
+/// runs all that `old` ran: each flag of `old` is still passed (as an alias, or within a wider
+/// flag: `--workspace` for `-p nu_plugin_*`) unless dropping it runs more (`--exclude x`), and
+/// `new` adds no flag that narrows.
+fn flags_covered(old: &str, new: &str) -> bool {
+    let flag_like = |value: &str| value.is_empty() || value.starts_with('-');
+    if old == new || !flag_like(old) || !flag_like(new) {
+        return false;
+    }
+    let parse = |value: &str| {
+        let words: Vec<&str> = std::iter::once("tool")
+            .chain(value.split_whitespace())
+            .collect();
+        model::flags(&words)
+    };
+    let (was, is) = (parse(old), parse(new));
+    let added: Vec<String> = is
+        .iter()
+        .filter(|f| {
+            let canonical = canonical_flag(f);
+            !was.iter().any(|w| canonical_flag(w) == canonical)
+        })
+        .cloned()
+        .collect();
+    was.iter()
+        .all(|flag| narrows(flag) || still_passed(flag, &is))
+        && narrowing_added(&was, &added).is_empty()
+}
+
+/// The legs with each value a job reads as the name of an environment variable
+/// (`${{ env[matrix.target.options] }}`) replaced by that variable's value (`lookup`), so two
+/// legs compare by the options they pass, not by the variable's name. `None` when the job reads
+/// no variable that way.
+pub fn resolve_env_names(
+    legs: &[Combination],
+    job_text: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Option<Vec<Combination>> {
+    let paths: Vec<Vec<&str>> = job_text
+        .match_indices("env[matrix.")
+        .filter_map(|(at, found)| {
+            let rest = &job_text[at + found.len()..];
+            let path = &rest[..rest.find(']')?];
+            path.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                .then(|| path.split('.').collect())
+        })
+        .collect();
+    if paths.is_empty() {
+        return None;
+    }
+    let resolved = legs
+        .iter()
+        .map(|leg| {
+            let mut leg = leg.clone();
+            for path in &paths {
+                let Some((first, rest)) = path.split_first() else {
+                    continue;
+                };
+                let Some(raw) = leg.get(*first) else { continue };
+                let Ok(mut value) = serde_json::from_str::<serde_json::Value>(raw) else {
+                    continue;
+                };
+                let pointer: String = rest.iter().map(|part| format!("/{part}")).collect();
+                let name = value
+                    .pointer(&pointer)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string);
+                let Some(options) = name.and_then(|name| lookup(&name)) else {
+                    continue;
+                };
+                if let Some(slot) = value.pointer_mut(&pointer) {
+                    let words: Vec<&str> = options.split_whitespace().collect();
+                    *slot = serde_json::Value::String(words.join(" "));
+                    leg.insert((*first).to_string(), value.to_string());
+                }
+            }
+            leg
+        })
+        .collect();
+    Some(resolved)
 }
 
 /// The values `candidate` edits in `leg`, when it runs the same leg edited: every difference
@@ -351,6 +460,45 @@ mod tests {
             leg(&[("feature", "extra"), ("flags", "--features=extra")]),
         ];
         assert_eq!(match_legs(&old, &new), [Leg::Kept, Leg::Kept]);
+    }
+
+    #[test]
+    fn options_a_new_leg_widens_keep_the_leg() {
+        assert!(flags_covered(
+            "--package nu_plugin_* --all-targets",
+            "--workspace --all-targets"
+        ));
+        assert!(flags_covered("--workspace --exclude a", "--workspace"));
+        assert!(flags_covered("", "--all-features"));
+        assert!(!flags_covered("--workspace", "--workspace --exclude a"));
+        assert!(!flags_covered("--all-targets", "--lib"));
+        assert!(!flags_covered("-p a", "--workspace --exclude a"));
+        assert!(!flags_covered("MAIN", "--workspace"));
+        assert!(list_within(
+            r#"["clippy","test"]"#,
+            r#"["fmt","clippy","test"]"#
+        ));
+        assert!(!list_within(r#"["clippy","test"]"#, r#"["fmt","clippy"]"#));
+        // More items to skip run less.
+        let old = [leg(&[("os", "linux"), ("skip", r#"["build"]"#)])];
+        let new = [leg(&[("os", "linux"), ("skip", r#"["build","test"]"#)])];
+        assert_ne!(match_legs(&old, &new), [Leg::Kept]);
+    }
+
+    #[test]
+    fn options_named_by_a_leg_are_resolved_from_the_environment() {
+        let legs = [leg(&[(
+            "target",
+            r#"{"host":"ubuntu-22.04","name":"Plugins","options":"PLUGIN_OPTIONS"}"#,
+        )])];
+        let env = |name: &str| (name == "PLUGIN_OPTIONS").then(|| "--package  p_* ".to_string());
+        let text = "run: cargo test ${{ env[matrix.target.options] }}";
+        let resolved = resolve_env_names(&legs, text, env).unwrap();
+        assert_eq!(
+            resolved[0]["target"],
+            r#"{"host":"ubuntu-22.04","name":"Plugins","options":"--package p_*"}"#
+        );
+        assert!(resolve_env_names(&legs, "run: cargo test", env).is_none());
     }
 
     #[test]

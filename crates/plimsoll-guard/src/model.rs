@@ -514,15 +514,6 @@ fn env_of(
         .collect()
 }
 
-/// Actions that exist to cache.
-fn is_cache_action(target: &str) -> bool {
-    let target = target.to_ascii_lowercase();
-    target.starts_with("actions/cache")
-        || target.ends_with("/rust-cache")
-        || target.contains("sccache")
-        || target.contains("cache-apt-pkgs")
-}
-
 /// Inputs of setup actions that turn their built-in caching on.
 const CACHE_INPUTS: &[&str] = &[
     "cache",
@@ -557,13 +548,13 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str, scope: &Scope
             with.insert(key.to_string(), (value, at(entry.value.span)));
         }
     }
-    let caches = uses
-        .as_ref()
-        .is_some_and(|(u, _)| is_cache_action(crate::version::uses_target(u)))
-        || CACHE_INPUTS.iter().any(|input| {
-            with.get(*input)
-                .is_some_and(|(value, _)| !matches!(value.as_str(), "" | "false" | "\"\""))
-        });
+    let caches = uses.as_ref().is_some_and(|(u, _)| {
+        equivalence::is_cache_action(crate::version::uses_target(u))
+            || equivalence::caches_by_default(u, |input| with.get(input).map(|v| v.0.clone()))
+    }) || CACHE_INPUTS.iter().any(|input| {
+        with.get(*input)
+            .is_some_and(|(value, _)| !matches!(value.as_str(), "" | "false" | "\"\""))
+    });
     let mut commands = Vec::new();
     let mut masks = Vec::new();
     let run_node = step.run();
@@ -582,7 +573,10 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str, scope: &Scope
     // `command: test`) runs it as a script would.
     if let Some((uses, _)) = &uses {
         if let Some(template) = equivalence::command_action(crate::version::uses_target(uses)) {
-            let words: Vec<String> = std::iter::once(template.program.clone())
+            let words: Vec<String> = template
+                .program
+                .split_whitespace()
+                .map(str::to_string)
                 .chain(template.inputs.iter().flat_map(|input| {
                     with.get(input)
                         .map(|(value, _)| split_words(value))
@@ -671,7 +665,8 @@ fn scan_script(
                 if matches!(
                     next_words.as_slice(),
                     ["true"] | [":"] | ["exit", "0"] | ["exit"]
-                ) {
+                ) && !checks_nothing(&words)
+                {
                     let key = command_key(&words);
                     masks.push((format!("{key} || {}", next_words.join(" ")), locate(span)));
                 }
@@ -682,6 +677,22 @@ fn scan_script(
             commands.push(command_model(&expanded, location.clone()));
         }
     }
+}
+
+/// Whether a command installs, prepares or prints a report (`sudo rm -rf …`, `pdm list`):
+/// letting it fail (`|| true`) masks no check.
+fn checks_nothing(words: &[&str]) -> bool {
+    let key = command_key(words);
+    let tool = unwrap(words);
+    let named = tool
+        .iter()
+        .take(2)
+        .map(|w| shell::program_name(w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    [key.as_str(), named.as_str()]
+        .iter()
+        .any(|k| equivalence::is_setup_command(k) || equivalence::checks_nothing(k))
 }
 
 /// The command `words` run, as compared.

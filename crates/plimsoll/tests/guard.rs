@@ -822,3 +822,271 @@ fn a_workflow_that_runs_no_check_runs_less_often_as_a_review() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn a_command_that_checks_nothing_may_fail_without_masking_a_check() {
+    let before = "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pdm info && pdm list
+      - run: cargo test --workspace
+";
+    // A cleanup and a listing of the environment let fail: nothing they checked.
+    let after = before
+        .replace("pdm info && pdm list", "pdm info && pdm list -v || true")
+        .replace(
+            "      - run: cargo test",
+            "      - run: sudo rm -rf /usr/share/dotnet || true\n      - run: cargo test",
+        );
+    assert_eq!(kinds_between(before, &after), (0, vec![]));
+    // The test itself let fail: a loss.
+    let masked = after.replace("cargo test --workspace", "cargo test --workspace || true");
+    assert_eq!(
+        kinds_between(before, &masked),
+        (1, vec![("failure-masked".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_cache_action_swapped_for_a_fork_or_a_default_keeps_the_cache() {
+    let cached = |restore: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+{restore}      - run: cargo build --workspace
+"
+        )
+    };
+    let actions = cached("      - uses: actions/cache/restore@v4\n        with:\n          path: target\n          key: build\n");
+    let fork = actions.replace("actions/cache/restore@v4", "cirruslabs/cache/restore@v4");
+    assert_eq!(kinds_between(&actions, &fork), (0, vec![]));
+    assert_eq!(
+        kinds_between(&actions, &cached("")),
+        (1, vec![("cache-removed".into(), "reduction".into())])
+    );
+    // setup-uv caches by default from v5 on: `enable-cache: true` dropped in the bump is kept.
+    let uv = |version: &str, with: &str| {
+        cached(&format!(
+            "      - uses: astral-sh/setup-uv@{version}\n{with}"
+        ))
+    };
+    let enabled = "        with:\n          enable-cache: true\n";
+    assert_eq!(
+        kinds_between(&uv("v4", enabled), &uv("v5", "")),
+        (0, vec![])
+    );
+    // Pinned to a commit, the ref names no version: taken as a recent one.
+    let pinned = "cec208311dfd045dd5311c1add060b2062131d57";
+    assert_eq!(kinds_between(&uv("v7", ""), &uv(pinned, "")), (0, vec![]));
+    assert_eq!(
+        kinds_between(&uv("v3", enabled), &uv("v3", "")),
+        (1, vec![("cache-removed".into(), "reduction".into())])
+    );
+    assert_eq!(
+        kinds_between(
+            &uv("v4", enabled),
+            &uv("v5", "        with:\n          enable-cache: false\n")
+        ),
+        (1, vec![("cache-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn pull_request_target_and_pull_request_run_for_the_same_pull_requests() {
+    let title = |on: &str| {
+        format!(
+            "on:\n  {on}:\n    types: [opened, edited, synchronize]\njobs:\n  title:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./check_title.sh\n"
+        )
+    };
+    assert_eq!(
+        kinds_between(&title("pull_request_target"), &title("pull_request")),
+        (0, vec![])
+    );
+    assert_eq!(
+        kinds_between(&title("pull_request_target"), &title("push")),
+        (1, vec![("trigger-removed".into(), "reduction".into())])
+    );
+}
+
+/// A repository with `files` committed, then `change` applied and committed: guard's exit code
+/// and (kind, severity) of each change between the two commits.
+fn kinds_after(files: &[(&str, &str)], change: impl Fn(&Path)) -> (i32, Vec<(String, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    for (path, text) in files {
+        write(root, path, text);
+    }
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    change(root);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "change"]);
+    let out = guard(root)
+        .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds = changes_of(&report)
+        .into_iter()
+        .map(|(kind, severity, _)| (kind, severity))
+        .collect();
+    (out.status.code().unwrap(), kinds)
+}
+
+#[test]
+fn a_path_filter_follows_its_renamed_workflow_and_moved_jobs_still_run() {
+    const LINT: &str = ".github/workflows/lint-fmt-cli.yml";
+    let lint = "on:
+  pull_request:
+    paths:
+      - '.github/workflows/lint-fmt-cli.yml'
+      - 'tooling/cli/**'
+jobs:
+  fmt:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo fmt --all -- --check
+";
+    let rename = |root: &Path| {
+        git(root, &["mv", LINT, ".github/workflows/lint-cli.yml"]);
+        let text = lint.replace("lint-fmt-cli.yml", "lint-cli.yml");
+        write(root, ".github/workflows/lint-cli.yml", text);
+    };
+    assert_eq!(kinds_after(&[(LINT, lint)], rename), (0, vec![]));
+    // A path of the code dropped in the same rename is a loss.
+    let narrowed = |root: &Path| {
+        git(root, &["mv", LINT, ".github/workflows/lint-cli.yml"]);
+        let text = lint
+            .replace("lint-fmt-cli.yml", "lint-cli.yml")
+            .replace("      - 'tooling/cli/**'\n", "");
+        write(root, ".github/workflows/lint-cli.yml", text);
+    };
+    assert_eq!(
+        kinds_after(&[(LINT, lint)], narrowed),
+        (1, vec![("trigger-narrowed".into(), "reduction".into())])
+    );
+
+    // A workflow removed whose job now runs in another workflow: nothing is lost.
+    const EXAMPLES: &str = ".github/workflows/ci-examples.yml";
+    const MAIN: &str = ".github/workflows/main.yml";
+    let examples_job = "  run-examples:
+    runs-on: macos-14
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo build --example breakout
+      - run: ./run_examples.sh
+";
+    let examples = format!("on: [pull_request_target]\njobs:\n{examples_job}");
+    let main = "on: [pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n";
+    let moved = |root: &Path| {
+        fs::remove_file(root.join(EXAMPLES)).unwrap();
+        write(root, MAIN, format!("{main}{examples_job}"));
+    };
+    assert_eq!(
+        kinds_after(&[(EXAMPLES, &examples), (MAIN, main)], moved),
+        (0, vec![])
+    );
+    let dropped = |root: &Path| fs::remove_file(root.join(EXAMPLES)).unwrap();
+    assert_eq!(
+        kinds_after(&[(EXAMPLES, &examples), (MAIN, main)], dropped),
+        (1, vec![("workflow-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn legs_that_pass_options_through_an_environment_variable_compare_by_the_options() {
+    let matrix = |env: &str, legs: &str| {
+        format!(
+            "on: [pull_request]
+env:
+{env}jobs:
+  cargo:
+    runs-on: ${{{{ matrix.target.host }}}}
+    strategy:
+      matrix:
+        target:
+{legs}    steps:
+      - run: cargo test ${{{{ env[matrix.target.options] }}}}
+"
+        )
+    };
+    let leg = |name: &str, host: &str, options: &str, steps: &str| {
+        format!("          - name: {name}\n            host: {host}\n            options: {options}\n            steps: [{steps}]\n")
+    };
+    let before = matrix(
+        "  MAIN_OPTIONS: --workspace --exclude nu_plugin_* --all-targets\n  PLUGIN_OPTIONS: --package nu_plugin_* --all-targets\n",
+        &[
+            leg("Ubuntu", "ubuntu-22.04", "MAIN_OPTIONS", "fmt, clippy, test"),
+            leg("Ubuntu Plugins", "ubuntu-22.04", "PLUGIN_OPTIONS", "clippy, test"),
+            leg("Windows", "windows-latest", "MAIN_OPTIONS", "fmt, clippy, test"),
+        ]
+        .concat(),
+    );
+    // The main legs now cover the plugins: the plugin leg's options are a part of theirs.
+    let merged = matrix(
+        "  MAIN_OPTIONS: --workspace --all-targets\n",
+        &[
+            leg(
+                "Ubuntu",
+                "ubuntu-22.04",
+                "MAIN_OPTIONS",
+                "fmt, clippy, test",
+            ),
+            leg(
+                "Windows",
+                "windows-latest",
+                "MAIN_OPTIONS",
+                "fmt, clippy, test",
+            ),
+        ]
+        .concat(),
+    );
+    assert_eq!(kinds_between(&before, &merged), (0, vec![]));
+    // The main options still leave the plugins out: the plugin leg is lost.
+    let still_excluded = merged.replace(
+        "--workspace --all-targets",
+        "--workspace --exclude nu_plugin_* --all-targets",
+    );
+    assert_eq!(
+        kinds_between(&before, &still_excluded),
+        (
+            1,
+            vec![("matrix-combination-removed".into(), "reduction".into())]
+        )
+    );
+}
+
+#[test]
+fn an_action_that_runs_a_command_replaced_by_the_command_runs_the_same() {
+    let before = "on: [pull_request]
+jobs:
+  clippy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions-rs/clippy-check@v1
+        with:
+          token: ${{ secrets.GITHUB_TOKEN }}
+          args: --manifest-path ./core/Cargo.toml --all-targets -- -D warnings
+";
+    let after = before.replace(
+        "      - uses: actions-rs/clippy-check@v1
+        with:
+          token: ${{ secrets.GITHUB_TOKEN }}
+          args: ",
+        "      - run: cargo clippy ",
+    );
+    assert_eq!(kinds_between(before, &after), (0, vec![]));
+    // Without `-D warnings` the new step no longer runs what the action ran: a loss.
+    let lint_gone = after.replace("-- -D warnings", "");
+    assert_eq!(
+        kinds_between(before, &lint_gone),
+        (1, vec![("step-removed".into(), "reduction".into())])
+    );
+}
