@@ -6,7 +6,7 @@
 //! a loss. Steps are paired by `id`, equal content, `name`, and the action they use; commands
 //! are compared across the whole job, so moving a command to another step is not a loss either.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -313,16 +313,33 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     }
     // Jobs that are new where they are: a job removed from one workflow may have moved there.
     let paired_new: HashSet<&str> = pairs.iter().map(|(_, new)| new.key.as_str()).collect();
-    let mut moved_in: Vec<&JobModel> = Vec::new();
+    let workflows_by_name: HashMap<&str, &FileModel> = new_models
+        .values()
+        .filter(|m| m.kind == FileKind::Workflow)
+        .filter_map(|m| Some((m.name.as_deref()?, m)))
+        .collect();
+    let mut moved_in: Vec<MovedJob> = Vec::new();
     for (old, new) in &pairs {
         let ids: HashSet<&str> = old.jobs.iter().map(|j| j.id.as_str()).collect();
-        moved_in.extend(new.jobs.iter().filter(|j| !ids.contains(j.id.as_str())));
+        moved_in.extend(
+            new.jobs
+                .iter()
+                .filter(|j| !ids.contains(j.id.as_str()))
+                .map(|job| MovedJob {
+                    job,
+                    events: change_events(new, &workflows_by_name, WORKFLOW_RUN_CHAIN),
+                }),
+        );
     }
     for new in new_models
         .values()
         .filter(|m| !paired_new.contains(m.key.as_str()))
     {
-        moved_in.extend(&new.jobs);
+        let events = change_events(new, &workflows_by_name, WORKFLOW_RUN_CHAIN);
+        moved_in.extend(new.jobs.iter().map(|job| MovedJob {
+            job,
+            events: events.clone(),
+        }));
     }
     for old in removed {
         // Every job that checks moved to another workflow (`ci-examples.yml`'s jobs now in
@@ -330,9 +347,11 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         let checking: Vec<&JobModel> = old.jobs.iter().filter(|j| job_checks(j)).collect();
         if old.kind == FileKind::Workflow
             && !checking.is_empty()
-            && checking
-                .iter()
-                .all(|job| moved_in.iter().any(|new| same_job(job, new)))
+            && checking.iter().all(|job| {
+                moved_in
+                    .iter()
+                    .any(|new| same_job(job, new.job) && new.runs_on_the_changes_of(old))
+            })
         {
             continue;
         }
@@ -788,7 +807,7 @@ fn accept(
 fn compare_files(
     old: &FileModel,
     new: &FileModel,
-    moved_in: &[&JobModel],
+    moved_in: &[MovedJob],
     gone: &HashSet<&str>,
     sink: &mut Sink,
 ) {
@@ -899,8 +918,11 @@ fn compare_files(
         let moved = moved_in
             .iter()
             .filter(|other| {
-                !std::ptr::eq(**other, job) && !new.jobs.iter().any(|j| std::ptr::eq(j, **other))
+                !std::ptr::eq(other.job, job)
+                    && !new.jobs.iter().any(|j| std::ptr::eq(j, other.job))
+                    && other.runs_on_the_changes_of(old)
             })
+            .map(|other| other.job)
             .find(|other| {
                 other.id == job.id
                     || other.content == job.content
@@ -1029,6 +1051,71 @@ fn job_checks(job: &JobModel) -> bool {
 
 /// Whether `new` is `old` renamed and edited: at least half of `old`'s steps are in `new`
 /// (the same content, or the same name), on the same platform.
+/// A job that is new where it is (it may have moved there), with the change events on which
+/// the workflow now holding it runs.
+struct MovedJob<'a> {
+    job: &'a JobModel,
+    /// `None`: a reusable workflow, whose callers decide when it runs.
+    events: Option<BTreeSet<&'a str>>,
+}
+
+impl MovedJob<'_> {
+    /// Whether it runs on every change event `old` ran on (or on an event of the same
+    /// activity): a check moved into a scheduled or manual workflow no longer checks changes.
+    fn runs_on_the_changes_of(&self, old: &FileModel) -> bool {
+        let Some(events) = &self.events else {
+            return true;
+        };
+        CHANGE_EVENTS
+            .iter()
+            .filter(|event| old.triggers.contains_key(**event))
+            .all(|event| {
+                events.contains(event)
+                    || equivalence::same_activity(event).any(|other| events.contains(other))
+            })
+    }
+}
+
+/// Events that run a workflow on a change of the code.
+const CHANGE_EVENTS: &[&str] = &["push", "pull_request", "pull_request_target", "merge_group"];
+
+/// How many `workflow_run` links GitHub follows from a workflow triggered by a change.
+const WORKFLOW_RUN_CHAIN: usize = 3;
+
+/// The change events on which `file` runs: its own, and through `workflow_run` those of the
+/// workflows (named by `name:`) it follows; `None` for a reusable workflow.
+fn change_events<'a>(
+    file: &'a FileModel,
+    workflows_by_name: &HashMap<&str, &'a FileModel>,
+    links_left: usize,
+) -> Option<BTreeSet<&'a str>> {
+    if file.triggers.contains_key("workflow_call") {
+        return None;
+    }
+    let mut events: BTreeSet<&str> = file
+        .triggers
+        .keys()
+        .map(String::as_str)
+        .filter(|event| CHANGE_EVENTS.contains(event))
+        .collect();
+    if let (Some(trigger), Some(left)) =
+        (file.triggers.get("workflow_run"), links_left.checked_sub(1))
+    {
+        let followed = trigger
+            .filters
+            .get("workflows")
+            .map(|(names, _)| names.as_slice());
+        for name in followed.unwrap_or_default() {
+            if let Some(upstream) = workflows_by_name.get(name.as_str()) {
+                if let Some(theirs) = change_events(upstream, workflows_by_name, left) {
+                    events.extend(theirs);
+                }
+            }
+        }
+    }
+    Some(events)
+}
+
 fn same_job(old: &JobModel, new: &JobModel) -> bool {
     if old.steps.is_empty() {
         return false;

@@ -997,6 +997,20 @@ jobs:
         kinds_after(&[(EXAMPLES, &examples), (MAIN, main)], dropped),
         (1, vec![("workflow-removed".into(), "reduction".into())])
     );
+    // Moved into a workflow that runs only nightly: pull requests are no longer checked by it.
+    const NIGHTLY: &str = ".github/workflows/nightly.yml";
+    let nightly = "on:\n  schedule:\n    - cron: '0 3 * * *'\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo doc\n";
+    let moved_to_nightly = |root: &Path| {
+        fs::remove_file(root.join(EXAMPLES)).unwrap();
+        write(root, NIGHTLY, format!("{nightly}{examples_job}"));
+    };
+    assert_eq!(
+        kinds_after(
+            &[(EXAMPLES, &examples), (MAIN, main), (NIGHTLY, nightly)],
+            moved_to_nightly
+        ),
+        (1, vec![("workflow-removed".into(), "reduction".into())])
+    );
 }
 
 #[test]
