@@ -920,7 +920,7 @@ fn compare_files(
             .filter(|other| {
                 !std::ptr::eq(other.job, job)
                     && !new.jobs.iter().any(|j| std::ptr::eq(j, other.job))
-                    && other.runs_on_the_changes_of(old)
+                    && (!job_checks(job) || other.runs_on_the_changes_of(old))
             })
             .map(|other| other.job)
             .find(|other| {
