@@ -32,6 +32,7 @@ const FIXABLE: &[(&str, Fixes)] = &[
     ("persisted-checkout-credentials", Fixes::Safe),
     ("missing-timeout", Fixes::Unsafe),
     ("deprecated-workflow-command", Fixes::Mixed),
+    ("shell-form-entrypoint", Fixes::Unsafe),
 ];
 
 /// The names of the rules `plimsoll rules --format json` says can fix.
@@ -188,6 +189,7 @@ fix_tests! {
     persisted_checkout_credentials => "persisted-checkout-credentials",
     missing_timeout => "missing-timeout",
     deprecated_workflow_command => "deprecated-workflow-command",
+    shell_form_entrypoint => "shell-form-entrypoint",
 }
 
 const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";
@@ -212,6 +214,24 @@ fn diff_prints_the_change_writes_nothing_and_exits_1() {
     assert!(
         stderr.contains("1 finding would be fixed in 1 file (nothing written)"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_lone_cmd_without_shell_features_takes_the_json_form_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "Dockerfile",
+        "FROM node:22-slim\nUSER node\nCMD node server.js --port=8080\n",
+    );
+    plimsoll(dir.path())
+        .args(["check", "--isolated", "--fix", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "FROM node:22-slim\nUSER node\nCMD [\"node\", \"server.js\", \"--port=8080\"]\n"
     );
 }
 
