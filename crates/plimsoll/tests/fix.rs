@@ -33,6 +33,7 @@ const FIXABLE: &[(&str, Fixes)] = &[
     ("missing-timeout", Fixes::Unsafe),
     ("deprecated-workflow-command", Fixes::Mixed),
     ("shell-form-entrypoint", Fixes::Unsafe),
+    ("missing-concurrency", Fixes::Unsafe),
 ];
 
 /// The names of the rules `plimsoll rules --format json` says can fix.
@@ -190,6 +191,7 @@ fix_tests! {
     missing_timeout => "missing-timeout",
     deprecated_workflow_command => "deprecated-workflow-command",
     shell_form_entrypoint => "shell-form-entrypoint",
+    missing_concurrency => "missing-concurrency",
 }
 
 const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";
