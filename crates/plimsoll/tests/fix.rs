@@ -214,7 +214,7 @@ fn diff_prints_the_change_writes_nothing_and_exits_1() {
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("1 finding would be fixed in 1 file (nothing written)"),
+        stderr.contains("1 finding in 1 file would be fixed (nothing written)"),
         "{stderr}"
     );
 }
