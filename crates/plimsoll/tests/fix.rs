@@ -34,6 +34,9 @@ const FIXABLE: &[(&str, Fixes)] = &[
     ("deprecated-workflow-command", Fixes::Mixed),
     ("shell-form-entrypoint", Fixes::Unsafe),
     ("missing-concurrency", Fixes::Unsafe),
+    ("privilege-escalation", Fixes::Unsafe),
+    ("writable-root-filesystem", Fixes::Unsafe),
+    ("pod-runs-as-root", Fixes::Unsafe),
 ];
 
 /// The names of the rules `plimsoll rules --format json` says can fix.
@@ -57,11 +60,15 @@ fn rules_that_fix() -> Vec<String> {
 
 /// The fixture of `rule`, copied into `dir` under its own name.
 fn copy_fixture(rule: &str, dir: &Path) -> PathBuf {
-    let source = [format!("{rule}.yml"), format!("{rule}.Dockerfile")]
-        .into_iter()
-        .map(|name| fixtures().join(name))
-        .find(|path| path.exists())
-        .unwrap_or_else(|| panic!("no fixture for {rule}"));
+    let source = [
+        format!("{rule}.yml"),
+        format!("{rule}.Dockerfile"),
+        format!("kubernetes/{rule}.yaml"),
+    ]
+    .into_iter()
+    .map(|name| fixtures().join(name))
+    .find(|path| path.exists())
+    .unwrap_or_else(|| panic!("no fixture for {rule}"));
     let target = dir.join(source.file_name().unwrap());
     fs::copy(&source, &target).unwrap();
     target
@@ -192,6 +199,9 @@ fix_tests! {
     deprecated_workflow_command => "deprecated-workflow-command",
     shell_form_entrypoint => "shell-form-entrypoint",
     missing_concurrency => "missing-concurrency",
+    privilege_escalation => "privilege-escalation",
+    writable_root_filesystem => "writable-root-filesystem",
+    pod_runs_as_root => "pod-runs-as-root",
 }
 
 const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";
