@@ -63,7 +63,9 @@ impl SecurityFlag {
                     ),
                 );
                 let edit = match container.node.get("securityContext") {
-                    Some(context) => append_to_mapping(text, context, &[setting.clone()]),
+                    Some(context) => {
+                        append_to_mapping(text, context, std::slice::from_ref(&setting))
+                    }
                     None => append_to_mapping(
                         text,
                         container.node,
