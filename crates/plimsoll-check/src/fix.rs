@@ -13,6 +13,7 @@
 
 use std::path::Path;
 
+use plimsoll_syntax::yaml::Node;
 use plimsoll_syntax::Span;
 
 use crate::finding::Finding;
@@ -198,6 +199,75 @@ pub fn whole_lines(text: &str, span: Span) -> Option<Span> {
     let after = text.get(span.end..end)?.trim();
     let after_is_blank = after.is_empty() || after.starts_with('#');
     (before.trim().is_empty() && after_is_blank).then(|| Span::new(start, end))
+}
+
+/// The column (0-based, in characters) where `node` starts on its line, when only blanks and
+/// sequence dashes (`- `) precede it there: the indentation of the entries of a block mapping
+/// whose first key is `node`.
+fn block_column(text: &str, node: &Node) -> Option<usize> {
+    let start = line_start(text, node.span.start);
+    let before = text.get(start..node.span.start)?;
+    before
+        .chars()
+        .all(|c| c == ' ' || c == '-')
+        .then(|| before.chars().count())
+}
+
+/// Where a new line goes after the text ending at `end`: the start of the next line (`end`
+/// itself when the text up to it ends a line).
+fn after_line(text: &str, end: usize) -> usize {
+    if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n') {
+        end
+    } else {
+        next_line_start(text, end)
+    }
+}
+
+/// The edit that adds `lines` as the last entry of the block mapping `mapping`, at the
+/// indentation of its entries: `lines[0]` is the entry's first line (`key: value`), the others
+/// are indented relative to it. Line endings follow the file's. `None` for a flow mapping
+/// (`{a: 1}`), an empty one, or one whose entries do not start their lines.
+pub fn append_to_mapping(text: &str, mapping: &Node, lines: &[String]) -> Option<Edit> {
+    let entries = mapping.as_mapping()?;
+    let first = entries.first()?;
+    let last = entries.last()?;
+    if text.get(mapping.span.start..)?.starts_with('{') {
+        return None;
+    }
+    let column = block_column(text, &first.key)?;
+    let end = last.value.span.end.max(last.key.span.end);
+    let at = after_line(text, end);
+    let eol = line_ending(text);
+    let indent = " ".repeat(column);
+    let mut inserted = String::new();
+    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        inserted.push_str(eol);
+    }
+    for line in lines {
+        inserted.push_str(&indent);
+        inserted.push_str(line);
+        inserted.push_str(eol);
+    }
+    Some(Edit::insert(at, inserted))
+}
+
+/// The edit that adds `lines` as an entry just before the entry whose key is `key`, at its
+/// indentation (see [`append_to_mapping`] for `lines`). `None` when `key` does not start its
+/// line (a flow mapping, or the first entry of a sequence item, `- key:`).
+pub fn insert_before_entry(text: &str, key: &Node, lines: &[String]) -> Option<Edit> {
+    let start = line_start(text, key.span.start);
+    let before = text.get(start..key.span.start)?;
+    if !before.chars().all(|c| c == ' ') {
+        return None;
+    }
+    let eol = line_ending(text);
+    let mut inserted = String::new();
+    for line in lines {
+        inserted.push_str(before);
+        inserted.push_str(line);
+        inserted.push_str(eol);
+    }
+    Some(Edit::insert(start, inserted))
 }
 
 /// Whether a fix of `applicability` is applied when unsafe fixes are `allowed` or not.

@@ -508,3 +508,29 @@ fn the_validators_reject_broken_documents() {
     broken["findings"][0]["extra"] = true.into();
     assert_eq!(schema_errors(json_schema, &broken).len(), 2);
 }
+
+#[test]
+fn a_finding_with_a_fix_follows_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n",
+    )
+    .unwrap();
+    let overrides = Overrides {
+        isolated: true,
+        ..Overrides::default()
+    };
+    let settings = Settings::load(dir.path(), &|_| None, &overrides).unwrap();
+    let report = plimsoll_check::check(&[dir.path().to_path_buf()], &settings).unwrap();
+    let value: Value = serde_json::from_str(&json::render(&report, "1.2.3").unwrap()).unwrap();
+    validate("schema/plimsoll-check-v1.schema.json", &value);
+    let fixes: Vec<&Value> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|finding| finding.get("fix"))
+        .collect();
+    assert_eq!(fixes.len(), 1, "{value:#}");
+    assert_eq!(fixes[0]["edits"][0]["replacement"], " --no-cache");
+}

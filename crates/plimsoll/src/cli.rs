@@ -316,13 +316,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
 /// The line `--fix` ends with: how many findings it fixed, how many remain, and how many more
 /// `--unsafe-fixes` would fix.
 fn fix_summary(summary: &crate::fix::Summary, remaining: usize) -> String {
-    let mut line = format!(
-        "fixed {} {} in {} {}, {remaining} remaining",
-        summary.fixed,
-        plural(summary.fixed, "finding", "findings"),
-        summary.files,
-        plural(summary.files, "file", "files"),
-    );
+    let mut line = format!("fixed {}, {remaining} remaining", fixed_where(summary));
     if summary.unsafe_left > 0 {
         line.push_str(&format!(
             " ({} more fixable with `--unsafe-fixes`)",
@@ -334,13 +328,7 @@ fn fix_summary(summary: &crate::fix::Summary, remaining: usize) -> String {
 
 /// The line `--diff` ends with.
 fn diff_summary(summary: &crate::fix::Summary) -> String {
-    let mut line = format!(
-        "{} {} would be fixed in {} {} (nothing written)",
-        summary.fixed,
-        plural(summary.fixed, "finding", "findings"),
-        summary.files,
-        plural(summary.files, "file", "files"),
-    );
+    let mut line = format!("{} would be fixed (nothing written)", fixed_where(summary));
     if summary.unsafe_left > 0 {
         line.push_str(&format!(
             "; {} more with `--unsafe-fixes`",
@@ -350,12 +338,16 @@ fn diff_summary(summary: &crate::fix::Summary) -> String {
     line
 }
 
-fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
-    if count == 1 {
-        one
-    } else {
-        many
-    }
+/// "3 findings in 2 files".
+fn fixed_where(summary: &crate::fix::Summary) -> String {
+    let plural = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    format!(
+        "{} in {}",
+        plural(summary.fixed, "finding", "findings"),
+        plural(summary.files, "file", "files")
+    )
 }
 
 /// What a run that left something out says on stderr: each named path it could not check

@@ -51,12 +51,7 @@ pub fn run(
     let mut paths: Vec<&Path> = report
         .findings
         .iter()
-        .filter(|finding| {
-            finding
-                .fix
-                .as_ref()
-                .is_some_and(|f| fix::is_applied(f.applicability, unsafe_allowed))
-        })
+        .filter(|finding| fix_applied(finding, unsafe_allowed) == Some(true))
         .map(|finding| finding.location.path.as_path())
         .collect();
     paths.dedup();
@@ -90,14 +85,16 @@ pub fn run(
     summary.unsafe_left = report
         .findings
         .iter()
-        .filter(|finding| {
-            finding
-                .fix
-                .as_ref()
-                .is_some_and(|f| !fix::is_applied(f.applicability, unsafe_allowed))
-        })
+        .filter(|finding| fix_applied(finding, unsafe_allowed) == Some(false))
         .count();
     Ok(summary)
+}
+
+/// Whether the fix of `finding` is applied with unsafe fixes `allowed` or not; `None` when
+/// it has none.
+fn fix_applied(finding: &plimsoll_check::Finding, unsafe_allowed: bool) -> Option<bool> {
+    let fix = finding.fix.as_ref()?;
+    Some(fix::is_applied(fix.applicability, unsafe_allowed))
 }
 
 /// Fix the file at `path`; nothing when it cannot be read as text, or is a symbolic link (the

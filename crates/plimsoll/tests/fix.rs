@@ -12,11 +12,31 @@ fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plimsoll-check/tests/fixtures")
 }
 
-/// Every rule that can fix, and whether its fixture's fixes need `--unsafe-fixes`.
-const FIXABLE: &[(&str, bool)] = &[
-    ("apk-add-without-no-cache", false),
-    ("pip-install-with-cache", false),
-    ("compose-obsolete-version", false),
+/// Which fixes a fixture's findings carry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fixes {
+    /// Only safe ones: `--fix` applies them all.
+    Safe,
+    /// Only unsafe ones: `--fix` alone changes nothing.
+    Unsafe,
+    /// Both: `--fix` alone leaves the unsafe ones.
+    Mixed,
+}
+
+/// Every rule that can fix, and the fixes its fixture's findings carry.
+const FIXABLE: &[(&str, Fixes)] = &[
+    ("apk-add-without-no-cache", Fixes::Safe),
+    ("pip-install-with-cache", Fixes::Safe),
+    ("compose-obsolete-version", Fixes::Safe),
+    ("add-instead-of-copy", Fixes::Safe),
+    ("persisted-checkout-credentials", Fixes::Safe),
+    ("missing-timeout", Fixes::Unsafe),
+    ("deprecated-workflow-command", Fixes::Mixed),
+    ("shell-form-entrypoint", Fixes::Unsafe),
+    ("missing-concurrency", Fixes::Unsafe),
+    ("privilege-escalation", Fixes::Unsafe),
+    ("writable-root-filesystem", Fixes::Unsafe),
+    ("pod-runs-as-root", Fixes::Unsafe),
 ];
 
 /// The names of the rules `plimsoll rules --format json` says can fix.
@@ -40,11 +60,15 @@ fn rules_that_fix() -> Vec<String> {
 
 /// The fixture of `rule`, copied into `dir` under its own name.
 fn copy_fixture(rule: &str, dir: &Path) -> PathBuf {
-    let source = [format!("{rule}.yml"), format!("{rule}.Dockerfile")]
-        .into_iter()
-        .map(|name| fixtures().join(name))
-        .find(|path| path.exists())
-        .unwrap_or_else(|| panic!("no fixture for {rule}"));
+    let source = [
+        format!("{rule}.yml"),
+        format!("{rule}.Dockerfile"),
+        format!("kubernetes/{rule}.yaml"),
+    ]
+    .into_iter()
+    .map(|name| fixtures().join(name))
+    .find(|path| path.exists())
+    .unwrap_or_else(|| panic!("no fixture for {rule}"));
     let target = dir.join(source.file_name().unwrap());
     fs::copy(&source, &target).unwrap();
     target
@@ -67,8 +91,8 @@ fn only(rule: &str, file: &Path) -> Vec<String> {
     args
 }
 
-/// The findings of `rule` in `file`, as `line:column`.
-fn findings_of(rule: &str, file: &Path) -> Vec<String> {
+/// The findings of `rule` in `file`: each one's message, and whether it carries a fix.
+fn findings_of(rule: &str, file: &Path) -> Vec<(String, bool)> {
     let mut args = only(rule, file);
     args.splice(1..1, ["--format".to_string(), "json".to_string()]);
     let output = plimsoll(file.parent().unwrap())
@@ -82,41 +106,56 @@ fn findings_of(rule: &str, file: &Path) -> Vec<String> {
         .iter()
         .filter(|finding| finding["rule"]["name"] == rule)
         .map(|finding| {
-            format!(
-                "{}:{}",
-                finding["start"]["line"], finding["start"]["column"]
+            (
+                finding["message"].as_str().unwrap().to_string(),
+                finding.get("fix").is_some(),
             )
         })
         .collect()
 }
 
-/// Fix `rule`'s fixture in a temporary folder: the fixed text must differ, match its snapshot,
-/// hold no finding of `rule` when checked again, and a second `--fix` must change nothing.
-fn fixes_its_fixture(rule: &str, needs_unsafe: bool) {
+/// Fix `rule`'s fixture in a temporary folder: the fixed text must differ and match its
+/// snapshot; checked again, it must hold no finding of `rule` but those that had no fix; and a
+/// second `--fix` must change nothing.
+fn fixes_its_fixture(rule: &str, fixes: Fixes) {
     let dir = tempfile::tempdir().unwrap();
     let file = copy_fixture(rule, dir.path());
     let original = fs::read_to_string(&file).unwrap();
+    let before = findings_of(rule, &file);
     assert!(
-        !findings_of(rule, &file).is_empty(),
-        "{rule} finds nothing in its fixture"
+        before.iter().any(|(_, fixable)| *fixable),
+        "{rule} fixes nothing in its fixture"
     );
     let mut args = only(rule, &file);
     args.insert(1, "--fix".to_string());
-    if needs_unsafe {
-        // Without `--unsafe-fixes` the file is left as it is.
+    if fixes != Fixes::Safe {
+        // Without `--unsafe-fixes` the unsafe fixes are left.
         plimsoll(dir.path()).args(&args).output().unwrap();
-        assert_eq!(fs::read_to_string(&file).unwrap(), original, "{rule}");
+        let after_safe = fs::read_to_string(&file).unwrap();
+        assert_eq!(after_safe == original, fixes == Fixes::Unsafe, "{rule}");
+        assert!(
+            findings_of(rule, &file).iter().any(|(_, fixable)| *fixable),
+            "{rule}: no unsafe fix left after --fix"
+        );
+        fs::write(&file, &original).unwrap();
         args.insert(2, "--unsafe-fixes".to_string());
     }
     plimsoll(dir.path()).args(&args).output().unwrap();
     let fixed = fs::read_to_string(&file).unwrap();
     assert_ne!(fixed, original, "{rule}: --fix changed nothing");
     insta::assert_snapshot!(format!("fixed-{rule}"), fixed);
-    assert_eq!(
-        findings_of(rule, &file),
-        Vec::<String>::new(),
-        "{rule}: findings left after --fix"
-    );
+    let unfixable: Vec<&String> = before
+        .iter()
+        .filter(|(_, fixable)| !fixable)
+        .map(|(message, _)| message)
+        .collect();
+    for (message, fixable) in findings_of(rule, &file) {
+        assert!(!fixable, "{rule}: a fix is left after --fix: {message}");
+        assert!(
+            unfixable.contains(&&message),
+            "{rule}: a finding appeared after --fix: {message}"
+        );
+    }
     plimsoll(dir.path()).args(&args).output().unwrap();
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
@@ -130,12 +169,12 @@ macro_rules! fix_tests {
         $(
             #[test]
             fn $test() {
-                let needs_unsafe = FIXABLE
+                let fixes = FIXABLE
                     .iter()
                     .find(|(rule, _)| *rule == $rule)
-                    .map(|(_, needs_unsafe)| *needs_unsafe)
+                    .map(|(_, fixes)| *fixes)
                     .unwrap();
-                fixes_its_fixture($rule, needs_unsafe);
+                fixes_its_fixture($rule, fixes);
             }
         )*
 
@@ -154,6 +193,15 @@ fix_tests! {
     apk_add_without_no_cache => "apk-add-without-no-cache",
     pip_install_with_cache => "pip-install-with-cache",
     compose_obsolete_version => "compose-obsolete-version",
+    add_instead_of_copy => "add-instead-of-copy",
+    persisted_checkout_credentials => "persisted-checkout-credentials",
+    missing_timeout => "missing-timeout",
+    deprecated_workflow_command => "deprecated-workflow-command",
+    shell_form_entrypoint => "shell-form-entrypoint",
+    missing_concurrency => "missing-concurrency",
+    privilege_escalation => "privilege-escalation",
+    writable_root_filesystem => "writable-root-filesystem",
+    pod_runs_as_root => "pod-runs-as-root",
 }
 
 const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";
@@ -176,8 +224,26 @@ fn diff_prints_the_change_writes_nothing_and_exits_1() {
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("1 finding would be fixed in 1 file (nothing written)"),
+        stderr.contains("1 finding in 1 file would be fixed (nothing written)"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_lone_cmd_without_shell_features_takes_the_json_form_safely() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "Dockerfile",
+        "FROM node:22-slim\nUSER node\nCMD node server.js --port=8080\n",
+    );
+    plimsoll(dir.path())
+        .args(["check", "--isolated", "--fix", "Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "FROM node:22-slim\nUSER node\nCMD [\"node\", \"server.js\", \"--port=8080\"]\n"
     );
 }
 

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::{Edit, Fix};
 use crate::rule::{DockerfileContext, Rule};
 
 declare_rule! {
@@ -18,6 +19,11 @@ declare_rule! {
     /// ADD app.jar /app/app.jar
     /// ```
     ///
+    /// ## Fix
+    /// Safe: replaces `ADD` with `COPY` when every source is a local path that is not an
+    /// archive and holds no variable, and the instruction uses no flag `COPY` lacks
+    /// (`--checksum`, `--keep-git-dir`, `--unpack`): `COPY` then copies the same files.
+    ///
     /// ## Use instead
     /// ```dockerfile
     /// ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/
@@ -30,6 +36,7 @@ declare_rule! {
         domain: Containers,
         summary: "`ADD` is used where `COPY` suffices, or fetches a URL unverified",
         help: "use `COPY` for local files; for a URL, use `ADD --checksum=sha256:…` or download and verify in a `RUN`",
+        fix: Safe,
     }
 }
 
@@ -37,6 +44,19 @@ const ARCHIVES: &[&str] = &[
     ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst",
     ".gz", ".bz2", ".xz", ".zst",
 ];
+
+/// The flags of `ADD` that `COPY` takes too, with the same meaning.
+const COPY_FLAGS: &[&str] = &["chown", "chmod", "link", "exclude", "parents"];
+
+/// Whether `source` is a local path `COPY` copies as `ADD` does: not a URL, a git repository,
+/// an archive `ADD` would unpack, or a path built from a variable.
+fn is_plain_local(source: &str) -> bool {
+    let lower = source.to_ascii_lowercase();
+    !source.contains("://")
+        && !source.starts_with("git@")
+        && !source.contains('$')
+        && !ARCHIVES.iter().any(|archive| lower.ends_with(archive))
+}
 
 impl Rule for AddInsteadOfCopy {
     fn meta(&self) -> &'static RuleMeta {
@@ -68,11 +88,26 @@ impl Rule for AddInsteadOfCopy {
                         .iter()
                         .any(|a| text.to_ascii_lowercase().ends_with(a))
                 {
-                    out.report(
+                    let diagnostic = out.report(
                         &Self::META,
                         instruction.keyword_span,
                         format!("`ADD {text}` copies a local file: use `COPY`"),
                     );
+                    if sources.iter().all(|source| is_plain_local(&source.text))
+                        && instruction.flags.iter().all(|flag| {
+                            COPY_FLAGS.iter().any(|f| flag.name.eq_ignore_ascii_case(f))
+                        })
+                    {
+                        let copy = if cx.source.slice(instruction.keyword_span) == "ADD" {
+                            "COPY"
+                        } else {
+                            "copy"
+                        };
+                        diagnostic.fix(Fix::safe(
+                            "use `COPY`",
+                            vec![Edit::replace(instruction.keyword_span, copy)],
+                        ));
+                    }
                     break;
                 }
             }

@@ -3,6 +3,7 @@ use plimsoll_syntax::dockerfile::Arguments;
 use super::common::{bases, Base};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::rule::{DockerfileContext, Rule};
 
 declare_rule! {
@@ -23,6 +24,14 @@ declare_rule! {
     /// CMD node server.js
     /// ```
     ///
+    /// ## Fix
+    /// Rewrites the command in the JSON form, one item per word, when it is on one line and
+    /// uses no shell feature (no variable, quote, glob, redirection, operator or escape): the
+    /// shell would only have split it at blanks. Safe for a `CMD` in a stage without an
+    /// `ENTRYPOINT`, and an `ENTRYPOINT` in a stage without a `CMD`; unsafe otherwise, since in
+    /// the JSON form the two combine (`CMD`'s items become `ENTRYPOINT`'s arguments) where the
+    /// shell form ignored or wrapped them. An `ENTRYPOINT` of the base image is not known.
+    ///
     /// ## Use instead
     /// ```dockerfile
     /// CMD ["node", "server.js"]
@@ -34,6 +43,7 @@ declare_rule! {
         domain: Containers,
         summary: "`CMD` or `ENTRYPOINT` is in the shell form",
         help: "use the JSON form (`CMD [\"node\", \"server.js\"]`); when a shell is needed, `exec` the program from a script",
+        fix: Sometimes,
     }
 }
 
@@ -59,16 +69,56 @@ impl Rule for ShellFormEntrypoint {
             if text.is_empty() || text.starts_with("exec ") || runs_windows_program(text) {
                 continue;
             }
-            out.report(
+            let span = instruction.arguments_span();
+            let diagnostic = out.report(
                 &Self::META,
-                instruction.arguments_span(),
+                span,
                 format!(
                     "`{}` in the shell form runs under `/bin/sh -c`, which does not pass signals on",
                     instruction.keyword
                 ),
             );
+            let Some(json) = json_form(cx.source.slice(span)) else {
+                continue;
+            };
+            let other = if instruction.keyword == "CMD" {
+                "ENTRYPOINT"
+            } else {
+                "CMD"
+            };
+            let paired = cx
+                .dockerfile
+                .stages()
+                .iter()
+                .find(|stage| stage.body.iter().any(|i| i.span == instruction.span))
+                .is_none_or(|stage| stage.body.iter().any(|i| i.keyword == other));
+            let applicability = if paired {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            diagnostic.fix(Fix::new(
+                applicability,
+                "use the JSON form",
+                vec![Edit::replace(span, json)],
+            ));
         }
     }
+}
+
+/// `written`, a shell-form command, in the JSON form (`["node", "server.js"]`), when the shell
+/// would only split it at blanks: one line, and every character a letter, a digit or one of
+/// `_ . / : = @ % + , -`.
+fn json_form(written: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
+    if written.trim().is_empty() || !written.chars().all(|c| plain(c) || c == ' ' || c == '\t') {
+        return None;
+    }
+    let items: Vec<String> = written
+        .split_whitespace()
+        .map(|word| format!("\"{word}\""))
+        .collect();
+    Some(format!("[{}]", items.join(", ")))
 }
 
 /// Whether a stage builds on a Windows base image, where the shell form runs under

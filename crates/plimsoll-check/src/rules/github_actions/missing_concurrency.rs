@@ -2,6 +2,7 @@ use plimsoll_actions::Workflow;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::{insert_before_entry, Fix};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -19,6 +20,12 @@ declare_rule! {
     /// jobs: …
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: adds, before `jobs:`, a `concurrency:` group of the workflow and the pull
+    /// request (the ref for other events) that cancels runs in progress on pull requests only.
+    /// Runs of one group then no longer overlap: a push to a branch waits for the run before
+    /// it, and of several waiting only the newest runs.
+    ///
     /// ## Use instead
     /// ```yaml
     /// on: pull_request
@@ -33,6 +40,7 @@ declare_rule! {
         domain: GithubActions,
         summary: "A pull-request workflow does not cancel superseded runs",
         help: "add a `concurrency:` group keyed on the ref with `cancel-in-progress: true`",
+        fix: Unsafe,
     }
 }
 
@@ -41,7 +49,7 @@ impl Rule for MissingConcurrency {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         let Some(trigger) = workflow
             .triggers()
             .into_iter()
@@ -56,10 +64,27 @@ impl Rule for MissingConcurrency {
         if !jobs.is_empty() && jobs.iter().all(|job| job.entry("concurrency").is_some()) {
             return;
         }
-        out.report(
+        let diagnostic = out.report(
             &Self::META,
             trigger.span,
             "runs on `pull_request` without a `concurrency` group: superseded runs are not cancelled",
         );
+        let lines = [
+            "concurrency:",
+            "  group: ${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}",
+            "  cancel-in-progress: ${{ github.event_name == 'pull_request' }}",
+        ]
+        .map(String::from);
+        if let Some(edit) = cx
+            .document
+            .root
+            .entry("jobs")
+            .and_then(|jobs| insert_before_entry(cx.text(), &jobs.key, &lines))
+        {
+            diagnostic.fix(Fix::unsafe_edits(
+                "add a `concurrency:` group that cancels superseded pull-request runs",
+                vec![edit],
+            ));
+        }
     }
 }

@@ -2,6 +2,7 @@ use plimsoll_actions::{Job, Uses, Workflow};
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
+use crate::fix::{append_to_mapping, insert_before_entry, Edit, Fix};
 use crate::rule::{Context, Rule};
 use crate::suppression;
 
@@ -24,6 +25,11 @@ declare_rule! {
     ///   steps: …
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: adds `timeout-minutes: 30` to each job listed, before its `steps:`. Thirty
+    /// minutes is a default, not the job's usual duration: a longer job would be cancelled, so
+    /// review the value.
+    ///
     /// ## Use instead
     /// ```yaml
     /// test:
@@ -38,6 +44,7 @@ declare_rule! {
         domain: GithubActions,
         summary: "Jobs of a workflow have no `timeout-minutes`",
         help: "add `timeout-minutes:` to each job listed, a little above its usual duration",
+        fix: Unsafe,
     }
 }
 
@@ -64,6 +71,19 @@ fn limit_of(job: &Job<'_>) -> Limit {
         None => Limit::Unbounded,
         Some(Uses::Repository { .. }) => Limit::Inherited,
         Some(_) => Limit::Bounded,
+    }
+}
+
+/// The time limit the fix sets: long enough for most builds, far below the 6 hours of the
+/// default.
+const DEFAULT_TIMEOUT_MINUTES: u32 = 30;
+
+/// The edit that sets `job`'s `timeout-minutes`: before its `steps:`, or as its last key.
+fn timeout_edit(text: &str, job: &Job<'_>) -> Option<Edit> {
+    let line = vec![format!("timeout-minutes: {DEFAULT_TIMEOUT_MINUTES}")];
+    match job.entry("steps") {
+        Some(steps) => insert_before_entry(text, steps.key, &line),
+        None => append_to_mapping(text, job.node, &line),
     }
 }
 
@@ -121,7 +141,17 @@ impl Rule for MissingTimeout {
                     list_of_ids(&unbounded)
                 )
             };
-            out.report(&Self::META, first.key.span, message);
+            let diagnostic = out.report(&Self::META, first.key.span, message);
+            let edits: Option<Vec<Edit>> = unbounded
+                .iter()
+                .map(|job| timeout_edit(cx.text(), job))
+                .collect();
+            if let Some(edits) = edits {
+                diagnostic.fix(Fix::unsafe_edits(
+                    format!("add `timeout-minutes: {DEFAULT_TIMEOUT_MINUTES}`"),
+                    edits,
+                ));
+            }
         }
         if let [first, ..] = inherited.as_slice() {
             let (subject, verb) = if inherited.len() == 1 {

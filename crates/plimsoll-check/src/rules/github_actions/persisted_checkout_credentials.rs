@@ -4,6 +4,7 @@ use plimsoll_syntax::yaml::Node;
 use super::common::action_slug;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::{append_to_mapping, Applicability, Edit, Fix};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -31,6 +32,12 @@ declare_rule! {
     ///     include-hidden-files: true
     /// ```
     ///
+    /// ## Fix
+    /// Adds `persist-credentials: false` under the checkout's `with:` (or sets it to `false`).
+    /// Safe when no later step of the job uses git with the token (`git push`, `git fetch`,
+    /// an action that commits, tags or opens a pull request); unsafe otherwise, since that
+    /// step would lose its credentials.
+    ///
     /// ## Use instead
     /// ```yaml
     /// - uses: actions/checkout@v4
@@ -46,6 +53,7 @@ declare_rule! {
         help: "set `persist-credentials: false` on `actions/checkout`, and upload only the files the artifact needs",
         // Its findings point at a checkout step, never at a credential's text.
         sensitive: false,
+        fix: Sometimes,
     }
 }
 
@@ -54,6 +62,66 @@ fn is_action(step: &Step<'_>, slug: &str) -> bool {
     step.uses_node()
         .and_then(Node::as_str)
         .is_some_and(|uses| action_slug(uses) == slug)
+}
+
+/// The fix that sets `persist-credentials: false` on `checkout`: unsafe when a step of
+/// `later` may use git with the token it would no longer find.
+fn persist_false(text: &str, checkout: &Step<'_>, later: &[Step<'_>]) -> Option<Fix> {
+    let edit = match checkout.node.get("with") {
+        Some(with) => match with.get("persist-credentials") {
+            Some(value) => Edit::replace(value.span, "false"),
+            None => append_to_mapping(text, with, &["persist-credentials: false".to_string()])?,
+        },
+        None => append_to_mapping(
+            text,
+            checkout.node,
+            &[
+                "with:".to_string(),
+                "  persist-credentials: false".to_string(),
+            ],
+        )?,
+    };
+    let applicability = if later.iter().any(may_use_git_credentials) {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    Some(Fix::new(
+        applicability,
+        "set `persist-credentials: false`",
+        vec![edit],
+    ))
+}
+
+/// Whether `step` may use the credentials a checkout leaves in `.git/config`: a script that
+/// talks to the remote, or an action that commits, tags, pushes or opens a pull request.
+fn may_use_git_credentials(step: &Step<'_>) -> bool {
+    const REMOTE_COMMANDS: &[&str] = &[
+        "push",
+        "fetch",
+        "pull",
+        "ls-remote",
+        "submodule",
+        "clone",
+        "remote",
+    ];
+    if let Some(script) = step.run().and_then(Node::as_str) {
+        return plimsoll_syntax::shell::parse(script).iter().any(|command| {
+            let words = command.argv();
+            words.first().is_some_and(|w| w.text == "git")
+                && words
+                    .iter()
+                    .skip(1)
+                    .any(|w| REMOTE_COMMANDS.contains(&w.text.as_str()))
+        });
+    }
+    let Some(uses) = step.uses_node().and_then(Node::as_str) else {
+        return false;
+    };
+    let slug = action_slug(uses).to_ascii_lowercase();
+    ["commit", "push", "pull-request", "tag", "release", "git"]
+        .iter()
+        .any(|word| slug.contains(word))
 }
 
 /// Whether an input is set to false (`false` or `'false'`).
@@ -111,7 +179,7 @@ impl Rule for PersistedCheckoutCredentials {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         for job in workflow.jobs() {
             let steps = job.steps();
             for (at, checkout) in steps.iter().enumerate() {
@@ -126,7 +194,7 @@ impl Rule for PersistedCheckoutCredentials {
                     continue;
                 };
                 let span = checkout.uses_node().map_or(checkout.node.span, |u| u.span);
-                out.report(
+                let diagnostic = out.report(
                     &PersistedCheckoutCredentials::META,
                     span,
                     format!(
@@ -135,6 +203,9 @@ impl Rule for PersistedCheckoutCredentials {
                         upload.label()
                     ),
                 );
+                if let Some(fix) = persist_false(cx.text(), checkout, &steps[at + 1..]) {
+                    diagnostic.fix(fix);
+                }
             }
         }
     }

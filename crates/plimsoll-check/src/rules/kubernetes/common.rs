@@ -3,6 +3,7 @@
 use plimsoll_syntax::yaml::Node;
 
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::{append_to_mapping, Edit, Fix};
 use crate::kubernetes::Container;
 
 /// A boolean `securityContext` setting a container must have, and how to word its absence.
@@ -23,10 +24,12 @@ impl SecurityFlag {
     pub(super) fn check(
         &self,
         meta: &'static RuleMeta,
+        text: &str,
         container: &Container<'_>,
         value: Option<&Node>,
         out: &mut Sink,
     ) {
+        let setting = format!("{}: {}", self.key, self.expected);
         let SecurityFlag {
             key,
             expected,
@@ -36,7 +39,7 @@ impl SecurityFlag {
         match value {
             Some(value) if value.as_bool() == Some(*expected) => {}
             Some(value) => {
-                out.report(
+                let diagnostic = out.report(
                     meta,
                     value.span,
                     format!(
@@ -45,9 +48,13 @@ impl SecurityFlag {
                         value.as_str().unwrap_or("?")
                     ),
                 );
+                diagnostic.fix(Fix::unsafe_edits(
+                    format!("set `{setting}`"),
+                    vec![Edit::replace(value.span, expected.to_string())],
+                ));
             }
             None => {
-                out.report(
+                let diagnostic = out.report(
                     meta,
                     container.security_anchor(),
                     format!(
@@ -55,6 +62,19 @@ impl SecurityFlag {
                         container.describe()
                     ),
                 );
+                let edit = match container.node.get("securityContext") {
+                    Some(context) => {
+                        append_to_mapping(text, context, std::slice::from_ref(&setting))
+                    }
+                    None => append_to_mapping(
+                        text,
+                        container.node,
+                        &["securityContext:".to_string(), format!("  {setting}")],
+                    ),
+                };
+                if let Some(edit) = edit {
+                    diagnostic.fix(Fix::unsafe_edits(format!("set `{setting}`"), vec![edit]));
+                }
             }
         }
     }

@@ -22,6 +22,11 @@ declare_rule! {
     ///     image: ghcr.io/acme/web:1.4.2
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets the key in the container's `securityContext` (added when missing), or
+    /// changes the value set otherwise. A program that needs what the setting takes away (root,
+    /// a writable root filesystem, gaining privileges) stops working, so review the change.
+    ///
     /// ## Use instead
     /// ```yaml
     /// securityContext:
@@ -35,6 +40,7 @@ declare_rule! {
         domain: Kubernetes,
         summary: "A container may run as root (`runAsNonRoot` is not true)",
         help: "set `securityContext.runAsNonRoot: true` (and a non-zero `runAsUser`) on the pod or container",
+        fix: Unsafe,
     }
 }
 
@@ -43,7 +49,7 @@ impl Rule for PodRunsAsRoot {
         &Self::META
     }
 
-    fn check_k8s_container(&self, _cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
+    fn check_k8s_container(&self, cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
         if container.kind == ContainerKind::Ephemeral {
             return;
         }
@@ -64,6 +70,6 @@ impl Rule for PodRunsAsRoot {
             missing_note: " (nor does its pod)",
             consequence: ": it may run as root",
         }
-        .check(&Self::META, container, value, out);
+        .check(&Self::META, cx.text(), container, value, out);
     }
 }

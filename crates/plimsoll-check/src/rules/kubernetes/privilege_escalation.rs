@@ -20,6 +20,11 @@ declare_rule! {
     ///   allowPrivilegeEscalation: true
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets the key in the container's `securityContext` (added when missing), or
+    /// changes the value set otherwise. A program that needs what the setting takes away (root,
+    /// a writable root filesystem, gaining privileges) stops working, so review the change.
+    ///
     /// ## Use instead
     /// ```yaml
     /// securityContext:
@@ -32,6 +37,7 @@ declare_rule! {
         domain: Kubernetes,
         summary: "A container may gain privileges (`allowPrivilegeEscalation` is not false)",
         help: "set `securityContext.allowPrivilegeEscalation: false`",
+        fix: Unsafe,
     }
 }
 
@@ -40,7 +46,7 @@ impl Rule for PrivilegeEscalation {
         &Self::META
     }
 
-    fn check_k8s_container(&self, _cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
+    fn check_k8s_container(&self, cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
         if container.kind == ContainerKind::Ephemeral {
             return;
         }
@@ -53,6 +59,6 @@ impl Rule for PrivilegeEscalation {
             missing_note: "",
             consequence: "",
         }
-        .check(&Self::META, container, value, out);
+        .check(&Self::META, cx.text(), container, value, out);
     }
 }

@@ -20,6 +20,11 @@ declare_rule! {
     ///   runAsNonRoot: true
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: sets the key in the container's `securityContext` (added when missing), or
+    /// changes the value set otherwise. A program that needs what the setting takes away (root,
+    /// a writable root filesystem, gaining privileges) stops working, so review the change.
+    ///
     /// ## Use instead
     /// ```yaml
     /// securityContext:
@@ -35,6 +40,7 @@ declare_rule! {
         domain: Kubernetes,
         summary: "A container's root filesystem is writable",
         help: "set `securityContext.readOnlyRootFilesystem: true` and mount volumes where the app writes",
+        fix: Unsafe,
     }
 }
 
@@ -43,7 +49,7 @@ impl Rule for WritableRootFilesystem {
         &Self::META
     }
 
-    fn check_k8s_container(&self, _cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
+    fn check_k8s_container(&self, cx: &Context<'_>, container: &Container<'_>, out: &mut Sink) {
         if container.kind == ContainerKind::Ephemeral {
             return;
         }
@@ -56,6 +62,6 @@ impl Rule for WritableRootFilesystem {
             missing_note: "",
             consequence: "",
         }
-        .check(&Self::META, container, value, out);
+        .check(&Self::META, cx.text(), container, value, out);
     }
 }
