@@ -129,6 +129,18 @@ impl RuleMeta {
     }
 }
 
+/// Why a finding was lowered to a note: its file is not production content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NonProduction {
+    /// In a folder of test data (`test-data`).
+    TestData,
+    /// In a folder of examples, samples or documentation (`examples`).
+    Example,
+    /// A fuzzing build image: a Dockerfile built on OSS-Fuzz's builders
+    /// (`gcr.io/oss-fuzz-base/…`), which builds fuzz targets and is never shipped.
+    FuzzingImage,
+}
+
 /// Where a finding is.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
@@ -166,7 +178,7 @@ pub struct Finding {
     /// why: in a folder of test data (`test-data` in `plimsoll.toml`) or of examples
     /// (`examples`), or a fuzzing build image.
     #[serde(skip)]
-    pub lowered: Option<crate::settings::NonProduction>,
+    pub lowered: Option<NonProduction>,
     /// What would make the finding go away, when the rule knows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,

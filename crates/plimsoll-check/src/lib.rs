@@ -13,9 +13,11 @@ pub mod discovery;
 pub mod engine;
 mod finding;
 pub mod fix;
+pub mod fixer;
 pub mod history;
 pub mod kubernetes;
 pub mod peers;
+pub mod reference;
 pub mod registry;
 pub mod repository;
 mod rule;
@@ -31,9 +33,9 @@ pub mod terraform;
 pub use engine::{check, check_buffer, CheckError, CheckReport};
 #[doc(hidden)]
 pub use finding::name_mentions_secret;
+pub use finding::NonProduction;
 pub use finding::{Diagnostic, Domain, Finding, Location, RuleMeta, Severity, Sink, RULES_DOC_URI};
 pub use fix::{Applicability, Edit, Fix, FixAvailability};
 pub use rule::{
     Context, DockerfileContext, RepositoryDiagnostic, Rule, RunScript, RunSink, StepScope,
 };
-pub use settings::NonProduction;

@@ -110,18 +110,6 @@ pub const DEFAULT_EXAMPLES: &[&str] = &[
     "**/_archived",
 ];
 
-/// Why a finding was lowered to a note: its file is not production content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NonProduction {
-    /// In a folder of test data (`test-data`).
-    TestData,
-    /// In a folder of examples, samples or documentation (`examples`).
-    Example,
-    /// A fuzzing build image: a Dockerfile built on OSS-Fuzz's builders
-    /// (`gcr.io/oss-fuzz-base/…`), which builds fuzz targets and is never shipped.
-    FuzzingImage,
-}
-
 /// Terraform settings (`[terraform]` in `plimsoll.toml`).
 #[derive(Clone, Debug)]
 pub struct TerraformSettings {

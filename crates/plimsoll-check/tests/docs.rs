@@ -5,7 +5,7 @@ use std::path::PathBuf;
 #[test]
 fn rules_reference_is_fresh() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
-    let expected = plimsoll_check::registry::rules_markdown();
+    let expected = plimsoll_check::reference::rules_markdown();
     if std::env::var_os("PLIMSOLL_UPDATE_DOCS").is_some() {
         std::fs::write(&path, &expected).unwrap();
     }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use plimsoll_check::config::{Overrides, Settings};
-use plimsoll_check::fix::fix_text;
+use plimsoll_check::fixer::fix_text;
 use plimsoll_syntax::SourceFile;
 
 fn corpus() -> PathBuf {

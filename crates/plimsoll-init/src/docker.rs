@@ -111,27 +111,16 @@ pub fn dockerfile(rust: &RustProject, pins: &Pins) -> Rendered {
         .map(|bin| format!("/src/target/release/{bin}"))
         .collect();
     out.push('\n');
-    out.push_str(&distroless_stage(RUNTIME_IMAGE, &copied, entry));
+    out.push_str(&crate::distroless::distroless_stage(
+        RUNTIME_IMAGE,
+        &copied,
+        entry,
+    ));
     let mut inputs = BTreeMap::new();
     inputs.insert("rust".to_string(), release);
     inputs.insert("binaries".to_string(), bins.join(","));
     inputs.insert("targets".to_string(), roots.join(","));
     (out, inputs)
-}
-
-/// A final stage on distroless `image` holding only the `binaries` the build stage made (their
-/// paths there), in /usr/local/bin, run as distroless's `nonroot` user, `entry` the entry point.
-pub(crate) fn distroless_stage(image: &str, binaries: &[String], entry: &str) -> String {
-    format!(
-        "# Final stage: no shell, no package manager, not root; only the binaries.\n\
-         FROM {image}\n\
-         COPY --from=build {} /usr/local/bin/\n\
-         # distroless's `nonroot` user, by number: a name the host cannot resolve would not be\n\
-         # checked against a runAsNonRoot policy.\n\
-         USER 65532:65532\n\
-         ENTRYPOINT [\"/usr/local/bin/{entry}\"]\n",
-        binaries.join(" ")
-    )
 }
 
 /// The `.dockerignore`'s text and inputs: `build_output` (what the build writes, rebuilt

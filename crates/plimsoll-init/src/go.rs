@@ -119,7 +119,7 @@ pub fn dockerfile(go: &GoProject, pins: &Pins) -> Result<Rendered, String> {
         "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/ {}\n",
         packages.join(" "),
     );
-    out.push_str(&crate::docker::distroless_stage(
+    out.push_str(&crate::distroless::distroless_stage(
         RUNTIME_IMAGE,
         &copied,
         &entry,

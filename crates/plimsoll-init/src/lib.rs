@@ -9,6 +9,7 @@
 pub mod ci;
 pub mod dependabot;
 pub mod deploy;
+mod distroless;
 pub mod docker;
 pub mod go;
 pub mod kubernetes;

@@ -570,7 +570,7 @@ impl Server {
             if let Some(path) = &open.path {
                 let root = self.root_of(path);
                 let settings = self.settings.get(&root).cloned().unwrap_or_default();
-                let fixed = fix::fix_text(path, &text[bom..], &settings, false);
+                let fixed = plimsoll_check::fixer::fix_text(path, &text[bom..], &settings, false);
                 if fixed.changed(&text[bom..]) {
                     let whole = TextEdit {
                         range: positions.range(bom, text.len()),

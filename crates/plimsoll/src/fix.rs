@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use plimsoll_check::config::Settings;
-use plimsoll_check::fix::{self, DroppedFix};
+use plimsoll_check::fixer::{self, DroppedFix};
 use plimsoll_check::CheckReport;
 use plimsoll_syntax::SourceFile;
 use rayon::prelude::*;
@@ -35,7 +35,7 @@ pub struct Summary {
 struct FileResult {
     path: PathBuf,
     original: String,
-    fixed: fix::FixedText,
+    fixed: fixer::FixedText,
     bom: bool,
 }
 
@@ -69,7 +69,7 @@ pub fn run(
             eprintln!(
                 "plimsoll: warning: {}: fixes still applied after {} passes; stopped there",
                 crate::for_stderr(&result.path.display().to_string(), false),
-                fix::MAX_PASSES
+                fixer::MAX_PASSES
             );
         }
         if !result.fixed.changed(&result.original) {
@@ -94,7 +94,10 @@ pub fn run(
 /// it has none.
 fn fix_applied(finding: &plimsoll_check::Finding, unsafe_allowed: bool) -> Option<bool> {
     let fix = finding.fix.as_ref()?;
-    Some(fix::is_applied(fix.applicability, unsafe_allowed))
+    Some(plimsoll_check::fix::is_applied(
+        fix.applicability,
+        unsafe_allowed,
+    ))
 }
 
 /// Fix the file at `path`; nothing when it cannot be read as text, or is a symbolic link (the
@@ -116,7 +119,7 @@ fn fix_file(
     let Ok(source) = SourceFile::from_bytes(path.to_path_buf(), bytes) else {
         return Ok(None);
     };
-    let fixed = fix::fix_text(path, source.text(), settings, unsafe_allowed);
+    let fixed = fixer::fix_text(path, source.text(), settings, unsafe_allowed);
     Ok(Some(FileResult {
         path: path.to_path_buf(),
         original: source.text().to_string(),

@@ -13,13 +13,14 @@ use rayon::prelude::*;
 
 use crate::compose::Compose;
 use crate::discovery::{self, Candidate, FileKind};
+use crate::finding::NonProduction;
 use crate::finding::{Diagnostic, Finding, Location, RuleMeta, Severity, Sink};
 use crate::kubernetes::Cluster;
 use crate::registry;
 use crate::repository::{CiFileFacts, DependabotFacts, DockerBuild, Repository};
 use crate::rule::{Context, Rule, RunSink};
 use crate::rules::engine::{NotSearched, ParseError, UnreadablePath, UnusedSuppression};
-use crate::settings::{NonProduction, Settings};
+use crate::settings::Settings;
 use crate::suppression;
 
 mod caps;
