@@ -1,4 +1,5 @@
 use plimsoll_syntax::shell::Word;
+use plimsoll_syntax::Span;
 
 use super::common::verb;
 use crate::declare_rule;
@@ -52,22 +53,39 @@ impl Rule for UnpinnedPackage {
                 let Some((manager, unpinned)) = unpinned_packages(argv, &words) else {
                     continue;
                 };
-                let (Some(first), Some(last)) = (unpinned.first(), unpinned.last()) else {
+                let Some((span, message)) =
+                    unpinned_install_finding(&manager, &unpinned, "a version", "build")
+                else {
                     continue;
                 };
-                let names = unpinned
-                    .iter()
-                    .map(|w| format!("`{}`", w.text))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                out.report(
-                    &Self::META,
-                    first.span.cover(last.span),
-                    format!("`{manager}` installs {names} without a version: each build gets whatever is newest"),
-                );
+                out.report(&Self::META, span, message);
             }
         }
     }
+}
+
+/// Where an install of unpinned packages is reported (from the first package to the last) and
+/// its message, shared with `adhoc-package-install` so both rules word the finding alike.
+/// `missing` names what the packages lack and `each` what gets a new version every time; `None`
+/// when no package is unpinned.
+pub(crate) fn unpinned_install_finding(
+    manager: &str,
+    unpinned: &[&Word],
+    missing: &str,
+    each: &str,
+) -> Option<(Span, String)> {
+    let (first, last) = (unpinned.first()?, unpinned.last()?);
+    let names = unpinned
+        .iter()
+        .map(|word| format!("`{}`", word.text))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some((
+        first.span.cover(last.span),
+        format!(
+            "`{manager}` installs {names} without {missing}: each {each} gets whatever is newest"
+        ),
+    ))
 }
 
 /// How a package manager's install command reads: its name for messages, the position of its

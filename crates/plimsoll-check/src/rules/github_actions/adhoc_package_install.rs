@@ -1,10 +1,9 @@
 use plimsoll_syntax::shell::{program_name, Command, Word};
-use plimsoll_syntax::Span;
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
-use crate::rules::containers::unpinned_package::unpinned_packages;
+use crate::rules::containers::unpinned_package::{unpinned_install_finding, unpinned_packages};
 
 declare_rule! {
     /// ## What it does
@@ -161,20 +160,12 @@ impl Rule for AdhocPackageInstall {
             return;
         };
         for (manager, unpinned) in adhoc_installs(&script.commands) {
-            let (Some(first), Some(last)) = (unpinned.first(), unpinned.last()) else {
+            let Some((span, message)) =
+                unpinned_install_finding(&manager, &unpinned, "a fixed version", "run")
+            else {
                 continue;
             };
-            let names = unpinned
-                .iter()
-                .map(|w| format!("`{}`", w.text))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let span: Span = first.span.cover(last.span);
-            out.report(
-                &Self::META,
-                script.source_span(cx.text(), span),
-                format!("`{manager}` installs {names} without a fixed version: each run gets whatever is newest"),
-            );
+            out.report(&Self::META, script.source_span(cx.text(), span), message);
         }
     }
 }
