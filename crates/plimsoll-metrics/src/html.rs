@@ -6,8 +6,9 @@
 
 use std::fmt::Write as _;
 
-use crate::analysis::Report;
+use crate::analysis::{Report, Week};
 use crate::render::duration;
+use crate::tables::{self, percent, Medium, Table};
 
 /// Text as HTML content or attribute value.
 fn escape(text: &str) -> String {
@@ -28,10 +29,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "-".to_owned(), |rate| format!("{:.1}%", rate * 100.0))
-}
-
 /// Line colours, one per series, told apart in print too by their legend.
 const PALETTE: [&str; 6] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
@@ -41,6 +38,29 @@ const PALETTE: [&str; 6] = [
 struct Series<'a> {
     name: &'a str,
     values: Vec<Option<f64>>,
+}
+
+/// A chart's captioned figure and its `svg` element opened, `title` also naming the image for
+/// screen readers.
+fn figure_opening(id: &str, title: &str, width: f64, height: f64) -> String {
+    format!(
+        "<figure><figcaption>{}</figcaption><svg id=\"{id}\" role=\"img\" aria-label=\"{}\" \
+         viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">",
+        escape(title),
+        escape(title)
+    )
+}
+
+/// A line per workflow of one figure of its weeks.
+fn weekly_series(report: &Report, figure: impl Fn(&Week) -> Option<f64>) -> Vec<Series<'_>> {
+    report
+        .workflows
+        .iter()
+        .map(|w| Series {
+            name: &w.name,
+            values: w.weekly.iter().map(&figure).collect(),
+        })
+        .collect()
 }
 
 /// A line chart of `series` over `weeks`, scaled from 0 to the largest value (or `y_max`).
@@ -75,14 +95,7 @@ fn line_chart(
         }
     };
     let y = |value: f64| TOP + plot_height * (1.0 - value / top);
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<figure><figcaption>{}</figcaption><svg id=\"{id}\" role=\"img\" aria-label=\"{}\" \
-         viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\">",
-        escape(title),
-        escape(title)
-    );
+    let mut svg = figure_opening(id, title, WIDTH, HEIGHT);
     // Axes, with the scale's top and zero.
     let _ = write!(
         svg,
@@ -159,14 +172,7 @@ fn line_chart(
 /// A bar chart of one value per name, from 0 to 100%.
 fn rate_bars(id: &str, title: &str, bars: &[(String, f64)]) -> String {
     let height = 28.0 * bars.len() as f64 + 8.0;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<figure><figcaption>{}</figcaption><svg id=\"{id}\" role=\"img\" aria-label=\"{}\" \
-         viewBox=\"0 0 640 {height}\" width=\"640\" height=\"{height}\">",
-        escape(title),
-        escape(title)
-    );
+    let mut svg = figure_opening(id, title, 640.0, height);
     for (index, (name, rate)) in bars.iter().enumerate() {
         let top = 8.0 + 28.0 * index as f64;
         let _ = write!(
@@ -191,7 +197,13 @@ fn rate_bars(id: &str, title: &str, bars: &[(String, f64)]) -> String {
     svg
 }
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+/// The table's title as a heading and the table, its cells escaped.
+fn table(out: &mut String, table: &Table) {
+    let _ = write!(out, "<h2>{}</h2>", escape(&table.title));
+    table_without_title(out, table);
+}
+
+fn table_without_title(out: &mut String, Table { header, rows, .. }: &Table) {
     out.push_str("<table><thead><tr>");
     for cell in header {
         let _ = write!(out, "<th>{}</th>", escape(cell));
@@ -236,51 +248,8 @@ pub fn html(report: &Report) -> String {
     if report.workflows.is_empty() {
         page.push_str("<p>No runs in the window.</p>");
     } else {
-        page.push_str("<h2>Workflows</h2>");
-        let rows: Vec<Vec<String>> = report
-            .workflows
-            .iter()
-            .map(|w| {
-                vec![
-                    w.name.clone(),
-                    w.outcomes.total.to_string(),
-                    percent(w.outcomes.failure_rate),
-                    w.outcomes.cancelled_or_skipped.to_string(),
-                    duration(w.duration.p50),
-                    duration(w.duration.p95),
-                    duration(w.queue.p50),
-                    percent(w.cache.hit_rate),
-                    duration(w.recovery.p50),
-                ]
-            })
-            .collect();
-        table(
-            &mut page,
-            &[
-                "Workflow",
-                "Attempts",
-                "Failure rate",
-                "Cancelled or skipped",
-                "Duration p50",
-                "Duration p95",
-                "Queue p50",
-                "Cache hit rate",
-                "Time to recover p50",
-            ],
-            &rows,
-        );
-        let durations: Vec<Series<'_>> = report
-            .workflows
-            .iter()
-            .map(|w| Series {
-                name: &w.name,
-                values: w
-                    .weekly
-                    .iter()
-                    .map(|week| week.duration_p50.map(|d| d as f64))
-                    .collect(),
-            })
-            .collect();
+        table(&mut page, &tables::workflows(report, Medium::Html));
+        let durations = weekly_series(report, |week| week.duration_p50.map(|d| d as f64));
         page.push_str(&line_chart(
             "duration",
             "Run duration p50 by week",
@@ -289,18 +258,7 @@ pub fn html(report: &Report) -> String {
             None,
             &|seconds| duration(Some(seconds.round() as i64)),
         ));
-        let failures: Vec<Series<'_>> = report
-            .workflows
-            .iter()
-            .map(|w| Series {
-                name: &w.name,
-                values: w
-                    .weekly
-                    .iter()
-                    .map(|week| week.outcomes.failure_rate)
-                    .collect(),
-            })
-            .collect();
+        let failures = weekly_series(report, |week| week.outcomes.failure_rate);
         page.push_str(&line_chart(
             "failure-rate",
             "Failure rate by week (cancelled and skipped excluded)",
@@ -310,65 +268,16 @@ pub fn html(report: &Report) -> String {
             &|rate| percent(Some(rate)),
         ));
 
-        page.push_str("<h2>Jobs</h2>");
-        let rows: Vec<Vec<String>> = report
-            .workflows
-            .iter()
-            .flat_map(|w| {
-                w.jobs.iter().map(move |job| {
-                    vec![
-                        w.name.clone(),
-                        job.name.clone(),
-                        job.outcomes.total.to_string(),
-                        percent(job.outcomes.failure_rate),
-                        duration(job.duration.p50),
-                        duration(job.duration.p95),
-                        duration(job.queue.p50),
-                    ]
-                })
-            })
-            .collect();
-        table(
-            &mut page,
-            &[
-                "Workflow",
-                "Job",
-                "Attempts",
-                "Failure rate",
-                "p50",
-                "p95",
-                "Queue p50",
-            ],
-            &rows,
-        );
+        table(&mut page, &tables::jobs(report, Medium::Html));
     }
 
-    page.push_str("<h2 id=\"flaky\">Flaky jobs</h2>");
-    if report.flaky_jobs.is_empty() {
+    // The id lets a link point at the flaky jobs, so this heading is written here.
+    let flaky = tables::flaky_jobs(report, Medium::Html);
+    let _ = write!(page, "<h2 id=\"flaky\">{}</h2>", escape(&flaky.title));
+    if flaky.rows.is_empty() {
         page.push_str("<p>None: no commit where a job both failed and passed.</p>");
     } else {
-        let rows: Vec<Vec<String>> = report
-            .flaky_jobs
-            .iter()
-            .map(|f| {
-                vec![
-                    f.workflow.clone(),
-                    f.job.clone(),
-                    format!("{} of {}", f.flaky_commits, f.commits),
-                    percent(Some(f.frequency)),
-                    f.shas
-                        .iter()
-                        .map(|sha| sha.get(..7).unwrap_or(sha).to_owned())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ]
-            })
-            .collect();
-        table(
-            &mut page,
-            &["Workflow", "Job", "Flaky commits", "Frequency", "Commits"],
-            &rows,
-        );
+        table_without_title(&mut page, &flaky);
     }
 
     page.push_str("<h2>Cache hit rate</h2>");
@@ -389,42 +298,8 @@ pub fn html(report: &Report) -> String {
         page.push_str(&rate_bars("cache-hit-rate", "Cache hit rate by job", &bars));
     }
 
-    page.push_str("<h2>Slowest steps</h2>");
-    let rows: Vec<Vec<String>> = report
-        .slowest_steps
-        .iter()
-        .map(|s| {
-            vec![
-                format!("{} / {} / {}", s.workflow, s.job, s.step),
-                s.duration.count.to_string(),
-                s.failures.to_string(),
-                duration(s.duration.p50),
-                duration(s.duration.p95),
-            ]
-        })
-        .collect();
-    table(&mut page, &["Step", "Runs", "Failed", "p50", "p95"], &rows);
-
-    page.push_str("<h2>Runner minutes</h2>");
-    let rows: Vec<Vec<String>> = report
-        .runner_minutes
-        .iter()
-        .map(|r| {
-            vec![
-                r.os.as_str().to_owned(),
-                r.labels.clone(),
-                r.jobs.to_string(),
-                r.minutes.to_string(),
-                r.multiplier.map_or("?".to_owned(), |m| format!("x{m}")),
-                r.billable_minutes.map_or("-".to_owned(), |b| b.to_string()),
-            ]
-        })
-        .collect();
-    table(
-        &mut page,
-        &["OS", "Labels", "Jobs", "Minutes", "Multiplier", "Billable"],
-        &rows,
-    );
+    table(&mut page, &tables::slowest_steps(report, Medium::Html));
+    table(&mut page, &tables::runner_minutes(report, Medium::Html));
     let _ = write!(
         page,
         "<p>Total: {} minutes, {} billable.</p><h2>Notes</h2><ul class=\"note\">",

@@ -19,6 +19,7 @@ pub mod runners;
 pub mod serve;
 pub mod store;
 pub mod sync;
+mod tables;
 pub mod time;
 
 pub use analysis::{analyse, AnalysisOptions, Report};

@@ -7,6 +7,7 @@ use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
 use crate::analysis::{Report, Spread};
+use crate::tables::{self, Medium, Table};
 
 /// Text from the API (workflow, job and step names) as it may reach a terminal: no control
 /// character written raw.
@@ -22,10 +23,6 @@ pub fn duration(seconds: Option<i64>) -> String {
         Some(s) if s >= 60 => format!("{}m{:02}s", s / 60, s % 60),
         Some(s) => format!("{s}s"),
     }
-}
-
-fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "-".to_owned(), |rate| format!("{:.1}%", rate * 100.0))
 }
 
 /// One character per value on an eight-level scale from 0 to the largest; a gap for none.
@@ -84,193 +81,44 @@ pub fn human(report: &Report) -> String {
         out.push_str("\nNo runs in the window: sync first, or widen --since.\n");
         return out;
     }
-    let weeks = report
-        .workflows
-        .first()
-        .map(|w| {
-            let first = w.weekly.first().map(|w| w.start.as_str()).unwrap_or("");
-            format!("{} weeks from {first}", w.weekly.len())
-        })
-        .unwrap_or_default();
-    let _ = writeln!(out, "\nWorkflows (trend: {weeks})");
-    let rows: Vec<Vec<String>> = report
-        .workflows
-        .iter()
-        .map(|w| {
-            let durations: Vec<Option<f64>> = w
-                .weekly
-                .iter()
-                .map(|week| week.duration_p50.map(|d| d as f64))
-                .collect();
-            let failures: Vec<Option<f64>> = w
-                .weekly
-                .iter()
-                .map(|week| week.outcomes.failure_rate)
-                .collect();
-            vec![
-                safe(&w.name),
-                w.outcomes.total.to_string(),
-                percent(w.outcomes.failure_rate),
-                w.outcomes.cancelled_or_skipped.to_string(),
-                duration(w.duration.p50),
-                duration(w.duration.p95),
-                duration(w.queue.p50),
-                percent(w.cache.hit_rate),
-                match (w.recovery.recoveries, w.recovery.still_failing) {
-                    (0, true) => "still red".to_owned(),
-                    (_, true) => format!("{} (red now)", duration(w.recovery.p50)),
-                    _ => duration(w.recovery.p50),
-                },
-                sparkline(&durations),
-                sparkline(&failures),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        &[
-            "WORKFLOW", "ATTEMPTS", "FAIL", "EXCL", "P50", "P95", "QUEUE", "CACHE", "RECOVER",
-            "DURATION", "FAILURES",
-        ],
-        &rows,
-    );
+    table_with_title(&mut out, &tables::workflows(report, Medium::Terminal), None);
+    table_with_title(&mut out, &tables::jobs(report, Medium::Terminal), None);
 
-    out.push_str("\nJobs\n");
-    let rows: Vec<Vec<String>> = report
-        .workflows
-        .iter()
-        .flat_map(|w| {
-            w.jobs.iter().map(move |job| {
-                vec![
-                    safe(&w.name),
-                    safe(&job.name),
-                    job.outcomes.total.to_string(),
-                    percent(job.outcomes.failure_rate),
-                    duration(job.duration.p50),
-                    duration(job.duration.p95),
-                    duration(job.queue.p50),
-                ]
-            })
-        })
-        .collect();
-    table(
-        &mut out,
-        &["WORKFLOW", "JOB", "ATTEMPTS", "FAIL", "P50", "P95", "QUEUE"],
-        &rows,
-    );
-
-    out.push_str("\nFlaky jobs (failed and passed on one commit)\n");
-    if report.flaky_jobs.is_empty() {
+    // One line per flaky job reads better than a table of five columns, two of them counts.
+    let flaky = tables::flaky_jobs(report, Medium::Terminal);
+    let _ = writeln!(out, "\n{}", flaky.title);
+    if flaky.rows.is_empty() {
         out.push_str("none\n");
     }
-    for flaky in &report.flaky_jobs {
-        let _ = writeln!(
-            out,
-            "{} / {}: {} of {} commits ({}): {}",
-            safe(&flaky.workflow),
-            safe(&flaky.job),
-            flaky.flaky_commits,
-            flaky.commits,
-            percent(Some(flaky.frequency)),
-            flaky
-                .shas
-                .iter()
-                .map(|sha| safe(sha.get(..7).unwrap_or(sha)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    for row in safe_rows(&flaky.rows) {
+        // The five cells `tables::flaky_jobs` builds, read back into a sentence.
+        if let [workflow, job, of_commits, frequency, shas] = row.as_slice() {
+            let _ = writeln!(
+                out,
+                "{workflow} / {job}: {of_commits} commits ({frequency}): {shas}"
+            );
+        }
     }
 
-    let step_rows = |steps: &[crate::analysis::StepMetrics]| -> Vec<Vec<String>> {
-        steps
-            .iter()
-            .map(|s| {
-                vec![
-                    format!(
-                        "{} / {} / {}",
-                        safe(&s.workflow),
-                        safe(&s.job),
-                        safe(&s.step)
-                    ),
-                    s.duration.count.to_string(),
-                    s.failures.to_string(),
-                    duration(s.duration.p50),
-                    duration(s.duration.p95),
-                ]
-            })
-            .collect()
-    };
-    out.push_str("\nSlowest steps (by p50)\n");
-    table(
+    table_with_title(
         &mut out,
-        &["STEP", "RUNS", "FAILED", "P50", "P95"],
-        &step_rows(&report.slowest_steps),
+        &tables::slowest_steps(report, Medium::Terminal),
+        None,
     );
-    out.push_str("\nMost failing steps\n");
-    if report.most_failing_steps.is_empty() {
-        out.push_str("none\n");
-    } else {
-        table(
-            &mut out,
-            &["STEP", "RUNS", "FAILED", "P50", "P95"],
-            &step_rows(&report.most_failing_steps),
-        );
-    }
-
-    out.push_str("\nCaches (from the job logs read with --logs)\n");
-    let rows: Vec<Vec<String>> = report
-        .workflows
-        .iter()
-        .flat_map(|w| {
-            w.jobs
-                .iter()
-                .filter(|job| job.cache.jobs_read > 0)
-                .map(move |job| {
-                    let c = &job.cache;
-                    vec![
-                        format!("{} / {}", safe(&w.name), safe(&job.name)),
-                        c.jobs_read.to_string(),
-                        format!("{} ({} partial)", c.hits, c.partial_hits),
-                        c.misses.to_string(),
-                        c.saves.to_string(),
-                        percent(c.hit_rate),
-                    ]
-                })
-        })
-        .collect();
-    if rows.is_empty() {
-        out.push_str("no job logs read: sync with --logs\n");
-    } else {
-        table(
-            &mut out,
-            &["JOB", "LOGS", "HITS", "MISSES", "SAVES", "HIT RATE"],
-            &rows,
-        );
-    }
-
-    out.push_str("\nRunner minutes\n");
-    let rows: Vec<Vec<String>> = report
-        .runner_minutes
-        .iter()
-        .map(|r| {
-            vec![
-                format!(
-                    "{}{}",
-                    r.os.as_str(),
-                    if r.self_hosted { " (self-hosted)" } else { "" }
-                ),
-                safe(&r.labels),
-                r.jobs.to_string(),
-                r.minutes.to_string(),
-                r.multiplier.map_or("?".to_owned(), |m| format!("x{m}")),
-                r.billable_minutes.map_or("-".to_owned(), |b| b.to_string()),
-            ]
-        })
-        .collect();
-    table(
+    table_with_title(
         &mut out,
-        &["OS", "LABELS", "JOBS", "MINUTES", "RATE", "BILLABLE"],
-        &rows,
+        &tables::most_failing_steps(report, Medium::Terminal),
+        Some("none"),
+    );
+    table_with_title(
+        &mut out,
+        &tables::caches(report, Medium::Terminal),
+        Some("no job logs read: sync with --logs"),
+    );
+    table_with_title(
+        &mut out,
+        &tables::runner_minutes(report, Medium::Terminal),
+        None,
     );
     let _ = writeln!(
         out,
@@ -282,6 +130,25 @@ pub fn human(report: &Report) -> String {
         let _ = writeln!(out, "- {note}");
     }
     out
+}
+
+/// Cells with text from the API made safe to print.
+fn safe_rows(rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|row| row.iter().map(|cell| safe(cell)).collect())
+        .collect()
+}
+
+/// A blank line, the table's title, and the table; `when_empty` instead of a table without
+/// rows, when given.
+fn table_with_title(out: &mut String, table: &Table, when_empty: Option<&str>) {
+    let _ = writeln!(out, "\n{}", table.title);
+    match when_empty {
+        Some(message) if table.rows.is_empty() => {
+            let _ = writeln!(out, "{message}");
+        }
+        _ => self::table(out, &table.header, &safe_rows(&table.rows)),
+    }
 }
 
 /// The report as pretty JSON.
