@@ -170,13 +170,8 @@ pub fn candidate(path: &Path) -> Candidate {
         kind,
         repository: None,
         // A YAML file named on the command line is classified by its content.
-        text_only: kind.is_none() && !has_yaml_extension(path),
+        text_only: kind.is_none() && !is_yaml(path),
     }
-}
-
-fn has_yaml_extension(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("yml") || ext.eq_ignore_ascii_case("yaml"))
 }
 
 /// `path` without a leading `./`, so reports read `.github/workflows/ci.yml`.

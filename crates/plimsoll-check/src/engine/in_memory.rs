@@ -9,8 +9,7 @@ use std::sync::Arc;
 use plimsoll_syntax::SourceFile;
 
 use super::{
-    active_rules, check_run, check_source, lower_non_production, mask_report_paths, not_searched,
-    parse_error, CheckReport, FileOutcome, RunFacts, RunSecrets,
+    check_alone, lower_non_production, mask_report_paths, not_searched, parse_error, CheckReport,
 };
 use crate::discovery;
 use crate::settings::Settings;
@@ -50,38 +49,16 @@ pub fn check_buffer(path: &Path, text: &str, root: &Path, settings: &Settings) -
         report.findings.extend(finding);
         return report;
     }
-    let active = active_rules(settings);
     let source = Arc::new(SourceFile::new(candidate.path.clone(), text));
-    let mut outcome = check_source(
-        &candidate,
-        source.clone(),
-        settings,
-        &active,
-        FileOutcome::new(None),
-    );
-    report.files_checked = usize::from(outcome.checked);
-    report.findings.append(&mut outcome.findings);
-    let mut secrets = RunSecrets::default();
-    secrets.merge(std::mem::take(&mut outcome.secrets));
-    let mut run = RunFacts::default();
-    // Repository facts are for the repository-level rules, which do not run here.
-    let _ = run.absorb(&mut outcome);
-    let fuzzing_images: HashSet<_> = outcome
+    let mut checked = check_alone(&candidate, source.clone(), settings);
+    report.files_checked = usize::from(checked.checked);
+    report.findings.append(&mut checked.findings);
+    let fuzzing_images: HashSet<_> = checked
         .fuzzing_image
         .then(|| candidate.path.clone())
         .into_iter()
         .collect();
     let all_sources = HashMap::from([(candidate.path.clone(), source.clone())]);
-    report.findings.extend(check_run(
-        run,
-        settings,
-        &active,
-        &all_sources,
-        &mut secrets,
-    ));
-    report
-        .findings
-        .sort_by(|a, b| (a.location.start, a.rule.id).cmp(&(b.location.start, b.rule.id)));
     lower_non_production(
         &mut report.findings,
         settings,
@@ -91,7 +68,9 @@ pub fn check_buffer(path: &Path, text: &str, root: &Path, settings: &Settings) -
     if !report.findings.is_empty() {
         report.sources.insert(candidate.path.clone(), source);
     }
-    report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
+    report.secrets = checked
+        .secrets
+        .apply(&mut report.findings, &all_sources, &report.sources);
     mask_report_paths(&mut report);
     report
 }

@@ -487,24 +487,53 @@ pub(crate) fn mask_report_paths(report: &mut CheckReport) {
 /// The fixer checks each pass's result with it; an editor's buffer goes through
 /// [`check_buffer`], which also applies the workspace's exclusions, lowering and redaction.
 pub fn check_text(path: &Path, text: String, settings: &Settings) -> Vec<Finding> {
-    let active = active_rules(settings);
     let candidate = discovery::candidate(path);
     let source = Arc::new(SourceFile::new(path.to_path_buf(), text));
+    check_alone(&candidate, source, settings).findings
+}
+
+/// What checking one file on its own found: [`check_text`] and [`in_memory::check_buffer`].
+pub(crate) struct CheckedAlone {
+    /// The file's findings and those of the run-level rules over it alone, in file order.
+    pub(crate) findings: Vec<Finding>,
+    /// The credentials seen, for redaction.
+    pub(crate) secrets: RunSecrets,
+    /// Whether the file was checked (it parsed far enough for its rules to run).
+    pub(crate) checked: bool,
+    /// Whether it is a fuzzing build image.
+    pub(crate) fuzzing_image: bool,
+}
+
+/// Run the file rules over `candidate`'s text, `source`, then the run-level rules over that
+/// file alone (multi-file Kubernetes and Terraform rules see only it).
+pub(crate) fn check_alone(
+    candidate: &Candidate,
+    source: Arc<SourceFile>,
+    settings: &Settings,
+) -> CheckedAlone {
+    let active = active_rules(settings);
     let mut outcome = check_source(
-        &candidate,
+        candidate,
         source.clone(),
         settings,
         &active,
         FileOutcome::new(candidate.repository),
     );
-    let mut run = RunFacts::default();
-    run.absorb(&mut outcome);
-    let mut findings = std::mem::take(&mut outcome.findings);
-    let sources = HashMap::from([(path.to_path_buf(), source)]);
     let mut secrets = RunSecrets::default();
+    secrets.merge(std::mem::take(&mut outcome.secrets));
+    let mut run = RunFacts::default();
+    // Repository facts are for the repository-level rules, which need the other files.
+    let _ = run.absorb(&mut outcome);
+    let mut findings = std::mem::take(&mut outcome.findings);
+    let sources = HashMap::from([(candidate.path.clone(), source)]);
     findings.extend(check_run(run, settings, &active, &sources, &mut secrets));
     findings.sort_by(|a, b| (a.location.start, a.rule.id).cmp(&(b.location.start, b.rule.id)));
-    findings
+    CheckedAlone {
+        findings,
+        secrets,
+        checked: outcome.checked,
+        fuzzing_image: outcome.fuzzing_image,
+    }
 }
 
 fn check_file(
