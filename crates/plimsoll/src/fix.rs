@@ -54,6 +54,8 @@ pub fn run(
         .filter(|finding| fix_applied(finding, unsafe_allowed) == Some(true))
         .map(|finding| finding.location.path.as_path())
         .collect();
+    // Each file once: two fixers of one file in parallel would each write their own result.
+    paths.sort_unstable();
     paths.dedup();
     let results: Vec<anyhow::Result<Option<FileResult>>> = paths
         .par_iter()
