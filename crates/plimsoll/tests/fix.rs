@@ -37,6 +37,9 @@ const FIXABLE: &[(&str, Fixes)] = &[
     ("privilege-escalation", Fixes::Unsafe),
     ("writable-root-filesystem", Fixes::Unsafe),
     ("pod-runs-as-root", Fixes::Unsafe),
+    ("missing-permissions", Fixes::Unsafe),
+    ("write-all-permissions", Fixes::Unsafe),
+    ("excessive-permissions", Fixes::Unsafe),
 ];
 
 /// The names of the rules `plimsoll rules --format json` says can fix.
@@ -202,6 +205,9 @@ fix_tests! {
     privilege_escalation => "privilege-escalation",
     writable_root_filesystem => "writable-root-filesystem",
     pod_runs_as_root => "pod-runs-as-root",
+    missing_permissions => "missing-permissions",
+    write_all_permissions => "write-all-permissions",
+    excessive_permissions => "excessive-permissions",
 }
 
 const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";
@@ -358,4 +364,165 @@ fn rules_lists_which_rules_fix() {
         .find(|line| line.contains("apk-add-without-no-cache"))
         .unwrap();
     assert!(line.ends_with("[fix: safe]"), "{line}");
+}
+
+fn peer(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from("/root/.cache/plimsoll-peers/bin").join(name);
+    path.is_file().then_some(path)
+}
+
+/// How many findings of each kind actionlint and zizmor (offline, pedantic) report on the
+/// workflows of `root`: `actionlint:<kind>` and `zizmor:<audit>`.
+fn peer_findings(
+    actionlint: &Path,
+    zizmor: &Path,
+    root: &Path,
+) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    let output = std::process::Command::new(actionlint)
+        .current_dir(root)
+        .args(["-format", "{{json .}}", "-shellcheck="])
+        .output()
+        .unwrap();
+    let errors: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    for error in errors.as_array().into_iter().flatten() {
+        *counts
+            .entry(format!("actionlint:{}", error["kind"].as_str().unwrap()))
+            .or_insert(0) += 1;
+    }
+    let output = std::process::Command::new(zizmor)
+        .current_dir(root)
+        .args([
+            "--offline",
+            "--persona",
+            "pedantic",
+            "--no-progress",
+            "--format",
+            "json",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for finding in findings.as_array().unwrap() {
+        *counts
+            .entry(format!("zizmor:{}", finding["ident"].as_str().unwrap()))
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The fixed versions of the workflow fixtures of `rules` give actionlint and zizmor nothing
+/// new to report: no kind of finding is more frequent after the fix than before.
+fn fixed_workflows_give_peers_nothing_new(rules: &[&str]) {
+    let (Some(actionlint), Some(zizmor)) = (peer("actionlint"), peer("zizmor")) else {
+        eprintln!("skipped: actionlint or zizmor is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs them)");
+        return;
+    };
+    for rule in rules {
+        let dir = tempfile::tempdir().unwrap();
+        let workflows = dir.path().join(".github/workflows");
+        fs::create_dir_all(&workflows).unwrap();
+        let file = copy_fixture(rule, &workflows);
+        let before = peer_findings(&actionlint, &zizmor, dir.path());
+        let mut args = only(rule, &file);
+        args.splice(1..1, ["--fix".to_string(), "--unsafe-fixes".to_string()]);
+        plimsoll(dir.path()).args(&args).output().unwrap();
+        let after = peer_findings(&actionlint, &zizmor, dir.path());
+        for (kind, count) in &after {
+            let was = before.get(kind).copied().unwrap_or(0);
+            assert!(
+                *count <= was,
+                "{rule}: {kind} found {count} times after the fix, {was} before\n{}",
+                fs::read_to_string(&file).unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn fixed_permissions_give_actionlint_and_zizmor_nothing_new() {
+    fixed_workflows_give_peers_nothing_new(&[
+        "missing-permissions",
+        "write-all-permissions",
+        "excessive-permissions",
+    ]);
+}
+
+const PERMISSION_CASES: &str = "\
+on: push
+jobs:
+  bump:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+      - uses: peter-evans/create-pull-request@v7
+        with:
+          token: ${{ secrets.BOT_TOKEN }}
+  image:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          username: ${{ github.actor }}
+          password: ${{ secrets.GITHUB_TOKEN }}
+  notify:
+    runs-on: ubuntu-24.04
+    steps:
+      - name: Dispatch
+        run: 'curl -H \"Authorization: Bearer $TOKEN\" https://api.github.com/repos/o/r/dispatches'
+        env:
+          TOKEN: ${{ github.token }}
+";
+
+#[test]
+fn least_permissions_follow_credentials_inputs_and_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "ci.yml", PERMISSION_CASES);
+    let output = plimsoll(dir.path())
+        .args(only("missing-permissions", &file))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let of_job = |job: &str| {
+        findings
+            .iter()
+            .find(|f| {
+                f["rule"]["name"] == "missing-permissions"
+                    && f["message"].as_str().unwrap().contains(&format!("`{job}`"))
+            })
+            .unwrap()
+    };
+    // A pull request opened with another credential needs only the checkout's read.
+    let bump = &of_job("bump")["fix"];
+    assert_eq!(bump["applicability"], "unsafe");
+    assert_eq!(
+        bump["edits"][0]["replacement"],
+        "    permissions:\n      contents: read # actions/checkout\n"
+    );
+    // Pushing to ghcr.io with the job's token.
+    assert_eq!(
+        of_job("image")["fix"]["edits"][0]["replacement"],
+        "    permissions:\n      packages: write # docker/login-action\n"
+    );
+    assert!(of_job("image")["fix"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("https://github.com/docker/login-action"));
+    // The token handed to `curl`: no guess.
+    let notify = of_job("notify");
+    assert!(notify.get("fix").is_none());
+    assert!(
+        notify["help"]
+            .as_str()
+            .unwrap()
+            .contains("no automatic fix: step `Dispatch` gives the token to `curl`"),
+        "{}",
+        notify["help"]
+    );
 }

@@ -1,5 +1,6 @@
-use plimsoll_actions::{NamedNode, Workflow};
+use plimsoll_actions::{Job, NamedNode, Workflow};
 
+use super::token_permissions::attach_permissions_fix;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
@@ -27,6 +28,14 @@ declare_rule! {
     ///   release: …
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: `read-all` on a job becomes the least scopes the job needs (computed as for
+    /// `missing-permissions`, from `data/action-permissions.toml` and the `gh` and `git push`
+    /// commands of its scripts); on the workflow (`read-all` or write scopes jobs inherit), each
+    /// job that inherited it gets its own least scopes and the workflow's becomes `{}`. No fix
+    /// when a job uses an action the data does not cover, passes the token to another program
+    /// or calls a reusable workflow (the help says which).
+    ///
     /// ## Use instead
     /// Read-only at workflow level, writes on the job that needs them:
     /// ```yaml
@@ -45,23 +54,37 @@ declare_rule! {
         domain: GithubActions,
         summary: "`read-all`, or write scopes every job inherits",
         help: "grant `read` scopes by name at workflow level and each write scope only on the job that needs it",
+        fix: Unsafe,
     }
 }
 
-fn report_read_all(owner: &str, permissions: Option<NamedNode<'_>>, out: &mut Sink) {
+fn report_read_all(
+    cx: &Context<'_>,
+    workflow: Workflow<'_>,
+    job: Option<&Job<'_>>,
+    permissions: Option<NamedNode<'_>>,
+    out: &mut Sink,
+) {
     let Some(permissions) = permissions else {
         return;
     };
-    if permissions.value.as_str() == Some("read-all") {
-        // A read-only token: STANDARDS.md asks for least privilege on writes, so broad reads
-        // are advice, not a standard unmet.
-        out.report(
+    if permissions.value.as_str() != Some("read-all") {
+        return;
+    }
+    let owner = match job {
+        Some(job) => format!("job `{}`", job.id),
+        None => "the workflow".to_string(),
+    };
+    // A read-only token: STANDARDS.md asks for least privilege on writes, so broad reads
+    // are advice, not a standard unmet.
+    let diagnostic = out
+        .report(
             &ExcessivePermissions::META,
             permissions.key.span.cover(permissions.value.span),
             format!("{owner} lets the token read every scope (packages, actions, security events, deployments…)"),
         )
         .severity(Severity::Note);
-    }
+    attach_permissions_fix(cx.text(), workflow, job, diagnostic);
 }
 
 impl Rule for ExcessivePermissions {
@@ -69,11 +92,11 @@ impl Rule for ExcessivePermissions {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        report_read_all("the workflow", workflow.permissions(), out);
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        report_read_all(cx, workflow, None, workflow.permissions(), out);
         let jobs = workflow.jobs();
         for job in &jobs {
-            report_read_all(&format!("job `{}`", job.id), job.entry("permissions"), out);
+            report_read_all(cx, workflow, Some(job), job.entry("permissions"), out);
         }
         let Some(scopes) = workflow.permissions().and_then(|p| p.value.as_mapping()) else {
             return;
@@ -92,7 +115,7 @@ impl Rule for ExcessivePermissions {
             if scope.value.as_str() != Some("write") {
                 continue;
             }
-            out.report(
+            let diagnostic = out.report(
                 &ExcessivePermissions::META,
                 scope.key.span.cover(scope.value.span),
                 format!(
@@ -102,6 +125,7 @@ impl Rule for ExcessivePermissions {
                     names.join(", ")
                 ),
             );
+            attach_permissions_fix(cx.text(), workflow, None, diagnostic);
         }
     }
 }

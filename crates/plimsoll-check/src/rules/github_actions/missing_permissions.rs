@@ -1,5 +1,6 @@
 use plimsoll_actions::Workflow;
 
+use super::token_permissions::attach_permissions_fix;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -21,6 +22,15 @@ declare_rule! {
     ///     runs-on: ubuntu-24.04
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: gives the job a `permissions:` block with the least scopes it needs, computed from
+    /// the actions it uses (`data/action-permissions.toml`: the scopes each popular action
+    /// documents, with the source) and the `gh` and `git push` commands of its scripts, or
+    /// `permissions: {}` when it needs none. A job that uses an action the data does not cover,
+    /// passes the token to another program, runs `gh api`, or calls a reusable workflow gets no
+    /// fix (the finding's help says why). Unsafe because a step may need a scope the data does
+    /// not list: run the workflow once after fixing.
+    ///
     /// ## Use instead
     /// ```yaml
     /// on: push
@@ -37,6 +47,7 @@ declare_rule! {
         domain: GithubActions,
         summary: "No `permissions:` at workflow or job level",
         help: "add `permissions: { contents: read }` at the top and grant more per job only where needed",
+        fix: Unsafe,
     }
 }
 
@@ -45,17 +56,18 @@ impl Rule for MissingPermissions {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         if workflow.permissions().is_some() {
             return;
         }
         for job in workflow.jobs() {
             if job.entry("permissions").is_none() {
-                out.report(
+                let diagnostic = out.report(
                     &Self::META,
                     job.key.span,
                     format!("job `{}` runs with the default token permissions: neither the workflow nor the job sets `permissions:`", job.id),
                 );
+                attach_permissions_fix(cx.text(), workflow, Some(&job), diagnostic);
             }
         }
     }

@@ -59,6 +59,7 @@ mod superfluous_action;
 mod swallowed_failure;
 mod taint;
 mod template_injection;
+mod token_permissions;
 mod toolchain_not_pinned;
 mod typosquat_uses;
 mod undocumented_permissions;

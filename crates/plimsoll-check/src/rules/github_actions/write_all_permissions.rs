@@ -1,5 +1,6 @@
 use plimsoll_actions::{NamedNode, Workflow};
 
+use super::token_permissions::attach_permissions_fix;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -17,6 +18,14 @@ declare_rule! {
     /// permissions: write-all
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe: on a job, replaces `write-all` with the least scopes the job needs (computed as
+    /// for `missing-permissions`, from `data/action-permissions.toml` and the `gh` and
+    /// `git push` commands of its scripts); on the workflow, gives each job that inherited it
+    /// its own least scopes and sets the workflow's to `{}`. No fix when a job uses an action
+    /// the data does not cover, passes the token to another program or calls a reusable
+    /// workflow (the help says which).
+    ///
     /// ## Use instead
     /// Grant only the scopes the job uses:
     /// ```yaml
@@ -31,19 +40,33 @@ declare_rule! {
         domain: GithubActions,
         summary: "`permissions: write-all` grants every scope",
         help: "list only the scopes the job needs, each at the lowest level that works",
+        fix: Unsafe,
     }
 }
 
-fn check(owner: String, permissions: Option<NamedNode<'_>>, out: &mut Sink) {
-    if let Some(permissions) = permissions {
-        if permissions.value.as_str() == Some("write-all") {
-            out.report(
-                &WriteAllPermissions::META,
-                permissions.key.span.cover(permissions.value.span),
-                format!("{owner} grants the token every write permission"),
-            );
-        }
+fn check(
+    cx: &Context<'_>,
+    workflow: Workflow<'_>,
+    job: Option<&plimsoll_actions::Job<'_>>,
+    permissions: Option<NamedNode<'_>>,
+    out: &mut Sink,
+) {
+    let Some(permissions) = permissions else {
+        return;
+    };
+    if permissions.value.as_str() != Some("write-all") {
+        return;
     }
+    let owner = match job {
+        Some(job) => format!("job `{}`", job.id),
+        None => "the workflow".to_string(),
+    };
+    let diagnostic = out.report(
+        &WriteAllPermissions::META,
+        permissions.key.span.cover(permissions.value.span),
+        format!("{owner} grants the token every write permission"),
+    );
+    attach_permissions_fix(cx.text(), workflow, job, diagnostic);
 }
 
 impl Rule for WriteAllPermissions {
@@ -51,10 +74,10 @@ impl Rule for WriteAllPermissions {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        check("the workflow".into(), workflow.permissions(), out);
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+        check(cx, workflow, None, workflow.permissions(), out);
         for job in workflow.jobs() {
-            check(format!("job `{}`", job.id), job.entry("permissions"), out);
+            check(cx, workflow, Some(&job), job.entry("permissions"), out);
         }
     }
 }

@@ -1,0 +1,698 @@
+//! The least `GITHUB_TOKEN` permissions a job needs, from what its steps use: the actions, from
+//! `data/action-permissions.toml` (each entry with the documentation it comes from), and the
+//! `gh` and `git` commands of its scripts. A job that uses anything the data does not cover
+//! has no answer, never a guess: the permission fixes of `missing-permissions`,
+//! `excessive-permissions` and `write-all-permissions` leave it alone and say why.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use plimsoll_actions::{Job, Step, Uses, Workflow};
+use plimsoll_syntax::yaml::Node;
+
+use super::common::{action_slug, contains_ignore_ascii_case};
+use crate::finding::Diagnostic;
+use crate::fix::{append_to_mapping, indentation, insert_before_entry, line_ending, Edit, Fix};
+
+/// How much of a scope the token gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Level {
+    /// `read`.
+    Read,
+    /// `write` (which includes reading).
+    Write,
+}
+
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Read => "read",
+            Level::Write => "write",
+        }
+    }
+}
+
+/// Scopes and their levels, by scope name (`contents`, `id-token`, …): what a job needs.
+pub(crate) type Scopes = BTreeMap<String, Level>;
+
+/// What a job needs: each scope, and what asks for it (`actions/checkout`, `gh pr comment`),
+/// for the comment the fix writes after the scope (`undocumented-permissions` asks for one);
+/// and the documentation each action's entry cites, for the fix's message.
+#[derive(Debug, Default)]
+pub(crate) struct Needs {
+    scopes: Scopes,
+    why: BTreeMap<String, Vec<String>>,
+    sources: Vec<String>,
+}
+
+impl Needs {
+    /// Add `scopes`, asked for by `user` (an action or a command), as `source` documents.
+    fn add(&mut self, scopes: &Scopes, user: &str, source: Option<&str>) {
+        if scopes.is_empty() {
+            return;
+        }
+        add(&mut self.scopes, scopes);
+        for scope in scopes.keys() {
+            let users = self.why.entry(scope.clone()).or_default();
+            if !users.iter().any(|u| u == user) {
+                users.push(user.to_string());
+            }
+        }
+        if let Some(source) = source {
+            let cited = format!("`{user}`: {source}");
+            if !self.sources.contains(&cited) {
+                self.sources.push(cited);
+            }
+        }
+    }
+
+    /// `` `contents: read`, `pull-requests: write` (per …) ``, or `no permissions`.
+    fn describe(&self) -> String {
+        if self.scopes.is_empty() {
+            return "no permissions".to_string();
+        }
+        let scopes: Vec<String> = self
+            .scopes
+            .iter()
+            .map(|(scope, level)| format!("`{scope}: {}`", level.as_str()))
+            .collect();
+        if self.sources.is_empty() {
+            scopes.join(", ")
+        } else {
+            format!("{} (per {})", scopes.join(", "), self.sources.join("; "))
+        }
+    }
+
+    /// One `scope: level # why` line per scope, indented by `indent`.
+    fn lines(&self, indent: &str) -> Vec<String> {
+        self.scopes
+            .iter()
+            .map(|(scope, level)| {
+                let users = self
+                    .why
+                    .get(scope)
+                    .map(|u| u.join(", "))
+                    .unwrap_or_default();
+                format!("{indent}{scope}: {} # {users}", level.as_str())
+            })
+            .collect()
+    }
+}
+
+/// Scopes added when a step's input says so.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Condition {
+    input: String,
+    #[serde(default)]
+    present: bool,
+    equals: Option<String>,
+    #[serde(default)]
+    is_github_token: bool,
+    permissions: Scopes,
+}
+
+/// What one action needs from the token.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ActionNeeds {
+    uses: String,
+    permissions: Scopes,
+    source: String,
+    #[serde(default)]
+    token_inputs: Vec<String>,
+    unknown: Option<String>,
+    #[serde(default)]
+    when: Vec<Condition>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    action: Vec<ActionNeeds>,
+}
+
+/// The data file, parsed once; empty (so no fix is offered) if it did not parse, which a test
+/// rules out.
+fn table() -> &'static [ActionNeeds] {
+    static TABLE: OnceLock<Vec<ActionNeeds>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        toml::from_str::<Table>(include_str!("../../../data/action-permissions.toml"))
+            .map(|table| table.action)
+            .unwrap_or_default()
+    })
+}
+
+/// Whether `value` is the job's own token: `${{ github.token }}` or
+/// `${{ secrets.GITHUB_TOKEN }}`.
+fn is_github_token(value: &str) -> bool {
+    let Some(inner) = value
+        .trim()
+        .strip_prefix("${{")
+        .and_then(|rest| rest.strip_suffix("}}"))
+    else {
+        return false;
+    };
+    let inner = inner.trim();
+    inner.eq_ignore_ascii_case("github.token") || inner.eq_ignore_ascii_case("secrets.github_token")
+}
+
+/// Whether `text` reads the job's token (`github.token`, `secrets.GITHUB_TOKEN`).
+fn reads_token(text: &str) -> bool {
+    contains_ignore_ascii_case(text, "github.token")
+        || contains_ignore_ascii_case(text, "secrets.github_token")
+}
+
+/// The text of a scalar input, `true`/`false` included.
+fn scalar_text(node: &Node) -> Option<String> {
+    node.as_str()
+        .map(str::to_string)
+        .or_else(|| node.as_bool().map(|b| b.to_string()))
+}
+
+fn add(into: &mut Scopes, scopes: &Scopes) {
+    for (scope, level) in scopes {
+        let entry = into.entry(scope.clone()).or_insert(*level);
+        *entry = (*entry).max(*level);
+    }
+}
+
+fn one(scope: &str, level: Level) -> Scopes {
+    Scopes::from([(scope.to_string(), level)])
+}
+
+/// What the action step `step` (`uses: slug@ref`) needs, and where that is documented; or why
+/// that cannot be told.
+fn action_needs(step: &Step<'_>, uses: &str) -> Result<(Scopes, String, &'static str), String> {
+    match Uses::parse(uses) {
+        Uses::Repository { .. } => {}
+        Uses::Docker { .. } => {
+            // A container action gets the token only when the step passes it.
+            return if reads_token(&step_text(step)) {
+                Err(format!(
+                    "step `{}` passes the token to a container whose use of it is unknown",
+                    step.label()
+                ))
+            } else {
+                Ok((Scopes::new(), String::new(), ""))
+            };
+        }
+        _ => {
+            return Err(format!(
+                "step `{}` uses `{uses}`, a local action or one that does not parse",
+                step.label()
+            ))
+        }
+    }
+    let slug = action_slug(uses);
+    let Some(entry) = table().iter().find(|entry| entry.uses == slug) else {
+        return Err(format!(
+            "plimsoll's data does not say which token permissions `{slug}` needs"
+        ));
+    };
+    let own_credential = entry.token_inputs.iter().any(|input| {
+        step.with(input)
+            .and_then(Node::as_str)
+            .is_some_and(|value| !is_github_token(value))
+    });
+    if own_credential {
+        return Ok((Scopes::new(), String::new(), ""));
+    }
+    if let Some(why) = &entry.unknown {
+        return Err(format!("`{slug}`: {why}"));
+    }
+    let mut needs = entry.permissions.clone();
+    for condition in &entry.when {
+        let value = step.with(&condition.input).and_then(scalar_text);
+        let holds = match &value {
+            None => false,
+            Some(value) => {
+                condition.present
+                    || condition
+                        .equals
+                        .as_ref()
+                        .is_some_and(|wanted| value.trim().eq_ignore_ascii_case(wanted))
+                    || (condition.is_github_token && is_github_token(value))
+            }
+        };
+        if holds {
+            add(&mut needs, &condition.permissions);
+        }
+    }
+    Ok((needs, slug, entry.source.as_str()))
+}
+
+/// The step's own text (its `run:`, `with:` and `env:`), to see whether it reads the token.
+fn step_text(step: &Step<'_>) -> String {
+    let mut text = String::new();
+    let mut collect = |node: &Node| collect_scalars(node, &mut text);
+    if let Some(run) = step.run() {
+        collect(run);
+    }
+    if let Some(with) = step.node.get("with") {
+        collect(with);
+    }
+    if let Some(env) = step.node.get("env") {
+        collect(env);
+    }
+    text
+}
+
+fn collect_scalars(node: &Node, into: &mut String) {
+    if let Some(text) = node.as_str() {
+        into.push_str(text);
+        into.push('\n');
+    } else if let Some(entries) = node.as_mapping() {
+        for entry in entries {
+            collect_scalars(&entry.value, into);
+        }
+    } else if let Some(items) = node.as_sequence() {
+        for item in items {
+            collect_scalars(item, into);
+        }
+    }
+}
+
+/// What `gh <group> <verb>` needs; `None` when plimsoll cannot tell (`gh api`, a command it
+/// does not know).
+fn gh_needs(group: &str, verb: &str) -> Option<Scopes> {
+    use Level::{Read, Write};
+    let reads = |verbs: &[&str]| verbs.contains(&verb);
+    let scopes = match group {
+        "pr" if reads(&["view", "list", "diff", "checks", "status"]) => one("pull-requests", Read),
+        "pr" if reads(&["checkout"]) => {
+            let mut scopes = one("pull-requests", Read);
+            add(&mut scopes, &one("contents", Read));
+            scopes
+        }
+        "pr" if reads(&[
+            "create", "comment", "edit", "merge", "close", "reopen", "review", "ready", "lock",
+            "unlock",
+        ]) =>
+        {
+            one("pull-requests", Write)
+        }
+        "issue" if reads(&["view", "list", "status"]) => one("issues", Read),
+        "issue"
+            if reads(&[
+                "create", "comment", "edit", "close", "reopen", "delete", "lock", "unlock", "pin",
+                "unpin", "transfer",
+            ]) =>
+        {
+            one("issues", Write)
+        }
+        "label" if reads(&["list"]) => one("issues", Read),
+        "label" if reads(&["create", "edit", "delete", "clone"]) => one("issues", Write),
+        "release" if reads(&["view", "list", "download"]) => one("contents", Read),
+        "release" if reads(&["create", "upload", "edit", "delete", "delete-asset"]) => {
+            one("contents", Write)
+        }
+        "run" if reads(&["view", "list", "download", "watch"]) => one("actions", Read),
+        "run" if reads(&["rerun", "cancel", "delete"]) => one("actions", Write),
+        "workflow" if reads(&["view", "list"]) => one("actions", Read),
+        "workflow" if reads(&["run", "enable", "disable"]) => one("actions", Write),
+        "cache" if reads(&["list"]) => one("actions", Read),
+        "cache" if reads(&["delete"]) => one("actions", Write),
+        "repo" if reads(&["view", "clone"]) => one("contents", Read),
+        "auth" if reads(&["status", "setup-git", "token"]) => Scopes::new(),
+        _ => return None,
+    };
+    Some(scopes)
+}
+
+/// Programs that never send the token anywhere: shell built-ins and text tools. Any other
+/// program in a script that can read the token (a `curl`, an `npx semantic-release`) may use
+/// it for anything.
+const TOKEN_BLIND_PROGRAMS: &[&str] = &[
+    "echo",
+    "printf",
+    "cd",
+    "export",
+    "set",
+    "unset",
+    "test",
+    "[",
+    "[[",
+    "true",
+    "false",
+    "exit",
+    "mkdir",
+    "cp",
+    "mv",
+    "rm",
+    "ls",
+    "cat",
+    "grep",
+    "sed",
+    "awk",
+    "jq",
+    "tee",
+    "sort",
+    "uniq",
+    "head",
+    "tail",
+    "wc",
+    "cut",
+    "tr",
+    "date",
+    "sleep",
+    "touch",
+    "chmod",
+    "basename",
+    "dirname",
+    "pwd",
+    "read",
+    "shift",
+    "local",
+    "return",
+    "source",
+    ".",
+    "xargs",
+    "find",
+    "tar",
+    "unzip",
+    "sha256sum",
+    "base64",
+    "envsubst",
+];
+
+/// What the script of `step` needs: `gh` commands by subcommand, `git push` (with the
+/// checkout's token) `contents: write`; or why that cannot be told.
+fn script_needs(
+    step: &Step<'_>,
+    script: &str,
+    token_in_env: bool,
+    needs: &mut Needs,
+) -> Result<(), String> {
+    let masked = plimsoll_syntax::expr::mask(script);
+    let token_readable = token_in_env || reads_token(&step_text(step));
+    for command in plimsoll_syntax::shell::parse(&masked) {
+        let words: Vec<&str> = command
+            .argv()
+            .iter()
+            .map(|word| word.text.as_str())
+            .collect();
+        let Some(program) = words
+            .first()
+            .map(|w| plimsoll_syntax::shell::program_name(w))
+        else {
+            continue;
+        };
+        // Flags before the subcommand (`gh --repo o/r pr view`) are skipped.
+        let mut operands = words.iter().skip(1).filter(|w| !w.starts_with('-'));
+        match program {
+            "gh" => {
+                let group = operands.next().copied().unwrap_or("");
+                let verb = operands.next().copied().unwrap_or("");
+                match gh_needs(group, verb) {
+                    Some(scopes) => needs.add(&scopes, &format!("gh {group} {verb}"), None),
+                    None => {
+                        return Err(format!(
+                            "step `{}` runs `gh {group}{}`, whose scopes depend on what it calls",
+                            step.label(),
+                            if verb.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {verb}")
+                            }
+                        ))
+                    }
+                }
+            }
+            "git" => match operands.next().copied().unwrap_or("") {
+                "push" => needs.add(&one("contents", Level::Write), "git push", None),
+                verb @ ("fetch" | "pull" | "clone" | "ls-remote" | "submodule") => {
+                    needs.add(&one("contents", Level::Read), &format!("git {verb}"), None)
+                }
+                _ => {}
+            },
+            _ if token_readable && !TOKEN_BLIND_PROGRAMS.contains(&program) => {
+                return Err(format!(
+                    "step `{}` gives the token to `{program}`, which may use it for anything",
+                    step.label()
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Whether a job-level or workflow-level `env:` hands the token to every step.
+fn env_reads_token(node: &Node) -> bool {
+    node.get("env").is_some_and(|env| {
+        let mut text = String::new();
+        collect_scalars(env, &mut text);
+        reads_token(&text)
+    })
+}
+
+/// The least permissions `job` needs, or why plimsoll cannot tell.
+pub(crate) fn job_needs(workflow: Workflow<'_>, job: &Job<'_>) -> Result<Needs, String> {
+    if job.uses().is_some() {
+        return Err(format!(
+            "job `{}` calls a reusable workflow, whose jobs decide what they need",
+            job.id
+        ));
+    }
+    let token_in_env = env_reads_token(workflow.root) || env_reads_token(job.node);
+    let mut needs = Needs::default();
+    if registry_credentials_read_token(job.node) {
+        needs.add(&one("packages", Level::Read), "pull the job's images", None);
+    }
+    for step in job.steps() {
+        if let Some(uses) = step.uses_node().and_then(Node::as_str) {
+            let (scopes, slug, source) = action_needs(&step, uses)?;
+            needs.add(&scopes, &slug, Some(source));
+        } else if let Some(script) = step.run().and_then(Node::as_str) {
+            script_needs(&step, script, token_in_env, &mut needs)?;
+        }
+    }
+    Ok(needs)
+}
+
+/// Whether the job's `container:` or a service pulls its image with the job's token
+/// (`credentials: {password: ${{ github.token }}}`): that needs `packages: read`.
+fn registry_credentials_read_token(job: &Node) -> bool {
+    let password_is_token = |container: &Node| {
+        container
+            .get("credentials")
+            .and_then(|c| c.get("password"))
+            .and_then(Node::as_str)
+            .is_some_and(is_github_token)
+    };
+    job.get("container").is_some_and(password_is_token)
+        || job
+            .get("services")
+            .and_then(Node::as_mapping)
+            .unwrap_or_default()
+            .iter()
+            .any(|service| password_is_token(&service.value))
+}
+
+/// `permissions:` granting what `needs` lists, as the lines of a new entry:
+/// `permissions: {}` when the job needs nothing.
+fn permissions_entry(needs: &Needs) -> Vec<String> {
+    if needs.scopes.is_empty() {
+        return vec!["permissions: {}".to_string()];
+    }
+    let mut lines = vec!["permissions:".to_string()];
+    lines.extend(needs.lines("  "));
+    lines
+}
+
+/// The edit that replaces the value of `permissions` (its key and value) with `scopes`,
+/// keeping the key where it is: `key: {}` or `key:` and one indented line per scope. `None`
+/// when the key does not start its line (a flow mapping).
+fn replace_permissions(text: &str, key: &Node, value: &Node, needs: &Needs) -> Option<Edit> {
+    let indent = indentation(text, key.span.start);
+    let start = crate::fix::line_start(text, key.span.start);
+    if start + indent.len() != key.span.start {
+        return None;
+    }
+    let replacement = if needs.scopes.is_empty() {
+        ": {}".to_string()
+    } else {
+        let eol = line_ending(text);
+        let inner = format!("{indent}  ");
+        let mut out = ":".to_string();
+        for line in needs.lines(&inner) {
+            out.push_str(eol);
+            out.push_str(&line);
+        }
+        out
+    };
+    let end = value.span.end.max(key.span.end);
+    Some(Edit::replace(
+        plimsoll_syntax::Span::new(key.span.end, end),
+        replacement,
+    ))
+}
+
+/// The edit that gives `job`, which has no `permissions:`, what it `needs`: before its
+/// `steps:`, or as its last key.
+fn add_job_permissions(text: &str, job: &Job<'_>, needs: &Needs) -> Option<Edit> {
+    let lines = permissions_entry(needs);
+    match job.entry("steps") {
+        Some(steps) => insert_before_entry(text, steps.key, &lines),
+        None => append_to_mapping(text, job.node, &lines),
+    }
+}
+
+/// The edit that sets `job`'s permissions to what it needs (replacing its `permissions:` or
+/// adding one), and what it grants, for the fix's message; or why plimsoll cannot tell.
+pub(crate) fn job_permissions_edit(
+    text: &str,
+    workflow: Workflow<'_>,
+    job: &Job<'_>,
+) -> Result<(Edit, String), String> {
+    let needs = job_needs(workflow, job)?;
+    let edit = match job.entry("permissions") {
+        Some(permissions) => replace_permissions(text, permissions.key, permissions.value, &needs),
+        None => add_job_permissions(text, job, &needs),
+    };
+    let edit =
+        edit.ok_or_else(|| format!("job `{}` is written in a form the fix cannot edit", job.id))?;
+    Ok((edit, format!("job `{}`: {}", job.id, needs.describe())))
+}
+
+/// The edits that give every job inheriting the workflow's permissions its own least ones, and
+/// set the workflow's to `{}`; or why plimsoll cannot tell for one of them.
+pub(crate) fn workflow_permissions_edits(
+    text: &str,
+    workflow: Workflow<'_>,
+) -> Result<(Vec<Edit>, Vec<String>), String> {
+    let Some(permissions) = workflow.permissions() else {
+        return Err("the workflow sets no `permissions:`".to_string());
+    };
+    let mut edits = Vec::new();
+    let mut grants = Vec::new();
+    for job in workflow.jobs() {
+        if job.entry("permissions").is_some() {
+            continue;
+        }
+        let (edit, granted) = job_permissions_edit(text, workflow, &job)?;
+        edits.push(edit);
+        grants.push(granted);
+    }
+    edits.push(
+        replace_permissions(text, permissions.key, permissions.value, &Needs::default())
+            .ok_or_else(|| {
+                "the workflow's `permissions:` is in a form the fix cannot edit".to_string()
+            })?,
+    );
+    Ok((edits, grants))
+}
+
+/// Attach to `diagnostic` the fix that grants `job` (or, for `None`, every job inheriting the
+/// workflow's `permissions:`) the least permissions it needs; when that cannot be computed, say
+/// why in the finding's help instead.
+pub(crate) fn attach_permissions_fix(
+    text: &str,
+    workflow: Workflow<'_>,
+    job: Option<&Job<'_>>,
+    diagnostic: &mut Diagnostic,
+) {
+    let edits = match job {
+        Some(job) => job_permissions_edit(text, workflow, job)
+            .map(|(edit, granted)| (vec![edit], vec![granted])),
+        None => workflow_permissions_edits(text, workflow),
+    };
+    match edits {
+        Ok((edits, grants)) => {
+            let mut parts = grants;
+            if job.is_none() {
+                parts.push("the workflow: no permissions".to_string());
+            }
+            let message = format!("grant only what the steps need: {}", parts.join("; "));
+            diagnostic.fix(Fix::unsafe_edits(message, edits));
+        }
+        Err(why) => {
+            let help = format!("{} (no automatic fix: {why})", diagnostic.rule.help);
+            diagnostic.help(help);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_file_parses_and_each_entry_is_sound() {
+        let table: Table =
+            toml::from_str(include_str!("../../../data/action-permissions.toml")).unwrap();
+        assert!(table.action.len() >= 40, "{}", table.action.len());
+        let known = [
+            "actions",
+            "attestations",
+            "checks",
+            "contents",
+            "deployments",
+            "discussions",
+            "id-token",
+            "issues",
+            "packages",
+            "pages",
+            "pull-requests",
+            "repository-projects",
+            "security-events",
+            "statuses",
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for entry in &table.action {
+            assert!(seen.insert(&entry.uses), "{} twice", entry.uses);
+            assert_eq!(
+                entry.uses,
+                entry.uses.to_ascii_lowercase(),
+                "{}",
+                entry.uses
+            );
+            assert!(entry.source.starts_with("https://"), "{}", entry.uses);
+            let all = entry
+                .permissions
+                .iter()
+                .chain(entry.when.iter().flat_map(|c| c.permissions.iter()));
+            for (scope, level) in all {
+                assert!(known.contains(&scope.as_str()), "{}: {scope}", entry.uses);
+                // `id-token` has no read level.
+                assert!(
+                    scope != "id-token" || *level == Level::Write,
+                    "{}",
+                    entry.uses
+                );
+            }
+            for condition in &entry.when {
+                let tests = [
+                    condition.present,
+                    condition.equals.is_some(),
+                    condition.is_github_token,
+                ];
+                assert_eq!(tests.iter().filter(|t| **t).count(), 1, "{}", entry.uses);
+            }
+        }
+    }
+
+    #[test]
+    fn gh_subcommands_map_to_scopes() {
+        assert_eq!(
+            gh_needs("pr", "comment"),
+            Some(one("pull-requests", Level::Write))
+        );
+        assert_eq!(
+            gh_needs("release", "create"),
+            Some(one("contents", Level::Write))
+        );
+        assert_eq!(gh_needs("issue", "edit"), Some(one("issues", Level::Write)));
+        assert_eq!(gh_needs("api", "repos/o/r"), None);
+        assert_eq!(gh_needs("secret", "set"), None);
+    }
+
+    #[test]
+    fn recognizes_the_job_token() {
+        assert!(is_github_token("${{ github.token }}"));
+        assert!(is_github_token("${{secrets.GITHUB_TOKEN}}"));
+        assert!(!is_github_token("${{ secrets.PAT }}"));
+    }
+}
