@@ -40,6 +40,7 @@ const FIXABLE: &[(&str, Fixes)] = &[
     ("missing-permissions", Fixes::Unsafe),
     ("write-all-permissions", Fixes::Unsafe),
     ("excessive-permissions", Fixes::Unsafe),
+    ("template-injection", Fixes::Mixed),
 ];
 
 /// The names of the rules `plimsoll rules --format json` says can fix.
@@ -208,6 +209,7 @@ fix_tests! {
     missing_permissions => "missing-permissions",
     write_all_permissions => "write-all-permissions",
     excessive_permissions => "excessive-permissions",
+    template_injection => "template-injection",
 }
 
 const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";
@@ -371,20 +373,24 @@ fn peer(name: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// How many findings of each kind actionlint and zizmor (offline, pedantic) report on the
-/// workflows of `root`: `actionlint:<kind>` and `zizmor:<audit>`.
+/// How many findings of each kind actionlint (with shellcheck, when it is on PATH) and zizmor
+/// (offline, pedantic) report on the workflows of `root`: `actionlint:<kind>` and
+/// `zizmor:<audit>`.
 fn peer_findings(
     actionlint: &Path,
     zizmor: &Path,
     root: &Path,
+    workflow: &Path,
 ) -> std::collections::BTreeMap<String, usize> {
     let mut counts = std::collections::BTreeMap::new();
     let output = std::process::Command::new(actionlint)
         .current_dir(root)
-        .args(["-format", "{{json .}}", "-shellcheck="])
+        .args(["-format", "{{json .}}"])
+        .arg(workflow)
         .output()
         .unwrap();
-    let errors: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    let errors: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("actionlint: {}", String::from_utf8_lossy(&output.stderr)));
     for error in errors.as_array().into_iter().flatten() {
         *counts
             .entry(format!("actionlint:{}", error["kind"].as_str().unwrap()))
@@ -424,11 +430,15 @@ fn fixed_workflows_give_peers_nothing_new(rules: &[&str]) {
         let workflows = dir.path().join(".github/workflows");
         fs::create_dir_all(&workflows).unwrap();
         let file = copy_fixture(rule, &workflows);
-        let before = peer_findings(&actionlint, &zizmor, dir.path());
+        let before = peer_findings(&actionlint, &zizmor, dir.path(), &file);
         let mut args = only(rule, &file);
         args.splice(1..1, ["--fix".to_string(), "--unsafe-fixes".to_string()]);
         plimsoll(dir.path()).args(&args).output().unwrap();
-        let after = peer_findings(&actionlint, &zizmor, dir.path());
+        let after = peer_findings(&actionlint, &zizmor, dir.path(), &file);
+        assert_ne!(
+            after, before,
+            "{rule}: the fix changed nothing the peers see"
+        );
         for (kind, count) in &after {
             let was = before.get(kind).copied().unwrap_or(0);
             assert!(
@@ -441,11 +451,12 @@ fn fixed_workflows_give_peers_nothing_new(rules: &[&str]) {
 }
 
 #[test]
-fn fixed_permissions_give_actionlint_and_zizmor_nothing_new() {
+fn fixed_permissions_and_injections_give_actionlint_and_zizmor_nothing_new() {
     fixed_workflows_give_peers_nothing_new(&[
         "missing-permissions",
         "write-all-permissions",
         "excessive-permissions",
+        "template-injection",
     ]);
 }
 

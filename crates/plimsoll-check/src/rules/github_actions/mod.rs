@@ -25,6 +25,7 @@ mod excessive_permissions;
 mod forbidden_action;
 mod github_app_token;
 mod hardcoded_container_credentials;
+mod injection_fix;
 mod insecure_download;
 mod invalid_env_name;
 mod invalid_event;

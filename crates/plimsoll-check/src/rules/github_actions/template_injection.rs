@@ -3,6 +3,7 @@ use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
 use super::common::{action_slug, expression_paths, ValueSpans};
+use super::injection_fix::move_to_env;
 use super::taint::{taint_of_path, Place, Taint};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
@@ -46,6 +47,19 @@ declare_rule! {
     /// - run: echo "Title: ${{ github.event.pull_request.title }}"
     /// ```
     ///
+    /// ## Fix
+    /// In a `run:` script, moves the expression into the step's `env:` (a new entry named after
+    /// it, `PULL_REQUEST_TITLE`; one entry for the same expression used twice; `${{ env.T }}`
+    /// becomes `$T` directly) and reads the variable where the expression was, as the step's
+    /// shell does: `"$NAME"` in a plain word, `${NAME}` inside double quotes, `$env:NAME` in
+    /// PowerShell (the shell comes from `shell:`, the `defaults:` of the job or workflow, or the
+    /// runner: PowerShell on Windows). Safe inside double quotes, and in a plain word for a value
+    /// that holds no blanks (a ref, a branch name, a SHA); unsafe where the script's meaning
+    /// may change: a plain word holding a title (it is no longer split into words), single
+    /// quotes (`'"$NAME"'`), an unquoted here-document. No fix under `cmd` (it expands
+    /// `%NAME%` before parsing the line, so the value would still be code), in a quoted
+    /// here-document, or for the script inputs of actions.
+    ///
     /// ## Use instead
     /// Pass the value through an environment variable and let the shell read it (`$TITLE`, not
     /// `${{ env.TITLE }}`), which the shell treats as data:
@@ -61,6 +75,7 @@ declare_rule! {
         domain: GithubActions,
         summary: "Untrusted data is expanded into a script",
         help: "pass the value through `env:` and use the variable (`\"$TITLE\"`) in the script",
+        fix: Sometimes,
     }
 }
 
@@ -170,12 +185,14 @@ fn describe(shown: &str, taint: &Taint, reach: &Reach<'_>, what: &str) -> (Strin
 
 fn check_script(
     cx: &Context<'_>,
+    scope: &StepScope<'_>,
     place: &Place<'_>,
     reach: &Reach<'_>,
     node: &Node,
     what: &str,
     out: &mut Sink,
 ) {
+    let is_run = scope.step.run().is_some_and(|run| std::ptr::eq(run, node));
     let Some(text) = node.as_str() else {
         return;
     };
@@ -194,6 +211,29 @@ fn check_script(
         // an event); the others keep the rule's (configurable) severity.
         if severity == Severity::Note {
             diagnostic.severity(severity);
+        }
+        if !is_run {
+            continue;
+        }
+        let fix = move_to_env(
+            cx.text(),
+            &scope.step,
+            scope.job.as_ref(),
+            scope.workflow,
+            node,
+            used.expression,
+            &used.path,
+        );
+        match fix {
+            Ok(fix) => {
+                diagnostic.fix(fix);
+            }
+            Err(why) => {
+                diagnostic.help(format!(
+                    "{} (no automatic fix: {why})",
+                    TemplateInjection::META.help
+                ));
+            }
         }
     }
 }
@@ -237,7 +277,7 @@ impl Rule for TemplateInjection {
             steps: scope.siblings,
         };
         for (node, language) in scripts {
-            check_script(cx, &place, &reach, node, language, out);
+            check_script(cx, scope, &place, &reach, node, language, out);
         }
     }
 }
