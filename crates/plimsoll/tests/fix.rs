@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{plimsoll, write};
+use common::{peer, plimsoll, write};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plimsoll-check/tests/fixtures")
@@ -41,6 +41,8 @@ const FIXABLE: &[(&str, Fixes)] = &[
     ("write-all-permissions", Fixes::Unsafe),
     ("excessive-permissions", Fixes::Unsafe),
     ("template-injection", Fixes::Mixed),
+    ("apt-get-hygiene", Fixes::Mixed),
+    ("cd-instead-of-workdir", Fixes::Unsafe),
 ];
 
 /// The names of the rules `plimsoll rules --format json` says can fix.
@@ -210,6 +212,60 @@ fix_tests! {
     write_all_permissions => "write-all-permissions",
     excessive_permissions => "excessive-permissions",
     template_injection => "template-injection",
+    apt_get_hygiene => "apt-get-hygiene",
+    cd_instead_of_workdir => "cd-instead-of-workdir",
+}
+
+/// How many findings of each hadolint rule (`DL3009`, `SC2164`) hadolint reports in `file`.
+fn hadolint_findings(hadolint: &Path, file: &Path) -> std::collections::BTreeMap<String, usize> {
+    let output = std::process::Command::new(hadolint)
+        .args(["--no-fail", "--format", "json"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut counts = std::collections::BTreeMap::new();
+    for finding in findings.as_array().unwrap() {
+        *counts
+            .entry(finding["code"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The Dockerfile fixes, safe and unsafe, applied to their fixtures: hadolint finds no more of
+/// any of its rules in the fixed file than in the original, and fewer of the rule the fix is
+/// about (DL3009: lists left, DL3015: recommends, DL3003: `cd`).
+#[test]
+fn dockerfile_fixes_add_no_hadolint_finding() {
+    let Some(hadolint) = peer("hadolint") else {
+        println!("skipped: hadolint is not installed in /root/.cache/plimsoll-peers/bin (../shared/bench/peers.sh installs it)");
+        return;
+    };
+    for (rule, fixed_codes) in [
+        ("apt-get-hygiene", &["DL3009", "DL3015"][..]),
+        ("cd-instead-of-workdir", &["DL3003"][..]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = copy_fixture(rule, dir.path());
+        let before = hadolint_findings(&hadolint, &file);
+        assert!(
+            !before.contains_key("DL1000"),
+            "hadolint cannot parse the fixture of {rule}"
+        );
+        let mut args = only(rule, &file);
+        args.splice(1..1, ["--fix".to_string(), "--unsafe-fixes".to_string()]);
+        plimsoll(dir.path()).args(&args).output().unwrap();
+        let after = hadolint_findings(&hadolint, &file);
+        for (code, count) in &after {
+            let was = before.get(code).copied().unwrap_or(0);
+            assert!(*count <= was, "{rule}: hadolint {code} {was} → {count}");
+        }
+        for code in fixed_codes {
+            let (was, now) = (before.get(*code), after.get(*code));
+            assert!(now < was, "{rule}: hadolint {code} {was:?} → {now:?}");
+        }
+    }
 }
 
 const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add curl\nUSER 1000\n";

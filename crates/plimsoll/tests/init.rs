@@ -7,7 +7,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{git, plimsoll, write};
+use common::{git, peer, plimsoll, write};
 
 const CI: &str = ".github/workflows/ci.yml";
 const DEPENDABOT: &str = ".github/dependabot.yml";
@@ -724,11 +724,6 @@ fn update_pins_refuses_plain_text_transports() {
             "{stderr}"
         );
     }
-}
-
-fn peer(name: &str) -> Option<PathBuf> {
-    let path = PathBuf::from("/root/.cache/plimsoll-peers/bin").join(name);
-    path.is_file().then_some(path)
 }
 
 /// actionlint (with shellcheck, when it is on PATH) and zizmor (offline, pedantic) find nothing

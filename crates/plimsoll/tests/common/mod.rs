@@ -74,3 +74,9 @@ pub fn stdout_of(dir: &Path, args: &[&str], code: i32) -> Vec<u8> {
         .stdout
         .clone()
 }
+
+/// A peer tool installed by `../shared/bench/peers.sh` (actionlint, zizmor, hadolint), if it is.
+pub fn peer(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from("/root/.cache/plimsoll-peers/bin").join(name);
+    path.is_file().then_some(path)
+}

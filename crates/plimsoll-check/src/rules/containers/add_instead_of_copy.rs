@@ -1,3 +1,4 @@
+use super::common::copies_before_workdir;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::fix::{Edit, Fix};
@@ -22,7 +23,9 @@ declare_rule! {
     /// ## Fix
     /// Safe: replaces `ADD` with `COPY` when every source is a local path that is not an
     /// archive and holds no variable, and the instruction uses no flag `COPY` lacks
-    /// (`--checksum`, `--keep-git-dir`, `--unpack`): `COPY` then copies the same files.
+    /// (`--checksum`, `--keep-git-dir`, `--unpack`): `COPY` then copies the same files. No fix
+    /// when the destination is relative and no `WORKDIR` is set before it
+    /// (`copy-before-workdir`): set the folder first, then the fix applies.
     ///
     /// ## Use instead
     /// ```dockerfile
@@ -64,6 +67,12 @@ impl Rule for AddInsteadOfCopy {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
+        // hadolint's DL3045 sees a relative destination in a `COPY` only: turning such an
+        // `ADD` into a `COPY` would bring up a finding the `ADD` did not have.
+        let before_workdir: Vec<usize> = copies_before_workdir(cx.dockerfile)
+            .into_iter()
+            .map(|(start, _, _)| start)
+            .collect();
         for instruction in cx.dockerfile.all_instructions() {
             if instruction.keyword != "ADD" || !instruction.heredocs.is_empty() {
                 continue;
@@ -93,7 +102,8 @@ impl Rule for AddInsteadOfCopy {
                         instruction.keyword_span,
                         format!("`ADD {text}` copies a local file: use `COPY`"),
                     );
-                    if sources.iter().all(|source| is_plain_local(&source.text))
+                    if !before_workdir.contains(&instruction.span.start)
+                        && sources.iter().all(|source| is_plain_local(&source.text))
                         && instruction.flags.iter().all(|flag| {
                             COPY_FLAGS.iter().any(|f| flag.name.eq_ignore_ascii_case(f))
                         })

@@ -347,3 +347,36 @@ pub(crate) fn walk_stages<T: Clone>(
         at_end.push(state);
     }
 }
+
+/// The `COPY` and `ADD` instructions (by their start in the file) that copy to a relative
+/// destination before any `WORKDIR` is set, in their stage or a stage it is built from (a
+/// `scratch` stage works in `/`), with that destination: the files land relative to the base
+/// image's working directory. Each with its keyword as written upper-case.
+pub(crate) fn copies_before_workdir(file: &Dockerfile) -> Vec<(usize, String, Located)> {
+    let mut copies = Vec::new();
+    walk_stages(
+        file,
+        |base| *base == Base::Scratch,
+        |instruction, workdir| match instruction.keyword.as_str() {
+            "WORKDIR" => *workdir = true,
+            "COPY" | "ADD" if !*workdir && instruction.heredocs.is_empty() => {
+                let words = instruction.words();
+                let Some(destination) = words.last().filter(|_| words.len() >= 2) else {
+                    return;
+                };
+                let text = destination.text.as_str();
+                let absolute =
+                    text.starts_with('/') || text.starts_with('$') || text.get(1..2) == Some(":");
+                if !absolute {
+                    copies.push((
+                        instruction.span.start,
+                        instruction.keyword.clone(),
+                        destination.clone(),
+                    ));
+                }
+            }
+            _ => {}
+        },
+    );
+    copies
+}

@@ -1,4 +1,4 @@
-use super::common::{walk_stages, Base};
+use super::common::copies_before_workdir;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{DockerfileContext, Rule};
@@ -44,34 +44,15 @@ impl Rule for CopyBeforeWorkdir {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        walk_stages(
-            cx.dockerfile,
-            // `scratch` has `/` as its working directory, and nothing else to move it.
-            |base| *base == Base::Scratch,
-            |instruction, workdir| match instruction.keyword.as_str() {
-                "WORKDIR" => *workdir = true,
-                "COPY" | "ADD" if !*workdir && instruction.heredocs.is_empty() => {
-                    let words = instruction.words();
-                    let Some(destination) = words.last().filter(|_| words.len() >= 2) else {
-                        return;
-                    };
-                    let text = destination.text.as_str();
-                    let absolute = text.starts_with('/')
-                        || text.starts_with('$')
-                        || text.get(1..2) == Some(":");
-                    if !absolute {
-                        out.report(
-                            &Self::META,
-                            destination.span,
-                            format!(
-                                "`{} … {text}` copies relative to the base image's working directory: no `WORKDIR` is set before it",
-                                instruction.keyword
-                            ),
-                        );
-                    }
-                }
-                _ => {}
-            },
-        );
+        for (_, keyword, destination) in copies_before_workdir(cx.dockerfile) {
+            out.report(
+                &Self::META,
+                destination.span,
+                format!(
+                    "`{keyword} … {}` copies relative to the base image's working directory: no `WORKDIR` is set before it",
+                    destination.text
+                ),
+            );
+        }
     }
 }
