@@ -17,6 +17,7 @@ pub mod fixer;
 pub mod history;
 pub mod kubernetes;
 pub mod peers;
+pub mod pins;
 pub mod reference;
 pub mod registry;
 pub mod repository;

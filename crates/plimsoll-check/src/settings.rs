@@ -152,6 +152,9 @@ pub struct GithubActionsSettings {
     /// (`secrets-outside-environment`; `*` matches any run of characters), for
     /// `secrets-outside-environment`.
     pub secrets_outside_environment: Vec<String>,
+    /// Action refs resolved to commit SHAs for the pinning fix; empty unless the run resolved
+    /// some (`check --fix`/`--diff`) or read them from the cache (the language server).
+    pub pins: std::sync::Arc<crate::pins::ResolvedRefs>,
 }
 
 /// Which exclusions apply inside a path named on the command line

@@ -26,6 +26,7 @@
 //! Overrides go through `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` rather
 //! than `-c`: a driver name may hold `=`, which `-c name=value` would split at.
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -211,6 +212,66 @@ impl Git {
     }
 }
 
+/// The tags and branches of a remote, as `git ls-remote` lists them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RemoteRefs {
+    /// Tag name → the commit it points to (an annotated tag peeled to its commit).
+    pub tags: BTreeMap<String, String>,
+    /// Branch name → the commit at its tip.
+    pub heads: BTreeMap<String, String>,
+}
+
+/// The tags and branches of the remote at `url` whose names end with one of `patterns` (git's
+/// `ls-remote` patterns: `v4` matches `refs/tags/v4` and `refs/heads/v4`), or all of them when
+/// `patterns` is empty. Each pattern is also asked with `^{}` appended, since git lists the
+/// commit an annotated tag points to under that name and a pattern matches names exactly.
+///
+/// Run outside any repository with only the transports a remote worth trusting for a pin is
+/// read over: https, ssh, and local paths (mirrors, tests). Plain-text http and git:// are
+/// refused, since a SHA read over them could be swapped in transit, and no command a
+/// configuration names (ssh wrapper, credential helper) runs. A connection that stalls (under
+/// one byte a second for 20 seconds) is given up.
+pub fn ls_remote(url: &str, patterns: &[&str]) -> Result<RemoteRefs, GitError> {
+    let git = Git::new(&std::env::temp_dir())?.allowing_transports(&["https", "ssh", "file"]);
+    let mut command = git.command(["ls-remote", "--tags", "--heads", "--", url]);
+    for pattern in patterns {
+        command.arg(pattern).arg(format!("{pattern}^{{}}"));
+    }
+    command
+        .env("GIT_HTTP_LOW_SPEED_LIMIT", "1")
+        .env("GIT_HTTP_LOW_SPEED_TIME", "20");
+    let output = command.output().map_err(spawn_error)?;
+    if !output.status.success() {
+        return Err(GitError::Failed {
+            command: format!("ls-remote {url}"),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(parse_ls_remote(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// Read `git ls-remote` output: `<sha>\t<ref>` lines; a tag's `^{}` line (the commit an
+/// annotated tag points to) wins over the tag object's own SHA.
+fn parse_ls_remote(listing: &str) -> RemoteRefs {
+    let mut refs = RemoteRefs::default();
+    let mut peeled = BTreeMap::new();
+    for line in listing.lines() {
+        let Some((sha, reference)) = line.split_once('\t') else {
+            continue;
+        };
+        if let Some(tag) = reference.strip_prefix("refs/tags/") {
+            match tag.strip_suffix("^{}") {
+                Some(tag) => peeled.insert(tag.to_string(), sha.to_string()),
+                None => refs.tags.insert(tag.to_string(), sha.to_string()),
+            };
+        } else if let Some(branch) = reference.strip_prefix("refs/heads/") {
+            refs.heads.insert(branch.to_string(), sha.to_string());
+        }
+    }
+    refs.tags.extend(peeled);
+    refs
+}
+
 /// Whether `rel`, a path git listed (`ls-files`), names something inside the work tree: only
 /// plain names, no `..`, no root, no `.`. git writes such paths into its index itself, but a
 /// hostile repository's `.git/index` is the attacker's file, and git lists its entries as they
@@ -261,6 +322,16 @@ fn driver_overrides(listing: &[u8]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn annotated_tags_are_peeled_and_branches_kept_apart() {
+        let listing = "aaa\trefs/heads/main\nbbb\trefs/tags/v1\nccc\trefs/tags/v2\nddd\trefs/tags/v2^{}\neee\trefs/pull/1/head\n";
+        let refs = parse_ls_remote(listing);
+        assert_eq!(refs.heads.get("main").map(String::as_str), Some("aaa"));
+        assert_eq!(refs.tags.get("v1").map(String::as_str), Some("bbb"));
+        assert_eq!(refs.tags.get("v2").map(String::as_str), Some("ddd"));
+        assert_eq!(refs.tags.len() + refs.heads.len(), 3);
+    }
 
     #[test]
     fn listed_paths_outside_the_work_tree_are_told() {

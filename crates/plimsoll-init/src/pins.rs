@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use plimsoll_git::Git;
 use serde::Deserialize;
 
 use crate::InitError;
@@ -160,41 +159,14 @@ pub fn update(text: &str, remote_base: &str) -> Result<(String, Vec<PinUpdate>),
 
 /// Tag name → commit SHA at `url`, annotated tags peeled.
 fn ls_remote_tags(url: &str) -> Result<BTreeMap<String, String>, InitError> {
-    let git_error = |message: String| InitError::Git {
+    let refs = plimsoll_git::ls_remote(url, &[]).map_err(|err| InitError::Git {
         url: url.to_string(),
-        message,
-    };
-    // The hardened runner, from outside any repository, with only the transports a remote
-    // worth trusting for a pin is read over: https, ssh, and local paths (mirrors, tests).
-    // Plain-text http and git:// are refused, since a SHA read over them could be swapped in
-    // transit, and no command a configuration names (ssh wrapper, credential helper) runs.
-    let git = Git::new(&std::env::temp_dir())
-        .map_err(|err| git_error(err.to_string()))?
-        .allowing_transports(&["https", "ssh", "file"]);
-    let output = git
-        .output(["ls-remote", "--tags", url])
-        .map_err(|err| git_error(err.to_string()))?;
-    if !output.status.success() {
-        return Err(git_error(
-            String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        ));
-    }
-    let mut tags = BTreeMap::new();
-    let mut peeled = BTreeMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Some((sha, reference)) = line.split_once('\t') else {
-            continue;
-        };
-        let Some(tag) = reference.strip_prefix("refs/tags/") else {
-            continue;
-        };
-        match tag.strip_suffix("^{}") {
-            Some(tag) => peeled.insert(tag.to_string(), sha.to_string()),
-            None => tags.insert(tag.to_string(), sha.to_string()),
-        };
-    }
-    tags.extend(peeled);
-    Ok(tags)
+        message: match err {
+            plimsoll_git::GitError::Failed { stderr, .. } => stderr,
+            other => other.to_string(),
+        },
+    })?;
+    Ok(refs.tags)
 }
 
 /// `(major, minor, patch)` of a `vX.Y.Z` tag.

@@ -24,6 +24,7 @@ use lsp_types::{
 };
 use plimsoll_check::config::{Overrides, Settings};
 use plimsoll_check::fix::{self, Applicability, Fix};
+use plimsoll_check::pins;
 use plimsoll_check::{Finding, RuleMeta, Severity};
 
 use crate::document::Document;
@@ -426,7 +427,7 @@ impl Server {
             return Ok(settings.clone());
         }
         let env = |name: &str| std::env::var(name).ok();
-        let settings = match Settings::load(root, &env, &Overrides::default()) {
+        let mut settings = match Settings::load(root, &env, &Overrides::default()) {
             Ok(settings) => settings,
             Err(err) => {
                 let message = plimsoll_check::secrets::log::redact_text(&format!(
@@ -443,6 +444,10 @@ impl Server {
                 Settings::default()
             }
         };
+        // The pinning quick fix uses the refs `check --fix` resolved before, from the cache:
+        // an editor must not wait on the network, nor reach it on every keystroke.
+        let cache = pins::RefCache::load(pins::RefCache::default_path(&env));
+        settings.github_actions.pins = Arc::new(cache.resolved(&pins::server(&env), pins::now()));
         let settings = Arc::new(settings);
         self.settings.insert(root.to_path_buf(), settings.clone());
         Ok(settings)

@@ -144,6 +144,10 @@ struct CheckArgs {
     /// something to fix.
     #[arg(long, conflicts_with_all = ["fix", "git_history", "write_baseline"])]
     diff: bool,
+    /// With `--fix` or `--diff`, resolve action refs for the pinning fix from the cache only
+    /// (no `git ls-remote`): a ref not cached gets no fix.
+    #[arg(long)]
+    offline: bool,
     /// Search git history for secrets instead of the files: what every commit of every ref
     /// added, or of REV-RANGE (`main..HEAD`, `v1.0..`). The first path is the repository; a
     /// folder given as the only argument (`--git-history repo`) is the repository, not a range.
@@ -214,17 +218,28 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let first = paths[0].clone();
     let env = |name: &str| std::env::var(name).ok();
-    let settings = Settings::load(&first, &env, &overrides)?;
+    let mut settings = Settings::load(&first, &env, &overrides)?;
     let mut report = match &history_range {
         Some(range) => crate::history::scan(&first, range, &settings)?,
         None => plimsoll_check::check(&paths, &settings)?,
     };
+    let mut unpinned = 0;
+    if (args.fix || args.diff) && history_range.is_none() {
+        let pins = crate::fix::resolve_pins(&report, &settings, args.offline, &env);
+        unpinned = pins.failures().count();
+        if pins.resolved_count() > 0 {
+            settings.github_actions.pins = std::sync::Arc::new(pins);
+            // The pinning rules attach their fixes now that the refs are resolved.
+            report = plimsoll_check::check(&paths, &settings)?;
+        }
+    }
     if args.diff {
         let mut summary = crate::fix::Summary::default();
         output::emit_with(None, |out| {
             summary = crate::fix::run(&report, &settings, args.unsafe_fixes, Mode::Diff, out)?;
             Ok(())
         })?;
+        summary.unpinned = unpinned;
         eprintln!("plimsoll: {}", diff_summary(&summary));
         std::mem::forget(report);
         return Ok(if summary.fixed > 0 {
@@ -234,7 +249,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let fixed = if args.fix {
-        let summary = crate::fix::run(
+        let mut summary = crate::fix::run(
             &report,
             &settings,
             args.unsafe_fixes,
@@ -245,6 +260,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             // Report what is left, from the files as they now are.
             report = plimsoll_check::check(&paths, &settings)?;
         }
+        summary.unpinned = unpinned;
         Some(summary)
     } else {
         None
@@ -323,7 +339,17 @@ fn fix_summary(summary: &crate::fix::Summary, remaining: usize) -> String {
             summary.unsafe_left
         ));
     }
+    line.push_str(&unpinned_note(summary));
     line
+}
+
+/// What the summaries add when action refs could not be resolved for the pinning fix.
+fn unpinned_note(summary: &crate::fix::Summary) -> String {
+    match summary.unpinned {
+        0 => String::new(),
+        1 => "; 1 action ref could not be resolved to pin it (see above)".to_string(),
+        n => format!("; {n} action refs could not be resolved to pin them (see above)"),
+    }
 }
 
 /// The line `--diff` ends with.
@@ -335,6 +361,7 @@ fn diff_summary(summary: &crate::fix::Summary) -> String {
             summary.unsafe_left
         ));
     }
+    line.push_str(&unpinned_note(summary));
     line
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use plimsoll_check::config::Settings;
 use plimsoll_check::fixer::{self, DroppedFix};
+use plimsoll_check::pins;
 use plimsoll_check::CheckReport;
 use plimsoll_syntax::SourceFile;
 use rayon::prelude::*;
@@ -29,6 +30,41 @@ pub struct Summary {
     pub files: usize,
     /// Findings whose fix is unsafe and was not applied (`--unsafe-fixes` would).
     pub unsafe_left: usize,
+    /// Action refs that could not be resolved to a commit, so were not pinned.
+    pub unpinned: usize,
+}
+
+/// The rules whose fix pins an action ref to a commit SHA.
+const PINNING_RULES: &[&str] = &["unpinned-action", "action-not-pinned-to-sha"];
+
+/// Resolve the action refs the pinning rules' findings in `report` name, from the cache in the
+/// user's cache folder or with `git ls-remote` (not when `offline`), and remember the answers
+/// there. A ref that cannot be resolved is said on stderr, with the reason, and gets no fix; a
+/// cache that cannot be written is a warning: neither stops the run.
+pub fn resolve_pins(
+    report: &CheckReport,
+    settings: &Settings,
+    offline: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> pins::ResolvedRefs {
+    let wanted = pins::wanted(&report.findings, PINNING_RULES, settings.max_file_size);
+    if wanted.is_empty() {
+        return pins::ResolvedRefs::default();
+    }
+    let now = pins::now();
+    let mut cache = pins::RefCache::load(pins::RefCache::default_path(env));
+    let resolved = pins::resolve(&wanted, &pins::server(env), &mut cache, offline, now);
+    if let Err(err) = cache.save(now) {
+        eprintln!(
+            "plimsoll: warning: {}",
+            crate::for_stderr(&err.to_string(), false)
+        );
+    }
+    for (action, reason) in resolved.failures() {
+        let line = format!("not pinned: {action}: {reason}");
+        eprintln!("plimsoll: {}", crate::for_stderr(&line, false));
+    }
+    resolved
 }
 
 /// One file's result.

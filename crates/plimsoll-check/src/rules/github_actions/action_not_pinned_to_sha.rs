@@ -6,6 +6,7 @@ use super::common::{
 };
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::pins::pin_fix;
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -27,6 +28,17 @@ declare_rule! {
     /// - uses: actions/checkout@v4
     /// ```
     ///
+    /// ## Fix
+    /// Under `plimsoll check --fix` or `--diff`, replaces the ref by the commit it points at now,
+    /// read with `git ls-remote` from the action's repository (`$GITHUB_SERVER_URL/owner/repo`,
+    /// default `https://github.com`; an annotated tag is peeled to its commit), and writes the
+    /// ref as a trailing comment (`# v4`), after which a comment already there is kept. Safe
+    /// for a tag: the same code runs. Unsafe for a documented branch (`# stable (branch)`):
+    /// the pin stops following it. Resolutions are cached for a day in
+    /// `$XDG_CACHE_HOME/plimsoll/action-refs.json`; a ref that cannot be resolved (no network,
+    /// `--offline` and not cached, unknown ref) gets no fix, and the run says why. A plain
+    /// `plimsoll check` never goes to the network.
+    ///
     /// ## Use instead
     /// ```yaml
     /// - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
@@ -39,6 +51,7 @@ declare_rule! {
         summary: "An action is pinned by a moving tag, not a commit SHA (strict)",
         help: "replace the tag by the commit SHA it points at, keeping the tag as a `# vX.Y.Z` comment",
         strict_only: true,
+        fix: Sometimes,
     }
 }
 
@@ -63,11 +76,14 @@ fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
                 .help("call it by a full release tag (`@vX.Y.Z`), not a shorter tag nor a commit SHA, which it refuses too");
             }
             RefKind::VersionTag => {
-                out.report(
+                let diagnostic = out.report(
                     &ActionNotPinnedToSha::META,
                     span,
                     format!("`{owner}/{repo}@{git_ref}` is pinned by a tag that can be moved"),
                 );
+                if let Some(fix) = pin_fix(cx.text(), node, &cx.settings.github_actions.pins) {
+                    diagnostic.fix(fix);
+                }
             }
             RefKind::Branch
                 if path.is_some_and(|path| {
@@ -81,11 +97,14 @@ fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
                 );
             }
             RefKind::Branch if documented_branch(owner, repo, git_ref).is_some() => {
-                out.report(
+                let diagnostic = out.report(
                     &ActionNotPinnedToSha::META,
                     span,
                     format!("`{owner}/{repo}@{git_ref}` follows `{git_ref}`, the branch its maintainers document as its interface: it moves like a tag"),
                 );
+                if let Some(fix) = pin_fix(cx.text(), node, &cx.settings.github_actions.pins) {
+                    diagnostic.fix(fix);
+                }
             }
             RefKind::Branch | RefKind::CommitSha => {}
         }

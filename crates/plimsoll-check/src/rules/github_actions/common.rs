@@ -289,7 +289,7 @@ macro_rules! job_and_step_rule {
 pub(crate) use job_and_step_rule;
 
 /// The lines of a data file, trimmed, blank lines and `#` comments left out.
-fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+pub(crate) fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))

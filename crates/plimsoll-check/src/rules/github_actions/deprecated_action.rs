@@ -1,8 +1,12 @@
-use plimsoll_actions::{ref_kind, RefKind, Uses};
+use std::sync::OnceLock;
+
+use plimsoll_actions::{ref_kind, ref_span, RefKind, Uses};
 use plimsoll_syntax::yaml::Node;
 
+use super::common::data_lines;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::rule::{Context, Rule, StepScope};
 
 declare_rule! {
@@ -29,6 +33,16 @@ declare_rule! {
     ///       toolchain: stable
     /// ```
     ///
+    /// ## Fix
+    /// Moves an outdated major version tag to its successor where
+    /// `crates/plimsoll-check/data/action-successors.txt` names one, with the action's changelog
+    /// or deprecation notice as its source: safe when that source says only the runtime changed
+    /// (`actions/checkout@v3` → `@v4`, `actions/setup-node@v3` → `@v4`, `actions/cache@v3` →
+    /// `@v4`), unsafe otherwise (`actions/upload-artifact@v3` → `@v4`: v4 artifacts are
+    /// immutable and v3's download cannot read them, so upload and download move together).
+    /// No fix for a commit SHA (its successor's commit must be chosen and resolved), nor for
+    /// an archived action, whose replacement takes other inputs.
+    ///
     /// ## Use instead
     /// ```yaml
     /// steps:
@@ -42,6 +56,7 @@ declare_rule! {
         domain: GithubActions,
         summary: "An archived action, or an outdated major version of a popular action, is used",
         help: "move to the maintained replacement or to a current major version of the action",
+        fix: Sometimes,
     }
 }
 
@@ -96,6 +111,75 @@ const OUTDATED: &[(&str, u64)] = &[
     ("aws-actions/configure-aws-credentials", 4),
     ("goreleaser/goreleaser-action", 5),
 ];
+
+/// The major version that replaces outdated ones of an action, from
+/// `data/action-successors.txt`.
+#[derive(Debug)]
+struct Successor {
+    /// `owner/repo`.
+    action: &'static str,
+    /// The majors it replaces, comma-separated.
+    old_majors: &'static str,
+    /// The tag written instead (`v4`).
+    new_ref: &'static str,
+    /// Whether the move keeps what the step does.
+    applicability: Applicability,
+    /// Why, in a few words.
+    reason: &'static str,
+}
+
+/// The successor of major version `major` of `owner/repo`, if the data names one.
+fn successor(owner: &str, repo: &str, major: u64) -> Option<&'static Successor> {
+    static TABLE: OnceLock<Vec<Successor>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        data_lines(include_str!("../../../data/action-successors.txt"))
+            .filter_map(|line| {
+                let mut fields = line.splitn(6, ' ');
+                let action = fields.next()?;
+                let old_majors = fields.next()?;
+                let new_ref = fields.next()?;
+                let applicability = match fields.next()? {
+                    "safe" => Applicability::Safe,
+                    "unsafe" => Applicability::Unsafe,
+                    _ => return None,
+                };
+                let _source = fields.next()?;
+                let reason = fields.next()?.trim();
+                Some(Successor {
+                    action,
+                    old_majors,
+                    new_ref,
+                    applicability,
+                    reason,
+                })
+            })
+            .collect()
+    });
+    table.iter().find(|entry| {
+        names(owner, repo, entry.action)
+            && entry
+                .old_majors
+                .split(',')
+                .any(|old| old.parse() == Ok(major))
+    })
+}
+
+/// The fix that moves the `uses:` value `node`, at version tag `git_ref`, to the successor's
+/// tag.
+fn bump_fix(text: &str, node: &Node, git_ref: &str, successor: &Successor) -> Option<Fix> {
+    let span = ref_span(node, text);
+    if text.get(span.start..span.end) != Some(git_ref) {
+        return None;
+    }
+    Some(Fix::new(
+        successor.applicability,
+        format!(
+            "move `{}@{git_ref}` to `@{}`: {}",
+            successor.action, successor.new_ref, successor.reason
+        ),
+        vec![Edit::replace(span, successor.new_ref)],
+    ))
+}
 
 /// The major version of a version tag (`v3`, `v3.1.0`, `3-node20`).
 fn major_of(version: &str) -> Option<u64> {
@@ -200,7 +284,11 @@ impl Rule for DeprecatedAction {
             return;
         };
         if major < minimum {
-            out.report(
+            let fixable = ref_kind(git_ref) == RefKind::VersionTag;
+            let fix = successor(owner, repo, major)
+                .filter(|_| fixable)
+                .and_then(|successor| bump_fix(cx.text(), node, git_ref, successor));
+            let diagnostic = out.report(
                 &Self::META,
                 node.span,
                 format!(
@@ -212,6 +300,9 @@ impl Rule for DeprecatedAction {
             } else {
                 format!("use `{owner}/{repo}@v{minimum}` or later")
             });
+            if let Some(fix) = fix {
+                diagnostic.fix(fix);
+            }
         }
     }
 }

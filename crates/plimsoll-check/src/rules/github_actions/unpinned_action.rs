@@ -4,6 +4,7 @@ use plimsoll_syntax::yaml::Node;
 use super::common::{documented_branch, is_own_repository_path, release_tag_only};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
+use crate::pins::pin_fix;
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -32,6 +33,17 @@ declare_rule! {
     /// - uses: some-org/deploy-action@main
     /// ```
     ///
+    /// ## Fix
+    /// Under `plimsoll check --fix --unsafe-fixes` or `--diff --unsafe-fixes`, replaces the
+    /// branch by the commit at its tip now, read with `git ls-remote` from the action's
+    /// repository (`$GITHUB_SERVER_URL/owner/repo`, default `https://github.com`), with the
+    /// branch as a trailing comment (`# main (branch)`). Unsafe: the pin stops following the
+    /// branch, and a branch's tip is not a release; pin a release tag's commit when there is
+    /// one. (A ref that turns out to be a tag is pinned safely, `# v1`.) Resolutions are
+    /// cached for a day in `$XDG_CACHE_HOME/plimsoll/action-refs.json`; without a network or
+    /// with `--offline` and nothing cached there is no fix, and the run says why. A use
+    /// without a ref gets no fix: which release to take is for a person.
+    ///
     /// ## Use instead
     /// Pin a full commit SHA with the version it stands for as a comment:
     /// ```yaml
@@ -44,6 +56,7 @@ declare_rule! {
         domain: GithubActions,
         summary: "An action is used without a ref or by a branch",
         help: "pin a release: a full commit SHA with a `# vX.Y.Z` comment, or at least a version tag",
+        fix: Sometimes,
     }
 }
 
@@ -85,11 +98,14 @@ pub(crate) fn check_uses(cx: &Context<'_>, node: &Node, out: &mut Sink) {
             if RefKind::of(git_ref) == RefKind::Branch
                 && documented_branch(owner, repo, git_ref).is_none() =>
         {
-            out.report(
+            let diagnostic = out.report(
                 &UnpinnedAction::META,
                 ref_span(node, cx.text()),
                 format!("`{owner}/{repo}@{git_ref}` follows the branch `{git_ref}`: its code can change under you"),
             );
+            if let Some(fix) = pin_fix(cx.text(), node, &cx.settings.github_actions.pins) {
+                diagnostic.fix(fix);
+            }
         }
         Some(_) => {}
     }
