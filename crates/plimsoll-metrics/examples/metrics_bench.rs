@@ -52,6 +52,7 @@ fn main() {
         branch: None,
         now: since + sync_runs as i64 * spacing,
         logs: false,
+        junit: false,
     };
     let started = Instant::now();
     let summary =

@@ -22,6 +22,7 @@ use crate::cache_log::{CacheEvent, CacheOutcome};
 use crate::model::{Job, RunAttempt, Workflow};
 use crate::runners::{runner_kind, RunnerOs};
 use crate::store::History;
+use crate::test_metrics::{analyse_tests, test_step_seconds, TestReport};
 use crate::time::{format_date, format_timestamp, week_start, WEEK};
 
 /// The report's format version, for `--format json` readers.
@@ -41,6 +42,11 @@ pub const NOTES: &[&str] = &[
      per-OS multiplier (Linux 1, Windows 2, macOS 10; self-hosted 0).",
     "Cache hit rate = restores / (restores + misses), from the cache actions' own log lines in \
      the job logs read (--logs); a partial hit restored a fallback key (restore-keys).",
+    "Test time: per run attempt, the steps named for tests (\"Run tests\", \"pytest\", \
+     \"cargo nextest run\"; not \"Upload test results\"), and the sum of the JUnit reports' \
+     test times in its artifacts (--junit).",
+    "Flaky test: one commit where a test (classname + name, per workflow) both failed and \
+     passed, across attempts or runs, or passed on its runner's own retry (flakyFailure).",
 ];
 
 /// What to analyse.
@@ -104,7 +110,7 @@ fn percentile(sorted: &[i64], fraction: f64) -> Option<i64> {
 }
 
 impl Spread {
-    fn of(mut values: Vec<i64>) -> Self {
+    pub(crate) fn of(mut values: Vec<i64>) -> Self {
         values.sort_unstable();
         Spread {
             count: values.len(),
@@ -222,8 +228,18 @@ pub struct WorkflowMetrics {
     pub queue: Spread,
     pub recovery: Recovery,
     pub cache: CacheStats,
+    pub test_time: TestTime,
     pub weekly: Vec<Week>,
     pub jobs: Vec<JobMetrics>,
+}
+
+/// How long a workflow's tests take per run attempt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestTime {
+    /// The test steps' durations summed per attempt (steps found by their names).
+    pub steps: Spread,
+    /// The JUnit reports' test times summed per attempt, where its artifacts held reports.
+    pub junit: Spread,
 }
 
 /// A job that failed and passed on one commit.
@@ -283,6 +299,8 @@ pub struct Report {
     pub runner_minutes: Vec<RunnerMinutes>,
     pub total_minutes: i64,
     pub total_billable_minutes: i64,
+    /// JUnit figures: the slowest and the flaky tests (`--junit`).
+    pub tests: TestReport,
 }
 
 fn matches_workflow(filter: Option<&str>, workflow: Option<&Workflow>) -> bool {
@@ -383,6 +401,17 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
         }
     };
 
+    // The JUnit test time of each attempt with results.
+    let mut junit_seconds: BTreeMap<(i64, i64), f64> = BTreeMap::new();
+    for test in &history.tests {
+        if kept.contains(&(test.run_id, test.attempt)) {
+            *junit_seconds
+                .entry((test.run_id, test.attempt))
+                .or_default() += test.case.seconds.unwrap_or(0.0);
+        }
+    }
+    let mut test_runs: BTreeMap<(i64, i64), (&RunAttempt, &str)> = BTreeMap::new();
+
     let mut workflow_metrics = Vec::new();
     let mut flaky_jobs = Vec::new();
     let mut steps: BTreeMap<(String, String, String), (usize, Vec<i64>)> = BTreeMap::new();
@@ -396,6 +425,8 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
         let mut cache = CacheStats::default();
         let mut job_rows: BTreeMap<&str, JobTally> = BTreeMap::new();
         let mut job_commits: BTreeMap<&str, BTreeMap<&str, (bool, bool)>> = BTreeMap::new();
+        let mut step_test_seconds = Vec::new();
+        let mut junit_test_seconds = Vec::new();
         for run in attempts {
             let result = outcome(&run.status, run.conclusion.as_deref());
             outcomes.add(result);
@@ -409,6 +440,10 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
                 let duration = (attempt_end(run, &jobs_by_attempt) - attempt_start(run)).max(0);
                 durations.push(duration);
                 week.1.push(duration);
+                step_test_seconds.extend(test_step_seconds(jobs));
+            }
+            if let Some(seconds) = junit_seconds.get(&(run.run_id, run.attempt)) {
+                junit_test_seconds.push(seconds.round() as i64);
             }
             for job in jobs {
                 let job_result = outcome(&job.status, job.conclusion.as_deref());
@@ -471,9 +506,20 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
                 });
             }
         }
+        let workflow_label: &str = workflows.get(&workflow_id).map_or_else(
+            || attempts.first().map_or("", |r| r.name.as_str()),
+            |w| w.name.as_str(),
+        );
+        for run in attempts {
+            test_runs.insert((run.run_id, run.attempt), (*run, workflow_label));
+        }
         workflow_metrics.push(WorkflowMetrics {
             recovery: recovery(attempts, &default_branch, &jobs_by_attempt),
             cache,
+            test_time: TestTime {
+                steps: Spread::of(step_test_seconds),
+                junit: Spread::of(junit_test_seconds),
+            },
             name,
             path,
             outcomes,
@@ -548,6 +594,7 @@ pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
             .filter_map(|r| r.billable_minutes)
             .sum(),
         runner_minutes,
+        tests: analyse_tests(&history.tests, &test_runs, options.top_steps),
     }
 }
 

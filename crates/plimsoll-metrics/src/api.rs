@@ -1,6 +1,7 @@
 //! GitHub's REST API responses for Actions, as its OpenAPI description documents them
 //! (`repos/get`, `actions/list-repo-workflows`, `actions/list-workflow-runs-for-repo`,
-//! `actions/get-workflow-run-attempt`, `actions/list-jobs-for-workflow-run-attempt`), and their
+//! `actions/get-workflow-run-attempt`, `actions/list-jobs-for-workflow-run-attempt`,
+//! `actions/list-workflow-run-artifacts`), and their
 //! conversion into the stored [`crate::model`]. Only the fields the metrics use are read;
 //! unknown fields are ignored, so newer API versions still parse.
 
@@ -73,6 +74,22 @@ pub struct ApiJob {
     pub runner_name: Option<String>,
     #[serde(default)]
     pub steps: Option<Vec<ApiStep>>,
+}
+
+/// `actions/list-workflow-run-artifacts`.
+#[derive(Debug, Deserialize)]
+pub struct ArtifactList {
+    pub artifacts: Vec<ApiArtifact>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApiArtifact {
+    pub id: i64,
+    pub name: String,
+    pub size_in_bytes: i64,
+    #[serde(default)]
+    pub expired: bool,
+    pub created_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -64,6 +64,8 @@ pub struct RequestCounts {
 #[derive(Debug, Clone)]
 pub struct Page {
     pub body: String,
+    /// The body of a binary download ([`Client::get_binary`]); empty otherwise.
+    pub bytes: Vec<u8>,
     pub next_url: Option<String>,
 }
 
@@ -85,6 +87,10 @@ enum Outcome {
     /// A transient failure: retry with backoff.
     Transient(String),
 }
+
+/// The largest binary download read: artifacts past it are not asked for (their listing gives
+/// their size), so this only guards against a server that lies.
+pub const BINARY_LIMIT: u64 = 512 << 20;
 
 /// Rate-limit waits allowed for one URL: a limit that keeps coming back is a failure.
 const MAX_RATE_LIMIT_WAITS: u32 = 10;
@@ -117,12 +123,18 @@ impl Client {
     /// GET `url` (absolute, or a path under the API URL), conditionally when the store has
     /// its ETag.
     pub fn get(&mut self, url: &str, store: &Store) -> Result<Page> {
-        self.fetch(url, Some(store))
+        self.fetch(url, Some(store), false)
     }
 
     /// GET `url` without keeping the response: a job log, large and read once.
     pub fn get_uncached(&mut self, url: &str) -> Result<Page> {
-        self.fetch(url, None)
+        self.fetch(url, None, false)
+    }
+
+    /// GET a binary body (an artifact zip), following redirects to where it is stored, and
+    /// without keeping it.
+    pub fn get_binary(&mut self, url: &str) -> Result<Vec<u8>> {
+        Ok(self.fetch(url, None, true)?.bytes)
     }
 
     /// `url` as requested: absolute, or a path under the API URL.
@@ -134,7 +146,7 @@ impl Client {
         }
     }
 
-    fn fetch(&mut self, url: &str, store: Option<&Store>) -> Result<Page> {
+    fn fetch(&mut self, url: &str, store: Option<&Store>, binary: bool) -> Result<Page> {
         let url = self.absolute_url(url);
         let cached = match store {
             Some(store) => store.cached_response(&url)?,
@@ -145,7 +157,7 @@ impl Client {
         loop {
             self.wait_for_rate_limit(&url)?;
             self.counts.requests += 1;
-            match self.exchange(&url, cached.as_ref(), store)? {
+            match self.exchange(&url, cached.as_ref(), store, binary)? {
                 Outcome::Done(page) => return Ok(page),
                 Outcome::WaitFor(delay, reason) => {
                     waits += 1;
@@ -219,6 +231,7 @@ impl Client {
         url: &str,
         cached: Option<&CachedResponse>,
         store: Option<&Store>,
+        binary: bool,
     ) -> Result<Outcome> {
         let mut request = self
             .agent
@@ -270,8 +283,24 @@ impl Client {
                 self.counts.not_modified += 1;
                 Ok(Outcome::Done(Page {
                     body: cached.body.clone(),
+                    bytes: Vec::new(),
                     next_url: next_url.or_else(|| cached.next_url.clone()),
                 }))
+            }
+            200..=299 if binary => {
+                match response
+                    .body_mut()
+                    .with_config()
+                    .limit(BINARY_LIMIT)
+                    .read_to_vec()
+                {
+                    Ok(bytes) => Ok(Outcome::Done(Page {
+                        body: String::new(),
+                        bytes,
+                        next_url,
+                    })),
+                    Err(error) => transport_failure(url, error),
+                }
             }
             200..=299 => {
                 let body = match response
@@ -293,7 +322,11 @@ impl Client {
                         },
                     )?;
                 }
-                Ok(Outcome::Done(Page { body, next_url }))
+                Ok(Outcome::Done(Page {
+                    body,
+                    bytes: Vec::new(),
+                    next_url,
+                }))
             }
             403 | 429 => {
                 if let Some(seconds) = retry_after {

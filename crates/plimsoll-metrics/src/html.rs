@@ -299,6 +299,29 @@ pub fn html(report: &Report) -> String {
     }
 
     table(&mut page, &tables::slowest_steps(report, Medium::Html));
+
+    // The id lets a link point at the flaky tests, as at the flaky jobs.
+    let flaky_tests = tables::flaky_tests(report, Medium::Html);
+    let _ = write!(
+        page,
+        "<h2 id=\"flaky-tests\">{}</h2>",
+        escape(&flaky_tests.title)
+    );
+    if report.tests.results == 0 {
+        page.push_str("<p>No JUnit reports read: sync with <code>--junit</code>.</p>");
+    } else if flaky_tests.rows.is_empty() {
+        page.push_str("<p>None: no commit where a test both failed and passed.</p>");
+    } else {
+        table_without_title(&mut page, &flaky_tests);
+    }
+    let test_time = tables::test_time(report, Medium::Html);
+    if !test_time.rows.is_empty() {
+        table(&mut page, &test_time);
+    }
+    let slowest_tests = tables::slowest_tests(report, Medium::Html);
+    if !slowest_tests.rows.is_empty() {
+        table(&mut page, &slowest_tests);
+    }
     table(&mut page, &tables::runner_minutes(report, Medium::Html));
     let _ = write!(
         page,

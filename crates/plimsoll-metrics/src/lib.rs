@@ -13,6 +13,7 @@ pub mod cache_log;
 pub mod client;
 pub mod error;
 pub mod html;
+pub mod junit;
 pub mod model;
 pub mod render;
 pub mod runners;
@@ -20,6 +21,7 @@ pub mod serve;
 pub mod store;
 pub mod sync;
 mod tables;
+pub mod test_metrics;
 pub mod time;
 
 pub use analysis::{analyse, AnalysisOptions, Report};

@@ -110,6 +110,27 @@ pub fn human(report: &Report) -> String {
         &tables::most_failing_steps(report, Medium::Terminal),
         Some("none"),
     );
+    let junit_hint = "no JUnit reports read: sync with --junit";
+    table_with_title(
+        &mut out,
+        &tables::test_time(report, Medium::Terminal),
+        Some("no test steps or JUnit reports"),
+    );
+    table_with_title(
+        &mut out,
+        &tables::slowest_tests(report, Medium::Terminal),
+        Some(junit_hint),
+    );
+    let flaky_tests_empty = if report.tests.results == 0 {
+        junit_hint
+    } else {
+        "none"
+    };
+    table_with_title(
+        &mut out,
+        &tables::flaky_tests(report, Medium::Terminal),
+        Some(flaky_tests_empty),
+    );
     table_with_title(
         &mut out,
         &tables::caches(report, Medium::Terminal),
@@ -384,6 +405,55 @@ pub fn openmetrics(report: &Report) -> String {
             ],
             flaky.flaky_commits as f64,
         );
+    }
+    f.family(
+        "plimsoll_workflow_test_seconds",
+        "summary",
+        Some("seconds"),
+        "Test time per run attempt: source=steps sums the steps named for tests, source=junit the JUnit reports' test times.",
+    );
+    for w in &report.workflows {
+        for (source, spread) in [("steps", &w.test_time.steps), ("junit", &w.test_time.junit)] {
+            if spread.count > 0 {
+                f.summary(
+                    "plimsoll_workflow_test_seconds",
+                    &[("repo", repo), ("workflow", &w.name), ("source", source)],
+                    spread,
+                );
+            }
+        }
+    }
+    // Tests are many: only the report's top lists (--top) become series, so the label sets
+    // stay bounded.
+    f.family(
+        "plimsoll_test_flaky_commits",
+        "gauge",
+        None,
+        "Commits on which a JUnit test both failed and passed (the top flaky tests only).",
+    );
+    for t in &report.tests.flaky_tests {
+        let test = format!("{}::{}", t.classname, t.name);
+        f.sample(
+            "plimsoll_test_flaky_commits",
+            &[("repo", repo), ("workflow", &t.workflow), ("test", &test)],
+            t.flaky_commits as f64,
+        );
+    }
+    f.family(
+        "plimsoll_test_duration_seconds",
+        "gauge",
+        Some("seconds"),
+        "Median JUnit time of the slowest tests (the top ones only).",
+    );
+    for t in &report.tests.slowest_tests {
+        if let Some(p50) = t.duration_ms.p50 {
+            let test = format!("{}::{}", t.classname, t.name);
+            f.sample(
+                "plimsoll_test_duration_seconds",
+                &[("repo", repo), ("workflow", &t.workflow), ("test", &test)],
+                p50 as f64 / 1000.0,
+            );
+        }
     }
     f.family(
         "plimsoll_runner_minutes",

@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::cache_log::{CacheEvent, CacheOutcome};
 use crate::error::{MetricsError, Result};
+use crate::junit::{TestCase, TestOutcome};
 use crate::model::{Job, Repo, RunAttempt, Step, Workflow};
 
 /// The schema scripts; the database's `user_version` is how many of them it has had.
@@ -100,6 +101,35 @@ const MIGRATIONS: &[&str] = &[
         exact INTEGER,
         PRIMARY KEY (job_id, line)
      );",
+    // 3: the JUnit reports in runs' artifacts (`--junit`): which runs' artifacts were listed
+    // (up to which attempt), which artifacts were read, and each test case they held.
+    "CREATE TABLE artifact_listings (
+        run_id INTEGER PRIMARY KEY,
+        listed_attempt INTEGER NOT NULL,
+        fetched_at INTEGER NOT NULL
+     );
+     CREATE TABLE artifacts (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        reports INTEGER NOT NULL,
+        read INTEGER NOT NULL,
+        fetched_at INTEGER NOT NULL
+     );
+     CREATE TABLE test_results (
+        artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+        run_id INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        suite TEXT NOT NULL,
+        classname TEXT NOT NULL,
+        name TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        seconds REAL,
+        retried_failures INTEGER NOT NULL,
+        message TEXT
+     );
+     CREATE INDEX test_results_by_run ON test_results(run_id, attempt);",
 ];
 
 /// The schema version this build writes.
@@ -134,6 +164,29 @@ pub struct History {
     /// The cache events of each job whose log was read, by job id (an empty list: read, no
     /// cache used).
     pub cache_events: BTreeMap<i64, Vec<CacheEvent>>,
+    /// The test cases of the JUnit reports read (`--junit`), by run attempt.
+    pub tests: Vec<StoredTest>,
+}
+
+/// A test case of a JUnit report, with the run attempt whose artifact held it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTest {
+    pub run_id: i64,
+    pub attempt: i64,
+    pub case: TestCase,
+}
+
+/// An artifact as it was read for JUnit reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArtifactRead {
+    pub id: i64,
+    pub run_id: i64,
+    pub attempt: i64,
+    pub name: String,
+    /// Whether it was downloaded (an expired or too large one is not).
+    pub read: bool,
+    /// The JUnit reports it held.
+    pub reports: usize,
 }
 
 /// An open metrics database.
@@ -453,13 +506,168 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let jobs = self.jobs(repo.id, since)?;
         let cache_events = self.cache_events(repo.id, since)?;
+        let tests = self.tests(repo.id, since)?;
         Ok(History {
             repo: Some(repo),
             workflows,
             runs,
             jobs,
             cache_events,
+            tests,
         })
+    }
+
+    /// The runs of `repo_id` created at or after `since` whose artifacts were not listed since
+    /// their latest completed attempt, with that attempt: a re-run's artifacts are listed
+    /// again.
+    pub fn runs_without_artifacts(&self, repo_id: i64, since: i64) -> Result<Vec<(i64, i64)>> {
+        let mut statement = self.connection.prepare(
+            "SELECT r.run_id, MAX(r.attempt) FROM runs r
+             LEFT JOIN artifact_listings l ON l.run_id = r.run_id
+             WHERE r.repo_id = ?1 AND r.created_at >= ?2 AND r.status = 'completed'
+             GROUP BY r.run_id
+             HAVING MAX(r.attempt) > COALESCE(MAX(l.listed_attempt), 0)
+             ORDER BY r.run_id",
+        )?;
+        let rows = statement
+            .query_map([repo_id, since], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// When each stored attempt of `run_id` started, by attempt number.
+    pub fn attempt_starts(&self, run_id: i64) -> Result<Vec<(i64, i64)>> {
+        let mut statement = self.connection.prepare(
+            "SELECT attempt, COALESCE(run_started_at, created_at) FROM runs
+             WHERE run_id = ?1 ORDER BY attempt",
+        )?;
+        let rows = statement
+            .query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Whether artifact `id` was read (or found unreadable) already.
+    pub fn artifact_known(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .connection
+            .query_row("SELECT 1 FROM artifacts WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Record an artifact as read, with the test cases of its reports, all or nothing.
+    pub fn save_artifact(
+        &mut self,
+        artifact: &ArtifactRead,
+        cases: &[TestCase],
+        fetched_at: i64,
+    ) -> Result<()> {
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "DELETE FROM test_results WHERE artifact_id = ?1",
+            [artifact.id],
+        )?;
+        transaction.execute(
+            "INSERT OR REPLACE INTO artifacts (id, run_id, attempt, name, reports, read, fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                artifact.id,
+                artifact.run_id,
+                artifact.attempt,
+                artifact.name,
+                artifact.reports as i64,
+                artifact.read,
+                fetched_at
+            ],
+        )?;
+        {
+            let mut insert = transaction.prepare(
+                "INSERT INTO test_results (artifact_id, run_id, attempt, suite, classname, name,
+                                           outcome, seconds, retried_failures, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for case in cases {
+                insert.execute(params![
+                    artifact.id,
+                    artifact.run_id,
+                    artifact.attempt,
+                    case.suite,
+                    case.classname,
+                    case.name,
+                    case.outcome.as_str(),
+                    case.seconds,
+                    case.retried_failures,
+                    case.message
+                ])?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Record that the artifacts of `run_id` were listed with attempt `attempt` its latest.
+    pub fn save_artifact_listing(&self, run_id: i64, attempt: i64, fetched_at: i64) -> Result<()> {
+        self.connection.execute(
+            "INSERT OR REPLACE INTO artifact_listings (run_id, listed_attempt, fetched_at)
+             VALUES (?1, ?2, ?3)",
+            params![run_id, attempt, fetched_at],
+        )?;
+        Ok(())
+    }
+
+    /// The artifacts read for run `run_id`, by id.
+    pub fn artifacts(&self, run_id: i64) -> Result<Vec<ArtifactRead>> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, run_id, attempt, name, read, reports FROM artifacts WHERE run_id = ?1
+             ORDER BY id",
+        )?;
+        let rows = statement
+            .query_map([run_id], |row| {
+                Ok(ArtifactRead {
+                    id: row.get(0)?,
+                    run_id: row.get(1)?,
+                    attempt: row.get(2)?,
+                    name: row.get(3)?,
+                    read: row.get(4)?,
+                    reports: usize::try_from(row.get::<_, i64>(5)?).unwrap_or_default(),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn tests(&self, repo_id: i64, since: i64) -> Result<Vec<StoredTest>> {
+        let mut statement = self.connection.prepare(
+            "SELECT t.run_id, t.attempt, t.suite, t.classname, t.name, t.outcome, t.seconds,
+                    t.retried_failures, t.message
+             FROM test_results t JOIN runs r ON r.run_id = t.run_id AND r.attempt = t.attempt
+             WHERE r.repo_id = ?1 AND r.created_at >= ?2
+             ORDER BY t.run_id, t.attempt, t.rowid",
+        )?;
+        let mut tests = Vec::new();
+        let mut rows = statement.query([repo_id, since])?;
+        while let Some(row) = rows.next()? {
+            let outcome: String = row.get(5)?;
+            // An outcome this build cannot name (written by a newer one) is left out.
+            let Some(outcome) = TestOutcome::parse(&outcome) else {
+                continue;
+            };
+            tests.push(StoredTest {
+                run_id: row.get(0)?,
+                attempt: row.get(1)?,
+                case: TestCase {
+                    suite: row.get(2)?,
+                    classname: row.get(3)?,
+                    name: row.get(4)?,
+                    outcome,
+                    seconds: row.get(6)?,
+                    retried_failures: row.get(7)?,
+                    message: row.get(8)?,
+                },
+            });
+        }
+        Ok(tests)
     }
 
     /// The completed jobs of `repo_id`'s runs created at or after `since` whose log was not

@@ -11,8 +11,9 @@ use crate::api::{self, ApiRun, JobList, RunList, WorkflowList};
 use crate::cache_log::cache_events;
 use crate::client::Client;
 use crate::error::{MetricsError, Result};
+use crate::junit::read_artifact;
 use crate::model::{Job, Repo};
-use crate::store::{Store, SyncState};
+use crate::store::{ArtifactRead, Store, SyncState};
 use crate::time::format_timestamp;
 
 /// How far before the cursor an incremental sync lists again: a re-run keeps its run's
@@ -40,6 +41,8 @@ pub struct SyncOptions {
     pub now: i64,
     /// Also read each completed job's log once, for its cache events.
     pub logs: bool,
+    /// Also read each completed run's artifacts once, for the JUnit reports they hold.
+    pub junit: bool,
 }
 
 /// What a sync did.
@@ -58,6 +61,12 @@ pub struct SyncSummary {
     /// Job logs read (`logs`), and those GitHub no longer had (expired or deleted).
     pub logs_read: u64,
     pub logs_unavailable: u64,
+    /// Artifacts downloaded (`junit`), the JUnit reports they held and their test cases;
+    /// artifacts not downloaded (expired, or larger than [`JUNIT_ARTIFACT_LIMIT`]).
+    pub artifacts_read: u64,
+    pub junit_reports: u64,
+    pub test_cases_stored: u64,
+    pub artifacts_skipped: u64,
     pub requests: crate::client::RequestCounts,
 }
 
@@ -220,6 +229,17 @@ pub fn sync(
             progress,
         )?;
     }
+    if options.junit {
+        sync_junit(
+            client,
+            store,
+            &base,
+            repo.id,
+            options,
+            &mut summary,
+            progress,
+        )?;
+    }
     store.save_sync_state(
         repo.id,
         &scope,
@@ -317,6 +337,95 @@ fn sync_logs(
     Ok(())
 }
 
+/// The largest artifact downloaded for JUnit reports: test reports are small, and a larger
+/// artifact is a build output not worth the transfer.
+pub const JUNIT_ARTIFACT_LIMIT: i64 = 64 << 20;
+
+/// The attempt an artifact belongs to: the latest one started at or before the artifact was
+/// created. GitHub lists a run's artifacts without their attempt; re-run jobs upload theirs
+/// after the new attempt started.
+fn artifact_attempt(starts: &[(i64, i64)], created: Option<i64>, latest: i64) -> i64 {
+    let Some(created) = created else {
+        return latest;
+    };
+    starts
+        .iter()
+        .filter(|(_, started)| *started <= created)
+        .map(|(attempt, _)| *attempt)
+        .max()
+        .unwrap_or(latest)
+}
+
+/// List the artifacts of every completed run not listed since its latest attempt, and read
+/// the JUnit reports of each artifact not read yet. Expired and oversized artifacts are
+/// recorded as not read, and not asked for again.
+fn sync_junit(
+    client: &mut Client,
+    store: &mut Store,
+    base: &str,
+    repo_id: i64,
+    options: &SyncOptions,
+    summary: &mut SyncSummary,
+    progress: &mut dyn FnMut(&SyncSummary),
+) -> Result<()> {
+    for (run_id, latest) in store.runs_without_artifacts(repo_id, options.since)? {
+        let starts = store.attempt_starts(run_id)?;
+        let mut url = Some(format!(
+            "{base}/actions/runs/{run_id}/artifacts?per_page=100"
+        ));
+        while let Some(current) = url {
+            let page = client.get_uncached(&current)?;
+            let list: api::ArtifactList = api::parse(&current, &page.body)?;
+            for artifact in list.artifacts {
+                if store.artifact_known(artifact.id)? {
+                    continue;
+                }
+                let created = artifact
+                    .created_at
+                    .as_deref()
+                    .and_then(crate::time::parse_timestamp);
+                let mut read = ArtifactRead {
+                    id: artifact.id,
+                    run_id,
+                    attempt: artifact_attempt(&starts, created, latest),
+                    name: artifact.name,
+                    read: false,
+                    reports: 0,
+                };
+                let mut cases = Vec::new();
+                if artifact.expired || artifact.size_in_bytes > JUNIT_ARTIFACT_LIMIT {
+                    summary.artifacts_skipped += 1;
+                } else {
+                    let zip_url = format!("{base}/actions/artifacts/{}/zip", artifact.id);
+                    match client.get_binary(&zip_url) {
+                        Ok(bytes) => {
+                            let found =
+                                read_artifact(std::io::Cursor::new(bytes)).unwrap_or_default();
+                            read.read = true;
+                            read.reports = found.reports;
+                            cases = found.cases;
+                            summary.artifacts_read += 1;
+                            summary.junit_reports += found.reports as u64;
+                            summary.test_cases_stored += cases.len() as u64;
+                        }
+                        // Expired or deleted since it was listed.
+                        Err(MetricsError::Http {
+                            status: 404 | 410, ..
+                        }) => summary.artifacts_skipped += 1,
+                        Err(other) => return Err(other),
+                    }
+                }
+                store.save_artifact(&read, &cases, options.now)?;
+                summary.requests = client.counts;
+                progress(summary);
+            }
+            url = page.next_url;
+        }
+        store.save_artifact_listing(run_id, latest, options.now)?;
+    }
+    Ok(())
+}
+
 /// Every job of one attempt, across pages. Only an unfinished attempt's pages are kept for
 /// conditional requests: a completed attempt is never asked for again.
 fn attempt_jobs(
@@ -364,6 +473,15 @@ mod tests {
         assert!(split_repo("octo/app/x").is_err());
         assert!(split_repo("/app").is_err());
         assert!(split_repo("octo/a?b").is_err());
+    }
+
+    #[test]
+    fn an_artifact_belongs_to_the_attempt_running_when_it_was_made() {
+        let starts = [(1, 1000), (2, 5000)];
+        assert_eq!(artifact_attempt(&starts, Some(1200), 2), 1);
+        assert_eq!(artifact_attempt(&starts, Some(5000), 2), 2);
+        assert_eq!(artifact_attempt(&starts, None, 2), 2);
+        assert_eq!(artifact_attempt(&starts, Some(10), 2), 2);
     }
 
     #[test]

@@ -297,3 +297,119 @@ pub(crate) fn runner_minutes(report: &Report, medium: Medium) -> Table {
         rows,
     }
 }
+
+/// A workflow per row: its test time per attempt, from the test steps and from JUnit.
+pub(crate) fn test_time(report: &Report, medium: Medium) -> Table {
+    let rows = report
+        .workflows
+        .iter()
+        .filter(|w| w.test_time.steps.count > 0 || w.test_time.junit.count > 0)
+        .map(|w| {
+            let t = &w.test_time;
+            vec![
+                w.name.clone(),
+                t.steps.count.to_string(),
+                duration(t.steps.p50),
+                duration(t.steps.p95),
+                t.junit.count.to_string(),
+                duration(t.junit.p50),
+                duration(t.junit.p95),
+            ]
+        })
+        .collect();
+    Table {
+        title: medium
+            .pick(
+                "Test time per run attempt (test steps; JUnit totals)",
+                "Test time per run attempt",
+            )
+            .to_owned(),
+        header: medium.header(&[
+            ("WORKFLOW", "Workflow"),
+            ("STEP RUNS", "Attempts with test steps"),
+            ("STEPS P50", "Test steps p50"),
+            ("STEPS P95", "Test steps p95"),
+            ("JUNIT RUNS", "Attempts with JUnit reports"),
+            ("JUNIT P50", "JUnit total p50"),
+            ("JUNIT P95", "JUnit total p95"),
+        ]),
+        rows,
+    }
+}
+
+/// A test's milliseconds as text: `850 ms`, `12.4 s`, or a longer duration.
+fn milliseconds(value: Option<i64>) -> String {
+    match value {
+        None => "-".to_owned(),
+        Some(ms) if ms < 1000 => format!("{ms} ms"),
+        Some(ms) if ms < 60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        Some(ms) => duration(Some(ms / 1000)),
+    }
+}
+
+/// The slowest tests by median time.
+pub(crate) fn slowest_tests(report: &Report, medium: Medium) -> Table {
+    let rows = report
+        .tests
+        .slowest_tests
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{} / {} / {}", t.workflow, t.classname, t.name),
+                t.duration_ms.count.to_string(),
+                milliseconds(t.duration_ms.p50),
+                milliseconds(t.duration_ms.p95),
+            ]
+        })
+        .collect();
+    Table {
+        title: medium
+            .pick("Slowest tests (JUnit, by p50)", "Slowest tests")
+            .to_owned(),
+        header: medium.header(&[
+            ("TEST", "Test"),
+            ("RUNS", "Results"),
+            ("P50", "p50"),
+            ("P95", "p95"),
+        ]),
+        rows,
+    }
+}
+
+/// A flaky test per row.
+pub(crate) fn flaky_tests(report: &Report, medium: Medium) -> Table {
+    let rows = report
+        .tests
+        .flaky_tests
+        .iter()
+        .map(|t| {
+            vec![
+                format!("{} / {} / {}", t.workflow, t.classname, t.name),
+                format!("{} of {}", t.flaky_commits, t.commits),
+                percent(Some(t.frequency)),
+                t.failures.to_string(),
+                t.passed_on_rerun.to_string(),
+                t.passed_on_retry.to_string(),
+                t.last_message.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Table {
+        title: medium
+            .pick(
+                "Flaky tests (JUnit: failed and passed on one commit)",
+                "Flaky tests",
+            )
+            .to_owned(),
+        header: medium.header(&[
+            ("TEST", "Test"),
+            ("FLAKY COMMITS", "Flaky commits"),
+            ("FREQUENCY", "Frequency"),
+            ("FAILURES", "Failures"),
+            ("RERUN PASSES", "Passed on a re-run"),
+            ("RETRY PASSES", "Passed on the runner's retry"),
+            ("LAST FAILURE", "Last failure"),
+        ]),
+        rows,
+    }
+}

@@ -8,33 +8,9 @@ use std::time::{Duration, Instant};
 
 use common::github_server::{GitHubServer, Reply};
 use common::history::{self, REPO, SINCE};
+use common::setup::{client, since, sync_options};
 use plimsoll_metrics::time::parse_timestamp;
-use plimsoll_metrics::{
-    analyse, AnalysisOptions, Client, ClientOptions, MetricsError, Store, SyncOptions,
-};
-
-fn client(server: &GitHubServer) -> Client {
-    let mut options = ClientOptions::new(&server.url, Some("test-token".to_owned()));
-    options.timeout = Duration::from_secs(1);
-    options.backoff_base = Duration::from_millis(50);
-    options.max_retries = 3;
-    Client::new(options)
-}
-
-fn since() -> i64 {
-    parse_timestamp(SINCE).expect("since")
-}
-
-fn sync_options() -> SyncOptions {
-    SyncOptions {
-        repo: REPO.to_owned(),
-        since: since(),
-        workflow: None,
-        branch: None,
-        now: parse_timestamp("2026-11-12T00:00:00Z").expect("now"),
-        logs: false,
-    }
-}
+use plimsoll_metrics::{analyse, AnalysisOptions, MetricsError, Store, SyncOptions};
 
 fn epoch_now() -> i64 {
     plimsoll_metrics::time::now()
@@ -146,7 +122,7 @@ fn sync_survives_githubs_failures_stores_every_attempt_and_then_fetches_only_wha
     );
 
     // What was stored.
-    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(store.schema_version().expect("version"), 3);
     let stored = store.history(REPO, since()).expect("history");
     assert_eq!(
         stored.repo.as_ref().map(|r| r.default_branch.as_str()),
@@ -498,13 +474,13 @@ fn a_database_of_a_newer_schema_is_refused_and_an_empty_one_migrated() {
             .expect("reopen")
             .schema_version()
             .expect("version"),
-        2
+        3
     );
     set_user_version(&path, 99);
     match Store::open(&path) {
         Err(MetricsError::NewerSchema {
             found: 99,
-            known: 2,
+            known: 3,
         }) => {}
         Err(other) => panic!("unexpected error {other}"),
         Ok(_) => panic!("a newer schema was opened"),

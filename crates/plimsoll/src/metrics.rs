@@ -49,11 +49,15 @@ pub struct Scope {
     /// Also read each completed job's log once, for the cache actions' hits, misses and saves.
     #[arg(long)]
     logs: bool,
+    /// Also read each completed run's artifacts once (up to 64 MiB each), for the JUnit test
+    /// reports they hold: test times, slowest and flaky tests.
+    #[arg(long)]
+    junit: bool,
     /// The database (default: $XDG_CACHE_HOME/plimsoll/metrics.sqlite, else
     /// ~/.cache/plimsoll/metrics.sqlite).
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
-    /// How many steps the slowest and most-failing lists show.
+    /// How many rows the slowest and most-failing steps and the slowest and flaky tests show.
     #[arg(long, value_name = "N", default_value_t = 10)]
     top: usize,
 }
@@ -71,7 +75,7 @@ pub struct MetricsArgs {
     #[command(flatten)]
     scope: Scope,
     /// Report from the database without asking GitHub.
-    #[arg(long, conflicts_with = "logs")]
+    #[arg(long, conflicts_with_all = ["logs", "junit"])]
     offline: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = MetricsFormat::Table)]
@@ -187,6 +191,7 @@ fn sync_once(
         branch: scope.branch.clone(),
         now,
         logs: scope.logs,
+        junit: scope.junit,
     };
     plimsoll_metrics::sync(client, store, &options, progress)
         .with_context(|| format!("cannot sync {}", resolved.repo))
@@ -216,7 +221,7 @@ fn report(store: &Store, scope: &Scope, resolved: &Resolved) -> anyhow::Result<R
 }
 
 /// The one-line summary of a sync, for stderr.
-fn summary_line(repo: &str, summary: &SyncSummary, logs: bool) -> String {
+fn summary_line(repo: &str, summary: &SyncSummary, logs: bool, junit: bool) -> String {
     let counts = summary.requests;
     let logs = if logs {
         format!(
@@ -226,8 +231,19 @@ fn summary_line(repo: &str, summary: &SyncSummary, logs: bool) -> String {
     } else {
         String::new()
     };
+    let junit = if junit {
+        format!(
+            ", {} artifacts read ({} JUnit reports, {} test results; {} expired or too large)",
+            summary.artifacts_read,
+            summary.junit_reports,
+            summary.test_cases_stored,
+            summary.artifacts_skipped
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "plimsoll: synced {}: {} runs listed, {} attempts and {} jobs stored{logs}; {} \
+        "plimsoll: synced {}: {} runs listed, {} attempts and {} jobs stored{logs}{junit}; {} \
          requests ({} not modified, {} retried, {} rate-limit waits)",
         crate::for_stderr(repo, false),
         summary.runs_listed,
@@ -273,7 +289,10 @@ pub fn run(args: MetricsArgs) -> anyhow::Result<ExitCode> {
         if on_terminal {
             eprint!("\r\x1b[2K");
         }
-        eprintln!("{}", summary_line(&repo, &summary, args.scope.logs));
+        eprintln!(
+            "{}",
+            summary_line(&repo, &summary, args.scope.logs, args.scope.junit)
+        );
     }
     let report = report(&store, &args.scope, &resolved)?;
     if let Some(path) = &args.html {
@@ -355,7 +374,10 @@ fn sync_loop(scope: &Scope, interval: i64, exposition: &SharedExposition) {
         let outcome = resolve(scope, now).and_then(|resolved| {
             let mut store = open_store(&resolved.db)?;
             let summary = sync_once(&mut client, &mut store, scope, &resolved, now, &mut |_| {})?;
-            eprintln!("{}", summary_line(&resolved.repo, &summary, scope.logs));
+            eprintln!(
+                "{}",
+                summary_line(&resolved.repo, &summary, scope.logs, scope.junit)
+            );
             report(&store, scope, &resolved)
         });
         match exposition.write() {

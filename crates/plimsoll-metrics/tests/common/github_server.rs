@@ -19,6 +19,8 @@ pub struct Reply {
     pub body: String,
     pub content_type: &'static str,
     pub delay: Duration,
+    /// A binary body (an artifact zip), sent instead of `body`.
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl Reply {
@@ -29,6 +31,16 @@ impl Reply {
             body: body.to_string(),
             content_type: "application/json; charset=utf-8",
             delay: Duration::ZERO,
+            bytes: None,
+        }
+    }
+
+    /// A binary reply, as an artifact's storage serves its zip.
+    pub fn zip(bytes: Vec<u8>) -> Self {
+        Reply {
+            content_type: "application/zip",
+            bytes: Some(bytes),
+            ..Reply::json(&serde_json::Value::Null)
         }
     }
 
@@ -272,13 +284,16 @@ fn serve(mut stream: TcpStream, routes: &Mutex<Routes>, log: &Mutex<Vec<Recorded
         reply.status,
         reason(reply.status),
         reply.content_type,
-        reply.body.len()
+        reply.bytes.as_ref().map_or(reply.body.len(), Vec::len)
     );
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(reply.body.as_bytes());
+    let _ = match &reply.bytes {
+        Some(bytes) => stream.write_all(bytes),
+        None => stream.write_all(reply.body.as_bytes()),
+    };
     let _ = stream.flush();
 }

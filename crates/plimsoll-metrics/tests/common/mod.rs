@@ -2,3 +2,4 @@
 
 pub mod github_server;
 pub mod history;
+pub mod setup;
