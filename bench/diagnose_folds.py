@@ -113,6 +113,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default="../shared")
     parser.add_argument("--example", default="target/release/examples/signature_ablation")
+    parser.add_argument("--misses", action="store_true",
+                        help="list the training logs whose top-1 is lost with their repository's "
+                             "confined signatures left out (line picked vs labelled lines)")
     args = parser.parse_args()
     root = os.path.join(args.shared, "ci-logs")
     if not os.path.isdir(root):
@@ -164,9 +167,11 @@ def main():
         if confined.get(key):
             requests.append(f"{path}\t{','.join(sorted(confined[key]))}")
     loo = dict(full)
+    loo_ranked = {}
     for row in run_example(args.example, requests, ["--sets"]):
         _, score = by_path[row["path"]]
         loo[row["path"]] = score(row["ranked"])
+        loo_ranked[row["path"]] = row["ranked"]
 
     print("\nLeave the motivating repository out (signatures whose wins are confined to a log's own "
           "repository left out for that log), per set and repository fold:\n")
@@ -191,6 +196,14 @@ def main():
     print("\nRepository-confined signatures per repository (what the right-hand column leaves out):")
     for key, sids in sorted(confined.items(), key=lambda kv: -len(kv[1])):
         print(f"- {key}: {', '.join(sorted(sids))}")
+    if args.misses:
+        print("\nTraining logs missed with their repository's confined signatures left out:")
+        for case, path, _ in cases:
+            if path in loo_ranked and not loo[path][0]:
+                lines = de.read_lines(path)
+                picked = loo_ranked[path][0] if loo_ranked[path] else None
+                text = de.norm(lines[picked - 1])[:140] if picked and picked <= len(lines) else "-"
+                print(f"- {case.set_key}:{case.repo} {os.path.basename(path)} picked {picked}: {text}")
     return 0
 
 

@@ -607,3 +607,176 @@ fn a_build_verdict_that_says_no_more_than_failed_ranks_below_the_compiler_error_
     let verdict_score = verdict["score"].as_f64().unwrap_or(f64::MAX);
     assert!(verdict_score < best - 5.0, "{verdict_score} vs {best}");
 }
+
+#[test]
+fn ants_failed_testcase_outranks_its_build_failed() {
+    // Ant's `<junit>` task with the brief formatter, then Ant's own verdict naming the target.
+    let log = plain_log(
+        "ant test",
+        &[
+            "Buildfile: /w/build.xml",
+            "test:",
+            "    [junit] Running org.example.CalculatorTest",
+            "    [junit] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.052 sec",
+            "    [junit] Testcase: testAdd(org.example.CalculatorTest):\tFAILED",
+            "    [junit] expected:<3> but was:<4>",
+            "    [junit] junit.framework.AssertionFailedError: expected:<3> but was:<4>",
+            "    [junit] \tat org.example.CalculatorTest.testAdd(CalculatorTest.java:12)",
+            "    [junit] Test org.example.CalculatorTest FAILED",
+            "",
+            "BUILD FAILED",
+            "/w/build.xml:42: Test org.example.CalculatorTest failed",
+            "",
+            "Total time: 3 seconds",
+        ],
+        "The command \"ant test\" exited with 1.",
+    );
+    assert_diagnosis(
+        &log,
+        "Testcase: testAdd(org.example.CalculatorTest):\tFAILED",
+        "code-bug",
+    );
+}
+
+#[test]
+fn an_earlier_connection_time_out_that_maven_got_past_does_not_outrank_the_failing_test() {
+    let log = github_log(
+        "mvn -B verify",
+        &[
+            "[INFO] Scanning for projects...",
+            "[WARNING] Could not transfer metadata org.example:lib:1.0-SNAPSHOT/maven-metadata.xml from/to snapshots (https://repo.example.org/snapshots): Connect to repo.example.org:443 [repo.example.org/10.0.0.1] failed: Connect timed out",
+            "[INFO] Downloaded from central: https://repo.maven.apache.org/maven2/org/example/lib/1.0/lib-1.0.jar (12 kB at 40 kB/s)",
+            "[INFO] --- maven-surefire-plugin:3.2.5:test (default-test) @ app ---",
+            "[INFO] Running app.AppTest",
+            "[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.05 s <<< FAILURE! - in app.AppTest",
+            "[ERROR] adds(app.AppTest)  Time elapsed: 0.01 s  <<< FAILURE!",
+            "org.opentest4j.AssertionFailedError: expected: <3> but was: <4>",
+            "\tat app.AppTest.adds(AppTest.java:12)",
+            "",
+            "[INFO] Results:",
+            "[ERROR] Failures: ",
+            "[ERROR]   AppTest.adds:12 expected: <3> but was: <4>",
+            "[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0",
+            "[INFO] BUILD FAILURE",
+            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project app: There are test failures.",
+        ],
+    );
+    assert_diagnosis(
+        &log,
+        "[ERROR] adds(app.AppTest)  Time elapsed: 0.01 s  <<< FAILURE!",
+        "code-bug",
+    );
+}
+
+#[test]
+fn a_failure_that_only_a_generic_error_line_explains_is_unknown_and_not_certain() {
+    let log = github_log(
+        "./scripts/release.sh",
+        &["preparing release 1.2.0", "Error: release notes are empty"],
+    );
+    let (line, class, candidates, json) = diagnose(&log);
+    assert_eq!(line, line_of(&log, "Error: release notes are empty"));
+    assert_eq!(class, "unknown", "{json}");
+    assert_eq!(candidates, ["code-bug"], "{json}");
+    let confidence = json["classification"]["confidence"].as_f64().unwrap_or(1.0);
+    assert!(confidence < 0.8, "a weak match got confidence {confidence}");
+}
+
+#[test]
+fn a_gitlab_job_log_is_read_by_its_sections_and_echoed_commands() {
+    // GitLab's raw trace: `section_start:` markers, echoed commands in green, the runner's
+    // `ERROR: Job failed` line. The failing command is the last echoed one, not the install.
+    let clear = "\r\u{1b}[0K";
+    let log = [
+        format!("section_start:1700000000:prepare_script{clear}\u{1b}[36;1mPreparing environment\u{1b}[0;m"),
+        "Running on runner-abc via gitlab-runner...".to_string(),
+        format!("section_end:1700000001:prepare_script{clear}"),
+        format!("section_start:1700000002:step_script{clear}\u{1b}[36;1mExecuting \"step_script\" stage of the job script\u{1b}[0;m"),
+        "\u{1b}[32;1m$ pip install -e .[test]\u{1b}[0;m".to_string(),
+        "Successfully installed app-0.1.0".to_string(),
+        "\u{1b}[32;1m$ pytest -q tests\u{1b}[0;m".to_string(),
+        "..F.                                                                     [100%]".to_string(),
+        "=================================== FAILURES ===================================".to_string(),
+        "_________________________________ test_parse __________________________________".to_string(),
+        "    def test_parse():".to_string(),
+        ">       assert parse('2k') == 2048".to_string(),
+        "E       AssertionError: assert 2000 == 2048".to_string(),
+        "tests/test_size.py:5: AssertionError".to_string(),
+        "=========================== short test summary info ============================".to_string(),
+        "FAILED tests/test_size.py::test_parse - AssertionError: assert 2000 == 2048".to_string(),
+        "1 failed, 3 passed in 0.12s".to_string(),
+        format!("section_end:1700000010:step_script{clear}"),
+        "\u{1b}[31;1mERROR: Job failed: exit code 1\u{1b}[0;m".to_string(),
+    ]
+    .join("\n");
+    let (line, class, _, json) = diagnose(&log);
+    assert_eq!(class, "code-bug", "{json}");
+    assert_eq!(json["failing_step"]["name"], "$ pytest -q tests", "{json}");
+    // Lines counted as plimsoll counts them: the lone `\r` before each section's `ESC[0K` ends
+    // a line too.
+    let counted = log.replace('\r', "\n");
+    // The assertion, or pytest's summary line that names the test with it.
+    let assertion = line_of(&counted, "E       AssertionError: assert 2000 == 2048");
+    let summary = line_of(&counted, "test_parse - AssertionError: assert 2000 == 2048");
+    assert!(
+        [assertion, summary].contains(&line),
+        "{}",
+        json["exact_line"]
+    );
+}
+
+#[test]
+fn a_run_that_failed_on_a_test_which_passed_on_retry_is_flaky() {
+    // surefire with `rerunFailingTestsCount` and `failOnFlakeCount`: no test failed for good.
+    let log = github_log(
+        "mvn -B verify",
+        &[
+            "[INFO] Running app.ClientTest",
+            "[WARNING] Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Flakes: 1, Time elapsed: 1.2 s - in app.ClientTest",
+            "[INFO] Results:",
+            "[WARNING] Flakes: ",
+            "[WARNING] app.ClientTest.fetches",
+            "[ERROR]   Run 1: ClientTest.fetches:31 » SocketTimeout Read timed out",
+            "[INFO]   Run 2: PASS",
+            "[WARNING] Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Flakes: 1",
+            "[INFO] BUILD FAILURE",
+            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project app: There are 1 flakes and failOnFlakeCount is set to 1.",
+        ],
+    );
+    let (_, class, _, json) = diagnose(&log);
+    assert_eq!(class, "flaky", "{}", json["classification"]);
+
+    // nextest: one test passed on its second try (FLAKY), another failed on every try; the
+    // run failed on the second, which is the code's.
+    let log = github_log(
+        "cargo nextest run --retries 1",
+        &[
+            "    Starting 3 tests across 1 binary",
+            "        PASS [   0.002s] app::tests::adds",
+            "        FAIL [   0.004s] app::tests::parses",
+            "  TRY 2 FAIL [   0.004s] app::tests::parses",
+            "--- TRY 2 STDERR:              app::tests::parses ---",
+            "thread 'tests::parses' panicked at src/lib.rs:12:9:",
+            "assertion `left == right` failed",
+            "  left: 2000",
+            " right: 2048",
+            "       FLAKY 2/2 [   0.010s] app::tests::fetches",
+            "------------",
+            "     Summary [   0.020s] 3 tests run: 2 passed (1 flaky), 1 failed, 0 skipped",
+            "        FAIL [   0.004s] app::tests::parses",
+            "error: test run failed",
+        ],
+    );
+    let (line, class, _, json) = diagnose(&log);
+    assert_eq!(class, "code-bug", "{}", json["classification"]);
+    // The failing test's verdict (first, retried, or repeated under the summary) or its panic.
+    assert!(
+        json["exact_line"]["text"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("app::tests::parses")
+                || t.starts_with("thread 'tests::parses' panicked")),
+        "{}",
+        json["exact_line"]
+    );
+    assert!(line > line_of(&log, "PASS [   0.002s] app::tests::adds"));
+}
