@@ -16,6 +16,7 @@ pub mod diff;
 mod fixes;
 pub mod flaky;
 pub mod gzip;
+pub mod history;
 pub mod input;
 pub mod jobmap;
 pub mod matchers;

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use plimsoll_diagnose::history::PastJob;
+
 use crate::cache_log::{CacheEvent, CacheOutcome};
 use crate::error::{MetricsError, Result};
 use crate::junit::{TestCase, TestOutcome};
@@ -102,7 +104,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, line)
      );",
     // 3: the JUnit reports in runs' artifacts (`--junit`): which runs' artifacts were listed
-    // (up to which attempt), which artifacts were read, and each test case they held.
+    // (up to which attempt), which artifacts were read, and each test case they held; jobs by
+    // name, for the history `plimsoll diagnose` reads.
     "CREATE TABLE artifact_listings (
         run_id INTEGER PRIMARY KEY,
         listed_attempt INTEGER NOT NULL,
@@ -129,7 +132,8 @@ const MIGRATIONS: &[&str] = &[
         retried_failures INTEGER NOT NULL,
         message TEXT
      );
-     CREATE INDEX test_results_by_run ON test_results(run_id, attempt);",
+     CREATE INDEX test_results_by_run ON test_results(run_id, attempt);
+     CREATE INDEX jobs_by_name ON jobs(name);",
 ];
 
 /// The schema version this build writes.
@@ -635,6 +639,57 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// Every stored attempt of the jobs named `job` (of workflow file `workflow_path` when
+    /// given: `.github/workflows/ci.yml`), oldest first, each with its first failing step and
+    /// its run attempt's failed JUnit tests: the history `plimsoll diagnose` reads.
+    pub fn job_history(&self, job: &str, workflow_path: Option<&str>) -> Result<Vec<PastJob>> {
+        let mut statement = self.connection.prepare(
+            "SELECT p.full_name, COALESCE(w.name, r.name), COALESCE(w.path, ''), r.run_id,
+                    r.attempt, j.id, j.name, r.head_sha, r.head_branch, r.created_at,
+                    j.conclusion,
+                    (SELECT s.name FROM steps s WHERE s.job_id = j.id
+                       AND s.conclusion IN ('failure', 'timed_out')
+                     ORDER BY s.number LIMIT 1)
+             FROM jobs j JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
+             JOIN repos p ON p.id = r.repo_id
+             LEFT JOIN workflows w ON w.id = r.workflow_id
+             WHERE j.name = ?1 AND (?2 IS NULL OR w.path = ?2)
+             ORDER BY r.created_at, r.run_id, r.attempt, j.id",
+        )?;
+        let mut jobs = statement
+            .query_map(params![job, workflow_path], |row| {
+                let created_at: i64 = row.get(9)?;
+                Ok(PastJob {
+                    repo: row.get(0)?,
+                    workflow: row.get(1)?,
+                    workflow_path: row.get(2)?,
+                    run_id: row.get(3)?,
+                    attempt: row.get(4)?,
+                    job_id: row.get(5)?,
+                    job: row.get(6)?,
+                    head_sha: row.get(7)?,
+                    head_branch: row.get(8)?,
+                    created_at,
+                    created: crate::time::format_date(created_at),
+                    conclusion: row.get(10)?,
+                    failing_step: row.get(11)?,
+                    failed_tests: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut failed_tests = self.connection.prepare(
+            "SELECT DISTINCT classname || '::' || name FROM test_results
+             WHERE run_id = ?1 AND attempt = ?2 AND outcome IN ('failed', 'errored')
+             ORDER BY 1",
+        )?;
+        for job in jobs.iter_mut().filter(|job| job.failed()) {
+            job.failed_tests = failed_tests
+                .query_map([job.run_id, job.attempt], |row| row.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+        }
+        Ok(jobs)
     }
 
     fn tests(&self, repo_id: i64, since: i64) -> Result<Vec<StoredTest>> {

@@ -7,11 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::ValueEnum;
+use plimsoll_diagnose::history;
 use plimsoll_diagnose::jobmap::MatchedBy;
 use plimsoll_diagnose::render::{self, Report};
 use plimsoll_diagnose::workflow::{self, Plan};
 use plimsoll_diagnose::{
-    diagnose_with, matchers, rerun_verdict, LogSource, PassingRun, Signatures, Verdict,
+    diagnose_with, matchers, rerun_verdict, Analysis, LogSource, PassingRun, Signatures, Verdict,
 };
 
 use crate::output;
@@ -51,6 +52,15 @@ pub struct DiagnoseArgs {
     /// The job to explain (default: the first failing one).
     #[arg(long, value_name = "NAME")]
     job: Option<String>,
+    /// The `plimsoll metrics` database (default: the one `metrics` uses): when it holds the
+    /// job's history, the analysis says whether the job failed the same way before, whether it
+    /// is flaky, and which run last passed. Without one, nothing is added.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// The run the failing log is of (its id, as in `gh run view RUN`), to find it in the
+    /// history (default: the job's newest stored failure).
+    #[arg(long, value_name = "RUN_ID")]
+    run: Option<i64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiagnoseFormat::Markdown)]
     format: DiagnoseFormat,
@@ -131,12 +141,80 @@ pub fn run(args: DiagnoseArgs) -> anyhow::Result<ExitCode> {
             plan: plan.as_ref(),
         })
         .collect();
+    let finding = history_of(&args, &analyses);
     let text = match args.format {
-        DiagnoseFormat::Markdown => render::markdown(&reports, reruns.as_deref()),
-        DiagnoseFormat::Json => render::json(&reports, reruns.as_deref())?,
+        DiagnoseFormat::Markdown => {
+            let mut text = render::markdown(&reports, reruns.as_deref());
+            if let Some(finding) = &finding {
+                text.push_str(&history::markdown(finding, &crate::metrics::web_url()));
+            }
+            text
+        }
+        DiagnoseFormat::Json => {
+            let text = render::json(&reports, reruns.as_deref())?;
+            match &finding {
+                Some(finding) => with_history(&text, finding)?,
+                None => text,
+            }
+        }
     };
     output::emit(&text, args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the metrics database says about the failing job; `None` without a database, without
+/// the job in it, or when it cannot be read (said on stderr): the history is an extra.
+fn history_of(args: &DiagnoseArgs, analyses: &[Analysis]) -> Option<history::Finding> {
+    let analysis = analyses.iter().find(|a| a.verdict == Verdict::Failed)?;
+    let job = args
+        .job
+        .clone()
+        .or_else(|| analysis.failing_job().map(|job| job.name.clone()))
+        .filter(|name| !name.is_empty())?;
+    let db = args.db.clone().or_else(crate::metrics::default_db)?;
+    // Opening would create a database: only an existing one is read.
+    if !db.is_file() {
+        return None;
+    }
+    let read = || -> anyhow::Result<Vec<history::PastJob>> {
+        let store = plimsoll_metrics::Store::open(&db)?;
+        let in_workflow = match &analysis.workflow_file {
+            Some(path) => store.job_history(&job, Some(path))?,
+            None => Vec::new(),
+        };
+        // The header may name a reusable workflow's file, stored under its caller's.
+        if in_workflow.is_empty() {
+            return Ok(store.job_history(&job, None)?);
+        }
+        Ok(in_workflow)
+    };
+    match read() {
+        Ok(jobs) => history::find(&jobs, args.run),
+        Err(error) => {
+            let message = format!("{error:#}");
+            eprintln!(
+                "plimsoll: no history from {}: {}",
+                crate::for_stderr(&db.display().to_string(), false),
+                crate::for_stderr(&message, false)
+            );
+            None
+        }
+    }
+}
+
+/// The JSON analysis with the history added as its `history` member.
+fn with_history(text: &str, finding: &history::Finding) -> anyhow::Result<String> {
+    let mut document: serde_json::Value =
+        serde_json::from_str(text).context("cannot read back the JSON analysis")?;
+    if let Some(object) = document.as_object_mut() {
+        object.insert(
+            "history".to_owned(),
+            serde_json::to_value(finding).context("cannot write the history as JSON")?,
+        );
+    }
+    let mut text = serde_json::to_string_pretty(&document)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Standard input for `-`, else the path, when it is a file or a folder.

@@ -140,6 +140,25 @@ struct Resolved {
     db: PathBuf,
 }
 
+/// The database `metrics` uses by default, `None` without a cache folder.
+pub(crate) fn default_db() -> Option<PathBuf> {
+    Store::default_path(&env)
+}
+
+/// The web address of `$GITHUB_API_URL`'s GitHub, for links: `https://github.com`, or a
+/// GitHub Enterprise Server's `https://HOST` for `https://HOST/api/v3`.
+pub(crate) fn web_url() -> String {
+    let api_url = env("GITHUB_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_owned());
+    let api_url = api_url.trim_end_matches('/');
+    if api_url == DEFAULT_API_URL {
+        return "https://github.com".to_owned();
+    }
+    api_url
+        .strip_suffix("/api/v3")
+        .unwrap_or(api_url)
+        .to_owned()
+}
+
 fn resolve(scope: &Scope, now: i64) -> anyhow::Result<Resolved> {
     let repo = scope
         .repo
@@ -153,7 +172,7 @@ fn resolve(scope: &Scope, now: i64) -> anyhow::Result<Resolved> {
     })?;
     let db = match &scope.db {
         Some(path) => path.clone(),
-        None => Store::default_path(&env)
+        None => default_db()
             .context("no cache folder: set XDG_CACHE_HOME or HOME, or name a database with --db")?,
     };
     Ok(Resolved { repo, since, db })
