@@ -368,3 +368,39 @@ fn rules_lists_which_rules_fix() {
         .unwrap();
     assert!(line.ends_with("[fix: safe]"), "{line}");
 }
+
+#[test]
+fn an_actions_rs_step_whose_inputs_do_not_map_says_why_it_has_no_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions-rs/toolchain@v1\n      - uses: actions-rs/toolchain@v1\n        with:\n          toolchain: stable\n          profile: complete\n",
+    );
+    let output = plimsoll(dir.path())
+        .args(["check", "--isolated", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let helps: Vec<(&str, bool)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"]["name"] == "deprecated-action")
+        .map(|f| (f["help"].as_str().unwrap(), f.get("fix").is_some()))
+        .collect();
+    assert_eq!(helps.len(), 2, "{helps:?}");
+    assert!(
+        helps[0]
+            .0
+            .contains("no automatic fix: it has no `toolchain` input"),
+        "{helps:?}"
+    );
+    assert!(
+        helps[1].0.contains(
+            "no automatic fix: it has an input `dtolnay/rust-toolchain` has no counterpart for"
+        ),
+        "{helps:?}"
+    );
+    assert!(helps.iter().all(|(_, fixable)| !fixable));
+}
