@@ -450,14 +450,16 @@ pub fn resolve(
     let workers = CONCURRENT_REMOTES.min(queue.lock().map_or(0, |q| q.len()));
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let Some((repository, actions)) = queue.lock().ok().and_then(|mut q| q.pop())
-                else {
-                    break;
-                };
-                let answer = resolve_repository(server, repository, &actions);
-                if let Ok(mut answers) = answers.lock() {
-                    answers.extend(answer);
+            scope.spawn(|| {
+                // The guard moves into the closure and is dropped there: the lock is not held
+                // while git runs.
+                while let Some((repository, actions)) =
+                    queue.lock().ok().and_then(|mut queue| queue.pop())
+                {
+                    let answer = resolve_repository(server, repository, &actions);
+                    if let Ok(mut answers) = answers.lock() {
+                        answers.extend(answer);
+                    }
                 }
             });
         }

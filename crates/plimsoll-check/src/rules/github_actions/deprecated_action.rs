@@ -40,8 +40,15 @@ declare_rule! {
     /// (`actions/checkout@v3` → `@v4`, `actions/setup-node@v3` → `@v4`, `actions/cache@v3` →
     /// `@v4`), unsafe otherwise (`actions/upload-artifact@v3` → `@v4`: v4 artifacts are
     /// immutable and v3's download cannot read them, so upload and download move together).
-    /// No fix for a commit SHA (its successor's commit must be chosen and resolved), nor for
-    /// an archived action, whose replacement takes other inputs.
+    /// No fix for a commit SHA (its successor's commit must be chosen and resolved).
+    /// `actions-rs/toolchain` becomes `dtolnay/rust-toolchain` (unsafe: another action, and
+    /// `rustup default` yields to a `rust-toolchain.toml` where actions-rs's `override` did
+    /// not) when its inputs map: a channel `toolchain` becomes the ref (`@stable`), another one
+    /// stays an input of `@master`, `target` is renamed `targets`, `components` is kept, and
+    /// `profile: minimal`, `override: true`, `default: true` are dropped, since the successor
+    /// does that anyway. A step without `toolchain`, or with another input, gets no fix and
+    /// its help says why; so do the other archived actions, whose replacements are other
+    /// kinds of steps (`actions-rs/cargo` becomes a `run: cargo …` script).
     ///
     /// ## Use instead
     /// ```yaml
@@ -181,6 +188,86 @@ fn bump_fix(text: &str, node: &Node, git_ref: &str, successor: &Successor) -> Op
     ))
 }
 
+/// Toolchains `dtolnay/rust-toolchain` has a branch for, named by its ref alone.
+const RUST_CHANNELS: &[&str] = &["stable", "beta", "nightly"];
+
+/// The fix that replaces an `actions-rs/toolchain` step, whose `uses:` value is `uses`, by
+/// `dtolnay/rust-toolchain`, when its inputs map onto the successor's: `toolchain` (a channel
+/// becomes the ref, `@stable`; another toolchain stays an input of `@master`), `components`,
+/// `target` (renamed `targets`), and `profile: minimal`, `override: true`, `default: true`,
+/// which the successor always does in effect (it installs the minimal profile and makes the
+/// toolchain the default) and which are dropped. Unsafe: another action runs, and
+/// `rustup default` yields to a `rust-toolchain.toml` where `rustup override` did not. Else
+/// why not.
+fn rust_toolchain_fix(text: &str, step: &Node, uses: &Node) -> Result<Fix, &'static str> {
+    const NO_TOOLCHAIN: &str = "it has no `toolchain` input, which `dtolnay/rust-toolchain` requires (actions-rs read `rust-toolchain.toml`)";
+    let Some(with) = step.get("with") else {
+        return Err(NO_TOOLCHAIN);
+    };
+    let entries = with.as_mapping().ok_or("its `with:` is not a mapping")?;
+    let mut toolchain = None;
+    let mut edits = Vec::new();
+    let mut dropped = 0;
+    for entry in entries {
+        let value = entry.value.as_str().map(str::trim);
+        let line = || {
+            crate::fix::whole_lines(text, entry.key.span.cover(entry.value.span))
+                .ok_or("its `with:` is not one input per line")
+        };
+        match (entry.key.as_str(), value) {
+            (Some("toolchain"), Some(name)) if !name.is_empty() => {
+                toolchain = Some((name, entry));
+            }
+            (Some("profile"), Some("minimal"))
+            | (Some("override"), Some("true"))
+            | (Some("default"), Some("true")) => {
+                edits.push(Edit::delete(line()?));
+                dropped += 1;
+            }
+            (Some("override") | Some("default"), _) => {
+                return Err(
+                    "`override` or `default` is not `true`, which the successor cannot leave out",
+                );
+            }
+            (Some("components"), Some(_)) => {}
+            (Some("target"), Some(_)) => edits.push(Edit::replace(entry.key.span, "targets")),
+            _ => return Err("it has an input `dtolnay/rust-toolchain` has no counterpart for"),
+        }
+    }
+    let (name, entry) = toolchain.ok_or(NO_TOOLCHAIN)?;
+    if plimsoll_syntax::expr::contains_expression(name) {
+        return Err("its toolchain is an expression, which cannot become a ref");
+    }
+    let git_ref = if RUST_CHANNELS.contains(&name) {
+        let line = crate::fix::whole_lines(text, entry.key.span.cover(entry.value.span))
+            .ok_or("its `with:` is not one input per line")?;
+        edits.push(Edit::delete(line));
+        dropped += 1;
+        name
+    } else {
+        "master"
+    };
+    if dropped == entries.len() {
+        // Nothing is left under `with:`: the key goes with its entries.
+        let key = step
+            .as_mapping()
+            .and_then(|entries| entries.iter().find(|e| e.key.as_str() == Some("with")))
+            .ok_or("its `with:` cannot be found")?;
+        let all = crate::fix::whole_lines(text, key.key.span.cover(key.value.span))
+            .ok_or("its `with:` is not one input per line")?;
+        edits = vec![Edit::delete(all)];
+    }
+    let value = uses.as_str().unwrap_or_default();
+    edits.push(Edit::replace(
+        uses.locate(text, 0..value.len()),
+        format!("dtolnay/rust-toolchain@{git_ref}"),
+    ));
+    Ok(Fix::unsafe_edits(
+        format!("use `dtolnay/rust-toolchain@{git_ref}`"),
+        edits,
+    ))
+}
+
 /// The major version of a version tag (`v3`, `v3.1.0`, `3-node20`).
 fn major_of(version: &str) -> Option<u64> {
     let version = version.trim();
@@ -253,12 +340,24 @@ impl Rule for DeprecatedAction {
             return;
         }
         if let Some((_, replacement)) = ARCHIVED.iter().find(|(name, _)| names(owner, repo, name)) {
-            out.report(
+            let fix = names(owner, repo, "actions-rs/toolchain")
+                .then(|| rust_toolchain_fix(cx.text(), scope.step.node, node));
+            let diagnostic = out.report(
                 &Self::META,
                 node.span,
                 format!("`{owner}/{repo}` is archived and no longer maintained"),
-            )
-            .help(format!("{replacement} instead"));
+            );
+            match fix {
+                Some(Ok(fix)) => {
+                    diagnostic.help(format!("{replacement} instead")).fix(fix);
+                }
+                Some(Err(why)) => {
+                    diagnostic.help(format!("{replacement} instead (no automatic fix: {why})"));
+                }
+                None => {
+                    diagnostic.help(format!("{replacement} instead"));
+                }
+            }
             return;
         }
         let Some(&(_, minimum)) = OUTDATED.iter().find(|(name, _)| names(owner, repo, name)) else {
