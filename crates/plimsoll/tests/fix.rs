@@ -638,3 +638,37 @@ fn an_actions_rs_step_whose_inputs_do_not_map_says_why_it_has_no_fix() {
     );
     assert!(helps.iter().all(|(_, fixable)| !fixable));
 }
+
+#[test]
+fn local_composite_actions_and_reusable_workflows_are_followed_javascript_actions_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/actions/label/action.yml",
+        "name: Label\ndescription: Labels the pull request\ninputs:\n  token:\n    description: the token\n    default: ${{ github.token }}\nruns:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n      with:\n        persist-credentials: false\n    - shell: bash\n      run: gh pr edit \"$PR\" --add-label checked\n      env:\n        GH_TOKEN: ${{ inputs.token }}\n        PR: ${{ github.event.number }}\n",
+    );
+    write(
+        dir.path(),
+        ".github/actions/notify/action.yml",
+        "name: Notify\ndescription: Notifies\nruns:\n  using: node20\n  main: index.js\n",
+    );
+    write(
+        dir.path(),
+        ".github/workflows/publish.yml",
+        "on: workflow_call\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n  upload:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: write # upload the assets\n      id-token: none\n    steps:\n      - run: gh release upload v1 dist/*\n",
+    );
+    let workflow = write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: pull_request\njobs:\n  label:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: ./.github/actions/label\n  notify:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: ./.github/actions/notify\n  publish:\n    uses: ./.github/workflows/publish.yml\n",
+    );
+    let mut args = only("missing-permissions", &workflow);
+    args.splice(1..1, ["--fix".to_string(), "--unsafe-fixes".to_string()]);
+    plimsoll(dir.path()).args(&args).output().unwrap();
+    assert_eq!(
+        fs::read_to_string(&workflow).unwrap(),
+        "on: pull_request\njobs:\n  label:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read # actions/checkout\n      pull-requests: write # gh pr edit\n    steps:\n      - uses: ./.github/actions/label\n  notify:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: ./.github/actions/notify\n  publish:\n    uses: ./.github/workflows/publish.yml\n    permissions:\n      contents: write # actions/checkout, .github/workflows/publish.yml job `upload`\n"
+    );
+    let notify = findings_of("missing-permissions", &workflow);
+    assert_eq!(notify.len(), 1, "{notify:?}");
+}

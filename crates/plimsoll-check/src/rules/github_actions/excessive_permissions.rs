@@ -34,7 +34,7 @@ declare_rule! {
     /// commands of its scripts); on the workflow (`read-all` or write scopes jobs inherit), each
     /// job that inherited it gets its own least scopes and the workflow's becomes `{}`. No fix
     /// when a job uses an action the data does not cover, passes the token to another program
-    /// or calls a reusable workflow (the help says which).
+    /// or calls a workflow of another repository (the help says which).
     ///
     /// ## Use instead
     /// Read-only at workflow level, writes on the job that needs them:
@@ -84,7 +84,7 @@ fn report_read_all(
             format!("{owner} lets the token read every scope (packages, actions, security events, deployments…)"),
         )
         .severity(Severity::Note);
-    attach_permissions_fix(cx.text(), workflow, job, diagnostic);
+    attach_permissions_fix(cx, workflow, job, diagnostic);
 }
 
 impl Rule for ExcessivePermissions {
@@ -125,7 +125,7 @@ impl Rule for ExcessivePermissions {
                     names.join(", ")
                 ),
             );
-            attach_permissions_fix(cx.text(), workflow, None, diagnostic);
+            attach_permissions_fix(cx, workflow, None, diagnostic);
         }
     }
 }

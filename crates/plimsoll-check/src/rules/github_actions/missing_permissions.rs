@@ -26,10 +26,12 @@ declare_rule! {
     /// Unsafe: gives the job a `permissions:` block with the least scopes it needs, computed from
     /// the actions it uses (`data/action-permissions.toml`: the scopes each popular action
     /// documents, with the source) and the `gh` and `git push` commands of its scripts, or
-    /// `permissions: {}` when it needs none. A job that uses an action the data does not cover,
-    /// passes the token to another program, runs `gh api`, or calls a reusable workflow gets no
-    /// fix (the finding's help says why). Unsafe because a step may need a scope the data does
-    /// not list: run the workflow once after fixing.
+    /// `permissions: {}` when it needs none. Local composite actions (`uses: ./…`) are followed
+    /// into their steps, and a job calling a local reusable workflow gets what that workflow's
+    /// jobs need. A job that uses an action the data does not cover, passes the token to another
+    /// program, runs `gh api`, or calls a workflow of another repository gets no fix (the
+    /// finding's help says why). Unsafe because a step may need a scope the data does not
+    /// list: run the workflow once after fixing.
     ///
     /// ## Use instead
     /// ```yaml
@@ -67,7 +69,7 @@ impl Rule for MissingPermissions {
                     job.key.span,
                     format!("job `{}` runs with the default token permissions: neither the workflow nor the job sets `permissions:`", job.id),
                 );
-                attach_permissions_fix(cx.text(), workflow, Some(&job), diagnostic);
+                attach_permissions_fix(cx, workflow, Some(&job), diagnostic);
             }
         }
     }

@@ -213,6 +213,10 @@ fn check_script(
             diagnostic.severity(severity);
         }
         if !is_run {
+            diagnostic.help(format!(
+                "{} (no automatic fix: it rewrites `run:` scripts, not the inputs an action runs)",
+                TemplateInjection::META.help
+            ));
             continue;
         }
         let fix = move_to_env(

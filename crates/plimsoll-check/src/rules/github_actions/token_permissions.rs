@@ -7,12 +7,15 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use plimsoll_actions::{Job, Step, Uses, Workflow};
+use std::path::{Path, PathBuf};
+
+use plimsoll_actions::{Action, Job, Step, Uses, Workflow};
 use plimsoll_syntax::yaml::Node;
 
 use super::common::{action_slug, contains_ignore_ascii_case};
 use crate::finding::Diagnostic;
 use crate::fix::{append_to_mapping, indentation, insert_before_entry, line_ending, Edit, Fix};
+use crate::rule::Context;
 
 /// How much of a scope the token gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
@@ -200,7 +203,7 @@ fn action_needs(step: &Step<'_>, uses: &str) -> Result<(Scopes, String, &'static
         }
         _ => {
             return Err(format!(
-                "step `{}` uses `{uses}`, a local action or one that does not parse",
+                "step `{}` uses `{uses}`, which does not parse",
                 step.label()
             ))
         }
@@ -449,27 +452,212 @@ fn env_reads_token(node: &Node) -> bool {
 }
 
 /// The least permissions `job` needs, or why plimsoll cannot tell.
-pub(crate) fn job_needs(workflow: Workflow<'_>, job: &Job<'_>) -> Result<Needs, String> {
-    if job.uses().is_some() {
-        return Err(format!(
-            "job `{}` calls a reusable workflow, whose jobs decide what they need",
-            job.id
-        ));
+pub(crate) fn job_needs(
+    workflow_path: &Path,
+    workflow: Workflow<'_>,
+    job: &Job<'_>,
+) -> Result<Needs, String> {
+    let root = repository_root(workflow_path);
+    if let Some(uses) = job.uses() {
+        return called_workflow_needs(job, uses.value.as_str().unwrap_or(""), root, 0);
     }
     let token_in_env = env_reads_token(workflow.root) || env_reads_token(job.node);
     let mut needs = Needs::default();
     if registry_credentials_read_token(job.node) {
         needs.add(&one("packages", Level::Read), "pull the job's images", None);
     }
+    let local = LocalActions { root, depth: 0 };
     for step in job.steps() {
-        if let Some(uses) = step.uses_node().and_then(Node::as_str) {
-            let (scopes, slug, source) = action_needs(&step, uses)?;
-            needs.add(&scopes, &slug, Some(source));
-        } else if let Some(script) = step.run().and_then(Node::as_str) {
-            script_needs(&step, script, token_in_env, &mut needs)?;
+        step_needs(&step, token_in_env, &local, &mut needs)?;
+    }
+    Ok(needs)
+}
+
+/// What the reusable workflow `uses` (called by `caller`) needs, when it is a local file
+/// (`./.github/workflows/build.yml`): the caller's token is the one its jobs get, capped by the
+/// caller's permissions. A job of it that sets `permissions:` needs those scopes granted; one
+/// that does not needs what its steps need.
+fn called_workflow_needs(
+    caller: &Job<'_>,
+    uses: &str,
+    root: Option<PathBuf>,
+    depth: usize,
+) -> Result<Needs, String> {
+    let unknown = |why: &str| {
+        format!(
+            "job `{}` calls the reusable workflow `{uses}`, {why}",
+            caller.id
+        )
+    };
+    let Uses::Local { path } = Uses::parse(uses) else {
+        return Err(unknown(
+            "of another repository, whose jobs decide what they need",
+        ));
+    };
+    if depth >= MAX_LOCAL_DEPTH {
+        return Err(unknown("nested too deep to follow"));
+    }
+    let Some(root) = root else {
+        return Err(unknown("outside a repository's `.github` folder"));
+    };
+    let relative = path.trim_start_matches("./");
+    if relative.split('/').any(|part| part == "..") {
+        return Err(unknown("outside the repository"));
+    }
+    let file = root.join(relative);
+    let Ok(bytes) = plimsoll_syntax::file::read_regular(&file, 1024 * 1024) else {
+        return Err(unknown("which cannot be read"));
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let lines = plimsoll_syntax::LineIndex::new(&text);
+    let Ok(document) = plimsoll_syntax::yaml::parse(&text, &lines).into_single() else {
+        return Err(unknown("which does not parse"));
+    };
+    let Some(callee) = Workflow::new(&document.root) else {
+        return Err(unknown("which is not a workflow"));
+    };
+    let mut needs = Needs::default();
+    let explicit = |permissions: &Node, owner: &str, needs: &mut Needs| -> Result<(), String> {
+        if permissions.as_str().is_some() {
+            return Err(unknown(&format!(
+                "whose {owner} sets `permissions: {}`",
+                permissions.as_str().unwrap_or("")
+            )));
+        }
+        for entry in permissions.as_mapping().unwrap_or_default() {
+            let level = match entry.value.as_str() {
+                Some("read") => Level::Read,
+                Some("write") => Level::Write,
+                _ => continue,
+            };
+            let scope = entry.key.as_str().unwrap_or("");
+            needs.add(&one(scope, level), &format!("{relative} {owner}"), None);
+        }
+        Ok(())
+    };
+    for job in callee.jobs() {
+        match (job.entry("permissions"), callee.permissions()) {
+            (Some(permissions), _) => {
+                explicit(permissions.value, &format!("job `{}`", job.id), &mut needs)?
+            }
+            (None, Some(permissions)) => explicit(permissions.value, "workflow", &mut needs)?,
+            (None, None) => {
+                let inner = match job.uses() {
+                    Some(uses) => called_workflow_needs(
+                        &job,
+                        uses.value.as_str().unwrap_or(""),
+                        Some(root.clone()),
+                        depth + 1,
+                    )?,
+                    None => job_needs(&file, callee, &job)?,
+                };
+                for (scope, level) in &inner.scopes {
+                    let users = inner.why.get(scope).cloned().unwrap_or_default();
+                    needs.add(&one(scope, *level), &users.join(", "), None);
+                }
+                needs.sources.extend(
+                    inner
+                        .sources
+                        .iter()
+                        .filter(|s| !needs.sources.contains(s))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
+            }
         }
     }
     Ok(needs)
+}
+
+/// Where the actions of the workflow's own repository (`uses: ./path`) are read from.
+struct LocalActions {
+    /// The repository's root: the folder holding the workflow's `.github` folder.
+    root: Option<PathBuf>,
+    /// How many local composite actions deep the step is (each may use another).
+    depth: usize,
+}
+
+/// How deep local composite actions are followed: a cycle or a deep chain gets no fix.
+const MAX_LOCAL_DEPTH: usize = 4;
+
+/// The folder holding the `.github` folder the workflow at `path` is in.
+fn repository_root(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == ".github"))
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+}
+
+/// Add what `step` needs to `needs`, or say why that cannot be told.
+fn step_needs(
+    step: &Step<'_>,
+    token_in_env: bool,
+    local: &LocalActions,
+    needs: &mut Needs,
+) -> Result<(), String> {
+    if let Some(uses) = step.uses_node().and_then(Node::as_str) {
+        if let Uses::Local { path } = Uses::parse(uses) {
+            return local_action_needs(step, path, local, needs);
+        }
+        let (scopes, slug, source) = action_needs(step, uses)?;
+        needs.add(&scopes, &slug, Some(source));
+    } else if let Some(script) = step.run().and_then(Node::as_str) {
+        script_needs(step, script, token_in_env, needs)?;
+    }
+    Ok(())
+}
+
+/// Add what the local composite action at `path` (`./.github/actions/setup`) needs: what its
+/// own steps need, its scripts taken to read the token whenever the action or the calling step
+/// mentions it. A JavaScript or container action runs code plimsoll does not read: no answer.
+fn local_action_needs(
+    step: &Step<'_>,
+    path: &str,
+    local: &LocalActions,
+    needs: &mut Needs,
+) -> Result<(), String> {
+    let unknown = |why: &str| {
+        format!(
+            "step `{}` uses the local action `{path}`, {why}",
+            step.label()
+        )
+    };
+    if local.depth >= MAX_LOCAL_DEPTH {
+        return Err(unknown("nested too deep to follow"));
+    }
+    let Some(root) = &local.root else {
+        return Err(unknown("outside a repository's `.github` folder"));
+    };
+    let relative = path.trim_start_matches("./").trim_end_matches('/');
+    if relative.split('/').any(|part| part == "..") {
+        return Err(unknown("outside the repository"));
+    }
+    let folder = root.join(relative);
+    let read = ["action.yml", "action.yaml"]
+        .iter()
+        .find_map(|name| plimsoll_syntax::file::read_regular(&folder.join(name), 1024 * 1024).ok());
+    let Some(bytes) = read else {
+        return Err(unknown("whose `action.yml` cannot be read"));
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let lines = plimsoll_syntax::LineIndex::new(&text);
+    let Ok(document) = plimsoll_syntax::yaml::parse(&text, &lines).into_single() else {
+        return Err(unknown("whose `action.yml` does not parse"));
+    };
+    let Some(action) = Action::new(&document.root).filter(Action::is_composite) else {
+        return Err(unknown(
+            "a JavaScript or container action whose code decides what it needs",
+        ));
+    };
+    let token_in_env = reads_token(&text) || reads_token(&step_text(step));
+    let inner = LocalActions {
+        root: local.root.clone(),
+        depth: local.depth + 1,
+    };
+    for inner_step in action.steps() {
+        step_needs(&inner_step, token_in_env, &inner, needs)?;
+    }
+    Ok(())
 }
 
 /// Whether the job's `container:` or a service pulls its image with the job's token
@@ -542,12 +730,13 @@ fn add_job_permissions(text: &str, job: &Job<'_>, needs: &Needs) -> Option<Edit>
 
 /// The edit that sets `job`'s permissions to what it needs (replacing its `permissions:` or
 /// adding one), and what it grants, for the fix's message; or why plimsoll cannot tell.
-pub(crate) fn job_permissions_edit(
-    text: &str,
+fn job_permissions_edit(
+    cx: &Context<'_>,
     workflow: Workflow<'_>,
     job: &Job<'_>,
 ) -> Result<(Edit, String), String> {
-    let needs = job_needs(workflow, job)?;
+    let text = cx.text();
+    let needs = job_needs(cx.source.path(), workflow, job)?;
     let edit = match job.entry("permissions") {
         Some(permissions) => replace_permissions(text, permissions.key, permissions.value, &needs),
         None => add_job_permissions(text, job, &needs),
@@ -559,8 +748,8 @@ pub(crate) fn job_permissions_edit(
 
 /// The edits that give every job inheriting the workflow's permissions its own least ones, and
 /// set the workflow's to `{}`; or why plimsoll cannot tell for one of them.
-pub(crate) fn workflow_permissions_edits(
-    text: &str,
+fn workflow_permissions_edits(
+    cx: &Context<'_>,
     workflow: Workflow<'_>,
 ) -> Result<(Vec<Edit>, Vec<String>), String> {
     let Some(permissions) = workflow.permissions() else {
@@ -572,15 +761,20 @@ pub(crate) fn workflow_permissions_edits(
         if job.entry("permissions").is_some() {
             continue;
         }
-        let (edit, granted) = job_permissions_edit(text, workflow, &job)?;
+        let (edit, granted) = job_permissions_edit(cx, workflow, &job)?;
         edits.push(edit);
         grants.push(granted);
     }
     edits.push(
-        replace_permissions(text, permissions.key, permissions.value, &Needs::default())
-            .ok_or_else(|| {
-                "the workflow's `permissions:` is in a form the fix cannot edit".to_string()
-            })?,
+        replace_permissions(
+            cx.text(),
+            permissions.key,
+            permissions.value,
+            &Needs::default(),
+        )
+        .ok_or_else(|| {
+            "the workflow's `permissions:` is in a form the fix cannot edit".to_string()
+        })?,
     );
     Ok((edits, grants))
 }
@@ -589,15 +783,15 @@ pub(crate) fn workflow_permissions_edits(
 /// workflow's `permissions:`) the least permissions it needs; when that cannot be computed, say
 /// why in the finding's help instead.
 pub(crate) fn attach_permissions_fix(
-    text: &str,
+    cx: &Context<'_>,
     workflow: Workflow<'_>,
     job: Option<&Job<'_>>,
     diagnostic: &mut Diagnostic,
 ) {
     let edits = match job {
-        Some(job) => job_permissions_edit(text, workflow, job)
+        Some(job) => job_permissions_edit(cx, workflow, job)
             .map(|(edit, granted)| (vec![edit], vec![granted])),
-        None => workflow_permissions_edits(text, workflow),
+        None => workflow_permissions_edits(cx, workflow),
     };
     match edits {
         Ok((edits, grants)) => {

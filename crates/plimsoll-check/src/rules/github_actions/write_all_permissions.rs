@@ -23,8 +23,8 @@ declare_rule! {
     /// for `missing-permissions`, from `data/action-permissions.toml` and the `gh` and
     /// `git push` commands of its scripts); on the workflow, gives each job that inherited it
     /// its own least scopes and sets the workflow's to `{}`. No fix when a job uses an action
-    /// the data does not cover, passes the token to another program or calls a reusable
-    /// workflow (the help says which).
+    /// the data does not cover, passes the token to another program or calls a workflow of
+    /// another repository (the help says which).
     ///
     /// ## Use instead
     /// Grant only the scopes the job uses:
@@ -66,7 +66,7 @@ fn check(
         permissions.key.span.cover(permissions.value.span),
         format!("{owner} grants the token every write permission"),
     );
-    attach_permissions_fix(cx.text(), workflow, job, diagnostic);
+    attach_permissions_fix(cx, workflow, job, diagnostic);
 }
 
 impl Rule for WriteAllPermissions {
