@@ -168,10 +168,15 @@ fn statistics_count_the_findings_of_each_rule() {
 #[test]
 fn a_long_report_names_its_most_frequent_rules_and_how_to_turn_one_off() {
     let dir = tempfile::tempdir().unwrap();
-    // Four services, each a project whose build context holds its manifest (and so needs a
-    // `.dockerignore`).
+    // Four services, each a project whose build context holds its manifest and is copied whole
+    // (and so needs a `.dockerignore`).
+    let copies_project = UNPINNED_ROOT.replace("ENTRYPOINT", "COPY . /app\nENTRYPOINT");
     for service in ["api", "web", "worker", "cron"] {
-        write(dir.path(), &format!("{service}/Dockerfile"), UNPINNED_ROOT);
+        write(
+            dir.path(),
+            &format!("{service}/Dockerfile"),
+            &copies_project,
+        );
         write(dir.path(), &format!("{service}/package.json"), "{}\n");
     }
     let summary = summary_of(&stdout_of(dir.path(), &["check", "--isolated"], 1));

@@ -20,7 +20,11 @@ declare_rule! {
     /// taken as the context of a Dockerfile nothing is seen building, is not reported when it
     /// holds nothing to exclude: only files, none a `.env` file or a project manifest
     /// (`Cargo.toml`, `package.json`, `go.mod`, `requirements.txt`, …), and it is not the
-    /// repository's root. Patterns are
+    /// repository's root. Nor is a context whose Dockerfile copies only named files of it (each
+    /// `COPY`/`ADD` source a file there, no `.`, folder, wildcard or variable) or nothing at
+    /// all: a `.dockerignore` only filters what the context offers, and such a build takes
+    /// nothing from it but those files, so `.git`, `.env` files and build output cannot reach
+    /// the image whatever the ignore file says. Patterns are
     /// read with Docker's semantics: anchored at the context root, `**` for any depth, `!` for
     /// exceptions, last match wins.
     ///
@@ -176,6 +180,50 @@ fn holds_nothing_to_exclude(context: &Path) -> bool {
     true
 }
 
+/// Whether the Dockerfile at `dockerfile` takes from `context` only files it names (or nothing):
+/// every `COPY`/`ADD` source that is not another stage (`--from`), a URL or a here-document is
+/// a path with no wildcard or variable, and a regular file in the context. A `.dockerignore`
+/// cannot change what such a build puts in the image. `false` when the Dockerfile cannot be read
+/// or a source is not known to be a file (a folder, `.`, a pattern, a file absent here).
+fn copies_only_named_files(dockerfile: &Path, context: &Path, limit: u64) -> bool {
+    let Ok(Some(text)) = read_limited(dockerfile, limit) else {
+        return false;
+    };
+    let file = plimsoll_syntax::dockerfile::parse(&text);
+    for instruction in file.all_instructions() {
+        let is_add = instruction.keyword == "ADD";
+        if !is_add && instruction.keyword != "COPY" {
+            continue;
+        }
+        if instruction.flag("from").is_some() {
+            continue;
+        }
+        let words = instruction.words();
+        let Some((_, sources)) = words.split_last() else {
+            continue;
+        };
+        for source in sources {
+            let source = source.text.as_str();
+            if source.starts_with("<<")
+                || (is_add && (source.contains("://") || source.starts_with("git@")))
+            {
+                continue;
+            }
+            if source.contains(['*', '?', '[', '$']) {
+                return false;
+            }
+            let named = source.trim_start_matches("./");
+            if named.is_empty() || named == "." || named.starts_with('/') || named.contains("..") {
+                return false;
+            }
+            if !context.join(named).is_file() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 fn is_dir(path: &Path) -> bool {
     if path.as_os_str().is_empty() {
         Path::new(".").is_dir()
@@ -192,7 +240,15 @@ impl Rule for MissingDockerignore {
     fn check_repository(&self, repo: &Repository, out: &mut Vec<RepositoryDiagnostic>) {
         let mut seen = HashSet::new();
         for build in builds(repo) {
-            if !is_dir(&build.context) || !seen.insert(lexical(&build.context)) {
+            // Only the files the Dockerfile names reach the image: nothing for an ignore file
+            // to keep out. Judged before the context counts as seen: another Dockerfile built
+            // from the same folder may copy all of it.
+            if !is_dir(&build.context)
+                || build.dockerfile.as_deref().is_some_and(|dockerfile| {
+                    copies_only_named_files(dockerfile, &build.context, repo.max_file_size)
+                })
+                || !seen.insert(lexical(&build.context))
+            {
                 continue;
             }
             let relative = lexical(&build.context);

@@ -5,7 +5,7 @@ use plimsoll_syntax::yaml::Node;
 use super::common::step_owner;
 
 use crate::declare_rule;
-use crate::finding::{RuleMeta, Sink};
+use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule, StepScope};
 
 declare_rule! {
@@ -15,7 +15,12 @@ declare_rule! {
     /// `lts/*`), or left out where the action documents `latest` as the default
     /// (`hashicorp/setup-terraform` without `terraform_version` or `terraform_version_file`,
     /// `aquasecurity/setup-trivy` without `version`). The actions and their version inputs are kept as data
-    /// (`data/tool-version-inputs.txt`); a version given by an expression is left alone.
+    /// (`data/tool-version-inputs.txt`); a version given by an expression is left alone. A
+    /// language toolchain (`actions/setup-go`, `setup-node`, `setup-deno`, `setup-bun`) following
+    /// a moving version is a note, the severity STANDARDS.md gives an unpinned toolchain: its
+    /// aliases name the language's supported releases (`go-version: stable` and `oldstable` are
+    /// the two Go releases the Go team supports), which a project tests against on purpose,
+    /// under the language's compatibility promise.
     ///
     /// ## Why is this bad?
     /// The tool changes under the workflow with no change in the repository: a new release
@@ -60,6 +65,15 @@ const FLOATING: &[&str] = &[
     "stable",
     "oldstable",
     "lts/*",
+];
+
+/// Setup actions that install a language toolchain rather than a tool: an unpinned toolchain
+/// is a note by STANDARDS.md (§1, "Toolchain not pinned anywhere").
+const TOOLCHAIN_ACTIONS: &[&str] = &[
+    "actions/setup-go",
+    "actions/setup-node",
+    "denoland/setup-deno",
+    "oven-sh/setup-bun",
 ];
 
 /// A setup action's version input, and whether leaving it out installs the newest release.
@@ -133,7 +147,10 @@ impl Rule for UnpinnedTool {
                 };
                 let written = text.trim();
                 if FLOATING.iter().any(|f| f.eq_ignore_ascii_case(written)) {
-                    report_floating(out, value, &owner, tool.input, written);
+                    let toolchain = TOOLCHAIN_ACTIONS
+                        .iter()
+                        .any(|action| action.eq_ignore_ascii_case(tool.action));
+                    report_floating(out, value, &owner, tool.input, written, toolchain);
                 }
             }
             None => {}
@@ -147,7 +164,20 @@ fn report_floating(
     owner: &dyn std::fmt::Display,
     input: &str,
     written: &str,
+    toolchain: bool,
 ) {
+    if toolchain {
+        out.report(
+            &UnpinnedTool::META,
+            value.span,
+            format!(
+                "{owner} installs the newest release of the language toolchain: `{input}: {written}` follows each new release, which suits testing against supported releases but not a build that must be reproducible"
+            ),
+        )
+        .help("for a reproducible build, set an exact release or read it from the project (`go-version-file: go.mod`, `node-version-file: .nvmrc`)")
+        .severity(Severity::Note);
+        return;
+    }
     out.report(
         &UnpinnedTool::META,
         value.span,
