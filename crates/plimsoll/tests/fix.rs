@@ -433,11 +433,6 @@ fn rules_lists_which_rules_fix() {
     assert!(line.ends_with("[fix: safe]"), "{line}");
 }
 
-fn peer(name: &str) -> Option<PathBuf> {
-    let path = PathBuf::from("/root/.cache/plimsoll-peers/bin").join(name);
-    path.is_file().then_some(path)
-}
-
 /// How many findings of each kind actionlint (with shellcheck, when it is on PATH) and zizmor
 /// (offline, pedantic) report on the workflows of `root`: `actionlint:<kind>` and
 /// `zizmor:<audit>`.
