@@ -271,15 +271,7 @@ impl RefCache {
     /// The cache file in the user's cache folder: `$XDG_CACHE_HOME/plimsoll/action-refs.json`,
     /// else `~/.cache/plimsoll/action-refs.json`; `None` when neither variable is set.
     pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-        let cache = env("XDG_CACHE_HOME")
-            .filter(|dir| Path::new(dir).is_absolute())
-            .map(PathBuf::from)
-            .or_else(|| {
-                env("HOME")
-                    .filter(|home| !home.is_empty())
-                    .map(|home| Path::new(&home).join(".cache"))
-            })?;
-        Some(cache.join("plimsoll").join("action-refs.json"))
+        Some(plimsoll_syntax::file::cache_folder(env)?.join("action-refs.json"))
     }
 
     /// The cache at `path` (none when `None`): empty when the file is missing, unreadable or

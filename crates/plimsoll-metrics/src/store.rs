@@ -202,15 +202,7 @@ impl Store {
     /// The database in the user's cache folder: `$XDG_CACHE_HOME/plimsoll/metrics.sqlite`,
     /// else `~/.cache/plimsoll/metrics.sqlite`; `None` when neither variable is set.
     pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
-        let cache = env("XDG_CACHE_HOME")
-            .filter(|dir| Path::new(dir).is_absolute())
-            .map(PathBuf::from)
-            .or_else(|| {
-                env("HOME")
-                    .filter(|home| !home.is_empty())
-                    .map(|home| Path::new(&home).join(".cache"))
-            })?;
-        Some(cache.join("plimsoll").join("metrics.sqlite"))
+        Some(plimsoll_syntax::file::cache_folder(env)?.join("metrics.sqlite"))
     }
 
     /// Open (creating it and its folder if needed) the database at `path` and bring its

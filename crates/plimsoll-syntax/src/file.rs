@@ -10,12 +10,27 @@
 
 use std::fs::{File, Metadata};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The default limit on the size of a file read: `plimsoll check`'s `max-file-size`, and the
 /// fixed limit of `guard` and `diagnose --workflow`. A CI file is far smaller; a hostile one
 /// must not make a run slow or large.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// plimsoll's folder in the user's cache folder: `$XDG_CACHE_HOME/plimsoll` (when absolute, as
+/// the XDG specification requires), else `~/.cache/plimsoll`; `None` when neither variable is
+/// set. `env` reads an environment variable.
+pub fn cache_folder(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let cache = env("XDG_CACHE_HOME")
+        .filter(|dir| Path::new(dir).is_absolute())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env("HOME")
+                .filter(|home| !home.is_empty())
+                .map(|home| Path::new(&home).join(".cache"))
+        })?;
+    Some(cache.join("plimsoll"))
+}
 
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]

@@ -41,9 +41,15 @@ struct Editor {
 
 impl Editor {
     fn start(root: &Path) -> Editor {
+        Editor::start_with(root, &[])
+    }
+
+    /// Start the server in `root` with the environment variables `env` set.
+    fn start_with(root: &Path, env: &[(&str, &Path)]) -> Editor {
         let mut server = Command::new(assert_cmd::cargo::cargo_bin("plimsoll"))
             .arg("lsp")
             .current_dir(root)
+            .envs(env.iter().copied())
             .env_remove("PLIMSOLL_DISABLE")
             .env_remove("PLIMSOLL_ENABLE")
             .stdin(Stdio::piped())
@@ -631,5 +637,86 @@ fn a_finding_can_be_suppressed_from_the_editor_keeping_the_yaml_whole() {
     let diagnostics = editor.diagnostics(&uri, 2);
     // Suppressed, the suppression used, and the workflow still parses.
     assert_eq!(codes(&diagnostics), ["unpinned-action"]);
+    assert!(editor.shut_down().success());
+}
+
+#[test]
+fn the_pinning_quick_fix_comes_from_the_cache_never_the_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    std::fs::create_dir_all(&root).unwrap();
+    // What an earlier `plimsoll check --fix` resolved, fresh; the server named has no
+    // repository at all, so a pin can only come from the cache.
+    let server = dir.path().join("no-server");
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let cache = json!({
+        "version": 1,
+        "entries": [{
+            "server": server.display().to_string(),
+            "repository": "some-org/deploy-action",
+            "ref": "main",
+            "sha": sha,
+            "kind": "branch",
+            "resolved_at": now
+        }]
+    });
+    let cache_dir = dir.path().join("cache");
+    std::fs::create_dir_all(cache_dir.join("plimsoll")).unwrap();
+    std::fs::write(
+        cache_dir.join("plimsoll/action-refs.json"),
+        cache.to_string(),
+    )
+    .unwrap();
+    let mut editor = Editor::start_with(
+        &root,
+        &[
+            ("XDG_CACHE_HOME", &cache_dir),
+            ("GITHUB_SERVER_URL", &server),
+        ],
+    );
+    editor.initialize(&root);
+    let text = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - uses: some-org/deploy-action@main\n      - uses: some-org/other-action@main\n";
+    let uri = editor.open(&root.join(".github/workflows/ci.yml"), text);
+    let diagnostics: Vec<Value> = editor
+        .diagnostics(&uri, 1)
+        .into_iter()
+        .filter(|d| d["code"] == "unpinned-action")
+        .collect();
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+    let mut pin_titles = Vec::new();
+    for diagnostic in &diagnostics {
+        let id = editor.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic]}
+            }),
+        );
+        let actions = editor.response(id)["result"].as_array().cloned().unwrap();
+        pin_titles.push(
+            actions
+                .iter()
+                .filter(|a| a["title"].as_str().unwrap().starts_with("pin "))
+                .map(|a| {
+                    let edits = a["edit"]["changes"][&uri].as_array().cloned().unwrap();
+                    let texts: Vec<String> = edits
+                        .iter()
+                        .map(|e| e["newText"].as_str().unwrap().to_string())
+                        .collect();
+                    texts.join("|")
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert_eq!(
+        pin_titles,
+        [vec![format!("{sha}| # main (branch)")], vec![]],
+        "the cached ref is pinned, the other is not"
+    );
     assert!(editor.shut_down().success());
 }
