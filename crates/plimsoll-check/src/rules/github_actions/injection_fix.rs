@@ -290,7 +290,14 @@ fn quoting_at(script: &str, at: usize, len: usize, dialect: Dialect) -> Quoting 
                 } else if dialect == Dialect::Posix
                     && byte == b'<'
                     && bytes.get(i + 1) == Some(&b'<')
-                    && bytes.get(i + 2) != Some(&b'<')
+                    && bytes.get(i + 2) == Some(&b'<')
+                {
+                    // `<<<`, a here-string: its word is quoted as any other.
+                    i += 3;
+                    continue;
+                } else if dialect == Dialect::Posix
+                    && byte == b'<'
+                    && bytes.get(i + 1) == Some(&b'<')
                 {
                     if let Some((delimiter, quoted, strip, next)) = heredoc_opening(script, i + 2) {
                         heredocs.push((delimiter, quoted, strip));
@@ -463,13 +470,14 @@ fn in_yaml(replacement: &str, style: ScalarStyle) -> String {
 
 /// Where the step's script reads a variable, with its applicability; `Err` when the fix cannot
 /// keep the script's meaning there. `braced` when a name character follows, which `$NAME`
-/// would swallow.
+/// would swallow; `glued` when anything but a separator follows.
 fn reference(
     name: &str,
     quoting: Quoting,
     dialect: Dialect,
     no_blanks: bool,
     braced: bool,
+    glued: bool,
 ) -> Result<(String, Applicability), String> {
     use Applicability::{Safe, Unsafe};
     match (dialect, quoting) {
@@ -487,6 +495,9 @@ fn reference(
         }
         (Dialect::Posix, Quoting::HereDocument { quoted: true }) => Err(
             "the expression is in a quoted here-document, which expands no variable".to_string(),
+        ),
+        (Dialect::PowerShell, Quoting::Plain { .. }) if glued => Err(
+            "in PowerShell, what follows the expression (`.tar.gz`) would be read as a property of the variable".to_string(),
         ),
         (Dialect::PowerShell, Quoting::Plain { .. }) => {
             let applicability = if no_blanks { Safe } else { Unsafe };
@@ -572,7 +583,8 @@ pub(crate) fn move_to_env(
                 let quoting = quoting_at(&masked, range.start, range.len(), dialect);
                 let braced =
                     value[range.end..].starts_with(|c: char| c == '_' || c.is_ascii_alphanumeric());
-                let reference = reference(&name, quoting, dialect, no_blanks, braced)?;
+                let glued = !is_separator(masked.as_bytes(), Some(range.end));
+                let reference = reference(&name, quoting, dialect, no_blanks, braced, glued)?;
                 if quoting == Quoting::Single && dialect == Dialect::Posix && lone_in('\'') {
                     range = range.start - 1..range.end + 1;
                     (format!("\"${name}\""), reference.1)
@@ -704,6 +716,7 @@ mod tests {
             quoting("cat <<EOF\nbody\nEOF\necho \"${{ x }}\""),
             Quoting::Double
         );
+        assert_eq!(quoting("read -ra FILES <<< \"${{ x }}\""), Quoting::Double);
     }
 
     #[test]
