@@ -23,6 +23,112 @@ enum Dialect {
     PowerShell,
 }
 
+/// The language of the script a fix rewrites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Language {
+    /// A `run:` script, in the step's shell.
+    Shell,
+    /// The `script:` of `actions/github-script`.
+    JavaScript,
+}
+
+/// Where an expression sits in a JavaScript script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JsQuoting {
+    /// In code: the expression was pasted as code (a number, an object literal…).
+    Code,
+    /// In a `'…'` or `"…"` string: the quote character.
+    String(char),
+    /// In a `` `…` `` template literal's text.
+    Template,
+    /// In a comment.
+    Comment,
+}
+
+/// How a JavaScript `script` (expressions masked) quotes byte `at`: strings, template literals
+/// and their `${ }` substitutions, comments.
+fn js_quoting_at(script: &str, at: usize) -> JsQuoting {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Code,
+        String(u8),
+        Template,
+    }
+    let bytes = script.as_bytes();
+    let mut stack = vec![State::Code];
+    let mut i = 0;
+    while i < bytes.len() && i < at {
+        let state = *stack.last().unwrap_or(&State::Code);
+        let byte = bytes[i];
+        match state {
+            State::String(quote) => {
+                if byte == b'\\' {
+                    i += 1;
+                } else if byte == quote || byte == b'\n' {
+                    stack.pop();
+                }
+            }
+            State::Template => {
+                if byte == b'\\' {
+                    i += 1;
+                } else if byte == b'`' {
+                    stack.pop();
+                } else if byte == b'$' && bytes.get(i + 1) == Some(&b'{') {
+                    stack.push(State::Code);
+                    i += 1;
+                }
+            }
+            State::Code => {
+                if byte == b'\'' || byte == b'"' {
+                    stack.push(State::String(byte));
+                } else if byte == b'`' {
+                    stack.push(State::Template);
+                } else if byte == b'{' {
+                    stack.push(State::Code);
+                } else if byte == b'}' && stack.len() > 1 {
+                    stack.pop();
+                } else if byte == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                    let end = script[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                    if (i..end).contains(&at) {
+                        return JsQuoting::Comment;
+                    }
+                    i = end;
+                    continue;
+                } else if byte == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                    let end = script[i + 2..]
+                        .find("*/")
+                        .map_or(bytes.len(), |n| i + 2 + n + 2);
+                    if (i..end).contains(&at) {
+                        return JsQuoting::Comment;
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    match stack.last() {
+        Some(State::String(quote)) => JsQuoting::String(char::from(*quote)),
+        Some(State::Template) => JsQuoting::Template,
+        _ => JsQuoting::Code,
+    }
+}
+
+/// How a JavaScript script reads the variable `name` at a place quoted as `quoting`.
+fn js_reference(name: &str, quoting: JsQuoting) -> (String, Applicability) {
+    match quoting {
+        JsQuoting::String(quote) => (
+            format!("{quote} + process.env.{name} + {quote}"),
+            Applicability::Safe,
+        ),
+        JsQuoting::Template => (format!("${{process.env.{name}}}"), Applicability::Safe),
+        JsQuoting::Comment => (format!("process.env.{name}"), Applicability::Safe),
+        // Pasted as code, the value was a number or an object; the variable is a string.
+        JsQuoting::Code => (format!("process.env.{name}"), Applicability::Unsafe),
+    }
+}
+
 /// The `shell:` that runs the step: its own, the job's default, the workflow's default, or
 /// the runner's (PowerShell on Windows, bash elsewhere); `Err` when that cannot be told or the
 /// shell has no safe way to read a variable.
@@ -184,7 +290,14 @@ fn quoting_at(script: &str, at: usize, len: usize, dialect: Dialect) -> Quoting 
                 } else if dialect == Dialect::Posix
                     && byte == b'<'
                     && bytes.get(i + 1) == Some(&b'<')
-                    && bytes.get(i + 2) != Some(&b'<')
+                    && bytes.get(i + 2) == Some(&b'<')
+                {
+                    // `<<<`, a here-string: its word is quoted as any other.
+                    i += 3;
+                    continue;
+                } else if dialect == Dialect::Posix
+                    && byte == b'<'
+                    && bytes.get(i + 1) == Some(&b'<')
                 {
                     if let Some((delimiter, quoted, strip, next)) = heredoc_opening(script, i + 2) {
                         heredocs.push((delimiter, quoted, strip));
@@ -357,13 +470,14 @@ fn in_yaml(replacement: &str, style: ScalarStyle) -> String {
 
 /// Where the step's script reads a variable, with its applicability; `Err` when the fix cannot
 /// keep the script's meaning there. `braced` when a name character follows, which `$NAME`
-/// would swallow.
+/// would swallow; `glued` when anything but a separator follows.
 fn reference(
     name: &str,
     quoting: Quoting,
     dialect: Dialect,
     no_blanks: bool,
     braced: bool,
+    glued: bool,
 ) -> Result<(String, Applicability), String> {
     use Applicability::{Safe, Unsafe};
     match (dialect, quoting) {
@@ -382,6 +496,9 @@ fn reference(
         (Dialect::Posix, Quoting::HereDocument { quoted: true }) => Err(
             "the expression is in a quoted here-document, which expands no variable".to_string(),
         ),
+        (Dialect::PowerShell, Quoting::Plain { .. }) if glued => Err(
+            "in PowerShell, what follows the expression (`.tar.gz`) would be read as a property of the variable".to_string(),
+        ),
         (Dialect::PowerShell, Quoting::Plain { .. }) => {
             let applicability = if no_blanks { Safe } else { Unsafe };
             Ok((format!("$env:{name}"), applicability))
@@ -395,18 +512,23 @@ fn reference(
 }
 
 /// The fix that moves `expression` (the text between `${{` and `}}`, trimmed; its first
-/// context path `path`) out of `script`, the `run:` of `step`, into the step's `env:`; or why
-/// there is none.
+/// context path `path`) out of `script` (the `run:` of `step`, or the `script:` of
+/// `actions/github-script`, as `language` says) into the step's `env:`; or why there is none.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn move_to_env(
     text: &str,
     step: &Step<'_>,
     job: Option<&Job<'_>>,
     workflow: Option<Workflow<'_>>,
     script: &Node,
+    language: Language,
     expression: &str,
     path: &str,
 ) -> Result<Fix, String> {
-    let dialect = dialect(step, job, workflow)?;
+    let dialect = match language {
+        Language::Shell => dialect(step, job, workflow)?,
+        Language::JavaScript => Dialect::Posix,
+    };
     let value = script.as_str().ok_or("the script is not a string")?;
     let style = script.scalar_style().ok_or("the script is not a string")?;
     let env = step.node.get("env");
@@ -451,11 +573,33 @@ pub(crate) fn move_to_env(
         if inner != expression || !occurrence.terminated {
             continue;
         }
-        let range = occurrence.span.start..occurrence.span.end;
-        let quoting = quoting_at(&masked, range.start, range.len(), dialect);
-        let braced =
-            value[range.end..].starts_with(|c: char| c == '_' || c.is_ascii_alphanumeric());
-        let (replacement, safety) = reference(&name, quoting, dialect, no_blanks, braced)?;
+        let mut range = occurrence.span.start..occurrence.span.end;
+        // A string that is nothing but the expression (`'${{ x }}'`) loses its quotes.
+        let lone_in = |quote: char| {
+            value[..range.start].ends_with(quote) && value[range.end..].starts_with(quote)
+        };
+        let (replacement, safety) = match language {
+            Language::Shell => {
+                let quoting = quoting_at(&masked, range.start, range.len(), dialect);
+                let braced =
+                    value[range.end..].starts_with(|c: char| c == '_' || c.is_ascii_alphanumeric());
+                let glued = !is_separator(masked.as_bytes(), Some(range.end));
+                let reference = reference(&name, quoting, dialect, no_blanks, braced, glued)?;
+                if quoting == Quoting::Single && dialect == Dialect::Posix && lone_in('\'') {
+                    range = range.start - 1..range.end + 1;
+                    (format!("\"${name}\""), reference.1)
+                } else {
+                    reference
+                }
+            }
+            Language::JavaScript => match js_quoting_at(&masked, range.start) {
+                JsQuoting::String(quote) if lone_in(quote) => {
+                    range = range.start - 1..range.end + 1;
+                    (format!("process.env.{name}"), Applicability::Safe)
+                }
+                quoting => js_reference(&name, quoting),
+            },
+        };
         applicability = applicability.min(safety);
         let span = script.locate(text, range.clone());
         if text.get(span.start..span.end) != value.get(range.clone()) {
@@ -481,9 +625,10 @@ pub(crate) fn move_to_env(
         edits
             .push(insertion.ok_or("the step's `env:` is written in a form the fix cannot extend")?);
     }
-    let reads = match dialect {
-        Dialect::Posix => format!("\"${name}\""),
-        Dialect::PowerShell => format!("$env:{name}"),
+    let reads = match (language, dialect) {
+        (Language::JavaScript, _) => format!("process.env.{name}"),
+        (Language::Shell, Dialect::Posix) => format!("\"${name}\""),
+        (Language::Shell, Dialect::PowerShell) => format!("$env:{name}"),
     };
     let message = if new_entry {
         format!(
@@ -570,6 +715,24 @@ mod tests {
         assert_eq!(
             quoting("cat <<EOF\nbody\nEOF\necho \"${{ x }}\""),
             Quoting::Double
+        );
+        assert_eq!(quoting("read -ra FILES <<< \"${{ x }}\""), Quoting::Double);
+    }
+
+    #[test]
+    fn tells_where_an_expression_sits_in_javascript() {
+        let quoting = |script: &str| {
+            let at = script.find("${{").unwrap();
+            js_quoting_at(&expr::mask(script), at)
+        };
+        assert_eq!(quoting("core.info('t: ${{ x }}')"), JsQuoting::String('\''));
+        assert_eq!(quoting("core.info(\"${{ x }}\")"), JsQuoting::String('"'));
+        assert_eq!(quoting("core.info(`a ${b} ${{ x }}`)"), JsQuoting::Template);
+        assert_eq!(quoting("const n = ${{ x }};"), JsQuoting::Code);
+        assert_eq!(quoting("// it's ${{ x }}"), JsQuoting::Comment);
+        assert_eq!(
+            quoting("if (a) { f('}') }\nconst t = '${{ x }}'"),
+            JsQuoting::String('\'')
         );
     }
 

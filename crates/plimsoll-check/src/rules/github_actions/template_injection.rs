@@ -3,7 +3,7 @@ use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
 use super::common::{action_slug, expression_paths, ValueSpans};
-use super::injection_fix::move_to_env;
+use super::injection_fix::{move_to_env, Language};
 use super::taint::{taint_of_path, Place, Taint};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
@@ -58,7 +58,10 @@ declare_rule! {
     /// may change: a plain word holding a title (it is no longer split into words), single
     /// quotes (`'"$NAME"'`), an unquoted here-document. No fix under `cmd` (it expands
     /// `%NAME%` before parsing the line, so the value would still be code), in a quoted
-    /// here-document, or for the script inputs of actions.
+    /// here-document, or for the script inputs of actions other than `actions/github-script`,
+    /// whose `script:` reads `process.env.NAME`: safe inside a string or template literal
+    /// (`'…' + process.env.NAME + '…'`, `${process.env.NAME}`), unsafe where the expression
+    /// was pasted as code (a number or an object becomes a string).
     ///
     /// ## Use instead
     /// Pass the value through an environment variable and let the shell read it (`$TITLE`, not
@@ -193,6 +196,20 @@ fn check_script(
     out: &mut Sink,
 ) {
     let is_run = scope.step.run().is_some_and(|run| std::ptr::eq(run, node));
+    let is_github_script = scope
+        .step
+        .uses_node()
+        .and_then(Node::as_str)
+        .is_some_and(|uses| action_slug(uses) == "actions/github-script")
+        && scope
+            .step
+            .with("script")
+            .is_some_and(|script| std::ptr::eq(script, node));
+    let language = if is_run {
+        Language::Shell
+    } else {
+        Language::JavaScript
+    };
     let Some(text) = node.as_str() else {
         return;
     };
@@ -212,9 +229,9 @@ fn check_script(
         if severity == Severity::Note {
             diagnostic.severity(severity);
         }
-        if !is_run {
+        if !is_run && !is_github_script {
             diagnostic.help(format!(
-                "{} (no automatic fix: it rewrites `run:` scripts, not the inputs an action runs)",
+                "{} (no automatic fix: it rewrites `run:` scripts and `actions/github-script`, not the inputs other actions run)",
                 TemplateInjection::META.help
             ));
             continue;
@@ -225,6 +242,7 @@ fn check_script(
             scope.job.as_ref(),
             scope.workflow,
             node,
+            language,
             used.expression,
             &used.path,
         );
