@@ -92,22 +92,25 @@ def actionlint(tool: Path, root: Path, files: list[str]) -> dict[tuple[str, str]
 
 
 def zizmor(tool: Path, root: Path, files: list[str]) -> dict[tuple[str, str], list[str]]:
-    """zizmor's findings (offline, pedantic) by (file, audit), one run per file so that one
-    file zizmor cannot read does not hide the others."""
+    """zizmor's findings (offline, pedantic) by (file, audit): all files in one run, or one run
+    per file when the batch fails, so that one file zizmor cannot read does not hide the others."""
     found: dict[tuple[str, str], list[str]] = collections.defaultdict(list)
-    for file in files:
-        if file in ZIZMOR_ABORTS:
-            continue
-        argv = [str(tool), "--offline", "--persona", "pedantic", "--no-progress", "--format", "json", file]
-        items = run_json(argv, root)
+    files = [file for file in files if file not in ZIZMOR_ABORTS]
+    if not files:
+        return found
+    base = [str(tool), "--offline", "--persona", "pedantic", "--no-progress", "--format", "json"]
+    batch = run_json([*base, *files], root)
+    batches = [(files, batch)] if batch is not None else [([file], run_json([*base, file], root)) for file in files]
+    for group, items in batches:
         if items is None:
-            found[(file, "zizmor-failed")].append("zizmor failed on the file")
+            found[(group[0], "zizmor-failed")].append("zizmor failed on the file")
             continue
         for item in items:
-            locations = item.get("locations") or [{}]
-            concrete = locations[0].get("concrete", {}).get("location", {}).get("start_point", {})
-            where = f"{concrete.get('row', 0) + 1}:{concrete.get('column', 0) + 1}"
-            found[(file, item["ident"])].append(f"{where} {item.get('desc', '')}")
+            location = (item.get("locations") or [{}])[0]
+            path = location.get("symbolic", {}).get("key", {}).get("Local", {}).get("verbatim_path", group[0])
+            start = location.get("concrete", {}).get("location", {}).get("start_point", {})
+            where = f"{start.get('row', 0) + 1}:{start.get('column', 0) + 1}"
+            found[(path, item["ident"])].append(f"{where} {item.get('desc', '')}")
     return found
 
 
@@ -122,11 +125,27 @@ def hadolint(tool: Path, root: Path, files: list[str]) -> dict[tuple[str, str], 
     return found
 
 
-def fix_copy(plimsoll: Path, corpus: Path, work: Path, unsafe: bool) -> tuple[Path, float, str]:
-    """A fixed copy of the corpus: its folder, the fix's wall time, and plimsoll's summary."""
+def findings_by_rule(report: Path) -> dict[str, int]:
+    """How many findings of each rule a JSON report holds."""
+    counts = collections.Counter(f["rule"]["name"] for f in json.loads(report.read_text())["findings"])
+    return dict(counts.most_common())
+
+
+def check_corpus(plimsoll: Path, corpus: Path, work: Path) -> dict[str, int]:
+    """The findings by rule of `plimsoll check --isolated` on the corpus as it is."""
+    report = work / "before.json"
+    argv = [str(plimsoll), "check", "--isolated", "--format", "json", "--output", str(report), corpus.name]
+    subprocess.run(argv, cwd=corpus.parent, capture_output=True, text=True)
+    return findings_by_rule(report)
+
+
+def fix_copy(plimsoll: Path, corpus: Path, work: Path, unsafe: bool) -> tuple[Path, float, str, dict[str, int]]:
+    """A fixed copy of the corpus: its folder, the fix's wall time, plimsoll's summary, and the
+    findings left by rule."""
     copy = work / ("unsafe" if unsafe else "safe") / "real"
     shutil.copytree(corpus, copy, symlinks=True)
-    argv = [str(plimsoll), "check", "--isolated", "--fix", "--format", "json", "--output", str(work / "report.json")]
+    report = work / "report.json"
+    argv = [str(plimsoll), "check", "--isolated", "--fix", "--format", "json", "--output", str(report)]
     if unsafe:
         argv.append("--unsafe-fixes")
     argv.append("real")
@@ -136,7 +155,7 @@ def fix_copy(plimsoll: Path, corpus: Path, work: Path, unsafe: bool) -> tuple[Pa
     if result.returncode not in (0, 1):
         sys.exit(f"plimsoll failed ({result.returncode}): {result.stderr[-2000:]}")
     summary = next((line for line in result.stderr.splitlines() if "fixed" in line), "").strip()
-    return copy, elapsed, summary
+    return copy, elapsed, summary, findings_by_rule(report)
 
 
 def compare(mode: str, corpus: Path, copy: Path, peers: dict[str, Path]) -> dict:
@@ -199,12 +218,15 @@ def main() -> int:
     results = []
     introduced = 0
     with tempfile.TemporaryDirectory(prefix="fix-peers-") as work:
+        before = check_corpus(args.plimsoll, args.corpus, Path(work))
         for unsafe in (False, True):
             mode = "--fix --unsafe-fixes" if unsafe else "--fix"
-            copy, elapsed, summary = fix_copy(args.plimsoll, args.corpus, Path(work), unsafe)
+            copy, elapsed, summary, left = fix_copy(args.plimsoll, args.corpus, Path(work), unsafe)
             result = compare(mode, args.corpus, copy, peers)
             result["fix_seconds"] = round(elapsed, 2)
             result["summary"] = summary
+            result["findings_before"] = before
+            result["findings_left"] = left
             results.append(result)
             print(f"## plimsoll check {mode}: {elapsed:.1f} s, {summary}")
             print(f"changed files: {result['changed_files']} {result['changed_by_kind']}")
@@ -214,6 +236,11 @@ def main() -> int:
                 for example in entry["examples"]:
                     print(f"    {example}")
                 introduced += entry["introduced"]
+            print(f"findings by rule, before → left after {mode} (rules whose count changed, then the 15 most left):")
+            changed_rules = [rule for rule in before if left.get(rule, 0) != before[rule]]
+            for rule in changed_rules + [r for r in list(left)[:15] if r not in changed_rules]:
+                print(f"    {rule:<38} {before.get(rule, 0):>7} → {left.get(rule, 0):>7}")
+            print(f"    {'all rules':<38} {sum(before.values()):>7} → {sum(left.values()):>7}")
             print()
             shutil.rmtree(copy.parent)
     if args.json:

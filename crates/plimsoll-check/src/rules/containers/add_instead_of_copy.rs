@@ -24,8 +24,8 @@ declare_rule! {
     /// Safe: replaces `ADD` with `COPY` when every source is a local path that is not an
     /// archive and holds no variable, and the instruction uses no flag `COPY` lacks
     /// (`--checksum`, `--keep-git-dir`, `--unpack`): `COPY` then copies the same files. No fix
-    /// when the destination is relative and no `WORKDIR` is set before it
-    /// (`copy-before-workdir`): set the folder first, then the fix applies.
+    /// when the destination is relative and no `WORKDIR` is set before it (even in a `scratch`
+    /// stage, which works in `/`): set the folder first, then the fix applies.
     ///
     /// ## Use instead
     /// ```dockerfile
@@ -67,9 +67,10 @@ impl Rule for AddInsteadOfCopy {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        // hadolint's DL3045 sees a relative destination in a `COPY` only: turning such an
-        // `ADD` into a `COPY` would bring up a finding the `ADD` did not have.
-        let before_workdir: Vec<usize> = copies_before_workdir(cx.dockerfile)
+        // hadolint's DL3045 sees a relative destination in a `COPY` only (in a `scratch`
+        // stage too): turning such an `ADD` into a `COPY` would bring up a finding the `ADD`
+        // did not have.
+        let before_workdir: Vec<usize> = copies_before_workdir(cx.dockerfile, false)
             .into_iter()
             .map(|(start, _, _)| start)
             .collect();

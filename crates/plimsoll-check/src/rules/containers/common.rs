@@ -349,14 +349,18 @@ pub(crate) fn walk_stages<T: Clone>(
 }
 
 /// The `COPY` and `ADD` instructions (by their start in the file) that copy to a relative
-/// destination before any `WORKDIR` is set, in their stage or a stage it is built from (a
-/// `scratch` stage works in `/`), with that destination: the files land relative to the base
-/// image's working directory. Each with its keyword as written upper-case.
-pub(crate) fn copies_before_workdir(file: &Dockerfile) -> Vec<(usize, String, Located)> {
+/// destination before any `WORKDIR` is set, in their stage or a stage it is built from, with
+/// their keyword (upper-case) and that destination: the files land relative to the base
+/// image's working directory. A `scratch` stage works in `/`: its copies count only unless
+/// `scratch_is_set` (hadolint's DL3045 counts them).
+pub(crate) fn copies_before_workdir(
+    file: &Dockerfile,
+    scratch_is_set: bool,
+) -> Vec<(usize, String, Located)> {
     let mut copies = Vec::new();
     walk_stages(
         file,
-        |base| *base == Base::Scratch,
+        |base| scratch_is_set && *base == Base::Scratch,
         |instruction, workdir| match instruction.keyword.as_str() {
             "WORKDIR" => *workdir = true,
             "COPY" | "ADD" if !*workdir && instruction.heredocs.is_empty() => {

@@ -44,7 +44,7 @@ impl Rule for CopyBeforeWorkdir {
     }
 
     fn check_dockerfile(&self, cx: &DockerfileContext<'_>, out: &mut Sink) {
-        for (_, keyword, destination) in copies_before_workdir(cx.dockerfile) {
+        for (_, keyword, destination) in copies_before_workdir(cx.dockerfile, true) {
             out.report(
                 &Self::META,
                 destination.span,
