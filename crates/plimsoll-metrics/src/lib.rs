@@ -15,6 +15,7 @@ pub mod error;
 pub mod html;
 pub mod junit;
 pub mod model;
+pub mod org;
 pub mod render;
 pub mod runners;
 pub mod serve;

@@ -483,6 +483,18 @@ impl Store {
         Ok(())
     }
 
+    /// The synced repositories of owner `owner` (`owner/…`), by name.
+    pub fn repos_of(&self, owner: &str) -> Result<Vec<String>> {
+        let mut statement = self.connection.prepare(
+            "SELECT full_name FROM repos WHERE lower(substr(full_name, 1, length(?1) + 1)) = lower(?1 || '/')
+             ORDER BY full_name",
+        )?;
+        let names = statement
+            .query_map([owner], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(names)
+    }
+
     /// The history of `full_name` with runs created at or after `since`.
     pub fn history(&self, full_name: &str, since: i64) -> Result<History> {
         let Some(repo) = self.repo(full_name)? else {
