@@ -25,7 +25,7 @@ mod tables;
 pub mod test_metrics;
 pub mod time;
 
-pub use analysis::{analyse, AnalysisOptions, Report};
+pub use analysis::{analyse, analyse_stored, AnalysisOptions, Report};
 pub use client::{Client, ClientOptions};
 pub use error::{MetricsError, Result};
 pub use store::Store;

@@ -229,20 +229,16 @@ fn sync_once(
 
 fn report(store: &Store, scope: &Scope, resolved: &Resolved) -> anyhow::Result<Report> {
     let repo = &resolved.repo;
-    let history = store
-        .history(repo, resolved.since)
-        .with_context(|| format!("cannot read the history of {repo}"))?;
-    if history.repo.is_none() {
-        anyhow::bail!(
+    let report =
+        plimsoll_metrics::analyse_stored(store, repo, &analysis_options(scope, resolved.since))
+            .with_context(|| format!("cannot read the history of {repo}"))?;
+    report.with_context(|| {
+        format!(
             "{} holds no history of {repo}: run `plimsoll metrics --repo {repo}` without \
              --offline first",
             resolved.db.display()
-        );
-    }
-    Ok(plimsoll_metrics::analyse(
-        &history,
-        &analysis_options(scope, resolved.since),
-    ))
+        )
+    })
 }
 
 fn analysis_options(scope: &Scope, since: i64) -> AnalysisOptions {
@@ -351,12 +347,9 @@ fn run_org(args: &MetricsArgs, org: &str) -> anyhow::Result<ExitCode> {
     let options = analysis_options(&args.scope, since);
     let mut reports = Vec::new();
     for repo in &repos {
-        let history = store
-            .history(repo, since)
+        let report = plimsoll_metrics::analyse_stored(&store, repo, &options)
             .with_context(|| format!("cannot read the history of {repo}"))?;
-        if history.repo.is_some() {
-            reports.push(plimsoll_metrics::analyse(&history, &options));
-        }
+        reports.extend(report);
     }
     let report = plimsoll_metrics::org::org_report(org, &time::format_timestamp(since), reports);
     match args.format {
