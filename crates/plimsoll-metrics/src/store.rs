@@ -495,19 +495,22 @@ impl Store {
         Ok(names)
     }
 
-    /// The history of `full_name` with runs created at or after `since`, held whole.
+    /// The history of `full_name` with runs created at or after `since`, held whole: runs by
+    /// creation, jobs by id.
     pub fn history(&self, full_name: &str, since: i64) -> Result<History> {
         let mut history = self.history_without_runs(full_name, since)?;
         let Some(repo_id) = history.repo.as_ref().map(|repo| repo.id) else {
             return Ok(history);
         };
-        let mut statement = self.connection.prepare(&format!(
-            "{RUN_COLUMNS} WHERE repo_id = ?1 AND created_at >= ?2 ORDER BY created_at, run_id, attempt"
-        ))?;
-        history.runs = statement
-            .query_map([repo_id, since], run_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        history.jobs = self.jobs(repo_id, since)?;
+        let (mut runs, mut jobs) = (Vec::new(), Vec::new());
+        self.for_each_attempt(repo_id, since, &mut |run, attempt_jobs| {
+            runs.push(run.clone());
+            jobs.extend_from_slice(attempt_jobs);
+        })?;
+        runs.sort_by_key(|run| (run.created_at, run.run_id, run.attempt));
+        jobs.sort_by_key(|job| job.id);
+        history.runs = runs;
+        history.jobs = jobs;
         Ok(history)
     }
 
@@ -911,63 +914,6 @@ impl Store {
             });
         }
         Ok(read)
-    }
-
-    fn jobs(&self, repo_id: i64, since: i64) -> Result<Vec<Job>> {
-        let mut statement = self.connection.prepare(
-            "SELECT j.id, j.run_id, j.attempt, j.name, j.status, j.conclusion, j.created_at,
-                    j.started_at, j.completed_at, j.labels, j.runner_name
-             FROM jobs j JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
-             WHERE r.repo_id = ?1 AND r.created_at >= ?2 ORDER BY j.id",
-        )?;
-        let mut jobs = statement
-            .query_map([repo_id, since], |row| {
-                let labels: String = row.get(9)?;
-                Ok(Job {
-                    id: row.get(0)?,
-                    run_id: row.get(1)?,
-                    attempt: row.get(2)?,
-                    name: row.get(3)?,
-                    status: row.get(4)?,
-                    conclusion: row.get(5)?,
-                    created_at: row.get(6)?,
-                    started_at: row.get(7)?,
-                    completed_at: row.get(8)?,
-                    labels: serde_json::from_str(&labels).unwrap_or_default(),
-                    runner_name: row.get(10)?,
-                    steps: Vec::new(),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut statement = self.connection.prepare(
-            "SELECT s.job_id, s.number, s.name, s.status, s.conclusion, s.started_at,
-                    s.completed_at
-             FROM steps s JOIN jobs j ON j.id = s.job_id
-             JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
-             WHERE r.repo_id = ?1 AND r.created_at >= ?2 ORDER BY s.job_id, s.number",
-        )?;
-        // Both are sorted by job id: each step goes to its job as the rows come, without a
-        // second list of every step held beside the jobs.
-        let mut rows = statement.query([repo_id, since])?;
-        let mut index = 0;
-        while let Some(row) = rows.next()? {
-            let job_id: i64 = row.get(0)?;
-            while jobs.get(index).is_some_and(|job| job.id < job_id) {
-                index += 1;
-            }
-            let Some(job) = jobs.get_mut(index).filter(|job| job.id == job_id) else {
-                continue;
-            };
-            job.steps.push(Step {
-                number: row.get(1)?,
-                name: row.get(2)?,
-                status: row.get(3)?,
-                conclusion: row.get(4)?,
-                started_at: row.get(5)?,
-                completed_at: row.get(6)?,
-            });
-        }
-        Ok(jobs)
     }
 }
 
