@@ -13,7 +13,9 @@ use common::github_server::GitHubServer;
 use common::history::{self, REPO, SINCE};
 use plimsoll_metrics::model::{Job, Repo, RunAttempt, Step, Workflow};
 use plimsoll_metrics::time::parse_timestamp;
-use plimsoll_metrics::{analyse, AnalysisOptions, Client, ClientOptions, Store, SyncOptions};
+use plimsoll_metrics::{
+    analyse_stored, AnalysisOptions, Client, ClientOptions, Store, SyncOptions,
+};
 
 /// Peak resident memory of this process so far, in MiB (Linux).
 fn peak_mib() -> f64 {
@@ -173,26 +175,28 @@ fn main() {
     );
     let before = peak_mib();
     let started = Instant::now();
-    let history = store.history(REPO, since).expect("history");
-    let loaded = started.elapsed();
-    let report = analyse(
-        &history,
+    // Streamed from the database, as `plimsoll metrics` analyses: one attempt at a time.
+    let report = analyse_stored(
+        &store,
+        REPO,
         &AnalysisOptions {
             since,
             top_steps: 10,
             ..AnalysisOptions::default()
         },
-    );
-    let analysed = started.elapsed() - loaded;
+    )
+    .expect("analysis")
+    .expect("the repository is stored");
+    let analysed = started.elapsed();
     let table = plimsoll_metrics::render::human(&report);
+    let ci = report.workflows.first();
     println!(
-        "analysis: {} runs, {} jobs: load {:.2} s, figures {:.2} s, {} workflows, {} weeks, {} table lines; peak RSS {:.0} MiB (before {:.0})",
-        history.runs.len(),
-        history.jobs.len(),
-        loaded.as_secs_f64(),
+        "analysis (streamed): {} run attempts, {} jobs: {:.2} s, {} workflows, {} weeks, {} table lines; peak RSS {:.0} MiB (before {:.0})",
+        ci.map_or(0, |w| w.outcomes.total),
+        ci.map_or(0, |w| w.jobs.iter().map(|j| j.outcomes.total).sum::<usize>()),
         analysed.as_secs_f64(),
         report.workflows.len(),
-        report.workflows.first().map_or(0, |w| w.weekly.len()),
+        ci.map_or(0, |w| w.weekly.len()),
         table.lines().count(),
         peak_mib(),
         before

@@ -14,14 +14,14 @@
 //!   a pass (or the window's start) to the end of the next passing one;
 //! - a flaky job failed and passed on one commit (`head_sha`), across attempts or runs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::cache_log::{CacheEvent, CacheOutcome};
 use crate::model::{Job, RunAttempt, Workflow};
 use crate::runners::{runner_kind, RunnerOs};
-use crate::store::History;
+use crate::store::{History, Store, StoredTest};
 use crate::test_metrics::{analyse_tests, test_step_seconds, TestReport};
 use crate::time::{format_date, format_timestamp, week_start, WEEK};
 
@@ -318,15 +318,32 @@ struct JobTally {
     durations: Vec<i64>,
     queue: Vec<i64>,
     cache: CacheStats,
+    /// By commit: whether the job passed and whether it failed there.
+    commits: BTreeMap<String, (bool, bool)>,
 }
 
-/// The jobs of each attempt, by (run id, attempt).
-type JobsByAttempt<'a> = BTreeMap<(i64, i64), Vec<&'a Job>>;
+/// What is gathered of one workflow while its attempts are walked.
+#[derive(Default)]
+struct WorkflowTally {
+    name: String,
+    path: String,
+    outcomes: Outcomes,
+    durations: Vec<i64>,
+    queue: Vec<i64>,
+    weekly: BTreeMap<i64, (Outcomes, Vec<i64>)>,
+    cache: CacheStats,
+    jobs: BTreeMap<String, JobTally>,
+    step_test_seconds: Vec<i64>,
+    junit_test_seconds: Vec<i64>,
+    /// The decided attempts on the default branch: start, run id, attempt, outcome, end.
+    on_default_branch: Vec<(i64, i64, i64, Outcome, i64)>,
+}
 
 /// When an attempt ended: its last job's end, else its last update.
-fn attempt_end(run: &RunAttempt, jobs: &JobsByAttempt<'_>) -> i64 {
-    jobs.get(&(run.run_id, run.attempt))
-        .and_then(|jobs| jobs.iter().filter_map(|job| job.completed_at).max())
+fn attempt_end(run: &RunAttempt, jobs: &[Job]) -> i64 {
+    jobs.iter()
+        .filter_map(|job| job.completed_at)
+        .max()
         .unwrap_or(run.updated_at)
 }
 
@@ -341,276 +358,347 @@ fn seconds_between(start: Option<i64>, end: Option<i64>) -> Option<i64> {
     }
 }
 
-/// Analyse `history` as `options` asks.
-pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
-    let workflows: BTreeMap<i64, &Workflow> = history.workflows.iter().map(|w| (w.id, w)).collect();
-    let runs: Vec<&RunAttempt> = history
-        .runs
-        .iter()
-        .filter(|run| run.created_at >= options.since)
-        .filter(|run| {
-            matches_workflow(
-                options.workflow.as_deref(),
-                workflows.get(&run.workflow_id).copied(),
-            )
-        })
-        .filter(|run| {
-            options
-                .branch
-                .as_deref()
-                .is_none_or(|branch| run.head_branch.as_deref() == Some(branch))
-        })
-        .collect();
-    let kept: BTreeSet<(i64, i64)> = runs.iter().map(|r| (r.run_id, r.attempt)).collect();
-    let mut jobs_by_attempt: JobsByAttempt<'_> = BTreeMap::new();
-    for job in &history.jobs {
-        if kept.contains(&(job.run_id, job.attempt)) {
-            jobs_by_attempt
-                .entry((job.run_id, job.attempt))
-                .or_default()
-                .push(job);
-        }
-    }
-    let default_branch = history
-        .repo
-        .as_ref()
-        .map(|repo| repo.default_branch.clone())
-        .unwrap_or_default();
-    let weeks: Vec<i64> = match (
-        runs.iter().map(|r| week_start(r.created_at)).min(),
-        runs.iter().map(|r| week_start(r.created_at)).max(),
-    ) {
-        (Some(first), Some(last)) => (0..=(last - first) / WEEK)
-            .map(|i| first + i * WEEK)
-            .collect(),
-        _ => Vec::new(),
-    };
+/// The figures gathered one run attempt at a time, so a history need not be held whole:
+/// [`Analyser::add`] each attempt with its jobs, in any order, then [`Analyser::finish`].
+/// Only the figures' own inputs are kept (durations for percentiles, per-commit outcomes).
+pub struct Analyser<'h> {
+    options: &'h AnalysisOptions,
+    workflows: BTreeMap<i64, &'h Workflow>,
+    default_branch: String,
+    cache_events: &'h BTreeMap<i64, Vec<CacheEvent>>,
+    tests: &'h [StoredTest],
+    /// The JUnit test time of each attempt with results.
+    junit_seconds: BTreeMap<(i64, i64), f64>,
+    /// The commit and workflow of each attempt with JUnit results.
+    test_runs: BTreeMap<(i64, i64), (String, String)>,
+    tallies: BTreeMap<i64, WorkflowTally>,
+    steps: BTreeMap<(String, String, String), (usize, Vec<i64>)>,
+    runners: BTreeMap<(RunnerOs, bool, String), (usize, i64)>,
+    weeks: Option<(i64, i64)>,
+}
 
-    // Workflows in the order of their ids (creation), each with its attempts.
-    let mut by_workflow: BTreeMap<i64, Vec<&RunAttempt>> = BTreeMap::new();
-    for run in &runs {
-        by_workflow.entry(run.workflow_id).or_default().push(run);
-    }
-    let workflow_name = |id: i64, runs: &[&RunAttempt]| -> (String, String) {
-        match workflows.get(&id) {
-            Some(w) => (w.name.clone(), w.path.clone()),
-            None => (
-                runs.first().map(|r| r.name.clone()).unwrap_or_default(),
-                String::new(),
-            ),
-        }
-    };
-
-    // The JUnit test time of each attempt with results.
-    let mut junit_seconds: BTreeMap<(i64, i64), f64> = BTreeMap::new();
-    for test in &history.tests {
-        if kept.contains(&(test.run_id, test.attempt)) {
+impl<'h> Analyser<'h> {
+    /// An analysis of the history whose repository, workflows, cache events and JUnit results
+    /// are these; the attempts come with [`Analyser::add`].
+    pub fn new(history: &'h History, options: &'h AnalysisOptions) -> Self {
+        let mut junit_seconds: BTreeMap<(i64, i64), f64> = BTreeMap::new();
+        for test in &history.tests {
             *junit_seconds
                 .entry((test.run_id, test.attempt))
                 .or_default() += test.case.seconds.unwrap_or(0.0);
         }
+        Analyser {
+            options,
+            workflows: history.workflows.iter().map(|w| (w.id, w)).collect(),
+            default_branch: history
+                .repo
+                .as_ref()
+                .map(|repo| repo.default_branch.clone())
+                .unwrap_or_default(),
+            cache_events: &history.cache_events,
+            tests: &history.tests,
+            junit_seconds,
+            test_runs: BTreeMap::new(),
+            tallies: BTreeMap::new(),
+            steps: BTreeMap::new(),
+            runners: BTreeMap::new(),
+            weeks: None,
+        }
     }
-    let mut test_runs: BTreeMap<(i64, i64), (&RunAttempt, &str)> = BTreeMap::new();
 
-    let mut workflow_metrics = Vec::new();
-    let mut flaky_jobs = Vec::new();
-    let mut steps: BTreeMap<(String, String, String), (usize, Vec<i64>)> = BTreeMap::new();
-    for (&workflow_id, attempts) in &by_workflow {
-        let (name, path) = workflow_name(workflow_id, attempts);
-        let mut outcomes = Outcomes::default();
-        let mut durations = Vec::new();
-        let mut queue = Vec::new();
-        let mut weekly: BTreeMap<i64, (Outcomes, Vec<i64>)> =
-            weeks.iter().map(|&w| (w, Default::default())).collect();
-        let mut cache = CacheStats::default();
-        let mut job_rows: BTreeMap<&str, JobTally> = BTreeMap::new();
-        let mut job_commits: BTreeMap<&str, BTreeMap<&str, (bool, bool)>> = BTreeMap::new();
-        let mut step_test_seconds = Vec::new();
-        let mut junit_test_seconds = Vec::new();
-        for run in attempts {
-            let result = outcome(&run.status, run.conclusion.as_deref());
-            outcomes.add(result);
-            let week = weekly.entry(week_start(run.created_at)).or_default();
-            week.0.add(result);
-            let jobs = jobs_by_attempt
-                .get(&(run.run_id, run.attempt))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            if result.decided() {
-                let duration = (attempt_end(run, &jobs_by_attempt) - attempt_start(run)).max(0);
-                durations.push(duration);
-                week.1.push(duration);
-                step_test_seconds.extend(test_step_seconds(jobs));
+    /// Whether the options keep `run`.
+    fn keeps(&self, run: &RunAttempt) -> bool {
+        run.created_at >= self.options.since
+            && matches_workflow(
+                self.options.workflow.as_deref(),
+                self.workflows.get(&run.workflow_id).copied(),
+            )
+            && self
+                .options
+                .branch
+                .as_deref()
+                .is_none_or(|branch| run.head_branch.as_deref() == Some(branch))
+    }
+
+    /// Count one run attempt with its jobs (and their steps).
+    pub fn add(&mut self, run: &RunAttempt, jobs: &[Job]) {
+        if !self.keeps(run) {
+            return;
+        }
+        let week = week_start(run.created_at);
+        self.weeks = Some(match self.weeks {
+            Some((first, last)) => (first.min(week), last.max(week)),
+            None => (week, week),
+        });
+        let tally = self.tallies.entry(run.workflow_id).or_insert_with(|| {
+            let (name, path) = match self.workflows.get(&run.workflow_id) {
+                Some(w) => (w.name.clone(), w.path.clone()),
+                None => (run.name.clone(), String::new()),
+            };
+            WorkflowTally {
+                name,
+                path,
+                ..WorkflowTally::default()
             }
-            if let Some(seconds) = junit_seconds.get(&(run.run_id, run.attempt)) {
-                junit_test_seconds.push(seconds.round() as i64);
+        });
+        if self.junit_seconds.contains_key(&(run.run_id, run.attempt)) {
+            self.test_runs.insert(
+                (run.run_id, run.attempt),
+                (run.head_sha.clone(), tally.name.clone()),
+            );
+        }
+        let result = outcome(&run.status, run.conclusion.as_deref());
+        tally.outcomes.add(result);
+        let in_week = tally.weekly.entry(week).or_default();
+        in_week.0.add(result);
+        if result.decided() {
+            let end = attempt_end(run, jobs);
+            let duration = (end - attempt_start(run)).max(0);
+            tally.durations.push(duration);
+            in_week.1.push(duration);
+            let job_refs: Vec<&Job> = jobs.iter().collect();
+            tally.step_test_seconds.extend(test_step_seconds(&job_refs));
+            if run.head_branch.as_deref() == Some(self.default_branch.as_str()) {
+                tally.on_default_branch.push((
+                    attempt_start(run),
+                    run.run_id,
+                    run.attempt,
+                    result,
+                    end,
+                ));
             }
-            for job in jobs {
-                let job_result = outcome(&job.status, job.conclusion.as_deref());
-                let row = job_rows.entry(job.name.as_str()).or_default();
-                row.outcomes.add(job_result);
-                if let Some(wait) = seconds_between(job.created_at, job.started_at) {
-                    queue.push(wait);
-                    row.queue.push(wait);
-                }
-                if let Some(events) = history.cache_events.get(&job.id) {
-                    cache.add(events);
-                    row.cache.add(events);
-                }
-                if !job_result.decided() {
-                    continue;
-                }
-                if let Some(took) = seconds_between(job.started_at, job.completed_at) {
-                    row.durations.push(took);
-                }
-                let seen = job_commits
-                    .entry(job.name.as_str())
-                    .or_default()
-                    .entry(run.head_sha.as_str())
+        }
+        if let Some(seconds) = self.junit_seconds.get(&(run.run_id, run.attempt)) {
+            tally.junit_test_seconds.push(seconds.round() as i64);
+        }
+        for job in jobs {
+            if let Some(seconds) = seconds_between(job.started_at, job.completed_at) {
+                let kind = runner_kind(&job.labels);
+                let row = self
+                    .runners
+                    .entry((kind.os, kind.self_hosted, job.labels.join(", ")))
                     .or_default();
+                row.0 += 1;
+                row.1 += (seconds + 59) / 60;
+            }
+            let job_result = outcome(&job.status, job.conclusion.as_deref());
+            if !tally.jobs.contains_key(&job.name) {
+                tally.jobs.insert(job.name.clone(), JobTally::default());
+            }
+            let Some(row) = tally.jobs.get_mut(&job.name) else {
+                continue;
+            };
+            row.outcomes.add(job_result);
+            if let Some(wait) = seconds_between(job.created_at, job.started_at) {
+                tally.queue.push(wait);
+                row.queue.push(wait);
+            }
+            if let Some(events) = self.cache_events.get(&job.id) {
+                tally.cache.add(events);
+                row.cache.add(events);
+            }
+            if !job_result.decided() {
+                continue;
+            }
+            if let Some(took) = seconds_between(job.started_at, job.completed_at) {
+                row.durations.push(took);
+            }
+            if !row.commits.contains_key(&run.head_sha) {
+                row.commits.insert(run.head_sha.clone(), (false, false));
+            }
+            if let Some(seen) = row.commits.get_mut(&run.head_sha) {
                 match job_result {
                     Outcome::Passed => seen.0 = true,
                     _ => seen.1 = true,
                 }
-                for step in &job.steps {
-                    let step_result = outcome(&step.status, step.conclusion.as_deref());
-                    if !step_result.decided() {
-                        continue;
-                    }
-                    let entry = steps
-                        .entry((name.clone(), job.name.clone(), step.name.clone()))
-                        .or_default();
-                    if step_result == Outcome::Failed {
-                        entry.0 += 1;
-                    }
-                    if let Some(took) = seconds_between(step.started_at, step.completed_at) {
-                        entry.1.push(took);
-                    }
+            }
+            for step in &job.steps {
+                let step_result = outcome(&step.status, step.conclusion.as_deref());
+                if !step_result.decided() {
+                    continue;
+                }
+                let key = (tally.name.clone(), job.name.clone(), step.name.clone());
+                let entry = self.steps.entry(key).or_default();
+                if step_result == Outcome::Failed {
+                    entry.0 += 1;
+                }
+                if let Some(took) = seconds_between(step.started_at, step.completed_at) {
+                    entry.1.push(took);
                 }
             }
         }
-        for (job, commits) in &job_commits {
-            let flaky: Vec<String> = commits
-                .iter()
-                .filter(|(_, (passed, failed))| *passed && *failed)
-                .map(|(sha, _)| (*sha).to_owned())
-                .collect();
-            if !flaky.is_empty() {
-                flaky_jobs.push(FlakyJob {
-                    workflow: name.clone(),
-                    job: (*job).to_owned(),
-                    flaky_commits: flaky.len(),
-                    commits: commits.len(),
-                    frequency: flaky.len() as f64 / commits.len() as f64,
-                    shas: flaky,
-                });
-            }
-        }
-        let workflow_label: &str = workflows.get(&workflow_id).map_or_else(
-            || attempts.first().map_or("", |r| r.name.as_str()),
-            |w| w.name.as_str(),
-        );
-        for run in attempts {
-            test_runs.insert((run.run_id, run.attempt), (*run, workflow_label));
-        }
-        workflow_metrics.push(WorkflowMetrics {
-            recovery: recovery(attempts, &default_branch, &jobs_by_attempt),
-            cache,
-            test_time: TestTime {
-                steps: Spread::of(step_test_seconds),
-                junit: Spread::of(junit_test_seconds),
-            },
-            name,
-            path,
-            outcomes,
-            duration: Spread::of(durations),
-            queue: Spread::of(queue),
-            weekly: weekly
-                .into_iter()
-                .map(|(start, (outcomes, durations))| Week {
-                    start: format_date(start),
-                    outcomes,
-                    duration_p50: Spread::of(durations).p50,
-                })
-                .collect(),
-            jobs: job_rows
-                .into_iter()
-                .map(|(name, tally)| JobMetrics {
-                    name: name.to_owned(),
-                    outcomes: tally.outcomes,
-                    duration: Spread::of(tally.durations),
-                    queue: Spread::of(tally.queue),
-                    cache: tally.cache,
-                })
-                .collect(),
-        });
     }
-    flaky_jobs.sort_by(|a, b| {
-        b.flaky_commits
-            .cmp(&a.flaky_commits)
-            .then_with(|| (&a.workflow, &a.job).cmp(&(&b.workflow, &b.job)))
-    });
 
-    let step_rows: Vec<StepMetrics> = steps
-        .into_iter()
-        .map(
-            |((workflow, job, step), (failures, durations))| StepMetrics {
-                workflow,
-                job,
-                step,
-                failures,
-                duration: Spread::of(durations),
-            },
-        )
-        .collect();
-    let mut slowest_steps = step_rows.clone();
-    slowest_steps.sort_by_key(|s| std::cmp::Reverse(s.duration.p50));
-    slowest_steps.truncate(options.top_steps);
-    let mut most_failing_steps: Vec<StepMetrics> =
-        step_rows.into_iter().filter(|s| s.failures > 0).collect();
-    most_failing_steps.sort_by_key(|s| std::cmp::Reverse(s.failures));
-    most_failing_steps.truncate(options.top_steps);
+    /// The report of the attempts added.
+    pub fn finish(self, repo: &str) -> Report {
+        let options = self.options;
+        let weeks: Vec<i64> = match self.weeks {
+            Some((first, last)) => (0..=(last - first) / WEEK)
+                .map(|i| first + i * WEEK)
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut workflow_metrics = Vec::new();
+        let mut flaky_jobs = Vec::new();
+        for (_, tally) in self.tallies {
+            for (job, row) in &tally.jobs {
+                let flaky: Vec<String> = row
+                    .commits
+                    .iter()
+                    .filter(|(_, (passed, failed))| *passed && *failed)
+                    .map(|(sha, _)| sha.clone())
+                    .collect();
+                if !flaky.is_empty() {
+                    flaky_jobs.push(FlakyJob {
+                        workflow: tally.name.clone(),
+                        job: job.clone(),
+                        flaky_commits: flaky.len(),
+                        commits: row.commits.len(),
+                        frequency: flaky.len() as f64 / row.commits.len() as f64,
+                        shas: flaky,
+                    });
+                }
+            }
+            let mut weekly = tally.weekly;
+            let weekly: Vec<Week> = weeks
+                .iter()
+                .map(|start| {
+                    let (outcomes, durations) = weekly.remove(start).unwrap_or_default();
+                    Week {
+                        start: format_date(*start),
+                        outcomes,
+                        duration_p50: Spread::of(durations).p50,
+                    }
+                })
+                .collect();
+            workflow_metrics.push(WorkflowMetrics {
+                recovery: recovery(tally.on_default_branch, &self.default_branch),
+                cache: tally.cache,
+                test_time: TestTime {
+                    steps: Spread::of(tally.step_test_seconds),
+                    junit: Spread::of(tally.junit_test_seconds),
+                },
+                name: tally.name,
+                path: tally.path,
+                outcomes: tally.outcomes,
+                duration: Spread::of(tally.durations),
+                queue: Spread::of(tally.queue),
+                weekly,
+                jobs: tally
+                    .jobs
+                    .into_iter()
+                    .map(|(name, row)| JobMetrics {
+                        name,
+                        outcomes: row.outcomes,
+                        duration: Spread::of(row.durations),
+                        queue: Spread::of(row.queue),
+                        cache: row.cache,
+                    })
+                    .collect(),
+            });
+        }
+        flaky_jobs.sort_by(|a, b| {
+            b.flaky_commits
+                .cmp(&a.flaky_commits)
+                .then_with(|| (&a.workflow, &a.job).cmp(&(&b.workflow, &b.job)))
+        });
 
-    let runner_minutes = runner_minutes(jobs_by_attempt.values().flatten().copied());
-    Report {
-        version: REPORT_VERSION,
-        repo: history
-            .repo
-            .as_ref()
-            .map(|repo| repo.full_name.clone())
-            .unwrap_or_default(),
-        default_branch,
-        since: format_timestamp(options.since),
-        workflow_filter: options.workflow.clone(),
-        branch_filter: options.branch.clone(),
-        notes: NOTES.iter().map(|note| (*note).to_owned()).collect(),
-        workflows: workflow_metrics,
-        flaky_jobs,
-        slowest_steps,
-        most_failing_steps,
-        total_minutes: runner_minutes.iter().map(|r| r.minutes).sum(),
-        total_billable_minutes: runner_minutes
-            .iter()
-            .filter_map(|r| r.billable_minutes)
-            .sum(),
-        runner_minutes,
-        tests: analyse_tests(&history.tests, &test_runs, options.top_steps),
+        let step_rows: Vec<StepMetrics> = self
+            .steps
+            .into_iter()
+            .map(
+                |((workflow, job, step), (failures, durations))| StepMetrics {
+                    workflow,
+                    job,
+                    step,
+                    failures,
+                    duration: Spread::of(durations),
+                },
+            )
+            .collect();
+        let mut slowest_steps = step_rows.clone();
+        slowest_steps.sort_by_key(|s| std::cmp::Reverse(s.duration.p50));
+        slowest_steps.truncate(options.top_steps);
+        let mut most_failing_steps: Vec<StepMetrics> =
+            step_rows.into_iter().filter(|s| s.failures > 0).collect();
+        most_failing_steps.sort_by_key(|s| std::cmp::Reverse(s.failures));
+        most_failing_steps.truncate(options.top_steps);
+
+        let runner_minutes = runner_minutes(self.runners);
+        Report {
+            version: REPORT_VERSION,
+            repo: repo.to_owned(),
+            default_branch: self.default_branch,
+            since: format_timestamp(options.since),
+            workflow_filter: options.workflow.clone(),
+            branch_filter: options.branch.clone(),
+            notes: NOTES.iter().map(|note| (*note).to_owned()).collect(),
+            workflows: workflow_metrics,
+            flaky_jobs,
+            slowest_steps,
+            most_failing_steps,
+            total_minutes: runner_minutes.iter().map(|r| r.minutes).sum(),
+            total_billable_minutes: runner_minutes
+                .iter()
+                .filter_map(|r| r.billable_minutes)
+                .sum(),
+            runner_minutes,
+            tests: analyse_tests(self.tests, &self.test_runs, options.top_steps),
+        }
     }
 }
 
-/// Time to recover of a workflow's attempts on `branch`.
-fn recovery(attempts: &[&RunAttempt], branch: &str, jobs: &JobsByAttempt<'_>) -> Recovery {
-    let mut on_branch: Vec<(&RunAttempt, Outcome)> = attempts
-        .iter()
-        .filter(|run| run.head_branch.as_deref() == Some(branch))
-        .map(|run| (*run, outcome(&run.status, run.conclusion.as_deref())))
-        .filter(|(_, result)| result.decided())
-        .collect();
-    on_branch.sort_by_key(|(run, _)| (attempt_start(run), run.run_id, run.attempt));
+/// Analyse `history` (held whole) as `options` asks.
+pub fn analyse(history: &History, options: &AnalysisOptions) -> Report {
+    let mut jobs_by_attempt: BTreeMap<(i64, i64), Vec<Job>> = BTreeMap::new();
+    for job in &history.jobs {
+        jobs_by_attempt
+            .entry((job.run_id, job.attempt))
+            .or_default()
+            .push(job.clone());
+    }
+    let mut analyser = Analyser::new(history, options);
+    for run in &history.runs {
+        let jobs = jobs_by_attempt
+            .get(&(run.run_id, run.attempt))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        analyser.add(run, jobs);
+    }
+    let repo = history
+        .repo
+        .as_ref()
+        .map(|repo| repo.full_name.clone())
+        .unwrap_or_default();
+    analyser.finish(&repo)
+}
+
+/// Analyse the history of `full_name` in `store` as `options` asks, streaming its attempts:
+/// memory holds the figures' inputs, not the history. `None` when the store has no such
+/// repository.
+pub fn analyse_stored(
+    store: &Store,
+    full_name: &str,
+    options: &AnalysisOptions,
+) -> crate::error::Result<Option<Report>> {
+    let base = store.history_without_runs(full_name, options.since)?;
+    let Some(repo) = base.repo.clone() else {
+        return Ok(None);
+    };
+    let mut analyser = Analyser::new(&base, options);
+    store.for_each_attempt(repo.id, options.since, &mut |run, jobs| {
+        analyser.add(run, jobs);
+    })?;
+    Ok(Some(analyser.finish(&repo.full_name)))
+}
+
+/// Time to recover from a workflow's decided attempts on `branch` (start, run id, attempt,
+/// outcome, end).
+fn recovery(mut attempts: Vec<(i64, i64, i64, Outcome, i64)>, branch: &str) -> Recovery {
+    attempts.sort_by_key(|&(start, run_id, attempt, _, _)| (start, run_id, attempt));
     let mut red_since = None;
     let mut spells = Vec::new();
-    for (run, result) in on_branch {
-        let end = attempt_end(run, jobs);
+    for (_, _, _, result, end) in attempts {
         match (result, red_since) {
             (Outcome::Failed, None) => red_since = Some(end),
             (Outcome::Passed, Some(red)) => {
@@ -631,20 +719,8 @@ fn recovery(attempts: &[&RunAttempt], branch: &str, jobs: &JobsByAttempt<'_>) ->
     }
 }
 
-/// Runner minutes by system and labels.
-fn runner_minutes<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<RunnerMinutes> {
-    let mut rows: BTreeMap<(RunnerOs, bool, String), (usize, i64)> = BTreeMap::new();
-    for job in jobs {
-        let Some(seconds) = seconds_between(job.started_at, job.completed_at) else {
-            continue;
-        };
-        let kind = runner_kind(&job.labels);
-        let row = rows
-            .entry((kind.os, kind.self_hosted, job.labels.join(", ")))
-            .or_default();
-        row.0 += 1;
-        row.1 += (seconds + 59) / 60;
-    }
+/// Runner minutes by system and labels, from the jobs and minutes counted of each.
+fn runner_minutes(rows: BTreeMap<(RunnerOs, bool, String), (usize, i64)>) -> Vec<RunnerMinutes> {
     rows.into_iter()
         .map(|((os, self_hosted, labels), (jobs, minutes))| {
             let multiplier = crate::runners::RunnerKind { os, self_hosted }.multiplier();

@@ -13,6 +13,7 @@
 //!   exponential backoff and jitter; any other 4xx fails at once, since asking again gets the
 //!   same answer.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::error::{MetricsError, Result};
@@ -74,7 +75,9 @@ pub struct Client {
     agent: ureq::Agent,
     options: ClientOptions,
     /// No request before this instant: the primary limit is spent until its reset.
-    paused_until: Option<Instant>,
+    /// Shared by the clients of one `--org` sync ([`Client::sharing_limits`]): the limit is
+    /// the token's, whichever thread spent it.
+    paused_until: Arc<Mutex<Option<Instant>>>,
     random: u64,
     pub counts: RequestCounts,
 }
@@ -110,10 +113,18 @@ impl Client {
         Client {
             agent: config.new_agent(),
             options,
-            paused_until: None,
+            paused_until: Arc::new(Mutex::new(None)),
             random: seed,
             counts: RequestCounts::default(),
         }
+    }
+
+    /// Another client of the same API and token, for another thread, that waits for the same
+    /// rate limit as this one; its request counts are its own.
+    pub fn sharing_limits(&self) -> Client {
+        let mut client = Client::new(self.options.clone());
+        client.paused_until = self.paused_until.clone();
+        client
     }
 
     pub fn api_url(&self) -> &str {
@@ -188,7 +199,8 @@ impl Client {
 
     /// Sleep until the primary limit resets, when the last response spent it.
     fn wait_for_rate_limit(&mut self, url: &str) -> Result<()> {
-        if let Some(until) = self.paused_until.take() {
+        let paused = self.paused_until.lock().map(|until| *until).unwrap_or(None);
+        if let Some(until) = paused {
             let delay = until.saturating_duration_since(Instant::now());
             if delay > self.options.max_rate_limit_wait {
                 return Err(MetricsError::RateLimited {
@@ -270,7 +282,10 @@ impl Client {
             // A reset past the longest wait fails the next request; capped, so a reset far in
             // the future cannot overflow the clock.
             let longest = self.options.max_rate_limit_wait + Duration::from_secs(1);
-            self.paused_until = until_reset.map(|delay| Instant::now() + delay.min(longest));
+            if let (Some(delay), Ok(mut paused)) = (until_reset, self.paused_until.lock()) {
+                let until = Instant::now() + delay.min(longest);
+                *paused = Some(paused.map_or(until, |earlier| earlier.max(until)));
+            }
         }
 
         match status {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod html;
 pub mod junit;
 pub mod model;
+pub mod org;
 pub mod render;
 pub mod runners;
 pub mod serve;
@@ -24,7 +25,7 @@ mod tables;
 pub mod test_metrics;
 pub mod time;
 
-pub use analysis::{analyse, AnalysisOptions, Report};
+pub use analysis::{analyse, analyse_stored, AnalysisOptions, Report};
 pub use client::{Client, ClientOptions};
 pub use error::{MetricsError, Result};
 pub use store::Store;

@@ -153,6 +153,56 @@ pub fn human(report: &Report) -> String {
     out
 }
 
+/// An organisation's report as terminal text: a line per repository with the totals, then
+/// each repository's report.
+pub fn human_org(report: &crate::org::OrgReport) -> String {
+    let mut out = format!(
+        "{}: {} repositories, runs created since {}\n",
+        safe(&report.org),
+        report.repos.len(),
+        report.since
+    );
+    let rows: Vec<Vec<String>> = report
+        .summary
+        .iter()
+        .chain(std::iter::once(&report.total))
+        .map(|line| {
+            vec![
+                line.repo.clone(),
+                line.workflows.to_string(),
+                line.attempts.to_string(),
+                line.failed.to_string(),
+                tables::percent(line.failure_rate),
+                line.flaky_jobs.to_string(),
+                line.flaky_tests.to_string(),
+                line.minutes.to_string(),
+                line.billable_minutes.to_string(),
+            ]
+        })
+        .collect();
+    let _ = writeln!(out, "\nRepositories");
+    table(
+        &mut out,
+        &[
+            "REPOSITORY",
+            "WORKFLOWS",
+            "ATTEMPTS",
+            "FAILED",
+            "FAIL RATE",
+            "FLAKY JOBS",
+            "FLAKY TESTS",
+            "MINUTES",
+            "BILLABLE",
+        ],
+        &safe_rows(&rows),
+    );
+    for repo in &report.repos {
+        let _ = writeln!(out, "\n{}", "=".repeat(40));
+        out.push_str(&human(repo));
+    }
+    out
+}
+
 /// Cells with text from the API made safe to print.
 fn safe_rows(rows: &[Vec<String>]) -> Vec<Vec<String>> {
     rows.iter()
@@ -234,13 +284,30 @@ impl Families {
     }
 }
 
+/// Each item of each report's list, with its report's repository.
+fn each<'a, T: 'a>(
+    reports: &'a [&'a Report],
+    list: impl Fn(&'a Report) -> &'a Vec<T> + 'a,
+) -> impl Iterator<Item = (&'a str, &'a T)> + 'a {
+    reports.iter().flat_map(move |report| {
+        list(report)
+            .iter()
+            .map(move |item| (report.repo.as_str(), item))
+    })
+}
+
 /// The report as OpenMetrics text, ending in `# EOF`. Label sets are bounded by the
 /// repository's workflows, job names and runner labels.
 pub fn openmetrics(report: &Report) -> String {
+    openmetrics_of(&[report])
+}
+
+/// The reports of several repositories (an organisation's) as one OpenMetrics text: each
+/// family once, with every repository's samples.
+pub fn openmetrics_of(reports: &[&Report]) -> String {
     let mut families = Families {
         text: String::new(),
     };
-    let repo = report.repo.as_str();
     let f = &mut families;
 
     f.family(
@@ -249,7 +316,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("seconds"),
         "Run attempt duration, run_started_at to the last job's end; cancelled and skipped attempts excluded.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         f.summary(
             "plimsoll_workflow_run_duration_seconds",
             &[("repo", repo), ("workflow", &w.name)],
@@ -262,7 +329,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("seconds"),
         "Job queue time (started_at - created_at) of the workflow's jobs.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         f.summary(
             "plimsoll_workflow_queue_seconds",
             &[("repo", repo), ("workflow", &w.name)],
@@ -275,7 +342,7 @@ pub fn openmetrics(report: &Report) -> String {
         None,
         "Run attempts in the window by outcome (failed: failure, timed_out, startup_failure).",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         let o = &w.outcomes;
         for (outcome, count) in [
             ("passed", o.passed),
@@ -296,7 +363,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("ratio"),
         "failed / (passed + failed) run attempts; cancelled and skipped excluded.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         if let Some(rate) = w.outcomes.failure_rate {
             f.sample(
                 "plimsoll_workflow_failure_ratio",
@@ -311,7 +378,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("seconds"),
         "Median time from the first failing attempt to the next passing one on the default branch.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         if let Some(p50) = w.recovery.p50 {
             f.sample(
                 "plimsoll_workflow_time_to_recover_seconds",
@@ -326,7 +393,7 @@ pub fn openmetrics(report: &Report) -> String {
         None,
         "Cache restores (hit), misses and saves in the job logs read (--logs).",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         if w.cache.jobs_read == 0 {
             continue;
         }
@@ -348,7 +415,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("ratio"),
         "Cache restores / (restores + misses) in the job logs read.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         if let Some(rate) = w.cache.hit_rate {
             f.sample(
                 "plimsoll_workflow_cache_hit_ratio",
@@ -363,7 +430,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("seconds"),
         "Job duration, started_at to completed_at; cancelled and skipped jobs excluded.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         for job in &w.jobs {
             f.summary(
                 "plimsoll_job_duration_seconds",
@@ -378,7 +445,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("ratio"),
         "failed / (passed + failed) jobs; cancelled and skipped excluded.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         for job in &w.jobs {
             if let Some(rate) = job.outcomes.failure_rate {
                 f.sample(
@@ -395,7 +462,7 @@ pub fn openmetrics(report: &Report) -> String {
         None,
         "Commits on which the job both failed and passed.",
     );
-    for flaky in &report.flaky_jobs {
+    for (repo, flaky) in each(reports, |report| &report.flaky_jobs) {
         f.sample(
             "plimsoll_job_flaky_commits",
             &[
@@ -412,7 +479,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("seconds"),
         "Test time per run attempt: source=steps sums the steps named for tests, source=junit the JUnit reports' test times.",
     );
-    for w in &report.workflows {
+    for (repo, w) in each(reports, |report| &report.workflows) {
         for (source, spread) in [("steps", &w.test_time.steps), ("junit", &w.test_time.junit)] {
             if spread.count > 0 {
                 f.summary(
@@ -431,7 +498,7 @@ pub fn openmetrics(report: &Report) -> String {
         None,
         "Commits on which a JUnit test both failed and passed (the top flaky tests only).",
     );
-    for t in &report.tests.flaky_tests {
+    for (repo, t) in each(reports, |report| &report.tests.flaky_tests) {
         let test = format!("{}::{}", t.classname, t.name);
         f.sample(
             "plimsoll_test_flaky_commits",
@@ -445,7 +512,7 @@ pub fn openmetrics(report: &Report) -> String {
         Some("seconds"),
         "Median JUnit time of the slowest tests (the top ones only).",
     );
-    for t in &report.tests.slowest_tests {
+    for (repo, t) in each(reports, |report| &report.tests.slowest_tests) {
         if let Some(p50) = t.duration_ms.p50 {
             let test = format!("{}::{}", t.classname, t.name);
             f.sample(
@@ -461,7 +528,7 @@ pub fn openmetrics(report: &Report) -> String {
         None,
         "Job minutes (each job rounded up to a minute) by runner system and labels.",
     );
-    for r in &report.runner_minutes {
+    for (repo, r) in each(reports, |report| &report.runner_minutes) {
         f.sample(
             "plimsoll_runner_minutes",
             &[("repo", repo), ("os", r.os.as_str()), ("labels", &r.labels)],
@@ -474,7 +541,7 @@ pub fn openmetrics(report: &Report) -> String {
         None,
         "Job minutes times GitHub's per-OS multiplier (Linux 1, Windows 2, macOS 10, self-hosted 0).",
     );
-    for r in &report.runner_minutes {
+    for (repo, r) in each(reports, |report| &report.runner_minutes) {
         if let Some(billable) = r.billable_minutes {
             f.sample(
                 "plimsoll_runner_billable_minutes",

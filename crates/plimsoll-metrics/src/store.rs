@@ -475,8 +475,40 @@ impl Store {
         Ok(())
     }
 
-    /// The history of `full_name` with runs created at or after `since`.
+    /// The synced repositories of owner `owner` (`owner/…`), by name.
+    pub fn repos_of(&self, owner: &str) -> Result<Vec<String>> {
+        let mut statement = self.connection.prepare(
+            "SELECT full_name FROM repos WHERE lower(substr(full_name, 1, length(?1) + 1)) = lower(?1 || '/')
+             ORDER BY full_name",
+        )?;
+        let names = statement
+            .query_map([owner], |row| row.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(names)
+    }
+
+    /// The history of `full_name` with runs created at or after `since`, held whole: runs by
+    /// creation, jobs by id.
     pub fn history(&self, full_name: &str, since: i64) -> Result<History> {
+        let mut history = self.history_without_runs(full_name, since)?;
+        let Some(repo_id) = history.repo.as_ref().map(|repo| repo.id) else {
+            return Ok(history);
+        };
+        let (mut runs, mut jobs) = (Vec::new(), Vec::new());
+        self.for_each_attempt(repo_id, since, &mut |run, attempt_jobs| {
+            runs.push(run.clone());
+            jobs.extend_from_slice(attempt_jobs);
+        })?;
+        runs.sort_by_key(|run| (run.created_at, run.run_id, run.attempt));
+        jobs.sort_by_key(|job| job.id);
+        history.runs = runs;
+        history.jobs = jobs;
+        Ok(history)
+    }
+
+    /// The history of `full_name` without its runs and jobs (read with
+    /// [`Store::for_each_attempt`]): the repository, its workflows, cache events and tests.
+    pub fn history_without_runs(&self, full_name: &str, since: i64) -> Result<History> {
         let Some(repo) = self.repo(full_name)? else {
             return Ok(History::default());
         };
@@ -494,23 +526,90 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut statement = self.connection.prepare(&format!(
-            "{RUN_COLUMNS} WHERE repo_id = ?1 AND created_at >= ?2 ORDER BY created_at, run_id, attempt"
-        ))?;
-        let runs = statement
-            .query_map([repo.id, since], run_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let jobs = self.jobs(repo.id, since)?;
         let cache_events = self.cache_events(repo.id, since)?;
         let tests = self.tests(repo.id, since)?;
         Ok(History {
             repo: Some(repo),
             workflows,
-            runs,
-            jobs,
+            runs: Vec::new(),
+            jobs: Vec::new(),
             cache_events,
             tests,
         })
+    }
+
+    /// Hand each run attempt of `repo_id` created at or after `since` to `visit` with its
+    /// jobs and their steps, one attempt at a time from one query, so the history is never
+    /// held whole.
+    pub fn for_each_attempt(
+        &self,
+        repo_id: i64,
+        since: i64,
+        visit: &mut dyn FnMut(&RunAttempt, &[Job]),
+    ) -> Result<()> {
+        let mut statement = self.connection.prepare(
+            "SELECT r.run_id, r.attempt, r.repo_id, r.workflow_id, r.name, r.head_branch,
+                    r.head_sha, r.event, r.status, r.conclusion, r.created_at, r.updated_at,
+                    r.run_started_at,
+                    j.id, j.name, j.status, j.conclusion, j.created_at, j.started_at,
+                    j.completed_at, j.labels, j.runner_name,
+                    s.number, s.name, s.status, s.conclusion, s.started_at, s.completed_at
+             FROM runs r
+             LEFT JOIN jobs j ON j.run_id = r.run_id AND j.attempt = r.attempt
+             LEFT JOIN steps s ON s.job_id = j.id
+             WHERE r.repo_id = ?1 AND r.created_at >= ?2
+             ORDER BY r.run_id, r.attempt, j.id, s.number",
+        )?;
+        let mut rows = statement.query([repo_id, since])?;
+        let mut current: Option<RunAttempt> = None;
+        let mut jobs: Vec<Job> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let key: (i64, i64) = (row.get(0)?, row.get(1)?);
+            if current
+                .as_ref()
+                .is_none_or(|run| (run.run_id, run.attempt) != key)
+            {
+                if let Some(run) = current.take() {
+                    visit(&run, &jobs);
+                    jobs.clear();
+                }
+                current = Some(run_from_row(row)?);
+            }
+            let Some(job_id) = row.get::<_, Option<i64>>(13)? else {
+                continue;
+            };
+            if jobs.last().is_none_or(|job| job.id != job_id) {
+                let labels: String = row.get(20)?;
+                jobs.push(Job {
+                    id: job_id,
+                    run_id: key.0,
+                    attempt: key.1,
+                    name: row.get(14)?,
+                    status: row.get(15)?,
+                    conclusion: row.get(16)?,
+                    created_at: row.get(17)?,
+                    started_at: row.get(18)?,
+                    completed_at: row.get(19)?,
+                    labels: serde_json::from_str(&labels).unwrap_or_default(),
+                    runner_name: row.get(21)?,
+                    steps: Vec::new(),
+                });
+            }
+            if let (Some(number), Some(job)) = (row.get::<_, Option<i64>>(22)?, jobs.last_mut()) {
+                job.steps.push(Step {
+                    number,
+                    name: row.get(23)?,
+                    status: row.get(24)?,
+                    conclusion: row.get(25)?,
+                    started_at: row.get(26)?,
+                    completed_at: row.get(27)?,
+                });
+            }
+        }
+        if let Some(run) = current {
+            visit(&run, &jobs);
+        }
+        Ok(())
     }
 
     /// The runs of `repo_id` created at or after `since` whose artifacts were not listed since
@@ -807,63 +906,6 @@ impl Store {
             });
         }
         Ok(read)
-    }
-
-    fn jobs(&self, repo_id: i64, since: i64) -> Result<Vec<Job>> {
-        let mut statement = self.connection.prepare(
-            "SELECT j.id, j.run_id, j.attempt, j.name, j.status, j.conclusion, j.created_at,
-                    j.started_at, j.completed_at, j.labels, j.runner_name
-             FROM jobs j JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
-             WHERE r.repo_id = ?1 AND r.created_at >= ?2 ORDER BY j.id",
-        )?;
-        let mut jobs = statement
-            .query_map([repo_id, since], |row| {
-                let labels: String = row.get(9)?;
-                Ok(Job {
-                    id: row.get(0)?,
-                    run_id: row.get(1)?,
-                    attempt: row.get(2)?,
-                    name: row.get(3)?,
-                    status: row.get(4)?,
-                    conclusion: row.get(5)?,
-                    created_at: row.get(6)?,
-                    started_at: row.get(7)?,
-                    completed_at: row.get(8)?,
-                    labels: serde_json::from_str(&labels).unwrap_or_default(),
-                    runner_name: row.get(10)?,
-                    steps: Vec::new(),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut statement = self.connection.prepare(
-            "SELECT s.job_id, s.number, s.name, s.status, s.conclusion, s.started_at,
-                    s.completed_at
-             FROM steps s JOIN jobs j ON j.id = s.job_id
-             JOIN runs r ON r.run_id = j.run_id AND r.attempt = j.attempt
-             WHERE r.repo_id = ?1 AND r.created_at >= ?2 ORDER BY s.job_id, s.number",
-        )?;
-        // Both are sorted by job id: each step goes to its job as the rows come, without a
-        // second list of every step held beside the jobs.
-        let mut rows = statement.query([repo_id, since])?;
-        let mut index = 0;
-        while let Some(row) = rows.next()? {
-            let job_id: i64 = row.get(0)?;
-            while jobs.get(index).is_some_and(|job| job.id < job_id) {
-                index += 1;
-            }
-            let Some(job) = jobs.get_mut(index).filter(|job| job.id == job_id) else {
-                continue;
-            };
-            job.steps.push(Step {
-                number: row.get(1)?,
-                name: row.get(2)?,
-                status: row.get(3)?,
-                conclusion: row.get(4)?,
-                started_at: row.get(5)?,
-                completed_at: row.get(6)?,
-            });
-        }
-        Ok(jobs)
     }
 }
 

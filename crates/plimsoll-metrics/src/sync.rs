@@ -56,6 +56,8 @@ pub struct SyncSummary {
     pub jobs_stored: u64,
     /// Listings split because their window held more runs than GitHub lists for one query.
     pub windows_split: u64,
+    /// The repository has no workflows (GitHub Actions never ran): nothing more was asked.
+    pub no_workflows: bool,
     /// Some second held more runs than GitHub lists for one query: runs were missed.
     pub truncated: bool,
     /// Job logs read (`logs`), and those GitHub no longer had (expired or deleted).
@@ -133,13 +135,21 @@ pub fn sync(
     store.save_repo(&repo)?;
 
     let mut url = Some(format!("{base}/actions/workflows?per_page=100"));
+    let mut workflows = 0;
     while let Some(current) = url {
         let page = client.get(&current, store)?;
         let list: WorkflowList = api::parse(&current, &page.body)?;
         for workflow in list.workflows {
+            workflows += 1;
             store.save_workflow(&workflow.into_model(repo.id))?;
         }
         url = page.next_url;
+    }
+    if workflows == 0 {
+        // No workflow has ever run: there are no runs to list.
+        summary.no_workflows = true;
+        summary.requests = client.counts;
+        return Ok(summary);
     }
 
     let scope = scope(options);

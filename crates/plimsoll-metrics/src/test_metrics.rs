@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::analysis::Spread;
 use crate::junit::TestOutcome;
-use crate::model::{Job, RunAttempt};
+use crate::model::Job;
 use crate::store::StoredTest;
 
 /// Words of a step name that say it runs tests.
@@ -139,25 +139,29 @@ struct TestTally<'a> {
     last_message: Option<&'a str>,
 }
 
-/// The test figures of the kept attempts `runs` (by run id and attempt), named by their
-/// workflow; `top` bounds the lists.
+/// The test figures of the kept attempts `runs` (by run id and attempt: their commit and
+/// workflow); `top` bounds the lists.
 pub fn analyse_tests(
     tests: &[StoredTest],
-    runs: &BTreeMap<(i64, i64), (&RunAttempt, &str)>,
+    runs: &BTreeMap<(i64, i64), (String, String)>,
     top: usize,
 ) -> TestReport {
     let mut report = TestReport::default();
     let mut tallies: BTreeMap<(&str, &str, &str), TestTally<'_>> = BTreeMap::new();
     let mut attempts = std::collections::BTreeSet::new();
     for test in tests {
-        let Some((run, workflow)) = runs.get(&(test.run_id, test.attempt)) else {
+        let Some((head_sha, workflow)) = runs.get(&(test.run_id, test.attempt)) else {
             continue;
         };
         attempts.insert((test.run_id, test.attempt));
         report.results += 1;
         let case = &test.case;
         let tally = tallies
-            .entry((workflow, case.classname.as_str(), case.name.as_str()))
+            .entry((
+                workflow.as_str(),
+                case.classname.as_str(),
+                case.name.as_str(),
+            ))
             .or_default();
         if let Some(seconds) = case.seconds {
             tally.milliseconds.push((seconds * 1000.0).round() as i64);
@@ -167,17 +171,17 @@ pub fn analyse_tests(
         if !failed && !passed {
             continue;
         }
-        let seen = tally.commits.entry(run.head_sha.as_str()).or_default();
-        let by_run = tally.runs.entry(run.run_id).or_default();
+        let seen = tally.commits.entry(head_sha.as_str()).or_default();
+        let by_run = tally.runs.entry(test.run_id).or_default();
         if failed {
             report.failed_results += 1;
             tally.failures += 1;
             seen.1 = true;
-            by_run.0.push(run.attempt);
+            by_run.0.push(test.attempt);
             tally.last_message = case.message.as_deref().or(tally.last_message);
         } else {
             seen.0 = true;
-            by_run.1.push(run.attempt);
+            by_run.1.push(test.attempt);
             if case.retried_failures > 0 {
                 // The runner saw it fail, retried, and it passed: both outcomes on one commit.
                 seen.1 = true;

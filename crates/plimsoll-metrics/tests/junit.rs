@@ -354,6 +354,19 @@ fn junit_artifacts_are_read_once_and_give_flaky_and_slowest_tests() {
             ..Default::default()
         },
     );
+    assert_eq!(
+        plimsoll_metrics::analyse_stored(
+            &store,
+            REPO,
+            &AnalysisOptions {
+                since: since(),
+                top_steps: 10,
+                ..Default::default()
+            }
+        )
+        .expect("streamed"),
+        Some(report.clone())
+    );
     let ci = &report.workflows[0];
     assert_eq!(ci.name, "CI");
     // JUnit totals per attempt, rounded: 2, 2, 2, 30, 2, 1.

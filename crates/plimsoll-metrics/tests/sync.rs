@@ -225,14 +225,35 @@ fn figures_of_the_history_match_the_hand_checked_numbers() {
         &mut |_| {},
     )
     .expect("sync");
-    let report = analyse(
-        &store.history(REPO, since()).expect("history"),
-        &AnalysisOptions {
-            since: since(),
-            top_steps: 3,
-            ..AnalysisOptions::default()
-        },
+    let options = AnalysisOptions {
+        since: since(),
+        top_steps: 3,
+        ..AnalysisOptions::default()
+    };
+    let report = analyse(&store.history(REPO, since()).expect("history"), &options);
+    assert_eq!(
+        plimsoll_metrics::analyse_stored(&store, REPO, &options).expect("streamed"),
+        Some(report.clone()),
+        "streamed from the database, the figures are those of the history held whole"
     );
+    for filtered in [
+        AnalysisOptions {
+            branch: Some("feature".to_owned()),
+            ..options.clone()
+        },
+        AnalysisOptions {
+            workflow: Some("release.yml".to_owned()),
+            ..options.clone()
+        },
+    ] {
+        assert_eq!(
+            plimsoll_metrics::analyse_stored(&store, REPO, &filtered).expect("streamed"),
+            Some(analyse(
+                &store.history(REPO, since()).expect("history"),
+                &filtered
+            ))
+        );
+    }
 
     assert_eq!(report.repo, REPO);
     assert_eq!(report.workflows.len(), 2);

@@ -36,6 +36,13 @@ pub struct Scope {
     /// The repository (default: $GITHUB_REPOSITORY, as GitHub Actions sets it).
     #[arg(long, value_name = "OWNER/NAME", env = "GITHUB_REPOSITORY")]
     repo: Option<String>,
+    /// Every repository of this organisation (archived and disabled ones skipped), synced
+    /// `--jobs` at a time: the figures per repository, then across them.
+    #[arg(long, value_name = "NAME", conflicts_with = "repo")]
+    org: Option<String>,
+    /// How many repositories of `--org` are synced at once (they share the rate limit).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    jobs: u16,
     /// The window: runs created in the last `30d` (`12h`, `2w`…) or since a date
     /// (`2026-11-01`).
     #[arg(long, value_name = "AGE|DATE", default_value = "30d")]
@@ -164,18 +171,30 @@ fn resolve(scope: &Scope, now: i64) -> anyhow::Result<Resolved> {
         .repo
         .clone()
         .context("no repository: name one with --repo OWNER/NAME (or set GITHUB_REPOSITORY)")?;
-    let since = time::parse_since(&scope.since, now).with_context(|| {
+    Ok(Resolved {
+        repo,
+        since: window_start(scope, now)?,
+        db: database(scope)?,
+    })
+}
+
+/// The start of `--since`'s window.
+fn window_start(scope: &Scope, now: i64) -> anyhow::Result<i64> {
+    time::parse_since(&scope.since, now).with_context(|| {
         format!(
             "--since `{}`: expected an age (`30d`, `12h`, `2w`) or a date (`2026-11-01`)",
             scope.since
         )
-    })?;
-    let db = match &scope.db {
-        Some(path) => path.clone(),
+    })
+}
+
+/// `--db`, else the default database.
+fn database(scope: &Scope) -> anyhow::Result<PathBuf> {
+    match &scope.db {
+        Some(path) => Ok(path.clone()),
         None => default_db()
-            .context("no cache folder: set XDG_CACHE_HOME or HOME, or name a database with --db")?,
-    };
-    Ok(Resolved { repo, since, db })
+            .context("no cache folder: set XDG_CACHE_HOME or HOME, or name a database with --db"),
+    }
 }
 
 fn open_store(db: &std::path::Path) -> anyhow::Result<Store> {
@@ -203,40 +222,153 @@ fn sync_once(
     now: i64,
     progress: &mut dyn FnMut(&SyncSummary),
 ) -> anyhow::Result<SyncSummary> {
-    let options = SyncOptions {
-        repo: resolved.repo.clone(),
-        since: resolved.since,
-        workflow: scope.workflow.clone(),
-        branch: scope.branch.clone(),
-        now,
-        logs: scope.logs,
-        junit: scope.junit,
-    };
+    let options = sync_options(scope, &resolved.repo, resolved.since, now);
     plimsoll_metrics::sync(client, store, &options, progress)
         .with_context(|| format!("cannot sync {}", resolved.repo))
 }
 
 fn report(store: &Store, scope: &Scope, resolved: &Resolved) -> anyhow::Result<Report> {
     let repo = &resolved.repo;
-    let history = store
-        .history(repo, resolved.since)
-        .with_context(|| format!("cannot read the history of {repo}"))?;
-    if history.repo.is_none() {
-        anyhow::bail!(
+    let report =
+        plimsoll_metrics::analyse_stored(store, repo, &analysis_options(scope, resolved.since))
+            .with_context(|| format!("cannot read the history of {repo}"))?;
+    report.with_context(|| {
+        format!(
             "{} holds no history of {repo}: run `plimsoll metrics --repo {repo}` without \
              --offline first",
             resolved.db.display()
+        )
+    })
+}
+
+fn analysis_options(scope: &Scope, since: i64) -> AnalysisOptions {
+    AnalysisOptions {
+        since,
+        workflow: scope.workflow.clone(),
+        branch: scope.branch.clone(),
+        top_steps: scope.top,
+    }
+}
+
+fn sync_options(scope: &Scope, repo: &str, since: i64, now: i64) -> SyncOptions {
+    SyncOptions {
+        repo: repo.to_owned(),
+        since,
+        workflow: scope.workflow.clone(),
+        branch: scope.branch.clone(),
+        now,
+        logs: scope.logs,
+        junit: scope.junit,
+    }
+}
+
+/// `plimsoll metrics --org NAME`: list the organisation's repositories, sync them `--jobs` at
+/// a time, and report each and all. Exits 1 when a repository could not be synced (the
+/// others are reported).
+fn run_org(args: &MetricsArgs, org: &str) -> anyhow::Result<ExitCode> {
+    if args.html.is_some() {
+        anyhow::bail!("--html writes the page of one repository: use --repo");
+    }
+    let now = time::now();
+    let since = window_start(&args.scope, now)?;
+    let db = database(&args.scope)?;
+    let store = open_store(&db)?;
+    let mut failures = 0;
+    let repos = if args.offline {
+        store
+            .repos_of(org)
+            .with_context(|| format!("cannot read the repositories of {org}"))?
+    } else {
+        let mut client = client();
+        let listed = plimsoll_metrics::org::org_repositories(&mut client, &store, org)
+            .with_context(|| format!("cannot list the repositories of {org}"))?;
+        let template = sync_options(&args.scope, "", since, now);
+        let on_terminal = std::io::stderr().is_terminal();
+        let shown = crate::for_stderr(org, false);
+        let results = plimsoll_metrics::org::sync_org(
+            &client,
+            &db,
+            &listed.repos,
+            &template,
+            usize::from(args.scope.jobs),
+            &|progress| {
+                if on_terminal {
+                    eprint!(
+                        "\r\x1b[2Ksyncing {shown}: {}/{} repositories ({})",
+                        progress.done,
+                        progress.total,
+                        crate::for_stderr(&progress.repo, false)
+                    );
+                }
+            },
+        );
+        if on_terminal {
+            eprint!("\r\x1b[2K");
+        }
+        for (repo, outcome) in &results {
+            match outcome {
+                Ok(summary) if summary.no_workflows => {
+                    eprintln!("plimsoll: {}: no workflows", crate::for_stderr(repo, false))
+                }
+                Ok(summary) => eprintln!(
+                    "{}",
+                    summary_line(repo, summary, args.scope.logs, args.scope.junit)
+                ),
+                Err(error) => {
+                    failures += 1;
+                    let message = error.to_string();
+                    eprintln!(
+                        "plimsoll: cannot sync {}: {}",
+                        crate::for_stderr(repo, false),
+                        crate::for_stderr(&message, false)
+                    );
+                }
+            }
+        }
+        eprintln!(
+            "plimsoll: {shown}: {} repositories synced, {} failed, {} archived or disabled skipped",
+            results.len() - failures,
+            failures,
+            listed.skipped
+        );
+        results
+            .into_iter()
+            .filter(|(_, outcome)| outcome.as_ref().is_ok_and(|s| !s.no_workflows))
+            .map(|(repo, _)| repo)
+            .collect()
+    };
+    if repos.is_empty() {
+        anyhow::bail!(
+            "{} holds no history of a repository of {org}: run `plimsoll metrics --org {org}` \
+             without --offline first",
+            db.display()
         );
     }
-    Ok(plimsoll_metrics::analyse(
-        &history,
-        &AnalysisOptions {
-            since: resolved.since,
-            workflow: scope.workflow.clone(),
-            branch: scope.branch.clone(),
-            top_steps: scope.top,
-        },
-    ))
+    let options = analysis_options(&args.scope, since);
+    let mut reports = Vec::new();
+    for repo in &repos {
+        let report = plimsoll_metrics::analyse_stored(&store, repo, &options)
+            .with_context(|| format!("cannot read the history of {repo}"))?;
+        reports.extend(report);
+    }
+    let report = plimsoll_metrics::org::org_report(org, &time::format_timestamp(since), reports);
+    match args.format {
+        MetricsFormat::Table => output::emit(&render::human_org(&report), args.output.as_deref())?,
+        MetricsFormat::Openmetrics => {
+            let reports: Vec<&Report> = report.repos.iter().collect();
+            output::emit(&render::openmetrics_of(&reports), args.output.as_deref())?
+        }
+        MetricsFormat::Json => output::emit_with(args.output.as_deref(), |out| {
+            serde_json::to_writer_pretty(&mut *out, &report)
+                .context("cannot write the JSON report")?;
+            out.write_all(b"\n").context("cannot write the JSON report")
+        })?,
+    }
+    Ok(if failures > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The one-line summary of a sync, for stderr.
@@ -279,6 +411,9 @@ fn summary_line(repo: &str, summary: &SyncSummary, logs: bool, junit: bool) -> S
 pub fn run(args: MetricsArgs) -> anyhow::Result<ExitCode> {
     if let Some(MetricsCommand::Serve(serve_args)) = args.command {
         return serve(serve_args);
+    }
+    if let Some(org) = args.scope.org.clone() {
+        return run_org(&args, &org);
     }
     let now = time::now();
     let resolved = resolve(&args.scope, now)?;

@@ -518,3 +518,54 @@ fn dashboard_queries_name_served_metrics(served: &str) {
         }
     }
 }
+
+#[test]
+fn an_organisation_is_synced_and_reported_per_repository_and_in_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = GitHubServer::start();
+    history::serve_org(&server);
+    let output = metrics(dir.path(), &server.url)
+        .args(["--org", "octo", "--since", "2026-11-01", "--jobs", "2"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "octo/gone failed: {stderr}");
+    assert!(
+        stderr.contains("plimsoll: cannot sync octo/gone: GET "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("plimsoll: octo/empty: no workflows"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("synced octo/app: 7 runs listed, 8 attempts and 15 jobs stored"));
+    assert!(stderr.contains(
+        "plimsoll: octo: 2 repositories synced, 1 failed, 2 archived or disabled skipped"
+    ));
+    assert!(
+        !stderr.contains("syncing octo"),
+        "no progress line off a terminal"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["org"], "octo");
+    assert_eq!(report["repos"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["repos"][0]["repo"], "octo/app");
+    assert_eq!(report["total"]["attempts"], 8);
+    assert_eq!(report["total"]["failed"], 3);
+
+    // Offline, from the database: the repositories of the organisation synced before.
+    metrics(dir.path(), NOWHERE)
+        .args(["--org", "octo", "--since", "2026-11-01", "--offline"])
+        .args(["--format", "openmetrics"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "plimsoll_workflow_attempts{repo=\"octo/app\",workflow=\"CI\",outcome=\"failed\"} 3",
+        ))
+        .stdout(predicate::str::ends_with("# EOF\n"));
+    metrics(dir.path(), NOWHERE)
+        .args(["--org", "octo", "--repo", REPO])
+        .assert()
+        .code(2);
+}

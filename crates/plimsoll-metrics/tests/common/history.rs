@@ -611,3 +611,49 @@ pub fn serve_dynamically(server: &GitHubServer, attempts: Vec<AttemptSpec>) {
         Some(reply)
     }));
 }
+
+/// A repository of organisation `octo` as `GET /orgs/{org}/repos` lists it.
+fn org_repo(name: &str, archived: bool, disabled: bool) -> serde_json::Value {
+    json!({
+        "id": name.len(),
+        "name": name,
+        "full_name": format!("octo/{name}"),
+        "private": false,
+        "archived": archived,
+        "disabled": disabled,
+        "default_branch": "main",
+    })
+}
+
+/// Serve organisation `octo`: `app` (the history), `old` (archived), `empty` (no workflows), in
+/// one page, then `frozen` (disabled) and `gone` (404 everywhere) in a second.
+pub fn serve_org(server: &GitHubServer) {
+    serve(server, &attempts(), SINCE, 100);
+    let base = server.url.clone();
+    let first = "/orgs/octo/repos?type=all&per_page=100";
+    server.route(
+        first,
+        Reply::json(&json!([
+            org_repo("app", false, false),
+            org_repo("old", true, false),
+            org_repo("empty", false, false),
+        ]))
+        .header("Link", &format!("<{base}{first}&page=2>; rel=\"next\"")),
+    );
+    server.route(
+        &format!("{first}&page=2"),
+        Reply::json(&json!([
+            org_repo("frozen", false, true),
+            org_repo("gone", false, false),
+        ])),
+    );
+    server.route(
+        "/repos/octo/empty",
+        Reply::json(&json!({"id": 77, "full_name": "octo/empty", "default_branch": "main"})),
+    );
+    server.route(
+        "/repos/octo/empty/actions/workflows?per_page=100",
+        Reply::json(&json!({"total_count": 0, "workflows": []})),
+    );
+    // octo/gone answers 404 everywhere (the server's default).
+}
