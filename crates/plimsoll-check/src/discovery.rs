@@ -103,6 +103,8 @@ pub struct Candidate {
     /// A text file of no kind plimsoll checks: only rules that read any text (the secrets
     /// pass) look at it, and a file that is binary, too large or not UTF-8 is skipped quietly.
     pub text_only: bool,
+    /// Discovery's `stat` of the path found a regular file: reading it needs no second one.
+    pub found_regular: bool,
 }
 
 /// Files to check, and the directory targets they were found in.
@@ -154,7 +156,10 @@ pub fn discover(targets: &[PathBuf], settings: &Settings) -> Discovery {
         } else if let Err(err) = plimsoll_syntax::file::regular(&metadata) {
             discovery.unreadable.push((target.clone(), err.to_string()));
         } else {
-            discovery.files.push(candidate(target));
+            discovery.files.push(Candidate {
+                found_regular: true,
+                ..candidate(target)
+            });
         }
     }
     discovery.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -171,6 +176,7 @@ pub fn candidate(path: &Path) -> Candidate {
         repository: None,
         // A YAML file named on the command line is classified by its content.
         text_only: kind.is_none() && !is_yaml(path),
+        found_regular: false,
     }
 }
 
@@ -274,7 +280,11 @@ fn walk(
                 return WalkState::Continue;
             }
             if let Ok(mut found) = found.lock() {
-                found.push(walked(path, repository));
+                // Not a symbolic link (links are not followed): a regular file.
+                found.push(Candidate {
+                    found_regular: true,
+                    ..walked(path, repository)
+                });
             }
             WalkState::Continue
         })
@@ -312,6 +322,7 @@ pub fn in_tree(path: &Path) -> Candidate {
         kind,
         repository: None,
         text_only: kind.is_none(),
+        found_regular: false,
     }
 }
 

@@ -55,6 +55,14 @@ pub enum ReadError {
 /// the file and its size.
 pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
     regular(&std::fs::metadata(path)?)?;
+    open_found_regular(path)
+}
+
+/// Open `path`, which a `stat` of the same run has just found to be a regular file (a file
+/// named on the command line), without looking its path up a second time; the opened file's
+/// type is still checked, as [`open_regular`] does. A path walk per file was ~2% of a run over
+/// thousands of named files.
+pub fn open_found_regular(path: &Path) -> Result<(File, u64), ReadError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -69,7 +77,17 @@ pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
 
 /// The whole of the regular file at `path`, when it holds at most `limit` bytes.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let (file, size) = open_regular(path)?;
+    read_opened(open_regular(path)?, limit)
+}
+
+/// [`read_regular`] of a path a `stat` of the same run has just found to be a regular file
+/// (see [`open_found_regular`]).
+pub fn read_found_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_opened(open_found_regular(path)?, limit)
+}
+
+/// The bytes of an opened regular file of `size` bytes, when it holds at most `limit`.
+fn read_opened((file, size): (File, u64), limit: u64) -> Result<Vec<u8>, ReadError> {
     if size > limit {
         return Err(ReadError::TooLarge { size, limit });
     }

@@ -10,21 +10,29 @@ use crate::finding::Sink;
 use crate::repository::{CiFileFacts, DependabotFacts};
 use crate::rule::{Context, Rule, StepScope};
 
+/// Run the rules over a workflow; its facts for the repository rules are collected only when
+/// `facts_wanted` (the file was found in a directory target): a file named on its own belongs
+/// to no repository the run checks, and its facts would be built only to be dropped.
 pub(super) fn run_workflow_rules(
     cx: &Context<'_>,
     rules: &[&'static dyn Rule],
     sink: &mut Sink,
+    facts_wanted: bool,
 ) -> CiFileFacts {
     let mut facts = CiFileFacts::new(cx.source.path());
     let Some(workflow) = Workflow::new(&cx.document.root) else {
         return facts;
     };
-    facts.add_env(workflow.root);
+    if facts_wanted {
+        facts.add_env(workflow.root);
+    }
     for rule in rules {
         rule.check_workflow(cx, workflow, sink);
     }
     for job in workflow.jobs() {
-        facts.add_env(job.node);
+        if facts_wanted {
+            facts.add_env(job.node);
+        }
         if let Some(uses) = job.uses() {
             for rule in rules {
                 rule.check_uses(cx, uses.value, sink);
@@ -33,17 +41,22 @@ pub(super) fn run_workflow_rules(
         let steps = job.steps();
         for step in &steps {
             let scope = StepScope::new(*step, Some(job), Some(workflow), &steps);
-            facts.add_step(&scope);
+            if facts_wanted {
+                facts.add_step(&scope);
+            }
             run_step_rules(cx, rules, &scope, sink);
         }
     }
     facts
 }
 
+/// Run the rules over a composite action; its facts are collected only when `facts_wanted`
+/// (see [`run_workflow_rules`]).
 pub(super) fn run_action_rules(
     cx: &Context<'_>,
     rules: &[&'static dyn Rule],
     sink: &mut Sink,
+    facts_wanted: bool,
 ) -> CiFileFacts {
     let mut facts = CiFileFacts::new(cx.source.path());
     let Some(action) = Action::new(&cx.document.root) else {
@@ -55,7 +68,9 @@ pub(super) fn run_action_rules(
     let steps = action.steps();
     for step in &steps {
         let scope = StepScope::new(*step, None, None, &steps);
-        facts.add_step(&scope);
+        if facts_wanted {
+            facts.add_step(&scope);
+        }
         run_step_rules(cx, rules, &scope, sink);
     }
     facts

@@ -544,7 +544,7 @@ fn check_file(
     let path = &candidate.path;
     let mut outcome = FileOutcome::new(candidate.repository);
     let source = if candidate.text_only {
-        match read_text(path, settings) {
+        match read_text(candidate, settings) {
             Ok(source) => source,
             Err(skipped) => {
                 outcome.checked = false;
@@ -557,7 +557,7 @@ fn check_file(
             }
         }
     } else {
-        match read_source(path, settings) {
+        match read_source(candidate, settings) {
             Ok(source) => source,
             Err(finding) => {
                 // A file that could not be opened or read was not checked.
@@ -614,7 +614,7 @@ fn check_source(
             None => containers::looks_like_dockerfile(&source),
         };
         let checked = if !is_dockerfile {
-            check_yaml(&source, candidate.kind, settings, rules, &mut sink)
+            check_yaml(&source, candidate, settings, rules, &mut sink)
         } else if containers::is_template(&source) {
             tracing::info!(
                 "{}: a template (`{{{{ … }}}}` lines), not a Dockerfile; skipped",
@@ -739,6 +739,7 @@ fn kustomize_outcomes(
             kind: Some(FileKind::Kubernetes),
             repository: None,
             text_only: false,
+            found_regular: false,
         })
         .collect();
     extra
@@ -833,8 +834,9 @@ fn drop_secrets_reported_twice(source: &SourceFile, sink: &mut Sink) {
 /// with a byte-order mark), unreadable, not a regular file or over the size limit; for text over
 /// the limit the error holds its size, for a `not-searched` note. Invalid UTF-8 is replaced, so
 /// a Latin-1 file is still searched.
-fn read_text(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Skipped> {
-    let bytes = match file::read_regular(path, settings.max_file_size) {
+fn read_text(candidate: &Candidate, settings: &Settings) -> Result<Arc<SourceFile>, Skipped> {
+    let path = &candidate.path;
+    let bytes = match read_candidate(candidate, settings) {
         Ok(bytes) => bytes,
         Err(file::ReadError::TooLarge { size, limit }) => {
             tracing::info!(
@@ -958,10 +960,24 @@ fn parse_error(
     )
 }
 
-/// Read and decode `path` within the size limit, or say why it cannot be checked (nothing
+/// The bytes of `candidate`'s file, within the size limit; a file discovery has already
+/// `stat`ed as regular is opened without a second lookup of its path.
+fn read_candidate(candidate: &Candidate, settings: &Settings) -> Result<Vec<u8>, ReadError> {
+    if candidate.found_regular {
+        file::read_found_regular(&candidate.path, settings.max_file_size)
+    } else {
+        file::read_regular(&candidate.path, settings.max_file_size)
+    }
+}
+
+/// Read and decode `candidate`'s file within the size limit, or say why it cannot be checked (nothing
 /// when it cannot be read and `unreadable-path` is off).
-fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Option<Box<Finding>>> {
-    let bytes = file::read_regular(path, settings.max_file_size).map_err(|err| {
+fn read_source(
+    candidate: &Candidate,
+    settings: &Settings,
+) -> Result<Arc<SourceFile>, Option<Box<Finding>>> {
+    let path = &candidate.path;
+    let bytes = read_candidate(candidate, settings).map_err(|err| {
         let message = match err {
             ReadError::TooLarge { .. } => format!("{err} (set `max-file-size` to raise it)"),
             ReadError::Io(err) => {
@@ -989,7 +1005,7 @@ fn read_source(path: &Path, settings: &Settings) -> Result<Arc<SourceFile>, Opti
 /// Parse a YAML file, classify it when its name did not, and run the rules for its kind.
 fn check_yaml(
     source: &SourceFile,
-    kind: Option<FileKind>,
+    candidate: &Candidate,
     settings: &Settings,
     rules: &[&'static dyn Rule],
     sink: &mut Sink,
@@ -999,7 +1015,7 @@ fn check_yaml(
         message: err.message,
         span: Some(Span::empty(err.offset)),
     })?;
-    let kind = match kind {
+    let kind = match candidate.kind {
         Some(kind) => kind,
         None => classify_by_content(&document.root).ok_or_else(|| {
             tracing::info!(
@@ -1023,9 +1039,21 @@ fn check_yaml(
         document: &document,
         settings,
     };
+    // Only the repository rules read the facts, and only of files in a directory target.
+    let facts_wanted = candidate.repository.is_some();
     Ok(Some(match kind {
-        FileKind::Workflow => Facts::Ci(github_actions::run_workflow_rules(&cx, rules, sink)),
-        FileKind::Action => Facts::Ci(github_actions::run_action_rules(&cx, rules, sink)),
+        FileKind::Workflow => Facts::Ci(github_actions::run_workflow_rules(
+            &cx,
+            rules,
+            sink,
+            facts_wanted,
+        )),
+        FileKind::Action => Facts::Ci(github_actions::run_action_rules(
+            &cx,
+            rules,
+            sink,
+            facts_wanted,
+        )),
         FileKind::Dependabot => {
             Facts::Dependabot(github_actions::dependabot_facts(source.path(), &document))
         }

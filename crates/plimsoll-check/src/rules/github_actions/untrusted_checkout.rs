@@ -84,12 +84,7 @@ impl Rule for UntrustedCheckout {
         let Some(workflow) = scope.workflow else {
             return;
         };
-        let trigger = ["pull_request_target", "workflow_run"]
-            .into_iter()
-            .find(|event| workflow.runs_on_event(event));
-        let Some(trigger) = trigger else {
-            return;
-        };
+        // The step first: listing the workflow's triggers allocates, and runs for every step.
         let is_checkout = scope
             .step
             .uses_node()
@@ -98,6 +93,12 @@ impl Rule for UntrustedCheckout {
         if !is_checkout {
             return;
         }
+        let trigger = ["pull_request_target", "workflow_run"]
+            .into_iter()
+            .find(|event| workflow.runs_on_event(event));
+        let Some(trigger) = trigger else {
+            return;
+        };
         for input in ["ref", "repository"] {
             if let Some(node) = scope.step.with(input) {
                 if let Some(what) = untrusted_value(node) {
