@@ -9,6 +9,9 @@ Usage:
   bench/precision_sample.py [--report FILE] [--per-rule N] table
       print the Markdown table of BENCHMARKS.md: per rule, how many of its sampled findings are
       true and useful, true but noise, false, and not labelled yet; then the totals
+  bench/precision_sample.py [--report FILE] [--per-rule N] --leave-out REPO,... table
+      the same, counting only the sampled findings outside the named corpus repositories
+      (`owner__name`): the figure on the repositories that prompted none of a round's changes
 
 Without --report it runs `target/release/plimsoll check --format json ../shared/corpus/real`
 (build it first: `cargo build --release -p plimsoll`).
@@ -233,10 +236,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--report", help="a JSON report of the corpus run, instead of running plimsoll")
     parser.add_argument("--per-rule", type=int, default=20)
+    parser.add_argument(
+        "--leave-out",
+        default="",
+        help="comma-separated corpus repositories (owner__name) whose sampled findings are not counted",
+    )
     parser.add_argument("mode", choices=["show", "table"])
     parser.add_argument("rules", nargs="*")
     args = parser.parse_args()
     chosen = sample(load_report(args.report), args.per_rule)
+    left_out = {repo for repo in args.leave_out.split(",") if repo}
+    if left_out:
+        # The sample stays the one of the whole corpus; only its counting leaves repositories out.
+        chosen = {
+            rule: kept
+            for rule, items in chosen.items()
+            if (kept := [i for i in items if i["key"][0].split("/", 1)[0] not in left_out])
+        }
     labels = load_labels()
     if args.mode == "show":
         show(chosen, labels, args.rules)

@@ -69,7 +69,9 @@ pub const DEFAULT_BACKEND_EXEMPT: &[&str] = &[
 ///
 /// Besides the usual names, a folder named as tests by a suffix (`e2e-tests`,
 /// `integration_test`, the `.chainsaw-test` and `.kyverno-test` folders of policy test
-/// suites) is test data.
+/// suites) is test data. So is a `ci` folder: by convention it holds what the CI runs to test
+/// (the Compose files of its service containers, its builder images, the scripts), which is
+/// neither shipped nor deployed.
 pub const DEFAULT_TEST_DATA: &[&str] = &[
     "**/test",
     "**/tests",
@@ -78,6 +80,7 @@ pub const DEFAULT_TEST_DATA: &[&str] = &[
     "**/fixtures",
     "**/__fixtures__",
     "**/__tests__",
+    "**/ci",
     "**/*-test",
     "**/*-tests",
     "**/*_test",

@@ -11,7 +11,8 @@ use common::{plimsoll, stdout_of, workspace, write};
 /// service image, which names its program (an image naming none is a base, a note).
 const UNPINNED_ROOT: &str = "FROM ubuntu:latest\nRUN echo hi\nENTRYPOINT [\"/app\"]\n";
 
-/// The same Dockerfile in production and in four folders of test data.
+/// The same Dockerfile in production and in five folders of test data (a CI test environment's
+/// among them).
 fn repository_with_test_data() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Dockerfile", UNPINNED_ROOT);
@@ -19,12 +20,14 @@ fn repository_with_test_data() -> tempfile::TempDir {
     write(dir.path(), "pkg/testdata/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "web/__fixtures__/app/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), "deploy/e2e-tests/Dockerfile", UNPINNED_ROOT);
+    write(dir.path(), "ci/pod/Dockerfile", UNPINNED_ROOT);
     write(dir.path(), ".dockerignore", ".git\n.env*\ntarget\n");
     for folder in [
         "tests",
         "pkg/testdata",
         "web/__fixtures__/app",
         "deploy/e2e-tests",
+        "ci/pod",
     ] {
         write(
             dir.path(),
@@ -77,7 +80,7 @@ fn findings_in_test_data_are_lowered_to_notes_and_the_summary_says_why() {
         "{found:?}"
     );
     let test_data: Vec<_> = found.iter().filter(|f| f.0 != "Dockerfile").collect();
-    assert_eq!(test_data.len(), 4 * production.len(), "{found:?}");
+    assert_eq!(test_data.len(), 5 * production.len(), "{found:?}");
     assert!(test_data.iter().all(|f| f.2 == "note"), "{found:?}");
     let json: serde_json::Value = serde_json::from_slice(&output).unwrap();
     let lowered = test_data
