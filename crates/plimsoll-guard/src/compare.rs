@@ -963,6 +963,21 @@ fn compare_files(
             .into_iter()
             .flatten()
             .any(equivalence::names_check);
+        // A job whose `if:` requires a tag ref runs for pushed tags only (a release): like a
+        // workflow run only for releases, it gated no pull request or branch push.
+        if runs_only_for_tags(job) {
+            sink.push(
+                Kind::UncheckedJobRemoved,
+                job.id.clone(),
+                format!(
+                    "job `{}` was removed from {}; it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push",
+                    job.id, old.display
+                ),
+                Some(&job.location),
+                Some(&new.jobs_location),
+            );
+            continue;
+        }
         if checks_nothing && !named_check && job.uses.is_none() && !job.steps.is_empty() {
             sink.push(
                 Kind::UncheckedJobRemoved,
@@ -1052,6 +1067,20 @@ fn split_into(
                             && matrix_covers(&other.matrix, &job.matrix)
                     })
                 })
+            })
+    })
+}
+
+/// Whether `job` runs only when the workflow runs for a tag: its `if:` is a conjunction (no
+/// `||`, no negation of the test) one of whose terms is `startsWith(github.ref, 'refs/tags/')`,
+/// which GitHub's `github.ref` makes true for tag pushes and releases only.
+fn runs_only_for_tags(job: &JobModel) -> bool {
+    job.condition.as_ref().is_some_and(|(condition, _)| {
+        let lowered = condition.to_ascii_lowercase().replace('"', "'");
+        !lowered.contains("||")
+            && lowered.split("&&").any(|term| {
+                let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+                term.starts_with("startswith(github.ref,") && term.contains("'refs/tags/")
             })
     })
 }

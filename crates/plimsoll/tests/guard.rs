@@ -1257,3 +1257,41 @@ jobs:
         [("workflow-removed".into(), "reduction".into(), 1)]
     );
 }
+
+#[test]
+fn a_job_run_only_for_pushed_tags_gated_no_change() {
+    let before = "on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+  deploy:
+    needs: [test]
+    if: \"always() && needs.test.result == 'success' && startsWith(github.ref, 'refs/tags/')\"
+    runs-on: ubuntu-latest
+    steps:
+      - run: python -m build
+      - run: twine check dist/*
+";
+    let removed = "on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+";
+    assert_eq!(
+        kinds_between(before, removed),
+        (0, vec![("unchecked-job-removed".into(), "review".into())])
+    );
+    // Run for the main branch too: it checked pushes.
+    let on_main = before.replace(
+        "startsWith(github.ref, 'refs/tags/')",
+        "(github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/tags/'))",
+    );
+    assert_eq!(
+        kinds_between(&on_main, removed),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
