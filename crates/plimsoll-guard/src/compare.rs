@@ -341,6 +341,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             events: events.clone(),
         }));
     }
+    let selected = PathsSelected::new(before, after);
     for old in removed {
         // Every job that checks moved to another workflow (`ci-examples.yml`'s jobs now in
         // `ci.yml`): they still run, the file that held them is what went.
@@ -359,7 +360,12 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
         };
-        let (kind, message) = match runs_no_check(old) {
+        let why = runs_no_check(old).or_else(|| {
+            selected
+                .only_deleted_code(old)
+                .then_some("ran only for changes to files this version deletes")
+        });
+        let (kind, message) = match why {
             Some(why) => (
                 Kind::UncheckedWorkflowRemoved,
                 format!("{what} {} was removed; it {why}", old.display),
@@ -371,16 +377,8 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         };
         sink.push(kind, old.key.clone(), message, Some(&old.location), None);
     }
-    // Files of the old version the new one no longer holds (a workflow renamed or deleted): a
-    // path filter naming one selects no change of the new version.
-    let gone: HashSet<&str> = before
-        .files
-        .keys()
-        .filter(|key| !after.files.contains_key(*key))
-        .map(String::as_str)
-        .collect();
     for (old, new) in &pairs {
-        compare_files(old, new, &moved_in, &gone, &mut sink);
+        compare_files(old, new, &moved_in, &selected, &mut sink);
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -520,11 +518,29 @@ fn runs_no_check(old: &FileModel) -> Option<&'static str> {
         .keys()
         .all(|e| BOT_EVENTS.contains(&e.as_str()));
     let actions_only = steps().all(|s| s.run.is_none());
-    (bot_events || actions_only).then_some(
-        "ran no check (it answers issues and comments or only calls actions, on no push or \
-         pull request, and runs no test, lint or build command)",
+    if bot_events || actions_only {
+        return Some(
+            "ran no check (it answers issues and comments or only calls actions, on no push or \
+             pull request, and runs no test, lint or build command)",
+        );
+    }
+    // A workflow run only on a schedule, by hand or on issue activity gates no change: its
+    // coverage is the checks it runs. With none that guard knows (no test, lint or build
+    // command, no check action, no script named for a check), whether its scripts test is for
+    // a person to say.
+    let gates_no_change = old.triggers.keys().all(|e| {
+        SCHEDULED_EVENTS.contains(&e.as_str())
+            || (BOT_EVENTS.contains(&e.as_str()) && e != "pull_request_target")
+    });
+    let no_known_check = steps().all(|s| !matches!(weight(s), Weight::Checks));
+    (gates_no_change && no_known_check).then_some(
+        "ran only on a schedule, by hand or on issue activity, gating no change, and runs no \
+         known check (no test, lint or build command, no check action)",
     )
 }
+
+/// Events that run a workflow at a time or on request, never for a change of the code.
+const SCHEDULED_EVENTS: &[&str] = &["schedule", "workflow_dispatch", "repository_dispatch"];
 
 /// Turn into reviews the removal, or the narrowed triggers, of a workflow that gates no change:
 /// one the old version ran only by hand, on a dispatch, on a release or on a pushed tag (a
@@ -808,14 +824,14 @@ fn compare_files(
     old: &FileModel,
     new: &FileModel,
     moved_in: &[MovedJob],
-    gone: &HashSet<&str>,
+    selected: &PathsSelected,
     sink: &mut Sink,
 ) {
     if old.content == new.content {
         return;
     }
     let from = sink.changes.len();
-    compare_triggers(old, new, gone, sink);
+    compare_triggers(old, new, selected, sink);
     // A workflow that runs no check (a labeller, a notifier: only actions that check nothing,
     // no script, no call) checks no change however rarely it runs.
     if !runs_checks(old) {
@@ -947,6 +963,21 @@ fn compare_files(
             .into_iter()
             .flatten()
             .any(equivalence::names_check);
+        // A job whose `if:` requires a tag ref runs for pushed tags only (a release): like a
+        // workflow run only for releases, it gated no pull request or branch push.
+        if runs_only_for_tags(job) {
+            sink.push(
+                Kind::UncheckedJobRemoved,
+                job.id.clone(),
+                format!(
+                    "job `{}` was removed from {}; it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push",
+                    job.id, old.display
+                ),
+                Some(&job.location),
+                Some(&new.jobs_location),
+            );
+            continue;
+        }
         if checks_nothing && !named_check && job.uses.is_none() && !job.steps.is_empty() {
             sink.push(
                 Kind::UncheckedJobRemoved,
@@ -1036,6 +1067,20 @@ fn split_into(
                             && matrix_covers(&other.matrix, &job.matrix)
                     })
                 })
+            })
+    })
+}
+
+/// Whether `job` runs only when the workflow runs for a tag: its `if:` is a conjunction (no
+/// `||`, no negation of the test) one of whose terms is `startsWith(github.ref, 'refs/tags/')`,
+/// which GitHub's `github.ref` makes true for tag pushes and releases only.
+fn runs_only_for_tags(job: &JobModel) -> bool {
+    job.condition.as_ref().is_some_and(|(condition, _)| {
+        let lowered = condition.to_ascii_lowercase().replace('"', "'");
+        !lowered.contains("||")
+            && lowered.split("&&").any(|term| {
+                let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+                term.starts_with("startswith(github.ref,") && term.contains("'refs/tags/")
             })
     })
 }
@@ -1226,7 +1271,7 @@ const SELECTING: &[&str] = &["branches", "tags", "paths", "types", "workflows"];
 /// Filters that exclude (more patterns: fewer runs).
 const EXCLUDING: &[&str] = &["branches-ignore", "tags-ignore", "paths-ignore"];
 
-fn compare_triggers(old: &FileModel, new: &FileModel, gone: &HashSet<&str>, sink: &mut Sink) {
+fn compare_triggers(old: &FileModel, new: &FileModel, selected: &PathsSelected, sink: &mut Sink) {
     let on = new.on_location.as_ref().unwrap_or(&new.location);
     for (event, trigger) in &old.triggers {
         // `pull_request_target` replaced by `pull_request`: the same pull requests run it.
@@ -1274,7 +1319,8 @@ fn compare_triggers(old: &FileModel, new: &FileModel, gone: &HashSet<&str>, sink
                         .filter(|p| {
                             !p.starts_with('!')
                                 && !matched_by(p, after)
-                                && !gone.contains(p.as_str())
+                                // Branch and tag names are not files.
+                                && (*filter != "paths" || selected.still_lost(p, after))
                         })
                         .cloned()
                         .collect();
@@ -1372,6 +1418,101 @@ fn compare_triggers(old: &FileModel, new: &FileModel, gone: &HashSet<&str>, sink
             sink.push(kind, cron.clone(), message, Some(at), Some(&now.location));
         }
     }
+}
+
+/// What the path filters of the two versions can select: the CI files the new version no
+/// longer holds, and, when both versions are commits whose files are known, every file of each.
+struct PathsSelected<'a> {
+    /// Files of the old version the new one no longer holds (a workflow renamed or deleted).
+    gone: HashSet<&'a str>,
+    before: &'a Snapshot,
+    after: &'a Snapshot,
+    /// Files new in the new version, by git object id: where an old file moved.
+    added_by_object: std::cell::OnceCell<HashMap<&'a str, Vec<&'a str>>>,
+}
+
+impl<'a> PathsSelected<'a> {
+    fn new(before: &'a Snapshot, after: &'a Snapshot) -> Self {
+        PathsSelected {
+            gone: before
+                .files
+                .keys()
+                .filter(|key| !after.files.contains_key(*key))
+                .map(String::as_str)
+                .collect(),
+            before,
+            after,
+            added_by_object: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Whether dropping the path pattern `pattern` from a filter that now holds `patterns`
+    /// stops the workflow running for changes to a file the new version holds. Not when the
+    /// pattern named a CI file the new version no longer holds, nor, when both versions' files
+    /// are known, when every file it matched in the old version is deleted or moved to where
+    /// `patterns` select it (a folder renamed with its filters), or it matched no file at all
+    /// (GitHub matches a pattern against whole file paths: `tooling/app`, a folder, matches
+    /// none of its files, `tooling/app/**` all of them).
+    fn still_lost(&self, pattern: &str, patterns: &[String]) -> bool {
+        if self.gone.contains(pattern) {
+            return false;
+        }
+        if !(self.before.knows_code() && self.after.knows_code()) {
+            return true;
+        }
+        let added = self.added_by_object.get_or_init(|| {
+            let mut added: HashMap<&str, Vec<&str>> = HashMap::new();
+            for (path, object) in &self.after.tree {
+                if !object.is_empty() && !self.before.tree.contains_key(path) {
+                    added
+                        .entry(object.as_str())
+                        .or_default()
+                        .push(path.as_str());
+                }
+            }
+            added
+        });
+        self.before
+            .tree
+            .iter()
+            .filter(|(path, _)| path_matches(pattern, path))
+            .any(|(path, object)| {
+                // Still there, or moved out of what the filter selects now.
+                self.after.tree.contains_key(path)
+                    || added.get(object.as_str()).is_some_and(|moved| {
+                        !moved.iter().any(|to| {
+                            patterns
+                                .iter()
+                                .filter(|p| !p.starts_with('!'))
+                                .any(|p| path_matches(p, to))
+                        })
+                    })
+            })
+    }
+
+    /// Whether every change event `old` (a workflow the new version removes) ran on was
+    /// filtered by paths that selected only files the new version deletes: with its code gone,
+    /// it would run for nothing.
+    fn only_deleted_code(&self, old: &FileModel) -> bool {
+        let mut events = CHANGE_EVENTS
+            .iter()
+            .filter_map(|event| old.triggers.get(*event))
+            .peekable();
+        events.peek().is_some()
+            && events.all(|trigger| {
+                trigger.filters.get("paths").is_some_and(|(patterns, _)| {
+                    patterns
+                        .iter()
+                        .filter(|p| !p.starts_with('!'))
+                        .all(|p| !self.still_lost(p, &[]))
+                })
+            })
+    }
+}
+
+/// Whether the path filter pattern `pattern` selects the file `path`.
+fn path_matches(pattern: &str, path: &str) -> bool {
+    pattern == path || glob_match(pattern.as_bytes(), path.as_bytes())
 }
 
 fn list(patterns: &[String]) -> String {
@@ -1811,7 +1952,7 @@ fn pair_steps(old: &[StepModel], new: &[StepModel]) -> Vec<Option<usize>> {
                 .collect()
         },
         &|s| match s.run {
-            Some(_) => s.commands.iter().map(|c| c.key.as_str()).collect(),
+            Some(_) => s.commands.iter().map(|c| c.runs.as_str()).collect(),
             None => Vec::new(),
         },
     ];
@@ -1960,15 +2101,11 @@ fn prepares(command: &model::CommandModel) -> bool {
 /// packages, paths), and maybe more flags and paths. Another bare word may be a subcommand
 /// (`cargo vet` → `cargo vet suggest`, which reports and never fails): not the same command.
 fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
-    // The tool's words: `uvx ruff check .` and `uv run ruff check .` run the same.
+    // The tool's words: `uvx ruff check .` and `uv run ruff check .` run the same, as do
+    // `yarn build` and `pnpm run build`, and `npx prettier@3.9.0` runs prettier.
     let tool_words = |text: &str| -> HashSet<String> {
         let words: Vec<&str> = text.split(' ').collect();
-        // The tool at any version: `npx prettier@3.9.0` runs prettier.
-        model::unwrap(&words)
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == 0 { model::without_version(w) } else { w }.to_string())
-            .collect()
+        model::what_runs(&words).1.into_iter().collect()
     };
     let had = tool_words(&old.text);
     let has = tool_words(&new.text);
@@ -1989,7 +2126,7 @@ fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
             .iter()
             .any(|f| f.split_once(' ').is_some_and(|(_, v)| v == word))
     };
-    old.key == new.key
+    old.runs == new.runs
         && had.iter().all(|w| has.contains(w) || passed_as_flag(w))
         && has
             .iter()
@@ -2012,7 +2149,7 @@ fn holds_matrix_words(new: &model::CommandModel, old: &model::CommandModel) -> b
 /// --no-run`), is covered by `new`, the same command that runs them: compiling is all the
 /// warm-up checked, and running the tests compiles them first.
 fn builds_what_warm_up_built(old: &model::CommandModel, new: &model::CommandModel) -> bool {
-    old.key == new.key
+    old.runs == new.runs
         && equivalence::compiles_only(&old.flags)
         && !equivalence::compiles_only(&new.flags)
 }
@@ -2039,7 +2176,7 @@ fn compare_steps(
     let mut commands_now: HashMap<&str, Vec<&model::CommandModel>> = HashMap::new();
     let mut texts_now: HashSet<&str> = HashSet::new();
     for command in everywhere.iter().flat_map(|s| &s.commands) {
-        commands_now.entry(&command.key).or_default().push(command);
+        commands_now.entry(&command.runs).or_default().push(command);
         texts_now.insert(&command.text);
     }
     let pool_names: HashSet<&str> = pool_steps
@@ -2080,7 +2217,7 @@ fn compare_steps(
             let merged = !step.commands.is_empty()
                 && step.commands.iter().all(|c| {
                     prepares(c)
-                        || commands_now.get(c.key.as_str()).is_some_and(|now| {
+                        || commands_now.get(c.runs.as_str()).is_some_and(|now| {
                             now.iter()
                                 .any(|d| runs_as_much(c, d) || builds_what_warm_up_built(c, d))
                         })
@@ -2214,7 +2351,7 @@ fn compare_steps(
             if command.quality || TRIVIAL.contains(&program) || command.key.is_empty() {
                 continue;
             }
-            if !commands_now.contains_key(command.key.as_str()) {
+            if !commands_now.contains_key(command.runs.as_str()) {
                 sink.push(
                     Kind::ScriptChanged,
                     command.key.clone(),
@@ -2235,7 +2372,7 @@ fn compare_steps(
             // Bounded: thousands of one command each with other flags would otherwise cost
             // thousands of comparisons for each of them.
             let candidates = commands_now
-                .get(command.key.as_str())
+                .get(command.runs.as_str())
                 .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)]);
             // A warm-up that only compiled is covered by a run of the same command, whatever
             // it selects: its flags say what to build, not what is checked.
@@ -2249,8 +2386,8 @@ fn compare_steps(
             // what the new one runs is in the package's manifest, which guard does not read.
             let variant = || {
                 commands_now.values().flatten().find(|d| {
-                    d.key
-                        .strip_prefix(command.key.as_str())
+                    d.runs
+                        .strip_prefix(command.runs.as_str())
                         .is_some_and(|rest| {
                             rest.starts_with([':', '-', '_']) && !rest.contains(' ')
                         })

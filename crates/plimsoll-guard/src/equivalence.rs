@@ -125,6 +125,66 @@ pub struct Commands {
     /// Action patterns of steps that publish (a release, a package).
     #[serde(default)]
     pub publish_actions: Vec<String>,
+    /// Programs that run `package.json` scripts.
+    #[serde(default)]
+    pub package_managers: Vec<String>,
+    /// Their subcommands that run the script named next (`run`).
+    #[serde(default)]
+    pub script_runners: Vec<String>,
+    /// Managers that run a script named as a bare subcommand (`yarn build`).
+    #[serde(default)]
+    pub bare_scripts: Vec<String>,
+    /// Scripts npm runs without `run`, by the subcommand that names them.
+    #[serde(default)]
+    pub npm_scripts: BTreeMap<String, String>,
+    /// The managers' own commands.
+    #[serde(default)]
+    pub manager_commands: Vec<String>,
+    /// Own commands that do the same whichever manager runs them.
+    #[serde(default)]
+    pub shared_commands: Vec<String>,
+}
+
+/// What a package manager's subcommand `sub` (the first bare word after `program`, which the
+/// word `next` follows) runs: `Script(name)` for a `package.json` script, `Shared` for one of
+/// the managers' own commands that every manager runs alike (`audit`), `None` otherwise (not a
+/// package manager, or a command of its own).
+pub fn package_run<'w>(program: &str, sub: &'w str, next: Option<&'w str>) -> PackageRun<'w> {
+    let known = &knowledge().commands;
+    if !known.package_managers.iter().any(|m| m == program) {
+        return PackageRun::None;
+    }
+    if known.script_runners.iter().any(|r| r == sub) {
+        return match next {
+            Some(script) => PackageRun::Script(script, true),
+            None => PackageRun::None,
+        };
+    }
+    if known.manager_commands.iter().any(|c| c == sub) {
+        return if known.shared_commands.iter().any(|c| c == sub) {
+            PackageRun::Shared
+        } else {
+            PackageRun::None
+        };
+    }
+    if known.bare_scripts.iter().any(|m| m == program) {
+        return PackageRun::Script(sub, false);
+    }
+    match known.npm_scripts.get(sub) {
+        Some(script) if program == "npm" => PackageRun::Script(script.as_str(), false),
+        _ => PackageRun::None,
+    }
+}
+
+/// What a package manager runs (see [`package_run`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackageRun<'w> {
+    /// Not a package manager, or one of its own commands.
+    None,
+    /// A `package.json` script, and whether a runner word (`run`) precedes its name.
+    Script(&'w str, bool),
+    /// An own command every manager runs alike.
+    Shared,
 }
 
 /// An action that runs `program` followed by the values of `inputs`, in order.
@@ -256,6 +316,9 @@ pub struct Flags {
     /// Groups of flags that pick part of what a command runs.
     #[serde(default)]
     pub selecting: Vec<Vec<String>>,
+    /// Selecting flags whose value's target lies within a wider flag's selection of that value.
+    #[serde(default)]
+    pub within: Vec<Within>,
     /// Flags that leave something out.
     #[serde(default)]
     pub excluding: Vec<String>,
@@ -277,6 +340,16 @@ pub struct Superset {
     pub wide: String,
     /// Flags it covers; `*` stands for any value.
     pub covers: Vec<String>,
+}
+
+/// A narrow selecting flag whose target, with a given value, is within what the wide flag selects
+/// with that same value (`--bin deno` within `-p deno`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Within {
+    /// The narrow flag's name.
+    pub narrow: String,
+    /// The wide flag's name.
+    pub wide: String,
 }
 
 /// What tells a step that checks from one that prepares.
@@ -588,6 +661,16 @@ pub fn narrowing_added<'a>(before: &[String], added: &'a [String]) -> Vec<&'a St
             {
                 return false;
             }
+            // `-p deno` where `--bin deno` was passed: the package of that binary, whole.
+            let value = flag_value(flag).unwrap_or("");
+            if known.within.iter().any(|w| {
+                canonical_flag(&w.wide) == name
+                    && before.iter().any(|b| {
+                        flag_name(b) == w.narrow && flag_value(b).is_some_and(|v| v == value)
+                    })
+            }) {
+                return false;
+            }
             known.excluding.contains(&name)
                 || known
                     .selecting
@@ -656,6 +739,13 @@ mod tests {
             0
         );
         assert_eq!(narrowing_added(&[], &now(&["--skip slow"])).len(), 1);
+        // The package a binary is named after holds it.
+        let bins = now(&["--bin deno", "--bin denort"]);
+        assert_eq!(
+            narrowing_added(&bins, &now(&["-p deno", "-p denort"])).len(),
+            0
+        );
+        assert_eq!(narrowing_added(&bins, &now(&["-p other"])).len(), 1);
     }
 
     #[test]

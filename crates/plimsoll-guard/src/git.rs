@@ -153,6 +153,9 @@ impl Repo {
             if path.starts_with(".github/") {
                 snapshot.has_github_dir = true;
             }
+            if let Some(object) = object {
+                snapshot.tree.insert(path.to_string(), object.to_string());
+            }
             if kind == Some("commit") {
                 if path == ".github" || path.starts_with(".github/") {
                     snapshot.submodules.push(path.to_string());
@@ -187,13 +190,18 @@ impl Repo {
             has_github_dir: self.root.join(".github").is_dir(),
             ..Snapshot::default()
         };
-        let staged = self.git_ok(&["ls-files", "-z", "-s", "--", ".github"])?;
+        // Tracked files with their staged object ids: what path filters can select (a file
+        // deleted but not staged stays listed, which can only keep a loss reported).
+        let staged = self.git_ok(&["ls-files", "-z", "-s"])?;
         for record in staged.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             let record = String::from_utf8_lossy(record);
             if let Some((meta, path)) = record.split_once('\t') {
-                if meta.starts_with("160000") {
+                if meta.starts_with("160000") && (path == ".github" || path.starts_with(".github/"))
+                {
                     snapshot.submodules.push(path.to_string());
                 }
+                let object = meta.split(' ').nth(1).unwrap_or("");
+                snapshot.tree.insert(path.to_string(), object.to_string());
             }
         }
         let listing = self.git_ok(&[
@@ -205,6 +213,8 @@ impl Repo {
         ])?;
         for path in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             let path = String::from_utf8_lossy(path).into_owned();
+            // Untracked: no object id, so never taken for a moved file.
+            snapshot.tree.entry(path.clone()).or_default();
             if !is_ci_file(&path) || snapshot.files.contains_key(&path) {
                 continue;
             }

@@ -60,8 +60,11 @@ pub struct TriggerModel {
 /// A command of a `run:` script.
 #[derive(Clone, Debug)]
 pub struct CommandModel {
-    /// What it runs, as compared: `cargo clippy`, `npm run lint`, `pytest`.
+    /// What it runs, as written: `cargo clippy`, `npm run lint`, `pytest`.
     pub key: String,
+    /// What it runs, as compared: the key, but one spelling for a `package.json` script
+    /// whichever manager runs it (`yarn build` and `pnpm run build` are `package script build`).
+    pub runs: String,
     /// Flags (`--all-features`, `-D warnings`), normalised.
     pub flags: Vec<String>,
     /// The whole command, words joined by one space.
@@ -700,6 +703,7 @@ fn command_model(words: &[String], location: Location) -> CommandModel {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let key = command_key(&words);
     CommandModel {
+        runs: what_runs(&words).0,
         // The tool's flags, not its wrapper's (`uv run --no-project pytest -x`: `-x`).
         flags: flags(unwrap(&words)),
         quality: is_quality(&key),
@@ -967,6 +971,60 @@ pub fn command_key(words: &[&str]) -> String {
     }
 }
 
+/// What a command runs, as compared between versions, and the words of the tool it runs with
+/// the runner spelled one way. A `package.json` script is the same whichever package manager
+/// runs it (`yarn build`, `pnpm run build`, `npm run build`: `package script build`, see
+/// `package_managers` in the equivalence data); any other command is its [`command_key`] and
+/// its tool's words, at any version (`npx prettier@3.9.0` runs prettier).
+pub fn what_runs(words: &[&str]) -> (String, Vec<String>) {
+    let tool = unwrap(words);
+    let Some(first) = tool.first() else {
+        return (String::new(), Vec::new());
+    };
+    let program = shell::program_name(first)
+        .trim_end_matches(".exe")
+        .trim_end_matches(".cmd");
+    let mut after_option = false;
+    let bare: Vec<usize> = (1..tool.len())
+        .filter(|&i| {
+            let word = tool[i];
+            let value = std::mem::replace(&mut after_option, equivalence::takes_value_first(word));
+            !value && !word.starts_with('-')
+        })
+        .collect();
+    let run = bare.first().map(|&sub| {
+        let next = bare.get(1).map(|&i| tool[i]);
+        (sub, equivalence::package_run(program, tool[sub], next))
+    });
+    let (runs, skipped) = match run {
+        Some((sub, equivalence::PackageRun::Script(script, runner))) => {
+            let name = format!("package script {script}");
+            let skipped = if runner { bare.get(1).copied() } else { None };
+            (name, vec![sub, skipped.unwrap_or(sub)])
+        }
+        Some((sub, equivalence::PackageRun::Shared)) => {
+            (format!("package manager {}", tool[sub]), vec![sub])
+        }
+        _ => {
+            let tool_words = tool
+                .iter()
+                .enumerate()
+                .map(|(i, w)| if i == 0 { without_version(w) } else { w }.to_string())
+                .collect();
+            return (command_key(words), tool_words);
+        }
+    };
+    let mut canonical = vec![runs.clone()];
+    canonical.extend(
+        tool.iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(i, _)| !skipped.contains(i))
+            .map(|(_, w)| w.to_string()),
+    );
+    (runs, canonical)
+}
+
 /// Tests, linters, formatters and builds: what a quality gate runs.
 pub fn is_quality(key: &str) -> bool {
     if equivalence::checks_nothing(key) {
@@ -1102,6 +1160,7 @@ const VALUE_FLAGS: &[&str] = &[
     "--forbid",
     "--skip",
     "--target",
+    "--bin",
 ];
 
 /// Flags that do not change what is checked.

@@ -42,6 +42,18 @@ pub struct Snapshot {
     pub has_github_dir: bool,
     /// Paths under `.github` that are submodules (their workflows cannot be seen).
     pub submodules: Vec<String>,
+    /// Every file of the version with its git object id (empty for an untracked file), when
+    /// the version is a commit or a git working tree: what the path filters of its workflows
+    /// can select. Empty when not known (folders given on the command line).
+    pub tree: BTreeMap<String, String>,
+}
+
+impl Snapshot {
+    /// Whether [`Snapshot::tree`] holds the repository's files, not only its CI folder (a
+    /// history kept of `.github` alone says nothing of the code a path filter selects).
+    pub fn knows_code(&self) -> bool {
+        self.tree.keys().any(|path| !path.starts_with(".github/"))
+    }
 }
 
 /// A source file that differs between the versions, for finding newly skipped tests.

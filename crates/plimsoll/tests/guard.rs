@@ -1104,3 +1104,194 @@ jobs:
         (1, vec![("step-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_package_script_run_by_another_manager_and_a_binary_built_by_its_package_run_the_same() {
+    let before = "on: [pull_request]
+jobs:
+  js:
+    runs-on: ubuntu-latest
+    steps:
+      - run: yarn install --frozen-lockfile
+      - run: yarn build
+      - run: yarn test
+      - name: audit the api
+        working-directory: tooling/api
+        run: yarn audit
+  rust:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build --locked --bin deno --bin denort
+";
+    let after = "on: [pull_request]
+jobs:
+  js:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pnpm i --frozen-lockfile
+      - run: pnpm run build
+      - run: npm test
+      - run: pnpm audit
+  rust:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build --locked -p deno -p denort
+";
+    assert_eq!(kinds_between(before, after), (0, vec![]));
+    // Another script, or a package that is not the binary's, runs something else.
+    let (code, kinds) = kinds_between(
+        before,
+        &after
+            .replace("pnpm run build", "pnpm run docs")
+            .replace("-p denort", "-p test_server"),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        kinds,
+        [
+            ("step-removed".into(), "reduction".into()),
+            ("command-narrowed".into(), "reduction".into())
+        ]
+    );
+}
+
+#[test]
+fn path_filters_of_code_the_commit_moves_or_deletes_are_checked_against_its_files() {
+    const TEST: &str = ".github/workflows/test-cli.yml";
+    const CTA: &str = ".github/workflows/test-cta.yml";
+    let test = "on:
+  pull_request:
+    paths:
+      - 'tooling/cli.rs/**'
+      - 'tooling/cli/templates/app'
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo test
+";
+    let cta = "on:
+  pull_request:
+    paths:
+      - 'tooling/create-tauri-app/**'
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: npm test
+";
+    let files = [
+        (TEST, test),
+        (CTA, cta),
+        ("tooling/cli.rs/src/main.rs", "fn main() {}\n"),
+        ("tooling/cli/templates/app/index.html", "<html></html>\n"),
+        ("tooling/create-tauri-app/index.js", "console.log(1)\n"),
+    ];
+    // The folder renamed with its filter, `P` (a folder: no file is `P`) widened to `P/**`,
+    // and a package deleted with the workflow that tested it: nothing checked is lost.
+    let follow = |root: &Path| {
+        git(root, &["mv", "tooling/cli.rs", "tooling/cli"]);
+        let text = test
+            .replace("tooling/cli.rs/**", "tooling/cli/**")
+            .replace("templates/app'", "templates/app/**'");
+        write(root, TEST, text);
+        git(root, &["rm", "-rq", "tooling/create-tauri-app", CTA]);
+    };
+    assert_eq!(
+        kinds_after(&files, follow),
+        (
+            0,
+            vec![("unchecked-workflow-removed".into(), "review".into())]
+        )
+    );
+    // The folder moved and its filter dropped, the workflow deleted while its code stays.
+    let drop = |root: &Path| {
+        git(root, &["mv", "tooling/cli.rs", "tooling/cli"]);
+        write(
+            root,
+            TEST,
+            test.replace("      - 'tooling/cli.rs/**'\n", ""),
+        );
+        git(root, &["rm", "-q", CTA]);
+    };
+    assert_eq!(
+        kinds_after(&files, drop),
+        (
+            1,
+            vec![
+                ("trigger-narrowed".into(), "reduction".into()),
+                ("workflow-removed".into(), "reduction".into())
+            ]
+        )
+    );
+}
+
+#[test]
+fn a_scheduled_workflow_covers_the_checks_it_runs() {
+    let insights = "on:
+  schedule:
+    - cron: '0 9 * * 1-5'
+  workflow_dispatch:
+jobs:
+  insights:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: deno -A tools/issue_pr_insights.ts
+";
+    let (code, report) = json_between(".github/workflows/insights.yml", insights, None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("unchecked-workflow-removed".into(), "review".into(), 1)]
+    );
+    // A nightly run of the tests is coverage, however rarely it runs.
+    let nightly = insights.replace(
+        "deno -A tools/issue_pr_insights.ts",
+        "cargo test --workspace",
+    );
+    let (code, report) = json_between(".github/workflows/nightly.yml", &nightly, None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("workflow-removed".into(), "reduction".into(), 1)]
+    );
+}
+
+#[test]
+fn a_job_run_only_for_pushed_tags_gated_no_change() {
+    let before = "on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+  deploy:
+    needs: [test]
+    if: \"always() && needs.test.result == 'success' && startsWith(github.ref, 'refs/tags/')\"
+    runs-on: ubuntu-latest
+    steps:
+      - run: python -m build
+      - run: twine check dist/*
+";
+    let removed = "on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pytest
+";
+    assert_eq!(
+        kinds_between(before, removed),
+        (0, vec![("unchecked-job-removed".into(), "review".into())])
+    );
+    // Run for the main branch too: it checked pushes.
+    let on_main = before.replace(
+        "startsWith(github.ref, 'refs/tags/')",
+        "(github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/tags/'))",
+    );
+    assert_eq!(
+        kinds_between(&on_main, removed),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
