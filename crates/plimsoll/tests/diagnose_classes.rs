@@ -792,30 +792,3 @@ fn a_run_that_failed_on_a_test_which_passed_on_retry_is_flaky() {
     );
     assert!(line > line_of(&log, "PASS [   0.002s] app::tests::adds"));
 }
-
-#[test]
-fn network_time_outs_named_by_their_standard_library_are_flaky() {
-    // RSpec's failure block for a test whose HTTP call timed out (Ruby's `Net::ReadTimeout`).
-    let log = plain_log(
-        "bundle exec rspec spec/features",
-        &[
-            "Failures:",
-            "",
-            "  1) Projects::Import fetches the remote repository",
-            "     Failure/Error: response = client.get('/repos/acme/app')",
-            "",
-            "     Net::ReadTimeout:",
-            "       Net::ReadTimeout with #<TCPSocket:(closed)>",
-            "     # ./spec/features/import_spec.rb:12:in `block (2 levels) in <top (required)>'",
-            "",
-            "Finished in 62.3 seconds (files took 4.1 seconds to load)",
-            "12 examples, 1 failure",
-        ],
-        "The command \"bundle exec rspec spec/features\" exited with 1.",
-    );
-    let (line, class, _, json) = diagnose(&log);
-    assert_eq!(class, "flaky", "{}", json["classification"]);
-    let block = line_of(&log, "1) Projects::Import fetches the remote repository")
-        ..=line_of(&log, "Net::ReadTimeout with #<TCPSocket:(closed)>");
-    assert!(block.contains(&line), "{}", json["exact_line"]);
-}
