@@ -414,11 +414,13 @@ fn the_real_logs_of_issue_14_get_their_documented_class() {
         println!("skipped: ../shared/ci-logs absent");
         return;
     };
-    // CiDiff's ground truth: `E a-b` lines are the error lines of `fail.log`.
+    // CiDiff's ground truth: `E a-b` lines are the error lines of `fail.log`. Only cases of the
+    // evaluation's training split: the test split's logs are not read while writing rules.
     for (case, class) in [
         ("assertfixer_1320", "flaky"),
         ("cv_45", "permission"),
-        ("cocospoon_1754", "tool-version"),
+        ("metamutator_1765", "tool-version"),
+        ("astor_1278", "flaky"),
     ] {
         let dir = root.join("cidiff").join(case);
         let truth = std::fs::read_to_string(dir.join("groundtruth")).unwrap();
@@ -432,6 +434,15 @@ fn the_real_logs_of_issue_14_get_their_documented_class() {
             .collect();
         let (line, got, _, json) = diagnose_path(&dir, Path::new("fail.log"));
         assert_eq!(got, class, "{case}: {}", json["classification"]);
+        // A stated cause under a generic `ERROR:` line is good evidence, not certainty.
+        let confidence = json["classification"]["confidence"].as_f64().unwrap_or(1.0);
+        assert!(confidence < 0.95, "{case}: confidence {confidence}");
+        // A CiDiff log's file name (`fail.log`) is no job name.
+        assert!(
+            json["failing_job"].is_null(),
+            "{case}: {}",
+            json["failing_job"]
+        );
         assert!(
             ranges.iter().any(|&(a, b)| (a..=b).contains(&line)),
             "{case}: line {line} not in {ranges:?}"
@@ -727,7 +738,8 @@ fn a_gitlab_job_log_is_read_by_its_sections_and_echoed_commands() {
 
 #[test]
 fn a_run_that_failed_on_a_test_which_passed_on_retry_is_flaky() {
-    // surefire with `rerunFailingTestsCount` and `failOnFlakeCount`: no test failed for good.
+    // surefire with `rerunFailingTestsCount` and `failOnFlakeCount`: no test failed for good;
+    // the first run's assertion alone would read as the code's.
     let log = github_log(
         "mvn -B verify",
         &[
@@ -736,7 +748,7 @@ fn a_run_that_failed_on_a_test_which_passed_on_retry_is_flaky() {
             "[INFO] Results:",
             "[WARNING] Flakes: ",
             "[WARNING] app.ClientTest.fetches",
-            "[ERROR]   Run 1: ClientTest.fetches:31 » SocketTimeout Read timed out",
+            "[ERROR]   Run 1: ClientTest.fetches:31 expected: <200> but was: <0>",
             "[INFO]   Run 2: PASS",
             "[WARNING] Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Flakes: 1",
             "[INFO] BUILD FAILURE",
