@@ -214,6 +214,8 @@ fn check_script(
         return;
     };
     let mut spans = ValueSpans::new(node);
+    let mut fixes: std::collections::HashMap<&str, Result<crate::fix::Fix, String>> =
+        std::collections::HashMap::new();
     for used in expression_paths(text) {
         let Some(taint) = taint_of_path(place, &used.path) else {
             continue;
@@ -236,16 +238,22 @@ fn check_script(
             ));
             continue;
         }
-        let fix = move_to_env(
-            cx.text(),
-            &scope.step,
-            scope.job.as_ref(),
-            scope.workflow,
-            node,
-            language,
-            used.expression,
-            &used.path,
-        );
+        // One fix per expression, however many findings it has: each rewrite scans the script.
+        let fix = fixes
+            .entry(used.expression)
+            .or_insert_with(|| {
+                move_to_env(
+                    cx.text(),
+                    &scope.step,
+                    scope.job.as_ref(),
+                    scope.workflow,
+                    node,
+                    language,
+                    used.expression,
+                    &used.path,
+                )
+            })
+            .clone();
         match fix {
             Ok(fix) => {
                 diagnostic.fix(fix);
