@@ -58,7 +58,8 @@ declare_rule! {
     /// may change: a plain word holding a title (it is no longer split into words), single
     /// quotes (`'"$NAME"'`), an unquoted here-document. No fix under `cmd` (it expands
     /// `%NAME%` before parsing the line, so the value would still be code), in a quoted
-    /// here-document, or for the script inputs of actions other than `actions/github-script`,
+    /// here-document, in a script of more than 200 expressions (generated ones), or for the
+    /// script inputs of actions other than `actions/github-script`,
     /// whose `script:` reads `process.env.NAME`: safe inside a string or template literal
     /// (`'…' + process.env.NAME + '…'`, `${process.env.NAME}`), unsafe where the expression
     /// was pasted as code (a number or an object becomes a string).
