@@ -397,6 +397,9 @@ fn is_separator(bytes: &[u8], at: Option<usize>) -> bool {
     }
 }
 
+/// How many expressions a script may hold for the fix to rewrite it.
+const MAX_EXPRESSIONS: usize = 200;
+
 /// The name of the environment variable that holds `expression`: its first context path's
 /// last two meaningful parts, upper-cased (`github.event.pull_request.title` →
 /// `PULL_REQUEST_TITLE`, `github.head_ref` → `HEAD_REF`, `steps.meta.outputs.tag` →
@@ -530,6 +533,13 @@ pub(crate) fn move_to_env(
         Language::JavaScript => Dialect::Posix,
     };
     let value = script.as_str().ok_or("the script is not a string")?;
+    // Each occurrence is located by a scan of the script: a generated script of thousands of
+    // expressions is left to rewrite by hand rather than scanned thousands of times.
+    if expr::find(value).len() > MAX_EXPRESSIONS {
+        return Err(format!(
+            "the script holds more than {MAX_EXPRESSIONS} expressions"
+        ));
+    }
     let style = script.scalar_style().ok_or("the script is not a string")?;
     let env = step.node.get("env");
     let entries = env.and_then(Node::as_mapping).unwrap_or_default();

@@ -58,7 +58,8 @@ declare_rule! {
     /// may change: a plain word holding a title (it is no longer split into words), single
     /// quotes (`'"$NAME"'`), an unquoted here-document. No fix under `cmd` (it expands
     /// `%NAME%` before parsing the line, so the value would still be code), in a quoted
-    /// here-document, or for the script inputs of actions other than `actions/github-script`,
+    /// here-document, in a script of more than 200 expressions (generated ones), or for the
+    /// script inputs of actions other than `actions/github-script`,
     /// whose `script:` reads `process.env.NAME`: safe inside a string or template literal
     /// (`'…' + process.env.NAME + '…'`, `${process.env.NAME}`), unsafe where the expression
     /// was pasted as code (a number or an object becomes a string).
@@ -214,6 +215,8 @@ fn check_script(
         return;
     };
     let mut spans = ValueSpans::new(node);
+    let mut fixes: std::collections::HashMap<&str, Result<crate::fix::Fix, String>> =
+        std::collections::HashMap::new();
     for used in expression_paths(text) {
         let Some(taint) = taint_of_path(place, &used.path) else {
             continue;
@@ -236,16 +239,22 @@ fn check_script(
             ));
             continue;
         }
-        let fix = move_to_env(
-            cx.text(),
-            &scope.step,
-            scope.job.as_ref(),
-            scope.workflow,
-            node,
-            language,
-            used.expression,
-            &used.path,
-        );
+        // One fix per expression, however many findings it has: each rewrite scans the script.
+        let fix = fixes
+            .entry(used.expression)
+            .or_insert_with(|| {
+                move_to_env(
+                    cx.text(),
+                    &scope.step,
+                    scope.job.as_ref(),
+                    scope.workflow,
+                    node,
+                    language,
+                    used.expression,
+                    &used.path,
+                )
+            })
+            .clone();
         match fix {
             Ok(fix) => {
                 diagnostic.fix(fix);
