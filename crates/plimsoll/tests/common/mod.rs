@@ -8,7 +8,10 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 
-/// The `plimsoll` binary run in `dir`, untouched by the caller's `PLIMSOLL_*` variables.
+/// The `plimsoll` binary run in `dir`, untouched by the caller's `PLIMSOLL_*` variables and
+/// caches: its cache folder (pinned refs, the metrics database `diagnose` reads) is the test
+/// target's, and the server pins are resolved against is a folder that does not exist, so no
+/// test reads the developer's cache or reaches github.com. Tests that need them set their own.
 pub fn plimsoll(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("plimsoll").unwrap();
     cmd.current_dir(dir);
@@ -26,6 +29,14 @@ pub fn plimsoll(dir: &Path) -> Command {
         cmd.env_remove(var);
     }
     cmd.env("NO_COLOR", "1");
+    cmd.env(
+        "XDG_CACHE_HOME",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache"),
+    );
+    cmd.env(
+        "GITHUB_SERVER_URL",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-git-server"),
+    );
     cmd
 }
 
