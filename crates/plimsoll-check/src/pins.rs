@@ -3,9 +3,9 @@
 //!
 //! Resolving needs the network (`git ls-remote` of each action's repository), which a plain
 //! `plimsoll check` never uses: the binary resolves the refs its findings name up front, only
-//! under `--fix` or `--diff`, and hands the rules the result through
-//! [`crate::settings::GithubActionsSettings::pins`]. Rules only read it; with nothing resolved they
-//! attach no fix. Resolutions are kept in a cache file in the user's cache folder for
+//! under `--fix` or `--diff`, and hands the rules the result through the settings
+//! (`settings.github_actions.pins`). Rules only read it; with nothing resolved they attach no
+//! fix. Resolutions are kept in a cache file in the user's cache folder for
 //! [`CACHE_TTL_SECONDS`], so a second run (and the language server, which never goes to the
 //! network) pins without asking the remote again.
 

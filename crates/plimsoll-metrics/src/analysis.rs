@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use crate::spread::Spread;
+
 use crate::cache_log::{CacheEvent, CacheOutcome};
 use crate::model::{Job, RunAttempt, Workflow};
 use crate::runners::{runner_kind, RunnerOs};
@@ -88,36 +90,6 @@ fn outcome(status: &str, conclusion: Option<&str>) -> Outcome {
 impl Outcome {
     fn decided(self) -> bool {
         matches!(self, Outcome::Passed | Outcome::Failed)
-    }
-}
-
-/// p50 and p95 of a set of durations, in seconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Spread {
-    pub count: usize,
-    pub p50: Option<i64>,
-    pub p95: Option<i64>,
-    pub sum: i64,
-}
-
-/// The nearest-rank `fraction` percentile of sorted `values`.
-fn percentile(sorted: &[i64], fraction: f64) -> Option<i64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (fraction * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted.get(rank.min(sorted.len()) - 1).copied()
-}
-
-impl Spread {
-    pub(crate) fn of(mut values: Vec<i64>) -> Self {
-        values.sort_unstable();
-        Spread {
-            count: values.len(),
-            p50: percentile(&values, 0.5),
-            p95: percentile(&values, 0.95),
-            sum: values.iter().sum(),
-        }
     }
 }
 
@@ -740,14 +712,6 @@ fn runner_minutes(rows: BTreeMap<(RunnerOs, bool, String), (usize, i64)>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        assert_eq!(percentile(&[1, 2, 3, 4], 0.5), Some(2));
-        assert_eq!(percentile(&[1, 2, 3, 4], 0.95), Some(4));
-        assert_eq!(percentile(&[7], 0.5), Some(7));
-        assert_eq!(percentile(&[], 0.5), None);
-    }
 
     #[test]
     fn cancelled_and_skipped_are_excluded_from_the_rate() {

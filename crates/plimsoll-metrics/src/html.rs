@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::{Report, Week};
-use crate::render::duration;
+use crate::figures::duration;
 use crate::tables::{self, percent, Medium, Table};
 
 /// Text as HTML content or attribute value.

@@ -4,7 +4,7 @@
 //! print, the HTML renderer escapes them.
 
 use crate::analysis::{Report, StepMetrics};
-use crate::render::{duration, sparkline};
+use crate::figures::{duration, sparkline};
 
 /// Where a table is shown. The terminal keeps its headers short so the columns fit a window;
 /// the page has the room to spell them out.

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analysis::Spread;
 use crate::junit::TestOutcome;
 use crate::model::Job;
+use crate::spread::Spread;
 use crate::store::StoredTest;
 
 /// Words of a step name that say it runs tests.
