@@ -505,14 +505,8 @@ fn called_workflow_needs(
         return Err(unknown("outside the repository"));
     }
     let file = root.join(relative);
-    let Ok(bytes) = plimsoll_syntax::file::read_regular(&file, 1024 * 1024) else {
-        return Err(unknown("which cannot be read"));
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let lines = plimsoll_syntax::LineIndex::new(&text);
-    let Ok(document) = plimsoll_syntax::yaml::parse(&text, &lines).into_single() else {
-        return Err(unknown("which does not parse"));
-    };
+    let (_, document) = read_local_yaml(std::slice::from_ref(&file))
+        .map_err(|why| unknown(&format!("which {why}")))?;
     let Some(callee) = Workflow::new(&document.root) else {
         return Err(unknown("which is not a workflow"));
     };
@@ -580,6 +574,23 @@ struct LocalActions {
 /// How deep local composite actions are followed: a cycle or a deep chain gets no fix.
 const MAX_LOCAL_DEPTH: usize = 4;
 
+/// The text and YAML document of the first of `candidates` that can be read (a local action's
+/// `action.yml` or `action.yaml`, a local reusable workflow), or why there is none.
+fn read_local_yaml(
+    candidates: &[PathBuf],
+) -> Result<(String, plimsoll_syntax::yaml::Document), &'static str> {
+    let bytes = candidates
+        .iter()
+        .find_map(|file| plimsoll_syntax::file::read_regular(file, 1024 * 1024).ok())
+        .ok_or("cannot be read")?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let lines = plimsoll_syntax::LineIndex::new(&text);
+    let document = plimsoll_syntax::yaml::parse(&text, &lines)
+        .into_single()
+        .map_err(|_| "does not parse")?;
+    Ok((text, document))
+}
+
 /// The folder holding the `.github` folder the workflow at `path` is in.
 fn repository_root(path: &Path) -> Option<PathBuf> {
     path.ancestors()
@@ -633,17 +644,9 @@ fn local_action_needs(
         return Err(unknown("outside the repository"));
     }
     let folder = root.join(relative);
-    let read = ["action.yml", "action.yaml"]
-        .iter()
-        .find_map(|name| plimsoll_syntax::file::read_regular(&folder.join(name), 1024 * 1024).ok());
-    let Some(bytes) = read else {
-        return Err(unknown("whose `action.yml` cannot be read"));
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let lines = plimsoll_syntax::LineIndex::new(&text);
-    let Ok(document) = plimsoll_syntax::yaml::parse(&text, &lines).into_single() else {
-        return Err(unknown("whose `action.yml` does not parse"));
-    };
+    let (text, document) =
+        read_local_yaml(&[folder.join("action.yml"), folder.join("action.yaml")])
+            .map_err(|why| unknown(&format!("whose `action.yml` {why}")))?;
     let Some(action) = Action::new(&document.root).filter(Action::is_composite) else {
         return Err(unknown(
             "a JavaScript or container action whose code decides what it needs",
