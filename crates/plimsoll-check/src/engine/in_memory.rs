@@ -23,7 +23,7 @@ use crate::settings::Settings;
 /// image built by another file) need the other files of the repository, which are on disk,
 /// not in this text. Multi-file Kubernetes and Terraform rules see this file alone.
 pub fn check_buffer(path: &Path, text: &str, root: &Path, settings: &Settings) -> CheckReport {
-    crate::rules::github_actions::common::forget_checkouts();
+    crate::rules::github_actions::forget_run_caches();
     let mut report = CheckReport::default();
     let exclusions = settings.exclusions_under(root);
     if settings.is_excluded_under(path, &exclusions) {

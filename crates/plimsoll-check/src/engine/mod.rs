@@ -156,7 +156,7 @@ impl RunFacts {
 
 /// Check `targets` (files or directories) with `settings`.
 pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, CheckError> {
-    crate::rules::github_actions::common::forget_checkouts();
+    crate::rules::github_actions::forget_run_caches();
     let discovery = discovery::discover(targets, settings);
     let active = active_rules(settings);
     let outcomes: Vec<FileOutcome> = discovery

@@ -200,12 +200,21 @@ pub(crate) struct PathUse<'t> {
 /// Whether `text` holds `needle` in any ASCII case: expression identifiers are
 /// case-insensitive, so a cheap gate before parsing expressions must be too.
 pub(crate) fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    needle.is_empty()
-        || text
-            .as_bytes()
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle))
+    let haystack = text.as_bytes();
+    let Some((&first, rest)) = needle.as_bytes().split_first() else {
+        return true;
+    };
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    // Only where the needle's first byte is, in either case: memchr finds those a vector at a
+    // time, where comparing a window at every byte was a hot loop of whole workflows.
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        &haystack[..=last_start],
+    )
+    .any(|at| haystack[at + 1..at + needle.len()].eq_ignore_ascii_case(rest))
 }
 
 /// Every context path the `${{ }}` expressions of `text` read, in order (expressions that do
@@ -418,7 +427,7 @@ static CHECKOUTS: std::sync::LazyLock<std::sync::Mutex<Checkouts>> =
 /// Forget the checkouts found so far: called as a check run starts, so that a long-lived
 /// process (an editor's server) sees a clone, a `.github` folder or an `origin` remote made
 /// since its last run. A run started while another is going only costs the other lookups.
-pub(crate) fn forget_checkouts() {
+pub(super) fn forget_checkouts() {
     if let Ok(mut checkouts) = CHECKOUTS.lock() {
         checkouts.clear();
     }
@@ -486,5 +495,12 @@ mod tests {
             "secrets"
         ));
         assert!(!contains_ignore_ascii_case("secret", "secrets"));
+        assert!(contains_ignore_ascii_case("", ""));
+        assert!(contains_ignore_ascii_case("x", ""));
+        assert!(!contains_ignore_ascii_case("", "x"));
+        assert!(contains_ignore_ascii_case("SECRETS", "secrets"));
+        assert!(contains_ignore_ascii_case("a.b:SeCrets", "secrets"));
+        assert!(!contains_ignore_ascii_case("secretS-", "-secrets"));
+        assert!(contains_ignore_ascii_case("é-.Token", ".token"));
     }
 }

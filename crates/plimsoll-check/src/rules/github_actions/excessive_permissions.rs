@@ -1,6 +1,6 @@
 use plimsoll_actions::{Job, NamedNode, Workflow};
 
-use super::token_permissions::attach_permissions_fix;
+use super::token_permissions::{attach_permissions_fix, PermissionsFix};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule};
@@ -111,6 +111,8 @@ impl Rule for ExcessivePermissions {
             return;
         }
         let names: Vec<String> = inheriting.iter().map(|id| format!("`{id}`")).collect();
+        // The same fix answers every scope granted: worked out for the first one only.
+        let mut fix: Option<PermissionsFix> = None;
         for scope in scopes {
             if scope.value.as_str() != Some("write") {
                 continue;
@@ -125,7 +127,8 @@ impl Rule for ExcessivePermissions {
                     names.join(", ")
                 ),
             );
-            attach_permissions_fix(cx, workflow, None, diagnostic);
+            fix.get_or_insert_with(|| PermissionsFix::new(cx, workflow, None))
+                .attach(diagnostic);
         }
     }
 }

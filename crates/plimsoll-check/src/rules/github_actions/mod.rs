@@ -146,3 +146,11 @@ pub use unsound_ternary::UnsoundTernary;
 pub use untrusted_checkout::UntrustedCheckout;
 pub use use_trusted_publishing::UseTrustedPublishing;
 pub use write_all_permissions::WriteAllPermissions;
+
+/// Forget what the rules looked up in earlier check runs (checkouts, local actions and reusable
+/// workflows): called as a run starts, so that a long-lived process (an editor's server) sees
+/// the files as they are now.
+pub(crate) fn forget_run_caches() {
+    common::forget_checkouts();
+    token_permissions::forget_local_callees();
+}

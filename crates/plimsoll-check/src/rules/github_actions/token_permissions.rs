@@ -4,10 +4,10 @@
 //! has no answer, never a guess: the permission fixes of `missing-permissions`,
 //! `excessive-permissions` and `write-all-permissions` leave it alone and say why.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use plimsoll_actions::{Action, Job, Step, Uses, Workflow};
 use plimsoll_syntax::yaml::Node;
@@ -192,7 +192,7 @@ fn action_needs(step: &Step<'_>, uses: &str) -> Result<(Scopes, String, &'static
         Uses::Repository { .. } => {}
         Uses::Docker { .. } => {
             // A container action gets the token only when the step passes it.
-            return if reads_token(&step_text(step)) {
+            return if step_reads_token(step) {
                 Err(format!(
                     "step `{}` passes the token to a container whose use of it is unknown",
                     step.label()
@@ -246,34 +246,24 @@ fn action_needs(step: &Step<'_>, uses: &str) -> Result<(Scopes, String, &'static
     Ok((needs, slug, entry.source.as_str()))
 }
 
-/// The step's own text (its `run:`, `with:` and `env:`), to see whether it reads the token.
-fn step_text(step: &Step<'_>) -> String {
-    let mut text = String::new();
-    let mut collect = |node: &Node| collect_scalars(node, &mut text);
-    if let Some(run) = step.run() {
-        collect(run);
-    }
-    if let Some(with) = step.node.get("with") {
-        collect(with);
-    }
-    if let Some(env) = step.node.get("env") {
-        collect(env);
-    }
-    text
+/// Whether the step's own text (its `run:`, `with:` and `env:`) reads the token.
+fn step_reads_token(step: &Step<'_>) -> bool {
+    step.run().is_some_and(node_reads_token)
+        || step.node.get("with").is_some_and(node_reads_token)
+        || step.node.get("env").is_some_and(node_reads_token)
 }
 
-fn collect_scalars(node: &Node, into: &mut String) {
+/// Whether a scalar of `node` reads the token: each scalar on its own, as neither name spans a
+/// line break.
+fn node_reads_token(node: &Node) -> bool {
     if let Some(text) = node.as_str() {
-        into.push_str(text);
-        into.push('\n');
+        reads_token(text)
     } else if let Some(entries) = node.as_mapping() {
-        for entry in entries {
-            collect_scalars(&entry.value, into);
-        }
+        entries.iter().any(|entry| node_reads_token(&entry.value))
     } else if let Some(items) = node.as_sequence() {
-        for item in items {
-            collect_scalars(item, into);
-        }
+        items.iter().any(node_reads_token)
+    } else {
+        false
     }
 }
 
@@ -389,7 +379,9 @@ fn script_needs(
     needs: &mut Needs,
 ) -> Result<(), String> {
     let masked = plimsoll_syntax::expr::mask(script);
-    let token_readable = token_in_env || reads_token(&step_text(step));
+    // Asked only when a program other than `gh` and `git` runs: most scripts never need it.
+    let token_readable = std::cell::OnceCell::new();
+    let token_readable = || *token_readable.get_or_init(|| token_in_env || step_reads_token(step));
     for command in plimsoll_syntax::shell::parse(&masked) {
         let words: Vec<&str> = command
             .argv()
@@ -430,7 +422,7 @@ fn script_needs(
                 }
                 _ => {}
             },
-            _ if token_readable && !TOKEN_BLIND_PROGRAMS.contains(&program) => {
+            _ if !TOKEN_BLIND_PROGRAMS.contains(&program) && token_readable() => {
                 return Err(format!(
                     "step `{}` gives the token to `{program}`, which may use it for anything",
                     step.label()
@@ -444,11 +436,7 @@ fn script_needs(
 
 /// Whether a job-level or workflow-level `env:` hands the token to every step.
 fn env_reads_token(node: &Node) -> bool {
-    node.get("env").is_some_and(|env| {
-        let mut text = String::new();
-        collect_scalars(env, &mut text);
-        reads_token(&text)
-    })
+    node.get("env").is_some_and(node_reads_token)
 }
 
 /// The least permissions `job` needs, or why plimsoll cannot tell.
@@ -505,9 +493,9 @@ fn called_workflow_needs(
         return Err(unknown("outside the repository"));
     }
     let file = root.join(relative);
-    let (_, document) = read_local_yaml(std::slice::from_ref(&file))
+    let callee_yaml = read_local_yaml(std::slice::from_ref(&file))
         .map_err(|why| unknown(&format!("which {why}")))?;
-    let Some(callee) = Workflow::new(&document.root) else {
+    let Some(callee) = Workflow::new(&callee_yaml.document.root) else {
         return Err(unknown("which is not a workflow"));
     };
     let mut needs = Needs::default();
@@ -574,21 +562,88 @@ struct LocalActions {
 /// How deep local composite actions are followed: a cycle or a deep chain gets no fix.
 const MAX_LOCAL_DEPTH: usize = 4;
 
-/// The text and YAML document of the first of `candidates` that can be read (a local action's
-/// `action.yml` or `action.yaml`, a local reusable workflow), or why there is none.
-fn read_local_yaml(
-    candidates: &[PathBuf],
-) -> Result<(String, plimsoll_syntax::yaml::Document), &'static str> {
-    let bytes = candidates
-        .iter()
-        .find_map(|file| plimsoll_syntax::file::read_regular(file, 1024 * 1024).ok())
-        .ok_or("cannot be read")?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let lines = plimsoll_syntax::LineIndex::new(&text);
-    let document = plimsoll_syntax::yaml::parse(&text, &lines)
-        .into_single()
-        .map_err(|_| "does not parse")?;
-    Ok((text, document))
+/// A local action's `action.yml` or a local reusable workflow, as read and parsed once per check
+/// run (see [`LOCAL_CALLEES`]).
+struct LocalYaml {
+    /// The single document of the file.
+    document: plimsoll_syntax::yaml::Document,
+    /// Whether its text reads the job's token anywhere ([`reads_token`]).
+    reads_token: bool,
+}
+
+/// What reading and parsing a callee's file gave: `None` when it cannot be read, an error when
+/// it does not parse. Several jobs, workflows and findings call the same file.
+type Loaded = Option<Result<Arc<LocalYaml>, ()>>;
+
+/// A cached [`Loaded`], with the size and modification time of the file it was read from: an
+/// editor's server keeps running while the file changes, and a changed file is read again.
+struct CachedCallee {
+    stamp: Option<(u64, SystemTime)>,
+    loaded: Loaded,
+}
+
+/// The local callees read in the current check run, by path. Each finding of the permission
+/// rules asks for what its job's callees need, and every job of a repository may call the same
+/// `setup` action: reading and parsing it once per finding was a fifth of the fixes' cost.
+static LOCAL_CALLEES: LazyLock<Mutex<HashMap<PathBuf, CachedCallee>>> =
+    LazyLock::new(Default::default);
+
+/// Forget the callees read so far: called as a check run starts, so that a long-lived process
+/// does not keep every callee it ever read.
+pub(super) fn forget_local_callees() {
+    if let Ok(mut callees) = LOCAL_CALLEES.lock() {
+        callees.clear();
+    }
+}
+
+/// The size and modification time of the file at `path`, to tell a changed file from the one
+/// cached.
+fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
+}
+
+/// The file at `path` read and parsed, from the run's cache when it has not changed since.
+fn load_local_yaml(path: &Path) -> Loaded {
+    let stamp = stamp(path);
+    if let Ok(callees) = LOCAL_CALLEES.lock() {
+        if let Some(cached) = callees.get(path).filter(|cached| cached.stamp == stamp) {
+            return cached.loaded.clone();
+        }
+    }
+    let loaded = plimsoll_syntax::file::read_regular(path, 1024 * 1024)
+        .ok()
+        .map(|bytes| {
+            let text = String::from_utf8_lossy(&bytes);
+            let lines = plimsoll_syntax::LineIndex::new(&text);
+            let document = plimsoll_syntax::yaml::parse(&text, &lines)
+                .into_single()
+                .map_err(|_| ())?;
+            Ok(Arc::new(LocalYaml {
+                document,
+                reads_token: reads_token(&text),
+            }))
+        });
+    if let Ok(mut callees) = LOCAL_CALLEES.lock() {
+        callees.insert(
+            path.to_path_buf(),
+            CachedCallee {
+                stamp,
+                loaded: loaded.clone(),
+            },
+        );
+    }
+    loaded
+}
+
+/// The parsed first of `candidates` that can be read (a local action's `action.yml` or
+/// `action.yaml`, a local reusable workflow), or why there is none.
+fn read_local_yaml(candidates: &[PathBuf]) -> Result<Arc<LocalYaml>, &'static str> {
+    match candidates.iter().find_map(|file| load_local_yaml(file)) {
+        None => Err("cannot be read"),
+        Some(Err(())) => Err("does not parse"),
+        Some(Ok(callee)) => Ok(callee),
+    }
 }
 
 /// The folder holding the `.github` folder the workflow at `path` is in.
@@ -644,15 +699,14 @@ fn local_action_needs(
         return Err(unknown("outside the repository"));
     }
     let folder = root.join(relative);
-    let (text, document) =
-        read_local_yaml(&[folder.join("action.yml"), folder.join("action.yaml")])
-            .map_err(|why| unknown(&format!("whose `action.yml` {why}")))?;
-    let Some(action) = Action::new(&document.root).filter(Action::is_composite) else {
+    let callee = read_local_yaml(&[folder.join("action.yml"), folder.join("action.yaml")])
+        .map_err(|why| unknown(&format!("whose `action.yml` {why}")))?;
+    let Some(action) = Action::new(&callee.document.root).filter(Action::is_composite) else {
         return Err(unknown(
             "a JavaScript or container action whose code decides what it needs",
         ));
     };
-    let token_in_env = reads_token(&text) || reads_token(&step_text(step));
+    let token_in_env = callee.reads_token || step_reads_token(step);
     let inner = LocalActions {
         root: local.root.clone(),
         depth: local.depth + 1,
@@ -782,6 +836,43 @@ fn workflow_permissions_edits(
     Ok((edits, grants))
 }
 
+/// The fix that grants a job the least permissions it needs, or why plimsoll cannot tell:
+/// worked out once and attached to every finding it answers.
+pub(crate) struct PermissionsFix(Result<Fix, String>);
+
+impl PermissionsFix {
+    /// The fix that grants `job` (or, for `None`, every job inheriting the workflow's
+    /// `permissions:`) the least permissions it needs.
+    pub(crate) fn new(cx: &Context<'_>, workflow: Workflow<'_>, job: Option<&Job<'_>>) -> Self {
+        let edits = match job {
+            Some(job) => job_permissions_edit(cx, workflow, job)
+                .map(|(edit, granted)| (vec![edit], vec![granted])),
+            None => workflow_permissions_edits(cx, workflow),
+        };
+        PermissionsFix(edits.map(|(edits, grants)| {
+            let mut parts = grants;
+            if job.is_none() {
+                parts.push("the workflow: no permissions".to_string());
+            }
+            let message = format!("grant only what the steps need: {}", parts.join("; "));
+            Fix::unsafe_edits(message, edits)
+        }))
+    }
+
+    /// Attach the fix to `diagnostic`; when there is none, say why in its help instead.
+    pub(crate) fn attach(&self, diagnostic: &mut Diagnostic) {
+        match &self.0 {
+            Ok(fix) => {
+                diagnostic.fix(fix.clone());
+            }
+            Err(why) => {
+                let help = format!("{} (no automatic fix: {why})", diagnostic.rule.help);
+                diagnostic.help(help);
+            }
+        }
+    }
+}
+
 /// Attach to `diagnostic` the fix that grants `job` (or, for `None`, every job inheriting the
 /// workflow's `permissions:`) the least permissions it needs; when that cannot be computed, say
 /// why in the finding's help instead.
@@ -791,25 +882,7 @@ pub(crate) fn attach_permissions_fix(
     job: Option<&Job<'_>>,
     diagnostic: &mut Diagnostic,
 ) {
-    let edits = match job {
-        Some(job) => job_permissions_edit(cx, workflow, job)
-            .map(|(edit, granted)| (vec![edit], vec![granted])),
-        None => workflow_permissions_edits(cx, workflow),
-    };
-    match edits {
-        Ok((edits, grants)) => {
-            let mut parts = grants;
-            if job.is_none() {
-                parts.push("the workflow: no permissions".to_string());
-            }
-            let message = format!("grant only what the steps need: {}", parts.join("; "));
-            diagnostic.fix(Fix::unsafe_edits(message, edits));
-        }
-        Err(why) => {
-            let help = format!("{} (no automatic fix: {why})", diagnostic.rule.help);
-            diagnostic.help(help);
-        }
-    }
+    PermissionsFix::new(cx, workflow, job).attach(diagnostic);
 }
 
 #[cfg(test)]
