@@ -960,6 +960,46 @@ mod tests {
     }
 
     #[test]
+    fn a_callee_is_read_again_once_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let action = dir.path().join("action.yml");
+        let candidates = [action.clone(), dir.path().join("action.yaml")];
+        assert_eq!(read_local_yaml(&candidates).err(), Some("cannot be read"));
+        std::fs::write(&action, "runs:\n  using: composite\n  steps: []\n").unwrap();
+        let first = read_local_yaml(&candidates).unwrap();
+        assert!(!first.reads_token);
+        assert!(!read_local_yaml(&candidates).unwrap().reads_token);
+        std::fs::write(
+            &action,
+            "runs:\n  using: composite\n  steps: []\n# ${{ github.token }}\n",
+        )
+        .unwrap();
+        assert!(read_local_yaml(&candidates).unwrap().reads_token);
+        std::fs::write(&action, "runs: [\n").unwrap();
+        assert_eq!(read_local_yaml(&candidates).err(), Some("does not parse"));
+    }
+
+    #[test]
+    fn a_token_is_found_in_any_scalar_of_a_step() {
+        let text = "run: echo hi\nwith:\n  list: [a, \"${{ secrets.GITHUB_TOKEN }}\"]\n";
+        let lines = plimsoll_syntax::LineIndex::new(text);
+        let document = plimsoll_syntax::yaml::parse(text, &lines)
+            .into_single()
+            .unwrap();
+        let step = Step {
+            index: 0,
+            node: &document.root,
+        };
+        assert!(step_reads_token(&step));
+        let env = "env:\n  A: github.tok\n  B: en\n";
+        let lines = plimsoll_syntax::LineIndex::new(env);
+        let document = plimsoll_syntax::yaml::parse(env, &lines)
+            .into_single()
+            .unwrap();
+        assert!(!env_reads_token(&document.root));
+    }
+
+    #[test]
     fn recognizes_the_job_token() {
         assert!(is_github_token("${{ github.token }}"));
         assert!(is_github_token("${{secrets.GITHUB_TOKEN}}"));
