@@ -447,9 +447,18 @@ impl<'a> FastParser<'a, '_> {
             None | Some(b'\n' | b' ') => return Err(Unsupported),
             Some(
                 b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'|' | b'>' | b'\'' | b'"' | b'[' | b']'
-                | b'{' | b'}' | b',' | b'#' | b'?' | b':',
+                | b'{' | b'}' | b',' | b'#',
             ) => return Err(Unsupported),
             Some(b'-') if matches!(self.at(start + 1), None | Some(b' ' | b'\n')) => {
+                return Err(Unsupported)
+            }
+            // Out of flow collections, `?` and `:` followed by a non-space start a plain scalar
+            // (YAML 1.2's `ns-plain-first`, as saphyr scans it): `- ?.*.x`, a release-branch
+            // pattern, kept a whole workflow on saphyr's path. Followed by a space they are a
+            // key or a value indicator, and in a flow collection saphyr reads `:` otherwise.
+            Some(b'?' | b':')
+                if flow || matches!(self.at(start + 1), None | Some(b' ' | b'\n')) =>
+            {
                 return Err(Unsupported)
             }
             Some(_) => {}
@@ -814,6 +823,9 @@ mod tests {
             "a: 1\na: 2\nA: 3\n",
             "- a\n- - b\n  - c\n- k: v\n  l: w\n",
             "key: \"é ü\"\nnext: ü\n",
+            "branches:\n  - main\n  - ?.*.x\n",
+            "a: ?b\n?c: d\n:e: :f\n",
+            "- ?x\n- :y\n",
         ];
         for text in texts {
             assert_eq!(compare(text), Ok(true), "{text:?}");
@@ -834,6 +846,10 @@ mod tests {
             "a: 1\r\n",
             "? a\n: b\n",
             "a: [b, [c]]\n",
+            "a: [?b]\n",
+            "a: {:b}\n",
+            "a: ?\n",
+            "- ?\n",
             "a: |2\n   x\n",
             "",
             "# only a comment\n",
