@@ -77,8 +77,21 @@ fn constant_expressions(text: &str) -> Vec<std::ops::Range<usize>> {
         .into_iter()
         .filter(|occurrence| {
             let inner = &text[occurrence.inner.start..occurrence.inner.end];
-            let computes = || inner.contains('(') || has_operator(&without_string_literals(inner));
-            // Most expressions are a bare context path: they compute nothing from literals.
+            // Most expressions are a bare context path, or compare one (`github.ref == 'x'`):
+            // they compute nothing from literals alone, and are ruled out before parsing.
+            let computes = || {
+                if inner.contains('(') {
+                    return true;
+                }
+                if !inner
+                    .bytes()
+                    .any(|b| matches!(b, b'&' | b'|' | b'=' | b'!' | b'<' | b'>'))
+                {
+                    return false;
+                }
+                let outside_literals = without_string_literals(inner);
+                !outside_literals.contains('.') && has_operator(&outside_literals)
+            };
             computes()
                 && expr::analyze(inner).is_ok_and(|analysis| {
                     analysis.paths.is_empty()
