@@ -547,7 +547,11 @@ pub const CACHE_RESTORERS: &[(&str, CacheRestore)] = &[
     ("actions/setup-dotnet", CacheRestore::WhenSet("cache")),
     ("actions/setup-go", CacheRestore::UnlessOff("cache", 4)),
     ("ruby/setup-ruby", CacheRestore::WhenSet("bundler-cache")),
-    ("astral-sh/setup-uv", CacheRestore::WhenSet("enable-cache")),
+    // `enable-cache` defaults to `auto` since v5.0.0: on for GitHub-hosted runners.
+    (
+        "astral-sh/setup-uv",
+        CacheRestore::UnlessOff("enable-cache", 5),
+    ),
     ("jdx/mise-action", CacheRestore::UnlessOff("cache", 0)),
     (
         "actions-rust-lang/setup-rust-toolchain",

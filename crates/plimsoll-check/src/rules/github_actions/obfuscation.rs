@@ -10,8 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Flags what hides what a step does from a reader: a `uses:` path with empty, `.` or `..`
     /// components (`actions/checkout/./@v4`, `org/repo/sub/../other@v1`), and `${{ }}`
-    /// expressions that compute a constant: pure functions (`format`, `join`, `toJSON`, …) over
-    /// literals only (`${{ format('{0}{1}', 'cu', 'rl') }}`), which spell a constant a
+    /// expressions that compute a constant: pure functions (`format`, `join`, `toJSON`, …) or
+    /// operators (`&&`, `||`, `==`, `!`, …) over literals only
+    /// (`${{ format('{0}{1}', 'cu', 'rl') }}`, `${{ 1 != 2 }}`), which spell a constant a
     /// roundabout way (a note).
     ///
     /// ## Why is this bad?
@@ -69,17 +70,31 @@ const PURE_FUNCTIONS: &[&str] = &[
 ];
 
 /// Byte ranges of expressions in `text` that read no context and compute a constant with pure
-/// functions (`${{ format('{0}', 'x') }}`); a bare literal (`${{ true }}`) hides nothing.
+/// functions or operators (`${{ format('{0}', 'x') }}`, `${{ true && false }}`); a bare
+/// literal (`${{ true }}`, `${{ 'true' }}`) is written out as it is and hides nothing.
 fn constant_expressions(text: &str) -> Vec<std::ops::Range<usize>> {
     expr::find(text)
         .into_iter()
         .filter(|occurrence| {
             let inner = &text[occurrence.inner.start..occurrence.inner.end];
-            // A constant needs a function call; most expressions are a bare context path.
-            inner.contains('(')
+            // Most expressions are a bare context path, or compare one (`github.ref == 'x'`):
+            // they compute nothing from literals alone, and are ruled out before parsing.
+            let computes = || {
+                if inner.contains('(') {
+                    return true;
+                }
+                if !inner
+                    .bytes()
+                    .any(|b| matches!(b, b'&' | b'|' | b'=' | b'!' | b'<' | b'>'))
+                {
+                    return false;
+                }
+                let outside_literals = without_string_literals(inner);
+                !outside_literals.contains('.') && has_operator(&outside_literals)
+            };
+            computes()
                 && expr::analyze(inner).is_ok_and(|analysis| {
                     analysis.paths.is_empty()
-                        && !analysis.functions.is_empty()
                         && analysis.functions.iter().all(|(name, _)| {
                             PURE_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str())
                         })
@@ -87,6 +102,32 @@ fn constant_expressions(text: &str) -> Vec<std::ops::Range<usize>> {
         })
         .map(|occurrence| occurrence.span.start..occurrence.span.end)
         .collect()
+}
+
+/// `text` with the contents of its `'…'` string literals (`''` is a quote inside one) removed,
+/// so that what remains is operators, names and numbers.
+fn without_string_literals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    for c in text.chars() {
+        if c == '\'' {
+            // `''` inside a literal closes and reopens it: the net effect is the same.
+            in_string = !in_string;
+            continue;
+        }
+        if !in_string {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether expression text (string literals removed) applies an operator: logical, comparison
+/// or negation.
+fn has_operator(text: &str) -> bool {
+    ["&&", "||", "==", "!", "<", ">"]
+        .iter()
+        .any(|operator| text.contains(operator))
 }
 
 impl Rule for Obfuscation {
@@ -148,5 +189,9 @@ mod tests {
             vec![2..27]
         );
         assert!(constant_expressions("${{ hashFiles('**/go.sum') }} ${{ true }}").is_empty());
+        assert_eq!(constant_expressions("${{ 1 != 2 }}"), vec![0..13]);
+        assert_eq!(constant_expressions("${{ true && false }}").len(), 1);
+        assert!(constant_expressions("${{ 'a && b' }} ${{ !github.event.x }}").is_empty());
+        assert!(constant_expressions("${{ success() && true }}").is_empty());
     }
 }

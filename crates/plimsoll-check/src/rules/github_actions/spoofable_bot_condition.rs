@@ -45,8 +45,9 @@ declare_rule! {
 /// The actor contexts an `if:` may compare, as they read once normalized.
 const ACTORS: &[&str] = &["github.actor", "github.triggering_actor"];
 
-/// `text` lowercased with white space outside string literals removed, so that comparisons
-/// read one way (`github.actor=='dependabot[bot]'`).
+/// `text` lowercased with white space outside string literals removed, and property indexes
+/// written as dereferences (`github['actor']` is `github.actor`, GitHub's two syntaxes for one
+/// property), so that comparisons read one way (`github.actor=='dependabot[bot]'`).
 fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_string = false;
@@ -58,6 +59,41 @@ fn normalize(text: &str) -> String {
             out.extend(c.to_lowercase());
         }
     }
+    dereference_indexes(&out)
+}
+
+/// `x['name']` rewritten as `x.name` where `name` is a property name (letters, digits, `_`,
+/// `-`); other indexes (`x[0]`, `x[y]`) are kept.
+fn dereference_indexes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("['") {
+        let after = &rest[at + 2..];
+        let name_len = after
+            .find('\'')
+            .filter(|&end| {
+                end > 0
+                    && after[..end]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            })
+            .filter(|&end| after[end + 1..].starts_with(']'));
+        let follows_a_name =
+            rest[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | ']'));
+        match name_len {
+            Some(end) if follows_a_name => {
+                out.push_str(&rest[..at]);
+                out.push('.');
+                out.push_str(&after[..end]);
+                rest = &after[end + 2..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -148,6 +184,14 @@ mod tests {
         assert_eq!(bot("github.actor_id == 'dependabot[bot]'"), None);
         assert_eq!(bot("github.actor != 'dependabot[bot]'"), None);
         assert_eq!(bot("github.actor == 'octocat'"), None);
+        assert_eq!(
+            bot("github['actor'] == 'dependabot[bot]'"),
+            Some("dependabot[bot]".into())
+        );
+        assert_eq!(
+            bot("github['event']['sender']['login'] == 'dependabot[bot]'"),
+            None
+        );
         assert_eq!(
             bot("github.event.pull_request.user.login == 'dependabot[bot]'"),
             None
