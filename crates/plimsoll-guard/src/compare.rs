@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 
 use crate::allow::Allow;
+use crate::elsewhere;
 use crate::equivalence;
 use crate::inline;
 use crate::legs::{self, Leg};
@@ -360,11 +361,19 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
         };
-        let why = runs_no_check(old).or_else(|| {
-            selected
-                .only_deleted_code(old)
-                .then_some("ran only for changes to files this version deletes")
-        });
+        let why = runs_no_check(old)
+            .or_else(|| {
+                selected
+                    .only_deleted_code(old)
+                    .then_some("ran only for changes to files this version deletes")
+            })
+            .or_else(|| {
+                // As for one job removed: a workflow of publishers and bots checked nothing.
+                (old.kind == FileKind::Workflow
+                    && !old.jobs.is_empty()
+                    && old.jobs.iter().all(runs_only_non_checks))
+                .then_some("only ran actions that check nothing guard knows of and set-up commands")
+            });
         let (kind, message) = match why {
             Some(why) => (
                 Kind::UncheckedWorkflowRemoved,
@@ -378,7 +387,9 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         sink.push(kind, old.key.clone(), message, Some(&old.location), None);
     }
     for (old, new) in &pairs {
+        let from = sink.changes.len();
         compare_files(old, new, &moved_in, &selected, &mut sink);
+        drop_runs_taken_over(&mut sink.changes, from, old, new, &new_models);
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -442,6 +453,51 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     };
     scrub_secrets(&mut report, before, after, code);
     report
+}
+
+/// Forget the triggers `old` lost (in `changes[from..]`) whose runs another workflow of the new
+/// version takes over: it calls `new` as a reusable workflow, or holds `old`'s jobs, on the same
+/// event for at least as much ([`elsewhere`]).
+fn drop_runs_taken_over(
+    changes: &mut Vec<Change>,
+    from: usize,
+    old: &FileModel,
+    new: &FileModel,
+    new_models: &BTreeMap<String, FileModel>,
+) {
+    let judge = elsewhere::Judge {
+        checks: job_checks,
+        same_job: runs_every_check_of,
+        matched_by,
+    };
+    let mut index = 0;
+    changes.retain(|change| {
+        index += 1;
+        let lost_trigger = matches!(change.kind, Kind::TriggerRemoved | Kind::TriggerNarrowed)
+            && change.severity == Severity::Reduction;
+        index <= from
+            || !lost_trigger
+            || !elsewhere::runs_taken_over(old, new, &change.subject, new_models, &judge)
+    });
+}
+
+/// Whether `new` is `old` (renamed, edited: [`same_job`]) and still runs every step of it that
+/// checks, as written or with its commands run as much.
+fn runs_every_check_of(old: &JobModel, new: &JobModel) -> bool {
+    same_job(old, new)
+        && old
+            .steps
+            .iter()
+            .filter(|step| matches!(weight(step), Weight::Checks))
+            .all(|step| {
+                new.steps.iter().any(|there| {
+                    there.content == step.content
+                        || (step.run.is_some()
+                            && step.commands.iter().all(|c| {
+                                prepares(c) || there.commands.iter().any(|d| runs_as_much(c, d))
+                            }))
+                })
+            })
 }
 
 /// Whether `new` is `old` moved to another path and edited (a git rename): most of its steps,
@@ -951,18 +1007,6 @@ fn compare_files(
             compare_jobs(job, other, &[], &tested, &HashMap::new(), &ids, sink);
             continue;
         }
-        // Only actions that are not checks, and scripts that only prepare: a bot, a publisher.
-        let checks_nothing = publishes_only(job)
-            || job.steps.iter().all(|s| match weight(s) {
-                Weight::Nothing => true,
-                Weight::Unknown => s.run.is_none(),
-                Weight::Checks => false,
-            });
-        // A job named for a check (`test`, `check-license`, `lint`) is one, whatever it runs.
-        let named_check = [Some(job.id.as_str()), job.name.as_deref()]
-            .into_iter()
-            .flatten()
-            .any(equivalence::names_check);
         // A job whose `if:` requires a tag ref runs for pushed tags only (a release): like a
         // workflow run only for releases, it gated no pull request or branch push.
         if runs_only_for_tags(job) {
@@ -978,7 +1022,7 @@ fn compare_files(
             );
             continue;
         }
-        if checks_nothing && !named_check && job.uses.is_none() && !job.steps.is_empty() {
+        if runs_only_non_checks(job) {
             sink.push(
                 Kind::UncheckedJobRemoved,
                 job.id.clone(),
@@ -1002,6 +1046,23 @@ fn compare_files(
     for (old_job, new_job) in pairs {
         compare_jobs(old_job, new_job, &pool, &tested, &renamed, &new_ids, sink);
     }
+}
+
+/// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a
+/// publisher), and is not named for a check (`test`, `check-license`, `lint` are checks,
+/// whatever they run).
+fn runs_only_non_checks(job: &JobModel) -> bool {
+    let checks_nothing = publishes_only(job)
+        || job.steps.iter().all(|s| match weight(s) {
+            Weight::Nothing => true,
+            Weight::Unknown => s.run.is_none(),
+            Weight::Checks => false,
+        });
+    let named_check = [Some(job.id.as_str()), job.name.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(equivalence::names_check);
+    checks_nothing && !named_check && job.uses.is_none() && !job.steps.is_empty()
 }
 
 /// Whether `job` publishes (a step uses a publishing action, or runs a command that publishes)

@@ -18,6 +18,7 @@
 
 mod allow;
 pub mod compare;
+mod elsewhere;
 pub mod equivalence;
 pub mod git;
 mod inline;

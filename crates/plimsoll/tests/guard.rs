@@ -1295,3 +1295,124 @@ jobs:
         (1, vec![("job-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_workflow_called_or_split_out_still_runs_on_the_events_it_lost() {
+    const AUDIT: &str = ".github/workflows/audit.yml";
+    const PR: &str = ".github/workflows/pr.yml";
+    let audit = "name: Dependency audit
+on:
+  pull_request:
+    types: [opened, synchronize]
+    branches: [main]
+jobs:
+  audit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo audit --deny warnings
+";
+    let pr = "on:
+  pull_request:
+jobs:
+  fmt:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo fmt --check
+";
+    let reusable = audit.replace(
+        "  pull_request:\n    types: [opened, synchronize]\n    branches: [main]\n",
+        "  workflow_call:\n",
+    );
+    let files = [(AUDIT, audit), (PR, pr)];
+    // Now called from the pull-request workflow: GitHub runs it on its caller's event.
+    let called = |root: &Path| {
+        write(root, AUDIT, &reusable);
+        write(
+            root,
+            PR,
+            format!("{pr}  audit:\n    uses: ./.github/workflows/audit.yml\n"),
+        );
+    };
+    assert_eq!(kinds_after(&files, called), (0, vec![]));
+    // Called only from a nightly workflow: pull requests no longer run it.
+    let nightly = |root: &Path| {
+        write(root, AUDIT, &reusable);
+        write(
+            root,
+            ".github/workflows/nightly.yml",
+            "on:\n  schedule:\n    - cron: '0 3 * * *'\njobs:\n  audit:\n    uses: ./.github/workflows/audit.yml\n",
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, nightly),
+        (1, vec![("trigger-removed".into(), "reduction".into())])
+    );
+
+    // The same checks for one release branch split out into their own workflow.
+    const RELEASE: &str = ".github/workflows/release.yml";
+    let release = "on:
+  push:
+    branches: [v1]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo test --workspace
+  publish:
+    needs: test
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo publish
+";
+    let files = [(RELEASE, release)];
+    let split = |root: &Path| {
+        write(root, RELEASE, release.replace("[v1]", "[main]"));
+        write(root, ".github/workflows/release-v1.yml", release);
+    };
+    assert_eq!(kinds_after(&files, split), (0, vec![]));
+    // Split out without its tests: pushes to `v1` are no longer tested.
+    let untested = |root: &Path| {
+        write(root, RELEASE, release.replace("[v1]", "[main]"));
+        write(
+            root,
+            ".github/workflows/release-v1.yml",
+            release.replace("      - run: cargo test --workspace\n", ""),
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, untested),
+        (1, vec![("trigger-narrowed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_workflow_of_publishers_removed_is_a_review() {
+    let publish = "on:
+  push:
+    branches: [next]
+jobs:
+  version-or-publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo login ${{ secrets.CRATES_TOKEN }}
+      - uses: example/release-bot@v2
+        with:
+          command: version-or-publish
+";
+    let (code, report) = json_between(".github/workflows/publish-next.yml", publish, None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("unchecked-workflow-removed".into(), "review".into(), 1)]
+    );
+    // A push workflow that also tests keeps its loss.
+    let tested = publish.replace(
+        "      - run: cargo login",
+        "      - run: cargo test --workspace\n      - run: cargo login",
+    );
+    let (code, _) = json_between(".github/workflows/publish-next.yml", &tested, None);
+    assert_eq!(code, 1);
+}
