@@ -221,6 +221,21 @@ struct Sink {
 }
 
 impl Sink {
+    /// Push a change of a kind that is a loss when decided, as a review: guard cannot decide it.
+    fn push_review(
+        &mut self,
+        kind: Kind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        before: Option<&Location>,
+        after: Option<&Location>,
+    ) {
+        self.push(kind, subject, message, before, after);
+        if let Some(change) = self.changes.last_mut() {
+            change.severity = Severity::Review;
+        }
+    }
+
     fn push(
         &mut self,
         kind: Kind,
@@ -374,6 +389,19 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
                     && old.jobs.iter().all(runs_only_non_checks))
                 .then_some("only ran actions that check nothing guard knows of and set-up commands")
             });
+        if why.is_none() && selected.only_undecided_code(old) {
+            sink.push_review(
+                Kind::WorkflowRemoved,
+                old.key.clone(),
+                format!(
+                    "{what} {} was removed; it ran only for changes to files that the new version's CI names nowhere, and this revision holds no code to tell whether they were deleted",
+                    old.display
+                ),
+                Some(&old.location),
+                None,
+            );
+            continue;
+        }
         let (kind, message) = match why {
             Some(why) => (
                 Kind::UncheckedWorkflowRemoved,
@@ -1375,16 +1403,35 @@ fn compare_triggers(old: &FileModel, new: &FileModel, selected: &PathsSelected, 
                     Some(at),
                 ),
                 (Some((before, before_at)), Some((after, at))) => {
-                    let lost: Vec<String> = before
+                    let dropped = before
                         .iter()
-                        .filter(|p| {
-                            !p.starts_with('!')
-                                && !matched_by(p, after)
-                                // Branch and tag names are not files.
-                                && (*filter != "paths" || selected.still_lost(p, after))
-                        })
-                        .cloned()
-                        .collect();
+                        .filter(|p| !p.starts_with('!') && !matched_by(p, after));
+                    let mut lost: Vec<String> = Vec::new();
+                    let mut undecided: Vec<(&String, &str)> = Vec::new();
+                    for pattern in dropped {
+                        // Branch and tag names are not files.
+                        let loss = if *filter == "paths" {
+                            selected.loss(pattern, after)
+                        } else {
+                            PathLoss::Lost
+                        };
+                        match loss {
+                            PathLoss::Lost => lost.push(pattern.clone()),
+                            PathLoss::Undecided(why) => undecided.push((pattern, why)),
+                            PathLoss::Kept => {}
+                        }
+                    }
+                    for (pattern, why) in undecided {
+                        sink.push_review(
+                            Kind::TriggerNarrowed,
+                            event.clone(),
+                            format!(
+                                "`{event}` {filter}: no longer for `{pattern}`, {why}; this revision holds no code to tell which"
+                            ),
+                            Some(before_at),
+                            Some(at),
+                        );
+                    }
                     let excluded: Vec<String> = after
                         .iter()
                         .filter(|p| p.starts_with('!') && !before.contains(p))
@@ -1507,6 +1554,53 @@ impl<'a> PathsSelected<'a> {
         }
     }
 
+    /// What dropping the path pattern `pattern` from a filter that now holds `patterns` loses:
+    /// [`PathsSelected::still_lost`] when the files of both versions are known. When they are
+    /// not (a history of `.github` alone), whether the files it selected still exist is in code
+    /// guard cannot see: the pattern is undecided, a review, when the new version's CI files
+    /// name its folder nowhere (the folder went or was renamed with every reference to it), or
+    /// when a pattern without wildcards `P` became `P/**` (a fix if `P` is a folder, which no
+    /// file path equals; a loss if it is a file). A pattern whose folder the new CI still names
+    /// (a job still builds it) stays lost.
+    fn loss(&self, pattern: &str, patterns: &[String]) -> PathLoss {
+        if !self.still_lost(pattern, patterns) {
+            return PathLoss::Kept;
+        }
+        if self.before.knows_code() && self.after.knows_code() {
+            return PathLoss::Lost;
+        }
+        let folder_now_selected = !pattern.contains(['*', '?', '['])
+            && patterns
+                .iter()
+                .any(|p| p.strip_suffix("/**") == Some(pattern.trim_end_matches('/')));
+        if folder_now_selected {
+            PathLoss::Undecided(
+                "now `/**` under it: a fix if it is a folder (no file path equals a folder), a loss if it is a file",
+            )
+        } else if folder_of(pattern).is_some_and(|folder| !self.after_names(folder)) {
+            PathLoss::Undecided(
+                "whose folder the new version's CI names nowhere: its files were deleted or moved (no loss), or kept (a loss)",
+            )
+        } else {
+            PathLoss::Lost
+        }
+    }
+
+    /// Whether a CI file of the new version names the path `folder` (as a whole path part:
+    /// `tooling/cli` is not named by `tooling/cli.rs`).
+    fn after_names(&self, folder: &str) -> bool {
+        let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+        self.after.files.keys().any(|key| {
+            self.after.text(key).is_some_and(|text| {
+                text.match_indices(folder).any(|(at, _)| {
+                    let before = text[..at].chars().next_back();
+                    let after = text[at + folder.len()..].chars().next();
+                    !before.is_some_and(part) && !after.is_some_and(part)
+                })
+            })
+        })
+    }
+
     /// Whether dropping the path pattern `pattern` from a filter that now holds `patterns`
     /// stops the workflow running for changes to a file the new version holds. Not when the
     /// pattern named a CI file the new version no longer holds, nor, when both versions' files
@@ -1552,6 +1646,31 @@ impl<'a> PathsSelected<'a> {
     }
 
     /// Whether every change event `old` (a workflow the new version removes) ran on was
+    /// filtered by paths whose loss is undecided ([`PathsSelected::loss`]): files in folders the
+    /// new version's CI names nowhere, in a revision that holds no code.
+    fn only_undecided_code(&self, old: &FileModel) -> bool {
+        let mut events = CHANGE_EVENTS
+            .iter()
+            .filter_map(|event| old.triggers.get(*event))
+            .peekable();
+        events.peek().is_some()
+            && events.all(|trigger| {
+                trigger.filters.get("paths").is_some_and(|(patterns, _)| {
+                    patterns
+                        .iter()
+                        .filter(|p| !p.starts_with('!'))
+                        .map(|p| self.loss(p, &[]))
+                        .try_fold(false, |undecided, loss| match loss {
+                            PathLoss::Lost => None,
+                            PathLoss::Kept => Some(undecided),
+                            PathLoss::Undecided(_) => Some(true),
+                        })
+                        .unwrap_or(false)
+                })
+            })
+    }
+
+    /// Whether every change event `old` (a workflow the new version removes) ran on was
     /// filtered by paths that selected only files the new version deletes: with its code gone,
     /// it would run for nothing.
     fn only_deleted_code(&self, old: &FileModel) -> bool {
@@ -1569,6 +1688,29 @@ impl<'a> PathsSelected<'a> {
                 })
             })
     }
+}
+
+/// What dropping a path pattern from a filter loses.
+enum PathLoss {
+    /// Files the new version holds no longer run the workflow.
+    Lost,
+    /// Nothing: the files it selected went, moved to where the filter selects them, or never
+    /// existed.
+    Kept,
+    /// The revision does not hold the files to tell, for the reason given: a review.
+    Undecided(&'static str),
+}
+
+/// The folder whose files a path pattern with wildcards selects: its part before the first
+/// wildcard, up to the last `/` (`tooling/cli.js/**` → `tooling/cli.js`). None for a pattern
+/// naming one file (`docs/schema.json`): a file is often named in a filter and nowhere else, so
+/// the rest of the CI not naming it says nothing of whether it still exists.
+fn folder_of(pattern: &str) -> Option<&str> {
+    let at = pattern.find(['*', '?', '['])?;
+    pattern[..at]
+        .rsplit_once('/')
+        .map(|(folder, _)| folder)
+        .filter(|folder| !folder.is_empty())
 }
 
 /// Whether the path filter pattern `pattern` selects the file `path`.

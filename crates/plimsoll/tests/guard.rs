@@ -951,7 +951,7 @@ jobs:
   fmt:
     runs-on: ubuntu-latest
     steps:
-      - run: cargo fmt --all -- --check
+      - run: cargo fmt --manifest-path tooling/cli/Cargo.toml -- --check
 ";
     let rename = |root: &Path| {
         git(root, &["mv", LINT, ".github/workflows/lint-cli.yml"]);
@@ -959,7 +959,7 @@ jobs:
         write(root, ".github/workflows/lint-cli.yml", text);
     };
     assert_eq!(kinds_after(&[(LINT, lint)], rename), (0, vec![]));
-    // A path of the code dropped in the same rename is a loss.
+    // A path of the code dropped in the same rename is a loss (the job still names it).
     let narrowed = |root: &Path| {
         git(root, &["mv", LINT, ".github/workflows/lint-cli.yml"]);
         let text = lint
@@ -1415,4 +1415,77 @@ jobs:
     );
     let (code, _) = json_between(".github/workflows/publish-next.yml", &tested, None);
     assert_eq!(code, 1);
+}
+
+#[test]
+fn path_filters_of_code_a_github_only_history_cannot_see_are_reviews_unless_the_ci_still_names_it()
+{
+    // A history that keeps `.github` alone (a mirror of the CI folder): no revision says where
+    // the code is, so a folder's filter dropped is decided from what the CI still names.
+    const TEST: &str = ".github/workflows/test.yml";
+    const DOCS: &str = ".github/workflows/docs.yml";
+    let test = "on:
+  pull_request:
+    paths:
+      - 'crates/cli-legacy/**'
+      - 'crates/core/**'
+      - 'templates/app'
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo test --manifest-path crates/cli-legacy/Cargo.toml
+      - run: cargo test --manifest-path crates/core/Cargo.toml
+";
+    let docs = "on:
+  pull_request:
+    paths:
+      - 'site/**'
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: mdbook build
+        working-directory: site
+";
+    let files = [(TEST, test), (DOCS, docs)];
+    // The folder renamed everywhere the CI names it, `P` widened to `P/**`, and the docs
+    // workflow deleted with the only mention of its folder: each a review, nothing fails.
+    let renamed = |root: &Path| {
+        write(
+            root,
+            TEST,
+            test.replace("cli-legacy", "cli")
+                .replace("'templates/app'", "'templates/app/**'"),
+        );
+        fs::remove_file(root.join(DOCS)).unwrap();
+    };
+    assert_eq!(
+        kinds_after(&files, renamed),
+        (
+            0,
+            vec![
+                ("workflow-removed".into(), "review".into()),
+                ("trigger-narrowed".into(), "review".into()),
+                ("trigger-narrowed".into(), "review".into()),
+            ]
+        )
+    );
+    // A folder the CI still tests dropped from the filter: a loss, code or not.
+    let dropped = |root: &Path| {
+        write(root, TEST, test.replace("      - 'crates/core/**'\n", ""));
+    };
+    assert_eq!(
+        kinds_after(&files, dropped),
+        (1, vec![("trigger-narrowed".into(), "reduction".into())])
+    );
+    // The docs workflow deleted while another workflow still builds its folder: a loss.
+    let still_named = |root: &Path| {
+        fs::remove_file(root.join(DOCS)).unwrap();
+        write(root, TEST, format!("{test}      - run: mdbook test site\n"));
+    };
+    assert_eq!(
+        kinds_after(&files, still_named),
+        (1, vec![("workflow-removed".into(), "reduction".into())])
+    );
 }
