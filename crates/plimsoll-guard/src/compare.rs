@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::allow::Allow;
 use crate::elsewhere;
 use crate::equivalence;
+use crate::features::{self, CargoCode};
 use crate::inline;
 use crate::legs::{self, Leg};
 use crate::location::Location;
@@ -216,11 +217,13 @@ impl GuardReport {
     }
 }
 
-struct Sink {
+struct Sink<'a> {
     changes: Vec<Change>,
+    /// The new version's Cargo features, for the legs that built one.
+    cargo: CargoCode<'a>,
 }
 
-impl Sink {
+impl Sink<'_> {
     /// Push a change of a kind that is a loss when decided, as a review: guard cannot decide it.
     fn push_review(
         &mut self,
@@ -264,6 +267,7 @@ impl Sink {
 pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> GuardReport {
     let mut sink = Sink {
         changes: Vec::new(),
+        cargo: CargoCode::new(after),
     };
     let mut notes = Vec::new();
     if before.has_github_dir && !after.has_github_dir {
@@ -1962,16 +1966,30 @@ fn compare_jobs(
                         Some(matrix_before),
                         Some(matrix_after),
                     ),
-                    Leg::Lost => sink.push(
-                        Kind::MatrixCombinationRemoved,
-                        describe(combination),
-                        format!(
-                            "job `{job}` no longer runs the matrix combination {{{}}}",
-                            describe(combination)
+                    Leg::Lost => match sink.cargo.fate(combination, is) {
+                        features::Fate::Lost => sink.push(
+                            Kind::MatrixCombinationRemoved,
+                            describe(combination),
+                            format!(
+                                "job `{job}` no longer runs the matrix combination {{{}}}",
+                                describe(combination)
+                            ),
+                            Some(matrix_before),
+                            Some(matrix_after),
                         ),
-                        Some(matrix_before),
-                        Some(matrix_after),
-                    ),
+                        // The code no longer has what the leg built.
+                        features::Fate::Deleted => {}
+                        features::Fate::Undecided => sink.push_review(
+                            Kind::MatrixCombinationRemoved,
+                            describe(combination),
+                            format!(
+                                "job `{job}` no longer runs the matrix combination {{{}}}, whose Cargo features the new version's CI passes nowhere; this revision holds no Cargo.toml to tell whether the code deleted them (no loss) or still has them (a loss)",
+                                describe(combination)
+                            ),
+                            Some(matrix_before),
+                            Some(matrix_after),
+                        ),
+                    },
                 }
             }
         }

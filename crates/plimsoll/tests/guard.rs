@@ -1489,3 +1489,77 @@ jobs:
         (1, vec![("workflow-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_matrix_leg_of_a_cargo_feature_is_decided_by_the_manifests() {
+    const CLIPPY: &str = ".github/workflows/clippy.yml";
+    let clippy = "on: [pull_request]
+jobs:
+  clippy:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-24.04, macos-15]
+        feature: [default, tray]
+        include:
+          - feature: default
+            flags: ''
+          - feature: tray
+            flags: --features=tray
+    steps:
+      - run: cargo clippy --workspace ${{ matrix.flags }} -- -D warnings
+";
+    let one_leg = clippy.replace("[default, tray]", "[default]").replace(
+        "          - feature: tray\n            flags: --features=tray\n",
+        "",
+    );
+    let manifest = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[features]\ndefault = []\ntray = [\"dep:tray-icon\"]\n\n[dependencies]\ntray-icon = { version = \"0.19\", optional = true }\n";
+    let files = [(CLIPPY, clippy), ("Cargo.toml", manifest)];
+    // The feature deleted from the code with its legs: nothing the code has goes unchecked.
+    let deleted = |root: &Path| {
+        write(root, CLIPPY, &one_leg);
+        write(
+            root,
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+        );
+    };
+    assert_eq!(kinds_after(&files, deleted), (0, vec![]));
+    // The legs dropped while the code keeps the feature: two losses, one per platform.
+    let kept = |root: &Path| {
+        write(root, CLIPPY, &one_leg);
+    };
+    let lost = (
+        "matrix-combination-removed".to_string(),
+        "reduction".to_string(),
+    );
+    assert_eq!(kinds_after(&files, kept), (1, vec![lost.clone(), lost]));
+    // A history of `.github` alone: no manifest to read. The CI passing the feature nowhere
+    // any more is a review; still passing it elsewhere, the legs are a loss.
+    let github_only = [(CLIPPY, clippy)];
+    let undecided = (
+        "matrix-combination-removed".to_string(),
+        "review".to_string(),
+    );
+    assert_eq!(
+        kinds_after(&github_only, kept),
+        (0, vec![undecided.clone(), undecided])
+    );
+    let still_passed = |root: &Path| {
+        write(
+            root,
+            CLIPPY,
+            format!("{one_leg}      - run: cargo test --features tray\n"),
+        );
+    };
+    assert_eq!(
+        kinds_after(&github_only, still_passed),
+        (
+            1,
+            vec![
+                ("matrix-combination-removed".into(), "reduction".into()),
+                ("matrix-combination-removed".into(), "reduction".into())
+            ]
+        )
+    );
+}
