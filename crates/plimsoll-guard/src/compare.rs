@@ -371,7 +371,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             && checking.iter().all(|job| {
                 moved_in
                     .iter()
-                    .any(|new| same_job(job, new.job) && new.runs_on_the_changes_of(old))
+                    .any(|new| same_job(job, new.job) && new.runs_on_the_changes_of(old, job))
             })
         {
             continue;
@@ -1024,13 +1024,14 @@ fn compare_files(
             .filter(|other| {
                 !std::ptr::eq(other.job, job)
                     && !new.jobs.iter().any(|j| std::ptr::eq(j, other.job))
-                    && (!job_checks(job) || other.runs_on_the_changes_of(old))
+                    && (!job_checks(job) || other.runs_on_the_changes_of(old, job))
             })
             .map(|other| other.job)
             .find(|other| {
                 other.id == job.id
                     || other.content == job.content
                     || (job.name.is_some() && other.name == job.name)
+                    || same_job(job, other)
             });
         if let Some(other) = moved {
             let ids: HashSet<&str> = HashSet::new();
@@ -1178,6 +1179,79 @@ fn runs_only_for_tags(job: &JobModel) -> bool {
     })
 }
 
+/// Whether `job` runs only for pushed branches and tags: its `if:` holds, as one of its
+/// `&&` terms, a test of `github.ref` against `refs/heads/…` or `refs/tags/…` (or an `||` of
+/// such tests). GitHub sets `github.ref` to `refs/pull/<n>/merge` for a pull request, so such a
+/// job never runs for one.
+fn runs_only_for_pushed_refs(job: &JobModel) -> bool {
+    let Some((condition, _)) = &job.condition else {
+        return false;
+    };
+    let lowered = condition.to_ascii_lowercase().replace('"', "'");
+    let lowered = lowered
+        .trim()
+        .trim_start_matches("${{")
+        .trim_end_matches("}}");
+    top_level(lowered, "&&").iter().any(|term| {
+        let alternatives = top_level(unwrap_parentheses(term), "||");
+        !alternatives.is_empty()
+            && alternatives.iter().all(|test| {
+                let test = unwrap_parentheses(test);
+                let compact: String = test.chars().filter(|c| !c.is_whitespace()).collect();
+                compact.starts_with("github.ref=='refs/heads/")
+                    || compact.starts_with("github.ref=='refs/tags/")
+                    || compact.starts_with("startswith(github.ref,'refs/tags/')")
+                    || compact.starts_with("startswith(github.ref,'refs/heads/')")
+            })
+    })
+}
+
+/// `text` split on `separator` outside parentheses and quotes.
+fn top_level<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut start) = (0usize, false, 0usize);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth = depth.saturating_sub(1),
+            _ if !quoted && depth == 0 && text[i..].starts_with(separator) => {
+                parts.push(text[start..i].trim());
+                i += separator.len();
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(text[start..].trim());
+    parts
+}
+
+/// `text` without the parentheses that wrap all of it.
+fn unwrap_parentheses(text: &str) -> &str {
+    let mut text = text.trim();
+    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        // `(a) || (b)` is not wrapped whole: inside, a `)` closes before its `(`.
+        let mut depth = 0i32;
+        if inner.chars().any(|c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            depth < 0
+        }) {
+            break;
+        }
+        text = inner.trim();
+    }
+    text
+}
+
 /// Whether a job checks something: it calls a workflow, or one of its steps checks.
 fn job_checks(job: &JobModel) -> bool {
     job.uses.is_some()
@@ -1200,13 +1274,16 @@ struct MovedJob<'a> {
 impl MovedJob<'_> {
     /// Whether it runs on every change event `old` ran on (or on an event of the same
     /// activity): a check moved into a scheduled or manual workflow no longer checks changes.
-    fn runs_on_the_changes_of(&self, old: &FileModel) -> bool {
+    /// A job whose `if:` admits only branch or tag refs ran on pushes alone.
+    fn runs_on_the_changes_of(&self, old: &FileModel, job: &JobModel) -> bool {
         let Some(events) = &self.events else {
             return true;
         };
+        let pushes_only = runs_only_for_pushed_refs(job);
         CHANGE_EVENTS
             .iter()
             .filter(|event| old.triggers.contains_key(**event))
+            .filter(|event| !pushes_only || matches!(**event, "push" | "merge_group"))
             .all(|event| {
                 events.contains(event)
                     || equivalence::same_activity(event).any(|other| events.contains(other))

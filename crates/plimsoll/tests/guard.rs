@@ -1563,3 +1563,57 @@ jobs:
         )
     );
 }
+
+#[test]
+fn a_job_run_only_for_pushed_refs_moves_to_a_workflow_run_on_those_pushes() {
+    const CI_FILE: &str = ".github/workflows/ci.yml";
+    const DOCS: &str = ".github/workflows/docs.yml";
+    let docs_job = "  docs:
+    needs: [test]
+    if: needs.test.result == 'success' && (github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/tags/'))
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: uv run pytest --doctest-glob='*.md' docs
+      - run: uv run mike deploy --push dev
+";
+    let ci = format!(
+        "on:\n  push:\n    branches: [main]\n    tags: ['**']\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv run pytest\n{docs_job}"
+    );
+    let ci_without_docs = ci.replace(docs_job, "");
+    let files = [(CI_FILE, ci.as_str())];
+    // Its own workflow runs on the pushes the job ran for; it renamed the job and edited a step.
+    let moved = |root: &Path| {
+        write(root, CI_FILE, &ci_without_docs);
+        write(
+            root,
+            DOCS,
+            format!(
+                "on:\n  push:\n    branches: [main]\n    tags: ['**']\njobs:\n{}",
+                docs_job
+                    .replace("  docs:\n    needs: [test]\n", "  publish:\n")
+                    .replace("    if: needs.test.result == 'success' && ", "    if: ")
+                    .replace("deploy --push dev", "deploy --push --update-aliases dev")
+            ),
+        );
+    };
+    // Its `if:` no longer waits for the tests: a review, not a loss.
+    assert_eq!(
+        kinds_after(&files, moved),
+        (0, vec![("condition-changed".into(), "review".into())])
+    );
+    // Moved into a workflow run only by hand: pushes to main no longer build the docs.
+    let by_hand = |root: &Path| {
+        write(root, CI_FILE, &ci_without_docs);
+        write(
+            root,
+            DOCS,
+            format!("on:\n  workflow_dispatch:\njobs:\n{docs_job}")
+                .replace("    needs: [test]\n", ""),
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, by_hand),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
