@@ -1252,6 +1252,66 @@ fn unwrap_parentheses(text: &str) -> &str {
     text
 }
 
+/// A command of `new` that runs a repository entry point `old` did not run (a `make` target, a
+/// script of the repository), when the compared revision holds no code: what it runs is in a
+/// Makefile or a script guard cannot read, so a check `old` ran in its place is undecided, a
+/// review. With the code at hand, the loss stands.
+fn undecided_entry_point<'j>(
+    old: &JobModel,
+    new: &'j JobModel,
+    sink: &Sink,
+) -> Option<&'j model::CommandModel> {
+    if sink.cargo.holds_code() {
+        return None;
+    }
+    let ran: HashSet<&str> = old
+        .steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .map(|c| c.text.as_str())
+        .collect();
+    new.steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .filter(|c| !ran.contains(c.text.as_str()))
+        .find(|c| runs_repository_entry_point(&c.text))
+}
+
+/// Whether `command` runs a `make` target or a script file of the repository: a program given
+/// as a relative path (`./ci/test.sh`, `scripts/check`), or an interpreter given one
+/// (`bash ci/test.sh`, `nu scripts/test.nu`, `python tools/check.py`).
+fn runs_repository_entry_point(command: &str) -> bool {
+    const INTERPRETERS: &[&str] = &[
+        "bash",
+        "sh",
+        "zsh",
+        "nu",
+        "python",
+        "python3",
+        "node",
+        "pwsh",
+        "powershell",
+        "ruby",
+        "perl",
+    ];
+    let mut words = command.split_whitespace();
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let relative_path = |word: &str| {
+        !word.starts_with('-')
+            && !word.starts_with('/')
+            && !word.contains("://")
+            && !word.contains('$')
+            && (word.starts_with("./") || word.contains('/'))
+    };
+    match program {
+        "make" | "gmake" => words.any(|w| !w.starts_with('-') && !w.contains('=')),
+        _ if INTERPRETERS.contains(&program) => words.next().is_some_and(relative_path),
+        _ => relative_path(program),
+    }
+}
+
 /// Whether a job checks something: it calls a workflow, or one of its steps checks.
 fn job_checks(job: &JobModel) -> bool {
     job.uses.is_some()
@@ -2543,7 +2603,22 @@ fn compare_steps(
                 continue;
             }
             removed_steps.insert(i);
+            let entry = undecided_entry_point(old, new, sink);
             match weight(step) {
+                Weight::Checks if entry.is_some() => {
+                    let now = entry.map(|e| e.text.as_str()).unwrap_or_default();
+                    let at = entry.map(|e| &e.location);
+                    sink.push_review(
+                        Kind::StepRemoved,
+                        step.label.clone(),
+                        format!(
+                            "step `{}` of job `{job}` was removed; the job now runs `{now}`, whose contents this revision does not hold: check it runs as much",
+                            step.label
+                        ),
+                        Some(&step.location),
+                        at,
+                    );
+                }
                 Weight::Checks => sink.push(
                     Kind::StepRemoved,
                     step.label.clone(),
@@ -2706,6 +2781,21 @@ fn compare_steps(
                         ),
                         Some(&command.location),
                         Some(&now.location),
+                    );
+                    continue;
+                }
+            }
+            if candidates.is_empty() {
+                if let Some(entry) = undecided_entry_point(old, new, sink) {
+                    sink.push_review(
+                        Kind::CommandRemoved,
+                        command.key.clone(),
+                        format!(
+                            "job `{job}` no longer runs `{}`; it now runs `{}`, whose contents this revision does not hold: check it runs as much",
+                            command.text, entry.text
+                        ),
+                        Some(&command.location),
+                        Some(&entry.location),
                     );
                     continue;
                 }

@@ -104,6 +104,11 @@ impl<'a> CargoCode<'a> {
         })
     }
 
+    /// Whether the new version's files are known beyond its CI folder.
+    pub fn holds_code(&self) -> bool {
+        self.after.knows_code()
+    }
+
     /// The features the new version's manifests declare; `None` when it holds no code.
     fn declared(&self) -> Option<&BTreeSet<String>> {
         self.declared

@@ -1617,3 +1617,52 @@ fn a_job_run_only_for_pushed_refs_moves_to_a_workflow_run_on_those_pushes() {
         (1, vec![("job-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_check_replaced_by_a_make_target_or_script_the_revision_does_not_hold_is_a_review() {
+    const LINT: &str = ".github/workflows/lint.yml";
+    let lint = "on: [pull_request]
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make typecheck
+      - name: Test in a virtualenv
+        run: |
+          cd virtualenv
+          tox -e py312 -- -k integration
+";
+    let moved = lint
+        .replace("make typecheck", "make test-typecheck")
+        .replace(
+            "        run: |\n          cd virtualenv\n          tox -e py312 -- -k integration\n",
+            "        run: bash ci/test_virtualenv.sh\n",
+        );
+    let change = |root: &Path| {
+        write(root, LINT, &moved);
+    };
+    // A history of `.github` alone: the Makefile and the script are not there to read.
+    assert_eq!(
+        kinds_after(&[(LINT, lint)], change),
+        (
+            0,
+            vec![
+                ("step-removed".into(), "review".into()),
+                ("command-removed".into(), "review".into())
+            ]
+        )
+    );
+    // A checkout with its code: guard does not read Makefiles or scripts, the losses stand.
+    let with_code = [(LINT, lint), ("Makefile", "typecheck:\n\tpyright\n")];
+    assert_eq!(
+        kinds_after(&with_code, change),
+        (
+            1,
+            vec![
+                ("step-removed".into(), "reduction".into()),
+                ("command-removed".into(), "reduction".into())
+            ]
+        )
+    );
+}
