@@ -1252,7 +1252,7 @@ fn unwrap_parentheses(text: &str) -> &str {
     text
 }
 
-/// A command of `new` that runs a repository entry point `old` did not run (a `make` target, a
+/// A command of `new` that runs a repository entry point `old` did not run (a `make` goal, a
 /// script of the repository), when the compared revision holds no code: what it runs is in a
 /// Makefile or a script guard cannot read, so a check `old` ran in its place is undecided, a
 /// review. With the code at hand, the loss stands.
@@ -1306,7 +1306,8 @@ fn runs_repository_entry_point(command: &str) -> bool {
             && (word.starts_with("./") || word.contains('/'))
     };
     match program {
-        "make" | "gmake" => words.any(|w| !w.starts_with('-') && !w.contains('=')),
+        // With no target, make runs the Makefile's default goal.
+        "make" | "gmake" => true,
         _ if INTERPRETERS.contains(&program) => words.next().is_some_and(relative_path),
         _ => relative_path(program),
     }
@@ -2872,13 +2873,27 @@ fn compare_steps(
                         Some(&command.location),
                         Some(&best.location),
                     ),
-                    None => sink.push(
-                        Kind::FlagRemoved,
-                        flag.clone(),
-                        format!("`{}` in job `{job}` no longer passes `{flag}`", command.key),
-                        Some(&command.location),
-                        Some(&best.location),
-                    ),
+                    None => match sink.cargo.selector_fate(flag) {
+                        features::Fate::Lost => sink.push(
+                            Kind::FlagRemoved,
+                            flag.clone(),
+                            format!("`{}` in job `{job}` no longer passes `{flag}`", command.key),
+                            Some(&command.location),
+                            Some(&best.location),
+                        ),
+                        // The code no longer has the feature it selected.
+                        features::Fate::Deleted => {}
+                        features::Fate::Undecided => sink.push_review(
+                            Kind::FlagRemoved,
+                            flag.clone(),
+                            format!(
+                                "`{}` in job `{job}` no longer passes `{flag}`, which the new version's CI passes nowhere; this revision holds no code to tell whether the code dropped what it selects (no loss) or still has it (a loss)",
+                                command.key
+                            ),
+                            Some(&command.location),
+                            Some(&best.location),
+                        ),
+                    },
                 }
             }
             // Flags added that make it run less, unless another run of the command runs it

@@ -104,6 +104,51 @@ impl<'a> CargoCode<'a> {
         })
     }
 
+    /// What a flag that selected code by name (`--features x`, Go's `-tags x`), no longer passed,
+    /// says: the code may have dropped what it named. Cargo features are decided by the
+    /// manifests; Go build tags are in the sources, which guard does not read, so with the code
+    /// at hand the loss stands. Without it, names the new version's CI passes nowhere any more
+    /// are undecided.
+    pub fn selector_fate(&self, flag: &str) -> Fate {
+        let features = passed(flag);
+        let tags = build_tags(flag);
+        if features.is_empty() == tags.is_empty() || features.iter().any(|n| n.contains('/')) {
+            return Fate::Lost;
+        }
+        if !features.is_empty() {
+            if let Some(declared) = self.declared() {
+                return if features.iter().all(|name| !declared.contains(name)) {
+                    Fate::Deleted
+                } else {
+                    Fate::Lost
+                };
+            }
+        }
+        if self.holds_code() {
+            return Fate::Lost;
+        }
+        let texts = || {
+            self.after
+                .files
+                .keys()
+                .filter_map(|key| self.after.text(key))
+        };
+        let still_passed = if features.is_empty() {
+            let in_ci: BTreeSet<String> = texts().flat_map(build_tags).collect();
+            tags.iter().any(|tag| in_ci.contains(tag))
+        } else {
+            let in_ci = self
+                .passed_in_ci
+                .get_or_init(|| texts().flat_map(passed).collect());
+            features.iter().any(|name| in_ci.contains(name))
+        };
+        if still_passed {
+            Fate::Lost
+        } else {
+            Fate::Undecided
+        }
+    }
+
     /// Whether the new version's files are known beyond its CI folder.
     pub fn holds_code(&self) -> bool {
         self.after.knows_code()
@@ -175,6 +220,7 @@ pub fn passed(text: &str) -> BTreeSet<String> {
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'))
         .filter(|w| !w.is_empty())
+        .map(unassigned)
         .collect();
     let mut names = BTreeSet::new();
     let mut take_next = false;
@@ -199,6 +245,54 @@ pub fn passed(text: &str) -> BTreeSet<String> {
         }
     }
     names
+}
+
+/// The Go build tags `text` passes: the values of `-tags` and `--tags` (with `=` or as the next
+/// word), split on commas.
+pub fn build_tags(text: &str) -> BTreeSet<String> {
+    let mut tags = BTreeSet::new();
+    let mut take_next = false;
+    for word in text
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'))
+        .filter(|w| !w.is_empty())
+        .map(unassigned)
+    {
+        let value = if take_next {
+            take_next = false;
+            Some(word)
+        } else if let Some(value) = ["-tags=", "--tags="]
+            .iter()
+            .find_map(|flag| word.strip_prefix(flag))
+        {
+            Some(value)
+        } else {
+            take_next = matches!(word, "-tags" | "--tags");
+            None
+        };
+        for tag in value.into_iter().flat_map(|v| v.split(',')) {
+            let tag = tag.trim_matches(|c: char| !is_feature_char(c));
+            if !tag.is_empty() && !tag.starts_with('-') {
+                tags.insert(tag.to_string());
+            }
+        }
+    }
+    tags
+}
+
+/// A word without the variable it assigns to (`GOOPTS=-tags=x` passes `-tags=x` to make's
+/// recipe; `CARGO_FLAGS=--features=x` likewise).
+fn unassigned(word: &str) -> &str {
+    match word.split_once('=') {
+        Some((name, value))
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            value
+        }
+        _ => word,
+    }
 }
 
 /// Whether `c` may be part of a feature name (cargo allows letters, digits, `_`, `-`, `+`, and
@@ -238,6 +332,12 @@ mod tests {
             names.into_iter().collect::<Vec<_>>(),
             ["default", "nix", "serde", "tray"]
         );
+    }
+
+    #[test]
+    fn go_build_tags_in_every_spelling() {
+        let tags = build_tags("go test --tags=a,b ./... && go build -tags c . GOOPTS=-tags=d");
+        assert_eq!(tags.into_iter().collect::<Vec<_>>(), ["a", "b", "c", "d"]);
     }
 
     #[test]

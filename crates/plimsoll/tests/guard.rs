@@ -1666,3 +1666,32 @@ jobs:
         )
     );
 }
+
+#[test]
+fn a_go_build_tag_dropped_is_undecided_without_the_code() {
+    const GO: &str = ".github/workflows/go.yml";
+    let go = "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test -tags=slicelabels ./...
+      - run: go vet -tags=slicelabels ./...
+";
+    let untagged = |root: &Path| {
+        write(root, GO, go.replace(" -tags=slicelabels", ""));
+    };
+    let review = ("flag-removed".to_string(), "review".to_string());
+    assert_eq!(
+        kinds_after(&[(GO, go)], untagged),
+        (0, vec![review.clone(), review])
+    );
+    // `go vet` still builds with the tag: `go test` without it is a loss.
+    let test_untagged = |root: &Path| {
+        write(root, GO, go.replace("go test -tags=slicelabels", "go test"));
+    };
+    assert_eq!(
+        kinds_after(&[(GO, go)], test_untagged),
+        (1, vec![("flag-removed".into(), "reduction".into())])
+    );
+}
