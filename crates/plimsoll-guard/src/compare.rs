@@ -1252,6 +1252,57 @@ fn unwrap_parentheses(text: &str) -> &str {
     text
 }
 
+/// The folder and repository of another repository's checkout (`actions/checkout` with
+/// `repository:` and `path:`) in which every command of `step` runs (its script starts with
+/// `cd <path>`, or runs `cd <path> && …` through a shell): such a step builds or tests foreign
+/// code, so removing it loses none of this repository's coverage.
+fn foreign_checkout_built(step: &StepModel, job: &JobModel) -> Option<(String, String)> {
+    let run = step.run.as_deref()?;
+    job.steps.iter().find_map(|checkout| {
+        let (uses, _) = checkout.uses.as_ref()?;
+        if version::uses_target(uses) != "actions/checkout" {
+            return None;
+        }
+        let repository = &checkout.with.get("repository")?.0;
+        let path = checkout.with.get("path")?.0.trim_end_matches('/');
+        let own = repository.contains("github.repository") || repository.is_empty();
+        let path = path.trim_start_matches("./");
+        if own || path.is_empty() || path.contains("${{") {
+            return None;
+        }
+        // Where the script enters the checkout (`cd fast-core`, also inside `bash -c "…"`):
+        // the commands before only prepare, and it enters no other folder after.
+        let at = [format!("cd {path}"), format!("cd ./{path}")]
+            .iter()
+            .filter_map(|cd| {
+                run.match_indices(cd.as_str())
+                    .find(|(at, _)| {
+                        let rest = &run[at + cd.len()..];
+                        let before = run[..*at].chars().next_back();
+                        (rest.is_empty() || rest.starts_with([' ', ';', '&', '/', '"', '\'']))
+                            && !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                    .map(|(at, _)| at + cd.len())
+            })
+            .min()?;
+        let prepared_before = step
+            .commands
+            .iter()
+            .filter(|c| {
+                run.find(c.text.as_str())
+                    .is_some_and(|found| found + c.text.len() < at)
+                    && !c.text.contains(&format!("cd {path}"))
+            })
+            .all(|c| {
+                // `uv pip install x`: the setup entries name a program and its subcommand.
+                let subcommand: Vec<&str> = c.text.split(' ').take(2).collect();
+                prepares(c) || (!c.quality && equivalence::is_setup_command(&subcommand.join(" ")))
+            });
+        let stays = !run[at..].contains("cd ");
+        (prepared_before && stays).then(|| (path.to_string(), repository.clone()))
+    })
+}
+
 /// A command of `new` that runs a repository entry point `old` did not run (a `make` goal, a
 /// script of the repository), when the compared revision holds no code: what it runs is in a
 /// Makefile or a script guard cannot read, so a check `old` ran in its place is undecided, a
@@ -2604,6 +2655,19 @@ fn compare_steps(
                 continue;
             }
             removed_steps.insert(i);
+            if let Some(foreign) = foreign_checkout_built(step, old) {
+                sink.push(
+                    Kind::ScriptChanged,
+                    step.label.clone(),
+                    format!(
+                        "step `{}` of job `{job}` was removed; it ran in `{}`, a checkout of another repository ({}): it built or checked that code, not this repository's",
+                        step.label, foreign.0, foreign.1
+                    ),
+                    Some(&step.location),
+                    Some(&new.location),
+                );
+                continue;
+            }
             let entry = undecided_entry_point(old, new, sink);
             match weight(step) {
                 Weight::Checks if entry.is_some() => {

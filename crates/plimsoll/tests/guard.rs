@@ -1695,3 +1695,44 @@ jobs:
         (1, vec![("flag-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_step_that_built_another_repository_s_checkout_removed_is_a_review() {
+    let bench = "on: [pull_request]
+jobs:
+  bench:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4
+        with:
+          repository: example/fast-core
+          path: fast-core
+      - name: build the core with debug symbols
+        run: |
+          pip install maturin
+          cd fast-core && make build-prof
+      - run: pytest benchmarks --codspeed
+";
+    let without = bench.replace(
+        "      - name: build the core with debug symbols\n        run: |\n          pip install maturin\n          cd fast-core && make build-prof\n",
+        "",
+    );
+    assert_eq!(
+        kinds_between(bench, &without),
+        (0, vec![("script-changed".into(), "review".into())])
+    );
+    // The same build in this repository's own folder is a check of this repository.
+    let own = bench.replace(
+        "cd fast-core && make build-prof",
+        "cd core && make build-prof",
+    );
+    let own_without = own.replace(
+        "      - name: build the core with debug symbols\n        run: |\n          pip install maturin\n          cd core && make build-prof\n",
+        "",
+    );
+    assert_eq!(
+        kinds_between(&own, &own_without),
+        (1, vec![("step-removed".into(), "reduction".into())])
+    );
+}
