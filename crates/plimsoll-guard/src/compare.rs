@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use serde::Serialize;
 
 use crate::allow::Allow;
+use crate::elsewhere;
 use crate::equivalence;
+use crate::features::{self, CargoCode};
 use crate::inline;
 use crate::legs::{self, Leg};
 use crate::location::Location;
@@ -215,11 +217,28 @@ impl GuardReport {
     }
 }
 
-struct Sink {
+struct Sink<'a> {
     changes: Vec<Change>,
+    /// The new version's Cargo features, for the legs that built one.
+    cargo: CargoCode<'a>,
 }
 
-impl Sink {
+impl Sink<'_> {
+    /// Push a change of a kind that is a loss when decided, as a review: guard cannot decide it.
+    fn push_review(
+        &mut self,
+        kind: Kind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        before: Option<&Location>,
+        after: Option<&Location>,
+    ) {
+        self.push(kind, subject, message, before, after);
+        if let Some(change) = self.changes.last_mut() {
+            change.severity = Severity::Review;
+        }
+    }
+
     fn push(
         &mut self,
         kind: Kind,
@@ -248,6 +267,7 @@ impl Sink {
 pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> GuardReport {
     let mut sink = Sink {
         changes: Vec::new(),
+        cargo: CargoCode::new(after),
     };
     let mut notes = Vec::new();
     if before.has_github_dir && !after.has_github_dir {
@@ -351,7 +371,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             && checking.iter().all(|job| {
                 moved_in
                     .iter()
-                    .any(|new| same_job(job, new.job) && new.runs_on_the_changes_of(old))
+                    .any(|new| same_job(job, new.job) && new.runs_on_the_changes_of(old, job))
             })
         {
             continue;
@@ -360,11 +380,32 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
         };
-        let why = runs_no_check(old).or_else(|| {
-            selected
-                .only_deleted_code(old)
-                .then_some("ran only for changes to files this version deletes")
-        });
+        let why = runs_no_check(old)
+            .or_else(|| {
+                selected
+                    .only_deleted_code(old)
+                    .then_some("ran only for changes to files this version deletes")
+            })
+            .or_else(|| {
+                // As for one job removed: a workflow of publishers and bots checked nothing.
+                (old.kind == FileKind::Workflow
+                    && !old.jobs.is_empty()
+                    && old.jobs.iter().all(runs_only_non_checks))
+                .then_some("only ran actions that check nothing guard knows of and set-up commands")
+            });
+        if why.is_none() && selected.only_undecided_code(old) {
+            sink.push_review(
+                Kind::WorkflowRemoved,
+                old.key.clone(),
+                format!(
+                    "{what} {} was removed; it ran only for changes to files that the new version's CI names nowhere, and this revision holds no code to tell whether they were deleted",
+                    old.display
+                ),
+                Some(&old.location),
+                None,
+            );
+            continue;
+        }
         let (kind, message) = match why {
             Some(why) => (
                 Kind::UncheckedWorkflowRemoved,
@@ -378,7 +419,9 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         sink.push(kind, old.key.clone(), message, Some(&old.location), None);
     }
     for (old, new) in &pairs {
+        let from = sink.changes.len();
         compare_files(old, new, &moved_in, &selected, &mut sink);
+        drop_runs_taken_over(&mut sink.changes, from, old, new, &new_models);
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -442,6 +485,51 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     };
     scrub_secrets(&mut report, before, after, code);
     report
+}
+
+/// Forget the triggers `old` lost (in `changes[from..]`) whose runs another workflow of the new
+/// version takes over: it calls `new` as a reusable workflow, or holds `old`'s jobs, on the same
+/// event for at least as much ([`elsewhere`]).
+fn drop_runs_taken_over(
+    changes: &mut Vec<Change>,
+    from: usize,
+    old: &FileModel,
+    new: &FileModel,
+    new_models: &BTreeMap<String, FileModel>,
+) {
+    let judge = elsewhere::Judge {
+        checks: job_checks,
+        same_job: runs_every_check_of,
+        matched_by,
+    };
+    let mut index = 0;
+    changes.retain(|change| {
+        index += 1;
+        let lost_trigger = matches!(change.kind, Kind::TriggerRemoved | Kind::TriggerNarrowed)
+            && change.severity == Severity::Reduction;
+        index <= from
+            || !lost_trigger
+            || !elsewhere::runs_taken_over(old, new, &change.subject, new_models, &judge)
+    });
+}
+
+/// Whether `new` is `old` (renamed, edited: [`same_job`]) and still runs every step of it that
+/// checks, as written or with its commands run as much.
+fn runs_every_check_of(old: &JobModel, new: &JobModel) -> bool {
+    same_job(old, new)
+        && old
+            .steps
+            .iter()
+            .filter(|step| matches!(weight(step), Weight::Checks))
+            .all(|step| {
+                new.steps.iter().any(|there| {
+                    there.content == step.content
+                        || (step.run.is_some()
+                            && step.commands.iter().all(|c| {
+                                prepares(c) || there.commands.iter().any(|d| runs_as_much(c, d))
+                            }))
+                })
+            })
 }
 
 /// Whether `new` is `old` moved to another path and edited (a git rename): most of its steps,
@@ -936,13 +1024,14 @@ fn compare_files(
             .filter(|other| {
                 !std::ptr::eq(other.job, job)
                     && !new.jobs.iter().any(|j| std::ptr::eq(j, other.job))
-                    && (!job_checks(job) || other.runs_on_the_changes_of(old))
+                    && (!job_checks(job) || other.runs_on_the_changes_of(old, job))
             })
             .map(|other| other.job)
             .find(|other| {
                 other.id == job.id
                     || other.content == job.content
                     || (job.name.is_some() && other.name == job.name)
+                    || same_job(job, other)
             });
         if let Some(other) = moved {
             let ids: HashSet<&str> = HashSet::new();
@@ -951,18 +1040,6 @@ fn compare_files(
             compare_jobs(job, other, &[], &tested, &HashMap::new(), &ids, sink);
             continue;
         }
-        // Only actions that are not checks, and scripts that only prepare: a bot, a publisher.
-        let checks_nothing = publishes_only(job)
-            || job.steps.iter().all(|s| match weight(s) {
-                Weight::Nothing => true,
-                Weight::Unknown => s.run.is_none(),
-                Weight::Checks => false,
-            });
-        // A job named for a check (`test`, `check-license`, `lint`) is one, whatever it runs.
-        let named_check = [Some(job.id.as_str()), job.name.as_deref()]
-            .into_iter()
-            .flatten()
-            .any(equivalence::names_check);
         // A job whose `if:` requires a tag ref runs for pushed tags only (a release): like a
         // workflow run only for releases, it gated no pull request or branch push.
         if runs_only_for_tags(job) {
@@ -978,7 +1055,7 @@ fn compare_files(
             );
             continue;
         }
-        if checks_nothing && !named_check && job.uses.is_none() && !job.steps.is_empty() {
+        if runs_only_non_checks(job) {
             sink.push(
                 Kind::UncheckedJobRemoved,
                 job.id.clone(),
@@ -1002,6 +1079,23 @@ fn compare_files(
     for (old_job, new_job) in pairs {
         compare_jobs(old_job, new_job, &pool, &tested, &renamed, &new_ids, sink);
     }
+}
+
+/// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a
+/// publisher), and is not named for a check (`test`, `check-license`, `lint` are checks,
+/// whatever they run).
+fn runs_only_non_checks(job: &JobModel) -> bool {
+    let checks_nothing = publishes_only(job)
+        || job.steps.iter().all(|s| match weight(s) {
+            Weight::Nothing => true,
+            Weight::Unknown => s.run.is_none(),
+            Weight::Checks => false,
+        });
+    let named_check = [Some(job.id.as_str()), job.name.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(equivalence::names_check);
+    checks_nothing && !named_check && job.uses.is_none() && !job.steps.is_empty()
 }
 
 /// Whether `job` publishes (a step uses a publishing action, or runs a command that publishes)
@@ -1085,6 +1179,191 @@ fn runs_only_for_tags(job: &JobModel) -> bool {
     })
 }
 
+/// Whether `job` runs only for pushed branches and tags: its `if:` holds, as one of its
+/// `&&` terms, a test of `github.ref` against `refs/heads/…` or `refs/tags/…` (or an `||` of
+/// such tests). GitHub sets `github.ref` to `refs/pull/<n>/merge` for a pull request, so such a
+/// job never runs for one.
+fn runs_only_for_pushed_refs(job: &JobModel) -> bool {
+    let Some((condition, _)) = &job.condition else {
+        return false;
+    };
+    let lowered = condition.to_ascii_lowercase().replace('"', "'");
+    let lowered = lowered
+        .trim()
+        .trim_start_matches("${{")
+        .trim_end_matches("}}");
+    top_level(lowered, "&&").iter().any(|term| {
+        let alternatives = top_level(unwrap_parentheses(term), "||");
+        !alternatives.is_empty()
+            && alternatives.iter().all(|test| {
+                let test = unwrap_parentheses(test);
+                let compact: String = test.chars().filter(|c| !c.is_whitespace()).collect();
+                compact.starts_with("github.ref=='refs/heads/")
+                    || compact.starts_with("github.ref=='refs/tags/")
+                    || compact.starts_with("startswith(github.ref,'refs/tags/')")
+                    || compact.starts_with("startswith(github.ref,'refs/heads/')")
+            })
+    })
+}
+
+/// `text` split on `separator` outside parentheses and quotes.
+fn top_level<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut start) = (0usize, false, 0usize);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth = depth.saturating_sub(1),
+            _ if !quoted && depth == 0 && text[i..].starts_with(separator) => {
+                parts.push(text[start..i].trim());
+                i += separator.len();
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(text[start..].trim());
+    parts
+}
+
+/// `text` without the parentheses that wrap all of it.
+fn unwrap_parentheses(text: &str) -> &str {
+    let mut text = text.trim();
+    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        // `(a) || (b)` is not wrapped whole: inside, a `)` closes before its `(`.
+        let mut depth = 0i32;
+        if inner.chars().any(|c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            depth < 0
+        }) {
+            break;
+        }
+        text = inner.trim();
+    }
+    text
+}
+
+/// The folder and repository of another repository's checkout (`actions/checkout` with
+/// `repository:` and `path:`) in which every command of `step` runs (its script starts with
+/// `cd <path>`, or runs `cd <path> && …` through a shell): such a step builds or tests foreign
+/// code, so removing it loses none of this repository's coverage.
+fn foreign_checkout_built(step: &StepModel, job: &JobModel) -> Option<(String, String)> {
+    let run = step.run.as_deref()?;
+    job.steps.iter().find_map(|checkout| {
+        let (uses, _) = checkout.uses.as_ref()?;
+        if version::uses_target(uses) != "actions/checkout" {
+            return None;
+        }
+        let repository = &checkout.with.get("repository")?.0;
+        let path = checkout.with.get("path")?.0.trim_end_matches('/');
+        let own = repository.contains("github.repository") || repository.is_empty();
+        let path = path.trim_start_matches("./");
+        if own || path.is_empty() || path.contains("${{") {
+            return None;
+        }
+        // Where the script enters the checkout (`cd fast-core`, also inside `bash -c "…"`):
+        // the commands before only prepare, and it enters no other folder after.
+        let at = [format!("cd {path}"), format!("cd ./{path}")]
+            .iter()
+            .filter_map(|cd| {
+                run.match_indices(cd.as_str())
+                    .find(|(at, _)| {
+                        let rest = &run[at + cd.len()..];
+                        let before = run[..*at].chars().next_back();
+                        (rest.is_empty() || rest.starts_with([' ', ';', '&', '/', '"', '\'']))
+                            && !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                    .map(|(at, _)| at + cd.len())
+            })
+            .min()?;
+        let prepared_before = step
+            .commands
+            .iter()
+            .filter(|c| {
+                run.find(c.text.as_str())
+                    .is_some_and(|found| found + c.text.len() < at)
+                    && !c.text.contains(&format!("cd {path}"))
+            })
+            .all(|c| {
+                // `uv pip install x`: the setup entries name a program and its subcommand.
+                let subcommand: Vec<&str> = c.text.split(' ').take(2).collect();
+                prepares(c) || (!c.quality && equivalence::is_setup_command(&subcommand.join(" ")))
+            });
+        let stays = !run[at..].contains("cd ");
+        (prepared_before && stays).then(|| (path.to_string(), repository.clone()))
+    })
+}
+
+/// A command of `new` that runs a repository entry point `old` did not run (a `make` goal, a
+/// script of the repository), when the compared revision holds no code: what it runs is in a
+/// Makefile or a script guard cannot read, so a check `old` ran in its place is undecided, a
+/// review. With the code at hand, the loss stands.
+fn undecided_entry_point<'j>(
+    old: &JobModel,
+    new: &'j JobModel,
+    sink: &Sink,
+) -> Option<&'j model::CommandModel> {
+    if sink.cargo.holds_code() {
+        return None;
+    }
+    let ran: HashSet<&str> = old
+        .steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .map(|c| c.text.as_str())
+        .collect();
+    new.steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .filter(|c| !ran.contains(c.text.as_str()))
+        .find(|c| runs_repository_entry_point(&c.text))
+}
+
+/// Whether `command` runs a `make` target or a script file of the repository: a program given
+/// as a relative path (`./ci/test.sh`, `scripts/check`), or an interpreter given one
+/// (`bash ci/test.sh`, `nu scripts/test.nu`, `python tools/check.py`).
+fn runs_repository_entry_point(command: &str) -> bool {
+    const INTERPRETERS: &[&str] = &[
+        "bash",
+        "sh",
+        "zsh",
+        "nu",
+        "python",
+        "python3",
+        "node",
+        "pwsh",
+        "powershell",
+        "ruby",
+        "perl",
+    ];
+    let mut words = command.split_whitespace();
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let relative_path = |word: &str| {
+        !word.starts_with('-')
+            && !word.starts_with('/')
+            && !word.contains("://")
+            && !word.contains('$')
+            && (word.starts_with("./") || word.contains('/'))
+    };
+    match program {
+        // With no target, make runs the Makefile's default goal.
+        "make" | "gmake" => true,
+        _ if INTERPRETERS.contains(&program) => words.next().is_some_and(relative_path),
+        _ => relative_path(program),
+    }
+}
+
 /// Whether a job checks something: it calls a workflow, or one of its steps checks.
 fn job_checks(job: &JobModel) -> bool {
     job.uses.is_some()
@@ -1107,13 +1386,16 @@ struct MovedJob<'a> {
 impl MovedJob<'_> {
     /// Whether it runs on every change event `old` ran on (or on an event of the same
     /// activity): a check moved into a scheduled or manual workflow no longer checks changes.
-    fn runs_on_the_changes_of(&self, old: &FileModel) -> bool {
+    /// A job whose `if:` admits only branch or tag refs ran on pushes alone.
+    fn runs_on_the_changes_of(&self, old: &FileModel, job: &JobModel) -> bool {
         let Some(events) = &self.events else {
             return true;
         };
+        let pushes_only = runs_only_for_pushed_refs(job);
         CHANGE_EVENTS
             .iter()
             .filter(|event| old.triggers.contains_key(**event))
+            .filter(|event| !pushes_only || matches!(**event, "push" | "merge_group"))
             .all(|event| {
                 events.contains(event)
                     || equivalence::same_activity(event).any(|other| events.contains(other))
@@ -1314,16 +1596,35 @@ fn compare_triggers(old: &FileModel, new: &FileModel, selected: &PathsSelected, 
                     Some(at),
                 ),
                 (Some((before, before_at)), Some((after, at))) => {
-                    let lost: Vec<String> = before
+                    let dropped = before
                         .iter()
-                        .filter(|p| {
-                            !p.starts_with('!')
-                                && !matched_by(p, after)
-                                // Branch and tag names are not files.
-                                && (*filter != "paths" || selected.still_lost(p, after))
-                        })
-                        .cloned()
-                        .collect();
+                        .filter(|p| !p.starts_with('!') && !matched_by(p, after));
+                    let mut lost: Vec<String> = Vec::new();
+                    let mut undecided: Vec<(&String, &str)> = Vec::new();
+                    for pattern in dropped {
+                        // Branch and tag names are not files.
+                        let loss = if *filter == "paths" {
+                            selected.loss(pattern, after)
+                        } else {
+                            PathLoss::Lost
+                        };
+                        match loss {
+                            PathLoss::Lost => lost.push(pattern.clone()),
+                            PathLoss::Undecided(why) => undecided.push((pattern, why)),
+                            PathLoss::Kept => {}
+                        }
+                    }
+                    for (pattern, why) in undecided {
+                        sink.push_review(
+                            Kind::TriggerNarrowed,
+                            event.clone(),
+                            format!(
+                                "`{event}` {filter}: no longer for `{pattern}`, {why}; this revision holds no code to tell which"
+                            ),
+                            Some(before_at),
+                            Some(at),
+                        );
+                    }
                     let excluded: Vec<String> = after
                         .iter()
                         .filter(|p| p.starts_with('!') && !before.contains(p))
@@ -1446,6 +1747,53 @@ impl<'a> PathsSelected<'a> {
         }
     }
 
+    /// What dropping the path pattern `pattern` from a filter that now holds `patterns` loses:
+    /// [`PathsSelected::still_lost`] when the files of both versions are known. When they are
+    /// not (a history of `.github` alone), whether the files it selected still exist is in code
+    /// guard cannot see: the pattern is undecided, a review, when the new version's CI files
+    /// name its folder nowhere (the folder went or was renamed with every reference to it), or
+    /// when a pattern without wildcards `P` became `P/**` (a fix if `P` is a folder, which no
+    /// file path equals; a loss if it is a file). A pattern whose folder the new CI still names
+    /// (a job still builds it) stays lost.
+    fn loss(&self, pattern: &str, patterns: &[String]) -> PathLoss {
+        if !self.still_lost(pattern, patterns) {
+            return PathLoss::Kept;
+        }
+        if self.before.knows_code() && self.after.knows_code() {
+            return PathLoss::Lost;
+        }
+        let folder_now_selected = !pattern.contains(['*', '?', '['])
+            && patterns
+                .iter()
+                .any(|p| p.strip_suffix("/**") == Some(pattern.trim_end_matches('/')));
+        if folder_now_selected {
+            PathLoss::Undecided(
+                "now `/**` under it: a fix if it is a folder (no file path equals a folder), a loss if it is a file",
+            )
+        } else if folder_of(pattern).is_some_and(|folder| !self.after_names(folder)) {
+            PathLoss::Undecided(
+                "whose folder the new version's CI names nowhere: its files were deleted or moved (no loss), or kept (a loss)",
+            )
+        } else {
+            PathLoss::Lost
+        }
+    }
+
+    /// Whether a CI file of the new version names the path `folder` (as a whole path part:
+    /// `tooling/cli` is not named by `tooling/cli.rs`).
+    fn after_names(&self, folder: &str) -> bool {
+        let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+        self.after.files.keys().any(|key| {
+            self.after.text(key).is_some_and(|text| {
+                text.match_indices(folder).any(|(at, _)| {
+                    let before = text[..at].chars().next_back();
+                    let after = text[at + folder.len()..].chars().next();
+                    !before.is_some_and(part) && !after.is_some_and(part)
+                })
+            })
+        })
+    }
+
     /// Whether dropping the path pattern `pattern` from a filter that now holds `patterns`
     /// stops the workflow running for changes to a file the new version holds. Not when the
     /// pattern named a CI file the new version no longer holds, nor, when both versions' files
@@ -1491,6 +1839,31 @@ impl<'a> PathsSelected<'a> {
     }
 
     /// Whether every change event `old` (a workflow the new version removes) ran on was
+    /// filtered by paths whose loss is undecided ([`PathsSelected::loss`]): files in folders the
+    /// new version's CI names nowhere, in a revision that holds no code.
+    fn only_undecided_code(&self, old: &FileModel) -> bool {
+        let mut events = CHANGE_EVENTS
+            .iter()
+            .filter_map(|event| old.triggers.get(*event))
+            .peekable();
+        events.peek().is_some()
+            && events.all(|trigger| {
+                trigger.filters.get("paths").is_some_and(|(patterns, _)| {
+                    patterns
+                        .iter()
+                        .filter(|p| !p.starts_with('!'))
+                        .map(|p| self.loss(p, &[]))
+                        .try_fold(false, |undecided, loss| match loss {
+                            PathLoss::Lost => None,
+                            PathLoss::Kept => Some(undecided),
+                            PathLoss::Undecided(_) => Some(true),
+                        })
+                        .unwrap_or(false)
+                })
+            })
+    }
+
+    /// Whether every change event `old` (a workflow the new version removes) ran on was
     /// filtered by paths that selected only files the new version deletes: with its code gone,
     /// it would run for nothing.
     fn only_deleted_code(&self, old: &FileModel) -> bool {
@@ -1508,6 +1881,29 @@ impl<'a> PathsSelected<'a> {
                 })
             })
     }
+}
+
+/// What dropping a path pattern from a filter loses.
+enum PathLoss {
+    /// Files the new version holds no longer run the workflow.
+    Lost,
+    /// Nothing: the files it selected went, moved to where the filter selects them, or never
+    /// existed.
+    Kept,
+    /// The revision does not hold the files to tell, for the reason given: a review.
+    Undecided(&'static str),
+}
+
+/// The folder whose files a path pattern with wildcards selects: its part before the first
+/// wildcard, up to the last `/` (`tooling/cli.js/**` → `tooling/cli.js`). None for a pattern
+/// naming one file (`docs/schema.json`): a file is often named in a filter and nowhere else, so
+/// the rest of the CI not naming it says nothing of whether it still exists.
+fn folder_of(pattern: &str) -> Option<&str> {
+    let at = pattern.find(['*', '?', '['])?;
+    pattern[..at]
+        .rsplit_once('/')
+        .map(|(folder, _)| folder)
+        .filter(|folder| !folder.is_empty())
 }
 
 /// Whether the path filter pattern `pattern` selects the file `path`.
@@ -1759,16 +2155,30 @@ fn compare_jobs(
                         Some(matrix_before),
                         Some(matrix_after),
                     ),
-                    Leg::Lost => sink.push(
-                        Kind::MatrixCombinationRemoved,
-                        describe(combination),
-                        format!(
-                            "job `{job}` no longer runs the matrix combination {{{}}}",
-                            describe(combination)
+                    Leg::Lost => match sink.cargo.fate(combination, is) {
+                        features::Fate::Lost => sink.push(
+                            Kind::MatrixCombinationRemoved,
+                            describe(combination),
+                            format!(
+                                "job `{job}` no longer runs the matrix combination {{{}}}",
+                                describe(combination)
+                            ),
+                            Some(matrix_before),
+                            Some(matrix_after),
                         ),
-                        Some(matrix_before),
-                        Some(matrix_after),
-                    ),
+                        // The code no longer has what the leg built.
+                        features::Fate::Deleted => {}
+                        features::Fate::Undecided => sink.push_review(
+                            Kind::MatrixCombinationRemoved,
+                            describe(combination),
+                            format!(
+                                "job `{job}` no longer runs the matrix combination {{{}}}, whose Cargo features the new version's CI passes nowhere; this revision holds no Cargo.toml to tell whether the code deleted them (no loss) or still has them (a loss)",
+                                describe(combination)
+                            ),
+                            Some(matrix_before),
+                            Some(matrix_after),
+                        ),
+                    },
                 }
             }
         }
@@ -2245,7 +2655,35 @@ fn compare_steps(
                 continue;
             }
             removed_steps.insert(i);
+            if let Some(foreign) = foreign_checkout_built(step, old) {
+                sink.push(
+                    Kind::ScriptChanged,
+                    step.label.clone(),
+                    format!(
+                        "step `{}` of job `{job}` was removed; it ran in `{}`, a checkout of another repository ({}): it built or checked that code, not this repository's",
+                        step.label, foreign.0, foreign.1
+                    ),
+                    Some(&step.location),
+                    Some(&new.location),
+                );
+                continue;
+            }
+            let entry = undecided_entry_point(old, new, sink);
             match weight(step) {
+                Weight::Checks if entry.is_some() => {
+                    let now = entry.map(|e| e.text.as_str()).unwrap_or_default();
+                    let at = entry.map(|e| &e.location);
+                    sink.push_review(
+                        Kind::StepRemoved,
+                        step.label.clone(),
+                        format!(
+                            "step `{}` of job `{job}` was removed; the job now runs `{now}`, whose contents this revision does not hold: check it runs as much",
+                            step.label
+                        ),
+                        Some(&step.location),
+                        at,
+                    );
+                }
                 Weight::Checks => sink.push(
                     Kind::StepRemoved,
                     step.label.clone(),
@@ -2412,6 +2850,21 @@ fn compare_steps(
                     continue;
                 }
             }
+            if candidates.is_empty() {
+                if let Some(entry) = undecided_entry_point(old, new, sink) {
+                    sink.push_review(
+                        Kind::CommandRemoved,
+                        command.key.clone(),
+                        format!(
+                            "job `{job}` no longer runs `{}`; it now runs `{}`, whose contents this revision does not hold: check it runs as much",
+                            command.text, entry.text
+                        ),
+                        Some(&command.location),
+                        Some(&entry.location),
+                    );
+                    continue;
+                }
+            }
             let Some(best) = candidates.iter().max_by_key(|d| {
                 // The same packages first: they say which run of the command it is.
                 let packages = |flags: &[String]| -> Vec<String> {
@@ -2484,13 +2937,27 @@ fn compare_steps(
                         Some(&command.location),
                         Some(&best.location),
                     ),
-                    None => sink.push(
-                        Kind::FlagRemoved,
-                        flag.clone(),
-                        format!("`{}` in job `{job}` no longer passes `{flag}`", command.key),
-                        Some(&command.location),
-                        Some(&best.location),
-                    ),
+                    None => match sink.cargo.selector_fate(flag) {
+                        features::Fate::Lost => sink.push(
+                            Kind::FlagRemoved,
+                            flag.clone(),
+                            format!("`{}` in job `{job}` no longer passes `{flag}`", command.key),
+                            Some(&command.location),
+                            Some(&best.location),
+                        ),
+                        // The code no longer has the feature it selected.
+                        features::Fate::Deleted => {}
+                        features::Fate::Undecided => sink.push_review(
+                            Kind::FlagRemoved,
+                            flag.clone(),
+                            format!(
+                                "`{}` in job `{job}` no longer passes `{flag}`, which the new version's CI passes nowhere; this revision holds no code to tell whether the code dropped what it selects (no loss) or still has it (a loss)",
+                                command.key
+                            ),
+                            Some(&command.location),
+                            Some(&best.location),
+                        ),
+                    },
                 }
             }
             // Flags added that make it run less, unless another run of the command runs it

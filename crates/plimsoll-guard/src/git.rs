@@ -12,8 +12,8 @@ use plimsoll_git::{Git, GitError};
 
 use crate::skips::is_code_file;
 use crate::snapshot::{
-    code_text, content_of, is_ci_file, read_inside, CodeChange, FileContent, Snapshot,
-    MAX_FILE_SIZE,
+    code_text, content_of, is_cargo_manifest, is_ci_file, read_inside, CodeChange, FileContent,
+    Snapshot, MAX_FILE_SIZE,
 };
 use crate::GuardError;
 
@@ -143,6 +143,7 @@ impl Repo {
             ..Snapshot::default()
         };
         let mut wanted: Vec<(String, String)> = Vec::new();
+        let mut manifests: Vec<(String, String)> = Vec::new();
         for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             let record = String::from_utf8_lossy(record);
             let Some((meta, path)) = record.split_once('\t') else {
@@ -166,17 +167,28 @@ impl Repo {
                 }
                 continue;
             }
-            if kind == Some("blob") && is_ci_file(path) {
-                if let Some(object) = object {
+            if let (Some("blob"), Some(object)) = (kind, object) {
+                if is_ci_file(path) {
                     wanted.push((path.to_string(), object.to_string()));
+                } else if is_cargo_manifest(path) {
+                    manifests.push((path.to_string(), object.to_string()));
                 }
             }
         }
-        let objects: Vec<String> = wanted.iter().map(|(_, o)| o.clone()).collect();
-        let blobs = self.read_blobs(&objects)?;
-        for ((path, _), bytes) in wanted.into_iter().zip(blobs) {
+        let objects: Vec<String> = wanted
+            .iter()
+            .chain(&manifests)
+            .map(|(_, o)| o.clone())
+            .collect();
+        let mut blobs = self.read_blobs(&objects)?.into_iter();
+        for ((path, _), bytes) in wanted.into_iter().zip(blobs.by_ref()) {
             if let Some(bytes) = bytes {
                 snapshot.insert_file(path, content_of(bytes));
+            }
+        }
+        for ((path, _), bytes) in manifests.into_iter().zip(blobs) {
+            if let Some(FileContent::Text(text)) = bytes.map(content_of) {
+                snapshot.manifests.insert(path, text);
             }
         }
         Ok(snapshot)
@@ -215,6 +227,14 @@ impl Repo {
             let path = String::from_utf8_lossy(path).into_owned();
             // Untracked: no object id, so never taken for a moved file.
             snapshot.tree.entry(path.clone()).or_default();
+            if is_cargo_manifest(&path) {
+                if let Some(FileContent::Text(text)) =
+                    read_inside(&self.root, &path).map(content_of)
+                {
+                    snapshot.manifests.insert(path, text);
+                }
+                continue;
+            }
             if !is_ci_file(&path) || snapshot.files.contains_key(&path) {
                 continue;
             }

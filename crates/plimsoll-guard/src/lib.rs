@@ -18,7 +18,9 @@
 
 mod allow;
 pub mod compare;
+mod elsewhere;
 pub mod equivalence;
+mod features;
 pub mod git;
 mod inline;
 mod legs;

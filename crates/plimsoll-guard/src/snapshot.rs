@@ -46,6 +46,9 @@ pub struct Snapshot {
     /// the version is a commit or a git working tree: what the path filters of its workflows
     /// can select. Empty when not known (folders given on the command line).
     pub tree: BTreeMap<String, String>,
+    /// The text of every Cargo manifest (`Cargo.toml`) of the version, by path, when the
+    /// version is a commit or a git working tree: which Cargo features the code declares.
+    pub manifests: BTreeMap<String, String>,
 }
 
 impl Snapshot {
@@ -78,6 +81,11 @@ pub fn is_ci_file(path: &str) -> bool {
         .is_some_and(|rest| !rest.contains('/'));
     let file_name = path.rsplit('/').next().unwrap_or(path);
     workflow || matches!(file_name, "action.yml" | "action.yaml")
+}
+
+/// Whether `path` is a Cargo manifest, read for the features it declares.
+pub(crate) fn is_cargo_manifest(path: &str) -> bool {
+    path.rsplit('/').next() == Some("Cargo.toml")
 }
 
 /// Text of raw bytes, or [`FileContent::Binary`], or [`FileContent::TooLarge`] past

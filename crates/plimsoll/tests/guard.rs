@@ -951,7 +951,7 @@ jobs:
   fmt:
     runs-on: ubuntu-latest
     steps:
-      - run: cargo fmt --all -- --check
+      - run: cargo fmt --manifest-path tooling/cli/Cargo.toml -- --check
 ";
     let rename = |root: &Path| {
         git(root, &["mv", LINT, ".github/workflows/lint-cli.yml"]);
@@ -959,7 +959,7 @@ jobs:
         write(root, ".github/workflows/lint-cli.yml", text);
     };
     assert_eq!(kinds_after(&[(LINT, lint)], rename), (0, vec![]));
-    // A path of the code dropped in the same rename is a loss.
+    // A path of the code dropped in the same rename is a loss (the job still names it).
     let narrowed = |root: &Path| {
         git(root, &["mv", LINT, ".github/workflows/lint-cli.yml"]);
         let text = lint
@@ -1293,5 +1293,446 @@ jobs:
     assert_eq!(
         kinds_between(&on_main, removed),
         (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_workflow_called_or_split_out_still_runs_on_the_events_it_lost() {
+    const AUDIT: &str = ".github/workflows/audit.yml";
+    const PR: &str = ".github/workflows/pr.yml";
+    let audit = "name: Dependency audit
+on:
+  pull_request:
+    types: [opened, synchronize]
+    branches: [main]
+jobs:
+  audit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo audit --deny warnings
+";
+    let pr = "on:
+  pull_request:
+jobs:
+  fmt:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo fmt --check
+";
+    let reusable = audit.replace(
+        "  pull_request:\n    types: [opened, synchronize]\n    branches: [main]\n",
+        "  workflow_call:\n",
+    );
+    let files = [(AUDIT, audit), (PR, pr)];
+    // Now called from the pull-request workflow: GitHub runs it on its caller's event.
+    let called = |root: &Path| {
+        write(root, AUDIT, &reusable);
+        write(
+            root,
+            PR,
+            format!("{pr}  audit:\n    uses: ./.github/workflows/audit.yml\n"),
+        );
+    };
+    assert_eq!(kinds_after(&files, called), (0, vec![]));
+    // Called only from a nightly workflow: pull requests no longer run it.
+    let nightly = |root: &Path| {
+        write(root, AUDIT, &reusable);
+        write(
+            root,
+            ".github/workflows/nightly.yml",
+            "on:\n  schedule:\n    - cron: '0 3 * * *'\njobs:\n  audit:\n    uses: ./.github/workflows/audit.yml\n",
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, nightly),
+        (1, vec![("trigger-removed".into(), "reduction".into())])
+    );
+
+    // The same checks for one release branch split out into their own workflow.
+    const RELEASE: &str = ".github/workflows/release.yml";
+    let release = "on:
+  push:
+    branches: [v1]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo test --workspace
+  publish:
+    needs: test
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo publish
+";
+    let files = [(RELEASE, release)];
+    let split = |root: &Path| {
+        write(root, RELEASE, release.replace("[v1]", "[main]"));
+        write(root, ".github/workflows/release-v1.yml", release);
+    };
+    assert_eq!(kinds_after(&files, split), (0, vec![]));
+    // Split out without its tests: pushes to `v1` are no longer tested.
+    let untested = |root: &Path| {
+        write(root, RELEASE, release.replace("[v1]", "[main]"));
+        write(
+            root,
+            ".github/workflows/release-v1.yml",
+            release.replace("      - run: cargo test --workspace\n", ""),
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, untested),
+        (1, vec![("trigger-narrowed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_workflow_of_publishers_removed_is_a_review() {
+    let publish = "on:
+  push:
+    branches: [next]
+jobs:
+  version-or-publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo login ${{ secrets.CRATES_TOKEN }}
+      - uses: example/release-bot@v2
+        with:
+          command: version-or-publish
+";
+    let (code, report) = json_between(".github/workflows/publish-next.yml", publish, None);
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("unchecked-workflow-removed".into(), "review".into(), 1)]
+    );
+    // A push workflow that also tests keeps its loss.
+    let tested = publish.replace(
+        "      - run: cargo login",
+        "      - run: cargo test --workspace\n      - run: cargo login",
+    );
+    let (code, _) = json_between(".github/workflows/publish-next.yml", &tested, None);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn path_filters_of_code_a_github_only_history_cannot_see_are_reviews_unless_the_ci_still_names_it()
+{
+    // A history that keeps `.github` alone (a mirror of the CI folder): no revision says where
+    // the code is, so a folder's filter dropped is decided from what the CI still names.
+    const TEST: &str = ".github/workflows/test.yml";
+    const DOCS: &str = ".github/workflows/docs.yml";
+    let test = "on:
+  pull_request:
+    paths:
+      - 'crates/cli-legacy/**'
+      - 'crates/core/**'
+      - 'templates/app'
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo test --manifest-path crates/cli-legacy/Cargo.toml
+      - run: cargo test --manifest-path crates/core/Cargo.toml
+";
+    let docs = "on:
+  pull_request:
+    paths:
+      - 'site/**'
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: mdbook build
+        working-directory: site
+";
+    let files = [(TEST, test), (DOCS, docs)];
+    // The folder renamed everywhere the CI names it, `P` widened to `P/**`, and the docs
+    // workflow deleted with the only mention of its folder: each a review, nothing fails.
+    let renamed = |root: &Path| {
+        write(
+            root,
+            TEST,
+            test.replace("cli-legacy", "cli")
+                .replace("'templates/app'", "'templates/app/**'"),
+        );
+        fs::remove_file(root.join(DOCS)).unwrap();
+    };
+    assert_eq!(
+        kinds_after(&files, renamed),
+        (
+            0,
+            vec![
+                ("workflow-removed".into(), "review".into()),
+                ("trigger-narrowed".into(), "review".into()),
+                ("trigger-narrowed".into(), "review".into()),
+            ]
+        )
+    );
+    // A folder the CI still tests dropped from the filter: a loss, code or not.
+    let dropped = |root: &Path| {
+        write(root, TEST, test.replace("      - 'crates/core/**'\n", ""));
+    };
+    assert_eq!(
+        kinds_after(&files, dropped),
+        (1, vec![("trigger-narrowed".into(), "reduction".into())])
+    );
+    // The docs workflow deleted while another workflow still builds its folder: a loss.
+    let still_named = |root: &Path| {
+        fs::remove_file(root.join(DOCS)).unwrap();
+        write(root, TEST, format!("{test}      - run: mdbook test site\n"));
+    };
+    assert_eq!(
+        kinds_after(&files, still_named),
+        (1, vec![("workflow-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_matrix_leg_of_a_cargo_feature_is_decided_by_the_manifests() {
+    const CLIPPY: &str = ".github/workflows/clippy.yml";
+    let clippy = "on: [pull_request]
+jobs:
+  clippy:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-24.04, macos-15]
+        feature: [default, tray]
+        include:
+          - feature: default
+            flags: ''
+          - feature: tray
+            flags: --features=tray
+    steps:
+      - run: cargo clippy --workspace ${{ matrix.flags }} -- -D warnings
+";
+    let one_leg = clippy.replace("[default, tray]", "[default]").replace(
+        "          - feature: tray\n            flags: --features=tray\n",
+        "",
+    );
+    let manifest = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[features]\ndefault = []\ntray = [\"dep:tray-icon\"]\n\n[dependencies]\ntray-icon = { version = \"0.19\", optional = true }\n";
+    let files = [(CLIPPY, clippy), ("Cargo.toml", manifest)];
+    // The feature deleted from the code with its legs: nothing the code has goes unchecked.
+    let deleted = |root: &Path| {
+        write(root, CLIPPY, &one_leg);
+        write(
+            root,
+            "Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\n",
+        );
+    };
+    assert_eq!(kinds_after(&files, deleted), (0, vec![]));
+    // The legs dropped while the code keeps the feature: two losses, one per platform.
+    let kept = |root: &Path| {
+        write(root, CLIPPY, &one_leg);
+    };
+    let lost = (
+        "matrix-combination-removed".to_string(),
+        "reduction".to_string(),
+    );
+    assert_eq!(kinds_after(&files, kept), (1, vec![lost.clone(), lost]));
+    // A history of `.github` alone: no manifest to read. The CI passing the feature nowhere
+    // any more is a review; still passing it elsewhere, the legs are a loss.
+    let github_only = [(CLIPPY, clippy)];
+    let undecided = (
+        "matrix-combination-removed".to_string(),
+        "review".to_string(),
+    );
+    assert_eq!(
+        kinds_after(&github_only, kept),
+        (0, vec![undecided.clone(), undecided])
+    );
+    let still_passed = |root: &Path| {
+        write(
+            root,
+            CLIPPY,
+            format!("{one_leg}      - run: cargo test --features tray\n"),
+        );
+    };
+    assert_eq!(
+        kinds_after(&github_only, still_passed),
+        (
+            1,
+            vec![
+                ("matrix-combination-removed".into(), "reduction".into()),
+                ("matrix-combination-removed".into(), "reduction".into())
+            ]
+        )
+    );
+}
+
+#[test]
+fn a_job_run_only_for_pushed_refs_moves_to_a_workflow_run_on_those_pushes() {
+    const CI_FILE: &str = ".github/workflows/ci.yml";
+    const DOCS: &str = ".github/workflows/docs.yml";
+    let docs_job = "  docs:
+    needs: [test]
+    if: needs.test.result == 'success' && (github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/tags/'))
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: uv run pytest --doctest-glob='*.md' docs
+      - run: uv run mike deploy --push dev
+";
+    let ci = format!(
+        "on:\n  push:\n    branches: [main]\n    tags: ['**']\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv run pytest\n{docs_job}"
+    );
+    let ci_without_docs = ci.replace(docs_job, "");
+    let files = [(CI_FILE, ci.as_str())];
+    // Its own workflow runs on the pushes the job ran for; it renamed the job and edited a step.
+    let moved = |root: &Path| {
+        write(root, CI_FILE, &ci_without_docs);
+        write(
+            root,
+            DOCS,
+            format!(
+                "on:\n  push:\n    branches: [main]\n    tags: ['**']\njobs:\n{}",
+                docs_job
+                    .replace("  docs:\n    needs: [test]\n", "  publish:\n")
+                    .replace("    if: needs.test.result == 'success' && ", "    if: ")
+                    .replace("deploy --push dev", "deploy --push --update-aliases dev")
+            ),
+        );
+    };
+    // Its `if:` no longer waits for the tests: a review, not a loss.
+    assert_eq!(
+        kinds_after(&files, moved),
+        (0, vec![("condition-changed".into(), "review".into())])
+    );
+    // Moved into a workflow run only by hand: pushes to main no longer build the docs.
+    let by_hand = |root: &Path| {
+        write(root, CI_FILE, &ci_without_docs);
+        write(
+            root,
+            DOCS,
+            format!("on:\n  workflow_dispatch:\njobs:\n{docs_job}")
+                .replace("    needs: [test]\n", ""),
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, by_hand),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_check_replaced_by_a_make_target_or_script_the_revision_does_not_hold_is_a_review() {
+    const LINT: &str = ".github/workflows/lint.yml";
+    let lint = "on: [pull_request]
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: make typecheck
+      - name: Test in a virtualenv
+        run: |
+          cd virtualenv
+          tox -e py312 -- -k integration
+";
+    let moved = lint
+        .replace("make typecheck", "make test-typecheck")
+        .replace(
+            "        run: |\n          cd virtualenv\n          tox -e py312 -- -k integration\n",
+            "        run: bash ci/test_virtualenv.sh\n",
+        );
+    let change = |root: &Path| {
+        write(root, LINT, &moved);
+    };
+    // A history of `.github` alone: the Makefile and the script are not there to read.
+    assert_eq!(
+        kinds_after(&[(LINT, lint)], change),
+        (
+            0,
+            vec![
+                ("step-removed".into(), "review".into()),
+                ("command-removed".into(), "review".into())
+            ]
+        )
+    );
+    // A checkout with its code: guard does not read Makefiles or scripts, the losses stand.
+    let with_code = [(LINT, lint), ("Makefile", "typecheck:\n\tpyright\n")];
+    assert_eq!(
+        kinds_after(&with_code, change),
+        (
+            1,
+            vec![
+                ("step-removed".into(), "reduction".into()),
+                ("command-removed".into(), "reduction".into())
+            ]
+        )
+    );
+}
+
+#[test]
+fn a_go_build_tag_dropped_is_undecided_without_the_code() {
+    const GO: &str = ".github/workflows/go.yml";
+    let go = "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test -tags=slicelabels ./...
+      - run: go vet -tags=slicelabels ./...
+";
+    let untagged = |root: &Path| {
+        write(root, GO, go.replace(" -tags=slicelabels", ""));
+    };
+    let review = ("flag-removed".to_string(), "review".to_string());
+    assert_eq!(
+        kinds_after(&[(GO, go)], untagged),
+        (0, vec![review.clone(), review])
+    );
+    // `go vet` still builds with the tag: `go test` without it is a loss.
+    let test_untagged = |root: &Path| {
+        write(root, GO, go.replace("go test -tags=slicelabels", "go test"));
+    };
+    assert_eq!(
+        kinds_after(&[(GO, go)], test_untagged),
+        (1, vec![("flag-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_step_that_built_another_repository_s_checkout_removed_is_a_review() {
+    let bench = "on: [pull_request]
+jobs:
+  bench:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@v4
+        with:
+          repository: example/fast-core
+          path: fast-core
+      - name: build the core with debug symbols
+        run: |
+          pip install maturin
+          cd fast-core && make build-prof
+      - run: pytest benchmarks --codspeed
+";
+    let without = bench.replace(
+        "      - name: build the core with debug symbols\n        run: |\n          pip install maturin\n          cd fast-core && make build-prof\n",
+        "",
+    );
+    assert_eq!(
+        kinds_between(bench, &without),
+        (0, vec![("script-changed".into(), "review".into())])
+    );
+    // The same build in this repository's own folder is a check of this repository.
+    let own = bench.replace(
+        "cd fast-core && make build-prof",
+        "cd core && make build-prof",
+    );
+    let own_without = own.replace(
+        "      - name: build the core with debug symbols\n        run: |\n          pip install maturin\n          cd core && make build-prof\n",
+        "",
+    );
+    assert_eq!(
+        kinds_between(&own, &own_without),
+        (1, vec![("step-removed".into(), "reduction".into())])
     );
 }
