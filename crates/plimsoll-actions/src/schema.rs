@@ -358,6 +358,17 @@ pub fn untrusted_context(path: &str) -> Option<&'static UntrustedContext> {
         .find(|untrusted| continues(path.as_bytes(), untrusted.path.as_bytes()))
 }
 
+/// The attacker-controlled contexts an object at `path` holds (`github.event` holds
+/// `github.event.issue.title`, …): what `toJSON(path)` serialises into its result. Empty for a
+/// path that is itself an entry or reads inside one, which [`untrusted_context`] answers.
+pub fn untrusted_contexts_within(
+    path: &str,
+) -> impl Iterator<Item = &'static UntrustedContext> + '_ {
+    UNTRUSTED_CONTEXTS.iter().filter(move |untrusted| {
+        untrusted.path.len() > path.len() && continues(untrusted.path.as_bytes(), path.as_bytes())
+    })
+}
+
 /// What every entry of [`UNTRUSTED_CONTEXTS`] starts with (a test checks it).
 const UNTRUSTED_ROOT: &str = "github.";
 

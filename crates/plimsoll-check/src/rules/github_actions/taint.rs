@@ -11,7 +11,7 @@ use plimsoll_actions::schema::{
 use plimsoll_actions::{Job, Step, Workflow};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, expression_paths};
+use super::common::{action_slug, expression_paths, PathUse};
 
 /// How far outputs are followed (`needs` of `needs` of …): real chains are one or two long.
 const MAX_DEPTH: usize = 6;
@@ -110,10 +110,6 @@ fn output_of(rest: &str) -> Option<(&str, &str)> {
 
 /// Where `path` (analysed: lowercased, indexes as `*`) read at `place` comes from, if it can
 /// carry attacker text.
-pub(crate) fn taint_of_path(place: &Place<'_>, path: &str) -> Option<Taint> {
-    taint_at(place, path, 0)
-}
-
 fn taint_at(place: &Place<'_>, path: &str, depth: usize) -> Option<Taint> {
     if depth > MAX_DEPTH {
         return None;
@@ -211,10 +207,65 @@ pub(crate) fn taint_of_value(place: &Place<'_>, value: &Node, depth: usize) -> O
     first_taint(place, text, depth)
 }
 
+/// Where the value of `used`, read in `text` at `place`, comes from: its path's taint, or, for
+/// `toJSON(object)` of an object that holds attacker text (`toJSON(github.event)`), the
+/// attacker-controlled context in it that the workflow's events carry. The JSON quoting does
+/// not protect a script: the text keeps its quotes, `$(…)` and backticks for the shell.
+pub(crate) fn taint_of_use(place: &Place<'_>, text: &str, used: &PathUse<'_>) -> Option<Taint> {
+    taint_of_use_at(place, text, used, 0)
+}
+
+fn taint_of_use_at(
+    place: &Place<'_>,
+    text: &str,
+    used: &PathUse<'_>,
+    depth: usize,
+) -> Option<Taint> {
+    if let Some(taint) = taint_at(place, &used.path, depth) {
+        return Some(taint);
+    }
+    if !serialised_whole(text, &used.range) {
+        return None;
+    }
+    let triggers: Vec<&str> = place
+        .workflow
+        .map(|w| w.triggers().iter().map(|t| t.event).collect())
+        .unwrap_or_default();
+    let mut within = plimsoll_actions::schema::untrusted_contexts_within(&used.path);
+    let first = within.next()?;
+    let context = std::iter::once(first)
+        .chain(within)
+        .find(|c| c.events.iter().any(|e| triggers.contains(e)))
+        .unwrap_or(first);
+    Some(Taint::Context {
+        context,
+        source: context.path.to_string(),
+        via: vec![used.path.clone()],
+    })
+}
+
+/// Whether the path at `range` of `text` is the whole argument of `toJSON(…)` (any case, as
+/// GitHub's function names are).
+fn serialised_whole(text: &str, range: &std::ops::Range<usize>) -> bool {
+    let (Some(before), Some(after)) = (text.get(..range.start), text.get(range.end..)) else {
+        return false;
+    };
+    let before = before.trim_end();
+    let Some(before) = before.strip_suffix('(') else {
+        return false;
+    };
+    let before = before.trim_end();
+    before.len() >= 6
+        && before
+            .get(before.len() - 6..)
+            .is_some_and(|name| name.eq_ignore_ascii_case("tojson"))
+        && after.trim_start().starts_with(')')
+}
+
 fn first_taint(place: &Place<'_>, text: &str, depth: usize) -> Option<Taint> {
     let mut possible = None;
     for used in expression_paths(text) {
-        match taint_at(place, &used.path, depth) {
+        match taint_of_use_at(place, text, &used, depth) {
             Some(taint) if taint.is_certain() => return Some(taint),
             Some(taint) => {
                 possible.get_or_insert(taint);

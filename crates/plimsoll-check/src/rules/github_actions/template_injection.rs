@@ -4,7 +4,7 @@ use plimsoll_syntax::yaml::Node;
 
 use super::common::{action_slug, expression_paths, ValueSpans};
 use super::injection_fix::{move_to_env, Language};
-use super::taint::{taint_of_path, Place, Taint};
+use super::taint::{taint_of_use, Place, Taint};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Severity, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -218,7 +218,7 @@ fn check_script(
     let mut fixes: std::collections::HashMap<&str, Result<crate::fix::Fix, String>> =
         std::collections::HashMap::new();
     for used in expression_paths(text) {
-        let Some(taint) = taint_of_path(place, &used.path) else {
+        let Some(taint) = taint_of_use(place, text, &used) else {
             continue;
         };
         // Messages quote the path as written (`env.ISSUE_TITLE`, `pages[0]`); the analysed path
