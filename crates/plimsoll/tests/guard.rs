@@ -1526,3 +1526,36 @@ jobs:
         (1, vec![("flag-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_leg_whose_interpreters_another_leg_builds_is_no_loss() {
+    let matrix = |legs: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  wheels:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        include:
+{legs}    steps:
+      - run: maturin build --release --target ${{{{ matrix.target }}}} --interpreter ${{{{ matrix.interpreter }}}}
+"
+        )
+    };
+    let both = "          - target: x86_64
+            interpreter: pypy3.11 graalpy3.11 graalpy3.12
+          - target: x86_64
+            interpreter: graalpy3.11 graalpy3.12
+";
+    let one = "          - target: x86_64
+            interpreter: pypy3.11 graalpy3.11 graalpy3.12
+";
+    // The duplicate leg's interpreters are all built by the other leg.
+    assert_eq!(kinds_between(&matrix(both), &matrix(one)), (0, vec![]));
+    // Dropping the wider leg loses pypy3.11.
+    let narrower = "          - target: x86_64
+            interpreter: graalpy3.11 graalpy3.12
+";
+    assert_eq!(kinds_between(&matrix(both), &matrix(narrower)).0, 1);
+}
