@@ -2486,7 +2486,7 @@ fn weight(step: &StepModel) -> Weight {
             continue;
         }
         // A script named for what it checks (`./tools/lint.js`, `setup.ts --check`).
-        if equivalence::names_check(&command.text) {
+        if equivalence::script_names_check(&command.text) {
             return Weight::Checks;
         }
         unknown = true;
@@ -2524,8 +2524,10 @@ fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
     let passed_as_flag = |word: &str| {
         old.flags.iter().any(|f| {
             (f == word
-                || f.split_once(' ').is_some_and(|(_, value)| {
-                    value == word || word.strip_suffix(value).is_some_and(|w| w.ends_with('='))
+                || f.split_once(' ').is_some_and(|(name, value)| {
+                    name == word
+                        || value == word
+                        || word.strip_suffix(value).is_some_and(|w| w.ends_with('='))
                 }))
                 && equivalence::still_passed(f, &new.flags)
         })
@@ -2542,6 +2544,51 @@ fn runs_as_much(old: &model::CommandModel, new: &model::CommandModel) -> bool {
             .iter()
             .filter(|w| !had.contains(*w))
             .all(|w| w.starts_with('-') || w.contains(['/', '=', '$']) || flag_value(w))
+}
+
+/// The `profile.<name>.<key>=<value>` setting `old` passes with `--config` (cargo's option to
+/// override a configuration value) and the profile `new` builds with instead, when `new` no
+/// longer passes the setting and names another profile (`--profile`, or `--cargo-profile` of
+/// cargo-nextest).
+fn profile_setting_moved(
+    old: &model::CommandModel,
+    new: &model::CommandModel,
+) -> Option<(String, String)> {
+    let value_of = |text: &str, names: &[&str]| -> Vec<String> {
+        let words: Vec<&str> = text.split(' ').collect();
+        words
+            .iter()
+            .enumerate()
+            .filter_map(|(i, word)| {
+                names.iter().find_map(|name| {
+                    if word == name {
+                        words.get(i + 1).map(|v| v.to_string())
+                    } else {
+                        word.strip_prefix(name)
+                            .and_then(|rest| rest.strip_prefix('='))
+                            .map(str::to_string)
+                    }
+                })
+            })
+            // The shell's quotes around the whole value, not those inside it.
+            .map(|v| {
+                let quoted = |q: char| v.len() > 1 && v.starts_with(q) && v.ends_with(q);
+                match ['\'', '"'].into_iter().find(|q| quoted(*q)) {
+                    Some(_) => v[1..v.len() - 1].to_string(),
+                    None => v,
+                }
+            })
+            .collect()
+    };
+    const PROFILE: &[&str] = &["--profile", "--cargo-profile"];
+    let settings = value_of(&old.text, &["--config"]);
+    let setting = settings
+        .iter()
+        .find(|s| s.starts_with("profile.") && !value_of(&new.text, &["--config"]).contains(s))?;
+    let was = value_of(&old.text, PROFILE);
+    let is = value_of(&new.text, PROFILE);
+    let profile = is.into_iter().find(|p| !was.contains(p))?;
+    Some((setting.clone(), profile))
 }
 
 /// Whether `new` holds a whole-word matrix expression `old` does not (`${{ matrix.args }}`),
@@ -2562,6 +2609,166 @@ fn builds_what_warm_up_built(old: &model::CommandModel, new: &model::CommandMode
     old.runs == new.runs
         && equivalence::compiles_only(&old.flags)
         && !equivalence::compiles_only(&new.flags)
+}
+
+/// Whether a build a removed step ran is built again by a command of the job that builds the
+/// same first and then runs it ([`equivalence::run_that_builds`]: a `cargo build --example x`
+/// warm-up before `cargo run --example x`).
+enum BuiltByRun {
+    /// A run passes every flag the build passed and selects no less.
+    Yes,
+    /// A run would, if a value it takes from a shell variable is the one built (`--example
+    /// $name` in a loop): the run named.
+    Maybe(String),
+    No,
+}
+
+fn built_by_run(
+    old: &model::CommandModel,
+    commands_now: &HashMap<&str, Vec<&model::CommandModel>>,
+) -> BuiltByRun {
+    let Some(runs) = equivalence::run_that_builds(&old.runs) else {
+        return BuiltByRun::No;
+    };
+    let tool_words = |text: &str| -> Vec<String> {
+        let words: Vec<&str> = text.split(' ').collect();
+        model::what_runs(&words).1
+    };
+    let own: Vec<&str> = old.runs.split(' ').collect();
+    let mut found = BuiltByRun::No;
+    for run in commands_now.get(runs).into_iter().flatten() {
+        // Targets named by bare words (`--example name`): the run must name them too.
+        let has = tool_words(&run.text);
+        let missing = tool_words(&old.text)
+            .into_iter()
+            .any(|w| !w.starts_with('-') && !own.contains(&w.as_str()) && !has.contains(&w));
+        let from_variable = has.iter().any(|w| w.contains('$'));
+        if missing && !from_variable {
+            continue;
+        }
+        let added: Vec<String> = run
+            .flags
+            .iter()
+            .filter(|f| !old.flags.contains(f))
+            .cloned()
+            .collect();
+        let mut variable = false;
+        let passes_all = old.flags.iter().all(|flag| {
+            if equivalence::still_passed(flag, &run.flags) {
+                return true;
+            }
+            let name = equivalence::flag_name(flag);
+            let by_variable = run
+                .flags
+                .iter()
+                .any(|f| equivalence::flag_name(f) == name && f[name.len()..].contains('$'));
+            variable |= by_variable;
+            by_variable
+        });
+        // Selecting flags the build did not pass (`-p one`) build less than it built.
+        let narrower = added
+            .iter()
+            .filter(|f| {
+                !old.flags
+                    .iter()
+                    .any(|o| equivalence::flag_name(o) == equivalence::flag_name(f))
+            })
+            .any(|f| !equivalence::narrowing_added(&old.flags, std::slice::from_ref(f)).is_empty());
+        if !passes_all || narrower {
+            continue;
+        }
+        if !variable && !missing {
+            return BuiltByRun::Yes;
+        }
+        found = BuiltByRun::Maybe(run.text.clone());
+    }
+    found
+}
+
+/// Why a removed step that checks is a change to review rather than a loss, if it is one:
+/// - a build the job runs again through a command that builds first and takes its target
+///   from a shell variable ([`built_by_run`]);
+/// - the job publishes and runs no check, and the step only builds (what it publishes) or
+///   checks by its name alone (a script named `check_tag.py`);
+/// - the step checks by its name alone, and a new step between the same neighbours checks
+///   too (a tag-check script replaced by a tag-check action): guard cannot compare two checks
+///   it knows only by name.
+fn removal_undecided(
+    step: &StepModel,
+    old: &JobModel,
+    new: &JobModel,
+    partner: &[Option<usize>],
+    index: usize,
+    commands_now: &HashMap<&str, Vec<&model::CommandModel>>,
+) -> Option<String> {
+    if !matches!(weight(step), Weight::Checks) {
+        return None;
+    }
+    let checking: Vec<&model::CommandModel> =
+        step.commands.iter().filter(|c| !prepares(c)).collect();
+    let maybe_built: Vec<String> = checking
+        .iter()
+        .filter_map(|c| match built_by_run(c, commands_now) {
+            BuiltByRun::Maybe(run) => Some(run),
+            _ => None,
+        })
+        .collect();
+    if !maybe_built.is_empty()
+        && checking
+            .iter()
+            .all(|c| !c.quality || !matches!(built_by_run(c, commands_now), BuiltByRun::No))
+    {
+        return Some(format!(
+            "`{}` builds what it built if it runs the same target: check it does",
+            maybe_built.join("`, `")
+        ));
+    }
+    let acts = step
+        .uses
+        .as_ref()
+        .is_some_and(|(uses, _)| equivalence::action_checks(version::uses_target(uses)));
+    let named_only = !acts && step.commands.iter().all(|c| !c.quality);
+    let builds_only = !acts
+        && step.commands.iter().any(|c| c.quality)
+        && step
+            .commands
+            .iter()
+            .all(|c| !c.quality || c.key.ends_with(" build"));
+    if (named_only || builds_only) && publishes_only(old) && publishes_only(new) {
+        return Some(
+            "the job publishes and runs no check: what the step built or checked by its name is what the job publishes"
+                .to_string(),
+        );
+    }
+    if !named_only {
+        return None;
+    }
+    let paired: HashSet<usize> = partner.iter().flatten().copied().collect();
+    let from = partner[..index]
+        .iter()
+        .rev()
+        .flatten()
+        .next()
+        .map_or(0, |j| j + 1);
+    let to = partner[index + 1..]
+        .iter()
+        .flatten()
+        .next()
+        .copied()
+        .unwrap_or(new.steps.len());
+    let replaced_by = new
+        .steps
+        .get(from..to.max(from))
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .find(|(offset, now)| {
+            !paired.contains(&(from + offset)) && matches!(weight(now), Weight::Checks)
+        })
+        .map(|(_, now)| now.label.clone())?;
+    Some(format!(
+        "step `{replaced_by}` in its place checks too: guard knows neither check but by its name, so check it checks as much"
+    ))
 }
 
 /// Programs that prepare or report rather than check: dropping them is not worth a review.
@@ -2632,6 +2839,7 @@ fn compare_steps(
                                 .any(|d| runs_as_much(c, d) || builds_what_warm_up_built(c, d))
                         })
                         || tested.added.iter().any(|d| runs_as_much(c, d))
+                        || matches!(built_by_run(c, &commands_now), BuiltByRun::Yes)
                 });
             // The job still caches with another step (per-path caches merged into one).
             let cache_replaced = step.caches && !caching_lost;
@@ -2663,6 +2871,16 @@ fn compare_steps(
                         "step `{}` of job `{job}` was removed; it ran in `{}`, a checkout of another repository ({}): it built or checked that code, not this repository's",
                         step.label, foreign.0, foreign.1
                     ),
+                    Some(&step.location),
+                    Some(&new.location),
+                );
+                continue;
+            }
+            if let Some(why) = removal_undecided(step, old, new, &partner, i, &commands_now) {
+                sink.push(
+                    Kind::ScriptChanged,
+                    step.label.clone(),
+                    format!("step `{}` of job `{job}` was removed; {why}", step.label),
                     Some(&step.location),
                     Some(&new.location),
                 );
@@ -2836,6 +3054,23 @@ fn compare_steps(
                 continue;
             }
             if candidates.is_empty() {
+                match built_by_run(command, &commands_now) {
+                    BuiltByRun::Yes => continue,
+                    BuiltByRun::Maybe(run) => {
+                        sink.push(
+                            Kind::ScriptChanged,
+                            command.key.clone(),
+                            format!(
+                                "job `{job}` no longer runs `{}`; `{run}` builds what it built if it runs the same target: check it does",
+                                command.text
+                            ),
+                            Some(&command.location),
+                            Some(after),
+                        );
+                        continue;
+                    }
+                    BuiltByRun::No => {}
+                }
                 if let Some(now) = variant() {
                     sink.push(
                         Kind::ScriptChanged,
@@ -2911,6 +3146,22 @@ fn compare_steps(
                         > 1
                 };
                 let list = repeated(&command.flags) || repeated(&best.flags);
+                // A profile setting given on the command line (`--config
+                // 'profile.ci.panic="abort"'`) dropped where the command now builds with another
+                // profile: that profile is defined in the manifest, which may set it.
+                if let Some((setting, profile)) = profile_setting_moved(command, best) {
+                    sink.push(
+                        Kind::ScriptChanged,
+                        flag.clone(),
+                        format!(
+                            "`{}` in job `{job}` no longer passes `--config {setting}`; it builds with the profile `{profile}` instead, whose settings are in Cargo.toml: check it sets the same",
+                            command.key
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    );
+                    continue;
+                }
                 match best.flags.iter().find(|f| {
                     equivalence::flag_name(f) == name && name != flag.as_str() && !list
                 }) {
@@ -3018,6 +3269,22 @@ fn compare_steps(
         }
         match masks_before.get_mut(text.as_str()) {
             Some(count) if *count > 0 => *count -= 1,
+            // A job none of whose steps is a known check (it runs scripts guard cannot read),
+            // or one that publishes and only builds what it publishes: what the mask lets pass
+            // may check nothing.
+            _ if (!job_checks(old) && !job_checks(new))
+                || (publishes_only(old) && publishes_only(new)) =>
+            {
+                sink.push(
+                Kind::ScriptChanged,
+                text.clone(),
+                    format!(
+                        "job `{job}` now runs `{text}`: its failure no longer fails the job, which runs no known check: make sure it checked nothing"
+                    ),
+                    None,
+                    Some(at),
+                )
+            }
             _ => sink.push(
                 Kind::FailureMasked,
                 text.clone(),

@@ -143,6 +143,20 @@ pub struct Commands {
     /// Own commands that do the same whichever manager runs them.
     #[serde(default)]
     pub shared_commands: Vec<String>,
+    /// Pairs of a command that builds and one that builds the same first, then runs it
+    /// (`cargo build`, `cargo run`).
+    #[serde(default)]
+    pub build_then_run: Vec<(String, String)>,
+}
+
+/// The command that builds what `key` builds before running it (`cargo run` for `cargo build`).
+pub fn run_that_builds(key: &str) -> Option<&'static str> {
+    knowledge()
+        .commands
+        .build_then_run
+        .iter()
+        .find(|(build, _)| build == key)
+        .map(|(_, run)| run.as_str())
 }
 
 /// What a package manager's subcommand `sub` (the first bare word after `program`, which the
@@ -504,6 +518,31 @@ fn part_matches(pattern: &[u8], text: &[u8]) -> bool {
 /// Whether an action's name says it checks (`golangci-lint-action`, `codecov-action`).
 pub fn action_checks(target: &str) -> bool {
     names_check(target)
+}
+
+/// Whether a command line names a check by one of its words (`./tools/lint.js`, `setup.ts
+/// --check`). PowerShell's own cmdlets are left out: they are named `Verb-Noun` in Pascal case
+/// (PowerShell's naming rules), and `Test-Path` tests that a path exists, not the code.
+pub fn script_names_check(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '{' | '}' | '(' | ')' | '|' | ';'))
+        .filter(|word| !is_cmdlet(word))
+        .collect();
+    names_check(&words.join(" "))
+}
+
+/// Whether `word` is spelled like a PowerShell cmdlet: `Verb-Noun`, each part Pascal case,
+/// no path or extension (`Run-Tests.ps1` is a script).
+fn is_cmdlet(word: &str) -> bool {
+    let pascal = |part: &str| {
+        part.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && part.chars().all(|c| c.is_ascii_alphanumeric())
+            && part.chars().any(|c| c.is_ascii_lowercase())
+    };
+    match word.split_once('-') {
+        Some((verb, noun)) => pascal(verb) && pascal(noun),
+        None => false,
+    }
 }
 
 /// Whether a name (an action, a job id, a script's words) holds a word that says it checks.

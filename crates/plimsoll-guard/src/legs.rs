@@ -223,13 +223,29 @@ fn narrowing_key(key: &str) -> bool {
 }
 
 /// `old` is a list whose every item `new`, a list, still holds (`steps: [clippy, test]` →
-/// `[fmt, clippy, test]`): the leg runs each thing it ran.
+/// `[fmt, clippy, test]`, or spelled as words: `interpreter: graalpy3.11 graalpy3.12` →
+/// `pypy3.11 graalpy3.11 graalpy3.12`): the leg runs each thing it ran.
 fn list_within(old: &str, new: &str) -> bool {
     let items = |value: &str| serde_json::from_str::<Vec<serde_json::Value>>(value).ok();
     match (items(old), items(new)) {
         (Some(was), Some(is)) => was.iter().all(|item| is.contains(item)),
-        _ => false,
+        _ => words_within(&text(old), &text(new)),
     }
+}
+
+/// `old` is a list of two or more words, none a flag, every one of which `new` holds: a list
+/// written as a string (a command takes it as that many arguments). Flags are left to
+/// [`flags_covered`], which knows which of them narrow.
+fn words_within(old: &str, new: &str) -> bool {
+    let words =
+        |value: &str| -> Vec<String> { value.split_whitespace().map(str::to_string).collect() };
+    let (was, is) = (words(old), words(new));
+    was.len() > 1
+        && !was
+            .iter()
+            .chain(&is)
+            .any(|w| w.starts_with('-') || w.contains("${{"))
+        && was.iter().all(|w| is.contains(w))
 }
 
 /// `old` and `new` are command-line flags (a leg's options, one of them maybe empty), and `new`
@@ -460,6 +476,20 @@ mod tests {
             leg(&[("feature", "extra"), ("flags", "--features=extra")]),
         ];
         assert_eq!(match_legs(&old, &new), [Leg::Kept, Leg::Kept]);
+    }
+
+    #[test]
+    fn a_leg_whose_word_list_another_leg_holds_is_kept() {
+        let built = |interpreter: &str| leg(&[("os", "linux"), ("interpreter", interpreter)]);
+        let old = [
+            built("pypy3.11 graalpy3.11 graalpy3.12"),
+            built("graalpy3.11 graalpy3.12"),
+        ];
+        let new = [built("pypy3.11 graalpy3.11 graalpy3.12")];
+        assert_eq!(match_legs(&old, &new), [Leg::Kept, Leg::Kept]);
+        // One interpreter no leg builds any more: lost.
+        let fewer = [built("pypy3.11 graalpy3.11")];
+        assert_ne!(match_legs(&old[1..], &fewer), [Leg::Kept]);
     }
 
     #[test]

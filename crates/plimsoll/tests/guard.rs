@@ -1736,3 +1736,267 @@ jobs:
         (1, vec![("step-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_build_warm_up_before_a_run_of_the_same_target_builds_nothing_more() {
+    let before = "on: [pull_request]
+jobs:
+  examples:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Warm the build
+        run: cargo build --example breakout --features ci_testing
+      - name: Run example
+        run: xvfb-run cargo run --example breakout --features ci_testing
+";
+    let without_warm_up = before.replace(
+        "      - name: Warm the build\n        run: cargo build --example breakout --features ci_testing\n",
+        "",
+    );
+    // `cargo run` builds the same example with the same features before running it.
+    assert_eq!(kinds_between(before, &without_warm_up), (0, vec![]));
+    // The run takes the example from a loop: it may build the one the warm-up built.
+    let looped = without_warm_up.replace(
+        "run: xvfb-run cargo run --example breakout --features ci_testing",
+        "run: |\n          for name in breakout alien; do\n            cargo run --example $name --features ci_testing\n          done",
+    );
+    assert_eq!(
+        kinds_between(before, &looped),
+        (0, vec![("script-changed".into(), "review".into())])
+    );
+    // The run builds another example, or without the feature: what the warm-up built is gone.
+    for other in [
+        "--example alien --features ci_testing",
+        "--example breakout",
+    ] {
+        let narrower = without_warm_up.replace("--example breakout --features ci_testing", other);
+        assert_eq!(kinds_between(before, &narrower).0, 1, "{other}");
+    }
+}
+
+#[test]
+fn a_build_of_one_binary_is_covered_by_a_build_of_all_targets_in_another_profile() {
+    let before = "on: [pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo build --release --locked --all-targets
+      - name: Build the runtime slim
+        run: cargo build --profile=release-slim --locked --bin runtime
+";
+    let reverted = before.replace(
+        "      - name: Build the runtime slim\n        run: cargo build --profile=release-slim --locked --bin runtime\n",
+        "",
+    );
+    assert_eq!(kinds_between(before, &reverted), (0, vec![]));
+    // Building only the library no longer builds the binary.
+    let lib_only = reverted.replace("--all-targets", "--lib");
+    assert_eq!(kinds_between(before, &lib_only).0, 1);
+}
+
+#[test]
+fn a_powershell_cmdlet_named_test_is_no_check() {
+    let step = "      - name: Hide extra Pythons
+        shell: pwsh
+        run: |
+          $env:PATH -split \";\" |
+            Where-Object { Test-Path \"$_\\python.exe\" } |
+            Select-Object -Skip 1 |
+            ForEach-Object { Move-Item \"$_\" \"$_.disabled\" }
+";
+    let before = format!(
+        "on: [pull_request]
+jobs:
+  build:
+    runs-on: windows-latest
+    steps:
+{step}      - run: cargo test --workspace
+"
+    );
+    let after = before.replace(step, "");
+    // A script guard cannot read: to review, not a loss.
+    assert_eq!(
+        kinds_between(&before, &after),
+        (0, vec![("script-changed".into(), "review".into())])
+    );
+    // A script named for a check is still one.
+    let script = before.replace(step, "      - run: ./Run-Tests.ps1\n");
+    assert_eq!(
+        kinds_between(&script, &after),
+        (1, vec![("step-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_job_that_publishes_loses_no_check_by_its_builds_or_masks() {
+    let before = "on:
+  push:
+    tags: ['v*']
+  pull_request:
+jobs:
+  release:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-11-arm]
+    steps:
+      - uses: actions/checkout@v4
+      - name: Package
+        if: matrix.os != 'windows-11-arm'
+        run: ./scripts/package.sh
+      - name: Build for ARM64
+        if: matrix.os == 'windows-11-arm'
+        run: |
+          cargo build --release --target aarch64-pc-windows-msvc
+          ./scripts/package.sh
+      - name: Compare versions
+        run: ./scripts/newer_than_latest.sh && ./scripts/upload.sh
+      - uses: softprops/action-gh-release@v2
+        with:
+          files: dist/*
+";
+    // The packaging script now runs on every leg; the version comparison may fail.
+    let after = before
+        .replace("        if: matrix.os != 'windows-11-arm'\n", "")
+        .replace(
+            "      - name: Build for ARM64
+        if: matrix.os == 'windows-11-arm'
+        run: |
+          cargo build --release --target aarch64-pc-windows-msvc
+          ./scripts/package.sh
+",
+            "",
+        )
+        .replace(
+            "./scripts/newer_than_latest.sh && ",
+            "(./scripts/newer_than_latest.sh || exit 0) && ",
+        );
+    assert_eq!(
+        kinds_between(before, &after),
+        (
+            0,
+            vec![
+                ("script-changed".into(), "review".into()),
+                ("script-changed".into(), "review".into())
+            ]
+        )
+    );
+    // The same in a job that also tests: the build and the mask are losses.
+    let tested = before.replace(
+        "      - uses: softprops",
+        "      - run: cargo test --workspace\n      - uses: softprops",
+    );
+    let tested_after = after.replace(
+        "      - uses: softprops",
+        "      - run: cargo test --workspace\n      - uses: softprops",
+    );
+    let (code, kinds) = kinds_between(&tested, &tested_after);
+    assert_eq!(code, 1);
+    assert!(kinds.contains(&("step-removed".into(), "reduction".into())));
+    assert!(kinds.contains(&("failure-masked".into(), "reduction".into())));
+}
+
+#[test]
+fn a_check_known_by_name_replaced_in_place_by_another_is_a_review() {
+    let before = "on: [pull_request]
+jobs:
+  package:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install build
+      - name: check tag
+        run: ./tests/check_tag.py
+      - run: python -m build
+";
+    let replaced = before.replace(
+        "      - name: check tag\n        run: ./tests/check_tag.py\n",
+        "      - name: tag matches the version\n        uses: example/check-python-version@v3\n        with:\n          version_file_path: pkg/version.py\n",
+    );
+    assert_eq!(
+        kinds_between(before, &replaced),
+        (0, vec![("script-changed".into(), "review".into())])
+    );
+    // Removed with nothing in its place: a loss.
+    let removed = before.replace(
+        "      - name: check tag\n        run: ./tests/check_tag.py\n",
+        "",
+    );
+    assert_eq!(
+        kinds_between(before, &removed),
+        (1, vec![("step-removed".into(), "reduction".into())])
+    );
+    // A known check replaced by a step named for one is still compared by what it ran.
+    let known = before.replace("./tests/check_tag.py", "pytest tests/test_tag.py");
+    assert_eq!(kinds_between(&known, &replaced).0, 1);
+}
+
+#[test]
+fn a_profile_setting_moved_from_the_command_line_into_a_profile_is_a_review() {
+    let before = "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          cargo nextest run \\
+            --cargo-profile ci \\
+            --config 'profile.ci.panic=\"abort\"' \\
+            --workspace
+";
+    let profile = before
+        .replace("--cargo-profile ci \\", "--cargo-profile ci-abort \\")
+        .replace("            --config 'profile.ci.panic=\"abort\"' \\\n", "");
+    // The new profile is defined in Cargo.toml, which may set `panic = \"abort\"`.
+    let (code, report) = json_between(".github/workflows/checks.yml", before, Some(&profile));
+    assert_eq!(code, 0);
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["kind"], "script-changed");
+    let message = changes[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("profile.ci.panic=\"abort\"") && message.contains("`ci-abort`"),
+        "{message}"
+    );
+    // Dropped while building with the same profile: the setting is gone.
+    let dropped = before.replace("            --config 'profile.ci.panic=\"abort\"' \\\n", "");
+    assert_eq!(
+        kinds_between(before, &dropped),
+        (1, vec![("flag-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_leg_whose_interpreters_another_leg_builds_is_no_loss() {
+    let matrix = |legs: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  wheels:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        include:
+{legs}    steps:
+      - run: maturin build --release --target ${{{{ matrix.target }}}} --interpreter ${{{{ matrix.interpreter }}}}
+"
+        )
+    };
+    let both = "          - target: x86_64
+            interpreter: pypy3.11 graalpy3.11 graalpy3.12
+          - target: x86_64
+            interpreter: graalpy3.11 graalpy3.12
+";
+    let one = "          - target: x86_64
+            interpreter: pypy3.11 graalpy3.11 graalpy3.12
+";
+    // The duplicate leg's interpreters are all built by the other leg.
+    assert_eq!(kinds_between(&matrix(both), &matrix(one)), (0, vec![]));
+    // Dropping the wider leg loses pypy3.11.
+    let narrower = "          - target: x86_64
+            interpreter: graalpy3.11 graalpy3.12
+";
+    assert_eq!(kinds_between(&matrix(both), &matrix(narrower)).0, 1);
+}
