@@ -1842,45 +1842,47 @@ impl<'a> PathsSelected<'a> {
     /// filtered by paths whose loss is undecided ([`PathsSelected::loss`]): files in folders the
     /// new version's CI names nowhere, in a revision that holds no code.
     fn only_undecided_code(&self, old: &FileModel) -> bool {
-        let mut events = CHANGE_EVENTS
-            .iter()
-            .filter_map(|event| old.triggers.get(*event))
-            .peekable();
-        events.peek().is_some()
-            && events.all(|trigger| {
-                trigger.filters.get("paths").is_some_and(|(patterns, _)| {
-                    patterns
-                        .iter()
-                        .filter(|p| !p.starts_with('!'))
-                        .map(|p| self.loss(p, &[]))
-                        .try_fold(false, |undecided, loss| match loss {
-                            PathLoss::Lost => None,
-                            PathLoss::Kept => Some(undecided),
-                            PathLoss::Undecided(_) => Some(true),
-                        })
-                        .unwrap_or(false)
+        every_change_event_filtered(old, |patterns| {
+            patterns
+                .iter()
+                .filter(|p| !p.starts_with('!'))
+                .map(|p| self.loss(p, &[]))
+                .try_fold(false, |undecided, loss| match loss {
+                    PathLoss::Lost => None,
+                    PathLoss::Kept => Some(undecided),
+                    PathLoss::Undecided(_) => Some(true),
                 })
-            })
+                .unwrap_or(false)
+        })
     }
 
     /// Whether every change event `old` (a workflow the new version removes) ran on was
     /// filtered by paths that selected only files the new version deletes: with its code gone,
     /// it would run for nothing.
     fn only_deleted_code(&self, old: &FileModel) -> bool {
-        let mut events = CHANGE_EVENTS
-            .iter()
-            .filter_map(|event| old.triggers.get(*event))
-            .peekable();
-        events.peek().is_some()
-            && events.all(|trigger| {
-                trigger.filters.get("paths").is_some_and(|(patterns, _)| {
-                    patterns
-                        .iter()
-                        .filter(|p| !p.starts_with('!'))
-                        .all(|p| !self.still_lost(p, &[]))
-                })
-            })
+        every_change_event_filtered(old, |patterns| {
+            patterns
+                .iter()
+                .filter(|p| !p.starts_with('!'))
+                .all(|p| !self.still_lost(p, &[]))
+        })
     }
+}
+
+/// Whether `old` runs on some change event and each of them has a `paths` filter whose
+/// patterns `selects` accepts.
+fn every_change_event_filtered(old: &FileModel, selects: impl Fn(&[String]) -> bool) -> bool {
+    let mut events = CHANGE_EVENTS
+        .iter()
+        .filter_map(|event| old.triggers.get(*event))
+        .peekable();
+    events.peek().is_some()
+        && events.all(|trigger| {
+            trigger
+                .filters
+                .get("paths")
+                .is_some_and(|(patterns, _)| selects(patterns))
+        })
 }
 
 /// What dropping a path pattern from a filter loses.

@@ -217,40 +217,19 @@ fn dependency_tables(manifest: &toml::Table) -> impl Iterator<Item = &toml::Tabl
 /// legs are taken for feature legs). A feature of a dependency (`serde/derive`) is named by its
 /// whole path.
 pub fn passed(text: &str) -> BTreeSet<String> {
-    let words: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'))
-        .filter(|w| !w.is_empty())
-        .map(unassigned)
-        .collect();
-    let mut names = BTreeSet::new();
-    let mut take_next = false;
-    for word in words {
-        let value = if take_next {
-            take_next = false;
-            Some(word)
-        } else if let Some(value) = ["--features=", "-F="]
-            .iter()
-            .find_map(|flag| word.strip_prefix(flag))
-        {
-            Some(value)
-        } else {
-            take_next = matches!(word, "--features" | "-F");
-            None
-        };
-        for name in value.into_iter().flat_map(|v| v.split(',')) {
-            let name = name.trim_matches(|c: char| !is_feature_char(c));
-            if !name.is_empty() && !name.starts_with('-') {
-                names.insert(name.to_string());
-            }
-        }
-    }
-    names
+    flag_values(text, &["--features", "-F"])
 }
 
 /// The Go build tags `text` passes: the values of `-tags` and `--tags` (with `=` or as the next
 /// word), split on commas.
 pub fn build_tags(text: &str) -> BTreeSet<String> {
-    let mut tags = BTreeSet::new();
+    flag_values(text, &["-tags", "--tags"])
+}
+
+/// The comma-separated values `text` gives the flags `flags`, written `flag=value` or `flag
+/// value`, a make or environment assignment around them aside (`GOOPTS=-tags=x`).
+fn flag_values(text: &str, flags: &[&str]) -> BTreeSet<String> {
+    let mut values = BTreeSet::new();
     let mut take_next = false;
     for word in text
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'))
@@ -260,23 +239,23 @@ pub fn build_tags(text: &str) -> BTreeSet<String> {
         let value = if take_next {
             take_next = false;
             Some(word)
-        } else if let Some(value) = ["-tags=", "--tags="]
-            .iter()
-            .find_map(|flag| word.strip_prefix(flag))
-        {
+        } else if let Some(value) = flags.iter().find_map(|flag| {
+            word.strip_prefix(flag)
+                .and_then(|rest| rest.strip_prefix('='))
+        }) {
             Some(value)
         } else {
-            take_next = matches!(word, "-tags" | "--tags");
+            take_next = flags.contains(&word);
             None
         };
-        for tag in value.into_iter().flat_map(|v| v.split(',')) {
-            let tag = tag.trim_matches(|c: char| !is_feature_char(c));
-            if !tag.is_empty() && !tag.starts_with('-') {
-                tags.insert(tag.to_string());
+        for item in value.into_iter().flat_map(|v| v.split(',')) {
+            let item = item.trim_matches(|c: char| !is_feature_char(c));
+            if !item.is_empty() && !item.starts_with('-') {
+                values.insert(item.to_string());
             }
         }
     }
-    tags
+    values
 }
 
 /// A word without the variable it assigns to (`GOOPTS=-tags=x` passes `-tags=x` to make's
