@@ -1325,7 +1325,29 @@ fn undecided_entry_point<'j>(
         .iter()
         .flat_map(|s| &s.commands)
         .filter(|c| !ran.contains(c.text.as_str()))
-        .find(|c| runs_repository_entry_point(&c.text))
+        .find(|c| runs_repository_entry_point(&c.text) && may_check(&c.text))
+}
+
+/// Whether a repository entry point may stand for a check: its words name one
+/// (`nu scripts/test_virtualenv.nu`, `make test-pyright`), or it runs a build tool's goal or
+/// task (`make`, the Gradle and Maven wrappers `./gradlew`, `./mvnw`) not known to check
+/// nothing (`make release`, `gradlew publish`). `./publish.sh` stands for no check.
+fn may_check(command: &str) -> bool {
+    if equivalence::script_names_check(command) {
+        return true;
+    }
+    let mut words = command.split_whitespace();
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let tool = program.rsplit('/').next().unwrap_or(program);
+    if !matches!(tool, "make" | "gmake" | "gradlew" | "mvnw") {
+        return false;
+    }
+    let key = words
+        .find(|word| !word.starts_with('-'))
+        .map_or_else(|| tool.to_string(), |goal| format!("{tool} {goal}"));
+    !equivalence::checks_nothing(&key)
 }
 
 /// Whether `command` runs a `make` target or a script file of the repository: a program given
