@@ -1177,3 +1177,50 @@ fn a_gitlab_jobs_exit_line_is_not_its_cause() {
         "{report:#}"
     );
 }
+
+#[test]
+fn a_line_its_tool_printed_in_red_outranks_an_error_the_code_under_test_logged() {
+    // Jest prints a failed test's `●` header and its assertion with red in them (its
+    // documented colours); the `console.error` of the code under test is plain. Without the
+    // colours both read as stated errors, and the earlier, logged one (line 7) comes first.
+    let dir = tempfile::tempdir().unwrap();
+    let log = [
+        "$ npm test",
+        "> app@1.0.0 test /home/travis/build/octo/app",
+        "> jest",
+        "",
+        " PASS  src/format.test.js",
+        "  console.error src/api.js:14",
+        "    Error: Request failed with status code 404",
+        "",
+        "\x1b[1m\x1b[31m  \x1b[1m\u{25cf} \x1b[22m\x1b[1mcart \u{203a} totals include tax\x1b[39m\x1b[22m",
+        "",
+        "    \x1b[2mexpect(\x1b[22m\x1b[31mreceived\x1b[39m\x1b[2m).\x1b[22mtoBe\x1b[2m(\x1b[22m\x1b[32mexpected\x1b[39m\x1b[2m)\x1b[22m",
+        "",
+        "    Expected: 108",
+        "    Received: 100",
+        "",
+        "Tests:       1 failed, 12 passed, 13 total",
+        "The command \"npm test\" exited with 1.",
+    ]
+    .join("\n");
+    write(dir.path(), "jest.log", &log);
+    let report = real_log_report(dir.path(), "jest.log");
+    let best = &report["exact_line"];
+    let line = best["line"].as_u64().unwrap();
+    assert!(
+        line == 9 || line == 11,
+        "{line}: {} (the failed test's block is lines 9-14)",
+        best["text"]
+    );
+    let runner_ups: Vec<u64> = report["runner_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["line"].as_u64())
+        .collect();
+    assert!(
+        runner_ups.contains(&if line == 9 { 11 } else { 9 }),
+        "{runner_ups:?}"
+    );
+}
