@@ -376,6 +376,9 @@ impl<'s> Analyzer<'s> {
             self.github_lines += 1;
         }
         let may_split = self.segments < MAX_SEGMENTS;
+        // The CI's echo of the command a plain log's part runs (`$ make test`): the part's
+        // title, not its output, whatever words the command line holds.
+        let mut command_echo_line = false;
         if let Some(rest) = text.strip_prefix("##[group]") {
             if let Some(run) = rest.strip_prefix("Run ") {
                 if may_split && self.split_on_markers {
@@ -392,6 +395,7 @@ impl<'s> Analyzer<'s> {
             self.rename_job(&name);
         } else if text.starts_with("$ ") && may_split && self.split_on_markers && !github {
             self.open_segment(text.trim(), file, number);
+            command_echo_line = true;
         }
         if self.current.is_none() {
             let name = if github { "Set up job" } else { "log" };
@@ -480,6 +484,7 @@ impl<'s> Analyzer<'s> {
                 score = score.max(NPM_MESSAGE_SCORE);
             }
             let runner_line = echo_open
+                || command_echo_line
                 || text.starts_with("##[")
                 || text.starts_with("travis_")
                 || text.starts_with("The command \"")
@@ -546,7 +551,7 @@ impl<'s> Analyzer<'s> {
             // says that the build failed, never why: the lines above it are the cause.
             let bare_exit_line = matches!(line_failure, Some(Failure::ExitCode { .. }))
                 || (!github && is_bare_result_line(text));
-            if score >= MIN_SCORE && !bare_exit_line {
+            if score >= MIN_SCORE && !bare_exit_line && !command_echo_line {
                 let candidate = Candidate {
                     line: LogLine {
                         file: file.to_string(),

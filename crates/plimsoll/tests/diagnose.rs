@@ -1224,3 +1224,32 @@ fn a_line_its_tool_printed_in_red_outranks_an_error_the_code_under_test_logged()
         "{runner_ups:?}"
     );
 }
+
+#[test]
+fn the_ci_echo_of_a_plain_logs_command_is_its_title_not_its_output() {
+    // Travis and GitLab echo each command as `$ command` before its output; a check whose
+    // command line names the error it looks for (`grep … "No such file or directory"`) must
+    // be explained by what it printed, not by its own echo.
+    let dir = tempfile::tempdir().unwrap();
+    let log = [
+        "travis_fold:start:install",
+        "$ npm ci",
+        "added 210 packages in 4.1s",
+        "travis_fold:end:install",
+        "$ test -z \"$(grep -rl \"No such file or directory\" logs/)\" || { echo \"fixture logs hold errors\"; exit 1; }",
+        "fixture logs hold errors",
+        "The command \"test -z ...\" exited with 1.",
+    ]
+    .join("\n");
+    write(dir.path(), "travis.log", &log);
+    let report = real_log_report(dir.path(), "travis.log");
+    assert_eq!(report["exact_line"]["line"], 6, "{}", report["exact_line"]);
+    assert_eq!(report["failing_step"]["name"], log.lines().nth(4).unwrap());
+    let ranked: Vec<u64> = report["runner_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["line"].as_u64())
+        .collect();
+    assert!(!ranked.contains(&5), "{ranked:?}");
+}
