@@ -480,8 +480,10 @@ impl<'s> Analyzer<'s> {
             if problem.is_some() && score < MATCHER_SCORE {
                 score = MATCHER_SCORE;
             }
-            if segment.npm_block.read(text) {
-                score = score.max(NPM_MESSAGE_SCORE);
+            match segment.npm_block.read(text) {
+                NpmLine::Message => score = score.max(NPM_MESSAGE_SCORE),
+                NpmLine::Relay if score > 0.0 => score -= NPM_RELAY_PENALTY,
+                NpmLine::Relay | NpmLine::Other => {}
             }
             let runner_line = echo_open
                 || command_echo_line
@@ -864,6 +866,11 @@ fn summary_verdict(text: &str) -> Option<bool> {
 /// block, when the error is npm's own rather than a package script's exit).
 const NPM_MESSAGE_SCORE: f32 = 8.0;
 
+/// What a script's exit costs each line of npm's report of it: the report only relays the exit
+/// (`Failed at the app@1.0.0 lint script.`, `This is probably not a problem with npm.`), the
+/// script's output above it says why; as much as a noise signature.
+const NPM_RELAY_PENALTY: f32 = 3.0;
+
 /// Where a step is in npm's error report. npm prints an error as one block: `npm ERR! code X`,
 /// then metadata (`errno`, `syscall`, `path`, `command`), then the message that explains it,
 /// then pointers to its debug log. A script's non-zero exit (`code ELIFECYCLE`, npm 7's
@@ -875,29 +882,51 @@ enum NpmBlock {
     Outside,
     /// After the `code` line of an error npm explains itself, before its message.
     AwaitingMessage,
+    /// In the report of a package script's non-zero exit.
+    ScriptExit,
+}
+
+/// What a line is in npm's error report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NpmLine {
+    /// Not part of a report, or a part that neither explains nor relays.
+    Other,
+    /// The message that explains npm's own error.
+    Message,
+    /// A line of the report of a script's exit.
+    Relay,
 }
 
 impl NpmBlock {
-    /// Follow `text`; whether it is the message that explains npm's own error.
-    fn read(&mut self, text: &str) -> bool {
+    /// Follow `text`; what it is in npm's report.
+    fn read(&mut self, text: &str) -> NpmLine {
         let Some(rest) = text
             .strip_prefix("npm ERR! ")
             .or_else(|| text.strip_prefix("npm error "))
         else {
             if !text.starts_with("npm ERR!") && !text.starts_with("npm error") {
                 *self = NpmBlock::Outside;
+            } else if *self == NpmBlock::ScriptExit {
+                return NpmLine::Relay;
             }
-            return false;
+            return NpmLine::Other;
         };
         if let Some(code) = rest.strip_prefix("code ") {
             let code = code.trim();
             let script_exit = code == "ELIFECYCLE" || code.bytes().all(|b| b.is_ascii_digit());
             *self = if script_exit {
-                NpmBlock::Outside
+                NpmBlock::ScriptExit
             } else {
                 NpmBlock::AwaitingMessage
             };
-            return false;
+            return if script_exit {
+                NpmLine::Relay
+            } else {
+                NpmLine::Other
+            };
+        }
+        if *self == NpmBlock::ScriptExit {
+            return NpmLine::Relay;
         }
         let metadata = [
             "errno", "syscall", "path", "command", "signal", "dest", "file",
@@ -906,9 +935,9 @@ impl NpmBlock {
         .any(|key| rest.strip_prefix(key).is_some_and(|r| r.starts_with(' ')));
         if *self == NpmBlock::AwaitingMessage && !metadata && !rest.trim().is_empty() {
             *self = NpmBlock::Outside;
-            return true;
+            return NpmLine::Message;
         }
-        false
+        NpmLine::Other
     }
 }
 

@@ -1253,3 +1253,40 @@ fn the_ci_echo_of_a_plain_logs_command_is_its_title_not_its_output() {
         .collect();
     assert!(!ranked.contains(&5), "{ranked:?}");
 }
+
+#[test]
+fn npms_report_of_a_scripts_exit_ranks_below_the_scripts_own_output() {
+    // npm 6 reports a package script's non-zero exit as a block (`code ELIFECYCLE`, `errno`,
+    // `Exit status 1`, `Failed at the … script.`, a pointer to its debug log); every line of it
+    // relays the exit, and the script's output above says why.
+    let dir = tempfile::tempdir().unwrap();
+    let log = [
+        "$ npm run format:check",
+        "",
+        "> app@1.0.0 format:check /home/travis/build/octo/app",
+        "> prettier --check \"src/**/*.js\"",
+        "",
+        "Checking formatting...",
+        "[warn] src/cart.js",
+        "[warn] Code style issues found in the above file. Forgot to run Prettier?",
+        "npm ERR! code ELIFECYCLE",
+        "npm ERR! errno 1",
+        "npm ERR! app@1.0.0 format:check: `prettier --check \"src/**/*.js\"`",
+        "npm ERR! Exit status 1",
+        "npm ERR! ",
+        "npm ERR! Failed at the app@1.0.0 format:check script.",
+        "npm ERR! This is probably not a problem with npm. There is likely additional logging output above.",
+        "",
+        "npm ERR! A complete log of this run can be found in:",
+        "npm ERR!     /home/travis/.npm/_logs/2019-05-02T10_00_00_000Z-debug.log",
+        "The command \"npm run format:check\" exited with 1.",
+    ]
+    .join("\n");
+    write(dir.path(), "travis.log", &log);
+    let report = real_log_report(dir.path(), "travis.log");
+    assert_eq!(report["exact_line"]["line"], 7, "{}", report["exact_line"]);
+    for candidate in report["runner_ups"].as_array().unwrap() {
+        let text = candidate["text"].as_str().unwrap();
+        assert!(!text.starts_with("npm ERR!"), "{text}");
+    }
+}
