@@ -95,6 +95,10 @@ pub trait LineSink {
     /// One cleaned line: where it is, its text, whether it carried GitHub decorations, and
     /// whether it was cut at the reader's line limit.
     fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool);
+    /// Whether the line [`LineSink::push`] gets next was shown in an error's colour
+    /// ([`crate::reader::Decorations::error_emphasis`]). Told before the push, apart from it,
+    /// so that sinks that do not rank lines (a passing run's line set) need not hear of it.
+    fn error_emphasis(&mut self, _emphasised: bool) {}
 }
 
 /// What feeding learned about the input.
@@ -289,6 +293,7 @@ fn feed_lines<R: Read>(
         if decorations.timestamp {
             timestamped += 1;
         }
+        analyzer.error_emphasis(decorations.error_emphasis);
         analyzer.push(label, raw.number, &text, github, raw.truncated);
     }
     let format = if gh_lines > 0 {
@@ -460,6 +465,7 @@ fn feed_step<R: Read>(
         let decorations = clean(&raw.bytes, raw.number == 1, &mut text);
         redactor.redact_line(&mut text, raw.truncated);
         let github = decorations.timestamp || text.starts_with("##[");
+        analyzer.error_emphasis(decorations.error_emphasis);
         analyzer.push(label, raw.number, &text, github, raw.truncated);
     }
     Ok(())

@@ -302,6 +302,10 @@ impl input::LineSink for RunnerHeader<'_, '_> {
         }
         self.analyzer.push(file, number, text, github, truncated);
     }
+
+    fn error_emphasis(&mut self, emphasised: bool) {
+        self.analyzer.error_emphasis(emphasised);
+    }
 }
 
 /// `.github/workflows/ci.yml` of `owner/repo/.github/workflows/ci.yml@refs/heads/main`.
@@ -328,6 +332,10 @@ impl input::LineSink for analyzer::Analyzer<'_> {
 
     fn push(&mut self, file: &str, number: usize, text: &str, github: bool, truncated: bool) {
         analyzer::Analyzer::push(self, file, number, text, github, truncated);
+    }
+
+    fn error_emphasis(&mut self, emphasised: bool) {
+        analyzer::Analyzer::error_emphasis(self, emphasised);
     }
 }
 

@@ -127,6 +127,9 @@ pub struct Decorations {
     pub gh_columns: Option<(String, String)>,
     /// Whether a GitHub timestamp prefix was removed.
     pub timestamp: bool,
+    /// Whether some of the line's text was shown in red, the colour compilers, test runners and
+    /// package managers give their errors (see [`strip_ansi`]).
+    pub error_emphasis: bool,
 }
 
 /// Clean one line: UTF-8 (lossy), no BOM, no `gh` columns, no timestamp, no ANSI sequences.
@@ -151,7 +154,9 @@ pub fn clean(bytes: &[u8], first: bool, text: &mut String) -> Decorations {
     text.clear();
     match plain_text(bytes) {
         Some(plain) => text.push_str(plain),
-        None => strip_ansi(&String::from_utf8_lossy(bytes), text),
+        None => {
+            decorations.error_emphasis = strip_ansi(&String::from_utf8_lossy(bytes), text);
+        }
     }
     decorations
 }
@@ -213,18 +218,31 @@ pub fn timestamp_len(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Copy `text` into `out` without ANSI escape sequences (CSI, OSC) and other control characters.
-pub fn strip_ansi(text: &str, out: &mut String) {
+/// Returns whether some visible text of the line was drawn in a red foreground (ECMA-48 SGR 31
+/// or 91, or the 256-colour palette's red 1 and 9): rustc, cargo, npm, yarn, jest, mocha, rspec,
+/// xUnit and Gradle print their errors and failed tests in red. The colour state starts plain on
+/// each line, as those tools set it per line; a red background (a banner) is not an error's
+/// colour, and neither are a line's own escape codes without text.
+pub fn strip_ansi(text: &str, out: &mut String) -> bool {
+    let mut red = false;
+    let mut emphasised = false;
+    let mut parameters = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '\u{1b}' {
             match chars.peek() {
                 Some('[') => {
                     chars.next();
+                    parameters.clear();
                     // Parameters and intermediates, then one final byte in @..~.
                     for n in chars.by_ref() {
                         if ('@'..='~').contains(&n) {
+                            if n == 'm' {
+                                red = sgr_red(&parameters, red);
+                            }
                             break;
                         }
+                        parameters.push(n);
                     }
                 }
                 Some(']') => {
@@ -245,9 +263,52 @@ pub fn strip_ansi(text: &str, out: &mut String) {
                 None => {}
             }
         } else if c == '\t' || !c.is_control() {
+            emphasised |= red && !c.is_whitespace();
             out.push(c);
         }
     }
+    emphasised
+}
+
+/// Whether the foreground is red after an SGR sequence with `parameters` (`1;31`), given
+/// whether it was before: 31 and 91 set red, 38;5;1 and 38;5;9 too, any other foreground
+/// colour, 39 (default) and 0 (reset) clear it; other attributes leave it.
+fn sgr_red(parameters: &str, red: bool) -> bool {
+    let mut red = red;
+    let mut codes = parameters.split(';').map(|p| p.parse::<u16>().unwrap_or(0));
+    while let Some(code) = codes.next() {
+        match code {
+            0 | 39 | 30 | 32..=37 | 90 | 92..=97 => red = false,
+            31 | 91 => red = true,
+            38 => match codes.next() {
+                Some(5) => red = matches!(codes.next(), Some(1 | 9)),
+                Some(2) => {
+                    // A 24-bit colour: its three components are not a palette red.
+                    codes.next();
+                    codes.next();
+                    codes.next();
+                    red = false;
+                }
+                _ => red = false,
+            },
+            48 => {
+                // A background colour's own parameters are not foreground codes.
+                match codes.next() {
+                    Some(5) => {
+                        codes.next();
+                    }
+                    Some(2) => {
+                        codes.next();
+                        codes.next();
+                        codes.next();
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    red
 }
 
 #[cfg(test)]
@@ -328,5 +389,45 @@ mod tests {
         let d = clean(b"plain\tline\twith tabs", false, &mut text);
         assert_eq!(d, Decorations::default());
         assert_eq!(text, "plain\tline\twith tabs");
+    }
+
+    fn emphasis_of(line: &[u8]) -> bool {
+        let mut text = String::new();
+        clean(line, false, &mut text).error_emphasis
+    }
+
+    #[test]
+    fn a_line_with_text_in_a_red_foreground_is_emphasised_as_an_error() {
+        // rustc: bold red `error[E0425]`, then the message in bold white.
+        assert!(emphasis_of(
+            b"\x1b[1m\x1b[38;5;9merror[E0425]\x1b[0m\x1b[1m: cannot find value `x`\x1b[0m"
+        ));
+        // xUnit.net: the failed test's line in bold red; mocha's bright red.
+        assert!(emphasis_of(
+            b"\x1b[m\x1b[31;1m    Tests.Browser.Returns_json [FAIL]"
+        ));
+        assert!(emphasis_of(
+            b"\x1b[91m  1) parser handles empty input:\x1b[0m"
+        ));
+        // npm colours only its level tag: the line still carries a red word.
+        assert!(emphasis_of(b"npm \x1b[31mERR!\x1b[39m code ELIFECYCLE"));
+    }
+
+    #[test]
+    fn other_colours_banners_and_empty_red_are_not_error_emphasis() {
+        // Green passes, yellow warnings, a red background (Cake's white-on-red banner), red
+        // switched off before any text, and a 24-bit colour whose first component is 1.
+        for line in [
+            &b"\x1b[32m  \xe2\x9c\x93 lists users\x1b[0m"[..],
+            b"\x1b[33mwarning\x1b[0m: unused variable",
+            b"\x1b[41m\x1b[37mError: One or more errors occurred.\x1b[39;49m",
+            b"\x1b[31m\x1b[0mplain text after a reset",
+            b"\x1b[31m   \x1b[39mspaces only were red",
+            b"\x1b[38;2;1;200;0mgreen by 24-bit colour\x1b[0m",
+            b"\x1b[48;5;1mred background by palette\x1b[0m",
+            b"plain line with no colour at all",
+        ] {
+            assert!(!emphasis_of(line), "{}", String::from_utf8_lossy(line));
+        }
     }
 }

@@ -1177,3 +1177,108 @@ fn a_gitlab_jobs_exit_line_is_not_its_cause() {
         "{report:#}"
     );
 }
+
+/// The JSON report of `plimsoll diagnose` on a plain log made of `lines`, and its ranked line
+/// numbers after the best (the runner-ups).
+fn plain_log_report(lines: &[&str]) -> (Value, Vec<u64>) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "job.log", lines.join("\n"));
+    let report = real_log_report(dir.path(), "job.log");
+    let runner_ups = report["runner_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["line"].as_u64())
+        .collect();
+    (report, runner_ups)
+}
+
+#[test]
+fn a_line_its_tool_printed_in_red_outranks_an_error_the_code_under_test_logged() {
+    // Jest prints a failed test's `●` header and its assertion with red in them (its
+    // documented colours); the `console.error` of the code under test is plain. Without the
+    // colours both read as stated errors, and the earlier, logged one (line 7) comes first.
+    let (report, runner_ups) = plain_log_report(&[
+        "$ npm test",
+        "> app@1.0.0 test /home/travis/build/octo/app",
+        "> jest",
+        "",
+        " PASS  src/format.test.js",
+        "  console.error src/api.js:14",
+        "    Error: Request failed with status code 404",
+        "",
+        "\x1b[1m\x1b[31m  \x1b[1m\u{25cf} \x1b[22m\x1b[1mcart \u{203a} totals include tax\x1b[39m\x1b[22m",
+        "",
+        "    \x1b[2mexpect(\x1b[22m\x1b[31mreceived\x1b[39m\x1b[2m).\x1b[22mtoBe\x1b[2m(\x1b[22m\x1b[32mexpected\x1b[39m\x1b[2m)\x1b[22m",
+        "",
+        "    Expected: 108",
+        "    Received: 100",
+        "",
+        "Tests:       1 failed, 12 passed, 13 total",
+        "The command \"npm test\" exited with 1.",
+    ]);
+    let best = &report["exact_line"];
+    let line = best["line"].as_u64().unwrap();
+    assert!(
+        line == 9 || line == 11,
+        "{line}: {} (the failed test's block is lines 9-14)",
+        best["text"]
+    );
+    assert!(
+        runner_ups.contains(&if line == 9 { 11 } else { 9 }),
+        "{runner_ups:?}"
+    );
+}
+
+#[test]
+fn the_ci_echo_of_a_plain_logs_command_is_its_title_not_its_output() {
+    // Travis and GitLab echo each command as `$ command` before its output; a check whose
+    // command line names the error it looks for (`grep … "No such file or directory"`) must
+    // be explained by what it printed, not by its own echo.
+    let echo = "$ test -z \"$(grep -rl \"No such file or directory\" logs/)\" || { echo \"fixture logs hold errors\"; exit 1; }";
+    let (report, ranked) = plain_log_report(&[
+        "travis_fold:start:install",
+        "$ npm ci",
+        "added 210 packages in 4.1s",
+        "travis_fold:end:install",
+        echo,
+        "fixture logs hold errors",
+        "The command \"test -z ...\" exited with 1.",
+    ]);
+    assert_eq!(report["exact_line"]["line"], 6, "{}", report["exact_line"]);
+    assert_eq!(report["failing_step"]["name"], echo);
+    assert!(!ranked.contains(&5), "{ranked:?}");
+}
+
+#[test]
+fn npms_report_of_a_scripts_exit_ranks_below_the_scripts_own_output() {
+    // npm 6 reports a package script's non-zero exit as a block (`code ELIFECYCLE`, `errno`,
+    // `Exit status 1`, `Failed at the … script.`, a pointer to its debug log); every line of it
+    // relays the exit, and the script's output above says why.
+    let (report, _) = plain_log_report(&[
+        "$ npm run format:check",
+        "",
+        "> app@1.0.0 format:check /home/travis/build/octo/app",
+        "> prettier --check \"src/**/*.js\"",
+        "",
+        "Checking formatting...",
+        "[warn] src/cart.js",
+        "[warn] Code style issues found in the above file. Forgot to run Prettier?",
+        "npm ERR! code ELIFECYCLE",
+        "npm ERR! errno 1",
+        "npm ERR! app@1.0.0 format:check: `prettier --check \"src/**/*.js\"`",
+        "npm ERR! Exit status 1",
+        "npm ERR! ",
+        "npm ERR! Failed at the app@1.0.0 format:check script.",
+        "npm ERR! This is probably not a problem with npm. There is likely additional logging output above.",
+        "",
+        "npm ERR! A complete log of this run can be found in:",
+        "npm ERR!     /home/travis/.npm/_logs/2019-05-02T10_00_00_000Z-debug.log",
+        "The command \"npm run format:check\" exited with 1.",
+    ]);
+    assert_eq!(report["exact_line"]["line"], 7, "{}", report["exact_line"]);
+    for candidate in report["runner_ups"].as_array().unwrap() {
+        let text = candidate["text"].as_str().unwrap();
+        assert!(!text.starts_with("npm ERR!"), "{text}");
+    }
+}
