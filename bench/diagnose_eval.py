@@ -280,6 +280,7 @@ class Case:
         self.raw = 0.0
         self.confidence = 0.0
         self.error = None
+        self.passing_hits = None  # (top-1, top-3) with `--passing`, for a pair with a green run
 
     def record(self, log, err):
         if log is None:
@@ -363,11 +364,19 @@ def cases_cidiff(root):
         repo = name.rsplit("_", 1)[0]
         case = Case("cidiff", name, repo, ci, "Java", CIDIFF_CLASSES.get(name))
 
-        def run(binary, case=case, fail=fail, rows=rows):
+        def run(binary, case=case, fail=fail, rows=rows, name=name):
             case.record(*diagnose(binary, fail))
-            case.score_ranges(cidiff_ranges(rows))
+            ranges = cidiff_ranges(rows)
+            case.score_ranges(ranges)
             lines = read_lines(fail)
             case.texts = [lines[l - 1][:160] for l in case.ranked[:3] if 0 < l <= len(lines)]
+            passed = os.path.join(base, name, "pass.log")
+            if os.path.exists(passed):
+                # The same failing log compared with its passing run (`--passing`).
+                log, _ = diagnose(binary, fail, ["--passing", passed])
+                ranked = ranked_lines(log) if log else []
+                case.passing_hits = (bool(ranked) and inside(ranked[0], ranges),
+                                     any(inside(l, ranges) for l in ranked[:3]))
             return True
 
         yield case, run
@@ -615,6 +624,29 @@ def class_row(name, cases):
             f"| {pct(sum(c.class_right for c in decided), len(decided))} ({len(decided)}) |")
 
 
+def flaky_row(name, cases):
+    """Flaky recall and precision on the cases whose label decides it: recall over the cases
+    labelled flaky alone, precision over the flaky answers among cases labelled one class. A
+    label "code bug or flaky" (a timed-out test) decides neither, so it is left out of both and
+    its flaky answers are counted apart."""
+    decided = [c for c in cases if c.gold is not None and len(c.gold) == 1]
+    flaky = [c for c in decided if c.gold == {"flaky"}]
+    said = [c for c in decided if c.answer == "flaky"]
+    either = [c for c in cases if c.gold is not None and len(c.gold) > 1 and "flaky" in c.gold]
+    recall = sum(c.answer == "flaky" for c in flaky)
+    precise = sum(c.gold == {"flaky"} for c in said)
+    return (f"| {name:<34} | {len(flaky):>5} | {pct(recall, len(flaky))} ({recall}) "
+            f"| {pct(precise, len(said))} ({precise}/{len(said)}) "
+            f"| {sum(c.answer == 'flaky' for c in either)}/{len(either)} |")
+
+
+def class_cell(cases):
+    labelled = [c for c in cases if c.gold is not None]
+    right = sum(c.class_right for c in labelled)
+    base = sum(BASELINE_CLASS in c.gold for c in labelled)
+    return f"{pct(right, len(labelled))} vs {pct(base, len(labelled))} ({len(labelled)})"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default="target/release/plimsoll")
@@ -692,24 +724,47 @@ def main():
 
     for title, group_of in (("CI system", lambda c: c.ci), ("language", lambda c: c.language)):
         print(f"\n## Leave one {title} out (lines: per held-out group; nothing is fitted on lines)\n")
-        print(f"| {title:<34} | logs | top-1  | top-3  |")
-        print("|------------------------------------|------|--------|--------|")
-        groups = sorted({group_of(c) for c in train if c.line_scored})
+        print(f"| {title:<34} | logs | top-1  | top-3  | class right vs const. code-bug (labelled) |")
+        print("|------------------------------------|------|--------|--------|-------------------------------------------|")
+        groups = sorted({group_of(c) for c in train if c.line_scored or c.gold is not None})
         for g in groups:
             members = [c for c in train if group_of(c) == g]
-            if sum(c.line_scored for c in members) >= 3:
-                print(line_row(g, members))
+            if sum(c.line_scored for c in members) >= 3 or any(c.gold for c in members):
+                print(f"{line_row(g, members)} {class_cell(members)} |")
 
     print("\n## Class accuracy (answer = class, or the first candidate of an \"unknown\")\n")
     print("| cases                              | logs | right  | const. code-bug | right when decided (n) |")
     print("|------------------------------------|------|--------|-----------------|------------------------|")
     print(class_row("all labelled (in-sample)", cases))
-    for key, name in names.items():
-        subset = [c for c in train if c.set_key == key]
-        if any(c.gold for c in subset):
-            print(class_row(f"  training: {name}", subset))
     print(class_row("training split", train))
     print(class_row("TEST split (held out)", test))
+    for key, name in names.items():
+        subset = [c for c in cases if c.set_key == key]
+        if any(c.gold for c in subset):
+            print(class_row(f"{name}, all", subset))
+            print(class_row("  training split", [c for c in subset if c.split == "train"]))
+            print(class_row("  TEST split", [c for c in subset if c.split == "test"]))
+
+    print("\n## Flaky: recall and precision where a label decides (labels of one class)\n")
+    print("| cases                              | flaky | recall | precision | flaky said on \"bug or flaky\" |")
+    print("|------------------------------------|-------|--------|-----------|--------------------------------|")
+    print(flaky_row("all labelled (in-sample)", cases))
+    print(flaky_row("training split", train))
+    print(flaky_row("TEST split (held out)", test))
+
+    paired = [c for c in cases if c.passing_hits is not None]
+    if paired:
+        print("\n## CiDiff with and without --passing (the pair's green run)\n")
+        print("| cases                              | logs | top-1 without | top-3 without | top-1 with | top-3 with |")
+        print("|------------------------------------|------|---------------|---------------|------------|------------|")
+        for title, members in (("all (in-sample)", paired),
+                               ("training split", [c for c in paired if c.split == "train"]),
+                               ("TEST split (held out)", [c for c in paired if c.split == "test"])):
+            n = len(members)
+            print(f"| {title:<34} | {n:>4} | {pct(sum(c.hit1 for c in members), n):>13} "
+                  f"| {pct(sum(c.hit3 for c in members), n):>13} "
+                  f"| {pct(sum(c.passing_hits[0] for c in members), n):>10} "
+                  f"| {pct(sum(c.passing_hits[1] for c in members), n):>10} |")
 
     labelled = [c for c in train if c.gold is not None]
     print("\n## Calibration (training split; raw = plimsoll's confidence as printed)\n")

@@ -8,8 +8,9 @@ the best line lies in an `E` range, a top-3 hit when one of the three best does.
 
 Caveat: the signatures and ranking weights were tuned while reading these logs' misses (the
 figures without `--passing` are in-sample), and the `--passing` weights were set once from first
-principles and checked on these 36 cases only. No held-out set of pass/fail pairs exists in
-../shared, so neither column is an estimate for unseen logs.
+principles and checked on these 36 cases only. The rows of `diagnose_eval.py`'s fixed test split
+(its CiDiff repositories held out) are the nearest to an estimate for unseen logs; `--misses`
+lists the training split's misses only, never the test split's.
 
 Usage: bench/diagnose_passing.py [--binary target/release/plimsoll] [--shared ../shared] [--misses]
 """
@@ -19,7 +20,7 @@ import os
 import sys
 
 # The same running and scoring as the full evaluation, so both read the binary's output alike.
-from diagnose_eval import cidiff_ranges, diagnose, inside, ranked_lines
+from diagnose_eval import cidiff_ranges, diagnose, inside, ranked_lines, split_of
 
 
 def error_ranges(path):
@@ -59,18 +60,22 @@ def main():
             ranked = ranked_lines(log) if log else []
             modes[mode].append((case, kind, ranked[:3], ranges))
     print(f"CiDiff pairs: {cases} (in-sample: see the caveat in this script's docstring)\n")
-    print("| mode              | top-1  | top-3  |")
-    print("|-------------------|--------|--------|")
+    print("| mode              | split    | logs | top-1  | top-3  |")
+    print("|-------------------|----------|------|--------|--------|")
+    # The evaluation's split: a case's repository is its name without the trailing number.
+    split = lambda case: split_of("cidiff", case.rsplit("_", 1)[0])
     for mode, results in modes.items():
-        top1 = sum(1 for _, _, r, g in results if r and inside(r[0], g))
-        top3 = sum(1 for _, _, r, g in results if any(inside(l, g) for l in r))
-        pct = lambda n: f"{100.0 * n / len(results):5.1f}%" if results else "    -"
-        print(f"| {mode:<17} | {pct(top1)} | {pct(top3)} |")
+        for part in ("all", "train", "test"):
+            chosen = [r for r in results if part == "all" or split(r[0]) == part]
+            top1 = sum(1 for _, _, r, g in chosen if r and inside(r[0], g))
+            top3 = sum(1 for _, _, r, g in chosen if any(inside(l, g) for l in r))
+            pct = lambda n: f"{100.0 * n / len(chosen):5.1f}%" if chosen else "    -"
+            print(f"| {mode:<17} | {part:<8} | {len(chosen):>4} | {pct(top1)} | {pct(top3)} |")
     if args.misses:
         for mode, results in modes.items():
-            print(f"\n## top-1 misses {mode}")
+            print(f"\n## top-1 misses {mode}, training split only")
             for case, kind, ranked, ranges in results:
-                if not (ranked and inside(ranked[0], ranges)):
+                if split(case) == "train" and not (ranked and inside(ranked[0], ranges)):
                     print(f"- {case} ({kind}): ranked {ranked} labelled {ranges[:4]}")
     return 0
 

@@ -8,7 +8,9 @@
 //! runner-ups outside the block vote with less weight. When the evidence is weak the class is
 //! `unknown` with the candidate classes, most likely first; the failing command decides the
 //! likely classes when no line does (a package install that fails without saying why is a setup
-//! or network failure, a test run a code bug).
+//! or network failure, a test run a code bug). A package manager reports missing what it could
+//! not download: a missing-dependency or version answer after a network failure in the same
+//! step is the network's.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +19,11 @@ use crate::calibration;
 use crate::signatures::Signatures;
 use crate::tools::{self, ToolKind};
 use crate::{Class, Classification, Evidence};
+
+/// Each class's summed vote and the evidence behind it.
+type Votes = BTreeMap<Class, (f32, Vec<Evidence>)>;
+/// The classes with their votes, strongest first.
+type Ranked = Vec<(Class, f32, Vec<Evidence>)>;
 
 /// How many ranked lines outside the best block vote.
 const OUTSIDE_VOTERS: usize = 5;
@@ -52,7 +59,7 @@ pub fn classify(
     let tool = tools::tool_of_command(command.title, command.script);
     let kind = tool.map_or(ToolKind::Other, |t| t.kind);
     let ecosystem = tool.and_then(|t| tools::ecosystem(t.family));
-    let mut votes: BTreeMap<Class, (f32, Vec<Evidence>)> = BTreeMap::new();
+    let mut votes: Votes = BTreeMap::new();
     let mut total = 0.0f32;
     let mut matched = Vec::new();
     let mut vote = |line: &LogLine, matcher: bool, weight: f32, total: &mut f32| {
@@ -60,8 +67,8 @@ pub fn classify(
         let strongest = matched
             .iter()
             .filter_map(|&i| signatures.list.get(i))
-            .filter(|s| s.class.is_some() && s.weight > 0.0)
-            .max_by(|a, b| a.weight.total_cmp(&b.weight));
+            .filter(|s| s.class.is_some() && s.vote_weight() > 0.0)
+            .max_by(|a, b| a.vote_weight().total_cmp(&b.vote_weight()));
         let Some((signature, class)) = strongest.and_then(|s| Some((s, s.class?))) else {
             if matcher {
                 // A problem matcher reports compiler and linter errors: the code's.
@@ -87,7 +94,7 @@ pub fn classify(
         } else {
             1.0
         };
-        let weight = signature.weight * weight * factor;
+        let weight = signature.vote_weight() * weight * factor;
         *total += weight;
         let entry = votes.entry(class).or_default();
         entry.0 += weight;
@@ -132,11 +139,14 @@ pub fn classify(
             vote(&candidate.line, matcher, decay, &mut total);
         }
     }
-    let mut ranked: Vec<(Class, f32, Vec<Evidence>)> = votes
-        .into_iter()
-        .map(|(class, (weight, evidence))| (class, weight, evidence))
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut ranked = ranked_votes(votes);
+    if let (Some(best), Some((top, _, _))) = (candidates.first(), ranked.first()) {
+        if MISSING_WHEN_UNREACHABLE.contains(top) {
+            if let Some(network) = network_failure_before(candidates, best, signatures) {
+                ranked = ranked_votes(blame_the_network(ranked, network));
+            }
+        }
+    }
     let likely = likely_classes(kind);
     let Some((class, weight, evidence)) = ranked.first().cloned() else {
         return undecided(likely.to_vec(), 0.0, Vec::new());
@@ -159,6 +169,79 @@ pub fn classify(
         candidates: Vec::new(),
         evidence,
     }
+}
+
+/// The classes' votes, strongest first (ties in the classes' order).
+fn ranked_votes(votes: Votes) -> Ranked {
+    let mut ranked: Ranked = votes
+        .into_iter()
+        .map(|(class, (weight, evidence))| (class, weight, evidence))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked
+}
+
+/// Classes a package manager answers with when it could not download what it looked for: apt's
+/// `Unable to locate package` after its index fetch failed, pip's `from versions: none` after
+/// its retries, a build backend's failed `git clone`.
+const MISSING_WHEN_UNREACHABLE: [Class; 2] = [Class::MissingDependency, Class::ToolVersion];
+
+/// The network failure (a `net.` signature of the flaky class) that the failing step reported
+/// at or before its best line, if any: what the tool then calls missing, it could not reach.
+/// The step's candidates up to the best line are read, and the lines printed right before each
+/// (a tool's retry warnings often rank below the error they end in).
+fn network_failure_before(
+    candidates: &[Candidate],
+    best: &Candidate,
+    signatures: &Signatures,
+) -> Option<Evidence> {
+    let network = |matched: &[usize]| {
+        matched.iter().find_map(|&i| {
+            let signature = signatures.list.get(i)?;
+            (signature.class == Some(Class::Flaky) && signature.id.starts_with("net."))
+                .then_some(signature)
+        })
+    };
+    let evidence = |signature: &crate::signatures::Signature, line: &LogLine| Evidence {
+        signature: signature.id.clone(),
+        line: line.line,
+        text: line.text.clone(),
+    };
+    let mut matched = Vec::new();
+    candidates
+        .iter()
+        .filter(|c| c.job == best.job && c.step == best.step && c.line.line <= best.line.line)
+        .find_map(|c| {
+            if let Some(signature) = network(c.matched()) {
+                return Some(evidence(signature, &c.line));
+            }
+            c.before.iter().find_map(|line| {
+                signatures.matches(&line.text, &mut matched);
+                network(&matched).map(|signature| evidence(signature, line))
+            })
+        })
+}
+
+/// The votes with those of the classes in [`MISSING_WHEN_UNREACHABLE`] counted for `Flaky`:
+/// they are the consequence of the unreachable network, which `network` shows.
+fn blame_the_network(ranked: Ranked, network: Evidence) -> Votes {
+    let mut votes: Votes = BTreeMap::new();
+    for (class, weight, evidence) in ranked {
+        let class = if MISSING_WHEN_UNREACHABLE.contains(&class) {
+            Class::Flaky
+        } else {
+            class
+        };
+        let entry = votes.entry(class).or_default();
+        entry.0 += weight;
+        entry.1.extend(evidence);
+    }
+    let flaky = &mut votes.entry(Class::Flaky).or_default().1;
+    flaky.retain(|e| e.line != network.line);
+    // The network failure first: it explains the rest.
+    flaky.sort_by_key(|e| !e.signature.starts_with("net."));
+    flaky.insert(0, network);
+    votes
 }
 
 /// An `unknown` answer listing `classes`, most likely first.

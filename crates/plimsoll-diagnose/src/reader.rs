@@ -4,6 +4,12 @@
 //! Line numbers are 1-based and count `\n`, `\r\n` and a lone `\r` as one line break each: that is
 //! how the labelled data sets count (Java's `readLine`, Python's `splitlines`), and Travis progress
 //! bars redraw with a lone `\r`, so treating it as a break keeps each redraw a line of its own.
+//! One `\r` is not a break: the one that ends a GitLab section marker. GitLab documents the
+//! markers as `\e[0Ksection_start:TIMESTAMP:NAME\r\e[0K` + the header text, and
+//! `\e[0Ksection_end:TIMESTAMP:NAME\r\e[0K`: a carriage return and an erase-line, so that the
+//! job log shows the header alone, on the marker's line. The marker is dropped as a terminal
+//! would erase it, and the header keeps the line number a viewer gives it (`grep -n` on the
+//! raw trace, GitLab's job log).
 
 use std::io::{self, Read};
 
@@ -91,6 +97,12 @@ impl<R: Read> LineSplitter<R> {
             match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
                 Some(at) => {
                     keep(line, &rest[..at]);
+                    if rest[at] == b'\r' && ends_with_gitlab_section_marker(&line.bytes) {
+                        line.bytes.clear();
+                        line.truncated = false;
+                        self.pos += at + 1;
+                        continue;
+                    }
                     self.skip_lf = rest[at] == b'\r';
                     self.pos += at + 1;
                     self.number += 1;
@@ -109,6 +121,39 @@ impl<R: Read> LineSplitter<R> {
         }
         Ok(started)
     }
+}
+
+/// Whether `bytes` end with a GitLab section marker, `section_start:1700000000:step_script` or
+/// `section_end:…` (with `[collapsed=true]`-style options), which GitLab ends with `\r\e[0K`.
+fn ends_with_gitlab_section_marker(bytes: &[u8]) -> bool {
+    const PREFIX: &[u8] = b"section_";
+    let Some(at) = bytes.windows(PREFIX.len()).rposition(|w| w == PREFIX) else {
+        return false;
+    };
+    let rest = &bytes[at + PREFIX.len()..];
+    let Some(rest) = rest
+        .strip_prefix(b"start:")
+        .or_else(|| rest.strip_prefix(b"end:"))
+    else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let Some(rest) = rest.get(digits..).filter(|_| digits > 0) else {
+        return false;
+    };
+    let Some(name) = rest.strip_prefix(b":") else {
+        return false;
+    };
+    let name_len = name
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    let options = &name[name_len..];
+    name_len > 0
+        && (options.is_empty()
+            || (options.starts_with(b"[")
+                && options.ends_with(b"]")
+                && !options[1..].contains(&b'[')))
 }
 
 fn keep(line: &mut RawLine, bytes: &[u8]) {
@@ -326,6 +371,42 @@ mod tests {
             ));
         }
         out
+    }
+
+    #[test]
+    fn a_gitlab_section_markers_carriage_return_is_no_line_break() {
+        // GitLab's documented markers, as the runner writes them: a section's end and the next
+        // section's start share one line with the header that the job log shows.
+        let trace = b"\x1b[0KRunning with gitlab-runner 16.3.0\n\
+section_start:1694763179:prepare_executor\r\x1b[0K\x1b[0K\x1b[36;1mPreparing the executor\x1b[0;m\n\
+Using Shell executor...\n\
+section_end:1694763179:prepare_executor\r\x1b[0Ksection_start:1694763180:step_script[collapsed=true]\r\x1b[0KExecuting step\n\
+\x1b[0Ksection_end:1694763181:step_script\r\x1b[0K\n\
+progress 10%\rprogress 100%\n";
+        let got: Vec<(usize, String)> = lines(trace)
+            .into_iter()
+            .map(|(n, text)| {
+                let mut clean_text = String::new();
+                clean(text.as_bytes(), false, &mut clean_text);
+                (n, clean_text)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "Running with gitlab-runner 16.3.0".into()),
+                (2, "Preparing the executor".into()),
+                (3, "Using Shell executor...".into()),
+                (4, "Executing step".into()),
+                (5, "".into()),
+                // Any other lone `\r` still ends a line.
+                (6, "progress 10%".into()),
+                (7, "progress 100%".into()),
+            ]
+        );
+        assert!(!ends_with_gitlab_section_marker(b"section_start::x"));
+        assert!(!ends_with_gitlab_section_marker(b"section_start:12:"));
+        assert!(!ends_with_gitlab_section_marker(b"my section_end:12:a b"));
     }
 
     #[test]

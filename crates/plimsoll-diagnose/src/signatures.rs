@@ -46,6 +46,11 @@ pub struct Signature {
     /// The class a match votes for, if any.
     #[serde(default)]
     pub class: Option<Class>,
+    /// What a match weighs in the classification vote, when it differs from `weight`: a cause
+    /// that says why a failure happened without being the line to show (`weight = 0`), such
+    /// as the network exception a failed test raised under its own verdict.
+    #[serde(default)]
+    pub vote: Option<f32>,
     /// A real log line the pattern matches.
     pub example: String,
     /// System packages that provide what is missing.
@@ -54,6 +59,13 @@ pub struct Signature {
     /// The token permission scope that was lacking (`packages: write`).
     #[serde(default)]
     pub scope: Option<String>,
+}
+
+impl Signature {
+    /// What a match weighs in the classification vote.
+    pub fn vote_weight(&self) -> f32 {
+        self.vote.unwrap_or(self.weight)
+    }
 }
 
 #[derive(Deserialize)]

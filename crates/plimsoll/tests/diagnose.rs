@@ -326,7 +326,7 @@ fn markdown_and_json_on_real_logs() {
             "github-raw",
         ),
         (
-            "logchunks/logs/Erlang/processone@ejabberd/failed/555702367.log",
+            "logchunks/logs/Go/avelino@awesome-go/failed/553491785.log",
             "plain",
         ),
     ];
@@ -992,79 +992,99 @@ fn an_npm_script_failure_is_explained_by_the_scripts_output_not_npms_block() {
     }
 }
 
-/// google/auto's CI workflow as the real log of `cidiff/google_auto_693` ran it: one job named
-/// per JDK from its matrix.
-const AUTO_WORKFLOW: &str = "name: CI
-on:
-  push:
-    branches:
-      - master
-  pull_request:
-    branches:
-      - master
+/// cidiff's own workflow as a matrix over JDKs: the job's name is templated.
+const CIDIFF_MATRIX_WORKFLOW: &str = "name: Build
+on: [push]
 permissions:
   contents: read
 jobs:
-  test:
+  build:
     name: \"JDK ${{ matrix.java }}\"
     strategy:
       matrix:
-        java: [ 8, 11, 17 ]
+        java: [11, 17]
     runs-on: ubuntu-latest
-    timeout-minutes: 60
     steps:
-      - name: 'Cancel previous runs'
-        uses: styfle/cancel-workflow-action@0.9.1
+      - uses: actions/checkout@v2
+      - uses: actions/setup-java@v2
         with:
-          access_token: ${{ github.token }}
-      - name: 'Check out repository'
-        uses: actions/checkout@v3
-      - name: 'Cache local Maven repository'
-        uses: actions/cache@v2.1.7
-        with:
-          path: ~/.m2/repository
-          key: maven-${{ hashFiles('**/pom.xml') }}
-          restore-keys: |
-            maven-
-      - name: 'Set up JDK ${{ matrix.java }}'
-        uses: actions/setup-java@v2
-        with:
+          distribution: zulu
           java-version: ${{ matrix.java }}
-          distribution: 'zulu'
-      - name: 'Install'
-        shell: bash
-        run: mvn -B dependency:go-offline test clean -U --quiet --fail-never -DskipTests=true -f build-pom.xml
-      - name: 'Test'
-        shell: bash
-        run: mvn -B verify -U --fail-at-end -Dsource.skip=true -Dmaven.javadoc.skip=true -f build-pom.xml
+      - run: ./gradlew build
 ";
 
 #[test]
-fn a_real_log_of_a_job_with_a_templated_name_maps_to_its_job_and_says_what_a_patch_lacks() {
+fn a_real_log_of_a_job_with_a_templated_name_maps_to_its_job_by_its_steps() {
     let Some(root) = shared_logs() else {
         println!("skipped: ../shared absent");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), ".github/workflows/ci.yml", AUTO_WORKFLOW);
+    write(
+        dir.path(),
+        ".github/workflows/build.yml",
+        CIDIFF_MATRIX_WORKFLOW,
+    );
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", ".github"]);
     git(dir.path(), &["commit", "-q", "-m", "ci"]);
-    // Downloaded under the name GitHub gives a job's log; the log itself names no job, and the
-    // workflow's job is called `JDK ${{ matrix.java }}`: its steps find it.
-    let log = std::fs::read(root.join("cidiff/google_auto_693/fail.log")).unwrap();
-    write(dir.path(), "2_JDK 8.txt", log);
-    let report = diagnose_in_repo(dir.path(), "2_JDK 8.txt");
+    // cidiff_57 (the evaluation's training split): a raw log of a Gradle build whose test
+    // failed, downloaded under the name GitHub gives a job's log. The log names no job and the
+    // workflow's job is called `JDK ${{ matrix.java }}`: its steps find it, never the file name.
+    let log = std::fs::read(root.join("cidiff/cidiff_57/fail.log")).unwrap();
+    write(dir.path(), "2_JDK 17.txt", log);
+    let report = diagnose_in_repo(dir.path(), "2_JDK 17.txt");
     assert!(report["failing_job"].is_null(), "{}", report["failing_job"]);
-    assert_eq!(report["exact_line"]["line"], 1981);
-    assert_eq!(report["classification"]["class"], "tool-version");
+    assert_eq!(report["classification"]["class"], "code-bug");
     let plan = &report["plan"];
-    assert_eq!(plan["workflow"], "./.github/workflows/ci.yml", "{plan:#}");
-    assert_eq!(plan["mapped"]["job"], "test", "{plan:#}");
+    assert_eq!(
+        plan["workflow"], "./.github/workflows/build.yml",
+        "{plan:#}"
+    );
+    assert_eq!(plan["mapped"]["job"], "build", "{plan:#}");
     assert_eq!(plan["mapped"]["job_matched_by"], "steps");
-    assert_eq!(plan["mapped"]["label"], "Test");
-    // `class file has wrong version 55.0, should be 52.0`: a dependency built for a newer JDK
-    // than this leg's. No edit of the workflow completes that, so no diff is written, and the
+    assert_eq!(plan["mapped"]["label"], "./gradlew build");
+    // A failing test is the code's: no workflow change, so no diff.
+    assert!(plan["diff"].is_null(), "{plan:#}");
+}
+
+#[test]
+fn a_class_file_version_mismatch_in_a_matrix_leg_says_what_a_patch_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/java.yml", JAVA_WORKFLOW);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    // javac on JDK 8 reading a dependency compiled for JDK 11, as Maven's compiler plugin
+    // reports it in the `JDK 8` leg of `JDK ${{ matrix.java }}`.
+    write(
+        dir.path(),
+        "2_JDK 8.txt",
+        raw_job_log(
+            "JDK 8",
+            "mvn -B verify",
+            &[
+                "[INFO] --- maven-compiler-plugin:3.8.1:compile (default-compile) @ app ---",
+                "[INFO] Compiling 12 source files to /home/runner/work/app/app/target/classes",
+                "[ERROR] COMPILATION ERROR : ",
+                "[ERROR] /home/runner/work/app/app/src/main/java/app/Main.java:[3,25] cannot access com.example.lib.Parser",
+                "  bad class file: /home/runner/.m2/repository/com/example/lib/2.0/lib-2.0.jar(com/example/lib/Parser.class)",
+                "    class file has wrong version 55.0, should be 52.0",
+                "    Please remove or make sure it appears in the correct subdirectory of the classpath.",
+                "[INFO] BUILD FAILURE",
+            ],
+        ),
+    );
+    let report = diagnose_in_repo(dir.path(), "2_JDK 8.txt");
+    assert_eq!(
+        report["classification"]["class"], "tool-version",
+        "{report:#}"
+    );
+    let plan = &report["plan"];
+    assert_eq!(plan["mapped"]["job"], "verify", "{plan:#}");
+    assert_eq!(plan["mapped"]["matrix_entry"], "java: 8", "{plan:#}");
+    // A dependency built for a newer JDK than this leg's: no edit of the workflow completes
+    // that (dropping the leg changes what the matrix covers), so no diff is written, and the
     // plan says what it lacks rather than proposing a placeholder.
     assert!(plan["diff"].is_null(), "{plan:#}");
     let changes = plan["changes"].as_array().unwrap();

@@ -680,6 +680,166 @@ fn an_earlier_connection_time_out_that_maven_got_past_does_not_outrank_the_faili
 }
 
 #[test]
+fn apts_download_that_failed_on_dns_is_flaky_not_a_missing_package() {
+    // `apt-get install` on a runner whose resolver failed: apt's `Err:` lines, then
+    // `E: Failed to fetch <url>  <reason>`. The reason says the network failed; the package
+    // exists (apt had planned to install it).
+    let log = plain_log(
+        "sudo apt-get install -y libssl-dev pkg-config",
+        &[
+            "Reading package lists...",
+            "Building dependency tree...",
+            "The following additional packages will be installed:",
+            "  libssl3 zlib1g-dev",
+            "0 upgraded, 3 newly installed, 0 to remove and 12 not upgraded.",
+            "Need to get 2,613 kB of archives.",
+            "Err:1 http://archive.ubuntu.com/ubuntu jammy-updates/main amd64 libssl3 amd64 3.0.2-0ubuntu1.15",
+            "  Temporary failure resolving 'archive.ubuntu.com'",
+            "E: Failed to fetch http://archive.ubuntu.com/ubuntu/pool/main/o/openssl/libssl3_3.0.2-0ubuntu1.15_amd64.deb  Temporary failure resolving 'archive.ubuntu.com'",
+            "E: Unable to fetch some archives, maybe run apt-get update or try with --fix-missing?",
+            "The command \"sudo apt-get install -y libssl-dev pkg-config\" failed and exited with 100 during .",
+        ],
+        "Your build has been stopped.",
+    );
+    assert_diagnosis(
+        &log,
+        "libssl3_3.0.2-0ubuntu1.15_amd64.deb  Temporary failure resolving 'archive.ubuntu.com'",
+        "flaky",
+    );
+    // A 404 from the mirror is a stale package index: the setup's, not the network's.
+    let stale = log.replace(
+        "  Temporary failure resolving 'archive.ubuntu.com'\nE: Failed to fetch http://archive.ubuntu.com/ubuntu/pool/main/o/openssl/libssl3_3.0.2-0ubuntu1.15_amd64.deb  Temporary failure resolving 'archive.ubuntu.com'",
+        "  404  Not Found [IP: 185.125.190.36 80]\nE: Failed to fetch http://archive.ubuntu.com/ubuntu/pool/main/o/openssl/libssl3_3.0.2-0ubuntu1.15_amd64.deb  404  Not Found [IP: 185.125.190.36 80]",
+    );
+    let (_, class, _, json) = diagnose(&stale);
+    assert_eq!(class, "missing-dependency", "{}", json["classification"]);
+}
+
+#[test]
+fn a_package_reported_missing_after_the_index_or_registry_was_unreachable_is_flaky() {
+    // apt's index download failed (old apt's `Could not resolve 'host'`), so the package it
+    // then cannot locate is no missing package.
+    let apt = plain_log(
+        "sudo apt-get update -qq && sudo apt-get install -y libxml2-dev",
+        &[
+            "W: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/trusty/InRelease  Could not resolve 'archive.ubuntu.com'",
+            "W: Some index files failed to download. They have been ignored, or old ones used instead.",
+            "Reading package lists...",
+            "E: Unable to locate package libxml2-dev",
+            "The command \"sudo apt-get update -qq && sudo apt-get install -y libxml2-dev\" failed and exited with 100 during .",
+        ],
+        "Your build has been stopped.",
+    );
+    let (_, class, _, json) = diagnose(&apt);
+    assert_eq!(class, "flaky", "{}", json["classification"]);
+    // pip retries a failed connection, then finds no version at all (`from versions: none`).
+    let pip = github_log(
+        "pip install -r requirements.txt",
+        &[
+            "Collecting requests==2.31.0 (from -r requirements.txt (line 1))",
+            "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f2c>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution')': /simple/requests/",
+            "ERROR: Could not find a version that satisfies the requirement requests==2.31.0 (from versions: none)",
+            "ERROR: No matching distribution found for requests==2.31.0",
+        ],
+    );
+    let (_, class, _, json) = diagnose(&pip);
+    assert_eq!(class, "flaky", "{}", json["classification"]);
+    let evidence = json["classification"]["evidence"].to_string();
+    assert!(evidence.contains("net.transient"), "{evidence}");
+    // Without the network failure, the same resolver error is the requirement's.
+    let pinned = github_log(
+        "pip install -r requirements.txt",
+        &[
+            "Collecting requests==9.9.9 (from -r requirements.txt (line 1))",
+            "ERROR: Could not find a version that satisfies the requirement requests==9.9.9 (from versions: 2.30.0, 2.31.0)",
+            "ERROR: No matching distribution found for requests==9.9.9",
+        ],
+    );
+    let (_, class, _, json) = diagnose(&pinned);
+    assert_ne!(class, "flaky", "{}", json["classification"]);
+}
+
+/// An RSpec run whose one failure is the `exception` a request raised.
+fn rspec_log(failure: &[&str]) -> String {
+    let mut lines = vec![
+        "Randomized with seed 4242",
+        "..........F.......",
+        "",
+        "Failures:",
+        "",
+        "  1) WeatherClient#forecast returns the forecast for a city",
+    ];
+    lines.extend_from_slice(failure);
+    lines.extend_from_slice(&[
+        "     # ./lib/weather_client.rb:14:in `forecast'",
+        "     # ./spec/weather_client_spec.rb:9:in `block (3 levels) in <top (required)>'",
+        "",
+        "Finished in 62.31 seconds (files took 0.412 seconds to load)",
+        "18 examples, 1 failure",
+        "",
+        "Failed examples:",
+        "",
+        "rspec ./spec/weather_client_spec.rb:8 # WeatherClient#forecast returns the forecast for a city",
+        "",
+        "The command \"bundle exec rspec\" exited with 1.",
+    ]);
+    plain_log(
+        "bundle exec rspec",
+        &lines,
+        "Done. Your build exited with 1.",
+    )
+}
+
+#[test]
+fn a_test_that_failed_on_a_network_time_out_is_flaky_and_its_verdict_stays_the_line() {
+    // RSpec prints the exception a failed example raised under `Failure/Error:`: its class on
+    // a line of its own, then its message.
+    let log = rspec_log(&[
+        "     Failure/Error: response = Net::HTTP.get_response(uri)",
+        "",
+        "     Net::ReadTimeout:",
+        "       Net::ReadTimeout with #<TCPSocket:(closed)>",
+    ]);
+    assert_diagnosis(
+        &log,
+        "  1) WeatherClient#forecast returns the forecast for a city",
+        "flaky",
+    );
+    // pytest: the exception line under the test's traceback (`E   requests.exceptions…`).
+    let pytest = github_log(
+        "pytest -q",
+        &[
+            "..F.                                                                     [100%]",
+            "=================================== FAILURES ===================================",
+            "_______________________________ test_forecast ________________________________",
+            "    def test_forecast():",
+            ">       body = fetch('https://api.example.org/forecast')",
+            "tests/test_client.py:7: ",
+            "E   requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.example.org', port=443): Max retries exceeded with url: /forecast",
+            "=========================== short test summary info ============================",
+            "FAILED tests/test_client.py::test_forecast - requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.example.org', port=443)",
+            "1 failed, 3 passed in 3.02s",
+        ],
+    );
+    let (_, class, _, json) = diagnose(&pytest);
+    assert_eq!(class, "flaky", "{}", json["classification"]);
+}
+
+#[test]
+fn a_test_that_expects_a_time_out_and_got_none_is_the_codes() {
+    // The exception's name inside an expectation's message is no exception raised.
+    let log = rspec_log(&[
+        "     Failure/Error: expect { client.forecast('Oslo') }.to raise_error(Net::ReadTimeout)",
+        "       expected Net::ReadTimeout but nothing was raised",
+    ]);
+    assert_diagnosis(
+        &log,
+        "  1) WeatherClient#forecast returns the forecast for a city",
+        "code-bug",
+    );
+}
+
+#[test]
 fn a_failure_that_only_a_generic_error_line_explains_is_unknown_and_not_certain() {
     let log = github_log(
         "./scripts/release.sh",
@@ -701,8 +861,8 @@ fn a_gitlab_job_log_is_read_by_its_sections_and_echoed_commands() {
     let log = [
         format!("section_start:1700000000:prepare_script{clear}\u{1b}[36;1mPreparing environment\u{1b}[0;m"),
         "Running on runner-abc via gitlab-runner...".to_string(),
-        format!("section_end:1700000001:prepare_script{clear}"),
-        format!("section_start:1700000002:step_script{clear}\u{1b}[36;1mExecuting \"step_script\" stage of the job script\u{1b}[0;m"),
+        // The runner writes a section's end and the next one's start on one line.
+        format!("section_end:1700000001:prepare_script{clear}\u{1b}[0Ksection_start:1700000002:step_script{clear}\u{1b}[36;1mExecuting \"step_script\" stage of the job script\u{1b}[0;m"),
         "\u{1b}[32;1m$ pip install -e .[test]\u{1b}[0;m".to_string(),
         "Successfully installed app-0.1.0".to_string(),
         "\u{1b}[32;1m$ pytest -q tests\u{1b}[0;m".to_string(),
@@ -723,12 +883,11 @@ fn a_gitlab_job_log_is_read_by_its_sections_and_echoed_commands() {
     let (line, class, _, json) = diagnose(&log);
     assert_eq!(class, "code-bug", "{json}");
     assert_eq!(json["failing_step"]["name"], "$ pytest -q tests", "{json}");
-    // Lines counted as plimsoll counts them: the lone `\r` before each section's `ESC[0K` ends
-    // a line too.
-    let counted = log.replace('\r', "\n");
+    // Lines counted as GitLab's job log and `grep -n` count them: the `\r\e[0K` that ends a
+    // section marker returns the carriage and erases the marker, it ends no line.
     // The assertion, or pytest's summary line that names the test with it.
-    let assertion = line_of(&counted, "E       AssertionError: assert 2000 == 2048");
-    let summary = line_of(&counted, "test_parse - AssertionError: assert 2000 == 2048");
+    let assertion = line_of(&log, "E       AssertionError: assert 2000 == 2048");
+    let summary = line_of(&log, "test_parse - AssertionError: assert 2000 == 2048");
     assert!(
         [assertion, summary].contains(&line),
         "{}",
