@@ -1042,27 +1042,18 @@ fn compare_files(
         }
         // A job whose `if:` requires a tag ref runs for pushed tags only (a release): like a
         // workflow run only for releases, it gated no pull request or branch push.
-        if runs_only_for_tags(job) {
+        let unchecked = if runs_only_for_tags(job) {
+            Some("it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push")
+        } else if runs_only_non_checks(job) {
+            Some("it only ran actions that check nothing guard knows of and set-up commands")
+        } else {
+            None
+        };
+        if let Some(why) = unchecked {
             sink.push(
                 Kind::UncheckedJobRemoved,
                 job.id.clone(),
-                format!(
-                    "job `{}` was removed from {}; it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push",
-                    job.id, old.display
-                ),
-                Some(&job.location),
-                Some(&new.jobs_location),
-            );
-            continue;
-        }
-        if runs_only_non_checks(job) {
-            sink.push(
-                Kind::UncheckedJobRemoved,
-                job.id.clone(),
-                format!(
-                    "job `{}` was removed from {}; it only ran actions that check nothing guard knows of and set-up commands",
-                    job.id, old.display
-                ),
+                format!("job `{}` was removed from {}; {why}", job.id, old.display),
                 Some(&job.location),
                 Some(&new.jobs_location),
             );
@@ -2827,6 +2818,7 @@ fn compare_steps(
     // The job loses caching when no step of it (or of the jobs split off it) caches any more.
     let caching_lost = !new.steps.iter().any(|s| s.caches) && !pool_steps.iter().any(|s| s.caches);
     let mut cache_reported = false;
+    let entry_point = std::cell::OnceCell::new();
     let mut removed_steps: HashSet<usize> = HashSet::new();
     // Steps read from a local action the new job still uses are compared in the action's own
     // file: reporting them here too would report one change in every job that uses it.
@@ -2910,29 +2902,30 @@ fn compare_steps(
                 );
                 continue;
             }
-            let entry = undecided_entry_point(old, new, sink);
             match weight(step) {
-                Weight::Checks if entry.is_some() => {
-                    let now = entry.map(|e| e.text.as_str()).unwrap_or_default();
-                    let at = entry.map(|e| &e.location);
-                    sink.push_review(
-                        Kind::StepRemoved,
-                        step.label.clone(),
-                        format!(
-                            "step `{}` of job `{job}` was removed; the job now runs `{now}`, whose contents this revision does not hold: check it runs as much",
-                            step.label
+                Weight::Checks => {
+                    // Which entry point may stand for the removed checks is the same for every
+                    // step of the job: looked for once, at the first removed check.
+                    match *entry_point.get_or_init(|| undecided_entry_point(old, new, sink)) {
+                        Some(entry) => sink.push_review(
+                            Kind::StepRemoved,
+                            step.label.clone(),
+                            format!(
+                                "step `{}` of job `{job}` was removed; the job now runs `{}`, whose contents this revision does not hold: check it runs as much",
+                                step.label, entry.text
+                            ),
+                            Some(&step.location),
+                            Some(&entry.location),
                         ),
-                        Some(&step.location),
-                        at,
-                    );
+                        None => sink.push(
+                            Kind::StepRemoved,
+                            step.label.clone(),
+                            format!("step `{}` of job `{job}` was removed", step.label),
+                            Some(&step.location),
+                            Some(&new.location),
+                        ),
+                    }
                 }
-                Weight::Checks => sink.push(
-                    Kind::StepRemoved,
-                    step.label.clone(),
-                    format!("step `{}` of job `{job}` was removed", step.label),
-                    Some(&step.location),
-                    Some(&new.location),
-                ),
                 Weight::Unknown => sink.push(
                     if step.uses.is_some() {
                         Kind::CallChanged

@@ -894,22 +894,7 @@ mod tests {
         let table: Table =
             toml::from_str(include_str!("../../../data/action-permissions.toml")).unwrap();
         assert!(table.action.len() >= 40, "{}", table.action.len());
-        let known = [
-            "actions",
-            "attestations",
-            "checks",
-            "contents",
-            "deployments",
-            "discussions",
-            "id-token",
-            "issues",
-            "packages",
-            "pages",
-            "pull-requests",
-            "repository-projects",
-            "security-events",
-            "statuses",
-        ];
+        let known = plimsoll_actions::schema::PERMISSION_SCOPES;
         let mut seen = std::collections::HashSet::new();
         for entry in &table.action {
             assert!(seen.insert(&entry.uses), "{} twice", entry.uses);
