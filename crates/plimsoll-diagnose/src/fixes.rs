@@ -251,6 +251,147 @@ fn version_restore_keys(source: Source<'_>, key: &Node, value: &Node) -> Vec<Ins
 
 // --- tool versions ----------------------------------------------------------------------------
 
+/// The access a `permissions:` value gives the token for `scope_key`: the entry's value in a
+/// mapping, or what `write-all` / `read-all` give every scope; `None` when it gives none.
+fn granted<'n>(permissions: &'n Node, scope_key: &str) -> Option<&'n str> {
+    if let Some(entries) = permissions.as_mapping() {
+        return entries
+            .iter()
+            .find(|e| e.key.as_str() == Some(scope_key))
+            .and_then(|e| e.value.as_str());
+    }
+    match permissions.as_str()? {
+        "write-all" => Some("write"),
+        "read-all" => Some("read"),
+        _ => None,
+    }
+}
+
+/// Grant `scope` (`id-token: write`) to `job`'s token. A job's `permissions:` replaces the
+/// workflow's, so a block added to a job that had none copies the workflow's scopes (or
+/// `contents: read`, which checkout needs, when the workflow sets none) and adds the one
+/// lacking; a job with its own block gets the scope added or raised in place. When the job's
+/// token already has the scope (from the job or the workflow), nothing is patched: the token
+/// was refused for another reason, which is said.
+pub(crate) fn grant_scope(
+    source: Source<'_>,
+    workflow_permissions: Option<NamedNode<'_>>,
+    job: &Job<'_>,
+    scope: &str,
+) -> (Vec<Insertion>, Vec<Change>) {
+    let (key, level) = scope
+        .split_once(':')
+        .map_or((scope.trim(), "write"), |(k, l)| (k.trim(), l.trim()));
+    let job_permissions = job.entry("permissions");
+    let (effective, whose) = match &job_permissions {
+        Some(own) => (Some(own.value), format!("job `{}`", job.id)),
+        None => (
+            workflow_permissions.as_ref().map(|p| p.value),
+            "the workflow's `permissions:`".to_string(),
+        ),
+    };
+    let given = effective.and_then(|p| granted(p, key));
+    if given.is_some_and(|given| given == level || given == "write") {
+        return (
+            Vec::new(),
+            vec![Change {
+                summary: format!(
+                    "no patch: {whose} already grants `{key}: {}`",
+                    given.unwrap_or(level)
+                ),
+                rationale: "the token had the scope, so it was refused for another reason: a \
+                            pull request from a fork gets a read-only token without `id-token`, \
+                            a reusable workflow gets no more than its caller grants, or the \
+                            service does not trust this repository, branch or environment"
+                    .into(),
+            }],
+        );
+    }
+    let granted_change = || Change {
+        summary: format!("grant `{key}: {level}` to job `{}`", job.id),
+        rationale: "the token lacked this scope; granting it to the one job keeps least \
+                    privilege everywhere else"
+            .into(),
+    };
+    let cannot = |why: &str| Change {
+        summary: format!(
+            "grant `{key}: {level}` to job `{}` in its `permissions:`: no patch ({why})",
+            job.id
+        ),
+        rationale: "the token lacked this scope".into(),
+    };
+    match job_permissions {
+        Some(own) => {
+            let entries = match own.value.as_mapping() {
+                Some(entries) if !entries.is_empty() && !is_flow(source, &own) => entries,
+                _ => {
+                    return (
+                        Vec::new(),
+                        vec![cannot("the job's block is not one entry a line")],
+                    )
+                }
+            };
+            if let Some(existing) = entries.iter().find(|e| e.key.as_str() == Some(key)) {
+                return match source.replace_scalar(&existing.value, level) {
+                    Some(edit) => (vec![edit], vec![granted_change()]),
+                    None => (Vec::new(), vec![cannot("its value is not a plain scalar")]),
+                };
+            }
+            let Some(last) = entries.last() else {
+                return (Vec::new(), vec![cannot("the job's block is empty")]);
+            };
+            let pad = " ".repeat(source.column(last.key.span.start));
+            (
+                vec![Insertion::before(
+                    source.after(&last.value),
+                    vec![format!("{pad}{key}: {level}")],
+                )],
+                vec![granted_change()],
+            )
+        }
+        None => {
+            // The scopes the job had from the workflow, which its own block must keep.
+            let inherited: Vec<String> = match workflow_permissions.as_ref().map(|p| p.value) {
+                None => vec!["contents: read".to_string()],
+                Some(value) => match value.as_mapping() {
+                    Some(entries) => entries
+                        .iter()
+                        .filter(|e| e.key.as_str() != Some(key))
+                        .filter_map(|e| Some(format!("{}: {}", e.key.as_str()?, e.value.as_str()?)))
+                        .collect(),
+                    None => {
+                        return (
+                            Vec::new(),
+                            vec![cannot(
+                                "the workflow grants `read-all`, which a job's block would have \
+                                 to list scope by scope",
+                            )],
+                        )
+                    }
+                },
+            };
+            let Some(anchor) = job.entry("steps").or_else(|| job.entry("runs-on")) else {
+                return (
+                    Vec::new(),
+                    vec![cannot("the job has no `steps:` to put it before")],
+                );
+            };
+            let at = source.lines.line_of(anchor.key.span.start);
+            let pad = " ".repeat(source.column(anchor.key.span.start));
+            let mut block = vec![format!("{pad}permissions:")];
+            block.extend(inherited.iter().map(|s| format!("{pad}  {s}")));
+            block.push(format!("{pad}  {key}: {level}"));
+            (vec![Insertion::before(at, block)], vec![granted_change()])
+        }
+    }
+}
+
+/// Whether a mapping entry's value is written in flow style (`permissions: { a: b }`), where
+/// lines cannot be added.
+fn is_flow(source: Source<'_>, entry: &NamedNode<'_>) -> bool {
+    source.lines.line_of(entry.value.span.start) == source.lines.line_of(entry.key.span.start)
+}
+
 /// Setup actions and the input that selects their tool's version.
 const SETUP_ACTIONS: &[(&str, &str, &str)] = &[
     ("dtolnay/rust-toolchain", "toolchain", "rust"),

@@ -12,7 +12,7 @@ use plimsoll_actions::matrix::{self, Combination, Matrix, Piece};
 use plimsoll_actions::{Job, Step};
 use plimsoll_syntax::yaml::Node;
 
-use crate::analyzer::JobLog;
+use crate::analyzer::{JobLog, StepLog};
 
 /// How the log's job was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +187,21 @@ fn by_name<'j, 'a>(jobs: &'j [Job<'a>], name: &str) -> Option<MappedJob<'j, 'a>>
     })
 }
 
+/// Whether the log's step is the runner running a script file of its own rather than a step of
+/// the workflow: a `Run` header naming only a quoted absolute path, with no script under it
+/// (`Run '/home/runner/hook-extensions/wrapper.js'`, the container hook a self-hosted runner
+/// runs each step through). It runs for the step the log showed before it.
+pub fn is_runner_hook(step: &StepLog) -> bool {
+    step.script.is_empty()
+        && step
+            .name
+            .strip_prefix("Run '")
+            .and_then(|rest| rest.strip_suffix('\''))
+            .is_some_and(|path| {
+                !path.contains('\'') && (path.starts_with('/') || path.get(1..3) == Some(":\\"))
+            })
+}
+
 /// Steps every job has, which tell nothing about which job a log is of.
 fn is_runner_step(name: &str) -> bool {
     name == "Set up job"
@@ -240,6 +255,14 @@ pub fn map_job<'j, 'a>(jobs: &'j [Job<'a>], log: &JobLog) -> Result<MappedJob<'j
     if !name.is_empty() {
         if let Some(found) = by_name(jobs, name) {
             return Ok(found);
+        }
+        // A job of a reusable workflow is shown as `caller / callee (values)`, each level of
+        // nesting adding a part; the workflow the log names (`Job defined at:`) is the callee's,
+        // so its job is the name's last parts.
+        for (at, separator) in name.match_indices(" / ") {
+            if let Some(found) = by_name(jobs, &name[at + separator.len()..]) {
+                return Ok(found);
+            }
         }
     }
     if let Some(found) = by_steps(jobs, log) {
@@ -301,6 +324,22 @@ pub fn find_step<'a>(
             .is_some_and(|u| shows(u, run))
     }) {
         return Some((*step, "uses"));
+    }
+    // The same action at another ref: a log of a run before or after the workflow's pin was
+    // bumped (`aws-actions/configure-aws-credentials@8df5847…` for `…@67fbcbb… # v1.7.0`). Only
+    // when one step of the job uses that action, since the ref no longer tells two apart.
+    if let Some((action, _)) = run.split_once('@').filter(|(a, r)| {
+        a.contains('/') && !a.contains(char::is_whitespace) && !r.contains(char::is_whitespace)
+    }) {
+        let same_action = |s: &&Step<'a>| {
+            s.uses_node()
+                .and_then(Node::as_str)
+                .and_then(|u| u.split_once('@'))
+                .is_some_and(|(a, _)| a == action)
+        };
+        if let [step] = steps.iter().filter(same_action).collect::<Vec<_>>()[..] {
+            return Some((*step, "uses"));
+        }
     }
     let echoed: Vec<&str> = std::iter::once(run)
         .chain(script.iter().map(|s| s.trim()))
@@ -436,6 +475,49 @@ jobs:
             mapped(&log("Deploy v1.2.0", &[])),
             Ok(("deploy".into(), "name", String::new()))
         );
+    }
+
+    #[test]
+    fn a_reusable_workflows_job_is_found_under_its_callers_name() {
+        // `linux-test / test (macos-14, 20)`: the caller's job, then the callee's as shown.
+        assert_eq!(
+            mapped(&log("linux-test / test (macos-14, 20)", &[])),
+            Ok(("test".into(), "name", "node: 20, os: macos-14".into()))
+        );
+        // Nested callers add parts; a name with ` / ` of its own is still tried whole first.
+        assert_eq!(
+            mapped(&log("pull / jdk-tests / JDK 8", &[])),
+            Ok(("build".into(), "name", "java: 8".into()))
+        );
+        assert!(mapped(&log("pull / nothing here", &[])).is_err());
+    }
+
+    #[test]
+    fn a_hook_the_runner_runs_for_a_step_is_not_a_step() {
+        let step = |name: &str, script: &[&str]| StepLog {
+            name: name.into(),
+            file: "log".into(),
+            first_line: 1,
+            last_line: 1,
+            failure: None,
+            script: script.iter().map(|s| s.to_string()).collect(),
+            error_lines: 0,
+        };
+        assert!(is_runner_hook(&step(
+            "Run '/home/runner/hook-extensions/wrapper.js'",
+            &[]
+        )));
+        assert!(is_runner_hook(&step(
+            "Run 'C:\\actions\\hooks\\index.js'",
+            &[]
+        )));
+        // A user's script echoes its lines; a relative path is the repository's.
+        assert!(!is_runner_hook(&step(
+            "Run '/opt/ci/run.sh'",
+            &["'/opt/ci/run.sh'"]
+        )));
+        assert!(!is_runner_hook(&step("Run 'scripts/x.sh'", &[])));
+        assert!(!is_runner_hook(&step("Run npm test", &[])));
     }
 
     #[test]

@@ -135,7 +135,20 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
     let leg = mapped.combination.clone().unwrap_or_default();
     let steps = job.steps();
     let failing = analysis.failing_step();
-    let found = failing.and_then(|s| jobmap::find_step(&steps, &s.name, &s.script, &leg));
+    let find = |s: &crate::analyzer::StepLog| jobmap::find_step(&steps, &s.name, &s.script, &leg);
+    let found = failing.and_then(find).or_else(|| {
+        // A runner's hook that failed ran for the step before it, which the workflow has.
+        let shown = &analysis.failing_job()?.steps;
+        let index = analysis.step?;
+        if !jobmap::is_runner_hook(shown.get(index)?) {
+            return None;
+        }
+        shown[..index]
+            .iter()
+            .rev()
+            .find(|s| !jobmap::is_runner_hook(s))
+            .and_then(find)
+    });
     plan.mapped = Some(MappedStep {
         job: job.id.to_string(),
         job_matched_by: mapped.by.label(),
@@ -271,46 +284,10 @@ pub fn plan(analysis: &Analysis, path: &str, text: &str, signatures: &Signatures
                 });
                 return finish(plan, text, &lines, insertions);
             };
-            let (scope_key, _) = scope.split_once(':').unwrap_or((scope.as_str(), ""));
-            if let Some(permissions) = job.entry("permissions") {
-                if let Some(entries) = permissions.value.as_mapping() {
-                    if let Some(existing) = entries.iter().find(|e| e.key.as_str() == Some(scope_key)) {
-                        plan.changes.push(Change {
-                            summary: format!("raise `permissions.{scope_key}` of job `{}` to write", job.id),
-                            rationale: format!(
-                                "the job's token has `{scope_key}: {}`; the failing call needs `{scope}`",
-                                existing.value.as_str().unwrap_or("?")
-                            ),
-                        });
-                    } else if let Some(last) = entries.last() {
-                        let at = lines.line_of(last.value.span.end.saturating_sub(1)) + 1;
-                        let column = indent_of(&lines, last.key.span.start);
-                        insertions.push(Insertion::before(
-                            at,
-                            vec![format!("{}{scope}", " ".repeat(column))],
-                        ));
-                    }
-                }
-            } else {
-                let anchor = job.entry("steps").or_else(|| job.entry("runs-on"));
-                if let Some(anchor) = anchor {
-                    let at = lines.line_of(anchor.key.span.start);
-                    let column = indent_of(&lines, anchor.key.span.start);
-                    let pad = " ".repeat(column);
-                    let mut block = vec![format!("{pad}permissions:")];
-                    if scope_key != "contents" {
-                        block.push(format!("{pad}  contents: read"));
-                    }
-                    block.push(format!("{pad}  {scope}"));
-                    insertions.push(Insertion::before(at, block));
-                }
-            }
-            if !insertions.is_empty() {
-                plan.changes.push(Change {
-                    summary: format!("grant `{scope}` to job `{}`", job.id),
-                    rationale: "the token lacked this scope; granting it to the one job keeps least privilege everywhere else".into(),
-                });
-            }
+            let (edits, changes) =
+                fixes::grant_scope(source, workflow.permissions(), job, &scope);
+            insertions.extend(edits);
+            plan.changes.extend(changes);
         }
         Class::Flaky => {
             // What the failing step runs: its `run:` in the workflow, else what the log echoed.
