@@ -1195,6 +1195,306 @@ fn a_real_oidc_failure_in_a_templated_matrix_job_gets_a_permissions_patch_git_ap
     );
 }
 
+/// Jobs whose test steps run three test runners, one installing its packages first.
+const TEST_RUNNERS_WORKFLOW: &str = r#"name: CI
+on: [push, pull_request]
+permissions:
+  contents: read
+jobs:
+  node:
+    name: Node ${{ matrix.node }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        node: [20, 22]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: ${{ matrix.node }}
+      - name: Install
+        run: npm ci
+      - name: Test
+        run: npm test
+  go:
+    name: Go ${{ matrix.go }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        go: ["1.22", "1.23"]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ matrix.go }}
+      - name: Test
+        run: go test ./...
+  python:
+    name: Python ${{ matrix.python }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        python: ["3.12", "3.13"]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python }}
+      - name: Test
+        run: python -m pytest -x tests
+"#;
+
+/// The `+` lines of a diff, without its `+++` header.
+fn added_lines(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .collect()
+}
+
+#[test]
+fn a_flaky_test_is_named_never_retried_and_only_network_bound_setup_gets_a_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        TEST_RUNNERS_WORKFLOW,
+    );
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let report = |job: &str, run: &str, lines: &[&str]| {
+        write(
+            dir.path(),
+            "job.log",
+            github_log(job, run, lines, Some(1), ""),
+        );
+        let report = diagnose_in_repo(dir.path(), "job.log");
+        assert_eq!(report["classification"]["class"], "flaky", "{report:#}");
+        report
+    };
+
+    // Network-bound setup: the install step's own script is retried, the tests are not.
+    let plan = report(
+        "Node 22",
+        "npm ci",
+        &[
+            "npm error code EAI_AGAIN",
+            "npm error syscall getaddrinfo",
+            "npm error request to https://registry.npmjs.org/left-pad failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org",
+        ],
+    )["plan"]
+        .clone();
+    assert_eq!(plan["mapped"]["label"], "Install", "{plan:#}");
+    assert_eq!(plan["mapped"]["matrix_entry"], "node: 22");
+    let diff = plan["diff"].as_str().unwrap_or_else(|| panic!("{plan:#}"));
+    let added = added_lines(diff);
+    assert!(
+        added.contains(&"+          for attempt in $(seq 3); do"),
+        "{diff}"
+    );
+    assert!(added.contains(&"+              npm ci"), "{diff}");
+    assert!(
+        added
+            .iter()
+            .all(|l| !l.contains("npm test") && !l.contains("continue-on-error")),
+        "{diff}"
+    );
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+
+    // A test step whose downloads failed: the download goes first, retried; `go test` runs once.
+    let plan = report(
+        "Go 1.23",
+        "go test ./...",
+        &[
+            "go: downloading github.com/stretchr/testify v1.9.0",
+            "go: github.com/stretchr/testify@v1.9.0: Get \"https://proxy.golang.org/github.com/stretchr/testify/@v/v1.9.0.zip\": dial tcp: lookup proxy.golang.org on 127.0.0.53:53: read udp 127.0.0.1:45812->127.0.0.53:53: i/o timeout",
+        ],
+    )["plan"]
+        .clone();
+    let diff = plan["diff"].as_str().unwrap_or_else(|| panic!("{plan:#}"));
+    let added = added_lines(diff);
+    assert!(
+        added.contains(&"+      - name: Download dependencies"),
+        "{diff}"
+    );
+    assert!(added.contains(&"+              go mod download"), "{diff}");
+    assert!(added.iter().all(|l| !l.contains("go test")), "{diff}");
+    write(dir.path(), "fix.patch", diff);
+    git(dir.path(), &["apply", "--check", "fix.patch"]);
+
+    // A test that failed on the network: named, with its runner's flake report; no diff.
+    for (job, run, lines, proposal) in [
+        (
+            "Go 1.22",
+            "go test ./...",
+            &[
+                "=== RUN   TestDial",
+                "    client_test.go:31: dial tcp 10.0.0.7:443: i/o timeout",
+                "--- FAIL: TestDial (30.01s)",
+                "FAIL",
+                "FAIL\texample.com/app/client\t30.020s",
+                "FAIL",
+            ][..],
+            "track `TestDial` as flaky in an issue; reproduce it with `go test -run '^TestDial$' -count=50`",
+        ),
+        (
+            "Python 3.13",
+            "python -m pytest -x tests",
+            &[
+                "collected 2 items",
+                "tests/test_api.py .F                                                     [100%]",
+                "=================================== FAILURES ===================================",
+                "___________________________________ test_get ___________________________________",
+                "E   requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.example.org', port=443): Max retries exceeded with url: /v1/user (Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to establish a new connection: [Errno 110] Connection timed out'))",
+                "=========================== short test summary info ============================",
+                "FAILED tests/test_api.py::test_get - requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.example.org', port=443)",
+                "========================= 1 failed, 1 passed in 31.02s =========================",
+            ][..],
+            "track `tests/test_api.py::test_get` as flaky in an issue and mark that test only with `@pytest.mark.flaky(reruns=2)`",
+        ),
+        (
+            "Node 20",
+            "npm test",
+            &[
+                "> app@1.0.0 test",
+                "> node scripts/test.js",
+                "",
+                "Error: getaddrinfo EAI_AGAIN fixtures.example.org",
+                "    at GetAddrInfoReqWrap.onlookup [as oncomplete] (node:dns:107:26)",
+            ][..],
+            "no retry around the test command: find which test failed (the log does not name it)",
+        ),
+    ] {
+        let plan = report(job, run, lines)["plan"].clone();
+        assert_eq!(plan["mapped"]["label"], "Test", "{plan:#}");
+        assert!(plan["diff"].is_null(), "{job}: {plan:#}");
+        let summary = plan["changes"][0]["summary"].as_str().unwrap();
+        assert!(summary.starts_with(proposal), "{job}: {summary}");
+    }
+}
+
+/// A workflow whose token scopes are set for the workflow and, in one job, for the job.
+const PUBLISH_WORKFLOW: &str = r#"name: Release
+on: [push]
+permissions:
+  contents: read
+  packages: read
+jobs:
+  publish:
+    name: Publish ${{ matrix.image }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        image: [api, web]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: arn:aws:iam::123456789012:role/publish
+          aws-region: us-east-1
+  docs:
+    runs-on: ubuntu-24.04
+    permissions:
+      contents: read
+      packages: read
+    steps:
+      - uses: actions/checkout@v4
+      - name: Push
+        run: docker push ghcr.io/octo/docs:latest
+"#;
+
+#[test]
+fn a_permissions_patch_grants_the_one_scope_and_keeps_the_ones_the_job_had() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/release.yml",
+        PUBLISH_WORKFLOW,
+    );
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let plan = |job: &str, run: &str, lines: &[&str]| {
+        write(
+            dir.path(),
+            "job.log",
+            github_log(job, run, lines, Some(1), ""),
+        );
+        let report = diagnose_in_repo(dir.path(), "job.log");
+        assert_eq!(
+            report["classification"]["class"], "permission",
+            "{report:#}"
+        );
+        report["plan"].clone()
+    };
+    let applies = |diff: &str| {
+        write(dir.path(), "fix.patch", diff);
+        git(dir.path(), &["apply", "--check", "fix.patch"]);
+    };
+
+    // A job without its own block: a block of its own replaces the workflow's, so it keeps the
+    // workflow's scopes and adds the one the OIDC exchange needs.
+    let plan_of_publish = plan(
+        "Publish web",
+        "aws-actions/configure-aws-credentials@v4",
+        &["##[error]Credentials could not be loaded, please check your action inputs: Could not load credentials from any providers"],
+    );
+    assert_eq!(
+        plan_of_publish["mapped"]["job"], "publish",
+        "{plan_of_publish:#}"
+    );
+    assert_eq!(plan_of_publish["mapped"]["matrix_entry"], "image: web");
+    let diff = plan_of_publish["diff"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{plan_of_publish:#}"));
+    assert_eq!(
+        added_lines(diff),
+        [
+            "+    permissions:",
+            "+      contents: read",
+            "+      packages: read",
+            "+      id-token: write"
+        ],
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+      id-token: write\n     steps:\n"),
+        "{diff}"
+    );
+    applies(diff);
+
+    // A job with its own block: the scope is raised in place, nothing else changes.
+    let plan_of_docs = plan(
+        "docs",
+        "docker push ghcr.io/octo/docs:latest",
+        &[
+            "The push refers to repository [ghcr.io/octo/docs]",
+            "denied: permission_denied: write_package",
+        ],
+    );
+    assert_eq!(plan_of_docs["mapped"]["job"], "docs", "{plan_of_docs:#}");
+    let diff = plan_of_docs["diff"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{plan_of_docs:#}"));
+    assert!(
+        diff.contains("       contents: read\n-      packages: read\n+      packages: write\n"),
+        "{diff}"
+    );
+    assert_eq!(added_lines(diff).len(), 1, "{diff}");
+    applies(diff);
+
+    // The message names no scope (the API call refused decides it): no guessed scope, and why.
+    let plan_unknown = plan(
+        "docs",
+        "docker push ghcr.io/octo/docs:latest",
+        &["##[error]Resource not accessible by integration"],
+    );
+    assert!(plan_unknown["diff"].is_null(), "{plan_unknown:#}");
+    let summary = plan_unknown["changes"][0]["summary"].as_str().unwrap();
+    assert!(summary.ends_with("no patch"), "{summary}");
+}
+
 #[test]
 fn a_class_file_version_mismatch_in_a_matrix_leg_says_what_a_patch_lacks() {
     let dir = tempfile::tempdir().unwrap();
