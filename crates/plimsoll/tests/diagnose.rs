@@ -1495,6 +1495,155 @@ fn a_permissions_patch_grants_the_one_scope_and_keeps_the_ones_the_job_had() {
     assert!(summary.ends_with("no patch"), "{summary}");
 }
 
+/// Three ways a workflow installs the Rust targets of its matrix legs.
+const TARGETS_WORKFLOW: &str = r#"name: Cross
+on: [push]
+permissions:
+  contents: read
+jobs:
+  plain:
+    name: Plain ${{ matrix.target }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        target: [x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu]
+    steps:
+      - uses: actions/checkout@v4
+      - name: Build
+        run: cargo build --locked --target ${{ matrix.target }}
+  listed:
+    name: Listed ${{ matrix.target }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        target: [x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+        with:
+          targets: wasm32-unknown-unknown
+      - name: Build
+        run: cargo build --locked --target ${{ matrix.target }}
+  asked:
+    name: Asked ${{ matrix.target }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        target: [x86_64-unknown-linux-gnu, aarch64-unknown-linux-gnu]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+        with:
+          targets: ${{ matrix.target }}
+      - name: Build
+        run: cargo build --locked --target ${{ matrix.target }}
+"#;
+
+const TARGET_NOT_INSTALLED: &[&str] = &[
+    "   Compiling cfg-if v1.0.0",
+    "error[E0463]: can't find crate for `core`",
+    "  |",
+    "  = note: the `aarch64-unknown-linux-gnu` target may not be installed",
+    "  = help: consider downloading the target with `rustup target add aarch64-unknown-linux-gnu`",
+    "error: could not compile `cfg-if` (lib) due to 1 previous error",
+];
+
+#[test]
+fn a_missing_target_or_linker_is_installed_from_the_value_the_log_and_matrix_give() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".github/workflows/cross.yml", TARGETS_WORKFLOW);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let plan = |job: &str, lines: &[&str]| {
+        write(
+            dir.path(),
+            "job.log",
+            raw_job_log(
+                job,
+                "cargo build --locked --target aarch64-unknown-linux-gnu",
+                lines,
+            ),
+        );
+        let report = diagnose_in_repo(dir.path(), "job.log");
+        assert_eq!(
+            report["classification"]["class"], "matrix-toolchain",
+            "{report:#}"
+        );
+        let plan = report["plan"].clone();
+        assert_eq!(
+            plan["mapped"]["matrix_entry"], "target: aarch64-unknown-linux-gnu",
+            "{plan:#}"
+        );
+        assert_eq!(plan["mapped"]["label"], "Build", "{plan:#}");
+        plan
+    };
+    let applies = |diff: &str| {
+        assert!(!diff.contains('<') && !diff.contains("TODO"), "{diff}");
+        write(dir.path(), "fix.patch", diff);
+        git(dir.path(), &["apply", "--check", "fix.patch"]);
+    };
+
+    // No toolchain action: a `rustup target add` step of the leg's own target, from the matrix.
+    let plain = plan("Plain aarch64-unknown-linux-gnu", TARGET_NOT_INSTALLED);
+    let diff = plain["diff"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{plain:#}"));
+    assert_eq!(
+        added_lines(diff),
+        [
+            "+      - name: Add the Rust target",
+            "+        run: rustup target add ${{ matrix.target }}"
+        ],
+        "{diff}"
+    );
+    applies(diff);
+
+    // The toolchain action lists other targets: the leg's is added to the list.
+    let listed = plan("Listed aarch64-unknown-linux-gnu", TARGET_NOT_INSTALLED);
+    let diff = listed["diff"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{listed:#}"));
+    assert!(
+        diff.contains(
+            "-          targets: wasm32-unknown-unknown\n+          targets: wasm32-unknown-unknown,${{ matrix.target }}\n"
+        ),
+        "{diff}"
+    );
+    applies(diff);
+
+    // The workflow already asks for the leg's target: no patch; what is missing is said.
+    let asked = plan("Asked aarch64-unknown-linux-gnu", TARGET_NOT_INSTALLED);
+    assert!(asked["diff"].is_null(), "{asked:#}");
+    let summary = asked["changes"][0]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("already installs `aarch64-unknown-linux-gnu`: no patch. What is missing"),
+        "{summary}"
+    );
+
+    // A cross linker the log names: its Debian package, installed before the build.
+    let linker = plan(
+        "Plain aarch64-unknown-linux-gnu",
+        &[
+            "   Compiling app v0.1.0 (/home/runner/work/app/app)",
+            "error: linker `aarch64-linux-gnu-gcc` not found",
+            "  |",
+            "  = note: No such file or directory (os error 2)",
+            "error: could not compile `app` (bin \"app\") due to 1 previous error",
+        ],
+    );
+    let diff = linker["diff"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{linker:#}"));
+    assert!(
+        added_lines(diff).contains(
+            &"+        run: sudo apt-get update && sudo apt-get install -y gcc-aarch64-linux-gnu"
+        ),
+        "{diff}"
+    );
+    applies(diff);
+}
+
 #[test]
 fn a_class_file_version_mismatch_in_a_matrix_leg_says_what_a_patch_lacks() {
     let dir = tempfile::tempdir().unwrap();
