@@ -702,6 +702,16 @@ fn diagnose_in_repo(dir: &Path, log: &str) -> Value {
     json_of(&output)["logs"][0].clone()
 }
 
+/// A git repository with `workflow` committed at `path` (under `.github/`).
+fn repo_with_workflow(path: &str, workflow: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), path, workflow);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    dir
+}
+
 #[test]
 fn a_log_of_a_job_with_a_templated_name_gets_a_patch_git_applies() {
     let dir = tempfile::tempdir().unwrap();
@@ -1019,15 +1029,7 @@ fn a_real_log_of_a_job_with_a_templated_name_maps_to_its_job_by_its_steps() {
         println!("skipped: ../shared absent");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        ".github/workflows/build.yml",
-        CIDIFF_MATRIX_WORKFLOW,
-    );
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", ".github"]);
-    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let dir = repo_with_workflow(".github/workflows/build.yml", CIDIFF_MATRIX_WORKFLOW);
     // cidiff_57 (the evaluation's training split): a raw log of a Gradle build whose test
     // failed, downloaded under the name GitHub gives a job's log. The log names no job and the
     // workflow's job is called `JDK ${{ matrix.java }}`: its steps find it, never the file name.
@@ -1114,11 +1116,7 @@ fn a_real_oidc_failure_in_a_templated_matrix_job_gets_a_permissions_patch_git_ap
         "build-gcc.yml changed: {workflow}"
     );
     let repo = |text: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), ".github/workflows/build-gcc.yml", text);
-        git(dir.path(), &["init", "-q", "-b", "main"]);
-        git(dir.path(), &["add", ".github"]);
-        git(dir.path(), &["commit", "-q", "-m", "ci"]);
+        let dir = repo_with_workflow(".github/workflows/build-gcc.yml", text);
         write(dir.path(), "run/1_gcc-11 (linux-x86_64).txt", &log);
         dir
     };
@@ -1253,15 +1251,7 @@ fn added_lines(diff: &str) -> Vec<&str> {
 
 #[test]
 fn a_flaky_test_is_named_never_retried_and_only_network_bound_setup_gets_a_retry() {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        ".github/workflows/ci.yml",
-        TEST_RUNNERS_WORKFLOW,
-    );
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", ".github"]);
-    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let dir = repo_with_workflow(".github/workflows/ci.yml", TEST_RUNNERS_WORKFLOW);
     let report = |job: &str, run: &str, lines: &[&str]| {
         write(
             dir.path(),
@@ -1406,15 +1396,7 @@ jobs:
 
 #[test]
 fn a_permissions_patch_grants_the_one_scope_and_keeps_the_ones_the_job_had() {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        ".github/workflows/release.yml",
-        PUBLISH_WORKFLOW,
-    );
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", ".github"]);
-    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let dir = repo_with_workflow(".github/workflows/release.yml", PUBLISH_WORKFLOW);
     let plan = |job: &str, run: &str, lines: &[&str]| {
         write(
             dir.path(),
@@ -1550,11 +1532,7 @@ const TARGET_NOT_INSTALLED: &[&str] = &[
 
 #[test]
 fn a_missing_target_or_linker_is_installed_from_the_value_the_log_and_matrix_give() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), ".github/workflows/cross.yml", TARGETS_WORKFLOW);
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", ".github"]);
-    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let dir = repo_with_workflow(".github/workflows/cross.yml", TARGETS_WORKFLOW);
     let plan = |job: &str, lines: &[&str]| {
         write(
             dir.path(),
@@ -1646,11 +1624,7 @@ fn a_missing_target_or_linker_is_installed_from_the_value_the_log_and_matrix_giv
 
 #[test]
 fn a_class_file_version_mismatch_in_a_matrix_leg_says_what_a_patch_lacks() {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), ".github/workflows/java.yml", JAVA_WORKFLOW);
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", ".github"]);
-    git(dir.path(), &["commit", "-q", "-m", "ci"]);
+    let dir = repo_with_workflow(".github/workflows/java.yml", JAVA_WORKFLOW);
     // javac on JDK 8 reading a dependency compiled for JDK 11, as Maven's compiler plugin
     // reports it in the `JDK 8` leg of `JDK ${{ matrix.java }}`.
     write(
