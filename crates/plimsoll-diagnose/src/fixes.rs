@@ -1,6 +1,6 @@
-//! The patches that change a value in place or add a step for a value the log names: pin a tool
-//! version, version a cache key, install the Rust target or cross linker a matrix leg lacks, wrap
-//! a network-bound setup command in a bounded retry.
+//! The patches that change a value in place or add a step for a value the log names: grant the
+//! token scope the log names, pin a tool version, version a cache key, install the Rust target
+//! or cross linker a matrix leg lacks, wrap a network-bound setup command in a bounded retry.
 //!
 //! Each edits only the value it is about (an input under `with:`, a `key:`, a `run:` script):
 //! no job, step or matrix entry is removed or renamed, caching stays on, and nothing is
@@ -249,7 +249,7 @@ fn version_restore_keys(source: Source<'_>, key: &Node, value: &Node) -> Vec<Ins
         .collect()
 }
 
-// --- tool versions ----------------------------------------------------------------------------
+// --- token permissions ------------------------------------------------------------------------
 
 /// The access a `permissions:` value gives the token for `scope_key`: the entry's value in a
 /// mapping, or what `write-all` / `read-all` give every scope; `None` when it gives none.
@@ -327,7 +327,9 @@ pub(crate) fn grant_scope(
                 _ => {
                     return (
                         Vec::new(),
-                        vec![cannot("the job's block is not one entry a line")],
+                        vec![cannot(
+                            "the job's `permissions:` is not a mapping written one scope a line",
+                        )],
                     )
                 }
             };
@@ -352,6 +354,7 @@ pub(crate) fn grant_scope(
         None => {
             // The scopes the job had from the workflow, which its own block must keep.
             let inherited: Vec<String> = match workflow_permissions.as_ref().map(|p| p.value) {
+                None if key == "contents" => Vec::new(),
                 None => vec!["contents: read".to_string()],
                 Some(value) => match value.as_mapping() {
                     Some(entries) => entries
@@ -391,6 +394,8 @@ pub(crate) fn grant_scope(
 fn is_flow(source: Source<'_>, entry: &NamedNode<'_>) -> bool {
     source.lines.line_of(entry.value.span.start) == source.lines.line_of(entry.key.span.start)
 }
+
+// --- tool versions ----------------------------------------------------------------------------
 
 /// Setup actions and the input that selects their tool's version.
 const SETUP_ACTIONS: &[(&str, &str, &str)] = &[

@@ -1466,6 +1466,34 @@ fn a_permissions_patch_grants_the_one_scope_and_keeps_the_ones_the_job_had() {
     assert_eq!(added_lines(diff).len(), 1, "{diff}");
     applies(diff);
 
+    // A workflow that sets no scopes: the job's block is the scope alone when it is `contents`
+    // (never `contents` twice), else `contents: read`, which checkout needs, and the scope.
+    write(
+        dir.path(),
+        ".github/workflows/tag.yml",
+        "on: [push]\njobs:\n  tag:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n      - name: Push the tag\n        run: git push origin v1\n",
+    );
+    git(dir.path(), &["add", ".github"]);
+    git(dir.path(), &["commit", "-q", "-m", "tag"]);
+    let plan_of_tag = plan(
+        "tag",
+        "git push origin v1",
+        &["remote: Permission to octo/app.git denied to github-actions[bot]."],
+    );
+    assert_eq!(
+        plan_of_tag["workflow"], "./.github/workflows/tag.yml",
+        "{plan_of_tag:#}"
+    );
+    let diff = plan_of_tag["diff"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{plan_of_tag:#}"));
+    assert_eq!(
+        added_lines(diff),
+        ["+    permissions:", "+      contents: write"],
+        "{diff}"
+    );
+    applies(diff);
+
     // The message names no scope (the API call refused decides it): no guessed scope, and why.
     let plan_unknown = plan(
         "docs",
