@@ -1193,6 +1193,54 @@ fn a_real_oidc_failure_in_a_templated_matrix_job_gets_a_permissions_patch_git_ap
     );
 }
 
+#[test]
+fn a_real_log_of_a_reusable_workflows_job_maps_under_its_callers_name() {
+    let Some(root) = shared_logs() else {
+        println!("skipped: ../shared absent");
+        return;
+    };
+    // A pytorch/pytorch job (training split) that ran a reusable workflow: the runner names it
+    // `manywheel-py3_14t-rocm7_2-test / test`, the caller's job and then the callee's. pytorch's
+    // workflows are not in ../shared, so the callee here is written: its job `test` runs in the
+    // container whose image pull the log shows failing.
+    let dir = repo_with_workflow(
+        ".github/workflows/_binary-test-linux.yml",
+        r#"name: binary-test
+on:
+  workflow_call:
+    inputs:
+      DESIRED_PYTHON:
+        type: string
+        required: true
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    container:
+      image: python:${{ inputs.DESIRED_PYTHON }}
+    steps:
+      - uses: actions/checkout@v4
+      - name: Test the wheel
+        run: python -c "import torch"
+"#,
+    );
+    write(
+        dir.path(),
+        "job.log",
+        pytorch_fixture_log(&root, "docker_manifest_unknown.txt"),
+    );
+    let report = diagnose_in_repo(dir.path(), "job.log");
+    assert_eq!(
+        report["failing_job"],
+        "manywheel-py3_14t-rocm7_2-test / test"
+    );
+    let plan = &report["plan"];
+    assert_eq!(plan["mapped"]["job"], "test", "{plan:#}");
+    assert_eq!(plan["mapped"]["job_matched_by"], "name");
+    // The image pull failed before any step of the workflow ran: no step, no patch.
+    assert!(plan["mapped"]["step"].is_null(), "{plan:#}");
+    assert!(plan["diff"].is_null(), "{plan:#}");
+}
+
 /// Jobs whose test steps run three test runners, one installing its packages first.
 const TEST_RUNNERS_WORKFLOW: &str = r#"name: CI
 on: [push, pull_request]
