@@ -1241,7 +1241,7 @@ jobs:
     assert!(plan["diff"].is_null(), "{plan:#}");
 }
 
-/// Jobs whose test steps run three test runners, one installing its packages first.
+/// Jobs whose test steps run four test runners, one installing its packages first.
 const TEST_RUNNERS_WORKFLOW: &str = r#"name: CI
 on: [push, pull_request]
 permissions:
@@ -1288,6 +1288,19 @@ jobs:
           python-version: ${{ matrix.python }}
       - name: Test
         run: python -m pytest -x tests
+  rust:
+    name: Rust ${{ matrix.rust }}
+    runs-on: ubuntu-24.04
+    strategy:
+      matrix:
+        rust: [stable, beta]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@master
+        with:
+          toolchain: ${{ matrix.rust }}
+      - name: Test
+        run: cargo test --workspace
 "#;
 
 /// The `+` lines of a diff, without its `+++` header.
@@ -1363,6 +1376,43 @@ fn a_flaky_test_is_named_never_retried_and_only_network_bound_setup_gets_a_retry
 
     // A test that failed on the network: named, with its runner's flake report; no diff.
     for (job, run, lines, proposal) in [
+        (
+            "Rust beta",
+            "cargo test --workspace",
+            &[
+                "running 2 tests",
+                "test net::tests::adds ... ok",
+                "test net::tests::reconnects has been running for over 60 seconds",
+                "test net::tests::reconnects ... FAILED",
+                "",
+                "failures:",
+                "",
+                "---- net::tests::reconnects stdout ----",
+                "Error: Os { code: 110, kind: TimedOut, message: \"Connection timed out\" }",
+                "",
+                "failures:",
+                "    net::tests::reconnects",
+                "",
+                "test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 90.01s",
+            ][..],
+            "track `net::tests::reconnects` as flaky in an issue, and run the tests with `cargo nextest run --retries 2`",
+        ),
+        (
+            "Node 20",
+            "npm test",
+            &[
+                "FAIL src/api.test.js (5.2 s)",
+                "  ● api › fetches the user",
+                "",
+                "    FetchError: request to https://api.example.org/v1/user failed, reason: getaddrinfo EAI_AGAIN api.example.org",
+                "",
+                "      at ClientRequest.<anonymous> (node_modules/node-fetch/lib/index.js:1491:11)",
+                "",
+                "Test Suites: 1 failed, 1 total",
+                "Tests:       1 failed, 1 passed, 2 total",
+            ][..],
+            "track `api › fetches the user` as flaky in an issue and call `jest.retryTimes(2",
+        ),
         (
             "Go 1.22",
             "go test ./...",
