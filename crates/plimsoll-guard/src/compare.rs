@@ -1138,6 +1138,21 @@ fn compare_files(
             );
             continue;
         }
+        // Replaced where other jobs wait for it (`needs:`) by a new job, and checking only
+        // through entry points whose contents this revision does not hold: undecided.
+        if let Some((successor, entries)) = replaced_by_successor(job, old, new, &pool, sink) {
+            sink.push_review(
+                Kind::JobRemoved,
+                job.id.clone(),
+                format!(
+                    "job `{}` was removed from {}; job `{}` took its place in the `needs:` of the jobs that waited for it, and it checked through {}, whose contents this revision does not hold: check the new jobs run as much",
+                    job.id, old.display, successor.id, entries
+                ),
+                Some(&job.location),
+                Some(&successor.location),
+            );
+            continue;
+        }
         sink.push(
             Kind::JobRemoved,
             job.id.clone(),
@@ -1149,6 +1164,60 @@ fn compare_files(
     for (old_job, new_job) in pairs {
         compare_jobs(old_job, new_job, &pool, &tested, &renamed, &new_ids, sink);
     }
+}
+
+/// The new job of `new` (among `added`) that took the removed `job`'s place: each job of `new`
+/// that waited for `job` (`needs:`) in `old` waits for it instead, and one job at least did. With
+/// it, the entry points (`make` goals, repository scripts, `package.json` scripts) through which
+/// `job` checked, when every check of `job` was one and the revision holds no code: what they ran
+/// is in files guard cannot read, so whether the new jobs run as much is undecided.
+fn replaced_by_successor<'n>(
+    job: &JobModel,
+    old: &FileModel,
+    new: &'n FileModel,
+    added: &[&'n JobModel],
+    sink: &Sink,
+) -> Option<(&'n JobModel, String)> {
+    if sink.cargo.holds_code() {
+        return None;
+    }
+    let mut entries: Vec<String> = Vec::new();
+    for step in job
+        .steps
+        .iter()
+        .filter(|s| matches!(weight(s), Weight::Checks))
+    {
+        for command in step.commands.iter().filter(|c| !prepares(c)) {
+            let entry = command.runs.starts_with("package script ")
+                || (runs_repository_entry_point(&command.text) && may_check(&command.text));
+            if !entry {
+                return None;
+            }
+            entries.push(format!("`{}`", command.text));
+        }
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    let waited: Vec<&str> = old
+        .jobs
+        .iter()
+        .filter(|j| j.needs.iter().any(|n| n == &job.id))
+        .map(|j| j.id.as_str())
+        .collect();
+    if waited.is_empty() {
+        return None;
+    }
+    let successor = added.iter().copied().find(|candidate| {
+        waited.iter().all(|id| {
+            new.jobs.iter().any(|j| {
+                j.id == *id
+                    && j.needs.iter().any(|n| n == &candidate.id)
+                    && !j.needs.iter().any(|n| n == &job.id)
+            })
+        })
+    })?;
+    Some((successor, entries.join(", ")))
 }
 
 /// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a

@@ -2309,3 +2309,85 @@ jobs:
         (1, vec![("step-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_job_checking_through_entry_points_replaced_in_the_needs_of_its_gate_is_a_review() {
+    const CI: &str = ".github/workflows/ci.yml";
+    let ci = "on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo test
+  wasm:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: mymindstorm/setup-emsdk@v14
+      - run: make build-wasm
+      - run: npm ci
+      - run: npm run test
+  all-green:
+    needs: [test, wasm]
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo ok
+";
+    let replaced = |successor: &str, needs: &str| {
+        ci.replace(
+            "  wasm:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: mymindstorm/setup-emsdk@v14\n      - run: make build-wasm\n      - run: npm ci\n      - run: npm run test\n",
+            &format!(
+                "  {successor}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: PyO3/maturin-action@v1\n        with:\n          target: wasm32-unknown-emscripten\n          args: --release --out dist\n"
+            ),
+        )
+        .replace("needs: [test, wasm]", needs)
+    };
+    let files = [(CI, ci)];
+    // Without the code, what `make build-wasm` and the `test` script ran is unknown: the job
+    // the gate now waits for may run as much. A review naming both jobs and the entry points.
+    let renamed = |root: &Path| {
+        write(
+            root,
+            CI,
+            replaced("wasm-pyodide", "needs: [test, wasm-pyodide]"),
+        );
+    };
+    let (code, report) = report_after(&files, renamed);
+    assert_eq!(code, 0);
+    let change = &report["changes"][0];
+    assert_eq!(change["kind"], "job-removed");
+    assert_eq!(change["severity"], "review");
+    assert_eq!(change["before"]["line"], 8);
+    assert_eq!(change["after"]["line"], 8);
+    let message = change["message"].as_str().unwrap();
+    assert!(
+        message.contains("`wasm-pyodide`") && message.contains("`make build-wasm`, `npm run test`"),
+        "{message}"
+    );
+    // Nothing waits for the new job: no sign it took the old one's place, the loss stands.
+    let dropped = |root: &Path| {
+        write(root, CI, replaced("wasm-pyodide", "needs: [test]"));
+    };
+    assert_eq!(
+        kinds_after(&files, dropped),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+    // With the code at hand, the loss stands too (guard does not read Makefiles).
+    let with_code = |root: &Path| {
+        write(
+            root,
+            CI,
+            replaced("wasm-pyodide", "needs: [test, wasm-pyodide]"),
+        );
+        write(
+            root,
+            "Makefile",
+            "build-wasm:\n\tmaturin build --target wasm32-unknown-emscripten\n",
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, with_code),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
