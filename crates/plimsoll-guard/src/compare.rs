@@ -21,6 +21,7 @@ use crate::matrix::{describe, Combination, Matrix};
 use crate::model::{
     self, always_false, FileKind, FileModel, JobModel, StepModel, Toggle, TriggerModel,
 };
+use crate::moved;
 use crate::skips;
 use crate::snapshot::{CodeChange, FileContent, Snapshot};
 use crate::version::{self, Pin};
@@ -454,6 +455,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         jobs: workflows.map(|m| m.jobs.len()).sum(),
     };
     let mut changes = sink.changes;
+    follow_moved_checks(&mut changes, &old_models, &new_models);
     review_on_demand_losses(&mut changes, &old_models);
     accept(&mut changes, &new_models, &code_allows);
     changes.sort_by(|a, b| {
@@ -485,6 +487,83 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     };
     scrub_secrets(&mut report, before, after, code);
     report
+}
+
+/// Steps, matrix legs and jobs reported removed whose checks a job of the new version runs
+/// instead, where they ran ([`moved`]): forgotten, or a review when the new workflow runs them
+/// for fewer pull-request activity types.
+fn follow_moved_checks(
+    changes: &mut Vec<Change>,
+    old_models: &BTreeMap<String, FileModel>,
+    new_models: &BTreeMap<String, FileModel>,
+) {
+    let judge = moved::Judge {
+        checks: |step| matches!(weight(step), Weight::Checks),
+        prepares,
+        runs_as_much,
+        and_terms: |text| top_level(unwrap_parentheses(text), "&&"),
+        matched_by,
+        change_events: CHANGE_EVENTS,
+    };
+    let jobs = || {
+        old_models
+            .values()
+            .flat_map(|file| file.jobs.iter().map(move |job| (file, job)))
+    };
+    changes.retain_mut(|change| {
+        if change.severity != Severity::Reduction {
+            return true;
+        }
+        let Some(before) = change.before.as_ref() else {
+            return true;
+        };
+        let moved = match change.kind {
+            Kind::StepRemoved => jobs().find_map(|(file, job)| {
+                let step = job.steps.iter().find(|s| &s.location == before)?;
+                let removed = moved::Removed::Step(step);
+                moved::checks_moved(file, job, removed, old_models, new_models, &judge)
+            }),
+            Kind::JobRemoved => {
+                jobs()
+                    .find(|(_, job)| &job.location == before)
+                    .and_then(|(file, job)| {
+                        let removed = moved::Removed::Job;
+                        moved::checks_moved(file, job, removed, old_models, new_models, &judge)
+                    })
+            }
+            Kind::MatrixCombinationRemoved => jobs()
+                .filter(|(_, job)| job.matrix_location.as_ref() == Some(before))
+                .find_map(|(file, job)| {
+                    let Matrix::Combinations(legs) = &job.matrix else {
+                        return None;
+                    };
+                    let leg = legs.iter().find(|leg| describe(leg) == change.subject)?;
+                    let removed = moved::Removed::Legs(&[leg]);
+                    moved::checks_moved(file, job, removed, old_models, new_models, &judge)
+                }),
+            _ => None,
+        };
+        let Some(moved) = moved else {
+            return true;
+        };
+        if moved.types_lost.is_empty() {
+            return false;
+        }
+        change.severity = Severity::Review;
+        change.message = format!(
+            "{}; its checks now run in {}, but no longer for pull requests {}",
+            change.message,
+            moved.to,
+            moved
+                .types_lost
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        change.after = Some(moved.at);
+        true
+    });
 }
 
 /// Forget the triggers `old` lost (in `changes[from..]`) whose runs another workflow of the new
@@ -1059,6 +1138,21 @@ fn compare_files(
             );
             continue;
         }
+        // Replaced where other jobs wait for it (`needs:`) by a new job, and checking only
+        // through entry points whose contents this revision does not hold: undecided.
+        if let Some((successor, entries)) = replaced_by_successor(job, old, new, &pool, sink) {
+            sink.push_review(
+                Kind::JobRemoved,
+                job.id.clone(),
+                format!(
+                    "job `{}` was removed from {}; job `{}` took its place in the `needs:` of the jobs that waited for it, and it checked through {}, whose contents this revision does not hold: check the new jobs run as much",
+                    job.id, old.display, successor.id, entries
+                ),
+                Some(&job.location),
+                Some(&successor.location),
+            );
+            continue;
+        }
         sink.push(
             Kind::JobRemoved,
             job.id.clone(),
@@ -1070,6 +1164,60 @@ fn compare_files(
     for (old_job, new_job) in pairs {
         compare_jobs(old_job, new_job, &pool, &tested, &renamed, &new_ids, sink);
     }
+}
+
+/// The new job of `new` (among `added`) that took the removed `job`'s place: each job of `new`
+/// that waited for `job` (`needs:`) in `old` waits for it instead, and one job at least did. With
+/// it, the entry points (`make` goals, repository scripts, `package.json` scripts) through which
+/// `job` checked, when every check of `job` was one and the revision holds no code: what they ran
+/// is in files guard cannot read, so whether the new jobs run as much is undecided.
+fn replaced_by_successor<'n>(
+    job: &JobModel,
+    old: &FileModel,
+    new: &'n FileModel,
+    added: &[&'n JobModel],
+    sink: &Sink,
+) -> Option<(&'n JobModel, String)> {
+    if sink.cargo.holds_code() {
+        return None;
+    }
+    let mut entries: Vec<String> = Vec::new();
+    for step in job
+        .steps
+        .iter()
+        .filter(|s| matches!(weight(s), Weight::Checks))
+    {
+        for command in step.commands.iter().filter(|c| !prepares(c)) {
+            let entry = command.runs.starts_with("package script ")
+                || (runs_repository_entry_point(&command.text) && may_check(&command.text));
+            if !entry {
+                return None;
+            }
+            entries.push(format!("`{}`", command.text));
+        }
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    let waited: Vec<&str> = old
+        .jobs
+        .iter()
+        .filter(|j| j.needs.iter().any(|n| n == &job.id))
+        .map(|j| j.id.as_str())
+        .collect();
+    if waited.is_empty() {
+        return None;
+    }
+    let successor = added.iter().copied().find(|candidate| {
+        waited.iter().all(|id| {
+            new.jobs.iter().any(|j| {
+                j.id == *id
+                    && j.needs.iter().any(|n| n == &candidate.id)
+                    && !j.needs.iter().any(|n| n == &job.id)
+            })
+        })
+    })?;
+    Some((successor, entries.join(", ")))
 }
 
 /// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a

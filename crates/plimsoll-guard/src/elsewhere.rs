@@ -107,23 +107,35 @@ fn moved_with_jobs(
 /// Whether `workflow` runs on `trigger`'s event (or one of the same activity) for every branch,
 /// tag, path and activity type `trigger` selected, excluding nothing it did not exclude.
 fn runs_for_all_of(workflow: &FileModel, trigger: &TriggerModel, judge: &Judge) -> bool {
+    selects_all_of(workflow, trigger, judge.matched_by, &[]).is_some()
+}
+
+/// `workflow`'s trigger for `trigger`'s event (or one of the same activity) when it selects
+/// every branch, tag, path and activity type `trigger` selected, excluding nothing it did not
+/// exclude; the filters named in `ignoring` are not compared (the caller weighs them itself).
+pub(crate) fn selects_all_of<'w>(
+    workflow: &'w FileModel,
+    trigger: &TriggerModel,
+    matched_by: fn(&str, &[String]) -> bool,
+    ignoring: &[&str],
+) -> Option<&'w TriggerModel> {
     let event = trigger.event.as_str();
     let theirs = workflow.triggers.get(event).or_else(|| {
         equivalence::same_activity(event).find_map(|other| workflow.triggers.get(other))
-    });
-    let Some(theirs) = theirs else {
-        return false;
-    };
-    let selects = SELECTING.iter().all(|filter| {
-        match (trigger.filters.get(*filter), theirs.filters.get(*filter)) {
-            (_, None) => true,
-            (None, Some(_)) => false,
-            (Some((before, _)), Some((patterns, _))) => before
-                .iter()
-                .filter(|p| !p.starts_with('!'))
-                .all(|p| (judge.matched_by)(p, patterns)),
-        }
-    });
+    })?;
+    let selects = SELECTING
+        .iter()
+        .filter(|filter| !ignoring.contains(*filter))
+        .all(
+            |filter| match (trigger.filters.get(*filter), theirs.filters.get(*filter)) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some((before, _)), Some((patterns, _))) => before
+                    .iter()
+                    .filter(|p| !p.starts_with('!'))
+                    .all(|p| matched_by(p, patterns)),
+            },
+        );
     let excludes_no_more = EXCLUDING.iter().all(|filter| {
         let before: &[String] = trigger.filters.get(*filter).map_or(&[], |f| &f.0);
         theirs
@@ -131,5 +143,5 @@ fn runs_for_all_of(workflow: &FileModel, trigger: &TriggerModel, judge: &Judge) 
             .get(*filter)
             .is_none_or(|(after, _)| after.iter().all(|p| before.contains(p)))
     });
-    selects && excludes_no_more
+    (selects && excludes_no_more).then_some(theirs)
 }

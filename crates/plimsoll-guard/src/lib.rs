@@ -27,6 +27,7 @@ mod legs;
 mod location;
 pub use plimsoll_actions::matrix;
 pub mod model;
+mod moved;
 pub mod render;
 pub mod skips;
 mod snapshot;

@@ -772,7 +772,7 @@ const MAX_EXPANDED_LEGS: usize = 64;
 /// The value a leg gives `word` when the word is one expression `${{ matrix.a.b }}`: the text
 /// of a scalar (empty when the leg has no such value, as GitHub evaluates it), `None` when the
 /// word is something else or names a mapping.
-fn matrix_value(word: &str, leg: &matrix::Combination) -> Option<String> {
+pub(crate) fn matrix_value(word: &str, leg: &matrix::Combination) -> Option<String> {
     let inner = word.strip_prefix("${{")?.strip_suffix("}}")?.trim();
     let path = inner.strip_prefix("matrix.")?;
     if !path

@@ -916,6 +916,17 @@ fn pull_request_target_and_pull_request_run_for_the_same_pull_requests() {
 /// A repository with `files` committed, then `change` applied and committed: guard's exit code
 /// and (kind, severity) of each change between the two commits.
 fn kinds_after(files: &[(&str, &str)], change: impl Fn(&Path)) -> (i32, Vec<(String, String)>) {
+    let (code, report) = report_after(files, change);
+    let kinds = changes_of(&report)
+        .into_iter()
+        .map(|(kind, severity, _)| (kind, severity))
+        .collect();
+    (code, kinds)
+}
+
+/// The exit code and JSON report of guard on a repository holding `files`, from that commit to
+/// the commit `change` makes.
+fn report_after(files: &[(&str, &str)], change: impl Fn(&Path)) -> (i32, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);
@@ -932,11 +943,7 @@ fn kinds_after(files: &[(&str, &str)], change: impl Fn(&Path)) -> (i32, Vec<(Str
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let kinds = changes_of(&report)
-        .into_iter()
-        .map(|(kind, severity, _)| (kind, severity))
-        .collect();
-    (out.status.code().unwrap(), kinds)
+    (out.status.code().unwrap(), report)
 }
 
 #[test]
@@ -1999,4 +2006,388 @@ jobs:
             interpreter: graalpy3.11 graalpy3.12
 ";
     assert_eq!(kinds_between(&matrix(both), &matrix(narrower)).0, 1);
+}
+
+#[test]
+fn a_check_moved_to_another_job_or_workflow_still_runs_where_it_ran() {
+    const CI: &str = ".github/workflows/ci.yml";
+    // One matrix job builds and tests on three systems, and lints on two of them.
+    let ci = "name: ci
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  build:
+    if: ${{ !contains(github.event.head_commit.message, '[skip build]') }}
+    runs-on: ${{ matrix.runner }}
+    strategy:
+      matrix:
+        include:
+          - { os: linux, runner: ubuntu-24.04, task: test }
+          - { os: macos, runner: macos-15, task: test }
+          - { os: windows, runner: windows-2025, task: test }
+          - { os: linux, runner: ubuntu-24.04, task: lint }
+          - { os: macos, runner: macos-15, task: lint }
+    steps:
+      - uses: actions/checkout@v4
+      - name: Build
+        if: matrix.task == 'test'
+        run: cargo build --locked --all-targets
+      - name: Test
+        if: matrix.task == 'test'
+        run: cargo test --locked
+      - name: Clippy
+        if: matrix.task == 'lint'
+        run: cargo clippy --all-targets -- -D warnings
+      - name: Format
+        if: matrix.task == 'lint' && matrix.os == 'linux'
+        run: cargo fmt --all --check
+      - name: Commit messages
+        if: matrix.task == 'lint' && github.event_name == 'pull_request'
+        run: python3 ./scripts/check_commits.py --base origin/main
+";
+    let lint_job = |legs: &str| {
+        format!(
+            "  lint:
+    if: ${{{{ !contains(github.event.head_commit.message, '[skip build]') }}}}
+    runs-on: ${{{{ matrix.runner }}}}
+    strategy:
+      matrix:
+        include:
+{legs}    steps:
+      - uses: actions/checkout@v4
+      - run: cargo clippy --all-targets -- -D warnings
+      - if: matrix.os == 'linux'
+        run: cargo fmt --all --check
+      - if: github.event_name == 'pull_request'
+        run: python3 ./scripts/check_commits.py --base origin/main
+"
+        )
+    };
+    let both = "          - { os: linux, runner: ubuntu-24.04 }\n          - { os: macos, runner: macos-15 }\n";
+    let without_lint_legs = ci
+        .replace(
+            "          - { os: linux, runner: ubuntu-24.04, task: lint }\n",
+            "",
+        )
+        .replace(
+            "          - { os: macos, runner: macos-15, task: lint }\n",
+            "",
+        );
+    let files = [(CI, ci)];
+
+    // The lint legs move out of the matrix into their own job, same legs, same gate.
+    let split = |root: &Path| {
+        write(root, CI, format!("{without_lint_legs}{}", lint_job(both)));
+    };
+    assert_eq!(kinds_after(&files, split), (0, vec![]));
+
+    // The new job lints on Linux only: the macOS lint leg is lost, and said so.
+    let linux_only = |root: &Path| {
+        write(
+            root,
+            CI,
+            format!(
+                "{without_lint_legs}{}",
+                lint_job("          - { os: linux, runner: ubuntu-24.04 }\n")
+            ),
+        );
+    };
+    let (code, report) = report_after(&files, linux_only);
+    assert_eq!(code, 1);
+    let lost: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["severity"] == "reduction")
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(lost, ["os: macos, runner: macos-15, task: lint"]);
+
+    // A gate the old job did not have (`github.repository == …`, unknown here) may keep the new
+    // job from running: the legs are lost.
+    let gated = |root: &Path| {
+        write(
+            root,
+            CI,
+            format!("{without_lint_legs}{}", lint_job(both)).replace(
+                "    if: ${{ !contains(github.event.head_commit.message, '[skip build]') }}\n    runs-on: ${{ matrix.runner }}\n    strategy:\n      matrix:\n        include:\n          - { os: linux, runner: ubuntu-24.04 }",
+                "    if: github.repository == 'acme/widgets'\n    runs-on: ${{ matrix.runner }}\n    strategy:\n      matrix:\n        include:\n          - { os: linux, runner: ubuntu-24.04 }",
+            ),
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, gated),
+        (
+            1,
+            vec![
+                ("matrix-combination-removed".into(), "reduction".into()),
+                ("matrix-combination-removed".into(), "reduction".into())
+            ]
+        )
+    );
+}
+
+#[test]
+fn matrix_legs_folded_into_one_job_lose_the_versions_they_ran_with() {
+    const TYPES: &str = ".github/workflows/types.yml";
+    let types = "on: [push, pull_request]
+jobs:
+  typecheck:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        include:
+          - { python: '3.11', mypy: 1.10.1 }
+          - { python: '3.12', mypy: 1.11.2 }
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python }}
+      - run: pip install mypy==${{ matrix.mypy }}
+      - run: mypy src
+";
+    // One job with the latest mypy: the command still runs (through `python -m`), but not with
+    // the versions the legs set up. The 3.12 leg's values were its job's usual ones and count as
+    // kept (and the Python bump is a review); the 3.11 leg is lost.
+    let folded = |root: &Path| {
+        write(
+            root,
+            TYPES,
+            "on: [push, pull_request]
+jobs:
+  typecheck:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: '3.13'
+      - run: pip install mypy
+      - run: python -m mypy src
+",
+        );
+    };
+    assert_eq!(
+        kinds_after(&[(TYPES, types)], folded),
+        (
+            1,
+            vec![
+                ("matrix-combination-removed".into(), "reduction".into()),
+                ("version-loosened".into(), "review".into())
+            ]
+        )
+    );
+}
+
+#[test]
+fn a_pull_request_check_moved_to_its_own_workflow_is_compared_by_events_and_activity_types() {
+    const CI: &str = ".github/workflows/ci.yml";
+    const TITLE: &str = ".github/workflows/pr-title.yml";
+    let ci = "on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  check:
+    runs-on: ubuntu-22.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci
+      - run: npm test
+      - name: PR title
+        if: github.event_name == 'pull_request'
+        env:
+          TITLE: ${{ github.event.pull_request.title }}
+        run: node ./scripts/lint-title.mjs \"$TITLE\"
+";
+    let without_step = ci
+        .split("      - name: PR title")
+        .next()
+        .unwrap()
+        .to_string();
+    let title_workflow = |on: &str, run: &str| {
+        format!(
+            "on:
+{on}jobs:
+  title:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-node@v4
+      - env:
+          TITLE: ${{{{ github.event.pull_request.title }}}}
+          HEAD: ${{{{ github.event.pull_request.head.sha }}}}
+        run: {run}
+"
+        )
+    };
+    let fetched = "node https://raw.githubusercontent.com/acme/widgets/$HEAD/scripts/lint-title.mjs \"$TITLE\"";
+    let files = [(CI, ci)];
+
+    // Moved to a workflow run for every pull request (the base branch's copy of the workflow),
+    // the script fetched from the pull request's commit: it still runs.
+    let moved = |root: &Path| {
+        write(root, CI, &without_step);
+        write(
+            root,
+            TITLE,
+            title_workflow("  pull_request_target:\n", fetched),
+        );
+    };
+    assert_eq!(kinds_after(&files, moved), (0, vec![]));
+
+    // Run for fewer activity types: no longer when a pull request is reopened. A review that
+    // names the new place and the types it lost.
+    let fewer_types = |root: &Path| {
+        write(root, CI, &without_step);
+        write(
+            root,
+            TITLE,
+            title_workflow(
+                "  pull_request_target:\n    types: [opened, edited, synchronize]\n",
+                fetched,
+            ),
+        );
+    };
+    let (code, report) = report_after(&files, fewer_types);
+    assert_eq!(code, 0);
+    let change = &report["changes"][0];
+    assert_eq!(change["kind"], "step-removed");
+    assert_eq!(change["severity"], "review");
+    assert_eq!(change["before"]["line"], 12);
+    assert_eq!(change["after"]["path"], TITLE);
+    assert_eq!(change["after"]["line"], 9);
+    let message = change["message"].as_str().unwrap();
+    assert!(
+        message.contains("job `title` of .github/workflows/pr-title.yml")
+            && message.contains("`reopened`"),
+        "{message}"
+    );
+
+    // Moved to a workflow run only for pushes to main: pull requests no longer run it.
+    let pushes_only = |root: &Path| {
+        write(root, CI, &without_step);
+        write(
+            root,
+            TITLE,
+            title_workflow("  push:\n    branches: [main]\n", fetched),
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, pushes_only),
+        (1, vec![("step-removed".into(), "reduction".into())])
+    );
+
+    // Moved, but to Windows: not where it ran.
+    let windows = |root: &Path| {
+        write(root, CI, &without_step);
+        write(
+            root,
+            TITLE,
+            title_workflow("  pull_request:\n", fetched).replace("ubuntu-latest", "windows-latest"),
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, windows),
+        (1, vec![("step-removed".into(), "reduction".into())])
+    );
+
+    // Another workflow already ran the same command before: it runs it with its own settings
+    // (another Node, other variables), so the step removed here is still lost.
+    let duplicate = title_workflow(
+        "  pull_request:\n",
+        "node ./scripts/lint-title.mjs \"$TITLE\"",
+    );
+    let files = [(CI, ci), (TITLE, duplicate.as_str())];
+    let removed = |root: &Path| {
+        write(root, CI, &without_step);
+    };
+    assert_eq!(
+        kinds_after(&files, removed),
+        (1, vec![("step-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_job_checking_through_entry_points_replaced_in_the_needs_of_its_gate_is_a_review() {
+    const CI: &str = ".github/workflows/ci.yml";
+    let ci = "on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo test
+  wasm:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: mymindstorm/setup-emsdk@v14
+      - run: make build-wasm
+      - run: npm ci
+      - run: npm run test
+  all-green:
+    needs: [test, wasm]
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo ok
+";
+    let replaced = |successor: &str, needs: &str| {
+        ci.replace(
+            "  wasm:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: mymindstorm/setup-emsdk@v14\n      - run: make build-wasm\n      - run: npm ci\n      - run: npm run test\n",
+            &format!(
+                "  {successor}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: PyO3/maturin-action@v1\n        with:\n          target: wasm32-unknown-emscripten\n          args: --release --out dist\n"
+            ),
+        )
+        .replace("needs: [test, wasm]", needs)
+    };
+    let files = [(CI, ci)];
+    // Without the code, what `make build-wasm` and the `test` script ran is unknown: the job
+    // the gate now waits for may run as much. A review naming both jobs and the entry points.
+    let renamed = |root: &Path| {
+        write(
+            root,
+            CI,
+            replaced("wasm-pyodide", "needs: [test, wasm-pyodide]"),
+        );
+    };
+    let (code, report) = report_after(&files, renamed);
+    assert_eq!(code, 0);
+    let change = &report["changes"][0];
+    assert_eq!(change["kind"], "job-removed");
+    assert_eq!(change["severity"], "review");
+    assert_eq!(change["before"]["line"], 8);
+    assert_eq!(change["after"]["line"], 8);
+    let message = change["message"].as_str().unwrap();
+    assert!(
+        message.contains("`wasm-pyodide`") && message.contains("`make build-wasm`, `npm run test`"),
+        "{message}"
+    );
+    // Nothing waits for the new job: no sign it took the old one's place, the loss stands.
+    let dropped = |root: &Path| {
+        write(root, CI, replaced("wasm-pyodide", "needs: [test]"));
+    };
+    assert_eq!(
+        kinds_after(&files, dropped),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+    // With the code at hand, the loss stands too (guard does not read Makefiles).
+    let with_code = |root: &Path| {
+        write(
+            root,
+            CI,
+            replaced("wasm-pyodide", "needs: [test, wasm-pyodide]"),
+        );
+        write(
+            root,
+            "Makefile",
+            "build-wasm:\n\tmaturin build --target wasm32-unknown-emscripten\n",
+        );
+    };
+    assert_eq!(
+        kinds_after(&files, with_code),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
 }
