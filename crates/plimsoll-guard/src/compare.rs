@@ -3044,9 +3044,15 @@ fn compare_steps(
         for command in step.commands.iter().filter(|c| c.quality) {
             // Bounded: thousands of one command each with other flags would otherwise cost
             // thousands of comparisons for each of them.
-            let candidates = commands_now
+            // The same tool running a report or a subcommand it rejects (`cargo vet` →
+            // `cargo vet suggest`) is no run of the check.
+            let candidates: Vec<&model::CommandModel> = commands_now
                 .get(command.runs.as_str())
-                .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)]);
+                .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)])
+                .iter()
+                .copied()
+                .filter(|d| d.quality || d.key != command.key)
+                .collect();
             // A warm-up that only compiled is covered by a run of the same command, whatever
             // it selects: its flags say what to build, not what is checked.
             if candidates

@@ -147,6 +147,30 @@ pub struct Commands {
     /// (`cargo build`, `cargo run`).
     #[serde(default)]
     pub build_then_run: Vec<(String, String)>,
+    /// Tools whose subcommand takes one of its own, with every one their documentation lists.
+    #[serde(default)]
+    pub subcommands: Vec<Subcommands>,
+}
+
+/// A tool (`cargo vet`) and the subcommands it accepts: any other word there is rejected
+/// before the tool checks anything.
+#[derive(Debug, Default, Deserialize)]
+pub struct Subcommands {
+    /// The tool, as a command key (`cargo vet`).
+    pub tool: String,
+    /// The subcommands its documentation lists.
+    pub known: Vec<String>,
+}
+
+/// Whether `tool` (a command key) is known to reject the subcommand `sub`: its documented
+/// subcommands are data, and `sub` is none of them (`cargo vet suggestions`, a typo of
+/// `suggest`, exits with a usage error).
+pub fn rejects_subcommand(tool: &str, sub: &str) -> bool {
+    knowledge()
+        .commands
+        .subcommands
+        .iter()
+        .any(|s| s.tool == tool && !s.known.iter().any(|k| k == sub))
 }
 
 /// The command that builds what `key` builds before running it (`cargo run` for `cargo build`).

@@ -706,7 +706,7 @@ fn command_model(words: &[String], location: Location) -> CommandModel {
         runs: what_runs(&words).0,
         // The tool's flags, not its wrapper's (`uv run --no-project pytest -x`: `-x`).
         flags: flags(unwrap(&words)),
-        quality: is_quality(&key),
+        quality: is_quality(&key) && !nested_checks_nothing(&key, unwrap(&words)),
         text: words.join(" "),
         key,
         location,
@@ -1023,6 +1023,27 @@ pub fn what_runs(words: &[&str]) -> (String, Vec<String>) {
             .map(|(_, w)| w.to_string()),
     );
     (runs, canonical)
+}
+
+/// Whether the tool `key` (`cargo vet`) runs, by the subcommand of its own that follows, a
+/// report (`cargo vet suggest` prints suggestions: `not_checks`), or a subcommand the tool
+/// rejects (`cargo vet suggestions`: a usage error before any check). Either way the command
+/// checks nothing.
+fn nested_checks_nothing(key: &str, tool: &[&str]) -> bool {
+    let mut after_option = false;
+    let mut bare = tool.iter().skip(1).filter(|w| {
+        let value = std::mem::replace(&mut after_option, equivalence::takes_value_first(w));
+        !value && !w.starts_with('-') && !w.starts_with('+')
+    });
+    // The key's own subcommand, then the one nested under it.
+    if key.split(' ').count() != 2 || bare.next().is_none() {
+        return false;
+    }
+    let Some(sub) = bare.next() else {
+        return false;
+    };
+    equivalence::checks_nothing(&format!("{key} {sub}"))
+        || equivalence::rejects_subcommand(key, sub)
 }
 
 /// Tests, linters, formatters and builds: what a quality gate runs.

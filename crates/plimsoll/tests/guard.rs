@@ -2000,3 +2000,44 @@ jobs:
 ";
     assert_eq!(kinds_between(&matrix(both), &matrix(narrower)).0, 1);
 }
+
+#[test]
+fn a_command_its_tool_rejects_or_a_report_of_it_checks_nothing() {
+    let vet = |command: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  supply-chain:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo install --locked cargo-vet
+      - name: audit dependencies
+        run: {command}
+"
+        )
+    };
+    // `suggestions` is no subcommand of cargo-vet: the old step failed before checking
+    // anything, and `cargo vet suggest` prints suggestions.
+    assert_eq!(
+        kinds_between(
+            &vet("cargo vet --locked suggestions"),
+            &vet("cargo vet suggest")
+        ),
+        (0, vec![])
+    );
+    // The check itself (`cargo vet` runs `check`) replaced by the report is a loss.
+    let (code, report) = json_between(
+        ".github/workflows/checks.yml",
+        &vet("cargo vet --locked"),
+        Some(&vet("cargo vet suggest")),
+    );
+    assert_eq!(code, 1);
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["kind"], "command-removed");
+    assert_eq!(changes[0]["before"]["line"], 9);
+    assert_eq!(changes[0]["before"]["column"], 14);
+    let message = changes[0]["message"].as_str().unwrap();
+    assert!(message.contains("`cargo vet --locked`"), "{message}");
+}
