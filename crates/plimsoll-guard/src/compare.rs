@@ -1072,6 +1072,58 @@ fn compare_files(
     }
 }
 
+/// Whether every path the cache step `step` of `old` holds (its `path` input, one per line) is
+/// named by a removed step of `old` that does not cache, and by no step of `new`: the cache
+/// held files those steps wrote or read (`cargo tree > tree.txt`, then `diff tree.txt …`), not
+/// the build's. A path named nowhere (`~/.cargo/registry`, `target/`: read by the tools
+/// themselves) keeps the cache a loss of its own.
+fn caches_only_what_removed_steps_used(
+    step: &StepModel,
+    old: &JobModel,
+    new: &JobModel,
+    partner: &[Option<usize>],
+) -> bool {
+    let Some((paths, _)) = step.with.get("path") else {
+        return false;
+    };
+    let words_of = |script: &str| -> HashSet<String> {
+        script
+            .split(|c: char| c.is_whitespace() || "<>()|;&\"'`=".contains(c))
+            .map(normal_path)
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let mut removed_words: HashSet<String> = HashSet::new();
+    for (other, _) in old
+        .steps
+        .iter()
+        .zip(partner)
+        .filter(|(other, p)| p.is_none() && !other.caches)
+    {
+        removed_words.extend(other.run.as_deref().map(words_of).unwrap_or_default());
+    }
+    let new_words: HashSet<String> = new
+        .steps
+        .iter()
+        .filter_map(|s| s.run.as_deref())
+        .flat_map(words_of)
+        .collect();
+    let mut paths = paths
+        .lines()
+        .map(normal_path)
+        .filter(|p| !p.is_empty())
+        .peekable();
+    paths.peek().is_some()
+        && paths.all(|path| removed_words.contains(&path) && !new_words.contains(&path))
+}
+
+/// A path as written in a cache input or a script, compared: no `./` before, no `/` after.
+fn normal_path(path: &str) -> String {
+    let path = path.trim();
+    let path = path.strip_prefix("./").unwrap_or(path);
+    path.trim_end_matches('/').to_string()
+}
+
 /// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a
 /// publisher), and is not named for a check (`test`, `check-license`, `lint` are checks,
 /// whatever they run).
@@ -2820,6 +2872,7 @@ fn compare_steps(
     let mut cache_reported = false;
     let entry_point = std::cell::OnceCell::new();
     let mut removed_steps: HashSet<usize> = HashSet::new();
+    let mut caches_of_removed_steps: HashSet<usize> = HashSet::new();
     // Steps read from a local action the new job still uses are compared in the action's own
     // file: reporting them here too would report one change in every job that uses it.
     let still_used = |step: &StepModel| {
@@ -2860,6 +2913,16 @@ fn compare_steps(
             // The job still caches with another step (per-path caches merged into one).
             let cache_replaced = step.caches && !caching_lost;
             if moved || merged || cache_replaced {
+                continue;
+            }
+            // A cache of files only removed steps wrote or read (a report kept between runs
+            // to compare with) goes with them: those steps are reported on their own.
+            if step.caches
+                && caching_lost
+                && caches_only_what_removed_steps_used(step, old, new, &partner)
+            {
+                removed_steps.insert(i);
+                caches_of_removed_steps.insert(i);
                 continue;
             }
             if step.caches && caching_lost && !cache_reported {
@@ -3318,7 +3381,12 @@ fn compare_steps(
         }
     }
     // Caching.
-    if let Some(cache) = old.steps.iter().find(|s| s.caches) {
+    if let Some((_, cache)) = old
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(i, s)| s.caches && !caches_of_removed_steps.contains(i))
+    {
         if caching_lost && !cache_reported {
             sink.push(
                 Kind::CacheRemoved,

@@ -2041,3 +2041,69 @@ jobs:
     let message = changes[0]["message"].as_str().unwrap();
     assert!(message.contains("`cargo vet --locked`"), "{message}");
 }
+
+#[test]
+fn a_cache_of_files_only_removed_steps_used_goes_with_them() {
+    let before = "on:
+  pull_request:
+  push:
+    branches: [main]
+jobs:
+  licenses:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: restore the dependency list of main
+        uses: actions/cache/restore@v4
+        with:
+          path: deps-of-main.txt
+          key: deps-of-main
+      - name: compare the dependency list with main
+        continue-on-error: true
+        run: npm ls --all | diff deps-of-main.txt -
+      - name: write the dependency list
+        if: github.ref == 'refs/heads/main'
+        run: npm ls --all > ./deps-of-main.txt
+      - name: keep the dependency list for pull requests
+        if: github.ref == 'refs/heads/main'
+        uses: actions/cache/save@v4
+        with:
+          path: deps-of-main.txt
+          key: deps-of-main
+      - run: npx license-checker --failOn GPL
+";
+    let after = "on:
+  pull_request:
+  push:
+    branches: [main]
+jobs:
+  licenses:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npx license-checker --failOn GPL
+";
+    // The cached list served only the removed comparison: no cache finding of its own.
+    let (code, report) = json_between(".github/workflows/checks.yml", before, Some(after));
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        changes_of(&report)
+            .iter()
+            .all(|(kind, severity, _)| kind != "cache-removed" && severity == "review"),
+        "{report}"
+    );
+    // A cache of what the tools read themselves (npm's own cache) removed with those steps
+    // is still a loss, named at the removed cache step.
+    let npm_cache = before.replace(
+        "path: deps-of-main.txt\n          key: deps-of-main\n      - run: npx",
+        "path: ~/.npm\n          key: npm\n      - run: npx",
+    );
+    assert_ne!(npm_cache, before);
+    let (code, report) = json_between(".github/workflows/checks.yml", &npm_cache, Some(after));
+    assert_eq!(code, 1);
+    let lost: Vec<_> = changes_of(&report)
+        .into_iter()
+        .filter(|(_, severity, _)| severity == "reduction")
+        .collect();
+    assert_eq!(lost, [("cache-removed".into(), "reduction".into(), 21)]);
+}
