@@ -1043,9 +1043,14 @@ fn compare_files(
         // A job whose `if:` requires a tag ref runs for pushed tags only (a release): like a
         // workflow run only for releases, it gated no pull request or branch push.
         let unchecked = if runs_only_for_tags(job) {
-            Some("it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push")
+            Some("it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push".to_string())
+        } else if let Some(publisher) = runs_only_after_publishing(job, old) {
+            Some(format!("it ran only after job `{publisher}` published (its `if:` requires an output of that job): it gated no change, which was published before it ran"))
         } else if runs_only_non_checks(job) {
-            Some("it only ran actions that check nothing guard knows of and set-up commands")
+            Some(
+                "it only ran actions that check nothing guard knows of and set-up commands"
+                    .to_string(),
+            )
         } else {
             None
         };
@@ -1145,16 +1150,7 @@ fn runs_only_non_checks(job: &JobModel) -> bool {
 /// and runs no check: its scripts build what it publishes, so what it stops building or where
 /// is no coverage lost.
 fn publishes_only(job: &JobModel) -> bool {
-    let publishes = job.steps.iter().any(|step| {
-        step.uses
-            .as_ref()
-            .is_some_and(|(uses, _)| equivalence::is_publish_action(version::uses_target(uses)))
-            || step
-                .commands
-                .iter()
-                .any(|c| equivalence::checks_nothing(&c.key))
-    });
-    publishes
+    publishes(job)
         && !job.steps.iter().any(|step| {
             step.commands
                 .iter()
@@ -1164,6 +1160,47 @@ fn publishes_only(job: &JobModel) -> bool {
                     .as_ref()
                     .is_some_and(|(uses, _)| equivalence::action_checks(version::uses_target(uses)))
         })
+}
+
+/// Whether a step of `job` uses a publishing action or runs a command that publishes.
+fn publishes(job: &JobModel) -> bool {
+    job.steps.iter().any(|step| {
+        step.uses
+            .as_ref()
+            .is_some_and(|(uses, _)| equivalence::is_publish_action(version::uses_target(uses)))
+            || step
+                .commands
+                .iter()
+                .any(|c| equivalence::checks_nothing(&c.key))
+    })
+}
+
+/// The job of `workflow` that publishes and whose output `job` requires to run: one `&&` term
+/// of its `if:` (no `||` in that term) reads `needs.<publisher>.outputs.…`, so `job` runs only
+/// once `<publisher>` has published (documents or announces the release), after the change it
+/// could have gated was already out.
+fn runs_only_after_publishing<'w>(job: &JobModel, workflow: &'w FileModel) -> Option<&'w str> {
+    let (condition, _) = job.condition.as_ref()?;
+    let lowered = condition.to_ascii_lowercase();
+    let lowered = lowered
+        .trim()
+        .trim_start_matches("${{")
+        .trim_end_matches("}}");
+    top_level(lowered, "&&").iter().find_map(|term| {
+        let term = unwrap_parentheses(term);
+        if top_level(term, "||").len() > 1 {
+            return None;
+        }
+        workflow
+            .jobs
+            .iter()
+            .filter(|other| job.needs.iter().any(|n| n.eq_ignore_ascii_case(&other.id)))
+            .find(|other| {
+                term.contains(&format!("needs.{}.outputs.", other.id.to_ascii_lowercase()))
+                    && publishes(other)
+            })
+            .map(|other| other.id.as_str())
+    })
 }
 
 /// Whether a workflow may check something: a step that checks or runs a script, or a call to

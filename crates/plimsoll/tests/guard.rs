@@ -2107,3 +2107,68 @@ jobs:
         .collect();
     assert_eq!(lost, [("cache-removed".into(), "reduction".into(), 21)]);
 }
+
+#[test]
+fn a_job_run_only_after_a_publish_removed_is_a_review() {
+    let release = |docs_condition: &str| {
+        format!(
+            "on:
+  push:
+    branches: [main]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    outputs:
+      released: ${{{{ steps.gh.outputs.id != '' }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo build --release
+      - id: gh
+        uses: softprops/action-gh-release@v2
+        with:
+          files: target/release/tool
+  docs:
+    needs: release
+    if: {docs_condition}
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo doc --no-deps
+      - run: ./scripts/push-docs.sh target/doc
+"
+        )
+    };
+    let without_docs = |docs_condition: &str| {
+        let text = release(docs_condition);
+        text[..text.find("  docs:").unwrap()].to_string()
+    };
+    // Run only once the release job published: it gated no change.
+    let published = "needs.release.outputs.released == 'true'";
+    let (code, report) = json_between(
+        ".github/workflows/release.yml",
+        &release(published),
+        Some(&without_docs(published)),
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        changes_of(&report),
+        [("unchecked-job-removed".into(), "review".into(), 16)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("after job `release` published"),
+        "{message}"
+    );
+    // Run after the release job whatever it did: its doc build gated every push.
+    let always = "always()";
+    let (code, report) = json_between(
+        ".github/workflows/release.yml",
+        &release(always),
+        Some(&without_docs(always)),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("job-removed".into(), "reduction".into(), 16)]
+    );
+}
