@@ -221,6 +221,8 @@ struct Sink<'a> {
     changes: Vec<Change>,
     /// The new version's Cargo features, for the legs that built one.
     cargo: CargoCode<'a>,
+    /// Both versions, for the folders removed steps worked in.
+    versions: (&'a Snapshot, &'a Snapshot),
 }
 
 impl Sink<'_> {
@@ -268,6 +270,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     let mut sink = Sink {
         changes: Vec::new(),
         cargo: CargoCode::new(after),
+        versions: (before, after),
     };
     let mut notes = Vec::new();
     if before.has_github_dir && !after.has_github_dir {
@@ -1884,16 +1887,7 @@ impl<'a> PathsSelected<'a> {
     /// Whether a CI file of the new version names the path `folder` (as a whole path part:
     /// `tooling/cli` is not named by `tooling/cli.rs`).
     fn after_names(&self, folder: &str) -> bool {
-        let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
-        self.after.files.keys().any(|key| {
-            self.after.text(key).is_some_and(|text| {
-                text.match_indices(folder).any(|(at, _)| {
-                    let before = text[..at].chars().next_back();
-                    let after = text[at + folder.len()..].chars().next();
-                    !before.is_some_and(part) && !after.is_some_and(part)
-                })
-            })
-        })
+        ci_names(self.after, folder)
     }
 
     /// Whether dropping the path pattern `pattern` from a filter that now holds `patterns`
@@ -1968,6 +1962,53 @@ impl<'a> PathsSelected<'a> {
                 .filter(|p| !p.starts_with('!'))
                 .all(|p| !self.still_lost(p, &[]))
         })
+    }
+}
+
+/// Whether a CI file of `version` names the path `folder` (as a whole path part:
+/// `tooling/cli` is not named by `tooling/cli.rs`).
+fn ci_names(version: &Snapshot, folder: &str) -> bool {
+    let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    version.files.keys().any(|key| {
+        version.text(key).is_some_and(|text| {
+            text.match_indices(folder).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + folder.len()..].chars().next();
+                !before.is_some_and(part) && !after.is_some_and(part)
+            })
+        })
+    })
+}
+
+/// What became of the folder a removed step worked in (its `working-directory:`, relative to
+/// the checkout): `Some(true)` when the new version no longer holds it (deleted or moved with
+/// the code, so the step had nothing left to build or check), `Some(false)` when it is still
+/// there or may be, `None` when a history of `.github` alone cannot tell and the new version's
+/// CI names the folder nowhere (a review).
+fn folder_gone(versions: (&Snapshot, &Snapshot), folder: &str) -> Option<bool> {
+    let folder = folder
+        .strip_prefix("./")
+        .unwrap_or(folder)
+        .trim_end_matches('/');
+    // Only a plain relative folder: `${{ … }}`, `$HOME`, `..` or `/` say nothing here.
+    if folder.is_empty()
+        || folder == "."
+        || folder.starts_with('/')
+        || folder.contains(['$', '~', '*'])
+        || folder.split('/').any(|part| part == "..")
+    {
+        return Some(false);
+    }
+    let (before, after) = versions;
+    if before.knows_code() && after.knows_code() {
+        let prefix = format!("{folder}/");
+        let held = |version: &Snapshot| version.tree.keys().any(|p| p.starts_with(&prefix));
+        return Some(held(before) && !held(after));
+    }
+    if ci_names(after, folder) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -3001,6 +3042,30 @@ fn compare_steps(
                     Some(&new.location),
                 );
                 continue;
+            }
+            // A step that worked in a folder the new version no longer holds went with it.
+            if let Some(folder) = step
+                .working_directory
+                .as_deref()
+                .filter(|_| matches!(weight(step), Weight::Checks))
+            {
+                match folder_gone(sink.versions, folder) {
+                    Some(true) => continue,
+                    Some(false) => {}
+                    None => {
+                        sink.push_review(
+                            Kind::StepRemoved,
+                            step.label.clone(),
+                            format!(
+                                "step `{}` of job `{job}` was removed; it ran in `{folder}`, which the new version's CI names nowhere: the folder was deleted or moved (no loss), or kept (a loss); this revision holds no code to tell which",
+                                step.label
+                            ),
+                            Some(&step.location),
+                            Some(&new.location),
+                        );
+                        continue;
+                    }
+                }
             }
             match weight(step) {
                 Weight::Checks => {

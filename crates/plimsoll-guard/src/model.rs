@@ -109,6 +109,8 @@ pub struct StepModel {
     /// The local composite action (or reusable workflow) this step was read from, when it is
     /// one of a job's steps only through `uses: ./…`: its key.
     pub inlined_from: Option<String>,
+    /// `working-directory:`, the folder its script runs in.
+    pub working_directory: Option<String>,
 }
 
 /// A job.
@@ -612,6 +614,10 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str, scope: &Scope
         caches,
         content,
         inlined_from: None,
+        working_directory: node
+            .get("working-directory")
+            .and_then(Node::as_str)
+            .map(|d| d.trim().to_string()),
     }
 }
 

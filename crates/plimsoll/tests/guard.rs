@@ -2172,3 +2172,82 @@ jobs:
         [("job-removed".into(), "reduction".into(), 16)]
     );
 }
+
+#[test]
+fn a_step_that_worked_in_a_folder_the_commit_deletes_goes_with_it() {
+    const WORKFLOW: &str = ".github/workflows/js.yml";
+    let before = "on: [pull_request]
+jobs:
+  js:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --frozen-lockfile
+        working-directory: packages/legacy-cli
+      - name: build the legacy cli
+        run: yarn build
+        working-directory: ./packages/legacy-cli
+      - run: yarn test
+";
+    let after = before.replace(
+        "      - run: yarn install --frozen-lockfile
+        working-directory: packages/legacy-cli
+      - name: build the legacy cli
+        run: yarn build
+        working-directory: ./packages/legacy-cli
+",
+        "",
+    );
+    // A repository with its code: the commit deletes the folder (or keeps it).
+    let with_code = |delete_folder: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        write(root, WORKFLOW, before);
+        write(
+            root,
+            "package.json",
+            "{\"scripts\": {\"test\": \"jest\"}}\n",
+        );
+        write(
+            root,
+            "packages/legacy-cli/package.json",
+            "{\"scripts\": {\"build\": \"tsc\"}}\n",
+        );
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "base"]);
+        write(root, WORKFLOW, &after);
+        if delete_folder {
+            git(root, &["rm", "-rq", "packages/legacy-cli"]);
+        }
+        git(root, &["commit", "-qam", "drop the legacy cli"]);
+        let out = guard(root)
+            .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), changes_of(&report))
+    };
+    // Deleted with its code: nothing was left to build.
+    assert_eq!(with_code(true), (0, vec![]));
+    // The folder stays: its build no longer runs.
+    assert_eq!(
+        with_code(false),
+        (1, vec![("step-removed".into(), "reduction".into(), 9)])
+    );
+    // A history of `.github` alone, and the new CI names the folder nowhere: a review.
+    let (code, report) = json_between(WORKFLOW, before, Some(&after));
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("step-removed".into(), "review".into(), 9)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(message.contains("`./packages/legacy-cli`"), "{message}");
+    // Still named by the new CI (a job still lints it): the build's removal is a loss.
+    let named = after.replace(
+        "      - run: yarn test\n",
+        "      - run: yarn test\n      - run: yarn lint\n        working-directory: packages/legacy-cli\n",
+    );
+    assert_eq!(kinds_between(before, &named).0, 1);
+}
