@@ -1057,6 +1057,25 @@ fn compare_files(
         } else {
             None
         };
+        // Its checks are package scripts the new workflow no longer runs, while it runs
+        // scripts the old one did not: what each runs is in `package.json`.
+        match scripts_renamed(job, old, new, sink.versions) {
+            Some(ScriptsRenamed::Covered) => continue,
+            Some(ScriptsRenamed::Undecided(message)) => {
+                sink.push_review(
+                    Kind::JobRemoved,
+                    job.id.clone(),
+                    format!(
+                        "job `{}` was removed from {}; {message}",
+                        job.id, old.display
+                    ),
+                    Some(&job.location),
+                    Some(&new.jobs_location),
+                );
+                continue;
+            }
+            None => {}
+        }
         if let Some(why) = unchecked {
             sink.push(
                 Kind::UncheckedJobRemoved,
@@ -1130,6 +1149,113 @@ fn normal_path(path: &str) -> String {
     let path = path.trim();
     let path = path.strip_prefix("./").unwrap_or(path);
     path.trim_end_matches('/').to_string()
+}
+
+/// What became of the package scripts a removed job ran.
+enum ScriptsRenamed {
+    /// Each runs, by its `package.json` body, a tool that a script new in the workflow runs too.
+    Covered,
+    /// The revisions hold no `package.json` to tell: a review, with why.
+    Undecided(String),
+}
+
+const SCRIPT: &str = "package script ";
+
+/// Whether the checks of `job` (removed from `old`) that no job of `new` runs are all
+/// `package.json` scripts, and `new` runs scripts `old` did not (`yarn lint` gone, `pnpm
+/// eslint:check` new): a script is compared by what its body runs, read from the `package.json`
+/// files of each revision (following scripts that run scripts). `None` when that is not the
+/// case, or the bodies show a tool no longer run.
+fn scripts_renamed(
+    job: &JobModel,
+    old: &FileModel,
+    new: &FileModel,
+    (before, after): (&Snapshot, &Snapshot),
+) -> Option<ScriptsRenamed> {
+    let runs_of = |workflow: &FileModel| -> HashSet<String> {
+        workflow
+            .jobs
+            .iter()
+            .flat_map(|j| &j.steps)
+            .flat_map(|s| &s.commands)
+            .map(|c| c.runs.clone())
+            .collect()
+    };
+    let (old_runs, new_runs) = (runs_of(old), runs_of(new));
+    let gone: BTreeSet<&str> = job
+        .steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .filter(|c| c.quality && !new_runs.contains(&c.runs))
+        .map(|c| c.runs.as_str())
+        .collect();
+    let added: BTreeSet<&str> = new_runs
+        .iter()
+        .filter(|r| r.starts_with(SCRIPT) && !old_runs.contains(*r))
+        .map(String::as_str)
+        .collect();
+    if gone.is_empty() || added.is_empty() || !gone.iter().all(|r| r.starts_with(SCRIPT)) {
+        return None;
+    }
+    let names = |runs: &BTreeSet<&str>| {
+        runs.iter()
+            .map(|r| format!("`{}`", r.trim_start_matches(SCRIPT)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !(before.knows_code() && after.knows_code()) {
+        return Some(ScriptsRenamed::Undecided(format!(
+            "the package scripts it ran ({}) run nowhere now, and the workflow runs new ones ({}), whose contents are in package.json, which this revision does not hold: check they run as much",
+            names(&gone),
+            names(&added)
+        )));
+    }
+    let now: BTreeSet<String> = added
+        .iter()
+        .flat_map(|r| script_tools(after, r.trim_start_matches(SCRIPT)))
+        .collect();
+    gone.iter()
+        .all(|r| {
+            let was = script_tools(before, r.trim_start_matches(SCRIPT));
+            !was.is_empty() && was.is_subset(&now)
+        })
+        .then_some(ScriptsRenamed::Covered)
+}
+
+/// The tools (command keys: `eslint`, `tsc`) the `package.json` script `name` runs in any
+/// package of `version`, following scripts that run scripts (`pnpm -r eslint:check`).
+fn script_tools(version: &Snapshot, name: &str) -> BTreeSet<String> {
+    let mut tools = BTreeSet::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut pending = vec![name.to_string()];
+    while let Some(script) = pending.pop() {
+        if !seen.insert(script.clone()) || seen.len() > MAX_SCRIPTS_FOLLOWED {
+            continue;
+        }
+        for (path, text) in &version.manifests {
+            if !path.ends_with("package.json") {
+                continue;
+            }
+            let Ok(manifest) = serde_json::from_str::<serde_json::Value>(text) else {
+                continue;
+            };
+            let Some(body) = manifest["scripts"][script.as_str()].as_str() else {
+                continue;
+            };
+            for command in body.split(['&', ';', '|']) {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                let runs = model::what_runs(&words).0;
+                match runs.strip_prefix(SCRIPT) {
+                    Some(next) => pending.push(next.to_string()),
+                    None if !runs.is_empty() => {
+                        tools.insert(runs);
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    tools
 }
 
 /// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a
@@ -1601,6 +1727,9 @@ fn merged_into(old: &JobModel, jobs: &[JobModel], before: &[JobModel]) -> bool {
         })
 }
 
+/// Scripts followed from one (`lint` runs `lint:js`, which runs …): past it, no more are read.
+const MAX_SCRIPTS_FOLLOWED: usize = 32;
+
 /// New jobs holding one step that are tried as the host of a removed job's step, at most.
 const MAX_SPLIT_HOSTS: usize = 256;
 
@@ -1871,7 +2000,11 @@ impl<'a> PathsSelected<'a> {
             && patterns
                 .iter()
                 .any(|p| p.strip_suffix("/**") == Some(pattern.trim_end_matches('/')));
-        if folder_now_selected {
+        if another_managers_lockfile(pattern, patterns) {
+            PathLoss::Undecided(
+                "now the lockfile of another package manager in its place: the project changed manager, so the old lockfile was deleted (no loss) or kept (a loss)",
+            )
+        } else if folder_now_selected {
             PathLoss::Undecided(
                 "now `/**` under it: a fix if it is a folder (no file path equals a folder), a loss if it is a file",
             )
@@ -2049,6 +2182,19 @@ fn folder_of(pattern: &str) -> Option<&str> {
         .rsplit_once('/')
         .map(|(folder, _)| folder)
         .filter(|folder| !folder.is_empty())
+}
+
+/// Whether `pattern` names a package manager's lockfile (`**/yarn.lock`) and `patterns` name,
+/// in the same place, the lockfile of another manager of the same language
+/// (`**/pnpm-lock.yaml`; data `lockfiles`): the filter follows a change of manager.
+fn another_managers_lockfile(pattern: &str, patterns: &[String]) -> bool {
+    let (place, file) = pattern.rsplit_once('/').unwrap_or(("", pattern));
+    equivalence::other_lockfiles(file).any(|other| {
+        patterns.iter().any(|p| {
+            let (p_place, p_file) = p.rsplit_once('/').unwrap_or(("", p));
+            p_place == place && p_file == other
+        })
+    })
 }
 
 /// Whether the path filter pattern `pattern` selects the file `path`.

@@ -43,6 +43,21 @@ pub struct Knowledge {
     /// Events that run a workflow for the same activity.
     #[serde(default)]
     pub triggers: Triggers,
+    /// Lockfiles of the package managers of one language, one group each.
+    #[serde(default)]
+    pub lockfiles: Vec<Vec<String>>,
+}
+
+/// The lockfiles of the other package managers of the language whose manager writes `file`
+/// (`yarn.lock` → `package-lock.json`, `pnpm-lock.yaml`, …); none for any other file.
+pub fn other_lockfiles(file: &str) -> impl Iterator<Item = &'static str> + '_ {
+    knowledge()
+        .lockfiles
+        .iter()
+        .filter(move |group| group.iter().any(|f| f == file))
+        .flatten()
+        .map(String::as_str)
+        .filter(move |f| *f != file)
 }
 
 /// A setup action that caches by default from `from_major` on, unless `input` is `false`.

@@ -2251,3 +2251,118 @@ jobs:
     );
     assert_eq!(kinds_between(before, &named).0, 1);
 }
+
+#[test]
+fn a_move_to_another_package_manager_is_compared_by_lockfiles_and_script_bodies() {
+    const WORKFLOW: &str = ".github/workflows/js.yml";
+    let before = "on:
+  pull_request:
+    paths: ['**/package.json', '**/yarn.lock', 'packages/**']
+jobs:
+  lint-api:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --frozen-lockfile
+        working-directory: packages/api
+      - run: yarn lint
+        working-directory: packages/api
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --frozen-lockfile
+      - run: yarn test
+";
+    let after = "on:
+  pull_request:
+    paths: ['**/package.json', '**/pnpm-lock.yaml', 'packages/**']
+jobs:
+  eslint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pnpm install --frozen-lockfile
+      - run: pnpm eslint:check
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pnpm install --frozen-lockfile
+      - run: pnpm test
+";
+    // A repository with its code: the migration replaces the lockfile, and the api package's
+    // `lint` becomes `eslint:check`, run for every package from the root. `new_lint` is the
+    // body of the api package's new script.
+    let migrated = |new_lint: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        write(root, WORKFLOW, before);
+        write(
+            root,
+            "package.json",
+            "{\"scripts\": {\"test\": \"vitest run\"}}\n",
+        );
+        write(root, "yarn.lock", "# yarn lockfile v1\n");
+        write(
+            root,
+            "packages/api/package.json",
+            "{\"scripts\": {\"lint\": \"eslint --ext ts src\"}}\n",
+        );
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "base"]);
+        write(root, WORKFLOW, after);
+        git(root, &["rm", "-q", "yarn.lock"]);
+        write(root, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+        write(
+            root,
+            "package.json",
+            "{\"scripts\": {\"test\": \"vitest run\", \"eslint:check\": \"pnpm -r eslint:check\"}}\n",
+        );
+        write(
+            root,
+            "packages/api/package.json",
+            &format!("{{\"scripts\": {{\"eslint:check\": \"{new_lint}\"}}}}\n"),
+        );
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "move to pnpm"]);
+        let out = guard(root)
+            .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let lost: Vec<(String, String, u64)> = changes_of(&report)
+            .into_iter()
+            .filter(|(_, severity, _)| severity == "reduction")
+            .collect();
+        (out.status.code().unwrap(), lost)
+    };
+    // The new script still runs eslint: nothing lost; yarn.lock is deleted with the move.
+    assert_eq!(migrated("eslint src"), (0, vec![]));
+    // The new script runs another tool: the lint job is lost, named at its old line.
+    assert_eq!(
+        migrated("prettier --check src"),
+        (1, vec![("job-removed".into(), "reduction".into(), 5)])
+    );
+    // A history of `.github` alone: both are reviews naming what changed.
+    let (code, report) = json_between(WORKFLOW, before, Some(after));
+    assert_eq!(code, 0, "{report}");
+    let changes = report["changes"].as_array().unwrap();
+    let message_of = |kind: &str| {
+        changes
+            .iter()
+            .find(|c| c["kind"] == kind)
+            .map(|c| c["message"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        message_of("trigger-narrowed").contains("lockfile of another package manager"),
+        "{report}"
+    );
+    let removed = message_of("job-removed");
+    assert!(
+        removed.contains("(`lint`)") && removed.contains("(`eslint:check`)"),
+        "{removed}"
+    );
+}
