@@ -379,6 +379,16 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         {
             continue;
         }
+        if let Some(why) = runs_for_branches_checked_elsewhere(old, new_models.values()) {
+            sink.push_review(
+                Kind::WorkflowRemoved,
+                old.key.clone(),
+                format!("workflow {} was removed; {why}", old.display),
+                Some(&old.location),
+                None,
+            );
+            continue;
+        }
         let what = match old.kind {
             FileKind::Workflow => "workflow",
             FileKind::Action => "composite action",
@@ -1256,6 +1266,56 @@ fn script_tools(version: &Snapshot, name: &str) -> BTreeSet<String> {
         }
     }
     tools
+}
+
+/// Why removing the workflow `old` may lose nothing, when it ran on change only for pushes to
+/// some branches (`push` with `branches`, beside on-demand events) and each of its jobs that
+/// checks is a job (most steps alike) of a new workflow run on pushes to other branches: a
+/// per-branch copy (`release-v1.yml` for `v1`, `release.yml` for `main`). GitHub runs a push
+/// workflow from the pushed commit, so those branches run their own copy: the removal loses
+/// nothing unless this revision is (or is merged into) one of them, which guard cannot tell.
+fn runs_for_branches_checked_elsewhere<'n>(
+    old: &FileModel,
+    new_models: impl Iterator<Item = &'n FileModel> + Clone,
+) -> Option<String> {
+    let push = old.triggers.get("push")?;
+    let (branches, _) = push.filters.get("branches")?;
+    let on_demand_only = old
+        .triggers
+        .keys()
+        .all(|event| event == "push" || matches!(event.as_str(), "workflow_dispatch"));
+    if old.kind != FileKind::Workflow
+        || !on_demand_only
+        || branches.is_empty()
+        || branches.iter().any(|b| b.starts_with('!'))
+    {
+        return None;
+    }
+    let checking: Vec<&JobModel> = old.jobs.iter().filter(|j| job_checks(j)).collect();
+    if checking.is_empty() {
+        return None;
+    }
+    let mut elsewhere: BTreeSet<String> = BTreeSet::new();
+    for job in checking {
+        let (file, others) = new_models.clone().find_map(|file| {
+            let theirs = &file.triggers.get("push")?.filters.get("branches")?.0;
+            let other_branches = !theirs.is_empty()
+                && !theirs
+                    .iter()
+                    .any(|b| b.starts_with('!') || branches.contains(b));
+            (other_branches && file.jobs.iter().any(|j| same_job(job, j))).then_some((file, theirs))
+        })?;
+        elsewhere.insert(format!(
+            "{} (pushes to `{}`)",
+            file.display,
+            others.join("`, `")
+        ));
+    }
+    let branches = branches.join("`, `");
+    Some(format!(
+        "it ran only on pushes to `{branches}`, and its checking jobs run in {} for other branches: GitHub runs a push workflow from the pushed commit, so pushes to `{branches}` run that branch's own copy; a loss only if this revision is of `{branches}` or merged into it",
+        elsewhere.into_iter().collect::<Vec<_>>().join(", ")
+    ))
 }
 
 /// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a

@@ -2366,3 +2366,64 @@ jobs:
         "{removed}"
     );
 }
+
+#[test]
+fn a_workflow_run_for_another_branch_s_pushes_removed_is_a_review() {
+    let release = |branch: &str| {
+        format!(
+            "on:
+  push:
+    branches: [{branch}]
+  workflow_dispatch:
+jobs:
+  integration:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: run the integration tests
+        run: cargo test --test '*' -- --ignored
+  publish:
+    needs: integration
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo publish
+"
+        )
+    };
+    // The `v1` copy removed, the `main` one kept: pushes to `v1` run `v1`'s own copy.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, ".github/workflows/release.yml", &release("main"));
+    write(root, ".github/workflows/release-v1.yml", &release("v1"));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    git(root, &["rm", "-q", ".github/workflows/release-v1.yml"]);
+    git(
+        root,
+        &["commit", "-qm", "the v1 release workflow lives on v1"],
+    );
+    let out = guard(root)
+        .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        changes_of(&report),
+        [("workflow-removed".into(), "review".into(), 1)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("pushes to `v1`") && message.contains("release.yml (pushes to `main`)"),
+        "{message}"
+    );
+    // With nothing else running its tests, the workflow's removal is a loss.
+    let (code, report) = json_between(".github/workflows/release-v1.yml", &release("v1"), None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("workflow-removed".into(), "reduction".into(), 1)]
+    );
+}
