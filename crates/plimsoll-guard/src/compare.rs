@@ -1067,6 +1067,17 @@ fn compare_files(
         } else {
             None
         };
+        // It ran a check the toolchain now runs in every build.
+        if let Some(why) = built_in_check_removed(job, new) {
+            sink.push_review(
+                Kind::JobRemoved,
+                job.id.clone(),
+                format!("job `{}` was removed from {}; {why}", job.id, old.display),
+                Some(&job.location),
+                Some(&new.jobs_location),
+            );
+            continue;
+        }
         // Its checks are package scripts the new workflow no longer runs, while it runs
         // scripts the old one did not: what each runs is in `package.json`.
         match scripts_renamed(job, old, new, sink.versions) {
@@ -1159,6 +1170,78 @@ fn normal_path(path: &str) -> String {
     let path = path.trim();
     let path = path.strip_prefix("./").unwrap_or(path);
     path.trim_end_matches('/').to_string()
+}
+
+/// Why the removed `job` may lose nothing: its checks are one the toolchain runs in every build
+/// from a version on (data `built_in_checks`: a command naming `cfg-check`), and a job of the
+/// workflow `new` still builds with such a toolchain. Whether those builds cover the same code
+/// and fail on its findings is for a person: a review naming them.
+fn built_in_check_removed(job: &JobModel, new: &FileModel) -> Option<String> {
+    let commands: Vec<&model::CommandModel> = job
+        .steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .filter(|c| !prepares(c))
+        .collect();
+    let check = commands.first().and_then(|_| {
+        equivalence::built_in_check(commands.iter().flat_map(|c| c.text.split(' ')))
+    })?;
+    // Every check the job ran is that one (named by it), not a test suite beside it.
+    if !commands
+        .iter()
+        .all(|c| equivalence::built_in_check(c.text.split(' ')).is_some())
+    {
+        return None;
+    }
+    let toolchain_of = |other: &JobModel| -> Option<String> {
+        other.steps.iter().find_map(|step| {
+            let (uses, _) = step.uses.as_ref()?;
+            let (target, reference) = uses.split_once('@').unwrap_or((uses, ""));
+            check
+                .toolchain_actions
+                .iter()
+                .filter(|(action, _)| action.eq_ignore_ascii_case(target))
+                .find_map(|(_, input)| {
+                    let name = if input.is_empty() {
+                        reference.to_string()
+                    } else {
+                        step.with.get(input)?.0.clone()
+                    };
+                    check.runs_in(&name).then_some(name)
+                })
+        })
+    };
+    let builds: Vec<String> = new
+        .jobs
+        .iter()
+        .filter_map(|other| {
+            let toolchain = toolchain_of(other)?;
+            let build = other
+                .steps
+                .iter()
+                .flat_map(|s| &s.commands)
+                .find(|c| check.builds.iter().any(|b| *b == c.key))?;
+            Some(format!(
+                "job `{}` runs `{}` on `{toolchain}`",
+                other.id, build.text
+            ))
+        })
+        .collect();
+    if builds.is_empty() {
+        return None;
+    }
+    let shown = builds.len().min(3);
+    let more = match builds.len() - shown {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Some(format!(
+        "it ran `{}`, a check the toolchain runs in every build from {} on ({}), and {}{more}: check those builds cover the same code and fail on its findings",
+        commands.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("`, `"),
+        check.since,
+        check.reports,
+        builds[..shown].join(", ")
+    ))
 }
 
 /// What became of the package scripts a removed job ran.

@@ -2427,3 +2427,48 @@ jobs:
         [("workflow-removed".into(), "reduction".into(), 1)]
     );
 }
+
+#[test]
+fn a_check_the_toolchain_now_runs_in_every_build_removed_is_a_review() {
+    let workflow = |toolchain: &str, cfg_job: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@{toolchain}
+      - run: cargo test --workspace
+{cfg_job}"
+        )
+    };
+    let cfg_job = "  cfg:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@nightly
+      - run: cargo check --workspace -Zcheck-cfg
+";
+    // Cargo checks cfgs in every build from 1.80: the stable test build still checks them.
+    let (code, report) = json_between(
+        ".github/workflows/checks.yml",
+        &workflow("stable", cfg_job),
+        Some(&workflow("stable", "")),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("job-removed".into(), "review".into(), 9)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("job `test` runs `cargo test --workspace` on `stable`"),
+        "{message}"
+    );
+    // The remaining build is pinned before 1.80: nothing checks cfgs any more.
+    assert_eq!(
+        kinds_between(&workflow("1.75.0", cfg_job), &workflow("1.75.0", "")),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
