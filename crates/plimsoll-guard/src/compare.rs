@@ -1220,7 +1220,7 @@ fn built_in_check_removed(job: &JobModel, new: &FileModel) -> Option<String> {
                 .steps
                 .iter()
                 .flat_map(|s| &s.commands)
-                .find(|c| check.builds.iter().any(|b| *b == c.key))?;
+                .find(|c| check.builds.contains(&c.key))?;
             Some(format!(
                 "job `{}` runs `{}` on `{toolchain}`",
                 other.id, build.text

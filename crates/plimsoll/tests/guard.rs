@@ -2323,7 +2323,7 @@ jobs:
         write(
             root,
             "packages/api/package.json",
-            &format!("{{\"scripts\": {{\"eslint:check\": \"{new_lint}\"}}}}\n"),
+            format!("{{\"scripts\": {{\"eslint:check\": \"{new_lint}\"}}}}\n"),
         );
         git(root, &["add", "-A"]);
         git(root, &["commit", "-qm", "move to pnpm"]);
@@ -2395,8 +2395,8 @@ jobs:
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);
-    write(root, ".github/workflows/release.yml", &release("main"));
-    write(root, ".github/workflows/release-v1.yml", &release("v1"));
+    write(root, ".github/workflows/release.yml", release("main"));
+    write(root, ".github/workflows/release-v1.yml", release("v1"));
     git(root, &["add", "-A"]);
     git(root, &["commit", "-qm", "base"]);
     git(root, &["rm", "-q", ".github/workflows/release-v1.yml"]);
