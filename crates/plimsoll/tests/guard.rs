@@ -374,6 +374,11 @@ fn json_between(path: &str, before: &str, after: Option<&str>) -> (i32, serde_js
         None => fs::remove_file(root.join(path)).unwrap(),
     }
     git(root, &["commit", "-qam", "change"]);
+    json_of_last_commit(root)
+}
+
+/// The JSON report of guard on the last commit of the repository at `root`, with its exit code.
+fn json_of_last_commit(root: &Path) -> (i32, serde_json::Value) {
     let out = guard(root)
         .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
         .output()
@@ -2221,12 +2226,8 @@ jobs:
             git(root, &["rm", "-rq", "packages/legacy-cli"]);
         }
         git(root, &["commit", "-qam", "drop the legacy cli"]);
-        let out = guard(root)
-            .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
-            .output()
-            .unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        (out.status.code().unwrap(), changes_of(&report))
+        let (code, report) = json_of_last_commit(root);
+        (code, changes_of(&report))
     };
     // Deleted with its code: nothing was left to build.
     assert_eq!(with_code(true), (0, vec![]));
@@ -2327,16 +2328,12 @@ jobs:
         );
         git(root, &["add", "-A"]);
         git(root, &["commit", "-qm", "move to pnpm"]);
-        let out = guard(root)
-            .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
-            .output()
-            .unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (code, report) = json_of_last_commit(root);
         let lost: Vec<(String, String, u64)> = changes_of(&report)
             .into_iter()
             .filter(|(_, severity, _)| severity == "reduction")
             .collect();
-        (out.status.code().unwrap(), lost)
+        (code, lost)
     };
     // The new script still runs eslint: nothing lost; yarn.lock is deleted with the move.
     assert_eq!(migrated("eslint src"), (0, vec![]));
@@ -2404,12 +2401,8 @@ jobs:
         root,
         &["commit", "-qm", "the v1 release workflow lives on v1"],
     );
-    let out = guard(root)
-        .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, report) = json_of_last_commit(root);
+    assert_eq!(code, 0);
     assert_eq!(
         changes_of(&report),
         [("workflow-removed".into(), "review".into(), 1)]
