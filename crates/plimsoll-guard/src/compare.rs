@@ -222,6 +222,8 @@ struct Sink<'a> {
     changes: Vec<Change>,
     /// The new version's Cargo features, for the legs that built one.
     cargo: CargoCode<'a>,
+    /// Both versions, for the folders removed steps worked in.
+    versions: (&'a Snapshot, &'a Snapshot),
 }
 
 impl Sink<'_> {
@@ -269,6 +271,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     let mut sink = Sink {
         changes: Vec::new(),
         cargo: CargoCode::new(after),
+        versions: (before, after),
     };
     let mut notes = Vec::new();
     if before.has_github_dir && !after.has_github_dir {
@@ -375,6 +378,16 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
                     .any(|new| same_job(job, new.job) && new.runs_on_the_changes_of(old, job))
             })
         {
+            continue;
+        }
+        if let Some(why) = runs_for_branches_checked_elsewhere(old, new_models.values()) {
+            sink.push_review(
+                Kind::WorkflowRemoved,
+                old.key.clone(),
+                format!("workflow {} was removed; {why}", old.display),
+                Some(&old.location),
+                None,
+            );
             continue;
         }
         let what = match old.kind {
@@ -1122,12 +1135,47 @@ fn compare_files(
         // A job whose `if:` requires a tag ref runs for pushed tags only (a release): like a
         // workflow run only for releases, it gated no pull request or branch push.
         let unchecked = if runs_only_for_tags(job) {
-            Some("it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push")
+            Some("it ran only for pushed tags (its `if:` requires `refs/tags/`): it gated no pull request or branch push".to_string())
+        } else if let Some(publisher) = runs_only_after_publishing(job, old) {
+            Some(format!("it ran only after job `{publisher}` published (its `if:` requires an output of that job): it gated no change, which was published before it ran"))
         } else if runs_only_non_checks(job) {
-            Some("it only ran actions that check nothing guard knows of and set-up commands")
+            Some(
+                "it only ran actions that check nothing guard knows of and set-up commands"
+                    .to_string(),
+            )
         } else {
             None
         };
+        // It ran a check the toolchain now runs in every build.
+        if let Some(why) = built_in_check_removed(job, new) {
+            sink.push_review(
+                Kind::JobRemoved,
+                job.id.clone(),
+                format!("job `{}` was removed from {}; {why}", job.id, old.display),
+                Some(&job.location),
+                Some(&new.jobs_location),
+            );
+            continue;
+        }
+        // Its checks are package scripts the new workflow no longer runs, while it runs
+        // scripts the old one did not: what each runs is in `package.json`.
+        match scripts_renamed(job, old, new, sink.versions) {
+            Some(ScriptsRenamed::Covered) => continue,
+            Some(ScriptsRenamed::Undecided(message)) => {
+                sink.push_review(
+                    Kind::JobRemoved,
+                    job.id.clone(),
+                    format!(
+                        "job `{}` was removed from {}; {message}",
+                        job.id, old.display
+                    ),
+                    Some(&job.location),
+                    Some(&new.jobs_location),
+                );
+                continue;
+            }
+            None => {}
+        }
         if let Some(why) = unchecked {
             sink.push(
                 Kind::UncheckedJobRemoved,
@@ -1220,6 +1268,287 @@ fn replaced_by_successor<'n>(
     Some((successor, entries.join(", ")))
 }
 
+/// Whether every path the cache step `step` of `old` holds (its `path` input, one per line) is
+/// named by a removed step of `old` that does not cache, and by no step of `new`: the cache
+/// held files those steps wrote or read (`cargo tree > tree.txt`, then `diff tree.txt …`), not
+/// the build's. A path named nowhere (`~/.cargo/registry`, `target/`: read by the tools
+/// themselves) keeps the cache a loss of its own.
+fn caches_only_what_removed_steps_used(
+    step: &StepModel,
+    old: &JobModel,
+    new: &JobModel,
+    partner: &[Option<usize>],
+) -> bool {
+    let Some((paths, _)) = step.with.get("path") else {
+        return false;
+    };
+    let words_of = |script: &str| -> HashSet<String> {
+        script
+            .split(|c: char| c.is_whitespace() || "<>()|;&\"'`=".contains(c))
+            .map(normal_path)
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let mut removed_words: HashSet<String> = HashSet::new();
+    for (other, _) in old
+        .steps
+        .iter()
+        .zip(partner)
+        .filter(|(other, p)| p.is_none() && !other.caches)
+    {
+        removed_words.extend(other.run.as_deref().map(words_of).unwrap_or_default());
+    }
+    let new_words: HashSet<String> = new
+        .steps
+        .iter()
+        .filter_map(|s| s.run.as_deref())
+        .flat_map(words_of)
+        .collect();
+    let mut paths = paths
+        .lines()
+        .map(normal_path)
+        .filter(|p| !p.is_empty())
+        .peekable();
+    paths.peek().is_some()
+        && paths.all(|path| removed_words.contains(&path) && !new_words.contains(&path))
+}
+
+/// A path as written in a cache input or a script, compared: no `./` before, no `/` after.
+fn normal_path(path: &str) -> String {
+    let path = path.trim();
+    let path = path.strip_prefix("./").unwrap_or(path);
+    path.trim_end_matches('/').to_string()
+}
+
+/// Why the removed `job` may lose nothing: its checks are one the toolchain runs in every build
+/// from a version on (data `built_in_checks`: a command naming `cfg-check`), and a job of the
+/// workflow `new` still builds with such a toolchain. Whether those builds cover the same code
+/// and fail on its findings is for a person: a review naming them.
+fn built_in_check_removed(job: &JobModel, new: &FileModel) -> Option<String> {
+    let commands: Vec<&model::CommandModel> = job
+        .steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .filter(|c| !prepares(c))
+        .collect();
+    let check = commands.first().and_then(|_| {
+        equivalence::built_in_check(commands.iter().flat_map(|c| c.text.split(' ')))
+    })?;
+    // Every check the job ran is that one (named by it), not a test suite beside it.
+    if !commands
+        .iter()
+        .all(|c| equivalence::built_in_check(c.text.split(' ')).is_some())
+    {
+        return None;
+    }
+    let toolchain_of = |other: &JobModel| -> Option<String> {
+        other.steps.iter().find_map(|step| {
+            let (uses, _) = step.uses.as_ref()?;
+            let (target, reference) = uses.split_once('@').unwrap_or((uses, ""));
+            check
+                .toolchain_actions
+                .iter()
+                .filter(|(action, _)| action.eq_ignore_ascii_case(target))
+                .find_map(|(_, input)| {
+                    let name = if input.is_empty() {
+                        reference.to_string()
+                    } else {
+                        step.with.get(input)?.0.clone()
+                    };
+                    check.runs_in(&name).then_some(name)
+                })
+        })
+    };
+    let builds: Vec<String> = new
+        .jobs
+        .iter()
+        .filter_map(|other| {
+            let toolchain = toolchain_of(other)?;
+            let build = other
+                .steps
+                .iter()
+                .flat_map(|s| &s.commands)
+                .find(|c| check.builds.contains(&c.key))?;
+            Some(format!(
+                "job `{}` runs `{}` on `{toolchain}`",
+                other.id, build.text
+            ))
+        })
+        .collect();
+    if builds.is_empty() {
+        return None;
+    }
+    let shown = builds.len().min(3);
+    let more = match builds.len() - shown {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Some(format!(
+        "it ran `{}`, a check the toolchain runs in every build from {} on ({}), and {}{more}: check those builds cover the same code and fail on its findings",
+        commands.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("`, `"),
+        check.since,
+        check.reports,
+        builds[..shown].join(", ")
+    ))
+}
+
+/// What became of the package scripts a removed job ran.
+enum ScriptsRenamed {
+    /// Each runs, by its `package.json` body, a tool that a script new in the workflow runs too.
+    Covered,
+    /// The revisions hold no `package.json` to tell: a review, with why.
+    Undecided(String),
+}
+
+const SCRIPT: &str = "package script ";
+
+/// Whether the checks of `job` (removed from `old`) that no job of `new` runs are all
+/// `package.json` scripts, and `new` runs scripts `old` did not (`yarn lint` gone, `pnpm
+/// eslint:check` new): a script is compared by what its body runs, read from the `package.json`
+/// files of each revision (following scripts that run scripts). `None` when that is not the
+/// case, or the bodies show a tool no longer run.
+fn scripts_renamed(
+    job: &JobModel,
+    old: &FileModel,
+    new: &FileModel,
+    (before, after): (&Snapshot, &Snapshot),
+) -> Option<ScriptsRenamed> {
+    let runs_of = |workflow: &FileModel| -> HashSet<String> {
+        workflow
+            .jobs
+            .iter()
+            .flat_map(|j| &j.steps)
+            .flat_map(|s| &s.commands)
+            .map(|c| c.runs.clone())
+            .collect()
+    };
+    let (old_runs, new_runs) = (runs_of(old), runs_of(new));
+    let gone: BTreeSet<&str> = job
+        .steps
+        .iter()
+        .flat_map(|s| &s.commands)
+        .filter(|c| c.quality && !new_runs.contains(&c.runs))
+        .map(|c| c.runs.as_str())
+        .collect();
+    let added: BTreeSet<&str> = new_runs
+        .iter()
+        .filter(|r| r.starts_with(SCRIPT) && !old_runs.contains(*r))
+        .map(String::as_str)
+        .collect();
+    if gone.is_empty() || added.is_empty() || !gone.iter().all(|r| r.starts_with(SCRIPT)) {
+        return None;
+    }
+    let names = |runs: &BTreeSet<&str>| {
+        runs.iter()
+            .map(|r| format!("`{}`", r.trim_start_matches(SCRIPT)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !(before.knows_code() && after.knows_code()) {
+        return Some(ScriptsRenamed::Undecided(format!(
+            "the package scripts it ran ({}) run nowhere now, and the workflow runs new ones ({}), whose contents are in package.json, which this revision does not hold: check they run as much",
+            names(&gone),
+            names(&added)
+        )));
+    }
+    let now: BTreeSet<String> = added
+        .iter()
+        .flat_map(|r| script_tools(after, r.trim_start_matches(SCRIPT)))
+        .collect();
+    gone.iter()
+        .all(|r| {
+            let was = script_tools(before, r.trim_start_matches(SCRIPT));
+            !was.is_empty() && was.is_subset(&now)
+        })
+        .then_some(ScriptsRenamed::Covered)
+}
+
+/// The tools (command keys: `eslint`, `tsc`) the `package.json` script `name` runs in any
+/// package of `version`, following scripts that run scripts (`pnpm -r eslint:check`).
+fn script_tools(version: &Snapshot, name: &str) -> BTreeSet<String> {
+    let mut tools = BTreeSet::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut pending = vec![name.to_string()];
+    while let Some(script) = pending.pop() {
+        if !seen.insert(script.clone()) || seen.len() > MAX_SCRIPTS_FOLLOWED {
+            continue;
+        }
+        for (path, text) in &version.manifests {
+            if !path.ends_with("package.json") {
+                continue;
+            }
+            let Ok(manifest) = serde_json::from_str::<serde_json::Value>(text) else {
+                continue;
+            };
+            let Some(body) = manifest["scripts"][script.as_str()].as_str() else {
+                continue;
+            };
+            for command in body.split(['&', ';', '|']) {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                let runs = model::what_runs(&words).0;
+                match runs.strip_prefix(SCRIPT) {
+                    Some(next) => pending.push(next.to_string()),
+                    None if !runs.is_empty() => {
+                        tools.insert(runs);
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    tools
+}
+
+/// Why removing the workflow `old` may lose nothing, when it ran on change only for pushes to
+/// some branches (`push` with `branches`, beside on-demand events) and each of its jobs that
+/// checks is a job (most steps alike) of a new workflow run on pushes to other branches: a
+/// per-branch copy (`release-v1.yml` for `v1`, `release.yml` for `main`). GitHub runs a push
+/// workflow from the pushed commit, so those branches run their own copy: the removal loses
+/// nothing unless this revision is (or is merged into) one of them, which guard cannot tell.
+fn runs_for_branches_checked_elsewhere<'n>(
+    old: &FileModel,
+    new_models: impl Iterator<Item = &'n FileModel> + Clone,
+) -> Option<String> {
+    let push = old.triggers.get("push")?;
+    let (branches, _) = push.filters.get("branches")?;
+    let on_demand_only = old
+        .triggers
+        .keys()
+        .all(|event| event == "push" || matches!(event.as_str(), "workflow_dispatch"));
+    if old.kind != FileKind::Workflow
+        || !on_demand_only
+        || branches.is_empty()
+        || branches.iter().any(|b| b.starts_with('!'))
+    {
+        return None;
+    }
+    let checking: Vec<&JobModel> = old.jobs.iter().filter(|j| job_checks(j)).collect();
+    if checking.is_empty() {
+        return None;
+    }
+    let mut elsewhere: BTreeSet<String> = BTreeSet::new();
+    for job in checking {
+        let (file, others) = new_models.clone().find_map(|file| {
+            let theirs = &file.triggers.get("push")?.filters.get("branches")?.0;
+            let other_branches = !theirs.is_empty()
+                && !theirs
+                    .iter()
+                    .any(|b| b.starts_with('!') || branches.contains(b));
+            (other_branches && file.jobs.iter().any(|j| same_job(job, j))).then_some((file, theirs))
+        })?;
+        elsewhere.insert(format!(
+            "{} (pushes to `{}`)",
+            file.display,
+            others.join("`, `")
+        ));
+    }
+    let branches = branches.join("`, `");
+    Some(format!(
+        "it ran only on pushes to `{branches}`, and its checking jobs run in {} for other branches: GitHub runs a push workflow from the pushed commit, so pushes to `{branches}` run that branch's own copy; a loss only if this revision is of `{branches}` or merged into it",
+        elsewhere.into_iter().collect::<Vec<_>>().join(", ")
+    ))
+}
+
 /// Whether `job` runs only actions that are not checks and scripts that only prepare (a bot, a
 /// publisher), and is not named for a check (`test`, `check-license`, `lint` are checks,
 /// whatever they run).
@@ -1241,16 +1570,7 @@ fn runs_only_non_checks(job: &JobModel) -> bool {
 /// and runs no check: its scripts build what it publishes, so what it stops building or where
 /// is no coverage lost.
 fn publishes_only(job: &JobModel) -> bool {
-    let publishes = job.steps.iter().any(|step| {
-        step.uses
-            .as_ref()
-            .is_some_and(|(uses, _)| equivalence::is_publish_action(version::uses_target(uses)))
-            || step
-                .commands
-                .iter()
-                .any(|c| equivalence::checks_nothing(&c.key))
-    });
-    publishes
+    publishes(job)
         && !job.steps.iter().any(|step| {
             step.commands
                 .iter()
@@ -1260,6 +1580,47 @@ fn publishes_only(job: &JobModel) -> bool {
                     .as_ref()
                     .is_some_and(|(uses, _)| equivalence::action_checks(version::uses_target(uses)))
         })
+}
+
+/// Whether a step of `job` uses a publishing action or runs a command that publishes.
+fn publishes(job: &JobModel) -> bool {
+    job.steps.iter().any(|step| {
+        step.uses
+            .as_ref()
+            .is_some_and(|(uses, _)| equivalence::is_publish_action(version::uses_target(uses)))
+            || step
+                .commands
+                .iter()
+                .any(|c| equivalence::checks_nothing(&c.key))
+    })
+}
+
+/// The job of `workflow` that publishes and whose output `job` requires to run: one `&&` term
+/// of its `if:` (no `||` in that term) reads `needs.<publisher>.outputs.…`, so `job` runs only
+/// once `<publisher>` has published (documents or announces the release), after the change it
+/// could have gated was already out.
+fn runs_only_after_publishing<'w>(job: &JobModel, workflow: &'w FileModel) -> Option<&'w str> {
+    let (condition, _) = job.condition.as_ref()?;
+    let lowered = condition.to_ascii_lowercase();
+    let lowered = lowered
+        .trim()
+        .trim_start_matches("${{")
+        .trim_end_matches("}}");
+    top_level(lowered, "&&").iter().find_map(|term| {
+        let term = unwrap_parentheses(term);
+        if top_level(term, "||").len() > 1 {
+            return None;
+        }
+        workflow
+            .jobs
+            .iter()
+            .filter(|other| job.needs.iter().any(|n| n.eq_ignore_ascii_case(&other.id)))
+            .find(|other| {
+                term.contains(&format!("needs.{}.outputs.", other.id.to_ascii_lowercase()))
+                    && publishes(other)
+            })
+            .map(|other| other.id.as_str())
+    })
 }
 
 /// Whether a workflow may check something: a step that checks or runs a script, or a call to
@@ -1657,6 +2018,9 @@ fn merged_into(old: &JobModel, jobs: &[JobModel], before: &[JobModel]) -> bool {
         })
 }
 
+/// Scripts followed from one (`lint` runs `lint:js`, which runs …): past it, no more are read.
+const MAX_SCRIPTS_FOLLOWED: usize = 32;
+
 /// New jobs holding one step that are tried as the host of a removed job's step, at most.
 const MAX_SPLIT_HOSTS: usize = 256;
 
@@ -1927,7 +2291,11 @@ impl<'a> PathsSelected<'a> {
             && patterns
                 .iter()
                 .any(|p| p.strip_suffix("/**") == Some(pattern.trim_end_matches('/')));
-        if folder_now_selected {
+        if another_managers_lockfile(pattern, patterns) {
+            PathLoss::Undecided(
+                "now the lockfile of another package manager in its place: the project changed manager, so the old lockfile was deleted (no loss) or kept (a loss)",
+            )
+        } else if folder_now_selected {
             PathLoss::Undecided(
                 "now `/**` under it: a fix if it is a folder (no file path equals a folder), a loss if it is a file",
             )
@@ -1943,16 +2311,7 @@ impl<'a> PathsSelected<'a> {
     /// Whether a CI file of the new version names the path `folder` (as a whole path part:
     /// `tooling/cli` is not named by `tooling/cli.rs`).
     fn after_names(&self, folder: &str) -> bool {
-        let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
-        self.after.files.keys().any(|key| {
-            self.after.text(key).is_some_and(|text| {
-                text.match_indices(folder).any(|(at, _)| {
-                    let before = text[..at].chars().next_back();
-                    let after = text[at + folder.len()..].chars().next();
-                    !before.is_some_and(part) && !after.is_some_and(part)
-                })
-            })
-        })
+        ci_names(self.after, folder)
     }
 
     /// Whether dropping the path pattern `pattern` from a filter that now holds `patterns`
@@ -2030,6 +2389,53 @@ impl<'a> PathsSelected<'a> {
     }
 }
 
+/// Whether a CI file of `version` names the path `folder` (as a whole path part:
+/// `tooling/cli` is not named by `tooling/cli.rs`).
+fn ci_names(version: &Snapshot, folder: &str) -> bool {
+    let part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    version.files.keys().any(|key| {
+        version.text(key).is_some_and(|text| {
+            text.match_indices(folder).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + folder.len()..].chars().next();
+                !before.is_some_and(part) && !after.is_some_and(part)
+            })
+        })
+    })
+}
+
+/// What became of the folder a removed step worked in (its `working-directory:`, relative to
+/// the checkout): `Some(true)` when the new version no longer holds it (deleted or moved with
+/// the code, so the step had nothing left to build or check), `Some(false)` when it is still
+/// there or may be, `None` when a history of `.github` alone cannot tell and the new version's
+/// CI names the folder nowhere (a review).
+fn folder_gone(versions: (&Snapshot, &Snapshot), folder: &str) -> Option<bool> {
+    let folder = folder
+        .strip_prefix("./")
+        .unwrap_or(folder)
+        .trim_end_matches('/');
+    // Only a plain relative folder: `${{ … }}`, `$HOME`, `..` or `/` say nothing here.
+    if folder.is_empty()
+        || folder == "."
+        || folder.starts_with('/')
+        || folder.contains(['$', '~', '*'])
+        || folder.split('/').any(|part| part == "..")
+    {
+        return Some(false);
+    }
+    let (before, after) = versions;
+    if before.knows_code() && after.knows_code() {
+        let prefix = format!("{folder}/");
+        let held = |version: &Snapshot| version.tree.keys().any(|p| p.starts_with(&prefix));
+        return Some(held(before) && !held(after));
+    }
+    if ci_names(after, folder) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Whether `old` runs on some change event and each of them has a `paths` filter whose
 /// patterns `selects` accepts.
 fn every_change_event_filtered(old: &FileModel, selects: impl Fn(&[String]) -> bool) -> bool {
@@ -2067,6 +2473,19 @@ fn folder_of(pattern: &str) -> Option<&str> {
         .rsplit_once('/')
         .map(|(folder, _)| folder)
         .filter(|folder| !folder.is_empty())
+}
+
+/// Whether `pattern` names a package manager's lockfile (`**/yarn.lock`) and `patterns` name,
+/// in the same place, the lockfile of another manager of the same language
+/// (`**/pnpm-lock.yaml`; data `lockfiles`): the filter follows a change of manager.
+fn another_managers_lockfile(pattern: &str, patterns: &[String]) -> bool {
+    let (place, file) = pattern.rsplit_once('/').unwrap_or(("", pattern));
+    equivalence::other_lockfiles(file).any(|other| {
+        patterns.iter().any(|p| {
+            let (p_place, p_file) = p.rsplit_once('/').unwrap_or(("", p));
+            p_place == place && p_file == other
+        })
+    })
 }
 
 /// Whether the path filter pattern `pattern` selects the file `path`.
@@ -2968,6 +3387,7 @@ fn compare_steps(
     let mut cache_reported = false;
     let entry_point = std::cell::OnceCell::new();
     let mut removed_steps: HashSet<usize> = HashSet::new();
+    let mut caches_of_removed_steps: HashSet<usize> = HashSet::new();
     // Steps read from a local action the new job still uses are compared in the action's own
     // file: reporting them here too would report one change in every job that uses it.
     let still_used = |step: &StepModel| {
@@ -3010,6 +3430,16 @@ fn compare_steps(
             if moved || merged || cache_replaced {
                 continue;
             }
+            // A cache of files only removed steps wrote or read (a report kept between runs
+            // to compare with) goes with them: those steps are reported on their own.
+            if step.caches
+                && caching_lost
+                && caches_only_what_removed_steps_used(step, old, new, &partner)
+            {
+                removed_steps.insert(i);
+                caches_of_removed_steps.insert(i);
+                continue;
+            }
             if step.caches && caching_lost && !cache_reported {
                 // One change, one finding: what no longer runs is the caching.
                 removed_steps.insert(i);
@@ -3049,6 +3479,30 @@ fn compare_steps(
                     Some(&new.location),
                 );
                 continue;
+            }
+            // A step that worked in a folder the new version no longer holds went with it.
+            if let Some(folder) = step
+                .working_directory
+                .as_deref()
+                .filter(|_| matches!(weight(step), Weight::Checks))
+            {
+                match folder_gone(sink.versions, folder) {
+                    Some(true) => continue,
+                    Some(false) => {}
+                    None => {
+                        sink.push_review(
+                            Kind::StepRemoved,
+                            step.label.clone(),
+                            format!(
+                                "step `{}` of job `{job}` was removed; it ran in `{folder}`, which the new version's CI names nowhere: the folder was deleted or moved (no loss), or kept (a loss); this revision holds no code to tell which",
+                                step.label
+                            ),
+                            Some(&step.location),
+                            Some(&new.location),
+                        );
+                        continue;
+                    }
+                }
             }
             match weight(step) {
                 Weight::Checks => {
@@ -3192,9 +3646,15 @@ fn compare_steps(
         for command in step.commands.iter().filter(|c| c.quality) {
             // Bounded: thousands of one command each with other flags would otherwise cost
             // thousands of comparisons for each of them.
-            let candidates = commands_now
+            // The same tool running a report or a subcommand it rejects (`cargo vet` →
+            // `cargo vet suggest`) is no run of the check.
+            let candidates: Vec<&model::CommandModel> = commands_now
                 .get(command.runs.as_str())
-                .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)]);
+                .map_or(&[][..], |c| &c[..c.len().min(MAX_FLAG_CANDIDATES)])
+                .iter()
+                .copied()
+                .filter(|d| d.quality || d.key != command.key)
+                .collect();
             // A warm-up that only compiled is covered by a run of the same command, whatever
             // it selects: its flags say what to build, not what is checked.
             if candidates
@@ -3460,7 +3920,12 @@ fn compare_steps(
         }
     }
     // Caching.
-    if let Some(cache) = old.steps.iter().find(|s| s.caches) {
+    if let Some((_, cache)) = old
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(i, s)| s.caches && !caches_of_removed_steps.contains(i))
+    {
         if caching_lost && !cache_reported {
             sink.push(
                 Kind::CacheRemoved,

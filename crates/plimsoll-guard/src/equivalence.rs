@@ -43,6 +43,74 @@ pub struct Knowledge {
     /// Events that run a workflow for the same activity.
     #[serde(default)]
     pub triggers: Triggers,
+    /// Lockfiles of the package managers of one language, one group each.
+    #[serde(default)]
+    pub lockfiles: Vec<Vec<String>>,
+    /// Checks a toolchain runs in every build from a version on.
+    #[serde(default)]
+    pub built_in_checks: Vec<BuiltInCheck>,
+}
+
+/// A check a toolchain runs in every build from a version on (cargo's cfg checking from 1.80).
+#[derive(Debug, Default, Deserialize)]
+pub struct BuiltInCheck {
+    /// The names a job or step that ran the check alone gives it (`check-cfg`, `cfg-check`).
+    pub names: Vec<String>,
+    /// The first toolchain version that runs it in every build (`1.80`).
+    pub since: String,
+    /// Setup actions and the input (or, with `input` empty, the ref) naming their toolchain.
+    pub toolchain_actions: Vec<(String, String)>,
+    /// Commands that build, and so run the check.
+    pub builds: Vec<String>,
+    /// Channel names that are always at least `since` (`stable`, `beta`, `nightly`).
+    pub channels: Vec<String>,
+    /// What the check reports, for messages (`the unexpected_cfgs lint, a warning by default`).
+    pub reports: String,
+}
+
+/// The built-in check whose name one of `words` is (`cfg-check`, or `-Zcheck-cfg`).
+pub fn built_in_check<'w>(
+    words: impl IntoIterator<Item = &'w str>,
+) -> Option<&'static BuiltInCheck> {
+    let words: Vec<&str> = words.into_iter().collect();
+    knowledge().built_in_checks.iter().find(|check| {
+        words.iter().any(|w| {
+            let w = w.trim_start_matches("-Z").trim_start_matches('-');
+            check.names.iter().any(|n| n == w)
+        })
+    })
+}
+
+impl BuiltInCheck {
+    /// Whether the toolchain `name` (`stable`, `nightly-2024-05-01`, `1.82.0`) is one that
+    /// runs the check in every build; `false` when it cannot be read (an expression).
+    pub fn runs_in(&self, name: &str) -> bool {
+        let name = name.trim();
+        if self
+            .channels
+            .iter()
+            .any(|c| name == c || name.starts_with(&format!("{c}-")))
+        {
+            return true;
+        }
+        let parts = |v: &str| -> Option<(u64, u64)> {
+            let mut it = v.split('.');
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        };
+        matches!((parts(name), parts(&self.since)), (Some(have), Some(need)) if have >= need)
+    }
+}
+
+/// The lockfiles of the other package managers of the language whose manager writes `file`
+/// (`yarn.lock` → `package-lock.json`, `pnpm-lock.yaml`, …); none for any other file.
+pub fn other_lockfiles(file: &str) -> impl Iterator<Item = &'static str> + '_ {
+    knowledge()
+        .lockfiles
+        .iter()
+        .filter(move |group| group.iter().any(|f| f == file))
+        .flatten()
+        .map(String::as_str)
+        .filter(move |f| *f != file)
 }
 
 /// A setup action that caches by default from `from_major` on, unless `input` is `false`.
@@ -147,6 +215,30 @@ pub struct Commands {
     /// (`cargo build`, `cargo run`).
     #[serde(default)]
     pub build_then_run: Vec<(String, String)>,
+    /// Tools whose subcommand takes one of its own, with every one their documentation lists.
+    #[serde(default)]
+    pub subcommands: Vec<Subcommands>,
+}
+
+/// A tool (`cargo vet`) and the subcommands it accepts: any other word there is rejected
+/// before the tool checks anything.
+#[derive(Debug, Default, Deserialize)]
+pub struct Subcommands {
+    /// The tool, as a command key (`cargo vet`).
+    pub tool: String,
+    /// The subcommands its documentation lists.
+    pub known: Vec<String>,
+}
+
+/// Whether `tool` (a command key) is known to reject the subcommand `sub`: its documented
+/// subcommands are data, and `sub` is none of them (`cargo vet suggestions`, a typo of
+/// `suggest`, exits with a usage error).
+pub fn rejects_subcommand(tool: &str, sub: &str) -> bool {
+    knowledge()
+        .commands
+        .subcommands
+        .iter()
+        .any(|s| s.tool == tool && !s.known.iter().any(|k| k == sub))
 }
 
 /// The command that builds what `key` builds before running it (`cargo run` for `cargo build`).

@@ -158,9 +158,15 @@ impl<'a> CargoCode<'a> {
     fn declared(&self) -> Option<&BTreeSet<String>> {
         self.declared
             .get_or_init(|| {
-                self.after
-                    .knows_code()
-                    .then(|| declared(self.after.manifests.values().map(String::as_str)))
+                self.after.knows_code().then(|| {
+                    declared(
+                        self.after
+                            .manifests
+                            .iter()
+                            .filter(|(path, _)| crate::snapshot::is_cargo_manifest(path))
+                            .map(|(_, text)| text.as_str()),
+                    )
+                })
             })
             .as_ref()
     }

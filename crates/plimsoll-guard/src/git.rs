@@ -12,8 +12,8 @@ use plimsoll_git::{Git, GitError};
 
 use crate::skips::is_code_file;
 use crate::snapshot::{
-    code_text, content_of, is_cargo_manifest, is_ci_file, read_inside, CodeChange, FileContent,
-    Snapshot, MAX_FILE_SIZE,
+    code_text, content_of, is_ci_file, is_manifest, read_inside, CodeChange, FileContent, Snapshot,
+    MAX_FILE_SIZE,
 };
 use crate::GuardError;
 
@@ -170,7 +170,7 @@ impl Repo {
             if let (Some("blob"), Some(object)) = (kind, object) {
                 if is_ci_file(path) {
                     wanted.push((path.to_string(), object.to_string()));
-                } else if is_cargo_manifest(path) {
+                } else if is_manifest(path) {
                     manifests.push((path.to_string(), object.to_string()));
                 }
             }
@@ -227,7 +227,7 @@ impl Repo {
             let path = String::from_utf8_lossy(path).into_owned();
             // Untracked: no object id, so never taken for a moved file.
             snapshot.tree.entry(path.clone()).or_default();
-            if is_cargo_manifest(&path) {
+            if is_manifest(&path) {
                 if let Some(FileContent::Text(text)) =
                     read_inside(&self.root, &path).map(content_of)
                 {

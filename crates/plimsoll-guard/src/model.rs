@@ -109,6 +109,8 @@ pub struct StepModel {
     /// The local composite action (or reusable workflow) this step was read from, when it is
     /// one of a job's steps only through `uses: ./…`: its key.
     pub inlined_from: Option<String>,
+    /// `working-directory:`, the folder its script runs in.
+    pub working_directory: Option<String>,
 }
 
 /// A job.
@@ -612,6 +614,10 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str, scope: &Scope
         caches,
         content,
         inlined_from: None,
+        working_directory: node
+            .get("working-directory")
+            .and_then(Node::as_str)
+            .map(|d| d.trim().to_string()),
     }
 }
 
@@ -706,7 +712,7 @@ fn command_model(words: &[String], location: Location) -> CommandModel {
         runs: what_runs(&words).0,
         // The tool's flags, not its wrapper's (`uv run --no-project pytest -x`: `-x`).
         flags: flags(unwrap(&words)),
-        quality: is_quality(&key),
+        quality: is_quality(&key) && !nested_checks_nothing(&key, unwrap(&words)),
         text: words.join(" "),
         key,
         location,
@@ -1023,6 +1029,27 @@ pub fn what_runs(words: &[&str]) -> (String, Vec<String>) {
             .map(|(_, w)| w.to_string()),
     );
     (runs, canonical)
+}
+
+/// Whether the tool `key` (`cargo vet`) runs, by the subcommand of its own that follows, a
+/// report (`cargo vet suggest` prints suggestions: `not_checks`), or a subcommand the tool
+/// rejects (`cargo vet suggestions`: a usage error before any check). Either way the command
+/// checks nothing.
+fn nested_checks_nothing(key: &str, tool: &[&str]) -> bool {
+    let mut after_option = false;
+    let mut bare = tool.iter().skip(1).filter(|w| {
+        let value = std::mem::replace(&mut after_option, equivalence::takes_value_first(w));
+        !value && !w.starts_with('-') && !w.starts_with('+')
+    });
+    // The key's own subcommand, then the one nested under it.
+    if key.split(' ').count() != 2 || bare.next().is_none() {
+        return false;
+    }
+    let Some(sub) = bare.next() else {
+        return false;
+    };
+    equivalence::checks_nothing(&format!("{key} {sub}"))
+        || equivalence::rejects_subcommand(key, sub)
 }
 
 /// Tests, linters, formatters and builds: what a quality gate runs.

@@ -46,8 +46,9 @@ pub struct Snapshot {
     /// the version is a commit or a git working tree: what the path filters of its workflows
     /// can select. Empty when not known (folders given on the command line).
     pub tree: BTreeMap<String, String>,
-    /// The text of every Cargo manifest (`Cargo.toml`) of the version, by path, when the
-    /// version is a commit or a git working tree: which Cargo features the code declares.
+    /// The text of every Cargo manifest (`Cargo.toml`) and `package.json` of the version, by
+    /// path, when the version is a commit or a git working tree: which Cargo features the code
+    /// declares, what its package scripts run.
     pub manifests: BTreeMap<String, String>,
 }
 
@@ -86,6 +87,14 @@ pub fn is_ci_file(path: &str) -> bool {
 /// Whether `path` is a Cargo manifest, read for the features it declares.
 pub(crate) fn is_cargo_manifest(path: &str) -> bool {
     path.rsplit('/').next() == Some("Cargo.toml")
+}
+
+/// Whether `path` is a package manifest (a Cargo manifest, or a `package.json` outside
+/// `node_modules`, read for the scripts it names).
+pub(crate) fn is_manifest(path: &str) -> bool {
+    is_cargo_manifest(path)
+        || (path.rsplit('/').next() == Some("package.json")
+            && !path.split('/').any(|part| part == "node_modules"))
 }
 
 /// Text of raw bytes, or [`FileContent::Binary`], or [`FileContent::TooLarge`] past

@@ -374,6 +374,11 @@ fn json_between(path: &str, before: &str, after: Option<&str>) -> (i32, serde_js
         None => fs::remove_file(root.join(path)).unwrap(),
     }
     git(root, &["commit", "-qam", "change"]);
+    json_of_last_commit(root)
+}
+
+/// The JSON report of guard on the last commit of the repository at `root`, with its exit code.
+fn json_of_last_commit(root: &Path) -> (i32, serde_json::Value) {
     let out = guard(root)
         .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
         .output()
@@ -2388,6 +2393,466 @@ jobs:
     };
     assert_eq!(
         kinds_after(&files, with_code),
+        (1, vec![("job-removed".into(), "reduction".into())])
+    );
+}
+
+#[test]
+fn a_command_its_tool_rejects_or_a_report_of_it_checks_nothing() {
+    let vet = |command: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  supply-chain:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo install --locked cargo-vet
+      - name: audit dependencies
+        run: {command}
+"
+        )
+    };
+    // `suggestions` is no subcommand of cargo-vet: the old step failed before checking
+    // anything, and `cargo vet suggest` prints suggestions.
+    assert_eq!(
+        kinds_between(
+            &vet("cargo vet --locked suggestions"),
+            &vet("cargo vet suggest")
+        ),
+        (0, vec![])
+    );
+    // The check itself (`cargo vet` runs `check`) replaced by the report is a loss.
+    let (code, report) = json_between(
+        ".github/workflows/checks.yml",
+        &vet("cargo vet --locked"),
+        Some(&vet("cargo vet suggest")),
+    );
+    assert_eq!(code, 1);
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["kind"], "command-removed");
+    assert_eq!(changes[0]["before"]["line"], 9);
+    assert_eq!(changes[0]["before"]["column"], 14);
+    let message = changes[0]["message"].as_str().unwrap();
+    assert!(message.contains("`cargo vet --locked`"), "{message}");
+}
+
+#[test]
+fn a_cache_of_files_only_removed_steps_used_goes_with_them() {
+    let before = "on:
+  pull_request:
+  push:
+    branches: [main]
+jobs:
+  licenses:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: restore the dependency list of main
+        uses: actions/cache/restore@v4
+        with:
+          path: deps-of-main.txt
+          key: deps-of-main
+      - name: compare the dependency list with main
+        continue-on-error: true
+        run: npm ls --all | diff deps-of-main.txt -
+      - name: write the dependency list
+        if: github.ref == 'refs/heads/main'
+        run: npm ls --all > ./deps-of-main.txt
+      - name: keep the dependency list for pull requests
+        if: github.ref == 'refs/heads/main'
+        uses: actions/cache/save@v4
+        with:
+          path: deps-of-main.txt
+          key: deps-of-main
+      - run: npx license-checker --failOn GPL
+";
+    let after = "on:
+  pull_request:
+  push:
+    branches: [main]
+jobs:
+  licenses:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npx license-checker --failOn GPL
+";
+    // The cached list served only the removed comparison: no cache finding of its own.
+    let (code, report) = json_between(".github/workflows/checks.yml", before, Some(after));
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        changes_of(&report)
+            .iter()
+            .all(|(kind, severity, _)| kind != "cache-removed" && severity == "review"),
+        "{report}"
+    );
+    // A cache of what the tools read themselves (npm's own cache) removed with those steps
+    // is still a loss, named at the removed cache step.
+    let npm_cache = before.replace(
+        "path: deps-of-main.txt\n          key: deps-of-main\n      - run: npx",
+        "path: ~/.npm\n          key: npm\n      - run: npx",
+    );
+    assert_ne!(npm_cache, before);
+    let (code, report) = json_between(".github/workflows/checks.yml", &npm_cache, Some(after));
+    assert_eq!(code, 1);
+    let lost: Vec<_> = changes_of(&report)
+        .into_iter()
+        .filter(|(_, severity, _)| severity == "reduction")
+        .collect();
+    assert_eq!(lost, [("cache-removed".into(), "reduction".into(), 21)]);
+}
+
+#[test]
+fn a_job_run_only_after_a_publish_removed_is_a_review() {
+    let release = |docs_condition: &str| {
+        format!(
+            "on:
+  push:
+    branches: [main]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    outputs:
+      released: ${{{{ steps.gh.outputs.id != '' }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo build --release
+      - id: gh
+        uses: softprops/action-gh-release@v2
+        with:
+          files: target/release/tool
+  docs:
+    needs: release
+    if: {docs_condition}
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo doc --no-deps
+      - run: ./scripts/push-docs.sh target/doc
+"
+        )
+    };
+    let without_docs = |docs_condition: &str| {
+        let text = release(docs_condition);
+        text[..text.find("  docs:").unwrap()].to_string()
+    };
+    // Run only once the release job published: it gated no change.
+    let published = "needs.release.outputs.released == 'true'";
+    let (code, report) = json_between(
+        ".github/workflows/release.yml",
+        &release(published),
+        Some(&without_docs(published)),
+    );
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        changes_of(&report),
+        [("unchecked-job-removed".into(), "review".into(), 16)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("after job `release` published"),
+        "{message}"
+    );
+    // Run after the release job whatever it did: its doc build gated every push.
+    let always = "always()";
+    let (code, report) = json_between(
+        ".github/workflows/release.yml",
+        &release(always),
+        Some(&without_docs(always)),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("job-removed".into(), "reduction".into(), 16)]
+    );
+}
+
+#[test]
+fn a_step_that_worked_in_a_folder_the_commit_deletes_goes_with_it() {
+    const WORKFLOW: &str = ".github/workflows/js.yml";
+    let before = "on: [pull_request]
+jobs:
+  js:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --frozen-lockfile
+        working-directory: packages/legacy-cli
+      - name: build the legacy cli
+        run: yarn build
+        working-directory: ./packages/legacy-cli
+      - run: yarn test
+";
+    let after = before.replace(
+        "      - run: yarn install --frozen-lockfile
+        working-directory: packages/legacy-cli
+      - name: build the legacy cli
+        run: yarn build
+        working-directory: ./packages/legacy-cli
+",
+        "",
+    );
+    // A repository with its code: the commit deletes the folder (or keeps it).
+    let with_code = |delete_folder: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        write(root, WORKFLOW, before);
+        write(
+            root,
+            "package.json",
+            "{\"scripts\": {\"test\": \"jest\"}}\n",
+        );
+        write(
+            root,
+            "packages/legacy-cli/package.json",
+            "{\"scripts\": {\"build\": \"tsc\"}}\n",
+        );
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "base"]);
+        write(root, WORKFLOW, &after);
+        if delete_folder {
+            git(root, &["rm", "-rq", "packages/legacy-cli"]);
+        }
+        git(root, &["commit", "-qam", "drop the legacy cli"]);
+        let (code, report) = json_of_last_commit(root);
+        (code, changes_of(&report))
+    };
+    // Deleted with its code: nothing was left to build.
+    assert_eq!(with_code(true), (0, vec![]));
+    // The folder stays: its build no longer runs.
+    assert_eq!(
+        with_code(false),
+        (1, vec![("step-removed".into(), "reduction".into(), 9)])
+    );
+    // A history of `.github` alone, and the new CI names the folder nowhere: a review.
+    let (code, report) = json_between(WORKFLOW, before, Some(&after));
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("step-removed".into(), "review".into(), 9)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(message.contains("`./packages/legacy-cli`"), "{message}");
+    // Still named by the new CI (a job still lints it): the build's removal is a loss.
+    let named = after.replace(
+        "      - run: yarn test\n",
+        "      - run: yarn test\n      - run: yarn lint\n        working-directory: packages/legacy-cli\n",
+    );
+    assert_eq!(kinds_between(before, &named).0, 1);
+}
+
+#[test]
+fn a_move_to_another_package_manager_is_compared_by_lockfiles_and_script_bodies() {
+    const WORKFLOW: &str = ".github/workflows/js.yml";
+    let before = "on:
+  pull_request:
+    paths: ['**/package.json', '**/yarn.lock', 'packages/**']
+jobs:
+  lint-api:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --frozen-lockfile
+        working-directory: packages/api
+      - run: yarn lint
+        working-directory: packages/api
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: yarn install --frozen-lockfile
+      - run: yarn test
+";
+    let after = "on:
+  pull_request:
+    paths: ['**/package.json', '**/pnpm-lock.yaml', 'packages/**']
+jobs:
+  eslint:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pnpm install --frozen-lockfile
+      - run: pnpm eslint:check
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pnpm install --frozen-lockfile
+      - run: pnpm test
+";
+    // A repository with its code: the migration replaces the lockfile, and the api package's
+    // `lint` becomes `eslint:check`, run for every package from the root. `new_lint` is the
+    // body of the api package's new script.
+    let migrated = |new_lint: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        write(root, WORKFLOW, before);
+        write(
+            root,
+            "package.json",
+            "{\"scripts\": {\"test\": \"vitest run\"}}\n",
+        );
+        write(root, "yarn.lock", "# yarn lockfile v1\n");
+        write(
+            root,
+            "packages/api/package.json",
+            "{\"scripts\": {\"lint\": \"eslint --ext ts src\"}}\n",
+        );
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "base"]);
+        write(root, WORKFLOW, after);
+        git(root, &["rm", "-q", "yarn.lock"]);
+        write(root, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+        write(
+            root,
+            "package.json",
+            "{\"scripts\": {\"test\": \"vitest run\", \"eslint:check\": \"pnpm -r eslint:check\"}}\n",
+        );
+        write(
+            root,
+            "packages/api/package.json",
+            format!("{{\"scripts\": {{\"eslint:check\": \"{new_lint}\"}}}}\n"),
+        );
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "move to pnpm"]);
+        let (code, report) = json_of_last_commit(root);
+        let lost: Vec<(String, String, u64)> = changes_of(&report)
+            .into_iter()
+            .filter(|(_, severity, _)| severity == "reduction")
+            .collect();
+        (code, lost)
+    };
+    // The new script still runs eslint: nothing lost; yarn.lock is deleted with the move.
+    assert_eq!(migrated("eslint src"), (0, vec![]));
+    // The new script runs another tool: the lint job is lost, named at its old line.
+    assert_eq!(
+        migrated("prettier --check src"),
+        (1, vec![("job-removed".into(), "reduction".into(), 5)])
+    );
+    // A history of `.github` alone: both are reviews naming what changed.
+    let (code, report) = json_between(WORKFLOW, before, Some(after));
+    assert_eq!(code, 0, "{report}");
+    let changes = report["changes"].as_array().unwrap();
+    let message_of = |kind: &str| {
+        changes
+            .iter()
+            .find(|c| c["kind"] == kind)
+            .map(|c| c["message"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        message_of("trigger-narrowed").contains("lockfile of another package manager"),
+        "{report}"
+    );
+    let removed = message_of("job-removed");
+    assert!(
+        removed.contains("(`lint`)") && removed.contains("(`eslint:check`)"),
+        "{removed}"
+    );
+}
+
+#[test]
+fn a_workflow_run_for_another_branch_s_pushes_removed_is_a_review() {
+    let release = |branch: &str| {
+        format!(
+            "on:
+  push:
+    branches: [{branch}]
+  workflow_dispatch:
+jobs:
+  integration:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: run the integration tests
+        run: cargo test --test '*' -- --ignored
+  publish:
+    needs: integration
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo publish
+"
+        )
+    };
+    // The `v1` copy removed, the `main` one kept: pushes to `v1` run `v1`'s own copy.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, ".github/workflows/release.yml", release("main"));
+    write(root, ".github/workflows/release-v1.yml", release("v1"));
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    git(root, &["rm", "-q", ".github/workflows/release-v1.yml"]);
+    git(
+        root,
+        &["commit", "-qm", "the v1 release workflow lives on v1"],
+    );
+    let (code, report) = json_of_last_commit(root);
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("workflow-removed".into(), "review".into(), 1)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("pushes to `v1`") && message.contains("release.yml (pushes to `main`)"),
+        "{message}"
+    );
+    // With nothing else running its tests, the workflow's removal is a loss.
+    let (code, report) = json_between(".github/workflows/release-v1.yml", &release("v1"), None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        changes_of(&report),
+        [("workflow-removed".into(), "reduction".into(), 1)]
+    );
+}
+
+#[test]
+fn a_check_the_toolchain_now_runs_in_every_build_removed_is_a_review() {
+    let workflow = |toolchain: &str, cfg_job: &str| {
+        format!(
+            "on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@{toolchain}
+      - run: cargo test --workspace
+{cfg_job}"
+        )
+    };
+    let cfg_job = "  cfg:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@nightly
+      - run: cargo check --workspace -Zcheck-cfg
+";
+    // Cargo checks cfgs in every build from 1.80: the stable test build still checks them.
+    let (code, report) = json_between(
+        ".github/workflows/checks.yml",
+        &workflow("stable", cfg_job),
+        Some(&workflow("stable", "")),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        changes_of(&report),
+        [("job-removed".into(), "review".into(), 9)]
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("job `test` runs `cargo test --workspace` on `stable`"),
+        "{message}"
+    );
+    // The remaining build is pinned before 1.80: nothing checks cfgs any more.
+    assert_eq!(
+        kinds_between(&workflow("1.75.0", cfg_job), &workflow("1.75.0", "")),
         (1, vec![("job-removed".into(), "reduction".into())])
     );
 }
