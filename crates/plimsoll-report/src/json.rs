@@ -55,9 +55,10 @@ pub fn render(report: &CheckReport, tool_version: &str) -> Result<String, Report
 
 /// Write `report` to `out` as a pretty-printed JSON document ending with a newline.
 ///
-/// Findings are formatted in batches of `BATCH`, each split across the threads and written
-/// in order before the next is formatted: a large report is never held in memory whole, and
-/// formatting does not run on one thread while the others idle (it was 5% of a workflow run).
+/// Findings are formatted in batches of `BATCH`, each split across the pool's threads and
+/// written in order while the next is formatted: a large report is never held in memory
+/// whole, and formatting does not run on one thread while the others idle (it was 5% of a
+/// workflow run).
 /// The text is the same as serialising the whole document with `serde_json::to_writer_pretty`.
 ///
 /// `tool_version` is written as `tool.version`: pass the version of the plimsoll binary
@@ -75,10 +76,16 @@ pub fn write(
     write_in_batches(report, tool_version, out, BATCH, PIECE)
 }
 
-/// How many findings are formatted before they are written.
-const BATCH: usize = 4096;
+/// How many findings are formatted before they are written. Small, so that the text of one
+/// batch is written and freed before the next is formatted and the next reuses its memory:
+/// with 4,096 (5 MB of text for a workflow run) every batch was fresh memory, and the kernel's
+/// zeroing of its pages was most of the time the report took.
+const BATCH: usize = 256;
 /// How many findings one thread formats at a time.
-const PIECE: usize = 128;
+const PIECE: usize = 16;
+/// Room for one finding's text, reserved up front: most take 0.5-2 KB (a fix's edits add
+/// more), and growing a buffer by doubling copies it and touches twice the memory.
+const FINDING_BYTES: usize = 2048;
 
 fn write_in_batches(
     report: &CheckReport,
@@ -107,64 +114,182 @@ fn write_in_batches(
     }
     text.extend_from_slice(b",\n  \"findings\": [\n");
     out.write_all(&text)?;
-    for (index, findings) in report.findings.chunks(batch.max(1)).enumerate() {
-        let pieces = findings
+    let format_batch = |findings: &[Finding]| {
+        findings
             .par_chunks(piece.max(1))
             .map(|findings| {
-                let mut text = Vec::new();
+                let mut text = Vec::with_capacity(findings.len() * FINDING_BYTES);
                 for (index, finding) in findings.iter().enumerate() {
                     if index > 0 {
                         text.extend_from_slice(b",\n");
                     }
                     // Array elements sit two levels deep: four spaces before every line.
                     text.extend_from_slice(ELEMENT_INDENT);
-                    serde_json::to_writer_pretty(
-                        Indented(&mut text),
-                        &finding_out(finding, report),
-                    )?;
+                    let mut serializer =
+                        serde_json::Serializer::with_formatter(&mut text, ElementFormatter::new());
+                    finding_out(finding, report).serialize(&mut serializer)?;
                 }
                 Ok(text)
             })
-            .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()?;
-        for (piece, text) in pieces.iter().enumerate() {
-            if index > 0 || piece > 0 {
-                out.write_all(b",\n")?;
+            .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()
+    };
+    let format_batch = &format_batch;
+    let mut batches = report.findings.chunks(batch.max(1));
+    let mut pending = batches.next().map(format_batch).transpose()?;
+    let mut first = true;
+    while let Some(pieces) = pending.take() {
+        // The next batch is formatted on the pool's threads while this one is written here.
+        let following = batches.next();
+        let mut next = None;
+        let written = rayon::in_place_scope(|scope| {
+            if let Some(findings) = following {
+                let next = &mut next;
+                scope.spawn(move |_| *next = Some(format_batch(findings)));
             }
-            out.write_all(text)?;
-        }
+            write_pieces(out, &pieces, &mut first)
+        });
+        written?;
+        pending = next.transpose()?;
     }
     out.write_all(b"\n  ]\n}\n")?;
+    Ok(())
+}
+
+/// Write the formatted `pieces` of the findings array, each after a `,` line break but the
+/// array's first.
+fn write_pieces(
+    out: &mut dyn std::io::Write,
+    pieces: &[Vec<u8>],
+    first: &mut bool,
+) -> Result<(), ReportError> {
+    for text in pieces {
+        if !std::mem::take(first) {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(text)?;
+    }
     Ok(())
 }
 
 /// The indentation of an element of the top-level object's `findings` array.
 const ELEMENT_INDENT: &[u8] = b"    ";
 
-/// A writer that indents every line after the first by [`ELEMENT_INDENT`], so that a value
-/// pretty-printed on its own reads as an element of the `findings` array. JSON strings hold no
-/// raw line breaks, so every `\n` written is one of the printer's.
-struct Indented<'a>(&'a mut Vec<u8>);
+/// `serde_json`'s pretty printer (two spaces a level) for a value that sits two levels deep,
+/// as an element of the `findings` array: every line after the first starts with
+/// [`ELEMENT_INDENT`] before its own indentation. It writes what pretty-printing the value on
+/// its own and indenting each of its lines would, without a second pass over the text (that
+/// pass was a fifth of the report's formatting).
+struct ElementFormatter {
+    /// Nesting level, counting the two levels above the element.
+    level: usize,
+    /// Whether the innermost array or object open so far has a member.
+    has_value: bool,
+}
 
-impl std::io::Write for Indented<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        // Most writes are pieces of one line (a string, a key, a `: `): copied as they are.
-        if !bytes.contains(&b'\n') {
-            self.0.extend_from_slice(bytes);
-            return Ok(bytes.len());
+impl ElementFormatter {
+    /// Indentation bytes of one level.
+    const INDENT: &'static [u8] = b"  ";
+
+    fn new() -> Self {
+        ElementFormatter {
+            level: ELEMENT_INDENT.len() / Self::INDENT.len(),
+            has_value: false,
         }
-        let mut lines = bytes.split(|&byte| byte == b'\n');
-        if let Some(first) = lines.next() {
-            self.0.extend_from_slice(first);
-        }
-        for line in lines {
-            self.0.push(b'\n');
-            self.0.extend_from_slice(ELEMENT_INDENT);
-            self.0.extend_from_slice(line);
-        }
-        Ok(bytes.len())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn indent<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            writer.write_all(Self::INDENT)?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            writer.write_all(b"\n")?;
+            self.indent(writer)?;
+        }
+        writer.write_all(bracket)
+    }
+
+    fn member<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        writer.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(writer)
+    }
+}
+
+impl serde_json::ser::Formatter for ElementFormatter {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.member(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        _writer: &mut W,
+    ) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.member(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        _writer: &mut W,
+    ) -> std::io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }

@@ -23,6 +23,10 @@ const SHORTEST: usize = 6;
 pub struct Scrubber {
     /// Each lowercased 8-byte window of a secret, as a number, with the secret it comes from.
     grams: HashMap<u64, usize, BuildHasherDefault<GramHasher>>,
+    /// A bit per value of [`filter_bit`], set for each gram of `grams`: most windows of a text
+    /// are ruled out by one bit instead of a lookup in `grams` (every window of every message,
+    /// help text and reported line is looked up: a quarter of the time `find` took).
+    filter: Vec<u64>,
     /// Lowercased secrets shorter than a window, with the secret they are.
     short: Vec<(String, usize)>,
     secrets: Vec<String>,
@@ -75,11 +79,17 @@ impl Scrubber {
                 {
                     continue;
                 }
-                if let std::collections::hash_map::Entry::Vacant(slot) =
-                    self.grams.entry(gram_of(window))
-                {
+                let gram = gram_of(window);
+                if let std::collections::hash_map::Entry::Vacant(slot) = self.grams.entry(gram) {
                     slot.insert(index);
                     new = true;
+                    if self.filter.is_empty() {
+                        self.filter = vec![0; FILTER_BITS / 64];
+                    }
+                    let bit = filter_bit(gram);
+                    if let Some(word) = self.filter.get_mut(bit / 64) {
+                        *word |= 1 << (bit % 64);
+                    }
                 }
             }
         }
@@ -129,7 +139,16 @@ impl Scrubber {
         let mut marks: Vec<(usize, usize, usize)> = Vec::new();
         if !self.grams.is_empty() {
             for (start, window) in bytes.windows(GRAM).enumerate() {
-                if let Some(&secret) = self.grams.get(&gram_of(window)) {
+                let gram = gram_of(window);
+                let bit = filter_bit(gram);
+                let maybe = self
+                    .filter
+                    .get(bit / 64)
+                    .is_some_and(|word| word & (1 << (bit % 64)) != 0);
+                if !maybe {
+                    continue;
+                }
+                if let Some(&secret) = self.grams.get(&gram) {
                     marks.push((start, start + GRAM, secret));
                 }
             }
@@ -222,6 +241,15 @@ fn percent_encoded(text: &str) -> String {
 }
 
 /// An 8-byte window as one number.
+/// Bits in [`Scrubber::filter`]: 8 KB, a few percent of them set by the secrets of a run.
+const FILTER_BITS: usize = 1 << 16;
+
+/// The bit of [`Scrubber::filter`] that `gram` sets: the top bits of a multiplicative hash.
+fn filter_bit(gram: u64) -> usize {
+    let mixed = (gram ^ (gram >> 31)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    (mixed >> (64 - FILTER_BITS.trailing_zeros())) as usize
+}
+
 fn gram_of(window: &[u8]) -> u64 {
     let mut gram = [0u8; GRAM];
     gram.copy_from_slice(&window[..GRAM]);
