@@ -350,10 +350,18 @@ impl<'s> Analyzer<'s> {
     }
 
     fn close_segment(&mut self) {
+        self.close_segment_at(false);
+    }
+
+    /// Close the current step; `log_end` when the log ends inside it.
+    fn close_segment_at(&mut self, log_end: bool) {
         let Some(mut segment) = self.current.take() else {
             return;
         };
-        if segment.step.failure.is_none() && segment.step.error_lines == 0 {
+        // A step the log ends in, before the job's end, did not end as far as the log shows
+        // (a log cut while the failing command ran): it keeps its candidates.
+        let unfinished = log_end && !self.job_end;
+        if segment.step.failure.is_none() && segment.step.error_lines == 0 && !unfinished {
             segment
                 .candidates
                 .sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -648,7 +656,7 @@ impl<'s> Analyzer<'s> {
 
     /// Stop reading: the structure and the kept candidates.
     pub fn finish(mut self) -> Reading {
-        self.close_segment();
+        self.close_segment_at(true);
         let mut jobs = Vec::new();
         let mut candidates = Vec::new();
         for (job, kept) in self.jobs {
