@@ -109,6 +109,64 @@ def origin_commits(ids):
     return out
 
 
+def strict_folds(example, cases, by_path, effect, ablated, confined, loo, rounds=3):
+    """The leave-the-motivating-repository-out figure with stand-ins left out too.
+
+    Single-signature ablation calls a signature confined to repository R when leaving it out
+    alone loses one of R's logs. Two signatures that each win R's log alone (a language's own
+    error signature and a generic rule that covers its lines) each look unneeded, so neither is
+    left out and R keeps the help. Here, per repository, the signatures that win no other
+    repository's log in the single ablation and match R's logs (its candidates) are left out
+    together with the confined ones; for each of R's logs that this loses, every candidate that
+    wins it back on its own joins R's left-out set. Repeated until nothing changes. Returns the
+    per-log (top-1, top-3) and the sets."""
+    wins_elsewhere = {sid: set(helps) for sid, (helps, _, _) in effect.items()}
+    by_repo = collections.defaultdict(list)
+    for case, path, _ in cases:
+        by_repo[f"{case.set_key}:{case.repo}"].append(path)
+    sets = {key: set(confined.get(key, set())) for key in by_repo}
+    current = dict(loo)
+    for _ in range(rounds):
+        # 1. Leave every candidate out at once: which of each repository's hits does that lose?
+        requests, meta, pools = [], [], {}
+        for key, paths in by_repo.items():
+            hits = [p for p in paths if current[p][0]]
+            pool = {sid for sid, results in ablated.items()
+                    if any(p in results for p in hits)
+                    and wins_elsewhere.get(sid, set()) <= {key}} - sets[key]
+            if not pool:
+                continue
+            pools[key] = pool
+            for path in hits:
+                requests.append(f"{path}\t{','.join(sorted(sets[key] | pool))}")
+                meta.append((key, path))
+        lost = [(key, path) for (key, path), row in
+                zip(meta, run_example(example, requests, ["--sets"]))
+                if not by_path[path][1](row["ranked"])[0]]
+        if not lost:
+            break
+        # 2. For each lost log, the candidates that win it back alone are stand-ins.
+        requests, meta = [], []
+        for key, path in lost:
+            for sid in sorted(pools[key]):
+                if path in ablated[sid]:
+                    requests.append(f"{path}\t{','.join(sorted(sets[key] | (pools[key] - {sid})))}")
+                    meta.append((key, sid, path))
+        added = collections.defaultdict(set)
+        for (key, sid, path), row in zip(meta, run_example(example, requests, ["--sets"])):
+            if by_path[path][1](row["ranked"])[0]:
+                added[key].add(sid)
+        if not added:
+            break
+        requests = []
+        for key, sids in added.items():
+            sets[key] |= sids
+            requests += [f"{p}\t{','.join(sorted(sets[key]))}" for p in by_repo[key]]
+        for row in run_example(example, requests, ["--sets"]):
+            current[row["path"]] = by_path[row["path"]][1](row["ranked"])
+    return current, sets
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default="../shared")
@@ -116,6 +174,11 @@ def main():
     parser.add_argument("--misses", action="store_true",
                         help="list the training logs whose top-1 is lost with their repository's "
                              "confined signatures left out (line picked vs labelled lines)")
+    parser.add_argument("--strict", action="store_true",
+                        help="also leave out, per repository, the signatures that stand in for its "
+                             "confined ones (they win none of another repository's logs, but win "
+                             "one of its own once the confined ones are out): single-signature "
+                             "ablation cannot see two signatures that each make the other redundant")
     args = parser.parse_args()
     root = os.path.join(args.shared, "ci-logs")
     if not os.path.isdir(root):
@@ -173,10 +236,16 @@ def main():
         loo[row["path"]] = score(row["ranked"])
         loo_ranked[row["path"]] = row["ranked"]
 
+    strict_loo, strict_sets = dict(loo), {}
+    if args.strict:
+        strict_loo, strict_sets = strict_folds(args.example, cases, by_path, effect, ablated,
+                                               confined, loo)
+
     print("\nLeave the motivating repository out (signatures whose wins are confined to a log's own "
           "repository left out for that log), per set and repository fold:\n")
-    print("| set | fold | logs | in-sample top-1 / top-3 | motivating repository left out |")
-    print("|---|---|---:|---|---|")
+    strict_head = " strict (redundant partners left out too) |" if args.strict else ""
+    print(f"| set | fold | logs | in-sample top-1 / top-3 | motivating repository left out |{strict_head}")
+    print("|---|---|---:|---|---|" + ("---|" if args.strict else ""))
     for set_key in ("logchunks", "cidiff", "bugswarm"):
         members = [(c, p) for c, p, _ in cases if c.set_key == set_key]
         if not members:
@@ -191,11 +260,24 @@ def main():
             b1 = sum(loo[p][0] for _, p in part)
             b3 = sum(loo[p][1] for _, p in part)
             label = "**all**" if fold == "all" else str(fold)
+            strict = ""
+            if args.strict:
+                c1 = sum(strict_loo[p][0] for _, p in part)
+                c3 = sum(strict_loo[p][1] for _, p in part)
+                strict = f" {100 * c1 / n:.1f}% / {100 * c3 / n:.1f}% |"
             print(f"| {set_key} | {label} | {n} | {100 * a1 / n:.1f}% / {100 * a3 / n:.1f}% "
-                  f"| {100 * b1 / n:.1f}% / {100 * b3 / n:.1f}% |")
+                  f"| {100 * b1 / n:.1f}% / {100 * b3 / n:.1f}% |{strict}")
     print("\nRepository-confined signatures per repository (what the right-hand column leaves out):")
     for key, sids in sorted(confined.items(), key=lambda kv: -len(kv[1])):
         print(f"- {key}: {', '.join(sorted(sids))}")
+    if args.strict:
+        print("\nStrict: signatures left out besides the confined ones, per repository (each wins "
+              "no other repository's log, and wins one of this repository's once its confined "
+              "signatures are out: a redundant partner of a confined signature):")
+        for key, sids in sorted(strict_sets.items()):
+            extra = sorted(sids - confined.get(key, set()))
+            if extra:
+                print(f"- {key}: {', '.join(extra)}")
     if args.misses:
         print("\nTraining logs missed with their repository's confined signatures left out:")
         for case, path, _ in cases:

@@ -7,6 +7,9 @@
 //! With `--sets`, each stdin line is `path<TAB>id,id,…` instead, and the log is ranked once with
 //! all those signatures left out together (`"without": "id,id,…"`).
 //!
+//! With `--explain` too, each variant's object also has `"explained"`: the first places with
+//! their score, signatures and text, for reading a miss.
+//!
 //! The scoring (which ranked line counts as right) is the evaluation script's; this only ranks.
 
 use std::io::{BufRead, Write};
@@ -17,6 +20,8 @@ use plimsoll_diagnose::{diagnose, LogSource, Signatures};
 
 /// Ranked places reported per run: the evaluation scores top-1 and top-3.
 const PLACES: usize = 3;
+/// Ranked places `--explain` shows.
+const EXPLAINED_PLACES: usize = 8;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let full = Signatures::builtin();
@@ -43,6 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let without = |skip: usize| without_all(&[skip]);
     let sets = std::env::args().any(|a| a == "--sets");
+    let explain = std::env::args().any(|a| a == "--explain");
     let mut variants: Vec<Option<Signatures>> = (0..full.list.len()).map(|_| None).collect();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -70,11 +76,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .split(',')
                 .filter_map(|id| full.list.iter().position(|s| s.id == id))
                 .collect();
-            let ranked = rank(&without_all(&skip)?);
+            let signatures = without_all(&skip)?;
+            let ranked = rank(&signatures);
             let ids = serde_json::to_string(ids)?;
+            let explained = if explain {
+                let places: Vec<serde_json::Value> = diagnose(&source, None, &signatures)
+                    .map(|a| {
+                        a.candidates
+                            .iter()
+                            .take(EXPLAINED_PLACES)
+                            .map(|c| {
+                                serde_json::json!({
+                                    "line": c.line.line,
+                                    "score": c.score,
+                                    "signatures": c.signatures,
+                                    "text": c.line.text,
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                format!(",\"explained\":{}", serde_json::Value::Array(places))
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "{{\"path\":{label},\"without\":{ids},\"ranked\":{ranked:?}}}"
+                "{{\"path\":{label},\"without\":{ids},\"ranked\":{ranked:?}{explained}}}"
             )?;
             continue;
         }

@@ -350,10 +350,18 @@ impl<'s> Analyzer<'s> {
     }
 
     fn close_segment(&mut self) {
+        self.close_segment_at(false);
+    }
+
+    /// Close the current step; `log_end` when the log ends inside it.
+    fn close_segment_at(&mut self, log_end: bool) {
         let Some(mut segment) = self.current.take() else {
             return;
         };
-        if segment.step.failure.is_none() && segment.step.error_lines == 0 {
+        // A step the log ends in, before the job's end, did not end as far as the log shows
+        // (a log cut while the failing command ran): it keeps its candidates.
+        let unfinished = log_end && !self.job_end;
+        if segment.step.failure.is_none() && segment.step.error_lines == 0 && !unfinished {
             segment
                 .candidates
                 .sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -496,6 +504,10 @@ impl<'s> Analyzer<'s> {
                 // already call errors, it is the one the tool meant. Alone it makes no line a
                 // candidate (diffs, banners and progress bars are red too).
                 score += ERROR_EMPHASIS_BONUS;
+            }
+            if self.signatures.refers_back(&self.matched) {
+                // A summary that counts the errors above it: the first of them explains it.
+                raise_counted_diagnostic(segment, score);
             }
             let candidates = &segment.candidates;
             let cause = segment.causes.read(text, || {
@@ -644,7 +656,7 @@ impl<'s> Analyzer<'s> {
 
     /// Stop reading: the structure and the kept candidates.
     pub fn finish(mut self) -> Reading {
-        self.close_segment();
+        self.close_segment_at(true);
         let mut jobs = Vec::new();
         let mut candidates = Vec::new();
         for (job, kept) in self.jobs {
@@ -661,6 +673,97 @@ impl<'s> Analyzer<'s> {
             job_end: self.job_end,
         }
     }
+}
+
+/// The least score of the first error-level diagnostic a compiler's summary counts
+/// (`aborting due to 2 previous errors`): a stated compiler error, as
+/// `generic.compiler-diagnostic` scores one.
+const COUNTED_DIAGNOSTIC_SCORE: f32 = 8.0;
+
+/// A summary that counts the diagnostics above it was read, scoring `summary`: the first
+/// error-level diagnostic of the same part of the step ranks at least as a stated compiler
+/// error and above the summary, whether or not a signature knows its tool.
+fn raise_counted_diagnostic(segment: &mut Segment, summary: f32) {
+    let part = segment.part;
+    let least = COUNTED_DIAGNOSTIC_SCORE.max(summary + DEEPEST_CAUSE_MARGIN);
+    if let Some(first) = segment
+        .candidates
+        .iter_mut()
+        .filter(|c| c.part == part)
+        .find(|c| is_error_diagnostic(&c.line.text))
+    {
+        first.score = first.score.max(least);
+        first.raw = first.raw.max(least);
+    }
+}
+
+/// Whether a line opens an error-level diagnostic in the shapes compilers share: led by its
+/// severity, with or without a code (`error: …`, `error[E0425]: …`, `fatal error: …`,
+/// `error TS2304: …`), or by its location in the GNU form (`file.c:3:5: error: …`, GNU Coding
+/// Standards, "Formatting Error Messages") or MSBuild's (`File.cs(3,5): error CS0103: …`).
+pub fn is_error_diagnostic(text: &str) -> bool {
+    let line = text.trim_start();
+    let line = line.strip_prefix("##[error]").unwrap_or(line);
+    if severity_led(line) {
+        return true;
+    }
+    // A location first: `path:line[:col]: ` or `path(line[,col]): `, then the severity.
+    let Some(colon) = line.find(": ") else {
+        return false;
+    };
+    let (location, rest) = (&line[..colon], &line[colon + 2..]);
+    if location.contains(char::is_whitespace) {
+        return false;
+    }
+    let gnu = location
+        .rsplit(':')
+        .take_while(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        .count()
+        >= 1;
+    let msbuild = location.ends_with(')')
+        && location.rfind('(').is_some_and(|open| {
+            location[open + 1..location.len() - 1]
+                .split(',')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+    (gnu || msbuild) && severity_led(rest)
+}
+
+/// Whether `text` starts with an error severity and its colon: `error:`, `error[E0425]:`,
+/// `error TS2304:`, `fatal error:`, in any case.
+fn severity_led(text: &str) -> bool {
+    let rest = strip_prefix_ignoring_case(text, "fatal error")
+        .or_else(|| strip_prefix_ignoring_case(text, "error"));
+    let Some(rest) = rest else {
+        return false;
+    };
+    if rest.starts_with(':') {
+        return true;
+    }
+    let code_then_colon = |code: &str, digits: bool| {
+        !code.is_empty()
+            && code.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (!digits || code.bytes().any(|b| b.is_ascii_digit()))
+    };
+    if let Some(code) = rest.strip_prefix('[') {
+        return code
+            .split_once("]:")
+            .is_some_and(|(code, _)| code_then_colon(code, false));
+    }
+    if let Some(code) = rest.strip_prefix(' ') {
+        return code
+            .split_once(':')
+            .is_some_and(|(code, _)| code_then_colon(code, true));
+    }
+    false
+}
+
+/// `text` without `prefix`, compared ignoring ASCII case.
+fn strip_prefix_ignoring_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix.as_bytes())
+        .then(|| text.get(prefix.len()..))
+        .flatten()
 }
 
 fn insert_bounded(segment: &mut Segment, candidate: Candidate) {
@@ -1390,6 +1493,91 @@ mod tests {
             "The command \"mvn -B test\" exited with 1.",
         ]);
         assert_eq!(ranked.first(), Some(&5), "{ranked:?}");
+    }
+
+    /// The ranked line numbers of a plain log made of `lines`, read with the built-in
+    /// signatures less those whose id starts with one of `left_out` (a tool no signature knows).
+    fn ranked_lines_without(lines: &[&str], left_out: &[&str]) -> Vec<usize> {
+        let mut blocks = crate::signatures::SIGNATURES_TOML.split("\n[[signature]]\n");
+        let mut text = blocks.next().unwrap_or_default().to_string();
+        for block in blocks {
+            let id = block.lines().next().unwrap_or_default();
+            if !left_out
+                .iter()
+                .any(|prefix| id.starts_with(&format!("id = \"{prefix}")))
+            {
+                text.push_str("\n[[signature]]\n");
+                text.push_str(block);
+            }
+        }
+        let signatures = Signatures::parse(&text).unwrap();
+        let mut analyzer = Analyzer::new(&signatures);
+        for (index, line) in lines.iter().enumerate() {
+            analyzer.push("travis.log", index + 1, line, false, false);
+        }
+        let reading = analyzer.finish();
+        reading
+            .rank(0, &signatures)
+            .iter()
+            .map(|c| c.line.line)
+            .collect()
+    }
+
+    #[test]
+    fn a_compilers_count_of_its_errors_is_explained_by_the_first_error_it_counts() {
+        // rustc's own signatures left out: what remains knows `error: ` lines and that the
+        // count is a summary, not that `error[E0425]` is rustc's error.
+        let log = [
+            "$ cargo build --verbose",
+            "   Compiling term v0.1.0 (/home/travis/build/octo/term)",
+            "error[E0425]: cannot find value `CURSOR` in this scope",
+            "  --> src/cursor.rs:70:26",
+            "   |",
+            "70 |     RasterizedGlyph { c: CURSOR, top: 0 }",
+            "   |                          ^^^^^^ not found in this scope",
+            "",
+            "error: aborting due to previous error",
+            "",
+            "For more information about this error, try `rustc --explain E0425`.",
+            "error: Could not compile `term`.",
+            "The command \"cargo build --verbose\" exited with 101.",
+        ];
+        let ranked = ranked_lines_without(&log, &["rust."]);
+        assert_eq!(ranked.first(), Some(&3), "{ranked:?}");
+        let summary = ranked.iter().position(|&l| l == 9);
+        assert!(summary.is_none_or(|at| at > 0), "{ranked:?}");
+    }
+
+    #[test]
+    fn error_level_diagnostics_are_known_by_their_shape() {
+        let diagnostics = [
+            "error: linking with `cc` failed: exit status: 1",
+            "error[E0425]: cannot find value `x` in this scope",
+            "fatal error: too many errors emitted, stopping now",
+            "error TS2304: Cannot find name 'describe'.",
+            "src/main.c:12:5: error: 'x' undeclared (first use in this function)",
+            "src/main.c:12: fatal error: stdio.h: No such file or directory",
+            "Main.java:3: error: cannot find symbol",
+            "src/app.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.",
+            "Program.cs(7,13): error CS0103: The name 'x' does not exist in the current context",
+            "##[error]src/lib.rs:3:5: error: expected `;`",
+        ];
+        for line in diagnostics {
+            assert!(is_error_diagnostic(line), "{line}");
+        }
+        let others = [
+            "error",
+            "errors: 0",
+            "Error handling was improved in 2.0",
+            "src/main.c:12:5: warning: unused variable 'x'",
+            "make: *** [all] Error 2",
+            "note: error[E0425] was reported above",
+            "see src/a.c:3: error: above",
+            "error in module: x",
+        ];
+        for line in others {
+            assert!(!is_error_diagnostic(line), "{line}");
+        }
     }
 
     #[test]

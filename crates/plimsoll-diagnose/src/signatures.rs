@@ -51,6 +51,11 @@ pub struct Signature {
     /// as the network exception a failed test raised under its own verdict.
     #[serde(default)]
     pub vote: Option<f32>,
+    /// Whether a matching line is a tool's summary that counts or points back to diagnostics
+    /// it printed above (`error: aborting due to 2 previous errors`, `3 errors generated.`):
+    /// the first error-level diagnostic above it in the same command's output explains it.
+    #[serde(default)]
+    pub refers_back: bool,
     /// A real log line the pattern matches.
     pub example: String,
     /// System packages that provide what is missing.
@@ -328,6 +333,16 @@ impl Signatures {
             }
         }
         best + 0.25 * rest + noise
+    }
+}
+
+impl Signatures {
+    /// Whether any of the `matched` signatures marks a summary that refers back to the
+    /// diagnostics above it.
+    pub fn refers_back(&self, matched: &[usize]) -> bool {
+        matched
+            .iter()
+            .any(|&index| self.list.get(index).is_some_and(|s| s.refers_back))
     }
 }
 

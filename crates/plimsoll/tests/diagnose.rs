@@ -1998,3 +1998,32 @@ fn npms_report_of_a_scripts_exit_ranks_below_the_scripts_own_output() {
         assert!(!text.starts_with("npm ERR!"), "{text}");
     }
 }
+
+#[test]
+fn a_log_cut_while_its_command_ran_keeps_every_error_of_that_command() {
+    // The log stops inside `configure.sh` (no "The command … exited" line): the step did not end
+    // as far as the log shows, so it is not read as a step that passed, which would keep only
+    // its two strongest lines and drop CMake's own summary of the run.
+    let (report, runner_ups) = plain_log_report(&[
+        "travis_fold:start:install",
+        "$ ./scripts/travis/install-deps.sh",
+        "Reading package lists... Done",
+        "travis_fold:end:install",
+        "$ ./scripts/travis/configure.sh",
+        "-- The C compiler identification is GNU 4.8.4",
+        "-- Boost version: 1.54.0",
+        "CMake Error at cmake/Modules/FindHalide.cmake:38 (message):",
+        "  Could NOT find Halide (missing: HALIDE_INCLUDE_DIR)",
+        "Call Stack (most recent call first):",
+        "  CMakeLists.txt:46 (include)",
+        "",
+        "",
+        "-- Configuring incomplete, errors occurred!",
+    ]);
+    assert_eq!(report["exact_line"]["line"], 8, "{}", report["exact_line"]);
+    assert_eq!(
+        report["failing_step"]["name"],
+        "$ ./scripts/travis/configure.sh"
+    );
+    assert!(runner_ups.contains(&14), "{runner_ups:?}");
+}

@@ -434,9 +434,18 @@ fn the_real_logs_of_issue_14_get_their_documented_class() {
             .collect();
         let (line, got, _, json) = diagnose_path(&dir, Path::new("fail.log"));
         assert_eq!(got, class, "{case}: {}", json["classification"]);
-        // A stated cause under a generic `ERROR:` line is good evidence, not certainty.
         let confidence = json["classification"]["confidence"].as_f64().unwrap_or(1.0);
-        assert!(confidence < 0.95, "{case}: confidence {confidence}");
+        let evidence = json["classification"]["evidence"]
+            .as_array()
+            .map_or(0, Vec::len);
+        if case == "astor_1278" {
+            // Jenkins' log of a lost agent is one step that failed (`Finished: FAILURE`): all
+            // of its runner-loss lines vote, and three agreeing lines are strong evidence.
+            assert!(evidence >= 3, "{case}: {}", json["classification"]);
+        } else {
+            // A stated cause under a generic `ERROR:` line is good evidence, not certainty.
+            assert!(confidence < 0.95, "{case}: confidence {confidence}");
+        }
         // A CiDiff log's file name (`fail.log`) is no job name.
         assert!(
             json["failing_job"].is_null(),
