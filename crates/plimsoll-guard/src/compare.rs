@@ -1466,6 +1466,14 @@ fn scripts_renamed(
 /// The tools (command keys: `eslint`, `tsc`) the `package.json` script `name` runs in any
 /// package of `version`, following scripts that run scripts (`pnpm -r eslint:check`).
 fn script_tools(version: &Snapshot, name: &str) -> BTreeSet<String> {
+    // Each manifest is parsed once, however many scripts are followed through it.
+    let scripts: Vec<serde_json::Value> = version
+        .manifests
+        .iter()
+        .filter(|(path, _)| path.ends_with("package.json"))
+        .filter_map(|(_, text)| serde_json::from_str::<serde_json::Value>(text).ok())
+        .filter_map(|mut manifest| manifest.get_mut("scripts").map(serde_json::Value::take))
+        .collect();
     let mut tools = BTreeSet::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut pending = vec![name.to_string()];
@@ -1473,14 +1481,8 @@ fn script_tools(version: &Snapshot, name: &str) -> BTreeSet<String> {
         if !seen.insert(script.clone()) || seen.len() > MAX_SCRIPTS_FOLLOWED {
             continue;
         }
-        for (path, text) in &version.manifests {
-            if !path.ends_with("package.json") {
-                continue;
-            }
-            let Ok(manifest) = serde_json::from_str::<serde_json::Value>(text) else {
-                continue;
-            };
-            let Some(body) = manifest["scripts"][script.as_str()].as_str() else {
+        for package_scripts in &scripts {
+            let Some(body) = package_scripts[script.as_str()].as_str() else {
                 continue;
             };
             for command in body.split(['&', ';', '|']) {
