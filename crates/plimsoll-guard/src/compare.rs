@@ -469,6 +469,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
     };
     let mut changes = sink.changes;
     follow_moved_checks(&mut changes, &old_models, &new_models);
+    follow_packages_run_elsewhere(&mut changes, &old_models, &new_models, after);
     review_on_demand_losses(&mut changes, &old_models);
     accept(&mut changes, &new_models, &code_allows);
     changes.sort_by(|a, b| {
@@ -510,14 +511,7 @@ fn follow_moved_checks(
     old_models: &BTreeMap<String, FileModel>,
     new_models: &BTreeMap<String, FileModel>,
 ) {
-    let judge = moved::Judge {
-        checks: |step| matches!(weight(step), Weight::Checks),
-        prepares,
-        runs_as_much,
-        and_terms: |text| top_level(unwrap_parentheses(text), "&&"),
-        matched_by,
-        change_events: CHANGE_EVENTS,
-    };
+    let judge = moved_judge();
     let jobs = || {
         old_models
             .values()
@@ -577,6 +571,200 @@ fn follow_moved_checks(
         change.after = Some(moved.at);
         true
     });
+}
+
+/// What decides, for [`moved`], whether a check is one and runs as much.
+fn moved_judge() -> moved::Judge {
+    moved::Judge {
+        checks: |step| matches!(weight(step), Weight::Checks),
+        prepares,
+        runs_as_much,
+        and_terms: |text| top_level(unwrap_parentheses(text), "&&"),
+        matched_by,
+        change_events: CHANGE_EVENTS,
+    }
+}
+
+/// At most this many packages are named in one message; the rest are counted.
+const PACKAGES_NAMED: usize = 8;
+
+/// `--workspace` no longer passed, or `-p` packages passed instead, reported against the one
+/// new command closest to the old: decided instead by the union of the new commands that run
+/// where the old one ran ([`moved::packages_still_run`]). Run for every package: forgotten;
+/// packages left out somewhere: one loss naming them and the runner; a workspace run package by
+/// package where the revision holds no `Cargo.toml` to list its members: one review.
+fn follow_packages_run_elsewhere(
+    changes: &mut Vec<Change>,
+    old_models: &BTreeMap<String, FileModel>,
+    new_models: &BTreeMap<String, FileModel>,
+    after: &Snapshot,
+) {
+    // A package flag that "may" be passed by matrix values is decided too: per leg, below.
+    let narrowing = |c: &Change| {
+        (c.severity == Severity::Reduction
+            && matches!(c.kind, Kind::FlagRemoved | Kind::CommandNarrowed))
+            || (c.kind == Kind::ScriptChanged
+                && c.severity == Severity::Review
+                && moved::selects_packages(&c.subject))
+    };
+    let mut places: Vec<Location> = Vec::new();
+    for change in changes.iter().filter(|c| narrowing(c)) {
+        if let Some(before) = &change.before {
+            if !places.contains(before) {
+                places.push(before.clone());
+            }
+        }
+    }
+    if places.is_empty() {
+        return;
+    }
+    let commands = commands_of;
+    // Cargo's package flags: other tools' `--exclude` names paths (`rsync --exclude .git*`).
+    let named_in_ci: BTreeSet<String> = commands(old_models)
+        .chain(commands(new_models))
+        .filter(|(_, _, _, command)| {
+            matches!(command.key.split(' ').next(), Some("cargo" | "cross"))
+        })
+        .flat_map(|(_, _, _, command)| &command.flags)
+        .filter_map(|flag| {
+            let flag = equivalence::canonical_flag(flag);
+            let package = flag
+                .strip_prefix("-p ")
+                .or_else(|| flag.strip_prefix("--exclude "))?;
+            (!package.contains('$')).then(|| package.to_string())
+        })
+        .collect();
+    let members = crate::workspace::members(after);
+    let packages = moved::Packages {
+        members: members.as_ref(),
+        named_in_ci: &named_in_ci,
+    };
+    let judge = moved_judge();
+    for before in places {
+        let Some((file, job, step, command)) =
+            commands(old_models).find(|(_, _, _, c)| c.quality && c.location == before)
+        else {
+            continue;
+        };
+        let Some(union) = moved::packages_still_run(
+            (file, job, step),
+            command,
+            (old_models, new_models),
+            &packages,
+            &judge,
+        ) else {
+            continue;
+        };
+        let Some(first) = changes
+            .iter()
+            .position(|c| narrowing(c) && c.before.as_ref() == Some(&before))
+        else {
+            continue;
+        };
+        let after_location = changes[first].after.clone();
+        let replacement = match union {
+            moved::Union::Covered => None,
+            moved::Union::Missing(by_runner) => {
+                let lost: BTreeSet<&String> = by_runner.values().flatten().collect();
+                let where_ = by_runner
+                    .iter()
+                    .map(|(runner, lost)| format!("{} on `{runner}`", named(lost.iter())))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Some(Change {
+                    kind: Kind::CommandNarrowed,
+                    severity: Severity::Reduction,
+                    subject: lost.into_iter().cloned().collect::<Vec<_>>().join(" "),
+                    message: format!(
+                        "{} in job `{}` no longer runs for {where_}: no command new in this version runs it there for them with its targets and flags",
+                        described(command),
+                        job.id
+                    ),
+                    before: Some(before.clone()),
+                    after: after_location,
+                    accepted: None,
+                })
+            }
+            moved::Union::Undecided { covered } => Some(Change {
+                kind: Kind::CommandNarrowed,
+                severity: Severity::Review,
+                subject: command.key.clone(),
+                message: format!(
+                    "{} in job `{}` is now run package by package ({}) where it ran; whether they are every member of the workspace is in its Cargo.toml, which this revision does not hold: check none is left out",
+                    described(command),
+                    job.id,
+                    named(covered.iter())
+                ),
+                before: Some(before.clone()),
+                after: after_location,
+                accepted: None,
+            }),
+        };
+        let mut index = 0;
+        changes.retain(|c| {
+            index += 1;
+            index - 1 == first || !(narrowing(c) && c.before.as_ref() == Some(&before))
+        });
+        match replacement {
+            Some(change) => changes[first] = change,
+            None => {
+                changes.remove(first);
+            }
+        }
+    }
+}
+
+/// Every command of every job of `models`, with its workflow, job and step.
+fn commands_of(
+    models: &BTreeMap<String, FileModel>,
+) -> impl Iterator<Item = (&FileModel, &JobModel, &StepModel, &model::CommandModel)> {
+    models
+        .values()
+        .flat_map(|file| file.jobs.iter().map(move |job| (file, job)))
+        .flat_map(|(file, job)| job.steps.iter().map(move |step| (file, job, step)))
+        .flat_map(|(file, job, step)| {
+            step.commands
+                .iter()
+                .map(move |command| (file, job, step, command))
+        })
+}
+
+/// Package names for a message: the first few, then how many more.
+fn named<'p>(packages: impl ExactSizeIterator<Item = &'p String>) -> String {
+    let total = packages.len();
+    let mut text = packages
+        .take(PACKAGES_NAMED)
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if total > PACKAGES_NAMED {
+        text.push_str(&format!(" and {} more", total - PACKAGES_NAMED));
+    }
+    text
+}
+
+/// A command that selected packages, shortened for a message: its excluded packages counted
+/// (`cargo test --workspace --lib`, 45 packages excluded).
+fn described(command: &model::CommandModel) -> String {
+    let excluded = command
+        .flags
+        .iter()
+        .filter(|f| f.starts_with("--exclude "))
+        .count();
+    let shown: Vec<&str> = std::iter::once(command.key.as_str())
+        .chain(
+            command
+                .flags
+                .iter()
+                .filter(|f| !f.starts_with("--exclude "))
+                .map(String::as_str),
+        )
+        .collect();
+    match excluded {
+        0 => format!("`{}`", shown.join(" ")),
+        1 => format!("`{}` (one package excluded)", shown.join(" ")),
+        n => format!("`{}` ({n} packages excluded)", shown.join(" ")),
+    }
 }
 
 /// Forget the triggers `old` lost (in `changes[from..]`) whose runs another workflow of the new

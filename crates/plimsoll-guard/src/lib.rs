@@ -32,6 +32,7 @@ pub mod render;
 pub mod skips;
 mod snapshot;
 mod version;
+mod workspace;
 
 pub use compare::{compare, Change, Checked, GuardReport, Kind, Severity};
 pub use location::Location;

@@ -28,6 +28,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::elsewhere;
+use crate::equivalence;
 use crate::location::Location;
 use crate::matrix::{Combination, Matrix};
 use crate::model::{self, CommandModel, FileKind, FileModel, JobModel, StepModel};
@@ -188,6 +189,310 @@ pub fn checks_moved(
         }
     }
     moved
+}
+
+/// The packages a cargo command selects: `--workspace` (less its `--exclude`s) or its `-p`s.
+#[derive(Debug, Default)]
+struct Selection {
+    workspace: bool,
+    packages: BTreeSet<String>,
+    excluded: BTreeSet<String>,
+}
+
+impl Selection {
+    /// `None` for a command that selects no package by name (the package of the folder it runs
+    /// in, or the workspace's default members, which guard does not know).
+    fn of(command: &CommandModel) -> Option<Selection> {
+        let mut selection = Selection::default();
+        for flag in command.flags.iter().map(|f| equivalence::canonical_flag(f)) {
+            if flag == "--workspace" {
+                selection.workspace = true;
+            } else if let Some(package) = flag.strip_prefix("-p ") {
+                selection.packages.insert(package.to_string());
+            } else if let Some(package) = flag.strip_prefix("--exclude ") {
+                selection.excluded.insert(package.to_string());
+            }
+        }
+        // A package given by an expression (`-p ${{ matrix.crate }}`) is known only per leg.
+        let expression = |p: &String| p.contains("${{") || p.contains('$');
+        if selection.packages.iter().any(expression) || selection.excluded.iter().any(expression) {
+            return None;
+        }
+        (selection.workspace || !selection.packages.is_empty()).then_some(selection)
+    }
+
+    fn selects(&self, package: &str) -> bool {
+        if self.workspace {
+            !self.excluded.contains(package)
+        } else {
+            self.packages.contains(package)
+        }
+    }
+}
+
+/// Whether a flag picks packages (`-p x`, `--workspace`, `--exclude x`).
+pub fn selects_packages(flag: &str) -> bool {
+    let flag = equivalence::canonical_flag(flag);
+    flag == "--workspace" || flag.starts_with("-p ") || flag.starts_with("--exclude ")
+}
+
+/// Whether `new` runs, for the packages it selects, every target `old` ran with every other flag
+/// `old` passed: the same targets (`--lib`, `--tests`; none passed runs the defaults, which hold
+/// them) and the flags that say how (`--release`, `--features x`), in any spelling.
+fn runs_targets_and_flags_of(old: &CommandModel, new: &CommandModel) -> bool {
+    let targets = |command: &CommandModel| -> Vec<String> {
+        command
+            .flags
+            .iter()
+            .filter(|f| !selects_packages(f) && equivalence::narrows(f))
+            .cloned()
+            .collect()
+    };
+    let (was, is) = (targets(old), targets(new));
+    let targets_kept =
+        is.is_empty() || (!was.is_empty() && was.iter().all(|t| equivalence::still_passed(t, &is)));
+    targets_kept
+        && old
+            .flags
+            .iter()
+            .filter(|f| !selects_packages(f) && !equivalence::narrows(f))
+            .all(|f| equivalence::still_passed(f, &new.flags))
+}
+
+/// What the commands new in this version run of an old command that selected packages.
+#[derive(Debug)]
+pub enum Union {
+    /// Wherever it ran, new commands run it for each package it selected.
+    Covered,
+    /// Packages it ran for that no new command runs it for, by the runner where they ran.
+    Missing(BTreeMap<String, BTreeSet<String>>),
+    /// It selected the whole workspace, whose members this revision does not list (no root
+    /// `Cargo.toml`), and the new commands run it for every package the CI names.
+    Undecided {
+        /// The packages the new commands run it for, there.
+        covered: BTreeSet<String>,
+    },
+}
+
+/// The packages guard knows of, for a command that selected the workspace.
+pub struct Packages<'a> {
+    /// The workspace's members read from the new revision's manifests, when it holds them.
+    pub members: Option<&'a BTreeSet<String>>,
+    /// Packages either version's CI names (`-p x`, `--exclude x`): they exist, manifest or not.
+    pub named_in_ci: &'a BTreeSet<String>,
+}
+
+/// Whether the new version still runs `command` (of `step`, in `job` of workflow `file`) for
+/// every package it selected, wherever it ran: the union of the new commands of the same tool
+/// and subcommand, in steps new in this version, that run there (as [`checks_moved`] decides a
+/// place: a runner of the same platform, the values the step read, `if:`s that hold, a workflow
+/// run on that event for at least as much) with its targets and flags. `cargo test --workspace`
+/// is run by `cargo test -p a` and `cargo test -p b` when `a` and `b` are every member. `None`
+/// when the command selects no package by name, guard cannot tell where it ran, or some place
+/// it ran has no new command of the kind at all (then the comparison with the closest command
+/// says what was lost).
+pub fn packages_still_run(
+    (file, job, step): (&FileModel, &JobModel, &StepModel),
+    command: &CommandModel,
+    (old_models, new_models): (&BTreeMap<String, FileModel>, &BTreeMap<String, FileModel>),
+    packages: &Packages,
+    judge: &Judge,
+) -> Option<Union> {
+    if file.kind != FileKind::Workflow || file.triggers.contains_key("workflow_call") {
+        return None;
+    }
+    let old = Selection::of(command)?;
+    let legs = combinations(job)?;
+    let existed: HashSet<&str> = old_models
+        .values()
+        .flat_map(|m| &m.jobs)
+        .flat_map(|j| &j.steps)
+        .map(|s| s.content.as_str())
+        .collect();
+    let keys: BTreeSet<String> = step.run.iter().flat_map(|text| matrix_keys(text)).collect();
+    let given: Vec<String> = [&job.condition, &step.condition]
+        .into_iter()
+        .flatten()
+        .flat_map(|(text, _)| (judge.and_terms)(text))
+        .map(compact)
+        .collect();
+    let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut undecided: Option<BTreeSet<String>> = None;
+    let mut ran_somewhere = false;
+    let mut places: Vec<(String, Vec<Selection>, Vec<Selection>)> = Vec::new();
+    for leg in &legs {
+        for event in judge.change_events {
+            let Some(trigger) = file.triggers.get(*event) else {
+                continue;
+            };
+            if truth(job.condition.as_ref(), leg, event, &[], judge) == Truth::No
+                || truth(step.condition.as_ref(), leg, event, &[], judge) == Truth::No
+            {
+                continue;
+            }
+            ran_somewhere = true;
+            let runner = runner_of(job, leg)?;
+            let place = Place {
+                runner: &runner,
+                leg,
+                keys: &keys,
+                given: &given,
+            };
+            let same_tool: Vec<CommandModel> = new_models
+                .values()
+                .filter(|w| w.kind == FileKind::Workflow)
+                .filter_map(|w| {
+                    let theirs =
+                        elsewhere::selects_all_of(w, trigger, judge.matched_by, &["types"])?;
+                    Some((w, theirs))
+                })
+                .flat_map(|(w, theirs)| {
+                    w.jobs.iter().flat_map(|there| {
+                        commands_there(&place, there, &theirs.event, &existed, judge)
+                    })
+                })
+                .filter(|d| d.runs == command.runs)
+                .collect();
+            let running: Vec<Selection> = same_tool
+                .iter()
+                .filter(|d| runs_targets_and_flags_of(command, d))
+                .filter_map(Selection::of)
+                .collect();
+            // Nothing runs it there for any package: not a split into runs per package,
+            // and the comparison with the closest command says what was lost.
+            if running.is_empty() {
+                return None;
+            }
+            let run_otherwise: Vec<Selection> =
+                same_tool.iter().filter_map(Selection::of).collect();
+            places.push((runner, running, run_otherwise));
+        }
+    }
+    // Packages named anywhere: in the CI's flags, and in the legs' values the runs select.
+    let named: BTreeSet<String> =
+        packages
+            .named_in_ci
+            .iter()
+            .cloned()
+            .chain(places.iter().flat_map(|(_, running, _)| {
+                running.iter().flat_map(|s| s.packages.iter().cloned())
+            }))
+            .collect();
+    for (runner, running, run_otherwise) in &places {
+        let covered = |package: &str| running.iter().any(|s| s.selects(package));
+        let wanted: BTreeSet<&String> = match (old.workspace, packages.members) {
+            (false, _) => old.packages.iter().collect(),
+            (true, Some(members)) => members.iter().filter(|p| old.selects(p)).collect(),
+            (true, None) => named.iter().filter(|p| old.selects(p)).collect(),
+        };
+        let lost: BTreeSet<String> = wanted
+            .iter()
+            .filter(|p| !covered(p))
+            .map(|p| p.to_string())
+            .collect();
+        // Packages run there with other targets or flags: the comparison with the closest
+        // command names the flag they lost, which says more than the package.
+        if lost
+            .iter()
+            .any(|p| run_otherwise.iter().any(|s| s.selects(p)))
+        {
+            return None;
+        }
+        if !lost.is_empty() {
+            missing.entry(runner.clone()).or_default().extend(lost);
+            continue;
+        }
+        // A whole workspace run only by naming packages, with no list of the workspace to
+        // hold them against: some member may be left out.
+        let whole_run = running
+            .iter()
+            .any(|s| s.workspace && s.excluded.is_subset(&old.excluded));
+        if old.workspace && packages.members.is_none() && !whole_run {
+            undecided
+                .get_or_insert_with(BTreeSet::new)
+                .extend(wanted.into_iter().cloned());
+        }
+    }
+    if !ran_somewhere {
+        return None;
+    }
+    Some(match undecided {
+        _ if !missing.is_empty() => Union::Missing(missing),
+        Some(covered) => Union::Undecided { covered },
+        None => Union::Covered,
+    })
+}
+
+/// The commands job `there` runs on a leg of the platform and values of `place`, for `event`,
+/// in steps new in this version whose `if:` holds there, with the leg's matrix values put in
+/// their flags (`-p ${{ matrix.crate }}` is `-p server` on the leg `crate: server`).
+fn commands_there(
+    place: &Place,
+    there: &JobModel,
+    event: &str,
+    existed: &HashSet<&str>,
+    judge: &Judge,
+) -> Vec<CommandModel> {
+    let Some(legs) = combinations(there) else {
+        return Vec::new();
+    };
+    let given = place.given;
+    let mut found = Vec::new();
+    for leg in &legs {
+        let Some(theirs) = runner_of(there, leg) else {
+            continue;
+        };
+        let holds_values = place
+            .keys
+            .iter()
+            .filter(|key| !crate::equivalence::is_platform_key(key))
+            .all(|key| {
+                place
+                    .leg
+                    .get(key)
+                    .is_none_or(|value| leg.get(key) == Some(value))
+            });
+        if !holds_values
+            || !crate::equivalence::same_platform(place.runner, &theirs)
+            || truth(there.condition.as_ref(), leg, event, given, judge) != Truth::Yes
+        {
+            continue;
+        }
+        found.extend(
+            there
+                .steps
+                .iter()
+                .filter(|s| !existed.contains(s.content.as_str()))
+                .filter(|s| truth(s.condition.as_ref(), leg, event, given, judge) == Truth::Yes)
+                .flat_map(|s| &s.commands)
+                .filter(|c| c.quality)
+                .map(|c| CommandModel {
+                    flags: c.flags.iter().map(|f| with_values(f, leg)).collect(),
+                    ..c.clone()
+                }),
+        );
+    }
+    found
+}
+
+/// `text` with each `${{ matrix.… }}` the leg gives a value replaced by that value.
+fn with_values(text: &str, leg: &Combination) -> String {
+    let mut resolved = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        let Some(end) = rest[start..].find("}}").map(|end| end + start + 2) else {
+            break;
+        };
+        resolved.push_str(&rest[..start]);
+        let expression = &rest[start..end];
+        match model::matrix_value(expression, leg).filter(|v| !v.is_empty()) {
+            Some(value) => resolved.push_str(&value),
+            None => resolved.push_str(expression),
+        }
+        rest = &rest[end..];
+    }
+    resolved.push_str(rest);
+    resolved
 }
 
 /// The legs a job runs: one empty combination without a matrix; `None` for a matrix known

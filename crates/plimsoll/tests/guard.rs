@@ -2856,3 +2856,140 @@ jobs:
         (1, vec![("job-removed".into(), "reduction".into())])
     );
 }
+
+#[test]
+fn a_workspace_test_split_into_one_run_per_package_is_decided_by_the_union_of_the_runs() {
+    const TEST: &str = ".github/workflows/test.yml";
+    let whole = "name: test
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  test:
+    strategy:
+      matrix:
+        os: [ubuntu-24.04, macos-14]
+    runs-on: ${{ matrix.os }}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      - name: Test
+        run: cargo test --workspace --locked --exclude xtask
+";
+    // One leg per package and platform, each run with the same flags.
+    let per_package = |crates: &str, exclude: &str| {
+        format!(
+            "name: test
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  test:
+    name: test ${{{{ matrix.crate }}}} on ${{{{ matrix.os }}}}
+    strategy:
+      fail-fast: false
+      matrix:
+        os: [ubuntu-24.04, macos-14]
+        crate: [{crates}]
+{exclude}    runs-on: ${{{{ matrix.os }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      - name: Test ${{{{ matrix.crate }}}}
+        run: cargo test --locked -p ${{{{ matrix.crate }}}}
+"
+        )
+    };
+    let workspace = [
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"crates/*\", \"xtask\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "crates/server/Cargo.toml",
+            "[package]\nname = \"server\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "crates/client/Cargo.toml",
+            "[package]\nname = \"client\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "crates/proto/Cargo.toml",
+            "[package]\nname = \"proto\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "xtask/Cargo.toml",
+            "[package]\nname = \"xtask\"\nversion = \"0.1.0\"\n",
+        ),
+    ];
+    let with_code: Vec<(&str, &str)> = std::iter::once((TEST, whole))
+        .chain(workspace.iter().copied())
+        .collect();
+    let split = |crates: &'static str, exclude: &'static str| {
+        let text = per_package(crates, exclude);
+        move |root: &Path| {
+            write(root, TEST, &text);
+        }
+    };
+    // Every member but the excluded one runs, on both platforms: nothing lost.
+    let (code, report) = report_after(&with_code, split("server, client, proto", ""));
+    assert_eq!((code, changes_of(&report)), (0, vec![]), "{report:#}");
+
+    // One member left out: a loss naming it, where the whole run was and where the runs are.
+    let (code, report) = report_after(&with_code, split("server, client", ""));
+    assert_eq!(code, 1, "{report:#}");
+    let lost: Vec<&serde_json::Value> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["severity"] == "reduction")
+        .collect();
+    assert_eq!(lost.len(), 1, "{report:#}");
+    assert_eq!(lost[0]["kind"], "command-narrowed");
+    assert_eq!(lost[0]["subject"], "proto");
+    let message = lost[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no longer runs for `proto` on `macos-14`; `proto` on `ubuntu-24.04`"),
+        "{message}"
+    );
+    assert_eq!(lost[0]["before"]["path"], TEST);
+    assert_eq!(
+        (
+            lost[0]["before"]["line"].as_u64(),
+            lost[0]["before"]["column"].as_u64()
+        ),
+        (Some(16), Some(14))
+    );
+    assert_eq!(lost[0]["after"]["path"], TEST);
+    assert!(lost[0]["after"]["line"].as_u64().is_some());
+
+    // A package still tested on Linux but no longer on macOS is lost on macOS.
+    let exclude = "        exclude:\n          - os: macos-14\n            crate: proto\n";
+    let (code, report) = report_after(&with_code, split("server, client, proto", exclude));
+    assert_eq!(code, 1, "{report:#}");
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no longer runs for `proto` on `macos-14`:"),
+        "{message}"
+    );
+
+    // A history of `.github` alone: the workspace's members are not known. The runs cover
+    // every package the CI names, so whether one is left out is for a person: a review.
+    let github_only = [(TEST, whole)];
+    let (code, report) = report_after(&github_only, split("server, client, proto", ""));
+    assert_eq!(code, 0, "{report:#}");
+    let kinds = changes_of(&report);
+    assert!(
+        kinds
+            .iter()
+            .all(|(kind, severity, _)| kind == "command-narrowed" && severity == "review"),
+        "{report:#}"
+    );
+    let message = report["changes"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("package by package (`client`, `proto`, `server`)"),
+        "{message}"
+    );
+}
