@@ -646,11 +646,17 @@ fn follow_packages_run_elsewhere(
         else {
             continue;
         };
+        let compared_with: Vec<Location> = changes
+            .iter()
+            .filter(|c| narrowing(c) && c.before.as_ref() == Some(&before))
+            .filter_map(|c| c.after.clone())
+            .collect();
         let Some(union) = moved::packages_still_run(
             (file, job, step),
             command,
             (old_models, new_models),
             &packages,
+            &compared_with,
             &judge,
         ) else {
             continue;
@@ -664,7 +670,7 @@ fn follow_packages_run_elsewhere(
         let after_location = changes[first].after.clone();
         let replacement = match union {
             moved::Union::Covered => None,
-            moved::Union::Missing(by_runner) => {
+            moved::Union::Missing { by_runner, at } => {
                 let lost: BTreeSet<&String> = by_runner.values().flatten().collect();
                 let where_ = by_runner
                     .iter()
@@ -681,7 +687,7 @@ fn follow_packages_run_elsewhere(
                         job.id
                     ),
                     before: Some(before.clone()),
-                    after: after_location,
+                    after: at.or(after_location),
                     accepted: None,
                 })
             }

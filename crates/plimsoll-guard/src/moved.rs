@@ -265,7 +265,12 @@ pub enum Union {
     /// Wherever it ran, new commands run it for each package it selected.
     Covered,
     /// Packages it ran for that no new command runs it for, by the runner where they ran.
-    Missing(BTreeMap<String, BTreeSet<String>>),
+    Missing {
+        /// The packages, by runner.
+        by_runner: BTreeMap<String, BTreeSet<String>>,
+        /// A new run of the same tool where they ran, if any: the nearest place left.
+        at: Option<Location>,
+    },
     /// It selected the whole workspace, whose members this revision does not list (no root
     /// `Cargo.toml`), and the new commands run it for every package the CI names.
     Undecided {
@@ -296,6 +301,7 @@ pub fn packages_still_run(
     command: &CommandModel,
     (old_models, new_models): (&BTreeMap<String, FileModel>, &BTreeMap<String, FileModel>),
     packages: &Packages,
+    compared_with: &[Location],
     judge: &Judge,
 ) -> Option<Union> {
     if file.kind != FileKind::Workflow || file.triggers.contains_key("workflow_call") {
@@ -319,7 +325,7 @@ pub fn packages_still_run(
     let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut undecided: Option<BTreeSet<String>> = None;
     let mut ran_somewhere = false;
-    let mut places: Vec<(String, Vec<Selection>, Vec<Selection>)> = Vec::new();
+    let mut places: Vec<RunsThere> = Vec::new();
     for leg in &legs {
         for event in judge.change_events {
             let Some(trigger) = file.triggers.get(*event) else {
@@ -358,27 +364,41 @@ pub fn packages_still_run(
                 .filter(|d| runs_targets_and_flags_of(command, d))
                 .filter_map(Selection::of)
                 .collect();
-            // Nothing runs it there for any package: not a split into runs per package,
-            // and the comparison with the closest command says what was lost.
-            if running.is_empty() {
-                return None;
-            }
             let run_otherwise: Vec<Selection> =
                 same_tool.iter().filter_map(Selection::of).collect();
-            places.push((runner, running, run_otherwise));
+            // Whether the closest command the job's comparison chose runs here: then what it
+            // reported (a flag no longer passed) is about this place.
+            let compared_here = same_tool
+                .iter()
+                .any(|d| compared_with.contains(&d.location));
+            let here = same_tool.first().map(|d| d.location.clone());
+            places.push(RunsThere {
+                runner,
+                running,
+                run_otherwise,
+                compared_here,
+                here,
+            });
         }
     }
     // Packages named anywhere: in the CI's flags, and in the legs' values the runs select.
-    let named: BTreeSet<String> =
-        packages
-            .named_in_ci
-            .iter()
-            .cloned()
-            .chain(places.iter().flat_map(|(_, running, _)| {
-                running.iter().flat_map(|s| s.packages.iter().cloned())
-            }))
-            .collect();
-    for (runner, running, run_otherwise) in &places {
+    let named: BTreeSet<String> = packages
+        .named_in_ci
+        .iter()
+        .cloned()
+        .chain(places.iter().flat_map(|RunsThere { running, .. }| {
+            running.iter().flat_map(|s| s.packages.iter().cloned())
+        }))
+        .collect();
+    let mut at = None;
+    for RunsThere {
+        runner,
+        running,
+        run_otherwise,
+        compared_here,
+        here,
+    } in &places
+    {
         let covered = |package: &str| running.iter().any(|s| s.selects(package));
         let wanted: BTreeSet<&String> = match (old.workspace, packages.members) {
             (false, _) => old.packages.iter().collect(),
@@ -390,17 +410,25 @@ pub fn packages_still_run(
             .filter(|p| !covered(p))
             .map(|p| p.to_string())
             .collect();
-        // Packages run there with other targets or flags: the comparison with the closest
-        // command names the flag they lost, which says more than the package.
-        if lost
-            .iter()
-            .any(|p| run_otherwise.iter().any(|s| s.selects(p)))
-        {
+        let otherwise = |p: &String| run_otherwise.iter().any(|s| s.selects(p));
+        // Packages run there with other targets or flags, by the command the job's comparison
+        // chose: the flag it reported lost says more than the package.
+        if *compared_here && lost.iter().any(otherwise) {
             return None;
         }
+        // Compared with a command that runs elsewhere: what runs here is what counts. A package
+        // run here with other targets may run part of what it ran: not named as lost.
+        let lost: BTreeSet<String> = lost.into_iter().filter(|p| !otherwise(p)).collect();
         if !lost.is_empty() {
             missing.entry(runner.clone()).or_default().extend(lost);
+            if at.is_none() {
+                at.clone_from(here);
+            }
             continue;
+        }
+        // Nothing here runs it with its targets and flags, and no package is known lost.
+        if running.is_empty() {
+            return None;
         }
         // A whole workspace run only by naming packages, with no list of the workspace to
         // hold them against: some member may be left out.
@@ -417,10 +445,27 @@ pub fn packages_still_run(
         return None;
     }
     Some(match undecided {
-        _ if !missing.is_empty() => Union::Missing(missing),
+        _ if !missing.is_empty() => Union::Missing {
+            by_runner: missing,
+            at,
+        },
         Some(covered) => Union::Undecided { covered },
         None => Union::Covered,
     })
+}
+
+/// One place an old command ran, and the new commands of its tool there.
+struct RunsThere {
+    /// The runner.
+    runner: String,
+    /// Selections of the new commands that run it with its targets and flags.
+    running: Vec<Selection>,
+    /// Selections of every new command of the tool.
+    run_otherwise: Vec<Selection>,
+    /// Whether the command the job's comparison chose runs here.
+    compared_here: bool,
+    /// The first new command of the tool here.
+    here: Option<Location>,
 }
 
 /// The commands job `there` runs on a leg of the platform and values of `place`, for `event`,
