@@ -1019,6 +1019,9 @@ impl Reader<'_> {
                 Value::Unknown
             }
             Token::Text(text) => Value::Text(text),
+            Token::Word(word) if word.eq_ignore_ascii_case("startsWith") && self.eat("(") => {
+                return self.starts_with();
+            }
             Token::Word(word) => self.word(&word),
         };
         // A call (`contains(…)`) or an index (`x[0]`): its value is not known here.
@@ -1027,6 +1030,28 @@ impl Reader<'_> {
             return Value::Unknown;
         }
         value
+    }
+
+    /// `startsWith(a, b)` after its `(`: whether text `a` begins with `b`, ignoring case as
+    /// GitHub does; unknown unless both are known texts.
+    fn starts_with(&mut self) -> Value {
+        let text = self.or();
+        if !self.eat(",") {
+            self.broken = true;
+            return Value::Unknown;
+        }
+        let prefix = self.or();
+        if !self.eat(")") {
+            self.broken = true;
+            return Value::Unknown;
+        }
+        match (text, prefix) {
+            (Value::Text(text), Value::Text(prefix)) => Value::Bool(
+                text.to_ascii_lowercase()
+                    .starts_with(&prefix.to_ascii_lowercase()),
+            ),
+            _ => Value::Unknown,
+        }
     }
 
     /// Skip the argument lists and indexes that follow an operand (`f(a)[0]`).
@@ -1054,6 +1079,11 @@ impl Reader<'_> {
             "false" => return Value::Bool(false),
             "null" => return Value::Null,
             "github.event_name" => return Value::Text(self.event.to_string()),
+            // A pull request's run checks out its merge ref ("Events that trigger workflows":
+            // `GITHUB_REF` is `refs/pull/<number>/merge`): never a branch or a tag.
+            "github.ref" if self.event == "pull_request" => {
+                return Value::Text("refs/pull/<number>/merge".to_string())
+            }
             _ => {}
         }
         if word.parse::<f64>().is_ok() {
@@ -1127,6 +1157,22 @@ mod tests {
             Truth::Unknown
         );
         assert_eq!(evaluate("'it''s' == 'it''s'", &lint, "push"), Truth::Yes);
+        // A pull request runs on its merge ref, a push on a branch or a tag: unknown which.
+        let no_tags = "!startsWith(github.ref, 'refs/tags/') && matrix.os == 'linux'";
+        assert_eq!(evaluate(no_tags, &lint, "pull_request"), Truth::Yes);
+        assert_eq!(evaluate(no_tags, &lint, "push"), Truth::Unknown);
+        assert_eq!(
+            evaluate("github.ref == 'refs/heads/main'", &lint, "pull_request"),
+            Truth::No
+        );
+        assert_eq!(
+            evaluate("startsWith('v1.2', 'V1')", &lint, "push"),
+            Truth::Yes
+        );
+        assert_eq!(
+            evaluate("startsWith(github.ref, 'refs/tags/'", &lint, "pull_request"),
+            Truth::Unknown
+        );
     }
 
     #[test]
