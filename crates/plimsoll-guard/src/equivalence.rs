@@ -605,7 +605,7 @@ fn action_matches(pattern: &str, target: &str) -> bool {
 }
 
 /// `*` matches any run of characters of one path part.
-fn part_matches(pattern: &[u8], text: &[u8]) -> bool {
+pub(crate) fn part_matches(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
         Some((b'*', rest)) => (0..=text.len()).any(|i| part_matches(rest, &text[i..])),

@@ -113,12 +113,7 @@ pub fn checks_moved(
     if checking.is_empty() || events.is_empty() || legs.is_empty() {
         return None;
     }
-    let existed: HashSet<&str> = old_models
-        .values()
-        .flat_map(|m| &m.jobs)
-        .flat_map(|j| &j.steps)
-        .map(|s| s.content.as_str())
-        .collect();
+    let existed = steps_of(old_models);
     let reads = |step: &StepModel| -> Vec<String> {
         step.run
             .iter()
@@ -148,12 +143,7 @@ pub fn checks_moved(
                     continue;
                 }
                 // Terms the old check required: the same test gates the new job alike.
-                let given: Vec<String> = [&job.condition, &step.condition]
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|(text, _)| (judge.and_terms)(text))
-                    .map(compact)
-                    .collect();
+                let given = required_terms(job, step, judge);
                 // The check ran here: on this leg's runner, with these of its values.
                 let runner = runner_of(job, leg)?;
                 let keys: BTreeSet<String> =
@@ -309,19 +299,9 @@ pub fn packages_still_run(
     }
     let old = Selection::of(command)?;
     let legs = combinations(job)?;
-    let existed: HashSet<&str> = old_models
-        .values()
-        .flat_map(|m| &m.jobs)
-        .flat_map(|j| &j.steps)
-        .map(|s| s.content.as_str())
-        .collect();
+    let existed = steps_of(old_models);
     let keys: BTreeSet<String> = step.run.iter().flat_map(|text| matrix_keys(text)).collect();
-    let given: Vec<String> = [&job.condition, &step.condition]
-        .into_iter()
-        .flatten()
-        .flat_map(|(text, _)| (judge.and_terms)(text))
-        .map(compact)
-        .collect();
+    let given = required_terms(job, step, judge);
     let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut undecided: Option<BTreeSet<String>> = None;
     let mut ran_somewhere = false;
@@ -484,23 +464,7 @@ fn commands_there(
     let given = place.given;
     let mut found = Vec::new();
     for leg in &legs {
-        let Some(theirs) = runner_of(there, leg) else {
-            continue;
-        };
-        let holds_values = place
-            .keys
-            .iter()
-            .filter(|key| !crate::equivalence::is_platform_key(key))
-            .all(|key| {
-                place
-                    .leg
-                    .get(key)
-                    .is_none_or(|value| leg.get(key) == Some(value))
-            });
-        if !holds_values
-            || !crate::equivalence::same_platform(place.runner, &theirs)
-            || truth(there.condition.as_ref(), leg, event, given, judge) != Truth::Yes
-        {
+        if !hosts(place, there, leg, event, judge) {
             continue;
         }
         found.extend(
@@ -538,6 +502,28 @@ fn with_values(text: &str, leg: &Combination) -> String {
     }
     resolved.push_str(rest);
     resolved
+}
+
+/// The contents of every step of the old version: a step whose content is among them is not
+/// new in this version.
+fn steps_of(old_models: &BTreeMap<String, FileModel>) -> HashSet<&str> {
+    old_models
+        .values()
+        .flat_map(|m| &m.jobs)
+        .flat_map(|j| &j.steps)
+        .map(|s| s.content.as_str())
+        .collect()
+}
+
+/// The `&&` terms (compacted) the old job's and step's `if:` required: the same test gates a
+/// new job alike.
+fn required_terms(job: &JobModel, step: &StepModel, judge: &Judge) -> Vec<String> {
+    [&job.condition, &step.condition]
+        .into_iter()
+        .flatten()
+        .flat_map(|(text, _)| (judge.and_terms)(text))
+        .map(compact)
+        .collect()
 }
 
 /// The legs a job runs: one empty combination without a matrix; `None` for a matrix known
@@ -603,21 +589,7 @@ fn runs_there(
     let legs = combinations(there)?;
     let given = place.given;
     legs.iter().find_map(|leg| {
-        let theirs = runner_of(there, leg)?;
-        let holds_values = place
-            .keys
-            .iter()
-            .filter(|key| !crate::equivalence::is_platform_key(key))
-            .all(|key| {
-                place
-                    .leg
-                    .get(key)
-                    .is_none_or(|value| leg.get(key) == Some(value))
-            });
-        if !holds_values
-            || !crate::equivalence::same_platform(place.runner, &theirs)
-            || truth(there.condition.as_ref(), leg, event, given, judge) != Truth::Yes
-        {
+        if !hosts(place, there, leg, event, judge) {
             return None;
         }
         let running: Vec<&StepModel> = there
@@ -649,6 +621,27 @@ fn runs_there(
         }
         first
     })
+}
+
+/// Whether leg `leg` of job `there` runs where `place` is, for `event`: a runner of the same
+/// platform, the values the old check read, and a job `if:` that holds there.
+fn hosts(place: &Place, there: &JobModel, leg: &Combination, event: &str, judge: &Judge) -> bool {
+    let Some(theirs) = runner_of(there, leg) else {
+        return false;
+    };
+    let holds_values = place
+        .keys
+        .iter()
+        .filter(|key| !crate::equivalence::is_platform_key(key))
+        .all(|key| {
+            place
+                .leg
+                .get(key)
+                .is_none_or(|value| leg.get(key) == Some(value))
+        });
+    holds_values
+        && crate::equivalence::same_platform(place.runner, &theirs)
+        && truth(there.condition.as_ref(), leg, event, place.given, judge) == Truth::Yes
 }
 
 /// Whether `new` runs the repository script `old` ran, fetched by URL from the repository's

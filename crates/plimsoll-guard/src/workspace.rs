@@ -68,16 +68,7 @@ fn folder_matches(pattern: &str, folder: &str) -> bool {
         && pattern
             .iter()
             .zip(&folder)
-            .all(|(p, f)| part_matches(p.as_bytes(), f.as_bytes()))
-}
-
-/// `*` matches any run of characters within one part of a path.
-fn part_matches(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|skip| part_matches(rest, &text[skip..])),
-        Some((c, rest)) => text.first() == Some(c) && part_matches(rest, &text[1..]),
-    }
+            .all(|(p, f)| crate::equivalence::part_matches(p.as_bytes(), f.as_bytes()))
 }
 
 #[cfg(test)]
