@@ -197,13 +197,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    // Every file is scanned for secrets: the detectors' automaton and the regexes every CI file
-    // needs are built while the settings load and discovery runs, on a core that would idle,
-    // instead of by the first thread to check a file while the other waits for them. Should no
-    // thread start, the scan builds them when first needed, as before.
-    let _ = std::thread::Builder::new()
-        .name("secrets".into())
-        .spawn(plimsoll_check::secrets::scanner::prepare);
     let overrides = Overrides {
         fail_on: args.fail_on.clone(),
         strict: args.strict,
