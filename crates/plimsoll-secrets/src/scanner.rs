@@ -841,6 +841,24 @@ fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Every text file of `../shared/corpus/real` shorter than `max_len` bytes; none, with the
+    /// reason printed, when the corpus is absent.
+    fn corpus_texts(max_len: usize) -> Vec<String> {
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
+        if !corpus.is_dir() {
+            println!("skipped the corpus: ../shared absent");
+            return Vec::new();
+        }
+        ignore::WalkBuilder::new(&corpus)
+            .hidden(false)
+            .build()
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .filter(|text| text.len() < max_len)
+            .collect()
+    }
+
     #[test]
     fn the_shipped_detectors_load() {
         let scanner = Scanner::from_toml(DETECTORS_TOML).unwrap();
@@ -906,21 +924,7 @@ mod tests {
             texts.push("x: token\npassword: secret_access_key\n".repeat(lines));
             texts.push(format!("{}private key-----", "tok\nen".repeat(lines)));
         }
-        let corpus =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
-        if corpus.is_dir() {
-            for entry in ignore::WalkBuilder::new(&corpus)
-                .hidden(false)
-                .build()
-                .flatten()
-            {
-                if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                    texts.push(text);
-                }
-            }
-        } else {
-            println!("skipped the corpus: ../shared absent");
-        }
+        texts.extend(corpus_texts(usize::MAX));
         let mut total = 0;
         for text in &texts {
             let (found, expected) = hits(text);
@@ -978,23 +982,7 @@ mod tests {
             ),
             format!("signing_key: {}\n", "é".repeat(230)),
         ];
-        let corpus =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
-        if corpus.is_dir() {
-            for entry in ignore::WalkBuilder::new(&corpus)
-                .hidden(false)
-                .build()
-                .flatten()
-            {
-                if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                    if text.len() < 1 << 20 {
-                        texts.push(text);
-                    }
-                }
-            }
-        } else {
-            println!("skipped the corpus: ../shared absent");
-        }
+        texts.extend(corpus_texts(1 << 20));
         let mut cut_secrets = 0;
         for text in &texts {
             let expected = found(&counted, text);
