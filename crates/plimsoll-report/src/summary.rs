@@ -36,9 +36,13 @@ impl Summary {
             findings: report.findings.len(),
             ..Summary::default()
         };
-        let mut files = HashSet::new();
+        // The files with findings are about those whose sources the report keeps: sized up
+        // front, the set does not hash every path again each time it grows.
+        let mut files = HashSet::with_capacity(report.sources.len());
         // The findings usually come sorted by path: a path is hashed once, not per finding.
-        let mut previous: Option<&std::path::Path> = None;
+        // Compared as bytes, which is cheaper than component by component; two spellings of
+        // one path still meet in the set.
+        let mut previous: Option<&std::ffi::OsStr> = None;
         for finding in &report.findings {
             match finding.severity {
                 Severity::Error => summary.errors += 1,
@@ -46,9 +50,9 @@ impl Summary {
                 Severity::Note => summary.notes += 1,
             }
             let path = finding.location.path.as_path();
-            if previous != Some(path) {
+            if previous != Some(path.as_os_str()) {
                 files.insert(path);
-                previous = Some(path);
+                previous = Some(path.as_os_str());
             }
             match finding.lowered {
                 Some(NonProduction::TestData) => summary.lowered_test_data += 1,

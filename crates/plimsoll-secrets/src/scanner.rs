@@ -8,7 +8,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, PatternID};
 use plimsoll_syntax::Span;
 use regex::Regex;
 
@@ -48,6 +50,8 @@ struct DetectorSpec {
     window: Option<usize>,
     max_length: Option<usize>,
     check: Option<Check>,
+    #[serde(default)]
+    eager: bool,
 }
 
 /// A validation a detector's matches must also pass, written in code because a regex cannot say
@@ -84,6 +88,9 @@ pub struct Detector {
     /// the regex, is cut to this many, as a `{m,max_length}` repetition would cut it.
     max_length: Option<usize>,
     check: Option<Check>,
+    /// Compiled by [`prepare`] before the scan needs it: the detectors whose keywords nearly
+    /// every CI file holds.
+    eager: bool,
 }
 
 /// A detector's compiled regexes.
@@ -182,7 +189,7 @@ pub struct SecretMatch<'s> {
 #[derive(Debug)]
 pub struct Scanner {
     detectors: Vec<Detector>,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Keywords>,
     /// For each prefilter pattern, the detectors that listed it.
     pattern_detectors: Vec<Vec<usize>>,
 }
@@ -201,6 +208,116 @@ pub fn scanner() -> &'static Scanner {
             }
         })
     })
+}
+
+/// How many stretches of a text the keyword automaton walks at once.
+const STREAMS: usize = 4;
+
+/// The detectors' keywords (lowercase, matched in any ASCII case) as an Aho-Corasick DFA, and
+/// every occurrence of each, overlapping ones included.
+///
+/// Walking a DFA is a chain of dependent table loads, one per byte, so the processor waits on
+/// each before the next: the text is cut at line breaks into [`STREAMS`] stretches walked side
+/// by side, whose loads overlap. No keyword holds a line break, so no occurrence crosses a
+/// cut, and after a line break the automaton is back in its start state: each stretch, walked
+/// from the start state, finds what one walk over the whole text finds there.
+#[derive(Debug)]
+struct Keywords {
+    dfa: DFA,
+    /// The unanchored start state.
+    start: aho_corasick::automaton::StateID,
+}
+
+impl Keywords {
+    fn new(patterns: &[String]) -> Result<Keywords, DetectorError> {
+        if patterns.iter().any(|p| p.contains('\n')) {
+            return Err(DetectorError::Format("a keyword holds a line break".into()));
+        }
+        // A DFA: the keyword set is small, so its tables stay small. Without a prefilter (no
+        // byte is rare among a hundred keywords), only match states are special.
+        let dfa = DFA::builder()
+            .ascii_case_insensitive(true)
+            .prefilter(false)
+            .build(patterns)
+            .map_err(|e| DetectorError::Format(e.to_string()))?;
+        let start = dfa
+            .start_state(Anchored::No)
+            .map_err(|e| DetectorError::Format(e.to_string()))?;
+        Ok(Keywords { dfa, start })
+    }
+
+    /// Call `hit` with the pattern, start and end of every keyword occurrence in `text`.
+    fn each_hit(&self, text: &[u8], mut hit: impl FnMut(PatternID, usize, usize)) {
+        // Stretch `k` is `at[k]..end[k]`; each but the first starts after a line break.
+        let mut at = [0; STREAMS];
+        let mut end = [0; STREAMS];
+        let mut from = 0;
+        for k in 0..STREAMS {
+            at[k] = from;
+            end[k] = if k + 1 == STREAMS {
+                text.len()
+            } else {
+                let target = (text.len() * (k + 1) / STREAMS).max(from);
+                memchr::memchr(b'\n', &text[target..]).map_or(text.len(), |i| target + i + 1)
+            };
+            from = end[k];
+        }
+        let mut state = [self.start; STREAMS];
+        let mut live = [true; STREAMS];
+        let side_by_side = (0..STREAMS).map(|k| end[k] - at[k]).min().unwrap_or(0);
+        for _ in 0..side_by_side {
+            for k in 0..STREAMS {
+                let next = self.dfa.next_state(Anchored::No, state[k], text[at[k]]);
+                state[k] = next;
+                at[k] += 1;
+                if self.dfa.is_special(next) {
+                    live[k] &= self.report(next, at[k], &mut hit);
+                }
+            }
+        }
+        for k in 0..STREAMS {
+            while live[k] && at[k] < end[k] {
+                let next = self.dfa.next_state(Anchored::No, state[k], text[at[k]]);
+                state[k] = next;
+                at[k] += 1;
+                if self.dfa.is_special(next) {
+                    live[k] = self.report(next, at[k], &mut hit);
+                }
+            }
+        }
+    }
+
+    /// Report the keywords that end at `end` in `state`; `false` when `state` is dead and the
+    /// stretch has no more matches (an unanchored search never reaches it).
+    fn report(
+        &self,
+        state: aho_corasick::automaton::StateID,
+        end: usize,
+        hit: &mut impl FnMut(PatternID, usize, usize),
+    ) -> bool {
+        if self.dfa.is_dead(state) {
+            return false;
+        }
+        if self.dfa.is_match(state) {
+            for index in 0..self.dfa.match_len(state) {
+                let pattern = self.dfa.match_pattern(state, index);
+                hit(pattern, end - self.dfa.pattern_len(pattern), end);
+            }
+        }
+        true
+    }
+}
+
+/// Build [`scanner`] and compile its `eager` detectors now, rather than when a scan first needs
+/// them: a check run calls it on a thread of its own while it looks for files, so that the
+/// threads checking files find them ready (building them took ~3 ms, while the other thread
+/// waited for the same lock).
+pub fn prepare() {
+    for detector in &scanner().detectors {
+        if detector.eager {
+            detector.compiled();
+        }
+    }
 }
 
 impl Scanner {
@@ -260,15 +377,10 @@ impl Scanner {
                 window: spec.window,
                 max_length: spec.max_length,
                 check: spec.check,
+                eager: spec.eager,
             });
         }
-        // A DFA: the keyword set is small, so its tables stay small, and scanning every byte of
-        // every file is the hot loop of a run (the NFA's overlapping search was twice as slow).
-        let prefilter = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| DetectorError::Format(e.to_string()))?;
+        let prefilter = Keywords::new(&patterns)?;
         Ok(Scanner {
             detectors,
             prefilter: Some(prefilter),
@@ -287,18 +399,22 @@ impl Scanner {
         let Some(prefilter) = &self.prefilter else {
             return Vec::new();
         };
-        // (detector, window start, window end) for every keyword hit.
+        // (detector, window start, window end) for every keyword hit, in any order: they are
+        // sorted below.
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
-        for hit in prefilter.find_overlapping_iter(text) {
-            for &index in &self.pattern_detectors[hit.pattern().as_usize()] {
-                let start = line_start_near(text, hit.start());
+        prefilter.each_hit(text.as_bytes(), |pattern, hit_start, hit_end| {
+            let Some(detectors) = self.pattern_detectors.get(pattern.as_usize()) else {
+                return;
+            };
+            for &index in detectors {
+                let start = line_start_near(text, hit_start);
                 let end = match self.detectors[index].window {
-                    Some(window) => ceil_char_boundary(text, hit.end().saturating_add(window)),
-                    None => line_end_near(text, hit.end()),
+                    Some(window) => ceil_char_boundary(text, hit_end.saturating_add(window)),
+                    None => line_end_near(text, hit_end),
                 };
                 windows.push((index, start, end));
             }
-        }
+        });
         if windows.is_empty() {
             return Vec::new();
         }
@@ -725,6 +841,24 @@ fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Every text file of `../shared/corpus/real` shorter than `max_len` bytes; none, with the
+    /// reason printed, when the corpus is absent.
+    fn corpus_texts(max_len: usize) -> Vec<String> {
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
+        if !corpus.is_dir() {
+            println!("skipped the corpus: ../shared absent");
+            return Vec::new();
+        }
+        ignore::WalkBuilder::new(&corpus)
+            .hidden(false)
+            .build()
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .filter(|text| text.len() < max_len)
+            .collect()
+    }
+
     #[test]
     fn the_shipped_detectors_load() {
         let scanner = Scanner::from_toml(DETECTORS_TOML).unwrap();
@@ -742,6 +876,62 @@ mod tests {
                 detector.id
             );
         }
+    }
+
+    /// The keyword walk over side-by-side stretches finds exactly what one overlapping
+    /// Aho-Corasick search over the whole text finds: on keywords at the cuts, across line
+    /// breaks, in any case, without line breaks, and on every text file of
+    /// `../shared/corpus/real` when it is there.
+    #[test]
+    fn keyword_stretches_find_what_one_search_finds() {
+        let scanner = Scanner::from_toml(DETECTORS_TOML).unwrap();
+        let mut patterns: Vec<String> = Vec::new();
+        for detector in scanner.detectors() {
+            for keyword in &detector.keywords {
+                let keyword = keyword.to_ascii_lowercase();
+                if !patterns.contains(&keyword) {
+                    patterns.push(keyword);
+                }
+            }
+        }
+        let whole = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .unwrap();
+        let keywords = Keywords::new(&patterns).unwrap();
+        let hits = |text: &str| {
+            let mut found: Vec<(usize, usize, usize)> = Vec::new();
+            keywords.each_hit(text.as_bytes(), |p, s, e| found.push((p.as_usize(), s, e)));
+            found.sort_unstable();
+            let mut expected: Vec<(usize, usize, usize)> = whole
+                .find_overlapping_iter(text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect();
+            expected.sort_unstable();
+            (found, expected)
+        };
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "token".into(),
+            "\n".into(),
+            "TOKEN: x\nSecret_Access_Key=y\r\npassword\n\ntoken\n".into(),
+            "ghp_ xoxb- ://aws postgres://u:p@h sk_live_ AKIA hooks.slack.com".repeat(40),
+            format!("{}\n{}", "a".repeat(1000), "api_key: x\n".repeat(30)),
+            "é token ü\nsecret€\n".repeat(25),
+        ];
+        // A keyword on each side of every cut the stretches may take.
+        for lines in 1..12 {
+            texts.push("x: token\npassword: secret_access_key\n".repeat(lines));
+            texts.push(format!("{}private key-----", "tok\nen".repeat(lines)));
+        }
+        texts.extend(corpus_texts(usize::MAX));
+        let mut total = 0;
+        for text in &texts {
+            let (found, expected) = hits(text);
+            total += expected.len();
+            assert_eq!(found, expected, "{}", &text[..text.len().min(200)]);
+        }
+        assert!(total > 1000, "{total}");
     }
 
     #[test]
@@ -792,23 +982,7 @@ mod tests {
             ),
             format!("signing_key: {}\n", "é".repeat(230)),
         ];
-        let corpus =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
-        if corpus.is_dir() {
-            for entry in ignore::WalkBuilder::new(&corpus)
-                .hidden(false)
-                .build()
-                .flatten()
-            {
-                if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                    if text.len() < 1 << 20 {
-                        texts.push(text);
-                    }
-                }
-            }
-        } else {
-            println!("skipped the corpus: ../shared absent");
-        }
+        texts.extend(corpus_texts(1 << 20));
         let mut cut_secrets = 0;
         for text in &texts {
             let expected = found(&counted, text);

@@ -40,6 +40,9 @@ pub struct Command {
     pub words: Vec<Word>,
     /// How this command connects to the next.
     pub connector: Connector,
+    /// Where [`Command::argv`] starts in `words`, worked out once when the command is lexed:
+    /// rules ask for the argv of every command again and again.
+    program_at: usize,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -59,18 +62,24 @@ impl Command {
     /// The words from the program name on: leading keywords (`if`, `then`, `!`, …), variable
     /// assignments (`FOO=1`), and wrappers (`sudo`, `env`, `time`) are skipped.
     pub fn argv(&self) -> &[Word] {
+        self.words.get(self.program_at..).unwrap_or_default()
+    }
+
+    /// Where the program name is in `words` (their length when there is none): see
+    /// [`Command::argv`].
+    fn program_index(words: &[Word]) -> usize {
         let mut after_wrapper = false;
-        for (i, word) in self.words.iter().enumerate() {
+        for (i, word) in words.iter().enumerate() {
             let text = word.text.as_str();
             let is_assignment = is_assignment(text);
             let is_wrapper = matches!(text, "sudo" | "env" | "xargs" | "time" | "nohup");
             let is_wrapper_flag = after_wrapper && text.starts_with('-');
             if !(KEYWORDS.contains(&text) || is_assignment || is_wrapper || is_wrapper_flag) {
-                return &self.words[i..];
+                return i;
             }
             after_wrapper = is_wrapper || is_wrapper_flag;
         }
-        &[]
+        words.len()
     }
 
     /// The program run: the first word of [`Command::argv`].
@@ -203,8 +212,10 @@ impl<'a> Lexer<'a> {
 
     fn end_command(&mut self, connector: Connector) {
         if !self.words.is_empty() {
+            let words = std::mem::take(&mut self.words);
             self.commands.push(Command {
-                words: std::mem::take(&mut self.words),
+                program_at: Command::program_index(&words),
+                words,
                 connector,
             });
         } else if connector != Connector::Sequence {

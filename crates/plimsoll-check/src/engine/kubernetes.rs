@@ -79,25 +79,26 @@ fn cross_object_kind(object: &Object<'_>) -> bool {
 
 /// Whether `text` has top-level `apiVersion:` and `kind:` keys: a cheap test before parsing.
 pub(super) fn sniff(text: &str) -> bool {
-    let mut api_version = false;
-    let mut kind = false;
-    // A top-level key, possibly quoted and spaced before its colon (`apiVersion : v1`).
-    let is_key = |line: &str, key: &str| {
-        let line = line.strip_prefix(['"', '\'']).unwrap_or(line);
-        line.strip_prefix(key).is_some_and(|rest| {
-            rest.trim_start_matches(['"', '\''])
+    // Each key is looked for where it occurs (memchr's search) rather than line by line: most
+    // files hold neither, and splitting every file of a run into lines cost more than the
+    // rest of this test.
+    has_top_level_key(text, "apiVersion") && has_top_level_key(text, "kind")
+}
+
+/// Whether a line of `text` starts with `key`, possibly quoted and spaced before its colon
+/// (`apiVersion : v1`, `"kind": Pod`).
+fn has_top_level_key(text: &str, key: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, key.as_bytes()).any(|at| {
+        let line_start = |i: usize| i == 0 || bytes[i - 1] == b'\n';
+        let starts_line =
+            line_start(at) || (matches!(bytes[at - 1], b'"' | b'\'') && line_start(at - 1));
+        starts_line
+            && text[at + key.len()..]
+                .trim_start_matches(['"', '\''])
                 .trim_start_matches(' ')
                 .starts_with(':')
-        })
-    };
-    for line in text.lines() {
-        api_version |= is_key(line, "apiVersion");
-        kind |= is_key(line, "kind");
-        if api_version && kind {
-            return true;
-        }
-    }
-    false
+    })
 }
 
 /// Whether the file is a `kustomization.yaml`.
@@ -329,5 +330,62 @@ mod tests {
         assert!(!is_helm_template(
             "kind: ConfigMap\ndata:\n  alert: \"{{ $labels.instance }} down\"\n"
         ));
+    }
+
+    /// The sniff as it was written first, line by line: the search by key must agree with it.
+    fn sniff_by_lines(text: &str) -> bool {
+        let is_key = |line: &str, key: &str| {
+            let line = line.strip_prefix(['"', '\'']).unwrap_or(line);
+            line.strip_prefix(key).is_some_and(|rest| {
+                rest.trim_start_matches(['"', '\''])
+                    .trim_start_matches(' ')
+                    .starts_with(':')
+            })
+        };
+        text.lines().any(|line| is_key(line, "apiVersion"))
+            && text.lines().any(|line| is_key(line, "kind"))
+    }
+
+    #[test]
+    fn sniffing_by_key_agrees_with_sniffing_by_line() {
+        let mut texts: Vec<String> = [
+            "kind: Pod\r\napiVersion: v1\r\n",
+            "\"apiVersion\" : v1\n'kind'\t: Pod",
+            "\"\"kind: x\napiVersion: v1\n",
+            "apiVersion\n: v1\nkind:\n",
+            "  apiVersion: v1\n  kind: Pod\n",
+            "apiVersion: v1\nkindness: 1\nxkind: 2\n\"kind \"  : Pod",
+            "é apiVersion: v1\nkind: Pod\napiVersion",
+            "kind",
+            "",
+        ]
+        .map(String::from)
+        .to_vec();
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real");
+        if corpus.is_dir() {
+            for entry in ignore::WalkBuilder::new(&corpus)
+                .hidden(false)
+                .build()
+                .flatten()
+            {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    texts.push(text);
+                }
+            }
+        } else {
+            println!("skipped the corpus: ../shared absent");
+        }
+        let mut manifests = 0;
+        for text in &texts {
+            assert_eq!(
+                sniff(text),
+                sniff_by_lines(text),
+                "{}",
+                &text[..text.len().min(200)]
+            );
+            manifests += usize::from(sniff(text));
+        }
+        assert!(manifests > 3, "{manifests}");
     }
 }

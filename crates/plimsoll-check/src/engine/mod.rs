@@ -277,14 +277,15 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
         ))
     });
     lower_non_production(&mut report.findings, settings, targets, &fuzzing_images);
-    // Sorted by path: look each file up once, not once per finding.
-    let mut previous: Option<&Path> = None;
+    // Sorted by path: look each file up once, not once per finding. Compared as bytes, cheaper
+    // than component by component; two spellings of one path still meet in the map.
+    let mut previous: Option<&std::ffi::OsStr> = None;
     for finding in &report.findings {
         let path = finding.location.path.as_path();
-        if previous == Some(path) {
+        if previous == Some(path.as_os_str()) {
             continue;
         }
-        previous = Some(path);
+        previous = Some(path.as_os_str());
         if let Some(source) = all_sources.get(path) {
             report
                 .sources
@@ -317,15 +318,20 @@ fn lower_non_production(
     targets: &[PathBuf],
     fuzzing_images: &HashSet<PathBuf>,
 ) {
-    let targets: HashSet<PathBuf> = targets.iter().map(|t| discovery::normalize(t)).collect();
+    // Sized up front: growing it would hash every target again at each doubling.
+    let mut normalized = HashSet::with_capacity(targets.len());
+    normalized.extend(targets.iter().map(|t| discovery::normalize(t)));
+    let targets = normalized;
     let lowers = |finding: &Finding| {
         finding.rule.domain != crate::Domain::Engine && finding.severity != Severity::Note
     };
-    // Each file is judged once, on every thread: the globs match each of its folders.
+    // Each file is judged once, on every thread: the globs match each of its folders. Paths
+    // are compared as bytes here and below (cheaper than component by component; a path
+    // spelled two ways is judged twice, the same way).
     let mut paths: Vec<&Path> = Vec::new();
     for finding in findings.iter().filter(|finding| lowers(finding)) {
         let path = finding.location.path.as_path();
-        if paths.last() != Some(&path) {
+        if paths.last().map(|p| p.as_os_str()) != Some(path.as_os_str()) {
             paths.push(path);
         }
     }
@@ -360,7 +366,7 @@ fn lower_non_production(
         }
         if current
             .as_ref()
-            .is_none_or(|(path, _)| *path != finding.location.path)
+            .is_none_or(|(path, _)| path.as_os_str() != finding.location.path.as_os_str())
         {
             current = answers.next();
         }

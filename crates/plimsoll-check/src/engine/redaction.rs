@@ -168,7 +168,9 @@ impl RunSecrets {
             }
             let path = &finding.location.path;
             let source = match file {
-                Some((seen, source)) if seen == path.as_path() => source,
+                // As bytes: cheaper than component by component, and a path spelled another
+                // way is only looked up again.
+                Some((seen, source)) if seen.as_os_str() == path.as_os_str() => source,
                 _ => {
                     let found = sources.get_key_value(path);
                     let source = found.map(|(_, source)| source);
@@ -238,6 +240,9 @@ pub(crate) fn mask_paths(
 ) {
     let mut paths: Vec<&std::path::Path> =
         findings.iter().map(|f| f.location.path.as_path()).collect();
+    // The findings come sorted by path: the repeats of each, dropped as bytes first, are
+    // most of the list and need no comparison component by component.
+    paths.dedup_by_key(|path| path.as_os_str());
     paths.sort_unstable();
     paths.dedup();
     // Few paths hold a credential: each is scanned on its own on every thread, and the scrubber
