@@ -507,7 +507,7 @@ impl<'s> Analyzer<'s> {
             }
             if self.signatures.refers_back(&self.matched) {
                 // A summary that counts the errors above it: the first of them explains it.
-                raise_counted_diagnostic(segment, score);
+                raise_counted_diagnostic(segment, score, self.passing);
             }
             let candidates = &segment.candidates;
             let cause = segment.causes.read(text, || {
@@ -682,15 +682,18 @@ const COUNTED_DIAGNOSTIC_SCORE: f32 = 8.0;
 
 /// A summary that counts the diagnostics above it was read, scoring `summary`: the first
 /// error-level diagnostic of the same part of the step ranks at least as a stated compiler
-/// error and above the summary, whether or not a signature knows its tool.
-fn raise_counted_diagnostic(segment: &mut Segment, summary: f32) {
+/// error and above the summary, whether or not a signature knows its tool. A diagnostic that a
+/// passing run of the job printed too did not fail this one: the first new one is raised.
+fn raise_counted_diagnostic(segment: &mut Segment, summary: f32, passing: Option<&PassingRun>) {
     let part = segment.part;
     let least = COUNTED_DIAGNOSTIC_SCORE.max(summary + DEEPEST_CAUSE_MARGIN);
+    let printed_when_passing =
+        |text: &str| passing.is_some_and(|run| matches!(run.seen(text), crate::passing::Seen::Yes));
     if let Some(first) = segment
         .candidates
         .iter_mut()
         .filter(|c| c.part == part)
-        .find(|c| is_error_diagnostic(&c.line.text))
+        .find(|c| is_error_diagnostic(&c.line.text) && !printed_when_passing(&c.line.text))
     {
         first.score = first.score.max(least);
         first.raw = first.raw.max(least);
