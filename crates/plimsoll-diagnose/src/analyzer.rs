@@ -507,7 +507,7 @@ impl<'s> Analyzer<'s> {
             }
             if self.signatures.refers_back(&self.matched) {
                 // A summary that counts the errors above it: the first of them explains it.
-                raise_counted_diagnostic(segment, score);
+                raise_counted_diagnostic(segment, score, self.passing);
             }
             let candidates = &segment.candidates;
             let cause = segment.causes.read(text, || {
@@ -682,15 +682,18 @@ const COUNTED_DIAGNOSTIC_SCORE: f32 = 8.0;
 
 /// A summary that counts the diagnostics above it was read, scoring `summary`: the first
 /// error-level diagnostic of the same part of the step ranks at least as a stated compiler
-/// error and above the summary, whether or not a signature knows its tool.
-fn raise_counted_diagnostic(segment: &mut Segment, summary: f32) {
+/// error and above the summary, whether or not a signature knows its tool. A diagnostic that a
+/// passing run of the job printed too did not fail this one: the first new one is raised.
+fn raise_counted_diagnostic(segment: &mut Segment, summary: f32, passing: Option<&PassingRun>) {
     let part = segment.part;
     let least = COUNTED_DIAGNOSTIC_SCORE.max(summary + DEEPEST_CAUSE_MARGIN);
+    let printed_when_passing =
+        |text: &str| passing.is_some_and(|run| matches!(run.seen(text), crate::passing::Seen::Yes));
     if let Some(first) = segment
         .candidates
         .iter_mut()
         .filter(|c| c.part == part)
-        .find(|c| is_error_diagnostic(&c.line.text))
+        .find(|c| is_error_diagnostic(&c.line.text) && !printed_when_passing(&c.line.text))
     {
         first.score = first.score.max(least);
         first.raw = first.raw.max(least);
@@ -704,7 +707,7 @@ fn raise_counted_diagnostic(segment: &mut Segment, summary: f32) {
 pub fn is_error_diagnostic(text: &str) -> bool {
     let line = text.trim_start();
     let line = line.strip_prefix("##[error]").unwrap_or(line);
-    if severity_led(line) {
+    if severity_led(line) || maven_compiler_diagnostic(line) || shell_error(line) {
         return true;
     }
     // A location first: `path:line[:col]: ` or `path(line[,col]): `, then the severity.
@@ -727,6 +730,44 @@ pub fn is_error_diagnostic(text: &str) -> bool {
                 .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         });
     (gnu || msbuild) && severity_led(rest)
+}
+
+/// Whether a line is a compiler diagnostic as Maven logs it: its `[ERROR]` level tag, then the
+/// file and `[line,column]` (maven-compiler-plugin: `[ERROR] /src/A.java:[12,5] cannot find
+/// symbol`).
+fn maven_compiler_diagnostic(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("[ERROR] ") else {
+        return false;
+    };
+    let location = rest.split_whitespace().next().unwrap_or("");
+    location
+        .strip_suffix(']')
+        .and_then(|location| location.rsplit_once(":["))
+        .is_some_and(|(file, position)| {
+            !file.is_empty()
+                && position
+                    .split(',')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+/// Whether a line is a POSIX shell's own error: bash's `script.sh: line 3: cmd: message`, dash's
+/// `/bin/sh: 3: cmd: message`. A shell prints nothing else in that form.
+fn shell_error(line: &str) -> bool {
+    let Some((program, rest)) = line.split_once(": ") else {
+        return false;
+    };
+    if program.is_empty() || program.contains(char::is_whitespace) {
+        return false;
+    }
+    let number = rest.strip_prefix("line ").unwrap_or(rest);
+    let Some((digits, message)) = number.split_once(": ") else {
+        return false;
+    };
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (rest.starts_with("line ") || program.ends_with("sh"))
+        && !message.trim().is_empty()
 }
 
 /// Whether `text` starts with an error severity and its colon: `error:`, `error[E0425]:`,
@@ -1561,6 +1602,10 @@ mod tests {
             "src/app.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.",
             "Program.cs(7,13): error CS0103: The name 'x' does not exist in the current context",
             "##[error]src/lib.rs:3:5: error: expected `;`",
+            "[ERROR] /home/u/app/src/main/java/A.java:[12,5] cannot find symbol",
+            "./scripts/install.sh: line 12: cd: vendor: No such file or directory",
+            "bash: line 1: protoc: command not found",
+            "/bin/sh: 1: cmake: not found",
         ];
         for line in diagnostics {
             assert!(is_error_diagnostic(line), "{line}");
@@ -1574,6 +1619,11 @@ mod tests {
             "note: error[E0425] was reported above",
             "see src/a.c:3: error: above",
             "error in module: x",
+            "[ERROR] Failed to execute goal x:y:1.0:compile (default) on project app: Compilation failure",
+            "[ERROR]   symbol:   class Foo",
+            "[INFO] /src/A.java:[12,5] deprecated",
+            "Tests: 3: passed",
+            "bash: line",
         ];
         for line in others {
             assert!(!is_error_diagnostic(line), "{line}");

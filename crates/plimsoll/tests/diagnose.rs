@@ -2027,3 +2027,123 @@ fn a_log_cut_while_its_command_ran_keeps_every_error_of_that_command() {
     );
     assert!(runner_ups.contains(&14), "{runner_ups:?}");
 }
+
+// diagf: build tools' and configurators' documented report formats.
+
+#[test]
+fn a_configurators_probes_are_its_answers_not_the_builds_error() {
+    // distutils' `config` command compiles `_configtest.c` to ask whether a header exists; the
+    // compiler's "No such file" is the answer "no". The run failed on the unittest failure.
+    let (report, _) = plain_log_report(&[
+        "$ python setup.py build_ext -i && python runtests.py",
+        "C compiler: gcc -pthread -fno-strict-aliasing -g -O2 -DNDEBUG -fPIC",
+        "compile options: '-Inumpy/core/src/private -Inumpy/core/include -c'",
+        "gcc: _configtest.c",
+        "_configtest.c:1:24: fatal error: sys/endian.h: No such file or directory",
+        "compilation terminated.",
+        "failure.",
+        "removing: _configtest.c _configtest.o",
+        "building 'numpy.core.multiarray' extension",
+        "Ran 4312 tests in 61.2s",
+        "======================================================================",
+        "FAIL: test_2d (numpy.core.tests.test_multiarray.TestSummarization)",
+        "----------------------------------------------------------------------",
+        "Traceback (most recent call last):",
+        "  File \"numpy/core/tests/test_multiarray.py\", line 912, in test_2d",
+        "    assert_equal(repr(A), reprA)",
+        "AssertionError: Items are not equal:",
+        "FAILED (KNOWNFAIL=8, SKIP=12, failures=1)",
+        "The command \"python setup.py build_ext -i && python runtests.py\" exited with 1.",
+    ]);
+    assert_eq!(report["exact_line"]["line"], 12, "{}", report["exact_line"]);
+    assert_eq!(report["classification"]["class"], "code-bug");
+
+    // autoconf's `checking … no` lines and the `conftest.c` errors of the `config.log` a CI
+    // prints on failure: the stated `configure: error:` explains.
+    let (report, _) = plain_log_report(&[
+        "$ ./configure --with-openssl && make",
+        "checking for gcc... gcc",
+        "checking whether the C compiler works... yes",
+        "checking for strerror_r... no",
+        "checking for ssl.h... no",
+        "configure: error: OpenSSL headers not found; install libssl-dev",
+        "The command \"./configure --with-openssl && make\" exited with 1.",
+        "$ cat config.log",
+        "configure:4211: gcc -c -g -O2  conftest.c >&5",
+        "conftest.c:25:10: fatal error: ssl.h: No such file or directory",
+        "configure:4211: $? = 1",
+        "The command \"cat config.log\" exited with 0.",
+    ]);
+    assert_eq!(report["exact_line"]["line"], 6, "{}", report["exact_line"]);
+    assert_eq!(report["classification"]["class"], "missing-dependency");
+
+    // CMake's `-- Looking for … - not found` / `-- Performing Test … - Failed` probes and its
+    // try-compile's diagnostics (`CMakeFiles/CMakeTmp/`) are status; `CMake Error at` explains.
+    let (report, runner_ups) = plain_log_report(&[
+        "$ cmake -S . -B build",
+        "-- The C compiler identification is GNU 9.4.0",
+        "-- Looking for pthread_create - not found",
+        "-- Looking for pthread_create in pthreads - not found",
+        "-- Performing Test COMPILER_HAS_WERROR_UNUSED - Failed",
+        "/home/travis/build/octo/app/build/CMakeFiles/CMakeTmp/src.c:1:10: fatal error: pthread.h: No such file or directory",
+        "CMake Error at cmake/FindHalide.cmake:38 (message):",
+        "  Could NOT find Halide (missing: HALIDE_INCLUDE_DIR)",
+        "-- Configuring incomplete, errors occurred!",
+        "The command \"cmake -S . -B build\" exited with 1.",
+    ]);
+    assert_eq!(report["exact_line"]["line"], 7, "{}", report["exact_line"]);
+    assert_eq!(report["classification"]["class"], "missing-dependency");
+    for probe in [3, 4, 5] {
+        assert!(!runner_ups.contains(&probe), "{probe}: {runner_ups:?}");
+    }
+}
+
+#[test]
+fn mavens_failed_goal_yields_to_the_report_it_summarises() {
+    // maven-compiler-plugin prints the javac diagnostics, then the goal's `Compilation failure`
+    // with the same diagnostics again: the first one above explains the build.
+    let (report, _) = plain_log_report(&[
+        "$ mvn -B verify",
+        "[INFO] --- maven-compiler-plugin:3.8.1:compile (default-compile) @ app ---",
+        "[INFO] Compiling 12 source files to /home/travis/build/octo/app/target/classes",
+        "[INFO] -------------------------------------------------------------",
+        "[ERROR] COMPILATION ERROR : ",
+        "[INFO] -------------------------------------------------------------",
+        "[ERROR] /home/travis/build/octo/app/src/main/java/app/Cart.java:[41,17] cannot find symbol",
+        "  symbol:   method total(int)",
+        "  location: class app.Price",
+        "[INFO] 1 error",
+        "[INFO] BUILD FAILURE",
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project app: Compilation failure",
+        "[ERROR] /home/travis/build/octo/app/src/main/java/app/Cart.java:[41,17] cannot find symbol",
+        "[ERROR]   symbol:   method total(int)",
+        "[ERROR] -> [Help 1]",
+        "The command \"mvn -B verify\" exited with 1.",
+    ]);
+    assert_eq!(report["exact_line"]["line"], 7, "{}", report["exact_line"]);
+    assert_eq!(report["classification"]["class"], "code-bug");
+
+    // surefire's report lists the failed test; the goal's `There are test failures` only
+    // says that it did, so it ranks below the list's entry.
+    let (report, runner_ups) = plain_log_report(&[
+        "$ mvn -B test",
+        "[INFO] Running app.CartTest",
+        "[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.05 s <<< FAILURE! - in app.CartTest",
+        "[ERROR] totalIncludesTax(app.CartTest)  Time elapsed: 0.01 s  <<< FAILURE!",
+        "java.lang.AssertionError: expected:<107> but was:<100>",
+        "\tat app.CartTest.totalIncludesTax(CartTest.java:22)",
+        "[INFO] Results:",
+        "[ERROR] Failures: ",
+        "[ERROR]   CartTest.totalIncludesTax:22 expected:<107> but was:<100>",
+        "[ERROR] Tests run: 3, Failures: 1, Errors: 0, Skipped: 0",
+        "[INFO] BUILD FAILURE",
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.22.2:test (default-test) on project app: There are test failures.",
+        "[ERROR] -> [Help 1]",
+        "The command \"mvn -B test\" exited with 1.",
+    ]);
+    let top: Vec<u64> = std::iter::once(report["exact_line"]["line"].as_u64().unwrap())
+        .chain(runner_ups.iter().copied().take(2))
+        .collect();
+    assert!(!top.contains(&12), "{top:?}");
+    assert!([4, 5, 9].contains(&top[0]), "{}", report["exact_line"]);
+}
