@@ -436,6 +436,13 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         let from = sink.changes.len();
         compare_files(old, new, &moved_in, &selected, &mut sink);
         drop_runs_taken_over(&mut sink.changes, from, old, new, &new_models);
+        // An action's steps are modelled as one job, `runs`: name the action instead.
+        if new.kind == FileKind::Action {
+            let action = format!("composite action `{}`", new.display);
+            for change in &mut sink.changes[from..] {
+                change.message = change.message.replace("job `runs`", &action);
+            }
+        }
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -1731,6 +1738,33 @@ fn top_level<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
     }
     parts.push(text[start..].trim());
     parts
+}
+
+/// How a selection expression changed (pytest's `-k` and `-m`: names joined by `and`, `or`,
+/// `not` and parentheses): `Some(true)` when the new one selects at least what the old one did
+/// (`not slow` → `not slow or network`, `a and b` → `a`), `Some(false)` when at most
+/// (`not slow` → `not slow and not network`), `None` when guard cannot tell.
+fn selects_at_least(old: &str, new: &str) -> Option<bool> {
+    let normal = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (old, new) = (normal(old), normal(new));
+    let parts = |text: &str, separator: &str| -> BTreeSet<String> {
+        top_level(unwrap_parentheses(text), separator)
+            .into_iter()
+            .map(|part| unwrap_parentheses(part).to_string())
+            .collect()
+    };
+    if old == new {
+        return Some(true);
+    }
+    let (any_old, any_new) = (parts(&old, " or "), parts(&new, " or "));
+    let (all_old, all_new) = (parts(&old, " and "), parts(&new, " and "));
+    if any_old.is_subset(&any_new) || all_new.is_subset(&all_old) {
+        Some(true)
+    } else if any_new.is_subset(&any_old) || all_old.is_subset(&all_new) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// `text` without the parentheses that wrap all of it.
@@ -3738,7 +3772,26 @@ fn compare_steps(
                 };
                 let same_packages = packages(&command.flags) == packages(&d.flags);
                 let shared = command.flags.iter().filter(|f| d.flags.contains(f)).count();
-                (same_packages, shared)
+                // Then the flags it still passes in another form (`--profile x` as
+                // `--release`), the flags it passes with other values, and the run in the
+                // step that is still there: `cargo test --all` edited into `cargo test -p
+                // core` is compared with that command, not with a `cargo test -p tokio` beside.
+                let passed = command
+                    .flags
+                    .iter()
+                    .filter(|f| equivalence::still_passed(f, &d.flags))
+                    .count();
+                let named = command
+                    .flags
+                    .iter()
+                    .filter(|f| {
+                        let name = equivalence::flag_name(f);
+                        d.flags.iter().any(|g| equivalence::flag_name(g) == name)
+                    })
+                    .count();
+                let in_step = partner[i]
+                    .is_some_and(|j| new.steps[j].commands.iter().any(|c| std::ptr::eq(c, **d)));
+                (same_packages, shared, passed, named, in_step)
             }) else {
                 sink.push(
                     Kind::CommandRemoved,
@@ -3748,6 +3801,42 @@ fn compare_steps(
                     Some(after),
                 );
                 continue;
+            };
+            // Flags added that make it run less, unless another run of the command runs it
+            // without them.
+            // A package excluded here and tested by another run in this job or another job
+            // of the workflow (`--workspace --exclude x` beside `-p x`) is still tested.
+            let selected_elsewhere = |flag: &String| {
+                flag.strip_prefix("--exclude ").is_some_and(|package| {
+                    tested.contains(&command.key, package)
+                        || candidates.iter().any(|c| {
+                            c.flags
+                                .iter()
+                                .any(|f| f.strip_prefix("-p ") == Some(package))
+                        })
+                })
+            };
+            let narrowing = |candidate: &model::CommandModel| -> Vec<String> {
+                let added: Vec<String> = candidate
+                    .flags
+                    .iter()
+                    .filter(|f| !command.flags.contains(f) && !selected_elsewhere(f))
+                    .cloned()
+                    .collect();
+                equivalence::narrowing_added(&command.flags, &added)
+                    .into_iter()
+                    .cloned()
+                    .collect()
+            };
+            let added = narrowing(best);
+            let narrowed = !added.is_empty() && candidates.iter().all(|c| !narrowing(c).is_empty());
+            // A wide flag replaced by a narrower one (`--workspace` → `-p core`) is one change,
+            // reported once as the narrowing.
+            let narrowed_from = |flag: &String| {
+                narrowed
+                    && added
+                        .iter()
+                        .any(|a| equivalence::still_passed(a, std::slice::from_ref(flag)))
             };
             // A package still passed to another run of the same command is still checked:
             // `-p x` is not "no longer passed" because the closest command tests another.
@@ -3761,6 +3850,12 @@ fn compare_steps(
                     && !equivalence::still_passed(f, &best.flags)
                     // Dropping `-skip x`, `-k expr` or `--lib` runs more, not less.
                     && !equivalence::narrows(f)
+                    && !narrowed_from(f)
+                    && !equivalence::passed_by_environment(
+                        f,
+                        command.key.split(' ').next().unwrap_or(""),
+                        &new.env,
+                    )
             }) {
                 let name = equivalence::flag_name(flag);
                 // A flag passed several times (`-D warnings -D clippy::x`) is a list: a value
@@ -3783,6 +3878,26 @@ fn compare_steps(
                         format!(
                             "`{}` in job `{job}` no longer passes `--config {setting}`; it builds with the profile `{profile}` instead, whose settings are in Cargo.toml: check it sets the same",
                             command.key
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    );
+                    continue;
+                }
+                // A list that only lost items (`tox -e py,lint,type` → `-e py`) no longer
+                // runs them. (Cargo features and build tags go through the code's fate below.)
+                if let Some(missing) = best.flags.iter().find_map(|now| {
+                    let selector = matches!(name, "--features" | "-F" | "--tags" | "-tags");
+                    (!selector && equivalence::flag_name(now) == name)
+                        .then(|| equivalence::list_items_dropped(flag, now))
+                        .flatten()
+                }) {
+                    sink.push(
+                        Kind::FlagRemoved,
+                        flag.clone(),
+                        format!(
+                            "`{}` in job `{job}` no longer passes `{name} {missing}`: it runs `{}`",
+                            command.key, best.text
                         ),
                         Some(&command.location),
                         Some(&best.location),
@@ -3838,34 +3953,47 @@ fn compare_steps(
                     },
                 }
             }
-            // Flags added that make it run less, unless another run of the command runs it
-            // without them.
-            // A package excluded here and tested by another run in this job or another job
-            // of the workflow (`--workspace --exclude x` beside `-p x`) is still tested.
-            let selected_elsewhere = |flag: &String| {
-                flag.strip_prefix("--exclude ").is_some_and(|package| {
-                    tested.contains(&command.key, package)
-                        || candidates.iter().any(|c| {
-                            c.flags
-                                .iter()
-                                .any(|f| f.strip_prefix("-p ") == Some(package))
-                        })
-                })
-            };
-            let narrowing = |candidate: &model::CommandModel| -> Vec<String> {
-                let added: Vec<String> = candidate
-                    .flags
-                    .iter()
-                    .filter(|f| !command.flags.contains(f) && !selected_elsewhere(f))
-                    .cloned()
-                    .collect();
-                equivalence::narrowing_added(&command.flags, &added)
-                    .into_iter()
-                    .cloned()
-                    .collect()
-            };
-            let added = narrowing(best);
-            if !added.is_empty() && candidates.iter().all(|c| !narrowing(c).is_empty()) {
+            // A selection expression edited (`-m 'not slow'` → `-m 'not slow and not net'`).
+            for flag in &command.flags {
+                let name = equivalence::flag_name(flag);
+                let Some(value) = flag.strip_prefix(name).map(str::trim) else {
+                    continue;
+                };
+                let Some(now) = best.flags.iter().find(|f| {
+                    equivalence::is_expression_flag(name)
+                        && !value.is_empty()
+                        && equivalence::flag_name(f) == name
+                        && *f != flag
+                        && !command.flags.contains(f)
+                }) else {
+                    continue;
+                };
+                let now_value = now[name.len()..].trim();
+                match selects_at_least(value, now_value) {
+                    Some(true) => {}
+                    Some(false) => sink.push(
+                        Kind::CommandNarrowed,
+                        now.clone(),
+                        format!(
+                            "`{}` in job `{job}` now passes `{now}` instead of `{flag}`: it selects less than `{}`",
+                            command.key, command.text
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    ),
+                    None => sink.push(
+                        Kind::ScriptChanged,
+                        now.clone(),
+                        format!(
+                            "`{}` in job `{job}` passes `{now}` instead of `{flag}`: check it selects as much",
+                            command.key
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    ),
+                }
+            }
+            if narrowed {
                 let list = added
                     .iter()
                     .map(|f| format!("`{f}`"))

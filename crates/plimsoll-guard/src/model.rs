@@ -907,7 +907,8 @@ const SUBCOMMAND_TOOLS: &[&str] = &[
     "helm",
     "composer",
     "rake",
-    "tox",
+    // Not tox: `tox -e py,lint` names environments, not what tox does (`tox run -e py` runs
+    // the same), and its `-e` list is compared as a flag.
     "nox",
     "meson",
     "ctest",
@@ -1179,6 +1180,8 @@ const VALUE_FLAGS: &[&str] = &[
     "-k",
     "-m",
     "-E",
+    // tox's environments.
+    "-e",
     "--features",
     "--package",
     "--exclude",

@@ -86,6 +86,10 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
     let Some(after) = &change.after else {
         return Vec::new();
     };
+    // A file this change adds held no test that ran before: none of its skips loses one.
+    if change.before.is_none() {
+        return Vec::new();
+    }
     if markers.is_empty() || !markers.iter().any(|m| after.contains(m)) {
         return Vec::new();
     }
@@ -105,7 +109,11 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
             let text = line.trim();
             // A test (or module of tests) this very change adds never ran: skipping it loses
             // nothing.
-            let added_here = skipped_name(&lines[i..]).is_some_and(|name| !mentions(before, name));
+            // A skip called inside a test's body (`t.Skip()`, `pytest.skip()`) skips the
+            // function around it.
+            let added_here = skipped_name(&lines[i..])
+                .or_else(|| enclosing_function(&lines[..i]))
+                .is_some_and(|name| !mentions(before, name));
             match old.get_mut(text) {
                 Some(count) if *count > 0 => *count -= 1,
                 _ if added_here => {}
@@ -157,6 +165,21 @@ fn skipped_name<'a>(lines: &[&'a str]) -> Option<&'a str> {
             let name = rest[..end].trim();
             (!name.is_empty()).then_some(name)
         })
+    })
+}
+
+/// The name of the function whose body the lines before a marker end in: the nearest
+/// `func Name(` (Go) or `def name(` (Python) above it, within a test's usual length.
+fn enclosing_function<'a>(lines: &[&'a str]) -> Option<&'a str> {
+    lines.iter().rev().take(40).find_map(|line| {
+        let trimmed = line.trim_start();
+        let rest = trimmed
+            .strip_prefix("func ")
+            .or_else(|| trimmed.strip_prefix("def "))
+            .or_else(|| trimmed.strip_prefix("async def "))?;
+        let end = rest.find('(')?;
+        let name = rest[..end].trim();
+        (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
     })
 }
 
