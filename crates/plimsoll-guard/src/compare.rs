@@ -463,7 +463,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
                 Kind::TestSkipped,
                 skip.marker,
                 format!("a test is newly skipped: `{}`", skip.text),
-                None,
+                skip.before.as_ref(),
                 Some(&skip.location),
             );
         }
@@ -1877,7 +1877,10 @@ fn may_check(command: &str) -> bool {
         return false;
     };
     let tool = program.rsplit('/').next().unwrap_or(program);
-    if !matches!(tool, "make" | "gmake" | "gradlew" | "mvnw") {
+    if !matches!(
+        tool,
+        "make" | "gmake" | "gradlew" | "mvnw" | "just" | "task"
+    ) {
         return false;
     }
     let key = words
@@ -1917,6 +1920,11 @@ fn runs_repository_entry_point(command: &str) -> bool {
     match program {
         // With no target, make runs the Makefile's default goal.
         "make" | "gmake" => true,
+        // Task runners whose recipes are files of the repository: `just lint` (a justfile),
+        // `task test` (a Taskfile), and cargo's `xtask` convention (an alias running the
+        // repository's own `xtask` package) and cargo-make (`Makefile.toml`).
+        "just" | "task" => true,
+        "cargo" => matches!(words.next(), Some("xtask" | "make")),
         _ if INTERPRETERS.contains(&program) => words.next().is_some_and(relative_path),
         _ => relative_path(program),
     }

@@ -368,6 +368,35 @@ fn kind3_a_narrower_or_other_selection_expression_is_caught_or_reviewed() {
     assert!(found[0].message.contains("no longer passes `-D warnings`"));
 }
 
+#[test]
+fn kind3_a_check_replaced_by_a_repository_task_runner_is_a_review_without_the_code() {
+    // `cargo xtask clippy`, `just lint`: what they run is in the repository's own code, which a
+    // history of `.github` alone does not hold; guard cannot tell whether it fails on warnings.
+    for to in ["cargo xtask clippy", "just lint"] {
+        let (code, found) = edit_one(RUST_CI, "cargo clippy --all-targets -- -D warnings", to);
+        assert_eq!(code, 0, "{to}: {found:#?}");
+        assert!(
+            found.iter().all(|f| f.severity == "review") && !found.is_empty(),
+            "{to}: {found:#?}"
+        );
+        assert!(found.iter().any(|f| f
+            .message
+            .contains(&format!("now runs `{to}`, whose contents"))));
+    }
+    // With the code at hand the loss stands: guard does not read the task's recipe.
+    let (code, found) = guard_between(
+        &[(CI, RUST_CI), ("src/lib.rs", "pub fn a() {}\n")],
+        &[(
+            CI,
+            Some(&RUST_CI.replace(
+                "cargo clippy --all-targets -- -D warnings",
+                "cargo xtask clippy",
+            )),
+        )],
+    );
+    assert_eq!(code, 1, "{found:#?}");
+}
+
 // ----- Kind 4: failure masking misread -----
 
 #[test]
@@ -425,7 +454,24 @@ fn kind5_an_ignored_test_in_a_module_this_commit_adds_never_ran() {
         (code, kinds(&found)),
         (1, vec![("test-skipped", "reduction")])
     );
+    // Both locations: the test as it ran, and the attribute that skips it now.
+    assert_eq!(found[0].before, "src/lib.rs:5");
     assert_eq!(found[0].after, "src/lib.rs:5");
+    // A Go test skipped from inside its body: the function it stops.
+    let go = "package pkg\n\nimport \"testing\"\n\nfunc TestFetch(t *testing.T) {\n\tif fetch() != nil {\n\t\tt.Fatal(\"no\")\n\t}\n}\n";
+    let (code, found) = guard_between(
+        &[(CI, RUST_CI), ("pkg/fetch_test.go", go)],
+        &[(
+            "pkg/fetch_test.go",
+            Some(&go.replace("{\n\tif", "{\n\tt.Skip(\"flaky\")\n\tif")),
+        )],
+    );
+    assert_eq!(
+        (code, kinds(&found)),
+        (1, vec![("test-skipped", "reduction")])
+    );
+    assert_eq!(found[0].before, "pkg/fetch_test.go:5");
+    assert_eq!(found[0].after, "pkg/fetch_test.go:6");
 }
 
 // ----- Kind 6: renamed, already disabled, and bot workflows -----
