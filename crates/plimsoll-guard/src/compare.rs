@@ -2639,6 +2639,11 @@ fn compare_jobs(
         if rule.is_off(Some(was)) {
             continue;
         }
+        // A job that runs none of the programs reading the variable (`npm run build` beside a
+        // workflow-wide `RUSTFLAGS`) lost nothing by it.
+        if !may_read_env(old, &rule.programs) {
+            continue;
+        }
         let now = new.env.get(&rule.input);
         if now.is_none_or(|(is, _)| rule.is_off(Some(is))) {
             let is = now.map_or("(unset)", |(is, _)| is.as_str());
@@ -2867,6 +2872,25 @@ fn compare_jobs(
     compare_steps(old, new, pool, tested, sink);
 }
 
+/// Whether a step of `job` may run one of `programs` (all programs when none is listed): it runs
+/// one, or runs what guard cannot see into (a repository script or task, an action that is not
+/// a setup or cache action).
+fn may_read_env(job: &JobModel, programs: &[String]) -> bool {
+    if programs.is_empty() {
+        return true;
+    }
+    job.uses.is_some()
+        || job.steps.iter().any(|step| {
+            step.uses.as_ref().is_some_and(|(uses, _)| {
+                let target = version::uses_target(uses);
+                !equivalence::is_setup_action(target) && !equivalence::is_cache_action(target)
+            }) || step.commands.iter().any(|command| {
+                let program = command.key.split(' ').next().unwrap_or("");
+                programs.iter().any(|p| p == program) || runs_repository_entry_point(&command.text)
+            })
+        })
+}
+
 /// Matrix legs that set a variable named like a strict gate's (`rustflags: ""` beside a
 /// workflow's `RUSTFLAGS: -Dwarnings`) to a value that turns it off, where no old leg did: the
 /// leg overrides the gate (warnings no longer fail it).
@@ -2875,6 +2899,9 @@ fn legs_weakened(old: &JobModel, new: &JobModel, sink: &mut Sink) {
         return;
     };
     for rule in &equivalence::knowledge().env {
+        if !may_read_env(new, &rule.programs) {
+            continue;
+        }
         let Some((strict, before)) = old.env.get(&rule.input) else {
             continue;
         };

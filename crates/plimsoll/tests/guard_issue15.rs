@@ -852,6 +852,48 @@ jobs:
     );
 }
 
+#[test]
+fn a_rust_gate_unset_weakens_only_the_jobs_that_build_rust() {
+    let before = "on: [pull_request]
+env:
+  RUSTFLAGS: -Dwarnings
+  RUSTDOCFLAGS: -Dwarnings
+jobs:
+  rust:
+    runs-on: ubuntu-latest
+    steps:
+      - run: cargo test --workspace
+  site:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-node@v4
+      - run: npm ci
+      - run: npm run build
+  scripted:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./ci/check.sh
+";
+    let after = before.replace(
+        "env:\n  RUSTFLAGS: -Dwarnings\n  RUSTDOCFLAGS: -Dwarnings\n",
+        "",
+    );
+    let (code, found) = edit(before, &after);
+    assert_eq!(code, 1);
+    let jobs: Vec<&str> = found
+        .iter()
+        .map(|f| {
+            assert_eq!(
+                (f.kind.as_str(), f.severity.as_str()),
+                ("gate-weakened", "reduction")
+            );
+            f.message.split('`').nth(1).unwrap_or("")
+        })
+        .collect();
+    // `cargo test` reads both; a repository script may run cargo; `npm run build` reads neither.
+    assert_eq!(jobs, ["rust", "rust", "scripted", "scripted"], "{found:#?}");
+}
+
 // ----- Variants in Node, Python and Go projects -----
 
 const POLYGLOT_CI: &str = "name: CI
