@@ -908,11 +908,12 @@ fn models(
             continue;
         }
         if let Some(old) = old {
+            // Before: the working version it replaces, when there was one.
             sink.push(
                 Kind::WorkflowUnparsable,
                 key.clone(),
                 format!("{}: it runs nothing", failure.0),
-                None,
+                old.get(key).map(|model| &model.location),
                 Some(&failure.1),
             );
             if !old.contains_key(key) && !parse_error {

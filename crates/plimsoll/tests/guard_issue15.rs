@@ -722,6 +722,7 @@ fn a_workflow_that_does_not_parse_in_either_revision_fails_the_run() {
         (code, kinds(&found)),
         (1, vec![("workflow-unparsable", "reduction")])
     );
+    assert_eq!(found[0].before, ".github/workflows/ci.yml:1");
     assert_eq!(found[0].after, ".github/workflows/ci.yml:4");
 }
 
