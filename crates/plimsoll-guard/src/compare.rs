@@ -2873,6 +2873,24 @@ fn compare_jobs(
     compare_steps(old, new, pool, tested, sink);
 }
 
+/// Whether `flag`, a flag that turns warnings into errors (`-D warnings`), dropped from a
+/// command of `step` is still in force because the step's script fails on any warning in the
+/// output it saved (`… | tee log` then `! grep -q '^warning' log`, or `grep … && exit 1`).
+fn fails_on_warnings(flag: &str, step: &StepModel) -> bool {
+    if equivalence::canonical_flag(flag) != "-D warnings" {
+        return false;
+    }
+    let Some(run) = step.run.as_deref() else {
+        return false;
+    };
+    // The script's whitespace is folded: its lines are one.
+    let greps_warnings = run.contains("grep") && run.to_ascii_lowercase().contains("warning");
+    greps_warnings
+        && ["! grep", "then exit 1", "&& exit 1", "&& false"]
+            .iter()
+            .any(|fails| run.contains(fails))
+}
+
 /// Whether a step of `job` may run one of `programs` (all programs when none is listed): it runs
 /// one, or runs what guard cannot see into (a repository script or task, an action that is not
 /// a setup or cache action).
@@ -3874,6 +3892,11 @@ fn compare_steps(
                         .iter()
                         .any(|a| equivalence::still_passed(a, std::slice::from_ref(flag)))
             };
+            // The step that runs the closest command: its environment and script.
+            let best_step = everywhere
+                .iter()
+                .copied()
+                .find(|step| step.commands.iter().any(|c| std::ptr::eq(c, *best)));
             // A package still passed to another run of the same command is still checked:
             // `-p x` is not "no longer passed" because the closest command tests another.
             let still_selected = |flag: &str| {
@@ -3890,8 +3913,9 @@ fn compare_steps(
                     && !equivalence::passed_by_environment(
                         f,
                         command.key.split(' ').next().unwrap_or(""),
-                        &new.env,
+                        best_step.map_or(&new.env, |step| &step.env),
                     )
+                    && !best_step.is_some_and(|step| fails_on_warnings(f, step))
             }) {
                 let name = equivalence::flag_name(flag);
                 // A flag passed several times (`-D warnings -D clippy::x`) is a list: a value

@@ -111,6 +111,8 @@ pub struct StepModel {
     pub inlined_from: Option<String>,
     /// `working-directory:`, the folder its script runs in.
     pub working_directory: Option<String>,
+    /// Environment variables the step sees: its job's overlaid by its own `env:`.
+    pub env: BTreeMap<String, (String, Location)>,
 }
 
 /// A job.
@@ -618,6 +620,7 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str, scope: &Scope
             .get("working-directory")
             .and_then(Node::as_str)
             .map(|d| d.trim().to_string()),
+        env: env.clone(),
     }
 }
 

@@ -369,6 +369,32 @@ fn kind3_a_narrower_or_other_selection_expression_is_caught_or_reviewed() {
 }
 
 #[test]
+fn kind3_deny_warnings_replaced_by_the_environment_or_a_wrapper_that_fails_on_any_warning() {
+    let without_rustflags = RUST_CI.replace("  RUSTFLAGS: -Dwarnings\n", "");
+    let clippy = "      - run: cargo clippy --all-targets -- -D warnings\n";
+    for to in [
+        // The step's own RUSTFLAGS: clippy's driver reads it.
+        "      - run: cargo clippy --all-targets\n        env:\n          RUSTFLAGS: \"-D warnings\"\n",
+        // A wrapper failing on any warning the output holds.
+        "      - run: |\n          cargo clippy --all-targets 2>&1 | tee clippy.log\n          ! grep -q '^warning' clippy.log\n",
+        "      - run: |\n          cargo clippy --all-targets 2>&1 | tee clippy.log\n          if grep -qi warning clippy.log; then exit 1; fi\n",
+    ] {
+        let (code, found) = edit_one(&without_rustflags, clippy, to);
+        assert_eq!((code, kinds(&found)), (0, vec![]), "{to}: {found:#?}");
+    }
+    // Saving the output without failing on it is no gate.
+    let (code, found) = edit_one(
+        &without_rustflags,
+        clippy,
+        "      - run: |\n          cargo clippy --all-targets 2>&1 | tee clippy.log\n          grep -c warning clippy.log\n",
+    );
+    assert_eq!(
+        (code, kinds(&found)),
+        (1, vec![("flag-removed", "reduction")])
+    );
+}
+
+#[test]
 fn kind3_a_check_replaced_by_a_repository_task_runner_is_a_review_without_the_code() {
     // `cargo xtask clippy`, `just lint`: what they run is in the repository's own code, which a
     // history of `.github` alone does not hold; guard cannot tell whether it fails on warnings.
