@@ -750,14 +750,7 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
                 .lists
                 .iter()
                 .any(|list| canonical_flag(list) == canonical_flag(flag_name(flag))))
-        .then(|| {
-            flag_value(flag)
-                .unwrap_or("")
-                .split([',', ' '])
-                .filter(|f| !f.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
+        .then(|| list_items(flag).into_iter().collect())
     };
     if let Some(wanted_features) = features(&wanted).filter(|f| !f.is_empty()) {
         let passed: BTreeSet<String> = now.iter().filter_map(|f| features(f)).flatten().collect();
@@ -777,6 +770,16 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
     })
 }
 
+/// The items a list flag passes: `--features a,b` and `--features "a b"` pass `a` and `b`.
+fn list_items(flag: &str) -> BTreeSet<String> {
+    flag_value(flag)
+        .unwrap_or("")
+        .split([',', ' '])
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The items of the list flag `old` (`-e py,lint,type`) that `new`, the same flag with fewer
 /// items and no other (`-e py`), no longer passes, joined by commas; `None` when `new` is not
 /// such a flag or passes an item `old` did not (another selection, not a shorter one).
@@ -785,15 +788,7 @@ pub fn list_items_dropped(old: &str, new: &str) -> Option<String> {
     if flag_name(new) != name || !knowledge().flags.lists.iter().any(|l| l == name) {
         return None;
     }
-    let items = |flag: &str| -> BTreeSet<String> {
-        flag_value(flag)
-            .unwrap_or("")
-            .split([',', ' '])
-            .filter(|item| !item.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let (had, has) = (items(old), items(new));
+    let (had, has) = (list_items(old), list_items(new));
     if has.is_empty() || !has.is_subset(&had) || has == had {
         return None;
     }
