@@ -2943,22 +2943,34 @@ fn legs_weakened(old: &JobModel, new: &JobModel, sink: &mut Sink) {
         if was.iter().any(|c| off(c).is_some()) {
             continue;
         }
-        for combination in is {
-            if let Some((key, value)) = off(combination) {
-                sink.push(
-                    Kind::GateWeakened,
-                    describe(combination),
-                    format!(
-                        "job `{}` runs the matrix combination {{{}}}, whose `{key}: {value}` overrides `{}: {strict}`: what failed the leg before may now pass",
-                        new.id,
-                        describe(combination),
-                        rule.input
-                    ),
-                    Some(before),
-                    Some(new.matrix_location.as_ref().unwrap_or(&new.location)),
-                );
-            }
-        }
+        // One change, one finding: a value every leg takes (`rustflags: [""]`) is named once,
+        // with the legs it weakens.
+        let weakened: Vec<(&Combination, (&String, &String))> = is
+            .iter()
+            .filter_map(|combination| off(combination).map(|found| (combination, found)))
+            .collect();
+        let Some((first, (key, value))) = weakened.first().copied() else {
+            continue;
+        };
+        let legs = if weakened.len() == 1 {
+            format!("the matrix combination {{{}}}", describe(first))
+        } else {
+            let all: Vec<String> = weakened
+                .iter()
+                .map(|(combination, _)| format!("{{{}}}", describe(combination)))
+                .collect();
+            format!("{} matrix combinations ({})", all.len(), all.join(", "))
+        };
+        sink.push(
+            Kind::GateWeakened,
+            describe(first),
+            format!(
+                "job `{}` runs {legs}, whose `{key}: {value}` overrides `{}: {strict}`: what failed the leg before may now pass",
+                new.id, rule.input
+            ),
+            Some(before),
+            Some(new.matrix_location.as_ref().unwrap_or(&new.location)),
+        );
     }
 }
 
