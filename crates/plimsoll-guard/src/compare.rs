@@ -707,8 +707,8 @@ fn runs_no_check(old: &FileModel) -> Option<&'static str> {
     let actions_only = steps().all(|s| s.run.is_none());
     if bot_events || actions_only {
         return Some(
-            "ran no check (it answers issues and comments or only calls actions, on no push or \
-             pull request, and runs no test, lint or build command)",
+            "ran no check (it answers issues, comments or pull request activity, or only calls \
+             actions, and runs no test, lint or build command)",
         );
     }
     // A workflow run only on a schedule, by hand or on issue activity gates no change: its

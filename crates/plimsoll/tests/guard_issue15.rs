@@ -602,6 +602,18 @@ jobs:
     assert!(found
         .iter()
         .any(|f| f.message.contains("it was already disabled")));
+    // The labeler runs on `pull_request_target`: it is not said to run on no pull request.
+    let labeler = found
+        .iter()
+        .find(|f| f.before == ".github/workflows/labeler.yml:1")
+        .unwrap();
+    assert!(
+        labeler
+            .message
+            .contains("it ran no check (it answers issues, comments or pull request activity"),
+        "{}",
+        labeler.message
+    );
 }
 
 // ----- Kind 7: one change reported once -----
