@@ -436,6 +436,13 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
         let from = sink.changes.len();
         compare_files(old, new, &moved_in, &selected, &mut sink);
         drop_runs_taken_over(&mut sink.changes, from, old, new, &new_models);
+        // An action's steps are modelled as one job, `runs`: name the action instead.
+        if new.kind == FileKind::Action {
+            let action = format!("composite action `{}`", new.display);
+            for change in &mut sink.changes[from..] {
+                change.message = change.message.replace("job `runs`", &action);
+            }
+        }
     }
 
     let mut code_allows: HashMap<String, Vec<Allow>> = HashMap::new();
@@ -456,7 +463,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, code: &[CodeChange]) -> Guar
                 Kind::TestSkipped,
                 skip.marker,
                 format!("a test is newly skipped: `{}`", skip.text),
-                None,
+                skip.before.as_ref(),
                 Some(&skip.location),
             );
         }
@@ -894,8 +901,8 @@ fn runs_no_check(old: &FileModel) -> Option<&'static str> {
     let actions_only = steps().all(|s| s.run.is_none());
     if bot_events || actions_only {
         return Some(
-            "ran no check (it answers issues and comments or only calls actions, on no push or \
-             pull request, and runs no test, lint or build command)",
+            "ran no check (it answers issues, comments or pull request activity, or only calls \
+             actions, and runs no test, lint or build command)",
         );
     }
     // A workflow run only on a schedule, by hand or on issue activity gates no change: its
@@ -1095,11 +1102,12 @@ fn models(
             continue;
         }
         if let Some(old) = old {
+            // Before: the working version it replaces, when there was one.
             sink.push(
                 Kind::WorkflowUnparsable,
                 key.clone(),
                 format!("{}: it runs nothing", failure.0),
-                None,
+                old.get(key).map(|model| &model.location),
                 Some(&failure.1),
             );
             if !old.contains_key(key) && !parse_error {
@@ -1927,6 +1935,33 @@ fn top_level<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
     parts
 }
 
+/// How a selection expression changed (pytest's `-k` and `-m`: names joined by `and`, `or`,
+/// `not` and parentheses): `Some(true)` when the new one selects at least what the old one did
+/// (`not slow` → `not slow or network`, `a and b` → `a`), `Some(false)` when at most
+/// (`not slow` → `not slow and not network`), `None` when guard cannot tell.
+fn selects_at_least(old: &str, new: &str) -> Option<bool> {
+    let normal = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (old, new) = (normal(old), normal(new));
+    let parts = |text: &str, separator: &str| -> BTreeSet<String> {
+        top_level(unwrap_parentheses(text), separator)
+            .into_iter()
+            .map(|part| unwrap_parentheses(part).to_string())
+            .collect()
+    };
+    if old == new {
+        return Some(true);
+    }
+    let (any_old, any_new) = (parts(&old, " or "), parts(&new, " or "));
+    let (all_old, all_new) = (parts(&old, " and "), parts(&new, " and "));
+    if any_old.is_subset(&any_new) || all_new.is_subset(&all_old) {
+        Some(true)
+    } else if any_new.is_subset(&any_old) || all_old.is_subset(&all_new) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// `text` without the parentheses that wrap all of it.
 fn unwrap_parentheses(text: &str) -> &str {
     let mut text = text.trim();
@@ -2037,7 +2072,10 @@ fn may_check(command: &str) -> bool {
         return false;
     };
     let tool = program.rsplit('/').next().unwrap_or(program);
-    if !matches!(tool, "make" | "gmake" | "gradlew" | "mvnw") {
+    if !matches!(
+        tool,
+        "make" | "gmake" | "gradlew" | "mvnw" | "just" | "task"
+    ) {
         return false;
     }
     let key = words
@@ -2077,6 +2115,11 @@ fn runs_repository_entry_point(command: &str) -> bool {
     match program {
         // With no target, make runs the Makefile's default goal.
         "make" | "gmake" => true,
+        // Task runners whose recipes are files of the repository: `just lint` (a justfile),
+        // `task test` (a Taskfile), and cargo's `xtask` convention (an alias running the
+        // repository's own `xtask` package) and cargo-make (`Makefile.toml`).
+        "just" | "task" => true,
+        "cargo" => matches!(words.next(), Some("xtask" | "make")),
         _ if INTERPRETERS.contains(&program) => words.next().is_some_and(relative_path),
         _ => relative_path(program),
     }
@@ -2791,6 +2834,11 @@ fn compare_jobs(
         if rule.is_off(Some(was)) {
             continue;
         }
+        // A job that runs none of the programs reading the variable (`npm run build` beside a
+        // workflow-wide `RUSTFLAGS`) lost nothing by it.
+        if !may_read_env(old, &rule.programs) {
+            continue;
+        }
         let now = new.env.get(&rule.input);
         if now.is_none_or(|(is, _)| rule.is_off(Some(is))) {
             let is = now.map_or("(unset)", |(is, _)| is.as_str());
@@ -3019,6 +3067,43 @@ fn compare_jobs(
     compare_steps(old, new, pool, tested, sink);
 }
 
+/// Whether `flag`, a flag that turns warnings into errors (`-D warnings`), dropped from a
+/// command of `step` is still in force because the step's script fails on any warning in the
+/// output it saved (`… | tee log` then `! grep -q '^warning' log`, or `grep … && exit 1`).
+fn fails_on_warnings(flag: &str, step: &StepModel) -> bool {
+    if equivalence::canonical_flag(flag) != "-D warnings" {
+        return false;
+    }
+    let Some(run) = step.run.as_deref() else {
+        return false;
+    };
+    // The script's whitespace is folded: its lines are one.
+    let greps_warnings = run.contains("grep") && run.to_ascii_lowercase().contains("warning");
+    greps_warnings
+        && ["! grep", "then exit 1", "&& exit 1", "&& false"]
+            .iter()
+            .any(|fails| run.contains(fails))
+}
+
+/// Whether a step of `job` may run one of `programs` (all programs when none is listed): it runs
+/// one, or runs what guard cannot see into (a repository script or task, an action that is not
+/// a setup or cache action).
+fn may_read_env(job: &JobModel, programs: &[String]) -> bool {
+    if programs.is_empty() {
+        return true;
+    }
+    job.uses.is_some()
+        || job.steps.iter().any(|step| {
+            step.uses.as_ref().is_some_and(|(uses, _)| {
+                let target = version::uses_target(uses);
+                !equivalence::is_setup_action(target) && !equivalence::is_cache_action(target)
+            }) || step.commands.iter().any(|command| {
+                let program = command.key.split(' ').next().unwrap_or("");
+                programs.iter().any(|p| p == program) || runs_repository_entry_point(&command.text)
+            })
+        })
+}
+
 /// Matrix legs that set a variable named like a strict gate's (`rustflags: ""` beside a
 /// workflow's `RUSTFLAGS: -Dwarnings`) to a value that turns it off, where no old leg did: the
 /// leg overrides the gate (warnings no longer fail it).
@@ -3027,6 +3112,9 @@ fn legs_weakened(old: &JobModel, new: &JobModel, sink: &mut Sink) {
         return;
     };
     for rule in &equivalence::knowledge().env {
+        if !may_read_env(new, &rule.programs) {
+            continue;
+        }
         let Some((strict, before)) = old.env.get(&rule.input) else {
             continue;
         };
@@ -3049,22 +3137,34 @@ fn legs_weakened(old: &JobModel, new: &JobModel, sink: &mut Sink) {
         if was.iter().any(|c| off(c).is_some()) {
             continue;
         }
-        for combination in is {
-            if let Some((key, value)) = off(combination) {
-                sink.push(
-                    Kind::GateWeakened,
-                    describe(combination),
-                    format!(
-                        "job `{}` runs the matrix combination {{{}}}, whose `{key}: {value}` overrides `{}: {strict}`: what failed the leg before may now pass",
-                        new.id,
-                        describe(combination),
-                        rule.input
-                    ),
-                    Some(before),
-                    Some(new.matrix_location.as_ref().unwrap_or(&new.location)),
-                );
-            }
-        }
+        // One change, one finding: a value every leg takes (`rustflags: [""]`) is named once,
+        // with the legs it weakens.
+        let weakened: Vec<(&Combination, (&String, &String))> = is
+            .iter()
+            .filter_map(|combination| off(combination).map(|found| (combination, found)))
+            .collect();
+        let Some((first, (key, value))) = weakened.first().copied() else {
+            continue;
+        };
+        let legs = if weakened.len() == 1 {
+            format!("the matrix combination {{{}}}", describe(first))
+        } else {
+            let all: Vec<String> = weakened
+                .iter()
+                .map(|(combination, _)| format!("{{{}}}", describe(combination)))
+                .collect();
+            format!("{} matrix combinations ({})", all.len(), all.join(", "))
+        };
+        sink.push(
+            Kind::GateWeakened,
+            describe(first),
+            format!(
+                "job `{}` runs {legs}, whose `{key}: {value}` overrides `{}: {strict}`: what failed the leg before may now pass",
+                new.id, rule.input
+            ),
+            Some(before),
+            Some(new.matrix_location.as_ref().unwrap_or(&new.location)),
+        );
     }
 }
 
@@ -3932,7 +4032,26 @@ fn compare_steps(
                 };
                 let same_packages = packages(&command.flags) == packages(&d.flags);
                 let shared = command.flags.iter().filter(|f| d.flags.contains(f)).count();
-                (same_packages, shared)
+                // Then the flags it still passes in another form (`--profile x` as
+                // `--release`), the flags it passes with other values, and the run in the
+                // step that is still there: `cargo test --all` edited into `cargo test -p
+                // core` is compared with that command, not with a `cargo test -p tokio` beside.
+                let passed = command
+                    .flags
+                    .iter()
+                    .filter(|f| equivalence::still_passed(f, &d.flags))
+                    .count();
+                let named = command
+                    .flags
+                    .iter()
+                    .filter(|f| {
+                        let name = equivalence::flag_name(f);
+                        d.flags.iter().any(|g| equivalence::flag_name(g) == name)
+                    })
+                    .count();
+                let in_step = partner[i]
+                    .is_some_and(|j| new.steps[j].commands.iter().any(|c| std::ptr::eq(c, **d)));
+                (same_packages, shared, passed, named, in_step)
             }) else {
                 sink.push(
                     Kind::CommandRemoved,
@@ -3943,6 +4062,47 @@ fn compare_steps(
                 );
                 continue;
             };
+            // Flags added that make it run less, unless another run of the command runs it
+            // without them.
+            // A package excluded here and tested by another run in this job or another job
+            // of the workflow (`--workspace --exclude x` beside `-p x`) is still tested.
+            let selected_elsewhere = |flag: &String| {
+                flag.strip_prefix("--exclude ").is_some_and(|package| {
+                    tested.contains(&command.key, package)
+                        || candidates.iter().any(|c| {
+                            c.flags
+                                .iter()
+                                .any(|f| f.strip_prefix("-p ") == Some(package))
+                        })
+                })
+            };
+            let narrowing = |candidate: &model::CommandModel| -> Vec<String> {
+                let added: Vec<String> = candidate
+                    .flags
+                    .iter()
+                    .filter(|f| !command.flags.contains(f) && !selected_elsewhere(f))
+                    .cloned()
+                    .collect();
+                equivalence::narrowing_added(&command.flags, &added)
+                    .into_iter()
+                    .cloned()
+                    .collect()
+            };
+            let added = narrowing(best);
+            let narrowed = !added.is_empty() && candidates.iter().all(|c| !narrowing(c).is_empty());
+            // A wide flag replaced by a narrower one (`--workspace` → `-p core`) is one change,
+            // reported once as the narrowing.
+            let narrowed_from = |flag: &String| {
+                narrowed
+                    && added
+                        .iter()
+                        .any(|a| equivalence::still_passed(a, std::slice::from_ref(flag)))
+            };
+            // The step that runs the closest command: its environment and script.
+            let best_step = everywhere
+                .iter()
+                .copied()
+                .find(|step| step.commands.iter().any(|c| std::ptr::eq(c, *best)));
             // A package still passed to another run of the same command is still checked:
             // `-p x` is not "no longer passed" because the closest command tests another.
             let still_selected = |flag: &str| {
@@ -3955,6 +4115,13 @@ fn compare_steps(
                     && !equivalence::still_passed(f, &best.flags)
                     // Dropping `-skip x`, `-k expr` or `--lib` runs more, not less.
                     && !equivalence::narrows(f)
+                    && !narrowed_from(f)
+                    && !equivalence::passed_by_environment(
+                        f,
+                        command.key.split(' ').next().unwrap_or(""),
+                        best_step.map_or(&new.env, |step| &step.env),
+                    )
+                    && !best_step.is_some_and(|step| fails_on_warnings(f, step))
             }) {
                 let name = equivalence::flag_name(flag);
                 // A flag passed several times (`-D warnings -D clippy::x`) is a list: a value
@@ -3977,6 +4144,26 @@ fn compare_steps(
                         format!(
                             "`{}` in job `{job}` no longer passes `--config {setting}`; it builds with the profile `{profile}` instead, whose settings are in Cargo.toml: check it sets the same",
                             command.key
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    );
+                    continue;
+                }
+                // A list that only lost items (`tox -e py,lint,type` → `-e py`) no longer
+                // runs them. (Cargo features and build tags go through the code's fate below.)
+                if let Some(missing) = best.flags.iter().find_map(|now| {
+                    let selector = matches!(name, "--features" | "-F" | "--tags" | "-tags");
+                    (!selector && equivalence::flag_name(now) == name)
+                        .then(|| equivalence::list_items_dropped(flag, now))
+                        .flatten()
+                }) {
+                    sink.push(
+                        Kind::FlagRemoved,
+                        flag.clone(),
+                        format!(
+                            "`{}` in job `{job}` no longer passes `{name} {missing}`: it runs `{}`",
+                            command.key, best.text
                         ),
                         Some(&command.location),
                         Some(&best.location),
@@ -4032,34 +4219,47 @@ fn compare_steps(
                     },
                 }
             }
-            // Flags added that make it run less, unless another run of the command runs it
-            // without them.
-            // A package excluded here and tested by another run in this job or another job
-            // of the workflow (`--workspace --exclude x` beside `-p x`) is still tested.
-            let selected_elsewhere = |flag: &String| {
-                flag.strip_prefix("--exclude ").is_some_and(|package| {
-                    tested.contains(&command.key, package)
-                        || candidates.iter().any(|c| {
-                            c.flags
-                                .iter()
-                                .any(|f| f.strip_prefix("-p ") == Some(package))
-                        })
-                })
-            };
-            let narrowing = |candidate: &model::CommandModel| -> Vec<String> {
-                let added: Vec<String> = candidate
-                    .flags
-                    .iter()
-                    .filter(|f| !command.flags.contains(f) && !selected_elsewhere(f))
-                    .cloned()
-                    .collect();
-                equivalence::narrowing_added(&command.flags, &added)
-                    .into_iter()
-                    .cloned()
-                    .collect()
-            };
-            let added = narrowing(best);
-            if !added.is_empty() && candidates.iter().all(|c| !narrowing(c).is_empty()) {
+            // A selection expression edited (`-m 'not slow'` → `-m 'not slow and not net'`).
+            for flag in &command.flags {
+                let name = equivalence::flag_name(flag);
+                let Some(value) = flag.strip_prefix(name).map(str::trim) else {
+                    continue;
+                };
+                let Some(now) = best.flags.iter().find(|f| {
+                    equivalence::is_expression_flag(name)
+                        && !value.is_empty()
+                        && equivalence::flag_name(f) == name
+                        && *f != flag
+                        && !command.flags.contains(f)
+                }) else {
+                    continue;
+                };
+                let now_value = now[name.len()..].trim();
+                match selects_at_least(value, now_value) {
+                    Some(true) => {}
+                    Some(false) => sink.push(
+                        Kind::CommandNarrowed,
+                        now.clone(),
+                        format!(
+                            "`{}` in job `{job}` now passes `{now}` instead of `{flag}`: it selects less than `{}`",
+                            command.key, command.text
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    ),
+                    None => sink.push(
+                        Kind::ScriptChanged,
+                        now.clone(),
+                        format!(
+                            "`{}` in job `{job}` passes `{now}` instead of `{flag}`: check it selects as much",
+                            command.key
+                        ),
+                        Some(&command.location),
+                        Some(&best.location),
+                    ),
+                }
+            }
+            if narrowed {
                 let list = added
                     .iter()
                     .map(|f| format!("`{f}`"))

@@ -373,6 +373,13 @@ pub struct InputRule {
     /// `cache` when turning it off stops caching; a check or gate otherwise.
     #[serde(default)]
     pub what: Option<String>,
+    /// For an environment variable: the flag the tools of `programs` behave as given while it
+    /// is on (`RUSTFLAGS: -Dwarnings` is `-D warnings` to every compiler cargo runs).
+    #[serde(default)]
+    pub passes: Option<String>,
+    /// The programs that read the variable.
+    #[serde(default)]
+    pub programs: Vec<String>,
 }
 
 impl InputRule {
@@ -397,6 +404,26 @@ impl InputRule {
     pub fn is_cache(&self) -> bool {
         self.what.as_deref() == Some("cache")
     }
+}
+
+/// Whether `flag`, dropped from a command of `program`, is still in force through an
+/// environment variable of `env` that passes it to that program (`cargo clippy -- -D warnings`
+/// run where `RUSTFLAGS: -Dwarnings` is set).
+pub fn passed_by_environment<V>(
+    flag: &str,
+    program: &str,
+    env: &std::collections::BTreeMap<String, (String, V)>,
+) -> bool {
+    let wanted = canonical_flag(flag);
+    knowledge().env.iter().any(|rule| {
+        rule.passes
+            .as_deref()
+            .is_some_and(|passes| canonical_flag(passes) == wanted)
+            && rule.programs.iter().any(|p| p == program)
+            && env
+                .get(&rule.input)
+                .is_some_and(|(value, _)| !rule.is_off(Some(value)))
+    })
 }
 
 /// The input rules that apply to an action (`owner/name[/path]`).
@@ -434,6 +461,9 @@ pub struct Flags {
     /// Flags whose value is a comma-separated list (`--features a,b`).
     #[serde(default)]
     pub lists: Vec<String>,
+    /// Selecting flags whose value is a boolean expression (`pytest -k`, `-m`).
+    #[serde(default)]
+    pub expressions: Vec<String>,
     /// Groups of flags that set one setting, each in its own way (a build profile).
     #[serde(default)]
     pub interchangeable: Vec<Vec<String>>,
@@ -743,14 +773,7 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
                 .lists
                 .iter()
                 .any(|list| canonical_flag(list) == canonical_flag(flag_name(flag))))
-        .then(|| {
-            flag_value(flag)
-                .unwrap_or("")
-                .split([',', ' '])
-                .filter(|f| !f.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
+        .then(|| list_items(flag).into_iter().collect())
     };
     if let Some(wanted_features) = features(&wanted).filter(|f| !f.is_empty()) {
         let passed: BTreeSet<String> = now.iter().filter_map(|f| features(f)).flatten().collect();
@@ -770,12 +793,42 @@ pub fn still_passed(flag: &str, flags: &[String]) -> bool {
     })
 }
 
+/// The items a list flag passes: `--features a,b` and `--features "a b"` pass `a` and `b`.
+fn list_items(flag: &str) -> BTreeSet<String> {
+    flag_value(flag)
+        .unwrap_or("")
+        .split([',', ' '])
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The items of the list flag `old` (`-e py,lint,type`) that `new`, the same flag with fewer
+/// items and no other (`-e py`), no longer passes, joined by commas; `None` when `new` is not
+/// such a flag or passes an item `old` did not (another selection, not a shorter one).
+pub fn list_items_dropped(old: &str, new: &str) -> Option<String> {
+    let name = flag_name(old);
+    if flag_name(new) != name || !knowledge().flags.lists.iter().any(|l| l == name) {
+        return None;
+    }
+    let (had, has) = (list_items(old), list_items(new));
+    if has.is_empty() || !has.is_subset(&had) || has == had {
+        return None;
+    }
+    Some(had.difference(&has).cloned().collect::<Vec<_>>().join(","))
+}
+
 /// Whether a command with `flags` only compiles what it would test (`cargo test --no-run`).
 pub fn compiles_only(flags: &[String]) -> bool {
     let known = &knowledge().flags.compile_only;
     flags
         .iter()
         .any(|flag| known.iter().any(|k| k == flag_name(flag)))
+}
+
+/// Whether `name` is a selecting flag whose value is a boolean expression (`pytest -m`).
+pub fn is_expression_flag(name: &str) -> bool {
+    knowledge().flags.expressions.iter().any(|e| e == name)
 }
 
 /// Whether removing `flag` runs more, not less (a selecting or excluding flag).

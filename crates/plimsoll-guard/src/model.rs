@@ -111,6 +111,8 @@ pub struct StepModel {
     pub inlined_from: Option<String>,
     /// `working-directory:`, the folder its script runs in.
     pub working_directory: Option<String>,
+    /// Environment variables the step sees: its job's overlaid by its own `env:`.
+    pub env: BTreeMap<String, (String, Location)>,
 }
 
 /// A job.
@@ -618,6 +620,7 @@ fn step_model(step: &Step<'_>, source: &SourceFile, display: &str, scope: &Scope
             .get("working-directory")
             .and_then(Node::as_str)
             .map(|d| d.trim().to_string()),
+        env: env.clone(),
     }
 }
 
@@ -907,7 +910,8 @@ const SUBCOMMAND_TOOLS: &[&str] = &[
     "helm",
     "composer",
     "rake",
-    "tox",
+    // Not tox: `tox -e py,lint` names environments, not what tox does (`tox run -e py` runs
+    // the same), and its `-e` list is compared as a flag.
     "nox",
     "meson",
     "ctest",
@@ -1179,6 +1183,8 @@ const VALUE_FLAGS: &[&str] = &[
     "-k",
     "-m",
     "-E",
+    // tox's environments.
+    "-e",
     "--features",
     "--package",
     "--exclude",

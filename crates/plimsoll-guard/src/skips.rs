@@ -22,6 +22,8 @@ pub struct NewSkip {
     pub text: String,
     /// Where it is in the new version.
     pub location: Location,
+    /// Where the test it skips was in the old version, when guard finds it there.
+    pub before: Option<Location>,
 }
 
 const RUST: &[&str] = &["#[ignore"];
@@ -86,6 +88,10 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
     let Some(after) = &change.after else {
         return Vec::new();
     };
+    // A file this change adds held no test that ran before: none of its skips loses one.
+    if change.before.is_none() {
+        return Vec::new();
+    }
     if markers.is_empty() || !markers.iter().any(|m| after.contains(m)) {
         return Vec::new();
     }
@@ -105,7 +111,10 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
             let text = line.trim();
             // A test (or module of tests) this very change adds never ran: skipping it loses
             // nothing.
-            let added_here = skipped_name(&lines[i..]).is_some_and(|name| !mentions(before, name));
+            // A skip called inside a test's body (`t.Skip()`, `pytest.skip()`) skips the
+            // function around it.
+            let name = skipped_name(&lines[i..]).or_else(|| enclosing_function(&lines[..i]));
+            let added_here = name.is_some_and(|name| !mentions(before, name));
             match old.get_mut(text) {
                 Some(count) if *count > 0 => *count -= 1,
                 _ if added_here => {}
@@ -116,6 +125,7 @@ pub fn new_skips(change: &CodeChange) -> Vec<NewSkip> {
                         marker: marker.trim_end_matches('('),
                         text: text.to_string(),
                         location: Location::of(&change.path, &source, span),
+                        before: name.and_then(|name| declared_at(&change.path, before, name)),
                     });
                 }
             }
@@ -158,6 +168,37 @@ fn skipped_name<'a>(lines: &[&'a str]) -> Option<&'a str> {
             (!name.is_empty()).then_some(name)
         })
     })
+}
+
+/// The name of the function whose body the lines before a marker end in: the nearest
+/// `func Name(` (Go) or `def name(` (Python) above it, within a test's usual length.
+fn enclosing_function<'a>(lines: &[&'a str]) -> Option<&'a str> {
+    lines.iter().rev().take(40).find_map(|line| {
+        let trimmed = line.trim_start();
+        let rest = trimmed
+            .strip_prefix("func ")
+            .or_else(|| trimmed.strip_prefix("def "))
+            .or_else(|| trimmed.strip_prefix("async def "))?;
+        let end = rest.find('(')?;
+        let name = rest[..end].trim();
+        (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+    })
+}
+
+/// Where the old version `text` of the file at `path` declares the test `name`: the first line
+/// naming it as a whole word, from its first non-blank character.
+fn declared_at(path: &str, text: &str, name: &str) -> Option<Location> {
+    let source = SourceFile::new(path, text);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if mentions(line, name) {
+            let start = offset + (line.len() - line.trim_start().len());
+            let span = Span::new(start, start + line.trim().len());
+            return Some(Location::of(path, &source, span));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Whether `text` names `name` as a whole word.
