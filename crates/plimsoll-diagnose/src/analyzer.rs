@@ -14,7 +14,7 @@ use crate::class::Class;
 use crate::matchers::MatcherState;
 use crate::outcome::{build_outcome, is_bare_result_line, BuildOutcome};
 use crate::passing::PassingRun;
-use crate::signatures::Signatures;
+use crate::signatures::{Signatures, TestRole};
 
 /// Candidates kept per step while reading.
 pub const PER_STEP: usize = 24;
@@ -156,6 +156,12 @@ pub struct Candidate {
     /// Whether the part it was read in ended with a summary of no failures.
     #[serde(skip)]
     passed_part: bool,
+    /// Its part in a test runner's report, with the test it names, if it plays one.
+    #[serde(skip)]
+    test_report: Option<(TestRole, Option<String>)>,
+    /// The failed test's block it was read in, if any (an index into its step's blocks).
+    #[serde(skip)]
+    failure_block: Option<usize>,
 }
 
 impl Candidate {
@@ -194,6 +200,8 @@ struct Segment {
     surefire_list: Option<f32>,
     /// The language ecosystem of the tool the step runs, when its title names one.
     ecosystem: Option<&'static str>,
+    /// The failed tests' blocks read in the step.
+    failure_blocks: FailureBlocks,
 }
 
 /// What the whole read found, before ranking.
@@ -346,6 +354,7 @@ impl<'s> Analyzer<'s> {
             surefire_list: None,
             ecosystem: crate::tools::tool_of_command(name, &[])
                 .and_then(|tool| crate::tools::ecosystem(tool.family)),
+            failure_blocks: FailureBlocks::default(),
         });
     }
 
@@ -361,6 +370,7 @@ impl<'s> Analyzer<'s> {
         // A step the log ends in, before the job's end, did not end as far as the log shows
         // (a log cut while the failing command ran): it keeps its candidates.
         let unfinished = log_end && !self.job_end;
+        yield_verdicts_to_failure_blocks(&mut segment);
         if segment.step.failure.is_none() && segment.step.error_lines == 0 && !unfinished {
             segment
                 .candidates
@@ -480,6 +490,14 @@ impl<'s> Analyzer<'s> {
             } else {
                 self.signatures.score_in(&self.matched, segment.ecosystem)
             };
+            let test_report = if self.matched.is_empty() {
+                None
+            } else {
+                self.signatures.test_role(&self.matched, text)
+            };
+            let failure_block = segment
+                .failure_blocks
+                .follow(test_report.as_ref(), number, text);
             let problem = if self.matchers.command(text) {
                 None
             } else {
@@ -585,6 +603,8 @@ impl<'s> Analyzer<'s> {
                     block: 0,
                     part: segment.part,
                     passed_part: false,
+                    test_report,
+                    failure_block,
                 };
                 insert_bounded(segment, candidate);
             }
@@ -603,6 +623,7 @@ impl<'s> Analyzer<'s> {
                     }
                 }
                 segment.part += 1;
+                segment.failure_blocks.close();
             }
         }
         if let Some(failure) = line_failure {
@@ -673,6 +694,197 @@ impl<'s> Analyzer<'s> {
             job_end: self.job_end,
         }
     }
+}
+
+/// Lines a failed test's block spans at most after its header, when no other header, verdict
+/// or summary ends it first.
+const FAILURE_BLOCK_SPAN: usize = 60;
+/// Failed tests' blocks followed per step: past them, a long run's further failures are not.
+const MAX_FAILURE_BLOCKS: usize = 64;
+/// Least signature score of the line that explains a failed test's block: a stated error or
+/// assertion (`generic.error-word` and above), not a stack frame, a warning or a diff line.
+const BLOCK_EXPLANATION_MIN: f32 = 2.0;
+
+/// A failed test's block: the test it reports and the line of its header.
+#[derive(Debug)]
+struct FailureBlock {
+    test: Option<String>,
+    header: usize,
+}
+
+/// The failed tests' blocks of a step, and the one the step's output is in.
+#[derive(Debug, Default)]
+struct FailureBlocks {
+    blocks: Vec<FailureBlock>,
+    /// The open block, the last line it may span, and for a block under its verdict, the
+    /// verdict's indentation, which the block's lines exceed.
+    open: Option<(usize, usize, Option<usize>)>,
+}
+
+impl FailureBlocks {
+    /// Follow line `number` (`text`) with its test-report role: the block the line is in, if
+    /// any (a header is not in its own block). A header opens a block; a verdict or a summary,
+    /// the span running out or the end of the run's part (see [`FailureBlocks::close`]) ends
+    /// it, and so does, under a verdict that heads its block, a line indented no deeper than
+    /// the verdict (go, Gradle, Pester, TAP and xUnit indent a test's reasons under it; what
+    /// comes back to the verdict's margin is the next test or the tool that ran them).
+    fn follow(
+        &mut self,
+        report: Option<&(TestRole, Option<String>)>,
+        number: usize,
+        text: &str,
+    ) -> Option<usize> {
+        match report {
+            Some((role @ (TestRole::Block | TestRole::VerdictAndBlock), test)) => {
+                self.open = None;
+                if self.blocks.len() < MAX_FAILURE_BLOCKS {
+                    let margin = (*role == TestRole::VerdictAndBlock).then(|| indentation(text));
+                    self.open = Some((self.blocks.len(), number + FAILURE_BLOCK_SPAN, margin));
+                    self.blocks.push(FailureBlock {
+                        test: test.as_deref().map(|t| truncate(t, 200)),
+                        header: number,
+                    });
+                }
+                return None;
+            }
+            Some((TestRole::Verdict | TestRole::Summary | TestRole::Passed, _)) => {
+                self.open = None;
+                return None;
+            }
+            None => {}
+        }
+        let back_at_margin = |margin: Option<usize>| {
+            margin.is_some_and(|margin| {
+                !text.trim().is_empty() && !is_heading(text) && indentation(text) <= margin
+            })
+        };
+        match self.open {
+            Some((block, last, margin)) if number <= last && !back_at_margin(margin) => Some(block),
+            _ => {
+                self.open = None;
+                None
+            }
+        }
+    }
+
+    /// The run's part ended (a summary line): no block stays open past it.
+    fn close(&mut self) {
+        self.open = None;
+    }
+}
+
+/// What the line that explains a failed test's block scores over the best verdict or summary
+/// that refers to it (as a deeper cause over the error it explains).
+const EXPLANATION_MARGIN: f32 = DEEPEST_CAUSE_MARGIN;
+
+/// A test runner's verdicts and summaries yield to the failure blocks they report: the line
+/// that explains a block (its first stated error: the assertion, the panic, expected against
+/// actual) ranks above every verdict of the same test (matched by name where the verdict and
+/// the block give one, else the block the verdict heads) and above the run's summaries and
+/// rerun hints, which refer to the step's first explained block.
+fn yield_verdicts_to_failure_blocks(segment: &mut Segment) {
+    let blocks = &segment.failure_blocks.blocks;
+    if blocks.is_empty() {
+        return;
+    }
+    let candidates = &mut segment.candidates;
+    // The explaining candidate of each block: its first stated error (a line as strong as a
+    // block's head: pytest's `E` line, not the `>` source line above it), else its first line
+    // that reads as an error at all. The runners print the assertion, panic or expected against
+    // actual first under the header; what follows is its stack trace.
+    let mut explanation: Vec<Option<usize>> = vec![None; blocks.len()];
+    for (index, candidate) in candidates.iter().enumerate() {
+        let Some(block) = candidate.failure_block else {
+            continue;
+        };
+        if candidate.test_report.is_some()
+            || candidate.raw < BLOCK_EXPLANATION_MIN
+            || is_heading(&candidate.line.text)
+        {
+            continue;
+        }
+        let Some(slot) = explanation.get_mut(block) else {
+            continue;
+        };
+        let stated = |c: &Candidate| c.raw >= BLOCK_HEAD;
+        let better = match *slot {
+            None => true,
+            Some(kept) => {
+                let kept = &candidates[kept];
+                (stated(candidate), std::cmp::Reverse(candidate.line.line))
+                    > (stated(kept), std::cmp::Reverse(kept.line.line))
+            }
+        };
+        if better {
+            *slot = Some(index);
+        }
+    }
+    let mut least: Vec<Option<f32>> = vec![None; blocks.len()];
+    for candidate in candidates.iter() {
+        let Some((role, test)) = &candidate.test_report else {
+            continue;
+        };
+        let explained = |b: &usize| explanation[*b].is_some();
+        let target = match (role, test) {
+            (TestRole::Block | TestRole::Passed, _) => None,
+            (TestRole::Verdict | TestRole::VerdictAndBlock, Some(test)) => {
+                (0..blocks.len()).filter(explained).find(|&b| {
+                    blocks[b]
+                        .test
+                        .as_deref()
+                        .is_some_and(|t| same_test(t, test))
+                })
+            }
+            (TestRole::VerdictAndBlock, None) => (0..blocks.len())
+                .filter(explained)
+                .find(|&b| blocks[b].header == candidate.line.line),
+            (TestRole::Verdict | TestRole::Summary, _) => (0..blocks.len()).find(explained),
+        };
+        if let Some(block) = target {
+            let need = least[block].get_or_insert(candidate.score);
+            *need = need.max(candidate.score);
+        }
+    }
+    for (block, need) in least.into_iter().enumerate() {
+        let (Some(need), Some(index)) = (need, explanation[block]) else {
+            continue;
+        };
+        let explaining = &mut candidates[index];
+        explaining.score = explaining.score.max(need + EXPLANATION_MARGIN);
+        explaining.raw = explaining.raw.max(need + EXPLANATION_MARGIN);
+    }
+}
+
+/// The width of a line's leading blanks, in characters.
+fn indentation(text: &str) -> usize {
+    text.chars().take_while(|c| c.is_whitespace()).count()
+}
+
+/// Whether a line only announces what the lines under it say (`Error Message:`, `Stack Trace:`,
+/// `failures:`): a heading of a block, not its message.
+fn is_heading(text: &str) -> bool {
+    text.trim()
+        .strip_suffix(':')
+        .is_some_and(|head| head.chars().all(|c| c.is_alphanumeric() || c == ' '))
+}
+
+/// Whether two names a test runner prints are of the same test: equal once their separators
+/// (`::`, `.`, `/`, ` › `, ` > `, `#`) are one, or one the trailing part of the other
+/// (pytest's `TestX.test_y` header and its `tests/x.py::TestX::test_y` verdict, Jest's `● suite
+/// › name` block and its `✕ name` verdict).
+fn same_test(a: &str, b: &str) -> bool {
+    let parts = |name: &str| -> Vec<String> {
+        name.replace("::", "\u{1f}")
+            .replace(" › ", "\u{1f}")
+            .replace(" > ", "\u{1f}")
+            .split(['\u{1f}', '.', '/', '#'])
+            .map(|part| part.trim().to_string())
+            .filter(|part| !part.is_empty())
+            .collect()
+    };
+    let (a, b) = (parts(a), parts(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty() && long.ends_with(&short)
 }
 
 /// The least score of the first error-level diagnostic a compiler's summary counts
@@ -875,6 +1087,8 @@ fn last_words(
         block: 0,
         part: 0,
         passed_part: false,
+        test_report: None,
+        failure_block: None,
     }
 }
 
@@ -1587,6 +1801,194 @@ mod tests {
         assert_eq!(ranked.first(), Some(&3), "{ranked:?}");
         let summary = ranked.iter().position(|&l| l == 9);
         assert!(summary.is_none_or(|at| at > 0), "{ranked:?}");
+    }
+
+    /// The first line of `log` with the built-in signatures, and with the test runners'
+    /// report roles (the `test.` data: verdicts, blocks, summaries) left out besides `left_out`.
+    fn first_with_and_without_test_roles(log: &[&str], left_out: &[&str]) -> (usize, usize) {
+        let with = ranked_lines_without(log, left_out);
+        let mut without_roles = left_out.to_vec();
+        without_roles.push("test.");
+        let without = ranked_lines_without(log, &without_roles);
+        (
+            with.first().copied().unwrap_or(0),
+            without.first().copied().unwrap_or(0),
+        )
+    }
+
+    #[test]
+    fn libtests_verdict_and_rerun_hint_yield_to_the_panic_in_the_tests_block() {
+        // rustc's panic signature left out: the block is known by libtest's documented layout
+        // (`---- name stdout ----` under `test name ... FAILED`), not by the panic's words.
+        let log = [
+            "$ cargo test --verbose",
+            "running 3 tests",
+            "test grid::tests::scrolls_up ... ok",
+            "test term::tests::selects_a_line ... FAILED",
+            "test term::tests::selects_a_word ... ok",
+            "",
+            "failures:",
+            "",
+            "---- term::tests::selects_a_line stdout ----",
+            "thread 'term::tests::selects_a_line' panicked at 'assertion failed: requested < self.len', src/grid/storage.rs:195:9",
+            "note: Run with `RUST_BACKTRACE=1` environment variable to display a backtrace.",
+            "",
+            "failures:",
+            "    term::tests::selects_a_line",
+            "",
+            "test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+            "",
+            "error: test failed, to rerun pass '-p term --lib'",
+            "The command \"cargo test --verbose\" exited with 101.",
+        ];
+        let (with, without) = first_with_and_without_test_roles(&log, &["rust.panic"]);
+        assert_eq!(with, 10);
+        assert_eq!(without, 4, "the verdict wins without the pairing");
+    }
+
+    #[test]
+    fn pytests_short_summary_verdict_yields_to_the_assertion_in_the_tests_section() {
+        let log = [
+            "$ python -m pytest tests",
+            "tests/test_parser.py .F.                                                 [100%]",
+            "",
+            "=================================== FAILURES ===================================",
+            "_________________________ TestParser.test_empty_input _________________________",
+            "",
+            "self = <tests.test_parser.TestParser object at 0x7f>",
+            "",
+            "    def test_empty_input(self):",
+            ">       assert len(parse(\"\")) == 0",
+            "E       assert 1 == 0",
+            "E        +  where 1 = len([Token(kind='eof')])",
+            "",
+            "tests/test_parser.py:12: AssertionError",
+            "=========================== short test summary info ============================",
+            "FAILED tests/test_parser.py::TestParser::test_empty_input - assert 1 == 0",
+            "========================= 1 failed, 2 passed in 0.05s ==========================",
+            "The command \"python -m pytest tests\" exited with 1.",
+        ];
+        let (with, without) = first_with_and_without_test_roles(&log, &[]);
+        assert_eq!(with, 11, "the first `E` line states the assertion");
+        assert_ne!(without, with);
+    }
+
+    #[test]
+    fn a_jest_verdict_yields_to_the_expectation_in_its_bullet_block() {
+        let log = [
+            "$ npx jest",
+            "FAIL src/parser.test.js",
+            "  Parser",
+            "    \u{2713} parses a number (3 ms)",
+            "    \u{2715} parses an empty file (5 ms)",
+            "",
+            "  \u{25cf} Parser \u{203a} parses an empty file",
+            "",
+            "    expect(received).toBe(expected) // Object.is equality",
+            "",
+            "    Expected: 0",
+            "    Received: 1",
+            "",
+            "Tests:       1 failed, 1 passed, 2 total",
+            "The command \"npx jest\" exited with 1.",
+        ];
+        let (with, without) = first_with_and_without_test_roles(&log, &[]);
+        assert_eq!(with, 9);
+        assert_eq!(
+            without, 5,
+            "the `\u{2715}` verdict wins without the pairing"
+        );
+    }
+
+    #[test]
+    fn a_pester_verdict_yields_to_expected_against_actual_and_its_block_ends_at_the_next_test() {
+        let log = [
+            "$ pwsh -c Invoke-Pester",
+            "Describing Get-Sum",
+            "    [-] returns the sum 12ms (10ms|2ms)",
+            "     Expected 3, but got 4.",
+            "     at $sum | Should -Be 3, /home/travis/build/octo/sum/Sum.Tests.ps1:5",
+            "    [+] fails on text input when the parameter is missing 4ms (2ms|2ms)",
+            "Tests Passed: 1, Failed: 1, Skipped: 0 NotRun: 0",
+            "The command \"pwsh -c Invoke-Pester\" exited with 1.",
+        ];
+        let (with, without) = first_with_and_without_test_roles(&log, &[]);
+        assert_eq!(with, 4);
+        assert_eq!(without, 3);
+    }
+
+    #[test]
+    fn a_gradle_verdict_yields_to_the_exception_under_it() {
+        let log = [
+            "$ ./gradlew test",
+            "> Task :test",
+            "",
+            "com.example.ParserTest > parsesEmptyInput() FAILED",
+            "    java.lang.AssertionError: expected:<0> but was:<1>",
+            "        at org.junit.Assert.fail(Assert.java:89)",
+            "        at com.example.ParserTest.parsesEmptyInput(ParserTest.java:12)",
+            "",
+            "3 tests completed, 1 failed",
+            "",
+            "FAILURE: Build failed with an exception.",
+            "The command \"./gradlew test\" exited with 1.",
+        ];
+        let (with, without) = first_with_and_without_test_roles(&log, &[]);
+        assert_eq!(with, 5);
+        assert_eq!(without, 4);
+        // A verdict with nothing indented under it keeps its place: Gradle's own banner under
+        // it is at its margin, no line of its block.
+        let bare = [
+            "$ ./gradlew build",
+            "LogDifferTest > testGithubParsing() FAILED",
+            "FAILURE: Build failed with an exception.",
+            "The command \"./gradlew build\" exited with 1.",
+        ];
+        assert_eq!(ranked_lines_of(&bare).first(), Some(&2));
+    }
+
+    #[test]
+    fn an_xunit_verdicts_block_is_its_indented_lines_less_their_headings() {
+        // vstest's layout: the reason indented under the verdict, after an `Error Message:`
+        // heading at the verdict's margin; the build tool's report below is not the block's.
+        let log = [
+            "$ dotnet test",
+            "  Failed Parser.Tests.ParsesEmptyInput [12 ms]",
+            "  Error Message:",
+            "   Assert.Equal() Failure",
+            "Expected: 0",
+            "Actual:   1",
+            "  Stack Trace:",
+            "     at Parser.Tests.ParsesEmptyInput() in /home/travis/build/octo/Parser.Tests/ParserTests.cs:line 12",
+            "Failed!  - Failed:     1, Passed:    11, Skipped:     0, Total:    12",
+            "Error: One or more errors occurred.",
+            "The command \"dotnet test\" exited with 1.",
+        ];
+        let ranked = ranked_lines_of(&log);
+        assert_eq!(ranked.first(), Some(&4), "{ranked:?}");
+    }
+
+    #[test]
+    fn test_names_match_across_a_runners_verdict_and_block_forms() {
+        assert!(same_test(
+            "TestParser.test_empty_input",
+            "tests/test_parser.py::TestParser::test_empty_input"
+        ));
+        assert!(same_test(
+            "Parser \u{203a} parses an empty file",
+            "parses an empty file"
+        ));
+        assert!(same_test(
+            "term::tests::selects_a_line",
+            "term::tests::selects_a_line"
+        ));
+        assert!(!same_test(
+            "term::tests::selects_a_line",
+            "term::tests::selects_a_word"
+        ));
+        assert!(!same_test("TestA", "TestA/b"));
+        assert!(is_heading("  Error Message:"));
+        assert!(!is_heading("E   AssertionError: assert 1 == 0"));
     }
 
     #[test]

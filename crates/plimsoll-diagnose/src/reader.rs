@@ -303,7 +303,14 @@ pub fn strip_ansi(text: &str, out: &mut String) -> bool {
                     }
                 }
                 Some(_) => {
-                    chars.next();
+                    // Any other escape sequence (ECMA-35): intermediate bytes (0x20-0x2F), then
+                    // one final byte; `ESC ( B`, which `tput sgr0` prints after a coloured word,
+                    // has one intermediate and must not leave its `B` in the text.
+                    for n in chars.by_ref() {
+                        if !(' '..='/').contains(&n) {
+                            break;
+                        }
+                    }
                 }
                 None => {}
             }
@@ -470,6 +477,27 @@ progress 10%\rprogress 100%\n";
         let d = clean(b"plain\tline\twith tabs", false, &mut text);
         assert_eq!(d, Decorations::default());
         assert_eq!(text, "plain\tline\twith tabs");
+    }
+
+    #[test]
+    fn every_escape_sequence_goes_whole_with_its_intermediate_bytes() {
+        // libtest through `tput`: `setaf 1`, the word, then `sgr0` = `ESC ( B ESC [ m`.
+        let mut text = String::new();
+        let d = clean(
+            b"test term::tests::selects_a_line ... \x1b[31mFAILED\x1b(B\x1b[m",
+            false,
+            &mut text,
+        );
+        assert_eq!(text, "test term::tests::selects_a_line ... FAILED");
+        assert!(d.error_emphasis);
+        // Character-set designations (`ESC ( 0`, `ESC ) B`), a two-intermediate one
+        // (`ESC $ ( B`), a keypad mode (`ESC =`) and a reset (`ESC c`) leave no byte behind.
+        clean(
+            b"\x1b(0q\x1b(B ok\x1b)B \x1b$(Bdone\x1b=\x1bc.",
+            false,
+            &mut text,
+        );
+        assert_eq!(text, "q ok done.");
     }
 
     fn emphasis_of(line: &[u8]) -> bool {

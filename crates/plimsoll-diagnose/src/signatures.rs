@@ -56,6 +56,10 @@ pub struct Signature {
     /// the first error-level diagnostic above it in the same command's output explains it.
     #[serde(default)]
     pub refers_back: bool,
+    /// The part a matching line plays in a test runner's report of a failed test (see
+    /// [`TestRole`]); the pattern's `test` group, when it has one, captures the test's name.
+    #[serde(default)]
+    pub test_role: Option<TestRole>,
     /// A real log line the pattern matches.
     pub example: String,
     /// System packages that provide what is missing.
@@ -64,6 +68,28 @@ pub struct Signature {
     /// The token permission scope that was lacking (`packages: write`).
     #[serde(default)]
     pub scope: Option<String>,
+}
+
+/// The part a line plays in a test runner's report: runners print a verdict per test and,
+/// elsewhere, the failure block that explains it (the test's captured output, its assertion or
+/// panic, expected against actual). The verdict and the run's summary yield to the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TestRole {
+    /// A failed test's verdict (`test x ... FAILED`, `FAILED tests/x.py::test_y`, `✕ name`).
+    Verdict,
+    /// The header of a failed test's block, whose lines follow it (`---- x stdout ----`,
+    /// `____ test_y ____`, `● suite › name`).
+    Block,
+    /// A verdict whose block follows it directly (`--- FAIL: TestX`, `[-] name`,
+    /// `Class > method FAILED`, `not ok 3 - name`).
+    VerdictAndBlock,
+    /// A run's summary or rerun hint that counts failures without naming a test
+    /// (`test result: FAILED.`, `error: test failed, to rerun pass …`, `N failed, M passed`).
+    Summary,
+    /// A passed or skipped test's verdict (`test x ... ok`, `--- PASS: TestX`, `[+] name`): it
+    /// ends the block of the failed test reported before it and refers to none.
+    Passed,
 }
 
 impl Signature {
@@ -337,6 +363,22 @@ impl Signatures {
 }
 
 impl Signatures {
+    /// The test-report role of the first of the `matched` signatures that has one, with the
+    /// test's name when its pattern captures one from `line`.
+    pub fn test_role(&self, matched: &[usize], line: &str) -> Option<(TestRole, Option<String>)> {
+        let (index, role) = matched.iter().find_map(|&index| {
+            let role = self.list.get(index)?.test_role?;
+            Some((index, role))
+        })?;
+        let name = self
+            .regex(index)
+            .and_then(|regex| regex.captures(line.as_bytes()))
+            .and_then(|captures| captures.name("test"))
+            .map(|name| String::from_utf8_lossy(name.as_bytes()).trim().to_string())
+            .filter(|name| !name.is_empty());
+        Some((role, name))
+    }
+
     /// Whether any of the `matched` signatures marks a summary that refers back to the
     /// diagnostics above it.
     pub fn refers_back(&self, matched: &[usize]) -> bool {

@@ -96,8 +96,9 @@ const CASES: &[Case] = &[
     Case {
         log: "logchunks/logs/C#/NancyFx@Nancy/failed/377324945.log",
         family: "dotnet (xunit)",
-        line: 3070,
-        text: "    Nancy.Testing.Tests.BrowserFixture.Should_return_JSON_serialized_form [FAIL]",
+        // The `[FAIL]` verdict (3070) yields to the assertion xUnit indents under it.
+        line: 3071,
+        text: "      Assert.Equal() Failure",
         class: "code-bug",
     },
     Case {
@@ -111,14 +112,16 @@ const CASES: &[Case] = &[
         log: "logchunks/logs/Scala/twitter@finagle/failed/572992106.log",
         family: "sbt (ScalaTest)",
         line: 2749,
-        text: "[info] - Requests exceeding limit should increase dropped_request count *** FAILED ***",
+        text:
+            "[info] - Requests exceeding limit should increase dropped_request count *** FAILED ***",
         class: "code-bug",
     },
     Case {
         log: "logchunks/logs/Java/ReactiveX@RxJava/failed/561008032.log",
         family: "gradle (JUnit)",
-        line: 519,
-        text: "io.reactivex.internal.operators.observable.ObservableRefCountTest > publishNoLeak FAILED",
+        // The test's verdict (519) yields to the assertion Gradle indents under it.
+        line: 520,
+        text: "    java.lang.AssertionError: 13,928,704 -> 113,907,376",
         class: "code-bug",
     },
     Case {
@@ -173,8 +176,9 @@ const CASES: &[Case] = &[
     Case {
         log: "logchunks/logs/Ruby/discourse@discourse/failed/565656484.log",
         family: "rspec",
-        line: 11432,
-        text: "  1) DistributedMutex executions should not allow critical sections to overlap",
+        // RSpec's count of failures yields to its first numbered block's `Failure/Error:`.
+        line: 11433,
+        text: "     Failure/Error: yield",
         class: "code-bug",
     },
     Case {
