@@ -182,7 +182,7 @@ pub fn checks_moved(
 }
 
 /// The packages a cargo command selects: `--workspace` (less its `--exclude`s) or its `-p`s.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Selection {
     workspace: bool,
     packages: BTreeSet<String>,
@@ -392,8 +392,13 @@ pub fn packages_still_run(
             .collect();
         let otherwise = |p: &String| run_otherwise.iter().any(|s| s.selects(p));
         // Packages run there with other targets or flags, by the command the job's comparison
-        // chose: the flag it reported lost says more than the package.
-        if *compared_here && lost.iter().any(otherwise) {
+        // chose: the flag it reported lost says more than the package. So does the flag when
+        // every run of the tool here selects the same packages (a step edited in place: `--all`
+        // became `-p core`, once per leg): no union of runs to name the packages against.
+        if *compared_here
+            && (lost.iter().any(otherwise)
+                || (!lost.is_empty() && run_otherwise.windows(2).all(|w| w[0] == w[1])))
+        {
             return None;
         }
         // Compared with a command that runs elsewhere: what runs here is what counts. A package
