@@ -79,6 +79,16 @@ pub(crate) fn action_slug(uses: &str) -> String {
     uses.split('@').next().unwrap_or(uses).to_ascii_lowercase()
 }
 
+/// Whether `uses:` names the action `slug` (lowercase, `actions/checkout`), whatever its ref:
+/// [`action_slug`] `== slug` without building the lowercased copy, which every rule asking
+/// "is this step X" did once per step.
+pub(crate) fn is_action_slug(uses: &str, slug: &str) -> bool {
+    uses.split('@')
+        .next()
+        .unwrap_or(uses)
+        .eq_ignore_ascii_case(slug)
+}
+
 /// An action in another repository, as policies and advisories name it.
 pub(crate) struct RepositoryAction<'a> {
     /// `owner/repo` or `owner/repo/path`, lowercased (GitHub's names are case-insensitive).
@@ -478,7 +488,35 @@ fn origin_remote(root: &std::path::Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::contains_ignore_ascii_case;
+    use super::{action_slug, contains_ignore_ascii_case, is_action_slug};
+
+    #[test]
+    fn is_action_slug_agrees_with_comparing_the_lowercased_slug() {
+        let written = [
+            "actions/checkout@v4",
+            "Actions/Checkout@V4",
+            "actions/checkout",
+            "actions/checkout@",
+            "actions/checkout/sub@v1",
+            "actions/checkouts@v4",
+            "actions/check@v4",
+            "@actions/checkout",
+            "./actions/checkout",
+            "actions/checkout@v4@v5",
+            "",
+        ];
+        for uses in written {
+            for slug in ["actions/checkout", "actions/checkout/sub", ""] {
+                assert_eq!(
+                    is_action_slug(uses, slug),
+                    action_slug(uses) == slug,
+                    "{uses:?} against {slug:?}"
+                );
+            }
+        }
+        assert!(is_action_slug("ACTIONS/CHECKOUT@main", "actions/checkout"));
+        assert!(!is_action_slug("actions/checkout-x@v4", "actions/checkout"));
+    }
 
     #[test]
     fn finds_a_needle_in_any_ascii_case() {

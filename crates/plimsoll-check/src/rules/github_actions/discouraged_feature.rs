@@ -1,7 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, defaults_shell, labelled_jobs, step_owner};
+use super::common::{defaults_shell, is_action_slug, labelled_jobs, step_owner};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -91,7 +91,7 @@ impl Rule for DiscouragedFeature {
         let Some(uses) = step.uses_node().and_then(Node::as_str) else {
             return;
         };
-        if action_slug(uses) != "actions/setup-python" {
+        if !is_action_slug(uses, "actions/setup-python") {
             return;
         }
         if let Some(input) = step

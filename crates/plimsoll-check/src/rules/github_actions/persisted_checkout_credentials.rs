@@ -1,7 +1,7 @@
 use plimsoll_actions::{Step, Uses, Workflow};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::action_slug;
+use super::common::{action_slug, is_action_slug};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::fix::{append_to_mapping, Applicability, Edit, Fix};
@@ -61,7 +61,7 @@ declare_rule! {
 fn is_action(step: &Step<'_>, slug: &str) -> bool {
     step.uses_node()
         .and_then(Node::as_str)
-        .is_some_and(|uses| action_slug(uses) == slug)
+        .is_some_and(|uses| is_action_slug(uses, slug))
 }
 
 /// The fix that sets `persist-credentials: false` on `checkout`: unsafe when a step of

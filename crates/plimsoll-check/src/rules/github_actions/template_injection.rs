@@ -2,7 +2,7 @@ use plimsoll_actions::schema::{script_input, UntrustedContext};
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, expression_paths, ValueSpans};
+use super::common::{action_slug, expression_paths, is_action_slug, ValueSpans};
 use super::injection_fix::{move_to_env, Language};
 use super::taint::{taint_of_use, Place, Taint};
 use crate::declare_rule;
@@ -201,7 +201,7 @@ fn check_script(
         .step
         .uses_node()
         .and_then(Node::as_str)
-        .is_some_and(|uses| action_slug(uses) == "actions/github-script")
+        .is_some_and(|uses| is_action_slug(uses, "actions/github-script"))
         && scope
             .step
             .with("script")

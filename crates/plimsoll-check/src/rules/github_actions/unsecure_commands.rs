@@ -1,7 +1,7 @@
 use plimsoll_actions::Workflow;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, step_owner, workflow_and_jobs, ValueSpans};
+use super::common::{is_action_slug, step_owner, workflow_and_jobs, ValueSpans};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -86,7 +86,7 @@ fn check_scripts(cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
         .step
         .uses_node()
         .and_then(Node::as_str)
-        .filter(|uses| action_slug(uses) == "actions/github-script")
+        .filter(|uses| is_action_slug(uses, "actions/github-script"))
         .and_then(|_| scope.step.with("script"));
     for node in [scope.step.run(), script_input].into_iter().flatten() {
         let Some(text) = node.as_str().filter(|t| t.contains(VARIABLE)) else {

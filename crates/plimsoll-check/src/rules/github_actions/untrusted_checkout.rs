@@ -1,7 +1,7 @@
 use plimsoll_syntax::expr;
 use plimsoll_syntax::yaml::Node;
 
-use super::common::action_slug;
+use super::common::is_action_slug;
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule, StepScope};
@@ -89,7 +89,7 @@ impl Rule for UntrustedCheckout {
             .step
             .uses_node()
             .and_then(Node::as_str)
-            .is_some_and(|u| action_slug(u) == "actions/checkout");
+            .is_some_and(|u| is_action_slug(u, "actions/checkout"));
         if !is_checkout {
             return;
         }

@@ -1,6 +1,6 @@
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, command_words};
+use super::common::{command_words, is_action_slug};
 use super::taint::{env_value, Place};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -99,7 +99,7 @@ impl Rule for UseTrustedPublishing {
 
     fn check_step(&self, cx: &Context<'_>, scope: &StepScope<'_>, out: &mut Sink) {
         if let Some(uses) = scope.step.uses_node().and_then(Node::as_str) {
-            if action_slug(uses) == "pypa/gh-action-pypi-publish" {
+            if is_action_slug(uses, "pypa/gh-action-pypi-publish") {
                 if let Some(entry) = scope
                     .step
                     .node
