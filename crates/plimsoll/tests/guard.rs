@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 mod common;
-use common::{git, write};
+use common::{committed_change, git, write};
 
 fn guard(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("plimsoll").unwrap();
@@ -932,18 +932,8 @@ fn kinds_after(files: &[(&str, &str)], change: impl Fn(&Path)) -> (i32, Vec<(Str
 /// The exit code and JSON report of guard on a repository holding `files`, from that commit to
 /// the commit `change` makes.
 fn report_after(files: &[(&str, &str)], change: impl Fn(&Path)) -> (i32, serde_json::Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    for (path, text) in files {
-        write(root, path, text);
-    }
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "base"]);
-    change(root);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "change"]);
-    let out = guard(root)
+    let dir = committed_change(files, change);
+    let out = guard(dir.path())
         .args(["--base", "HEAD~1", "--head", "HEAD", "--format", "json"])
         .output()
         .unwrap();

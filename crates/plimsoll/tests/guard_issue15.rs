@@ -10,7 +10,7 @@ use std::path::Path;
 use predicates::prelude::*;
 
 mod common;
-use common::{git, plimsoll, write};
+use common::{committed_change, git, plimsoll, write};
 
 const CI: &str = ".github/workflows/ci.yml";
 
@@ -34,25 +34,17 @@ fn place(location: &serde_json::Value) -> String {
 /// Guard's exit code and changes between the commit of `before` and the commit of `after`
 /// (files written over the first tree; a file given as `None` is deleted).
 fn guard_between(before: &[(&str, &str)], after: &[(&str, Option<&str>)]) -> (i32, Vec<Found>) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    git(root, &["init", "-q", "-b", "main"]);
-    for (path, text) in before {
-        write(root, path, text);
-    }
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "base"]);
-    for (path, text) in after {
-        match text {
-            Some(text) => {
-                write(root, path, text);
+    let dir = committed_change(before, |root| {
+        for (path, text) in after {
+            match text {
+                Some(text) => {
+                    write(root, path, text);
+                }
+                None => fs::remove_file(root.join(path)).unwrap(),
             }
-            None => fs::remove_file(root.join(path)).unwrap(),
         }
-    }
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "change"]);
-    report_of_last_commit(root)
+    });
+    report_of_last_commit(dir.path())
 }
 
 fn report_of_last_commit(root: &Path) -> (i32, Vec<Found>) {

@@ -70,6 +70,23 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
+/// A git repository whose first commit holds `files` and whose second is what `change` makes
+/// of them: the two revisions `guard --base HEAD~1 --head HEAD` compares.
+pub fn committed_change(files: &[(&str, &str)], change: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    for (path, text) in files {
+        write(root, path, text);
+    }
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    change(root);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "change"]);
+    dir
+}
+
 /// The workspace's root (this repository).
 pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
