@@ -276,23 +276,14 @@ pub fn check(targets: &[PathBuf], settings: &Settings) -> Result<CheckReport, Ch
             b.rule.id,
         ))
     });
-    lower_non_production(&mut report.findings, settings, targets, &fuzzing_images);
-    // Sorted by path: look each file up once, not once per finding. Compared as bytes, cheaper
-    // than component by component; two spellings of one path still meet in the map.
-    let mut previous: Option<&std::ffi::OsStr> = None;
-    for finding in &report.findings {
-        let path = finding.location.path.as_path();
-        if previous == Some(path.as_os_str()) {
-            continue;
-        }
-        previous = Some(path.as_os_str());
-        if let Some(source) = all_sources.get(path) {
-            report
-                .sources
-                .entry(path.to_path_buf())
-                .or_insert_with(|| source.clone());
-        }
-    }
+    // Which files are test data or examples, judged on the pool, while another thread picks
+    // the sources the report shows (a serial lookup a file): neither changes a path.
+    let (answers, shown) = rayon::join(
+        || non_production_answers(&report.findings, settings, targets, &fuzzing_images),
+        || shown_sources(&report.findings, &all_sources),
+    );
+    apply_non_production(&mut report.findings, answers);
+    report.sources = shown;
     report.secrets = secrets.apply(&mut report.findings, &all_sources, &report.sources);
     mask_report_paths(&mut report);
     Ok(report)
@@ -318,16 +309,31 @@ fn lower_non_production(
     targets: &[PathBuf],
     fuzzing_images: &HashSet<PathBuf>,
 ) {
+    let answers = non_production_answers(findings, settings, targets, fuzzing_images);
+    apply_non_production(findings, answers);
+}
+
+/// Whether a finding is one [`lower_non_production`] may lower.
+fn lowers(finding: &Finding) -> bool {
+    finding.rule.domain != crate::Domain::Engine && finding.severity != Severity::Note
+}
+
+/// Why each file of `findings` (sorted by path) that holds a finding that [`lowers`] is not
+/// production content, if it is not: one answer a file, in the order of the findings, for
+/// [`apply_non_production`].
+fn non_production_answers(
+    findings: &[Finding],
+    settings: &Settings,
+    targets: &[PathBuf],
+    fuzzing_images: &HashSet<PathBuf>,
+) -> Vec<Option<NonProduction>> {
     // Sized up front: growing it would hash every target again at each doubling.
     let mut normalized = HashSet::with_capacity(targets.len());
     normalized.extend(targets.iter().map(|t| discovery::normalize(t)));
     let targets = normalized;
-    let lowers = |finding: &Finding| {
-        finding.rule.domain != crate::Domain::Engine && finding.severity != Severity::Note
-    };
     // Each file is judged once, on every thread: the globs match each of its folders. Paths
-    // are compared as bytes here and below (cheaper than component by component; a path
-    // spelled two ways is judged twice, the same way).
+    // are compared as bytes here and in `apply_non_production` (cheaper than component by
+    // component; a path spelled two ways is judged twice, the same way).
     let mut paths: Vec<&Path> = Vec::new();
     for finding in findings.iter().filter(|finding| lowers(finding)) {
         let path = finding.location.path.as_path();
@@ -335,7 +341,7 @@ fn lower_non_production(
             paths.push(path);
         }
     }
-    let answers: Vec<Option<NonProduction>> = paths
+    paths
         .par_iter()
         .map(|path| {
             // The deepest target holding the file, found by its ancestors: a lookup per
@@ -351,31 +357,58 @@ fn lower_non_production(
                 None
             }
         })
-        .collect();
-    let answers: Vec<(PathBuf, Option<NonProduction>)> = paths
-        .into_iter()
-        .map(Path::to_path_buf)
-        .zip(answers)
-        .collect();
-    // The findings are sorted by path, so the answers come in their order.
+        .collect()
+}
+
+/// Lower the findings of `findings` that [`lowers`] by `answers`, from
+/// [`non_production_answers`] over the same findings: the files come in the same order, so
+/// a new answer is taken whenever the path changes.
+fn apply_non_production(findings: &mut [Finding], answers: Vec<Option<NonProduction>>) {
     let mut answers = answers.into_iter();
-    let mut current: Option<(PathBuf, Option<NonProduction>)> = None;
-    for finding in findings.iter_mut() {
-        if !lowers(finding) {
+    let mut current: Option<Option<NonProduction>> = None;
+    let mut previous: Option<usize> = None;
+    for index in 0..findings.len() {
+        if !lowers(&findings[index]) {
             continue;
         }
-        if current
-            .as_ref()
-            .is_none_or(|(path, _)| path.as_os_str() != finding.location.path.as_os_str())
-        {
+        let same_file = previous.is_some_and(|previous| {
+            findings[previous].location.path.as_os_str()
+                == findings[index].location.path.as_os_str()
+        });
+        if !same_file {
             current = answers.next();
         }
-        let reason = current.as_ref().and_then(|(_, reason)| *reason);
-        if reason.is_some() {
+        previous = Some(index);
+        if let Some(reason) = current.flatten() {
+            let finding = &mut findings[index];
             finding.severity = Severity::Note;
-            finding.lowered = reason;
+            finding.lowered = Some(reason);
         }
     }
+}
+
+/// The sources of the files `findings` (sorted by path) report on, for the report to show.
+fn shown_sources(
+    findings: &[Finding],
+    all_sources: &HashMap<PathBuf, Arc<SourceFile>>,
+) -> HashMap<PathBuf, Arc<SourceFile>> {
+    let mut shown = HashMap::new();
+    // Sorted by path: look each file up once, not once per finding. Compared as bytes, cheaper
+    // than component by component; two spellings of one path still meet in the map.
+    let mut previous: Option<&std::ffi::OsStr> = None;
+    for finding in findings {
+        let path = finding.location.path.as_path();
+        if previous == Some(path.as_os_str()) {
+            continue;
+        }
+        previous = Some(path.as_os_str());
+        if let Some(source) = all_sources.get(path) {
+            shown
+                .entry(path.to_path_buf())
+                .or_insert_with(|| source.clone());
+        }
+    }
+    shown
 }
 
 /// Rules that call an image reference unpinned: a reference to an image the repository builds
