@@ -7,32 +7,25 @@ machine load; the ratios are printed per round.
 
 Usage: bench/actionlint_rounds.py ACTIONLINT [--baseline OTHER_PLIMSOLL] [--rounds N]
 """
-import argparse, pathlib, statistics, subprocess, time
+import argparse
 
-root = pathlib.Path(__file__).resolve().parent.parent
-corpus = root.parent / "shared" / "corpus" / "real"
+from actionlint_plain import (CORPUS, PLIMSOLL, actionlint_command, medians, plimsoll_command,
+                              workflow_files)
+
 parser = argparse.ArgumentParser()
 parser.add_argument("actionlint")
 parser.add_argument("--baseline", help="another plimsoll binary to time in the same rounds")
 parser.add_argument("--rounds", type=int, default=6)
 args = parser.parse_args()
-if not (corpus / "MANIFEST.tsv").exists():
-    raise SystemExit(f"skipped: {corpus} is absent")
-rows = [l.rstrip("\n").split("\t") for l in open(corpus / "MANIFEST.tsv")][1:]
-files = sorted(str(corpus / r[1].replace("/", "__") / r[3]) for r in rows
-               if r[0] in ("gha_workflow", "gha_composite_action"))
-commands = {"this build": [str(root / "target" / "release" / "plimsoll"), "check", "--format", "json", *files]}
+if not (CORPUS / "MANIFEST.tsv").exists():
+    raise SystemExit(f"skipped: {CORPUS} is absent")
+files = workflow_files()
+commands = {"this build": plimsoll_command(PLIMSOLL, files)}
 if args.baseline:
-    commands["baseline"] = [args.baseline, "check", "--format", "json", *files]
-commands["actionlint"] = [args.actionlint, "-shellcheck=", "-pyflakes=", "-format", "{{json .}}", *files]
+    commands["baseline"] = plimsoll_command(args.baseline, files)
+commands["actionlint"] = actionlint_command(args.actionlint, files)
 for number in range(1, args.rounds + 1):
-    times = {name: [] for name in commands}
-    for _ in range(7):
-        for name, argv in commands.items():
-            start = time.perf_counter()
-            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times[name].append(time.perf_counter() - start)
-    median = {name: statistics.median(samples) for name, samples in times.items()}
+    median = medians(commands, 7)
     ratios = "  ".join(f"actionlint / {name} {median['actionlint'] / median[name]:.2f}x"
                        for name in commands if name != "actionlint")
     seconds = "  ".join(f"{name} {value:.3f} s" for name, value in median.items())
