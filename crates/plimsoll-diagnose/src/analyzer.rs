@@ -932,14 +932,14 @@ pub fn is_error_diagnostic(text: &str) -> bool {
     }
     let gnu = location
         .rsplit(':')
-        .take_while(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+        .take_while(|part| is_number(part))
         .count()
         >= 1;
     let msbuild = location.ends_with(')')
         && location.rfind('(').is_some_and(|open| {
             location[open + 1..location.len() - 1]
                 .split(',')
-                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                .all(is_number)
         });
     (gnu || msbuild) && severity_led(rest)
 }
@@ -955,12 +955,7 @@ fn maven_compiler_diagnostic(line: &str) -> bool {
     location
         .strip_suffix(']')
         .and_then(|location| location.rsplit_once(":["))
-        .is_some_and(|(file, position)| {
-            !file.is_empty()
-                && position
-                    .split(',')
-                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        })
+        .is_some_and(|(file, position)| !file.is_empty() && position.split(',').all(is_number))
 }
 
 /// Whether a line is a POSIX shell's own error: bash's `script.sh: line 3: cmd: message`, dash's
@@ -976,10 +971,14 @@ fn shell_error(line: &str) -> bool {
     let Some((digits, message)) = number.split_once(": ") else {
         return false;
     };
-    !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
+    is_number(digits)
         && (rest.starts_with("line ") || program.ends_with("sh"))
         && !message.trim().is_empty()
+}
+
+/// Whether `text` is a decimal number: one digit or more, nothing else (a line or column).
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether `text` starts with an error severity and its colon: `error:`, `error[E0425]:`,

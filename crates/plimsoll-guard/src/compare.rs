@@ -625,10 +625,9 @@ fn follow_packages_run_elsewhere(
     if places.is_empty() {
         return;
     }
-    let commands = commands_of;
     // Cargo's package flags: other tools' `--exclude` names paths (`rsync --exclude .git*`).
-    let named_in_ci: BTreeSet<String> = commands(old_models)
-        .chain(commands(new_models))
+    let named_in_ci: BTreeSet<String> = commands_of(old_models)
+        .chain(commands_of(new_models))
         .filter(|(_, _, _, command)| {
             matches!(command.key.split(' ').next(), Some("cargo" | "cross"))
         })
@@ -649,7 +648,7 @@ fn follow_packages_run_elsewhere(
     let judge = moved_judge();
     for before in places {
         let Some((file, job, step, command)) =
-            commands(old_models).find(|(_, _, _, c)| c.quality && c.location == before)
+            commands_of(old_models).find(|(_, _, _, c)| c.quality && c.location == before)
         else {
             continue;
         };
@@ -1653,29 +1652,35 @@ fn scripts_renamed(
             names(&added)
         )));
     }
+    // Each revision's manifests are parsed once, however many scripts are followed in them.
+    let (scripts_before, scripts_after) = (package_scripts(before), package_scripts(after));
     let now: BTreeSet<String> = added
         .iter()
-        .flat_map(|r| script_tools(after, r.trim_start_matches(SCRIPT)))
+        .flat_map(|r| script_tools(&scripts_after, r.trim_start_matches(SCRIPT)))
         .collect();
     gone.iter()
         .all(|r| {
-            let was = script_tools(before, r.trim_start_matches(SCRIPT));
+            let was = script_tools(&scripts_before, r.trim_start_matches(SCRIPT));
             !was.is_empty() && was.is_subset(&now)
         })
         .then_some(ScriptsRenamed::Covered)
 }
 
-/// The tools (command keys: `eslint`, `tsc`) the `package.json` script `name` runs in any
-/// package of `version`, following scripts that run scripts (`pnpm -r eslint:check`).
-fn script_tools(version: &Snapshot, name: &str) -> BTreeSet<String> {
-    // Each manifest is parsed once, however many scripts are followed through it.
-    let scripts: Vec<serde_json::Value> = version
+/// The `scripts` table of each `package.json` of `version` that parses.
+fn package_scripts(version: &Snapshot) -> Vec<serde_json::Value> {
+    version
         .manifests
         .iter()
         .filter(|(path, _)| path.ends_with("package.json"))
         .filter_map(|(_, text)| serde_json::from_str::<serde_json::Value>(text).ok())
         .filter_map(|mut manifest| manifest.get_mut("scripts").map(serde_json::Value::take))
-        .collect();
+        .collect()
+}
+
+/// The tools (command keys: `eslint`, `tsc`) the `package.json` script `name` runs in any
+/// package (`scripts`, from [`package_scripts`]), following scripts that run scripts (`pnpm -r
+/// eslint:check`).
+fn script_tools(scripts: &[serde_json::Value], name: &str) -> BTreeSet<String> {
     let mut tools = BTreeSet::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut pending = vec![name.to_string()];
@@ -1683,7 +1688,7 @@ fn script_tools(version: &Snapshot, name: &str) -> BTreeSet<String> {
         if !seen.insert(script.clone()) || seen.len() > MAX_SCRIPTS_FOLLOWED {
             continue;
         }
-        for package_scripts in &scripts {
+        for package_scripts in scripts {
             let Some(body) = package_scripts[script.as_str()].as_str() else {
                 continue;
             };

@@ -204,7 +204,7 @@ impl Selection {
             }
         }
         // A package given by an expression (`-p ${{ matrix.crate }}`) is known only per leg.
-        let expression = |p: &String| p.contains("${{") || p.contains('$');
+        let expression = |p: &String| p.contains('$');
         if selection.packages.iter().any(expression) || selection.excluded.iter().any(expression) {
             return None;
         }
@@ -304,7 +304,6 @@ pub fn packages_still_run(
     let given = required_terms(job, step, judge);
     let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut undecided: Option<BTreeSet<String>> = None;
-    let mut ran_somewhere = false;
     let mut places: Vec<RunsThere> = Vec::new();
     for leg in &legs {
         for event in judge.change_events {
@@ -316,7 +315,6 @@ pub fn packages_still_run(
             {
                 continue;
             }
-            ran_somewhere = true;
             let runner = runner_of(job, leg)?;
             let place = Place {
                 runner: &runner,
@@ -426,7 +424,7 @@ pub fn packages_still_run(
                 .extend(wanted.into_iter().cloned());
         }
     }
-    if !ran_somewhere {
+    if places.is_empty() {
         return None;
     }
     Some(match undecided {
