@@ -2,15 +2,16 @@
 //!
 //! `saphyr-parser` is a complete YAML 1.2 parser, and a general one pays for its generality: a
 //! token queue, a `String` per token, simple-key bookkeeping. Most workflow files use a small
-//! subset (block mappings and sequences, one-line plain and quoted scalars, literal and folded
-//! block scalars, one-line flow collections of scalars), and parsing that subset directly is
-//! several times faster.
+//! subset (block mappings and sequences, plain scalars of one line or folded over several,
+//! one-line quoted scalars, literal and folded block scalars, one-line flow collections of
+//! scalars, anchors on values and aliases to them), and parsing that subset directly is several
+//! times faster.
 //!
 //! The fast path produces exactly the events, with exactly the spans, that `saphyr-parser`
 //! would, so the same tree builder turns either into the same tree. Anything outside the subset
-//! (anchors, aliases, tags, directives, several documents, complex keys, multi-line plain or
-//! quoted scalars, nested or multi-line flow collections, tabs, carriage returns, unusual
-//! characters) and anything that might be an error makes it give up, and `saphyr-parser`
+//! (anchors on keys or empty values, tags, directives, several documents, complex keys,
+//! multi-line quoted scalars, nested or multi-line flow collections, tabs, carriage returns,
+//! unusual characters) and anything that might be an error makes it give up, and `saphyr-parser`
 //! parses the text instead: the fast path never decides what a file means on its own, it only
 //! reproduces saphyr's answer faster where that answer is simple. A differential test compares
 //! both on every YAML file of the real-world corpus and the conformance suite, and a fuzz
@@ -47,6 +48,8 @@ pub(super) fn parse<'a>(
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        anchors: Vec::new(),
+        anchor: None,
         emit,
     };
     parser.stream()
@@ -79,6 +82,12 @@ struct FastParser<'a, 'e> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// The anchors defined so far, each with the id saphyr gives it (ids count from 1 in order
+    /// of definition, and a name defined again takes a new id): the last of a name wins.
+    anchors: Vec<&'a str>,
+    /// An anchor read but not yet attached: its id and where its `&` is. The next node's start
+    /// event carries it, and that node's span starts at the `&`, as saphyr reports it.
+    anchor: Option<(usize, usize)>,
     emit: &'e mut dyn FnMut(Event<'a>, Span) -> Fast<()>,
 }
 
@@ -112,10 +121,78 @@ impl<'a> FastParser<'a, '_> {
     }
 
     fn emit_scalar(&mut self, scalar: Scalar<'a>) -> Fast<()> {
+        let (anchor, span) = self.take_anchor(scalar.span);
         self.emit(
-            Event::Scalar(scalar.value, scalar.style, 0, None),
-            scalar.span,
+            Event::Scalar(scalar.value, scalar.style, anchor, None),
+            span,
         )
+    }
+
+    /// The pending anchor's id (0 for none) for the node whose own span is `span`, and that
+    /// span widened back to the anchor.
+    fn take_anchor(&mut self, span: Span) -> (usize, Span) {
+        match self.anchor.take() {
+            Some((id, start)) => (id, Span::new(start, span.end)),
+            None => (0, span),
+        }
+    }
+
+    /// The name of the anchor (`&name`) or alias (`*name`) at `pos`, moving `pos` past it.
+    /// Names are kept to letters, digits, `-` and `_` followed by a space or the end of the
+    /// line: saphyr reads other characters into names and stops at flow indicators, which is
+    /// left to it.
+    fn anchor_name(&mut self) -> Fast<&'a str> {
+        let start = self.pos + 1;
+        let mut end = start;
+        while matches!(
+            self.at(end),
+            Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_')
+        ) {
+            end += 1;
+        }
+        if end == start || !matches!(self.at(end), None | Some(b' ' | b'\n')) {
+            return Err(Unsupported);
+        }
+        self.pos = end;
+        Ok(&self.text[start..end])
+    }
+
+    /// Read the anchor at `pos` and hold it for the next node.
+    fn define_anchor(&mut self) -> Fast<()> {
+        if self.anchor.is_some() {
+            return Err(Unsupported);
+        }
+        let start = self.pos;
+        let name = self.anchor_name()?;
+        self.anchors.push(name);
+        self.anchor = Some((self.anchors.len(), start));
+        Ok(())
+    }
+
+    /// The alias at `pos`, which must name an anchor defined before it.
+    fn alias(&mut self) -> Fast<()> {
+        if self.anchor.is_some() {
+            return Err(Unsupported);
+        }
+        let start = self.pos;
+        let name = self.anchor_name()?;
+        let Some(at) = self.anchors.iter().rposition(|&defined| defined == name) else {
+            return Err(Unsupported);
+        };
+        self.emit(Event::Alias(at + 1), Span::new(start, self.pos))
+    }
+
+    /// After an anchor: whether the node is on the following lines (nothing but spaces and a
+    /// comment is left on this one). A node on this line may not be a key: saphyr would give
+    /// the anchor to the key of a mapping starting there.
+    fn anchored_node_follows(&mut self) -> Fast<bool> {
+        let spaces = self.skip_spaces();
+        match self.peek() {
+            None | Some(b'\n') => Ok(true),
+            Some(b'#') if spaces > 0 => Ok(true),
+            Some(_) if spaces > 0 && !self.dash_entry(self.pos) && !self.key_ahead()? => Ok(false),
+            Some(_) => Err(Unsupported),
+        }
     }
 
     fn enter(&mut self) -> Fast<()> {
@@ -300,7 +377,8 @@ impl<'a> FastParser<'a, '_> {
 
     fn block_mapping(&mut self, indent: usize) -> Fast<()> {
         self.enter()?;
-        self.emit(Event::MappingStart(0, None), Span::empty(self.pos))?;
+        let (anchor, span) = self.take_anchor(Span::empty(self.pos));
+        self.emit(Event::MappingStart(anchor, None), span)?;
         loop {
             let Some(key) = self.scalar_key()? else {
                 return Err(Unsupported);
@@ -331,6 +409,12 @@ impl<'a> FastParser<'a, '_> {
         match self.peek() {
             None | Some(b'\n') => {}
             Some(b'#') if spaces > 0 => {}
+            Some(b'&') if spaces > 0 => {
+                self.define_anchor()?;
+                if !self.anchored_node_follows()? {
+                    return self.inline_value(Some(indent));
+                }
+            }
             Some(_) if spaces > 0 => return self.inline_value(Some(indent)),
             Some(_) => return Err(Unsupported),
         }
@@ -344,6 +428,8 @@ impl<'a> FastParser<'a, '_> {
                 self.pos += next;
                 self.block_sequence(indent, true)
             }
+            // saphyr spans an anchored empty value over its anchor alone.
+            _ if self.anchor.is_some() => Err(Unsupported),
             _ => self.emit(
                 Event::Scalar(Cow::Borrowed(""), ScalarStyle::Plain, 0, None),
                 Span::empty(colon),
@@ -363,7 +449,8 @@ impl<'a> FastParser<'a, '_> {
                 start += 1;
             }
         }
-        self.emit(Event::SequenceStart(0, None), Span::empty(start))?;
+        let (anchor, span) = self.take_anchor(Span::empty(start));
+        self.emit(Event::SequenceStart(anchor, None), span)?;
         loop {
             // Past the dash.
             self.pos += 1;
@@ -371,6 +458,13 @@ impl<'a> FastParser<'a, '_> {
             match self.peek() {
                 None | Some(b'\n') => self.item_on_next_line(indent)?,
                 Some(b'#') if spaces > 0 => self.item_on_next_line(indent)?,
+                Some(b'&') => {
+                    self.define_anchor()?;
+                    if self.anchored_node_follows()? {
+                        return Err(Unsupported);
+                    }
+                    self.inline_value(Some(indent))?;
+                }
                 Some(_) => {
                     let column = self.column(self.pos);
                     if self.dash_entry(self.pos) {
@@ -429,10 +523,17 @@ impl<'a> FastParser<'a, '_> {
                 self.emit_scalar(scalar)?;
                 self.finish_line()
             }
+            Some(b'*') => {
+                self.alias()?;
+                self.finish_line()
+            }
             _ => {
-                let (scalar, end) = self.plain(false)?;
+                let (mut scalar, end) = self.plain(false)?;
                 if end == PlainEnd::Colon {
                     return Err(Unsupported);
+                }
+                if let Some(parent) = parent {
+                    self.plain_continuation(&mut scalar, parent)?;
                 }
                 self.emit_scalar(scalar)?;
                 self.finish_line()
@@ -499,6 +600,65 @@ impl<'a> FastParser<'a, '_> {
             },
             end_kind,
         ))
+    }
+
+    /// The lines that continue the plain scalar `scalar` of a collection indented `parent`,
+    /// when its first line ended at `pos` without a comment: each following line indented past
+    /// `parent` (blank lines between) is folded into it as saphyr folds them, a single line
+    /// break to a space and each blank line to a line break. Leaves `pos` at the end of its last
+    /// line, or at the comment that ends it. A continuation line with a `: ` is left to saphyr
+    /// (an error).
+    fn plain_continuation(&mut self, scalar: &mut Scalar<'a>, parent: usize) -> Fast<()> {
+        let mut folded: Option<String> = None;
+        while self.peek() == Some(b'\n') {
+            let mut line = self.pos + 1;
+            let mut blank_lines = 0;
+            let (indent, content) = loop {
+                let spaces = self.bytes[line..]
+                    .iter()
+                    .take_while(|&&b| b == b' ')
+                    .count();
+                match self.at(line + spaces) {
+                    Some(b'\n') => {
+                        blank_lines += 1;
+                        line += spaces + 1;
+                    }
+                    _ => break (spaces, line + spaces),
+                }
+            };
+            if indent <= parent || matches!(self.at(content), None | Some(b'#')) {
+                break;
+            }
+            let line_end = memchr::memchr(b'\n', &self.bytes[content..])
+                .map_or(self.bytes.len(), |newline| content + newline);
+            let line_text = &self.text[content..line_end];
+            // A comment ends the scalar; more text after it would be an error, which the
+            // caller leaves to saphyr as it does after a one-line scalar.
+            let comment = line_text.find(" #");
+            let text = comment.map_or(line_text, |at| &line_text[..at]);
+            if text.ends_with(':') || text.contains(": ") {
+                return Err(Unsupported);
+            }
+            let text = text.trim_end_matches(' ');
+            let value = folded.get_or_insert_with(|| scalar.value.to_string());
+            if blank_lines == 0 {
+                value.push(' ');
+            }
+            for _ in 0..blank_lines {
+                value.push('\n');
+            }
+            value.push_str(text);
+            scalar.span.end = content + text.len();
+            if let Some(at) = comment {
+                self.pos = content + at;
+                break;
+            }
+            self.pos = line_end;
+        }
+        if let Some(value) = folded {
+            scalar.value = Cow::Owned(value);
+        }
+        Ok(())
     }
 
     /// A one-line quoted scalar at `pos`. saphyr's span runs on over the spaces after the
@@ -586,7 +746,7 @@ impl<'a> FastParser<'a, '_> {
     /// A one-line flow sequence of scalars at `pos` (`[a, "b"]`).
     fn flow_sequence(&mut self) -> Fast<()> {
         self.flow_collection(
-            Event::SequenceStart(0, None),
+            |anchor| Event::SequenceStart(anchor, None),
             b']',
             Event::SequenceEnd,
             |parser| {
@@ -599,7 +759,7 @@ impl<'a> FastParser<'a, '_> {
     /// A one-line flow mapping of scalars at `pos` (`{a: 1, b: "x"}`).
     fn flow_mapping(&mut self) -> Fast<()> {
         self.flow_collection(
-            Event::MappingStart(0, None),
+            |anchor| Event::MappingStart(anchor, None),
             b'}',
             Event::MappingEnd,
             |parser| {
@@ -617,17 +777,18 @@ impl<'a> FastParser<'a, '_> {
         )
     }
 
-    /// A one-line flow collection at `pos`: `start`, the items `item` reads separated by commas
-    /// up to `close`, then `end`. A trailing comma is left to saphyr.
+    /// A one-line flow collection at `pos`: `start` (given the anchor id), the items `item` reads
+    /// separated by commas up to `close`, then `end`. A trailing comma is left to saphyr.
     fn flow_collection(
         &mut self,
-        start: Event<'a>,
+        start: impl FnOnce(usize) -> Event<'a>,
         close: u8,
         end: Event<'a>,
         mut item: impl FnMut(&mut Self) -> Fast<()>,
     ) -> Fast<()> {
         self.enter()?;
-        self.emit(start, Span::new(self.pos, self.pos + 1))?;
+        let (anchor, span) = self.take_anchor(Span::new(self.pos, self.pos + 1));
+        self.emit(start(anchor), span)?;
         self.pos += 1;
         self.skip_spaces();
         if self.peek() != Some(close) {
@@ -711,14 +872,17 @@ impl<'a> FastParser<'a, '_> {
                 None => (self.bytes.len(), self.bytes.len()),
             };
             if line + spaces == line_end {
-                // A blank line with spaces past the indentation is text, and a blank last line
-                // without a line break is read differently: leave both to saphyr.
-                if spaces > indent || next_line == line_end {
+                // A blank last line without a line break is read differently, and in a folded
+                // scalar a blank line with spaces past the indentation is spaced text: leave
+                // both to saphyr. In a literal scalar such a line is text like any other.
+                if next_line == line_end || (spaces > indent && !literal) {
                     return Err(Unsupported);
                 }
-                blank_run += 1;
-                line = next_line;
-                continue;
+                if spaces <= indent {
+                    blank_run += 1;
+                    line = next_line;
+                    continue;
+                }
             }
             if spaces < indent {
                 break;
@@ -757,19 +921,15 @@ impl<'a> FastParser<'a, '_> {
         // The lines after the scalar start at the first line that is not its own: blank lines
         // in between belong to the scalar (they count for keep-chomping).
         self.pos = line;
-        self.emit(
-            Event::Scalar(
-                Cow::Owned(value),
-                if literal {
-                    ScalarStyle::Literal
-                } else {
-                    ScalarStyle::Folded
-                },
-                0,
-                None,
-            ),
-            Span::new(start, last_text_end),
-        )
+        self.emit_scalar(Scalar {
+            value: Cow::Owned(value),
+            style: if literal {
+                ScalarStyle::Literal
+            } else {
+                ScalarStyle::Folded
+            },
+            span: Span::new(start, last_text_end),
+        })
     }
 }
 
@@ -826,6 +986,26 @@ mod tests {
             "branches:\n  - main\n  - ?.*.x\n",
             "a: ?b\n?c: d\n:e: :f\n",
             "- ?x\n- :y\n",
+            // Anchors and aliases: on a block sequence or mapping below the key, on an
+            // indentless sequence, on scalars and flow collections, redefined, in sequences.
+            "a: &x 1\nb: *x\n",
+            "on:\n  push:\n    paths: &paths\n      - \"a/**\"\n      - b\n  pull_request:\n    paths: *paths\n",
+            "env:\n  OLD: &oldest \"v5.3\"   # c\n  NEW: &new_est-2 v5 # c\nm:\n  - *oldest\n  - *new_est-2 # c\n",
+            "a: &l # c\n- x\n- y\nb: *l\n",
+            "a: &m\n  k: v\nb:\n  <<: *m\n  c: &f [1, 2]\n  d: &g {k: v}\n  e: &b |\n    text\n  f: &c >-\n    folded\n",
+            "a: &x 1\nb: &x 2\nc: *x\nd: &y\n  - *x\n",
+            "- &a v\n- *a\n- &b 'q'\n",
+            // Multi-line plain scalars: folded lines, blank lines kept as line breaks, trailing
+            // spaces dropped, under a key, alone below a key, in a sequence.
+            "a: b\n  c\n",
+            "run: npx eslint .\n  --config .eslintrc.js   \n\n   --ext .js\nnext: 1\n",
+            "if: a &&\n    b == 'x'\n\n\n    || c # d\nk:\n  - one\n    two\n  - three\n",
+            "run:\n  cargo clippy\n  --all-features\n  # a comment ends it\nb: x\n",
+            "a:\n  - k: v\n     w - x\n    l: 'q'\n",
+            "a: x\n  y",
+            "a: x\n  - y\n  ? z\n",
+            // Literal block scalars with lines of spaces past their indentation.
+            "run: |\n  echo a\n     \n  echo b\n    \nnext: |-\n  x\n   \ny: |+\n  x\n   \n\nz: 1\n",
         ];
         for text in texts {
             assert_eq!(compare(text), Ok(true), "{text:?}");
@@ -836,9 +1016,7 @@ mod tests {
     #[test]
     fn the_fast_path_leaves_other_yaml_and_errors_to_saphyr() {
         let texts = [
-            "a: &x 1\nb: *x\n",
             "a: !!str 1\n",
-            "a: b\n  c\n",
             "a: \"x\n  y\"\n",
             "a: b: c\n",
             "a: 1\n---\nb: 2\n",
@@ -854,6 +1032,34 @@ mod tests {
             "",
             "# only a comment\n",
             "a: \"\\x41\"\n",
+            // Anchors and aliases outside the subset: an anchored empty value, anchors on keys,
+            // an unknown alias, names with other characters, two properties on one node, an
+            // anchor alone on a sequence entry's line.
+            "a: &x\nb: 1\n",
+            "&x a: 1\n",
+            "- &a k: v\n",
+            "a: &x b: c\n",
+            "a: *y\n",
+            "a: &x:y 1\n",
+            "a: &x,y 1\n",
+            "a: &x &y 1\n",
+            "a: &x *x\n",
+            "a: &x\n  *x\n",
+            "- &a\n  k: v\n",
+            "a:\n  &x\n  k: v\n",
+            "a: [&x 1]\n",
+            // Multi-line plain scalars that saphyr reads otherwise or refuses: a `: ` or a
+            // comment on a continuation line, a comment after the first line, at the root.
+            "a: b\n  c: d\n",
+            "a: b\n  c:\n",
+            "a: b\n  c #d\n  e\n",
+            "a: b # c\n  d\n",
+            "a: b\n  # c\n  d\n",
+            "x\ny\n",
+            // A folded scalar's line of spaces past its indentation, and a literal one's last
+            // line of spaces without a line break.
+            "a: >\n  x\n    \n  y\n",
+            "a: |\n  x\n    ",
         ];
         for text in texts {
             assert_eq!(compare(text), Ok(false), "{text:?}");
