@@ -2,15 +2,14 @@
 //!
 //! `saphyr-parser` is a complete YAML 1.2 parser, and a general one pays for its generality: a
 //! token queue, a `String` per token, simple-key bookkeeping. Most workflow files use a small
-//! subset (block mappings and sequences, plain scalars of one line or folded over several,
-//! one-line quoted scalars, literal and folded block scalars, one-line flow collections of
-//! scalars, anchors on values and aliases to them), and parsing that subset directly is several
-//! times faster.
+//! subset (block mappings and sequences, plain and quoted scalars of one line or folded over
+//! several, literal and folded block scalars, one-line flow collections of scalars, anchors on
+//! values and aliases to them), and parsing that subset directly is several times faster.
 //!
 //! The fast path produces exactly the events, with exactly the spans, that `saphyr-parser`
 //! would, so the same tree builder turns either into the same tree. Anything outside the subset
 //! (anchors on keys or empty values, tags, directives, several documents, complex keys,
-//! multi-line quoted scalars, nested or multi-line flow collections, tabs, carriage returns,
+//! multi-line keys, nested or multi-line flow collections, tabs, carriage returns,
 //! unusual characters) and anything that might be an error makes it give up, and `saphyr-parser`
 //! parses the text instead: the fast path never decides what a file means on its own, it only
 //! reproduces saphyr's answer faster where that answer is simple. A differential test compares
@@ -349,7 +348,7 @@ impl<'a> FastParser<'a, '_> {
     fn scalar_key(&mut self) -> Fast<Option<Scalar<'a>>> {
         let key = match self.peek() {
             Some(b'"' | b'\'') => {
-                let key = self.quoted(false)?;
+                let key = self.quoted(false, None)?;
                 self.skip_spaces();
                 if self.peek() != Some(b':') {
                     return Ok(None);
@@ -519,7 +518,7 @@ impl<'a> FastParser<'a, '_> {
                 self.finish_line()
             }
             Some(b'"' | b'\'') => {
-                let scalar = self.quoted(false)?;
+                let scalar = self.quoted(false, parent)?;
                 self.emit_scalar(scalar)?;
                 self.finish_line()
             }
@@ -661,9 +660,12 @@ impl<'a> FastParser<'a, '_> {
         Ok(())
     }
 
-    /// A one-line quoted scalar at `pos`. saphyr's span runs on over the spaces after the
-    /// closing quote, and in block context over a comment to the end of the line too.
-    fn quoted(&mut self, flow: bool) -> Fast<Scalar<'a>> {
+    /// A quoted scalar at `pos`. saphyr's span runs on over the spaces after the closing quote,
+    /// and in block context over a comment to the end of the line too. It may continue on the
+    /// following lines only when `continued_past` is given (a value, not a key or a flow item)
+    /// and they are indented past that column (saphyr asks for less, and is lenient with less
+    /// still on a second try: those are left to it).
+    fn quoted(&mut self, flow: bool, continued_past: Option<usize>) -> Fast<Scalar<'a>> {
         let start = self.pos;
         let double = self.peek() == Some(b'"');
         let mut pos = start + 1;
@@ -671,7 +673,29 @@ impl<'a> FastParser<'a, '_> {
         let mut run_start = pos;
         loop {
             match self.at(pos) {
-                None | Some(b'\n') => return Err(Unsupported),
+                None => return Err(Unsupported),
+                Some(b'\n') => {
+                    let Some(parent) = continued_past else {
+                        return Err(Unsupported);
+                    };
+                    // Spaces before a line break are dropped, the break folds to a space, and
+                    // each blank line after it to a line break.
+                    let mut end = pos;
+                    while end > run_start && self.bytes[end - 1] == b' ' {
+                        end -= 1;
+                    }
+                    let buffer = owned.get_or_insert_with(String::new);
+                    buffer.push_str(&self.text[run_start..end]);
+                    let (next, blank_lines) = self.quoted_line_start(pos + 1, parent)?;
+                    if blank_lines == 0 {
+                        buffer.push(' ');
+                    }
+                    for _ in 0..blank_lines {
+                        buffer.push('\n');
+                    }
+                    pos = next;
+                    run_start = pos;
+                }
                 Some(b'\'') if !double => {
                     if self.at(pos + 1) == Some(b'\'') {
                         let buffer = owned.get_or_insert_with(String::new);
@@ -683,6 +707,21 @@ impl<'a> FastParser<'a, '_> {
                     }
                 }
                 Some(b'"') if double => break,
+                // An escaped line break joins the lines without a space, keeping the spaces
+                // before it; blank lines after it are line breaks.
+                Some(b'\\') if double && self.at(pos + 1) == Some(b'\n') => {
+                    let Some(parent) = continued_past else {
+                        return Err(Unsupported);
+                    };
+                    let buffer = owned.get_or_insert_with(String::new);
+                    buffer.push_str(&self.text[run_start..pos]);
+                    let (next, blank_lines) = self.quoted_line_start(pos + 2, parent)?;
+                    for _ in 0..blank_lines {
+                        buffer.push('\n');
+                    }
+                    pos = next;
+                    run_start = pos;
+                }
                 Some(b'\\') if double => {
                     let decoded = match self.at(pos + 1) {
                         Some(b'\\') => '\\',
@@ -727,6 +766,28 @@ impl<'a> FastParser<'a, '_> {
             },
             span: Span::new(start, end),
         })
+    }
+
+    /// Where a quoted scalar's text goes on from the line starting at `line`: past the
+    /// indentation and any blank lines, whose number comes with it. The text must be indented
+    /// past `parent` and the scalar must not end there.
+    fn quoted_line_start(&self, mut line: usize, parent: usize) -> Fast<(usize, usize)> {
+        let mut blank_lines = 0;
+        loop {
+            let spaces = self.bytes[line..]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
+            match self.at(line + spaces) {
+                None => return Err(Unsupported),
+                Some(b'\n') => {
+                    blank_lines += 1;
+                    line += spaces + 1;
+                }
+                Some(_) if spaces > parent => return Ok((line + spaces, blank_lines)),
+                Some(_) => return Err(Unsupported),
+            }
+        }
     }
 
     /// Where saphyr ends a token that closes at `close` (a quote, a closing bracket): past the
@@ -816,7 +877,7 @@ impl<'a> FastParser<'a, '_> {
 
     fn flow_scalar(&mut self) -> Fast<Scalar<'a>> {
         match self.peek() {
-            Some(b'"' | b'\'') => self.quoted(true),
+            Some(b'"' | b'\'') => self.quoted(true, None),
             _ => {
                 let (scalar, end) = self.plain(true)?;
                 if end == PlainEnd::Colon && self.at(self.pos + 1) == Some(b'\n') {
@@ -1004,6 +1065,13 @@ mod tests {
             "a:\n  - k: v\n     w - x\n    l: 'q'\n",
             "a: x\n  y",
             "a: x\n  - y\n  ? z\n",
+            // Multi-line quoted scalars: folded breaks, blank lines, spaces dropped before a break
+            // and kept before an escaped one, escaped breaks followed by blank lines, `''`
+            // and escapes next to breaks, a comment after the closing quote.
+            "a: \"x\n  y\"\n",
+            "a:\n  b: 'one  \n     two\n\n     three'\n  c: \"k-\\\n    v \\\n   \n    w\"   # c\nd: 1\n",
+            "- \"x\\t\n  \\ y\"\n- 'it''s\n  ''q'''\n- \"\n  \"\n",
+            "s: \"/assign\n  /unassign\"\nt: 'x\n   '\n",
             // Literal block scalars with lines of spaces past their indentation.
             "run: |\n  echo a\n     \n  echo b\n    \nnext: |-\n  x\n   \ny: |+\n  x\n   \n\nz: 1\n",
         ];
@@ -1017,7 +1085,6 @@ mod tests {
     fn the_fast_path_leaves_other_yaml_and_errors_to_saphyr() {
         let texts = [
             "a: !!str 1\n",
-            "a: \"x\n  y\"\n",
             "a: b: c\n",
             "a: 1\n---\nb: 2\n",
             "a:\tb\n",
@@ -1056,6 +1123,17 @@ mod tests {
             "a: b # c\n  d\n",
             "a: b\n  # c\n  d\n",
             "x\ny\n",
+            // Multi-line quoted scalars as keys, in flow collections, at the root, continued at
+            // or left of their key's column, unterminated, or followed by a `:`.
+            "\"a\n b\": 1\n",
+            "a: [\"x\n  y\"]\n",
+            "\"x\n y\"\n",
+            "a:\n  b: \"x\n  y\"\n",
+            "a:\n  b: 'x\ny'\n",
+            "a: \"x\\\ny\"\n",
+            "a: \"x\n  y\n",
+            "a: 'x\n  y': z\n",
+            "a: \"x\n---\"\n",
             // A folded scalar's line of spaces past its indentation, and a literal one's last
             // line of spaces without a line break.
             "a: >\n  x\n    \n  y\n",
