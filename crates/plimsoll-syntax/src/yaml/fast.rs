@@ -4,11 +4,12 @@
 //! token queue, a `String` per token, simple-key bookkeeping. Most workflow files use a small
 //! subset (block mappings and sequences, plain and quoted scalars of one line or folded over
 //! several, literal and folded block scalars, one-line flow collections of scalars, anchors on
-//! values and aliases to them), and parsing that subset directly is several times faster.
+//! values and aliases to them, several documents), and parsing that subset directly is several
+//! times faster.
 //!
 //! The fast path produces exactly the events, with exactly the spans, that `saphyr-parser`
 //! would, so the same tree builder turns either into the same tree. Anything outside the subset
-//! (anchors on keys or empty values, tags, directives, several documents, complex keys,
+//! (anchors on keys or empty values, tags, directives, empty documents, complex keys,
 //! multi-line keys, nested or multi-line flow collections, tabs, carriage returns,
 //! unusual characters) and anything that might be an error makes it give up, and `saphyr-parser`
 //! parses the text instead: the fast path never decides what a file means on its own, it only
@@ -48,6 +49,7 @@ pub(super) fn parse<'a>(
         pos: 0,
         depth: 0,
         anchors: Vec::new(),
+        document_anchors: 0,
         anchor: None,
         emit,
     };
@@ -84,6 +86,8 @@ struct FastParser<'a, 'e> {
     /// The anchors defined so far, each with the id saphyr gives it (ids count from 1 in order
     /// of definition, and a name defined again takes a new id): the last of a name wins.
     anchors: Vec<&'a str>,
+    /// The first of `anchors` defined in the current document: aliases see only those.
+    document_anchors: usize,
     /// An anchor read but not yet attached: its id and where its `&` is. The next node's start
     /// event carries it, and that node's span starts at the `&`, as saphyr reports it.
     anchor: Option<(usize, usize)>,
@@ -175,10 +179,16 @@ impl<'a> FastParser<'a, '_> {
         }
         let start = self.pos;
         let name = self.anchor_name()?;
-        let Some(at) = self.anchors.iter().rposition(|&defined| defined == name) else {
+        let Some(at) = self.anchors[self.document_anchors..]
+            .iter()
+            .rposition(|&defined| defined == name)
+        else {
             return Err(Unsupported);
         };
-        self.emit(Event::Alias(at + 1), Span::new(start, self.pos))
+        self.emit(
+            Event::Alias(self.document_anchors + at + 1),
+            Span::new(start, self.pos),
+        )
     }
 
     /// After an anchor: whether the node is on the following lines (nothing but spaces and a
@@ -218,14 +228,15 @@ impl<'a> FastParser<'a, '_> {
     }
 
     /// From the start of a line, skip blank and comment-only lines. Leaves `pos` at the start
-    /// of the next content line and returns its indentation, or `None` at the end of the text.
-    /// A document marker there is left to saphyr.
+    /// of the next content line and returns its indentation, or `None` at the end of the text
+    /// or at a `---` that starts the next document (which ends every open collection). A `...`
+    /// marker is left to saphyr.
     fn next_content_line(&mut self) -> Fast<Option<usize>> {
         self.content_line(false)
     }
 
     /// [`FastParser::next_content_line`], where `document_may_start` says whether a `---` may
-    /// open the document on that line (the first line); other markers, and `---x` (a plain
+    /// open the document on that line (the first line); `...`, and `---x` there (a plain
     /// scalar), are left to saphyr.
     fn content_line(&mut self, document_may_start: bool) -> Fast<Option<usize>> {
         loop {
@@ -240,14 +251,15 @@ impl<'a> FastParser<'a, '_> {
                     if indent == 0 {
                         let rest = &self.bytes[line_start..];
                         let marker = self.document_marker(line_start);
-                        let unsupported = if document_may_start {
-                            (marker && rest.starts_with(b"..."))
-                                || (!marker && rest.starts_with(b"---"))
-                        } else {
-                            marker
-                        };
-                        if unsupported {
+                        if marker && rest.starts_with(b"...") {
                             return Err(Unsupported);
+                        }
+                        if document_may_start {
+                            if !marker && rest.starts_with(b"---") {
+                                return Err(Unsupported);
+                            }
+                        } else if marker {
+                            return Ok(None);
                         }
                     }
                     return Ok(Some(indent));
@@ -298,26 +310,36 @@ impl<'a> FastParser<'a, '_> {
         let Some(mut indent) = self.content_line(true)? else {
             return Err(Unsupported);
         };
-        if indent == 0 && self.bytes[self.pos..].starts_with(b"---") {
-            let start = self.pos;
-            self.emit(Event::DocumentStart(true), Span::new(start, start + 3))?;
-            self.pos += 3;
-            self.finish_line()?;
-            indent = match self.next_content_line()? {
-                Some(indent) => indent,
-                None => return Err(Unsupported),
-            };
-        } else {
-            self.emit(Event::DocumentStart(false), Span::empty(self.pos))?;
+        let mut explicit = indent == 0 && self.bytes[self.pos..].starts_with(b"---");
+        loop {
+            if explicit {
+                let start = self.pos;
+                self.emit(Event::DocumentStart(true), Span::new(start, start + 3))?;
+                self.pos += 3;
+                // Content on the marker's line, and an empty document, are left to saphyr.
+                self.finish_line()?;
+                indent = match self.next_content_line()? {
+                    Some(indent) => indent,
+                    None => return Err(Unsupported),
+                };
+            } else {
+                self.emit(Event::DocumentStart(false), Span::empty(self.pos))?;
+            }
+            // saphyr forgets anchor names between documents but keeps counting their ids.
+            self.document_anchors = self.anchors.len();
+            self.pos += indent;
+            self.block_node(indent, None)?;
+            if self.next_content_line()?.is_some() {
+                return Err(Unsupported);
+            }
+            self.emit(Event::DocumentEnd, Span::empty(self.pos))?;
+            // Past the end of the text, or at the `---` of the next document.
+            if self.pos == self.bytes.len() {
+                break;
+            }
+            explicit = true;
         }
-        self.pos += indent;
-        self.block_node(indent, None)?;
-        if self.next_content_line()?.is_some() {
-            return Err(Unsupported);
-        }
-        let end = Span::empty(self.pos);
-        self.emit(Event::DocumentEnd, end)?;
-        self.emit(Event::StreamEnd, end)
+        self.emit(Event::StreamEnd, Span::empty(self.pos))
     }
 
     /// A node that starts a line, at column `indent`, inside a collection indented `parent`.
@@ -1072,6 +1094,12 @@ mod tests {
             "a:\n  b: 'one  \n     two\n\n     three'\n  c: \"k-\\\n    v \\\n   \n    w\"   # c\nd: 1\n",
             "- \"x\\t\n  \\ y\"\n- 'it''s\n  ''q'''\n- \"\n  \"\n",
             "s: \"/assign\n  /unassign\"\nt: 'x\n   '\n",
+            // Several documents: a `---` ends every open collection and scalar; anchor names
+            // are the document's own, their ids count on.
+            "a: 1\n---\nb: 2\n",
+            "---\n# c\nkind: A\nx: &a 1\ny: *a\n---\nkind: B\nz: &a 2\nw: *a\n",
+            "a:\n  b:\n    - x\n\n---   # c\n- q\n",
+            "a: |+\n  x\n\n---\nb:\n---\nc: d\n  e\n---\n'x'\n",
             // Literal block scalars with lines of spaces past their indentation.
             "run: |\n  echo a\n     \n  echo b\n    \nnext: |-\n  x\n   \ny: |+\n  x\n   \n\nz: 1\n",
         ];
@@ -1086,7 +1114,6 @@ mod tests {
         let texts = [
             "a: !!str 1\n",
             "a: b: c\n",
-            "a: 1\n---\nb: 2\n",
             "a:\tb\n",
             "a: 1\r\n",
             "? a\n: b\n",
@@ -1134,6 +1161,14 @@ mod tests {
             "a: \"x\n  y\n",
             "a: 'x\n  y': z\n",
             "a: \"x\n---\"\n",
+            // Documents that saphyr reads otherwise: empty ones, content on the marker's line,
+            // an end marker, an alias to an earlier document's anchor.
+            "a: 1\n---\n",
+            "---\n---\na: 1\n",
+            "a: 1\n--- b: 2\n",
+            "a: 1\n...\n",
+            "a: 1\n...\n---\nb: 2\n",
+            "a: &x 1\n---\nb: *x\n",
             // A folded scalar's line of spaces past its indentation, and a literal one's last
             // line of spaces without a line break.
             "a: >\n  x\n    \n  y\n",
