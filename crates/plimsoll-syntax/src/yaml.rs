@@ -246,7 +246,8 @@ pub fn parse_fast(text: &str, lines: &LineIndex) -> Option<Stream> {
 
 /// The stream through `saphyr-parser`: all of YAML, and its errors. [`parse`] falls back on it;
 /// it is the reference the fast path is compared with (the fast path gives up on every
-/// multi-line flow collection, so the leniency below never separates the two).
+/// multi-line flow collection or quoted scalar with a line indented less than saphyr's strict
+/// reading asks, so the leniency below never separates the two).
 ///
 /// A text saphyr refuses is tried once more with the lines of its multi-line flow collections
 /// indented past their key (`flow_indent`): such files are accepted by GitHub and by

@@ -3,14 +3,15 @@
 //! `saphyr-parser` is a complete YAML 1.2 parser, and a general one pays for its generality: a
 //! token queue, a `String` per token, simple-key bookkeeping. Most workflow files use a small
 //! subset (block mappings and sequences, plain and quoted scalars of one line or folded over
-//! several, literal and folded block scalars, one-line flow collections of scalars, anchors on
-//! values and aliases to them, several documents), and parsing that subset directly is several
-//! times faster.
+//! several, literal and folded block scalars, flow sequences of scalars and flow collections,
+//! flow mappings of scalars, anchors on values and aliases to them, several documents), and
+//! parsing that subset directly is several times faster.
 //!
 //! The fast path produces exactly the events, with exactly the spans, that `saphyr-parser`
 //! would, so the same tree builder turns either into the same tree. Anything outside the subset
 //! (anchors on keys or empty values, tags, directives, empty documents, complex keys,
-//! multi-line keys, nested or multi-line flow collections, tabs, carriage returns,
+//! multi-line keys, collections in flow mappings, multi-line flow collections at the root or
+//! indented less than saphyr's strict reading asks, tabs, carriage returns,
 //! unusual characters) and anything that might be an error makes it give up, and `saphyr-parser`
 //! parses the text instead: the fast path never decides what a file means on its own, it only
 //! reproduces saphyr's answer faster where that answer is simple. A differential test compares
@@ -532,11 +533,11 @@ impl<'a> FastParser<'a, '_> {
                 None => Err(Unsupported),
             },
             Some(b'[') => {
-                self.flow_sequence()?;
+                self.flow_sequence(parent)?;
                 self.finish_line()
             }
             Some(b'{') => {
-                self.flow_mapping()?;
+                self.flow_mapping(parent)?;
                 self.finish_line()
             }
             Some(b'"' | b'\'') => {
@@ -572,6 +573,12 @@ impl<'a> FastParser<'a, '_> {
                 | b'{' | b'}' | b',' | b'#',
             ) => return Err(Unsupported),
             Some(b'-') if matches!(self.at(start + 1), None | Some(b' ' | b'\n')) => {
+                return Err(Unsupported)
+            }
+            // saphyr refuses `-` before a flow indicator in a flow collection.
+            Some(b'-')
+                if flow && matches!(self.at(start + 1), Some(b',' | b'[' | b']' | b'{' | b'}')) =>
+            {
                 return Err(Unsupported)
             }
             // Out of flow collections, `?` and `:` followed by a non-space start a plain scalar
@@ -826,25 +833,33 @@ impl<'a> FastParser<'a, '_> {
         end
     }
 
-    /// A one-line flow sequence of scalars at `pos` (`[a, "b"]`).
-    fn flow_sequence(&mut self) -> Fast<()> {
+    /// A flow sequence at `pos` of scalars and flow collections (`[a, "b", {c: d}]`), on one line
+    /// or, where `continued_past` allows, several (see [`FastParser::flow_space`]).
+    fn flow_sequence(&mut self, continued_past: Option<usize>) -> Fast<()> {
         self.flow_collection(
             |anchor| Event::SequenceStart(anchor, None),
             b']',
             Event::SequenceEnd,
-            |parser| {
-                let scalar = parser.flow_scalar()?;
-                parser.emit_scalar(scalar)
+            continued_past,
+            |parser| match parser.peek() {
+                Some(b'[') => parser.flow_sequence(continued_past),
+                Some(b'{') => parser.flow_mapping(continued_past),
+                _ => {
+                    let scalar = parser.flow_scalar()?;
+                    parser.emit_scalar(scalar)
+                }
             },
         )
     }
 
-    /// A one-line flow mapping of scalars at `pos` (`{a: 1, b: "x"}`).
-    fn flow_mapping(&mut self) -> Fast<()> {
+    /// A flow mapping of scalars at `pos` (`{a: 1, b: "x"}`), each entry on one line, the
+    /// entries on one line or, where `continued_past` allows, several.
+    fn flow_mapping(&mut self, continued_past: Option<usize>) -> Fast<()> {
         self.flow_collection(
             |anchor| Event::MappingStart(anchor, None),
             b'}',
             Event::MappingEnd,
+            continued_past,
             |parser| {
                 let key = parser.flow_scalar()?;
                 parser.skip_spaces();
@@ -860,30 +875,34 @@ impl<'a> FastParser<'a, '_> {
         )
     }
 
-    /// A one-line flow collection at `pos`: `start` (given the anchor id), the items `item` reads
-    /// separated by commas up to `close`, then `end`. A trailing comma is left to saphyr.
+    /// A flow collection at `pos`: `start` (given the anchor id), the items `item` reads
+    /// separated by commas (one may trail) up to `close`, then `end`.
     fn flow_collection(
         &mut self,
         start: impl FnOnce(usize) -> Event<'a>,
         close: u8,
         end: Event<'a>,
+        continued_past: Option<usize>,
         mut item: impl FnMut(&mut Self) -> Fast<()>,
     ) -> Fast<()> {
         self.enter()?;
         let (anchor, span) = self.take_anchor(Span::new(self.pos, self.pos + 1));
         self.emit(start(anchor), span)?;
         self.pos += 1;
-        self.skip_spaces();
+        self.flow_space(continued_past, close)?;
+        let mut trailing_comma = None;
         if self.peek() != Some(close) {
             loop {
                 item(self)?;
-                self.skip_spaces();
+                self.flow_space(continued_past, close)?;
                 match self.peek() {
                     Some(b',') => {
+                        let comma = self.pos;
                         self.pos += 1;
-                        self.skip_spaces();
+                        self.flow_space(continued_past, close)?;
                         if self.peek() == Some(close) {
-                            return Err(Unsupported);
+                            trailing_comma = Some(comma);
+                            break;
                         }
                     }
                     Some(byte) if byte == close => break,
@@ -891,10 +910,53 @@ impl<'a> FastParser<'a, '_> {
                 }
             }
         }
-        self.emit(end, Span::new(self.pos, self.token_end(self.pos + 1)))?;
+        // saphyr ends a flow mapping whose last entry has a trailing comma at that comma's
+        // token, and so does the mapping's span.
+        let end_span = match trailing_comma {
+            Some(comma) if close == b'}' => Span::new(comma, self.token_end(comma + 1)),
+            _ => Span::new(self.pos, self.token_end(self.pos + 1)),
+        };
+        self.emit(end, end_span)?;
         self.pos += 1;
         self.depth -= 1;
         Ok(())
+    }
+
+    /// Skip the spaces before a flow collection's next token. Where `continued_past` is given
+    /// (the collection is a value of a block collection indented that much) they may run over
+    /// line breaks, blank lines and comments, and the token must then be indented past that
+    /// column, or sit at it if it is the collection's `close`: saphyr reads less indented ones
+    /// only on its lenient second try.
+    fn flow_space(&mut self, continued_past: Option<usize>, close: u8) -> Fast<()> {
+        let mut line_start = None;
+        loop {
+            let spaces = self.skip_spaces();
+            match self.peek() {
+                None => return Err(Unsupported),
+                Some(b'\n') => {}
+                Some(b'#') if spaces > 0 || line_start == Some(self.pos) => {
+                    match memchr::memchr(b'\n', &self.bytes[self.pos..]) {
+                        Some(newline) => self.pos += newline,
+                        None => return Err(Unsupported),
+                    }
+                }
+                Some(_) => {
+                    if let (Some(start), Some(parent)) = (line_start, continued_past) {
+                        let column = self.pos - start;
+                        if column < parent || (column == parent && self.peek() != Some(close)) {
+                            return Err(Unsupported);
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            if continued_past.is_none() {
+                return Err(Unsupported);
+            }
+            // Past the line break.
+            self.pos += 1;
+            line_start = Some(self.pos);
+        }
     }
 
     fn flow_scalar(&mut self) -> Fast<Scalar<'a>> {
@@ -1100,6 +1162,13 @@ mod tests {
             "---\n# c\nkind: A\nx: &a 1\ny: *a\n---\nkind: B\nz: &a 2\nw: *a\n",
             "a:\n  b:\n    - x\n\n---   # c\n- q\n",
             "a: |+\n  x\n\n---\nb:\n---\nc: d\n  e\n---\n'x'\n",
+            // Flow collections nested in sequences, over several lines with comments and blank
+            // lines between their tokens, and with trailing commas (a mapping's ends at it).
+            "a: [b, [c], {d: e}, [ ], {}]\n",
+            "needs: [\n    x,\n\n      y,  # c\n   # d\n  ]\nb:\n  - {\n      os: \"linux\",\n      arch: x,  # c\n    }\n  - {k: v,}\n  - [\n   {a: b}, {c: d} ,\n   ]   # e\n",
+            "a:\n  b: [ # c\n      x, 'y'\n    ]\n",
+            "a:\n  b: [\n    x\n  ]\n  c: {\n    k: v,\n  }\n",
+            "- [\n  x,\n]\n",
             // Literal block scalars with lines of spaces past their indentation.
             "run: |\n  echo a\n     \n  echo b\n    \nnext: |-\n  x\n   \ny: |+\n  x\n   \n\nz: 1\n",
         ];
@@ -1117,7 +1186,6 @@ mod tests {
             "a:\tb\n",
             "a: 1\r\n",
             "? a\n: b\n",
-            "a: [b, [c]]\n",
             "a: [?b]\n",
             "a: {:b}\n",
             "a: ?\n",
@@ -1161,6 +1229,21 @@ mod tests {
             "a: \"x\n  y\n",
             "a: 'x\n  y': z\n",
             "a: \"x\n---\"\n",
+            // Multi-line flow collections that saphyr reads only on its lenient try (a token at or
+            // left of the key's column), at the root, with an entry split over lines, a comment
+            // glued to a token, or unclosed; empty entries.
+            "a:\n  b: [\n    x,\n  y]\n",
+            "a:\n  b: [\n    x\n ]\n",
+            "a:\n  b: [\n  x\n  ]\n",
+            "[\n  a\n]\n",
+            "a: {k:\n     v}\n",
+            "a: [\n  x,#c\n  y]\n",
+            "a: [\n  x,\n",
+            "a: [x, , y]\n",
+            "a: [,]\n",
+            "a: [-]\n",
+            "a: {k: -,}\n",
+            "a: {,}\n",
             // Documents that saphyr reads otherwise: empty ones, content on the marker's line,
             // an end marker, an alias to an earlier document's anchor.
             "a: 1\n---\n",
@@ -1176,6 +1259,25 @@ mod tests {
         ];
         for text in texts {
             assert_eq!(compare(text), Ok(false), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// Texts assembled from the pieces the fast path's constructs are made of (indentation,
+        /// keys, dashes, flow brackets, anchors, aliases, quotes, comments, document markers,
+        /// line breaks): wherever the fast path takes one, it agrees with saphyr.
+        #[test]
+        fn the_fast_path_agrees_with_saphyr_on_assembled_texts(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "\n", "\n", "\n", "  ", "  ", "    ", " ", "a: ", "b: ", "a:", "- ", "-", "x", "y z",
+                "[", "]", "{", "}", ", ", ",", "k: v", "&a ", "&b", "*a", "*b", "'q", "'", "\"d",
+                "\"", "\\", "# c", " #c", "---\n", "...\n", "|\n", ">-\n", "|+\n", ": ", "?", "''",
+            ]), 1..24)
+        ) {
+            let text: String = pieces.concat();
+            proptest::prop_assert!(compare(&text).is_ok(), "{:?}: {}", text, compare(&text).unwrap_err());
         }
     }
 
