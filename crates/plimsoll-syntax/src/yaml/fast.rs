@@ -463,14 +463,13 @@ impl<'a> FastParser<'a, '_> {
     /// of a key at that same column.
     fn block_sequence(&mut self, indent: usize, indentless: bool) -> Fast<()> {
         self.enter()?;
-        // saphyr places an indentless sequence where its first item's content begins.
-        let mut start = self.pos;
-        if indentless {
-            start += 1;
-            while self.at(start) == Some(b' ') {
-                start += 1;
-            }
-        }
+        // saphyr places an indentless sequence where its first dash's token ends: past the
+        // spaces after it, and past a comment there.
+        let start = if indentless {
+            self.token_end(self.pos + 1)
+        } else {
+            self.pos
+        };
         let (anchor, span) = self.take_anchor(Span::empty(start));
         self.emit(Event::SequenceStart(anchor, None), span)?;
         loop {
@@ -1169,6 +1168,8 @@ mod tests {
             "a:\n  b: [ # c\n      x, 'y'\n    ]\n",
             "a:\n  b: [\n    x\n  ]\n  c: {\n    k: v,\n  }\n",
             "- [\n  x,\n]\n",
+            // An indentless sequence whose first dash has a comment after it.
+            "  c:\n  - # c\n      x\n",
             // Literal block scalars with lines of spaces past their indentation.
             "run: |\n  echo a\n     \n  echo b\n    \nnext: |-\n  x\n   \ny: |+\n  x\n   \n\nz: 1\n",
         ];
@@ -1277,6 +1278,31 @@ mod tests {
             ]), 1..24)
         ) {
             let text: String = pieces.concat();
+            proptest::prop_assert!(compare(&text).is_ok(), "{:?}: {}", text, compare(&text).unwrap_err());
+        }
+
+        /// The same, line by line: an indentation, what starts the line (a key, a dash, a
+        /// marker, a flow bracket) and what follows it.
+        #[test]
+        fn the_fast_path_agrees_with_saphyr_on_assembled_lines(
+            lines in proptest::collection::vec((
+                proptest::sample::select(vec!["", "", "  ", "  ", "    ", "      ", " ", "   "]),
+                proptest::sample::select(vec![
+                    "a: ", "b: ", "- ", "", "", "c:", "- k: ", "d: &a ", "e: &b", "--- ", "---",
+                    "- - ", "f: [", "g: {",
+                ]),
+                proptest::sample::select(vec![
+                    "x", "y z", "'q", "q'", "\"d", "d\"", "[", "x,", "x, y", "]", "{k: v", "k: v,",
+                    "}", "*a", "*b", "# c", "|", ">-", "\"e\\", "  ", "", "[a, b]", "{}", "w #c",
+                    "'it''s'", "\"\\t\"", "-", "- x", "a: b", "],", "},", "[{a: b},", "\"x\" #c",
+                    "'y' ", "\"\\", ">", "|-",
+                ]),
+            ), 1..9)
+        ) {
+            let text: String = lines
+                .iter()
+                .map(|(indent, start, rest)| format!("{indent}{start}{rest}\n"))
+                .collect();
             proptest::prop_assert!(compare(&text).is_ok(), "{:?}: {}", text, compare(&text).unwrap_err());
         }
     }
