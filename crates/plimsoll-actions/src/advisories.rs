@@ -147,18 +147,29 @@ pub fn all() -> &'static [Advisory] {
     ADVISORIES.get_or_init(|| data_lines().filter_map(parse_line).collect())
 }
 
-/// The advisories affecting `action` (a `uses:` slug, lowercased: `owner/repo`) at `git_ref`,
-/// when the ref is a version. Sub-path actions (`owner/repo/path`) belong to `owner/repo`.
-pub fn affecting(action: &str, git_ref: &str) -> Vec<&'static Advisory> {
+/// The advisories affecting the actions of repository `owner/repo` (the first two parts of a
+/// `uses:` slug, in any ASCII case: sub-path actions belong to their repository) at `git_ref`,
+/// when the ref is a version.
+pub fn affecting(owner: &str, repo: &str, git_ref: &str) -> Vec<&'static Advisory> {
     let Some(version) = Version::parse(git_ref) else {
         return Vec::new();
     };
-    let repository: String = action.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
     all()
         .iter()
-        .filter(|advisory| advisory.action == repository)
+        .filter(|advisory| names_repository(advisory.action, owner, repo))
         .filter(|advisory| version.in_range(advisory.introduced.as_ref(), advisory.fixed.as_ref()))
         .collect()
+}
+
+/// Whether `action` (an advisory's `owner/repo`, lowercase) is `owner/repo` in any ASCII case.
+/// Compared in place: nearly every `uses:` of a run names no advisory's action, and spelling
+/// out each one's slug in lowercase cost more than the lookup.
+fn names_repository(action: &str, owner: &str, repo: &str) -> bool {
+    let action = action.as_bytes();
+    action.len() == owner.len() + 1 + repo.len()
+        && action[..owner.len()].eq_ignore_ascii_case(owner.as_bytes())
+        && action[owner.len()] == b'/'
+        && action[owner.len() + 1..].eq_ignore_ascii_case(repo.as_bytes())
 }
 
 #[cfg(test)]
@@ -194,7 +205,13 @@ mod tests {
     #[test]
     fn matches_version_refs_against_the_ranges() {
         let ids = |action: &str, git_ref: &str| -> Vec<&str> {
-            affecting(action, git_ref).iter().map(|a| a.ghsa).collect()
+            let mut parts = action.splitn(3, '/');
+            let owner = parts.next().unwrap_or("");
+            let repo = parts.next().unwrap_or("");
+            affecting(owner, repo, git_ref)
+                .iter()
+                .map(|a| a.ghsa)
+                .collect()
         };
         assert_eq!(
             ids("tj-actions/changed-files", "v45.0.7"),
@@ -234,6 +251,10 @@ mod tests {
         assert_eq!(ids("github/codeql-action/analyze", "v2").len(), 1);
         assert!(ids("github/codeql-action", "v2.26.10").is_empty());
         assert_eq!(ids("reviewdog/action-shellcheck", "v1").len(), 1);
+        // GitHub's names are case-insensitive; a longer or shorter name is another action.
+        assert_eq!(affecting("TJ-Actions", "Changed-Files", "v45").len(), 1);
+        assert!(affecting("tj-actions", "changed-file", "v45").is_empty());
+        assert!(affecting("tj-actions", "changed-filesx", "v45").is_empty());
         // Branches and SHAs are not versions.
         assert!(ids("tj-actions/changed-files", "main").is_empty());
         assert!(Version::parse("v4")

@@ -99,7 +99,7 @@ impl CiFileFacts {
         let step = &scope.step;
         if let Some(script) = scope.script() {
             let mut formatted = false;
-            for command in &script.commands {
+            for command in script.commands.iter() {
                 let argv = command.argv();
                 let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
                 // `cargo fmt` then `git diff --exit-code`: the diff fails on any reformatting.

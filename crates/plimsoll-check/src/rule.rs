@@ -12,6 +12,7 @@ use crate::finding::{Diagnostic, RuleMeta, Sink};
 use crate::kubernetes::{Cluster, Container, Object};
 use crate::repository::Repository;
 pub use crate::scope::StepScope;
+use crate::script::Scripts;
 use crate::settings::Settings;
 use crate::terraform::{Module, ModuleSummary};
 
@@ -23,6 +24,8 @@ pub struct Context<'a> {
     pub document: &'a Document,
     /// Effective settings.
     pub settings: &'a Settings,
+    /// The `run:` scripts of `document`, lexed once for all rules.
+    pub(crate) scripts: Scripts,
 }
 
 impl Context<'_> {

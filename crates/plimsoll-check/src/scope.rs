@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 
 use plimsoll_actions::{Job, Step, Workflow};
 
-use crate::script::Script;
+use crate::script::{Script, Scripts};
 
 /// A step together with the job and workflow around it (none for composite-action steps).
 pub struct StepScope<'a> {
@@ -19,22 +19,26 @@ pub struct StepScope<'a> {
     /// steps: a rule that follows `steps.x.outputs` would otherwise list them again per step,
     /// quadratic in a job of thousands of steps.
     pub siblings: &'a [Step<'a>],
+    /// The lexed scripts of the file the step is in.
+    scripts: &'a Scripts,
     script: OnceCell<Option<Script<'a>>>,
 }
 
 impl<'a> StepScope<'a> {
     /// A scope for `step`, one of `siblings`.
-    pub fn new(
+    pub(crate) fn new(
         step: Step<'a>,
         job: Option<Job<'a>>,
         workflow: Option<Workflow<'a>>,
         siblings: &'a [Step<'a>],
+        scripts: &'a Scripts,
     ) -> Self {
         StepScope {
             step,
             job,
             workflow,
             siblings,
+            scripts,
             script: OnceCell::new(),
         }
     }
@@ -42,7 +46,11 @@ impl<'a> StepScope<'a> {
     /// The step's `run:` script split into commands, lexed once for all rules.
     pub(crate) fn script(&self) -> Option<&Script<'a>> {
         self.script
-            .get_or_init(|| self.step.run().and_then(Script::of))
+            .get_or_init(|| {
+                self.step
+                    .run()
+                    .and_then(|run| Script::of(run, self.scripts))
+            })
             .as_ref()
     }
 }

@@ -40,7 +40,7 @@ pub(super) fn run_workflow_rules(
         }
         let steps = job.steps();
         for step in &steps {
-            let scope = StepScope::new(*step, Some(job), Some(workflow), &steps);
+            let scope = StepScope::new(*step, Some(job), Some(workflow), &steps, &cx.scripts);
             if facts_wanted {
                 facts.add_step(&scope);
             }
@@ -67,7 +67,7 @@ pub(super) fn run_action_rules(
     }
     let steps = action.steps();
     for step in &steps {
-        let scope = StepScope::new(*step, None, None, &steps);
+        let scope = StepScope::new(*step, None, None, &steps, &cx.scripts);
         if facts_wanted {
             facts.add_step(&scope);
         }

@@ -159,6 +159,7 @@ pub(super) fn check_manifests(
             source,
             document,
             settings,
+            scripts: Default::default(),
         };
         match Object::new(root) {
             Some(object) => visit(&cx, object, rules, sink, &mut facts),

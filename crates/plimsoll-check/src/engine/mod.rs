@@ -1081,6 +1081,7 @@ fn check_yaml(
         source,
         document: &document,
         settings,
+        scripts: Default::default(),
     };
     // Only the repository rules read the facts, and only of files in a directory target.
     let facts_wanted = candidate.repository.is_some();

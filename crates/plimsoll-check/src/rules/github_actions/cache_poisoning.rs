@@ -3,7 +3,7 @@ use plimsoll_actions::schema::{cache_restorer, publish_action, CacheRestore, PUB
 use plimsoll_actions::{Step, Workflow};
 use plimsoll_syntax::yaml::Node;
 
-use super::common::{action_slug, command_words, Script};
+use super::common::{action_slug, command_words, Script, Scripts};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -134,7 +134,7 @@ pub(super) enum Publishing {
     Steps(Vec<(String, String)>),
 }
 
-pub(super) fn publishing(workflow: Workflow<'_>) -> Option<Publishing> {
+pub(super) fn publishing(workflow: Workflow<'_>, scripts: &Scripts) -> Option<Publishing> {
     let triggers = workflow.triggers();
     // A workflow that also checks pull requests is CI: its tag runs check, they do not publish
     // (unless a step does, below).
@@ -157,7 +157,11 @@ pub(super) fn publishing(workflow: Workflow<'_>) -> Option<Publishing> {
     }
     let mut reached = Vec::new();
     for job in workflow.jobs() {
-        let Some(what) = job.steps().iter().find_map(publish_step) else {
+        let Some(what) = job
+            .steps()
+            .iter()
+            .find_map(|step| publish_step(step, scripts))
+        else {
             continue;
         };
         let why = format!("publishes ({what} in job `{}`)", job.id);
@@ -183,7 +187,7 @@ impl Publishing {
 }
 
 /// What `step` publishes with, if it publishes.
-fn publish_step(step: &Step<'_>) -> Option<String> {
+fn publish_step(step: &Step<'_>, scripts: &Scripts) -> Option<String> {
     if let Some(uses) = step.uses_node().and_then(Node::as_str) {
         let slug = action_slug(uses);
         let publisher = publish_action(&slug)?;
@@ -214,7 +218,7 @@ fn publish_step(step: &Step<'_>) -> Option<String> {
     if !PUBLISH_VERBS.iter().any(|verb| text.contains(verb)) {
         return None;
     }
-    let script = Script::of(run)?;
+    let script = Script::of(run, scripts)?;
     script.commands.iter().find_map(|command| {
         let words = command_words(command);
         // A rehearsal publishes nothing.
@@ -250,7 +254,7 @@ impl Rule for CachePoisoning {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         let restores: Vec<(String, &Node, String)> = workflow
             .jobs()
             .into_iter()
@@ -263,7 +267,7 @@ impl Rule for CachePoisoning {
         if restores.is_empty() {
             return;
         }
-        let Some(publishing) = publishing(workflow) else {
+        let Some(publishing) = publishing(workflow, &cx.scripts) else {
             return;
         };
         for (job, at, slug) in restores {

@@ -40,7 +40,7 @@ impl Rule for CargoInstallUnlocked {
         let Some(script) = scope.script() else {
             return;
         };
-        for command in &script.commands {
+        for command in script.commands.iter() {
             let words = command_words(command);
             if words.first() != Some(&"cargo") || words.get(1) != Some(&"install") {
                 continue;

@@ -66,7 +66,7 @@ impl Rule for ClippyWarningsAllowed {
         {
             return;
         }
-        for command in &script.commands {
+        for command in script.commands.iter() {
             let words = command_words(command);
             if words.first() != Some(&"cargo") || words.get(1) != Some(&"clippy") {
                 continue;

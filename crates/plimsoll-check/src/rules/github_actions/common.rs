@@ -3,7 +3,7 @@
 use plimsoll_syntax::shell::{self, Command};
 use std::sync::OnceLock;
 
-pub(crate) use crate::script::Script;
+pub(crate) use crate::script::{Script, Scripts};
 
 use plimsoll_actions::{Step, Workflow};
 use plimsoll_syntax::yaml::{Locator, Node};
@@ -89,24 +89,19 @@ pub(crate) fn is_action_slug(uses: &str, slug: &str) -> bool {
         .eq_ignore_ascii_case(slug)
 }
 
-/// An action in another repository, as policies and advisories name it.
-pub(crate) struct RepositoryAction<'a> {
+/// An action in another repository, as policies name it.
+pub(crate) struct RepositoryAction {
     /// `owner/repo` or `owner/repo/path`, lowercased (GitHub's names are case-insensitive).
     pub(crate) action: String,
     /// `owner/repo` as written, for messages.
     pub(crate) repository: String,
-    /// The ref `uses:` gives, if any.
-    pub(crate) git_ref: Option<&'a str>,
 }
 
 /// The action `uses:` names in another repository; `None` for local actions, Docker images
 /// and what does not parse.
-pub(crate) fn repository_action(uses: &str) -> Option<RepositoryAction<'_>> {
+pub(crate) fn repository_action(uses: &str) -> Option<RepositoryAction> {
     let plimsoll_actions::Uses::Repository {
-        owner,
-        repo,
-        path,
-        git_ref,
+        owner, repo, path, ..
     } = plimsoll_actions::Uses::parse(uses)
     else {
         return None;
@@ -119,7 +114,6 @@ pub(crate) fn repository_action(uses: &str) -> Option<RepositoryAction<'_>> {
     Some(RepositoryAction {
         action: action.to_ascii_lowercase(),
         repository,
-        git_ref,
     })
 }
 

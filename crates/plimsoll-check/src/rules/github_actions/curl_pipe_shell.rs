@@ -69,11 +69,11 @@ fn unverified_executions(commands: &[Command], text: &str) -> Vec<(Span, String)
             }
         }
         if SHELLS.contains(&program) {
-            let substituted = command.argv().iter().skip(1).any(|w| {
-                FETCHERS.iter().any(|f| {
-                    w.text.contains(&format!("$({f} ")) || w.text.contains(&format!("`{f} "))
-                })
-            });
+            let substituted = command
+                .argv()
+                .iter()
+                .skip(1)
+                .any(|w| FETCHERS.iter().any(|f| substitutes(&w.text, f)));
             // `bash <(curl …)` lexes as `bash` then a subshell command `curl`.
             let process_substitution = command.connector == Connector::Sequence
                 && commands.get(i + 1).is_some_and(|next| {
@@ -91,6 +91,16 @@ fn unverified_executions(commands: &[Command], text: &str) -> Vec<(Span, String)
         }
     }
     found
+}
+
+/// Whether `word` runs `fetcher` in a command substitution: holds `$(fetcher ` or
+/// `` `fetcher ``. Found in place: the words of every shell command are asked.
+fn substitutes(word: &str, fetcher: &str) -> bool {
+    word.match_indices(fetcher).any(|(at, _)| {
+        let before = &word[..at];
+        (before.ends_with("$(") || before.ends_with('`'))
+            && word[at + fetcher.len()..].starts_with(' ')
+    })
 }
 
 impl Rule for CurlPipeShell {

@@ -76,7 +76,7 @@ impl Rule for DiscouragedFeature {
         );
         for (owner, job) in labelled_jobs(workflow) {
             check_shell(
-                &format!("`defaults.run` of {owner}"),
+                &format_args!("`defaults.run` of {owner}"),
                 defaults_shell(job),
                 out,
             );

@@ -3,6 +3,8 @@ use std::collections::HashMap;
 use plimsoll_actions::{Action, Step, Workflow};
 use plimsoll_syntax::yaml::Node;
 
+use super::common::Owner;
+
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -45,7 +47,8 @@ declare_rule! {
 }
 
 impl DuplicateStepId {
-    fn check(cx: &Context<'_>, steps: &[Step<'_>], owner: &str, out: &mut Sink) {
+    /// `owner` is written out only for a finding: most jobs have none.
+    fn check(cx: &Context<'_>, steps: &[Step<'_>], owner: &dyn std::fmt::Display, out: &mut Sink) {
         let mut seen: HashMap<String, &Node> = HashMap::new();
         for step in steps {
             let Some(id_node) = step.node.get("id") else {
@@ -87,11 +90,11 @@ impl Rule for DuplicateStepId {
 
     fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         for job in workflow.jobs() {
-            Self::check(cx, &job.steps(), &format!("job `{}`", job.id), out);
+            Self::check(cx, &job.steps(), &Owner::Job(job.id), out);
         }
     }
 
     fn check_action(&self, cx: &Context<'_>, action: Action<'_>, out: &mut Sink) {
-        Self::check(cx, &action.steps(), "the composite action", out);
+        Self::check(cx, &action.steps(), &"the composite action", out);
     }
 }

@@ -168,9 +168,11 @@ fn insecure_downloads(commands: &[Command]) -> Vec<(Span, String)> {
                 .filter(|pair| INDEX_FLAGS.contains(&pair[0].text.as_str()))
                 .map(|pair| &pair[1])
                 .chain(argv.iter().filter(|w| {
-                    INDEX_FLAGS
-                        .iter()
-                        .any(|f| w.text.starts_with(&format!("{f}=")))
+                    INDEX_FLAGS.iter().any(|f| {
+                        w.text
+                            .strip_prefix(f)
+                            .is_some_and(|value| value.starts_with('='))
+                    })
                 }))
                 .collect(),
             None => continue,

@@ -252,7 +252,7 @@ fn path_fault(pattern: &str) -> Option<Fault> {
 
 fn check_filter(
     cx: &Context<'_>,
-    owner: &str,
+    owner: &dyn std::fmt::Display,
     key: &str,
     filter: Filter,
     value: &Node,
@@ -319,7 +319,6 @@ impl Rule for InvalidFilterPattern {
             let Some(config) = trigger.config.and_then(Node::as_mapping) else {
                 continue;
             };
-            let owner = format!("`{}`", trigger.event);
             for entry in config {
                 let Some(key) = entry.key.as_str() else {
                     continue;
@@ -334,14 +333,28 @@ impl Rule for InvalidFilterPattern {
                     "paths" | "paths-ignore" => Filter::Path,
                     _ => continue,
                 };
-                check_filter(cx, &owner, key, filter, &entry.value, out);
+                // Written out only for a finding: most filters have none.
+                check_filter(
+                    cx,
+                    &format_args!("`{}`", trigger.event),
+                    key,
+                    filter,
+                    &entry.value,
+                    out,
+                );
             }
         }
         // A job's `snapshot.version` picks a custom image version with the same wildcards.
         for job in workflow.jobs() {
             if let Some(version) = job.node.get("snapshot").and_then(|s| s.get("version")) {
-                let owner = format!("`snapshot` of job `{}`", job.id);
-                check_filter(cx, &owner, "version", Filter::Name, version, out);
+                check_filter(
+                    cx,
+                    &format_args!("`snapshot` of job `{}`", job.id),
+                    "version",
+                    Filter::Name,
+                    version,
+                    out,
+                );
             }
         }
     }

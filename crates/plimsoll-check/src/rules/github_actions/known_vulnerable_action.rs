@@ -1,6 +1,5 @@
-use super::common::{repository_action, RepositoryAction};
 use plimsoll_actions::advisories::{affecting, AdvisoryLevel};
-use plimsoll_actions::ref_span;
+use plimsoll_actions::{ref_span, Uses};
 use plimsoll_syntax::yaml::Node;
 
 use crate::declare_rule;
@@ -51,15 +50,16 @@ impl Rule for KnownVulnerableAction {
     }
 
     fn check_uses(&self, cx: &Context<'_>, node: &Node, out: &mut Sink) {
-        let Some(RepositoryAction {
-            action,
-            repository,
+        let Some(Uses::Repository {
+            owner,
+            repo,
             git_ref: Some(git_ref),
-        }) = node.as_str().and_then(repository_action)
+            ..
+        }) = node.as_str().map(Uses::parse)
         else {
             return;
         };
-        for advisory in affecting(&action, git_ref) {
+        for advisory in affecting(owner, repo, git_ref) {
             let id = match advisory.cve {
                 Some(cve) => format!("{} ({cve}, {})", advisory.ghsa, advisory.published),
                 None => format!("{} ({})", advisory.ghsa, advisory.published),
@@ -72,7 +72,7 @@ impl Rule for KnownVulnerableAction {
                 &KnownVulnerableAction::META,
                 ref_span(node, cx.text()),
                 format!(
-                    "`{repository}@{git_ref}` is affected by {id}: {}{fixed}",
+                    "`{owner}/{repo}@{git_ref}` is affected by {id}: {}{fixed}",
                     advisory.summary
                 ),
             );

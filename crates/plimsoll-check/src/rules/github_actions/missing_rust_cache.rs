@@ -2,7 +2,7 @@ use plimsoll_actions::{Job, Workflow};
 use plimsoll_syntax::yaml::Node;
 
 use super::cache_poisoning::publishing;
-use super::common::{action_slug, command_words, Script};
+use super::common::{action_slug, command_words, Script, Scripts};
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
@@ -48,7 +48,7 @@ const BUILD_SUBCOMMANDS: &[&str] = &[
     "build", "test", "clippy", "check", "nextest", "doc", "bench", "llvm-cov",
 ];
 
-fn builds_rust(job: &Job<'_>) -> bool {
+fn builds_rust(job: &Job<'_>, scripts: &Scripts) -> bool {
     job.steps().iter().any(|step| {
         let Some(run) = step.run() else {
             return false;
@@ -56,7 +56,7 @@ fn builds_rust(job: &Job<'_>) -> bool {
         if !run.as_str().is_some_and(may_spell_cargo) {
             return false;
         }
-        Script::of(run).is_some_and(|script| {
+        Script::of(run, scripts).is_some_and(|script| {
             script.commands.iter().any(|c| {
                 let words = command_words(c);
                 words.first() == Some(&"cargo")
@@ -127,12 +127,12 @@ impl Rule for MissingRustCache {
         &Self::META
     }
 
-    fn check_workflow(&self, _cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
+    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
         // Computed once per workflow, and only when a job needs it.
         let mut published = None;
         for job in workflow.jobs() {
-            if builds_rust(&job) && !has_cache(&workflow, &job) {
-                let publishing = published.get_or_insert_with(|| publishing(workflow));
+            if builds_rust(&job, &cx.scripts) && !has_cache(&workflow, &job) {
+                let publishing = published.get_or_insert_with(|| publishing(workflow, &cx.scripts));
                 if publishing
                     .as_ref()
                     .is_some_and(|p| p.reaches(job.id).is_some())

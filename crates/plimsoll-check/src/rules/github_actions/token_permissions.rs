@@ -10,12 +10,14 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use plimsoll_actions::{Action, Job, Step, Uses, Workflow};
+use plimsoll_syntax::shell::Command;
 use plimsoll_syntax::yaml::Node;
 
 use super::common::{action_slug, contains_ignore_ascii_case};
 use crate::finding::Diagnostic;
 use crate::fix::{append_to_mapping, indentation, insert_before_entry, line_ending, Edit, Fix};
 use crate::rule::Context;
+use crate::script::Scripts;
 
 /// How much of a scope the token gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
@@ -374,15 +376,14 @@ const TOKEN_BLIND_PROGRAMS: &[&str] = &[
 /// checkout's token) `contents: write`; or why that cannot be told.
 fn script_needs(
     step: &Step<'_>,
-    script: &str,
+    commands: &[Command],
     token_in_env: bool,
     needs: &mut Needs,
 ) -> Result<(), String> {
-    let masked = plimsoll_syntax::expr::mask(script);
     // Asked only when a program other than `gh` and `git` runs: most scripts never need it.
     let token_readable = std::cell::OnceCell::new();
     let token_readable = || *token_readable.get_or_init(|| token_in_env || step_reads_token(step));
-    for command in plimsoll_syntax::shell::parse(&masked) {
+    for command in commands {
         let words: Vec<&str> = command
             .argv()
             .iter()
@@ -439,11 +440,13 @@ fn env_reads_token(node: &Node) -> bool {
     node.get("env").is_some_and(node_reads_token)
 }
 
-/// The least permissions `job` needs, or why plimsoll cannot tell.
+/// The least permissions `job` needs, or why plimsoll cannot tell; `scripts` are those of the
+/// document `workflow` is in.
 pub(crate) fn job_needs(
     workflow_path: &Path,
     workflow: Workflow<'_>,
     job: &Job<'_>,
+    scripts: &Scripts,
 ) -> Result<Needs, String> {
     let root = repository_root(workflow_path);
     if let Some(uses) = job.uses() {
@@ -454,7 +457,11 @@ pub(crate) fn job_needs(
     if registry_credentials_read_token(job.node) {
         needs.add(&one("packages", Level::Read), "pull the job's images", None);
     }
-    let local = LocalActions { root, depth: 0 };
+    let local = LocalActions {
+        root,
+        depth: 0,
+        scripts,
+    };
     for step in job.steps() {
         step_needs(&step, token_in_env, &local, &mut needs)?;
     }
@@ -531,7 +538,7 @@ fn called_workflow_needs(
                         Some(root.clone()),
                         depth + 1,
                     )?,
-                    None => job_needs(&file, callee, &job)?,
+                    None => job_needs(&file, callee, &job, &callee_yaml.scripts)?,
                 };
                 for (scope, level) in &inner.scopes {
                     let users = inner.why.get(scope).cloned().unwrap_or_default();
@@ -552,11 +559,13 @@ fn called_workflow_needs(
 }
 
 /// Where the actions of the workflow's own repository (`uses: ./path`) are read from.
-struct LocalActions {
+struct LocalActions<'s> {
     /// The repository's root: the folder holding the workflow's `.github` folder.
     root: Option<PathBuf>,
     /// How many local composite actions deep the step is (each may use another).
     depth: usize,
+    /// The lexed scripts of the document the step is in.
+    scripts: &'s Scripts,
 }
 
 /// How deep local composite actions are followed: a cycle or a deep chain gets no fix.
@@ -569,6 +578,8 @@ struct LocalYaml {
     document: plimsoll_syntax::yaml::Document,
     /// Whether its text reads the job's token anywhere ([`reads_token`]).
     reads_token: bool,
+    /// Its `run:` scripts, lexed once for every job that calls it.
+    scripts: Scripts,
 }
 
 /// What reading and parsing a callee's file gave: `None` when it cannot be read, an error when
@@ -622,6 +633,7 @@ fn load_local_yaml(path: &Path) -> Loaded {
             Ok(Arc::new(LocalYaml {
                 document,
                 reads_token: reads_token(&text),
+                scripts: Scripts::default(),
             }))
         });
     if let Ok(mut callees) = LOCAL_CALLEES.lock() {
@@ -667,8 +679,8 @@ fn step_needs(
         }
         let (scopes, slug, source) = action_needs(step, uses)?;
         needs.add(&scopes, &slug, Some(source));
-    } else if let Some(script) = step.run().and_then(Node::as_str) {
-        script_needs(step, script, token_in_env, needs)?;
+    } else if let Some(commands) = step.run().and_then(|run| local.scripts.of(run)) {
+        script_needs(step, &commands, token_in_env, needs)?;
     }
     Ok(())
 }
@@ -710,6 +722,7 @@ fn local_action_needs(
     let inner = LocalActions {
         root: local.root.clone(),
         depth: local.depth + 1,
+        scripts: &callee.scripts,
     };
     for inner_step in action.steps() {
         step_needs(&inner_step, token_in_env, &inner, needs)?;
@@ -793,7 +806,7 @@ fn job_permissions_edit(
     job: &Job<'_>,
 ) -> Result<(Edit, String), String> {
     let text = cx.text();
-    let needs = job_needs(cx.source.path(), workflow, job)?;
+    let needs = job_needs(cx.source.path(), workflow, job, &cx.scripts)?;
     let edit = match job.entry("permissions") {
         Some(permissions) => replace_permissions(text, permissions.key, permissions.value, &needs),
         None => add_job_permissions(text, job, &needs),

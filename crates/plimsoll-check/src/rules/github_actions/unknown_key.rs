@@ -61,6 +61,16 @@ declare_rule! {
 
 /// Keys of an event configuration other than `workflow_dispatch`, `workflow_call`,
 /// `repository_dispatch` and `schedule`.
+/// An event of `on:` as messages name it (`` `on.push` ``): written out only for a finding,
+/// as most events have none.
+struct EventOwner<'a>(&'a str);
+
+impl std::fmt::Display for EventOwner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`on.{}`", self.0)
+    }
+}
+
 fn filter_keys() -> Vec<&'static str> {
     schema::EVENT_FILTER_KEYS
         .iter()
@@ -294,7 +304,7 @@ impl Checker<'_> {
                 continue;
             };
             let config = &entry.value;
-            let owner = format!("`on.{event}`");
+            let owner = EventOwner(event);
             match event {
                 "schedule" => {
                     for item in config.as_sequence().unwrap_or_default() {

@@ -131,7 +131,7 @@ impl Rule for UseTrustedPublishing {
             workflow: scope.workflow,
             steps: &[],
         };
-        for command in &script.commands {
+        for command in script.commands.iter() {
             let words = command_words(command);
             let Some((publish, registry, variables)) =
                 TOKEN_PUBLISHERS.iter().find(|(publish, _, _)| {
