@@ -30,6 +30,8 @@
 //! described in `docs/json-output.md`. [`SCHEMA_VERSION`] changes only when a field is removed,
 //! renamed or changes meaning; fields may be added within a version.
 
+use std::collections::VecDeque;
+
 use plimsoll_check::{CheckReport, Finding};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -56,7 +58,7 @@ pub fn render(report: &CheckReport, tool_version: &str) -> Result<String, Report
 /// Write `report` to `out` as a pretty-printed JSON document ending with a newline.
 ///
 /// Findings are formatted in batches of `BATCH`, each split across the pool's threads and
-/// written in order while the next is formatted: a large report is never held in memory
+/// written in order while the next ones are formatted: a large report is never held in memory
 /// whole, and formatting does not run on one thread while the others idle (it was 5% of a
 /// workflow run).
 /// The text is the same as serialising the whole document with `serde_json::to_writer_pretty`.
@@ -83,6 +85,8 @@ pub fn write(
 const BATCH: usize = 256;
 /// How many findings one thread formats at a time.
 const PIECE: usize = 16;
+/// How many batches are formatted ahead of the one being written.
+const LOOKAHEAD: usize = 2;
 /// Room for one finding's text, reserved up front: most take 0.5-2 KB (a fix's edits add
 /// more), and growing a buffer by doubling copies it and touches twice the memory.
 const FINDING_BYTES: usize = 2048;
@@ -123,34 +127,43 @@ fn write_in_batches(
                     if index > 0 {
                         text.extend_from_slice(b",\n");
                     }
-                    // Array elements sit two levels deep: four spaces before every line.
-                    text.extend_from_slice(ELEMENT_INDENT);
-                    let mut serializer =
-                        serde_json::Serializer::with_formatter(&mut text, ElementFormatter::new());
-                    finding_out(finding, report).serialize(&mut serializer)?;
+                    write_element(&mut text, &finding_out(finding, report));
                 }
-                Ok(text)
+                text
             })
-            .collect::<Result<Vec<Vec<u8>>, serde_json::Error>>()
+            .collect::<Vec<Vec<u8>>>()
     };
     let format_batch = &format_batch;
     let mut batches = report.findings.chunks(batch.max(1));
-    let mut pending = batches.next().map(format_batch).transpose()?;
     let mut first = true;
-    while let Some(pieces) = pending.take() {
-        // The next batch is formatted on the pool's threads while this one is written here.
-        let following = batches.next();
-        let mut next = None;
-        let written = rayon::in_place_scope(|scope| {
-            if let Some(findings) = following {
-                let next = &mut next;
-                scope.spawn(move |_| *next = Some(format_batch(findings)));
+    rayon::in_place_scope(|scope| {
+        // Batches are formatted ahead of the one written here: the pool always has one to work
+        // on while this thread writes or wakes up (with one batch at a time, a thread of the
+        // pool idled at each batch's end), and at most `LOOKAHEAD + 1` batches of text exist.
+        let mut queued = VecDeque::with_capacity(LOOKAHEAD + 1);
+        let mut queue_next = |queued: &mut VecDeque<_>| {
+            if let Some(findings) = batches.next() {
+                let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+                scope.spawn(move |_| {
+                    // The receiver is gone only when writing failed: nothing to tell.
+                    let _ = sender.send(format_batch(findings));
+                });
+                queued.push_back(receiver);
             }
-            write_pieces(out, &pieces, &mut first)
-        });
-        written?;
-        pending = next.transpose()?;
-    }
+        };
+        for _ in 0..LOOKAHEAD {
+            queue_next(&mut queued);
+        }
+        while let Some(receiver) = queued.pop_front() {
+            queue_next(&mut queued);
+            // No text only when formatting panicked: the scope raises that panic on return.
+            let Ok(pieces) = receiver.recv() else {
+                break;
+            };
+            write_pieces(out, &pieces, &mut first)?;
+        }
+        Ok::<(), ReportError>(())
+    })?;
     out.write_all(b"\n  ]\n}\n")?;
     Ok(())
 }
@@ -171,127 +184,151 @@ fn write_pieces(
     Ok(())
 }
 
-/// The indentation of an element of the top-level object's `findings` array.
-const ELEMENT_INDENT: &[u8] = b"    ";
-
-/// `serde_json`'s pretty printer (two spaces a level) for a value that sits two levels deep,
-/// as an element of the `findings` array: every line after the first starts with
-/// [`ELEMENT_INDENT`] before its own indentation. It writes what pretty-printing the value on
-/// its own and indenting each of its lines would, without a second pass over the text (that
-/// pass was a fifth of the report's formatting).
-struct ElementFormatter {
-    /// Nesting level, counting the two levels above the element.
-    level: usize,
-    /// Whether the innermost array or object open so far has a member.
-    has_value: bool,
+/// Write `finding` as an element of the top-level object's `findings` array: the text
+/// `serde_json`'s pretty printer gives it there (two spaces a level, two levels deep), written
+/// directly. Through serde, the formatter's call for each member and the escaping of strings a
+/// byte at a time were most of the report's formatting.
+fn write_element(out: &mut Vec<u8>, finding: &FindingOut<'_>) {
+    out.extend_from_slice(b"    {\n      \"rule\": {\n        \"id\": ");
+    write_string(out, finding.rule.id);
+    out.extend_from_slice(b",\n        \"name\": ");
+    write_string(out, finding.rule.name);
+    out.extend_from_slice(b"\n      },\n      \"severity\": ");
+    write_string(out, finding.severity);
+    out.extend_from_slice(b",\n      \"path\": ");
+    write_string(out, &finding.path);
+    out.extend_from_slice(b",\n      \"start\": ");
+    write_position(out, &finding.start, b"      ");
+    out.extend_from_slice(b",\n      \"end\": ");
+    write_position(out, &finding.end, b"      ");
+    out.extend_from_slice(b",\n      \"message\": ");
+    write_string(out, finding.message);
+    out.extend_from_slice(b",\n      \"help\": ");
+    write_string(out, finding.help);
+    out.extend_from_slice(b",\n      \"fingerprint\": ");
+    write_string(out, finding.fingerprint);
+    if let Some(fix) = &finding.fix {
+        out.extend_from_slice(b",\n      \"fix\": {\n        \"applicability\": ");
+        write_string(out, fix.applicability);
+        out.extend_from_slice(b",\n        \"message\": ");
+        write_string(out, fix.message);
+        out.extend_from_slice(b",\n        \"edits\": [");
+        for (index, edit) in fix.edits.iter().enumerate() {
+            out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+            out.extend_from_slice(
+                b"          {\n            \"span\": {\n              \"start\": ",
+            );
+            write_number(out, edit.span.start);
+            out.extend_from_slice(b",\n              \"end\": ");
+            write_number(out, edit.span.end);
+            out.extend_from_slice(b"\n            },\n            \"start\": ");
+            write_position(out, &edit.start, b"            ");
+            out.extend_from_slice(b",\n            \"end\": ");
+            write_position(out, &edit.end, b"            ");
+            out.extend_from_slice(b",\n            \"replacement\": ");
+            write_string(out, edit.replacement);
+            out.extend_from_slice(b"\n          }");
+        }
+        // An empty array is written `[]`, on one line.
+        if !fix.edits.is_empty() {
+            out.extend_from_slice(b"\n        ");
+        }
+        out.extend_from_slice(b"]\n      }");
+    }
+    out.extend_from_slice(b"\n    }");
 }
 
-impl ElementFormatter {
-    /// Indentation bytes of one level.
-    const INDENT: &'static [u8] = b"  ";
-
-    fn new() -> Self {
-        ElementFormatter {
-            level: ELEMENT_INDENT.len() / Self::INDENT.len(),
-            has_value: false,
-        }
-    }
-
-    fn indent<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
-        for _ in 0..self.level {
-            writer.write_all(Self::INDENT)?;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        bracket: &[u8],
-    ) -> std::io::Result<()> {
-        self.level += 1;
-        self.has_value = false;
-        writer.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        bracket: &[u8],
-    ) -> std::io::Result<()> {
-        self.level = self.level.saturating_sub(1);
-        if self.has_value {
-            writer.write_all(b"\n")?;
-            self.indent(writer)?;
-        }
-        writer.write_all(bracket)
-    }
-
-    fn member<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        writer.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(writer)
-    }
+/// Write `position` as an object whose closing brace is indented by `indent`.
+fn write_position(out: &mut Vec<u8>, position: &Position, indent: &[u8]) {
+    out.extend_from_slice(b"{\n");
+    out.extend_from_slice(indent);
+    out.extend_from_slice(b"  \"line\": ");
+    write_number(out, position.line);
+    out.extend_from_slice(b",\n");
+    out.extend_from_slice(indent);
+    out.extend_from_slice(b"  \"column\": ");
+    write_number(out, position.column);
+    out.push(b'\n');
+    out.extend_from_slice(indent);
+    out.push(b'}');
 }
 
-impl serde_json::ser::Formatter for ElementFormatter {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.open(writer, b"[")
+/// Write `number` in decimal.
+fn write_number(out: &mut Vec<u8>, number: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = number;
+    loop {
+        start -= 1;
+        // A single decimal digit.
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
     }
+    out.extend_from_slice(&digits[start..]);
+}
 
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.close(writer, b"]")
+/// Write `text` as a JSON string, escaped as `serde_json` escapes it: `"` and `\` with a
+/// backslash, the control characters with a short escape (`\n`) or `\u00xx`, nothing else.
+/// Eight bytes are checked at once: most strings need no escape at all.
+fn write_string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut written = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(word) = bytes
+            .get(at..at + 8)
+            .and_then(|word| <[u8; 8]>::try_from(word).ok())
+        {
+            if !any_needs_escape(u64::from_le_bytes(word)) {
+                at += 8;
+                continue;
+            }
+        }
+        let byte = bytes[at];
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => b"",
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[written..at]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        at += 1;
+        written = at;
     }
+    out.extend_from_slice(&bytes[written..]);
+    out.push(b'"');
+}
 
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.member(writer, first)
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        _writer: &mut W,
-    ) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.open(writer, b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.close(writer, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.member(writer, first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-    ) -> std::io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        _writer: &mut W,
-    ) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
+/// Whether any of the eight bytes of `word` is `"`, `\\` or a control character below a space.
+fn any_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte is below `n` (at most 128), for the eight at once: exact as a yes or no,
+    // not as to which byte.
+    let has_below = |word: u64, n: u64| word.wrapping_sub(ONES * n) & !word & HIGH != 0;
+    has_below(word, 0x20)
+        || has_below(word ^ (ONES * u64::from(b'"')), 1)
+        || has_below(word ^ (ONES * u64::from(b'\\')), 1)
 }
 
 fn finding_out<'a>(finding: &'a Finding, report: &CheckReport) -> FindingOut<'a> {
@@ -533,6 +570,37 @@ mod tests {
                 String::from_utf8(text).unwrap(),
                 expected,
                 "{batch} {piece}"
+            );
+        }
+    }
+
+    /// Every character that needs an escape, and some that do not, at every offset of a
+    /// string longer than the eight bytes checked at once.
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        let mut texts = vec![
+            String::new(),
+            every_ascii.clone(),
+            every_ascii.chars().rev().collect(),
+            "café \u{2028} 日本語 `run: echo \"${{ x }}\"`".to_string(),
+        ];
+        for special in [
+            '"', '\\', '\n', '\t', '\u{0}', '\u{8}', '\u{c}', '\u{1f}', '\u{7f}', 'é',
+        ] {
+            for at in 0..=17 {
+                let mut text = "x".repeat(17);
+                text.insert(at, special);
+                texts.push(text);
+            }
+        }
+        for text in &texts {
+            let mut written = Vec::new();
+            write_string(&mut written, text);
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                serde_json::to_string(text).unwrap(),
+                "{text:?}"
             );
         }
     }

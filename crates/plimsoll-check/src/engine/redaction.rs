@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use plimsoll_syntax::{SourceFile, Span};
@@ -87,24 +87,6 @@ impl RunSecrets {
         entry.dedup();
     }
 
-    /// Record `repeats`, the copies of known credentials on a finding's line in `path` (see
-    /// [`repeats`]), the line a snippet shows: a secret found in one place may be written again
-    /// where no detector recognises it (`--key <value>` on its own), or in another case.
-    fn add_repeats(&mut self, path: &Path, repeats: Vec<Span>) {
-        if repeats.is_empty() {
-            return;
-        }
-        let entry = self.spans.entry(path.to_path_buf()).or_default();
-        let new: Vec<Span> = repeats
-            .into_iter()
-            .filter(|r| !entry.iter().any(|s| s.start <= r.start && r.end <= s.end))
-            .collect();
-        if !new.is_empty() {
-            entry.extend(new);
-            entry.sort_unstable_by_key(|s| (s.start, s.end));
-        }
-    }
-
     /// Add what another part of the run recorded.
     pub(crate) fn merge(&mut self, other: RunSecrets) {
         for (path, spans) in other.spans {
@@ -116,9 +98,10 @@ impl RunSecrets {
         self.texts.extend(other.texts);
     }
 
-    /// Scrub `findings` of every recorded credential, recompute their fingerprints over masked
-    /// lines, report those bounded by a credential as points; the spans of the files in `shown`
-    /// (those the report shows snippets of), for the renderers.
+    /// Scrub `findings` (sorted by path) of every recorded credential, recompute their
+    /// fingerprints over masked lines, report those bounded by a credential as points; the
+    /// spans of the files in `shown` (those the report shows snippets of), for the renderers.
+    /// `sources` holds each file under its own path.
     pub(crate) fn apply(
         mut self,
         findings: &mut [Finding],
@@ -134,81 +117,114 @@ impl RunSecrets {
         for text in &self.texts {
             scrubber.add_with_encodings(text);
         }
-        // The findings come sorted by path: look each file up once, not twice per finding
-        // (hashing a path walks its components, on the one thread this part runs on).
-        let mut file: Option<(&Path, Option<&Arc<SourceFile>>)> = None;
-        // The messages and help texts, thousands of them, are scrubbed on every thread; the
-        // rest of the loop records repeats in `self` and stays on this one.
-        let scrubbed: Vec<(Option<String>, Option<String>, Vec<Span>)> = findings
-            .par_iter()
-            .map(|finding| {
-                let owned = |text: Cow<'_, str>| match text {
-                    Cow::Owned(scrubbed) => Some(scrubbed),
-                    Cow::Borrowed(_) => None,
-                };
-                let repeats = match (sources.get(&finding.location.path), finding.location.span) {
-                    (Some(source), Some(span)) => repeats(&scrubber, source, span.start),
-                    _ => Vec::new(),
-                };
-                (
-                    owned(scrubber.scrub(&finding.message)),
-                    owned(scrubber.scrub(&finding.help)),
-                    repeats,
-                )
-            })
+        // Each file on its own, on every thread: the repeats recorded for a file change only
+        // its own masks. Done a finding at a time on one thread, the lookups of each finding's
+        // path (hashed component by component) took most of the time.
+        let spans = &self.spans;
+        let repeated: Vec<(PathBuf, Vec<Span>)> = files_of(findings)
+            .into_par_iter()
+            .filter_map(|file| redact_file(file, &scrubber, sources, spans))
             .collect();
-        for (finding, (message, help, repeats)) in findings.iter_mut().zip(scrubbed) {
-            let mut changed = false;
-            if let Some(message) = message {
-                finding.message = message;
-                changed = true;
-            }
-            if let Some(help) = help {
-                finding.help = help;
-            }
-            let path = &finding.location.path;
-            let source = match file {
-                // As bytes: cheaper than component by component, and a path spelled another
-                // way is only looked up again.
-                Some((seen, source)) if seen.as_os_str() == path.as_os_str() => source,
-                _ => {
-                    let found = sources.get_key_value(path);
-                    let source = found.map(|(_, source)| source);
-                    if let Some((key, _)) = found {
-                        file = Some((key.as_path(), source));
-                    } else {
-                        file = None;
-                    }
-                    source
-                }
-            };
-            if let Some(source) = source {
-                self.add_repeats(source.path(), repeats);
-            }
-            let masks = self.spans.get(path).map_or(&[][..], Vec::as_slice);
-            let bounded = finding
-                .location
-                .span
-                .is_some_and(|span| masks.iter().any(|secret| bounded_by(span, *secret)));
-            let line = match (source, finding.location.span) {
-                (Some(source), Some(span)) if !masks.is_empty() || changed => {
-                    let line = source.lines().line_of(span.start);
-                    Some(masked_line(source, line, masks))
-                }
-                _ => None,
-            };
-            if let Some(line) = line {
-                finding.fingerprint = fingerprint(finding.rule, path, &line, &finding.message);
-            } else if changed {
-                finding.fingerprint = fingerprint(finding.rule, path, "", &finding.message);
-            }
-            if bounded {
-                point_at_start(&mut finding.location);
-            }
+        for (path, masks) in repeated {
+            self.spans.insert(path, masks);
         }
         self.spans.retain(|path, _| shown.contains_key(path));
         self.spans
     }
+}
+
+/// `findings` (sorted by path) cut into the runs of each file.
+fn files_of(findings: &mut [Finding]) -> Vec<&mut [Finding]> {
+    let mut files = Vec::new();
+    let mut rest = findings;
+    while let Some(first) = rest.first() {
+        let path = first.location.path.as_path();
+        // As bytes first: cheaper than component by component, which only the last finding
+        // of each file needs (a path spelled two ways is still one file).
+        let len = 1 + rest[1..]
+            .iter()
+            .take_while(|finding| {
+                let other = finding.location.path.as_path();
+                other.as_os_str() == path.as_os_str() || other == path
+            })
+            .count();
+        let (file, others) = std::mem::take(&mut rest).split_at_mut(len);
+        files.push(file);
+        rest = others;
+    }
+    files
+}
+
+/// Redact `findings`, those of one file, in order (see [`RunSecrets::apply`]) with the
+/// credentials of `scrubber` and the file's `spans`; the file's spans with the credentials
+/// repeated on the findings' lines when there are any, for [`RunSecrets::apply`] to keep.
+fn redact_file(
+    findings: &mut [Finding],
+    scrubber: &Scrubber,
+    sources: &HashMap<PathBuf, Arc<SourceFile>>,
+    spans: &HashMap<PathBuf, Vec<Span>>,
+) -> Option<(PathBuf, Vec<Span>)> {
+    let path = findings.first()?.location.path.clone();
+    let source = sources.get(&path);
+    let mut masks: Cow<'_, [Span]> = spans.get(&path).map_or(Cow::Borrowed(&[][..]), |masks| {
+        Cow::Borrowed(masks.as_slice())
+    });
+    // A copy of a known credential on a finding's line, the line a snippet shows: a secret
+    // found in one place may be written again where no detector recognises it (`--key
+    // <value>` on its own), or in another case.
+    let mut repeats_recorded = false;
+    for finding in findings.iter_mut() {
+        let owned = |text: Cow<'_, str>| match text {
+            Cow::Owned(scrubbed) => Some(scrubbed),
+            Cow::Borrowed(_) => None,
+        };
+        let message = owned(scrubber.scrub(&finding.message));
+        let help = owned(scrubber.scrub(&finding.help));
+        let changed = message.is_some();
+        if let Some(message) = message {
+            finding.message = message;
+        }
+        if let Some(help) = help {
+            finding.help = help;
+        }
+        if let (Some(source), Some(span)) = (source, finding.location.span) {
+            let repeated = repeats(scrubber, source, span.start);
+            if !repeated.is_empty() {
+                repeats_recorded = true;
+                let known = masks.to_mut();
+                let new: Vec<Span> = repeated
+                    .into_iter()
+                    .filter(|r| !known.iter().any(|s| s.start <= r.start && r.end <= s.end))
+                    .collect();
+                if !new.is_empty() {
+                    known.extend(new);
+                    known.sort_unstable_by_key(|s| (s.start, s.end));
+                }
+            }
+        }
+        let bounded = finding
+            .location
+            .span
+            .is_some_and(|span| masks.iter().any(|secret| bounded_by(span, *secret)));
+        let line = match (source, finding.location.span) {
+            (Some(source), Some(span)) if !masks.is_empty() || changed => {
+                let line = source.lines().line_of(span.start);
+                Some(masked_line(source, line, &masks))
+            }
+            _ => None,
+        };
+        let path = &finding.location.path;
+        if let Some(line) = line {
+            finding.fingerprint = fingerprint(finding.rule, path, &line, &finding.message);
+        } else if changed {
+            finding.fingerprint = fingerprint(finding.rule, path, "", &finding.message);
+        }
+        if bounded {
+            point_at_start(&mut finding.location);
+        }
+    }
+    let source = source?;
+    repeats_recorded.then(|| (source.path().to_path_buf(), masks.into_owned()))
 }
 
 /// The spans of the credentials of `scrubber` repeated on the line of `source` holding
