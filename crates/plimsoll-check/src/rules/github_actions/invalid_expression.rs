@@ -3,7 +3,7 @@ use std::ops::Range;
 
 use plimsoll_actions::{Action, Workflow};
 use plimsoll_syntax::expr::{self, Analysis};
-use plimsoll_syntax::yaml::{Locator, Node, NodeKind};
+use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::Span;
 
 use crate::declare_rule;
@@ -66,9 +66,6 @@ struct Checker<'a> {
     source: &'a str,
     out: &'a mut Sink,
     reported: HashSet<Span>,
-    /// Collections already walked, when aliases may have copied some (see
-    /// [`Document::has_aliases`](plimsoll_syntax::yaml::Document::has_aliases)).
-    visited: Option<HashSet<Span>>,
     /// The line map of the scalar located last (a scalar's sites come one after another): a
     /// script of thousands of expressions is mapped once, not scanned once per expression.
     locator: Option<(Span, Locator)>,
@@ -188,20 +185,8 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether `node` (a collection) has not been walked yet: alias copies share spans.
-    fn first_visit(&mut self, node: &Node) -> bool {
-        match &mut self.visited {
-            Some(visited) => visited.insert(node.span),
-            None => true,
-        }
-    }
-
-    /// Every `${{ }}` of a scalar.
+    /// Every `${{ }}` of a scalar that holds one.
     fn scalar(&mut self, node: &Node, value: &str) {
-        // Most scalars have no `$`: a byte search answers them without a substring search.
-        if !value.as_bytes().contains(&b'$') || !plimsoll_syntax::expr::contains_expression(value) {
-            return;
-        }
         for occurrence in expr::find(value) {
             let whole = occurrence.span.start..occurrence.span.end;
             let site = Site {
@@ -226,26 +211,12 @@ impl Checker<'_> {
         }
     }
 
-    /// Walk every key and value of the tree.
-    fn walk(&mut self, node: &Node) {
-        match &node.kind {
-            NodeKind::Scalar { value, .. } => self.scalar(node, value),
-            NodeKind::Sequence(items) => {
-                if !self.first_visit(node) {
-                    return;
-                }
-                for item in items {
-                    self.walk(item);
-                }
-            }
-            NodeKind::Mapping(entries) => {
-                if !self.first_visit(node) {
-                    return;
-                }
-                for entry in entries {
-                    self.walk(&entry.key);
-                    self.walk(&entry.value);
-                }
+    /// Every `${{ }}` of the document's keys and values, a collection copied by an alias
+    /// only once.
+    fn all_scalars(&mut self, cx: &Context<'_>) {
+        for scalar in cx.expression_scalars() {
+            if scalar.has_expression && !scalar.alias_copy {
+                self.scalar(scalar.node, scalar.value);
             }
         }
     }
@@ -306,7 +277,6 @@ impl Rule for InvalidExpression {
             source: cx.text(),
             out,
             reported: HashSet::new(),
-            visited: cx.document.has_aliases.then(HashSet::new),
             locator: None,
         };
         for job in workflow.jobs() {
@@ -316,7 +286,7 @@ impl Rule for InvalidExpression {
                 checker.condition(step.node.get("if"));
             }
         }
-        checker.walk(workflow.root);
+        checker.all_scalars(cx);
     }
 
     fn check_action(&self, cx: &Context<'_>, action: Action<'_>, out: &mut Sink) {
@@ -324,7 +294,6 @@ impl Rule for InvalidExpression {
             source: cx.text(),
             out,
             reported: HashSet::new(),
-            visited: cx.document.has_aliases.then(HashSet::new),
             locator: None,
         };
         if let Some(runs) = action.root.get("runs") {
@@ -334,6 +303,6 @@ impl Rule for InvalidExpression {
         for step in action.steps() {
             checker.condition(step.node.get("if"));
         }
-        checker.walk(action.root);
+        checker.all_scalars(cx);
     }
 }
