@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use plimsoll_syntax::expr;
+use plimsoll_syntax::expr::{self, Analysis, ExprError, Occurrence};
 use plimsoll_syntax::yaml::{Document, Node, NodeKind};
 use plimsoll_syntax::Span;
 
@@ -24,6 +24,44 @@ pub(crate) struct ExpressionScalar<'a> {
     /// Whether it is inside a collection met before through an alias (same span): walking
     /// copies again would report their expressions twice where a rule deduplicates them.
     pub alias_copy: bool,
+    /// Its expressions parsed, on the first ask of any rule.
+    parsed: OnceLock<Vec<Parsed>>,
+}
+
+/// One expression of a scalar, parsed.
+pub(crate) struct Parsed {
+    /// Where it is in the value: each `${{ … }}`, or the whole value of a condition written
+    /// without one (terminated).
+    pub occurrence: Occurrence,
+    /// The text between the braces parsed, even when no `}}` closes it.
+    pub analysis: Result<Analysis, ExprError>,
+}
+
+impl ExpressionScalar<'_> {
+    /// Its expressions in order, each parsed once for all the rules that read them.
+    pub(crate) fn parsed(&self) -> &[Parsed] {
+        self.parsed.get_or_init(|| {
+            let value = self.value;
+            let parse = |occurrence: Occurrence| Parsed {
+                analysis: expr::analyze(
+                    value
+                        .get(occurrence.inner.start..occurrence.inner.end)
+                        .unwrap_or(""),
+                ),
+                occurrence,
+            };
+            if self.has_expression {
+                expr::find(value).into_iter().map(parse).collect()
+            } else {
+                let whole = Span::new(0, value.len());
+                vec![parse(Occurrence {
+                    span: whole,
+                    inner: whole,
+                    terminated: true,
+                })]
+            }
+        })
+    }
 }
 
 /// The [`ExpressionScalar`]s of one document in document order (keys before their values),
@@ -83,6 +121,7 @@ impl<'a> Lister<'a> {
                         has_expression,
                         in_key: place.in_key,
                         alias_copy: place.alias_copy,
+                        parsed: OnceLock::new(),
                     });
                 }
             }

@@ -2,11 +2,12 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::expr::{self, Analysis};
+use plimsoll_syntax::expr::{self, Analysis, ExprError};
 use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::Span;
 
 use crate::declare_rule;
+use crate::expressions::ExpressionScalar;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
 
@@ -115,10 +116,15 @@ impl Checker<'_> {
     }
 
     /// Analyse the expression at `site`, reporting syntax errors and unknown names.
-    fn expression(&mut self, site: &Site<'_>, closing: Option<Range<usize>>) {
+    fn expression(
+        &mut self,
+        site: &Site<'_>,
+        closing: Option<Range<usize>>,
+        analysis: &Result<Analysis, ExprError>,
+    ) {
         let text = site.value.get(site.inner.clone()).unwrap_or("");
         let base = site.inner.start;
-        match expr::analyze(text) {
+        match analysis {
             Err(error) => {
                 // Only a finding shows the expression: most parse, and need no copy of it.
                 let shown = shorten(site.value.get(site.whole.clone()).unwrap_or(""));
@@ -145,7 +151,7 @@ impl Checker<'_> {
                     format!("invalid expression `{shown}`: {}", error.message),
                 );
             }
-            Ok(analysis) => self.names(site, &analysis, base),
+            Ok(analysis) => self.names(site, analysis, base),
         }
     }
 
@@ -186,8 +192,10 @@ impl Checker<'_> {
     }
 
     /// Every `${{ }}` of a scalar that holds one.
-    fn scalar(&mut self, node: &Node, value: &str) {
-        for occurrence in expr::find(value) {
+    fn scalar(&mut self, scalar: &ExpressionScalar<'_>) {
+        let (node, value) = (scalar.node, scalar.value);
+        for parsed in scalar.parsed() {
+            let occurrence = &parsed.occurrence;
             let whole = occurrence.span.start..occurrence.span.end;
             let site = Site {
                 node,
@@ -207,7 +215,7 @@ impl Checker<'_> {
                 continue;
             }
             let closing = occurrence.inner.end..occurrence.span.end;
-            self.expression(&site, Some(closing));
+            self.expression(&site, Some(closing), &parsed.analysis);
         }
     }
 
@@ -216,7 +224,7 @@ impl Checker<'_> {
     fn all_scalars(&mut self, cx: &Context<'_>) {
         for scalar in cx.expression_scalars() {
             if scalar.has_expression && !scalar.alias_copy {
-                self.scalar(scalar.node, scalar.value);
+                self.scalar(scalar);
             }
         }
     }
@@ -239,7 +247,7 @@ impl Checker<'_> {
             whole: 0..value.len(),
             inner: 0..value.len(),
         };
-        self.expression(&site, None);
+        self.expression(&site, None, &expr::analyze(value));
     }
 }
 

@@ -1,6 +1,6 @@
 use plimsoll_actions::{Action, Workflow};
 
-use super::common::{contains_ignore_ascii_case, expression_paths, ValueSpans};
+use super::common::{contains_ignore_ascii_case, ValueSpans};
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -56,20 +56,29 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
             continue;
         }
         let mut spans = ValueSpans::new(scalar.node);
-        for used in expression_paths(scalar.value) {
-            let what = match used.path.as_str() {
-                "secrets" => "reads the whole `secrets` context",
-                "secrets.*" => "picks a secret at run time",
-                _ => continue,
+        for parsed in scalar.parsed() {
+            let Ok(analysis) = &parsed.analysis else {
+                continue; // invalid-expression reports it
             };
-            out.report(
-                &OverprovisionedSecrets::META,
-                spans.locate(cx.text(), used.range),
-                format!(
-                    "`{}` {what}: GitHub sends every secret of the repository to the runner",
-                    used.expression
-                ),
-            );
+            let inner = parsed.occurrence.inner;
+            for path in &analysis.paths {
+                let what = match path.path.as_str() {
+                    "secrets" => "reads the whole `secrets` context",
+                    "secrets.*" => "picks a secret at run time",
+                    _ => continue,
+                };
+                let expression = scalar.value[inner.start..inner.end].trim();
+                out.report(
+                    &OverprovisionedSecrets::META,
+                    spans.locate(
+                        cx.text(),
+                        inner.start + path.span.start..inner.start + path.span.end,
+                    ),
+                    format!(
+                        "`{expression}` {what}: GitHub sends every secret of the repository to the runner"
+                    ),
+                );
+            }
         }
     }
 }

@@ -1,5 +1,4 @@
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::expr;
 
 use super::common::ValueSpans;
 
@@ -42,32 +41,6 @@ declare_rule! {
     }
 }
 
-/// Report the falsy middle values of the expression `text[inner]` of scalar `node`.
-fn check_expression(
-    cx: &Context<'_>,
-    spans: &mut ValueSpans<'_>,
-    text: &str,
-    inner: std::ops::Range<usize>,
-    out: &mut Sink,
-) {
-    let Some(expression) = text.get(inner.clone()) else {
-        return;
-    };
-    let Ok(analysis) = expr::analyze(expression) else {
-        return; // invalid-expression reports it
-    };
-    for value in analysis.falsy_ternary_values {
-        let literal = &expression[value.start..value.end];
-        out.report(
-            &UnsoundTernary::META,
-            spans.locate(cx.text(), inner.start + value.start..inner.start + value.end),
-            format!(
-                "`{literal}` is falsy, so `… && {literal} || …` always yields what follows `||`: the condition before `&&` never matters"
-            ),
-        );
-    }
-}
-
 /// Every expression of the document outside its keys, and every condition.
 fn check(cx: &Context<'_>, out: &mut Sink) {
     for scalar in cx.expression_scalars() {
@@ -75,22 +48,24 @@ fn check(cx: &Context<'_>, out: &mut Sink) {
         if scalar.in_key || memchr::memmem::find(scalar.value.as_bytes(), b"||").is_none() {
             continue;
         }
-        let value = scalar.value;
         let mut spans = ValueSpans::new(scalar.node);
-        if scalar.has_expression {
-            for occurrence in expr::find(value) {
-                if occurrence.terminated {
-                    check_expression(
-                        cx,
-                        &mut spans,
-                        value,
-                        occurrence.inner.start..occurrence.inner.end,
-                        out,
-                    );
-                }
+        for parsed in scalar.parsed() {
+            // An unterminated or invalid expression is invalid-expression's to report.
+            let (true, Ok(analysis)) = (parsed.occurrence.terminated, &parsed.analysis) else {
+                continue;
+            };
+            let inner = parsed.occurrence.inner;
+            let expression = &scalar.value[inner.start..inner.end];
+            for value in &analysis.falsy_ternary_values {
+                let literal = &expression[value.start..value.end];
+                out.report(
+                    &UnsoundTernary::META,
+                    spans.locate(cx.text(), inner.start + value.start..inner.start + value.end),
+                    format!(
+                        "`{literal}` is falsy, so `… && {literal} || …` always yields what follows `||`: the condition before `&&` never matters"
+                    ),
+                );
             }
-        } else {
-            check_expression(cx, &mut spans, value, 0..value.len(), out);
         }
     }
 }
