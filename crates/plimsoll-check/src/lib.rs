@@ -11,6 +11,7 @@ pub mod compose;
 pub mod config;
 pub mod discovery;
 pub mod engine;
+mod expressions;
 mod finding;
 pub mod fix;
 pub mod fixer;

@@ -8,6 +8,7 @@ use plimsoll_syntax::{SourceFile, Span};
 
 use crate::compose::Compose;
 
+use crate::expressions::{ExpressionScalar, ExpressionScalars};
 use crate::finding::{Diagnostic, RuleMeta, Sink};
 use crate::kubernetes::{Cluster, Container, Object};
 use crate::repository::Repository;
@@ -26,12 +27,20 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// The `run:` scripts of `document`, lexed once for all rules.
     pub(crate) scripts: Scripts,
+    /// The scalars of `document` holding expressions, listed once for all rules.
+    pub(crate) expression_scalars: ExpressionScalars<'a>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The file's text.
     pub fn text(&self) -> &str {
         self.source.text()
+    }
+
+    /// The scalars of the document that hold `${{`, or are the value of an `if:`, in document
+    /// order.
+    pub(crate) fn expression_scalars(&self) -> &[ExpressionScalar<'a>] {
+        self.expression_scalars.of(self.document)
     }
 }
 

@@ -683,3 +683,30 @@ fn secrets_outside_environment_accepts_the_secrets_of_plimsoll_toml() {
         vec!["13:27"]
     );
 }
+
+/// Expressions in keys are checked by `invalid-expression` but are no pseudo-ternary of
+/// `unsound-ternary`, which reads conditions written without `${{ }}` too.
+#[test]
+fn expression_rules_read_keys_and_conditions_as_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ci.yml");
+    std::fs::write(
+        &path,
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n      \
+         \"${{ foo.bar && '' || 'y' }}\": 1\n    steps:\n      - if: \
+         github.event_name == 'push' && 0 || true\n        run: echo\n",
+    )
+    .unwrap();
+    let invalid = findings_in("invalid-expression", &path);
+    assert_eq!(invalid.lines().count(), 1, "{invalid}");
+    assert!(
+        invalid.starts_with("6:12-6:15 error unknown context `foo`"),
+        "{invalid}"
+    );
+    let ternary = findings_in("unsound-ternary", &path);
+    assert_eq!(ternary.lines().count(), 1, "{ternary}");
+    assert!(
+        ternary.starts_with("8:44-8:45 warning `0` is falsy"),
+        "{ternary}"
+    );
+}

@@ -160,6 +160,7 @@ pub(super) fn check_manifests(
             document,
             settings,
             scripts: Default::default(),
+            expression_scalars: Default::default(),
         };
         match Object::new(root) {
             Some(object) => visit(&cx, object, rules, sink, &mut facts),

@@ -1135,6 +1135,7 @@ fn check_yaml(
         document: &document,
         settings,
         scripts: Default::default(),
+        expression_scalars: Default::default(),
     };
     // Only the repository rules read the facts, and only of files in a directory target.
     let facts_wanted = candidate.repository.is_some();

@@ -2,11 +2,12 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::expr::{self, Analysis};
-use plimsoll_syntax::yaml::{Locator, Node, NodeKind};
+use plimsoll_syntax::expr::{self, Analysis, ExprError};
+use plimsoll_syntax::yaml::{Locator, Node};
 use plimsoll_syntax::Span;
 
 use crate::declare_rule;
+use crate::expressions::ExpressionScalar;
 use crate::finding::{RuleMeta, Sink};
 use crate::rule::{Context, Rule};
 
@@ -66,9 +67,6 @@ struct Checker<'a> {
     source: &'a str,
     out: &'a mut Sink,
     reported: HashSet<Span>,
-    /// Collections already walked, when aliases may have copied some (see
-    /// [`Document::has_aliases`](plimsoll_syntax::yaml::Document::has_aliases)).
-    visited: Option<HashSet<Span>>,
     /// The line map of the scalar located last (a scalar's sites come one after another): a
     /// script of thousands of expressions is mapped once, not scanned once per expression.
     locator: Option<(Span, Locator)>,
@@ -118,10 +116,15 @@ impl Checker<'_> {
     }
 
     /// Analyse the expression at `site`, reporting syntax errors and unknown names.
-    fn expression(&mut self, site: &Site<'_>, closing: Option<Range<usize>>) {
+    fn expression(
+        &mut self,
+        site: &Site<'_>,
+        closing: Option<Range<usize>>,
+        analysis: &Result<Analysis, ExprError>,
+    ) {
         let text = site.value.get(site.inner.clone()).unwrap_or("");
         let base = site.inner.start;
-        match expr::analyze(text) {
+        match analysis {
             Err(error) => {
                 // Only a finding shows the expression: most parse, and need no copy of it.
                 let shown = shorten(site.value.get(site.whole.clone()).unwrap_or(""));
@@ -148,7 +151,7 @@ impl Checker<'_> {
                     format!("invalid expression `{shown}`: {}", error.message),
                 );
             }
-            Ok(analysis) => self.names(site, &analysis, base),
+            Ok(analysis) => self.names(site, analysis, base),
         }
     }
 
@@ -188,21 +191,11 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether `node` (a collection) has not been walked yet: alias copies share spans.
-    fn first_visit(&mut self, node: &Node) -> bool {
-        match &mut self.visited {
-            Some(visited) => visited.insert(node.span),
-            None => true,
-        }
-    }
-
-    /// Every `${{ }}` of a scalar.
-    fn scalar(&mut self, node: &Node, value: &str) {
-        // Most scalars have no `$`: a byte search answers them without a substring search.
-        if !value.as_bytes().contains(&b'$') || !plimsoll_syntax::expr::contains_expression(value) {
-            return;
-        }
-        for occurrence in expr::find(value) {
+    /// Every `${{ }}` of a scalar that holds one.
+    fn scalar(&mut self, scalar: &ExpressionScalar<'_>) {
+        let (node, value) = (scalar.node, scalar.value);
+        for parsed in scalar.parsed() {
+            let occurrence = &parsed.occurrence;
             let whole = occurrence.span.start..occurrence.span.end;
             let site = Site {
                 node,
@@ -222,30 +215,16 @@ impl Checker<'_> {
                 continue;
             }
             let closing = occurrence.inner.end..occurrence.span.end;
-            self.expression(&site, Some(closing));
+            self.expression(&site, Some(closing), &parsed.analysis);
         }
     }
 
-    /// Walk every key and value of the tree.
-    fn walk(&mut self, node: &Node) {
-        match &node.kind {
-            NodeKind::Scalar { value, .. } => self.scalar(node, value),
-            NodeKind::Sequence(items) => {
-                if !self.first_visit(node) {
-                    return;
-                }
-                for item in items {
-                    self.walk(item);
-                }
-            }
-            NodeKind::Mapping(entries) => {
-                if !self.first_visit(node) {
-                    return;
-                }
-                for entry in entries {
-                    self.walk(&entry.key);
-                    self.walk(&entry.value);
-                }
+    /// Every `${{ }}` of the document's keys and values, a collection copied by an alias
+    /// only once.
+    fn all_scalars(&mut self, cx: &Context<'_>) {
+        for scalar in cx.expression_scalars() {
+            if scalar.has_expression && !scalar.alias_copy {
+                self.scalar(scalar);
             }
         }
     }
@@ -268,7 +247,7 @@ impl Checker<'_> {
             whole: 0..value.len(),
             inner: 0..value.len(),
         };
-        self.expression(&site, None);
+        self.expression(&site, None, &expr::analyze(value));
     }
 }
 
@@ -306,7 +285,6 @@ impl Rule for InvalidExpression {
             source: cx.text(),
             out,
             reported: HashSet::new(),
-            visited: cx.document.has_aliases.then(HashSet::new),
             locator: None,
         };
         for job in workflow.jobs() {
@@ -316,7 +294,7 @@ impl Rule for InvalidExpression {
                 checker.condition(step.node.get("if"));
             }
         }
-        checker.walk(workflow.root);
+        checker.all_scalars(cx);
     }
 
     fn check_action(&self, cx: &Context<'_>, action: Action<'_>, out: &mut Sink) {
@@ -324,7 +302,6 @@ impl Rule for InvalidExpression {
             source: cx.text(),
             out,
             reported: HashSet::new(),
-            visited: cx.document.has_aliases.then(HashSet::new),
             locator: None,
         };
         if let Some(runs) = action.root.get("runs") {
@@ -334,6 +311,6 @@ impl Rule for InvalidExpression {
         for step in action.steps() {
             checker.condition(step.node.get("if"));
         }
-        checker.walk(action.root);
+        checker.all_scalars(cx);
     }
 }

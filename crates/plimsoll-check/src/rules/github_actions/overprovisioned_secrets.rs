@@ -1,7 +1,6 @@
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::yaml::{Node, NodeKind};
 
-use super::common::{contains_ignore_ascii_case, expression_paths, ValueSpans};
+use super::common::{contains_ignore_ascii_case, ValueSpans};
 
 use crate::declare_rule;
 use crate::finding::{RuleMeta, Sink};
@@ -45,40 +44,38 @@ declare_rule! {
     }
 }
 
-/// Report every whole-context or run-time-indexed read of `secrets` in the scalars under `node`.
-fn walk(cx: &Context<'_>, node: &Node, out: &mut Sink) {
-    match &node.kind {
-        NodeKind::Mapping(entries) => {
-            for entry in entries {
-                walk(cx, &entry.value, out);
-            }
+/// Report every whole-context or run-time-indexed read of `secrets` in the document's values.
+fn check(cx: &Context<'_>, out: &mut Sink) {
+    for scalar in cx.expression_scalars() {
+        // A read of `secrets` names the context (any case) in the text: most expressions
+        // do not, and need no parse.
+        if scalar.in_key
+            || !scalar.has_expression
+            || !contains_ignore_ascii_case(scalar.value, "secrets")
+        {
+            continue;
         }
-        NodeKind::Sequence(items) => {
-            for item in items {
-                walk(cx, item, out);
-            }
-        }
-        NodeKind::Scalar { value, .. } => {
-            // A read of `secrets` names the context (any case) in the text: most expressions
-            // do not, and need no parse.
-            if !plimsoll_syntax::expr::contains_expression(value)
-                || !contains_ignore_ascii_case(value, "secrets")
-            {
-                return;
-            }
-            let mut spans = ValueSpans::new(node);
-            for used in expression_paths(value) {
-                let what = match used.path.as_str() {
+        let mut spans = ValueSpans::new(scalar.node);
+        for parsed in scalar.parsed() {
+            let Ok(analysis) = &parsed.analysis else {
+                continue; // invalid-expression reports it
+            };
+            let inner = parsed.occurrence.inner;
+            for path in &analysis.paths {
+                let what = match path.path.as_str() {
                     "secrets" => "reads the whole `secrets` context",
                     "secrets.*" => "picks a secret at run time",
                     _ => continue,
                 };
+                let expression = scalar.value[inner.start..inner.end].trim();
                 out.report(
                     &OverprovisionedSecrets::META,
-                    spans.locate(cx.text(), used.range),
+                    spans.locate(
+                        cx.text(),
+                        inner.start + path.span.start..inner.start + path.span.end,
+                    ),
                     format!(
-                        "`{}` {what}: GitHub sends every secret of the repository to the runner",
-                        used.expression
+                        "`{expression}` {what}: GitHub sends every secret of the repository to the runner"
                     ),
                 );
             }
@@ -91,11 +88,11 @@ impl Rule for OverprovisionedSecrets {
         &Self::META
     }
 
-    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        walk(cx, workflow.root, out);
+    fn check_workflow(&self, cx: &Context<'_>, _workflow: Workflow<'_>, out: &mut Sink) {
+        check(cx, out);
     }
 
-    fn check_action(&self, cx: &Context<'_>, action: Action<'_>, out: &mut Sink) {
-        walk(cx, action.root, out);
+    fn check_action(&self, cx: &Context<'_>, _action: Action<'_>, out: &mut Sink) {
+        check(cx, out);
     }
 }

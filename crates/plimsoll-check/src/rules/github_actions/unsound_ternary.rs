@@ -1,6 +1,4 @@
 use plimsoll_actions::{Action, Workflow};
-use plimsoll_syntax::expr;
-use plimsoll_syntax::yaml::{Node, NodeKind};
 
 use super::common::ValueSpans;
 
@@ -43,75 +41,30 @@ declare_rule! {
     }
 }
 
-/// Keys whose value is an expression even without `${{ }}`.
-const CONDITION_KEYS: &[&str] = &["if", "pre-if", "post-if"];
-
-/// Report the falsy middle values of the expression `text[inner]` of scalar `node`.
-fn check_expression(
-    cx: &Context<'_>,
-    spans: &mut ValueSpans<'_>,
-    text: &str,
-    inner: std::ops::Range<usize>,
-    out: &mut Sink,
-) {
-    let Some(expression) = text.get(inner.clone()) else {
-        return;
-    };
-    let Ok(analysis) = expr::analyze(expression) else {
-        return; // invalid-expression reports it
-    };
-    for value in analysis.falsy_ternary_values {
-        let literal = &expression[value.start..value.end];
-        out.report(
-            &UnsoundTernary::META,
-            spans.locate(cx.text(), inner.start + value.start..inner.start + value.end),
-            format!(
-                "`{literal}` is falsy, so `… && {literal} || …` always yields what follows `||`: the condition before `&&` never matters"
-            ),
-        );
-    }
-}
-
-/// Every expression under `node`; `condition` when `node` is the value of an `if:`.
-fn walk(cx: &Context<'_>, node: &Node, condition: bool, out: &mut Sink) {
-    match &node.kind {
-        NodeKind::Mapping(entries) => {
-            for entry in entries {
-                let is_condition = entry
-                    .key
-                    .as_str()
-                    .is_some_and(|key| CONDITION_KEYS.contains(&key));
-                walk(cx, &entry.value, is_condition, out);
-            }
+/// Every expression of the document outside its keys, and every condition.
+fn check(cx: &Context<'_>, out: &mut Sink) {
+    for scalar in cx.expression_scalars() {
+        // Only an expression holding `||` can be a pseudo-ternary.
+        if scalar.in_key || memchr::memmem::find(scalar.value.as_bytes(), b"||").is_none() {
+            continue;
         }
-        NodeKind::Sequence(items) => {
-            for item in items {
-                walk(cx, item, false, out);
-            }
-        }
-        NodeKind::Scalar { value, .. } => {
-            // Only an expression holding `||` can be a pseudo-ternary: most scalars hold no
-            // `${{` (found with memchr) and are not conditions, and need no further look.
-            let expression = expr::contains_expression(value);
-            if !(expression || condition) || memchr::memmem::find(value.as_bytes(), b"||").is_none()
-            {
-                return;
-            }
-            let mut spans = ValueSpans::new(node);
-            if expression {
-                for occurrence in expr::find(value) {
-                    if occurrence.terminated {
-                        check_expression(
-                            cx,
-                            &mut spans,
-                            value,
-                            occurrence.inner.start..occurrence.inner.end,
-                            out,
-                        );
-                    }
-                }
-            } else {
-                check_expression(cx, &mut spans, value, 0..value.len(), out);
+        let mut spans = ValueSpans::new(scalar.node);
+        for parsed in scalar.parsed() {
+            // An unterminated or invalid expression is invalid-expression's to report.
+            let (true, Ok(analysis)) = (parsed.occurrence.terminated, &parsed.analysis) else {
+                continue;
+            };
+            let inner = parsed.occurrence.inner;
+            let expression = &scalar.value[inner.start..inner.end];
+            for value in &analysis.falsy_ternary_values {
+                let literal = &expression[value.start..value.end];
+                out.report(
+                    &UnsoundTernary::META,
+                    spans.locate(cx.text(), inner.start + value.start..inner.start + value.end),
+                    format!(
+                        "`{literal}` is falsy, so `… && {literal} || …` always yields what follows `||`: the condition before `&&` never matters"
+                    ),
+                );
             }
         }
     }
@@ -122,11 +75,11 @@ impl Rule for UnsoundTernary {
         &Self::META
     }
 
-    fn check_workflow(&self, cx: &Context<'_>, workflow: Workflow<'_>, out: &mut Sink) {
-        walk(cx, workflow.root, false, out);
+    fn check_workflow(&self, cx: &Context<'_>, _workflow: Workflow<'_>, out: &mut Sink) {
+        check(cx, out);
     }
 
-    fn check_action(&self, cx: &Context<'_>, action: Action<'_>, out: &mut Sink) {
-        walk(cx, action.root, false, out);
+    fn check_action(&self, cx: &Context<'_>, _action: Action<'_>, out: &mut Sink) {
+        check(cx, out);
     }
 }
